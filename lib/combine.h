@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * combine.h - per-point energy intervals -> one PUE minute.
+ *
+ * Third step of the data flow (energy -> minute). Each input is a point of
+ * the PUE definition. A minute is closed when every input has reported past
+ * its end, or when the grace period after it has passed. Its facility and IT
+ * energies are summed over the SAME covered time: the intersection of the
+ * times every input had valid energy (PUE.md, "Coverage"), each interval
+ * prorated by overlap (assuming constant power within one poll interval).
+ * Main thread only.
+ */
+#ifndef PUE_COMBINE_H
+#define PUE_COMBINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "energy.h"
+
+#define PUE_MINUTE_MS 60000
+
+/* One closed minute of the PUE definition. */
+struct pue_minute {
+	int64_t start_ms;    /* Unix ms, a multiple of 60000 */
+	double facility_kwh; /* over the covered part only */
+	double it_kwh;
+	int64_t covered_ms; /* 0..60000: time every input had valid energy */
+};
+
+struct pue_combine; /* opaque */
+
+typedef void (*pue_minute_cb)(void *arg, const struct pue_minute *m);
+
+/* Builds the inputs from cfg's pue.facility and pue.it (cfg is borrowed and
+ * must outlive the result). Minutes start with the one holding now.
+ * Returns NULL on allocation failure. Free with pue_combine_free(). */
+struct pue_combine *pue_combine_new(const struct pue_config *cfg, pue_wall_t now);
+void pue_combine_free(struct pue_combine *c);
+
+/* The input index of a device's point, or -1 when the PUE does not use it. */
+int pue_combine_input(const struct pue_combine *c, size_t device, size_t point);
+
+/* Adds one interval of an input. Parts in already closed minutes are lost
+ * (the minute was closed without them). Returns 0 or -ENOMEM. */
+int pue_combine_add(struct pue_combine *c, int input, const struct pue_interval *iv);
+
+/* Records an input's latest power, for the instantaneous ratio. */
+void pue_combine_set_power(struct pue_combine *c, int input, double power_kw, pue_wall_t at);
+
+/* Closes every complete minute (see above) and calls cb for each, oldest
+ * first. Returns the number closed. */
+size_t pue_combine_close(struct pue_combine *c, pue_wall_t now, int64_t grace_ms, pue_minute_cb cb,
+			 void *arg);
+
+/* Instantaneous facility and IT power: sums of the inputs' latest power.
+ * Returns 0, or -ENODATA when an input has no power younger than max_age_ms. */
+int pue_combine_power(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
+		      double *facility_kw, double *it_kw);
+
+#endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.c - loading pued.yaml; see config.h.
+ *
+ * The start of the data flow (config ──► devices ──► ...). The file is read
+ * into a tree with positions (yaml_tree.c), then walked section by section
+ * into a fresh struct pue_config (config_device.c, config_pue.c), each value
+ * through a checking reader (config_value.c). As OpenBSD ntpd's parse.y
+ * does, a mistake is recorded and the walk goes on, so one run reports every
+ * error; only a complete, error-free configuration is handed over. This file
+ * holds the entry point, the top level, storage: and control:, and the
+ * names, lookups and freeing the rest of pued uses.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "config_internal.h"
+#include "yaml_tree.h"
+
+#define DAY_MS (86400 * 1000LL)
+
+/* Key tables, laid out by hand. */
+/* clang-format off */
+static const char *const top_keys[] = {
+	"site", "poll_interval", "workers", "devices", "pue", "alerts", "storage", "control", NULL
+};
+static const char *const storage_keys[] = {
+	"path", "raw_retention", "minute_retention", "disk_budget", "flush_interval", NULL
+};
+static const char *const control_keys[] = {"socket", "group", "admin_group", NULL};
+/* clang-format on */
+
+const struct pue_cfgname pue_cfg_protocols[] = {
+	{"modbus_tcp", PUE_PROTO_MODBUS_TCP},
+	{"modbus_rtu", PUE_PROTO_MODBUS_RTU},
+	{"snmp", PUE_PROTO_SNMP},
+	{NULL, 0},
+};
+/* Case matters: mW is a milliwatt, MW a megawatt. */
+const struct pue_cfgname pue_cfg_units[] = {
+	{"W", PUE_UNIT_W},     {"kW", PUE_UNIT_KW},   {"MW", PUE_UNIT_MW}, {"Wh", PUE_UNIT_WH},
+	{"kWh", PUE_UNIT_KWH}, {"MWh", PUE_UNIT_MWH}, {NULL, 0},
+};
+const struct pue_cfgname pue_cfg_kinds[] = {
+	{"power", PUE_KIND_POWER},
+	{"energy", PUE_KIND_ENERGY},
+	{NULL, 0},
+};
+const struct pue_cfgname pue_cfg_dtypes[] = {
+	{"uint16", PUE_T_UINT16},   {"int16", PUE_T_INT16},	{"uint32", PUE_T_UINT32},
+	{"int32", PUE_T_INT32},	    {"uint64", PUE_T_UINT64},	{"int64", PUE_T_INT64},
+	{"float32", PUE_T_FLOAT32}, {"float64", PUE_T_FLOAT64}, {NULL, 0},
+};
+const struct pue_cfgname pue_cfg_locations[] = {
+	{"ups_output", PUE_AT_UPS_OUTPUT},
+	{"pdu_output", PUE_AT_PDU_OUTPUT},
+	{"it_input", PUE_AT_IT_INPUT},
+	{NULL, 0},
+};
+
+/* Names and lookups ------------------------------------------------------ */
+
+const char *
+pue_unit_name(enum pue_unit u)
+{
+	return pue_cfg_enum_name(pue_cfg_units, (int)u);
+}
+
+const char *
+pue_dtype_name(enum pue_dtype t)
+{
+	return pue_cfg_enum_name(pue_cfg_dtypes, (int)t);
+}
+
+const char *
+pue_protocol_name(enum pue_protocol p)
+{
+	return pue_cfg_enum_name(pue_cfg_protocols, (int)p);
+}
+
+const char *
+pue_it_location_name(enum pue_it_location at)
+{
+	return at == PUE_AT_NONE ? "none" : pue_cfg_enum_name(pue_cfg_locations, (int)at);
+}
+
+unsigned
+pue_dtype_bits(enum pue_dtype t)
+{
+	switch (t) {
+	case PUE_T_UINT16:
+	case PUE_T_INT16:
+		return 16;
+	case PUE_T_UINT32:
+	case PUE_T_INT32:
+	case PUE_T_FLOAT32:
+		return 32;
+	case PUE_T_UINT64:
+	case PUE_T_INT64:
+	case PUE_T_FLOAT64:
+		return 64;
+	}
+	return 16;
+}
+
+ssize_t
+pue_config_find_device(const struct pue_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].name != NULL && strcmp(cfg->devices[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+ssize_t
+pue_config_find_point(const struct pue_device_conf *dev, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dev->n_points; i++)
+		if (dev->points[i].name != NULL && strcmp(dev->points[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Freeing --------------------------------------------------------------- */
+
+static void
+free_snmp(struct pue_snmp_conf *s)
+{
+	free(s->host);
+	free(s->user);
+	pue_cfg_secret_free(&s->community);
+	pue_cfg_secret_free(&s->auth_passphrase);
+	pue_cfg_secret_free(&s->priv_passphrase);
+}
+
+static void
+free_device(struct pue_device_conf *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_points; i++) {
+		free(d->points[i].name);
+		free(d->points[i].oid);
+	}
+	free(d->points);
+	free(d->name);
+	free(d->modbus.host);
+	free(d->modbus.serial_device);
+	free_snmp(&d->snmp);
+}
+
+void
+pue_config_free(struct pue_config *cfg)
+{
+	size_t i, j;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->n_devices; i++)
+		free_device(&cfg->devices[i]);
+	free(cfg->devices);
+	free(cfg->pue.facility.terms);
+	free(cfg->pue.it.terms);
+	for (i = 0; i < cfg->pue.n_zones; i++) {
+		free(cfg->pue.zones[i].name);
+		free(cfg->pue.zones[i].it.terms);
+		free(cfg->pue.zones[i].infrastructure.terms);
+	}
+	free(cfg->pue.zones);
+	free(cfg->pue.windows_ms);
+	for (i = 0; i < cfg->alerts.n_targets; i++) {
+		struct pue_target_conf *t = &cfg->alerts.targets[i];
+
+		free(t->name);
+		free_snmp(&t->snmp);
+		for (j = 0; j < t->argc; j++)
+			free(t->argv[j]);
+		free(t->argv);
+	}
+	free(cfg->alerts.targets);
+	free(cfg->alerts.enterprise_oid);
+	free(cfg->alerts.agentx_socket);
+	free(cfg->storage.path);
+	free(cfg->control.socket);
+	free(cfg->control.group);
+	free(cfg->control.admin_group);
+	free(cfg->site);
+	free(cfg->path);
+	free(cfg);
+}
+
+void
+pue_diags_free(struct pue_diags *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	d->lines = NULL;
+	d->n = 0;
+}
+
+/* Sections -------------------------------------------------------------- */
+
+static void
+read_storage(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_storage_conf *s = &c->cfg->storage;
+	const struct pue_ynode *k;
+
+	s->raw_retention_ms = 7 * DAY_MS;
+	s->minute_retention_ms = 400 * DAY_MS; /* a 365-day window and a late report */
+	s->disk_budget_bytes = UINT64_C(2) << 30;
+	s->flush_interval_ms = 1000;
+	if ((s->path = pue_cfg_strdup(c, "/var/lib/pued/pued.db")) == NULL)
+		return;
+	if (n == NULL || pue_ynode_is_null(n) || !pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, storage_keys);
+	if ((k = pue_ynode_get(n, "path")) != NULL)
+		pue_cfg_string(c, k, &s->path);
+	if ((k = pue_ynode_get(n, "raw_retention")) != NULL)
+		pue_cfg_duration(c, k, 3600 * 1000, 3650 * DAY_MS, &s->raw_retention_ms);
+	if ((k = pue_ynode_get(n, "minute_retention")) != NULL)
+		pue_cfg_duration(c, k, DAY_MS, 3650 * DAY_MS, &s->minute_retention_ms);
+	/* Below a few MiB the database cannot hold a day of one meter's samples. */
+	if ((k = pue_ynode_get(n, "disk_budget")) != NULL)
+		pue_cfg_size(c, k, UINT64_C(16) << 20, UINT64_C(1) << 50, &s->disk_budget_bytes);
+	if ((k = pue_ynode_get(n, "flush_interval")) != NULL)
+		pue_cfg_duration(c, k, 10, 3600 * 1000, &s->flush_interval_ms);
+}
+
+static void
+read_control(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_control_conf *ctl = &c->cfg->control;
+	const struct pue_ynode *k;
+
+	if ((ctl->socket = pue_cfg_strdup(c, "/run/pued/pued.sock")) == NULL)
+		return;
+	if (n == NULL || pue_ynode_is_null(n) || !pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, control_keys);
+	if ((k = pue_ynode_get(n, "socket")) != NULL && pue_cfg_string(c, k, &ctl->socket) &&
+	    strlen(ctl->socket) >= sizeof(((struct sockaddr_un *)NULL)->sun_path))
+		pue_ytree_error(c->tree, k,
+				"longer than %zu bytes, the most a UNIX socket path holds",
+				sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1);
+	if ((k = pue_ynode_get(n, "group")) != NULL)
+		pue_cfg_string(c, k, &ctl->group);
+	if ((k = pue_ynode_get(n, "admin_group")) != NULL)
+		pue_cfg_string(c, k, &ctl->admin_group);
+}
+
+static void
+read_top(struct pue_cfgctx *c, const struct pue_ynode *root)
+{
+	struct pue_config *cfg = c->cfg;
+	const struct pue_ynode *k;
+	uint64_t u;
+
+	cfg->poll_interval_ms = 1000;
+	cfg->workers = 4;
+	if (root == NULL) {
+		pue_ytree_error(c->tree, NULL, "the file holds no configuration");
+		return;
+	}
+	if (root->kind != PUE_YNODE_MAPPING) {
+		pue_ytree_error(
+			c->tree, root,
+			"expected a mapping of settings (site:, devices:, pue:, ...) at the "
+			"top level");
+		return;
+	}
+	pue_cfg_check_keys(c, root, top_keys);
+	if ((k = pue_cfg_require(c, root, "site")) != NULL)
+		pue_cfg_string(c, k, &cfg->site);
+	if ((k = pue_ynode_get(root, "poll_interval")) != NULL)
+		pue_cfg_duration(c, k, PUE_CFG_POLL_MIN_MS, PUE_CFG_POLL_MAX_MS,
+				 &cfg->poll_interval_ms);
+	if ((k = pue_ynode_get(root, "workers")) != NULL && pue_cfg_uint(c, k, 1, 256, &u))
+		cfg->workers = (unsigned)u;
+	/* Devices before pue:, whose terms name them. */
+	pue_cfg_read_devices(c, pue_cfg_require(c, root, "devices"));
+	pue_cfg_read_pue(c, pue_cfg_require(c, root, "pue"));
+	pue_cfg_read_alerts(c, pue_ynode_get(root, "alerts"));
+	read_storage(c, pue_ynode_get(root, "storage"));
+	read_control(c, pue_ynode_get(root, "control"));
+}
+
+/* Loading --------------------------------------------------------------- */
+
+int
+pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags)
+{
+	struct pue_cfgctx c = {0};
+	struct pue_diags none = {0};
+	int rc;
+
+	if (diags == NULL)
+		diags = &none;
+	diags->lines = NULL;
+	diags->n = 0;
+	if ((c.tree = pue_ytree_new(path)) == NULL)
+		return -ENOMEM;
+	rc = pue_ytree_load(c.tree);
+	if (rc == 0) {
+		if ((c.cfg = calloc(1, sizeof(*c.cfg))) == NULL ||
+		    (c.cfg->path = strdup(path)) == NULL)
+			c.oom = true;
+		else
+			read_top(&c, pue_ytree_root(c.tree));
+		if (c.oom || pue_ytree_oom(c.tree)) {
+			pue_ytree_error(c.tree, NULL, "out of memory");
+			rc = -ENOMEM;
+		} else if (pue_ytree_n_errors(c.tree) > 0)
+			rc = PUE_E_CONFIG;
+	}
+	if (rc == 0) {
+		*out = c.cfg;
+		c.cfg = NULL;
+	} else if (pue_ytree_take_errors(c.tree, &diags->lines, &diags->n) < 0 &&
+		   rc == PUE_E_CONFIG)
+		rc = -ENOMEM;
+	pue_diags_free(&none);
+	pue_config_free(c.cfg);
+	pue_ytree_free(c.tree);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.h - pued's configuration: the typed form of pued.yaml.
+ *
+ * pue_config_load() reads YAML through libyaml, checks every key and value,
+ * and either returns a complete configuration or the list of every error it
+ * found, each as "FILE:LINE:COLUMN: KEY.PATH: message" (lines and columns
+ * 1-based, as editors count). Unknown keys, anchors and aliases are errors.
+ * Defaults are filled in, so callers never see an unset field. Units follow
+ * the names: *_ms milliseconds, *_kw kilowatts, *_bytes bytes.
+ * The YAML key for each field is the field name unless a comment says so.
+ * Main thread only; the result is immutable once loaded.
+ */
+#ifndef PUE_CONFIG_H
+#define PUE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* A secret (SNMP community, v3 passphrase). No format prints it: code that
+ * dumps a configuration writes "***". */
+struct pue_secret {
+	char *value; /* NUL-terminated, owned; NULL when not given */
+};
+
+enum pue_protocol {
+	PUE_PROTO_MODBUS_TCP, /* protocol: modbus_tcp */
+	PUE_PROTO_MODBUS_RTU, /* protocol: modbus_rtu */
+	PUE_PROTO_SNMP,	      /* protocol: snmp */
+};
+
+enum pue_mb_function {
+	PUE_MB_HOLDING = 3, /* function: holding (function code 03) */
+	PUE_MB_INPUT = 4,   /* function: input (function code 04) */
+};
+
+enum pue_dtype {
+	PUE_T_UINT16,
+	PUE_T_INT16,
+	PUE_T_UINT32,
+	PUE_T_INT32,
+	PUE_T_UINT64,
+	PUE_T_INT64,
+	PUE_T_FLOAT32,
+	PUE_T_FLOAT64,
+};
+
+/* Register word and byte order. The YAML names are the 32-bit spellings
+ * (ABCD big-endian; CDAB low word first; BADC bytes swapped in each word;
+ * DCBA little-endian) or their 64-bit forms (ABCDEFGH, GHEFCDAB, BADCFEHG,
+ * HGFEDCBA); both describe the same two flags and apply to any width. */
+enum pue_word_order {
+	PUE_ORDER_ABCD = 0,
+	PUE_ORDER_CDAB = 1, /* words swapped */
+	PUE_ORDER_BADC = 2, /* bytes swapped within words */
+	PUE_ORDER_DCBA = 3, /* both */
+};
+
+enum pue_unit {
+	PUE_UNIT_W,
+	PUE_UNIT_KW,
+	PUE_UNIT_MW,
+	PUE_UNIT_WH,
+	PUE_UNIT_KWH,
+	PUE_UNIT_MWH,
+};
+
+enum pue_point_kind {
+	PUE_KIND_POWER,	 /* kind: power - instantaneous, integrated over time */
+	PUE_KIND_ENERGY, /* kind: energy - a cumulative counter */
+};
+
+/* Where an IT point measures (sets the PUE measurement category). */
+enum pue_it_location {
+	PUE_AT_NONE,	   /* not given (facility-side points) */
+	PUE_AT_UPS_OUTPUT, /* measured_at: ups_output - category 1 */
+	PUE_AT_PDU_OUTPUT, /* measured_at: pdu_output - category 2 */
+	PUE_AT_IT_INPUT,   /* measured_at: it_input   - category 3 */
+};
+
+struct pue_point_conf {
+	char *name;		  /* unique within its device */
+	enum pue_point_kind kind; /* required */
+	enum pue_unit unit;	  /* required; power units for power, energy for energy */
+	double scale;		  /* default 1: value = raw * scale + offset, then unit */
+	double offset;		  /* default 0 */
+	/* Modbus */
+	uint16_t address;		/* YAML "register": 0..65535, zero-based PDU address */
+	enum pue_mb_function function;	/* default holding */
+	enum pue_dtype type;		/* required for Modbus */
+	enum pue_word_order word_order; /* default ABCD */
+	/* SNMP */
+	char *oid; /* numeric ("1.3.6.1...") or a MIB name; SNMP only */
+	/* energy */
+	unsigned counter_bits; /* wrap width 1..64; default: the type's width for
+				* integer types, 0 (no wrap) for floats, 32 for
+				* SNMP (Counter32); always 0 for power points */
+	double max_power_kw;   /* plausibility limit; 0 = 10 x the largest seen */
+	int64_t max_gap_ms;    /* longest gap bridged; 0 = 3 polls for power points,
+				* PUE_COUNTER_MAX_GAP_MS (energy.h) for counters */
+	enum pue_it_location measured_at;
+	int line, column; /* where the point was defined */
+};
+
+enum pue_snmp_version { PUE_SNMP_V1, PUE_SNMP_V2C, PUE_SNMP_V3 };
+enum pue_snmp_level { PUE_SNMP_NOAUTH, PUE_SNMP_AUTHNOPRIV, PUE_SNMP_AUTHPRIV };
+enum pue_snmp_auth {
+	PUE_SNMP_AUTH_NONE,
+	PUE_SNMP_AUTH_MD5,
+	PUE_SNMP_AUTH_SHA,
+	PUE_SNMP_AUTH_SHA224,
+	PUE_SNMP_AUTH_SHA256,
+	PUE_SNMP_AUTH_SHA384,
+	PUE_SNMP_AUTH_SHA512,
+};
+enum pue_snmp_priv { PUE_SNMP_PRIV_NONE, PUE_SNMP_PRIV_DES, PUE_SNMP_PRIV_AES };
+
+/* SNMP connection settings (YAML "snmp:" under a device, or under an
+ * snmp_trap / snmp_inform alert target). */
+struct pue_snmp_conf {
+	char *host;
+	uint16_t port;		       /* default 161 for devices, 162 for targets */
+	enum pue_snmp_version version; /* YAML "version": 1, 2c or 3; default 2c */
+	struct pue_secret community;   /* v1/v2c; default "public" for devices */
+	char *user;		       /* v3 */
+	enum pue_snmp_level level;     /* YAML "security_level": noauth, authnopriv, authpriv */
+	enum pue_snmp_auth auth; /* YAML "auth_protocol": md5 sha sha224 sha256 sha384 sha512 */
+	struct pue_secret auth_passphrase;
+	enum pue_snmp_priv priv; /* YAML "priv_protocol": des, aes */
+	struct pue_secret priv_passphrase;
+	unsigned max_varbinds; /* default 32, 1..1000 */
+};
+
+struct pue_modbus_conf {
+	/* modbus_tcp */
+	char *host;
+	uint16_t port; /* default 502 */
+	/* modbus_rtu */
+	char *serial_device; /* YAML "device", e.g. /dev/ttyUSB0 */
+	uint32_t baud;	     /* default 9600 */
+	char parity;	     /* YAML "parity": none, even, odd -> 'N', 'E', 'O'; default 'N' */
+	uint8_t data_bits;   /* 5..8, default 8 */
+	uint8_t stop_bits;   /* 1..2, default 1 */
+	/* both */
+	uint8_t unit_id;	/* 1..247 for RTU, 0..255 for TCP (gateways), default 1 */
+	int64_t request_gap_ms; /* pause between requests on one link; default 0 TCP, 20ms RTU */
+	uint16_t max_read_registers; /* registers per read, 1..125, default 125 */
+	uint16_t max_gap_registers;  /* unused registers a merged read may span, default 16 */
+};
+
+struct pue_device_conf {
+	char *name;		       /* unique; [A-Za-z0-9_.-]+ */
+	enum pue_protocol protocol;    /* required */
+	int64_t poll_interval_ms;      /* default: the top-level poll_interval */
+	int64_t timeout_ms;	       /* default 1s */
+	unsigned retries;	       /* default 2, 0..10 */
+	struct pue_modbus_conf modbus; /* YAML "modbus:" for modbus_* protocols */
+	struct pue_snmp_conf snmp;     /* YAML "snmp:" for protocol snmp */
+	struct pue_point_conf *points; /* at least one */
+	size_t n_points;
+	int line, column;
+};
+
+/* One term of a PUE sum: YAML "device/point" in an add: or subtract: list. */
+struct pue_term {
+	size_t device; /* index into pue_config.devices */
+	size_t point;  /* index into that device's points */
+	int sign;      /* +1 (add:) or -1 (subtract:) */
+};
+
+struct pue_sum {
+	struct pue_term *terms;
+	size_t n_terms;
+};
+
+/* A zone for partial PUE: (E_it + E_infrastructure) / E_it. */
+struct pue_zone_conf {
+	char *name;
+	struct pue_sum it;	       /* YAML zones[].it: {add: [...], subtract: [...]} */
+	struct pue_sum infrastructure; /* YAML zones[].infrastructure: same form */
+};
+
+struct pue_pue_conf {
+	struct pue_sum facility; /* YAML pue.facility: {add: [...], subtract: [...]} */
+	struct pue_sum it;	 /* YAML pue.it: same form; every term needs measured_at */
+	struct pue_zone_conf *zones;
+	size_t n_zones;
+	int64_t *windows_ms; /* YAML "windows": list of durations, 1m..400d, ascending
+			      * after loading; default 15m 1h 24h 7d 30d 365d */
+	size_t n_windows;
+	double ceiling;		   /* default 1.25, 1.0..3.0 */
+	double warning;		   /* default 1.22, 1.0..ceiling */
+	double hysteresis;	   /* default 0.01 */
+	double min_coverage;	   /* YAML "min_coverage": 0..1, default 0.95 */
+	int64_t alert_window_ms;   /* YAML "alert_window": one of windows; default 24h */
+	int64_t min_duration_ms;   /* before a PUE alert fires; default 15m */
+	unsigned year_start_month; /* reporting year start, YAML "year_start": "MM-DD"; */
+	unsigned year_start_day;   /* default 01-01 */
+	bool dcie;		   /* also report DCiE = 1/PUE; default false */
+};
+
+enum pue_target_type {
+	PUE_TARGET_SNMP_TRAP,	/* type: snmp_trap */
+	PUE_TARGET_SNMP_INFORM, /* type: snmp_inform */
+	PUE_TARGET_EXEC,	/* type: exec */
+	PUE_TARGET_LOG,		/* type: log (journal/syslog line) */
+};
+
+enum pue_severity { PUE_SEV_INFO, PUE_SEV_WARNING, PUE_SEV_CRITICAL };
+
+struct pue_target_conf {
+	char *name;
+	enum pue_target_type type;
+	struct pue_snmp_conf snmp; /* YAML "snmp:" for snmp_trap/snmp_inform */
+	char **argv;		   /* YAML "command": list of strings, exec only; NULL-ended */
+	size_t argc;
+	enum pue_severity min_severity; /* YAML "min_severity": info, warning, critical;
+					 * default warning */
+	unsigned queue_max;		/* informs kept while the NOC is away; default 10000 */
+};
+
+struct pue_alerts_conf {
+	struct pue_target_conf *targets;
+	size_t n_targets;
+	unsigned stale_after_polls; /* data stale after N missed polls; default 5 */
+	char *enterprise_oid;	    /* default "1.3.6.1.4.1.8072.9999" */
+	bool agentx;		    /* AgentX subagent on; default false */
+	char *agentx_socket;	    /* default: net-snmp's (/var/agentx/master) */
+};
+
+struct pue_storage_conf {
+	char *path;		     /* YAML "path"; default /var/lib/pued/pued.db */
+	int64_t raw_retention_ms;    /* default 7d */
+	int64_t minute_retention_ms; /* default 400d */
+	uint64_t disk_budget_bytes;  /* YAML "disk_budget": "2GiB"-style size; default 2 GiB */
+	int64_t flush_interval_ms;   /* default 1s */
+};
+
+struct pue_control_conf {
+	char *socket;	   /* default /run/pued/pued.sock */
+	char *group;	   /* read-only access; NULL = the daemon's group */
+	char *admin_group; /* state-changing commands; NULL = root only */
+};
+
+struct pue_config {
+	char *path;		  /* the file it came from */
+	char *site;		  /* YAML "site"; required */
+	int64_t poll_interval_ms; /* default for devices; default 1s */
+	unsigned workers;	  /* Modbus worker threads; default 4, 1..256 */
+	struct pue_device_conf *devices;
+	size_t n_devices;
+	struct pue_pue_conf pue;
+	struct pue_alerts_conf alerts;
+	struct pue_storage_conf storage;
+	struct pue_control_conf control;
+};
+
+/* libmodbus 3.1.6 waits with select(), whose fd_set holds descriptors below
+ * FD_SETSIZE (1024), so every Modbus link (a distinct TCP host:port, or an
+ * RTU serial device) needs a descriptor below 1024. The loader refuses a
+ * configuration with more links than this, which leaves the low descriptors
+ * that stdio, the database and the loop open first. */
+#define PUE_MODBUS_MAX_CONNECTIONS 1000
+
+/* Error messages from a failed load, in file order. */
+struct pue_diags {
+	char **lines; /* "FILE:LINE:COL: KEY.PATH: message", owned */
+	size_t n;
+};
+
+/* Loads and checks path. On success returns 0 and *out (the caller frees it
+ * with pue_config_free()). On failure returns PUE_E_CONFIG (or a negative
+ * errno when the file cannot be read) with every problem in diags (the
+ * caller frees them with pue_diags_free()), and *out untouched. */
+int pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags);
+
+void pue_config_free(struct pue_config *cfg);
+void pue_diags_free(struct pue_diags *d);
+
+/* Looks a device or point up by name; -1 when absent. */
+ssize_t pue_config_find_device(const struct pue_config *cfg, const char *name);
+ssize_t pue_config_find_point(const struct pue_device_conf *dev, const char *name);
+
+/* Parses "500ms", "1s", "15m", "24h", "365d" (a positive integer and a unit).
+ * Returns 0 and *ms, or -EINVAL / -ERANGE. */
+int pue_parse_duration(const char *s, int64_t *ms);
+
+/* Parses "2GiB", "500MiB", "64KiB", "1048576" (bytes), also KB/MB/GB/TB
+ * (powers of 1000) and TiB. Returns 0 and *bytes, or -EINVAL / -ERANGE. */
+int pue_parse_size(const char *s, uint64_t *bytes);
+
+/* Names for messages and output. */
+const char *pue_unit_name(enum pue_unit u);
+const char *pue_dtype_name(enum pue_dtype t);
+const char *pue_protocol_name(enum pue_protocol p);
+const char *pue_it_location_name(enum pue_it_location at);
+
+/* Width of a register type in bits (16, 32 or 64). */
+unsigned pue_dtype_bits(enum pue_dtype t);
+
+#endif

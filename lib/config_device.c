@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_device.c - the devices: list, each device's points, and its
+ * modbus: section (the snmp: section is config_snmp.c's).
+ *
+ *   devices:
+ *     - name: incomer-1
+ *       protocol: modbus_tcp
+ *       modbus: {host: 127.0.0.1, port: 1502, unit_id: 1}
+ *       points:
+ *         - {name: energy, register: 20, type: uint32, unit: Wh, kind: energy}
+ *
+ * Part of the configuration loader (config_internal.h). The checks that
+ * span devices live here too: unique names, one setting per serial bus,
+ * and the number of Modbus connections libmodbus can serve.
+ */
+#include "config_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Key tables, laid out by hand. */
+/* clang-format off */
+static const char *const device_keys[] = {
+	"name", "protocol", "poll_interval", "timeout", "retries", "modbus", "snmp", "points", NULL
+};
+static const char *const point_keys[] = {
+	"name", "kind", "unit", "scale", "offset", "register", "function", "type", "word_order",
+	"oid", "counter_bits", "max_power_kw", "max_gap", "measured_at", NULL
+};
+static const char *const modbus_point_keys[] = {"register", "function", "type", "word_order", NULL};
+static const char *const modbus_keys[] = {
+	"host", "port", "device", "baud", "parity", "data_bits", "stop_bits", "unit_id",
+	"request_gap", "max_read_registers", "max_gap_registers", NULL
+};
+static const char *const tcp_keys[] = {"host", "port", NULL};
+static const char *const rtu_keys[] = {"device", "baud", "parity", "data_bits", "stop_bits", NULL};
+/* clang-format on */
+
+static const struct pue_cfgname functions[] = {
+	{"holding", PUE_MB_HOLDING},
+	{"input", PUE_MB_INPUT},
+	{NULL, 0},
+};
+static const struct pue_cfgname word_orders[] = {
+	{"ABCD", PUE_ORDER_ABCD},     {"CDAB", PUE_ORDER_CDAB},	    {"BADC", PUE_ORDER_BADC},
+	{"DCBA", PUE_ORDER_DCBA},     {"ABCDEFGH", PUE_ORDER_ABCD}, {"GHEFCDAB", PUE_ORDER_CDAB},
+	{"BADCFEHG", PUE_ORDER_BADC}, {"HGFEDCBA", PUE_ORDER_DCBA}, {NULL, 0},
+};
+static const struct pue_cfgname parities[] = {
+	{"none", 'N'},
+	{"even", 'E'},
+	{"odd", 'O'},
+	{NULL, 0},
+};
+
+/* Rates libmodbus 3.1.6 maps to termios speeds on Linux; for any other it
+ * prints a warning and silently opens the port at 9600. */
+static const unsigned bauds[] = {110,	  300,	   600,	    1200,    2400,    4800,
+				 9600,	  19200,   38400,   57600,   115200,  230400,
+				 460800,  500000,  576000,  921600,  1000000, 1152000,
+				 1500000, 2000000, 2500000, 3000000, 3500000, 4000000};
+
+static bool
+is_float(enum pue_dtype t)
+{
+	return t == PUE_T_FLOAT32 || t == PUE_T_FLOAT64;
+}
+
+/* Modbus ---------------------------------------------------------------- */
+
+static void
+read_modbus_tcp(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_modbus_conf *m)
+{
+	const struct pue_ynode *k;
+	uint64_t u;
+
+	if ((k = pue_cfg_require(c, n, "host")) != NULL)
+		pue_cfg_string(c, k, &m->host);
+	if ((k = pue_ynode_get(n, "port")) != NULL && pue_cfg_uint(c, k, 1, 65535, &u))
+		m->port = (uint16_t)u;
+	/* A gateway answers for itself at 255 or 0, and forwards 1..247 to its
+	 * serial line (Modbus Messaging on TCP/IP Implementation Guide
+	 * v1.0b, 4.4.1.2), so TCP takes the whole byte. */
+	if ((k = pue_ynode_get(n, "unit_id")) != NULL && pue_cfg_uint(c, k, 0, 255, &u))
+		m->unit_id = (uint8_t)u;
+}
+
+static void
+read_modbus_rtu(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_modbus_conf *m)
+{
+	const struct pue_ynode *k;
+	char buf[128];
+	uint64_t u;
+	size_t i;
+	int v;
+
+	if ((k = pue_cfg_require(c, n, "device")) != NULL &&
+	    pue_cfg_string(c, k, &m->serial_device) && m->serial_device[0] != '/') {
+		pue_ytree_error(c->tree, k,
+				"expected an absolute path such as /dev/ttyUSB0, got %s",
+				pue_cfg_show(k, buf, sizeof(buf)));
+		free(m->serial_device);
+		m->serial_device = NULL;
+	}
+	if ((k = pue_ynode_get(n, "baud")) != NULL && pue_cfg_uint(c, k, 1, UINT32_MAX, &u)) {
+		for (i = 0; i < sizeof(bauds) / sizeof(bauds[0]); i++)
+			if (bauds[i] == u)
+				break;
+		if (i < sizeof(bauds) / sizeof(bauds[0]))
+			m->baud = (uint32_t)u;
+		else
+			pue_ytree_error(c->tree, k,
+					"expected a serial speed such as 9600, 19200, 38400 or "
+					"115200, got %s",
+					pue_cfg_show(k, buf, sizeof(buf)));
+	}
+	if ((k = pue_ynode_get(n, "parity")) != NULL && pue_cfg_enum(c, k, parities, &v))
+		m->parity = (char)v;
+	if ((k = pue_ynode_get(n, "data_bits")) != NULL && pue_cfg_uint(c, k, 5, 8, &u))
+		m->data_bits = (uint8_t)u;
+	if ((k = pue_ynode_get(n, "stop_bits")) != NULL && pue_cfg_uint(c, k, 1, 2, &u))
+		m->stop_bits = (uint8_t)u;
+	/* 0 is broadcast and 248..255 are reserved on a serial line (Modbus
+	 * over Serial Line v1.02, 2.2). */
+	if ((k = pue_ynode_get(n, "unit_id")) != NULL && pue_cfg_uint(c, k, 1, 247, &u))
+		m->unit_id = (uint8_t)u;
+}
+
+static void
+read_modbus(struct pue_cfgctx *c, const struct pue_ynode *dev, const struct pue_ynode *n,
+	    struct pue_device_conf *d)
+{
+	struct pue_modbus_conf *m = &d->modbus;
+	bool tcp = d->protocol == PUE_PROTO_MODBUS_TCP;
+	const struct pue_ynode *k;
+	uint64_t u;
+
+	m->port = 502;
+	m->baud = 9600;
+	m->parity = 'N';
+	m->data_bits = 8;
+	m->stop_bits = 1;
+	m->unit_id = 1;
+	/* Many RTU meters need a pause after answering before they listen
+	 * again (Modbus over Serial Line v1.02 asks for 3.5 characters; slow
+	 * firmware wants far more). */
+	m->request_gap_ms = tcp ? 0 : 20;
+	m->max_read_registers = 125; /* Modbus Application Protocol v1.1b3, 6.3 */
+	m->max_gap_registers = 16;
+	if (n == NULL) {
+		pue_ytree_error_missing(c->tree, dev, "modbus",
+					"required key is missing (protocol %s needs modbus.%s)",
+					pue_protocol_name(d->protocol), tcp ? "host" : "device");
+		return;
+	}
+	if (!pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, modbus_keys);
+	if (tcp) {
+		pue_cfg_reject_keys(c, n, rtu_keys, "only for protocol modbus_rtu");
+		read_modbus_tcp(c, n, m);
+	} else {
+		pue_cfg_reject_keys(c, n, tcp_keys, "only for protocol modbus_tcp");
+		read_modbus_rtu(c, n, m);
+	}
+	if ((k = pue_ynode_get(n, "request_gap")) != NULL)
+		pue_cfg_duration(c, k, 0, 10000, &m->request_gap_ms);
+	if ((k = pue_ynode_get(n, "max_read_registers")) != NULL && pue_cfg_uint(c, k, 1, 125, &u))
+		m->max_read_registers = (uint16_t)u;
+	if ((k = pue_ynode_get(n, "max_gap_registers")) != NULL && pue_cfg_uint(c, k, 0, 125, &u))
+		m->max_gap_registers = (uint16_t)u;
+}
+
+/* Points ---------------------------------------------------------------- */
+
+/* Checks a point's oid: numeric, or a MIB name net-snmp resolves
+ * ("UPS-MIB::upsOutputPower.1"). */
+static void
+read_oid(struct pue_cfgctx *c, const struct pue_ynode *k, struct pue_point_conf *p)
+{
+	char buf[128];
+	const char *s;
+
+	if (!pue_cfg_string(c, k, &p->oid))
+		return;
+	s = p->oid;
+	if (isdigit((unsigned char)s[0]) || s[0] == '.' ? pue_cfg_oid_is_numeric(s)
+							: strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+								    "abcdefghijklmnopqrstuvwxyz"
+								    "0123456789:._-") == strlen(s))
+		return;
+	pue_ytree_error(c->tree, k,
+			"expected a numeric OID (1.3.6.1.2.1.33.1.4.4.1.4.1) or a MIB name "
+			"(UPS-MIB::upsOutputPower.1), got %s",
+			pue_cfg_show(k, buf, sizeof(buf)));
+	free(p->oid);
+	p->oid = NULL;
+}
+
+/* The Modbus knobs of a point. When strict is false the device's protocol
+ * is unknown (already reported): values given are checked, nothing is
+ * required. type_ok says p->type was set. */
+static void
+read_point_modbus(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_conf *p,
+		  bool strict, bool *type_ok)
+{
+	const struct pue_ynode *k, *reg;
+	uint64_t u;
+	int v;
+
+	if (strict && (k = pue_ynode_get(n, "oid")) != NULL)
+		pue_ytree_error_key(c->tree, k,
+				    "only for SNMP devices; Modbus points use register");
+	p->function = PUE_MB_HOLDING;
+	if ((k = pue_ynode_get(n, "function")) != NULL && pue_cfg_enum(c, k, functions, &v))
+		p->function = (enum pue_mb_function)v;
+	if ((k = pue_ynode_get(n, "word_order")) != NULL && pue_cfg_enum(c, k, word_orders, &v))
+		p->word_order = (enum pue_word_order)v;
+	k = strict ? pue_cfg_require(c, n, "type") : pue_ynode_get(n, "type");
+	if (k != NULL && pue_cfg_enum(c, k, pue_cfg_dtypes, &v)) {
+		p->type = (enum pue_dtype)v;
+		*type_ok = true;
+	}
+	reg = strict ? pue_cfg_require(c, n, "register") : pue_ynode_get(n, "register");
+	if (reg != NULL && pue_cfg_uint(c, reg, 0, 65535, &u)) {
+		p->address = (uint16_t)u;
+		if (*type_ok && u + pue_dtype_bits(p->type) / 16 - 1 > 65535)
+			pue_ytree_error(c->tree, reg,
+					"a %s at register %u runs past the last register, 65535",
+					pue_dtype_name(p->type), p->address);
+	}
+}
+
+/* counter_bits, max_power_kw and max_gap, once kind and type are known. */
+static void
+read_point_energy(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_conf *p,
+		  const struct pue_device_conf *d, bool kind_ok, bool type_ok)
+{
+	bool modbus = d->protocol != PUE_PROTO_SNMP;
+	const struct pue_ynode *k;
+	uint64_t u;
+
+	if ((k = pue_ynode_get(n, "counter_bits")) != NULL) {
+		if (kind_ok && p->kind != PUE_KIND_ENERGY)
+			pue_ytree_error_key(c->tree, k, "only for kind energy (a counter)");
+		else if (!pue_cfg_uint(c, k, 1, 64, &u))
+			;
+		else if (modbus && type_ok && is_float(p->type))
+			pue_ytree_error(c->tree, k,
+					"a %s register does not wrap; counter_bits "
+					"needs an integer type",
+					pue_dtype_name(p->type));
+		else if (modbus && type_ok && u > pue_dtype_bits(p->type))
+			pue_ytree_error(c->tree, k, "%u bits do not fit in a %s register",
+					(unsigned)u, pue_dtype_name(p->type));
+		else
+			p->counter_bits = (unsigned)u;
+	} else if (kind_ok && p->kind == PUE_KIND_ENERGY) {
+		/* SNMP has no type in the configuration; energy objects are
+		 * Counter32 or plain integers, and Counter32 wraps at 2^32
+		 * (RFC 2578, 7.1.6). A Counter64 masked to 32 bits still
+		 * differences correctly. */
+		if (!modbus)
+			p->counter_bits = 32;
+		else if (type_ok && !is_float(p->type))
+			p->counter_bits = pue_dtype_bits(p->type);
+	}
+	if ((k = pue_ynode_get(n, "max_power_kw")) != NULL) {
+		if (kind_ok && p->kind != PUE_KIND_ENERGY)
+			pue_ytree_error_key(c->tree, k,
+					    "only for kind energy (it bounds a counter's jump)");
+		else
+			pue_cfg_double(c, k, 0, 1e9, &p->max_power_kw);
+	}
+	/* Shorter than a poll would call every interval a gap. */
+	if ((k = pue_ynode_get(n, "max_gap")) != NULL)
+		pue_cfg_duration(c, k, d->poll_interval_ms, 7 * 86400000LL, &p->max_gap_ms);
+}
+
+static void
+read_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_conf *p,
+	   const struct pue_device_conf *d, bool proto_ok)
+{
+	bool kind_ok = false, unit_ok = false, type_ok = false;
+	const struct pue_ynode *k, *unit;
+	int v;
+
+	p->line = n->line;
+	p->column = n->column;
+	p->scale = 1;
+	if (!pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, point_keys);
+	if ((k = pue_cfg_require(c, n, "name")) != NULL)
+		pue_cfg_name(c, k, &p->name);
+	if ((k = pue_cfg_require(c, n, "kind")) != NULL && pue_cfg_enum(c, k, pue_cfg_kinds, &v)) {
+		p->kind = (enum pue_point_kind)v;
+		kind_ok = true;
+	}
+	if ((unit = pue_cfg_require(c, n, "unit")) != NULL &&
+	    pue_cfg_enum(c, unit, pue_cfg_units, &v)) {
+		p->unit = (enum pue_unit)v;
+		unit_ok = true;
+	}
+	if (kind_ok && unit_ok && (p->unit >= PUE_UNIT_WH) != (p->kind == PUE_KIND_ENERGY))
+		pue_ytree_error(c->tree, unit,
+				"%s is a unit of %s, but the point has kind %s (use %s)",
+				pue_unit_name(p->unit), p->unit >= PUE_UNIT_WH ? "energy" : "power",
+				p->kind == PUE_KIND_ENERGY ? "energy" : "power",
+				p->kind == PUE_KIND_ENERGY ? "Wh, kWh or MWh" : "W, kW or MW");
+	if ((k = pue_ynode_get(n, "scale")) != NULL && pue_cfg_double(c, k, -1e9, 1e9, &p->scale) &&
+	    p->scale == 0) {
+		pue_ytree_error(c->tree, k, "must not be 0 (every reading would be 0)");
+		p->scale = 1;
+	}
+	if ((k = pue_ynode_get(n, "offset")) != NULL)
+		pue_cfg_double(c, k, -1e9, 1e9, &p->offset);
+	if ((k = pue_ynode_get(n, "measured_at")) != NULL &&
+	    pue_cfg_enum(c, k, pue_cfg_locations, &v))
+		p->measured_at = (enum pue_it_location)v;
+	if (!proto_ok) {
+		read_point_modbus(c, n, p, false, &type_ok);
+		if ((k = pue_ynode_get(n, "oid")) != NULL)
+			read_oid(c, k, p);
+	} else if (d->protocol == PUE_PROTO_SNMP) {
+		pue_cfg_reject_keys(c, n, modbus_point_keys,
+				    "only for Modbus devices; SNMP points use oid");
+		if ((k = pue_cfg_require(c, n, "oid")) != NULL)
+			read_oid(c, k, p);
+	} else
+		read_point_modbus(c, n, p, true, &type_ok);
+	read_point_energy(c, n, p, d, kind_ok, type_ok);
+}
+
+static void
+read_points(struct pue_cfgctx *c, const struct pue_ynode *seq, struct pue_device_conf *d,
+	    bool proto_ok)
+{
+	size_t i, j;
+
+	if (!pue_cfg_is_seq(c, seq))
+		return;
+	if (seq->n_kids == 0) {
+		pue_ytree_error(c->tree, seq, "a device needs at least one point");
+		return;
+	}
+	if ((d->points = pue_cfg_calloc(c, seq->n_kids, sizeof(*d->points))) == NULL)
+		return;
+	d->n_points = seq->n_kids;
+	for (i = 0; i < d->n_points; i++)
+		read_point(c, seq->kids[i], &d->points[i], d, proto_ok);
+	for (i = 1; i < d->n_points; i++) /* a few points per device: pairs are fine */
+		for (j = 0; j < i; j++)
+			if (d->points[i].name != NULL && d->points[j].name != NULL &&
+			    strcmp(d->points[i].name, d->points[j].name) == 0) {
+				pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
+						"duplicate point name \"%s\" (first at line %d)",
+						d->points[i].name, d->points[j].line);
+				break;
+			}
+}
+
+/* Devices --------------------------------------------------------------- */
+
+static void
+read_device(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_device_conf *d)
+{
+	const struct pue_ynode *k, *mb, *sn;
+	bool proto_ok = false;
+	uint64_t u;
+	int v;
+
+	d->line = n->line;
+	d->column = n->column;
+	d->poll_interval_ms = c->cfg->poll_interval_ms;
+	d->timeout_ms = 1000;
+	d->retries = 2;
+	if (!pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, device_keys);
+	if ((k = pue_cfg_require(c, n, "name")) != NULL)
+		pue_cfg_name(c, k, &d->name);
+	if ((k = pue_cfg_require(c, n, "protocol")) != NULL &&
+	    pue_cfg_enum(c, k, pue_cfg_protocols, &v)) {
+		d->protocol = (enum pue_protocol)v;
+		proto_ok = true;
+	}
+	if ((k = pue_ynode_get(n, "poll_interval")) != NULL)
+		pue_cfg_duration(c, k, PUE_CFG_POLL_MIN_MS, PUE_CFG_POLL_MAX_MS,
+				 &d->poll_interval_ms);
+	if ((k = pue_ynode_get(n, "timeout")) != NULL)
+		pue_cfg_duration(c, k, 10, 60000, &d->timeout_ms);
+	if ((k = pue_ynode_get(n, "retries")) != NULL && pue_cfg_uint(c, k, 0, 10, &u))
+		d->retries = (unsigned)u;
+	mb = pue_ynode_get(n, "modbus");
+	sn = pue_ynode_get(n, "snmp");
+	if (proto_ok && d->protocol == PUE_PROTO_SNMP) {
+		if (mb != NULL)
+			pue_ytree_error_key(c->tree, mb,
+					    "a modbus: section on a device with protocol snmp");
+		pue_cfg_read_snmp(c, n, sn, false, &d->snmp);
+	} else if (proto_ok) {
+		if (sn != NULL)
+			pue_ytree_error_key(c->tree, sn,
+					    "an snmp: section on a device with protocol %s",
+					    pue_protocol_name(d->protocol));
+		read_modbus(c, n, mb, d);
+	} else {
+		/* Which keys belong depends on the protocol; typos do not. */
+		if (mb != NULL && mb->kind == PUE_YNODE_MAPPING)
+			pue_cfg_check_keys(c, mb, modbus_keys);
+		if (sn != NULL && sn->kind == PUE_YNODE_MAPPING)
+			pue_cfg_check_keys(c, sn, pue_cfg_snmp_keys);
+	}
+	if ((k = pue_cfg_require(c, n, "points")) != NULL)
+		read_points(c, k, d, proto_ok);
+}
+
+/* A device's place in a sort by name, or by Modbus link. */
+struct ref {
+	char *key;
+	size_t index;
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+
+	if (r != 0)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void
+check_names(struct pue_cfgctx *c, const struct pue_ynode *seq)
+{
+	const struct pue_config *cfg = c->cfg;
+	struct ref *refs;
+	size_t i, n = 0;
+
+	if ((refs = pue_cfg_calloc(c, cfg->n_devices, sizeof(*refs))) == NULL)
+		return;
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].name != NULL)
+			refs[n++] = (struct ref){cfg->devices[i].name, i};
+	qsort(refs, n, sizeof(*refs), ref_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(refs[i].key, refs[i - 1].key) == 0) {
+			size_t first = i - 1;
+
+			while (first > 0 && strcmp(refs[first - 1].key, refs[i].key) == 0)
+				first--;
+			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[refs[i].index], "name"),
+					"duplicate device name \"%s\" (first at line %d)",
+					refs[i].key, cfg->devices[refs[first].index].line);
+		}
+	free(refs);
+}
+
+static bool
+same_bus_settings(const struct pue_modbus_conf *a, const struct pue_modbus_conf *b)
+{
+	return a->baud == b->baud && a->parity == b->parity && a->data_bits == b->data_bits &&
+	       a->stop_bits == b->stop_bits;
+}
+
+/* Counts Modbus links (a TCP host:port, or a serial device), each one
+ * descriptor libmodbus must keep below FD_SETSIZE, and checks that the
+ * devices sharing a serial bus agree on its settings. */
+static void
+check_links(struct pue_cfgctx *c, const struct pue_ynode *seq)
+{
+	const struct pue_config *cfg = c->cfg;
+	struct ref *refs;
+	size_t i, j, n = 0, links = 0, first = 0;
+
+	if ((refs = pue_cfg_calloc(c, cfg->n_devices, sizeof(*refs))) == NULL)
+		return;
+	for (i = 0; i < cfg->n_devices; i++) {
+		const struct pue_device_conf *d = &cfg->devices[i];
+		char *key = NULL;
+		int rc = 0;
+
+		if (d->protocol == PUE_PROTO_MODBUS_TCP && d->modbus.host != NULL)
+			rc = asprintf(&key, "tcp %s:%u", d->modbus.host, d->modbus.port);
+		else if (d->protocol == PUE_PROTO_MODBUS_RTU && d->modbus.serial_device != NULL)
+			rc = asprintf(&key, "rtu %s", d->modbus.serial_device);
+		else
+			continue;
+		if (rc < 0) {
+			c->oom = true;
+			goto out;
+		}
+		for (j = 4; key[j] != '\0'; j++) /* host names ignore case */
+			key[j] = (char)tolower((unsigned char)key[j]);
+		refs[n++] = (struct ref){key, i};
+	}
+	qsort(refs, n, sizeof(*refs), ref_cmp);
+	for (i = 0; i < n; i++) {
+		const struct pue_device_conf *d = &cfg->devices[refs[i].index], *f;
+
+		if (i == 0 || strcmp(refs[i].key, refs[i - 1].key) != 0) {
+			links++;
+			first = i;
+			continue;
+		}
+		f = &cfg->devices[refs[first].index];
+		if (d->protocol == PUE_PROTO_MODBUS_RTU &&
+		    !same_bus_settings(&d->modbus, &f->modbus))
+			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[refs[i].index], "modbus"),
+					"serial bus %s is already used by device %s (line %d) at "
+					"%u baud, parity %c, %u data bits, %u stop bits; devices "
+					"on one bus share its settings",
+					d->modbus.serial_device, f->name ? f->name : "?", f->line,
+					f->modbus.baud, f->modbus.parity, f->modbus.data_bits,
+					f->modbus.stop_bits);
+	}
+	if (links > PUE_MODBUS_MAX_CONNECTIONS)
+		pue_ytree_error(c->tree, seq,
+				"needs %zu Modbus connections; libmodbus 3.1.6 cannot use socket "
+				"descriptors >= 1024, the limit is %d",
+				links, PUE_MODBUS_MAX_CONNECTIONS);
+out:
+	for (i = 0; i < n; i++)
+		free(refs[i].key);
+	free(refs);
+}
+
+void
+pue_cfg_read_devices(struct pue_cfgctx *c, const struct pue_ynode *seq)
+{
+	struct pue_config *cfg = c->cfg;
+	size_t i;
+
+	if (seq == NULL || !pue_cfg_is_seq(c, seq))
+		return;
+	if (seq->n_kids == 0) {
+		pue_ytree_error(c->tree, seq, "at least one device is needed");
+		return;
+	}
+	if ((cfg->devices = pue_cfg_calloc(c, seq->n_kids, sizeof(*cfg->devices))) == NULL)
+		return;
+	cfg->n_devices = seq->n_kids;
+	for (i = 0; i < cfg->n_devices && !c->oom; i++)
+		read_device(c, seq->kids[i], &cfg->devices[i]);
+	check_names(c, seq);
+	check_links(c, seq);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_internal.h - shared by the files of the configuration loader
+ * (config.c, config_text.c, config_value.c, config_device.c, config_snmp.c,
+ * config_pue.c); not part of libpue's API, and nothing else includes it.
+ *
+ * config_text.c parses words and numbers. config_value.c turns one YAML
+ * node into one typed value, or reports at that node why it cannot. The
+ * section readers walk the tree with those calls. A reader that fails
+ * leaves its output untouched, so the default stays and the walk goes on to
+ * find the next mistake. Readers stay quiet about alias nodes: the tree
+ * reported them already. Main thread only.
+ */
+#ifndef PUE_CONFIG_INTERNAL_H
+#define PUE_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "yaml_tree.h"
+
+/* The state of one load. */
+struct pue_cfgctx {
+	struct pue_ytree *tree; /* the file; errors are recorded here */
+	struct pue_config *cfg; /* being filled; freed by the caller on failure */
+	bool oom;		/* an allocation failed: the load fails with -ENOMEM */
+};
+
+/* One spelling a YAML value may take, and the enum constant it means.
+ * Tables end with a NULL name. */
+struct pue_cfgname {
+	const char *name;
+	int value;
+};
+
+/* Spellings shared by the readers and the pue_*_name() functions. */
+extern const struct pue_cfgname pue_cfg_protocols[];
+extern const struct pue_cfgname pue_cfg_units[];
+extern const struct pue_cfgname pue_cfg_kinds[];
+extern const struct pue_cfgname pue_cfg_dtypes[];
+extern const struct pue_cfgname pue_cfg_locations[];
+
+/* Poll intervals (top level and per device): a meter polled faster than
+ * 10 Hz is a bus load test, and one polled less than hourly gives the
+ * 15-minute window nothing to work with. */
+#define PUE_CFG_POLL_MIN_MS 100
+#define PUE_CFG_POLL_MAX_MS (3600 * 1000)
+
+/* The keys of an snmp: section (config_snmp.c). */
+extern const char *const pue_cfg_snmp_keys[];
+
+/* Device and point names: [A-Za-z0-9_.-]+, so "device/point" terms and log
+ * lines split unambiguously. */
+bool pue_cfg_name_is_valid(const char *s);
+
+/* A numeric OID: at least two arcs, first 0..2, each below 2^32. */
+bool pue_cfg_oid_is_numeric(const char *s);
+
+/* Parses a duration as pue_parse_duration(), optionally allowing zero. */
+int pue_cfg_parse_duration(const char *s, int64_t *ms, bool allow_zero);
+
+/* Writes ms in the largest unit that divides it: "90s", "15m", "7d". */
+void pue_cfg_fmt_duration(int64_t ms, char *buf, size_t size);
+
+/* Writes bytes in the largest binary unit that divides it: "16MiB". */
+void pue_cfg_fmt_size(uint64_t bytes, char *buf, size_t size);
+
+/* The closest of n candidates to word (NULL entries skipped), when close
+ * enough to be a likely typo; NULL otherwise. Borrowed from cands. */
+const char *pue_cfg_suggest(const char *word, const char *const *cands, size_t n);
+
+/* What the user wrote, for "got ...": "\"abc\"" quoted, escaped and cut,
+ * "a mapping", "a list", "an empty value". Never for a secret. */
+const char *pue_cfg_show(const struct pue_ynode *n, char *buf, size_t size);
+
+/* The name of value in a table, or "?". */
+const char *pue_cfg_enum_name(const struct pue_cfgname *names, int value);
+
+/* strdup and calloc that note failure in c->oom. */
+char *pue_cfg_strdup(struct pue_cfgctx *c, const char *s);
+void *pue_cfg_calloc(struct pue_cfgctx *c, size_t n, size_t size);
+
+/* Kind checks: true when n is a mapping / a sequence, else reported. */
+bool pue_cfg_is_map(struct pue_cfgctx *c, const struct pue_ynode *n);
+bool pue_cfg_is_seq(struct pue_cfgctx *c, const struct pue_ynode *n);
+
+/* Reports every key of map that is not in known (NULL-ended), suggesting
+ * the closest known key. */
+void pue_cfg_check_keys(struct pue_cfgctx *c, const struct pue_ynode *map,
+			const char *const *known);
+
+/* Reports each of keys (NULL-ended) present in map as misplaced, saying
+ * why ("only for protocol modbus_rtu"). */
+void pue_cfg_reject_keys(struct pue_cfgctx *c, const struct pue_ynode *map, const char *const *keys,
+			 const char *why);
+
+/* The value of a required key, or NULL after reporting it missing. */
+const struct pue_ynode *pue_cfg_require(struct pue_cfgctx *c, const struct pue_ynode *map,
+					const char *key);
+
+/* Typed readers. Each returns true and sets *out, or reports why not and
+ * returns false with *out untouched. Strings replace (and free) *out. */
+bool pue_cfg_string(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
+bool pue_cfg_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
+bool pue_cfg_secret(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_secret *out);
+bool pue_cfg_uint(struct pue_cfgctx *c, const struct pue_ynode *n, uint64_t min, uint64_t max,
+		  uint64_t *out);
+bool pue_cfg_double(struct pue_cfgctx *c, const struct pue_ynode *n, double min, double max,
+		    double *out);
+bool pue_cfg_bool(struct pue_cfgctx *c, const struct pue_ynode *n, bool *out);
+bool pue_cfg_duration(struct pue_cfgctx *c, const struct pue_ynode *n, int64_t min_ms,
+		      int64_t max_ms, int64_t *out);
+bool pue_cfg_size(struct pue_cfgctx *c, const struct pue_ynode *n, uint64_t min, uint64_t max,
+		  uint64_t *out);
+bool pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_cfgname *names,
+		  int *out);
+
+/* Frees a secret, wiping it first. */
+void pue_cfg_secret_free(struct pue_secret *s);
+
+/* Section readers, called by config.c in this order: devices first, so
+ * that the pue: terms can be resolved against them. A NULL node means the
+ * section is absent (already reported if required). An optional section
+ * may also be null: a header whose keys are all commented out. */
+void pue_cfg_read_devices(struct pue_cfgctx *c, const struct pue_ynode *seq);
+void pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner,
+		       const struct pue_ynode *n, bool target, struct pue_snmp_conf *s);
+void pue_cfg_read_pue(struct pue_cfgctx *c, const struct pue_ynode *n);
+void pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n);
+
+#endif

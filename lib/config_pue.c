@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_pue.c - the pue: section (what is summed, windows, thresholds)
+ * and the alerts: section (where notifications go).
+ *
+ *   pue:
+ *     facility: {add: [incomer-1/energy], subtract: [office/energy]}
+ *     it: {add: [ups-a/output]}
+ *     windows: [15m, 1h, 24h, 7d, 30d, 365d]
+ *     ceiling: 1.25
+ *
+ * Part of the configuration loader (config_internal.h). Terms name a
+ * "device/point" and are resolved here against the devices read before,
+ * each error at the term's own line and column. See PUE.md for why every
+ * IT point must say where it measures, and why the windows are energy sums.
+ */
+#include "config_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MINUTE_MS (60 * 1000LL)
+#define DAY_MS (86400 * 1000LL)
+
+/* Key tables, laid out by hand. */
+/* clang-format off */
+static const char *const pue_keys[] = {
+	"facility", "it", "zones", "windows", "ceiling", "warning", "hysteresis", "min_coverage",
+	"alert_window", "min_duration", "year_start", "dcie", NULL
+};
+static const char *const sum_keys[] = {"add", "subtract", NULL};
+static const char *const zone_keys[] = {"name", "it", "infrastructure", NULL};
+static const char *const alerts_keys[] = {
+	"targets", "stale_after_polls", "enterprise_oid", "agentx", "agentx_socket", NULL
+};
+static const char *const target_keys[] = {
+	"name", "type", "snmp", "command", "min_severity", "queue_max", NULL
+};
+/* clang-format on */
+
+static const struct pue_cfgname target_types[] = {
+	{"snmp_trap", PUE_TARGET_SNMP_TRAP},
+	{"snmp_inform", PUE_TARGET_SNMP_INFORM},
+	{"exec", PUE_TARGET_EXEC},
+	{"log", PUE_TARGET_LOG},
+	{NULL, 0},
+};
+static const struct pue_cfgname severities[] = {
+	{"info", PUE_SEV_INFO},
+	{"warning", PUE_SEV_WARNING},
+	{"critical", PUE_SEV_CRITICAL},
+	{NULL, 0},
+};
+
+/* The PUE.md defaults: the interim windows and the 12-month figure. */
+static const int64_t default_windows_ms[] = {
+	15 * MINUTE_MS, 60 * MINUTE_MS, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 365 * DAY_MS,
+};
+
+/* Terms ----------------------------------------------------------------- */
+
+/* Resolves "device/point" into t, or reports at n why not. */
+static bool
+resolve_term(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_term *t)
+{
+	const struct pue_config *cfg = c->cfg;
+	const struct pue_device_conf *d;
+	const char *slash, *hint;
+	const char **names;
+	char buf[128], *dev;
+	ssize_t di, pi;
+	size_t i;
+
+	if (n->kind == PUE_YNODE_ALIAS)
+		return false;
+	if (n->kind != PUE_YNODE_SCALAR || pue_ynode_is_null(n) || strlen(n->text) != n->len ||
+	    (slash = strchr(n->text, '/')) == NULL || slash == n->text || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL) {
+		pue_ytree_error(c->tree, n, "expected \"device/point\", got %s",
+				pue_cfg_show(n, buf, sizeof(buf)));
+		return false;
+	}
+	if ((dev = strndup(n->text, (size_t)(slash - n->text))) == NULL) {
+		c->oom = true;
+		return false;
+	}
+	di = pue_config_find_device(cfg, dev);
+	if (di < 0) {
+		if ((names = pue_cfg_calloc(c, cfg->n_devices, sizeof(*names))) != NULL) {
+			for (i = 0; i < cfg->n_devices; i++)
+				names[i] = cfg->devices[i].name;
+			hint = pue_cfg_suggest(dev, names, cfg->n_devices);
+			pue_ytree_error(c->tree, n, "no device \"%s\"%s%s%s", dev,
+					hint ? "; did you mean \"" : "", hint ? hint : "",
+					hint ? "\"?" : "");
+			free(names);
+		}
+		free(dev);
+		return false;
+	}
+	d = &cfg->devices[di];
+	pi = pue_config_find_point(d, slash + 1);
+	if (pi < 0) {
+		if ((names = pue_cfg_calloc(c, d->n_points, sizeof(*names))) != NULL) {
+			for (i = 0; i < d->n_points; i++)
+				names[i] = d->points[i].name;
+			hint = pue_cfg_suggest(slash + 1, names, d->n_points);
+			pue_ytree_error(c->tree, n, "device %s has no point \"%s\"%s%s%s", dev,
+					slash + 1, hint ? "; did you mean \"" : "",
+					hint ? hint : "", hint ? "\"?" : "");
+			free(names);
+		}
+		free(dev);
+		return false;
+	}
+	free(dev);
+	t->device = (size_t)di;
+	t->point = (size_t)pi;
+	return true;
+}
+
+/* Reads one add: or subtract: list into sum, after the terms already
+ * there; at[] keeps each term's node for "listed twice" messages. */
+static void
+read_terms(struct pue_cfgctx *c, const struct pue_ynode *seq, int sign, bool it,
+	   struct pue_sum *sum, const struct pue_ynode **at)
+{
+	const struct pue_config *cfg = c->cfg;
+	struct pue_term t;
+	size_t i, j;
+
+	for (i = 0; i < seq->n_kids; i++) {
+		const struct pue_ynode *n = seq->kids[i];
+		const struct pue_point_conf *p;
+
+		if (!resolve_term(c, n, &t))
+			continue;
+		t.sign = sign;
+		for (j = 0; j < sum->n_terms; j++)
+			if (sum->terms[j].device == t.device && sum->terms[j].point == t.point)
+				break;
+		if (j < sum->n_terms) {
+			/* Counting a meter twice, or adding and subtracting it,
+			 * is always a slip: the PUE would be silently wrong. */
+			pue_ytree_error(c->tree, n,
+					"%s is listed twice (first at line %d column %d)", n->text,
+					at[j]->line, at[j]->column);
+			continue;
+		}
+		p = &cfg->devices[t.device].points[t.point];
+		if (it && p->measured_at == PUE_AT_NONE)
+			pue_ytree_error(c->tree, n,
+					"point %s has no measured_at; an IT point must say where "
+					"it measures (ups_output, pdu_output or it_input) to set "
+					"the PUE category",
+					n->text);
+		at[sum->n_terms] = n;
+		sum->terms[sum->n_terms++] = t;
+	}
+}
+
+/* {add: [...], subtract: [...]}; add needs at least one term. */
+static void
+read_sum(struct pue_cfgctx *c, const struct pue_ynode *n, bool it, struct pue_sum *sum)
+{
+	const struct pue_ynode *add, *sub, **at;
+	size_t max = 0;
+
+	if (n == NULL || !pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, sum_keys);
+	if ((add = pue_cfg_require(c, n, "add")) != NULL && !pue_cfg_is_seq(c, add))
+		add = NULL;
+	if ((sub = pue_ynode_get(n, "subtract")) != NULL && !pue_cfg_is_seq(c, sub))
+		sub = NULL;
+	if (add != NULL && add->n_kids == 0)
+		pue_ytree_error(c->tree, add, "needs at least one \"device/point\" term");
+	max = (add ? add->n_kids : 0) + (sub ? sub->n_kids : 0);
+	if (max == 0)
+		return;
+	if ((sum->terms = pue_cfg_calloc(c, max, sizeof(*sum->terms))) == NULL)
+		return;
+	if ((at = pue_cfg_calloc(c, max, sizeof(*at))) == NULL)
+		return;
+	if (add != NULL)
+		read_terms(c, add, +1, it, sum, at);
+	if (sub != NULL)
+		read_terms(c, sub, -1, it, sum, at);
+	free(at);
+}
+
+static void
+read_zones(struct pue_cfgctx *c, const struct pue_ynode *seq)
+{
+	struct pue_pue_conf *pc = &c->cfg->pue;
+	const struct pue_ynode *k;
+	size_t i, j;
+
+	if (!pue_cfg_is_seq(c, seq) || seq->n_kids == 0)
+		return;
+	if ((pc->zones = pue_cfg_calloc(c, seq->n_kids, sizeof(*pc->zones))) == NULL)
+		return;
+	pc->n_zones = seq->n_kids;
+	for (i = 0; i < pc->n_zones; i++) {
+		const struct pue_ynode *n = seq->kids[i];
+		struct pue_zone_conf *z = &pc->zones[i];
+
+		if (!pue_cfg_is_map(c, n))
+			continue;
+		pue_cfg_check_keys(c, n, zone_keys);
+		if ((k = pue_cfg_require(c, n, "name")) != NULL && pue_cfg_name(c, k, &z->name))
+			for (j = 0; j < i; j++)
+				if (pc->zones[j].name != NULL &&
+				    strcmp(pc->zones[j].name, z->name) == 0) {
+					pue_ytree_error(c->tree, k, "duplicate zone name \"%s\"",
+							z->name);
+					break;
+				}
+		read_sum(c, pue_cfg_require(c, n, "it"), false, &z->it);
+		read_sum(c, pue_cfg_require(c, n, "infrastructure"), false, &z->infrastructure);
+	}
+}
+
+/* Windows and thresholds ------------------------------------------------ */
+
+struct window {
+	int64_t ms;
+	const struct pue_ynode *n;
+};
+
+static int
+window_cmp(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? -1 : 1;
+	if (x->n->line != y->n->line)
+		return x->n->line < y->n->line ? -1 : 1;
+	return x->n->column < y->n->column ? -1 : x->n->column > y->n->column;
+}
+
+static void
+read_windows(struct pue_cfgctx *c, const struct pue_ynode *seq)
+{
+	struct pue_pue_conf *pc = &c->cfg->pue;
+	struct window *w;
+	size_t i, n = 0;
+	char text[32];
+
+	if (seq == NULL) {
+		n = sizeof(default_windows_ms) / sizeof(default_windows_ms[0]);
+		if ((pc->windows_ms = pue_cfg_calloc(c, n, sizeof(int64_t))) == NULL)
+			return;
+		memcpy(pc->windows_ms, default_windows_ms, sizeof(default_windows_ms));
+		pc->n_windows = n;
+		return;
+	}
+	if (!pue_cfg_is_seq(c, seq))
+		return;
+	if (seq->n_kids == 0) {
+		pue_ytree_error(c->tree, seq, "needs at least one window");
+		return;
+	}
+	if ((w = pue_cfg_calloc(c, seq->n_kids, sizeof(*w))) == NULL)
+		return;
+	/* 1m is the bucket size; 400d leaves the 365d figure room for a leap
+	 * year and a late report. */
+	for (i = 0; i < seq->n_kids; i++)
+		if (pue_cfg_duration(c, seq->kids[i], MINUTE_MS, 400 * DAY_MS, &w[n].ms))
+			w[n++].n = seq->kids[i];
+	qsort(w, n, sizeof(*w), window_cmp);
+	if ((pc->windows_ms = pue_cfg_calloc(c, n, sizeof(int64_t))) != NULL) {
+		for (i = 0; i < n; i++) {
+			if (pc->n_windows > 0 && pc->windows_ms[pc->n_windows - 1] == w[i].ms) {
+				pue_cfg_fmt_duration(w[i].ms, text, sizeof(text));
+				pue_ytree_error(c->tree, w[i].n, "window %s is listed twice", text);
+				continue;
+			}
+			pc->windows_ms[pc->n_windows++] = w[i].ms;
+		}
+	}
+	free(w);
+}
+
+/* "MM-DD", a day every year has (29 February would start some years on
+ * 1 March). */
+static void
+read_year_start(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	struct pue_pue_conf *pc = &c->cfg->pue;
+	const char *s = n->text;
+	unsigned month, day;
+	char buf[128];
+
+	if (n->kind == PUE_YNODE_ALIAS)
+		return;
+	if (n->kind == PUE_YNODE_SCALAR && n->len == 5 && s[2] == '-' &&
+	    strspn(s, "0123456789") == 2 && strspn(s + 3, "0123456789") == 2) {
+		month = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+		day = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
+		if (month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1]) {
+			pc->year_start_month = month;
+			pc->year_start_day = day;
+			return;
+		}
+	}
+	pue_ytree_error(c->tree, n,
+			"expected a month and day \"MM-DD\" that every year has (e.g. \"04-01\"), "
+			"got %s",
+			pue_cfg_show(n, buf, sizeof(buf)));
+}
+
+static void
+read_thresholds(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_pue_conf *pc = &c->cfg->pue;
+	const struct pue_ynode *ceiling, *warning, *k, *aw;
+	bool levels_ok = true, window_ok = true;
+	char text[32];
+	size_t i;
+
+	if ((ceiling = pue_ynode_get(n, "ceiling")) != NULL)
+		levels_ok &= pue_cfg_double(c, ceiling, 1.0, 3.0, &pc->ceiling);
+	if ((warning = pue_ynode_get(n, "warning")) != NULL)
+		levels_ok &= pue_cfg_double(c, warning, 1.0, 3.0, &pc->warning);
+	if (levels_ok && pc->warning > pc->ceiling) {
+		if (warning != NULL)
+			pue_ytree_error(c->tree, warning,
+					"%g is above ceiling %g; the warning "
+					"must come before the ceiling is crossed",
+					pc->warning, pc->ceiling);
+		else
+			pue_ytree_error(c->tree, ceiling,
+					"%g is below the default warning level %g; set "
+					"pue.warning as well",
+					pc->ceiling, pc->warning);
+	}
+	if ((k = pue_ynode_get(n, "hysteresis")) != NULL)
+		pue_cfg_double(c, k, 0, 0.5, &pc->hysteresis);
+	if ((k = pue_ynode_get(n, "min_coverage")) != NULL)
+		pue_cfg_double(c, k, 0, 1, &pc->min_coverage);
+	if ((k = pue_ynode_get(n, "min_duration")) != NULL)
+		pue_cfg_duration(c, k, 0, DAY_MS, &pc->min_duration_ms);
+	if ((aw = pue_ynode_get(n, "alert_window")) != NULL)
+		window_ok = pue_cfg_duration(c, aw, MINUTE_MS, 400 * DAY_MS, &pc->alert_window_ms);
+	if (!window_ok || pc->windows_ms == NULL)
+		return;
+	for (i = 0; i < pc->n_windows; i++)
+		if (pc->windows_ms[i] == pc->alert_window_ms)
+			return;
+	pue_cfg_fmt_duration(pc->alert_window_ms, text, sizeof(text));
+	if (aw != NULL)
+		pue_ytree_error(c->tree, aw, "%s is not one of pue.windows", text);
+	else
+		pue_ytree_error(c->tree, pue_ynode_get(n, "windows"),
+				"the default alert_window %s is not one of the windows; add it or "
+				"set pue.alert_window",
+				text);
+}
+
+void
+pue_cfg_read_pue(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_pue_conf *pc = &c->cfg->pue;
+	const struct pue_ynode *k;
+
+	pc->ceiling = 1.25; /* the Yangtze River Delta and national hub ceiling */
+	pc->warning = 1.22;
+	pc->hysteresis = 0.01;
+	pc->min_coverage = 0.95;
+	pc->alert_window_ms = DAY_MS;
+	pc->min_duration_ms = 15 * MINUTE_MS;
+	pc->year_start_month = 1;
+	pc->year_start_day = 1;
+	if (n == NULL || !pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, pue_keys);
+	read_sum(c, pue_cfg_require(c, n, "facility"), false, &pc->facility);
+	read_sum(c, pue_cfg_require(c, n, "it"), true, &pc->it);
+	if ((k = pue_ynode_get(n, "zones")) != NULL && !pue_ynode_is_null(k))
+		read_zones(c, k);
+	read_windows(c, pue_ynode_get(n, "windows"));
+	read_thresholds(c, n);
+	if ((k = pue_ynode_get(n, "year_start")) != NULL)
+		read_year_start(c, k);
+	if ((k = pue_ynode_get(n, "dcie")) != NULL)
+		pue_cfg_bool(c, k, &pc->dcie);
+}
+
+/* Alerts ---------------------------------------------------------------- */
+
+static void
+read_command(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_target_conf *t)
+{
+	char buf[128];
+	size_t i;
+
+	if (!pue_cfg_is_seq(c, n))
+		return;
+	if (n->n_kids == 0) {
+		pue_ytree_error(c->tree, n, "needs at least the program to run");
+		return;
+	}
+	if ((t->argv = pue_cfg_calloc(c, n->n_kids + 1, sizeof(*t->argv))) == NULL)
+		return;
+	t->argc = n->n_kids;
+	for (i = 0; i < n->n_kids; i++) {
+		const struct pue_ynode *a = n->kids[i];
+
+		if (a->kind == PUE_YNODE_ALIAS)
+			continue;
+		/* An argument may be empty; it may not be a list or null. */
+		if (a->kind != PUE_YNODE_SCALAR || pue_ynode_is_null(a) ||
+		    strlen(a->text) != a->len) {
+			pue_ytree_error(c->tree, a, "expected a string, got %s",
+					pue_cfg_show(a, buf, sizeof(buf)));
+			continue;
+		}
+		t->argv[i] = pue_cfg_strdup(c, a->text);
+	}
+	/* No PATH search: pued may run with a minimal environment, and the
+	 * program that pages people should be the one the file names. */
+	if (t->argv[0] != NULL && t->argv[0][0] != '/')
+		pue_ytree_error(c->tree, n->kids[0],
+				"expected an absolute path to the program, got %s",
+				pue_cfg_show(n->kids[0], buf, sizeof(buf)));
+}
+
+static void
+read_target(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_target_conf *t)
+{
+	const struct pue_ynode *k, *sn, *cmd;
+	bool type_ok = false;
+	uint64_t u;
+	int v;
+
+	t->min_severity = PUE_SEV_WARNING;
+	t->queue_max = 10000;
+	if (!pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, target_keys);
+	if ((k = pue_cfg_require(c, n, "name")) != NULL)
+		pue_cfg_name(c, k, &t->name);
+	if ((k = pue_cfg_require(c, n, "type")) != NULL && pue_cfg_enum(c, k, target_types, &v)) {
+		t->type = (enum pue_target_type)v;
+		type_ok = true;
+	}
+	if ((k = pue_ynode_get(n, "min_severity")) != NULL && pue_cfg_enum(c, k, severities, &v))
+		t->min_severity = (enum pue_severity)v;
+	if (!type_ok)
+		return;
+	sn = pue_ynode_get(n, "snmp");
+	cmd = pue_ynode_get(n, "command");
+	k = pue_ynode_get(n, "queue_max");
+	if (k != NULL && t->type != PUE_TARGET_SNMP_INFORM)
+		pue_ytree_error_key(c->tree, k,
+				    "only for type snmp_inform (informs wait for an "
+				    "answer; traps and commands are not queued)");
+	else if (k != NULL && pue_cfg_uint(c, k, 1, 1000000, &u))
+		t->queue_max = (unsigned)u;
+	if (t->type == PUE_TARGET_SNMP_TRAP || t->type == PUE_TARGET_SNMP_INFORM) {
+		if (cmd != NULL)
+			pue_ytree_error_key(c->tree, cmd, "only for type exec");
+		pue_cfg_read_snmp(c, n, sn, true, &t->snmp);
+		if (t->type == PUE_TARGET_SNMP_INFORM && t->snmp.version == PUE_SNMP_V1 &&
+		    (k = pue_ynode_get(sn, "version")) != NULL)
+			pue_ytree_error(c->tree, k, "SNMPv1 has no informs; use version 2c or 3");
+		return;
+	}
+	if (sn != NULL)
+		pue_ytree_error_key(c->tree, sn, "only for types snmp_trap and snmp_inform");
+	if (t->type == PUE_TARGET_EXEC) {
+		if ((cmd = pue_cfg_require(c, n, "command")) != NULL)
+			read_command(c, cmd, t);
+	} else if (cmd != NULL)
+		pue_ytree_error_key(c->tree, cmd, "only for type exec");
+}
+
+void
+pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_alerts_conf *a = &c->cfg->alerts;
+	const struct pue_ynode *k, *seq;
+	char buf[128];
+	uint64_t u;
+	size_t i, j;
+
+	a->stale_after_polls = 5;
+	/* net-snmp's experimental arc (NET-SNMP-MIB netSnmpExperimental) until
+	 * the site sets its own enterprise number. */
+	if ((a->enterprise_oid = pue_cfg_strdup(c, "1.3.6.1.4.1.8072.9999")) == NULL)
+		return;
+	if (n == NULL || pue_ynode_is_null(n) || !pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, alerts_keys);
+	if ((k = pue_ynode_get(n, "stale_after_polls")) != NULL && pue_cfg_uint(c, k, 1, 1000, &u))
+		a->stale_after_polls = (unsigned)u;
+	if ((k = pue_ynode_get(n, "enterprise_oid")) != NULL &&
+	    pue_cfg_string(c, k, &a->enterprise_oid) &&
+	    !pue_cfg_oid_is_numeric(a->enterprise_oid)) {
+		pue_ytree_error(c->tree, k,
+				"expected a numeric OID such as 1.3.6.1.4.1.8072.9999, "
+				"got %s",
+				pue_cfg_show(k, buf, sizeof(buf)));
+	}
+	if ((k = pue_ynode_get(n, "agentx")) != NULL)
+		pue_cfg_bool(c, k, &a->agentx);
+	if ((k = pue_ynode_get(n, "agentx_socket")) != NULL)
+		pue_cfg_string(c, k, &a->agentx_socket);
+	if ((seq = pue_ynode_get(n, "targets")) == NULL || pue_ynode_is_null(seq) ||
+	    !pue_cfg_is_seq(c, seq) || seq->n_kids == 0)
+		return;
+	if ((a->targets = pue_cfg_calloc(c, seq->n_kids, sizeof(*a->targets))) == NULL)
+		return;
+	a->n_targets = seq->n_kids;
+	for (i = 0; i < a->n_targets; i++) {
+		read_target(c, seq->kids[i], &a->targets[i]);
+		for (j = 0; j < i && a->targets[i].name != NULL; j++)
+			if (a->targets[j].name != NULL &&
+			    strcmp(a->targets[j].name, a->targets[i].name) == 0) {
+				pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
+						"duplicate target name \"%s\"", a->targets[i].name);
+				break;
+			}
+	}
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_text.c - the words and numbers of pued.yaml, without the tree:
+ * durations, sizes, OIDs, names, and "did you mean" suggestions.
+ *
+ * Part of the configuration loader (config_internal.h); pue_parse_duration()
+ * and pue_parse_size() are also public, for puectl and tests. Each parser
+ * takes the whole string or nothing: no sign, no blanks, no fractions, and
+ * overflow is -ERANGE, never a wrapped value.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+bool
+pue_cfg_name_is_valid(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' && *s != '-')
+			return false;
+	return true;
+}
+
+bool
+pue_cfg_oid_is_numeric(const char *s)
+{
+	unsigned arcs = 0;
+	unsigned long long v;
+	char *end;
+
+	if (*s == '.') /* net-snmp's absolute form ".1.3.6..." */
+		s++;
+	for (;;) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		errno = 0;
+		v = strtoull(s, &end, 10);
+		if (errno == ERANGE || v > UINT32_MAX || (arcs == 0 && v > 2))
+			return false;
+		arcs++;
+		if (*end == '\0')
+			break;
+		if (*end != '.')
+			return false;
+		s = end + 1;
+	}
+	return arcs >= 2;
+}
+
+/* Optimal string alignment distance (edits and adjacent swaps), bounded
+ * to short words: configuration keys and names. */
+#define SUGGEST_MAX_LEN 64
+
+static unsigned
+distance(const char *a, const char *b)
+{
+	unsigned rows[3][SUGGEST_MAX_LEN + 1];
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2], *t;
+
+	if (la > SUGGEST_MAX_LEN || lb > SUGGEST_MAX_LEN)
+		return UINT32_MAX;
+	for (j = 0; j <= lb; j++)
+		prev[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			unsigned cost = tolower((unsigned char)a[i - 1]) !=
+					tolower((unsigned char)b[j - 1]);
+			unsigned d = prev[j] + 1;
+
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (prev[j - 1] + cost < d)
+				d = prev[j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+const char *
+pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	unsigned best_d = UINT32_MAX, d, limit;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (cands[i] == NULL || strcmp(cands[i], word) == 0)
+			continue;
+		d = distance(word, cands[i]);
+		/* One edit in a short word already makes it another word. */
+		limit = strlen(cands[i]) <= 4 ? 1 : 2;
+		if (d <= limit && d < best_d) {
+			best = cands[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+void
+pue_cfg_fmt_duration(int64_t ms, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		int64_t ms;
+	} units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (ms != 0 && ms % units[i].ms == 0) {
+			snprintf(buf, size, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%" PRId64 "ms", ms);
+}
+
+int
+pue_cfg_parse_duration(const char *s, int64_t *ms, bool allow_zero)
+{
+	static const struct {
+		const char *unit;
+		int64_t ms;
+	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)s[0])) /* no sign, no blanks */
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (errno == ERANGE || v > (unsigned long long)(INT64_MAX / units[i].ms))
+			return -ERANGE;
+		if (v == 0 && !allow_zero)
+			return -ERANGE;
+		*ms = (int64_t)v * units[i].ms;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+pue_parse_duration(const char *s, int64_t *ms)
+{
+	return pue_cfg_parse_duration(s, ms, false);
+}
+
+int
+pue_parse_size(const char *s, uint64_t *bytes)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{"", 1},
+		{"B", 1},
+		{"KB", 1000},
+		{"kB", 1000},
+		{"MB", 1000000},
+		{"GB", 1000000000},
+		{"TB", UINT64_C(1000000000000)},
+		{"KiB", UINT64_C(1) << 10},
+		{"MiB", UINT64_C(1) << 20},
+		{"GiB", UINT64_C(1) << 30},
+		{"TiB", UINT64_C(1) << 40},
+	};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (errno == ERANGE || v > UINT64_MAX / units[i].mult)
+			return -ERANGE;
+		*bytes = (uint64_t)v * units[i].mult;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* bytes in the largest binary unit that divides it: "1MiB", "1536KiB". */
+void
+pue_cfg_fmt_size(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = {"TiB", "GiB", "MiB", "KiB"};
+	unsigned shift = 40;
+	size_t i;
+
+	for (i = 0; i < 4; i++, shift -= 10)
+		if (bytes != 0 && bytes % (UINT64_C(1) << shift) == 0) {
+			snprintf(buf, size, "%" PRIu64 "%s", bytes >> shift, units[i]);
+			return;
+		}
+	snprintf(buf, size, "%" PRIu64 "B", bytes);
+}

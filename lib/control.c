@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* control.c - control socket server; see control.h. */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "modbus_poll.h"
+
+struct client {
+	int fd;
+	struct ucred peer;
+	char in[PUE_CTL_MAX_LINE + 1];
+	size_t n_in;
+	char *out; /* reply bytes not yet sent */
+	size_t n_out, off_out;
+	pue_mono_t last_activity;
+	bool closing; /* drop once out is sent */
+};
+
+struct pue_control {
+	const struct pue_control_conf *conf;
+	struct pue_loop *loop;
+	const struct pue_clock *clock;
+	pue_control_handler handler;
+	void *arg;
+	int fd;
+	struct client *clients[PUE_CTL_MAX_CLIENTS];
+	int64_t sweep_timer;
+};
+
+static void
+drop(struct pue_control *c, size_t i)
+{
+	struct client *cl = c->clients[i];
+
+	pue_loop_del_fd(c->loop, cl->fd);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+	c->clients[i] = NULL;
+}
+
+static size_t
+index_of(struct pue_control *c, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++)
+		if (c->clients[i] != NULL && c->clients[i]->fd == fd)
+			return i;
+	return PUE_CTL_MAX_CLIENTS;
+}
+
+/* Sends what it can; returns -1 when the client is gone. */
+static int
+flush_out(struct pue_control *c, struct client *cl)
+{
+	while (cl->off_out < cl->n_out) {
+		ssize_t n = send(cl->fd, cl->out + cl->off_out, cl->n_out - cl->off_out,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN | EPOLLOUT);
+				return 0;
+			}
+			return -1;
+		}
+		cl->off_out += (size_t)n;
+	}
+	free(cl->out);
+	cl->out = NULL;
+	cl->n_out = cl->off_out = 0;
+	pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN);
+	return cl->closing ? -1 : 0;
+}
+
+static void
+queue_reply(struct client *cl, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+	size_t len;
+	char *buf;
+
+	json_decref(reply);
+	if (text == NULL) {
+		cl->closing = true;
+		return;
+	}
+	len = strlen(text);
+	buf = realloc(cl->out, cl->n_out + len + 1);
+	if (buf == NULL) {
+		free(text);
+		cl->closing = true;
+		return;
+	}
+	memcpy(buf + cl->n_out, text, len);
+	buf[cl->n_out + len] = '\n';
+	cl->out = buf;
+	cl->n_out += len + 1;
+	free(text);
+}
+
+static json_t *
+error_reply(const char *msg)
+{
+	return json_pack("{s:i, s:b, s:s}", "v", PUE_CTL_VERSION, "ok", 0, "error", msg);
+}
+
+static void
+answer(struct pue_control *c, struct client *cl, const char *line)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *result, *v, *cmd;
+	struct pue_err err = {0};
+	char msg[300];
+
+	if (req == NULL || !json_is_object(req)) {
+		snprintf(msg, sizeof(msg), "malformed request: %s",
+			 req == NULL ? jerr.text : "expected a JSON object");
+		queue_reply(cl, error_reply(msg));
+		json_decref(req);
+		return;
+	}
+	v = json_object_get(req, "v");
+	cmd = json_object_get(req, "cmd");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)) {
+		snprintf(msg, sizeof(msg), "unsupported protocol version (this pued speaks %d)",
+			 PUE_CTL_VERSION);
+		queue_reply(cl, error_reply(msg));
+	} else if (!json_is_string(cmd)) {
+		queue_reply(cl, error_reply("malformed request: \"cmd\" must be a string"));
+	} else if ((result = c->handler(c->arg, json_string_value(cmd), req, &cl->peer, &err)) ==
+		   NULL) {
+		queue_reply(cl, error_reply(err.msg[0] ? err.msg : "request failed"));
+	} else {
+		queue_reply(cl, json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1,
+					  "result", result));
+	}
+	json_decref(req);
+}
+
+static void
+on_client(void *arg, int fd, uint32_t events)
+{
+	struct pue_control *c = arg;
+	size_t i = index_of(c, fd);
+	struct client *cl;
+	char *nl;
+	ssize_t n;
+
+	if (i == PUE_CTL_MAX_CLIENTS)
+		return;
+	cl = c->clients[i];
+	cl->last_activity = pue_clock_mono(c->clock);
+	if ((events & EPOLLOUT) && flush_out(c, cl) < 0) {
+		drop(c, i);
+		return;
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing)
+		return;
+	n = recv(fd, cl->in + cl->n_in, PUE_CTL_MAX_LINE + 1 - cl->n_in, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		drop(c, i);
+		return;
+	}
+	if (n < 0)
+		return;
+	cl->n_in += (size_t)n;
+	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->n_in)) != NULL) {
+		size_t len = (size_t)(nl - cl->in);
+
+		*nl = '\0';
+		answer(c, cl, cl->in);
+		memmove(cl->in, nl + 1, cl->n_in - len - 1);
+		cl->n_in -= len + 1;
+	}
+	if (cl->n_in > PUE_CTL_MAX_LINE) {
+		char msg[80];
+
+		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
+		queue_reply(cl, error_reply(msg));
+		cl->closing = true;
+	}
+	if (cl->n_out > 0 && flush_out(c, cl) < 0)
+		drop(c, i);
+}
+
+/* Keeps low descriptors for libmodbus, whose select() cannot take one at or
+ * above 1024: clients move above that line when the limit allows. */
+static int
+move_high(int fd)
+{
+	struct rlimit rl;
+	int high;
+
+	if (fd >= PUE_MODBUS_FD_LIMIT || getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
+	    rl.rlim_cur <= PUE_MODBUS_FD_LIMIT + 64)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, PUE_MODBUS_FD_LIMIT);
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
+}
+
+static void
+on_accept(void *arg, int fd, uint32_t events)
+{
+	struct pue_control *c = arg;
+	struct client *cl;
+	socklen_t len = sizeof(struct ucred);
+	size_t i;
+	int cfd;
+
+	(void)events;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS && c->clients[i] != NULL; i++)
+		;
+	if (i == PUE_CTL_MAX_CLIENTS) {
+		static const char busy[] =
+			"{\"v\":1,\"ok\":false,\"error\":\"too many clients\"}\n";
+
+		if (send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* it is being turned away either way */
+		}
+		close(cfd);
+		return;
+	}
+	cfd = move_high(cfd);
+	cl = calloc(1, sizeof(*cl));
+	if (cl == NULL) {
+		close(cfd);
+		return;
+	}
+	cl->fd = cfd;
+	cl->last_activity = pue_clock_mono(c->clock);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cl->peer, &len) < 0)
+		cl->peer = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	if (pue_loop_add_fd(c->loop, cfd, EPOLLIN, on_client, c) < 0) {
+		close(cfd);
+		free(cl);
+		return;
+	}
+	c->clients[i] = cl;
+}
+
+static void
+sweep(void *arg)
+{
+	struct pue_control *c = arg;
+	pue_mono_t now = pue_clock_mono(c->clock);
+	size_t i;
+
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
+		struct client *cl = c->clients[i];
+
+		/* A client may stay connected between requests, but not with a
+		 * request half-sent or a reply it will not read. */
+		if (cl != NULL && (cl->n_in > 0 || cl->n_out > 0) &&
+		    pue_mono_diff_ms(now, cl->last_activity) >
+			    PUE_CTL_IDLE_MS * (int64_t)pue_clock_rate(c->clock)) {
+			if (cl->n_out == 0) {
+				static const char slow[] =
+					"{\"v\":1,\"ok\":false,\"error\":\"request timed out\"}\n";
+
+				if (send(cl->fd, slow, sizeof(slow) - 1,
+					 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+					/* dropped either way */
+				}
+			}
+			drop(c, i);
+		}
+	}
+	/* Once a real second, whatever the clock rate. */
+	c->sweep_timer = pue_loop_add_timer(
+		c->loop, pue_mono_add_ms(now, (int64_t)(1000 * pue_clock_rate(c->clock))), sweep,
+		c);
+}
+
+/* A socket file that accepts a connection belongs to a running daemon;
+ * one that refuses is stale and may go. */
+static int
+claim_path(const struct sockaddr_un *sa, struct pue_err *err)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct stat st;
+
+	if (fd < 0)
+		return pue_err_set(err, -errno, "control: socket: %s", strerror(errno));
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0) {
+		close(fd);
+		return pue_err_set(err, -EADDRINUSE, "control: %s: another pued is answering there",
+				   sa->sun_path);
+	}
+	close(fd);
+	if (lstat(sa->sun_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return pue_err_set(err, -EEXIST, "control: %s exists and is not a socket",
+					   sa->sun_path);
+		unlink(sa->sun_path);
+	}
+	return 0;
+}
+
+struct pue_control *
+pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
+		const struct pue_clock *clock, pue_control_handler handler, void *arg,
+		struct pue_err *err)
+{
+	struct pue_control *c = calloc(1, sizeof(*c));
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	mode_t old_mask;
+	int rc;
+
+	if (c == NULL) {
+		pue_err_set(err, -ENOMEM, "control: out of memory");
+		return NULL;
+	}
+	c->conf = conf;
+	c->loop = loop;
+	c->clock = clock;
+	c->handler = handler;
+	c->arg = arg;
+	c->fd = -1;
+	if (strlen(conf->socket) >= sizeof(sa.sun_path)) {
+		pue_err_set(err, -ENAMETOOLONG, "control: socket path %s is longer than %zu bytes",
+			    conf->socket, sizeof(sa.sun_path) - 1);
+		goto fail;
+	}
+	memcpy(sa.sun_path, conf->socket, strlen(conf->socket) + 1);
+	if (claim_path(&sa, err) < 0)
+		goto fail;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		pue_err_set(err, -errno, "control: socket: %s", strerror(errno));
+		goto fail;
+	}
+	/* Owner and group only, from the moment the file exists. */
+	old_mask = umask(0117);
+	rc = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (rc < 0 || listen(c->fd, 16) < 0) {
+		pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
+		goto fail;
+	}
+	if (conf->group != NULL) {
+		struct group *gr = getgrnam(conf->group);
+
+		if (gr == NULL || chown(conf->socket, (uid_t)-1, gr->gr_gid) < 0)
+			pue_log(LOG_WARNING, "control: %s: cannot give it group %s%s", conf->socket,
+				conf->group, gr == NULL ? " (no such group)" : "");
+	}
+	if ((rc = pue_loop_add_fd(loop, c->fd, EPOLLIN, on_accept, c)) < 0) {
+		pue_err_set(err, rc, "control: %s", strerror(-rc));
+		goto fail;
+	}
+	c->sweep_timer =
+		pue_loop_add_timer(loop, pue_mono_add_ms(pue_clock_mono(clock), 1000), sweep, c);
+	return c;
+fail:
+	pue_control_free(c);
+	return NULL;
+}
+
+void
+pue_control_free(struct pue_control *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++)
+		if (c->clients[i] != NULL)
+			drop(c, i);
+	if (c->sweep_timer > 0)
+		pue_loop_cancel(c->loop, c->sweep_timer);
+	if (c->fd >= 0) {
+		pue_loop_del_fd(c->loop, c->fd);
+		close(c->fd);
+		unlink(c->conf->socket);
+	}
+	free(c);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control.h - the UNIX control socket that puectl talks to.
+ *
+ * Line-delimited JSON, protocol version 1 (README "Control protocol"):
+ * a request is one line {"v":1,"cmd":"status", ...}; the reply is one line
+ * {"v":1,"ok":true,"result":{...}} or {"v":1,"ok":false,"error":"..."}.
+ * The socket is non-blocking and close-on-exec, created 0660. A request
+ * longer than PUE_CTL_MAX_LINE, one that is not JSON, or a client that
+ * keeps a request half-sent for PUE_CTL_IDLE_MS gets an error (when it can
+ * still be sent) and is dropped; the daemon never waits for a client.
+ * Main thread only.
+ */
+#ifndef PUE_CONTROL_H
+#define PUE_CONTROL_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "err.h"
+#include "loop.h"
+
+#define PUE_CTL_VERSION 1
+#define PUE_CTL_MAX_LINE 4096
+#define PUE_CTL_IDLE_MS 5000
+#define PUE_CTL_MAX_CLIENTS 64
+
+/* Answers one request. Returns the result object (the control module takes
+ * the reference), or NULL with err set for an error reply. peer is the
+ * client's SO_PEERCRED credentials. */
+typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *request,
+				       const struct ucred *peer, struct pue_err *err);
+
+struct pue_control; /* opaque */
+
+/* Creates the socket at conf->socket (refusing when another daemon answers
+ * there, removing a stale file otherwise) and serves it on loop. All
+ * arguments are borrowed and must outlive the result. */
+struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
+				    const struct pue_clock *clock, pue_control_handler handler,
+				    void *arg, struct pue_err *err);
+
+/* Closes every client, closes and removes the socket. NULL is accepted. */
+void pue_control_free(struct pue_control *c);
+
+#endif

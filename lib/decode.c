@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* decode.c - register types, word orders and units; see decode.h. */
+#include "decode.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+unsigned
+pue_dtype_registers(enum pue_dtype t)
+{
+	return pue_dtype_bits(t) / 16;
+}
+
+/* Puts the registers into big-endian order (ABCD...) so one conversion
+ * follows. CDAB-style orders list the least significant word first;
+ * BADC-style orders swap the two bytes inside every word. */
+static uint64_t
+to_big_endian_bits(const uint16_t *regs, size_t n, enum pue_word_order o)
+{
+	uint64_t bits = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t w = (o & PUE_ORDER_CDAB) ? regs[n - 1 - i] : regs[i];
+
+		if (o & PUE_ORDER_BADC)
+			w = (uint16_t)((w >> 8) | (w << 8));
+		bits = (bits << 16) | w;
+	}
+	return bits;
+}
+
+int
+pue_decode_raw(const uint16_t *regs, size_t n, enum pue_dtype t, enum pue_word_order o,
+	       struct pue_raw *out, struct pue_err *err)
+{
+	uint64_t bits;
+	float f;
+	double d;
+	uint32_t u32;
+
+	if (n != pue_dtype_registers(t))
+		return pue_err_set(err, -EINVAL, "%s needs %u registers, got %zu",
+				   pue_dtype_name(t), pue_dtype_registers(t), n);
+	bits = to_big_endian_bits(regs, n, o);
+	out->count = bits;
+	out->has_count = true;
+	switch (t) {
+	case PUE_T_UINT16:
+	case PUE_T_UINT32:
+	case PUE_T_UINT64:
+		out->value = (double)bits;
+		break;
+	case PUE_T_INT16:
+		out->value = (int16_t)(uint16_t)bits;
+		break;
+	case PUE_T_INT32:
+		out->value = (int32_t)(uint32_t)bits;
+		break;
+	case PUE_T_INT64:
+		out->value = (double)(int64_t)bits;
+		break;
+	case PUE_T_FLOAT32:
+		u32 = (uint32_t)bits;
+		memcpy(&f, &u32, sizeof(f));
+		out->value = f;
+		out->has_count = false;
+		break;
+	case PUE_T_FLOAT64:
+		memcpy(&d, &bits, sizeof(d));
+		out->value = d;
+		out->has_count = false;
+		break;
+	}
+	if (!isfinite(out->value))
+		return pue_err_set(err, PUE_E_RANGE, "%s register value is %s", pue_dtype_name(t),
+				   isnan(out->value) ? "NaN" : "infinite");
+	return 0;
+}
+
+double
+pue_unit_factor(enum pue_unit u)
+{
+	switch (u) {
+	case PUE_UNIT_W:
+	case PUE_UNIT_WH:
+		return 1e-3;
+	case PUE_UNIT_MW:
+	case PUE_UNIT_MWH:
+		return 1e3;
+	case PUE_UNIT_KW:
+	case PUE_UNIT_KWH:
+	default:
+		return 1.0;
+	}
+}
+
+int
+pue_decode_scale(const struct pue_point_conf *p, const struct pue_raw *raw, double *out,
+		 struct pue_err *err)
+{
+	double v = (raw->value * p->scale + p->offset) * pue_unit_factor(p->unit);
+
+	if (!isfinite(v))
+		return pue_err_set(err, PUE_E_RANGE,
+				   "point %s: value %g scales to a non-finite number", p->name,
+				   raw->value);
+	*out = v;
+	return 0;
+}

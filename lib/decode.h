@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * decode.h - from raw meter registers to a number in pued's units.
+ * Any thread (pure functions). Step one of the data flow: a poller hands
+ * the registers it read to pue_decode_point(), which applies type, word
+ * order, scale, offset and unit and returns kW (power) or kWh (energy).
+ */
+#ifndef PUE_DECODE_H
+#define PUE_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+
+/* A decoded register value. Integer types keep their exact raw count so
+ * that counter arithmetic (wrap at counter_bits) never goes through a
+ * double; floats carry has_count false. */
+struct pue_raw {
+	double value;	/* the raw number as the register holds it */
+	uint64_t count; /* integer types: the bits, zero-extended */
+	bool has_count;
+};
+
+/* Number of 16-bit registers a type occupies (1, 2 or 4). */
+unsigned pue_dtype_registers(enum pue_dtype t);
+
+/* Decodes regs[0..n) as type t in order o. Returns 0, or -EINVAL when n is
+ * not the type's register count, or PUE_E_RANGE for NaN/Inf floats. */
+int pue_decode_raw(const uint16_t *regs, size_t n, enum pue_dtype t, enum pue_word_order o,
+		   struct pue_raw *out, struct pue_err *err);
+
+/* The factor that turns unit u into kW (power units) or kWh (energy). */
+double pue_unit_factor(enum pue_unit u);
+
+/* value = (raw * scale + offset) * unit factor, in kW or kWh. Returns 0, or
+ * PUE_E_RANGE (err names the point) when the result is not finite. */
+int pue_decode_scale(const struct pue_point_conf *p, const struct pue_raw *raw, double *out,
+		     struct pue_err *err);
+
+#endif

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* energy.c - counters and trapezoids; see energy.h and PUE.md. */
+#include "energy.h"
+
+#include <math.h>
+
+static int64_t
+max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
+{
+	if (p->max_gap_ms > 0)
+		return p->max_gap_ms;
+	if (p->kind == PUE_KIND_ENERGY)
+		return PUE_COUNTER_MAX_GAP_MS;
+	return 3 * poll_interval_ms;
+}
+
+/* Counter delta in kWh, or a negative result code. Integer counters are
+ * differenced in unsigned arithmetic of counter_bits width: a decrease of
+ * more than half the range is a wrap (PUE.md worked example 3), any other
+ * decrease is a reset. Float counters cannot wrap. */
+static enum pue_energy_result
+counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
+	      const struct pue_reading *b, double *delta_kwh)
+{
+	unsigned bits = p->counter_bits;
+
+	if (a->raw.has_count && b->raw.has_count && bits > 0) {
+		uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+		uint64_t prev = a->raw.count & mask, cur = b->raw.count & mask;
+		uint64_t d = (cur - prev) & mask;
+
+		if (cur < prev && (prev - cur) <= mask / 2)
+			return PUE_ENERGY_RESET;
+		/* Signed types holding a counter: differences of the raw bits
+		 * are still exact, and scale/unit apply to the difference. */
+		*delta_kwh = (double)d * p->scale * pue_unit_factor(p->unit);
+		return PUE_ENERGY_INTERVAL;
+	}
+	if (b->value < a->value)
+		return PUE_ENERGY_RESET;
+	*delta_kwh = b->value - a->value;
+	return PUE_ENERGY_INTERVAL;
+}
+
+/* Average power over the newest intervals spanning PUE_COUNTER_POWER_SPAN_MS. */
+static double
+recent_power(struct pue_energy *e, int64_t ms, double kwh)
+{
+	int64_t total_ms = 0;
+	double total_kwh = 0;
+	unsigned i, k;
+
+	e->recent[e->next_recent].ms = ms;
+	e->recent[e->next_recent].kwh = kwh;
+	e->next_recent = (e->next_recent + 1) % PUE_COUNTER_RECENT;
+	if (e->n_recent < PUE_COUNTER_RECENT)
+		e->n_recent++;
+	for (i = 0; i < e->n_recent && total_ms < PUE_COUNTER_POWER_SPAN_MS; i++) {
+		k = (e->next_recent + PUE_COUNTER_RECENT - 1 - i) % PUE_COUNTER_RECENT;
+		total_ms += e->recent[k].ms;
+		total_kwh += e->recent[k].kwh;
+	}
+	return total_kwh / ((double)total_ms / 3.6e6);
+}
+
+enum pue_energy_result
+pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
+		  const struct pue_reading *r, struct pue_interval *out)
+{
+	enum pue_energy_result res;
+	int64_t elapsed_ms;
+	double hours, kwh = 0, limit_kw;
+
+	if (!e->have_prev) {
+		e->have_prev = true;
+		e->prev = *r;
+		if (p->kind == PUE_KIND_POWER)
+			e->last_power_kw = r->value;
+		return PUE_ENERGY_FIRST;
+	}
+	elapsed_ms = r->wall.ms - e->prev.wall.ms;
+	if (elapsed_ms <= 0)
+		return PUE_ENERGY_BACKWARDS;
+	hours = (double)elapsed_ms / 3.6e6;
+
+	if (p->kind == PUE_KIND_POWER) {
+		e->last_power_kw = r->value;
+		if (elapsed_ms > max_gap_ms(p, poll_interval_ms))
+			res = PUE_ENERGY_GAP;
+		else {
+			kwh = (e->prev.value + r->value) / 2.0 * hours;
+			res = PUE_ENERGY_INTERVAL;
+		}
+	} else {
+		res = counter_delta(p, &e->prev, r, &kwh);
+		if (res == PUE_ENERGY_INTERVAL && elapsed_ms > max_gap_ms(p, poll_interval_ms))
+			res = PUE_ENERGY_GAP;
+		limit_kw =
+			p->max_power_kw > 0 ? p->max_power_kw : PUE_GLITCH_FACTOR * e->max_seen_kw;
+		/* Until a power has been seen there is no default limit. */
+		if (res == PUE_ENERGY_INTERVAL && limit_kw > 0 && kwh / hours > limit_kw)
+			res = PUE_ENERGY_GLITCH;
+		if (res == PUE_ENERGY_INTERVAL) {
+			if (kwh / hours > e->max_seen_kw)
+				e->max_seen_kw = kwh / hours;
+			e->last_power_kw = recent_power(e, elapsed_ms, kwh);
+		} else
+			e->n_recent = 0; /* a reset or gap starts a new average */
+	}
+	if (p->kind == PUE_KIND_POWER && res == PUE_ENERGY_INTERVAL &&
+	    fabs(r->value) > e->max_seen_kw)
+		e->max_seen_kw = fabs(r->value);
+	/* Continue from the new value whatever happened (PUE.md: after a
+	 * reset, "continue from the new value"). */
+	if (res == PUE_ENERGY_INTERVAL) {
+		out->start = e->prev.wall;
+		out->end = r->wall;
+		out->energy_kwh = kwh;
+	}
+	e->prev = *r;
+	return res;
+}
+
+const char *
+pue_energy_result_name(enum pue_energy_result r)
+{
+	switch (r) {
+	case PUE_ENERGY_FIRST:
+		return "first reading";
+	case PUE_ENERGY_INTERVAL:
+		return "interval";
+	case PUE_ENERGY_GAP:
+		return "gap";
+	case PUE_ENERGY_RESET:
+		return "counter reset";
+	case PUE_ENERGY_GLITCH:
+		return "implausible jump";
+	case PUE_ENERGY_BACKWARDS:
+		return "time went backwards";
+	}
+	return "?";
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * energy.h - turns one point's readings into energy intervals.
+ *
+ * Second step of the data flow (reading -> energy). Cumulative counters give
+ * the delta of consecutive readings, with wrap at counter_bits; a decrease
+ * that is not a wrap is a meter reset (that interval is unknown); a delta
+ * above max_power x elapsed is a glitch (unknown). Power points are
+ * integrated with the trapezoidal rule, and no energy is invented across a
+ * gap longer than max_gap. See ../shared/PUE.md, "Energy from meters".
+ * Main thread only; one struct pue_energy per point, zero-initialised.
+ */
+#ifndef PUE_ENERGY_H
+#define PUE_ENERGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "decode.h"
+
+/* One valid reading of a point, already in kW or kWh. */
+struct pue_reading {
+	pue_wall_t wall;    /* when the meter answered */
+	double value;	    /* kW (power) or kWh (energy counter) */
+	struct pue_raw raw; /* the register value before scale and unit */
+};
+
+/* Energy delivered through a point over [start, end). */
+struct pue_interval {
+	pue_wall_t start;
+	pue_wall_t end;
+	double energy_kwh;
+};
+
+enum pue_energy_result {
+	PUE_ENERGY_FIRST,     /* first reading: nothing to pair it with yet */
+	PUE_ENERGY_INTERVAL,  /* *out holds a valid interval */
+	PUE_ENERGY_GAP,	      /* readings too far apart: the interval is missing */
+	PUE_ENERGY_RESET,     /* counter went down (not a wrap): unknown interval */
+	PUE_ENERGY_GLITCH,    /* implausible jump: unknown interval */
+	PUE_ENERGY_BACKWARDS, /* time did not advance: reading ignored */
+};
+
+/* Counters give power only as energy over time: a counter in Wh polled
+ * every second moves by a few hundred steps, so one interval's average is
+ * off by up to a step. The latest power of a counter is therefore the
+ * average over its recent intervals spanning at least this long. */
+#define PUE_COUNTER_POWER_SPAN_MS 10000
+#define PUE_COUNTER_RECENT 16
+
+struct pue_energy {
+	bool have_prev;
+	struct pue_reading prev;
+	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
+	double last_power_kw; /* the latest power (for power points the reading,
+			       * for counters the recent average, see above) */
+	struct {
+		int64_t ms;
+		double kwh;
+	} recent[PUE_COUNTER_RECENT]; /* counters: latest intervals, a ring */
+	unsigned n_recent, next_recent;
+};
+
+/* Default longest gap for counters: a counter's delta stays exact across a
+ * short outage, so it may span more than a few polls. */
+#define PUE_COUNTER_MAX_GAP_MS (15 * 60 * 1000)
+
+/* How many times the largest seen power a counter delta may imply before it
+ * is a glitch, when the point has no max_power_kw (PUE.md: "default e.g. 10 x
+ * the point's largest seen power"). */
+#define PUE_GLITCH_FACTOR 10.0
+
+/* Feeds one valid reading. poll_interval_ms sets the default max gap for
+ * power points (3 polls). Fills *out when it returns PUE_ENERGY_INTERVAL. */
+enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p,
+					 int64_t poll_interval_ms, const struct pue_reading *r,
+					 struct pue_interval *out);
+
+const char *pue_energy_result_name(enum pue_energy_result r);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the PUE engine: readings in, figures out.
+ *
+ * Owns the middle of the data flow: each reading goes through its point's
+ * energy state (energy.h), the PUE inputs are combined into minutes
+ * (combine.h), minutes feed the rolling windows (window.h) and are queued in
+ * the store. Meter resets and implausible jumps become events.
+ * Main thread only.
+ */
+#ifndef PUE_ENGINE_H
+#define PUE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "energy.h"
+#include "err.h"
+#include "figure.h"
+#include "store.h"
+
+struct pue_engine; /* opaque */
+
+/* cfg, clock and st (NULL: nothing stored) are borrowed and must outlive the
+ * engine. NULL on failure (err set). */
+struct pue_engine *pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock,
+				  struct pue_store *st, struct pue_err *err);
+void pue_engine_free(struct pue_engine *e);
+
+/* Rebuilds the windows from the store's minutes (after a restart). Returns
+ * the number of minutes loaded or a negative code. */
+int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
+
+/* One valid reading of cfg->devices[device].points[point]. */
+void pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
+			const struct pue_reading *r);
+
+/* Closes the minutes that are complete and updates the windows; call it at
+ * least once per second. */
+void pue_engine_tick(struct pue_engine *e);
+
+/* The instantaneous power ratio P_facility / P_IT (a live indicator only). */
+struct pue_figure pue_engine_instant(const struct pue_engine *e);
+
+/* Window i (0 .. cfg->pue.n_windows - 1), in configuration order. */
+struct pue_figure pue_engine_window(const struct pue_engine *e, size_t i);
+
+/* The measurement category of the PUE's IT sum (1..3). */
+int pue_engine_category(const struct pue_engine *e);
+
+/* The latest value of a point (kW or kWh) and when it was read; 0 for the
+ * time when it never was. */
+double pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point,
+			      pue_wall_t *at);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* figure.c - evaluating a PUE figure; see figure.h. */
+#include "figure.h"
+
+/* Below this much IT energy (kWh) or power (kW) the ratio means nothing:
+ * meters round, and 1 Wh against 2 Wh is not a PUE of 2. */
+#define IT_EPSILON 1e-9
+
+struct pue_figure
+pue_figure_eval(double facility, double it, int64_t covered_ms, int64_t period_ms,
+		const struct pue_pue_conf *pc)
+{
+	struct pue_figure f = {
+		.state = PUE_FIG_UNKNOWN, .facility = facility, .it = it, .period_ms = period_ms};
+
+	if (period_ms <= 0)
+		return f;
+	f.coverage = covered_ms > 0 ? (double)covered_ms / (double)period_ms : 0.0;
+	if (f.coverage > 1.0)
+		f.coverage = 1.0;
+	if (f.coverage < pc->min_coverage) {
+		f.state = PUE_FIG_INSUFFICIENT;
+		return f;
+	}
+	if (it <= IT_EPSILON) {
+		f.state = PUE_FIG_NO_IT_LOAD;
+		return f;
+	}
+	f.pue = facility / it;
+	if (f.pue < 1.0)
+		f.state = PUE_FIG_BELOW_ONE;
+	else if (f.pue > pc->ceiling)
+		f.state = PUE_FIG_CEILING;
+	else if (f.pue > pc->warning)
+		f.state = PUE_FIG_WARNING;
+	else
+		f.state = PUE_FIG_OK;
+	return f;
+}
+
+bool
+pue_figure_has_value(const struct pue_figure *f)
+{
+	return f->state == PUE_FIG_OK || f->state == PUE_FIG_WARNING || f->state == PUE_FIG_CEILING;
+}
+
+const char *
+pue_figure_state_name(enum pue_figure_state s)
+{
+	switch (s) {
+	case PUE_FIG_OK:
+		return "ok";
+	case PUE_FIG_WARNING:
+		return "warning";
+	case PUE_FIG_CEILING:
+		return "above_ceiling";
+	case PUE_FIG_INSUFFICIENT:
+		return "insufficient_data";
+	case PUE_FIG_NO_IT_LOAD:
+		return "no_it_load";
+	case PUE_FIG_BELOW_ONE:
+		return "below_one";
+	case PUE_FIG_UNKNOWN:
+		return "unknown";
+	}
+	return "unknown";
+}
+
+int
+pue_category(const struct pue_config *cfg, const struct pue_sum *it)
+{
+	int cat = 0;
+	size_t i;
+
+	for (i = 0; i < it->n_terms; i++) {
+		const struct pue_term *t = &it->terms[i];
+		enum pue_it_location at = cfg->devices[t->device].points[t->point].measured_at;
+		int c = at == PUE_AT_IT_INPUT ? 3 : at == PUE_AT_PDU_OUTPUT ? 2 : 1;
+
+		if (cat == 0 || c < cat)
+			cat = c;
+	}
+	return cat;
+}

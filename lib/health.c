@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* health.c - device health and its log lines; see health.h. */
+#include "health.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+void
+pue_health_success(struct pue_health *h, const char *device, pue_wall_t now, int64_t latency_ms,
+		   unsigned requests, bool partial, const char *error)
+{
+	if (h->consecutive_failures > 0 && h->ever_up)
+		pue_log(LOG_NOTICE, "device %s: recovered after %u failed polls (%.1f s)", device,
+			h->consecutive_failures, (double)(now.ms - h->failing_since.ms) / 1000.0);
+	else if (!h->ever_up)
+		pue_log(LOG_INFO, "device %s: up", device);
+	h->state = partial ? PUE_DEV_DEGRADED : PUE_DEV_UP;
+	h->consecutive_failures = 0;
+	h->last_success = now;
+	h->latency_ms = latency_ms;
+	h->requests = requests;
+	h->polls++;
+	h->ever_up = true;
+	snprintf(h->last_error, sizeof(h->last_error), "%s", partial && error ? error : "");
+}
+
+void
+pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now, pue_mono_t now_mono,
+		   unsigned requests, const char *error)
+{
+	bool changed = strcmp(h->last_error, error) != 0;
+
+	h->polls++;
+	h->failures++;
+	h->requests = requests;
+	if (h->consecutive_failures++ == 0) {
+		h->failing_since = now;
+		h->last_summary = now_mono;
+		pue_log(LOG_WARNING, "device %s: failing: %s", device, error);
+	} else if (now_mono.ns - h->last_summary.ns >= (int64_t)PUE_HEALTH_SUMMARY_MS * 1000000) {
+		h->last_summary = now_mono;
+		pue_log(LOG_WARNING, "device %s: still failing after %u polls (%.0f s): %s", device,
+			h->consecutive_failures, (double)(now.ms - h->failing_since.ms) / 1000.0,
+			error);
+	} else if (changed)
+		pue_log(LOG_INFO, "device %s: now failing with: %s", device, error);
+	if (!h->ever_up || h->consecutive_failures >= PUE_DOWN_AFTER)
+		h->state = PUE_DEV_DOWN;
+	else
+		h->state = PUE_DEV_DEGRADED;
+	snprintf(h->last_error, sizeof(h->last_error), "%s", error);
+}
+
+const char *
+pue_dev_state_name(enum pue_dev_state s)
+{
+	switch (s) {
+	case PUE_DEV_UP:
+		return "up";
+	case PUE_DEV_DEGRADED:
+		return "degraded";
+	case PUE_DEV_DOWN:
+		return "down";
+	case PUE_DEV_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * health.h - a device's polling health, and the log lines about it.
+ * Main thread only. A failing device logs the change (up -> failing), then
+ * one summary every few minutes, then its recovery with how long it lasted;
+ * never a line per poll.
+ */
+#ifndef PUE_HEALTH_H
+#define PUE_HEALTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+
+enum pue_dev_state {
+	PUE_DEV_UNKNOWN,  /* not polled yet */
+	PUE_DEV_UP,	  /* last poll read every point */
+	PUE_DEV_DEGRADED, /* last poll read some points, or the first failures */
+	PUE_DEV_DOWN,	  /* PUE_DOWN_AFTER failed polls in a row, or never up */
+};
+
+/* Failed polls in a row after which an up device counts as down. */
+#define PUE_DOWN_AFTER 3
+/* Interval between "still failing" summaries. */
+#define PUE_HEALTH_SUMMARY_MS (5 * 60 * 1000)
+
+struct pue_health {
+	enum pue_dev_state state;
+	unsigned consecutive_failures;
+	pue_wall_t last_success;  /* 0: never */
+	pue_wall_t failing_since; /* first failure of the current run */
+	pue_mono_t last_summary;
+	char last_error[200]; /* "" when the last poll succeeded */
+	int64_t latency_ms;   /* of the last poll, all its requests */
+	unsigned requests;    /* requests the last poll needed, retries included */
+	uint64_t polls, failures, skipped;
+	bool ever_up;
+};
+
+/* Records a poll that read every point (partial false) or some (true). */
+void pue_health_success(struct pue_health *h, const char *device, pue_wall_t now,
+			int64_t latency_ms, unsigned requests, bool partial, const char *error);
+
+/* Records a failed poll with its error. now_mono paces the summaries. */
+void pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now,
+			pue_mono_t now_mono, unsigned requests, const char *error);
+
+/* "unknown", "up", "degraded", "down". */
+const char *pue_dev_state_name(enum pue_dev_state s);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * modbus_plan.h - the fewest reads that cover a device's points.
+ * Pure functions, any thread. Points with the same function code are sorted
+ * by address and merged into one read while the gap of unused registers
+ * stays within max_gap_registers and the read within max_read_registers
+ * (Modbus allows 125 registers per read; some meters refuse fewer).
+ */
+#ifndef PUE_MODBUS_PLAN_H
+#define PUE_MODBUS_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+
+struct pue_mb_read {
+	enum pue_mb_function function;
+	uint16_t address; /* first register */
+	uint16_t count;	  /* 1..max_read_registers */
+	size_t first_reg; /* offset of this read's registers in the device buffer */
+};
+
+struct pue_mb_plan {
+	struct pue_mb_read *reads;
+	size_t n_reads;
+	size_t n_regs;	    /* registers over all reads (the buffer size) */
+	size_t *point_read; /* per point: index of the read holding it */
+	size_t *point_reg;  /* per point: offset of its first register in the buffer */
+};
+
+/* Plans dev's reads into *plan (zeroed first). Returns 0, or -EINVAL when a
+ * point does not fit in one read or past register 65535, or -ENOMEM. Free
+ * with pue_modbus_plan_free(). */
+int pue_modbus_plan(const struct pue_device_conf *dev, struct pue_mb_plan *plan,
+		    struct pue_err *err);
+void pue_modbus_plan_free(struct pue_mb_plan *plan);
+
+#endif

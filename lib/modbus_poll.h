@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * modbus_poll.h - polling Modbus TCP and RTU devices through libmodbus.
+ *
+ * First step of the data flow (device -> reading). Devices that share a
+ * link (a TCP host:port, e.g. a gateway with several unit ids, or one RTU
+ * bus) are polled strictly one request at a time on that link; different
+ * links are polled in parallel on the worker pool, because libmodbus calls
+ * block. A dead or slow device only delays its own link. Each device polls
+ * on its own timer (deadline + interval, no drift; devices spread over the
+ * interval at start; backoff while down).
+ *
+ * libmodbus 3.1.6 waits with select(): a descriptor >= 1024 would overflow
+ * its fd_set, so every connect checks the descriptor and fails cleanly.
+ * Main thread only (workers touch only the job they run).
+ */
+#ifndef PUE_MODBUS_POLL_H
+#define PUE_MODBUS_POLL_H
+
+#include <stddef.h>
+
+#include "clock.h"
+#include "config.h"
+#include "energy.h"
+#include "err.h"
+#include "health.h"
+#include "loop.h"
+
+/* Descriptors from this value up are never handed to libmodbus. */
+#define PUE_MODBUS_FD_LIMIT 1024
+
+/* Where readings go. Called on the main thread. */
+struct pue_poll_sink {
+	void *arg;
+	/* One valid reading of cfg->devices[device].points[point]. */
+	void (*reading)(void *arg, size_t device, size_t point, const struct pue_reading *r);
+	/* A poll of cfg->devices[device] finished (its health is updated). */
+	void (*polled)(void *arg, size_t device);
+};
+
+struct pue_modbus; /* opaque */
+
+/* Sets up every Modbus device of cfg (others are skipped) and starts their
+ * timers on loop. cfg, loop, clock and sink are borrowed and must outlive
+ * the result. Never waits for a device. NULL on failure (err set). */
+struct pue_modbus *pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop,
+				  const struct pue_clock *clock, const struct pue_poll_sink *sink,
+				  struct pue_err *err);
+
+/* Cancels timers, waits for requests in flight to end, closes every link.
+ * NULL is accepted. */
+void pue_modbus_free(struct pue_modbus *m);
+
+/* Health of a device, or NULL when it is not a Modbus device. */
+const struct pue_health *pue_modbus_health(const struct pue_modbus *m, size_t device);
+
+/* Reads per poll after merging (the requests a healthy poll needs). */
+size_t pue_modbus_reads_per_poll(const struct pue_modbus *m, size_t device);
+
+#endif

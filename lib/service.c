@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* service.c - starting and stopping pued's modules; see service.h. */
+#include "service.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "engine.h"
+#include "log.h"
+#include "modbus_poll.h"
+#include "status.h"
+#include "store.h"
+#include "window.h"
+
+struct pue_service {
+	const struct pue_config *cfg;
+	const struct pue_clock *clock;
+	struct pue_store *store;
+	struct pue_engine *engine;
+	struct pue_loop *loop;
+	struct pue_modbus *modbus;
+	struct pue_control *control;
+	int64_t tick_timer, flush_timer;
+	pue_mono_t next_tick, next_flush;
+	struct pue_status_source status;
+};
+
+#define TICK_MS 1000
+
+static void
+on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r)
+{
+	struct pue_service *s = arg;
+
+	pue_engine_reading(s->engine, device, point, r);
+}
+
+static const struct pue_health *
+health_of(void *arg, size_t device)
+{
+	struct pue_service *s = arg;
+
+	return pue_modbus_health(s->modbus, device);
+}
+
+static size_t
+reads_of(void *arg, size_t device)
+{
+	struct pue_service *s = arg;
+
+	return pue_modbus_reads_per_poll(s->modbus, device);
+}
+
+static void
+tick(void *arg)
+{
+	struct pue_service *s = arg;
+
+	pue_engine_tick(s->engine);
+	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
+	s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s);
+}
+
+static void
+flush(void *arg)
+{
+	struct pue_service *s = arg;
+	struct pue_err err;
+
+	pue_store_flush(s->store, &err); /* logs state changes itself, keeps rows */
+	s->next_flush = pue_mono_add_ms(s->next_flush, s->cfg->storage.flush_interval_ms);
+	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
+}
+
+static json_t *
+handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
+{
+	struct pue_service *s = arg;
+
+	(void)req;
+	(void)peer;
+	if (strcmp(cmd, "status") == 0)
+		return pue_status_json(&s->status);
+	if (strcmp(cmd, "devices") == 0)
+		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
+	if (strcmp(cmd, "ping") == 0)
+		return json_object();
+	pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: status, devices, ping)", cmd);
+	return NULL;
+}
+
+static void
+warn_unpolled(const struct pue_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP)
+			pue_log(LOG_WARNING,
+				"device %s: SNMP polling is not in this build yet; its points "
+				"stay unknown",
+				cfg->devices[i].name);
+}
+
+struct pue_service *
+pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_err *err)
+{
+	struct pue_service *s = calloc(1, sizeof(*s));
+	struct pue_poll_sink sink;
+	pue_mono_t now;
+	int n;
+
+	if (s == NULL) {
+		pue_err_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->cfg = cfg;
+	s->clock = clock;
+	if ((s->store = pue_store_open(cfg->storage.path, cfg, err)) == NULL)
+		goto fail;
+	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
+		goto fail;
+	if ((n = pue_engine_resume(s->engine, err)) < 0)
+		goto fail;
+	if (n > 0)
+		pue_log(LOG_INFO, "engine: resumed the windows from %d stored minutes", n);
+	if ((s->loop = pue_loop_new(clock, err)) == NULL)
+		goto fail;
+	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading};
+	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
+		goto fail;
+	warn_unpolled(cfg);
+	s->status = (struct pue_status_source){
+		.cfg = cfg,
+		.clock = clock,
+		.engine = s->engine,
+		.store = s->store,
+		.store_path = cfg->storage.path,
+		.health = health_of,
+		.reads_per_poll = reads_of,
+		.arg = s,
+	};
+	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s, err)) == NULL)
+		goto fail;
+	now = pue_clock_mono(clock);
+	s->next_tick = pue_mono_add_ms(now, TICK_MS);
+	s->next_flush = pue_mono_add_ms(now, cfg->storage.flush_interval_ms);
+	s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s);
+	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
+	return s;
+fail:
+	pue_service_free(s);
+	return NULL;
+}
+
+void
+pue_service_free(struct pue_service *s)
+{
+	if (s == NULL)
+		return;
+	pue_control_free(s->control);
+	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
+	if (s->engine != NULL)
+		pue_engine_tick(s->engine); /* close what is complete before the last flush */
+	pue_engine_free(s->engine);
+	pue_store_close(s->store);
+	pue_loop_free(s->loop);
+	free(s);
+}
+
+struct pue_loop *
+pue_service_loop(struct pue_service *s)
+{
+	return s->loop;
+}
+
+void
+pue_service_summary(struct pue_service *s, char *buf, size_t len)
+{
+	struct pue_figure f = pue_engine_instant(s->engine);
+	size_t off = 0;
+	char span[16];
+	size_t i;
+
+	if (pue_figure_has_value(&f))
+		off += (size_t)snprintf(buf, len, "PUE now %.3f", f.pue);
+	else
+		off += (size_t)snprintf(buf, len, "PUE now %s", pue_figure_state_name(f.state));
+	for (i = 0; i < s->cfg->pue.n_windows && off < len; i++) {
+		f = pue_engine_window(s->engine, i);
+		pue_format_span(s->cfg->pue.windows_ms[i], span, sizeof(span));
+		if (pue_figure_has_value(&f))
+			off += (size_t)snprintf(buf + off, len - off, ", %s %.3f", span, f.pue);
+		else
+			off += (size_t)snprintf(buf + off, len - off, ", %s %s (%.1f%%)", span,
+						pue_figure_state_name(f.state), f.coverage * 100);
+	}
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* status_text.c - human tables from status JSON; see status_text.h. */
+#include "status_text.h"
+
+#include <string.h>
+
+static const char *
+str(const json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : dflt;
+}
+
+static double
+num(const json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+static const char *
+state_words(const char *state)
+{
+	if (strcmp(state, "ok") == 0)
+		return "ok";
+	if (strcmp(state, "warning") == 0)
+		return "ABOVE WARNING";
+	if (strcmp(state, "above_ceiling") == 0)
+		return "ABOVE CEILING";
+	if (strcmp(state, "insufficient_data") == 0)
+		return "insufficient data";
+	if (strcmp(state, "no_it_load") == 0)
+		return "no IT load";
+	if (strcmp(state, "below_one") == 0)
+		return "METERING ERROR (<1)";
+	return "unknown";
+}
+
+static const char *const category_names[] = {"-", "1, UPS output", "2, PDU output", "3, IT input"};
+
+/* One row: the PUE only where the state allows a number. */
+static void
+figure_row(FILE *out, const char *label, const json_t *f, const char *unit)
+{
+	const char *state = str(f, "state", "unknown");
+	const json_t *pue = json_object_get(f, "pue");
+	char pue_text[16] = "-", fac[32], it[32];
+	char key_f[16], key_i[16];
+
+	snprintf(key_f, sizeof(key_f), "facility_%s", unit);
+	snprintf(key_i, sizeof(key_i), "it_%s", unit);
+	if (json_is_number(pue) && strcmp(state, "insufficient_data") != 0)
+		snprintf(pue_text, sizeof(pue_text), "%.3f", json_number_value(pue));
+	snprintf(fac, sizeof(fac), "%.1f %s", num(f, key_f), strcmp(unit, "kw") ? "kWh" : "kW");
+	snprintf(it, sizeof(it), "%.1f %s", num(f, key_i), strcmp(unit, "kw") ? "kWh" : "kW");
+	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text, state_words(state),
+		num(f, "coverage") * 100, fac, it);
+}
+
+void
+pue_devices_print(FILE *out, const json_t *devices)
+{
+	const json_t *d;
+	size_t i;
+
+	fprintf(out, "  %-16s %-9s %-26s %-24s %8s  %s\n", "device", "state", "address",
+		"last success", "latency", "last error");
+	json_array_foreach(devices, i, d)
+	{
+		char latency[24] = "-";
+		const json_t *lat = json_object_get(d, "latency_ms");
+
+		if (json_is_integer(lat) && json_object_get(d, "last_success") != NULL &&
+		    !json_is_null(json_object_get(d, "last_success")))
+			snprintf(latency, sizeof(latency), "%lld ms",
+				 (long long)json_integer_value(lat));
+		fprintf(out, "  %-16s %-9s %-26s %-24s %8s  %s\n", str(d, "name", "?"),
+			str(d, "state", "?"), str(d, "address", "?"),
+			str(d, "last_success", "never"), latency, str(d, "last_error", "-"));
+	}
+}
+
+void
+pue_status_print(FILE *out, const json_t *status)
+{
+	const json_t *windows = json_object_get(status, "windows"), *w, *storage;
+	json_int_t cat = json_integer_value(json_object_get(status, "category"));
+	size_t i;
+
+	fprintf(out, "site %s at %s\n", str(status, "site", "?"), str(status, "time", "?"));
+	fprintf(out, "PUE ceiling %.2f, warning %.2f, category %s, coverage needed %.0f%%\n\n",
+		num(status, "ceiling"), num(status, "warning"),
+		category_names[cat >= 0 && cat <= 3 ? cat : 0], num(status, "min_coverage") * 100);
+	fprintf(out, "  %-6s %-7s %-20s %7s  %14s  %14s\n", "window", "PUE", "state", "covered",
+		"facility", "IT");
+	figure_row(out, "now", json_object_get(status, "instant"), "kw");
+	json_array_foreach(windows, i, w)
+	{
+		figure_row(out, str(w, "window", "?"), w, "kwh");
+	}
+	fprintf(out, "\n");
+	pue_devices_print(out, json_object_get(status, "devices"));
+	storage = json_object_get(status, "storage");
+	fprintf(out, "\nstorage %s", str(storage, "state", "?"));
+	if (json_object_get(storage, "path") != NULL)
+		fprintf(out, " (%s), %lld samples written, %lld waiting", str(storage, "path", ""),
+			(long long)json_integer_value(json_object_get(storage, "samples_written")),
+			(long long)json_integer_value(json_object_get(storage, "pending_rows")));
+	if (json_is_string(json_object_get(storage, "last_error")))
+		fprintf(out, ": %s", str(storage, "last_error", ""));
+	fprintf(out, "\n");
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/* store.c - the SQLite side of pued; see store.h. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS points(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
+	" name TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE(device, name));"
+	"CREATE TABLE IF NOT EXISTS samples(t INTEGER NOT NULL, point INTEGER NOT NULL,"
+	" value REAL NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS samples_t ON samples(t);"
+	"CREATE TABLE IF NOT EXISTS minutes(t INTEGER PRIMARY KEY, facility_kwh REAL NOT NULL,"
+	" it_kwh REAL NOT NULL, covered_ms INTEGER NOT NULL, category INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, t INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, subject TEXT NOT NULL, message TEXT NOT NULL);";
+
+struct sample_row {
+	int64_t t_ms;
+	int64_t point_id;
+	double value;
+};
+
+struct event_row {
+	int64_t t_ms;
+	char *kind, *subject, *message;
+};
+
+struct minute_row {
+	struct pue_minute m;
+	int category;
+};
+
+struct pue_store {
+	sqlite3 *db;
+	const struct pue_config *cfg;
+	int64_t **point_ids; /* [device][point] */
+	sqlite3_stmt *ins_sample, *ins_minute, *ins_event;
+	struct sample_row *samples;
+	size_t n_samples, cap_samples;
+	struct minute_row *minutes;
+	size_t n_minutes, cap_minutes;
+	struct event_row *events;
+	size_t n_events, cap_events;
+	struct pue_store_stats stats;
+};
+
+static int
+db_error(struct pue_store *st, struct pue_err *err, const char *what)
+{
+	return pue_err_set(err, PUE_E_STORE, "store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int
+exec_sql(struct pue_store *st, const char *sql, struct pue_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pue_err_set(err, PUE_E_STORE, "store: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return PUE_E_STORE;
+	}
+	return 0;
+}
+
+static int
+check_version(struct pue_store *st, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int version = 0, rc;
+	char sql[128];
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+			       &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "reading schema version");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version > PUE_STORE_SCHEMA_VERSION)
+		return pue_err_set(err, PUE_E_STORE,
+				   "store: database schema version %d is newer than this pued (%d)",
+				   version, PUE_STORE_SCHEMA_VERSION);
+	/* Forward migrations from older versions go here, one step each. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d')",
+		 PUE_STORE_SCHEMA_VERSION);
+	rc = exec_sql(st, sql, err);
+	return rc;
+}
+
+static int
+register_points(struct pue_store *st, struct pue_err *err)
+{
+	const struct pue_config *cfg = st->cfg;
+	sqlite3_stmt *ins = NULL, *sel = NULL;
+	size_t d, p;
+	int rc = 0;
+
+	st->point_ids = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*st->point_ids));
+	if (st->point_ids == NULL)
+		return pue_err_set(err, -ENOMEM, "store: out of memory");
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT OR IGNORE INTO points(device, name, kind, unit)"
+			       " VALUES(?, ?, ?, ?)",
+			       -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "SELECT id FROM points WHERE device = ? AND name = ?", -1,
+			       &sel, NULL) != SQLITE_OK) {
+		rc = db_error(st, err, "preparing point statements");
+		goto out;
+	}
+	for (d = 0; d < cfg->n_devices && rc == 0; d++) {
+		const struct pue_device_conf *dev = &cfg->devices[d];
+
+		st->point_ids[d] = calloc(dev->n_points ? dev->n_points : 1, sizeof(int64_t));
+		if (st->point_ids[d] == NULL) {
+			rc = pue_err_set(err, -ENOMEM, "store: out of memory");
+			break;
+		}
+		for (p = 0; p < dev->n_points; p++) {
+			const struct pue_point_conf *pt = &dev->points[p];
+
+			sqlite3_bind_text(ins, 1, dev->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, pt->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, pt->kind == PUE_KIND_POWER ? "power" : "energy",
+					  -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 4, pt->kind == PUE_KIND_POWER ? "kW" : "kWh", -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(sel, 1, dev->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sel, 2, pt->name, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(sel) != SQLITE_ROW) {
+				rc = db_error(st, err, "registering points");
+				break;
+			}
+			st->point_ids[d][p] = sqlite3_column_int64(sel, 0);
+			sqlite3_reset(ins);
+			sqlite3_reset(sel);
+		}
+	}
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sel);
+	return rc;
+}
+
+struct pue_store *
+pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *err)
+{
+	struct pue_store *st = calloc(1, sizeof(*st));
+
+	if (st == NULL) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		return NULL;
+	}
+	st->cfg = cfg;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		pue_err_set(err, PUE_E_STORE, "store: %s: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	/* A reader (puectl report, the sqlite3 shell) may hold a lock briefly. */
+	sqlite3_busy_timeout(st->db, 200);
+	/* WAL: readers never block the writer. synchronous=NORMAL: a power
+	 * loss may lose the last transaction, never corrupt the database. */
+	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0 ||
+	    exec_sql(st, "BEGIN", err) < 0 || exec_sql(st, schema_sql, err) < 0 ||
+	    check_version(st, err) < 0 || register_points(st, err) < 0 ||
+	    exec_sql(st, "COMMIT", err) < 0)
+		goto fail;
+	if (sqlite3_prepare_v3(st->db, "INSERT INTO samples(t, point, value) VALUES(?, ?, ?)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->ins_sample, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->db,
+			       "INSERT OR REPLACE INTO minutes(t, facility_kwh, it_kwh, covered_ms,"
+			       " category) VALUES(?, ?, ?, ?, ?)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_minute, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->db,
+			       "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK) {
+		db_error(st, err, "preparing statements");
+		goto fail;
+	}
+	return st;
+fail:
+	pue_store_close(st);
+	return NULL;
+}
+
+static void
+free_events(struct pue_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_events; i++) {
+		free(st->events[i].kind);
+		free(st->events[i].subject);
+		free(st->events[i].message);
+	}
+	st->n_events = 0;
+}
+
+void
+pue_store_close(struct pue_store *st)
+{
+	struct pue_err err;
+	size_t d;
+
+	if (st == NULL)
+		return;
+	if (st->ins_sample != NULL && pue_store_flush(st, &err) < 0)
+		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
+	sqlite3_finalize(st->ins_sample);
+	sqlite3_finalize(st->ins_minute);
+	sqlite3_finalize(st->ins_event);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		pue_log(LOG_ERR, "store: close: %s", sqlite3_errmsg(st->db));
+	if (st->point_ids != NULL)
+		for (d = 0; d < st->cfg->n_devices; d++)
+			free(st->point_ids[d]);
+	free(st->point_ids);
+	free(st->samples);
+	free(st->minutes);
+	free_events(st);
+	free(st->events);
+	free(st);
+}
+
+/* Grows an array of rows by one; NULL when memory runs out. */
+static void *
+grow(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		void *a = reallocarray(*arr, c, size);
+
+		if (a == NULL)
+			return NULL;
+		*arr = a;
+		*cap = c;
+	}
+	return (char *)*arr + (*n)++ * size;
+}
+
+int
+pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t, double value)
+{
+	struct sample_row *row;
+
+	if (st->n_samples >= PUE_STORE_MAX_PENDING) {
+		st->stats.dropped++;
+		return -ENOBUFS;
+	}
+	row = grow((void **)&st->samples, &st->n_samples, &st->cap_samples, sizeof(*row));
+	if (row == NULL) {
+		st->stats.dropped++;
+		return -ENOMEM;
+	}
+	*row = (struct sample_row){t.ms, st->point_ids[device][point], value};
+	return 0;
+}
+
+int
+pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int category)
+{
+	struct minute_row *row =
+		grow((void **)&st->minutes, &st->n_minutes, &st->cap_minutes, sizeof(*row));
+
+	if (row == NULL)
+		return -ENOMEM;
+	*row = (struct minute_row){*m, category};
+	return 0;
+}
+
+int
+pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const char *subject,
+		    const char *message)
+{
+	struct event_row *row =
+		grow((void **)&st->events, &st->n_events, &st->cap_events, sizeof(*row));
+
+	if (row == NULL)
+		return -ENOMEM;
+	row->t_ms = t.ms;
+	row->kind = strdup(kind);
+	row->subject = strdup(subject);
+	row->message = strdup(message);
+	if (row->kind == NULL || row->subject == NULL || row->message == NULL) {
+		free(row->kind);
+		free(row->subject);
+		free(row->message);
+		st->n_events--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+step_reset(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+write_all(struct pue_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_samples; i++) {
+		sqlite3_bind_int64(st->ins_sample, 1, st->samples[i].t_ms);
+		sqlite3_bind_int64(st->ins_sample, 2, st->samples[i].point_id);
+		sqlite3_bind_double(st->ins_sample, 3, st->samples[i].value);
+		if (step_reset(st->ins_sample) < 0)
+			return -1;
+	}
+	for (i = 0; i < st->n_minutes; i++) {
+		const struct minute_row *r = &st->minutes[i];
+
+		sqlite3_bind_int64(st->ins_minute, 1, r->m.start_ms);
+		sqlite3_bind_double(st->ins_minute, 2, r->m.facility_kwh);
+		sqlite3_bind_double(st->ins_minute, 3, r->m.it_kwh);
+		sqlite3_bind_int64(st->ins_minute, 4, r->m.covered_ms);
+		sqlite3_bind_int(st->ins_minute, 5, r->category);
+		if (step_reset(st->ins_minute) < 0)
+			return -1;
+	}
+	for (i = 0; i < st->n_events; i++) {
+		const struct event_row *r = &st->events[i];
+
+		sqlite3_bind_int64(st->ins_event, 1, r->t_ms);
+		sqlite3_bind_text(st->ins_event, 2, r->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st->ins_event, 3, r->subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st->ins_event, 4, r->message, -1, SQLITE_STATIC);
+		if (step_reset(st->ins_event) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+pue_store_flush(struct pue_store *st, struct pue_err *err)
+{
+	size_t rows = st->n_samples + st->n_minutes + st->n_events;
+	int rc;
+
+	st->stats.pending = rows;
+	if (rows == 0)
+		return 0;
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_error(st, err, "begin");
+	else if (write_all(st) < 0) {
+		rc = db_error(st, err, "write");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	} else if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_error(st, err, "commit");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	} else
+		rc = 0;
+	if (rc < 0) {
+		if (!st->stats.failing)
+			pue_log(LOG_ERR, "%s; keeping %zu rows in memory until it can write",
+				err->msg, rows);
+		st->stats.failing = true;
+		snprintf(st->stats.last_error, sizeof(st->stats.last_error), "%s", err->msg);
+		return rc;
+	}
+	if (st->stats.failing)
+		pue_log(LOG_NOTICE, "store: writing again (%zu rows caught up, %llu dropped)", rows,
+			(unsigned long long)st->stats.dropped);
+	st->stats.failing = false;
+	st->stats.last_error[0] = '\0';
+	st->stats.written += st->n_samples;
+	st->n_samples = 0;
+	st->n_minutes = 0;
+	free_events(st);
+	st->stats.pending = 0;
+	return 0;
+}
+
+int
+pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+		       struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int n = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM minutes"
+			       " WHERE t >= ? ORDER BY t",
+			       -1, &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "loading minutes");
+	sqlite3_bind_int64(q, 1, since_ms);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct pue_minute m = {
+			.start_ms = sqlite3_column_int64(q, 0),
+			.facility_kwh = sqlite3_column_double(q, 1),
+			.it_kwh = sqlite3_column_double(q, 2),
+			.covered_ms = sqlite3_column_int64(q, 3),
+		};
+
+		cb(arg, &m);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = db_error(st, err, "loading minutes");
+	sqlite3_finalize(q);
+	return n;
+}
+
+void
+pue_store_stats(const struct pue_store *st, struct pue_store_stats *out)
+{
+	*out = st->stats;
+	out->pending = st->n_samples + st->n_minutes + st->n_events;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.h - samples, PUE minutes and events kept in SQLite.
+ *
+ * The end of the data flow. WAL mode, one writer (the main loop), prepared
+ * statements, and one transaction per flush: callers queue rows and call
+ * pue_store_flush() once per flush interval, never per sample. When a write
+ * fails (disk full, I/O error) the rows stay queued in memory (bounded),
+ * the store reports itself failing, and the next flush tries again; polling
+ * and PUE computation never wait for it. The schema is in README.md.
+ * Main thread only.
+ */
+#ifndef PUE_STORE_H
+#define PUE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "combine.h"
+#include "config.h"
+#include "err.h"
+
+#define PUE_STORE_SCHEMA_VERSION 1
+/* Rows held in memory while the database cannot be written; beyond this the
+ * oldest samples are dropped and counted (minutes and events are kept). */
+#define PUE_STORE_MAX_PENDING (1u << 20)
+
+struct pue_store; /* opaque */
+
+/* Opens or creates the database at path and registers cfg's points (cfg is
+ * borrowed and must outlive the store). NULL on failure (err set). */
+struct pue_store *pue_store_open(const char *path, const struct pue_config *cfg,
+				 struct pue_err *err);
+
+/* Flushes what is queued (once), then closes. NULL is accepted. */
+void pue_store_close(struct pue_store *st);
+
+/* Queue rows for the next flush. value is kW or kWh (the point's kind). */
+int pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t,
+			 double value);
+int pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int category);
+int pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const char *subject,
+			const char *message);
+
+/* Writes everything queued in one transaction. Returns 0, or PUE_E_STORE
+ * with err set (the rows stay queued). */
+int pue_store_flush(struct pue_store *st, struct pue_err *err);
+
+/* Calls cb for every stored minute starting at or after since_ms, oldest
+ * first (to rebuild the windows after a restart). Returns the count or a
+ * negative code. */
+int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+			   struct pue_err *err);
+
+struct pue_store_stats {
+	bool failing; /* the last flush failed */
+	char last_error[256];
+	size_t pending;	  /* rows waiting for the next flush */
+	uint64_t written; /* samples written since start */
+	uint64_t dropped; /* samples dropped while failing */
+};
+void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
+
+#endif

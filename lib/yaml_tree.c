@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * yaml_tree.c - libyaml events into a tree with positions; see yaml_tree.h.
+ *
+ * The builder keeps a stack of open sequences and mappings. A node is
+ * attached to its parent only when it is complete, so on a syntax error
+ * every frame still on the stack owns its node and is freed on its own.
+ */
+#include "yaml_tree.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "err.h"
+
+struct diag {
+	int line, column; /* 0: the file as a whole */
+	size_t seq;	  /* recording order, to keep ties stable */
+	char *text;
+};
+
+struct pue_ytree {
+	char *path;
+	struct pue_ynode *root;
+	struct diag *diags;
+	size_t n_diags, cap_diags;
+	bool oom;
+};
+
+/* One open sequence or mapping. In a mapping, events alternate between a
+ * key (kept here) and its value (a node that takes the key). */
+struct frame {
+	struct pue_ynode *node;
+	char *key; /* key waiting for its value */
+	int key_line, key_column;
+	bool have_key;
+	bool discard; /* the value of a duplicate key: built, then dropped */
+};
+
+struct builder {
+	struct pue_ytree *t;
+	struct frame stack[PUE_YTREE_MAX_DEPTH];
+	size_t depth;
+	unsigned n_documents;
+};
+
+/* Diagnostics ---------------------------------------------------------- */
+
+static void
+vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, const char *child,
+	const char *fmt, va_list ap)
+{
+	char *msg = NULL, *path = NULL, *text = NULL, *full = NULL;
+	struct diag *d;
+	int n;
+
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		msg = NULL;
+		goto oom;
+	}
+	if (at != NULL && (path = pue_ynode_path(at)) == NULL)
+		goto oom;
+	if (child != NULL) {
+		const char *base = path != NULL ? path : "";
+
+		if (asprintf(&full, "%s%s%s", base, base[0] != '\0' ? "." : "", child) < 0)
+			goto oom;
+		free(path);
+		path = full;
+	}
+	if (line > 0 && path != NULL && path[0] != '\0')
+		n = asprintf(&text, "%s:%d:%d: %s: %s", t->path, line, column, path, msg);
+	else if (line > 0)
+		n = asprintf(&text, "%s:%d:%d: %s", t->path, line, column, msg);
+	else
+		n = asprintf(&text, "%s: %s", t->path, msg);
+	if (n < 0)
+		goto oom;
+	if (t->n_diags == t->cap_diags) {
+		size_t cap = t->cap_diags ? 2 * t->cap_diags : 16;
+
+		if ((d = reallocarray(t->diags, cap, sizeof(*d))) == NULL)
+			goto oom;
+		t->diags = d;
+		t->cap_diags = cap;
+	}
+	d = &t->diags[t->n_diags];
+	d->line = line;
+	d->column = column;
+	d->seq = t->n_diags;
+	d->text = text;
+	t->n_diags++;
+	free(msg);
+	free(path);
+	return;
+oom:
+	t->oom = true;
+	free(msg);
+	free(path);
+	free(text);
+}
+
+static void report_at(struct pue_ytree *t, int line, int column, const struct pue_ynode *at,
+		      const char *child, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void
+report_at(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, const char *child,
+	  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(t, line, column, at, child, fmt, ap);
+	va_end(ap);
+}
+
+void
+pue_ytree_error(struct pue_ytree *t, const struct pue_ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(t, n ? n->line : 0, n ? n->column : 0, n, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+pue_ytree_error_key(struct pue_ytree *t, const struct pue_ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (n->key != NULL)
+		vreport(t, n->key_line, n->key_column, n, NULL, fmt, ap);
+	else
+		vreport(t, n->line, n->column, n, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+pue_ytree_error_missing(struct pue_ytree *t, const struct pue_ynode *map, const char *key,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(t, map->line, map->column, map, key, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+pue_ytree_n_errors(const struct pue_ytree *t)
+{
+	return t->n_diags;
+}
+
+bool
+pue_ytree_oom(const struct pue_ytree *t)
+{
+	return t->oom;
+}
+
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int
+pue_ytree_take_errors(struct pue_ytree *t, char ***lines, size_t *n)
+{
+	char **out = NULL;
+	size_t i;
+
+	*lines = NULL;
+	*n = 0;
+	if (t->n_diags == 0)
+		return 0;
+	if ((out = calloc(t->n_diags, sizeof(*out))) == NULL)
+		return -ENOMEM;
+	qsort(t->diags, t->n_diags, sizeof(*t->diags), diag_cmp);
+	for (i = 0; i < t->n_diags; i++)
+		out[i] = t->diags[i].text;
+	*lines = out;
+	*n = t->n_diags;
+	free(t->diags);
+	t->diags = NULL;
+	t->n_diags = t->cap_diags = 0;
+	return 0;
+}
+
+/* Nodes ---------------------------------------------------------------- */
+
+static void
+node_free(struct pue_ynode *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->n_kids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	if (n->text != NULL)
+		explicit_bzero(n->text, n->len);
+	free(n->text);
+	free(n->key);
+	free(n);
+}
+
+const struct pue_ynode *
+pue_ynode_get(const struct pue_ynode *map, const char *key)
+{
+	size_t i;
+
+	if (map == NULL || map->kind != PUE_YNODE_MAPPING)
+		return NULL;
+	for (i = 0; i < map->n_kids; i++)
+		if (strcmp(map->kids[i]->key, key) == 0)
+			return map->kids[i];
+	return NULL;
+}
+
+bool
+pue_ynode_is_null(const struct pue_ynode *n)
+{
+	if (n->kind != PUE_YNODE_SCALAR || n->quoted)
+		return false;
+	return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+	       strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+char *
+pue_ynode_path(const struct pue_ynode *n)
+{
+	const struct pue_ynode *chain[PUE_YTREE_MAX_DEPTH + 1];
+	size_t depth = 0, len = 1, i;
+	char *s, *p;
+
+	for (; n != NULL && n->parent != NULL && depth < PUE_YTREE_MAX_DEPTH + 1; n = n->parent)
+		chain[depth++] = n;
+	for (i = 0; i < depth; i++) /* ".key" or "[index]" with up to 20 digits */
+		len += chain[i]->key != NULL ? strlen(chain[i]->key) + 1 : 22;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	p = s;
+	*p = '\0';
+	for (i = depth; i-- > 0;) {
+		const struct pue_ynode *c = chain[i];
+
+		if (c->key != NULL)
+			p += sprintf(p, "%s%s", p == s ? "" : ".", c->key);
+		else
+			p += sprintf(p, "[%zu]", c->index);
+	}
+	return s;
+}
+
+/* Building ------------------------------------------------------------- */
+
+/* libyaml counts lines and columns from 0; editors and compilers from 1. */
+static int
+line_of(yaml_mark_t m)
+{
+	return m.line < INT32_MAX ? (int)m.line + 1 : INT32_MAX;
+}
+
+static int
+column_of(yaml_mark_t m)
+{
+	return m.column < INT32_MAX ? (int)m.column + 1 : INT32_MAX;
+}
+
+static int
+attach(struct pue_ynode *parent, struct pue_ynode *n)
+{
+	struct pue_ynode **kids;
+
+	kids = reallocarray(parent->kids, parent->n_kids + 1, sizeof(*kids));
+	if (kids == NULL)
+		return -ENOMEM;
+	parent->kids = kids;
+	kids[parent->n_kids++] = n;
+	return 0;
+}
+
+/* n is complete: hand it to its parent (or make it the root). */
+static int
+complete(struct builder *b, struct pue_ynode *n)
+{
+	struct frame *f;
+
+	if (b->depth == 0) {
+		b->t->root = n;
+		return 0;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->kind == PUE_YNODE_MAPPING) {
+		f->have_key = false;
+		if (f->discard) {
+			f->discard = false;
+			node_free(n);
+			return 0;
+		}
+	}
+	if (attach(f->node, n) < 0) {
+		node_free(n);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+check_anchor_and_tag(struct builder *b, const struct pue_ynode *at, yaml_mark_t m,
+		     const yaml_char_t *anchor, const yaml_char_t *tag, bool *quoted)
+{
+	if (anchor != NULL)
+		report_at(b->t, line_of(m), column_of(m), at, NULL,
+			  "anchors are not supported (&%s); write the value out where it is used",
+			  (const char *)anchor);
+	if (tag == NULL)
+		return;
+	if (quoted != NULL && strcmp((const char *)tag, YAML_STR_TAG) == 0)
+		*quoted = true; /* "!!str 10" is the string "10", as "'10'" is */
+	else if (strncmp((const char *)tag, "tag:yaml.org,2002:", 18) == 0)
+		report_at(b->t, line_of(m), column_of(m), at, NULL,
+			  "YAML tags are not supported (!!%s)", (const char *)tag + 18);
+	else
+		report_at(b->t, line_of(m), column_of(m), at, NULL,
+			  "YAML tags are not supported (%s)", (const char *)tag);
+}
+
+/* A scalar in key position of the mapping on top of the stack. */
+static int
+take_key(struct builder *b, struct frame *f, const yaml_event_t *ev)
+{
+	const char *key = (const char *)ev->data.scalar.value;
+	size_t i;
+
+	if (ev->type != YAML_SCALAR_EVENT) {
+		report_at(b->t, line_of(ev->start_mark), column_of(ev->start_mark), f->node, NULL,
+			  "a mapping key must be a plain string, not a %s",
+			  ev->type == YAML_ALIAS_EVENT ? "alias" : "list or mapping");
+		return PUE_E_CONFIG;
+	}
+	check_anchor_and_tag(b, f->node, ev->start_mark, ev->data.scalar.anchor,
+			     ev->data.scalar.tag, NULL);
+	if (strlen(key) != ev->data.scalar.length) {
+		report_at(b->t, line_of(ev->start_mark), column_of(ev->start_mark), f->node, NULL,
+			  "a key must not contain a NUL character");
+		return PUE_E_CONFIG;
+	}
+	if ((f->key = strdup(key)) == NULL)
+		return -ENOMEM;
+	f->key_line = line_of(ev->start_mark);
+	f->key_column = column_of(ev->start_mark);
+	f->have_key = true;
+	for (i = 0; i < f->node->n_kids; i++) {
+		const struct pue_ynode *k = f->node->kids[i];
+
+		if (strcmp(k->key, key) == 0) {
+			report_at(b->t, f->key_line, f->key_column, f->node, key,
+				  "duplicate key \"%s\" (first at line %d column %d)", key,
+				  k->key_line, k->key_column);
+			f->discard = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* A scalar, alias, sequence start or mapping start event: a key or a node. */
+static int
+take_node(struct builder *b, const yaml_event_t *ev)
+{
+	struct frame *f = b->depth > 0 ? &b->stack[b->depth - 1] : NULL;
+	struct pue_ynode *n;
+	int rc;
+
+	if (f != NULL && f->node->kind == PUE_YNODE_MAPPING && !f->have_key)
+		return take_key(b, f, ev);
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return -ENOMEM;
+	n->line = line_of(ev->start_mark);
+	n->column = column_of(ev->start_mark);
+	if (f != NULL) {
+		n->parent = f->node;
+		if (f->node->kind == PUE_YNODE_MAPPING) {
+			n->key = f->key; /* the node takes the key */
+			n->key_line = f->key_line;
+			n->key_column = f->key_column;
+			f->key = NULL;
+		} else
+			n->index = f->node->n_kids;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		n->kind = PUE_YNODE_SCALAR;
+		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		check_anchor_and_tag(b, n, ev->start_mark, ev->data.scalar.anchor,
+				     ev->data.scalar.tag, &n->quoted);
+		n->len = ev->data.scalar.length;
+		if ((n->text = malloc(n->len + 1)) == NULL) {
+			node_free(n);
+			return -ENOMEM;
+		}
+		memcpy(n->text, ev->data.scalar.value, n->len + 1);
+		return complete(b, n);
+	case YAML_ALIAS_EVENT:
+		n->kind = PUE_YNODE_ALIAS;
+		report_at(b->t, n->line, n->column, n, NULL,
+			  "aliases are not supported (*%s); write the value out where it is used",
+			  (const char *)ev->data.alias.anchor);
+		return complete(b, n);
+	case YAML_SEQUENCE_START_EVENT:
+		n->kind = PUE_YNODE_SEQUENCE;
+		check_anchor_and_tag(b, n, ev->start_mark, ev->data.sequence_start.anchor,
+				     ev->data.sequence_start.tag, NULL);
+		break;
+	default: /* YAML_MAPPING_START_EVENT */
+		n->kind = PUE_YNODE_MAPPING;
+		check_anchor_and_tag(b, n, ev->start_mark, ev->data.mapping_start.anchor,
+				     ev->data.mapping_start.tag, NULL);
+		break;
+	}
+	if (b->depth == PUE_YTREE_MAX_DEPTH) {
+		report_at(b->t, n->line, n->column, NULL, NULL, "nested deeper than %d levels",
+			  PUE_YTREE_MAX_DEPTH);
+		rc = PUE_E_CONFIG;
+		node_free(n);
+		return rc;
+	}
+	b->stack[b->depth++] = (struct frame){.node = n};
+	return 0;
+}
+
+static int
+end_collection(struct builder *b)
+{
+	struct frame f = b->stack[--b->depth];
+
+	free(f.key); /* libyaml never ends a mapping between key and value */
+	return complete(b, f.node);
+}
+
+/* Line and column of a byte offset, for reader errors (bad UTF-8, a NUL
+ * byte), which libyaml reports by offset only. Columns count characters. */
+static void
+offset_position(const char *buf, size_t len, size_t offset, int *line, int *column)
+{
+	size_t i;
+
+	*line = 1;
+	*column = 1;
+	for (i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+			(*column)++;
+		}
+	}
+}
+
+static int
+syntax_error(struct pue_ytree *t, const yaml_parser_t *p, const char *buf, size_t len)
+{
+	int line, column;
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		t->oom = true;
+		return -ENOMEM;
+	case YAML_READER_ERROR:
+		offset_position(buf, len, p->problem_offset, &line, &column);
+		report_at(t, line, column, NULL, NULL, "YAML: %s", p->problem ? p->problem : "?");
+		break;
+	default:
+		line = line_of(p->problem_mark);
+		column = column_of(p->problem_mark);
+		if (p->context != NULL)
+			report_at(t, line, column, NULL, NULL,
+				  "YAML syntax error: %s (%s at line %d column %d)",
+				  p->problem ? p->problem : "?", p->context,
+				  line_of(p->context_mark), column_of(p->context_mark));
+		else
+			report_at(t, line, column, NULL, NULL, "YAML syntax error: %s",
+				  p->problem ? p->problem : "?");
+		break;
+	}
+	return PUE_E_CONFIG;
+}
+
+static int
+parse(struct pue_ytree *t, const char *buf, size_t len)
+{
+	struct builder b = {.t = t};
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool done = false;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			rc = syntax_error(t, &p, buf, len);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_DOCUMENT_START_EVENT:
+			if (b.n_documents++ > 0) {
+				report_at(t, line_of(ev.start_mark), column_of(ev.start_mark), NULL,
+					  NULL, "a second YAML document; the file must hold one");
+				rc = PUE_E_CONFIG;
+			}
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			rc = take_node(&b, &ev);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			rc = end_collection(&b);
+			break;
+		default: /* stream start, document end */
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	while (b.depth > 0) { /* stopped early: frames still own their nodes */
+		b.depth--;
+		free(b.stack[b.depth].key);
+		node_free(b.stack[b.depth].node);
+	}
+	yaml_parser_delete(&p);
+	if (rc == -ENOMEM)
+		t->oom = true;
+	return rc;
+}
+
+/* Loading -------------------------------------------------------------- */
+
+static int
+read_all(FILE *fp, char **out, size_t *out_len)
+{
+	size_t len = 0, cap = 0, got;
+	char *buf = NULL, *nb;
+
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? 2 * cap : 16384;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+		if (len > PUE_YTREE_MAX_BYTES) {
+			free(buf);
+			return -EFBIG;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		return -e;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+int
+pue_ytree_load(struct pue_ytree *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(t->path, "re")) == NULL) {
+		rc = -errno;
+		pue_ytree_error(t, NULL, "%s", strerror(-rc));
+		return rc;
+	}
+	rc = read_all(fp, &buf, &len);
+	fclose(fp);
+	if (rc == -EFBIG)
+		pue_ytree_error(t, NULL, "larger than %u MiB; is this the configuration file?",
+				PUE_YTREE_MAX_BYTES >> 20);
+	else if (rc < 0)
+		pue_ytree_error(t, NULL, "%s", strerror(-rc));
+	if (rc < 0)
+		return rc;
+	rc = parse(t, buf, len);
+	explicit_bzero(buf, len); /* it holds the passphrases */
+	free(buf);
+	return rc;
+}
+
+struct pue_ytree *
+pue_ytree_new(const char *path)
+{
+	struct pue_ytree *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	if ((t->path = strdup(path)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+const struct pue_ynode *
+pue_ytree_root(const struct pue_ytree *t)
+{
+	return t->root;
+}
+
+void
+pue_ytree_free(struct pue_ytree *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	node_free(t->root);
+	for (i = 0; i < t->n_diags; i++)
+		free(t->diags[i].text);
+	free(t->diags);
+	free(t->path);
+	free(t);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loop.h - the simulator's one event loop (epoll), shared by the Modbus
+ * server, the control socket and the signal descriptor.
+ *
+ * An owner embeds a struct sim_watch in its own object, sets fd and fn, and
+ * registers it; fn runs with the ready events and finds its object with
+ * SIM_CONTAINER_OF. A callback may free its own watch (after
+ * sim_loop_del), but not another one: a batch from epoll_wait may still
+ * hold events for it. The loop has no timers yet; a "slow" fault mode will
+ * need them. Main thread only.
+ */
+#ifndef SIM_LOOP_H
+#define SIM_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define SIM_CONTAINER_OF(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+struct sim_watch;
+typedef void sim_watch_fn(struct sim_watch *w, uint32_t events);
+
+struct sim_watch {
+	int fd;
+	sim_watch_fn *fn; /* events are EPOLLIN, EPOLLHUP, ... */
+};
+
+struct sim_loop; /* opaque */
+
+/* Returns a new loop, or NULL with err filled. Free with sim_loop_free(). */
+struct sim_loop *sim_loop_new(struct pue_err *err);
+
+/* Frees l; the watches stay their owners' to close. NULL is accepted. */
+void sim_loop_free(struct sim_loop *l);
+
+/* Watches w->fd for events (EPOLLIN, EPOLLET, ...). w is borrowed and
+ * must stay valid until sim_loop_del(). */
+int sim_loop_add(struct sim_loop *l, struct sim_watch *w, uint32_t events, struct pue_err *err);
+
+/* Changes the events watched; 0 pauses the watch. */
+int sim_loop_mod(struct sim_loop *l, struct sim_watch *w, uint32_t events, struct pue_err *err);
+
+/* Stops watching w. */
+void sim_loop_del(struct sim_loop *l, struct sim_watch *w);
+
+/* Dispatches events until sim_loop_stop(). Returns 0, or a negative errno
+ * with err filled when epoll itself fails. */
+int sim_loop_run(struct sim_loop *l, struct pue_err *err);
+
+/* Makes sim_loop_run() return after the current batch of events. */
+void sim_loop_stop(struct sim_loop *l);
+
+#endif

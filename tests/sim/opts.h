@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * opts.h - pue-sim's command line (the full list is in usage() and in
+ * tests/sim/README.md). Main thread only.
+ */
+#ifndef SIM_OPTS_H
+#define SIM_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "hall.h"
+
+struct sim_opts {
+	const char *bind_addr;	   /* --bind, default 127.0.0.1 */
+	uint16_t port;		   /* --port, default 0 (kernel picks) */
+	unsigned n_listen;	   /* --listen-ports, default 1 */
+	const char *ports_file;	   /* --ports-file, NULL: none */
+	const char *control_path;  /* --control, NULL: none */
+	const char *schedule;	   /* --schedule, default "" */
+	struct sim_hall_conf hall; /* --facility-kw --it-kw --ups --cooling */
+	bool verbose;		   /* -v: a log line per connection */
+};
+
+#define SIM_OPTS_HELP 1
+
+/* Fills o from argv (strings are borrowed from argv). Returns 0,
+ * SIM_OPTS_HELP after printing --help to stdout, or -EINVAL with err
+ * filled. */
+int sim_opts_parse(int argc, char **argv, struct sim_opts *o, struct pue_err *err);
+
+#endif

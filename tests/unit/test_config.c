@@ -1,0 +1,1437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_config.c - the configuration loader: a full file and its defaults,
+ * durations and sizes, and one test per kind of mistake, each checking the
+ * exact "FILE:LINE:COL: KEY.PATH: message" the user would see.
+ * Each test writes its YAML into a temporary directory and loads it.
+ * Run from the repository root (conf/pued.yaml is loaded by a relative path).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static char dir[256];
+static char path[300];
+
+static int
+setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/pued-test-config-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/pued.yaml", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+write_yaml(const char *yaml)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_true(fputs(yaml, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+dump(const struct pue_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		print_message("  diag: %s\n", d->lines[i]);
+}
+
+/* Loads yaml and expects it to be valid; the caller frees the result. */
+static struct pue_config *
+load_ok(const char *yaml)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	int rc;
+
+	write_yaml(yaml);
+	rc = pue_config_load(path, &cfg, &d);
+	if (rc != 0) {
+		dump(&d);
+		pue_diags_free(&d);
+		fail_msg("expected a valid configuration, got %d", rc);
+	}
+	assert_int_equal(d.n, 0);
+	assert_non_null(cfg);
+	return cfg;
+}
+
+/* Loads yaml and expects exactly n errors, the i-th starting with
+ * "FILE:" + want[i] (that is "LINE:COL: KEY.PATH: message"). */
+static void
+expect_errors(const char *yaml, const char *const *want, size_t n)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char prefix[512];
+	size_t i;
+	int rc;
+
+	write_yaml(yaml);
+	rc = pue_config_load(path, &cfg, &d);
+	assert_int_equal(rc, PUE_E_CONFIG);
+	assert_null(cfg); /* *out untouched on failure */
+	if (d.n != n) {
+		dump(&d);
+		pue_diags_free(&d);
+		fail_msg("expected %zu errors", n);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(prefix, sizeof(prefix), "%s:%s", path, want[i]);
+		if (strncmp(d.lines[i], prefix, strlen(prefix)) != 0) {
+			dump(&d);
+			pue_diags_free(&d);
+			fail_msg("error %zu: want prefix \"%s\"", i, prefix);
+		}
+	}
+	pue_diags_free(&d);
+}
+
+static void
+expect_error(const char *yaml, const char *want)
+{
+	expect_errors(yaml, &want, 1);
+}
+
+/* A small valid file; invalid variants below change one thing in it. */
+#define BASE_PUE                                                                                   \
+	"pue:\n"                                                                                   \
+	"  facility: {add: [m/e]}\n"                                                               \
+	"  it: {add: [m/e]}\n"
+
+static const char base[] =
+	"site: t\n"
+	"devices:\n"
+	"  - name: m\n"
+	"    protocol: modbus_tcp\n"
+	"    modbus: {host: 127.0.0.1}\n"
+	"    points:\n"
+	"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, measured_at: "
+	"ups_output}\n" BASE_PUE;
+
+static const char full[] =
+	"site: \"Qingpu DC1\"\n"
+	"poll_interval: 2s\n"
+	"workers: 8\n"
+	"devices:\n"
+	"  - name: incomer-1\n"
+	"    protocol: modbus_tcp\n"
+	"    poll_interval: 500ms\n"
+	"    timeout: 300ms\n"
+	"    retries: 3\n"
+	"    modbus: {host: 127.0.0.1, port: 1502, unit_id: 255, max_read_registers: 60}\n"
+	"    points:\n"
+	"      - {name: power, register: 10, function: input, type: float32, word_order: CDAB, "
+	"unit: kW, kind: power, max_gap: 5s}\n"
+	"      - {name: energy, register: 0x14, type: uint64, word_order: HGFEDCBA, unit: Wh, "
+	"kind: energy, counter_bits: 48, max_power_kw: 5000, scale: 0.1, offset: -2.5}\n"
+	"  - name: ups-a\n"
+	"    protocol: snmp\n"
+	"    snmp: {host: 127.0.0.1, port: 16100, version: 3, user: pued, security_level: "
+	"authpriv, auth_protocol: sha256, auth_passphrase: \"auth-secret\", priv_protocol: aes, "
+	"priv_passphrase: \"priv-secret\", max_varbinds: 10}\n"
+	"    points:\n"
+	"      - {name: output, oid: \"1.3.6.1.2.1.33.1.4.4.1.4.1\", unit: W, kind: power, "
+	"measured_at: ups_output}\n"
+	"      - {name: energy, oid: UPS-MIB::upsOutputEnergy.0, unit: kWh, kind: energy, "
+	"measured_at: pdu_output}\n"
+	"  - name: office\n"
+	"    protocol: modbus_rtu\n"
+	"    modbus: {device: /dev/ttyUSB0, baud: 19200, parity: even, stop_bits: 2, unit_id: "
+	"247}\n"
+	"    points:\n"
+	"      - {name: energy, register: 0, type: int32, unit: MWh, kind: energy}\n"
+	"pue:\n"
+	"  facility: {add: [incomer-1/energy], subtract: [office/energy]}\n"
+	"  it: {add: [ups-a/output, ups-a/energy]}\n"
+	"  zones:\n"
+	"    - {name: hall-1, it: {add: [ups-a/output]}, infrastructure: {add: [office/energy]}}\n"
+	"  windows: [365d, 15m, 1h, 24h, 7d, 30d, 2h]\n"
+	"  ceiling: 1.3\n"
+	"  warning: 1.2\n"
+	"  hysteresis: 0.02\n"
+	"  min_coverage: 0.9\n"
+	"  alert_window: 2h\n"
+	"  min_duration: 0s\n"
+	"  year_start: \"04-01\"\n"
+	"  dcie: true\n"
+	"alerts:\n"
+	"  stale_after_polls: 7\n"
+	"  enterprise_oid: \"1.3.6.1.4.1.99999\"\n"
+	"  agentx: true\n"
+	"  agentx_socket: /run/agentx.sock\n"
+	"  targets:\n"
+	"    - {name: noc, type: snmp_trap, min_severity: critical, snmp: {host: 127.0.0.1, port: "
+	"16200, version: 2c, community: public}}\n"
+	"    - {name: inform, type: snmp_inform, queue_max: 50, snmp: {host: 127.0.0.1, version: "
+	"3, user: u, security_level: authnopriv, auth_passphrase: \"12345678\"}}\n"
+	"    - {name: hook, type: exec, command: [/usr/local/bin/page-oncall, --pue, \"\"]}\n"
+	"    - {name: journal, type: log}\n"
+	"storage: {path: /tmp/pued.db, raw_retention: 2d, minute_retention: 30d, disk_budget: "
+	"500MiB, flush_interval: 250ms}\n"
+	"control: {socket: /tmp/pued.sock, group: pued, admin_group: pued-admin}\n";
+
+/* Valid files ------------------------------------------------------------ */
+
+static void
+test_config_loads_full_file_with_every_field(void **state)
+{
+	struct pue_config *cfg = load_ok(full);
+	const struct pue_device_conf *d;
+	const struct pue_point_conf *p;
+	const struct pue_target_conf *t;
+	static const int64_t windows[] = {
+		15 * 60000,	3600000,	 2 * 3600000,	   86400000,
+		7 * 86400000LL, 30 * 86400000LL, 365 * 86400000LL,
+	};
+	size_t i;
+
+	(void)state;
+	assert_string_equal(cfg->path, path);
+	assert_string_equal(cfg->site, "Qingpu DC1");
+	assert_int_equal(cfg->poll_interval_ms, 2000);
+	assert_int_equal(cfg->workers, 8);
+	assert_int_equal(cfg->n_devices, 3);
+
+	d = &cfg->devices[0];
+	assert_string_equal(d->name, "incomer-1");
+	assert_int_equal(d->protocol, PUE_PROTO_MODBUS_TCP);
+	assert_int_equal(d->poll_interval_ms, 500);
+	assert_int_equal(d->timeout_ms, 300);
+	assert_int_equal(d->retries, 3);
+	assert_string_equal(d->modbus.host, "127.0.0.1");
+	assert_int_equal(d->modbus.port, 1502);
+	assert_int_equal(d->modbus.unit_id, 255);
+	assert_int_equal(d->modbus.request_gap_ms, 0);
+	assert_int_equal(d->modbus.max_read_registers, 60);
+	assert_int_equal(d->modbus.max_gap_registers, 16);
+	assert_int_equal(d->line, 5);
+	assert_int_equal(d->column, 5);
+	assert_int_equal(d->n_points, 2);
+	p = &d->points[0];
+	assert_string_equal(p->name, "power");
+	assert_int_equal(p->address, 10);
+	assert_int_equal(p->function, PUE_MB_INPUT);
+	assert_int_equal(p->type, PUE_T_FLOAT32);
+	assert_int_equal(p->word_order, PUE_ORDER_CDAB);
+	assert_int_equal(p->unit, PUE_UNIT_KW);
+	assert_int_equal(p->kind, PUE_KIND_POWER);
+	assert_true(p->scale == 1.0 && p->offset == 0.0);
+	assert_int_equal(p->counter_bits, 0);
+	assert_int_equal(p->max_gap_ms, 5000);
+	assert_int_equal(p->measured_at, PUE_AT_NONE);
+	assert_int_equal(p->line, 12);
+	assert_int_equal(p->column, 9);
+	p = &d->points[1];
+	assert_int_equal(p->address, 0x14);
+	assert_int_equal(p->function, PUE_MB_HOLDING);
+	assert_int_equal(p->type, PUE_T_UINT64);
+	assert_int_equal(p->word_order, PUE_ORDER_DCBA);
+	assert_int_equal(p->unit, PUE_UNIT_WH);
+	assert_int_equal(p->counter_bits, 48);
+	assert_true(p->max_power_kw == 5000.0);
+	assert_true(p->scale == 0.1 && p->offset == -2.5);
+
+	d = &cfg->devices[1];
+	assert_int_equal(d->protocol, PUE_PROTO_SNMP);
+	assert_int_equal(d->poll_interval_ms, 2000); /* the top-level one */
+	assert_int_equal(d->timeout_ms, 1000);
+	assert_int_equal(d->retries, 2);
+	assert_string_equal(d->snmp.host, "127.0.0.1");
+	assert_int_equal(d->snmp.port, 16100);
+	assert_int_equal(d->snmp.version, PUE_SNMP_V3);
+	assert_null(d->snmp.community.value);
+	assert_string_equal(d->snmp.user, "pued");
+	assert_int_equal(d->snmp.level, PUE_SNMP_AUTHPRIV);
+	assert_int_equal(d->snmp.auth, PUE_SNMP_AUTH_SHA256);
+	assert_string_equal(d->snmp.auth_passphrase.value, "auth-secret");
+	assert_int_equal(d->snmp.priv, PUE_SNMP_PRIV_AES);
+	assert_string_equal(d->snmp.priv_passphrase.value, "priv-secret");
+	assert_int_equal(d->snmp.max_varbinds, 10);
+	assert_string_equal(d->points[0].oid, "1.3.6.1.2.1.33.1.4.4.1.4.1");
+	assert_int_equal(d->points[0].measured_at, PUE_AT_UPS_OUTPUT);
+	assert_string_equal(d->points[1].oid, "UPS-MIB::upsOutputEnergy.0");
+	assert_int_equal(d->points[1].counter_bits, 32); /* Counter32 */
+	assert_int_equal(d->points[1].measured_at, PUE_AT_PDU_OUTPUT);
+
+	d = &cfg->devices[2];
+	assert_int_equal(d->protocol, PUE_PROTO_MODBUS_RTU);
+	assert_string_equal(d->modbus.serial_device, "/dev/ttyUSB0");
+	assert_null(d->modbus.host);
+	assert_int_equal(d->modbus.baud, 19200);
+	assert_int_equal(d->modbus.parity, 'E');
+	assert_int_equal(d->modbus.data_bits, 8);
+	assert_int_equal(d->modbus.stop_bits, 2);
+	assert_int_equal(d->modbus.unit_id, 247);
+	assert_int_equal(d->modbus.request_gap_ms, 20);
+	assert_int_equal(d->points[0].type, PUE_T_INT32);
+	assert_int_equal(d->points[0].counter_bits, 32);
+	assert_int_equal(d->points[0].unit, PUE_UNIT_MWH);
+
+	assert_int_equal(pue_config_find_device(cfg, "office"), 2);
+	assert_int_equal(pue_config_find_device(cfg, "nope"), -1);
+	assert_int_equal(pue_config_find_point(&cfg->devices[1], "energy"), 1);
+	assert_int_equal(pue_config_find_point(&cfg->devices[1], "nope"), -1);
+
+	assert_int_equal(cfg->pue.facility.n_terms, 2);
+	assert_int_equal(cfg->pue.facility.terms[0].device, 0);
+	assert_int_equal(cfg->pue.facility.terms[0].point, 1);
+	assert_int_equal(cfg->pue.facility.terms[0].sign, 1);
+	assert_int_equal(cfg->pue.facility.terms[1].device, 2);
+	assert_int_equal(cfg->pue.facility.terms[1].sign, -1);
+	assert_int_equal(cfg->pue.it.n_terms, 2);
+	assert_int_equal(cfg->pue.it.terms[1].device, 1);
+	assert_int_equal(cfg->pue.it.terms[1].point, 1);
+	assert_int_equal(cfg->pue.n_zones, 1);
+	assert_string_equal(cfg->pue.zones[0].name, "hall-1");
+	assert_int_equal(cfg->pue.zones[0].it.n_terms, 1);
+	assert_int_equal(cfg->pue.zones[0].infrastructure.terms[0].device, 2);
+	assert_int_equal(cfg->pue.n_windows, 7);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(cfg->pue.windows_ms[i], windows[i]); /* sorted */
+	assert_true(cfg->pue.ceiling == 1.3 && cfg->pue.warning == 1.2);
+	assert_true(cfg->pue.hysteresis == 0.02 && cfg->pue.min_coverage == 0.9);
+	assert_int_equal(cfg->pue.alert_window_ms, 2 * 3600000);
+	assert_int_equal(cfg->pue.min_duration_ms, 0);
+	assert_int_equal(cfg->pue.year_start_month, 4);
+	assert_int_equal(cfg->pue.year_start_day, 1);
+	assert_true(cfg->pue.dcie);
+
+	assert_int_equal(cfg->alerts.stale_after_polls, 7);
+	assert_string_equal(cfg->alerts.enterprise_oid, "1.3.6.1.4.1.99999");
+	assert_true(cfg->alerts.agentx);
+	assert_string_equal(cfg->alerts.agentx_socket, "/run/agentx.sock");
+	assert_int_equal(cfg->alerts.n_targets, 4);
+	t = &cfg->alerts.targets[0];
+	assert_string_equal(t->name, "noc");
+	assert_int_equal(t->type, PUE_TARGET_SNMP_TRAP);
+	assert_int_equal(t->min_severity, PUE_SEV_CRITICAL);
+	assert_int_equal(t->snmp.port, 16200);
+	assert_int_equal(t->snmp.version, PUE_SNMP_V2C);
+	assert_string_equal(t->snmp.community.value, "public");
+	assert_int_equal(t->queue_max, 10000);
+	t = &cfg->alerts.targets[1];
+	assert_int_equal(t->type, PUE_TARGET_SNMP_INFORM);
+	assert_int_equal(t->queue_max, 50);
+	assert_int_equal(t->snmp.port, 162);
+	assert_int_equal(t->snmp.level, PUE_SNMP_AUTHNOPRIV);
+	assert_int_equal(t->snmp.auth, PUE_SNMP_AUTH_SHA);
+	assert_int_equal(t->snmp.priv, PUE_SNMP_PRIV_NONE);
+	assert_null(t->snmp.priv_passphrase.value);
+	t = &cfg->alerts.targets[2];
+	assert_int_equal(t->type, PUE_TARGET_EXEC);
+	assert_int_equal(t->argc, 3);
+	assert_string_equal(t->argv[0], "/usr/local/bin/page-oncall");
+	assert_string_equal(t->argv[1], "--pue");
+	assert_string_equal(t->argv[2], "");
+	assert_null(t->argv[3]);
+	assert_int_equal(t->min_severity, PUE_SEV_WARNING);
+	assert_int_equal(cfg->alerts.targets[3].type, PUE_TARGET_LOG);
+
+	assert_string_equal(cfg->storage.path, "/tmp/pued.db");
+	assert_int_equal(cfg->storage.raw_retention_ms, 2 * 86400000);
+	assert_int_equal(cfg->storage.minute_retention_ms, 30 * 86400000LL);
+	assert_int_equal(cfg->storage.disk_budget_bytes, 500ull << 20);
+	assert_int_equal(cfg->storage.flush_interval_ms, 250);
+	assert_string_equal(cfg->control.socket, "/tmp/pued.sock");
+	assert_string_equal(cfg->control.group, "pued");
+	assert_string_equal(cfg->control.admin_group, "pued-admin");
+	pue_config_free(cfg);
+}
+
+static void
+test_config_fills_defaults_for_a_minimal_file(void **state)
+{
+	struct pue_config *cfg = load_ok(base);
+	const struct pue_device_conf *d = &cfg->devices[0];
+	static const int64_t windows[] = {
+		15 * 60000, 3600000, 86400000, 7 * 86400000LL, 30 * 86400000LL, 365 * 86400000LL,
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(cfg->poll_interval_ms, 1000);
+	assert_int_equal(cfg->workers, 4);
+	assert_int_equal(d->poll_interval_ms, 1000);
+	assert_int_equal(d->timeout_ms, 1000);
+	assert_int_equal(d->retries, 2);
+	assert_int_equal(d->modbus.port, 502);
+	assert_int_equal(d->modbus.unit_id, 1);
+	assert_int_equal(d->modbus.max_read_registers, 125);
+	assert_int_equal(d->points[0].function, PUE_MB_HOLDING);
+	assert_int_equal(d->points[0].word_order, PUE_ORDER_ABCD);
+	assert_int_equal(d->points[0].counter_bits, 32); /* the width of uint32 */
+	assert_true(d->points[0].scale == 1.0);
+	assert_true(d->points[0].max_power_kw == 0.0);
+	assert_int_equal(d->points[0].max_gap_ms, 0);
+	assert_int_equal(cfg->pue.n_windows, 6);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(cfg->pue.windows_ms[i], windows[i]);
+	assert_int_equal(cfg->pue.n_zones, 0);
+	assert_true(cfg->pue.ceiling == 1.25 && cfg->pue.warning == 1.22);
+	assert_true(cfg->pue.hysteresis == 0.01 && cfg->pue.min_coverage == 0.95);
+	assert_int_equal(cfg->pue.alert_window_ms, 86400000);
+	assert_int_equal(cfg->pue.min_duration_ms, 15 * 60000);
+	assert_int_equal(cfg->pue.year_start_month, 1);
+	assert_int_equal(cfg->pue.year_start_day, 1);
+	assert_false(cfg->pue.dcie);
+	assert_int_equal(cfg->alerts.n_targets, 0);
+	assert_int_equal(cfg->alerts.stale_after_polls, 5);
+	assert_string_equal(cfg->alerts.enterprise_oid, "1.3.6.1.4.1.8072.9999");
+	assert_false(cfg->alerts.agentx);
+	assert_null(cfg->alerts.agentx_socket);
+	assert_string_equal(cfg->storage.path, "/var/lib/pued/pued.db");
+	assert_int_equal(cfg->storage.raw_retention_ms, 7 * 86400000LL);
+	assert_int_equal(cfg->storage.minute_retention_ms, 400 * 86400000LL);
+	assert_int_equal(cfg->storage.disk_budget_bytes, 2ull << 30);
+	assert_int_equal(cfg->storage.flush_interval_ms, 1000);
+	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
+	assert_null(cfg->control.group);
+	assert_null(cfg->control.admin_group);
+	pue_config_free(cfg);
+}
+
+static void
+test_config_snmp_device_defaults_to_v2c_public_on_161(void **state)
+{
+	struct pue_config *cfg =
+		load_ok("site: t\n"
+			"devices:\n"
+			"  - name: m\n"
+			"    protocol: snmp\n"
+			"    snmp: {host: 127.0.0.1}\n"
+			"    points:\n"
+			"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
+			"measured_at: it_input}\n" BASE_PUE);
+	const struct pue_snmp_conf *s = &cfg->devices[0].snmp;
+
+	(void)state;
+	assert_int_equal(s->port, 161);
+	assert_int_equal(s->version, PUE_SNMP_V2C);
+	assert_string_equal(s->community.value, "public");
+	assert_int_equal(s->max_varbinds, 32);
+	assert_null(s->user);
+	assert_int_equal(cfg->devices[0].points[0].counter_bits, 32);
+	pue_config_free(cfg);
+}
+
+static void
+test_config_loads_reference_file(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	int rc;
+
+	(void)state;
+	if (access("conf/pued.yaml", R_OK) != 0)
+		fail_msg("conf/pued.yaml not found: run the test from the repository root");
+	rc = pue_config_load("conf/pued.yaml", &cfg, &d);
+	if (rc != 0)
+		dump(&d);
+	assert_int_equal(rc, 0);
+	assert_true(cfg->n_devices >= 3);
+	assert_true(cfg->pue.it.n_terms >= 1);
+	pue_config_free(cfg);
+	pue_diags_free(&d);
+}
+
+static void
+test_config_optional_section_may_be_empty(void **state)
+{
+	struct pue_config *cfg =
+		load_ok("site: t\n"
+			"devices:\n"
+			"  - name: m\n"
+			"    protocol: modbus_tcp\n"
+			"    modbus: {host: 127.0.0.1}\n"
+			"    points:\n"
+			"      - {name: e, register: 0, type: float32, unit: kWh, kind: "
+			"energy, measured_at: ups_output}\n" BASE_PUE "control:\n"
+			"  #socket: /x\n"
+			"alerts:\n");
+
+	(void)state;
+	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
+	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* floats do not wrap */
+	pue_config_free(cfg);
+}
+
+static void
+test_config_free_accepts_null(void **state)
+{
+	struct pue_diags d = {0};
+
+	(void)state;
+	pue_config_free(NULL);
+	pue_diags_free(NULL);
+	pue_diags_free(&d);
+}
+
+static void
+test_config_names_and_widths(void **state)
+{
+	(void)state;
+	assert_string_equal(pue_unit_name(PUE_UNIT_KWH), "kWh");
+	assert_string_equal(pue_unit_name(PUE_UNIT_MW), "MW");
+	assert_string_equal(pue_dtype_name(PUE_T_FLOAT64), "float64");
+	assert_string_equal(pue_protocol_name(PUE_PROTO_MODBUS_RTU), "modbus_rtu");
+	assert_string_equal(pue_it_location_name(PUE_AT_NONE), "none");
+	assert_string_equal(pue_it_location_name(PUE_AT_PDU_OUTPUT), "pdu_output");
+	assert_int_equal(pue_dtype_bits(PUE_T_INT16), 16);
+	assert_int_equal(pue_dtype_bits(PUE_T_FLOAT32), 32);
+	assert_int_equal(pue_dtype_bits(PUE_T_UINT64), 64);
+}
+
+/* Durations and sizes ---------------------------------------------------- */
+
+static void
+test_config_parse_duration_accepts_each_unit(void **state)
+{
+	int64_t ms = -1;
+
+	(void)state;
+	assert_int_equal(pue_parse_duration("500ms", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(pue_parse_duration("1s", &ms), 0);
+	assert_int_equal(ms, 1000);
+	assert_int_equal(pue_parse_duration("15m", &ms), 0);
+	assert_int_equal(ms, 900000);
+	assert_int_equal(pue_parse_duration("24h", &ms), 0);
+	assert_int_equal(ms, 86400000);
+	assert_int_equal(pue_parse_duration("365d", &ms), 0);
+	assert_int_equal(ms, 365 * 86400000LL);
+	assert_int_equal(pue_parse_duration("9223372036854775807ms", &ms), 0);
+	assert_int_equal(ms, INT64_MAX);
+}
+
+static void
+test_config_parse_duration_rejects_bad_forms(void **state)
+{
+	static const char *const invalid[] = {
+		"",    "1",   "s",   "1x", "1.5s", " 1s",   "1s ",
+		"+1s", "-1s", "1 s", "1S", "1sec", "0x10s",
+	};
+	int64_t ms = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		if (pue_parse_duration(invalid[i], &ms) != -EINVAL)
+			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
+		assert_int_equal(ms, 42);
+	}
+	assert_int_equal(pue_parse_duration(NULL, &ms), -EINVAL);
+	/* Zero is well formed but never a valid period. */
+	assert_int_equal(pue_parse_duration("0s", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("9223372036854775808ms", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("106751991167301d", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("99999999999999999999999s", &ms), -ERANGE);
+	assert_int_equal(ms, 42);
+}
+
+static void
+test_config_parse_size_accepts_binary_and_decimal_units(void **state)
+{
+	uint64_t b = 0;
+
+	(void)state;
+	assert_int_equal(pue_parse_size("2GiB", &b), 0);
+	assert_int_equal(b, 2ull << 30);
+	assert_int_equal(pue_parse_size("500MiB", &b), 0);
+	assert_int_equal(b, 500ull << 20);
+	assert_int_equal(pue_parse_size("64KiB", &b), 0);
+	assert_int_equal(b, 65536);
+	assert_int_equal(pue_parse_size("1048576", &b), 0);
+	assert_int_equal(b, 1048576);
+	assert_int_equal(pue_parse_size("3TiB", &b), 0);
+	assert_int_equal(b, 3ull << 40);
+	assert_int_equal(pue_parse_size("2GB", &b), 0);
+	assert_int_equal(b, 2000000000);
+	assert_int_equal(pue_parse_size("5kB", &b), 0);
+	assert_int_equal(b, 5000);
+	assert_int_equal(pue_parse_size("1TB", &b), 0);
+	assert_int_equal(b, 1000000000000ull);
+	assert_int_equal(pue_parse_size("512B", &b), 0);
+	assert_int_equal(b, 512);
+	assert_int_equal(pue_parse_size("18446744073709551615", &b), 0);
+	assert_true(b == UINT64_MAX);
+}
+
+static void
+test_config_parse_size_rejects_bad_forms(void **state)
+{
+	static const char *const invalid[] = {
+		"", "GiB", "-1", "1.5GiB", "2 GiB", "2gib", "2Gi", "2GiBs", " 2GiB", "+2GiB",
+	};
+	uint64_t b = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
+		if (pue_parse_size(invalid[i], &b) != -EINVAL)
+			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
+	assert_int_equal(pue_parse_size("18446744073709551616", &b), -ERANGE);
+	assert_int_equal(pue_parse_size("16777216TiB", &b), -ERANGE);
+	assert_int_equal(b, 42);
+}
+
+/* One kind of mistake per test ------------------------------------------- */
+
+static void
+test_config_rejects_unknown_key_with_suggestion(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1, portt: 1502}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n" BASE_PUE,
+		"5:31: devices[0].modbus.portt: unknown key \"portt\"; did you mean \"port\"?");
+}
+
+static void
+test_config_rejects_unknown_key_without_close_match(void **state)
+{
+	(void)state;
+	expect_error("colour: red\n"
+		     "site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "1:1: colour: unknown key \"colour\"");
+}
+
+static void
+test_config_rejects_list_where_string_expected(void **state)
+{
+	(void)state;
+	expect_error("site: [a, b]\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "1:7: site: expected a non-empty string, got a list");
+}
+
+static void
+test_config_rejects_integer_out_of_range(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1, unit_id: 256}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "5:40: devices[0].modbus.unit_id: expected an integer 0..255, got \"256\"");
+}
+
+static void
+test_config_rtu_unit_id_is_1_to_247(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_rtu\n"
+		     "    modbus: {device: /dev/ttyS0, unit_id: 0}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "5:43: devices[0].modbus.unit_id: expected an integer 1..247, got \"0\"");
+}
+
+static void
+test_config_rejects_non_integer_register(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - name: e\n"
+		"        register: abc\n"
+		"        type: uint32\n"
+		"        unit: kWh\n"
+		"        kind: energy\n"
+		"        measured_at: ups_output\n" BASE_PUE,
+		"8:19: devices[0].points[0].register: expected an integer 0..65535, got \"abc\"");
+}
+
+static void
+test_config_rejects_quoted_number(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "workers: \"8\"\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "2:10: workers: expected an integer 1..256, got a quoted string \"8\"");
+}
+
+static void
+test_config_rejects_bad_duration(void **state)
+{
+	static const char *const want[] = {
+		"2:16: poll_interval: expected a duration 100ms..1h: a whole number and ms, s, m, "
+		"h "
+		"or d (e.g. 15m), got \"1x\"",
+		"5:14: devices[0].timeout: expected a duration 10ms..1m, got \"0s\"",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "poll_interval: 1x\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    timeout: 0s\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "measured_at: ups_output}\n" BASE_PUE,
+		      want, 2);
+}
+
+static void
+test_config_rejects_bad_enum_value_with_suggestion(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: enrgy, "
+		"measured_at: ups_output}\n" BASE_PUE,
+		"7:63: devices[0].points[0].kind: expected one of power, energy, got \"enrgy\"; "
+		"did you mean \"energy\"?");
+}
+
+static void
+test_config_rejects_boolean_other_than_true_false(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE "  dcie: yes\n",
+		     "11:9: pue.dcie: expected true or false, got \"yes\"");
+}
+
+static void
+test_config_rejects_nan_and_infinite_numbers(void **state)
+{
+	static const char *const want[] = {
+		"11:12: pue.ceiling: expected a number 1..3, got \".nan\"",
+		"12:12: pue.warning: expected a number 1..3, got \"inf\"",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "measured_at: ups_output}\n" BASE_PUE "  ceiling: .nan\n"
+		      "  warning: inf\n",
+		      want, 2);
+}
+
+static void
+test_config_rejects_duplicate_device_name(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+		"8:11: devices[1].name: duplicate device name \"m\" (first at line 3)");
+}
+
+static void
+test_config_rejects_duplicate_point_name(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n"
+		"      - {name: e, register: 2, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+		"8:16: devices[0].points[1].name: duplicate point name \"e\" (first at line 7)");
+}
+
+static void
+test_config_rejects_device_name_with_slash(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n"
+		"  - name: hall/1\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+		"8:11: devices[1].name: expected a name of letters, digits, '_', '.' and '-', "
+		"got \"hall/1\"");
+}
+
+static void
+test_config_rejects_duplicate_key(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE "site: u\n",
+		     "11:1: site: duplicate key \"site\" (first at line 1 column 1)");
+}
+
+static void
+test_config_rejects_anchor_and_alias(void **state)
+{
+	static const char *const want[] = {
+		"5:13: devices[0].modbus: anchors are not supported (&gw)",
+		"10:13: devices[1].modbus: aliases are not supported (*gw)",
+	};
+
+	(void)state;
+	expect_errors(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: &gw {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n"
+		"  - name: n\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: *gw\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+		want, 2);
+}
+
+static void
+test_config_reports_yaml_syntax_error_position(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1\n"
+		     "    points:\n",
+		     "6:11: YAML syntax error: did not find expected ',' or '}' (while parsing a "
+		     "flow mapping at line 5 column 13)");
+}
+
+static void
+test_config_rejects_second_yaml_document(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "---\n"
+		     "site: u\n",
+		     "2:1: a second YAML document; the file must hold one");
+}
+
+static void
+test_config_rejects_missing_required_keys(void **state)
+{
+	static const char *const want[] = {
+		"3:45: devices[0].modbus.host: required key is missing",
+		"5:8: devices[0].points[0].type: required key is missing",
+		"5:8: devices[0].points[0].register: required key is missing",
+		"6:5: devices[1].snmp: required key is missing",
+		"9:9: devices[1].points[0].oid: required key is missing",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - {name: m, protocol: modbus_tcp, modbus: {port: 502},\n"
+		      "     points: [\n"
+		      "       {name: e, unit: kWh, kind: energy, measured_at: ups_output}]}\n"
+		      "  - name: s\n"
+		      "    protocol: snmp\n"
+		      "    points:\n"
+		      "      - {name: p, unit: W, kind: power}\n" BASE_PUE,
+		      want, 5);
+}
+
+static void
+test_config_rejects_unit_that_does_not_match_kind(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kW, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "7:52: devices[0].points[0].unit: kW is a unit of power, but the point has "
+		     "kind energy (use Wh, kWh or MWh)");
+}
+
+static void
+test_config_rejects_counter_bits_on_power_point(void **state)
+{
+	static const char *const want[] = {
+		"7:69: devices[0].points[0].counter_bits: only for kind energy",
+		"8:86: devices[0].points[1].counter_bits: a float32 register does not wrap",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: p, register: 2, type: uint32, unit: kW, kind: power, "
+		      "counter_bits: 32}\n"
+		      "      - {name: e, register: 0, type: float32, unit: kWh, kind: energy, "
+		      "counter_bits: 32, measured_at: ups_output}\n" BASE_PUE,
+		      want, 2);
+}
+
+static void
+test_config_rejects_unresolved_pue_terms(void **state)
+{
+	static const char *const want[] = {
+		"9:25: pue.facility.add[1]: no device \"n\"",
+		"9:30: pue.facility.add[2]: device m has no point \"f\"",
+		"10:19: pue.it.add[1]: expected \"device/point\", got \"m\"",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "measured_at: ups_output}\n"
+		      "pue:\n"
+		      "  facility: {add: [m/e, n/e, m/f]}\n"
+		      "  it: {add: [m/e, m]}\n",
+		      want, 3);
+}
+
+static void
+test_config_suggests_close_device_and_point_names(void **state)
+{
+	static const char *const want[] = {
+		"9:34: pue.facility.add[1]: no device \"ipsa\"; did you mean \"ups-a\"?",
+		"9:47: pue.facility.add[2]: device ups-a has no point \"enrgy\"; did you mean "
+		"\"energy\"?",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: ups-a\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: energy, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "measured_at: ups_output}\n"
+		      "pue:\n"
+		      "  facility: {add: [ups-a/energy, ipsa/energy, ups-a/enrgy]}\n"
+		      "  it: {add: [ups-a/energy]}\n",
+		      want, 2);
+}
+
+static void
+test_config_rejects_it_point_without_measured_at(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
+		     "      - {name: i, register: 2, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n"
+		     "pue:\n"
+		     "  facility: {add: [m/e]}\n"
+		     "  it: {add: [m/i], subtract: [m/e]}\n",
+		     "11:31: pue.it.subtract[0]: point m/e has no measured_at");
+}
+
+static void
+test_config_rejects_empty_it_sum_and_term_listed_twice(void **state)
+{
+	static const char *const want[] = {
+		"9:37: pue.facility.subtract[0]: m/e is listed twice (first at line 9 column 20)",
+		"10:13: pue.it.add: needs at least one \"device/point\" term",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
+		      "pue:\n"
+		      "  facility: {add: [m/e], subtract: [m/e]}\n"
+		      "  it: {add: []}\n",
+		      want, 2);
+}
+
+static void
+test_config_rejects_protocol_section_mismatch(void **state)
+{
+	static const char *const want[] = {
+		"5:5: devices[0].snmp: an snmp: section on a device with protocol modbus_tcp",
+		"8:71: devices[0].points[0].oid: only for SNMP devices",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    snmp: {host: 127.0.0.1}\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "oid: 1.3.6.1.2.1.1, measured_at: ups_output}\n" BASE_PUE,
+		      want, 2);
+}
+
+static void
+test_config_rejects_rtu_keys_on_tcp_device(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1, baud: 9600}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE,
+		     "5:31: devices[0].modbus.baud: only for protocol modbus_rtu");
+}
+
+static void
+test_config_rejects_rtu_devices_disagreeing_on_bus_settings(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_rtu\n"
+		"    modbus: {device: /dev/ttyUSB0, unit_id: 1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n"
+		"  - name: n\n"
+		"    protocol: modbus_rtu\n"
+		"    modbus: {device: /dev/ttyUSB0, unit_id: 2, baud: 19200}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+		"10:13: devices[1].modbus: serial bus /dev/ttyUSB0 is already used by device m "
+		"(line 3) at 9600 baud");
+}
+
+static void
+test_config_rejects_warning_above_ceiling(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE "  ceiling: 1.25\n"
+		     "  warning: 1.3\n",
+		     "12:12: pue.warning: 1.3 is above ceiling 1.25");
+}
+
+static void
+test_config_rejects_alert_window_not_in_windows(void **state)
+{
+	static const char *const want[] = {
+		"11:27: pue.windows[3]: window 1h is listed twice",
+		"12:17: pue.alert_window: 2h is not one of pue.windows",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		      "measured_at: ups_output}\n" BASE_PUE "  windows: [15m, 1h, 24h, 60m]\n"
+		      "  alert_window: 2h\n",
+		      want, 2);
+}
+
+static void
+test_config_rejects_window_out_of_range(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE "  windows: [30s, 24h]\n",
+		     "11:13: pue.windows[0]: expected a duration 1m..400d, got \"30s\"");
+}
+
+static void
+test_config_rejects_snmp_v3_without_passphrase(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: snmp\n"
+		"    snmp: {host: 127.0.0.1, version: 3, user: pued, security_level: "
+		"authnopriv}\n"
+		"    points:\n"
+		"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
+		"ups_output}\n" BASE_PUE,
+		"5:11: devices[0].snmp.auth_passphrase: required key is missing "
+		"(security_level authnopriv)");
+}
+
+static void
+test_config_never_echoes_secrets(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	size_t i;
+
+	(void)state;
+	write_yaml("site: t\n"
+		   "devices:\n"
+		   "  - name: m\n"
+		   "    protocol: snmp\n"
+		   "    snmp: {host: 127.0.0.1, version: 3, user: pued, community: s3cr3t-comm, "
+		   "auth_passphrase: shhh123, priv_passphrase: [x]}\n"
+		   "    points:\n"
+		   "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
+		   "ups_output}\n" BASE_PUE);
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	if (d.n != 3)
+		dump(&d);
+	assert_int_equal(d.n, 3);
+	for (i = 0; i < d.n; i++) {
+		if (strstr(d.lines[i], "s3cr3t") != NULL || strstr(d.lines[i], "shhh") != NULL)
+			fail_msg("secret in message: %s", d.lines[i]);
+	}
+	assert_non_null(strstr(d.lines[0], ":5:53: devices[0].snmp.community: only for versions 1 "
+					   "and 2c"));
+	assert_non_null(strstr(d.lines[1], ":5:94: devices[0].snmp.auth_passphrase: too short"));
+	assert_non_null(strstr(d.lines[2], ":5:120: devices[0].snmp.priv_passphrase: expected a "
+					   "string, got a list"));
+	pue_diags_free(&d);
+}
+
+static void
+test_config_rejects_exec_command_not_absolute(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n" BASE_PUE "alerts:\n"
+		"  targets:\n"
+		"    - {name: hook, type: exec, command: [page-oncall, --pue]}\n",
+		"13:42: alerts.targets[0].command[0]: expected an absolute path to the program, "
+		"got \"page-oncall\"");
+}
+
+static void
+test_config_rejects_trap_target_without_community(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"measured_at: ups_output}\n" BASE_PUE "alerts:\n"
+		"  targets:\n"
+		"    - name: noc\n"
+		"      type: snmp_trap\n"
+		"      snmp: {host: 127.0.0.1}\n",
+		"15:13: alerts.targets[0].snmp.community: required key is missing (version 2c)");
+}
+
+/* 1001 devices; the first `links` of them on distinct ports, the rest
+ * sharing the last port. */
+static void
+write_many_devices(size_t n, size_t links)
+{
+	FILE *fp = fopen(path, "w");
+	size_t i;
+
+	assert_non_null(fp);
+	fprintf(fp, "site: t\ndevices:\n");
+	for (i = 0; i < n; i++)
+		fprintf(fp,
+			"  - name: d%zu\n"
+			"    protocol: modbus_tcp\n"
+			"    modbus: {host: 127.0.0.1, port: %zu}\n"
+			"    points:\n"
+			"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+			"measured_at: ups_output}\n",
+			i, 10000 + (i < links ? i : links - 1));
+	fprintf(fp, "pue:\n  facility: {add: [d0/e]}\n  it: {add: [d0/e]}\n");
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+test_config_rejects_too_many_modbus_connections(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char want[512];
+
+	(void)state;
+	/* 1000 links for 1001 devices is fine: two share a gateway. */
+	write_many_devices(1001, 1000);
+	assert_int_equal(pue_config_load(path, &cfg, &d), 0);
+	assert_int_equal(cfg->n_devices, 1001);
+	pue_config_free(cfg);
+	cfg = NULL;
+
+	write_many_devices(1001, 1001);
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	assert_null(cfg);
+	if (d.n != 1)
+		dump(&d);
+	assert_int_equal(d.n, 1);
+	snprintf(want, sizeof(want),
+		 "%s:3:3: devices: needs 1001 Modbus connections; libmodbus 3.1.6 cannot use "
+		 "socket descriptors >= 1024, the limit is 1000",
+		 path);
+	assert_string_equal(d.lines[0], want);
+	pue_diags_free(&d);
+}
+
+static void
+test_config_reports_every_error_in_one_file(void **state)
+{
+	static const char *const want[] = {
+		"2:10: workers: expected an integer 1..256, got \"0\"",
+		"4:5: devices[0].protocol: required key is missing",
+		"5:5: devices[0].prtocol: unknown key \"prtocol\"; did you mean \"protocol\"?",
+		"7:29: devices[0].points[0].register: expected an integer 0..65535, got \"-1\"",
+		"9:3: pue.it: required key is missing",
+		"9:12: pue.ceiling: expected a number 1..3, got \"0.9\"",
+		"12:9: storage.path: expected a non-empty string, got \"\"",
+		"13:16: storage.disk_budget: expected a size 16MiB..1024TiB, got \"1KiB\"",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "workers: 0\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    prtocol: modbus_tcp\n"
+		      "    points:\n"
+		      "      - {name: e, register: -1, type: uint32, unit: kWh, kind: energy}\n"
+		      "pue:\n"
+		      "  ceiling: 0.9\n"
+		      "  facility: {add: [m/e]}\n"
+		      "storage:\n"
+		      "  path: \"\"\n"
+		      "  disk_budget: 1KiB\n",
+		      want, sizeof(want) / sizeof(want[0]));
+}
+
+static void
+test_config_missing_file_returns_errno(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char want[512];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s/absent.yaml", dir);
+	assert_int_equal(pue_config_load(want, &cfg, &d), -ENOENT);
+	assert_null(cfg);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.lines[0], "absent.yaml: No such file or directory"));
+	pue_diags_free(&d);
+}
+
+static void
+test_config_rejects_empty_file(void **state)
+{
+	(void)state;
+	expect_error("# nothing but a comment\n", " the file holds no configuration");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_loads_full_file_with_every_field),
+		cmocka_unit_test(test_config_fills_defaults_for_a_minimal_file),
+		cmocka_unit_test(test_config_snmp_device_defaults_to_v2c_public_on_161),
+		cmocka_unit_test(test_config_loads_reference_file),
+		cmocka_unit_test(test_config_optional_section_may_be_empty),
+		cmocka_unit_test(test_config_free_accepts_null),
+		cmocka_unit_test(test_config_names_and_widths),
+		cmocka_unit_test(test_config_parse_duration_accepts_each_unit),
+		cmocka_unit_test(test_config_parse_duration_rejects_bad_forms),
+		cmocka_unit_test(test_config_parse_size_accepts_binary_and_decimal_units),
+		cmocka_unit_test(test_config_parse_size_rejects_bad_forms),
+		cmocka_unit_test(test_config_rejects_unknown_key_with_suggestion),
+		cmocka_unit_test(test_config_rejects_unknown_key_without_close_match),
+		cmocka_unit_test(test_config_rejects_list_where_string_expected),
+		cmocka_unit_test(test_config_rejects_integer_out_of_range),
+		cmocka_unit_test(test_config_rtu_unit_id_is_1_to_247),
+		cmocka_unit_test(test_config_rejects_non_integer_register),
+		cmocka_unit_test(test_config_rejects_quoted_number),
+		cmocka_unit_test(test_config_rejects_bad_duration),
+		cmocka_unit_test(test_config_rejects_bad_enum_value_with_suggestion),
+		cmocka_unit_test(test_config_rejects_boolean_other_than_true_false),
+		cmocka_unit_test(test_config_rejects_nan_and_infinite_numbers),
+		cmocka_unit_test(test_config_rejects_duplicate_device_name),
+		cmocka_unit_test(test_config_rejects_duplicate_point_name),
+		cmocka_unit_test(test_config_rejects_device_name_with_slash),
+		cmocka_unit_test(test_config_rejects_duplicate_key),
+		cmocka_unit_test(test_config_rejects_anchor_and_alias),
+		cmocka_unit_test(test_config_reports_yaml_syntax_error_position),
+		cmocka_unit_test(test_config_rejects_second_yaml_document),
+		cmocka_unit_test(test_config_rejects_missing_required_keys),
+		cmocka_unit_test(test_config_rejects_unit_that_does_not_match_kind),
+		cmocka_unit_test(test_config_rejects_counter_bits_on_power_point),
+		cmocka_unit_test(test_config_rejects_unresolved_pue_terms),
+		cmocka_unit_test(test_config_suggests_close_device_and_point_names),
+		cmocka_unit_test(test_config_rejects_it_point_without_measured_at),
+		cmocka_unit_test(test_config_rejects_empty_it_sum_and_term_listed_twice),
+		cmocka_unit_test(test_config_rejects_protocol_section_mismatch),
+		cmocka_unit_test(test_config_rejects_rtu_keys_on_tcp_device),
+		cmocka_unit_test(test_config_rejects_rtu_devices_disagreeing_on_bus_settings),
+		cmocka_unit_test(test_config_rejects_warning_above_ceiling),
+		cmocka_unit_test(test_config_rejects_alert_window_not_in_windows),
+		cmocka_unit_test(test_config_rejects_window_out_of_range),
+		cmocka_unit_test(test_config_rejects_snmp_v3_without_passphrase),
+		cmocka_unit_test(test_config_never_echoes_secrets),
+		cmocka_unit_test(test_config_rejects_exec_command_not_absolute),
+		cmocka_unit_test(test_config_rejects_trap_target_without_community),
+		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
+		cmocka_unit_test(test_config_reports_every_error_in_one_file),
+		cmocka_unit_test(test_config_missing_file_returns_errno),
+		cmocka_unit_test(test_config_rejects_empty_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

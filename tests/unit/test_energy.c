@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/* test_energy.c - counters (wrap, reset, glitch) and trapezoids (gaps);
+ * worked examples 3 and 4 of ../shared/PUE.md. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "energy.h"
+
+#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
+
+static struct pue_reading
+counter(int64_t t_s, uint64_t count, const struct pue_point_conf *p)
+{
+	struct pue_reading r = {.wall = {T0 + t_s * 1000}};
+
+	r.raw.count = count;
+	r.raw.has_count = true;
+	r.raw.value = (double)count;
+	r.value = (double)count * p->scale * (p->unit == PUE_UNIT_WH ? 1e-3 : 1.0);
+	return r;
+}
+
+static struct pue_reading
+power(int64_t t_ms, double kw)
+{
+	return (struct pue_reading){.wall = {T0 + t_ms}, .value = kw, .raw = {.value = kw}};
+}
+
+static void
+test_energy_counter_wrap_32bit_is_2kwh(void **state)
+{
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_WH,
+				   .scale = 1,
+				   .counter_bits = 32,
+				   .type = PUE_T_UINT32};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = counter(0, 4294967000u, &p), b = counter(60, 1704, &p);
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &a, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 2.0) < 1e-12);
+	assert_true(iv.start.ms == T0 && iv.end.ms == T0 + 60000);
+	/* 2 kWh in a minute is a 120 kW load */
+	assert_true(fabs(e.last_power_kw - 120.0) < 1e-9);
+}
+
+static void
+test_energy_counter_reset_is_unknown_then_continues(void **state)
+{
+	/* PUE.md example 4: 52340.0, 0.0, 1.5 kWh (a float counter). */
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .type = PUE_T_FLOAT32};
+	struct pue_energy e = {0};
+	struct pue_interval iv = {0};
+	struct pue_reading r0 = {.wall = {T0}, .value = 52340.0, .raw = {.value = 52340.0}};
+	struct pue_reading r1 = {.wall = {T0 + 60000}, .value = 0.0};
+	struct pue_reading r2 = {.wall = {T0 + 120000}, .value = 1.5, .raw = {.value = 1.5}};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r0, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r1, &iv), PUE_ENERGY_RESET);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r2, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 1.5) < 1e-12);
+}
+
+static void
+test_energy_integer_counter_decrease_is_reset_not_wrap(void **state)
+{
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_WH,
+				   .scale = 1,
+				   .counter_bits = 32,
+				   .type = PUE_T_UINT32};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = counter(0, 5000000, &p), b = counter(60, 100, &p);
+
+	(void)state;
+	pue_energy_update(&e, &p, 1000, &a, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_RESET);
+}
+
+static void
+test_energy_glitch_over_max_power_is_rejected(void **state)
+{
+	/* A bogus zero followed by the real value: reset, then a jump the
+	 * configured 500 kW rating cannot explain, then normal again. */
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .max_power_kw = 500,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 10000},
+		{.wall = {T0 + 1000}, .value = 0},
+		{.wall = {T0 + 2000}, .value = 10000.2},
+		{.wall = {T0 + 3000}, .value = 10000.3},
+	};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[0], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_RESET);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_GLITCH);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[3], &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-6);
+}
+
+static void
+test_energy_default_glitch_limit_is_ten_times_seen_power(void **state)
+{
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	/* 1 kWh per hour-long interval = 1 kW, then a jump worth 11 kW */
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 100},
+		{.wall = {T0 + 3600000}, .value = 101},
+		{.wall = {T0 + 3600000 + 60000}, .value = 101 + 11.0 / 60},
+	};
+
+	(void)state;
+	p.max_gap_ms = 2 * 3600000;
+	pue_energy_update(&e, &p, 1000, &r[0], &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_INTERVAL);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_GLITCH);
+}
+
+static void
+test_energy_power_trapezoid(void **state)
+{
+	struct pue_point_conf p = {
+		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = power(0, 100), b = power(1000, 200);
+
+	(void)state;
+	pue_energy_update(&e, &p, 1000, &a, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_INTERVAL);
+	/* (100 + 200) / 2 kW for 1 s */
+	assert_true(fabs(iv.energy_kwh - 150.0 / 3600) < 1e-12);
+}
+
+static void
+test_energy_power_gap_beyond_max_gap_invents_nothing(void **state)
+{
+	/* PUE.md example 5: samples at 100 s and 160 s, max_gap 3 s. */
+	struct pue_point_conf p = {.name = "p",
+				   .kind = PUE_KIND_POWER,
+				   .unit = PUE_UNIT_KW,
+				   .scale = 1,
+				   .max_gap_ms = 3000};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = power(100000, 800), b = power(160000, 800), c = power(161000, 800);
+
+	(void)state;
+	pue_energy_update(&e, &p, 1000, &a, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_GAP);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &c, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(iv.start.ms == T0 + 160000);
+	/* default max gap: three polls */
+	p.max_gap_ms = 0;
+	e = (struct pue_energy){0};
+	a = power(0, 800);
+	b = power(3001, 800);
+	pue_energy_update(&e, &p, 1000, &a, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_GAP);
+}
+
+static void
+test_energy_time_going_backwards_is_ignored(void **state)
+{
+	struct pue_point_conf p = {
+		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = power(5000, 1), b = power(4000, 1);
+
+	(void)state;
+	pue_energy_update(&e, &p, 1000, &a, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_BACKWARDS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_energy_counter_wrap_32bit_is_2kwh),
+		cmocka_unit_test(test_energy_counter_reset_is_unknown_then_continues),
+		cmocka_unit_test(test_energy_integer_counter_decrease_is_reset_not_wrap),
+		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
+		cmocka_unit_test(test_energy_default_glitch_limit_is_ten_times_seen_power),
+		cmocka_unit_test(test_energy_power_trapezoid),
+		cmocka_unit_test(test_energy_power_gap_beyond_max_gap_invents_nothing),
+		cmocka_unit_test(test_energy_time_going_backwards_is_ignored),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_pue.c - the PUE arithmetic end to end through the engine (energy ->
+ * minutes -> windows) on a manual clock: worked examples 1, 2, 5, 6 and 7 of
+ * ../shared/PUE.md, subtraction, zero IT load, and window sums in O(1).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "combine.h"
+#include "engine.h"
+#include "figure.h"
+#include "window.h"
+
+#define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
+#define MIN_MS 60000LL
+#define HOUR_MS 3600000LL
+
+/* A hand-built configuration: n devices with one kW power point each; the
+ * first n_fac are facility terms (the last of them subtracted when
+ * subtract_last), the rest IT terms at the given locations. */
+struct fixture {
+	struct pue_config cfg;
+	struct pue_device_conf dev[4];
+	struct pue_point_conf pt[4];
+	struct pue_term fac[4], it[4];
+	int64_t windows[3];
+	struct pue_clock *clock;
+	struct pue_engine *engine;
+};
+
+static struct fixture *
+fixture_new(size_t n_fac, size_t n_it, const enum pue_it_location *at, bool subtract_last,
+	    const int64_t *windows, size_t n_windows)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	size_t i;
+
+	assert_non_null(f);
+	f->cfg.site = "test";
+	f->cfg.devices = f->dev;
+	f->cfg.n_devices = n_fac + n_it;
+	for (i = 0; i < n_fac + n_it; i++) {
+		f->pt[i] = (struct pue_point_conf){
+			.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+		if (i >= n_fac)
+			f->pt[i].measured_at = at[i - n_fac];
+		f->dev[i] = (struct pue_device_conf){.name = "d",
+						     .poll_interval_ms = 1000,
+						     .timeout_ms = 1000,
+						     .points = &f->pt[i],
+						     .n_points = 1};
+	}
+	for (i = 0; i < n_fac; i++)
+		f->fac[i] = (struct pue_term){i, 0, subtract_last && i == n_fac - 1 ? -1 : +1};
+	for (i = 0; i < n_it; i++)
+		f->it[i] = (struct pue_term){n_fac + i, 0, +1};
+	f->cfg.pue.facility = (struct pue_sum){f->fac, n_fac};
+	f->cfg.pue.it = (struct pue_sum){f->it, n_it};
+	for (i = 0; i < n_windows; i++)
+		f->windows[i] = windows[i];
+	f->cfg.pue.windows_ms = f->windows;
+	f->cfg.pue.n_windows = n_windows;
+	f->cfg.pue.ceiling = 1.25;
+	f->cfg.pue.warning = 1.22;
+	f->cfg.pue.min_coverage = 0.95;
+	f->clock = pue_clock_new_manual((pue_wall_t){T0});
+	f->engine = pue_engine_new(&f->cfg, f->clock, NULL, NULL);
+	assert_non_null(f->engine);
+	return f;
+}
+
+static void
+fixture_free(struct fixture *f)
+{
+	pue_engine_free(f->engine);
+	pue_clock_free(f->clock);
+	free(f);
+}
+
+/* Feeds one sample per device each second over [from_s, to_s], at the
+ * given powers; skip_dev's samples strictly inside (skip_from, skip_to) are
+ * left out (a gap). */
+static void
+feed(struct fixture *f, int64_t from_s, int64_t to_s, const double *kw, int skip_dev,
+     int64_t skip_from, int64_t skip_to)
+{
+	int64_t t;
+	size_t d;
+
+	for (t = from_s; t <= to_s; t++) {
+		pue_clock_advance(f->clock, T0 + t * 1000 - pue_clock_wall(f->clock).ms);
+		for (d = 0; d < f->cfg.n_devices; d++) {
+			struct pue_reading r = {.wall = {T0 + t * 1000}, .value = kw[d]};
+
+			if ((int)d == skip_dev && t > skip_from && t < skip_to)
+				continue;
+			pue_engine_reading(f->engine, d, 0, &r);
+		}
+		pue_engine_tick(f->engine);
+	}
+}
+
+static const enum pue_it_location ups[] = {PUE_AT_UPS_OUTPUT, PUE_AT_UPS_OUTPUT, PUE_AT_PDU_OUTPUT};
+
+static void
+test_pue_example1_steady_state_is_1_200(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS, HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 2);
+	const double kw[] = {960, 800};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 3600, kw, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 1);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.facility - 960.0) < 1e-6);
+	assert_true(fabs(fig.it - 800.0) < 1e-6);
+	assert_true(fabs(fig.pue - 1.2) < 1e-9);
+	assert_true(fabs(fig.coverage - 1.0) < 1e-9);
+	fig = pue_engine_window(f->engine, 0);
+	assert_true(fabs(fig.facility - 240.0) < 1e-6);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.pue - 1.2) < 1e-12);
+	fixture_free(f);
+}
+
+static void
+test_pue_example2_ratio_of_energies_not_mean_of_ratios(void **state)
+{
+	const int64_t w[] = {2 * HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	const double h1[] = {1300, 1000}, h2[] = {360, 200};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 3600, h1, -1, 0, 0);
+	feed(f, 3601, 7200, h2, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 0);
+	/* 1660 / 1200 = 1.3833; the mean of ratios (1.55) would be wrong.
+	 * The one-second step between the hours is a trapezoid: 1e-3 slack. */
+	assert_true(fabs(fig.pue - 1660.0 / 1200.0) < 1e-3);
+	assert_true(fabs(fig.pue - 1.55) > 0.1);
+	assert_int_equal(fig.state, PUE_FIG_CEILING);
+	fixture_free(f);
+}
+
+static void
+test_pue_example5_gap_coverage_15m_insufficient_1h_covered(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS, HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 2);
+	const double kw[] = {960, 800};
+	struct pue_figure fig;
+
+	(void)state;
+	f->pt[1].max_gap_ms = 3000;
+	/* IT samples at 100 s and 160 s, none between */
+	feed(f, 0, 900, kw, 1, 100, 160);
+	fig = pue_engine_window(f->engine, 0);
+	assert_int_equal(fig.state, PUE_FIG_INSUFFICIENT);
+	assert_true(fabs(fig.coverage - 840.0 / 900.0) < 1e-9);
+	assert_false(pue_figure_has_value(&fig));
+	feed(f, 901, 3600, kw, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 1);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.coverage - 3540.0 / 3600.0) < 1e-9);
+	/* both sums over the same 3540 s */
+	assert_true(fabs(fig.facility - 960.0 * 3540 / 3600) < 1e-6);
+	assert_true(fabs(fig.it - 800.0 * 3540 / 3600) < 1e-6);
+	assert_true(fabs(fig.pue - 1.2) < 1e-9);
+	fixture_free(f);
+}
+
+static void
+test_pue_example6_category_is_lowest_of_it_points(void **state)
+{
+	const int64_t w[] = {HOUR_MS};
+	struct fixture *f = fixture_new(1, 3, ups, false, w, 1);
+
+	(void)state;
+	/* two UPS outputs and a PDU output: category 1 */
+	assert_int_equal(pue_engine_category(f->engine), 1);
+	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 1);
+	f->pt[1].measured_at = f->pt[2].measured_at = PUE_AT_PDU_OUTPUT;
+	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 2);
+	f->pt[1].measured_at = f->pt[2].measured_at = f->pt[3].measured_at = PUE_AT_IT_INPUT;
+	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 3);
+	fixture_free(f);
+}
+
+static void
+test_pue_example7_below_one_is_a_metering_error(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	const double kw[] = {700, 800};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 900, kw, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 0);
+	assert_int_equal(fig.state, PUE_FIG_BELOW_ONE);
+	assert_true(fabs(fig.pue - 0.875) < 1e-9);
+	assert_false(pue_figure_has_value(&fig));
+	assert_string_equal(pue_figure_state_name(fig.state), "below_one");
+	fixture_free(f);
+}
+
+static void
+test_pue_zero_it_load_never_divides(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	const double kw[] = {50, 0};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 900, kw, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 0);
+	assert_int_equal(fig.state, PUE_FIG_NO_IT_LOAD);
+	assert_false(pue_figure_has_value(&fig));
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_NO_IT_LOAD);
+	fixture_free(f);
+}
+
+static void
+test_pue_subtracted_feed_comes_off_the_facility(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	/* incomer 1000 kW minus an office feed of 40 kW, IT 800 kW */
+	struct fixture *f = fixture_new(2, 1, ups, true, w, 1);
+	const double kw[] = {1000, 40, 800};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 900, kw, -1, 0, 0);
+	fig = pue_engine_window(f->engine, 0);
+	assert_true(fabs(fig.pue - 1.2) < 1e-9);
+	fixture_free(f);
+}
+
+static void
+test_pue_missing_input_leaves_instant_unknown(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	const double kw[] = {960, 800};
+	struct pue_figure fig;
+
+	(void)state;
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_UNKNOWN);
+	feed(f, 0, 5, kw, -1, 0, 0);
+	/* IT stops reporting: after the freshness limit the instant is unknown */
+	pue_clock_advance(f->clock, 60000);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_UNKNOWN);
+	fixture_free(f);
+}
+
+static void
+test_window_drops_minutes_older_than_its_span(void **state)
+{
+	struct pue_window *w = pue_window_new(15 * MIN_MS);
+	double fac, it;
+	int64_t cov, period;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		struct pue_minute m = {T0 + i * MIN_MS, i < 15 ? 100 : 12, 10, MIN_MS};
+
+		pue_window_add(w, &m);
+	}
+	pue_window_sums(w, &fac, &it, &cov, &period);
+	assert_true(fabs(fac - 15 * 12) < 1e-9);
+	assert_int_equal(cov, 15 * MIN_MS);
+	assert_int_equal(period, 15 * MIN_MS);
+	/* a 20-minute silence, then one minute: only it is in the window */
+	{
+		struct pue_minute m = {T0 + 50 * MIN_MS, 7, 5, MIN_MS};
+
+		pue_window_add(w, &m);
+	}
+	pue_window_sums(w, &fac, &it, &cov, &period);
+	assert_true(fabs(fac - 7) < 1e-9);
+	assert_int_equal(cov, MIN_MS);
+	pue_window_free(w);
+}
+
+static void
+test_window_long_span_uses_hourly_buckets(void **state)
+{
+	struct pue_window *w = pue_window_new(7 * 24 * HOUR_MS);
+	double fac, it;
+	int64_t cov, period;
+	int i;
+
+	(void)state;
+	/* 8 days of minutes: the window keeps 7 days plus the hour in progress */
+	for (i = 0; i < 8 * 24 * 60 + 30; i++) {
+		struct pue_minute m = {T0 + i * MIN_MS, 1.2, 1.0, MIN_MS};
+
+		pue_window_add(w, &m);
+	}
+	pue_window_sums(w, &fac, &it, &cov, &period);
+	assert_int_equal(period, 7 * 24 * HOUR_MS + 30 * MIN_MS);
+	assert_int_equal(cov, period);
+	assert_true(fabs(fac / it - 1.2) < 1e-9);
+	pue_window_free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pue_example1_steady_state_is_1_200),
+		cmocka_unit_test(test_pue_example2_ratio_of_energies_not_mean_of_ratios),
+		cmocka_unit_test(test_pue_example5_gap_coverage_15m_insufficient_1h_covered),
+		cmocka_unit_test(test_pue_example6_category_is_lowest_of_it_points),
+		cmocka_unit_test(test_pue_example7_below_one_is_a_metering_error),
+		cmocka_unit_test(test_pue_zero_it_load_never_divides),
+		cmocka_unit_test(test_pue_subtracted_feed_comes_off_the_facility),
+		cmocka_unit_test(test_pue_missing_input_leaves_instant_unknown),
+		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
+		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
