@@ -4,6 +4,7 @@
  * answer: a table for people, or the JSON result with --json.
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -15,10 +16,15 @@
 
 #include <jansson.h>
 
+#include "config.h"
 #include "ctl_client.h"
+#include "report.h"
+#include "status.h"
 #include "status_text.h"
+#include "window.h"
 
 #define DEFAULT_SOCKET "/run/pued/pued.sock"
+#define DEFAULT_CONFIG "/etc/pued/pued.yaml"
 #define TIMEOUT_MS 5000
 
 static volatile sig_atomic_t interrupted;
@@ -70,31 +76,304 @@ once(const char *socket_path, const char *cmd, bool json)
 	return 0;
 }
 
+enum format { TEXT, JSON, CSV };
+
+struct db_args {
+	const char *config, *db, *from, *to, *month, *year, *since, *window, *step, *point;
+	const char *export_kind;
+	enum format format;
+};
+
+static int
+period(const struct db_args *a, int64_t *from, int64_t *to)
+{
+	int64_t end;
+	const char *bad = NULL;
+
+	*to = (int64_t)time(NULL) * 1000;
+	if (a->month != NULL) {
+		if (pue_parse_date(a->month, from, to) < 0 || strlen(a->month) != 7)
+			bad = a->month;
+	} else if (a->year != NULL) {
+		if (pue_parse_date(a->year, from, to) < 0 || strlen(a->year) != 4)
+			bad = a->year;
+	} else if (a->from != NULL || a->since != NULL) {
+		const char *f = a->from ? a->from : a->since;
+
+		if (pue_parse_date(f, from, &end) < 0)
+			bad = f;
+		else if (a->to != NULL && pue_parse_date(a->to, to, &end) < 0)
+			bad = a->to;
+	} else {
+		fprintf(stderr, "puectl: give a period: --from DATE [--to DATE], --month YYYY-MM, "
+				"--year YYYY or --since DATE\n");
+		return -1;
+	}
+	if (bad != NULL) {
+		fprintf(stderr,
+			"puectl: \"%s\" is not a date (2026, 2026-03, 2026-03-01, "
+			"2026-03-01T08:00)\n",
+			bad);
+		return -1;
+	}
+	if (*to <= *from) {
+		fprintf(stderr, "puectl: the period ends before it starts\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the configuration for its database path and thresholds. */
+static struct pue_config *
+load_config(const struct db_args *a)
+{
+	struct pue_diags diags = {0};
+	struct pue_config *cfg = NULL;
+	size_t i;
+	int rc = pue_config_load(a->config, &cfg, &diags);
+
+	if (rc < 0) {
+		for (i = 0; i < diags.n; i++)
+			fprintf(stderr, "%s\n", diags.lines[i]);
+		if (diags.n == 0)
+			fprintf(stderr, "puectl: %s: %s\n", a->config, strerror(-rc));
+		pue_diags_free(&diags);
+		return NULL;
+	}
+	return cfg;
+}
+
+static json_t *
+report_json(const struct pue_report *r)
+{
+	char from[40], to[40];
+	bool has = pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE;
+
+	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
+	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:s, s:f, s:i, s:i, s:i, s:i, s:s}", "from",
+			 from, "to", to, "facility_kwh", r->fig.facility, "it_kwh", r->fig.it,
+			 "pue", has ? json_real(round(r->fig.pue * 1e4) / 1e4) : json_null(),
+			 "state", pue_figure_state_name(r->fig.state), "coverage",
+			 round(r->fig.coverage * 1e4) / 1e4, "category", r->category, "hours",
+			 r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
+			 "hours_above_warning", r->hours_above_warning, "verdict", r->verdict);
+}
+
+static void
+report_print(const struct pue_report *r, const struct pue_config *cfg, enum format f)
+{
+	char from[40], to[40], pue[16] = "-";
+	json_t *j;
+
+	if (f == JSON) {
+		j = report_json(r);
+		json_object_set_new(j, "ceiling", json_real(cfg->pue.ceiling));
+		json_object_set_new(j, "site", json_string(cfg->site));
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+		return;
+	}
+	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
+	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
+	if (pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE)
+		snprintf(pue, sizeof(pue), "%.4f", r->fig.pue);
+	if (f == CSV) {
+		printf("from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,"
+		       "hours_above_ceiling,hours_above_warning,verdict\n");
+		printf("%s,%s,%.3f,%.3f,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, r->fig.facility,
+		       r->fig.it, strcmp(pue, "-") ? pue : "", pue_figure_state_name(r->fig.state),
+		       r->fig.coverage, r->category, r->hours_total, r->hours_above_ceiling,
+		       r->hours_above_warning, r->verdict);
+		return;
+	}
+	printf("site %s\nperiod %s to %s\n", cfg->site, from, to);
+	printf("  facility energy   %14.1f kWh\n  IT energy         %14.1f kWh\n", r->fig.facility,
+	       r->fig.it);
+	printf("  PUE               %14s (%s)\n", pue, pue_figure_state_name(r->fig.state));
+	printf("  coverage          %13.2f%% (needed %.0f%%)\n", r->fig.coverage * 100,
+	       cfg->pue.min_coverage * 100);
+	printf("  category          %14d\n", r->category);
+	printf("  hours with data   %14u\n  hours above %.2f %13u\n  hours above %.2f %13u\n",
+	       r->hours_total, cfg->pue.ceiling, r->hours_above_ceiling, cfg->pue.warning,
+	       r->hours_above_warning);
+	printf("  verdict           %14s (ceiling %.2f)\n", r->verdict, cfg->pue.ceiling);
+}
+
+static int
+run_db_command(const char *cmd, const struct db_args *a)
+{
+	struct pue_config *cfg = load_config(a);
+	struct pue_report_db *db = NULL;
+	struct pue_report r;
+	struct pue_err err = {0};
+	int64_t from, to, window = 0, step = 3600000, t;
+	json_t *series = NULL;
+	int rc = 1;
+
+	if (cfg == NULL)
+		return 1;
+	if (period(a, &from, &to) < 0)
+		goto out;
+	if (strcmp(cmd, "history") == 0) {
+		if (a->window == NULL || pue_parse_duration(a->window, &window) < 0 ||
+		    (a->step != NULL && pue_parse_duration(a->step, &step) < 0)) {
+			fprintf(stderr, "puectl: history needs --window SPAN (e.g. 24h) and an "
+					"optional --step SPAN (default 1h)\n");
+			goto out;
+		}
+		if ((to - from) / step > 100000) {
+			fprintf(stderr, "puectl: more than 100000 steps; use a longer --step\n");
+			goto out;
+		}
+	}
+	if ((db = pue_report_open(a->db ? a->db : cfg->storage.path, &err)) == NULL) {
+		fprintf(stderr, "puectl: %s\n", err.msg);
+		goto out;
+	}
+	if (strcmp(cmd, "report") == 0) {
+		if (pue_report_period(db, from, to, &cfg->pue, &r, &err) < 0)
+			goto fail;
+		report_print(&r, cfg, a->format);
+	} else if (strcmp(cmd, "export") == 0) {
+		if (pue_report_export(db, stdout, a->export_kind, from, to, a->point, &err) < 0)
+			goto fail;
+	} else {
+		/* history: the window ending at each step */
+		series = json_array();
+		if (a->format == CSV)
+			printf("time,pue,state,coverage,facility_kwh,it_kwh\n");
+		for (t = from + step; t <= to; t += step) {
+			char when[40], pue[16] = "";
+
+			if (pue_report_period(db, t - window, t, &cfg->pue, &r, &err) < 0)
+				goto fail;
+			pue_format_time((pue_wall_t){t}, when, sizeof(when));
+			if (pue_figure_has_value(&r.fig) || r.fig.state == PUE_FIG_BELOW_ONE)
+				snprintf(pue, sizeof(pue), "%.4f", r.fig.pue);
+			if (a->format == JSON)
+				json_array_append_new(series, report_json(&r));
+			else if (a->format == CSV)
+				printf("%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
+				       pue_figure_state_name(r.fig.state), r.fig.coverage,
+				       r.fig.facility, r.fig.it);
+			else
+				printf("%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
+				       pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
+		}
+		if (a->format == JSON) {
+			json_dumpf(series, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+		}
+	}
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "puectl: %s\n", err.msg);
+out:
+	json_decref(series);
+	pue_report_close(db);
+	pue_config_free(cfg);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
+	enum {
+		O_CSV = 256,
+		O_DB,
+		O_FROM,
+		O_TO,
+		O_MONTH,
+		O_YEAR,
+		O_SINCE,
+		O_WINDOW,
+		O_STEP,
+		O_POINT,
+		O_MINUTES,
+		O_HOURS,
+		O_RAW
+	};
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"watch", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
+		{"config", required_argument, NULL, 'c'},
+		{"csv", no_argument, NULL, O_CSV},
+		{"db", required_argument, NULL, O_DB},
+		{"from", required_argument, NULL, O_FROM},
+		{"to", required_argument, NULL, O_TO},
+		{"month", required_argument, NULL, O_MONTH},
+		{"year", required_argument, NULL, O_YEAR},
+		{"since", required_argument, NULL, O_SINCE},
+		{"window", required_argument, NULL, O_WINDOW},
+		{"step", required_argument, NULL, O_STEP},
+		{"point", required_argument, NULL, O_POINT},
+		{"minutes", no_argument, NULL, O_MINUTES},
+		{"hours", no_argument, NULL, O_HOURS},
+		{"raw", no_argument, NULL, O_RAW},
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
-	bool json = false;
+	struct db_args a = {.config = DEFAULT_CONFIG, .export_kind = "minutes"};
 	long watch = 0;
 	char *end;
 	int c, rc;
 
 	if (socket_path == NULL || *socket_path == '\0')
 		socket_path = DEFAULT_SOCKET;
-	while ((c = getopt_long(argc, argv, "s:jw:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:jw:hc:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			socket_path = optarg;
 			break;
 		case 'j':
-			json = true;
+			a.format = JSON;
+			break;
+		case O_CSV:
+			a.format = CSV;
+			break;
+		case 'c':
+			a.config = optarg;
+			break;
+		case O_DB:
+			a.db = optarg;
+			break;
+		case O_FROM:
+			a.from = optarg;
+			break;
+		case O_TO:
+			a.to = optarg;
+			break;
+		case O_MONTH:
+			a.month = optarg;
+			break;
+		case O_YEAR:
+			a.year = optarg;
+			break;
+		case O_SINCE:
+			a.since = optarg;
+			break;
+		case O_WINDOW:
+			a.window = optarg;
+			break;
+		case O_STEP:
+			a.step = optarg;
+			break;
+		case O_POINT:
+			a.point = optarg;
+			break;
+		case O_MINUTES:
+			a.export_kind = "minutes";
+			break;
+		case O_HOURS:
+			a.export_kind = "hours";
+			break;
+		case O_RAW:
+			a.export_kind = "raw";
 			break;
 		case 'w':
 			errno = 0;
@@ -120,20 +399,25 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 || strcmp(cmd, "export") == 0)
+		return run_db_command(cmd, &a);
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0) {
-		fprintf(stderr, "puectl: unknown command \"%s\" (status, devices, ping)\n", cmd);
+		fprintf(stderr,
+			"puectl: unknown command \"%s\" (status, devices, ping, report, "
+			"history, export)\n",
+			cmd);
 		return 2;
 	}
 	if (watch == 0)
-		return once(socket_path, cmd, json);
+		return once(socket_path, cmd, a.format == JSON);
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
 	do {
 		struct timespec ts = {.tv_sec = watch};
 
-		if (!json && isatty(STDOUT_FILENO))
+		if (a.format != JSON && isatty(STDOUT_FILENO))
 			printf("\033[H\033[2J");
-		rc = once(socket_path, cmd, json);
+		rc = once(socket_path, cmd, a.format == JSON);
 		if (!isatty(STDOUT_FILENO))
 			printf("\n");
 		while (!interrupted && nanosleep(&ts, &ts) < 0 && errno == EINTR)

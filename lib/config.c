@@ -234,9 +234,9 @@ read_storage(struct pue_cfgctx *c, const struct pue_ynode *n)
 		pue_cfg_duration(c, k, 3600 * 1000, 3650 * DAY_MS, &s->raw_retention_ms);
 	if ((k = pue_ynode_get(n, "minute_retention")) != NULL)
 		pue_cfg_duration(c, k, DAY_MS, 3650 * DAY_MS, &s->minute_retention_ms);
-	/* Below a few MiB the database cannot hold a day of one meter's samples. */
+	/* 1 MiB is a floor for tests; a site with 4000 meters needs GiBs. */
 	if ((k = pue_ynode_get(n, "disk_budget")) != NULL)
-		pue_cfg_size(c, k, UINT64_C(16) << 20, UINT64_C(1) << 50, &s->disk_budget_bytes);
+		pue_cfg_size(c, k, UINT64_C(1) << 20, UINT64_C(1) << 50, &s->disk_budget_bytes);
 	if ((k = pue_ynode_get(n, "flush_interval")) != NULL)
 		pue_cfg_duration(c, k, 10, 3600 * 1000, &s->flush_interval_ms);
 }

@@ -70,7 +70,8 @@ flush(void *arg)
 	struct pue_service *s = arg;
 	struct pue_err err;
 
-	pue_store_flush(s->store, &err); /* logs state changes itself, keeps rows */
+	/* logs its state changes itself, and keeps the rows when it fails */
+	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
 	s->next_flush = pue_mono_add_ms(s->next_flush, s->cfg->storage.flush_interval_ms);
 	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
 }

@@ -10,19 +10,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
-
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-	" WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS points(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
-	" name TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE(device, name));"
-	"CREATE TABLE IF NOT EXISTS samples(t INTEGER NOT NULL, point INTEGER NOT NULL,"
-	" value REAL NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS samples_t ON samples(t);"
-	"CREATE TABLE IF NOT EXISTS minutes(t INTEGER PRIMARY KEY, facility_kwh REAL NOT NULL,"
-	" it_kwh REAL NOT NULL, covered_ms INTEGER NOT NULL, category INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, t INTEGER NOT NULL,"
-	" kind TEXT NOT NULL, subject TEXT NOT NULL, message TEXT NOT NULL);";
+#include "store_schema.h"
 
 struct sample_row {
 	int64_t t_ms;
@@ -42,9 +30,13 @@ struct minute_row {
 
 struct pue_store {
 	sqlite3 *db;
+	char *path;
 	const struct pue_config *cfg;
 	int64_t **point_ids; /* [device][point] */
-	sqlite3_stmt *ins_sample, *ins_minute, *ins_event;
+	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event;
+	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
+	sqlite3_stmt *page_count, *freelist_count;
+	int64_t page_size;
 	struct sample_row *samples;
 	size_t n_samples, cap_samples;
 	struct minute_row *minutes;
@@ -74,28 +66,124 @@ exec_sql(struct pue_store *st, const char *sql, struct pue_err *err)
 }
 
 static int
-check_version(struct pue_store *st, struct pue_err *err)
+step_reset(sqlite3_stmt *s)
 {
-	sqlite3_stmt *q = NULL;
-	int version = 0, rc;
-	char sql[128];
+	int rc = sqlite3_step(s);
 
-	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
-			       &q, NULL) != SQLITE_OK)
-		return db_error(st, err, "reading schema version");
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define HOUR_MS (3600 * 1000)
+/* Rows a flush deletes at most for retention, so a backlog of old samples
+ * (after a retention change, or a long stop) is worked off over many
+ * flushes and no single write stalls the loop. */
+#define TRIM_BATCH 5000
+
+/* Minutes and hours add up: a minute written twice (pued restarted within
+ * it) holds two disjoint covered parts, and an hour is the sum of its
+ * minutes. */
+#define MINUTE_UPSERT(table)                                                                       \
+	"INSERT INTO " table "(t, facility_kwh, it_kwh, covered_ms, category)"                     \
+	" VALUES(?, ?, ?, ?, ?) ON CONFLICT(t) DO UPDATE SET"                                      \
+	" facility_kwh = facility_kwh + excluded.facility_kwh,"                                    \
+	" it_kwh = it_kwh + excluded.it_kwh,"                                                      \
+	" covered_ms = covered_ms + excluded.covered_ms,"                                          \
+	" category = min(category, excluded.category)"
+
+static int
+prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
+			       SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+static int64_t
+pragma_int(sqlite3_stmt *q)
+{
+	int64_t v = -1;
+
 	if (sqlite3_step(q) == SQLITE_ROW)
-		version = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	if (version > PUE_STORE_SCHEMA_VERSION)
-		return pue_err_set(err, PUE_E_STORE,
-				   "store: database schema version %d is newer than this pued (%d)",
-				   version, PUE_STORE_SCHEMA_VERSION);
-	/* Forward migrations from older versions go here, one step each. */
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return v;
+}
+
+/* The WAL is checkpointed every few pages and truncated back to a limit
+ * after each reset, both scaled to the disk budget, so it stays bounded
+ * while readers (puectl report, the sqlite3 shell) come and go. */
+static int
+set_wal_limits(struct pue_store *st, struct pue_err *err)
+{
+	uint64_t budget = st->cfg->storage.disk_budget_bytes;
+	uint64_t limit = budget / 8 < (UINT64_C(64) << 20) ? budget / 8 : UINT64_C(64) << 20;
+	uint64_t pages = limit / 4096;
+	char sql[160];
+
+	if (pages < 16)
+		pages = 16;
+	if (pages > 1000)
+		pages = 1000; /* SQLite's default */
 	snprintf(sql, sizeof(sql),
-		 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d')",
-		 PUE_STORE_SCHEMA_VERSION);
-	rc = exec_sql(st, sql, err);
-	return rc;
+		 "PRAGMA journal_size_limit = %llu; PRAGMA wal_autocheckpoint = %llu;",
+		 (unsigned long long)limit, (unsigned long long)pages);
+	return exec_sql(st, sql, err);
+}
+
+/* Deletes samples older than cut, at most about batch of them (rows that
+ * share the batch's last timestamp go too). */
+static int
+delete_samples_before(struct pue_store *st, int64_t cut, int64_t batch)
+{
+	int64_t upto = cut;
+
+	sqlite3_bind_int64(st->oldest_after, 1, cut);
+	sqlite3_bind_int64(st->oldest_after, 2, batch);
+	if (sqlite3_step(st->oldest_after) == SQLITE_ROW)
+		upto = sqlite3_column_int64(st->oldest_after, 0);
+	sqlite3_reset(st->oldest_after);
+	sqlite3_bind_int64(st->del_samples, 1, upto);
+	if (step_reset(st->del_samples) < 0)
+		return -1;
+	st->stats.trimmed += (uint64_t)sqlite3_changes(st->db);
+	return 0;
+}
+
+/* Retention and the disk budget, inside the flush's transaction. */
+static int
+trim(struct pue_store *st, pue_wall_t now, size_t just_written)
+{
+	const struct pue_storage_conf *sc = &st->cfg->storage;
+	int64_t used, batch = TRIM_BATCH;
+
+	if (now.ms == 0)
+		return 0;
+	if (delete_samples_before(st, now.ms - sc->raw_retention_ms, TRIM_BATCH) < 0)
+		return -1;
+	sqlite3_bind_int64(st->del_minutes, 1, now.ms - sc->minute_retention_ms);
+	if (step_reset(st->del_minutes) < 0)
+		return -1;
+	used = (pragma_int(st->page_count) - pragma_int(st->freelist_count)) * st->page_size;
+	st->stats.used_bytes = used > 0 ? (uint64_t)used : 0;
+	/* Over 90% of the budget: the oldest raw samples go first, faster than
+	 * new ones arrive, and the rollups stay. Freed pages are reused, so
+	 * the file stops growing. */
+	if (used > 0 && (uint64_t)used > sc->disk_budget_bytes / 10 * 9) {
+		if ((int64_t)just_written * 2 > batch)
+			batch = (int64_t)just_written * 2;
+		if (!st->stats.over_budget)
+			pue_log(LOG_NOTICE,
+				"store: database at %lld of %llu bytes allowed; dropping the "
+				"oldest "
+				"raw samples (rollups are kept)",
+				(long long)used, (unsigned long long)sc->disk_budget_bytes);
+		st->stats.over_budget = true;
+		return delete_samples_before(st, INT64_MAX, batch);
+	}
+	st->stats.over_budget = false;
+	return 0;
 }
 
 static int
@@ -173,16 +261,32 @@ pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *e
 	/* WAL: readers never block the writer. synchronous=NORMAL: a power
 	 * loss may lose the last transaction, never corrupt the database. */
 	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0 ||
-	    exec_sql(st, "BEGIN", err) < 0 || exec_sql(st, schema_sql, err) < 0 ||
-	    check_version(st, err) < 0 || register_points(st, err) < 0 ||
+	    set_wal_limits(st, err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0 ||
+	    pue_store_schema_upgrade(st->db, err) < 0 || register_points(st, err) < 0 ||
 	    exec_sql(st, "COMMIT", err) < 0)
 		goto fail;
-	if (sqlite3_prepare_v3(st->db, "INSERT INTO samples(t, point, value) VALUES(?, ?, ?)", -1,
-			       SQLITE_PREPARE_PERSISTENT, &st->ins_sample, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(st->db,
-			       "INSERT OR REPLACE INTO minutes(t, facility_kwh, it_kwh, covered_ms,"
-			       " category) VALUES(?, ?, ?, ?, ?)",
-			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_minute, NULL) != SQLITE_OK ||
+	st->page_size = 4096;
+	{
+		sqlite3_stmt *q = NULL;
+
+		if (prepare(st, "PRAGMA page_size", &q) == 0)
+			st->page_size = pragma_int(q);
+		sqlite3_finalize(q);
+	}
+	if ((st->path = strdup(path)) == NULL) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		goto fail;
+	}
+	if (prepare(st, "INSERT OR REPLACE INTO samples(t, point, value) VALUES(?, ?, ?)",
+		    &st->ins_sample) < 0 ||
+	    prepare(st, MINUTE_UPSERT("minutes"), &st->ins_minute) < 0 ||
+	    prepare(st, MINUTE_UPSERT("hours"), &st->ins_hour) < 0 ||
+	    prepare(st, "SELECT t FROM samples WHERE t < ? ORDER BY t LIMIT 1 OFFSET ?",
+		    &st->oldest_after) < 0 ||
+	    prepare(st, "DELETE FROM samples WHERE t < ?", &st->del_samples) < 0 ||
+	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
+	    prepare(st, "PRAGMA page_count", &st->page_count) < 0 ||
+	    prepare(st, "PRAGMA freelist_count", &st->freelist_count) < 0 ||
 	    sqlite3_prepare_v3(st->db,
 			       "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK) {
@@ -216,17 +320,24 @@ pue_store_close(struct pue_store *st)
 
 	if (st == NULL)
 		return;
-	if (st->ins_sample != NULL && pue_store_flush(st, &err) < 0)
+	if (st->ins_sample != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
 		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
 	sqlite3_finalize(st->ins_sample);
 	sqlite3_finalize(st->ins_minute);
+	sqlite3_finalize(st->ins_hour);
 	sqlite3_finalize(st->ins_event);
+	sqlite3_finalize(st->oldest_after);
+	sqlite3_finalize(st->del_samples);
+	sqlite3_finalize(st->del_minutes);
+	sqlite3_finalize(st->page_count);
+	sqlite3_finalize(st->freelist_count);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		pue_log(LOG_ERR, "store: close: %s", sqlite3_errmsg(st->db));
 	if (st->point_ids != NULL)
 		for (d = 0; d < st->cfg->n_devices; d++)
 			free(st->point_ids[d]);
 	free(st->point_ids);
+	free(st->path);
 	free(st->samples);
 	free(st->minutes);
 	free_events(st);
@@ -304,12 +415,14 @@ pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const 
 }
 
 static int
-step_reset(sqlite3_stmt *s)
+write_minute(sqlite3_stmt *s, int64_t t_ms, const struct minute_row *r)
 {
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_bind_int64(s, 1, t_ms);
+	sqlite3_bind_double(s, 2, r->m.facility_kwh);
+	sqlite3_bind_double(s, 3, r->m.it_kwh);
+	sqlite3_bind_int64(s, 4, r->m.covered_ms);
+	sqlite3_bind_int(s, 5, r->category);
+	return step_reset(s);
 }
 
 static int
@@ -327,12 +440,8 @@ write_all(struct pue_store *st)
 	for (i = 0; i < st->n_minutes; i++) {
 		const struct minute_row *r = &st->minutes[i];
 
-		sqlite3_bind_int64(st->ins_minute, 1, r->m.start_ms);
-		sqlite3_bind_double(st->ins_minute, 2, r->m.facility_kwh);
-		sqlite3_bind_double(st->ins_minute, 3, r->m.it_kwh);
-		sqlite3_bind_int64(st->ins_minute, 4, r->m.covered_ms);
-		sqlite3_bind_int(st->ins_minute, 5, r->category);
-		if (step_reset(st->ins_minute) < 0)
+		if (write_minute(st->ins_minute, r->m.start_ms, r) < 0 ||
+		    write_minute(st->ins_hour, r->m.start_ms - r->m.start_ms % HOUR_MS, r) < 0)
 			return -1;
 	}
 	for (i = 0; i < st->n_events; i++) {
@@ -349,17 +458,17 @@ write_all(struct pue_store *st)
 }
 
 int
-pue_store_flush(struct pue_store *st, struct pue_err *err)
+pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 {
 	size_t rows = st->n_samples + st->n_minutes + st->n_events;
 	int rc;
 
 	st->stats.pending = rows;
-	if (rows == 0)
-		return 0;
+	if (rows == 0 && now.ms == 0)
+		return 0; /* nothing to write and no retention to apply */
 	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
-	else if (write_all(st) < 0) {
+	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {
 		rc = db_error(st, err, "write");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -423,4 +532,13 @@ pue_store_stats(const struct pue_store *st, struct pue_store_stats *out)
 {
 	*out = st->stats;
 	out->pending = st->n_samples + st->n_minutes + st->n_events;
+}
+
+int
+pue_store_limit_pages(struct pue_store *st, int64_t pages)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)pages);
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : PUE_E_STORE;
 }

@@ -22,7 +22,6 @@
 #include "config.h"
 #include "err.h"
 
-#define PUE_STORE_SCHEMA_VERSION 1
 /* Rows held in memory while the database cannot be written; beyond this the
  * oldest samples are dropped and counted (minutes and events are kept). */
 #define PUE_STORE_MAX_PENDING (1u << 20)
@@ -44,9 +43,13 @@ int pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int c
 int pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const char *subject,
 			const char *message);
 
-/* Writes everything queued in one transaction. Returns 0, or PUE_E_STORE
- * with err set (the rows stay queued). */
-int pue_store_flush(struct pue_store *st, struct pue_err *err);
+/* Writes everything queued in one transaction, together with a small batch
+ * of retention and disk-budget deletions measured from now (0: none).
+ * Returns 0, or PUE_E_STORE with err set (the rows stay queued). */
+int pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err);
+
+/* Caps the database at pages pages, as a full disk would (tests). */
+int pue_store_limit_pages(struct pue_store *st, int64_t pages);
 
 /* Calls cb for every stored minute starting at or after since_ms, oldest
  * first (to rebuild the windows after a restart). Returns the count or a
@@ -57,9 +60,12 @@ int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb
 struct pue_store_stats {
 	bool failing; /* the last flush failed */
 	char last_error[256];
-	size_t pending;	  /* rows waiting for the next flush */
-	uint64_t written; /* samples written since start */
-	uint64_t dropped; /* samples dropped while failing */
+	size_t pending;	     /* rows waiting for the next flush */
+	uint64_t written;    /* samples written since start */
+	uint64_t dropped;    /* samples dropped while failing */
+	uint64_t trimmed;    /* samples deleted for retention or the disk budget */
+	uint64_t used_bytes; /* database pages in use, at the last flush */
+	bool over_budget;    /* dropping raw samples to stay within the budget */
 };
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 

@@ -87,7 +87,9 @@ pue_window_add(struct pue_window *w, const struct pue_minute *m)
 	int64_t start, prev_end = w->newest_end_ms;
 	size_t i;
 
-	if (m->start_ms + PUE_MINUTE_MS <= w->newest_end_ms)
+	/* The newest minute may come again (pued restarted within it: the two
+	 * parts cover different seconds and add up); older ones may not. */
+	if (m->start_ms + PUE_MINUTE_MS < w->newest_end_ms)
 		return;
 	if (b->start_ms != bstart) {
 		evict(w, b);
@@ -99,12 +101,13 @@ pue_window_add(struct pue_window *w, const struct pue_minute *m)
 	w->facility_kwh += m->facility_kwh;
 	w->it_kwh += m->it_kwh;
 	w->covered_ms += m->covered_ms;
-	w->newest_end_ms = m->start_ms + PUE_MINUTE_MS;
+	if (m->start_ms + PUE_MINUTE_MS > w->newest_end_ms)
+		w->newest_end_ms = m->start_ms + PUE_MINUTE_MS;
 
 	/* Contiguous minutes reuse exactly the bucket that leaves the window,
 	 * so the sums stay right in O(1). After skipped minutes (pued stopped,
 	 * a clock jump) older buckets may sit in slots not reused yet: sweep. */
-	if (m->start_ms == prev_end)
+	if (m->start_ms <= prev_end)
 		return;
 	start = window_start(w);
 	for (i = 0; i < w->n; i++)

@@ -166,5 +166,5 @@ sim_opts_parse(int argc, char **argv, struct sim_opts *o, struct pue_err *err)
 	if (o->port != 0 && o->port + o->n_listen - 1 > 65535)
 		return pue_err_set(err, -EINVAL, "--port %u + --listen-ports %u: past port 65535",
 				   o->port, o->n_listen);
-	return 0;
+	return sim_server_check_bind(o->bind_addr, err);
 }

@@ -37,6 +37,8 @@
 #define READ_REQ_BYTES 12  /* MBAP, function, address, quantity */
 #define FRAMES_PER_PUMP 64 /* then let other clients have a turn */
 
+enum { FRAME_READY = SIM_PUMP_EOF + 1 }; /* peek_frame(): distinct from enum sim_pump */
+
 struct sim_responder {
 	modbus_t *ctx;		 /* one context; its socket is set per client */
 	modbus_mapping_t **maps; /* [unit - 1], for units 1..n_maps */
@@ -164,9 +166,9 @@ answer(struct sim_responder *r, const uint8_t *req, int len, struct pue_err *err
 	return 0;
 }
 
-/* Looks at what is buffered without taking it. Returns 1 and *frame_len
- * when a whole frame is there, SIM_PUMP_WAIT or SIM_PUMP_EOF, or a
- * negative code for a frame no Modbus TCP client sends. */
+/* Looks at what is buffered without taking it. Returns FRAME_READY and
+ * *frame_len when a whole frame is there, SIM_PUMP_WAIT or SIM_PUMP_EOF, or
+ * a negative code for a frame no Modbus TCP client sends. */
 static int
 peek_frame(int fd, uint8_t *buf, size_t *frame_len, struct pue_err *err)
 {
@@ -195,7 +197,7 @@ peek_frame(int fd, uint8_t *buf, size_t *frame_len, struct pue_err *err)
 	if ((size_t)n < 6 + (size_t)len)
 		return SIM_PUMP_WAIT;
 	*frame_len = 6 + len;
-	return 1;
+	return FRAME_READY;
 }
 
 /* Takes one whole frame (known to be buffered) off the socket into req. */
@@ -236,7 +238,7 @@ sim_responder_pump(struct sim_responder *r, int fd, struct pue_err *err)
 
 	modbus_set_socket(r->ctx, fd);
 	for (i = 0; i < FRAMES_PER_PUMP; i++) {
-		if ((rc = peek_frame(fd, req, &frame_len, err)) != 1)
+		if ((rc = peek_frame(fd, req, &frame_len, err)) != FRAME_READY)
 			return rc;
 		if ((rc = take_frame(r, fd, req, frame_len, err)) < 0)
 			return rc;

@@ -169,8 +169,8 @@ on_accept(struct sim_watch *w, uint32_t events)
 		}
 		if (fd >= FD_SETSIZE) {
 			pue_log(LOG_WARNING,
-				"modbus: port %u: connection refused: descriptor %d is beyond "
-				"select()'s FD_SETSIZE %d, which libmodbus uses",
+				"modbus: port %u: connection refused: descriptor %d is not below "
+				"FD_SETSIZE %d, and libmodbus waits with select()",
 				l->port, fd, FD_SETSIZE);
 			close(fd);
 			continue;
@@ -225,6 +225,15 @@ not_loopback:
 			   "--bind: %s is not a loopback address (127.0.0.0/8 or ::1); the "
 			   "simulator serves loopback only",
 			   text);
+}
+
+int
+sim_server_check_bind(const char *addr, struct pue_err *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	return parse_loopback(addr, 0, &ss, &len, err);
 }
 
 static int

@@ -29,6 +29,10 @@ struct sim_server_conf {
 
 struct sim_server; /* opaque */
 
+/* Checks that addr is a numeric loopback address. Returns 0, or -EINVAL /
+ * -EPERM with err filled ("--bind: ..."). */
+int sim_server_check_bind(const char *addr, struct pue_err *err);
+
 /* Binds and listens, registering with loop. loop and responder are
  * borrowed and must outlive the server. NULL with err filled on failure.
  * Free with sim_server_free(). */

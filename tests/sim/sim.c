@@ -117,8 +117,6 @@ start(struct sim *sim, const struct sim_opts *o, struct pue_err *err)
 
 	if ((sim->clock = pue_clock_new_from_env(err)) == NULL)
 		return err->code != 0 ? err->code : pue_err_set(err, -ENOMEM, "clock: no memory");
-	if ((sim->schedule = sim_schedule_parse(o->schedule, err)) == NULL)
-		return err->code;
 	sim->hall = sim_hall_new(&o->hall, sim->schedule, pue_clock_mono(sim->clock), err);
 	if (sim->hall == NULL)
 		return err->code;
@@ -178,6 +176,8 @@ main(int argc, char **argv)
 	rc = sim_opts_parse(argc, argv, &o, &err);
 	if (rc == SIM_OPTS_HELP)
 		return 0;
+	if (rc == 0 && (sim.schedule = sim_schedule_parse(o.schedule, &err)) == NULL)
+		rc = err.code;
 	if (rc < 0) {
 		fprintf(stderr, "pue-sim: %s\nTry 'pue-sim --help'.\n", err.msg);
 		return 2;

@@ -1334,7 +1334,7 @@ test_config_reports_every_error_in_one_file(void **state)
 		"9:3: pue.it: required key is missing",
 		"9:12: pue.ceiling: expected a number 1..3, got \"0.9\"",
 		"12:9: storage.path: expected a non-empty string, got \"\"",
-		"13:16: storage.disk_budget: expected a size 16MiB..1024TiB, got \"1KiB\"",
+		"13:16: storage.disk_budget: expected a size 1MiB..1024TiB, got \"1KiB\"",
 	};
 
 	(void)state;

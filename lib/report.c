@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/* report.c - period sums, dates and exports; see report.h. */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "status.h"
+
+#define HOUR_MS (3600 * 1000LL)
+
+struct pue_report_db {
+	sqlite3 *db;
+	char path[256];
+};
+
+struct pue_report_db *
+pue_report_open(const char *path, struct pue_err *err)
+{
+	struct pue_report_db *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		pue_err_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		pue_err_set(err, PUE_E_STORE, "%s: %s", path,
+			    r->db ? sqlite3_errmsg(r->db) : "out of memory");
+		pue_report_close(r);
+		return NULL;
+	}
+	sqlite3_busy_timeout(r->db, 2000);
+	return r;
+}
+
+void
+pue_report_close(struct pue_report_db *r)
+{
+	if (r == NULL)
+		return;
+	sqlite3_close(r->db);
+	free(r);
+}
+
+static int
+fail(struct pue_report_db *r, struct pue_err *err, const char *what)
+{
+	return pue_err_set(err, PUE_E_STORE, "%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
+}
+
+struct sums {
+	double facility_kwh, it_kwh;
+	int64_t covered_ms;
+	int category;
+};
+
+static int
+sum_table(struct pue_report_db *r, const char *table, int64_t from, int64_t to, struct sums *s,
+	  struct pue_err *err)
+{
+	char sql[200];
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (from >= to)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT total(facility_kwh), total(it_kwh), total(covered_ms), min(category)"
+		 " FROM %s WHERE t >= ? AND t < ?",
+		 table);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return fail(r, err, "summing the period");
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		s->facility_kwh += sqlite3_column_double(q, 0);
+		s->it_kwh += sqlite3_column_double(q, 1);
+		s->covered_ms += (int64_t)sqlite3_column_double(q, 2);
+		if (sqlite3_column_type(q, 3) != SQLITE_NULL) {
+			int c = sqlite3_column_int(q, 3);
+
+			if (s->category == 0 || c < s->category)
+				s->category = c;
+		}
+	} else
+		rc = fail(r, err, "summing the period");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int64_t
+scalar(struct pue_report_db *r, const char *sql, int64_t dflt)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t v = dflt;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+static int
+count_hours(struct pue_report_db *r, int64_t from, int64_t to, const struct pue_pue_conf *pc,
+	    struct pue_report *out, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	/* An hour counts when its own coverage supports a figure. */
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT count(*), total(facility_kwh > ? * it_kwh),"
+			       " total(facility_kwh > ? * it_kwh) FROM hours"
+			       " WHERE t >= ? AND t + 3600000 <= ? AND it_kwh > 0"
+			       " AND covered_ms >= ? * 3600000",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(r, err, "counting hours");
+	sqlite3_bind_double(q, 1, pc->ceiling);
+	sqlite3_bind_double(q, 2, pc->warning);
+	sqlite3_bind_int64(q, 3, from);
+	sqlite3_bind_int64(q, 4, to);
+	sqlite3_bind_double(q, 5, pc->min_coverage);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->hours_total = (unsigned)sqlite3_column_int64(q, 0);
+		out->hours_above_ceiling = (unsigned)sqlite3_column_double(q, 1);
+		out->hours_above_warning = (unsigned)sqlite3_column_double(q, 2);
+		rc = 0;
+	} else
+		rc = fail(r, err, "counting hours");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
+pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
+		  const struct pue_pue_conf *pc, struct pue_report *out, struct pue_err *err)
+{
+	struct sums s = {0};
+	int64_t oldest, split;
+
+	if (to_ms <= from_ms)
+		return pue_err_set(err, -EINVAL, "the period ends before it starts");
+	memset(out, 0, sizeof(*out));
+	out->from_ms = from_ms;
+	out->to_ms = to_ms;
+	/* Minutes past their retention survive as hours: sum hours up to the
+	 * first whole hour that still has its minutes, minutes after it. */
+	oldest = scalar(r, "SELECT min(t) FROM minutes", INT64_MAX);
+	split = oldest == INT64_MAX ? to_ms : (oldest + HOUR_MS - 1) / HOUR_MS * HOUR_MS;
+	if (split < from_ms)
+		split = from_ms;
+	if (split > to_ms)
+		split = to_ms;
+	if (sum_table(r, "hours", from_ms, split, &s, err) < 0 ||
+	    sum_table(r, "minutes", split, to_ms, &s, err) < 0 ||
+	    count_hours(r, from_ms, to_ms, pc, out, err) < 0)
+		return PUE_E_STORE;
+	out->fig = pue_figure_eval(s.facility_kwh, s.it_kwh, s.covered_ms, to_ms - from_ms, pc);
+	out->category = s.category;
+	if (pue_figure_has_value(&out->fig))
+		out->verdict = out->fig.pue <= pc->ceiling ? "compliant" : "not compliant";
+	else if (out->fig.state == PUE_FIG_BELOW_ONE)
+		out->verdict = "metering error";
+	else
+		out->verdict = "insufficient data";
+	return 0;
+}
+
+int
+pue_parse_date(const char *s, int64_t *start_ms, int64_t *end_ms)
+{
+	struct tm tm = {.tm_mday = 1, .tm_isdst = -1}, next;
+	int n = 0, used = 0, parts;
+	bool utc = false;
+	time_t t0, t1;
+	size_t len = strlen(s);
+
+	if (len > 0 && (s[len - 1] == 'Z' || s[len - 1] == 'z'))
+		utc = true;
+	parts = sscanf(s, "%4d%n-%2d%n-%2d%n%*[T ]%2d%n:%2d%n:%2d%n", &tm.tm_year, &n, &tm.tm_mon,
+		       &n, &tm.tm_mday, &n, &tm.tm_hour, &n, &tm.tm_min, &n, &tm.tm_sec, &n);
+	used = n;
+	if (parts < 1 || (size_t)used + (utc ? 1 : 0) != len || parts == 4 || tm.tm_year < 1970)
+		return -EINVAL;
+	if (parts >= 2 && (tm.tm_mon < 1 || tm.tm_mon > 12))
+		return -EINVAL;
+	if (parts < 2)
+		tm.tm_mon = 1;
+	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -EINVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	next = tm;
+	switch (parts) {
+	case 1:
+		next.tm_year++;
+		break;
+	case 2:
+		next.tm_mon++;
+		break;
+	case 3:
+		next.tm_mday++;
+		break;
+	case 5:
+		next.tm_min++;
+		break;
+	default:
+		next.tm_sec++;
+		break;
+	}
+	t0 = utc ? timegm(&tm) : mktime(&tm);
+	t1 = utc ? timegm(&next) : mktime(&next);
+	if (t0 == (time_t)-1 || t1 == (time_t)-1)
+		return -EINVAL;
+	*start_ms = (int64_t)t0 * 1000;
+	if (end_ms != NULL)
+		*end_ms = (int64_t)t1 * 1000;
+	return 0;
+}
+
+static int
+export_rollups(struct pue_report_db *r, FILE *out, const char *table, int64_t from, int64_t to,
+	       struct pue_err *err)
+{
+	char sql[200], when[40];
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT t, facility_kwh, it_kwh, covered_ms, category FROM %s"
+		 " WHERE t >= ? AND t < ? ORDER BY t",
+		 table);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return fail(r, err, "exporting");
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	fprintf(out, "time,facility_kwh,it_kwh,covered_s,category,pue\n");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		double f = sqlite3_column_double(q, 1), it = sqlite3_column_double(q, 2);
+
+		pue_format_time((pue_wall_t){sqlite3_column_int64(q, 0)}, when, sizeof(when));
+		fprintf(out, "%s,%.6f,%.6f,%.3f,%d,", when, f, it,
+			(double)sqlite3_column_int64(q, 3) / 1000.0, sqlite3_column_int(q, 4));
+		/* No ratio without IT energy: an empty field, never inf or nan. */
+		if (it > 0)
+			fprintf(out, "%.4f", f / it);
+		fputc('\n', out);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : fail(r, err, "exporting");
+}
+
+static int
+export_raw(struct pue_report_db *r, FILE *out, int64_t from, int64_t to, const char *point,
+	   struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	const char *slash = point ? strchr(point, '/') : NULL;
+	char when[40], device[128] = "";
+	int rc;
+
+	if (point != NULL && (slash == NULL || (size_t)(slash - point) >= sizeof(device)))
+		return pue_err_set(err, -EINVAL, "--point: expected DEVICE/POINT, got \"%s\"",
+				   point);
+	if (slash != NULL)
+		memcpy(device, point, (size_t)(slash - point));
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT s.t, p.device, p.name, s.value, p.unit FROM samples s"
+			       " JOIN points p ON p.id = s.point WHERE s.t >= ? AND s.t < ?"
+			       " AND (? IS NULL OR (p.device = ? AND p.name = ?)) ORDER BY s.t",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(r, err, "exporting");
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	if (slash != NULL) {
+		sqlite3_bind_int(q, 3, 1);
+		sqlite3_bind_text(q, 4, device, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, slash + 1, -1, SQLITE_STATIC);
+	}
+	fprintf(out, "time,device,point,value,unit\n");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		pue_format_time((pue_wall_t){sqlite3_column_int64(q, 0)}, when, sizeof(when));
+		fprintf(out, "%s,%s,%s,%.6f,%s\n", when, sqlite3_column_text(q, 1),
+			sqlite3_column_text(q, 2), sqlite3_column_double(q, 3),
+			sqlite3_column_text(q, 4));
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : fail(r, err, "exporting");
+}
+
+int
+pue_report_export(struct pue_report_db *r, FILE *out, const char *kind, int64_t from_ms,
+		  int64_t to_ms, const char *point, struct pue_err *err)
+{
+	if (strcmp(kind, "minutes") == 0 || strcmp(kind, "hours") == 0)
+		return export_rollups(r, out, kind, from_ms, to_ms, err);
+	if (strcmp(kind, "raw") == 0)
+		return export_raw(r, out, from_ms, to_ms, point, err);
+	return pue_err_set(err, -EINVAL, "unknown export \"%s\" (raw, minutes, hours)", kind);
+}
