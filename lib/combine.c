@@ -46,9 +46,8 @@ find_or_add(struct pue_combine *c, const struct pue_term *t)
 }
 
 struct pue_combine *
-pue_combine_new(const struct pue_config *cfg, pue_wall_t now)
+pue_combine_new(const struct pue_sum *fac, const struct pue_sum *it, pue_wall_t now)
 {
-	const struct pue_sum *fac = &cfg->pue.facility, *it = &cfg->pue.it;
 	struct pue_combine *c = calloc(1, sizeof(*c));
 	size_t i, max = fac->n_terms + it->n_terms;
 

@@ -34,10 +34,12 @@ struct pue_combine; /* opaque */
 
 typedef void (*pue_minute_cb)(void *arg, const struct pue_minute *m);
 
-/* Builds the inputs from cfg's pue.facility and pue.it (cfg is borrowed and
- * must outlive the result). Minutes start with the one holding now.
- * Returns NULL on allocation failure. Free with pue_combine_free(). */
-struct pue_combine *pue_combine_new(const struct pue_config *cfg, pue_wall_t now);
+/* Builds the inputs from two sums (the PUE's facility and IT, or a zone's
+ * IT plus infrastructure and IT); both are only read here. Minutes start
+ * with the one holding now. Returns NULL on allocation failure. Free with
+ * pue_combine_free(). */
+struct pue_combine *pue_combine_new(const struct pue_sum *facility, const struct pue_sum *it,
+				    pue_wall_t now);
 void pue_combine_free(struct pue_combine *c);
 
 /* The input index of a device's point, or -1 when the PUE does not use it. */

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* engine.c - readings -> energy -> minutes -> windows; see engine.h. */
+/*
+ * engine.c - readings -> energy -> minutes -> windows; see engine.h.
+ * One "track" per ratio: the PUE itself (track 0, stored and resumed) and
+ * one per pPUE zone. Each point's energy is computed once and its intervals
+ * go to every track that uses the point.
+ */
 #include "engine.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,9 +16,17 @@
 #include "log.h"
 #include "window.h"
 
+struct track {
+	struct pue_combine *combine;
+	struct pue_window **windows;
+	struct pue_sum facility; /* zones: their IT and infrastructure terms (owned) */
+	int category;
+};
+
 struct point_state {
 	struct pue_energy energy;
-	int input; /* combine input, -1 when the PUE does not use the point */
+	int *inputs; /* per track: the combine input, -1 when unused */
+	bool used;   /* by any track */
 	double value;
 	pue_wall_t at;
 };
@@ -21,32 +35,78 @@ struct pue_engine {
 	const struct pue_config *cfg;
 	const struct pue_clock *clock;
 	struct pue_store *store;
-	struct pue_combine *combine;
-	struct pue_window **windows;
-	struct point_state **points; /* [device][point] */
-	int category;
+	struct track *tracks; /* 0: the PUE; 1..n_zones: the zones */
+	size_t n_tracks;
+	struct device_points {
+		struct point_state *p;
+	} * devices;	    /* [device].p[point] */
 	int64_t grace_ms;   /* how long a minute waits for late polls */
 	int64_t max_age_ms; /* power older than this is not "instantaneous" */
+};
+
+struct minute_ctx {
+	struct pue_engine *e;
+	struct track *t;
+	bool store;
 };
 
 static void
 add_minute(void *arg, const struct pue_minute *m)
 {
-	struct pue_engine *e = arg;
+	struct minute_ctx *mc = arg;
 	size_t i;
 
+	for (i = 0; i < mc->e->cfg->pue.n_windows; i++)
+		pue_window_add(mc->t->windows[i], m);
+	if (mc->store && mc->e->store != NULL)
+		pue_store_add_minute(mc->e->store, m, mc->t->category);
+}
+
+static int
+track_init(struct pue_engine *e, struct track *t, const struct pue_sum *fac,
+	   const struct pue_sum *it)
+{
+	size_t i;
+
+	t->combine = pue_combine_new(fac, it, pue_clock_wall(e->clock));
+	t->windows = calloc(e->cfg->pue.n_windows ? e->cfg->pue.n_windows : 1, sizeof(*t->windows));
+	if (t->combine == NULL || t->windows == NULL)
+		return -ENOMEM;
 	for (i = 0; i < e->cfg->pue.n_windows; i++)
-		pue_window_add(e->windows[i], m);
+		if ((t->windows[i] = pue_window_new(e->cfg->pue.windows_ms[i])) == NULL)
+			return -ENOMEM;
+	t->category = pue_category(e->cfg, it);
+	return 0;
+}
+
+/* A zone's pPUE is (E_it + E_infrastructure) / E_it: its "facility" side
+ * is both sums together. */
+static int
+zone_init(struct pue_engine *e, struct track *t, const struct pue_zone_conf *z)
+{
+	size_t n = z->it.n_terms + z->infrastructure.n_terms;
+
+	t->facility.terms = calloc(n ? n : 1, sizeof(*t->facility.terms));
+	if (t->facility.terms == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < z->it.n_terms; i++)
+		t->facility.terms[t->facility.n_terms++] = z->it.terms[i];
+	for (size_t i = 0; i < z->infrastructure.n_terms; i++)
+		t->facility.terms[t->facility.n_terms++] = z->infrastructure.terms[i];
+	return track_init(e, t, &t->facility, &z->it);
 }
 
 static void
-closed_minute(void *arg, const struct pue_minute *m)
+track_free(const struct pue_engine *e, struct track *t)
 {
-	struct pue_engine *e = arg;
+	size_t i;
 
-	add_minute(e, m);
-	if (e->store != NULL)
-		pue_store_add_minute(e->store, m, e->category);
+	if (t->windows != NULL)
+		for (i = 0; i < e->cfg->pue.n_windows; i++)
+			pue_window_free(t->windows[i]);
+	free(t->windows);
+	pue_combine_free(t->combine);
+	free(t->facility.terms);
 }
 
 struct pue_engine *
@@ -54,14 +114,13 @@ pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, stru
 	       struct pue_err *err)
 {
 	struct pue_engine *e = calloc(1, sizeof(*e));
-	size_t d, p, i;
+	size_t d, p, k;
 
 	if (e == NULL)
 		goto nomem;
 	e->cfg = cfg;
 	e->clock = clock;
 	e->store = st;
-	e->category = pue_category(cfg, &cfg->pue.it);
 	for (d = 0; d < cfg->n_devices; d++) {
 		const struct pue_device_conf *dev = &cfg->devices[d];
 		int64_t worst = dev->poll_interval_ms + dev->timeout_ms * (dev->retries + 1);
@@ -71,22 +130,30 @@ pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, stru
 		if (3 * dev->poll_interval_ms + dev->timeout_ms > e->max_age_ms)
 			e->max_age_ms = 3 * dev->poll_interval_ms + dev->timeout_ms;
 	}
-	e->combine = pue_combine_new(cfg, pue_clock_wall(clock));
-	e->windows = calloc(cfg->pue.n_windows ? cfg->pue.n_windows : 1, sizeof(*e->windows));
-	e->points = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*e->points));
-	if (e->combine == NULL || e->windows == NULL || e->points == NULL)
+	e->n_tracks = 1 + cfg->pue.n_zones;
+	e->tracks = calloc(e->n_tracks, sizeof(*e->tracks));
+	e->devices = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*e->devices));
+	if (e->tracks == NULL || e->devices == NULL)
 		goto nomem;
-	for (i = 0; i < cfg->pue.n_windows; i++)
-		if ((e->windows[i] = pue_window_new(cfg->pue.windows_ms[i])) == NULL)
+	if (track_init(e, &e->tracks[0], &cfg->pue.facility, &cfg->pue.it) < 0)
+		goto nomem;
+	for (k = 1; k < e->n_tracks; k++)
+		if (zone_init(e, &e->tracks[k], &cfg->pue.zones[k - 1]) < 0)
 			goto nomem;
 	for (d = 0; d < cfg->n_devices; d++) {
 		const struct pue_device_conf *dev = &cfg->devices[d];
+		struct point_state *ps = calloc(dev->n_points ? dev->n_points : 1, sizeof(*ps));
 
-		e->points[d] = calloc(dev->n_points ? dev->n_points : 1, sizeof(**e->points));
-		if (e->points[d] == NULL)
+		if ((e->devices[d].p = ps) == NULL)
 			goto nomem;
-		for (p = 0; p < dev->n_points; p++)
-			e->points[d][p].input = pue_combine_input(e->combine, d, p);
+		for (p = 0; p < dev->n_points; p++) {
+			if ((ps[p].inputs = calloc(e->n_tracks, sizeof(int))) == NULL)
+				goto nomem;
+			for (k = 0; k < e->n_tracks; k++) {
+				ps[p].inputs[k] = pue_combine_input(e->tracks[k].combine, d, p);
+				ps[p].used |= ps[p].inputs[k] >= 0;
+			}
+		}
 	}
 	return e;
 nomem:
@@ -98,25 +165,29 @@ nomem:
 void
 pue_engine_free(struct pue_engine *e)
 {
-	size_t i;
+	size_t i, p;
 
 	if (e == NULL)
 		return;
-	if (e->windows != NULL)
-		for (i = 0; i < e->cfg->pue.n_windows; i++)
-			pue_window_free(e->windows[i]);
-	if (e->points != NULL)
-		for (i = 0; i < e->cfg->n_devices; i++)
-			free(e->points[i]);
-	free(e->points);
-	free(e->windows);
-	pue_combine_free(e->combine);
+	if (e->tracks != NULL)
+		for (i = 0; i < e->n_tracks; i++)
+			track_free(e, &e->tracks[i]);
+	if (e->devices != NULL)
+		for (i = 0; i < e->cfg->n_devices; i++) {
+			if (e->devices[i].p != NULL)
+				for (p = 0; p < e->cfg->devices[i].n_points; p++)
+					free(e->devices[i].p[p].inputs);
+			free(e->devices[i].p);
+		}
+	free(e->devices);
+	free(e->tracks);
 	free(e);
 }
 
 int
 pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 {
+	struct minute_ctx mc = {e, &e->tracks[0], false};
 	int64_t longest = 0, now = pue_clock_wall(e->clock).ms;
 	size_t i;
 
@@ -126,7 +197,7 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 		if (e->cfg->pue.windows_ms[i] > longest)
 			longest = e->cfg->pue.windows_ms[i];
 	/* An hour more than the longest window: hourly buckets start whole. */
-	return pue_store_load_minutes(e->store, now - longest - 3600 * 1000, add_minute, e, err);
+	return pue_store_load_minutes(e->store, now - longest - 3600 * 1000, add_minute, &mc, err);
 }
 
 static void
@@ -134,10 +205,9 @@ energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_
 	     const struct pue_reading *r)
 {
 	const struct pue_device_conf *dev = &e->cfg->devices[device];
-	const char *pname = dev->points[point].name;
 	char subject[160], msg[200];
 
-	snprintf(subject, sizeof(subject), "%s/%s", dev->name, pname);
+	snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[point].name);
 	if (res == PUE_ENERGY_RESET)
 		snprintf(msg, sizeof(msg),
 			 "counter went down to %.3f kWh: meter reset, interval energy unknown",
@@ -158,65 +228,119 @@ void
 pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r)
 {
 	const struct pue_device_conf *dev = &e->cfg->devices[device];
-	struct point_state *ps = &e->points[device][point];
+	struct point_state *ps = &e->devices[device].p[point];
 	struct pue_interval iv;
 	enum pue_energy_result res;
+	size_t k;
 
 	ps->value = r->value;
 	ps->at = r->wall;
 	if (e->store != NULL)
 		pue_store_add_sample(e->store, device, point, r->wall, r->value);
-	if (ps->input < 0)
+	if (!ps->used)
 		return;
 	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
-	if (res == PUE_ENERGY_INTERVAL) {
-		if (pue_combine_add(e->combine, ps->input, &iv) < 0)
-			pue_log(LOG_ERR, "engine: out of memory; interval of %s lost", dev->name);
-	} else if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
+	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
-	if (res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER)
-		pue_combine_set_power(e->combine, ps->input, ps->energy.last_power_kw, r->wall);
+	for (k = 0; k < e->n_tracks; k++) {
+		int in = ps->inputs[k];
+
+		if (in < 0)
+			continue;
+		if (res == PUE_ENERGY_INTERVAL &&
+		    pue_combine_add(e->tracks[k].combine, in, &iv) < 0)
+			pue_log(LOG_ERR, "engine: out of memory; an interval of %s is lost",
+				dev->name);
+		if (res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER)
+			pue_combine_set_power(e->tracks[k].combine, in, ps->energy.last_power_kw,
+					      r->wall);
+	}
 }
 
 void
 pue_engine_tick(struct pue_engine *e)
 {
-	pue_combine_close(e->combine, pue_clock_wall(e->clock), e->grace_ms, closed_minute, e);
+	pue_wall_t now = pue_clock_wall(e->clock);
+	size_t k;
+
+	for (k = 0; k < e->n_tracks; k++) {
+		struct minute_ctx mc = {e, &e->tracks[k], k == 0};
+
+		pue_combine_close(e->tracks[k].combine, now, e->grace_ms, add_minute, &mc);
+	}
+}
+
+static struct pue_figure
+track_instant(const struct pue_engine *e, const struct track *t, const struct pue_pue_conf *pc)
+{
+	double f, it;
+
+	if (pue_combine_power(t->combine, pue_clock_wall(e->clock), e->max_age_ms, &f, &it) < 0)
+		return pue_figure_eval(0, 0, 0, 0, pc);
+	/* An instant is fully covered when every input is fresh. */
+	return pue_figure_eval(f, it, 1, 1, pc);
+}
+
+static struct pue_figure
+track_window(const struct track *t, size_t i, const struct pue_pue_conf *pc)
+{
+	double f, it;
+	int64_t covered, period;
+
+	pue_window_sums(t->windows[i], &f, &it, &covered, &period);
+	/* Before the first minute closes, the window still spans its length. */
+	if (period == 0)
+		period = pue_window_span_ms(t->windows[i]);
+	return pue_figure_eval(f, it, covered, period, pc);
+}
+
+/* pPUE has no ceiling of its own: only coverage, IT load and < 1 apply. */
+static struct pue_pue_conf
+zone_thresholds(const struct pue_engine *e)
+{
+	struct pue_pue_conf pc = e->cfg->pue;
+
+	pc.ceiling = pc.warning = INFINITY;
+	return pc;
 }
 
 struct pue_figure
 pue_engine_instant(const struct pue_engine *e)
 {
-	double f, it;
-
-	if (pue_combine_power(e->combine, pue_clock_wall(e->clock), e->max_age_ms, &f, &it) < 0)
-		return pue_figure_eval(0, 0, 0, 0, &e->cfg->pue);
-	/* An instant is fully covered when every input is fresh. */
-	return pue_figure_eval(f, it, 1, 1, &e->cfg->pue);
+	return track_instant(e, &e->tracks[0], &e->cfg->pue);
 }
 
 struct pue_figure
 pue_engine_window(const struct pue_engine *e, size_t i)
 {
-	double f, it;
-	int64_t covered, period;
+	return track_window(&e->tracks[0], i, &e->cfg->pue);
+}
 
-	pue_window_sums(e->windows[i], &f, &it, &covered, &period);
-	/* Before the first minute closes, the window still spans its length. */
-	if (period == 0)
-		period = pue_window_span_ms(e->windows[i]);
-	return pue_figure_eval(f, it, covered, period, &e->cfg->pue);
+struct pue_figure
+pue_engine_zone_instant(const struct pue_engine *e, size_t zone)
+{
+	struct pue_pue_conf pc = zone_thresholds(e);
+
+	return track_instant(e, &e->tracks[1 + zone], &pc);
+}
+
+struct pue_figure
+pue_engine_zone_window(const struct pue_engine *e, size_t zone, size_t i)
+{
+	struct pue_pue_conf pc = zone_thresholds(e);
+
+	return track_window(&e->tracks[1 + zone], i, &pc);
 }
 
 int
 pue_engine_category(const struct pue_engine *e)
 {
-	return e->category;
+	return e->tracks[0].category;
 }
 
 double
 pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point, pue_wall_t *at)
 {
-	*at = e->points[device][point].at;
-	return e->points[device][point].value;
+	*at = e->devices[device].p[point].at;
+	return e->devices[device].p[point].value;
 }

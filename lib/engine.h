@@ -47,6 +47,12 @@ struct pue_figure pue_engine_instant(const struct pue_engine *e);
 /* Window i (0 .. cfg->pue.n_windows - 1), in configuration order. */
 struct pue_figure pue_engine_window(const struct pue_engine *e, size_t i);
 
+/* The same for pPUE zone z (0 .. cfg->pue.n_zones - 1): (E_it + E_infra) /
+ * E_it of the zone. Zones are not stored: they restart empty after a
+ * restart, while the PUE resumes from its stored minutes. */
+struct pue_figure pue_engine_zone_instant(const struct pue_engine *e, size_t zone);
+struct pue_figure pue_engine_zone_window(const struct pue_engine *e, size_t zone, size_t i);
+
 /* The measurement category of the PUE's IT sum (1..3). */
 int pue_engine_category(const struct pue_engine *e);
 

@@ -142,6 +142,45 @@ storage_json(const struct pue_status_source *src)
 	return o;
 }
 
+/* The ceiling is the site's PUE limit; a zone's pPUE is not held to it. */
+static json_t *
+zone_figure(json_t *f)
+{
+	json_object_del(f, "exceeds_ceiling");
+	json_object_del(f, "exceeds_warning");
+	return f;
+}
+
+/* pPUE per zone: the same figure layout, without a ceiling. */
+static json_t *
+zones_json(const struct pue_status_source *src)
+{
+	const struct pue_pue_conf *pc = &src->cfg->pue;
+	json_t *zones = json_array();
+	struct pue_figure f;
+	char span[16];
+	size_t z, i;
+
+	for (z = 0; z < pc->n_zones; z++) {
+		json_t *zone = json_object(), *wins = json_array(), *w;
+		int cat = pue_category(src->cfg, &pc->zones[z].it);
+
+		json_object_set_new(zone, "zone", json_string(pc->zones[z].name));
+		f = pue_engine_zone_instant(src->engine, z);
+		json_object_set_new(zone, "instant", zone_figure(figure_json(&f, pc, cat, false)));
+		for (i = 0; i < pc->n_windows; i++) {
+			f = pue_engine_zone_window(src->engine, z, i);
+			w = zone_figure(figure_json(&f, pc, cat, true));
+			pue_format_span(pc->windows_ms[i], span, sizeof(span));
+			json_object_set_new(w, "window", json_string(span));
+			json_array_append_new(wins, w);
+		}
+		json_object_set_new(zone, "windows", wins);
+		json_array_append_new(zones, zone);
+	}
+	return zones;
+}
+
 json_t *
 pue_status_json(const struct pue_status_source *src)
 {
@@ -171,6 +210,7 @@ pue_status_json(const struct pue_status_source *src)
 		json_array_append_new(wins, w);
 	}
 	json_object_set_new(o, "windows", wins);
+	json_object_set_new(o, "zones", zones_json(src));
 	json_object_set_new(o, "devices", pue_status_devices_json(src));
 	json_object_set_new(o, "storage", storage_json(src));
 	return o;

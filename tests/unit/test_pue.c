@@ -270,6 +270,35 @@ test_pue_missing_input_leaves_instant_unknown(void **state)
 }
 
 static void
+test_pue_zone_ppue_is_it_plus_infrastructure_over_it(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	/* device 0: incomer 1000 kW; 1: hall IT 800 kW; 2: hall cooling 120 kW */
+	struct fixture *f = fixture_new(1, 2, ups, false, w, 1);
+	const double kw[] = {1000, 800, 120};
+	struct pue_term zit = {1, 0, +1}, zinfra = {2, 0, +1};
+	struct pue_zone_conf zone = {
+		.name = "hall-1", .it = {&zit, 1}, .infrastructure = {&zinfra, 1}};
+	struct pue_figure fig;
+
+	(void)state;
+	/* the PUE's IT side is device 1 alone in this case */
+	f->cfg.pue.it.n_terms = 1;
+	f->cfg.pue.zones = &zone;
+	f->cfg.pue.n_zones = 1;
+	pue_engine_free(f->engine);
+	f->engine = pue_engine_new(&f->cfg, f->clock, NULL, NULL);
+	assert_non_null(f->engine);
+	feed(f, 0, 900, kw, -1, 0, 0);
+	fig = pue_engine_zone_window(f->engine, 0, 0);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.pue - 920.0 / 800.0) < 1e-9);
+	fig = pue_engine_window(f->engine, 0);
+	assert_true(fabs(fig.pue - 1000.0 / 800.0) < 1e-9);
+	fixture_free(f);
+}
+
+static void
 test_window_drops_minutes_older_than_its_span(void **state)
 {
 	struct pue_window *w = pue_window_new(15 * MIN_MS);
@@ -333,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_pue_zero_it_load_never_divides),
 		cmocka_unit_test(test_pue_subtracted_feed_comes_off_the_facility),
 		cmocka_unit_test(test_pue_missing_input_leaves_instant_unknown),
+		cmocka_unit_test(test_pue_zone_ppue_is_it_plus_infrastructure_over_it),
 		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
 		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),
 	};
