@@ -39,17 +39,37 @@ on_interrupt(int sig)
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: puectl [-s SOCKET] [--json] [--watch SECONDS] COMMAND\n"
-		     "commands:\n"
-		     "  status    PUE windows with coverage, ceiling, devices and storage\n"
-		     "  devices   each device's health\n"
-		     "  ping      check that pued answers\n"
-		     "options:\n"
-		     "  -s, --socket PATH   pued's control socket (default $PUED_SOCKET "
-		     "or " DEFAULT_SOCKET ")\n"
-		     "  -j, --json          print the JSON result for scripts\n"
-		     "  -w, --watch N       repeat every N seconds until interrupted\n"
-		     "  -h, --help          this text\n");
+	fprintf(out,
+		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] status|devices|ping\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
+		"[--step SPAN] PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
+		"[--point DEV/PT]] PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
+		"commands that ask the running pued:\n"
+		"  status    PUE windows with coverage, ceiling, devices and storage\n"
+		"  devices   each device's health\n"
+		"  ping      check that pued answers\n"
+		"commands that read the database (pued may be stopped):\n"
+		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict\n"
+		"  history   a rolling window's PUE over time\n"
+		"  export    per-minute, per-hour or raw data as CSV\n"
+		"  year      the reporting year: PUE so far, projection, headroom, required PUE\n"
+		"PERIOD: --from DATE [--to DATE], --month YYYY-MM, --year YYYY or --since DATE\n"
+		"  DATE: 2026, 2026-03, 2026-03-01, 2026-03-01T08:00 (local time; a final Z\n"
+		"  means UTC); --to is exclusive and defaults to now\n"
+		"options:\n"
+		"  -s, --socket PATH   pued's control socket (default $PUED_SOCKET "
+		"or " DEFAULT_SOCKET ")\n"
+		"  -c, --config FILE   pued's configuration, for the database and thresholds\n"
+		"                      (default " DEFAULT_CONFIG ")\n"
+		"      --db PATH       read this database instead of the configuration's\n"
+		"  -j, --json          print JSON for scripts\n"
+		"      --csv           print CSV (report, history)\n"
+		"  -w, --watch N       repeat every N seconds until interrupted\n"
+		"      --at DATE       (year) as of DATE instead of now\n"
+		"  -h, --help          this text\n");
 }
 
 static int
@@ -80,7 +100,7 @@ enum format { TEXT, JSON, CSV };
 
 struct db_args {
 	const char *config, *db, *from, *to, *month, *year, *since, *window, *step, *point;
-	const char *export_kind;
+	const char *export_kind, *at;
 	enum format format;
 };
 
@@ -202,6 +222,64 @@ report_print(const struct pue_report *r, const struct pue_config *cfg, enum form
 }
 
 static int
+year_command(const struct db_args *a, struct pue_config *cfg, struct pue_report_db *db)
+{
+	int64_t now = (int64_t)time(NULL) * 1000, y0, y1, end;
+	struct pue_err err = {0};
+	struct pue_year y;
+	char from[40], to[40];
+	json_t *j;
+
+	if (a->at != NULL && pue_parse_date(a->at, &now, &end) < 0) {
+		fprintf(stderr, "puectl: --at: \"%s\" is not a date\n", a->at);
+		return 1;
+	}
+	if (pue_report_year(db, now, &cfg->pue, &y, &y0, &y1, &err) < 0) {
+		fprintf(stderr, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	pue_format_time((pue_wall_t){y0}, from, sizeof(from));
+	pue_format_time((pue_wall_t){y1}, to, sizeof(to));
+	if (a->format == JSON) {
+		j = json_pack("{s:s, s:s, s:f, s:s}", "year_start", from, "year_end", to, "ceiling",
+			      cfg->pue.ceiling, "state",
+			      y.state == PUE_YEAR_OK ? "ok" : "insufficient_data");
+		if (y.state == PUE_YEAR_OK) {
+			json_object_set_new(j, "pue_ytd", json_real(round(y.pue_ytd * 1e4) / 1e4));
+			json_object_set_new(j, "pue_projected",
+					    json_real(round(y.pue_projected * 1e4) / 1e4));
+			json_object_set_new(j, "budget_kwh", json_real(round(y.budget_kwh)));
+			json_object_set_new(j, "headroom_kwh", json_real(round(y.headroom_kwh)));
+			json_object_set_new(j, "pue_required",
+					    json_real(round(y.pue_required * 1e4) / 1e4));
+			json_object_set_new(j, "out_of_reach", json_boolean(y.out_of_reach));
+		} else
+			json_object_set_new(j, "why", json_string(y.why));
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+		return 0;
+	}
+	printf("reporting year %s to %s, ceiling %.2f\n", from, to, cfg->pue.ceiling);
+	if (y.state != PUE_YEAR_OK) {
+		printf("  insufficient data: %s\n", y.why);
+		return 0;
+	}
+	printf("  PUE so far        %.4f\n", y.pue_ytd);
+	printf("  projected year    %.4f (%s the ceiling)\n", y.pue_projected,
+	       y.pue_projected <= cfg->pue.ceiling ? "under" : "OVER");
+	printf("  budget            %.0f kWh of facility energy for the rest of the year\n",
+	       y.budget_kwh);
+	printf("  headroom          %+.0f kWh at the last 30 days' pace\n", y.headroom_kwh);
+	if (y.out_of_reach)
+		printf("  required PUE      %.4f: the ceiling is out of reach this year\n",
+		       y.pue_required);
+	else
+		printf("  required PUE      %.4f for the rest of the year\n", y.pue_required);
+	return 0;
+}
+
+static int
 run_db_command(const char *cmd, const struct db_args *a)
 {
 	struct pue_config *cfg = load_config(a);
@@ -214,6 +292,13 @@ run_db_command(const char *cmd, const struct db_args *a)
 
 	if (cfg == NULL)
 		return 1;
+	if (strcmp(cmd, "year") == 0) {
+		if ((db = pue_report_open(a->db ? a->db : cfg->storage.path, &err)) == NULL)
+			fprintf(stderr, "puectl: %s\n", err.msg);
+		else
+			rc = year_command(a, cfg, db);
+		goto out;
+	}
 	if (period(a, &from, &to) < 0)
 		goto out;
 	if (strcmp(cmd, "history") == 0) {
@@ -294,7 +379,8 @@ main(int argc, char **argv)
 		O_POINT,
 		O_MINUTES,
 		O_HOURS,
-		O_RAW
+		O_RAW,
+		O_AT
 	};
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
@@ -315,6 +401,7 @@ main(int argc, char **argv)
 		{"minutes", no_argument, NULL, O_MINUTES},
 		{"hours", no_argument, NULL, O_HOURS},
 		{"raw", no_argument, NULL, O_RAW},
+		{"at", required_argument, NULL, O_AT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
@@ -375,6 +462,9 @@ main(int argc, char **argv)
 		case O_RAW:
 			a.export_kind = "raw";
 			break;
+		case O_AT:
+			a.at = optarg;
+			break;
 		case 'w':
 			errno = 0;
 			watch = strtol(optarg, &end, 10);
@@ -399,12 +489,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
-	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 || strcmp(cmd, "export") == 0)
+	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||
+	    strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0)
 		return run_db_command(cmd, &a);
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0) {
 		fprintf(stderr,
 			"puectl: unknown command \"%s\" (status, devices, ping, report, "
-			"history, export)\n",
+			"history, export, year)\n",
 			cmd);
 		return 2;
 	}

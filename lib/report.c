@@ -174,6 +174,73 @@ pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
 	return 0;
 }
 
+/* The start of the reporting year holding t (local time). */
+static int64_t
+year_start(int64_t t_ms, const struct pue_pue_conf *pc, int64_t *end_ms)
+{
+	time_t t = (time_t)(t_ms / 1000);
+	struct tm now, start;
+	int64_t s;
+
+	localtime_r(&t, &now);
+	start = (struct tm){.tm_year = now.tm_year,
+			    .tm_mon = (int)pc->year_start_month - 1,
+			    .tm_mday = (int)pc->year_start_day,
+			    .tm_isdst = -1};
+	if (start.tm_mon < 0) { /* unset: the calendar year */
+		start.tm_mon = 0;
+		start.tm_mday = 1;
+	}
+	s = (int64_t)mktime(&start) * 1000;
+	if (s > t_ms) {
+		start.tm_year--;
+		start.tm_isdst = -1;
+		s = (int64_t)mktime(&start) * 1000;
+	}
+	start.tm_year++;
+	start.tm_isdst = -1;
+	*end_ms = (int64_t)mktime(&start) * 1000;
+	return s;
+}
+
+int
+pue_report_year(struct pue_report_db *r, int64_t now_ms, const struct pue_pue_conf *pc,
+		struct pue_year *out, int64_t *start_ms, int64_t *end_ms, struct pue_err *err)
+{
+	const int64_t day = 24 * HOUR_MS;
+	struct pue_year_input in = {0};
+	struct pue_report ytd, pace;
+	int64_t y0, y1, first, pace_from;
+
+	y0 = year_start(now_ms, pc, &y1);
+	*start_ms = y0;
+	*end_ms = y1;
+	first = scalar(r, "SELECT min(t) FROM hours", INT64_MAX);
+	pace_from = now_ms - 30 * day;
+	if (now_ms <= y0 ||
+	    pue_report_period(r, y0, now_ms, pc, &ytd, err) < 0 ||
+	    pue_report_period(r, pace_from, now_ms, pc, &pace, err) < 0) {
+		*out = (struct pue_year){.state = PUE_YEAR_INSUFFICIENT, .why = "no data yet"};
+		return now_ms <= y0 ? 0 : PUE_E_STORE;
+	}
+	in.facility_ytd_kwh = ytd.fig.facility;
+	in.it_ytd_kwh = ytd.fig.it;
+	in.coverage_ytd = ytd.fig.coverage;
+	/* "Fewer than 30 days of data": the history, not the coverage. */
+	in.pace_days = first == INT64_MAX ? 0 : (double)(now_ms - first) / (double)day;
+	if (in.pace_days > 30)
+		in.pace_days = 30;
+	if (pace.fig.coverage > 0) {
+		double covered_days = pace.fig.coverage * 30.0;
+
+		in.facility_pace_kwh = pace.fig.facility / covered_days;
+		in.it_pace_kwh = pace.fig.it / covered_days;
+	}
+	in.days_left = (double)(y1 - now_ms) / (double)day;
+	*out = pue_year_project(&in, pc->ceiling, pc->min_coverage);
+	return 0;
+}
+
 int
 pue_parse_date(const char *s, int64_t *start_ms, int64_t *end_ms)
 {

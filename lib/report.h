@@ -19,6 +19,7 @@
 #include "config.h"
 #include "err.h"
 #include "figure.h"
+#include "year.h"
 
 struct pue_report_db; /* opaque */
 
@@ -40,6 +41,12 @@ struct pue_report {
  * negative code with err set. */
 int pue_report_period(struct pue_report_db *db, int64_t from_ms, int64_t to_ms,
 		      const struct pue_pue_conf *pc, struct pue_report *out, struct pue_err *err);
+
+/* The reporting year holding now_ms (it starts on pc->year_start_month/day,
+ * local time): year to date, the last 30 days' pace, and the projection of
+ * year.h. *start_ms and *end_ms receive the year's bounds. */
+int pue_report_year(struct pue_report_db *db, int64_t now_ms, const struct pue_pue_conf *pc,
+		    struct pue_year *out, int64_t *start_ms, int64_t *end_ms, struct pue_err *err);
 
 /* Parses a date as people write it, in local time unless it ends in Z:
  * "2026", "2026-03", "2026-03-01", "2026-03-01T08:00", "2026-03-01 08:00:00".

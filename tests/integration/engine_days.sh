@@ -94,3 +94,7 @@ jq -e '.[] | select(.to == "2026-03-04T00:00:00.000Z") | .state == "insufficient
 "$BIN/puectl" -c "$T/pued.yaml" export --minutes --from 2026-03-02T00:00Z --to 2026-03-02T01:00Z \
 	>"$T/minutes.csv"
 [ "$(wc -l <"$T/minutes.csv")" -ge 55 ] || fail "minute export: $(head -3 "$T/minutes.csv")"
+# Three days are not enough to project the year: no number, and it says why.
+"$BIN/puectl" -c "$T/pued.yaml" year --at 2026-03-04T00:00Z --json >"$T/year.json"
+jq -e '.state == "insufficient_data" and (.why | test("30 days")) and .pue_projected == null' \
+	"$T/year.json" >/dev/null || fail "year: $(cat "$T/year.json")"
