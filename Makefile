@@ -5,9 +5,10 @@
 #   make demo       install missing packages, run pued against the simulator
 #   make bench      measurements (not part of check)
 #   make install    PREFIX (default /usr/local) and DESTDIR honoured
+#   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
-PKGS     := libmodbus yaml-0.1 sqlite3 jansson libsystemd
+PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -22,6 +23,8 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
             -Wstrict-prototypes -Wmissing-prototypes -MMD -MP -Ilib
 CFLAGS   += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# Installed meter maps (conf/meters), for "map: NAME" in pued.yaml.
+CFLAGS   += -DPUE_MAPS_DIR='"$(DATADIR)/pued/meters"'
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
@@ -45,7 +48,16 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS     := $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pue-sim
 
-.PHONY: all check check-run demo bench install uninstall clean deps format
+# --- SNMP simulator (issue 5) ------------------------------------------------
+# pue-snmp-pass: the pass_persist program the SNMP tests give a real snmpd
+# (tests/snmpsim/README.md). Kept here, above "all:", so that PROGS has it
+# before any rule uses the variable.
+SNMPSIM_SRCS := $(wildcard tests/snmpsim/*.c)
+SNMPSIM_OBJS := $(SNMPSIM_SRCS:%.c=$(BUILD)/%.o)
+PROGS        += $(BUILD)/pue-snmp-pass
+# --- end of the SNMP simulator block (its link rule is below "all:") --------
+
+.PHONY: all check check-run demo bench install uninstall deb clean deps format
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -66,6 +78,11 @@ $(BUILD)/puectl: $(BUILD)/daemon/puectl.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/pue-sim: $(SIM_OBJS) $(LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- SNMP simulator (issue 5): link rule, see the block above "all:" -------
+$(BUILD)/pue-snmp-pass: $(SNMPSIM_OBJS) $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -97,21 +114,66 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/run
 
-install: $(PROGS)
+# --- install, uninstall, deb (issue 9) ----------------------------------------
+# Never overwrites an existing $(SYSCONFDIR)/pued/pued.yaml. The MIB and the
+# meter maps are installed when they exist at build time. As root without
+# DESTDIR, the system group pued (pued.sysusers; see README "Install") is
+# created and given the configuration, which may hold SNMP secrets.
+MANDIR      ?= $(DATADIR)/man
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MIBDIR      ?= $(DATADIR)/snmp/mibs
+PUED_CONF   := $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml
+install: $(BUILD)/pued $(BUILD)/puectl
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
-		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/pued $(DESTDIR)$(SBINDIR)/pued
 	install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
 	install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
-	test -e $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml || \
-		install -m 640 conf/pued.yaml $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml
+	if test -d conf/meters; then \
+		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
+		install -m 644 conf/meters/*.yaml $(DESTDIR)$(DATADIR)/pued/meters/; fi
+	if test -f conf/PUED-MIB.txt; then \
+		install -d $(DESTDIR)$(MIBDIR) && \
+		install -m 644 conf/PUED-MIB.txt $(DESTDIR)$(MIBDIR)/PUED-MIB.txt; fi
+	if test -e $(PUED_CONF); then echo "  keep   $(PUED_CONF) (exists)"; \
+		else install -m 640 conf/pued.yaml $(PUED_CONF); fi
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		systemd/pued.service.in > $(DESTDIR)$(UNITDIR)/pued.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/pued.service
+	install -m 644 systemd/pued-serial.conf $(DESTDIR)$(DATADIR)/pued/pued-serial.conf
+	install -m 644 systemd/pued.sysusers $(DESTDIR)$(SYSUSERSDIR)/pued.conf
+	install -m 644 doc/puectl.1 $(DESTDIR)$(MANDIR)/man1/puectl.1
+	install -m 644 doc/pued.yaml.5 $(DESTDIR)$(MANDIR)/man5/pued.yaml.5
+	install -m 644 doc/pued.8 $(DESTDIR)$(MANDIR)/man8/pued.8
+	if test -z "$(DESTDIR)" && test "$$(id -u)" -eq 0; then \
+		if command -v systemd-sysusers >/dev/null; then \
+			systemd-sysusers $(SYSUSERSDIR)/pued.conf; \
+		elif ! getent group pued >/dev/null; then groupadd --system pued; fi; \
+		chgrp pued $(PUED_CONF); \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/pued $(DESTDIR)$(BINDIR)/puectl \
-		$(DESTDIR)$(UNITDIR)/pued.service $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
+		$(DESTDIR)$(UNITDIR)/pued.service $(DESTDIR)$(DATADIR)/pued/pued.yaml.example \
+		$(DESTDIR)$(DATADIR)/pued/pued-serial.conf $(DESTDIR)$(SYSUSERSDIR)/pued.conf \
+		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \
+		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8
+	rm -rf $(DESTDIR)$(DATADIR)/pued/meters
+	rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
+	@echo "  kept   $(PUED_CONF), the group pued and pued's database"
+
+# make deb: a binary package built by dpkg-buildpackage (debhelper, debian/)
+# from a copy of the tree in $(BUILD)/deb/src, so that the source tree stays
+# clean; the .deb lands in $(BUILD)/deb/. tools/test-deb installs and purges
+# it in a fresh Debian 12 chroot.
+deb:
+	@tools/install-deps deb
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar --exclude=./build --exclude=./.git -cf - . | tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
 
 format:
 	clang-format -i lib/*.[ch] daemon/*.c tests/unit/*.c tests/sim/*.[ch]

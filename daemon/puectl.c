@@ -40,7 +40,8 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] status|devices|ping\n"
+		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] "
+		"status|devices|ping|check|reload\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
@@ -51,6 +52,9 @@ usage(FILE *out)
 		"  status    PUE windows with coverage, ceiling, devices and storage\n"
 		"  devices   each device's health\n"
 		"  ping      check that pued answers\n"
+		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
+		"            2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)\n"
+		"  reload    re-read the configuration (root, pued's user or the admin group)\n"
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict\n"
 		"  history   a rolling window's PUE over time\n"
@@ -89,6 +93,8 @@ once(const char *socket_path, const char *cmd, bool json)
 		pue_status_print(stdout, result);
 	else if (strcmp(cmd, "devices") == 0)
 		pue_devices_print(stdout, json_object_get(result, "devices"));
+	else if (strcmp(cmd, "reload") == 0)
+		printf("pued is reloading its configuration (see its log for the outcome)\n");
 	else
 		printf("pued is answering at %s\n", socket_path);
 	json_decref(result);
@@ -219,6 +225,69 @@ report_print(const struct pue_report *r, const struct pue_config *cfg, enum form
 	       r->hours_total, cfg->pue.ceiling, r->hours_above_ceiling, cfg->pue.warning,
 	       r->hours_above_warning);
 	printf("  verdict           %14s (ceiling %.2f)\n", r->verdict, cfg->pue.ceiling);
+}
+
+/* Nagios/Icinga plugin convention: one line with perfdata, exit 0 OK,
+ * 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
+static int
+check_command(const char *socket_path, const char *window)
+{
+	struct pue_err err = {0};
+	json_t *st = pue_ctl_request(socket_path, "status", NULL, TIMEOUT_MS, &err), *w, *f = NULL;
+	const char *want, *state, *label;
+	double pue, cov;
+	size_t i;
+	int rc;
+
+	if (st == NULL) {
+		printf("PUE UNKNOWN - %s\n", err.msg);
+		return 3;
+	}
+	want = window ? window : json_string_value(json_object_get(st, "alert_window"));
+	json_array_foreach(json_object_get(st, "windows"), i, w)
+	{
+		if (want != NULL &&
+		    strcmp(json_string_value(json_object_get(w, "window")), want) == 0)
+			f = w;
+	}
+	if (f == NULL) {
+		printf("PUE UNKNOWN - no window \"%s\" in pued's configuration\n",
+		       want ? want : "?");
+		json_decref(st);
+		return 3;
+	}
+	state = json_string_value(json_object_get(f, "state"));
+	pue = json_number_value(json_object_get(f, "pue"));
+	cov = json_number_value(json_object_get(f, "coverage")) * 100;
+	if (strcmp(state, "ok") == 0)
+		rc = 0, label = "OK";
+	else if (strcmp(state, "warning") == 0)
+		rc = 1, label = "WARNING";
+	else if (strcmp(state, "above_ceiling") == 0 || strcmp(state, "below_one") == 0)
+		rc = 2, label = "CRITICAL";
+	else
+		rc = 3, label = "UNKNOWN";
+	if (rc == 3)
+		printf("PUE UNKNOWN - %s PUE %s (coverage %.1f%%)", want,
+		       strcmp(state, "no_it_load") == 0 ? "undefined: no IT load"
+							: "insufficient data",
+		       cov);
+	else if (strcmp(state, "below_one") == 0)
+		printf("PUE CRITICAL - %s PUE %.3f is below 1: a metering or configuration error "
+		       "(coverage %.1f%%)",
+		       want, pue, cov);
+	else
+		printf("PUE %s - %s PUE %.3f (ceiling %.2f, coverage %.1f%%, category %lld)", label,
+		       want, pue, json_number_value(json_object_get(st, "ceiling")), cov,
+		       (long long)json_integer_value(json_object_get(f, "category")));
+	printf(" | pue_%s=", want);
+	if (rc != 3)
+		printf("%.4f", pue);
+	printf(";%.2f;%.2f coverage_%s=%.2f%%;;;0;100\n",
+	       json_number_value(json_object_get(st, "warning")),
+	       json_number_value(json_object_get(st, "ceiling")), want, cov);
+	json_decref(st);
+	return rc;
 }
 
 static int
@@ -492,10 +561,13 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||
 	    strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0)
 		return run_db_command(cmd, &a);
-	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0) {
+	if (strcmp(cmd, "check") == 0)
+		return check_command(socket_path, a.window);
+	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0 &&
+	    strcmp(cmd, "reload") != 0) {
 		fprintf(stderr,
-			"puectl: unknown command \"%s\" (status, devices, ping, report, "
-			"history, export, year)\n",
+			"puectl: unknown command \"%s\" (status, devices, ping, check, reload, "
+			"report, history, export, year)\n",
 			cmd);
 		return 2;
 	}

@@ -65,10 +65,32 @@ check_config(const char *path, struct pue_config **out, bool to_stderr)
 }
 
 struct daemon_ctx {
+	const char *config_path;
+	struct pue_config *cfg; /* the running configuration */
+	struct pue_clock *clock;
 	struct pue_loop *loop;
 	struct pue_service *service;
 	int sfd;
+	bool reload, stop;
+	uint64_t watchdog_usec; /* 0: no watchdog */
+	uint64_t last_ticks, last_polls;
+	pue_mono_t last_poll_progress;
+	bool starving; /* the watchdog is not being fed */
 };
+
+/* A wedged worker pool finishes no poll at all; a live one finishes one at
+ * least every backoff cap (60 s). Past this without one, stop feeding the
+ * watchdog and let systemd restart pued. */
+#define POLL_PROGRESS_MS (5 * 60 * 1000)
+
+static void
+request_reload(void *arg)
+{
+	struct daemon_ctx *d = arg;
+
+	d->reload = true;
+	pue_loop_stop(d->loop);
+}
 
 static void
 on_signal(void *arg, int fd, uint32_t events)
@@ -82,11 +104,12 @@ on_signal(void *arg, int fd, uint32_t events)
 		case SIGTERM:
 		case SIGINT:
 			pue_log(LOG_INFO, "pued: %s, stopping", strsignal((int)si.ssi_signo));
+			d->stop = true;
 			pue_loop_stop(d->loop);
 			break;
 		case SIGHUP:
-			pue_log(LOG_NOTICE, "pued: SIGHUP: reload is not supported yet; "
-					    "restart pued to apply a new configuration");
+			pue_log(LOG_INFO, "pued: SIGHUP, reloading %s", d->config_path);
+			request_reload(d);
 			break;
 		}
 	}
@@ -105,39 +128,137 @@ raise_fd_limit(void)
 	}
 }
 
-static void notify_status(void *arg);
-
-struct status_timer {
-	struct daemon_ctx *d;
-	const struct pue_clock *clock;
-};
+/* Real milliseconds as loop-clock milliseconds (a test clock runs faster). */
+static int64_t
+real_ms(const struct daemon_ctx *d, int64_t ms)
+{
+	return (int64_t)((double)ms * pue_clock_rate(d->clock));
+}
 
 static void
 notify_status(void *arg)
 {
-	struct status_timer *st = arg;
+	struct daemon_ctx *d = arg;
 	char line[512];
 
-	pue_service_summary(st->d->service, line, sizeof(line));
+	pue_service_summary(d->service, line, sizeof(line));
 	sd_notifyf(0, "STATUS=%s", line);
-	pue_loop_add_timer(st->d->loop,
-			   pue_mono_add_ms(pue_clock_mono(st->clock),
-					   (int64_t)(STATUS_PERIOD_MS * pue_clock_rate(st->clock))),
-			   notify_status, st);
+	pue_loop_add_timer(d->loop,
+			   pue_mono_add_ms(pue_clock_mono(d->clock), real_ms(d, STATUS_PERIOD_MS)),
+			   notify_status, d);
+}
+
+/* WATCHDOG=1 at half of WatchdogSec, only while the loop makes progress:
+ * its 1 s tick ran since the last ping, and polls keep finishing. */
+static void
+feed_watchdog(void *arg)
+{
+	struct daemon_ctx *d = arg;
+	pue_mono_t now = pue_clock_mono(d->clock);
+	uint64_t ticks, polls;
+
+	pue_service_progress(d->service, &ticks, &polls);
+	if (polls != d->last_polls || d->cfg->n_devices == 0)
+		d->last_poll_progress = now;
+	if (ticks != d->last_ticks &&
+	    pue_mono_diff_ms(now, d->last_poll_progress) < real_ms(d, POLL_PROGRESS_MS)) {
+		sd_notify(0, "WATCHDOG=1");
+		if (d->starving)
+			pue_log(LOG_NOTICE, "pued: polls finish again; feeding the watchdog");
+		d->starving = false;
+	} else if (!d->starving) {
+		pue_log(LOG_ERR, "pued: %s; not feeding the watchdog",
+			ticks == d->last_ticks ? "the main loop's tick did not run"
+					       : "no poll has finished for 300 s");
+		d->starving = true;
+	}
+	d->last_ticks = ticks;
+	d->last_polls = polls;
+	pue_loop_add_timer(d->loop,
+			   pue_mono_add_ms(now, real_ms(d, (int64_t)(d->watchdog_usec / 2000))),
+			   feed_watchdog, d);
+}
+
+/* Hooks the daemon's own descriptors and timers into the service's loop. */
+static int
+attach(struct daemon_ctx *d)
+{
+	d->loop = pue_service_loop(d->service);
+	pue_service_set_reload_cb(d->service, request_reload, d);
+	if (pue_loop_add_fd(d->loop, d->sfd, EPOLLIN, on_signal, d) < 0) {
+		pue_log_errno(LOG_ERR, "pued: watching signals");
+		return -1;
+	}
+	pue_service_progress(d->service, &d->last_ticks, &d->last_polls);
+	d->last_poll_progress = pue_clock_mono(d->clock);
+	notify_status(d);
+	if (d->watchdog_usec > 0)
+		pue_loop_add_timer(d->loop,
+				   pue_mono_add_ms(pue_clock_mono(d->clock),
+						   real_ms(d, (int64_t)(d->watchdog_usec / 2000))),
+				   feed_watchdog, d);
+	return 0;
+}
+
+/* SIGHUP or "puectl reload": a new configuration is built next to the
+ * running one and replaces it only if it is valid; otherwise every error
+ * is logged and the old one goes on. Returns -1 only when neither the new
+ * nor the old configuration can be started again. */
+static int
+reload(struct daemon_ctx *d)
+{
+	struct pue_config *next = NULL;
+	struct pue_engine_handover *h;
+	struct pue_err err = {0};
+	size_t kept;
+
+	sd_notify(0, "RELOADING=1");
+	if (check_config(d->config_path, &next, false) != 0) {
+		pue_log(LOG_ERR,
+			"pued: reload rejected: %s has errors; the running configuration "
+			"stays",
+			d->config_path);
+		sd_notify(0, "READY=1");
+		return 0;
+	}
+	h = pue_service_handover(d->service);
+	pue_service_free(d->service);
+	d->service = pue_service_new(next, d->clock, &err);
+	if (d->service == NULL) {
+		pue_log(LOG_ERR, "pued: reload failed: %s; going back to the running configuration",
+			err.msg);
+		pue_config_free(next);
+		next = NULL;
+		if ((d->service = pue_service_new(d->cfg, d->clock, &err)) == NULL) {
+			pue_log(LOG_ERR, "pued: cannot restart the old configuration either: %s",
+				err.msg);
+			pue_engine_handover_free(h);
+			return -1;
+		}
+	}
+	kept = pue_service_adopt(d->service, h);
+	pue_engine_handover_free(h);
+	if (next != NULL) {
+		pue_config_free(d->cfg);
+		d->cfg = next;
+		pue_log(LOG_NOTICE, "pued: reloaded %s: %zu devices; %zu points kept their state",
+			d->config_path, d->cfg->n_devices, kept);
+	}
+	if (attach(d) < 0)
+		return -1;
+	sd_notify(0, "READY=1");
+	return 0;
 }
 
 static int
-run(const struct pue_config *cfg)
+run(struct daemon_ctx *d)
 {
-	struct daemon_ctx d = {.sfd = -1};
-	struct pue_clock *clock = NULL;
-	struct status_timer st;
 	struct pue_err err = {0};
 	sigset_t mask;
 	int rc = 1;
 
-	clock = pue_clock_new_from_env(&err);
-	if (clock == NULL) {
+	d->clock = pue_clock_new_from_env(&err);
+	if (d->clock == NULL) {
 		pue_log(LOG_ERR, "pued: %s", err.msg);
 		return 1;
 	}
@@ -147,36 +268,41 @@ run(const struct pue_config *cfg)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (d.sfd < 0) {
+	d->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sfd < 0) {
 		pue_log_errno(LOG_ERR, "pued: signalfd");
 		goto out;
 	}
-	d.service = pue_service_new(cfg, clock, &err);
-	if (d.service == NULL) {
+	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
+		d->watchdog_usec = 0;
+	d->service = pue_service_new(d->cfg, d->clock, &err);
+	if (d->service == NULL) {
 		pue_log(LOG_ERR, "pued: %s", err.msg);
 		goto out;
 	}
-	d.loop = pue_service_loop(d.service);
-	if (pue_loop_add_fd(d.loop, d.sfd, EPOLLIN, on_signal, &d) < 0) {
-		pue_log_errno(LOG_ERR, "pued: watching signals");
+	if (attach(d) < 0)
 		goto out;
-	}
 	pue_log(LOG_INFO, "pued: started for site \"%s\": %zu devices, database %s, socket %s",
-		cfg->site, cfg->n_devices, cfg->storage.path, cfg->control.socket);
-	st = (struct status_timer){&d, clock};
-	notify_status(&st);
+		d->cfg->site, d->cfg->n_devices, d->cfg->storage.path, d->cfg->control.socket);
 	sd_notify(0, "READY=1");
-	if (pue_loop_run(d.loop) < 0)
-		pue_log_errno(LOG_ERR, "pued: main loop");
-	else
-		rc = 0;
-	sd_notify(0, "STOPPING=1");
+	for (;;) {
+		if (pue_loop_run(d->loop) < 0) {
+			pue_log_errno(LOG_ERR, "pued: main loop");
+			goto out;
+		}
+		if (d->stop || !d->reload)
+			break;
+		d->reload = false;
+		if (reload(d) < 0)
+			goto out;
+	}
+	rc = 0;
 out:
-	pue_service_free(d.service);
-	if (d.sfd >= 0)
-		close(d.sfd);
-	pue_clock_free(clock);
+	sd_notify(0, "STOPPING=1");
+	pue_service_free(d->service);
+	if (d->sfd >= 0)
+		close(d->sfd);
+	pue_clock_free(d->clock);
 	return rc;
 }
 
@@ -193,6 +319,7 @@ main(int argc, char **argv)
 	};
 	const char *config_path = DEFAULT_CONFIG, *check_path = NULL;
 	struct pue_config *cfg = NULL;
+	struct daemon_ctx d = {.sfd = -1};
 	bool foreground = false;
 	int c, rc;
 
@@ -236,8 +363,10 @@ main(int argc, char **argv)
 	if (check_config(config_path, &cfg, false) != 0)
 		return 1;
 	raise_fd_limit();
-	rc = run(cfg);
-	pue_config_free(cfg);
+	d.config_path = config_path;
+	d.cfg = cfg;
+	rc = run(&d);
+	pue_config_free(d.cfg);
 	pue_log_close();
 	return rc;
 }

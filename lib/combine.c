@@ -267,6 +267,22 @@ pue_combine_close(struct pue_combine *c, pue_wall_t now, int64_t grace_ms, pue_m
 	return closed;
 }
 
+size_t
+pue_combine_close_partial(struct pue_combine *c, pue_minute_cb cb, void *arg)
+{
+	struct pue_minute m;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < c->n_in; i++)
+		any |= c->in[i].n > 0;
+	if (!any)
+		return 0;
+	close_minute(c, &m);
+	cb(arg, &m);
+	return 1;
+}
+
 int
 pue_combine_power(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
 		  double *facility_kw, double *it_kw)

@@ -57,6 +57,12 @@ void pue_combine_set_power(struct pue_combine *c, int input, double power_kw, pu
 size_t pue_combine_close(struct pue_combine *c, pue_wall_t now, int64_t grace_ms, pue_minute_cb cb,
 			 void *arg);
 
+/* Closes the minute in progress now, with what has arrived (a reload hands
+ * the rest of it to a new combine, which starts at the same minute; the
+ * store adds the two parts). Calls cb once; returns 1, or 0 when no input
+ * reported anything in it. */
+size_t pue_combine_close_partial(struct pue_combine *c, pue_minute_cb cb, void *arg);
+
 /* Instantaneous facility and IT power: sums of the inputs' latest power.
  * Returns 0, or -ENODATA when an input has no power younger than max_age_ms. */
 int pue_combine_power(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,

@@ -149,6 +149,7 @@ free_device(struct pue_device_conf *d)
 	for (i = 0; i < d->n_points; i++) {
 		free(d->points[i].name);
 		free(d->points[i].oid);
+		free(d->points[i].invalid_values);
 	}
 	free(d->points);
 	free(d->name);
@@ -324,15 +325,17 @@ pue_config_load(const char *path, struct pue_config **out, struct pue_diags *dia
 		if (c.oom || pue_ytree_oom(c.tree)) {
 			pue_ytree_error(c.tree, NULL, "out of memory");
 			rc = -ENOMEM;
-		} else if (pue_ytree_n_errors(c.tree) > 0)
+		} else if (pue_ytree_n_errors(c.tree) > 0 || pue_cfg_maps_n_errors(&c) > 0)
 			rc = PUE_E_CONFIG;
 	}
 	if (rc == 0) {
 		*out = c.cfg;
 		c.cfg = NULL;
-	} else if (pue_ytree_take_errors(c.tree, &diags->lines, &diags->n) < 0 &&
+	} else if ((pue_ytree_take_errors(c.tree, &diags->lines, &diags->n) < 0 ||
+		    pue_cfg_maps_take_errors(&c, &diags->lines, &diags->n) < 0) &&
 		   rc == PUE_E_CONFIG)
 		rc = -ENOMEM;
+	pue_cfg_maps_free(&c);
 	pue_diags_free(&none);
 	pue_config_free(c.cfg);
 	pue_ytree_free(c.tree);

@@ -93,8 +93,20 @@ struct pue_point_conf {
 	enum pue_mb_function function;	/* default holding */
 	enum pue_dtype type;		/* required for Modbus */
 	enum pue_word_order word_order; /* default ABCD */
+	bool has_scale_register;	/* YAML "scale_register" given: */
+	uint16_t scale_register;	/* a register (same function) holding a SunSpec
+					 * sunssf: int16 power of ten, -10..10; the value
+					 * is raw x 10^sf x scale + offset. Read in the
+					 * same poll, merged into the same reads */
 	/* SNMP */
-	char *oid; /* numeric ("1.3.6.1...") or a MIB name; SNMP only */
+	char *oid;	 /* numeric ("1.3.6.1...") or a MIB name; SNMP only */
+	bool sum_column; /* YAML "sum_column": oid names a table column (no
+			  * instance); the value is the sum of its rows, read
+			  * with GETBULK. Default false */
+	double *invalid_values;	 /* YAML "invalid_values": raw values (before scale)
+				  * that mean "not available", e.g. [-1, 2147483647];
+				  * such a reading is an error, never a number */
+	size_t n_invalid_values; /* 0..PUE_MAX_INVALID_VALUES */
 	/* energy */
 	unsigned counter_bits; /* wrap width 1..64; default: the type's width for
 				* integer types, 0 (no wrap) for floats, 32 for
@@ -258,6 +270,9 @@ struct pue_config {
 	struct pue_storage_conf storage;
 	struct pue_control_conf control;
 };
+
+/* Sentinels a point may list in invalid_values. */
+#define PUE_MAX_INVALID_VALUES 16
 
 /* libmodbus 3.1.6 waits with select(), whose fd_set holds descriptors below
  * FD_SETSIZE (1024), so every Modbus link (a distinct TCP host:port, or an

@@ -24,13 +24,17 @@
 /* Key tables, laid out by hand. */
 /* clang-format off */
 static const char *const device_keys[] = {
-	"name", "protocol", "poll_interval", "timeout", "retries", "modbus", "snmp", "points", NULL
+	"name", "protocol", "poll_interval", "timeout", "retries", "modbus", "snmp", "map",
+	"points", NULL
 };
 static const char *const point_keys[] = {
 	"name", "kind", "unit", "scale", "offset", "register", "function", "type", "word_order",
-	"oid", "counter_bits", "max_power_kw", "max_gap", "measured_at", NULL
+	"oid", "counter_bits", "max_power_kw", "max_gap", "measured_at", "sum_column",
+	"invalid_values", "scale_register", NULL
 };
-static const char *const modbus_point_keys[] = {"register", "function", "type", "word_order", NULL};
+static const char *const modbus_point_keys[] = {
+	"register", "function", "type", "word_order", "scale_register", NULL
+};
 static const char *const modbus_keys[] = {
 	"host", "port", "device", "baud", "parity", "data_bits", "stop_bits", "unit_id",
 	"request_gap", "max_read_registers", "max_gap_registers", NULL
@@ -214,6 +218,8 @@ read_point_modbus(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 	if (strict && (k = pue_ynode_get(n, "oid")) != NULL)
 		pue_ytree_error_key(c->tree, k,
 				    "only for SNMP devices; Modbus points use register");
+	if (strict)
+		pue_cfg_reject_keys(c, n, pue_cfg_snmp_point_keys, "only for SNMP devices");
 	p->function = PUE_MB_HOLDING;
 	if ((k = pue_ynode_get(n, "function")) != NULL && pue_cfg_enum(c, k, functions, &v))
 		p->function = (enum pue_mb_function)v;
@@ -231,6 +237,12 @@ read_point_modbus(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 			pue_ytree_error(c->tree, reg,
 					"a %s at register %u runs past the last register, 65535",
 					pue_dtype_name(p->type), p->address);
+	}
+	/* SunSpec models keep a power-of-ten scale factor in a register of
+	 * its own next to the values (SunSpec Information Model, "sunssf"). */
+	if ((k = pue_ynode_get(n, "scale_register")) != NULL && pue_cfg_uint(c, k, 0, 65535, &u)) {
+		p->has_scale_register = true;
+		p->scale_register = (uint16_t)u;
 	}
 }
 
@@ -325,14 +337,23 @@ read_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_con
 		read_point_modbus(c, n, p, false, &type_ok);
 		if ((k = pue_ynode_get(n, "oid")) != NULL)
 			read_oid(c, k, p);
+		pue_cfg_read_snmp_point(c, n, p);
 	} else if (d->protocol == PUE_PROTO_SNMP) {
 		pue_cfg_reject_keys(c, n, modbus_point_keys,
 				    "only for Modbus devices; SNMP points use oid");
 		if ((k = pue_cfg_require(c, n, "oid")) != NULL)
 			read_oid(c, k, p);
+		pue_cfg_read_snmp_point(c, n, p);
 	} else
 		read_point_modbus(c, n, p, true, &type_ok);
 	read_point_energy(c, n, p, d, kind_ok, type_ok);
+}
+
+void
+pue_cfg_read_modbus_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_conf *p,
+			  const struct pue_device_conf *d)
+{
+	read_point(c, n, p, d, true);
 }
 
 static void
@@ -368,7 +389,7 @@ read_points(struct pue_cfgctx *c, const struct pue_ynode *seq, struct pue_device
 static void
 read_device(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_device_conf *d)
 {
-	const struct pue_ynode *k, *mb, *sn;
+	const struct pue_ynode *k, *mb, *sn, *map;
 	bool proto_ok = false;
 	uint64_t u;
 	int v;
@@ -415,7 +436,11 @@ read_device(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_device_c
 		if (sn != NULL && sn->kind == PUE_YNODE_MAPPING)
 			pue_cfg_check_keys(c, sn, pue_cfg_snmp_keys);
 	}
-	if ((k = pue_cfg_require(c, n, "points")) != NULL)
+	if ((map = pue_ynode_get(n, "map")) != NULL) { /* points: then only overrides */
+		if ((k = pue_ynode_get(n, "points")) != NULL)
+			read_points(c, k, d, proto_ok);
+		pue_cfg_apply_map(c, map, d, proto_ok);
+	} else if ((k = pue_cfg_require(c, n, "points")) != NULL)
 		read_points(c, k, d, proto_ok);
 }
 

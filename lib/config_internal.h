@@ -20,11 +20,15 @@
 #include "config.h"
 #include "yaml_tree.h"
 
+struct pue_cfgmap; /* a meter map read during the load (config_map.c) */
+
 /* The state of one load. */
 struct pue_cfgctx {
-	struct pue_ytree *tree; /* the file; errors are recorded here */
-	struct pue_config *cfg; /* being filled; freed by the caller on failure */
-	bool oom;		/* an allocation failed: the load fails with -ENOMEM */
+	struct pue_ytree *tree;	 /* the file; errors are recorded here */
+	struct pue_config *cfg;	 /* being filled; freed by the caller on failure */
+	bool oom;		 /* an allocation failed: the load fails with -ENOMEM */
+	struct pue_cfgmap *maps; /* meter maps read so far, each with its own errors */
+	size_t n_maps;
 };
 
 /* One spelling a YAML value may take, and the enum constant it means.
@@ -49,6 +53,8 @@ extern const struct pue_cfgname pue_cfg_locations[];
 
 /* The keys of an snmp: section (config_snmp.c). */
 extern const char *const pue_cfg_snmp_keys[];
+/* The point keys only SNMP points take, besides oid (config_snmp.c). */
+extern const char *const pue_cfg_snmp_point_keys[];
 
 /* Device and point names: [A-Za-z0-9_.-]+, so "device/point" terms and log
  * lines split unambiguously. */
@@ -126,7 +132,26 @@ void pue_cfg_secret_free(struct pue_secret *s);
 void pue_cfg_read_devices(struct pue_cfgctx *c, const struct pue_ynode *seq);
 void pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner,
 		       const struct pue_ynode *n, bool target, struct pue_snmp_conf *s);
+/* The SNMP-only keys of a point (sum_column, invalid_values); oid is read
+ * by the device reader. */
+void pue_cfg_read_snmp_point(struct pue_cfgctx *c, const struct pue_ynode *n,
+			     struct pue_point_conf *p);
 void pue_cfg_read_pue(struct pue_cfgctx *c, const struct pue_ynode *n);
+
+/* One point of a Modbus device d (config_device.c), for the map reader. */
+void pue_cfg_read_modbus_point(struct pue_cfgctx *c, const struct pue_ynode *n,
+			       struct pue_point_conf *p, const struct pue_device_conf *d);
+
+/* Meter maps (config_map.c). pue_cfg_apply_map() reads the map a device's
+ * map: node names (once per load) and merges its points into d's: the
+ * map's, in order, each replaced by d's own point of the same name, then
+ * d's other points. Map files keep their errors; pue_config_load() counts
+ * them, appends them after the configuration's own, and frees the maps. */
+void pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node,
+		       struct pue_device_conf *d, bool proto_ok);
+size_t pue_cfg_maps_n_errors(const struct pue_cfgctx *c);
+int pue_cfg_maps_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n);
+void pue_cfg_maps_free(struct pue_cfgctx *c);
 void pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n);
 
 #endif

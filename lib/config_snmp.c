@@ -6,6 +6,11 @@
  *   snmp: {host: 127.0.0.1, version: 3, user: pued, security_level: authpriv,
  *          auth_protocol: sha256, auth_passphrase: "...", priv_passphrase: "..."}
  *
+ * A point of an SNMP device may also say
+ *
+ *   - {name: output, oid: "1.3.6.1.2.1.33.1.4.4.1.4", sum_column: true,
+ *      invalid_values: [-1], kind: power, unit: W}
+ *
  * Part of the configuration loader (config_internal.h). Versions 1 and 2c
  * take a community, version 3 a user and passphrases; keys of the other
  * kind are errors, so a file never carries a credential pued ignores.
@@ -13,6 +18,7 @@
  */
 #include "config_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Key tables, laid out by hand. */
@@ -27,6 +33,7 @@ static const char *const v3_keys[] = {
 };
 static const char *const auth_keys[] = {"auth_protocol", "auth_passphrase", NULL};
 static const char *const priv_keys[] = {"priv_protocol", "priv_passphrase", NULL};
+const char *const pue_cfg_snmp_point_keys[] = {"sum_column", "invalid_values", NULL};
 /* clang-format on */
 
 static const struct pue_cfgname versions[] = {
@@ -170,4 +177,35 @@ pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner, const str
 		pue_ytree_error_missing(c->tree, n, "community",
 					"required key is missing (version %s)",
 					pue_cfg_enum_name(versions, (int)s->version));
+}
+
+/* Sentinels are compared with the raw value the agent sent, before scale
+ * and offset, so the range is that of the SNMP number types: Integer32
+ * and Counter64 (RFC 2578, 7.1.1 and 7.1.10) and the doubles of Opaque. */
+#define SENTINEL_MIN -2e19
+#define SENTINEL_MAX 2e19
+
+void
+pue_cfg_read_snmp_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_conf *p)
+{
+	const struct pue_ynode *k;
+	size_t i;
+
+	if ((k = pue_ynode_get(n, "sum_column")) != NULL)
+		pue_cfg_bool(c, k, &p->sum_column);
+	if ((k = pue_ynode_get(n, "invalid_values")) == NULL || !pue_cfg_is_seq(c, k))
+		return;
+	if (k->n_kids == 0 || k->n_kids > PUE_MAX_INVALID_VALUES) {
+		pue_ytree_error(c->tree, k, "expected a list of 1..%d numbers, got %zu",
+				PUE_MAX_INVALID_VALUES, k->n_kids);
+		return;
+	}
+	free(p->invalid_values);
+	p->n_invalid_values = 0;
+	if ((p->invalid_values = pue_cfg_calloc(c, k->n_kids, sizeof(double))) == NULL)
+		return;
+	for (i = 0; i < k->n_kids; i++)
+		if (pue_cfg_double(c, k->kids[i], SENTINEL_MIN, SENTINEL_MAX,
+				   &p->invalid_values[p->n_invalid_values]))
+			p->n_invalid_values++;
 }

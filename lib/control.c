@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,14 @@ answer(struct pue_control *c, struct client *cl, const char *line)
 		queue_reply(cl, error_reply(msg));
 	} else if (!json_is_string(cmd)) {
 		queue_reply(cl, error_reply("malformed request: \"cmd\" must be a string"));
+	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
+		   !pue_control_peer_is_admin(c->conf, &cl->peer)) {
+		snprintf(msg, sizeof(msg),
+			 "permission denied: \"%s\" needs root, the daemon's user or group %s",
+			 json_string_value(cmd), c->conf->admin_group ? c->conf->admin_group : "-");
+		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
+			json_string_value(cmd), (unsigned)cl->peer.uid, (int)cl->peer.pid);
+		queue_reply(cl, error_reply(msg));
 	} else if ((result = c->handler(c->arg, json_string_value(cmd), req, &cl->peer, &err)) ==
 		   NULL) {
 		queue_reply(cl, error_reply(err.msg[0] ? err.msg : "request failed"));
@@ -196,6 +205,44 @@ on_client(void *arg, int fd, uint32_t events)
 	}
 	if (cl->n_out > 0 && flush_out(c, cl) < 0)
 		drop(c, i);
+}
+
+bool
+pue_control_is_admin_command(const char *cmd)
+{
+	static const char *const admin[] = {"reload", "ack", "silence", "unsilence", NULL};
+	size_t i;
+
+	for (i = 0; admin[i] != NULL; i++)
+		if (strcmp(cmd, admin[i]) == 0)
+			return true;
+	return false;
+}
+
+bool
+pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer)
+{
+	struct group *gr;
+	struct passwd pw, *pwp = NULL;
+	gid_t groups[256];
+	int n = 256, i;
+	char buf[4096];
+
+	if (peer->uid == 0 || peer->uid == geteuid())
+		return true;
+	if (conf->admin_group == NULL || (gr = getgrnam(conf->admin_group)) == NULL)
+		return false;
+	if (peer->gid == gr->gr_gid)
+		return true;
+	/* SO_PEERCRED carries the primary group only: look up the rest. */
+	if (getpwuid_r(peer->uid, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
+		return false;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (groups[i] == gr->gr_gid)
+			return true;
+	return false;
 }
 
 /* Keeps low descriptors for libmodbus, whose select() cannot take one at or

@@ -9,11 +9,17 @@
  * longer than PUE_CTL_MAX_LINE, one that is not JSON, or a client that
  * keeps a request half-sent for PUE_CTL_IDLE_MS gets an error (when it can
  * still be sent) and is dropped; the daemon never waits for a client.
+ *
+ * Anyone who can open the socket (its owner and group, mode 0660) may read:
+ * status, devices, alerts, ping. Commands that change state (reload, ack,
+ * silence) are for root, the daemon's own user, or members of
+ * control.admin_group, checked on the peer's SO_PEERCRED credentials.
  * Main thread only.
  */
 #ifndef PUE_CONTROL_H
 #define PUE_CONTROL_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -27,6 +33,12 @@
 #define PUE_CTL_MAX_LINE 4096
 #define PUE_CTL_IDLE_MS 5000
 #define PUE_CTL_MAX_CLIENTS 64
+
+/* True for the commands only an administrator may send. */
+bool pue_control_is_admin_command(const char *cmd);
+
+/* True when the peer may send admin commands under conf. */
+bool pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer);
 
 /* Answers one request. Returns the result object (the control module takes
  * the reference), or NULL with err set for an error reply. peer is the

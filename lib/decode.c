@@ -79,6 +79,32 @@ pue_decode_raw(const uint16_t *regs, size_t n, enum pue_dtype t, enum pue_word_o
 	return 0;
 }
 
+int
+pue_decode_sunssf(uint16_t reg, int *sf, struct pue_err *err)
+{
+	int v = (int16_t)reg;
+
+	if (reg == 0x8000)
+		return pue_err_set(err, PUE_E_RANGE,
+				   "scale factor register is 0x8000 (not implemented)");
+	if (v < PUE_SUNSSF_MIN || v > PUE_SUNSSF_MAX)
+		return pue_err_set(err, PUE_E_RANGE, "scale factor %d outside %d..%d", v,
+				   PUE_SUNSSF_MIN, PUE_SUNSSF_MAX);
+	*sf = v;
+	return 0;
+}
+
+double
+pue_apply_sunssf(double value, int sf)
+{
+	/* Exact powers of ten; pow() need not be exact. */
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+
+	if (sf > PUE_SUNSSF_MAX || sf < PUE_SUNSSF_MIN)
+		return NAN; /* pue_decode_sunssf() never gives one */
+	return sf >= 0 ? value * pow10[sf] : value / pow10[-sf];
+}
+
 double
 pue_unit_factor(enum pue_unit u)
 {

@@ -32,6 +32,20 @@ unsigned pue_dtype_registers(enum pue_dtype t);
 int pue_decode_raw(const uint16_t *regs, size_t n, enum pue_dtype t, enum pue_word_order o,
 		   struct pue_raw *out, struct pue_err *err);
 
+/* SunSpec scale factors ("sunssf", SunSpec Information Model Reference):
+ * an int16 power of ten, -10..10; 0x8000 means "not implemented". */
+#define PUE_SUNSSF_MIN (-10)
+#define PUE_SUNSSF_MAX 10
+
+/* Reads a scale-factor register. Returns 0 and *sf, or PUE_E_RANGE when
+ * the register says "not implemented" (0x8000) or holds an exponent outside
+ * PUE_SUNSSF_MIN..PUE_SUNSSF_MAX. */
+int pue_decode_sunssf(uint16_t reg, int *sf, struct pue_err *err);
+
+/* value x 10^sf, multiplying or dividing by an exact power of ten (so
+ * 1234 with sf -1 is exactly the double nearest 123.4). */
+double pue_apply_sunssf(double value, int sf);
+
 /* The factor that turns unit u into kW (power units) or kWh (energy). */
 double pue_unit_factor(enum pue_unit u);
 

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "combine.h"
 #include "log.h"
@@ -343,4 +344,138 @@ pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point, 
 {
 	*at = e->devices[device].p[point].at;
 	return e->devices[device].p[point].value;
+}
+
+struct handed_point {
+	char *device, *point;
+	struct pue_device_conf dev; /* shallow copies, only compared */
+	struct pue_point_conf pt;
+	char *host, *serial, *oid; /* owned copies of the strings compared */
+	struct pue_energy energy;
+};
+
+struct pue_engine_handover {
+	struct handed_point *p;
+	size_t n;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* A point "stayed" when everything that shapes its numbers is unchanged. */
+static bool
+same_definition(const struct handed_point *h, const struct pue_device_conf *d,
+		const struct pue_point_conf *p)
+{
+	const struct pue_device_conf *od = &h->dev;
+	const struct pue_point_conf *op = &h->pt;
+
+	return od->protocol == d->protocol &&
+	       same_str(h->host, d->protocol == PUE_PROTO_SNMP ? d->snmp.host : d->modbus.host) &&
+	       same_str(h->serial, d->modbus.serial_device) && od->modbus.port == d->modbus.port &&
+	       od->modbus.unit_id == d->modbus.unit_id && od->snmp.port == d->snmp.port &&
+	       op->kind == p->kind && op->unit == p->unit && op->scale == p->scale &&
+	       op->offset == p->offset && op->address == p->address &&
+	       op->function == p->function && op->type == p->type &&
+	       op->word_order == p->word_order && op->counter_bits == p->counter_bits &&
+	       same_str(h->oid, p->oid);
+}
+
+struct pue_engine_handover *
+pue_engine_handover_take(struct pue_engine *e)
+{
+	struct pue_engine_handover *h = calloc(1, sizeof(*h));
+	struct minute_ctx mc = {e, &e->tracks[0], true};
+	size_t d, p, n = 0;
+
+	/* The minute in progress goes to the store as it stands; the new
+	 * engine starts at the same minute and the store adds the rest. */
+	pue_engine_tick(e);
+	pue_combine_close_partial(e->tracks[0].combine, add_minute, &mc);
+	if (h == NULL)
+		return NULL;
+	for (d = 0; d < e->cfg->n_devices; d++)
+		n += e->cfg->devices[d].n_points;
+	if ((h->p = calloc(n ? n : 1, sizeof(*h->p))) == NULL) {
+		free(h);
+		return NULL;
+	}
+	for (d = 0; d < e->cfg->n_devices; d++) {
+		const struct pue_device_conf *dev = &e->cfg->devices[d];
+
+		for (p = 0; p < dev->n_points; p++) {
+			struct handed_point *hp = &h->p[h->n++];
+
+			hp->device = strdup(dev->name);
+			hp->point = strdup(dev->points[p].name);
+			hp->dev = *dev;
+			hp->pt = dev->points[p];
+			hp->host = dup_or_null(dev->protocol == PUE_PROTO_SNMP ? dev->snmp.host
+									       : dev->modbus.host);
+			hp->serial = dup_or_null(dev->modbus.serial_device);
+			hp->oid = dup_or_null(dev->points[p].oid);
+			hp->energy = e->devices[d].p[p].energy;
+			/* pointers into the old configuration die with it */
+			hp->dev.name = NULL;
+			hp->dev.points = NULL;
+			hp->pt.name = NULL;
+			hp->pt.oid = NULL;
+		}
+	}
+	return h;
+}
+
+size_t
+pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_handover *h)
+{
+	size_t d, p, i, given = 0;
+
+	if (h == NULL)
+		return 0;
+	for (d = 0; d < e->cfg->n_devices; d++) {
+		const struct pue_device_conf *dev = &e->cfg->devices[d];
+
+		for (p = 0; p < dev->n_points; p++)
+			for (i = 0; i < h->n; i++) {
+				const struct handed_point *hp = &h->p[i];
+
+				if (hp->device == NULL || hp->point == NULL ||
+				    strcmp(hp->device, dev->name) != 0 ||
+				    strcmp(hp->point, dev->points[p].name) != 0)
+					continue;
+				if (same_definition(hp, dev, &dev->points[p])) {
+					e->devices[d].p[p].energy = hp->energy;
+					given++;
+				}
+				break;
+			}
+	}
+	return given;
+}
+
+void
+pue_engine_handover_free(struct pue_engine_handover *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->n; i++) {
+		free(h->p[i].device);
+		free(h->p[i].point);
+		free(h->p[i].host);
+		free(h->p[i].serial);
+		free(h->p[i].oid);
+	}
+	free(h->p);
+	free(h);
 }

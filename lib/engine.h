@@ -33,6 +33,24 @@ void pue_engine_free(struct pue_engine *e);
  * the number of minutes loaded or a negative code. */
 int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
 
+/* What a reload carries from the old engine to the new one: the energy
+ * state of every point (so the first interval after the reload is not
+ * lost) and the minute in progress, stored as a partial minute. */
+struct pue_engine_handover;
+
+/* Closes the minute in progress into the store (partial) and copies every
+ * point's energy state. The engine may only be freed afterwards. Returns
+ * NULL when memory runs out (the reload then loses one poll interval). */
+struct pue_engine_handover *pue_engine_handover_take(struct pue_engine *e);
+
+/* Gives the new engine the energy state of each point that stayed: same
+ * device and point name, and the same definition (protocol, address,
+ * register or OID, type, order, scale, unit, kind). Returns how many. */
+size_t pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_handover *h);
+
+/* Frees h. NULL is accepted. */
+void pue_engine_handover_free(struct pue_engine_handover *h);
+
 /* One valid reading of cfg->devices[device].points[point]. */
 void pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
 			const struct pue_reading *r);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * modbus_plan.h - the fewest reads that cover a device's points.
- * Pure functions, any thread. Points with the same function code are sorted
- * by address and merged into one read while the gap of unused registers
- * stays within max_gap_registers and the read within max_read_registers
- * (Modbus allows 125 registers per read; some meters refuse fewer).
+ * Pure functions, any thread. The registers a device needs (each point's
+ * value, and the scale-factor register of points that name one) are sorted
+ * by function code and address and merged into one read while the gap of
+ * unused registers stays within max_gap_registers and the read within
+ * max_read_registers (Modbus allows 125 registers per read; some meters
+ * refuse fewer).
  */
 #ifndef PUE_MODBUS_PLAN_H
 #define PUE_MODBUS_PLAN_H
@@ -22,12 +24,17 @@ struct pue_mb_read {
 	size_t first_reg; /* offset of this read's registers in the device buffer */
 };
 
+/* A point without a scale register has this in point_sf_read. */
+#define PUE_MB_NO_SF SIZE_MAX
+
 struct pue_mb_plan {
 	struct pue_mb_read *reads;
 	size_t n_reads;
-	size_t n_regs;	    /* registers over all reads (the buffer size) */
-	size_t *point_read; /* per point: index of the read holding it */
-	size_t *point_reg;  /* per point: offset of its first register in the buffer */
+	size_t n_regs;	       /* registers over all reads (the buffer size) */
+	size_t *point_read;    /* per point: index of the read holding it */
+	size_t *point_reg;     /* per point: offset of its first register in the buffer */
+	size_t *point_sf_read; /* per point: read holding its scale register, or PUE_MB_NO_SF */
+	size_t *point_sf_reg;  /* per point: offset of its scale register in the buffer */
 };
 
 /* Plans dev's reads into *plan (zeroed first). Returns 0, or -EINVAL when a

@@ -6,13 +6,23 @@
  * link (a TCP host:port, e.g. a gateway with several unit ids, or one RTU
  * bus) are polled strictly one request at a time on that link; different
  * links are polled in parallel on the worker pool, because libmodbus calls
- * block. A dead or slow device only delays its own link. Each device polls
- * on its own timer (deadline + interval, no drift; devices spread over the
- * interval at start; backoff while down).
+ * block. The pool grows to one thread per busy link, so a dead or slow
+ * device only delays its own link. Each device polls on its own timer
+ * (deadline + interval, no drift; devices spread over the interval at
+ * start; capped exponential backoff while down, and then one try per
+ * probe instead of 1 + retries). A poll stops at the first read that gets
+ * no answer (or loses the connection): the rest would only wait out the
+ * same timeout.
  *
- * libmodbus 3.1.6 waits with select(): a descriptor >= 1024 would overflow
- * its fd_set, so every connect checks the descriptor and fails cleanly.
- * Main thread only (workers touch only the job they run).
+ * libmodbus 3.1.6 waits with select(), even inside modbus_connect(), so a
+ * descriptor >= 1024 would overflow its fd_set before any check after the
+ * connect could refuse it. pue_modbus_new() therefore reserves one
+ * descriptor below 1024 per link (a /dev/null placeholder) and the link's
+ * socket or tty is always moved onto that number with dup3() before
+ * libmodbus sees it; a closed link gets its placeholder back, so the
+ * number stays reserved. The TCP connect is done here (poll(), not
+ * select()) for the same reason.
+ * Main thread only (workers touch only the job they run and its link).
  */
 #ifndef PUE_MODBUS_POLL_H
 #define PUE_MODBUS_POLL_H
@@ -40,9 +50,11 @@ struct pue_poll_sink {
 
 struct pue_modbus; /* opaque */
 
-/* Sets up every Modbus device of cfg (others are skipped) and starts their
+/* Sets up every Modbus device of cfg (others are skipped), reserves a
+ * descriptor below PUE_MODBUS_FD_LIMIT for each link, and starts their
  * timers on loop. cfg, loop, clock and sink are borrowed and must outlive
- * the result. Never waits for a device. NULL on failure (err set). */
+ * the result. Never waits for a device. NULL on failure (err set), e.g.
+ * when the low descriptors are already taken. */
 struct pue_modbus *pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop,
 				  const struct pue_clock *clock, const struct pue_poll_sink *sink,
 				  struct pue_err *err);

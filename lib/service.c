@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "log.h"
 #include "modbus_poll.h"
+#include "snmp_poll.h" /* SNMP (issue 5) */
 #include "status.h"
 #include "store.h"
 #include "window.h"
@@ -22,10 +23,14 @@ struct pue_service {
 	struct pue_engine *engine;
 	struct pue_loop *loop;
 	struct pue_modbus *modbus;
+	struct pue_snmp *snmp; /* SNMP (issue 5) */
 	struct pue_control *control;
 	int64_t tick_timer, flush_timer;
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
+	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
+	void *reload_arg;
+	uint64_t ticks, polls; /* progress, for the watchdog */
 };
 
 #define TICK_MS 1000
@@ -38,12 +43,25 @@ on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r)
 	pue_engine_reading(s->engine, device, point, r);
 }
 
+/* A finished poll, good or bad, is progress for the watchdog: a wedged
+ * worker pool finishes none. */
+static void
+on_polled(void *arg, size_t device)
+{
+	struct pue_service *s = arg;
+
+	(void)device;
+	s->polls++;
+}
+
 static const struct pue_health *
 health_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
+	const struct pue_health *h = pue_modbus_health(s->modbus, device);
 
-	return pue_modbus_health(s->modbus, device);
+	/* SNMP (issue 5): a device is polled by one of the two. */
+	return h != NULL ? h : pue_snmp_health(s->snmp, device);
 }
 
 static size_t
@@ -51,7 +69,9 @@ reads_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
 
-	return pue_modbus_reads_per_poll(s->modbus, device);
+	/* SNMP (issue 5): 0 from the poller that does not know the device. */
+	return pue_modbus_reads_per_poll(s->modbus, device) +
+	       pue_snmp_reads_per_poll(s->snmp, device);
 }
 
 static void
@@ -60,6 +80,7 @@ tick(void *arg)
 	struct pue_service *s = arg;
 
 	pue_engine_tick(s->engine);
+	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s);
 }
@@ -89,21 +110,17 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
 	if (strcmp(cmd, "ping") == 0)
 		return json_object();
+	if (strcmp(cmd, "reload") == 0) {
+		if (s->reload_cb == NULL) {
+			pue_err_set(err, -ENOTSUP, "reload is not available");
+			return NULL;
+		}
+		/* The reply goes out before the loop stops for the reload. */
+		s->reload_cb(s->reload_arg);
+		return json_pack("{s:s}", "reload", "started");
+	}
 	pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: status, devices, ping)", cmd);
 	return NULL;
-}
-
-static void
-warn_unpolled(const struct pue_config *cfg)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->n_devices; i++)
-		if (cfg->devices[i].protocol == PUE_PROTO_SNMP)
-			pue_log(LOG_WARNING,
-				"device %s: SNMP polling is not in this build yet; its points "
-				"stay unknown",
-				cfg->devices[i].name);
 }
 
 struct pue_service *
@@ -130,10 +147,15 @@ pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock, str
 		pue_log(LOG_INFO, "engine: resumed the windows from %d stored minutes", n);
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
-	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading};
+	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading, .polled = on_polled};
+	/* SNMP (issue 5): agents polled asynchronously in the same loop.
+	 * Started before the Modbus workers exist, because net-snmp's start
+	 * may setenv() (snmp_session.c) and getenv() in another thread
+	 * (the resolver's) would race with it. */
+	if ((s->snmp = pue_snmp_new(cfg, s->loop, clock, &sink, err)) == NULL)
+		goto fail;
 	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
 		goto fail;
-	warn_unpolled(cfg);
 	s->status = (struct pue_status_source){
 		.cfg = cfg,
 		.clock = clock,
@@ -164,6 +186,7 @@ pue_service_free(struct pue_service *s)
 		return;
 	pue_control_free(s->control);
 	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
+	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes sessions, stops net-snmp */
 	if (s->engine != NULL)
 		pue_engine_tick(s->engine); /* close what is complete before the last flush */
 	pue_engine_free(s->engine);
@@ -199,4 +222,30 @@ pue_service_summary(struct pue_service *s, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, ", %s %s (%.1f%%)", span,
 						pue_figure_state_name(f.state), f.coverage * 100);
 	}
+}
+
+struct pue_engine_handover *
+pue_service_handover(struct pue_service *s)
+{
+	return pue_engine_handover_take(s->engine);
+}
+
+size_t
+pue_service_adopt(struct pue_service *s, const struct pue_engine_handover *h)
+{
+	return pue_engine_handover_give(s->engine, h);
+}
+
+void
+pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg)
+{
+	s->reload_cb = cb;
+	s->reload_arg = arg;
+}
+
+void
+pue_service_progress(struct pue_service *s, uint64_t *ticks, uint64_t *polls)
+{
+	*ticks = s->ticks;
+	*polls = s->polls;
 }

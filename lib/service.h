@@ -9,9 +9,12 @@
 #ifndef PUE_SERVICE_H
 #define PUE_SERVICE_H
 
+#include <stdint.h>
+
 #include "clock.h"
 #include "config.h"
 #include "err.h"
+#include "engine.h"
 #include "loop.h"
 
 struct pue_service; /* opaque */
@@ -23,6 +26,22 @@ struct pue_service *pue_service_new(const struct pue_config *cfg, const struct p
 
 /* Flushes the store, removes the socket, frees everything. NULL accepted. */
 void pue_service_free(struct pue_service *s);
+
+/* Reload, in three steps: take the old service's handover (it closes the
+ * minute in progress into the store), free the old service, start the new
+ * one and give it the handover. Windows resume from the store; points that
+ * stayed keep their energy state. pue_engine_handover_free() frees it. */
+struct pue_engine_handover *pue_service_handover(struct pue_service *s);
+size_t pue_service_adopt(struct pue_service *s, const struct pue_engine_handover *h);
+
+/* Asks the daemon for a reload ("reload" on the control socket): cb runs on
+ * the main thread, from inside the loop; it should stop the loop and reload
+ * once pue_loop_run() returns. */
+void pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg);
+
+/* Loop progress for the systemd watchdog: ticks run and polls finished
+ * (successful or not) since the service started. */
+void pue_service_progress(struct pue_service *s, uint64_t *ticks, uint64_t *polls);
 
 /* The main loop, for the daemon's signal descriptor. */
 struct pue_loop *pue_service_loop(struct pue_service *s);

@@ -196,6 +196,8 @@ pue_status_json(const struct pue_status_source *src)
 	json_object_set_new(o, "ceiling", json_real(pc->ceiling));
 	json_object_set_new(o, "warning", json_real(pc->warning));
 	json_object_set_new(o, "min_coverage", json_real(pc->min_coverage));
+	pue_format_span(pc->alert_window_ms, span, sizeof(span));
+	json_object_set_new(o, "alert_window", json_string(span));
 	json_object_set_new(o, "category", json_integer(cat));
 	f = pue_engine_instant(src->engine);
 	json_object_set_new(o, "instant", figure_json(&f, pc, cat, false));

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* workq.c - worker threads, a pending queue and a done list; see workq.h. */
+/*
+ * workq.c - worker threads, a pending queue and a done list; see workq.h.
+ *
+ * Threads live in slots. A thread that stops for idleness marks its slot
+ * EXITED and returns; the main thread joins it at the next submit (or at
+ * free), so no thread is ever detached and a leak checker sees every one
+ * joined. Counts change under the one lock.
+ */
 #include "workq.h"
 
 #include <errno.h>
@@ -9,82 +16,204 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
+
+/* libmodbus and getaddrinfo need little stack; 1000 threads of the default
+ * 8 MiB would reserve 8 GiB of address space for nothing. */
+#define STACK_BYTES (512 * 1024)
+
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_EXITED };
+
+struct slot {
+	struct pue_workq *q;
+	pthread_t tid;
+	enum slot_state state;
+};
 
 struct pue_workq {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	pthread_cond_t wake;	     /* on CLOCK_MONOTONIC, for the idle timeout */
 	struct pue_job *head, *tail; /* pending, FIFO */
 	size_t n_pending, max_pending;
 	struct pue_job *done; /* finished, LIFO (order does not matter) */
 	bool stopping;
 	int efd;
-	pthread_t *threads;
-	unsigned n_threads;
+	struct slot *slots; /* max_threads of them */
+	unsigned min_threads, max_threads;
+	unsigned idle_ms;
+	unsigned n_threads; /* RUNNING slots */
+	unsigned n_exited;  /* EXITED slots, waiting to be joined */
+	unsigned n_idle;    /* threads waiting for a job */
+	unsigned peak;
 };
+
+static void
+deadline_in(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* Waits for a job under the lock. Returns it, or NULL when this thread
+ * should stop (the pool is stopping, or it idled out above the minimum). */
+static struct pue_job *
+next_job(struct pue_workq *q)
+{
+	struct timespec until;
+	struct pue_job *job;
+	bool idled_out = false;
+
+	deadline_in(&until, (long)q->idle_ms);
+	q->n_idle++;
+	while (q->head == NULL && !q->stopping && !idled_out) {
+		if (q->n_threads <= q->min_threads)
+			pthread_cond_wait(&q->wake, &q->lock);
+		else if (pthread_cond_timedwait(&q->wake, &q->lock, &until) == ETIMEDOUT)
+			idled_out = q->head == NULL && q->n_threads > q->min_threads;
+	}
+	q->n_idle--;
+	if (q->stopping || q->head == NULL)
+		return NULL;
+	job = q->head;
+	q->head = job->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->n_pending--;
+	return job;
+}
 
 static void *
 worker(void *arg)
 {
-	struct pue_workq *q = arg;
+	struct slot *s = arg;
+	struct pue_workq *q = s->q;
 	struct pue_job *job;
 	uint64_t one = 1;
 
-	for (;;) {
-		pthread_mutex_lock(&q->lock);
-		while (q->head == NULL && !q->stopping)
-			pthread_cond_wait(&q->wake, &q->lock);
-		if (q->stopping) {
-			pthread_mutex_unlock(&q->lock);
-			return NULL;
-		}
-		job = q->head;
-		q->head = job->next;
-		if (q->head == NULL)
-			q->tail = NULL;
-		q->n_pending--;
+	pthread_mutex_lock(&q->lock);
+	while ((job = next_job(q)) != NULL) {
 		pthread_mutex_unlock(&q->lock);
-
 		job->run(job);
-
 		pthread_mutex_lock(&q->lock);
 		job->next = q->done;
-		q->done = job;
-		pthread_mutex_unlock(&q->lock);
-		if (write(q->efd, &one, sizeof(one)) < 0) {
-			/* the counter cannot overflow in practice; the loop
-			 * drains the done list on any wake-up anyway */
+		/* Only an empty list needs a wake-up: the loop drains the whole
+		 * list on one, and reads the eventfd (under this lock) only when
+		 * it finds the list empty. */
+		if (q->done == NULL && write(q->efd, &one, sizeof(one)) < 0) {
+			/* the counter cannot overflow in practice */
 		}
+		q->done = job;
+	}
+	if (!q->stopping) { /* idled out: the main thread joins the slot */
+		s->state = SLOT_EXITED;
+		q->n_threads--;
+		q->n_exited++;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Joins threads that stopped for idleness. Main thread, lock not held;
+ * cheap when there are none (one locked read per submit). */
+static void
+reap(struct pue_workq *q)
+{
+	unsigned i, n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->n_exited;
+	pthread_mutex_unlock(&q->lock);
+	for (i = 0; i < q->max_threads && n > 0; i++) {
+		bool exited;
+
+		pthread_mutex_lock(&q->lock);
+		exited = q->slots[i].state == SLOT_EXITED;
+		pthread_mutex_unlock(&q->lock);
+		if (!exited)
+			continue;
+		pthread_join(q->slots[i].tid, NULL);
+		pthread_mutex_lock(&q->lock);
+		q->slots[i].state = SLOT_FREE;
+		q->n_exited--;
+		pthread_mutex_unlock(&q->lock);
+		n--;
 	}
 }
 
-struct pue_workq *
-pue_workq_new(unsigned threads, size_t max_queued, struct pue_err *err)
+/* Starts one thread in a free slot. Called with the lock held. */
+static int
+spawn(struct pue_workq *q)
 {
-	struct pue_workq *q = calloc(1, sizeof(*q));
+	pthread_attr_t attr;
+	unsigned i;
 	int rc;
 
-	if (q == NULL || (q->threads = calloc(threads, sizeof(pthread_t))) == NULL) {
+	for (i = 0; i < q->max_threads; i++)
+		if (q->slots[i].state == SLOT_FREE)
+			break;
+	if (i == q->max_threads)
+		return -EAGAIN; /* every slot is running or waits to be joined */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_BYTES);
+	q->slots[i].q = q;
+	rc = pthread_create(&q->slots[i].tid, &attr, worker, &q->slots[i]);
+	pthread_attr_destroy(&attr);
+	if (rc != 0)
+		return -rc;
+	q->slots[i].state = SLOT_RUNNING;
+	q->n_threads++;
+	if (q->n_threads > q->peak)
+		q->peak = q->n_threads;
+	return 0;
+}
+
+struct pue_workq *
+pue_workq_new(unsigned min_threads, unsigned max_threads, size_t max_queued, unsigned idle_ms,
+	      struct pue_err *err)
+{
+	struct pue_workq *q = calloc(1, sizeof(*q));
+	pthread_condattr_t ca;
+	unsigned i;
+	int rc;
+
+	if (min_threads < 1)
+		min_threads = 1;
+	if (max_threads < min_threads)
+		max_threads = min_threads;
+	if (q == NULL || (q->slots = calloc(max_threads, sizeof(*q->slots))) == NULL) {
 		free(q);
 		pue_err_set(err, -ENOMEM, "workers: out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->wake, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	q->max_pending = max_queued;
+	q->min_threads = min_threads;
+	q->max_threads = max_threads;
+	q->idle_ms = idle_ms;
 	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->efd < 0) {
 		pue_err_set(err, -errno, "workers: eventfd: %s", strerror(errno));
 		pue_workq_free(q);
 		return NULL;
 	}
-	for (q->n_threads = 0; q->n_threads < threads; q->n_threads++) {
-		rc = pthread_create(&q->threads[q->n_threads], NULL, worker, q);
-		if (rc != 0) {
-			pue_err_set(err, -rc, "workers: thread %u: %s", q->n_threads, strerror(rc));
-			pue_workq_free(q);
-			return NULL;
-		}
+	pthread_mutex_lock(&q->lock);
+	for (i = 0, rc = 0; i < min_threads && rc == 0; i++)
+		rc = spawn(q);
+	pthread_mutex_unlock(&q->lock);
+	if (rc < 0) {
+		pue_err_set(err, rc, "workers: thread %u: %s", i, strerror(-rc));
+		pue_workq_free(q);
+		return NULL;
 	}
 	return q;
 }
@@ -100,19 +229,21 @@ pue_workq_free(struct pue_workq *q)
 	q->stopping = true;
 	pthread_cond_broadcast(&q->wake);
 	pthread_mutex_unlock(&q->lock);
-	for (i = 0; i < q->n_threads; i++)
-		pthread_join(q->threads[i], NULL);
+	for (i = 0; i < q->max_threads; i++)
+		if (q->slots[i].state != SLOT_FREE)
+			pthread_join(q->slots[i].tid, NULL);
 	if (q->efd >= 0)
 		close(q->efd);
 	pthread_cond_destroy(&q->wake);
 	pthread_mutex_destroy(&q->lock);
-	free(q->threads);
+	free(q->slots);
 	free(q);
 }
 
 int
 pue_workq_submit(struct pue_workq *q, struct pue_job *job)
 {
+	reap(q);
 	pthread_mutex_lock(&q->lock);
 	if (q->n_pending >= q->max_pending) {
 		pthread_mutex_unlock(&q->lock);
@@ -125,6 +256,10 @@ pue_workq_submit(struct pue_workq *q, struct pue_job *job)
 		q->head = job;
 	q->tail = job;
 	q->n_pending++;
+	/* Every waiting job needs an idle thread; failing to start one only
+	 * means the job waits for the next thread to come free. */
+	if (q->n_pending > q->n_idle && q->n_threads < q->max_threads)
+		(void)spawn(q);
 	pthread_cond_signal(&q->wake);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
@@ -151,4 +286,16 @@ pue_workq_take_done(struct pue_workq *q)
 	}
 	pthread_mutex_unlock(&q->lock);
 	return job;
+}
+
+unsigned
+pue_workq_threads(const struct pue_workq *q)
+{
+	return q->n_threads;
+}
+
+unsigned
+pue_workq_peak_threads(const struct pue_workq *q)
+{
+	return q->peak;
 }

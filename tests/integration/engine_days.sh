@@ -71,13 +71,16 @@ stop_pid "$PUED_PID" 5000 || fail "pued did not exit 0"
 
 # The report over the three days, computed from the profile: 35 h at
 # 960 kW and 36 h at 1060 kW against 71 h at 800 kW (the first hour is
-# left out: pued starts a few simulated minutes after T0).
+# left out: pued starts a few simulated minutes after T0). Hours above the
+# ceiling: the 36 after the change, less any hour a restart left under 95%
+# covered (an hour without the coverage to support a figure does not count).
 "$BIN/puectl" -c "$T/pued.yaml" report --from 2026-03-01T01:00Z --to 2026-03-04T00:00Z --json \
 	>"$T/report.json"
 note "report: $(jq -c . "$T/report.json")"
 jq -e '(.pue - (35*960 + 36*1060) / (71*800) | fabs) < 0.002 and .coverage >= 0.95
 	and .category == 1 and .verdict == "not compliant"
-	and (.hours_above_ceiling - 36 | fabs) <= 1 and .hours_above_warning >= .hours_above_ceiling
+	and .hours_above_ceiling <= 36 and .hours_above_ceiling >= 33
+	and .hours_above_warning >= .hours_above_ceiling
 	and (.it_kwh / .coverage - 71*800 | fabs) < 71*800*0.01' "$T/report.json" >/dev/null ||
 	fail "report does not match the profile"
 # A day entirely before the change is compliant at 1.20.

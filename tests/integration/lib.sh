@@ -91,3 +91,34 @@ puectl() { "$BIN/puectl" -s "$T/pued.sock" "$@"; }
 status_jq() { puectl status --json | jq -e "$1"; }
 
 sim_cmd() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock"; }
+
+# --- Modbus tests (issue 4) --------------------------------------------------
+# dev_jq NAME FILTER: runs jq -e FILTER on device NAME of `puectl devices --json`.
+dev_jq() { puectl devices --json | jq -e --arg n "$1" ".devices[] | select(.name == \$n) | $2"; }
+
+# sql QUERY: one query on pued's database (WAL: never blocks pued).
+sql() { sqlite3 -batch "$T/pued.db" "$1"; }
+
+# start_pty_pair: a serial line for Modbus RTU, two pty ends linked at
+# $T/ttyA (the simulator's) and $T/ttyB (pued's).
+start_pty_pair() {
+	start socat socat -d -d "pty,raw,echo=0,link=$T/ttyA" "pty,raw,echo=0,link=$T/ttyB"
+	wait_for 5000 "socat to make the pty pair" test -e "$T/ttyA" -a -e "$T/ttyB"
+}
+
+# notify_listen FILE: a NOTIFY_SOCKET listener at $T/notify.sock writing one
+# line per datagram to FILE; exports NOTIFY_SOCKET for what starts next.
+notify_listen() {
+	local out=$1
+	start notify python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as f:
+    while True:
+        f.write(s.recv(65536).decode(errors="replace").replace("\n", " ") + "\n")
+' "$T/notify.sock" "$out"
+	wait_for 5000 "the notify listener" test -S "$T/notify.sock"
+	export NOTIFY_SOCKET=$T/notify.sock
+}
+count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }

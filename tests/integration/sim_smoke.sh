@@ -92,7 +92,10 @@ def main():
             "40 uint32 0.1kWh": struct.unpack(">I", be(r[40:42]))[0] == round(e * 10),
             "42 float64 DCBA": struct.unpack("<d", be(r[42:46]))[0] == e,
             "46 uint64 CDAB Wh": struct.unpack(">Q", be(r[46:50][::-1]))[0] == wh,
-            "48..99 zero": not any(r[48:]) and not any(r[18:20]),
+            "48..49, 56..99 zero": not any(r[56:]) and not any(r[48:50]) and not any(r[18:20]),
+            "50 sf -1, 51 sf 0x8000": r[50] == 0xFFFF and r[51] == 0x8000,
+            "52 NaN, 54 +Inf": struct.unpack(">f", be(r[52:54]))[0] != struct.unpack(">f", be(r[52:54]))[0]
+                and struct.unpack(">f", be(r[54:56]))[0] == float("inf"),
             "energy starts at 100000 + 1000 x unit": e >= 100000 + 1000 * a[0],
         }
         bad = [k for k, ok in checks.items() if not ok]
@@ -143,7 +146,7 @@ PORT2=$(sed -n 2p "$T/sim.ports")
 expect "get" "$(ctl get)" '{"facility_kw":960.000,"it_kw":800.000,"pue":1.200000,"requests":0}'
 expect "unknown command" "$(ctl 'hello "world"')" 'error: unknown command "hello ?world?"'
 expect "bad set" "$(ctl 'set it_kw -5')" 'error: set it_kw: expected kW 0..1000000'
-expect "bad fault" "$(ctl 'fault 2 sometimes')" 'error: fault: expected a mode none|noanswer|exception'
+expect "bad fault" "$(ctl 'fault 2 sometimes')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|reset'
 expect "long line" "$(ctl "get $(printf 'x%.0s' $(seq 300))")" 'error: line longer than 256 bytes'
 expect "two lines, two replies" "$(printf 'set it_kw 800\nfault 200 none\n' |
 	socat -t 2 - "UNIX-CONNECT:$T/sim.sock" | tr '\n' ' ')" "ok ok "

@@ -5,13 +5,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-#define MAX_WORDS 4 /* the longest command has 3; one more detects extras */
+#define MAX_WORDS 5 /* the longest command has 4; one more detects extras */
 
 /* Copies a line into out for quoting in a reply: a stray control byte or
  * quote must not break the one-line, quoted answer. */
@@ -86,30 +87,163 @@ cmd_set(const struct sim_command_ctx *cx, char **words, size_t n, char *reply, s
 	snprintf(reply, size, "ok");
 }
 
+/* Parses TARGET: "UNIT" (every endpoint), "PORT:UNIT" or "rtu:UNIT". */
+static bool
+parse_target(const struct sim_command_ctx *cx, const char *text, uint32_t *endpoint, unsigned *unit)
+{
+	const char *colon = strchr(text, ':'), *u = colon ? colon + 1 : text;
+	unsigned long v, port;
+	unsigned i, n = sim_server_n_ports(cx->server);
+	char *end;
+
+	errno = 0;
+	v = strtoul(u, &end, 10);
+	if (errno != 0 || *end != '\0' || end == u || *u == '-' || *u == '+' || v > 255)
+		return false;
+	*unit = (unsigned)v;
+	*endpoint = SIM_FAULT_ALL_ENDPOINTS;
+	if (colon == NULL)
+		return true;
+	if ((size_t)(colon - text) == 3 && strncmp(text, "rtu", 3) == 0) {
+		*endpoint = n;
+		return cx->have_rtu;
+	}
+	errno = 0;
+	port = strtoul(text, &end, 10);
+	if (errno != 0 || end != colon || end == text || *text == '-' || *text == '+')
+		return false;
+	for (i = 0; i < n; i++)
+		if (sim_server_port(cx->server, i) == port) {
+			*endpoint = i;
+			return true;
+		}
+	return false;
+}
+
+static const char target_forms[] = "UNIT (0..255), PORT:UNIT or rtu:UNIT";
+
+static void
+cmd_get_meter(const struct sim_command_ctx *cx, const char *target, char *reply, size_t size)
+{
+	double power_kw = 0, energy_kwh = 0;
+	uint32_t endpoint;
+	unsigned unit;
+	int meter;
+
+	if (!parse_target(cx, target, &endpoint, &unit)) {
+		snprintf(reply, size, "error: get: expected %s", target_forms);
+		return;
+	}
+	if (endpoint == SIM_FAULT_ALL_ENDPOINTS)
+		endpoint = 0;
+	if ((meter = sim_meters_find(cx->meters, endpoint, unit)) < 0) {
+		snprintf(reply, size, "error: get: no meter answers as %s", target);
+		return;
+	}
+	sim_meters_read(cx->meters, meter, pue_clock_mono(cx->clock), &power_kw, &energy_kwh);
+	snprintf(reply, size, "{\"unit\":%u,\"power_kw\":%.3f,\"energy_kwh\":%.6f}", unit, power_kw,
+		 energy_kwh);
+}
+
+/* Restarts the counters of every meter the target names. */
+static void
+reset_counters(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit)
+{
+	pue_mono_t now = pue_clock_mono(cx->clock);
+	unsigned e, n = sim_server_n_ports(cx->server) + (cx->have_rtu ? 1 : 0);
+	int meter;
+
+	for (e = 0; e < n; e++)
+		if ((endpoint == SIM_FAULT_ALL_ENDPOINTS || endpoint == e) &&
+		    (meter = sim_meters_find(cx->meters, e, unit)) >= 0)
+			sim_meters_reset_counter(cx->meters, meter, now);
+}
+
 static void
 cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply, size_t size)
 {
-	struct sim_fault fault = {SIM_FAULT_NONE};
-	unsigned long unit;
+	struct sim_fault fault = {SIM_FAULT_NONE, 0, 0};
+	unsigned long ms;
+	uint32_t endpoint;
+	unsigned unit;
 	char *end;
 
-	if (n != 3) {
-		snprintf(reply, size, "error: usage: fault UNIT %s", sim_fault_mode_names());
+	if (n < 3 || n > 4) {
+		snprintf(reply, size, "error: usage: fault TARGET %s", sim_fault_mode_names());
 		return;
 	}
-	errno = 0;
-	unit = strtoul(words[1], &end, 10);
-	if (errno != 0 || *end != '\0' || end == words[1] || words[1][0] == '-' || unit > 255) {
-		snprintf(reply, size, "error: fault: expected a unit id 0..255");
+	if (!parse_target(cx, words[1], &endpoint, &unit)) {
+		snprintf(reply, size, "error: fault: expected %s", target_forms);
 		return;
 	}
-	if (sim_fault_mode_parse(words[2], &fault.mode) < 0) {
+	if (strcmp(words[2], "reset") == 0 && n == 3) {
+		reset_counters(cx, endpoint, unit);
+		pue_log(LOG_INFO, "control: %s counters reset", words[1]);
+		snprintf(reply, size, "ok");
+		return;
+	}
+	if (sim_fault_mode_parse(words[2], &fault.mode) < 0 ||
+	    (n == 4 && fault.mode != SIM_FAULT_SLOW && fault.mode != SIM_FAULT_EXCEPTION) ||
+	    (n == 3 && fault.mode == SIM_FAULT_SLOW)) {
 		snprintf(reply, size, "error: fault: expected a mode %s", sim_fault_mode_names());
 		return;
 	}
-	sim_faults_set(cx->faults, (uint8_t)unit, &fault);
-	pue_log(LOG_INFO, "control: unit %lu fault %s", unit, words[2]);
+	if (fault.mode == SIM_FAULT_EXCEPTION && n == 4) {
+		errno = 0;
+		ms = strtoul(words[3], &end, 0); /* "0x0B" or "11" */
+		if (errno != 0 || *end != '\0' || end == words[3] || words[3][0] == '-' || ms < 1 ||
+		    ms > 11) {
+			snprintf(reply, size, "error: fault: exception: expected a code 1..11");
+			return;
+		}
+		fault.code = (unsigned)ms;
+	}
+	if (fault.mode == SIM_FAULT_SLOW) {
+		errno = 0;
+		ms = strtoul(words[3], &end, 10);
+		if (errno != 0 || *end != '\0' || end == words[3] || words[3][0] == '-' || ms < 1 ||
+		    ms > SIM_FAULT_MAX_DELAY_MS) {
+			snprintf(reply, size, "error: fault: slow: expected milliseconds 1..%d",
+				 SIM_FAULT_MAX_DELAY_MS);
+			return;
+		}
+		fault.delay_ms = (unsigned)ms;
+	}
+	sim_faults_set(cx->faults, endpoint, (uint8_t)unit, &fault);
+	pue_log(LOG_INFO, "control: %s fault %s%s%s", words[1], words[2], n == 4 ? " " : "",
+		n == 4 ? words[3] : "");
 	snprintf(reply, size, "ok");
+}
+
+static void
+cmd_stats(const struct sim_command_ctx *cx, char **words, size_t n, char *reply, size_t size)
+{
+	uint32_t endpoint = SIM_FAULT_ALL_ENDPOINTS;
+	struct sim_stats st;
+	unsigned unit = 0;
+	int len;
+
+	if (n == 2 && strcmp(words[1], "reset") == 0) {
+		sim_responder_stats_reset(cx->responder);
+		snprintf(reply, size, "ok");
+		return;
+	}
+	if (n > 2 || (n == 2 && !parse_target(cx, words[1], &endpoint, &unit))) {
+		snprintf(reply, size, "error: usage: stats [reset | %s]", target_forms);
+		return;
+	}
+	sim_responder_stats(cx->responder, endpoint, n == 2 ? (int)unit : -1, &st);
+	len = snprintf(reply, size,
+		       "{\"requests\":%" PRIu64 ",\"fc03\":%" PRIu64 ",\"fc04\":%" PRIu64
+		       ",\"other\":%" PRIu64,
+		       st.requests, st.fc03, st.fc04, st.other);
+	if (len <= 0 || (size_t)len >= size)
+		return;
+	if (n == 1)
+		snprintf(reply + len, size - (size_t)len, ",\"connections\":%" PRIu64 "}",
+			 st.connections);
+	else
+		snprintf(reply + len, size - (size_t)len, "}");
 }
 
 void
@@ -125,8 +259,12 @@ sim_command_run(const struct sim_command_ctx *cx, const char *line, char *reply,
 		cmd_get(cx, reply, size);
 	else if (n >= 1 && strcmp(words[0], "set") == 0)
 		cmd_set(cx, words, n, reply, size);
+	else if (n == 2 && strcmp(words[0], "get") == 0)
+		cmd_get_meter(cx, words[1], reply, size);
 	else if (n >= 1 && strcmp(words[0], "fault") == 0)
 		cmd_fault(cx, words, n, reply, size);
+	else if (n >= 1 && strcmp(words[0], "stats") == 0)
+		cmd_stats(cx, words, n, reply, size);
 	else {
 		sanitize(line, shown, sizeof(shown));
 		snprintf(reply, size, "error: unknown command \"%s\"", shown);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fault.c - the per-unit fault table; see fault.h. */
+/* fault.c - the per-endpoint, per-unit fault table; see fault.h. */
 #include "fault.h"
 
 #include <errno.h>
@@ -7,40 +7,60 @@
 #include <string.h>
 
 struct sim_faults {
-	struct sim_fault by_unit[256];
+	unsigned n_endpoints;
+	struct sim_fault (*by_unit)[256]; /* [endpoint][unit] */
 };
 
 static const struct {
 	const char *name;
 	enum sim_fault_mode mode;
 } modes[] = {
-	{"none", SIM_FAULT_NONE},
-	{"noanswer", SIM_FAULT_NOANSWER},
-	{"exception", SIM_FAULT_EXCEPTION},
+	{"none", SIM_FAULT_NONE},	    {"noanswer", SIM_FAULT_NOANSWER},
+	{"exception", SIM_FAULT_EXCEPTION}, {"slow", SIM_FAULT_SLOW},
+	{"close", SIM_FAULT_CLOSE},	    {"wronglen", SIM_FAULT_WRONGLEN},
 };
 
 struct sim_faults *
-sim_faults_new(void)
+sim_faults_new(unsigned n_endpoints)
 {
-	return calloc(1, sizeof(struct sim_faults)); /* all zero: SIM_FAULT_NONE */
+	struct sim_faults *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	/* all zero: SIM_FAULT_NONE */
+	if ((f->by_unit = calloc(n_endpoints ? n_endpoints : 1, sizeof(*f->by_unit))) == NULL) {
+		free(f);
+		return NULL;
+	}
+	f->n_endpoints = n_endpoints;
+	return f;
 }
 
 void
 sim_faults_free(struct sim_faults *f)
 {
+	if (f == NULL)
+		return;
+	free(f->by_unit);
 	free(f);
 }
 
 void
-sim_faults_set(struct sim_faults *f, uint8_t unit, const struct sim_fault *fault)
+sim_faults_set(struct sim_faults *f, uint32_t endpoint, uint8_t unit, const struct sim_fault *fault)
 {
-	f->by_unit[unit] = *fault;
+	unsigned i;
+
+	for (i = 0; i < f->n_endpoints; i++)
+		if (endpoint == SIM_FAULT_ALL_ENDPOINTS || endpoint == i)
+			f->by_unit[i][unit] = *fault;
 }
 
 const struct sim_fault *
-sim_faults_get(const struct sim_faults *f, uint8_t unit)
+sim_faults_get(const struct sim_faults *f, unsigned endpoint, uint8_t unit)
 {
-	return &f->by_unit[unit];
+	static const struct sim_fault none = {SIM_FAULT_NONE, 0, 0};
+
+	return endpoint < f->n_endpoints ? &f->by_unit[endpoint][unit] : &none;
 }
 
 int
@@ -59,5 +79,6 @@ sim_fault_mode_parse(const char *name, enum sim_fault_mode *mode)
 const char *
 sim_fault_mode_names(void)
 {
-	return "none|noanswer|exception"; /* keep in step with modes[] */
+	/* keep in step with modes[]; reset is the counter action (command.c) */
+	return "none|noanswer|exception [CODE]|slow MS|close|wronglen|reset";
 }

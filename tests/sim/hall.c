@@ -178,3 +178,14 @@ sim_hall_set(struct sim_hall *h, pue_mono_t now, double facility_kw, double it_k
 	apply(h, now.ns, facility_kw, it_kw);
 	return 0;
 }
+
+bool
+sim_hall_reset_counter(struct sim_hall *h, pue_mono_t now, unsigned unit)
+{
+	if (unit < 1 || unit > h->n_meters)
+		return false;
+	catch_up(h, now);
+	close_segment(h, now.ns);	 /* every counter is exact at now ... */
+	h->seg_energy_kwh[unit - 1] = 0; /* ... and this one starts over */
+	return true;
+}

@@ -67,4 +67,9 @@ void sim_hall_profile(struct sim_hall *h, pue_mono_t now, double *facility_kw, d
 int sim_hall_set(struct sim_hall *h, pue_mono_t now, double facility_kw, double it_kw,
 		 struct pue_err *err);
 
+/* Restarts unit's energy counter from 0 at now, as a meter does after a
+ * firmware reset or a counter clear from its front panel; it then grows
+ * with its power again. Returns false for a unit id that is not a meter. */
+bool sim_hall_reset_counter(struct sim_hall *h, pue_mono_t now, unsigned unit);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "meters.h"
 #include "server.h"
 
 enum {
@@ -20,6 +21,10 @@ enum {
 	OPT_COOLING,
 	OPT_FACILITY_KW,
 	OPT_IT_KW,
+	OPT_METERS,
+	OPT_UNITS_PER_PORT,
+	OPT_RTU,
+	OPT_BAUD,
 };
 
 static const struct option options[] = {
@@ -33,6 +38,10 @@ static const struct option options[] = {
 	{"cooling", required_argument, NULL, OPT_COOLING},
 	{"facility-kw", required_argument, NULL, OPT_FACILITY_KW},
 	{"it-kw", required_argument, NULL, OPT_IT_KW},
+	{"meters", required_argument, NULL, OPT_METERS},
+	{"units-per-port", required_argument, NULL, OPT_UNITS_PER_PORT},
+	{"rtu", required_argument, NULL, OPT_RTU},
+	{"baud", required_argument, NULL, OPT_BAUD},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -53,6 +62,10 @@ usage(void)
 	       "  --it-kw Y            IT load over the UPS meters (default 800)\n"
 	       "  --ups N              UPS output meters, units 2..1+N (default 2)\n"
 	       "  --cooling N          cooling meters after the UPS ones (default 2)\n"
+	       "  --meters N           N generic meters on the TCP ports instead of the hall\n"
+	       "  --units-per-port M   generic meters per port, unit ids 1..M (default 247)\n"
+	       "  --rtu PATH           also serve the hall over Modbus RTU on tty PATH\n"
+	       "  --baud N             RTU line speed (default 19200)\n"
 	       "  -v, --verbose        log every connection\n"
 	       "  -h, --help           this text\n"
 	       "PUED_TEST_CLOCK=START_MS,ANCHOR_MS,RATE runs it on a scaled clock.\n",
@@ -129,6 +142,21 @@ parse_one(int opt, const char *arg, struct sim_opts *o, struct pue_err *err)
 		return parse_kw("facility-kw", arg, &o->hall.facility_kw, err);
 	case OPT_IT_KW:
 		return parse_kw("it-kw", arg, &o->hall.it_kw, err);
+	case OPT_METERS:
+		rc = parse_uint("meters", arg, 0, SIM_METERS_MAX, &v, err);
+		o->n_meters = (unsigned)v;
+		return rc;
+	case OPT_UNITS_PER_PORT:
+		rc = parse_uint("units-per-port", arg, 1, 247, &v, err);
+		o->units_per_port = (unsigned)v;
+		return rc;
+	case OPT_RTU:
+		o->rtu_path = arg;
+		return 0;
+	case OPT_BAUD:
+		rc = parse_uint("baud", arg, 50, 4000000, &v, err);
+		o->baud = (unsigned)v;
+		return rc;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -147,6 +175,8 @@ sim_opts_parse(int argc, char **argv, struct sim_opts *o, struct pue_err *err)
 		.n_listen = 1,
 		.schedule = "",
 		.hall = {.facility_kw = 960, .it_kw = 800, .n_ups = 2, .n_cooling = 2},
+		.units_per_port = 247,
+		.baud = 19200,
 	};
 	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
 		if (opt == 'h') {
@@ -163,6 +193,12 @@ sim_opts_parse(int argc, char **argv, struct sim_opts *o, struct pue_err *err)
 				   "--ups + --cooling: at most %d meters besides the incomer "
 				   "(unit ids end at 247)",
 				   SIM_MAX_SUBMETERS);
+	if ((uint64_t)o->n_meters > (uint64_t)o->units_per_port * o->n_listen)
+		return pue_err_set(err, -EINVAL,
+				   "--meters %u: %u ports of %u unit ids hold %u (raise "
+				   "--listen-ports)",
+				   o->n_meters, o->n_listen, o->units_per_port,
+				   o->units_per_port * o->n_listen);
 	if (o->port != 0 && o->port + o->n_listen - 1 > 65535)
 		return pue_err_set(err, -EINVAL, "--port %u + --listen-ports %u: past port 65535",
 				   o->port, o->n_listen);

@@ -20,6 +20,10 @@ struct sim_opts {
 	const char *control_path;  /* --control, NULL: none */
 	const char *schedule;	   /* --schedule, default "" */
 	struct sim_hall_conf hall; /* --facility-kw --it-kw --ups --cooling */
+	unsigned n_meters;	   /* --meters, generic meters; default 0 */
+	unsigned units_per_port;   /* --units-per-port, default 247 */
+	const char *rtu_path;	   /* --rtu, NULL: no serial bus */
+	unsigned baud;		   /* --baud, default 19200 */
 	bool verbose;		   /* -v: a log line per connection */
 };
 

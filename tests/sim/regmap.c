@@ -28,7 +28,12 @@
  *   40    uint32   ABCD      llround(E * 10)       0.1 kWh, wraps at 2^32
  *   42    float64  DCBA      E                     kWh (HGFEDCBA)
  *   46    uint64   CDAB      llround(E * 1000)     Wh (GHEFCDAB: words reversed)
- *   48-99 -        -         0
+ *   48-49 -        -         0
+ *   50    int16    -         -1                    SunSpec scale factor (for register 0)
+ *   51    int16    -         0x8000                scale factor "not implemented"
+ *   52    float32  ABCD      NaN                   a value no reading may become
+ *   54    float32  ABCD      +Inf                  likewise
+ *   56-99 -        -         0
  *
  * Orders: ABCD is big-endian, high word first. CDAB reverses the words,
  * BADC swaps the two bytes inside each word, DCBA does both; for 64-bit
@@ -133,4 +138,10 @@ sim_regmap_encode(uint16_t *regs, double power_kw, double energy_kwh)
 	put_u32(regs, 40, (uint32_t)dwh, ORDER_ABCD);
 	put_f64(regs, 42, energy_kwh, ORDER_DCBA);
 	put_u64(regs, 46, wh, ORDER_CDAB);
+	/* SunSpec-style scale factors (int16 powers of ten): register 0 holds
+	 * tenths of a kW, so with sf -1 it reads in kW. */
+	regs[50] = (uint16_t)(int16_t)-1;
+	regs[51] = 0x8000;
+	put_f32(regs, 52, NAN, ORDER_ABCD);
+	put_f32(regs, 54, INFINITY, ORDER_ABCD);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * responder.c - Modbus TCP requests in, libmodbus replies out.
+ * responder.c - what each request gets, and Modbus TCP requests in,
+ * libmodbus replies out.
  *
  * libmodbus's server side is written for one blocking client, and three
  * things in 3.1.6 would hurt an event loop serving many:
@@ -21,6 +22,10 @@
  * quantity is checked before modbus_reply(). Error recovery stays at
  * libmodbus's default (none): with link recovery it would close and
  * reconnect the shared context.
+ *
+ * Every meter has the same 100 registers, refreshed into one shared
+ * mapping just before each reply, so 1000 generic meters cost no more
+ * memory than one.
  */
 #include "responder.h"
 
@@ -29,55 +34,53 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <modbus.h>
-
 #include "regmap.h"
 
 #define MBAP_BYTES 7	   /* transaction id, protocol id, length, unit id */
 #define READ_REQ_BYTES 12  /* MBAP, function, address, quantity */
 #define FRAMES_PER_PUMP 64 /* then let other clients have a turn */
 
-enum { FRAME_READY = SIM_PUMP_EOF + 1 }; /* peek_frame(): distinct from enum sim_pump */
+enum { FRAME_READY = 100 }; /* peek_frame(): distinct from enum sim_pump */
+
+/* Count slots per unit: fc 03, fc 04, anything else. */
+enum { SLOT_FC03, SLOT_FC04, SLOT_OTHER, N_SLOTS };
 
 struct sim_responder {
-	modbus_t *ctx;		 /* one context; its socket is set per client */
-	modbus_mapping_t **maps; /* [unit - 1], for units 1..n_maps */
-	unsigned n_maps;
-	struct sim_hall *hall;		 /* borrowed */
+	modbus_t *ctx;			 /* one TCP context; its socket is set per client */
+	modbus_mapping_t *map;		 /* refreshed for each reply */
+	struct sim_meters *meters;	 /* borrowed */
 	const struct sim_faults *faults; /* borrowed */
 	const struct pue_clock *clock;	 /* borrowed */
-	uint64_t requests;
+	unsigned n_endpoints;
+	uint64_t (*counts)[256][N_SLOTS]; /* [endpoint][unit][slot] */
+	uint64_t requests, connections;
 };
 
 struct sim_responder *
-sim_responder_new(struct sim_hall *hall, const struct sim_faults *faults,
-		  const struct pue_clock *clock, struct pue_err *err)
+sim_responder_new(struct sim_meters *m, const struct sim_faults *faults,
+		  const struct pue_clock *clock, unsigned n_endpoints, struct pue_err *err)
 {
 	struct sim_responder *r = calloc(1, sizeof(*r));
-	unsigned i;
 
 	if (r == NULL)
 		goto nomem;
-	r->hall = hall;
+	r->meters = m;
 	r->faults = faults;
 	r->clock = clock;
+	r->n_endpoints = n_endpoints;
+	if ((r->counts = calloc(n_endpoints ? n_endpoints : 1, sizeof(*r->counts))) == NULL)
+		goto nomem;
 	/* The address is never used: we never connect, only lend sockets. */
 	if ((r->ctx = modbus_new_tcp("127.0.0.1", MODBUS_TCP_DEFAULT_PORT)) == NULL) {
 		pue_err_set(err, -errno, "modbus: modbus_new_tcp: %s", modbus_strerror(errno));
 		goto fail;
 	}
-	r->n_maps = sim_hall_n_meters(hall);
-	if ((r->maps = calloc(r->n_maps, sizeof(*r->maps))) == NULL)
+	r->map = modbus_mapping_new_start_address(0, 0,			       /* coils: none */
+						  0, 0,			       /* discrete inputs */
+						  0, SIM_REGMAP_NB_REGISTERS,  /* holding */
+						  0, SIM_REGMAP_NB_REGISTERS); /* input */
+	if (r->map == NULL)
 		goto nomem;
-	for (i = 0; i < r->n_maps; i++) {
-		r->maps[i] = modbus_mapping_new_start_address(
-			0, 0,			     /* coils: none */
-			0, 0,			     /* discrete inputs: none */
-			0, SIM_REGMAP_NB_REGISTERS,  /* holding registers */
-			0, SIM_REGMAP_NB_REGISTERS); /* input registers */
-		if (r->maps[i] == NULL)
-			goto nomem;
-	}
 	return r;
 nomem:
 	pue_err_set(err, -ENOMEM, "modbus: out of memory");
@@ -89,18 +92,166 @@ fail:
 void
 sim_responder_free(struct sim_responder *r)
 {
-	unsigned i;
-
 	if (r == NULL)
 		return;
-	for (i = 0; r->maps != NULL && i < r->n_maps; i++)
-		modbus_mapping_free(r->maps[i]);
-	free(r->maps);
+	modbus_mapping_free(r->map);
 	if (r->ctx != NULL) {
 		modbus_set_socket(r->ctx, -1); /* the last client's fd is not ours */
 		modbus_free(r->ctx);
 	}
+	free(r->counts);
 	free(r);
+}
+
+/* Decisions ------------------------------------------------------------ */
+
+modbus_mapping_t *
+sim_responder_refresh(struct sim_responder *r, int meter)
+{
+	double power_kw = 0, energy_kwh = 0;
+
+	sim_meters_read(r->meters, meter, pue_clock_mono(r->clock), &power_kw, &energy_kwh);
+	sim_regmap_encode(r->map->tab_registers, power_kw, energy_kwh);
+	memcpy(r->map->tab_input_registers, r->map->tab_registers,
+	       SIM_REGMAP_NB_REGISTERS * sizeof(*r->map->tab_registers));
+	return r->map;
+}
+
+size_t
+sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, uint8_t *out)
+{
+	unsigned addr = (unsigned)pdu[1] << 8 | pdu[2];
+	unsigned nb = (unsigned)pdu[3] << 8 | pdu[4], i;
+	const uint16_t *regs = sim_responder_refresh(r, meter)->tab_registers;
+	size_t len = 0;
+
+	/* Asked nb registers, the meter sends nb - 1, and says so in the byte
+	 * count: a well-formed frame of the wrong size. */
+	out[len++] = pdu[0];
+	out[len++] = (uint8_t)(2 * (nb - 1));
+	for (i = 0; i + 1 < nb; i++) {
+		out[len++] = (uint8_t)(regs[addr + i] >> 8);
+		out[len++] = (uint8_t)regs[addr + i];
+	}
+	return len;
+}
+
+static void
+count(struct sim_responder *r, unsigned endpoint, uint8_t unit, uint8_t function)
+{
+	int slot = function == MODBUS_FC_READ_HOLDING_REGISTERS ? SLOT_FC03
+		   : function == MODBUS_FC_READ_INPUT_REGISTERS ? SLOT_FC04
+								: SLOT_OTHER;
+
+	r->requests++;
+	if (endpoint < r->n_endpoints)
+		r->counts[endpoint][unit][slot]++;
+}
+
+void
+sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, const uint8_t *pdu,
+		     size_t pdu_len, bool late, struct sim_decision *d)
+{
+	const struct sim_fault *f = sim_faults_get(r->faults, endpoint, unit);
+	uint8_t function = pdu[0];
+	unsigned addr, nb;
+
+	*d = (struct sim_decision){SIM_ACT_REPLY, 0, 0, -1};
+	if (!late)
+		count(r, endpoint, unit, function);
+	/* Faults come first, so a test can silence even a unit id that is
+	 * not a meter. */
+	switch (f->mode) {
+	case SIM_FAULT_NOANSWER:
+		d->act = SIM_ACT_SILENT;
+		return;
+	case SIM_FAULT_EXCEPTION:
+		d->act = SIM_ACT_EXCEPTION;
+		d->code = f->code ? f->code : MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE;
+		return;
+	case SIM_FAULT_CLOSE:
+		d->act = SIM_ACT_CLOSE;
+		return;
+	case SIM_FAULT_SLOW:
+		if (!late) {
+			d->act = SIM_ACT_HOLD;
+			d->delay_ms = f->delay_ms;
+			return;
+		}
+		break;
+	case SIM_FAULT_WRONGLEN:
+	case SIM_FAULT_NONE:
+	default:
+		break;
+	}
+	/* A gateway answers 0x0B for a device behind it that stays silent. We
+	 * answer at once instead of after a timeout, so tests stay fast. */
+	if ((d->meter = sim_meters_find(r->meters, endpoint, unit)) < 0) {
+		d->act = SIM_ACT_EXCEPTION;
+		d->code = MODBUS_EXCEPTION_GATEWAY_TARGET;
+		return;
+	}
+	/* Meters are read-only: writes get "illegal function", as most do. */
+	if ((function != MODBUS_FC_READ_HOLDING_REGISTERS &&
+	     function != MODBUS_FC_READ_INPUT_REGISTERS) ||
+	    pdu_len < 5) {
+		d->act = SIM_ACT_EXCEPTION;
+		d->code = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
+		return;
+	}
+	addr = (unsigned)pdu[1] << 8 | pdu[2];
+	nb = (unsigned)pdu[3] << 8 | pdu[4];
+	if (nb < 1 || nb > MODBUS_MAX_READ_REGISTERS) { /* before libmodbus sleeps and flushes */
+		d->act = SIM_ACT_EXCEPTION;
+		d->code = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+		return;
+	}
+	if (addr + nb > SIM_REGMAP_NB_REGISTERS) {
+		d->act = SIM_ACT_EXCEPTION;
+		d->code = MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
+		return;
+	}
+	if (f->mode == SIM_FAULT_WRONGLEN)
+		d->act = SIM_ACT_WRONGLEN;
+}
+
+/* Statistics ----------------------------------------------------------- */
+
+void
+sim_responder_stats(const struct sim_responder *r, uint32_t endpoint, int unit,
+		    struct sim_stats *out)
+{
+	unsigned e, u;
+
+	memset(out, 0, sizeof(*out));
+	for (e = 0; e < r->n_endpoints; e++) {
+		if (endpoint != SIM_FAULT_ALL_ENDPOINTS && endpoint != e)
+			continue;
+		for (u = 0; u < 256; u++) {
+			if (unit >= 0 && (unsigned)unit != u)
+				continue;
+			out->fc03 += r->counts[e][u][SLOT_FC03];
+			out->fc04 += r->counts[e][u][SLOT_FC04];
+			out->other += r->counts[e][u][SLOT_OTHER];
+		}
+	}
+	out->requests = out->fc03 + out->fc04 + out->other;
+	if (endpoint == SIM_FAULT_ALL_ENDPOINTS && unit < 0)
+		out->connections = r->connections;
+}
+
+void
+sim_responder_stats_reset(struct sim_responder *r)
+{
+	memset(r->counts, 0, (r->n_endpoints ? r->n_endpoints : 1) * sizeof(*r->counts));
+	r->requests = 0;
+	r->connections = 0;
+}
+
+void
+sim_responder_note_connection(struct sim_responder *r)
+{
+	r->connections++;
 }
 
 uint64_t
@@ -109,61 +260,58 @@ sim_responder_requests(const struct sim_responder *r)
 	return r->requests;
 }
 
+/* Modbus TCP ----------------------------------------------------------- */
+
 static int
-reply_exception(struct sim_responder *r, const uint8_t *req, unsigned code, struct pue_err *err)
+send_all(int fd, const uint8_t *buf, size_t len, struct pue_err *err)
 {
-	if (modbus_reply_exception(r->ctx, req, code) < 0)
-		return pue_err_set(err, -errno, "send exception 0x%02X: %s", code,
-				   modbus_strerror(errno));
+	ssize_t n;
+
+	do
+		n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t)n != len) /* replies are tiny: a full buffer is a stuck client */
+		return pue_err_set(err, n < 0 ? -errno : -EAGAIN, "send: %s",
+				   n < 0 ? strerror(errno) : "short write");
 	return 0;
 }
 
-/* Loads the unit's registers with its values at this very moment. */
-static modbus_mapping_t *
-refresh(struct sim_responder *r, uint8_t unit)
-{
-	modbus_mapping_t *map = r->maps[unit - 1];
-	double power_kw = 0, energy_kwh = 0;
-
-	sim_hall_read(r->hall, pue_clock_mono(r->clock), unit, &power_kw, &energy_kwh);
-	sim_regmap_encode(map->tab_registers, power_kw, energy_kwh);
-	memcpy(map->tab_input_registers, map->tab_registers,
-	       SIM_REGMAP_NB_REGISTERS * sizeof(*map->tab_registers));
-	return map;
-}
-
-/* Decides what one complete request gets. Faults come first, so a test can
- * silence even a unit id that is not a meter. */
+/* Carries out d for the request req (a whole MBAP frame) on c. */
 static int
-answer(struct sim_responder *r, const uint8_t *req, int len, struct pue_err *err)
+act_tcp(struct sim_responder *r, struct sim_conn *c, const uint8_t *req, size_t len,
+	const struct sim_decision *d, struct pue_err *err)
 {
-	uint8_t unit = req[MBAP_BYTES - 1], function = req[MBAP_BYTES];
-	unsigned nb;
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	size_t n;
 
-	switch (sim_faults_get(r->faults, unit)->mode) {
-	case SIM_FAULT_NOANSWER:
-		return 0;
-	case SIM_FAULT_EXCEPTION:
-		return reply_exception(r, req, MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE, err);
-	case SIM_FAULT_NONE:
+	modbus_set_socket(r->ctx, c->fd);
+	switch (d->act) {
+	case SIM_ACT_REPLY:
+		if (modbus_reply(r->ctx, req, (int)len, sim_responder_refresh(r, d->meter)) < 0)
+			return pue_err_set(err, -errno, "send reply: %s", modbus_strerror(errno));
+		return SIM_PUMP_WAIT;
+	case SIM_ACT_EXCEPTION:
+		if (modbus_reply_exception(r->ctx, req, d->code) < 0)
+			return pue_err_set(err, -errno, "send exception 0x%02X: %s", d->code,
+					   modbus_strerror(errno));
+		return SIM_PUMP_WAIT;
+	case SIM_ACT_WRONGLEN:
+		memcpy(rsp, req, MBAP_BYTES); /* transaction id, protocol id, unit id */
+		n = sim_responder_short_pdu(r, d->meter, req + MBAP_BYTES, rsp + MBAP_BYTES);
+		rsp[4] = (uint8_t)((n + 1) >> 8); /* MBAP length: unit id + PDU */
+		rsp[5] = (uint8_t)(n + 1);
+		return send_all(c->fd, rsp, MBAP_BYTES + n, err) < 0 ? err->code : SIM_PUMP_WAIT;
+	case SIM_ACT_CLOSE:
+		return SIM_PUMP_CLOSE;
+	case SIM_ACT_HOLD:
+		memcpy(c->held, req, len);
+		c->held_len = len;
+		c->hold_ms = d->delay_ms;
+		return SIM_PUMP_HOLD;
+	case SIM_ACT_SILENT:
 	default:
-		break;
+		return SIM_PUMP_WAIT;
 	}
-	/* A gateway answers 0x0B for a device behind it that stays silent. We
-	 * answer at once instead of after a timeout, so tests stay fast. */
-	if (unit < 1 || unit > r->n_maps)
-		return reply_exception(r, req, MODBUS_EXCEPTION_GATEWAY_TARGET, err);
-	/* Meters are read-only: writes get "illegal function", as most do. */
-	if (function != MODBUS_FC_READ_HOLDING_REGISTERS &&
-	    function != MODBUS_FC_READ_INPUT_REGISTERS)
-		return reply_exception(r, req, MODBUS_EXCEPTION_ILLEGAL_FUNCTION, err);
-	nb = (unsigned)req[MBAP_BYTES + 3] << 8 | req[MBAP_BYTES + 4];
-	if (nb < 1 || nb > MODBUS_MAX_READ_REGISTERS) /* before libmodbus sleeps and flushes */
-		return reply_exception(r, req, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE, err);
-	/* Beyond the 100 registers, modbus_reply() answers 0x02 itself. */
-	if (modbus_reply(r->ctx, req, len, refresh(r, unit)) < 0)
-		return pue_err_set(err, -errno, "send reply: %s", modbus_strerror(errno));
-	return 0;
 }
 
 /* Looks at what is buffered without taking it. Returns FRAME_READY and
@@ -230,21 +378,36 @@ take_frame(struct sim_responder *r, int fd, uint8_t *req, size_t frame_len, stru
 }
 
 int
-sim_responder_pump(struct sim_responder *r, int fd, struct pue_err *err)
+sim_responder_pump(struct sim_responder *r, struct sim_conn *c, struct pue_err *err)
 {
 	uint8_t req[MODBUS_TCP_MAX_ADU_LENGTH];
+	struct sim_decision d;
 	size_t frame_len = 0;
 	int i, rc;
 
-	modbus_set_socket(r->ctx, fd);
 	for (i = 0; i < FRAMES_PER_PUMP; i++) {
-		if ((rc = peek_frame(fd, req, &frame_len, err)) != FRAME_READY)
+		modbus_set_socket(r->ctx, c->fd);
+		if ((rc = peek_frame(c->fd, req, &frame_len, err)) != FRAME_READY)
 			return rc;
-		if ((rc = take_frame(r, fd, req, frame_len, err)) < 0)
+		if ((rc = take_frame(r, c->fd, req, frame_len, err)) < 0)
 			return rc;
-		r->requests++;
-		if ((rc = answer(r, req, (int)frame_len, err)) < 0)
+		sim_responder_decide(r, c->endpoint, req[MBAP_BYTES - 1], req + MBAP_BYTES,
+				     frame_len - MBAP_BYTES, false, &d);
+		rc = act_tcp(r, c, req, frame_len, &d, err);
+		if (rc != SIM_PUMP_WAIT)
 			return rc;
 	}
 	return SIM_PUMP_MORE;
+}
+
+int
+sim_responder_release(struct sim_responder *r, struct sim_conn *c, struct pue_err *err)
+{
+	struct sim_decision d;
+	size_t len = c->held_len;
+
+	c->held_len = 0;
+	sim_responder_decide(r, c->endpoint, c->held[MBAP_BYTES - 1], c->held + MBAP_BYTES,
+			     len - MBAP_BYTES, true, &d);
+	return act_tcp(r, c, c->held, len, &d, err);
 }

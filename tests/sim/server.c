@@ -23,6 +23,7 @@
 struct listener {
 	struct sim_watch w;
 	struct sim_server *srv;
+	unsigned index; /* the endpoint number of its connections */
 	uint16_t port;
 };
 
@@ -30,6 +31,8 @@ struct client {
 	struct sim_watch w;
 	struct sim_server *srv;
 	struct client *prev, *next;
+	struct sim_conn conn;		 /* fd and endpoint (listener index), held request */
+	int64_t hold_timer;		 /* > 0 while a late answer is pending */
 	uint16_t port;			 /* which listener it came in on */
 	char peer[INET6_ADDRSTRLEN + 8]; /* "addr:port", for log lines */
 };
@@ -52,6 +55,8 @@ client_free(struct client *c)
 {
 	struct sim_server *s = c->srv;
 
+	if (c->hold_timer > 0)
+		sim_loop_cancel(s->loop, c->hold_timer);
 	sim_loop_del(s->loop, &c->w);
 	close(c->w.fd);
 	if (c->prev != NULL)
@@ -65,13 +70,59 @@ client_free(struct client *c)
 		retry_accept(s);
 }
 
+/* A late answer is due: send it, then read the connection again. Re-arming
+ * the edge-triggered descriptor queues an event if requests arrived
+ * meanwhile (a client that timed out and asked again). */
+static void
+on_hold_done(void *arg)
+{
+	struct client *c = arg;
+	struct pue_err err = {0};
+	int rc;
+
+	c->hold_timer = 0;
+	rc = sim_responder_release(c->srv->responder, &c->conn, &err);
+	if (rc == SIM_PUMP_WAIT && sim_loop_mod(c->srv->loop, &c->w, CLIENT_EVENTS, &err) == 0)
+		return;
+	if (rc == SIM_PUMP_CLOSE)
+		pue_log(LOG_DEBUG, "modbus: client %s: closed by a fault", c->peer);
+	else
+		pue_log(LOG_NOTICE, "modbus: client %s: dropped: %s", c->peer, err.msg);
+	client_free(c);
+}
+
+/* Stops reading c until its held request is answered, so replies keep
+ * the order of requests. */
+static bool
+hold(struct client *c, struct pue_err *err)
+{
+	int64_t id;
+
+	/* epoll reports hang-ups whatever the mask; edge-triggered, only once. */
+	if (sim_loop_mod(c->srv->loop, &c->w, EPOLLET, err) < 0)
+		return false;
+	id = sim_loop_add_timer(c->srv->loop, c->conn.hold_ms, on_hold_done, c, err);
+	if (id < 0)
+		return false;
+	c->hold_timer = id;
+	return true;
+}
+
 static void
 on_client(struct sim_watch *w, uint32_t events)
 {
 	struct client *c = SIM_CONTAINER_OF(w, struct client, w);
 	struct pue_err err = {0};
-	int rc = sim_responder_pump(c->srv->responder, w->fd, &err);
+	int rc;
 
+	if (c->hold_timer > 0) { /* paused: only a hang-up gets here */
+		if (!(events & (EPOLLHUP | EPOLLERR)))
+			return;
+		pue_log(LOG_DEBUG, "modbus: client %s: hung up while an answer was held", c->peer);
+		client_free(c);
+		return;
+	}
+	rc = sim_responder_pump(c->srv->responder, &c->conn, &err);
 	switch (rc) {
 	case SIM_PUMP_WAIT:
 		if (!(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
@@ -84,6 +135,14 @@ on_client(struct sim_watch *w, uint32_t events)
 		if (sim_loop_mod(c->srv->loop, w, CLIENT_EVENTS, &err) == 0)
 			return;
 		pue_log(LOG_WARNING, "modbus: client %s: %s", c->peer, err.msg);
+		break;
+	case SIM_PUMP_HOLD:
+		if (hold(c, &err))
+			return;
+		pue_log(LOG_WARNING, "modbus: client %s: %s", c->peer, err.msg);
+		break;
+	case SIM_PUMP_CLOSE:
+		pue_log(LOG_DEBUG, "modbus: client %s: closed by a fault", c->peer);
 		break;
 	case SIM_PUMP_EOF:
 		pue_log(LOG_DEBUG, "modbus: client %s: closed", c->peer);
@@ -128,6 +187,8 @@ client_add(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	c->w.fd = fd;
 	c->w.fn = on_client;
 	c->srv = s;
+	c->conn.fd = fd;
+	c->conn.endpoint = l->index;
 	c->port = l->port;
 	format_peer(ss, c->peer, sizeof(c->peer));
 	if (sim_loop_add(s->loop, &c->w, CLIENT_EVENTS, &err) < 0) {
@@ -140,6 +201,7 @@ client_add(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	if (s->clients != NULL)
 		s->clients->prev = c;
 	s->clients = c;
+	sim_responder_note_connection(s->responder);
 	pue_log(LOG_DEBUG, "modbus: client %s: connected on port %u", c->peer, c->port);
 }
 
@@ -287,6 +349,7 @@ sim_server_new(struct sim_loop *loop, struct sim_responder *responder,
 	s->responder = responder;
 	for (i = 0; i < conf->n_listen; i++) {
 		s->listeners[i].w.fd = -1;
+		s->listeners[i].index = i;
 		s->n_listeners++;
 		if (listen_one(s, &s->listeners[i], conf->bind_addr,
 			       conf->port == 0 ? 0 : (uint16_t)(conf->port + i), err) < 0) {

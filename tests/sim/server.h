@@ -4,7 +4,8 @@
  *
  * Opens one or more listening sockets on a loopback address (this project
  * may only use loopback) and serves any number of clients on each from the
- * shared event loop; every port serves the same meters. Bytes on a
+ * shared event loop. Listener i is endpoint i for the responder (which
+ * meters answer there, which faults apply). Bytes on a
  * connection go to the responder. A client that hangs up or sends garbage
  * is dropped alone. Connections whose descriptor is >= FD_SETSIZE are
  * refused, because libmodbus waits with select(). Main thread only.
@@ -18,7 +19,7 @@
 #include "loop.h"
 #include "responder.h"
 
-#define SIM_SERVER_MAX_LISTEN 64
+#define SIM_SERVER_MAX_LISTEN 256
 
 struct sim_server_conf {
 	const char *bind_addr; /* numeric: 127.0.0.0/8 or ::1 */

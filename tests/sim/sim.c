@@ -30,8 +30,10 @@
 #include "hall.h"
 #include "log.h"
 #include "loop.h"
+#include "meters.h"
 #include "opts.h"
 #include "responder.h"
+#include "rtu.h"
 #include "schedule.h"
 #include "server.h"
 
@@ -40,10 +42,12 @@ struct sim {
 	struct pue_clock *clock;
 	struct sim_schedule *schedule;
 	struct sim_hall *hall;
+	struct sim_meters *meters;
 	struct sim_faults *faults;
 	struct sim_responder *responder;
 	struct sim_loop *loop;
 	struct sim_server *server;
+	struct sim_rtu *rtu;
 	struct sim_control *control;
 };
 
@@ -112,6 +116,9 @@ static int
 start(struct sim *sim, const struct sim_opts *o, struct pue_err *err)
 {
 	struct sim_server_conf sc = {o->bind_addr, o->port, o->n_listen};
+	struct sim_meters_conf mc = {o->n_meters, o->units_per_port, o->n_listen};
+	struct sim_rtu_conf rc_rtu = {o->rtu_path, o->baud, o->n_listen};
+	unsigned n_endpoints = o->n_listen + (o->rtu_path != NULL ? 1 : 0);
 	struct sim_command_ctx cx;
 	int rc;
 
@@ -120,9 +127,13 @@ start(struct sim *sim, const struct sim_opts *o, struct pue_err *err)
 	sim->hall = sim_hall_new(&o->hall, sim->schedule, pue_clock_mono(sim->clock), err);
 	if (sim->hall == NULL)
 		return err->code;
-	if ((sim->faults = sim_faults_new()) == NULL)
+	sim->meters = sim_meters_new(sim->hall, &mc, pue_clock_mono(sim->clock), err);
+	if (sim->meters == NULL)
+		return err->code;
+	if ((sim->faults = sim_faults_new(n_endpoints)) == NULL)
 		return pue_err_set(err, -ENOMEM, "faults: out of memory");
-	if ((sim->responder = sim_responder_new(sim->hall, sim->faults, sim->clock, err)) == NULL)
+	sim->responder = sim_responder_new(sim->meters, sim->faults, sim->clock, n_endpoints, err);
+	if (sim->responder == NULL)
 		return err->code;
 	if ((sim->loop = sim_loop_new(err)) == NULL)
 		return err->code;
@@ -130,20 +141,32 @@ start(struct sim *sim, const struct sim_opts *o, struct pue_err *err)
 		return rc;
 	if ((sim->server = sim_server_new(sim->loop, sim->responder, &sc, err)) == NULL)
 		return err->code;
+	if (o->rtu_path != NULL &&
+	    (sim->rtu = sim_rtu_new(sim->loop, sim->responder, &rc_rtu, err)) == NULL)
+		return err->code;
 	if (o->control_path != NULL) {
-		cx = (struct sim_command_ctx){sim->hall, sim->faults, sim->responder, sim->clock};
+		cx = (struct sim_command_ctx){sim->hall,      sim->meters, sim->faults,
+					      sim->responder, sim->server, o->rtu_path != NULL,
+					      sim->clock};
 		if ((sim->control = sim_control_new(sim->loop, o->control_path, &cx, err)) == NULL)
 			return err->code;
 	}
 	/* Last: the file tells tests that everything above is ready. */
 	if (o->ports_file != NULL && (rc = write_ports(sim->server, o->ports_file, err)) < 0)
 		return rc;
-	pue_log(LOG_INFO,
-		"pue-sim: %u meters (%u UPS, %u cooling) on %s port %u%s, facility %.3f kW, "
-		"IT %.3f kW, clock rate %g",
-		sim_hall_n_meters(sim->hall), o->hall.n_ups, o->hall.n_cooling, o->bind_addr,
-		sim_server_port(sim->server, 0), o->n_listen > 1 ? " and more" : "",
-		o->hall.facility_kw, o->hall.it_kw, pue_clock_rate(sim->clock));
+	if (o->n_meters > 0)
+		pue_log(LOG_INFO,
+			"pue-sim: %u generic meters, %u per port, on %s ports %u..., clock rate %g",
+			o->n_meters, o->units_per_port, o->bind_addr,
+			sim_server_port(sim->server, 0), pue_clock_rate(sim->clock));
+	else
+		pue_log(LOG_INFO,
+			"pue-sim: %u meters (%u UPS, %u cooling) on %s port %u%s, facility %.3f "
+			"kW, IT %.3f kW, clock rate %g",
+			sim_hall_n_meters(sim->hall), o->hall.n_ups, o->hall.n_cooling,
+			o->bind_addr, sim_server_port(sim->server, 0),
+			o->n_listen > 1 ? " and more" : "", o->hall.facility_kw, o->hall.it_kw,
+			pue_clock_rate(sim->clock));
 	return 0;
 }
 
@@ -151,6 +174,7 @@ static void
 stop(struct sim *sim)
 {
 	sim_control_free(sim->control);
+	sim_rtu_free(sim->rtu);
 	sim_server_free(sim->server);
 	if (sim->sig.fd >= 0) {
 		if (sim->loop != NULL)
@@ -160,6 +184,7 @@ stop(struct sim *sim)
 	sim_loop_free(sim->loop);
 	sim_responder_free(sim->responder);
 	sim_faults_free(sim->faults);
+	sim_meters_free(sim->meters);
 	sim_hall_free(sim->hall);
 	sim_schedule_free(sim->schedule);
 	pue_clock_free(sim->clock);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -441,6 +442,71 @@ test_config_snmp_device_defaults_to_v2c_public_on_161(void **state)
 	assert_null(s->user);
 	assert_int_equal(cfg->devices[0].points[0].counter_bits, 32);
 	pue_config_free(cfg);
+}
+
+/* SNMP points (issue 5): a column sum and sentinel values. */
+static void
+test_config_snmp_point_reads_sum_column_and_invalid_values(void **state)
+{
+	struct pue_config *cfg =
+		load_ok("site: t\n"
+			"devices:\n"
+			"  - name: m\n"
+			"    protocol: snmp\n"
+			"    snmp: {host: 127.0.0.1}\n"
+			"    points:\n"
+			"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
+			"measured_at: it_input}\n"
+			"      - {name: p, oid: 1.3.6.1.2.1.33.1.4.4.1.4, unit: W, kind: power, "
+			"sum_column: true, invalid_values: [-1, 2147483647]}\n" BASE_PUE);
+	const struct pue_point_conf *e = &cfg->devices[0].points[0],
+				    *p = &cfg->devices[0].points[1];
+
+	(void)state;
+	assert_false(e->sum_column);
+	assert_int_equal(e->n_invalid_values, 0);
+	assert_null(e->invalid_values);
+	assert_true(p->sum_column);
+	assert_int_equal(p->n_invalid_values, 2);
+	assert_true(p->invalid_values[0] == -1);
+	assert_true(p->invalid_values[1] == 2147483647);
+	pue_config_free(cfg);
+}
+
+static void
+test_config_snmp_point_keys_checked_and_refused_for_modbus(void **state)
+{
+	static const char *const want[] = {
+		"7:46: devices[0].points[0].sum_column: only for SNMP devices",
+		"12:80: devices[1].points[0].invalid_values: expected a list of 1..16 numbers, got "
+		"0",
+		"13:76: devices[1].points[1].sum_column: expected true or false, got \"yes\"",
+		"14:85: devices[1].points[2].invalid_values[1]: expected a number -2e+19..2e+19, "
+		"got "
+		"\"abc\"",
+	};
+
+	(void)state;
+	expect_errors(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, sum_column: true, unit: kWh, "
+		"kind: energy, measured_at: ups_output}\n"
+		"  - name: s\n"
+		"    protocol: snmp\n"
+		"    snmp: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: a, oid: 1.3.6.1.4.1.1.1, unit: kW, kind: power, invalid_values: "
+		"[]}\n"
+		"      - {name: b, oid: 1.3.6.1.4.1.1.2, unit: kW, kind: power, sum_column: yes}\n"
+		"      - {name: c, oid: 1.3.6.1.4.1.1.3, unit: kW, kind: power, invalid_values: "
+		"[-1, "
+		"abc]}\n" BASE_PUE,
+		want, 4);
 }
 
 static void
@@ -1377,6 +1443,238 @@ test_config_rejects_empty_file(void **state)
 	expect_error("# nothing but a comment\n", " the file holds no configuration");
 }
 
+/* Meter maps ("map: NAME") ------------------------------------------------ */
+
+/* Writes DIR/meters/NAME.yaml, where the loader looks first. */
+static void
+write_map(const char *name, const char *yaml)
+{
+	char file[400];
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "%s/meters", dir);
+	(void)mkdir(file, 0700);
+	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	assert_true(fputs(yaml, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Removes what write_map() made, so teardown can remove the directory. */
+static void
+remove_map(const char *name)
+{
+	char file[400];
+
+	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/meters", dir);
+	rmdir(file);
+}
+
+static const char test_map[] =
+	"# a meter map\n"
+	"points:\n"
+	"  - {name: power, register: 0x000A, function: input, type: float32, unit: kW,\n"
+	"     kind: power}\n"
+	"  - {name: energy, register: 20, function: input, type: uint32, unit: Wh,\n"
+	"     kind: energy}\n";
+
+static void
+test_config_map_gives_device_the_map_points(void **state)
+{
+	struct pue_config *cfg;
+	const struct pue_device_conf *d;
+	size_t i;
+
+	(void)state;
+	write_map("testmeter", test_map);
+	cfg = load_ok("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    map: testmeter\n"
+		      "  - name: n\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+		      "    map: testmeter\n"
+		      "  - name: u\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1, unit_id: 3}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+		      "         measured_at: ups_output}\n"
+		      "pue:\n"
+		      "  facility: {add: [m/energy, n/energy]}\n"
+		      "  it: {add: [u/e]}\n");
+	remove_map("testmeter");
+	for (i = 0; i < 2; i++) { /* both devices got both points, in the map's order */
+		d = &cfg->devices[i];
+		assert_int_equal(d->n_points, 2);
+		assert_string_equal(d->points[0].name, "power");
+		assert_int_equal(d->points[0].address, 10);
+		assert_int_equal(d->points[0].function, PUE_MB_INPUT);
+		assert_int_equal(d->points[0].type, PUE_T_FLOAT32);
+		assert_int_equal(d->points[0].kind, PUE_KIND_POWER);
+		assert_string_equal(d->points[1].name, "energy");
+		assert_int_equal(d->points[1].address, 20);
+		assert_int_equal(d->points[1].unit, PUE_UNIT_WH);
+		assert_int_equal(d->points[1].counter_bits, 32);
+	}
+	pue_config_free(cfg);
+}
+
+static void
+test_config_map_point_replaced_by_device_point_of_same_name(void **state)
+{
+	struct pue_config *cfg;
+	const struct pue_device_conf *d;
+
+	(void)state;
+	write_map("testmeter", test_map);
+	cfg = load_ok("site: t\n"
+		      "devices:\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    map: testmeter\n"
+		      "    points:\n"
+		      "      - {name: extra, register: 2, type: uint32, unit: W, kind: power}\n"
+		      "      - {name: energy, register: 28, type: uint64, unit: Wh, kind: energy,\n"
+		      "         measured_at: ups_output}\n"
+		      "pue:\n"
+		      "  facility: {add: [m/energy]}\n"
+		      "  it: {add: [m/energy]}\n");
+	remove_map("testmeter");
+	d = &cfg->devices[0];
+	assert_int_equal(d->n_points, 3);
+	assert_string_equal(d->points[0].name, "power"); /* the map's, in the map's order */
+	assert_int_equal(d->points[0].address, 10);
+	assert_string_equal(d->points[1].name, "energy"); /* the device's whole point */
+	assert_int_equal(d->points[1].address, 28);
+	assert_int_equal(d->points[1].type, PUE_T_UINT64);
+	assert_int_equal(d->points[1].function, PUE_MB_HOLDING);
+	assert_int_equal(d->points[1].measured_at, PUE_AT_UPS_OUTPUT);
+	assert_string_equal(d->points[2].name, "extra"); /* then the device's others */
+	pue_config_free(cfg);
+}
+
+static void
+test_config_map_errors_name_the_map_file_line_and_column(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char want_map[1024], want_cfg[1024];
+
+	(void)state;
+	write_map("badmeter",
+		  "points:\n"
+		  "  - {name: power, register: 10, type: float33, unit: kW, kind: power}\n"
+		  "  - {name: energy, register: 20, type: uint32, unit: kW, kind: energy}\n");
+	write_yaml("site: t\n"
+		   "devices:\n"
+		   "  - name: m\n"
+		   "    protocol: modbus_tcp\n"
+		   "    modbus: {host: 127.0.0.1}\n"
+		   "    map: badmeter\n"
+		   "  - name: n\n"
+		   "    protocol: modbus_tcp\n"
+		   "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+		   "    map: badmeter\n"
+		   "  - name: o\n"
+		   "    protocol: modbus_tcp\n"
+		   "    modbus: {host: 127.0.0.1, unit_id: 3}\n"
+		   "    map: nosuchmeter\n"
+		   "    points:\n"
+		   "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+		   "         measured_at: ups_output}\n"
+		   "pue:\n"
+		   "  facility: {add: [o/e]}\n"
+		   "  it: {add: [o/e]}\n");
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	remove_map("badmeter");
+	assert_null(cfg);
+	/* The configuration's own error first, then the map's, each once
+	 * although two devices use the map. */
+	snprintf(want_cfg, sizeof(want_cfg),
+		 "%s:14:10: devices[2].map: no meter map \"nosuchmeter\" (looked for %s/meters/"
+		 "nosuchmeter.yaml and ",
+		 path, dir);
+	snprintf(want_map, sizeof(want_map), "%s/meters/badmeter.yaml:2:39: points[0].type: ", dir);
+	if (d.n != 3 || strncmp(d.lines[0], want_cfg, strlen(want_cfg)) != 0 ||
+	    strncmp(d.lines[1], want_map, strlen(want_map)) != 0 ||
+	    strstr(d.lines[2], "/meters/badmeter.yaml:3:") == NULL ||
+	    strstr(d.lines[2], "points[1].unit: kW is a unit of power") == NULL) {
+		dump(&d);
+		pue_diags_free(&d);
+		fail_msg("want the map errors at their place in the map file");
+	}
+	pue_diags_free(&d);
+}
+
+static void
+test_config_map_rejected_on_snmp_device_and_bad_name(void **state)
+{
+	static const char *const want[] = {
+		"6:5: devices[0].map: only for Modbus devices",
+		"15:10: devices[1].map: expected a map name such as sdm630",
+	};
+
+	(void)state;
+	expect_errors("site: t\n"
+		      "devices:\n"
+		      "  - name: s\n"
+		      "    protocol: snmp\n"
+		      "    snmp: {host: 127.0.0.1}\n"
+		      "    map: sdm630\n"
+		      "    points:\n"
+		      "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
+		      "         measured_at: ups_output}\n"
+		      "  - name: m\n"
+		      "    protocol: modbus_tcp\n"
+		      "    modbus: {host: 127.0.0.1}\n"
+		      "    points:\n"
+		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
+		      "    map: ../etc/passwd\n"
+		      "pue:\n"
+		      "  facility: {add: [m/e]}\n"
+		      "  it: {add: [s/e]}\n",
+		      want, 2);
+}
+
+static void
+test_config_scale_register_read_for_modbus_only(void **state)
+{
+	struct pue_config *cfg;
+
+	(void)state;
+	cfg = load_ok(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+		"         measured_at: ups_output, scale_register: 0x9D}\n"
+		"      - {name: p, register: 4, type: int16, unit: W, kind: power}\n" BASE_PUE);
+	assert_true(cfg->devices[0].points[0].has_scale_register);
+	assert_int_equal(cfg->devices[0].points[0].scale_register, 0x9D);
+	assert_false(cfg->devices[0].points[1].has_scale_register);
+	pue_config_free(cfg);
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: snmp\n"
+		     "    snmp: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
+		     "         measured_at: ups_output, scale_register: 3}\n" BASE_PUE,
+		     "8:35: devices[0].points[0].scale_register: only for Modbus devices");
+}
+
 int
 main(void)
 {
@@ -1384,6 +1682,8 @@ main(void)
 		cmocka_unit_test(test_config_loads_full_file_with_every_field),
 		cmocka_unit_test(test_config_fills_defaults_for_a_minimal_file),
 		cmocka_unit_test(test_config_snmp_device_defaults_to_v2c_public_on_161),
+		cmocka_unit_test(test_config_snmp_point_reads_sum_column_and_invalid_values),
+		cmocka_unit_test(test_config_snmp_point_keys_checked_and_refused_for_modbus),
 		cmocka_unit_test(test_config_loads_reference_file),
 		cmocka_unit_test(test_config_optional_section_may_be_empty),
 		cmocka_unit_test(test_config_free_accepts_null),
@@ -1431,6 +1731,11 @@ main(void)
 		cmocka_unit_test(test_config_reports_every_error_in_one_file),
 		cmocka_unit_test(test_config_missing_file_returns_errno),
 		cmocka_unit_test(test_config_rejects_empty_file),
+		cmocka_unit_test(test_config_map_gives_device_the_map_points),
+		cmocka_unit_test(test_config_map_point_replaced_by_device_point_of_same_name),
+		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
+		cmocka_unit_test(test_config_map_rejected_on_snmp_device_and_bad_name),
+		cmocka_unit_test(test_config_scale_register_read_for_modbus_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -153,6 +153,30 @@ test_decode_scale_and_units_to_kw_and_kwh(void **state)
 	assert_int_equal(pue_decode_scale(&p, &raw, &v, NULL), PUE_E_RANGE);
 }
 
+static void
+test_decode_sunssf_scales_and_rejects_not_implemented(void **state)
+{
+	struct pue_err err;
+	int sf = 99;
+
+	(void)state;
+	assert_int_equal(pue_decode_sunssf(0xFFFF, &sf, &err), 0); /* int16 -1 */
+	assert_int_equal(sf, -1);
+	assert_true(pue_apply_sunssf(9600, sf) == 960.0);
+	assert_true(pue_apply_sunssf(1234, -1) == 123.4); /* divides: the nearest double */
+	assert_int_equal(pue_decode_sunssf(3, &sf, &err), 0);
+	assert_true(pue_apply_sunssf(96, sf) == 96000.0);
+	assert_int_equal(pue_decode_sunssf(10, &sf, &err), 0);
+	assert_int_equal(pue_decode_sunssf((uint16_t)-10, &sf, &err), 0);
+	sf = 99;
+	assert_int_equal(pue_decode_sunssf(0x8000, &sf, &err), PUE_E_RANGE);
+	assert_non_null(strstr(err.msg, "not implemented"));
+	assert_int_equal(pue_decode_sunssf(11, &sf, &err), PUE_E_RANGE);
+	assert_non_null(strstr(err.msg, "scale factor 11 outside -10..10"));
+	assert_int_equal(pue_decode_sunssf((uint16_t)-11, &sf, &err), PUE_E_RANGE);
+	assert_int_equal(sf, 99); /* untouched on failure */
+}
+
 int
 main(void)
 {
@@ -164,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_decode_64bit_types_all_orders),
 		cmocka_unit_test(test_decode_rejects_nan_and_wrong_length),
 		cmocka_unit_test(test_decode_scale_and_units_to_kw_and_kwh),
+		cmocka_unit_test(test_decode_sunssf_scales_and_rejects_not_implemented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

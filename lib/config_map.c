@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config_map.c - ready-made point maps for common meters ("map: sdm630").
+ *
+ *   devices:
+ *     - name: incomer
+ *       protocol: modbus_tcp
+ *       modbus: {host: 10.0.0.10, unit_id: 1}
+ *       map: sdm630                 # meters/sdm630.yaml
+ *       points:                     # optional: replaces the map's "energy"
+ *         - {name: energy, register: 0x0048, function: input, type: float32,
+ *            unit: kWh, kind: energy, measured_at: ups_output}
+ *
+ * A map is a YAML file holding one key, points:, in the same form as a
+ * device's points. NAME.yaml is looked for in the meters/ directory next to
+ * the configuration file, then in PUE_MAPS_DIR (the installed maps). Each
+ * map is read once per load, however many devices use it, and its mistakes
+ * are reported once, at their place in the map file ("meters/x.yaml:12:9:
+ * points[3].type: ..."), after the configuration file's own. A device gets
+ * the map's points in the map's order; a point of its own with the same
+ * name replaces the map's whole point, and its other points follow.
+ *
+ * Part of the configuration loader (config_internal.h). Main thread only.
+ */
+#include "config_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef PUE_MAPS_DIR
+#define PUE_MAPS_DIR "/usr/local/share/pued/meters"
+#endif
+
+struct pue_cfgmap {
+	char *name;
+	struct pue_ytree *tree; /* the map file, with its errors; NULL when not found */
+	struct pue_point_conf *points;
+	size_t n_points;
+};
+
+static const char *const map_keys[] = {"points", NULL};
+
+static void
+free_points(struct pue_point_conf *points, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(points[i].name);
+		free(points[i].oid);
+		free(points[i].invalid_values);
+	}
+	free(points);
+}
+
+/* A map name becomes a file name: letters, digits, '_' and '-', starting
+ * with a letter or digit, so it never leaves the maps directory. */
+static bool
+map_name_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n &&
+	       s[0] != '-' && s[0] != '_';
+}
+
+static bool
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Fills path with the first NAME.yaml that exists; false (and both
+ * candidates in tried) when none does. */
+static bool
+find_map_file(const struct pue_cfgctx *c, const char *name, char *path, size_t size, char *tried,
+	      size_t tried_size)
+{
+	const char *cfg_path = c->cfg->path, *slash = strrchr(cfg_path, '/');
+	char local[4096], shared[4096];
+	int dir_len = slash != NULL ? (int)(slash - cfg_path) : 1;
+
+	snprintf(local, sizeof(local), "%.*s/meters/%s.yaml", dir_len,
+		 slash != NULL ? cfg_path : ".", name);
+	snprintf(shared, sizeof(shared), "%s/%s.yaml", PUE_MAPS_DIR, name);
+	if (is_file(local)) {
+		snprintf(path, size, "%s", local);
+		return true;
+	}
+	if (is_file(shared)) {
+		snprintf(path, size, "%s", shared);
+		return true;
+	}
+	snprintf(tried, tried_size, "%s and %s", local, shared);
+	return false;
+}
+
+/* Reads the points of a loaded map tree into m. */
+static void
+read_map_points(struct pue_cfgctx *c, struct pue_cfgmap *m)
+{
+	struct pue_cfgctx mc = {.tree = m->tree, .cfg = c->cfg};
+	const struct pue_ynode *root = pue_ytree_root(m->tree), *seq;
+	/* Maps are for Modbus meters; the device's own settings come later. */
+	struct pue_device_conf proto = {.name = m->name,
+					.protocol = PUE_PROTO_MODBUS_TCP,
+					.poll_interval_ms = c->cfg->poll_interval_ms};
+	size_t i, j;
+
+	if (root == NULL || root->kind != PUE_YNODE_MAPPING) {
+		pue_ytree_error(m->tree, root, "expected a mapping with a points: list");
+		return;
+	}
+	pue_cfg_check_keys(&mc, root, map_keys);
+	if ((seq = pue_cfg_require(&mc, root, "points")) == NULL || !pue_cfg_is_seq(&mc, seq))
+		goto out;
+	if (seq->n_kids == 0) {
+		pue_ytree_error(m->tree, seq, "a map needs at least one point");
+		goto out;
+	}
+	if ((m->points = pue_cfg_calloc(&mc, seq->n_kids, sizeof(*m->points))) == NULL)
+		goto out;
+	m->n_points = seq->n_kids;
+	for (i = 0; i < m->n_points; i++)
+		pue_cfg_read_modbus_point(&mc, seq->kids[i], &m->points[i], &proto);
+	for (i = 1; i < m->n_points; i++)
+		for (j = 0; j < i; j++)
+			if (m->points[i].name != NULL && m->points[j].name != NULL &&
+			    strcmp(m->points[i].name, m->points[j].name) == 0) {
+				pue_ytree_error(m->tree, pue_ynode_get(seq->kids[i], "name"),
+						"duplicate point name \"%s\" (first at line %d)",
+						m->points[i].name, m->points[j].line);
+				break;
+			}
+out:
+	if (mc.oom)
+		c->oom = true;
+}
+
+/* The map called name, read now or earlier in this load; NULL after
+ * reporting at node why there is none. */
+static const struct pue_cfgmap *
+get_map(struct pue_cfgctx *c, const struct pue_ynode *node, const char *name)
+{
+	char path[4096], tried[8300];
+	struct pue_cfgmap *grown, *m;
+	size_t i;
+
+	for (i = 0; i < c->n_maps; i++)
+		if (strcmp(c->maps[i].name, name) == 0)
+			return c->maps[i].tree != NULL ? &c->maps[i] : NULL;
+	grown = reallocarray(c->maps, c->n_maps + 1, sizeof(*c->maps));
+	if (grown == NULL) {
+		c->oom = true;
+		return NULL;
+	}
+	c->maps = grown;
+	m = &c->maps[c->n_maps];
+	memset(m, 0, sizeof(*m));
+	if ((m->name = pue_cfg_strdup(c, name)) == NULL)
+		return NULL;
+	c->n_maps++;
+	if (!find_map_file(c, name, path, sizeof(path), tried, sizeof(tried))) {
+		pue_ytree_error(c->tree, node, "no meter map \"%s\" (looked for %s)", name, tried);
+		return NULL;
+	}
+	if ((m->tree = pue_ytree_new(path)) == NULL) {
+		c->oom = true;
+		return NULL;
+	}
+	if (pue_ytree_load(m->tree) == 0)
+		read_map_points(c, m);
+	return m;
+}
+
+/* A copy of a map's point for one device. */
+static bool
+copy_point(struct pue_cfgctx *c, const struct pue_point_conf *from, struct pue_point_conf *to)
+{
+	*to = *from;
+	to->oid = NULL;
+	to->invalid_values = NULL;
+	to->n_invalid_values = 0;
+	to->name = pue_cfg_strdup(c, from->name);
+	return to->name != NULL;
+}
+
+void
+pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue_device_conf *d,
+		  bool proto_ok)
+{
+	const struct pue_cfgmap *m;
+	struct pue_point_conf *merged;
+	char *name = NULL, buf[128];
+	bool *taken = NULL;
+	size_t i, j, n = 0;
+
+	if (proto_ok && d->protocol == PUE_PROTO_SNMP) {
+		pue_ytree_error_key(c->tree, node, "only for Modbus devices");
+		return;
+	}
+	if (!pue_cfg_string(c, node, &name))
+		return;
+	if (!map_name_is_valid(name)) {
+		pue_ytree_error(c->tree, node,
+				"expected a map name such as sdm630 (letters, digits, _ and -), "
+				"got %s",
+				pue_cfg_show(node, buf, sizeof(buf)));
+		goto out;
+	}
+	if ((m = get_map(c, node, name)) == NULL || m->n_points == 0)
+		goto out;
+	merged = pue_cfg_calloc(c, m->n_points + d->n_points, sizeof(*merged));
+	taken = pue_cfg_calloc(c, d->n_points + 1, sizeof(*taken));
+	if (merged == NULL || taken == NULL) {
+		free(merged);
+		goto out;
+	}
+	for (i = 0; i < m->n_points; i++) {
+		if (m->points[i].name == NULL) /* reported in the map file */
+			continue;
+		for (j = 0; j < d->n_points; j++)
+			if (!taken[j] && d->points[j].name != NULL &&
+			    strcmp(d->points[j].name, m->points[i].name) == 0)
+				break;
+		if (j < d->n_points) { /* the device's own point replaces the map's */
+			merged[n++] = d->points[j];
+			taken[j] = true;
+		} else if (copy_point(c, &m->points[i], &merged[n]))
+			n++;
+	}
+	for (j = 0; j < d->n_points; j++)
+		if (!taken[j])
+			merged[n++] = d->points[j];
+	free(d->points); /* the structs moved into merged */
+	d->points = merged;
+	d->n_points = n;
+out:
+	free(taken);
+	free(name);
+}
+
+size_t
+pue_cfg_maps_n_errors(const struct pue_cfgctx *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_maps; i++)
+		if (c->maps[i].tree != NULL)
+			n += pue_ytree_n_errors(c->maps[i].tree) + pue_ytree_oom(c->maps[i].tree);
+	return n;
+}
+
+int
+pue_cfg_maps_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n)
+{
+	size_t i, k, more;
+	char **add, **grown;
+
+	for (i = 0; i < c->n_maps; i++) {
+		if (c->maps[i].tree == NULL)
+			continue;
+		if (pue_ytree_take_errors(c->maps[i].tree, &add, &more) < 0)
+			return -ENOMEM;
+		if (more == 0) {
+			free(add);
+			continue;
+		}
+		grown = reallocarray(*lines, *n + more, sizeof(**lines));
+		if (grown == NULL) {
+			for (k = 0; k < more; k++)
+				free(add[k]);
+			free(add);
+			return -ENOMEM;
+		}
+		*lines = grown;
+		memcpy(*lines + *n, add, more * sizeof(*add));
+		*n += more;
+		free(add);
+	}
+	return 0;
+}
+
+void
+pue_cfg_maps_free(struct pue_cfgctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_maps; i++) {
+		free(c->maps[i].name);
+		pue_ytree_free(c->maps[i].tree);
+		free_points(c->maps[i].points, c->maps[i].n_points);
+	}
+	free(c->maps);
+	c->maps = NULL;
+	c->n_maps = 0;
+}

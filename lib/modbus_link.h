@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * modbus_link.h - one Modbus connection (a TCP host:port or an RTU bus):
+ * connecting, reading with retries, and recovering from what a facility
+ * network does to a connection. The worker side of modbus_poll.c.
+ *
+ * A link owns a descriptor below PUE_MODBUS_FD_LIMIT for its whole life,
+ * reserved at start as a /dev/null placeholder. A connect puts the socket
+ * (or tty) on that very number with dup3(), and a close puts the
+ * placeholder back, so libmodbus (whose select() cannot take 1024 and up)
+ * never sees another descriptor, and nothing opened later can take the
+ * number. TCP connects are made here with poll(), because libmodbus's own
+ * connect calls select() on whatever socket() returned.
+ *
+ * After a read gets no answer the link is "stale": a late answer may still
+ * arrive, so the line is flushed before the next request. RTU frames carry
+ * no transaction id, so on a serial bus pued also waits one more response
+ * timeout before flushing: a late answer to one read must never be taken
+ * for the answer to the next (a wrong number, not an error).
+ *
+ * Thread: a link is used by one worker at a time (the poller guarantees
+ * it); init and fini run on the main thread.
+ */
+#ifndef PUE_MODBUS_LINK_H
+#define PUE_MODBUS_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <modbus.h>
+
+#include "clock.h"
+#include "config.h"
+#include "err.h"
+#include "modbus_plan.h"
+
+struct pue_mb_link {
+	const struct pue_device_conf *conf; /* the first device that named it (bus settings) */
+	modbus_t *ctx;			    /* owned */
+	int fd;				    /* reserved descriptor; -1 before init */
+	int devnull;			    /* borrowed: the placeholder's source */
+	bool connected;
+	bool stale; /* a request went unanswered: flush before the next */
+	pue_mono_t last_request;
+	char where[96]; /* "127.0.0.1:1502" or "/dev/ttyUSB0" */
+};
+
+/* Names d's link into where (the key devices share a link by). */
+void pue_mb_link_name(const struct pue_device_conf *d, char *where, size_t len);
+
+/* Sets l up for d's link and reserves its descriptor, the lowest free one
+ * (a duplicate of devnull, which is borrowed and must stay open). Returns
+ * 0, or -EMFILE when that descriptor is not below PUE_MODBUS_FD_LIMIT, or
+ * another negative errno; err names the link. Undo with pue_mb_link_fini()
+ * in every case. Main thread. */
+int pue_mb_link_init(struct pue_mb_link *l, const struct pue_device_conf *d, int devnull,
+		     struct pue_err *err);
+
+/* Closes the connection, releases the descriptor and the context. */
+void pue_mb_link_fini(struct pue_mb_link *l);
+
+/* How a read went, for the poll's error message and counters. */
+struct pue_mb_result {
+	unsigned requests;   /* requests sent, retries included */
+	bool connect_failed; /* the last failure was a connect, not a read */
+};
+
+/* Reads r into dst for device d (its unit id, timeout and request gap),
+ * connecting first when needed, with up to tries attempts. Returns 0, or
+ * the errno of the last attempt (libmodbus's EMBX* for exceptions). A
+ * read counts only when exactly the requested registers came back.
+ * clock paces request_gap. Worker thread. */
+int pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
+		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
+		     const struct pue_clock *clock, struct pue_mb_result *res);
+
+/* True for a failure after which the device's other reads would fail the
+ * same way (no answer, connection lost): the poll stops there. False for
+ * exceptions and malformed answers, which concern one read. */
+bool pue_mb_error_ends_poll(int e);
+
+/* Words for e: "no answer (timed out)", "exception 0x0B, gateway target
+ * device failed to respond", "Connection refused". */
+void pue_mb_describe_errno(int e, char *buf, size_t len);
+
+#endif

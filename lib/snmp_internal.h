@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snmp_internal.h - the SNMP poller's state, shared by snmp_poll.c (polls,
+ * sessions, timers, setup) and snmp_answer.c (building requests and reading
+ * what agents answer). Not part of libpue's API: only those two include it.
+ *
+ * A poll is a set of requests (struct snmp_req) that all go out at once:
+ * GETs of up to max_varbinds points, one walk per sum_column point, and,
+ * before the first poll of a v3 device, the engine ID probe. net-snmp calls
+ * back (pue_snmp_on_answer()) from snmp_sess_read2() when a datagram came
+ * or from snmp_sess_timeout() when a loop timer fired. Callbacks only
+ * record: values go into the points, follow-ups are marked RQ_QUEUED, and
+ * the poller sends them once net-snmp has returned, so net-snmp is never
+ * re-entered. Main thread only.
+ */
+#ifndef PUE_SNMP_INTERNAL_H
+#define PUE_SNMP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+
+#include "clock.h"
+#include "config.h"
+#include "decode.h"
+#include "health.h"
+#include "loop.h"
+#include "snmp_poll.h"
+#include "snmp_session.h"
+
+/* GETBULK max-repetitions: rows per answer of a walk (RFC 3416, 4.2.3). */
+#define PUE_SNMP_MAX_REPETITIONS 32
+
+enum snmp_pt_state { PT_PENDING, PT_OK, PT_FAILED };
+enum snmp_rq_kind { RQ_GET, RQ_WALK, RQ_PROBE };
+enum snmp_rq_state { RQ_QUEUED, RQ_FLIGHT, RQ_DONE };
+
+struct snmp_point {
+	oid *name; /* resolved oid, owned */
+	size_t len;
+	enum snmp_pt_state st; /* this poll */
+	struct pue_raw raw;
+	pue_wall_t wall;
+};
+
+struct snmp_dev;
+
+struct snmp_req {
+	struct snmp_dev *d;
+	enum snmp_rq_kind kind;
+	enum snmp_rq_state state;
+	long reqid;
+	size_t first, n; /* RQ_GET: d->work[first .. first + n) */
+	size_t point;	 /* RQ_WALK: the column point */
+	oid *cur;	 /* RQ_WALK: the last OID seen (MAX_OID_LEN room) */
+	size_t cur_len;
+	struct pue_raw sum;
+	size_t rows;
+	unsigned sent;
+};
+
+struct snmp_dev {
+	struct pue_snmp *m;
+	size_t index;
+	const struct pue_device_conf *conf;
+	char where[80]; /* "127.0.0.1:161", for messages */
+	struct snmp_point *pts;
+	size_t *gets; /* points read with GET, in configuration order */
+	size_t n_gets, n_walks;
+	size_t *work;	       /* this poll's copy of gets (v1 drops points from it) */
+	oid *walk_cur;	       /* n_walks x MAX_OID_LEN */
+	struct snmp_req *reqs; /* room for one per GET point, per walk, and a probe */
+	size_t n_reqs, cap_reqs;
+	unsigned max_vb; /* varbinds per GET: max_varbinds, halved on tooBig */
+	struct pue_snmp_keys keys;
+	void *sessp; /* NULL until the first poll, and after a reset */
+	int fd;
+	bool closing; /* snmp_sess_close() is calling back: ignore it */
+	bool engine_known, probe_ok;
+	u_char engine[SNMP_MAX_ENG_SIZE];
+	size_t engine_len;
+	bool reset; /* close the session when this poll ends */
+	/* the poll */
+	bool busy, probing;
+	pue_mono_t started;
+	unsigned requests;
+	char error[200];
+	/* timers */
+	int64_t poll_timer, net_timer;
+	pue_mono_t deadline, net_at;
+	struct pue_health health;
+};
+
+struct pue_snmp {
+	const struct pue_config *cfg;
+	struct pue_loop *loop;
+	const struct pue_clock *clock;
+	struct pue_poll_sink sink;
+	struct snmp_dev *devs;
+	size_t n_devs;
+	struct snmp_dev **by_device; /* indexed like cfg->devices; NULL for others */
+	bool lib_started, fds_ready;
+	bool quiet;		  /* net-snmp's log lines go to debug once polling runs */
+	netsnmp_large_fd_set fds; /* for snmp_sess_read2() and select_info2 */
+};
+
+/* Keeps the first error of a poll (the one that explains the others). */
+void pue_snmp_dev_error(struct snmp_dev *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Ends request r as a whole (timeout, report, agent error): each of its
+ * points fails, with one message naming the request and the cause. */
+void pue_snmp_req_fail(struct snmp_req *r, const char *cause);
+
+/* The PDU for request r (the caller sends and, on failure, frees it), or
+ * NULL when memory runs out. */
+netsnmp_pdu *pue_snmp_build(struct snmp_dev *d, struct snmp_req *r);
+
+/* net-snmp's callback for every request; magic is the struct snmp_req. */
+int pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic);
+
+#endif

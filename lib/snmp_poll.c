@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snmp_poll.c - SNMP devices polled asynchronously in the main loop; see
+ * snmp_poll.h. net-snmp specifics (sessions, keys, engine IDs, reports,
+ * MIB names) are in snmp_session.c, value conversion in snmp_value.c.
+ *
+ * How a poll runs is told in snmp_internal.h; the answers are read in
+ * snmp_answer.c. This file holds the rest: sessions and their sockets in
+ * the loop, net-snmp's timers, poll scheduling, engine ID discovery and
+ * health, and setup.
+ */
+#include "snmp_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "decode.h"
+#include "log.h"
+#include "snmp_value.h"
+
+#define MAX_BACKOFF_MS (60 * 1000)
+
+static void pump(void *arg);
+
+/* Sending --------------------------------------------------------------- */
+
+static void
+send_req(struct snmp_dev *d, struct snmp_req *r)
+{
+	netsnmp_pdu *pdu = pue_snmp_build(d, r);
+	char cause[160];
+
+	if (pdu == NULL) {
+		pue_snmp_req_fail(r, "out of memory");
+		return;
+	}
+	r->state = RQ_FLIGHT;
+	r->reqid = pdu->reqid;
+	d->requests++;
+	if (snmp_sess_async_send(d->sessp, pdu, pue_snmp_on_answer, r) != 0)
+		return; /* net-snmp owns the PDU now */
+	/* On failure net-snmp may already have called back (a v3 message it
+	 * could not build), and leaves the PDU to us either way. */
+	if (r->state == RQ_FLIGHT) {
+		snprintf(cause, sizeof(cause), "send failed: %s",
+			 snmp_api_errstring(snmp_sess_session(d->sessp)->s_snmp_errno));
+		pue_snmp_req_fail(r, cause);
+	}
+	snmp_free_pdu(pdu);
+	d->reset = true;
+}
+
+static struct snmp_req *
+add_req(struct snmp_dev *d, enum snmp_rq_kind kind)
+{
+	struct snmp_req *r = &d->reqs[d->n_reqs++];
+
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	r->kind = kind;
+	r->state = RQ_QUEUED;
+	return r;
+}
+
+static void
+queue_reads(struct snmp_dev *d)
+{
+	size_t i, w = 0;
+	struct snmp_req *r;
+
+	d->n_reqs = 0;
+	memcpy(d->work, d->gets, d->n_gets * sizeof(d->work[0]));
+	for (i = 0; i < d->n_gets; i += d->max_vb) {
+		r = add_req(d, RQ_GET);
+		r->first = i;
+		r->n = d->n_gets - i < d->max_vb ? d->n_gets - i : d->max_vb;
+	}
+	for (i = 0; i < d->conf->n_points; i++) {
+		if (!d->conf->points[i].sum_column)
+			continue;
+		r = add_req(d, RQ_WALK);
+		r->point = i;
+		r->cur = d->walk_cur + w++ * MAX_OID_LEN;
+		memcpy(r->cur, d->pts[i].name, d->pts[i].len * sizeof(oid));
+		r->cur_len = d->pts[i].len;
+		r->sum.has_count = true;
+	}
+}
+
+static void
+on_net_timer(void *arg)
+{
+	struct snmp_dev *d = arg;
+
+	d->net_timer = 0;
+	pump(d);
+}
+
+/* Converts net-snmp's next expiry (real time) to the loop's clock, which
+ * may run faster under a test clock, and keeps one timer per device: an
+ * armed timer that fires early enough is kept (it re-arms when it fires),
+ * so a poll normally costs no cancel. Returns false when net-snmp holds no
+ * request of the device any more. */
+static bool
+arm(struct snmp_dev *d)
+{
+	struct pue_snmp *m = d->m;
+	struct timeval tv = {0, 0};
+	int numfds = 0, block = 1;
+	pue_mono_t at;
+	double real_ns;
+	size_t i;
+
+	snmp_sess_select_info2_flags(d->sessp, &numfds, &m->fds, &tv, &block,
+				     NETSNMP_SELECT_NOALARMS);
+	if (block) {
+		/* net-snmp holds nothing, yet a request waits: it was dropped
+		 * without a final callback. End it rather than wait forever. */
+		for (i = 0; i < d->n_reqs; i++)
+			if (d->reqs[i].state == RQ_FLIGHT)
+				pue_snmp_req_fail(&d->reqs[i], "net-snmp dropped the request");
+		return false;
+	}
+	/* +1 ms: net-snmp retries only once strictly past the expiry. */
+	real_ns = (double)tv.tv_sec * 1e9 + (double)tv.tv_usec * 1e3 + 1e6;
+	at.ns = pue_clock_mono(m->clock).ns + (int64_t)(real_ns * pue_clock_rate(m->clock));
+	if (d->net_timer > 0 && d->net_at.ns <= at.ns)
+		return true;
+	if (d->net_timer > 0)
+		pue_loop_cancel(m->loop, d->net_timer);
+	d->net_at = at;
+	d->net_timer = pue_loop_add_timer(m->loop, at, on_net_timer, d);
+	if (d->net_timer < 0)
+		d->net_timer = 0; /* out of memory: the next event re-arms */
+	return true;
+}
+
+/* Sessions -------------------------------------------------------------- */
+
+static void
+close_session(struct snmp_dev *d)
+{
+	if (d->sessp == NULL)
+		return;
+	pue_loop_del_fd(d->m->loop, d->fd);
+	d->closing = true;
+	snmp_sess_close(d->sessp); /* calls back for anything outstanding */
+	d->closing = false;
+	d->sessp = NULL;
+	d->fd = -1;
+	d->engine_known = false;
+}
+
+static void
+on_readable(void *arg, int fd, uint32_t events)
+{
+	struct snmp_dev *d = arg;
+	netsnmp_large_fd_set *fds = &d->m->fds;
+
+	(void)events;
+	NETSNMP_LARGE_FD_SET(fd, fds);
+	snmp_sess_read2(d->sessp, fds); /* one datagram; a stray one is dropped */
+	NETSNMP_LARGE_FD_CLR(fd, fds);
+	pump(d);
+}
+
+static int
+open_session(struct snmp_dev *d)
+{
+	struct pue_err err;
+	int rc;
+
+	d->sessp = pue_snmp_open(d->conf, &d->keys, &err);
+	if (d->sessp == NULL) {
+		pue_snmp_dev_error(d, "%s", err.msg);
+		return -1;
+	}
+	d->fd = pue_snmp_fd(d->sessp);
+	if ((rc = pue_loop_add_fd(d->m->loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
+		pue_snmp_dev_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
+		close_session(d);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+same_secret(const struct pue_secret *a, const struct pue_secret *b)
+{
+	if (a->value == NULL || b->value == NULL)
+		return a->value == b->value;
+	return strcmp(a->value, b->value) == 0;
+}
+
+/* net-snmp keeps one USM user per engine ID and user name for the whole
+ * process: two devices naming the same user on the same agent must agree on
+ * everything, or the second would silently use the first one's keys. */
+static bool
+user_conflicts(const struct snmp_dev *d, const struct snmp_dev *o)
+{
+	const struct pue_snmp_conf *a = &d->conf->snmp, *b = &o->conf->snmp;
+
+	return o != d && o->engine_len == d->engine_len &&
+	       memcmp(o->engine, d->engine, d->engine_len) == 0 && b->version == PUE_SNMP_V3 &&
+	       strcmp(a->user, b->user) == 0 &&
+	       (a->level != b->level || a->auth != b->auth || a->priv != b->priv ||
+		!same_secret(&a->auth_passphrase, &b->auth_passphrase) ||
+		!same_secret(&a->priv_passphrase, &b->priv_passphrase));
+}
+
+static void
+finish_discovery(struct snmp_dev *d)
+{
+	struct pue_snmp *m = d->m;
+	struct pue_err err;
+	size_t i;
+
+	d->probing = false;
+	if (!d->probe_ok)
+		return; /* the probe's error is the poll's error */
+	for (i = 0; i < m->n_devs; i++)
+		if (m->devs[i].engine_len > 0 && user_conflicts(d, &m->devs[i])) {
+			pue_snmp_dev_error(
+				d,
+				"%s: device %s uses SNMPv3 user \"%.32s\" on the same agent with "
+				"other settings; net-snmp keeps one key set per agent and user",
+				d->where, m->devs[i].conf->name, d->conf->snmp.user);
+			d->engine_len = 0;
+			return;
+		}
+	if (pue_snmp_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
+		pue_snmp_dev_error(d, "%s: %s", d->where, err.msg);
+		return;
+	}
+	d->engine_known = true;
+	queue_reads(d);
+}
+
+/* Polls ----------------------------------------------------------------- */
+
+static void
+finish(struct snmp_dev *d)
+{
+	struct pue_snmp *m = d->m;
+	size_t k, ok = 0, n = d->conf->n_points;
+	pue_wall_t now = pue_clock_wall(m->clock);
+	struct pue_err err;
+
+	for (k = 0; k < n; k++) {
+		const struct snmp_point *pt = &d->pts[k];
+		struct pue_reading r = {.wall = pt->wall, .raw = pt->raw};
+
+		if (pt->st != PT_OK)
+			continue;
+		if (pue_decode_scale(&d->conf->points[k], &pt->raw, &r.value, &err) < 0) {
+			pue_snmp_dev_error(d, "%s", err.msg);
+			continue;
+		}
+		m->sink.reading(m->sink.arg, d->index, k, &r);
+		ok++;
+	}
+	if (ok < n && d->error[0] == '\0')
+		pue_snmp_dev_error(d, "%zu of %zu points not read", n - ok, n);
+	d->busy = false;
+	if (ok == 0)
+		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->clock),
+				   d->requests, d->error);
+	else
+		pue_health_success(&d->health, d->conf->name, now,
+				   pue_mono_diff_ms(pue_clock_mono(m->clock), d->started),
+				   d->requests, ok < n, d->error);
+	if (d->reset)
+		close_session(d);
+	if (m->sink.polled != NULL)
+		m->sink.polled(m->sink.arg, d->index);
+}
+
+/* Lets net-snmp resend or time out what expired, sends what is queued, and
+ * ends the poll when nothing is left in flight. */
+static void
+pump(void *arg)
+{
+	struct snmp_dev *d = arg;
+	bool active = false;
+	size_t i;
+
+	if (d->sessp != NULL && d->busy)
+		snmp_sess_timeout(d->sessp); /* resends or times out what expired */
+	if (!d->busy)
+		return;
+	if (d->probing && d->reqs[0].state == RQ_DONE)
+		finish_discovery(d);
+	for (i = 0; i < d->n_reqs && d->sessp != NULL; i++)
+		if (d->reqs[i].state == RQ_QUEUED)
+			send_req(d, &d->reqs[i]);
+	for (i = 0; i < d->n_reqs; i++)
+		active = active || d->reqs[i].state != RQ_DONE;
+	if (!active || d->sessp == NULL || !arm(d))
+		finish(d);
+}
+
+static void
+start_poll(struct snmp_dev *d)
+{
+	size_t k;
+
+	d->busy = true;
+	d->started = pue_clock_mono(d->m->clock);
+	d->requests = 0;
+	d->error[0] = '\0';
+	d->reset = false;
+	d->n_reqs = 0;
+	for (k = 0; k < d->conf->n_points; k++)
+		d->pts[k].st = PT_PENDING;
+	if (d->sessp == NULL && open_session(d) < 0) {
+		finish(d);
+		return;
+	}
+	if (d->conf->snmp.version == PUE_SNMP_V3 && !d->engine_known) {
+		d->probing = true;
+		d->probe_ok = false;
+		d->engine_len = 0;
+		add_req(d, RQ_PROBE);
+	} else
+		queue_reads(d);
+	pump(d);
+}
+
+static int64_t
+effective_interval_ms(const struct snmp_dev *d)
+{
+	int64_t ms = d->conf->poll_interval_ms;
+	unsigned f = d->health.consecutive_failures, k;
+
+	if (f < PUE_DOWN_AFTER)
+		return ms;
+	/* Capped exponential backoff while down, as for Modbus: fewer
+	 * timeouts to wait through and fewer packets to a dead address. */
+	for (k = f - PUE_DOWN_AFTER + 1; k > 0 && ms < MAX_BACKOFF_MS; k--)
+		ms *= 2;
+	if (ms < MAX_BACKOFF_MS)
+		return ms;
+	return d->conf->poll_interval_ms > MAX_BACKOFF_MS ? d->conf->poll_interval_ms
+							  : MAX_BACKOFF_MS;
+}
+
+static void poll_due(void *arg);
+
+static void
+schedule(struct snmp_dev *d)
+{
+	int64_t step = effective_interval_ms(d) * 1000000;
+	pue_mono_t now = pue_clock_mono(d->m->clock);
+
+	d->deadline.ns += step;
+	if (d->deadline.ns <= now.ns) {
+		/* Overrun: skip the ticks already missed rather than burst. */
+		int64_t missed = (now.ns - d->deadline.ns) / step + 1;
+
+		d->health.skipped += (uint64_t)missed;
+		d->deadline.ns += missed * step;
+	}
+	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+	if (d->poll_timer < 0)
+		d->poll_timer = 0;
+}
+
+static void
+poll_due(void *arg)
+{
+	struct snmp_dev *d = arg;
+
+	d->poll_timer = 0;
+	schedule(d);
+	if (d->busy) {
+		d->health.skipped++; /* the last poll still waits for answers */
+		return;
+	}
+	start_poll(d);
+}
+
+/* Setup ----------------------------------------------------------------- */
+
+static int
+setup_points(struct snmp_dev *d, struct pue_err *err)
+{
+	const struct pue_device_conf *c = d->conf;
+	oid name[MAX_OID_LEN];
+	struct pue_err why;
+	size_t k, len;
+
+	for (k = 0; k < c->n_points; k++) {
+		if (pue_snmp_resolve(c->points[k].oid, name, &len, &why) < 0)
+			return pue_err_set(err, why.code, "device %s point %s: %s", c->name,
+					   c->points[k].name, why.msg);
+		if ((d->pts[k].name = malloc(len * sizeof(oid))) == NULL)
+			return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+		memcpy(d->pts[k].name, name, len * sizeof(oid));
+		d->pts[k].len = len;
+		if (c->points[k].sum_column)
+			d->n_walks++;
+		else
+			d->gets[d->n_gets++] = k;
+	}
+	return 0;
+}
+
+/* Keys cost a megabyte of hashing per passphrase (snmp_session.h): devices
+ * that share credentials share the work. */
+static int
+setup_keys(struct pue_snmp *m, struct snmp_dev *d, struct pue_err *err)
+{
+	const struct pue_snmp_conf *c = &d->conf->snmp;
+	struct pue_err why;
+	size_t i;
+
+	if (c->version != PUE_SNMP_V3 || c->level == PUE_SNMP_NOAUTH)
+		return 0;
+	for (i = 0; i + 1 < m->n_devs; i++) {
+		const struct pue_snmp_conf *o = &m->devs[i].conf->snmp;
+
+		if (o->version == PUE_SNMP_V3 && o->level == c->level && o->auth == c->auth &&
+		    same_secret(&o->auth_passphrase, &c->auth_passphrase) &&
+		    same_secret(&o->priv_passphrase, &c->priv_passphrase)) {
+			d->keys = m->devs[i].keys;
+			return 0;
+		}
+	}
+	if (pue_snmp_keys_derive(c, &d->keys, &why) < 0)
+		return pue_err_set(err, why.code, "device %s: %s", d->conf->name, why.msg);
+	return 0;
+}
+
+static int
+setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *err)
+{
+	const struct pue_device_conf *c = &m->cfg->devices[index];
+	size_t n = c->n_points ? c->n_points : 1;
+	int rc;
+
+	d->m = m;
+	d->index = index;
+	d->conf = c;
+	d->fd = -1;
+	m->n_devs++; /* from here on pue_snmp_free() cleans this device up */
+	d->max_vb = c->snmp.max_varbinds ? c->snmp.max_varbinds : 1;
+	if (strchr(c->snmp.host, ':') != NULL)
+		snprintf(d->where, sizeof(d->where), "[%s]:%u", c->snmp.host, c->snmp.port);
+	else
+		snprintf(d->where, sizeof(d->where), "%s:%u", c->snmp.host, c->snmp.port);
+	d->pts = calloc(n, sizeof(*d->pts));
+	d->gets = calloc(n, sizeof(*d->gets));
+	d->work = calloc(n, sizeof(*d->work));
+	d->cap_reqs = n + 1;
+	d->reqs = calloc(d->cap_reqs, sizeof(*d->reqs));
+	if (d->pts == NULL || d->gets == NULL || d->work == NULL || d->reqs == NULL)
+		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+	if ((rc = setup_points(d, err)) < 0 || (rc = setup_keys(m, d, err)) < 0)
+		return rc;
+	if (d->n_walks > 0 && (d->walk_cur = calloc(d->n_walks * MAX_OID_LEN, sizeof(oid))) == NULL)
+		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+	m->by_device[index] = d;
+	return 0;
+}
+
+static bool
+uses_mib_names(const struct pue_config *cfg)
+{
+	size_t i, k;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		for (k = 0;
+		     cfg->devices[i].protocol == PUE_PROTO_SNMP && k < cfg->devices[i].n_points;
+		     k++) {
+			const char *o = cfg->devices[i].points[k].oid;
+
+			if (o != NULL && o[0] != '.' && (o[0] < '0' || o[0] > '9'))
+				return true;
+		}
+	return false;
+}
+
+struct pue_snmp *
+pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct pue_clock *clock,
+	     const struct pue_poll_sink *sink, struct pue_err *err)
+{
+	struct pue_snmp *m = calloc(1, sizeof(*m));
+	size_t i, n = 0;
+	pue_mono_t now;
+
+	if (m == NULL)
+		goto nomem;
+	m->cfg = cfg;
+	m->loop = loop;
+	m->clock = clock;
+	m->sink = *sink;
+	for (i = 0; i < cfg->n_devices; i++)
+		n += cfg->devices[i].protocol == PUE_PROTO_SNMP;
+	if (n == 0)
+		return m; /* net-snmp is not even started */
+	m->by_device = calloc(cfg->n_devices, sizeof(*m->by_device));
+	m->devs = calloc(n, sizeof(*m->devs));
+	if (m->by_device == NULL || m->devs == NULL)
+		goto nomem;
+	if (pue_snmp_lib_start(uses_mib_names(cfg), &m->quiet, err) < 0)
+		goto fail;
+	m->lib_started = true;
+	netsnmp_large_fd_set_init(&m->fds, FD_SETSIZE);
+	m->fds_ready = true;
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP &&
+		    setup_dev(m, &m->devs[m->n_devs], i, err) < 0)
+			goto fail;
+	m->quiet = true;
+	/* Spread first polls over each interval, as the Modbus poller does. */
+	now = pue_clock_mono(clock);
+	for (i = 0; i < m->n_devs; i++) {
+		struct snmp_dev *d = &m->devs[i];
+
+		d->deadline.ns = now.ns + d->conf->poll_interval_ms * 1000000 * (int64_t)i /
+						  (int64_t)m->n_devs;
+		d->poll_timer = pue_loop_add_timer(loop, d->deadline, poll_due, d);
+		if (d->poll_timer < 0) {
+			d->poll_timer = 0;
+			goto nomem;
+		}
+	}
+	return m;
+nomem:
+	pue_err_set(err, -ENOMEM, "snmp: out of memory");
+fail:
+	pue_snmp_free(m);
+	return NULL;
+}
+
+void
+pue_snmp_free(struct pue_snmp *m)
+{
+	size_t i, k;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n_devs; i++) {
+		struct snmp_dev *d = &m->devs[i];
+
+		if (d->poll_timer > 0)
+			pue_loop_cancel(m->loop, d->poll_timer);
+		if (d->net_timer > 0)
+			pue_loop_cancel(m->loop, d->net_timer);
+		close_session(d);
+		for (k = 0; k < d->conf->n_points && d->pts != NULL; k++)
+			free(d->pts[k].name);
+		free(d->pts);
+		free(d->gets);
+		free(d->work);
+		free(d->reqs);
+		free(d->walk_cur);
+		pue_snmp_keys_wipe(&d->keys);
+	}
+	if (m->fds_ready)
+		netsnmp_large_fd_set_cleanup(&m->fds);
+	if (m->lib_started)
+		pue_snmp_lib_stop(&m->quiet);
+	free(m->devs);
+	free(m->by_device);
+	free(m);
+}
+
+const struct pue_health *
+pue_snmp_health(const struct pue_snmp *m, size_t device)
+{
+	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
+	    m->by_device[device] == NULL)
+		return NULL;
+	return &m->by_device[device]->health;
+}
+
+size_t
+pue_snmp_reads_per_poll(const struct pue_snmp *m, size_t device)
+{
+	const struct snmp_dev *d;
+
+	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
+	    (d = m->by_device[device]) == NULL)
+		return 0;
+	return (d->n_gets + d->max_vb - 1) / d->max_vb + d->n_walks;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snmp_session.h - what pued asks of net-snmp itself: starting and stopping
+ * the library, opening one single-session-API session per device (v1, v2c,
+ * v3 USM), the SNMPv3 engine ID discovery that runs inside the main loop,
+ * the words for USM reports, and MIB names.
+ *
+ * Used by snmp_poll.c only; split from it so that the poller reads as a
+ * state machine and this file holds the library's quirks. net-snmp keeps
+ * process-wide state (the USM user table, the MIB tree, its default store),
+ * so at most one pue_snmp (snmp_poll.h) may exist at a time.
+ * Main thread only.
+ */
+#ifndef PUE_SNMP_SESSION_H
+#define PUE_SNMP_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include "config.h"
+#include "err.h"
+
+/* Starts net-snmp for a manager that reads no snmp.conf, keeps no
+ * persistent state and loads no MIB at start (MIBS and MIBDIRS are set
+ * empty in the environment unless the user set them; with mib_names the
+ * MIB directories stay so that names can be resolved on demand). Library
+ * log lines go to pue_log as "snmp: ...", at debug level once *quiet is
+ * true (quiet is borrowed and read at each line). Returns 0, or a negative
+ * code with err set. */
+int pue_snmp_lib_start(bool mib_names, const bool *quiet, struct pue_err *err);
+
+/* Frees everything net-snmp holds (sessions must be closed first); quiet
+ * is the pointer given to pue_snmp_lib_start(). */
+void pue_snmp_lib_stop(const bool *quiet);
+
+/* The USM keys of a v3 device, derived once from its passphrases
+ * (RFC 3414, A.2: one megabyte of hashing each, so they are cached). */
+struct pue_snmp_keys {
+	u_char auth[USM_AUTH_KU_LEN];
+	size_t auth_len;
+	u_char priv[USM_PRIV_KU_LEN];
+	size_t priv_len;
+};
+
+/* Derives the keys of c (version 3 with authentication). Returns 0 or
+ * PUE_E_CONFIG with err naming the protocol, never the passphrase. */
+int pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k,
+			 struct pue_err *err);
+
+/* Wipes keys. */
+void pue_snmp_keys_wipe(struct pue_snmp_keys *k);
+
+/* Opens a session for device d (keys may be NULL below version 3): a UDP
+ * socket, non-blocking and close-on-exec, timeout and retries from d. A v3
+ * session starts without an engine ID and with net-snmp's synchronous probe
+ * turned off: the caller discovers it with pue_snmp_probe_pdu(). Host names
+ * are resolved here (blocking): numeric addresses are advised. Returns the
+ * session (close it with snmp_sess_close()) or NULL with err set. */
+void *pue_snmp_open(const struct pue_device_conf *d, const struct pue_snmp_keys *keys,
+		    struct pue_err *err);
+
+/* The session's socket. */
+int pue_snmp_fd(void *sessp);
+
+/* A discovery request (RFC 3414, 4: an unauthenticated get with an empty
+ * engine ID and user, answered by a usmStatsUnknownEngineIDs report that
+ * carries the agent's engine ID). The caller sends it with
+ * snmp_sess_async_send(). NULL when memory runs out. */
+netsnmp_pdu *pue_snmp_probe_pdu(void);
+
+/* Gives a v3 session the engine ID discovery found (1..SNMP_MAX_ENG_SIZE
+ * bytes) and creates its USM user with keys localized to that engine.
+ * Returns 0, or PUE_E_DEVICE with err set. */
+int pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err);
+
+/* Report kinds a poll acts on. */
+enum pue_snmp_report {
+	PUE_SNMP_REPORT_AUTH,	/* wrong user, digest, key, level: an authentication failure */
+	PUE_SNMP_REPORT_TIME,	/* notInTimeWindow: net-snmp retries by itself */
+	PUE_SNMP_REPORT_ENGINE, /* unknownEngineID: the agent's engine changed */
+	PUE_SNMP_REPORT_OTHER,	/* anything else */
+};
+
+/* Describes a report PDU in words ("authentication failure: wrong
+ * auth_passphrase or auth_protocol (usmStatsWrongDigests)") and says what
+ * kind it is. user names the v3 user; secrets are never quoted. */
+enum pue_snmp_report pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf,
+					      size_t size);
+
+/* Resolves a point's oid: numeric, or a MIB name net-snmp can find
+ * ("UPS-MIB::upsOutputPower.1" loads that module on demand; a name without
+ * a module loads every MIB). Returns 0, or -EINVAL with err saying why. */
+int pue_snmp_resolve(const char *text, oid *out, size_t *n, struct pue_err *err);
+
+#endif

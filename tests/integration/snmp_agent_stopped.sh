@@ -1,0 +1,70 @@
+#!/bin/bash
+# Three agents (v2c, v3 authPriv, v2c), polled every 500 ms. One is
+# stopped: it goes down with a timeout, and the two others keep a stored
+# sample in at least 29 of the next 30 consecutive intervals: a dead agent
+# only waits through its own timeouts.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/snmpsim/snmpd.sh"
+
+start_snmpd agent-a
+PA=$SNMPD_PORT
+start_snmpd agent-b
+PB=$SNMPD_PORT PID_B=$SNMPD_PID
+start_snmpd agent-c
+PC=$SNMPD_PORT
+PLAY=1.3.6.1.4.1.8072.9999.9999.1
+points="    points:
+      - {name: power, oid: $PLAY.1.0, kind: power, unit: W}
+      - {name: lines, oid: $PLAY.11, sum_column: true, kind: power, unit: W, measured_at: ups_output}"
+snmp_pued_config "$T/pued.yaml" "
+  - name: ups-a
+    protocol: snmp
+    poll_interval: 500ms
+    timeout: 200ms
+    retries: 1
+    snmp: {host: 127.0.0.1, port: $PA, community: $SNMP_COMMUNITY}
+$points
+  - name: ups-b
+    protocol: snmp
+    poll_interval: 500ms
+    timeout: 200ms
+    retries: 1
+    snmp: {host: 127.0.0.1, port: $PB, version: 3, user: pued-sha256, auth_protocol: sha256,
+           auth_passphrase: pued-auth-256, priv_passphrase: pued-priv-aes}
+$points
+  - name: ups-c
+    protocol: snmp
+    poll_interval: 500ms
+    timeout: 200ms
+    retries: 1
+    snmp: {host: 127.0.0.1, port: $PC, version: 3, user: pued-md5, auth_protocol: md5,
+           auth_passphrase: pued-auth-md5, priv_protocol: des, priv_passphrase: pued-priv-des}
+$points" "
+pue:
+  facility: {add: [ups-a/power]}
+  it: {add: [ups-a/lines]}"
+start_pued "$T/pued.yaml"
+wait_for 10000 "all three agents up" status_jq '[.devices[].state] == ["up","up","up"]'
+
+stop_pid "$PID_B" 5000 || true
+t0=$(($(date +%s%N) / 1000000 + 500)) # from the next interval on
+wait_for 10000 "ups-b down with a timeout" \
+	device_jq ups-b '.state == "down" and (.last_error | test("no answer after 2 tries \\(timeout\\)"))'
+# 30 intervals of 500 ms, and a flush after them.
+end=$((t0 + 30 * 500))
+wait_for 30000 "30 intervals to pass and be stored" bash -c "
+	[ \$(sqlite3 '$T/pued.db' \"SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
+		WHERE p.device = 'ups-c' AND s.t >= $end\") -gt 0 ]"
+for d in ups-a ups-c; do
+	for p in power lines; do
+		got=$(sqlite3 "$T/pued.db" "SELECT count(DISTINCT (s.t - $t0) / 500) FROM samples s
+			JOIN points p ON p.id = s.point WHERE p.device = '$d' AND p.name = '$p'
+			AND s.t >= $t0 AND s.t < $end")
+		note "$d/$p: a sample in $got of 30 intervals"
+		[ "$got" -ge 29 ] || fail "$d/$p stored a sample in only $got of 30 intervals"
+	done
+done
+n=$(sqlite3 "$T/pued.db" "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
+	WHERE p.device = 'ups-b' AND s.t >= $t0 + 1000")
+[ "$n" -eq 0 ] || fail "ups-b stored $n samples after it was stopped"
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"

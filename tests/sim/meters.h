@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * meters.h - which simulated meter answers a request, and its readings.
+ *
+ * Two kinds of meters. The hall's (hall.c: incomer, UPS and cooling units)
+ * answer as units 1..n on every endpoint. With --meters N there are also N
+ * generic meters for load tests: meter k (0-based) answers on TCP port
+ * index k / units_per_port as unit id k % units_per_port + 1, and then the
+ * TCP ports serve only those (the RTU bus keeps the hall). Generic meter k
+ * draws a constant 1 + k kW and its counter starts at 100000 + k kWh, so
+ * every meter's values are its own and a test can tell them apart.
+ *
+ * Endpoints are numbered as in fault.h: TCP ports 0..n_ports-1, then the
+ * RTU bus. Meter ids are small integers (>= 0) valid for the simulator's
+ * lifetime. Time comes from the caller (simulated CLOCK_MONOTONIC) and must
+ * not go backwards. Units: kW, kWh. Main thread only.
+ */
+#ifndef SIM_METERS_H
+#define SIM_METERS_H
+
+#include <stdint.h>
+
+#include "clock.h"
+#include "err.h"
+#include "hall.h"
+
+/* Most generic meters: 256 ports x 247 unit ids. */
+#define SIM_METERS_MAX (256 * 247)
+
+struct sim_meters_conf {
+	unsigned n_generic;	 /* --meters, 0..SIM_METERS_MAX */
+	unsigned units_per_port; /* --units-per-port, 1..247 */
+	unsigned n_ports;	 /* TCP listening ports */
+};
+
+struct sim_meters; /* opaque */
+
+/* hall is borrowed and must outlive the result. NULL with err filled when
+ * the generic meters do not fit on the ports, or without memory. Free with
+ * sim_meters_free(). */
+struct sim_meters *sim_meters_new(struct sim_hall *hall, const struct sim_meters_conf *conf,
+				  pue_mono_t start, struct pue_err *err);
+
+/* Frees m. NULL is accepted. */
+void sim_meters_free(struct sim_meters *m);
+
+/* The meter answering as unit on endpoint, or -1 when none does. */
+int sim_meters_find(const struct sim_meters *m, unsigned endpoint, unsigned unit);
+
+/* Power and energy of meter (from sim_meters_find) at now. */
+void sim_meters_read(struct sim_meters *m, int meter, pue_mono_t now, double *power_kw,
+		     double *energy_kwh);
+
+/* Restarts meter's energy counter from 0 at now. */
+void sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now);
+
+#endif

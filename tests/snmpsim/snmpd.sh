@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: MIT
+# tests/snmpsim/snmpd.sh - starting the real net-snmp snmpd for the SNMP
+# tests and bench/snmp.sh (sourced after tests/integration/lib.sh, which
+# provides $T, $BIN, start, fail, note).
+#
+# Each agent lives in $T/NAME/: its generated snmpd.conf, its persistent
+# directory (SNMP_PERSISTENT_DIR and persistentDir: the v3 users that
+# createUser makes, the engine boots), its pid file and log. It listens on
+# 127.0.0.1 only, on high ports found by binding port 0, runs as the
+# current user, reads no system configuration (-C) and loads no MIB
+# (-M/-m empty). Its objects come from build/pue-snmp-pass through
+# pass_persist (tests/snmpsim/README.md). Tests stop it by the PID that
+# start() recorded.
+
+SNMPD=${SNMPD:-/usr/sbin/snmpd}
+SNMP_COMMUNITY=pued-test-community
+# v3 users the generated configuration creates: NAME AUTH AUTHPASS PRIV PRIVPASS.
+SNMP_V3_USERS=(
+	"pued-sha256 SHA-256 pued-auth-256 AES pued-priv-aes"
+	"pued-md5 MD5 pued-auth-md5 DES pued-priv-des"
+	"pued-auth SHA pued-auth-only - -"
+	"pued-wrong SHA-256 pued-real-auth AES pued-real-priv"
+)
+
+# free_udp_ports N: N distinct UDP ports on 127.0.0.1 that were free a
+# moment ago (the kernel picks them; snmpd may still lose a race, which
+# start_snmpd retries).
+free_udp_ports() {
+	python3 - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# snmp_ask PORT OID...: one v2c get with a short timeout, numeric output.
+snmp_ask() {
+	local port=$1
+	shift
+	SNMPCONFPATH=/nonexistent MIBS= MIBDIRS= snmpget -v2c -c "$SNMP_COMMUNITY" -r0 -t0.3 \
+		-On -Oq "127.0.0.1:$port" "$@"
+}
+
+_write_snmpd_conf() { # DIR PORTS...
+	local dir=$1 p u
+	shift
+	{
+		printf 'agentaddress'
+		local sep=' '
+		for p in "$@"; do printf '%sudp:127.0.0.1:%s' "$sep" "$p"; sep=','; done
+		printf '\n'
+		echo "persistentDir $dir/persist"
+		echo "dontLogTCPWrappersConnects yes"
+		echo "rocommunity $SNMP_COMMUNITY 127.0.0.1"
+		for u in "${SNMP_V3_USERS[@]}"; do
+			set -- $u
+			if [ "$4" = - ]; then
+				echo "createUser $1 $2 \"$3\""
+				echo "rouser $1 auth"
+			else
+				echo "createUser $1 $2 \"$3\" $4 \"$5\""
+				echo "rouser $1 priv"
+			fi
+		done
+		for p in .1.3.6.1.2.1.33 .1.3.6.1.4.1.318 .1.3.6.1.4.1.8072.9999.9999; do
+			echo "pass_persist $p $BIN/pue-snmp-pass $p"
+		done
+	} >"$dir/snmpd.conf"
+}
+
+# start_snmpd NAME [NPORTS]: starts an agent on NPORTS (default 1) ports
+# and waits until it answers on the first. Sets SNMPD_PID and SNMPD_PORTS
+# (space separated); SNMPD_PORT is the first.
+start_snmpd() {
+	local name=$1 nports=${2:-1} dir=$T/$1 try deadline
+	mkdir -p "$dir/persist"
+	for try in 1 2 3 4 5; do
+		SNMPD_PORTS=$(free_udp_ports "$nports")
+		SNMPD_PORT=${SNMPD_PORTS%% *}
+		# shellcheck disable=SC2086
+		_write_snmpd_conf "$dir" $SNMPD_PORTS
+		rm -f "$dir/snmpd.pid"
+		start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" \
+			"$SNMPD" -f -C -c "$dir/snmpd.conf" -Lf "$dir/snmpd.log" \
+			-p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
+		SNMPD_PID=$LAST_PID
+		deadline=$(($(date +%s%N) / 1000000 + 10000))
+		while [ $(($(date +%s%N) / 1000000)) -lt "$deadline" ]; do
+			if ! kill -0 "$SNMPD_PID" 2>/dev/null; then
+				break # exited: a port taken meanwhile (EADDRINUSE)
+			fi
+			if snmp_ask "$SNMPD_PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1; then
+				note "snmpd $name (pid $SNMPD_PID) on udp:127.0.0.1:$SNMPD_PORT${nports:+ ($nports ports)}"
+				return 0
+			fi
+			sleep 0.05
+		done
+		if kill -0 "$SNMPD_PID" 2>/dev/null; then
+			fail "snmpd $name never answered on port $SNMPD_PORT (log: $dir/snmpd.log)"
+		fi
+		grep -q "Error opening specified endpoint" "$dir/snmpd.log" "$T/$name.log" 2>/dev/null ||
+			fail "snmpd $name exited at start: $(tail -n 5 "$dir/snmpd.log" "$T/$name.log" 2>/dev/null)"
+		note "snmpd $name: port taken meanwhile, trying others"
+	done
+	fail "snmpd $name: no free ports after 5 tries"
+}
+
+# samples_db DEVICE POINT [SQL-TAIL]: "t|value" rows of a point, oldest first.
+samples_of() {
+	sqlite3 "$T/pued.db" "SELECT s.t, s.value FROM samples s JOIN points p ON p.id = s.point
+		WHERE p.device = '$1' AND p.name = '$2' ORDER BY s.t ${3:-}"
+}
+
+# device_jq NAME FILTER: jq -e FILTER on that device of `puectl status --json`.
+device_jq() {
+	puectl status --json | jq -e --arg n "$1" ".devices[] | select(.name == \$n) | $2"
+}
+
+# snmp_pued_config FILE DEVICES-YAML [PUE-YAML]: a configuration around the
+# given devices: section, with the database and socket in $T.
+snmp_pued_config() {
+	local file=$1 devices=$2 pue=${3:-}
+	{
+		echo 'site: "SNMP test hall"'
+		echo 'poll_interval: 1s'
+		echo 'devices:'
+		printf '%s\n' "$devices"
+		if [ -n "$pue" ]; then
+			printf '%s\n' "$pue"
+		fi
+		echo "storage: {path: $T/pued.db, flush_interval: 1s}"
+		echo "control: {socket: $T/pued.sock}"
+	} >"$file"
+}
