@@ -181,5 +181,5 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/deb/*' 2>/dev/null)
 .SECONDARY:

@@ -16,9 +16,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "config_internal.h"
+#include "log.h"
 #include "yaml_tree.h"
 
 #define DAY_MS (86400 * 1000LL)
@@ -329,6 +331,14 @@ pue_config_load(const char *path, struct pue_config **out, struct pue_diags *dia
 			rc = PUE_E_CONFIG;
 	}
 	if (rc == 0) {
+		struct stat st;
+
+		/* Secrets written in the file itself: it must not be for all eyes. */
+		if (c.inline_secrets && stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+			pue_log(LOG_WARNING,
+				"config: %s holds secrets and is readable by every user; chmod o-r "
+				"it, or move them to {file: ...} or {credential: ...}",
+				path);
 		*out = c.cfg;
 		c.cfg = NULL;
 	} else if ((pue_ytree_take_errors(c.tree, &diags->lines, &diags->n) < 0 ||
