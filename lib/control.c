@@ -74,7 +74,10 @@ flush_out(struct pue_control *c, struct client *cl)
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN | EPOLLOUT);
+				/* Read no more requests until this reply is out: a
+				 * client that sends without reading cannot make pued
+				 * queue replies without bound. */
+				pue_loop_mod_fd(c->loop, cl->fd, EPOLLOUT);
 				return 0;
 			}
 			return -1;
@@ -161,24 +164,57 @@ answer(struct pue_control *c, struct client *cl, const char *line)
 	json_decref(req);
 }
 
+/* Answers the complete lines received so far, one reply in flight at a
+ * time: requests pipelined in one packet wait until the reply before them
+ * is out, so replies never pile up for a client that does not read. */
+static void
+answer_lines(struct pue_control *c, struct client *cl)
+{
+	char *nl;
+
+	while (!cl->closing && cl->n_out == 0 && (nl = memchr(cl->in, '\n', cl->n_in)) != NULL) {
+		size_t len = (size_t)(nl - cl->in);
+
+		*nl = '\0';
+		answer(c, cl, cl->in);
+		memmove(cl->in, nl + 1, cl->n_in - len - 1);
+		cl->n_in -= len + 1;
+	}
+}
+
+/* Answers and sends while replies go out at once; stops when the socket
+ * would block (EPOLLOUT resumes it). Returns -1 when the client is done. */
+static int
+serve(struct pue_control *c, struct client *cl)
+{
+	for (;;) {
+		answer_lines(c, cl);
+		if (cl->n_out == 0)
+			return 0;
+		if (flush_out(c, cl) < 0)
+			return -1;
+		if (cl->n_out > 0)
+			return 0;
+	}
+}
+
 static void
 on_client(void *arg, int fd, uint32_t events)
 {
 	struct pue_control *c = arg;
 	size_t i = index_of(c, fd);
 	struct client *cl;
-	char *nl;
 	ssize_t n;
 
 	if (i == PUE_CTL_MAX_CLIENTS)
 		return;
 	cl = c->clients[i];
 	cl->last_activity = pue_clock_mono(c->clock);
-	if ((events & EPOLLOUT) && flush_out(c, cl) < 0) {
+	if ((events & EPOLLOUT) && (flush_out(c, cl) < 0 || serve(c, cl) < 0)) {
 		drop(c, i);
 		return;
 	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing)
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->n_out > 0)
 		return;
 	n = recv(fd, cl->in + cl->n_in, PUE_CTL_MAX_LINE + 1 - cl->n_in, MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -188,22 +224,14 @@ on_client(void *arg, int fd, uint32_t events)
 	if (n < 0)
 		return;
 	cl->n_in += (size_t)n;
-	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->n_in)) != NULL) {
-		size_t len = (size_t)(nl - cl->in);
-
-		*nl = '\0';
-		answer(c, cl, cl->in);
-		memmove(cl->in, nl + 1, cl->n_in - len - 1);
-		cl->n_in -= len + 1;
-	}
-	if (cl->n_in > PUE_CTL_MAX_LINE) {
+	if (!memchr(cl->in, '\n', cl->n_in) && cl->n_in > PUE_CTL_MAX_LINE) {
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
 		queue_reply(cl, error_reply(msg));
 		cl->closing = true;
 	}
-	if (cl->n_out > 0 && flush_out(c, cl) < 0)
+	if ((cl->n_out > 0 && flush_out(c, cl) < 0) || serve(c, cl) < 0)
 		drop(c, i);
 }
 

@@ -16,6 +16,10 @@ ask $'garbage\n' | grep -q '"ok":false,"error":"malformed request' || fail "malf
 ask $'{"v":2,"cmd":"status"}\n' | grep -q 'unsupported protocol version' || fail "version"
 ask $'{"v":1}\n' | grep -q '"cmd\\" must be a string' || fail "missing cmd"
 ask $'{"v":1,"cmd":"frobnicate"}\n' | grep -q 'unknown command' || fail "unknown command"
+# Three requests in one packet: three replies, in order.
+ask $'{"v":1,"cmd":"ping"}\n{"v":1,"cmd":"ping"}\n{"v":1,"cmd":"nope"}\n' >"$T/pipe"
+[ "$(grep -c '"ok":true' "$T/pipe")" -eq 2 ] && [ "$(sed -n 3p "$T/pipe" | grep -c 'unknown command')" -eq 1 ] ||
+	fail "pipelined requests: $(cat "$T/pipe")"
 # 5000 bytes without a newline: an error, then the connection closes.
 head -c 5000 /dev/zero | tr '\0' 'x' >"$T/big"
 socat -t 10 - "UNIX-CONNECT:$T/pued.sock" <"$T/big" | grep -q 'longer than 4096 bytes' ||
