@@ -74,7 +74,7 @@ struct daemon_ctx {
 	bool reload, stop;
 	uint64_t watchdog_usec; /* 0: no watchdog */
 	uint64_t last_ticks, last_polls;
-	pue_mono_t last_poll_progress;
+	pue_mono_t last_poll_progress, last_tick_progress;
 	bool starving; /* the watchdog is not being fed */
 };
 
@@ -82,6 +82,8 @@ struct daemon_ctx {
  * least every backoff cap (60 s). Past this without one, stop feeding the
  * watchdog and let systemd restart pued. */
 #define POLL_PROGRESS_MS (5 * 60 * 1000)
+/* The service's tick runs every second; five missed ones is a stall. */
+#define TICK_STALL_MS 5000
 
 static void
 request_reload(void *arg)
@@ -160,7 +162,10 @@ feed_watchdog(void *arg)
 	pue_service_progress(d->service, &ticks, &polls);
 	if (polls != d->last_polls || d->cfg->n_devices == 0)
 		d->last_poll_progress = now;
-	if (ticks != d->last_ticks &&
+	if (ticks != d->last_ticks)
+		d->last_tick_progress = now;
+	/* The tick runs each second; this check may run more often. */
+	if (pue_mono_diff_ms(now, d->last_tick_progress) < real_ms(d, TICK_STALL_MS) &&
 	    pue_mono_diff_ms(now, d->last_poll_progress) < real_ms(d, POLL_PROGRESS_MS)) {
 		sd_notify(0, "WATCHDOG=1");
 		if (d->starving)
@@ -168,8 +173,9 @@ feed_watchdog(void *arg)
 		d->starving = false;
 	} else if (!d->starving) {
 		pue_log(LOG_ERR, "pued: %s; not feeding the watchdog",
-			ticks == d->last_ticks ? "the main loop's tick did not run"
-					       : "no poll has finished for 300 s");
+			pue_mono_diff_ms(now, d->last_tick_progress) >= real_ms(d, TICK_STALL_MS)
+				? "the main loop's 1 s tick has not run for 5 s"
+				: "no poll has finished for 300 s");
 		d->starving = true;
 	}
 	d->last_ticks = ticks;
@@ -190,7 +196,7 @@ attach(struct daemon_ctx *d)
 		return -1;
 	}
 	pue_service_progress(d->service, &d->last_ticks, &d->last_polls);
-	d->last_poll_progress = pue_clock_mono(d->clock);
+	d->last_poll_progress = d->last_tick_progress = pue_clock_mono(d->clock);
 	notify_status(d);
 	if (d->watchdog_usec > 0)
 		pue_loop_add_timer(d->loop,

@@ -16,6 +16,9 @@ unset NOTIFY_SOCKET WATCHDOG_USEC
 wait_for 10000 "READY=1" grep -q '^READY=1$' "$T/notify.log"
 wait_for 15000 "STATUS= with the PUE" grep -q '^STATUS=PUE now 1\.' "$T/notify.log"
 wait_for 5000 "WATCHDOG=1" grep -q '^WATCHDOG=1$' "$T/notify.log"
+# fed every half second, steadily: no complaint about the tick
+wait_for 5000 "three WATCHDOG=1" bash -c "[ \$(grep -c '^WATCHDOG=1$' '$T/notify.log') -ge 3 ]"
+! grep -q 'not feeding the watchdog' "$T/pued.log" || fail "watchdog starved: $(grep watchdog "$T/pued.log" | head -3)"
 wait_for 15000 "all devices up" status_jq '[.devices[].state] | all(. == "up")'
 
 # A valid change: another site name and a new window. Samples and the
@@ -25,7 +28,8 @@ sed -i -e 's/^site: .*/site: "Reloaded hall"/' -e 's/windows: \[15m, 1h, 24h\]/w
 before=$(sqlite3 "$T/pued.db" 'SELECT count(*) FROM samples')
 kill -HUP "$PUED_PID"
 wait_for 10000 "RELOADING=1" grep -q '^RELOADING=1$' "$T/notify.log"
-wait_for 10000 "READY=1 after the reload" test "$(count_lines "$T/notify.log" '^READY=1$')" -ge 2
+readies_at_least() { [ "$(count_lines "$T/notify.log" '^READY=1$')" -ge "$1" ]; }
+wait_for 10000 "READY=1 after the reload" readies_at_least 2
 wait_for 10000 "the new site name" status_jq '.site == "Reloaded hall" and (.windows | length) == 4'
 grep -q 'reloaded .*: 5 devices; 10 points kept their state' "$T/pued.log" ||
 	fail "reload log: $(grep reload "$T/pued.log")"
@@ -40,7 +44,7 @@ kill -HUP "$PUED_PID"
 wait_for 10000 "the rejection logged" grep -q 'reload rejected' "$T/pued.log"
 grep -Eq "pued.yaml:[0-9]+:[0-9]+: devices\[0\]\.points\[0\]\.register: " "$T/pued.log" ||
 	fail "no file:line:col message in the log"
-wait_for 10000 "READY=1 after the rejected reload" test "$(count_lines "$T/notify.log" '^READY=1$')" -ge 3
+wait_for 10000 "READY=1 after the rejected reload" readies_at_least 3
 status_jq '.site == "Reloaded hall"' >/dev/null || fail "old configuration not running"
 kill -0 "$PUED_PID" || fail "pued died on a bad reload"
 
