@@ -124,29 +124,30 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MIBDIR      ?= $(DATADIR)/snmp/mibs
 PUED_CONF   := $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml
 install: $(BUILD)/pued $(BUILD)/puectl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 755 $(BUILD)/pued $(DESTDIR)$(SBINDIR)/pued
-	install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
-	install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
-	if test -d conf/meters; then \
+	$(Q)install -m 755 $(BUILD)/pued $(DESTDIR)$(SBINDIR)/pued
+	$(Q)install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
+	$(Q)install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
+	$(Q)if test -d conf/meters; then \
 		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
 		install -m 644 conf/meters/*.yaml $(DESTDIR)$(DATADIR)/pued/meters/; fi
-	if test -f conf/PUED-MIB.txt; then \
+	$(Q)if test -f conf/PUED-MIB.txt; then \
 		install -d $(DESTDIR)$(MIBDIR) && \
 		install -m 644 conf/PUED-MIB.txt $(DESTDIR)$(MIBDIR)/PUED-MIB.txt; fi
-	if test -e $(PUED_CONF); then echo "  keep   $(PUED_CONF) (exists)"; \
+	$(Q)if test -e $(PUED_CONF); then echo "  keep   $(PUED_CONF) (exists)"; \
 		else install -m 640 conf/pued.yaml $(PUED_CONF); fi
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		systemd/pued.service.in > $(DESTDIR)$(UNITDIR)/pued.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/pued.service
-	install -m 644 systemd/pued-serial.conf $(DESTDIR)$(DATADIR)/pued/pued-serial.conf
-	install -m 644 systemd/pued.sysusers $(DESTDIR)$(SYSUSERSDIR)/pued.conf
-	install -m 644 doc/puectl.1 $(DESTDIR)$(MANDIR)/man1/puectl.1
-	install -m 644 doc/pued.yaml.5 $(DESTDIR)$(MANDIR)/man5/pued.yaml.5
-	install -m 644 doc/pued.8 $(DESTDIR)$(MANDIR)/man8/pued.8
-	if test -z "$(DESTDIR)" && test "$$(id -u)" -eq 0; then \
+	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/pued.service
+	$(Q)install -m 644 systemd/pued-serial.conf $(DESTDIR)$(DATADIR)/pued/pued-serial.conf
+	$(Q)install -m 644 systemd/pued.sysusers $(DESTDIR)$(SYSUSERSDIR)/pued.conf
+	$(Q)install -m 644 doc/puectl.1 $(DESTDIR)$(MANDIR)/man1/puectl.1
+	$(Q)install -m 644 doc/pued.yaml.5 $(DESTDIR)$(MANDIR)/man5/pued.yaml.5
+	$(Q)install -m 644 doc/pued.8 $(DESTDIR)$(MANDIR)/man8/pued.8
+	$(Q)if test -z "$(DESTDIR)" && test "$$(id -u)" -eq 0; then \
 		if command -v systemd-sysusers >/dev/null; then \
 			systemd-sysusers $(SYSUSERSDIR)/pued.conf; \
 		elif ! getent group pued >/dev/null; then groupadd --system pued; fi; \
@@ -154,25 +155,30 @@ install: $(BUILD)/pued $(BUILD)/puectl
 	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/pued $(DESTDIR)$(BINDIR)/puectl \
+	$(call say,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/pued $(DESTDIR)$(BINDIR)/puectl \
 		$(DESTDIR)$(UNITDIR)/pued.service $(DESTDIR)$(DATADIR)/pued/pued.yaml.example \
 		$(DESTDIR)$(DATADIR)/pued/pued-serial.conf $(DESTDIR)$(SYSUSERSDIR)/pued.conf \
 		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8
-	rm -rf $(DESTDIR)$(DATADIR)/pued/meters
-	rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters
+	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
 	@echo "  kept   $(PUED_CONF), the group pued and pued's database"
 
 # make deb: a binary package built by dpkg-buildpackage (debhelper, debian/)
 # from a copy of the tree in $(BUILD)/deb/src, so that the source tree stays
 # clean; the .deb lands in $(BUILD)/deb/. tools/test-deb installs and purges
 # it in a fresh Debian 12 chroot.
+# dpkg-buildpackage runs in $(BUILD)/deb/src; its log is $(BUILD)/deb/build.log.
+DEB_LOG := $(if $(filter 1,$(V)),,> ../build.log 2>&1 || \
+	{ tail -n 40 ../build.log; echo "make deb: log in $(BUILD)/deb/build.log"; exit 1; })
 deb:
 	@tools/install-deps deb
-	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
-	tar --exclude=./build --exclude=./.git -cf - . | tar -C $(BUILD)/deb/src -xf -
-	cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		dpkg-buildpackage -us -uc -b
+	$(call say,DEB,$(BUILD)/deb)
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	$(Q)tar --exclude=./build --exclude=./.git -cf - . | tar -C $(BUILD)/deb/src -xf -
+	$(Q)cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b $(DEB_LOG)
 	@ls $(BUILD)/deb/*.deb
 
 format:

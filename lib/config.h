@@ -235,6 +235,21 @@ struct pue_target_conf {
 	unsigned queue_max;		/* informs kept while the NOC is away; default 10000 */
 };
 
+/* The alert rules (alert_rules.h says what each one watches). YAML
+ * "alerts.rules" maps their names to a severity or "off". */
+enum pue_alert_rule {
+	PUE_RULE_PUE_CEILING,	  /* pue_ceiling: alert window above the ceiling */
+	PUE_RULE_PUE_WARNING,	  /* pue_warning: above the warning level */
+	PUE_RULE_BELOW_ONE,	  /* below_one: a PUE below 1.0, a metering error */
+	PUE_RULE_INSUFFICIENT,	  /* insufficient_data: the alert window's coverage */
+	PUE_RULE_YEAR_PROJECTION, /* year_projection: the year's projected PUE */
+	PUE_RULE_DEVICE_DOWN,	  /* device_down: a device stopped answering */
+	PUE_RULE_DATA_STALE,	  /* data_stale: a point without a valid sample */
+	PUE_RULE_METER_RESET,	  /* meter_reset: a counter went backwards */
+	PUE_RULE_STORAGE,	  /* storage_failing: the database cannot be written */
+	PUE_RULE_COUNT
+};
+
 struct pue_alerts_conf {
 	struct pue_target_conf *targets;
 	size_t n_targets;
@@ -242,6 +257,16 @@ struct pue_alerts_conf {
 	char *enterprise_oid;	    /* default "1.3.6.1.4.1.8072.9999" */
 	bool agentx;		    /* AgentX subagent on; default false */
 	char *agentx_socket;	    /* default: net-snmp's (/var/agentx/master) */
+	/* YAML "rules": {NAME: info|warning|critical|off}; defaults in
+	 * alert_rules.c (pue_alert_rule_default_severity()) */
+	enum pue_severity rule_severity[PUE_RULE_COUNT];
+	bool rule_enabled[PUE_RULE_COUNT]; /* false for "off" */
+	/* YAML "engine_id": the SNMPv3 engine ID pued sends traps as, hex
+	 * ("0x80001f8804..."), 5..32 bytes; 0 bytes: derived from the host name */
+	uint8_t engine_id[32];
+	size_t engine_id_len;
+	int64_t exec_timeout_ms; /* YAML "exec_timeout": exec hooks are killed after
+				  * it; 100ms..1h, default 30s */
 };
 
 struct pue_storage_conf {
@@ -313,6 +338,9 @@ const char *pue_unit_name(enum pue_unit u);
 const char *pue_dtype_name(enum pue_dtype t);
 const char *pue_protocol_name(enum pue_protocol p);
 const char *pue_it_location_name(enum pue_it_location at);
+
+/* The YAML name of an alert rule ("pue_ceiling"), or "?". */
+const char *pue_alert_rule_name(enum pue_alert_rule r);
 
 /* Width of a register type in bits (16, 32 or 64). */
 unsigned pue_dtype_bits(enum pue_dtype t);

@@ -31,7 +31,13 @@ static const char *const pue_keys[] = {
 static const char *const sum_keys[] = {"add", "subtract", NULL};
 static const char *const zone_keys[] = {"name", "it", "infrastructure", NULL};
 static const char *const alerts_keys[] = {
-	"targets", "stale_after_polls", "enterprise_oid", "agentx", "agentx_socket", NULL
+	"targets", "stale_after_polls", "enterprise_oid", "agentx", "agentx_socket", "rules",
+	"engine_id", "exec_timeout", NULL
+};
+/* alerts.rules: in enum pue_alert_rule order. */
+static const char *const rule_keys[] = {
+	"pue_ceiling", "pue_warning", "below_one", "insufficient_data", "year_projection",
+	"device_down", "data_stale", "meter_reset", "storage_failing", NULL
 };
 static const char *const target_keys[] = {
 	"name", "type", "snmp", "command", "min_severity", "queue_max", NULL
@@ -50,6 +56,27 @@ static const struct pue_cfgname severities[] = {
 	{"warning", PUE_SEV_WARNING},
 	{"critical", PUE_SEV_CRITICAL},
 	{NULL, 0},
+};
+
+/* alerts.rules values: a severity, or off. */
+#define RULE_OFF 100
+static const struct pue_cfgname rule_levels[] = {
+	{"info", PUE_SEV_INFO},
+	{"warning", PUE_SEV_WARNING},
+	{"critical", PUE_SEV_CRITICAL},
+	{"off", RULE_OFF},
+	{NULL, 0},
+};
+
+/* What each rule is worth by default: the ceiling, a metering error, a
+ * dead meter and a database that cannot write put the compliance figure
+ * itself at risk; the rest warn before it is. */
+static const enum pue_severity default_rule_severity[PUE_RULE_COUNT] = {
+	[PUE_RULE_PUE_CEILING] = PUE_SEV_CRITICAL,   [PUE_RULE_PUE_WARNING] = PUE_SEV_WARNING,
+	[PUE_RULE_BELOW_ONE] = PUE_SEV_CRITICAL,     [PUE_RULE_INSUFFICIENT] = PUE_SEV_WARNING,
+	[PUE_RULE_YEAR_PROJECTION] = PUE_SEV_WARNING, [PUE_RULE_DEVICE_DOWN] = PUE_SEV_CRITICAL,
+	[PUE_RULE_DATA_STALE] = PUE_SEV_WARNING,     [PUE_RULE_METER_RESET] = PUE_SEV_WARNING,
+	[PUE_RULE_STORAGE] = PUE_SEV_CRITICAL,
 };
 
 /* The PUE.md defaults: the interim windows and the 12-month figure. */
@@ -478,6 +505,70 @@ read_target(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_target_c
 		pue_ytree_error_key(c->tree, cmd, "only for type exec");
 }
 
+const char *
+pue_alert_rule_name(enum pue_alert_rule r)
+{
+	return (unsigned)r < PUE_RULE_COUNT ? rule_keys[r] : "?";
+}
+
+static void
+read_rules(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_alerts_conf *a = &c->cfg->alerts;
+	size_t i, r;
+	int v;
+
+	if (!pue_cfg_is_map(c, n))
+		return;
+	pue_cfg_check_keys(c, n, rule_keys);
+	for (i = 0; i < n->n_kids; i++) {
+		for (r = 0; r < PUE_RULE_COUNT; r++)
+			if (strcmp(n->kids[i]->key, rule_keys[r]) == 0)
+				break;
+		if (r == PUE_RULE_COUNT || !pue_cfg_enum(c, n->kids[i], rule_levels, &v))
+			continue;
+		a->rule_enabled[r] = v != RULE_OFF;
+		if (v != RULE_OFF)
+			a->rule_severity[r] = (enum pue_severity)v;
+	}
+}
+
+/* "0x80001f8804..." or without 0x: RFC 3411 snmpEngineID, 5..32 octets. */
+static void
+read_engine_id(struct pue_cfgctx *c, const struct pue_ynode *n)
+{
+	struct pue_alerts_conf *a = &c->cfg->alerts;
+	const char *s = n->text;
+	size_t len, i;
+	char buf[128];
+
+	if (n->kind == PUE_YNODE_ALIAS)
+		return;
+	if (n->kind == PUE_YNODE_SCALAR && !pue_ynode_is_null(n) && strlen(s) == n->len) {
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			s += 2;
+		len = strlen(s);
+		if (len % 2 == 0 && len >= 10 && len <= 64 &&
+		    strspn(s, "0123456789abcdefABCDEF") == len) {
+			for (i = 0; i < len / 2; i++) {
+				unsigned hi = (unsigned)(s[2 * i] <= '9' ? s[2 * i] - '0'
+									  : (s[2 * i] | 0x20) - 'a' + 10);
+				unsigned lo = (unsigned)(s[2 * i + 1] <= '9'
+								 ? s[2 * i + 1] - '0'
+								 : (s[2 * i + 1] | 0x20) - 'a' + 10);
+
+				a->engine_id[i] = (uint8_t)(hi << 4 | lo);
+			}
+			a->engine_id_len = len / 2;
+			return;
+		}
+	}
+	pue_ytree_error(c->tree, n,
+			"expected an SNMPv3 engine ID of 5 to 32 bytes in hex, such as "
+			"\"0x80001f88047075656431\", got %s",
+			pue_cfg_show(n, buf, sizeof(buf)));
+}
+
 void
 pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
 {
@@ -487,6 +578,11 @@ pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
 	uint64_t u;
 	size_t i, j;
 
+	for (i = 0; i < PUE_RULE_COUNT; i++) {
+		a->rule_severity[i] = default_rule_severity[i];
+		a->rule_enabled[i] = true;
+	}
+	a->exec_timeout_ms = 30 * 1000;
 	a->stale_after_polls = 5;
 	/* net-snmp's experimental arc (NET-SNMP-MIB netSnmpExperimental) until
 	 * the site sets its own enterprise number. */
@@ -509,6 +605,12 @@ pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
 		pue_cfg_bool(c, k, &a->agentx);
 	if ((k = pue_ynode_get(n, "agentx_socket")) != NULL)
 		pue_cfg_string(c, k, &a->agentx_socket);
+	if ((k = pue_ynode_get(n, "rules")) != NULL && !pue_ynode_is_null(k))
+		read_rules(c, k);
+	if ((k = pue_ynode_get(n, "engine_id")) != NULL)
+		read_engine_id(c, k);
+	if ((k = pue_ynode_get(n, "exec_timeout")) != NULL)
+		pue_cfg_duration(c, k, 100, 3600 * 1000LL, &a->exec_timeout_ms);
 	if ((seq = pue_ynode_get(n, "targets")) == NULL || pue_ynode_is_null(seq) ||
 	    !pue_cfg_is_seq(c, seq) || seq->n_kids == 0)
 		return;

@@ -43,6 +43,8 @@ struct pue_engine {
 	} * devices;	    /* [device].p[point] */
 	int64_t grace_ms;   /* how long a minute waits for late polls */
 	int64_t max_age_ms; /* power older than this is not "instantaneous" */
+	pue_engine_event_cb on_event; /* alerts (issue 8) */
+	void *event_arg;
 };
 
 struct minute_ctx {
@@ -223,6 +225,16 @@ energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_
 		pue_store_add_event(e->store, r->wall,
 				    res == PUE_ENERGY_RESET ? "meter_reset" : "glitch", subject,
 				    msg);
+	if (e->on_event != NULL)
+		e->on_event(e->event_arg, r->wall,
+			    res == PUE_ENERGY_RESET ? "meter_reset" : "glitch", device, point, msg);
+}
+
+void
+pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg)
+{
+	e->on_event = cb;
+	e->event_arg = arg;
 }
 
 void

@@ -51,6 +51,13 @@ size_t pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_ha
 /* Frees h. NULL is accepted. */
 void pue_engine_handover_free(struct pue_engine_handover *h);
 
+/* Alerts (issue 8): called for each meter reset (kind "meter_reset") and
+ * rejected glitch ("glitch") of a point, after it is logged and stored;
+ * message is borrowed for the call. Main thread. */
+typedef void (*pue_engine_event_cb)(void *arg, pue_wall_t t, const char *kind, size_t device,
+				    size_t point, const char *message);
+void pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg);
+
 /* One valid reading of cfg->devices[device].points[point]. */
 void pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
 			const struct pue_reading *r);

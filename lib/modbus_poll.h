@@ -4,15 +4,15 @@
  *
  * First step of the data flow (device -> reading). Devices that share a
  * link (a TCP host:port, e.g. a gateway with several unit ids, or one RTU
- * bus) are polled strictly one request at a time on that link; different
- * links are polled in parallel on the worker pool, because libmodbus calls
- * block. The pool grows to one thread per busy link, so a dead or slow
- * device only delays its own link. Each device polls on its own timer
- * (deadline + interval, no drift; devices spread over the interval at
- * start; capped exponential backoff while down, and then one try per
- * probe instead of 1 + retries). A poll stops at the first read that gets
- * no answer (or loses the connection): the rest would only wait out the
- * same timeout.
+ * bus) are polled strictly one request at a time on that link, the due
+ * ones in one worker job; different links are polled in parallel on the
+ * worker pool, because libmodbus calls block. The pool grows to one thread
+ * per busy link, so a dead or slow device only delays its own link. Each
+ * device polls on its own timer (deadline + interval, no drift; links
+ * spread over the interval at start; capped exponential backoff while
+ * down, and then one try per probe instead of 1 + retries). A poll stops
+ * at the first read that gets no answer (or loses the connection): the
+ * rest would only wait out the same timeout.
  *
  * libmodbus 3.1.6 waits with select(), even inside modbus_connect(), so a
  * descriptor >= 1024 would overflow its fd_set before any check after the

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h" /* alerts (issue 8) */
 #include "control.h"
 #include "engine.h"
 #include "log.h"
@@ -24,6 +25,7 @@ struct pue_service {
 	struct pue_loop *loop;
 	struct pue_modbus *modbus;
 	struct pue_snmp *snmp; /* SNMP (issue 5) */
+	struct pue_alerts *alerts; /* alerts (issue 8) */
 	struct pue_control *control;
 	int64_t tick_timer, flush_timer;
 	pue_mono_t next_tick, next_flush;
@@ -104,8 +106,15 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 
 	(void)req;
 	(void)peer;
-	if (strcmp(cmd, "status") == 0)
-		return pue_status_json(&s->status);
+	if (strcmp(cmd, "status") == 0) {
+		json_t *o = pue_status_json(&s->status);
+
+		if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
+			pue_alerts_status(s->alerts, o);
+		return o;
+	}
+	if (pue_alerts_handles(cmd)) /* alerts (issue 8) */
+		return pue_alerts_command(s->alerts, cmd, req, peer, err);
 	if (strcmp(cmd, "devices") == 0)
 		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
 	if (strcmp(cmd, "ping") == 0)
@@ -119,7 +128,10 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 		s->reload_cb(s->reload_arg);
 		return json_pack("{s:s}", "reload", "started");
 	}
-	pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: status, devices, ping)", cmd);
+	pue_err_set(err, -EINVAL,
+		    "unknown command \"%.64s\" (known: status, devices, ping, reload, alerts, "
+		    "ack, silence, unsilence)",
+		    cmd);
 	return NULL;
 }
 
@@ -128,6 +140,7 @@ pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock, str
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;
+	struct pue_alerts_source alerts_src; /* alerts (issue 8) */
 	pue_mono_t now;
 	int n;
 
@@ -154,6 +167,19 @@ pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock, str
 	 * (the resolver's) would race with it. */
 	if ((s->snmp = pue_snmp_new(cfg, s->loop, clock, &sink, err)) == NULL)
 		goto fail;
+	/* Alerts (issue 8): after the SNMP poller (net-snmp is started once,
+	 * by whichever needs it first) and before the Modbus workers (its
+	 * start may setenv() too). Stopped before the poller. */
+	alerts_src = (struct pue_alerts_source){.cfg = cfg,
+						.clock = clock,
+						.loop = s->loop,
+						.engine = s->engine,
+						.store = s->store,
+						.health = health_of,
+						.arg = s};
+	if ((s->alerts = pue_alerts_new(&alerts_src, err)) == NULL)
+		goto fail;
+	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
 	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
 		goto fail;
 	s->status = (struct pue_status_source){
@@ -186,7 +212,10 @@ pue_service_free(struct pue_service *s)
 		return;
 	pue_control_free(s->control);
 	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
-	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes sessions, stops net-snmp */
+	if (s->engine != NULL) /* alerts (issue 8) */
+		pue_engine_set_event_cb(s->engine, NULL, NULL);
+	pue_alerts_free(s->alerts); /* alerts (issue 8): before the poller (net-snmp) */
+	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
 	if (s->engine != NULL)
 		pue_engine_tick(s->engine); /* close what is complete before the last flush */
 	pue_engine_free(s->engine);

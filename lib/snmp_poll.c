@@ -467,23 +467,6 @@ setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *
 	return 0;
 }
 
-static bool
-uses_mib_names(const struct pue_config *cfg)
-{
-	size_t i, k;
-
-	for (i = 0; i < cfg->n_devices; i++)
-		for (k = 0;
-		     cfg->devices[i].protocol == PUE_PROTO_SNMP && k < cfg->devices[i].n_points;
-		     k++) {
-			const char *o = cfg->devices[i].points[k].oid;
-
-			if (o != NULL && o[0] != '.' && (o[0] < '0' || o[0] > '9'))
-				return true;
-		}
-	return false;
-}
-
 struct pue_snmp *
 pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct pue_clock *clock,
 	     const struct pue_poll_sink *sink, struct pue_err *err)
@@ -506,7 +489,7 @@ pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct p
 	m->devs = calloc(n, sizeof(*m->devs));
 	if (m->by_device == NULL || m->devs == NULL)
 		goto nomem;
-	if (pue_snmp_lib_start(uses_mib_names(cfg), &m->quiet, err) < 0)
+	if (pue_snmp_lib_start(&m->quiet, err) < 0)
 		goto fail;
 	m->lib_started = true;
 	netsnmp_large_fd_set_init(&m->fds, FD_SETSIZE);
@@ -552,6 +535,8 @@ pue_snmp_free(struct pue_snmp *m)
 		if (d->net_timer > 0)
 			pue_loop_cancel(m->loop, d->net_timer);
 		close_session(d);
+		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
+			pue_snmp_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
 		for (k = 0; k < d->conf->n_points && d->pts != NULL; k++)
 			free(d->pts[k].name);
 		free(d->pts);

@@ -21,7 +21,8 @@
  * error names the OID or the cause: noSuchObject, a wrong type, a sentinel
  * value, a timeout, an authentication failure. Never a silent zero.
  *
- * net-snmp is process-wide state: at most one pue_snmp at a time.
+ * net-snmp is process-wide state: at most one pue_snmp at a time (a reload
+ * frees the old one first); net-snmp itself stays started until exit.
  * Main thread only.
  */
 #ifndef PUE_SNMP_POLL_H
@@ -54,8 +55,8 @@ struct pue_snmp *pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loo
 			      const struct pue_clock *clock, const struct pue_poll_sink *sink,
 			      struct pue_err *err);
 
-/* Cancels timers, closes every session (requests in flight are dropped),
- * stops net-snmp. NULL is accepted. */
+/* Cancels timers, closes every session (requests in flight are dropped)
+ * and removes the v3 users it made from net-snmp. NULL is accepted. */
 void pue_snmp_free(struct pue_snmp *m);
 
 /* Health of a device, or NULL when it is not an SNMP device. */

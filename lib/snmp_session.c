@@ -53,41 +53,59 @@ on_log(int major, int minor, void *serverarg, void *clientarg)
 	return 0;
 }
 
-int
-pue_snmp_lib_start(bool mib_names, const bool *quiet, struct pue_err *err)
+static void
+stop_at_exit(void)
 {
-	/* pued.yaml is the only configuration: an snmp.conf (defVersion,
-	 * defSecurityName, ...) in /etc/snmp or ~/.snmp would change what
-	 * pued sends behind its back. And a manager has no state worth
-	 * keeping in /var/lib/snmp. */
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-	/* init_snmp() would parse the default MIB list (a dozen modules, with
-	 * a "Cannot find module" line for each one Debian does not ship) and
-	 * index every MIB directory. Numeric OIDs need none of it, so MIBS is
-	 * empty, and MIBDIRS too unless a point uses a name; names then load
-	 * their module on demand (pue_snmp_resolve()). A user's own MIBS or
-	 * MIBDIRS is left alone (overwrite 0). */
-	if (setenv("MIBS", "", 0) < 0 || (!mib_names && setenv("MIBDIRS", "", 0) < 0))
-		return pue_err_set(err, -errno, "snmp: setenv: %s", strerror(errno));
-	if (netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG) == NULL ||
-	    snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log,
+	snmp_shutdown(APP_NAME);
+}
+
+/* Started once per process, stopped at exit: net-snmp's state is
+ * process-wide, and starting it again after snmp_shutdown() (a reload
+ * builds a new service) leaks in its MIB parser (parse.c allocates tclist
+ * on every start and never frees it). Whether it runs is net-snmp's own
+ * state: init_snmp() sets the application type, snmp_shutdown() clears it. */
+int
+pue_snmp_lib_start(const bool *quiet, struct pue_err *err)
+{
+	if (netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE) == NULL) {
+		/* pued.yaml is the only configuration: an snmp.conf
+		 * (defVersion, defSecurityName, ...) in /etc/snmp or ~/.snmp
+		 * would change what pued sends behind its back. And a manager
+		 * has no state worth keeping in /var/lib/snmp. */
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+		/* init_snmp() would parse the default MIB list (a dozen
+		 * modules, with a "Cannot find module" line for each one Debian
+		 * does not ship). Numeric OIDs need none of it, so MIBS is
+		 * empty; MIB names load their module on demand
+		 * (pue_snmp_resolve()). A user's own MIBS is left alone
+		 * (overwrite 0). The MIB directories are only indexed. */
+		if (setenv("MIBS", "", 0) < 0)
+			return pue_err_set(err, -errno, "snmp: setenv: %s", strerror(errno));
+		if (netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG) == NULL)
+			return pue_err_set(err, -ENOMEM, "snmp: cannot register a log handler");
+		init_snmp(APP_NAME);
+		if (atexit(stop_at_exit) != 0) {
+			snmp_shutdown(APP_NAME);
+			return pue_err_set(err, -ENOMEM, "snmp: atexit failed");
+		}
+	}
+	if (snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log,
 				   (void *)quiet) != SNMPERR_SUCCESS)
-		return pue_err_set(err, -ENOMEM, "snmp: cannot register a log handler");
-	init_snmp(APP_NAME);
+		return pue_err_set(err, -ENOMEM, "snmp: cannot register a log callback");
 	return 0;
 }
 
 void
 pue_snmp_lib_stop(const bool *quiet)
 {
-	/* snmp_shutdown() frees the client argument of every callback still
-	 * registered; quiet is not net-snmp's to free. */
+	/* quiet goes with its pue_snmp; and snmp_shutdown() would free it. */
 	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log,
 				 (void *)quiet, 1);
-	snmp_shutdown(APP_NAME);
 }
 
 static oid *
@@ -325,6 +343,18 @@ pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *e
 	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
 		return pue_err_set(err, PUE_E_DEVICE, "net-snmp could not set up the USM user");
 	return 0;
+}
+
+void
+pue_snmp_forget_user(const u_char *engine, size_t len, const char *user)
+{
+	struct usmUser *u = usm_get_user(engine, len, user);
+
+	if (u == NULL)
+		return;
+	usm_remove_user(u);	  /* returns the new list head, NULL once empty */
+	u->next = u->prev = NULL; /* or usm_free_user() relinks its old neighbours */
+	usm_free_user(u);
 }
 
 enum pue_snmp_report

@@ -23,17 +23,16 @@
 #include "config.h"
 #include "err.h"
 
-/* Starts net-snmp for a manager that reads no snmp.conf, keeps no
- * persistent state and loads no MIB at start (MIBS and MIBDIRS are set
- * empty in the environment unless the user set them; with mib_names the
- * MIB directories stay so that names can be resolved on demand). Library
- * log lines go to pue_log as "snmp: ...", at debug level once *quiet is
- * true (quiet is borrowed and read at each line). Returns 0, or a negative
- * code with err set. */
-int pue_snmp_lib_start(bool mib_names, const bool *quiet, struct pue_err *err);
+/* Starts net-snmp, once per process (it stops at exit): a manager that
+ * reads no snmp.conf, keeps no persistent state and loads no MIB at start
+ * (MIBS is set empty in the environment unless the user set it; names load
+ * their module on demand). Library log lines go to pue_log as "snmp: ...",
+ * at debug level once *quiet is true (quiet is borrowed until
+ * pue_snmp_lib_stop()). Returns 0, or a negative code with err set. */
+int pue_snmp_lib_start(const bool *quiet, struct pue_err *err);
 
-/* Frees everything net-snmp holds (sessions must be closed first); quiet
- * is the pointer given to pue_snmp_lib_start(). */
+/* Detaches quiet's log callback. Sessions must be closed first. net-snmp
+ * itself keeps running until the process exits. */
 void pue_snmp_lib_stop(const bool *quiet);
 
 /* The USM keys of a v3 device, derived once from its passphrases
@@ -75,6 +74,11 @@ netsnmp_pdu *pue_snmp_probe_pdu(void);
  * bytes) and creates its USM user with keys localized to that engine.
  * Returns 0, or PUE_E_DEVICE with err set. */
 int pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err);
+
+/* Removes the USM user net-snmp keeps for engine and user, if any: the
+ * table is process-wide, and a reloaded configuration with a new
+ * passphrase must not find the old keys there. */
+void pue_snmp_forget_user(const u_char *engine, size_t len, const char *user);
 
 /* Report kinds a poll acts on. */
 enum pue_snmp_report {

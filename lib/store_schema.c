@@ -20,7 +20,7 @@ const char pue_store_schema_v1_sql[] =
  * no separate index, about half the bytes per sample (measured in
  * bench/store), and deletions by time that walk the key in order; hourly
  * rollups, which are kept when the disk budget drops raw samples. */
-static const char v1_to_v2_sql[] =
+const char pue_store_schema_v1_to_v2_sql[] =
 	"CREATE TABLE samples_v2(t INTEGER NOT NULL, point INTEGER NOT NULL,"
 	" value REAL NOT NULL, PRIMARY KEY(t, point)) WITHOUT ROWID;"
 	"INSERT OR REPLACE INTO samples_v2(t, point, value) SELECT t, point, value FROM samples;"
@@ -33,6 +33,31 @@ static const char v1_to_v2_sql[] =
 	" FROM minutes GROUP BY t - t % 3600000;"
 	"CREATE INDEX events_t ON events(t);"
 	"UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+
+/* Version 3: what the alerts keep across restarts (alert_db.c). alerts:
+ * one row per alert (rule and subject) with its state, so a restart neither
+ * repeats a notification nor loses a firing alert; alert_history: every
+ * transition, acknowledgement and silence, with who did it; inform_queue:
+ * SNMP informs not yet acknowledged by their receiver, oldest first;
+ * silences: rules (or single alerts) whose notifications are held back
+ * until a time. */
+static const char v2_to_v3_sql[] =
+	"CREATE TABLE alerts(key TEXT PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL,"
+	" severity TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,"
+	" fired_at INTEGER NOT NULL DEFAULT 0, resolved_at INTEGER NOT NULL DEFAULT 0,"
+	" incident INTEGER NOT NULL DEFAULT 0, notified INTEGER NOT NULL DEFAULT 0,"
+	" acked_by TEXT, acked_at INTEGER NOT NULL DEFAULT 0,"
+	" message TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+	"CREATE TABLE alert_history(id INTEGER PRIMARY KEY, t INTEGER NOT NULL,"
+	" key TEXT NOT NULL, incident INTEGER NOT NULL, severity TEXT NOT NULL,"
+	" state TEXT NOT NULL, message TEXT NOT NULL, who TEXT);"
+	"CREATE INDEX alert_history_t ON alert_history(t);"
+	"CREATE TABLE inform_queue(id INTEGER PRIMARY KEY, target TEXT NOT NULL,"
+	" t INTEGER NOT NULL, notification TEXT NOT NULL);"
+	"CREATE INDEX inform_queue_target ON inform_queue(target, id);"
+	"CREATE TABLE silences(pattern TEXT PRIMARY KEY, until INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, who TEXT NOT NULL) WITHOUT ROWID;"
+	"UPDATE meta SET value = '3' WHERE key = 'schema_version';";
 
 static int
 exec(sqlite3 *db, const char *sql, const char *what, struct pue_err *err)
@@ -93,7 +118,9 @@ pue_store_schema_upgrade(sqlite3 *db, struct pue_err *err)
 	 * the same path a running site took. */
 	if (version == 0 && exec(db, pue_store_schema_v1_sql, "creating the schema", err) < 0)
 		return PUE_E_STORE;
-	if (version <= 1 && exec(db, v1_to_v2_sql, "migrating schema 1 to 2", err) < 0)
+	if (version <= 1 && exec(db, pue_store_schema_v1_to_v2_sql, "migrating schema 1 to 2", err) < 0)
+		return PUE_E_STORE;
+	if (version <= 2 && exec(db, v2_to_v3_sql, "migrating schema 2 to 3", err) < 0)
 		return PUE_E_STORE;
 	return 0;
 }

@@ -12,7 +12,7 @@
 
 #include "err.h"
 
-#define PUE_STORE_SCHEMA_VERSION 2
+#define PUE_STORE_SCHEMA_VERSION 3
 
 /* Brings db (inside a transaction the caller opened) to the current
  * version, creating the tables of a new database. Returns 0 or PUE_E_STORE. */
@@ -24,5 +24,7 @@ int pue_store_schema_version(sqlite3 *db, struct pue_err *err);
 /* The SQL of version 1, the first released schema; tests create it to
  * check the migrations. */
 extern const char pue_store_schema_v1_sql[];
+/* The step from version 1 to 2, so tests can make a version 2 database. */
+extern const char pue_store_schema_v1_to_v2_sql[];
 
 #endif

@@ -122,3 +122,16 @@ with open(sys.argv[2], "a", buffering=1) as f:
 	export NOTIFY_SOCKET=$T/notify.sock
 }
 count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+
+# stop_clean PID...: SIGTERM each and expect exit 0 and no sanitizer report in
+# any log (with BUILD=build/sanitize this is where leaks are found).
+stop_clean() {
+	local pid rc
+	for pid in "$@"; do
+		rc=0
+		stop_pid "$pid" 10000 || rc=$?
+		[ $rc -eq 0 ] || fail "pid $pid exited $rc after SIGTERM"
+	done
+	! grep -q -e AddressSanitizer -e LeakSanitizer -e 'runtime error' "$T"/*.log ||
+		fail "sanitizer report: $(grep -h -m3 -e AddressSanitizer -e LeakSanitizer -e 'runtime error' "$T"/*.log)"
+}

@@ -125,4 +125,5 @@ print("# f/e: %d samples, one reset %.3f -> %.3f kWh" % (len(v), drops[0][0], dr
 ' || fail "energy samples of f"
 [ "$(sql "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point WHERE p.device = 'ghost'")" = 0 ] ||
 	fail "ghost has samples"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_faults"

@@ -63,4 +63,5 @@ for u in 1 2 3 4 5 6 7; do
 done
 status_jq '[.devices[] | select(.name != "g8") | .state] | all(. == "up")' >/dev/null ||
 	fail "a healthy unit id went down with g8"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_gateway"

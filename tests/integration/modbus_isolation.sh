@@ -83,4 +83,5 @@ assert len(ts) == 45, "%d meters have samples" % len(ts)
 if bad:
     sys.exit(", ".join(bad))
 PY
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_isolation"

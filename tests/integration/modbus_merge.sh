@@ -75,4 +75,5 @@ check limited 2 7 7 0
 check two_functions 3 2 1 1
 # All of it over one connection: a gateway's unit ids share the link.
 sim_cmd stats | jq -e '.connections == 1' >/dev/null || fail "connections: $(sim_cmd stats)"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_merge"

@@ -64,4 +64,5 @@ wait_for 10000 "new samples from both" bash -c "[ \"\$(sqlite3 \"$T/pued.db\" \"
 [ "$(sql "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point WHERE p.name = 'p'
 	AND NOT ((p.device = 't' AND s.value = 960) OR (p.device = 'r' AND s.value = 400))")" = 0 ] ||
 	fail "a wrong power sample was stored"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_restart"

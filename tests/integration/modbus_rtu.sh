@@ -66,4 +66,5 @@ sql "SELECT p.device, p.name, s.value FROM samples s JOIN points p ON p.id = s.p
 	   OR (p.name = 'e' AND s.value < 100000)" >"$T/wrong"
 [ ! -s "$T/wrong" ] || fail "wrong samples stored: $(head -5 "$T/wrong" | tr '\n' ' ')"
 note "$(sql "SELECT count(*) FROM samples") samples, none wrong"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_rtu"

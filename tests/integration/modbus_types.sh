@@ -135,4 +135,5 @@ wait_for 10000 "three polls of bad" dev_jq bad '.polls >= 3'
 	fail "bad/p_ok (unit 2, a UPS at 400 kW) has no samples"
 n=$(grep -c 'device bad: point p_nan: invalid sample: float32 register value is NaN' "$T/pued.log" || true)
 [ "$n" = 1 ] || fail "invalid sample logged $n times, want once: $(grep 'device bad' "$T/pued.log")"
+stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_types"

@@ -202,6 +202,34 @@ requests=$(ctl get | sed -n 's/.*"requests":\([0-9]*\)}$/\1/p')
 [ "${requests:-0}" -ge 20 ] || fail "requests counter: $(ctl get)"
 note "requests: $requests"
 
+# The other fault modes, one meter, and the request counters.
+expect "fault wronglen" "$(ctl 'fault 2 wronglen')" ok
+expect "unit 2 wronglen: 3 of 4 registers" "$(mb read "$SIM_PORT" 2 3 2 4 | wc -w)" 3
+expect "fault close" "$(ctl 'fault 2 close')" ok
+expect "unit 2 closes the connection" "$(mb read "$SIM_PORT" 2 3 0 1)" closed
+expect "fault slow" "$(ctl 'fault 2 slow 300')" ok
+expect "unit 2 slow but in time: 400000 W" "$(mb read "$SIM_PORT" 2 3 2 2)" "6 6784"
+expect "fault exception 0x0A" "$(ctl 'fault 2 exception 0x0A')" ok
+expect "unit 2 exception 0x0A" "$(mb read "$SIM_PORT" 2 3 0 1)" "exception 0x0A"
+expect "fault on the second port only" "$(ctl "fault $PORT2:2 noanswer")" ok
+expect "fault none on the first" "$(ctl 'fault '"$SIM_PORT"':2 none')" ok
+expect "unit 2 answers on the first port" "$(mb u32 "$SIM_PORT" 2 2)" 400000
+expect "unit 2 silent on the second" "$(mb read "$PORT2" 2 3 0 1)" timeout
+expect "fault 2 none" "$(ctl 'fault 2 none')" ok
+expect "bad target" "$(ctl 'fault 1:2 none')" 'error: fault: expected UNIT (0..255), PORT:UNIT or rtu:UNIT'
+expect "bad slow" "$(ctl 'fault 2 slow')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|reset'
+expect "one meter" "$(ctl "get $SIM_PORT:2" | jq -c '{unit, power_kw}')" '{"unit":2,"power_kw":400}'
+expect "stats reset" "$(ctl 'stats reset')" ok
+mb read "$SIM_PORT" 3 4 0 1 >/dev/null
+mb read "$PORT2" 3 4 0 1 >/dev/null
+mb read "$SIM_PORT" 3 3 0 1 >/dev/null
+expect "stats of unit 3 on the first port" "$(ctl "stats $SIM_PORT:3")" '{"requests":2,"fc03":1,"fc04":1,"other":0}'
+expect "stats of unit 3 on every port" "$(ctl 'stats 3')" '{"requests":3,"fc03":1,"fc04":2,"other":0}'
+ctl stats | jq -e '.requests == 3 and .connections == 3' >/dev/null || fail "stats: $(ctl stats)"
+expect "counter reset" "$(ctl 'fault 3 reset')" ok
+# From about 103000 kWh to 0, then 400 kW at 3600x: a few kWh by the get.
+ctl "get $SIM_PORT:3" | jq -e '.energy_kwh < 1000' >/dev/null || fail "after reset: $(ctl "get $SIM_PORT:3")"
+
 # Only loopback, and bad options are refused with a message.
 if "$BIN/pue-sim" --bind 0.0.0.0 >"$T/bind.log" 2>&1; then fail "--bind 0.0.0.0 accepted"; fi
 grep -q "not a loopback address" "$T/bind.log" || fail "--bind message: $(cat "$T/bind.log")"

@@ -110,5 +110,11 @@ done
 # The passphrases never reach the log.
 ! grep -E "pued-auth-256|pued-priv-aes|not-the-passphrase|$SNMP_COMMUNITY|not-the-community" "$T/pued.log" ||
 	fail "a secret in the log"
+# A reload builds new sessions in the same process (net-snmp stays up):
+# the v3 devices discover their agent again and poll on.
+kill -HUP "$PUED_PID"
+wait_for 10000 "the reload" grep -q "pued: reloaded" "$T/pued.log"
+wait_for 10000 "v3 devices up again after the reload" \
+	status_jq '[.devices[] | select(.name | test("^v3-(sha256-aes|md5-des|authnopriv)$")) | select(.polls > 0) | .state] == ["up","up","up"]'
 puectl devices; puectl status --json | jq -c ".devices[] | [.name,.state,.requests_last_poll,.reads_per_poll,.last_error]"
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"

@@ -62,7 +62,7 @@ done
 
 # What pued needs must survive the hardening: TCP to meters and UDP to SNMP
 # agents and the NOC at any address, the UNIX control socket, the group of
-# the socket, notify and watchdog, reload by SIGHUP.
+# the socket and the configuration, notify and watchdog, reload by SIGHUP.
 u=$T/plain/pued.service
 want() { grep -qx -- "$1" "$u" || fail "pued.service lacks $1"; }
 want 'Type=notify'
@@ -73,7 +73,8 @@ want 'DynamicUser=yes'
 want 'StateDirectory=pued'
 want 'RuntimeDirectory=pued'
 want 'ConfigurationDirectory=pued'
-want 'SupplementaryGroups=pued'
+want 'User=_pued'
+want 'Group=pued'
 want 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6'
 # IPAddressDeny=any would cut off meters at the site's own addresses.
 ! grep -q '^IPAddressDeny=' "$u" || fail "pued.service limits IP addresses; meters are anywhere"

@@ -135,4 +135,5 @@ snmp_pued_config() {
 		echo "storage: {path: $T/pued.db, flush_interval: 1s}"
 		echo "control: {socket: $T/pued.sock}"
 	} >"$file"
+	chmod 600 "$file" # it holds communities and passphrases
 }

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/* alert_rules.c - the alerts of a configuration and their observations;
+ * see alert_rules.h. */
+#include "alert_rules.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "window.h"
+
+static void
+define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t point,
+       const char *subject)
+{
+	d->rule = rule;
+	d->device = device;
+	d->point = point;
+	snprintf(d->subject, sizeof(d->subject), "%s", subject);
+	snprintf(d->key, sizeof(d->key), "%s:%s", pue_alert_rule_name(rule), subject);
+}
+
+ssize_t
+pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
+{
+	static const enum pue_alert_rule window_rules[] = {
+		PUE_RULE_PUE_CEILING, PUE_RULE_PUE_WARNING, PUE_RULE_BELOW_ONE,
+		PUE_RULE_INSUFFICIENT};
+	const bool *on = cfg->alerts.rule_enabled;
+	struct pue_alert_def *defs;
+	size_t n = 0, max = 6, d, p;
+	char window[16], subject[160];
+
+	for (d = 0; d < cfg->n_devices; d++)
+		max += 1 + 2 * cfg->devices[d].n_points;
+	if ((defs = calloc(max, sizeof(*defs))) == NULL)
+		return -ENOMEM;
+	pue_format_span(cfg->pue.alert_window_ms, window, sizeof(window));
+	for (size_t i = 0; i < sizeof(window_rules) / sizeof(window_rules[0]); i++)
+		if (on[window_rules[i]])
+			define(&defs[n++], window_rules[i], 0, 0, window);
+	if (on[PUE_RULE_YEAR_PROJECTION])
+		define(&defs[n++], PUE_RULE_YEAR_PROJECTION, 0, 0, "year");
+	if (on[PUE_RULE_STORAGE])
+		define(&defs[n++], PUE_RULE_STORAGE, 0, 0, "storage");
+	for (d = 0; d < cfg->n_devices; d++) {
+		const struct pue_device_conf *dev = &cfg->devices[d];
+
+		if (on[PUE_RULE_DEVICE_DOWN])
+			define(&defs[n++], PUE_RULE_DEVICE_DOWN, d, 0, dev->name);
+		for (p = 0; p < dev->n_points; p++) {
+			snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[p].name);
+			if (on[PUE_RULE_DATA_STALE])
+				define(&defs[n++], PUE_RULE_DATA_STALE, d, p, subject);
+			if (on[PUE_RULE_METER_RESET] && dev->points[p].kind == PUE_KIND_ENERGY)
+				define(&defs[n++], PUE_RULE_METER_RESET, d, p, subject);
+		}
+	}
+	*out = defs;
+	return (ssize_t)n;
+}
+
+int64_t
+pue_alert_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf *pc)
+{
+	switch (rule) {
+	case PUE_RULE_PUE_CEILING:
+	case PUE_RULE_PUE_WARNING:
+	case PUE_RULE_BELOW_ONE:
+	case PUE_RULE_INSUFFICIENT:
+	case PUE_RULE_YEAR_PROJECTION:
+		return pc->min_duration_ms;
+	default:
+		return 0;
+	}
+}
+
+void
+pue_alert_pue_text(const struct pue_figure *f, char *buf, size_t len)
+{
+	switch (f->state) {
+	case PUE_FIG_OK:
+	case PUE_FIG_WARNING:
+	case PUE_FIG_CEILING:
+		snprintf(buf, len, "%.3f", f->pue);
+		break;
+	case PUE_FIG_BELOW_ONE:
+		snprintf(buf, len, "%.3f (below 1: metering error)", f->pue);
+		break;
+	case PUE_FIG_INSUFFICIENT:
+		snprintf(buf, len, "insufficient data (coverage %.1f%%)", f->coverage * 100);
+		break;
+	case PUE_FIG_NO_IT_LOAD:
+		snprintf(buf, len, "undefined: no IT load");
+		break;
+	case PUE_FIG_UNKNOWN:
+	default:
+		snprintf(buf, len, "unknown: no data");
+		break;
+	}
+}
+
+static bool
+has_number(const struct pue_figure *f)
+{
+	return f->state == PUE_FIG_OK || f->state == PUE_FIG_WARNING || f->state == PUE_FIG_CEILING;
+}
+
+enum pue_alert_obs
+pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state *s,
+			 const struct pue_figure *f, int category, const struct pue_pue_conf *pc,
+			 const char *window, char *msg, size_t len)
+{
+	double level = rule == PUE_RULE_PUE_CEILING ? pc->ceiling : pc->warning;
+	const char *what = rule == PUE_RULE_PUE_CEILING ? "the ceiling" : "the warning level";
+	enum pue_alert_obs obs;
+
+	switch (rule) {
+	case PUE_RULE_INSUFFICIENT:
+		if (f->state == PUE_FIG_INSUFFICIENT || f->state == PUE_FIG_UNKNOWN) {
+			snprintf(msg, len,
+				 "%s window covered %.1f%% of its time (%.0f%% needed): no figure",
+				 window, f->coverage * 100, pc->min_coverage * 100);
+			return PUE_OBS_ACTIVE;
+		}
+		snprintf(msg, len, "%s window covered %.1f%% of its time", window,
+			 f->coverage * 100);
+		return PUE_OBS_CLEAR;
+	case PUE_RULE_BELOW_ONE:
+		if (f->state == PUE_FIG_BELOW_ONE) {
+			snprintf(msg, len,
+				 "%s PUE %.3f is below 1.0: a metering or configuration error "
+				 "(an incomer missing, an IT feed counted twice?)",
+				 window, f->pue);
+			return PUE_OBS_ACTIVE;
+		}
+		if (!has_number(f))
+			return PUE_OBS_HOLD;
+		snprintf(msg, len, "%s PUE %.3f", window, f->pue);
+		return PUE_OBS_CLEAR;
+	case PUE_RULE_PUE_CEILING:
+	case PUE_RULE_PUE_WARNING:
+		if (!has_number(f) && f->state != PUE_FIG_BELOW_ONE)
+			return PUE_OBS_HOLD; /* PUE.md: neither fires nor clears */
+		obs = pue_alert_level(s, f->pue, level, pc->hysteresis);
+		if (obs == PUE_OBS_ACTIVE)
+			snprintf(msg, len,
+				 "%s PUE %.3f above %s %.2f (category %d, coverage %.1f%%)", window,
+				 f->pue, what, level, category, f->coverage * 100);
+		else
+			snprintf(msg, len,
+				 "%s PUE %.3f, at or below %.2f (%s %.2f less the hysteresis %.2f)",
+				 window, f->pue, level - pc->hysteresis, what, level,
+				 pc->hysteresis);
+		return obs;
+	default:
+		return PUE_OBS_HOLD;
+	}
+}
+
+enum pue_alert_obs
+pue_alert_observe_year(const struct pue_alert_state *s, const struct pue_year *y,
+		       const struct pue_pue_conf *pc, char *msg, size_t len)
+{
+	enum pue_alert_obs obs;
+
+	if (y == NULL || y->state != PUE_YEAR_OK)
+		return PUE_OBS_HOLD;
+	obs = pue_alert_level(s, y->pue_projected, pc->ceiling, pc->hysteresis);
+	if (obs == PUE_OBS_ACTIVE)
+		snprintf(msg, len,
+			 "the year is projected to end at PUE %.4f, above the ceiling %.2f: "
+			 "over by %.0f kWh at the last 30 days' pace; the rest of the year "
+			 "must average %.4f%s",
+			 y->pue_projected, pc->ceiling, -y->headroom_kwh, y->pue_required,
+			 y->out_of_reach ? " (out of reach)" : "");
+	else
+		snprintf(msg, len,
+			 "the year is projected to end at PUE %.4f, %.0f kWh under the ceiling "
+			 "%.2f",
+			 y->pue_projected, y->headroom_kwh, pc->ceiling);
+	return obs;
+}
+
+enum pue_alert_obs
+pue_alert_observe_device(const struct pue_health *h, const char *device, char *msg, size_t len)
+{
+	if (h == NULL || h->state == PUE_DEV_UNKNOWN)
+		return PUE_OBS_HOLD;
+	if (h->state == PUE_DEV_DOWN) {
+		snprintf(msg, len, "device %s down after %u failed polls: %s", device,
+			 h->consecutive_failures, h->last_error[0] ? h->last_error : "no answer");
+		return PUE_OBS_ACTIVE;
+	}
+	snprintf(msg, len, "device %s %s", device,
+		 h->state == PUE_DEV_UP ? "up" : "answering (degraded)");
+	return PUE_OBS_CLEAR;
+}
+
+enum pue_alert_obs
+pue_alert_observe_stale(int64_t last_ms, int64_t started_ms, int64_t now_ms, int64_t limit_ms,
+			bool device_down, const char *point, char *msg, size_t len)
+{
+	int64_t from = last_ms > started_ms ? last_ms : started_ms;
+
+	if (device_down)
+		return PUE_OBS_HOLD;
+	if (now_ms - from > limit_ms) {
+		if (last_ms > 0)
+			snprintf(msg, len, "point %s: no valid sample for %.0f s (limit %.0f s)",
+				 point, (double)(now_ms - last_ms) / 1000.0,
+				 (double)limit_ms / 1000.0);
+		else
+			snprintf(msg, len, "point %s: no valid sample since pued started (%.0f s)",
+				 point, (double)(now_ms - started_ms) / 1000.0);
+		return PUE_OBS_ACTIVE;
+	}
+	snprintf(msg, len, "point %s: valid samples again", point);
+	return PUE_OBS_CLEAR;
+}
+
+enum pue_alert_obs
+pue_alert_observe_event(int64_t last_event_ms, int64_t now_ms, int64_t quiet_ms)
+{
+	return last_event_ms > 0 && now_ms - last_event_ms < quiet_ms ? PUE_OBS_ACTIVE
+								      : PUE_OBS_CLEAR;
+}
+
+enum pue_alert_obs
+pue_alert_observe_storage(bool failing, const char *error, char *msg, size_t len)
+{
+	if (failing) {
+		snprintf(msg, len, "the database cannot be written: %s", error);
+		return PUE_OBS_ACTIVE;
+	}
+	snprintf(msg, len, "the database is written again");
+	return PUE_OBS_CLEAR;
+}

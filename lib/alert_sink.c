@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alert_sink.c - notifications to the configured targets; see
+ * alert_sink.h. This file holds the dispatcher, the log target and the
+ * notification's JSON form; SNMP and exec targets have their own files.
+ */
+#include "alert_sink.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert_sink_internal.h"
+#include "alert_state.h"
+#include "log.h"
+
+struct target {
+	const struct pue_target_conf *conf; /* NULL: the implied log target */
+	struct sink_stats stats;
+	struct snmp_sink *snmp;
+	struct exec_sink *exec;
+};
+
+struct pue_sinks {
+	struct pue_sinks_ctx ctx;
+	struct target *targets;
+	size_t n_targets;
+	struct pue_notification *pending; /* taken by queue, sent by send */
+	size_t n_pending, cap_pending;
+};
+
+/* Notifications as JSON ------------------------------------------------ */
+
+json_t *
+pue_notification_json(const struct pue_notification *n)
+{
+	json_t *o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:f, s:i, s:s, s:s, s:s}",
+		"incident", (json_int_t)n->incident, "rule", pue_alert_rule_name(n->rule), "key",
+		n->key, "subject", n->subject, "severity", pue_severity_name(n->severity), "state",
+		n->resolved ? "resolved" : "firing", "time_ms", (json_int_t)n->t_ms, "site",
+		n->site, "window", n->window, "pue_text", n->pue_text, "ceiling_milli",
+		(json_int_t)n->ceiling_milli, "coverage", n->coverage, "category", n->category,
+		"device", n->device, "error", n->error, "message", n->message);
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "pue_milli",
+			    n->has_pue ? json_integer((json_int_t)n->pue_milli) : json_null());
+	json_object_set_new(o, "year_projected_milli",
+			    n->year_ok ? json_integer((json_int_t)n->year_projected_milli)
+				       : json_null());
+	json_object_set_new(o, "year_headroom_kwh",
+			    n->year_ok ? json_integer((json_int_t)n->year_headroom_kwh)
+				       : json_null());
+	return o;
+}
+
+static void
+copy_string(const json_t *j, const char *key, char *dst, size_t len)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	snprintf(dst, len, "%s", s != NULL ? s : "");
+}
+
+int
+pue_notification_from_json(const json_t *j, struct pue_notification *n)
+{
+	const char *rule = json_string_value(json_object_get(j, "rule"));
+	const char *sev = json_string_value(json_object_get(j, "severity"));
+	const char *state = json_string_value(json_object_get(j, "state"));
+	const json_t *pue = json_object_get(j, "pue_milli");
+	const json_t *proj = json_object_get(j, "year_projected_milli");
+	int r, s;
+
+	memset(n, 0, sizeof(*n));
+	if (!json_is_object(j) || rule == NULL || sev == NULL || state == NULL)
+		return -EINVAL;
+	for (r = 0; r < PUE_RULE_COUNT; r++)
+		if (strcmp(rule, pue_alert_rule_name((enum pue_alert_rule)r)) == 0)
+			break;
+	if (r == PUE_RULE_COUNT || (s = pue_severity_parse(sev)) < 0)
+		return -EINVAL;
+	n->rule = (enum pue_alert_rule)r;
+	n->severity = (enum pue_severity)s;
+	n->resolved = strcmp(state, "resolved") == 0;
+	n->incident = (uint32_t)json_integer_value(json_object_get(j, "incident"));
+	n->t_ms = json_integer_value(json_object_get(j, "time_ms"));
+	copy_string(j, "key", n->key, sizeof(n->key));
+	copy_string(j, "subject", n->subject, sizeof(n->subject));
+	copy_string(j, "site", n->site, sizeof(n->site));
+	copy_string(j, "window", n->window, sizeof(n->window));
+	copy_string(j, "pue_text", n->pue_text, sizeof(n->pue_text));
+	copy_string(j, "device", n->device, sizeof(n->device));
+	copy_string(j, "error", n->error, sizeof(n->error));
+	copy_string(j, "message", n->message, sizeof(n->message));
+	n->has_pue = json_is_integer(pue);
+	n->pue_milli = json_integer_value(pue);
+	n->ceiling_milli = json_integer_value(json_object_get(j, "ceiling_milli"));
+	n->coverage = json_number_value(json_object_get(j, "coverage"));
+	n->category = (int)json_integer_value(json_object_get(j, "category"));
+	n->year_ok = json_is_integer(proj);
+	n->year_projected_milli = json_integer_value(proj);
+	n->year_headroom_kwh = json_integer_value(json_object_get(j, "year_headroom_kwh"));
+	return 0;
+}
+
+/* Targets --------------------------------------------------------------- */
+
+void
+pue_sink_error(struct sink_stats *stats, const char *target, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[sizeof(stats->last_error)];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One line per new cause, not one per notification. */
+	if (strcmp(msg, stats->last_error) != 0)
+		pue_log(LOG_WARNING, "alerts: target %s: %s", target, msg);
+	snprintf(stats->last_error, sizeof(stats->last_error), "%s", msg);
+}
+
+static const char *
+target_name(const struct target *t)
+{
+	return t->conf != NULL ? t->conf->name : "log";
+}
+
+static const char *
+target_type(const struct target *t)
+{
+	static const char *const names[] = {"snmp_trap", "snmp_inform", "exec", "log"};
+
+	return t->conf != NULL ? names[t->conf->type] : "log";
+}
+
+static bool
+wants(const struct target *t, const struct pue_notification *n)
+{
+	enum pue_severity min = t->conf != NULL ? t->conf->min_severity : PUE_SEV_INFO;
+
+	return n->severity >= min;
+}
+
+/* One journal or syslog line; critical firings at LOG_ERR so that a
+ * journal filtered at "err" still shows the ceiling being crossed. */
+static void
+log_line(struct target *t, const struct pue_notification *n)
+{
+	static const int firing_priority[] = {LOG_NOTICE, LOG_WARNING, LOG_ERR};
+
+	pue_log(n->resolved ? LOG_NOTICE : firing_priority[n->severity],
+		"alert #%u %s %s (%s): %s", n->incident, n->key,
+		n->resolved ? "resolved" : "FIRING", pue_severity_name(n->severity), n->message);
+	t->stats.sent++;
+}
+
+struct pue_sinks *
+pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
+{
+	const struct pue_alerts_conf *ac = &ctx->cfg->alerts;
+	struct pue_sinks *s = calloc(1, sizeof(*s));
+	bool has_log = false;
+	size_t i;
+
+	if (s == NULL) {
+		pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		return NULL;
+	}
+	s->ctx = *ctx;
+	for (i = 0; i < ac->n_targets; i++)
+		has_log |= ac->targets[i].type == PUE_TARGET_LOG;
+	s->targets = calloc(ac->n_targets + 1, sizeof(*s->targets));
+	if (s->targets == NULL) {
+		pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		goto fail;
+	}
+	if (!has_log)
+		s->n_targets = 1; /* the implied log target: alerts are always logged */
+	for (i = 0; i < ac->n_targets; i++) {
+		struct target *t = &s->targets[s->n_targets++];
+
+		t->conf = &ac->targets[i];
+		switch (t->conf->type) {
+		case PUE_TARGET_SNMP_TRAP:
+		case PUE_TARGET_SNMP_INFORM:
+			t->snmp = pue_snmp_sink_new(t->conf, &s->ctx, &t->stats, err);
+			if (t->snmp == NULL)
+				goto fail;
+			break;
+		case PUE_TARGET_EXEC:
+			t->exec = pue_exec_sink_new(t->conf, &s->ctx, &t->stats, err);
+			if (t->exec == NULL)
+				goto fail;
+			break;
+		case PUE_TARGET_LOG:
+			break;
+		}
+	}
+	return s;
+fail:
+	pue_sinks_free(s);
+	return NULL;
+}
+
+void
+pue_sinks_free(struct pue_sinks *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n_targets; i++) {
+		pue_snmp_sink_free(s->targets[i].snmp);
+		pue_exec_sink_free(s->targets[i].exec);
+	}
+	free(s->targets);
+	free(s->pending);
+	free(s);
+}
+
+int
+pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pue_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (s->n_pending == s->cap_pending) {
+		size_t cap = s->cap_pending ? s->cap_pending * 2 : 16;
+		struct pue_notification *p = reallocarray(s->pending, cap, sizeof(*p));
+
+		if (p == NULL)
+			return pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		s->pending = p;
+		s->cap_pending = cap;
+	}
+	s->pending[s->n_pending++] = *n;
+	/* Informs are written now, inside the caller's transaction. */
+	for (i = 0; i < s->n_targets; i++)
+		if (s->targets[i].snmp != NULL && wants(&s->targets[i], n) &&
+		    pue_snmp_sink_queue(s->targets[i].snmp, n, err) < 0)
+			rc = PUE_E_STORE;
+	return rc;
+}
+
+void
+pue_sinks_send(struct pue_sinks *s)
+{
+	size_t i, k;
+
+	for (k = 0; k < s->n_pending; k++) {
+		const struct pue_notification *n = &s->pending[k];
+
+		for (i = 0; i < s->n_targets; i++) {
+			struct target *t = &s->targets[i];
+
+			if (!wants(t, n))
+				continue;
+			if (t->snmp != NULL)
+				pue_snmp_sink_send(t->snmp, n);
+			else if (t->exec != NULL)
+				pue_exec_sink_send(t->exec, n);
+			else
+				log_line(t, n);
+		}
+	}
+	s->n_pending = 0;
+}
+
+json_t *
+pue_sinks_json(const struct pue_sinks *s)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < s->n_targets; i++) {
+		const struct target *t = &s->targets[i];
+
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "name",
+				       target_name(t), "type", target_type(t), "min_severity",
+				       pue_severity_name(t->conf ? t->conf->min_severity
+								 : PUE_SEV_INFO),
+				       "sent", (json_int_t)t->stats.sent, "failed",
+				       (json_int_t)t->stats.failed, "queued",
+				       (json_int_t)t->stats.queued, "dropped",
+				       (json_int_t)t->stats.dropped, "last_error",
+				       t->stats.last_error[0] ? json_string(t->stats.last_error)
+							      : json_null()));
+	}
+	return arr;
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alert_sink_exec.c - exec targets: a program run for each notification.
+ *
+ *   - name: hook
+ *     type: exec
+ *     command: [/usr/local/bin/page-oncall, --pue]
+ *
+ * The program is started with posix_spawn() (execve underneath: argv as
+ * written, no shell, no PATH search), in its own process group, with stdin
+ * on /dev/null, a default signal mask and dispositions, and an environment
+ * of PATH and the PUED_ALERT_* variables only. It is watched through a
+ * pidfd in the loop's epoll and reaped with waitid() when it exits; no
+ * SIGCHLD handler, no blocking wait. A program still running after
+ * alerts.exec_timeout gets SIGTERM, and SIGKILL a second later. At most
+ * MAX_RUNNING run at once per target; more wait in a bounded backlog whose
+ * oldest entries are dropped (and counted) when it is full.
+ */
+#include "alert_sink_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "status.h"
+
+#define MAX_RUNNING 4
+#define MAX_BACKLOG 64
+#define KILL_GRACE_MS 1000
+#define REAP_POLL_MS 100 /* only where pidfd_open() is missing */
+#define N_ENV 20
+
+struct hook {
+	struct exec_sink *k;
+	pid_t pid; /* 0: free slot */
+	int pidfd; /* -1: reaped by polling */
+	int64_t timer;
+	bool terminated; /* SIGTERM sent */
+	uint32_t incident;
+	pue_mono_t started;
+};
+
+struct exec_sink {
+	const struct pue_target_conf *conf;
+	const struct pue_sinks_ctx *ctx;
+	struct sink_stats *stats;
+	struct hook running[MAX_RUNNING];
+	struct pue_notification backlog[MAX_BACKLOG]; /* a ring */
+	size_t head, n_backlog;
+	int64_t poll_timer;
+};
+
+static void start_next(struct exec_sink *k);
+
+/* Environment ----------------------------------------------------------- */
+
+struct env {
+	char *vars[N_ENV + 1];
+	size_t n;
+};
+
+static void
+put(struct env *e, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+put(struct env *e, const char *name, const char *fmt, ...)
+{
+	char value[512];
+	va_list ap;
+
+	if (e->n == N_ENV)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (asprintf(&e->vars[e->n], "%s=%s", name, value) >= 0)
+		e->n++;
+}
+
+static void
+make_env(struct env *e, const struct pue_notification *n)
+{
+	char when[40];
+
+	memset(e, 0, sizeof(*e));
+	pue_format_time((pue_wall_t){n->t_ms}, when, sizeof(when));
+	put(e, "PATH", "%s", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	put(e, "PUED_ALERT_NUMBER", "%u", n->incident);
+	put(e, "PUED_ALERT_KEY", "%s", n->key);
+	put(e, "PUED_ALERT_RULE", "%s", pue_alert_rule_name(n->rule));
+	put(e, "PUED_ALERT_SUBJECT", "%s", n->subject);
+	put(e, "PUED_ALERT_STATE", "%s", n->resolved ? "resolved" : "firing");
+	put(e, "PUED_ALERT_SEVERITY", "%s",
+	    n->severity == PUE_SEV_CRITICAL	 ? "critical"
+	    : n->severity == PUE_SEV_WARNING ? "warning"
+					     : "info");
+	put(e, "PUED_ALERT_TIME", "%s", when);
+	put(e, "PUED_ALERT_SITE", "%s", n->site);
+	put(e, "PUED_ALERT_WINDOW", "%s", n->window);
+	put(e, "PUED_ALERT_PUE", "%s", n->pue_text);
+	if (n->has_pue)
+		put(e, "PUED_ALERT_PUE_MILLI", "%lld", (long long)n->pue_milli);
+	else
+		put(e, "PUED_ALERT_PUE_MILLI", "%s", "");
+	put(e, "PUED_ALERT_CEILING", "%.3f", (double)n->ceiling_milli / 1000.0);
+	put(e, "PUED_ALERT_COVERAGE", "%.2f", n->coverage * 100);
+	put(e, "PUED_ALERT_CATEGORY", "%d", n->category);
+	put(e, "PUED_ALERT_DEVICE", "%s", n->device);
+	put(e, "PUED_ALERT_ERROR", "%s", n->error);
+	if (n->year_ok) {
+		put(e, "PUED_ALERT_YEAR_PROJECTED", "%.3f",
+		    (double)n->year_projected_milli / 1000.0);
+		put(e, "PUED_ALERT_YEAR_HEADROOM_KWH", "%lld", (long long)n->year_headroom_kwh);
+	}
+	put(e, "PUED_ALERT_MESSAGE", "%s", n->message);
+}
+
+static void
+free_env(struct env *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->vars[i]);
+}
+
+/* Children -------------------------------------------------------------- */
+
+static void
+release(struct hook *h)
+{
+	struct exec_sink *k = h->k;
+
+	if (h->pidfd >= 0) {
+		pue_loop_del_fd(k->ctx->loop, h->pidfd);
+		close(h->pidfd);
+	}
+	if (h->timer > 0)
+		pue_loop_cancel(k->ctx->loop, h->timer);
+	h->pid = 0;
+	h->pidfd = -1;
+	h->timer = 0;
+}
+
+/* The child is gone: count it, free its slot, start the next. */
+static void
+finished(struct hook *h, int code, int status)
+{
+	struct exec_sink *k = h->k;
+	double secs = (double)pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), h->started) / 1000.0;
+
+	if (code == CLD_EXITED && status == 0) {
+		k->stats->sent++;
+	} else {
+		k->stats->failed++;
+		if (code == CLD_EXITED)
+			pue_sink_error(k->stats, k->conf->name, "%s exited with status %d (alert #%u)",
+				       k->conf->argv[0], status, h->incident);
+		else if (h->terminated)
+			pue_sink_error(k->stats, k->conf->name,
+				       "%s killed after %.0f s, its time limit (alert #%u)",
+				       k->conf->argv[0], secs, h->incident);
+		else
+			pue_sink_error(k->stats, k->conf->name, "%s died of signal %d (alert #%u)",
+				       k->conf->argv[0], status, h->incident);
+	}
+	release(h);
+	start_next(k);
+}
+
+/* Reaps h if it has exited; true when it did. */
+static bool
+reap(struct hook *h)
+{
+	siginfo_t si = {0};
+	int rc;
+
+	if (h->pidfd >= 0)
+		rc = waitid(P_PIDFD, (id_t)h->pidfd, &si, WEXITED | WNOHANG);
+	else
+		rc = waitid(P_PID, (id_t)h->pid, &si, WEXITED | WNOHANG);
+	if (rc < 0 || si.si_pid == 0)
+		return false;
+	finished(h, si.si_code, si.si_status);
+	return true;
+}
+
+static void
+on_pidfd(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	reap(arg);
+}
+
+static void
+on_timeout(void *arg)
+{
+	struct hook *h = arg;
+	struct exec_sink *k = h->k;
+
+	h->timer = 0;
+	if (h->pid == 0)
+		return;
+	/* The whole process group: a script's children go with it. */
+	kill(-h->pid, h->terminated ? SIGKILL : SIGTERM);
+	if (!h->terminated) {
+		h->terminated = true;
+		h->timer = pue_loop_add_timer(
+			k->ctx->loop,
+			pue_mono_add_ms(pue_clock_mono(k->ctx->clock),
+					(int64_t)(KILL_GRACE_MS * pue_clock_rate(k->ctx->clock))),
+			on_timeout, h);
+		if (h->timer < 0)
+			h->timer = 0;
+	}
+}
+
+static void
+on_poll(void *arg)
+{
+	struct exec_sink *k = arg;
+	bool any = false;
+	size_t i;
+
+	k->poll_timer = 0;
+	for (i = 0; i < MAX_RUNNING; i++)
+		if (k->running[i].pid != 0 && k->running[i].pidfd < 0 && !reap(&k->running[i]))
+			any = true;
+	if (any && k->poll_timer == 0)
+		k->poll_timer = pue_loop_add_timer(
+			k->ctx->loop, pue_mono_add_ms(pue_clock_mono(k->ctx->clock), REAP_POLL_MS),
+			on_poll, k);
+}
+
+static int
+spawn(struct exec_sink *k, struct hook *h, const struct pue_notification *n)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dflt;
+	struct env env;
+	pid_t pid;
+	int rc;
+
+	make_env(&env, n);
+	sigemptyset(&none);
+	sigemptyset(&dflt);
+	/* pued blocks these for its signalfd and ignores SIGPIPE; the
+	 * program gets them back as a shell would give them. */
+	sigaddset(&dflt, SIGTERM);
+	sigaddset(&dflt, SIGINT);
+	sigaddset(&dflt, SIGHUP);
+	sigaddset(&dflt, SIGPIPE);
+	sigaddset(&dflt, SIGCHLD);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+						POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawn(&pid, k->conf->argv[0], &fa, &attr, k->conf->argv, env.vars);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	free_env(&env);
+	if (rc != 0)
+		return -rc;
+	*h = (struct hook){.k = k, .pid = pid, .pidfd = -1, .incident = n->incident};
+	h->started = pue_clock_mono(k->ctx->clock);
+	h->pidfd = pidfd_open(pid, 0); /* close-on-exec already */
+	if (h->pidfd < 0 || pue_loop_add_fd(k->ctx->loop, h->pidfd, EPOLLIN, on_pidfd, h) < 0) {
+		/* Linux before 5.3: poll with waitid(WNOHANG) instead. */
+		if (h->pidfd >= 0)
+			close(h->pidfd);
+		h->pidfd = -1;
+		if (k->poll_timer == 0)
+			k->poll_timer = pue_loop_add_timer(
+				k->ctx->loop,
+				pue_mono_add_ms(pue_clock_mono(k->ctx->clock), REAP_POLL_MS),
+				on_poll, k);
+	}
+	h->timer = pue_loop_add_timer(
+		k->ctx->loop, pue_mono_add_ms(h->started, k->ctx->cfg->alerts.exec_timeout_ms),
+		on_timeout, h);
+	if (h->timer < 0)
+		h->timer = 0;
+	return 0;
+}
+
+static void
+start_next(struct exec_sink *k)
+{
+	size_t i;
+	int rc;
+
+	while (k->n_backlog > 0) {
+		for (i = 0; i < MAX_RUNNING && k->running[i].pid != 0; i++)
+			;
+		if (i == MAX_RUNNING)
+			return;
+		rc = spawn(k, &k->running[i], &k->backlog[k->head]);
+		if (rc < 0) {
+			k->stats->failed++;
+			pue_sink_error(k->stats, k->conf->name, "cannot run %s: %s",
+				       k->conf->argv[0], strerror(-rc));
+		}
+		k->head = (k->head + 1) % MAX_BACKLOG;
+		k->n_backlog--;
+		k->stats->queued = k->n_backlog;
+	}
+}
+
+struct exec_sink *
+pue_exec_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
+		  struct sink_stats *stats, struct pue_err *err)
+{
+	struct exec_sink *k = calloc(1, sizeof(*k));
+	size_t i;
+
+	if (k == NULL) {
+		pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		return NULL;
+	}
+	k->conf = t;
+	k->ctx = ctx;
+	k->stats = stats;
+	for (i = 0; i < MAX_RUNNING; i++)
+		k->running[i] = (struct hook){.k = k, .pidfd = -1};
+	return k;
+}
+
+void
+pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n)
+{
+	if (k->n_backlog == MAX_BACKLOG) {
+		k->head = (k->head + 1) % MAX_BACKLOG; /* the oldest goes */
+		k->n_backlog--;
+		k->stats->dropped++;
+		pue_sink_error(k->stats, k->conf->name,
+			       "%d notifications wait for %d running programs; dropping the oldest",
+			       MAX_BACKLOG, MAX_RUNNING);
+	}
+	k->backlog[(k->head + k->n_backlog) % MAX_BACKLOG] = *n;
+	k->n_backlog++;
+	k->stats->queued = k->n_backlog;
+	start_next(k);
+}
+
+void
+pue_exec_sink_free(struct exec_sink *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	/* Stopping or reloading ends the programs still running. */
+	for (i = 0; i < MAX_RUNNING; i++) {
+		struct hook *h = &k->running[i];
+
+		if (h->pid == 0)
+			continue;
+		kill(-h->pid, SIGKILL);
+		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		pue_log(LOG_NOTICE, "alerts: target %s: %s (alert #%u) ended as pued stops",
+			k->conf->name, k->conf->argv[0], h->incident);
+		release(h);
+	}
+	if (k->poll_timer > 0)
+		pue_loop_cancel(k->ctx->loop, k->poll_timer);
+	free(k);
+}

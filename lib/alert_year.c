@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* alert_year.c - the reporting year computed off the main loop; see
+ * alert_year.h. */
+#include "alert_year.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "log.h"
+#include "report.h"
+#include "workq.h"
+
+struct year_job {
+	struct pue_job job; /* first: the pool hands this pointer back */
+	/* in */
+	const char *path;
+	struct pue_pue_conf pc;
+	int64_t now_ms;
+	/* the worker's own */
+	struct pue_report_db *db;
+	/* out */
+	int rc;
+	struct pue_err err;
+	struct pue_year y;
+	int64_t start_ms, end_ms;
+};
+
+struct pue_year_watch {
+	const struct pue_config *cfg;
+	struct pue_loop *loop;
+	const struct pue_clock *clock;
+	void (*updated)(void *arg);
+	void *arg;
+	struct pue_workq *q;
+	struct year_job job;
+	bool busy;
+	int64_t timer;
+	struct pue_year_figures fig;
+};
+
+/* Worker thread: touches only the job. */
+static void
+run(struct pue_job *job)
+{
+	struct year_job *j = (struct year_job *)job;
+
+	if (j->db == NULL && (j->db = pue_report_open(j->path, &j->err)) == NULL) {
+		j->rc = j->err.code;
+		return;
+	}
+	j->rc = pue_report_year(j->db, j->now_ms, &j->pc, &j->y, &j->start_ms, &j->end_ms,
+				&j->err);
+}
+
+static void
+submit(void *arg)
+{
+	struct pue_year_watch *w = arg;
+	int rc;
+
+	w->timer = 0;
+	if (w->busy)
+		return;
+	w->job.now_ms = pue_clock_wall(w->clock).ms;
+	w->job.rc = 0;
+	pue_err_clear(&w->job.err);
+	if ((rc = pue_workq_submit(w->q, &w->job.job)) < 0) {
+		pue_log(LOG_ERR, "alerts: cannot compute the year: %s", strerror(-rc));
+		return;
+	}
+	w->busy = true;
+}
+
+static void
+schedule(struct pue_year_watch *w)
+{
+	double rate = pue_clock_rate(w->clock);
+	int64_t ms = PUE_YEAR_REFRESH_MS;
+
+	if (1000.0 * rate > (double)ms)
+		ms = (int64_t)(1000.0 * rate); /* a fast test clock: once a real second */
+	w->timer = pue_loop_add_timer(w->loop, pue_mono_add_ms(pue_clock_mono(w->clock), ms),
+				      submit, w);
+	if (w->timer < 0)
+		w->timer = 0;
+}
+
+static void
+on_done(void *arg, int fd, uint32_t events)
+{
+	struct pue_year_watch *w = arg;
+	struct pue_job *job;
+
+	(void)fd;
+	(void)events;
+	while ((job = pue_workq_take_done(w->q)) != NULL) {
+		struct year_job *j = (struct year_job *)job;
+
+		w->busy = false;
+		if (j->rc < 0) {
+			if (strcmp(w->fig.error, j->err.msg) != 0)
+				pue_log(LOG_WARNING, "alerts: the year's figures: %s", j->err.msg);
+			snprintf(w->fig.error, sizeof(w->fig.error), "%s", j->err.msg);
+		} else {
+			w->fig.known = true;
+			w->fig.y = j->y;
+			w->fig.start_ms = j->start_ms;
+			w->fig.end_ms = j->end_ms;
+			w->fig.at_ms = j->now_ms;
+			w->fig.error[0] = '\0';
+		}
+		if (w->timer == 0)
+			schedule(w);
+		if (w->updated != NULL)
+			w->updated(w->arg);
+	}
+}
+
+struct pue_year_watch *
+pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
+		   const struct pue_clock *clock, void (*updated)(void *arg), void *arg,
+		   struct pue_err *err)
+{
+	struct pue_year_watch *w = calloc(1, sizeof(*w));
+	int rc;
+
+	if (w == NULL) {
+		pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		return NULL;
+	}
+	w->cfg = cfg;
+	w->loop = loop;
+	w->clock = clock;
+	w->updated = updated;
+	w->arg = arg;
+	w->job.job.run = run;
+	w->job.path = cfg->storage.path;
+	w->job.pc = cfg->pue;
+	if ((w->q = pue_workq_new(1, 1, 1, PUE_WORKQ_IDLE_MS, err)) == NULL)
+		goto fail;
+	if ((rc = pue_loop_add_fd(loop, pue_workq_fd(w->q), EPOLLIN, on_done, w)) < 0) {
+		pue_err_set(err, rc, "alerts: %s", strerror(-rc));
+		goto fail;
+	}
+	submit(w);
+	return w;
+fail:
+	pue_year_watch_free(w);
+	return NULL;
+}
+
+const struct pue_year_figures *
+pue_year_watch_get(const struct pue_year_watch *w)
+{
+	return &w->fig;
+}
+
+void
+pue_year_watch_free(struct pue_year_watch *w)
+{
+	if (w == NULL)
+		return;
+	if (w->timer > 0)
+		pue_loop_cancel(w->loop, w->timer);
+	if (w->q != NULL) {
+		pue_loop_del_fd(w->loop, pue_workq_fd(w->q));
+		pue_workq_free(w->q); /* joins the thread: the job is ours again */
+	}
+	pue_report_close(w->job.db);
+	free(w);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alert_year.h - the reporting year's figures (year.h), kept current for
+ * the year_projection alert, puectl status and the AgentX subagent.
+ *
+ * pue_report_year() sums the year's rollups from the database: about 75 ms
+ * for a full year (README, "Performance"), too long to run inside the main
+ * loop between polls. So one worker thread (workq.h) computes it with its
+ * own read-only connection, at start and then every PUE_YEAR_REFRESH_MS of
+ * the loop's clock (at most once a real second), and the loop takes the
+ * result through the pool's eventfd. The worker touches only its job.
+ * Main thread only (apart from that job).
+ */
+#ifndef PUE_ALERT_YEAR_H
+#define PUE_ALERT_YEAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "err.h"
+#include "loop.h"
+#include "year.h"
+
+#define PUE_YEAR_REFRESH_MS (60 * 1000)
+
+struct pue_year_figures {
+	bool known;		  /* computed at least once */
+	struct pue_year y;	  /* y.why is a static string */
+	int64_t start_ms, end_ms; /* the reporting year, [start, end) */
+	int64_t at_ms;		  /* as of */
+	char error[256];	  /* the last failure to read the database, or "" */
+};
+
+struct pue_year_watch; /* opaque */
+
+/* Starts the worker for cfg's database (cfg, loop and clock are borrowed).
+ * updated(arg) runs on the main thread after each new result. NULL with
+ * err set. */
+struct pue_year_watch *pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
+					  const struct pue_clock *clock,
+					  void (*updated)(void *arg), void *arg,
+					  struct pue_err *err);
+
+/* The latest figures (borrowed until the next loop iteration). */
+const struct pue_year_figures *pue_year_watch_get(const struct pue_year_watch *w);
+
+/* Stops the worker (a computation in progress is finished first). NULL is
+ * accepted. */
+void pue_year_watch_free(struct pue_year_watch *w);
+
+#endif

@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alerts.c - alert rounds, their state in the database, notifications;
+ * see alerts.h. Control commands, status and the AgentX values are in
+ * alerts_json.c.
+ */
+#include "alerts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts_internal.h"
+#include "log.h"
+#include "snmp_session.h"
+#include "window.h"
+
+#define ROUND_MS 1000
+/* The AgentX values are rebuilt at most this often in real time, however
+ * fast a test clock runs. */
+#define PUBLISH_REAL_MS 250
+
+struct change {
+	size_t i;
+	enum pue_alert_change what;
+	bool silenced;
+};
+
+/* Loading the state ----------------------------------------------------- */
+
+static int
+compare_keys(const void *x, const void *y)
+{
+	const struct alert *const *a = x, *const *b = y;
+
+	return strcmp((*a)->def.key, (*b)->def.key);
+}
+
+static struct alert *
+find_key(struct alert **by_key, size_t n, const char *key)
+{
+	struct alert want, *p = &want, **hit;
+
+	snprintf(want.def.key, sizeof(want.def.key), "%s", key);
+	hit = bsearch(&p, by_key, n, sizeof(*by_key), compare_keys);
+	return hit != NULL ? *hit : NULL;
+}
+
+struct load_ctx {
+	struct pue_alerts *a;
+	struct alert **by_key;
+};
+
+static int
+rule_of(const char *name)
+{
+	for (int r = 0; r < PUE_RULE_COUNT; r++)
+		if (strcmp(name, pue_alert_rule_name((enum pue_alert_rule)r)) == 0)
+			return r;
+	return -1;
+}
+
+static void
+on_row(void *arg, const struct pue_alert_row *r)
+{
+	struct load_ctx *lc = arg;
+	struct pue_alerts *a = lc->a;
+	struct alert *al = find_key(lc->by_key, a->n_alerts, r->key);
+	int phase = pue_alert_phase_parse(r->state), sev = pue_severity_parse(r->severity);
+	int rule = rule_of(r->rule);
+
+	if (phase < 0 || sev < 0 || rule < 0)
+		return; /* a row this pued cannot read: leave it alone */
+	if (al == NULL) {
+		struct orphan *o;
+
+		/* Fired under an older configuration: the NOC must hear that
+		 * it is over, or it stays open on their board forever. */
+		if (phase != PUE_ALERT_FIRING || !r->notified)
+			return;
+		o = reallocarray(a->orphans, a->n_orphans + 1, sizeof(*a->orphans));
+		if (o == NULL)
+			return;
+		a->orphans = o;
+		o = &a->orphans[a->n_orphans++];
+		snprintf(o->key, sizeof(o->key), "%s", r->key);
+		snprintf(o->subject, sizeof(o->subject), "%s", r->subject);
+		o->rule = (enum pue_alert_rule)rule;
+		o->severity = (enum pue_severity)sev;
+		o->incident = r->incident;
+		return;
+	}
+	al->st = (struct pue_alert_state){.phase = (enum pue_alert_phase)phase,
+					  .since_ms = r->since_ms,
+					  .fired_ms = r->fired_ms,
+					  .resolved_ms = r->resolved_ms};
+	al->incident = r->incident;
+	al->notified = r->notified;
+	snprintf(al->acked_by, sizeof(al->acked_by), "%s", r->acked_by ? r->acked_by : "");
+	al->acked_ms = r->acked_ms;
+	snprintf(al->message, sizeof(al->message), "%s", r->message);
+	/* A reset alert that fires resolves after its quiet time from then. */
+	if (al->def.rule == PUE_RULE_METER_RESET && phase == PUE_ALERT_FIRING)
+		al->last_event_ms = r->since_ms;
+}
+
+static void
+on_silence(void *arg, const char *pattern, int64_t until_ms, int64_t t_ms, const char *who)
+{
+	struct pue_alerts *a = arg;
+	struct silence *s;
+
+	if (a->n_silences == a->cap_silences) {
+		size_t cap = a->cap_silences ? a->cap_silences * 2 : 8;
+
+		if ((s = reallocarray(a->silences, cap, sizeof(*s))) == NULL)
+			return;
+		a->silences = s;
+		a->cap_silences = cap;
+	}
+	s = &a->silences[a->n_silences++];
+	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
+	snprintf(s->who, sizeof(s->who), "%s", who);
+	s->until_ms = until_ms;
+	s->t_ms = t_ms;
+}
+
+static int
+load(struct pue_alerts *a, struct pue_err *err)
+{
+	struct alert **by_key = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*by_key));
+	struct load_ctx lc = {a, by_key};
+	size_t i;
+	int rc;
+
+	if (by_key == NULL)
+		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
+	for (i = 0; i < a->n_alerts; i++)
+		by_key[i] = &a->alerts[i];
+	qsort(by_key, a->n_alerts, sizeof(*by_key), compare_keys);
+	rc = pue_alert_db_load(a->db, on_row, &lc, err);
+	free(by_key);
+	if (rc < 0 || (rc = pue_alert_db_silence_load(a->db, on_silence, a, err)) < 0)
+		return rc;
+	a->next_incident = pue_alert_db_max_incident(a->db) + 1;
+	return 0;
+}
+
+/* Saving ---------------------------------------------------------------- */
+
+int
+pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err)
+{
+	struct pue_alert_row r = {
+		.key = al->def.key,
+		.rule = pue_alert_rule_name(al->def.rule),
+		.subject = al->def.subject,
+		.severity = pue_severity_name(al->severity),
+		.state = pue_alert_phase_name(al->st.phase),
+		.message = al->message,
+		.since_ms = al->st.since_ms,
+		.fired_ms = al->st.fired_ms,
+		.resolved_ms = al->st.resolved_ms,
+		.incident = al->incident,
+		.notified = al->notified,
+		.acked_by = al->acked_by[0] ? al->acked_by : NULL,
+		.acked_ms = al->acked_ms,
+	};
+
+	return pue_alert_db_save(a->db, &r, err);
+}
+
+/* Observing ------------------------------------------------------------- */
+
+struct pue_figure
+pue_alerts_window_figure(const struct pue_alerts *a)
+{
+	return pue_engine_window(a->src.engine, a->window);
+}
+
+const struct silence *
+pue_alerts_silence_of(const struct pue_alerts *a, const struct alert *al, int64_t now_ms)
+{
+	const char *rule = pue_alert_rule_name(al->def.rule);
+	size_t i;
+
+	for (i = 0; i < a->n_silences; i++)
+		if (a->silences[i].until_ms > now_ms &&
+		    (strcmp(a->silences[i].pattern, rule) == 0 ||
+		     strcmp(a->silences[i].pattern, al->def.key) == 0))
+			return &a->silences[i];
+	return NULL;
+}
+
+static const struct pue_health *
+health(const struct pue_alerts *a, size_t device)
+{
+	return a->src.health != NULL ? a->src.health(a->src.arg, device) : NULL;
+}
+
+static enum pue_alert_obs
+observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int64_t now,
+	char *msg, size_t len)
+{
+	const struct pue_config *cfg = a->cfg;
+	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
+	const struct pue_health *h;
+	struct pue_store_stats ss;
+	char window[16];
+	pue_wall_t at;
+
+	switch (al->def.rule) {
+	case PUE_RULE_PUE_CEILING:
+	case PUE_RULE_PUE_WARNING:
+	case PUE_RULE_BELOW_ONE:
+	case PUE_RULE_INSUFFICIENT:
+		pue_format_span(cfg->pue.alert_window_ms, window, sizeof(window));
+		return pue_alert_observe_window(al->def.rule, &al->st, f,
+						pue_engine_category(a->src.engine), &cfg->pue,
+						window, msg, len);
+	case PUE_RULE_YEAR_PROJECTION:
+		return pue_alert_observe_year(&al->st, yf->known ? &yf->y : NULL, &cfg->pue, msg,
+					      len);
+	case PUE_RULE_DEVICE_DOWN:
+		return pue_alert_observe_device(health(a, al->def.device),
+						cfg->devices[al->def.device].name, msg, len);
+	case PUE_RULE_DATA_STALE:
+		h = health(a, al->def.device);
+		pue_engine_point_value(a->src.engine, al->def.device, al->def.point, &at);
+		return pue_alert_observe_stale(
+			at.ms, a->started_ms, now,
+			(int64_t)cfg->alerts.stale_after_polls *
+				cfg->devices[al->def.device].poll_interval_ms,
+			h != NULL && h->state == PUE_DEV_DOWN, al->def.subject, msg, len);
+	case PUE_RULE_METER_RESET: {
+		int64_t quiet = cfg->pue.min_duration_ms > PUE_ALERT_EVENT_QUIET_MS
+					? cfg->pue.min_duration_ms
+					: PUE_ALERT_EVENT_QUIET_MS;
+
+		return pue_alert_observe_event(al->last_event_ms, now, quiet);
+	}
+	case PUE_RULE_STORAGE:
+		if (a->src.store == NULL)
+			return PUE_OBS_HOLD;
+		pue_store_stats(a->src.store, &ss);
+		return pue_alert_observe_storage(ss.failing, ss.last_error, msg, len);
+	case PUE_RULE_COUNT:
+		break;
+	}
+	return PUE_OBS_HOLD;
+}
+
+/* Notifications --------------------------------------------------------- */
+
+static void
+fill_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
+{
+	const struct pue_config *cfg = a->cfg;
+	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
+	struct pue_figure f = pue_alerts_window_figure(a);
+
+	n->t_ms = now;
+	snprintf(n->site, sizeof(n->site), "%s", cfg->site);
+	pue_format_span(cfg->pue.alert_window_ms, n->window, sizeof(n->window));
+	n->has_pue = f.state == PUE_FIG_OK || f.state == PUE_FIG_WARNING ||
+		     f.state == PUE_FIG_CEILING || f.state == PUE_FIG_BELOW_ONE;
+	n->pue_milli = n->has_pue ? pue_mib_milli(f.pue) : 0;
+	pue_alert_pue_text(&f, n->pue_text, sizeof(n->pue_text));
+	n->ceiling_milli = pue_mib_milli(cfg->pue.ceiling);
+	n->coverage = f.coverage;
+	n->category = pue_engine_category(a->src.engine);
+	n->year_ok = yf->known && yf->y.state == PUE_YEAR_OK;
+	if (n->year_ok) {
+		n->year_projected_milli = pue_mib_milli(yf->y.pue_projected);
+		n->year_headroom_kwh = (int64_t)(yf->y.headroom_kwh < 0 ? yf->y.headroom_kwh - 0.5
+									: yf->y.headroom_kwh + 0.5);
+	}
+}
+
+static void
+make_notification(const struct pue_alerts *a, const struct alert *al, bool resolved,
+		  int64_t now, struct pue_notification *n)
+{
+	const struct pue_health *h;
+	struct pue_store_stats ss;
+
+	memset(n, 0, sizeof(*n));
+	fill_common(a, n, now);
+	n->incident = al->incident;
+	n->rule = al->def.rule;
+	snprintf(n->key, sizeof(n->key), "%s", al->def.key);
+	snprintf(n->subject, sizeof(n->subject), "%s", al->def.subject);
+	n->severity = al->severity;
+	n->resolved = resolved;
+	snprintf(n->message, sizeof(n->message), "%s", al->message);
+	switch (al->def.rule) {
+	case PUE_RULE_DEVICE_DOWN:
+	case PUE_RULE_DATA_STALE:
+	case PUE_RULE_METER_RESET:
+		snprintf(n->device, sizeof(n->device), "%s",
+			 a->cfg->devices[al->def.device].name);
+		if ((h = health(a, al->def.device)) != NULL)
+			snprintf(n->error, sizeof(n->error), "%s", h->last_error);
+		break;
+	case PUE_RULE_STORAGE:
+		if (a->src.store != NULL) {
+			pue_store_stats(a->src.store, &ss);
+			snprintf(n->error, sizeof(n->error), "%s", ss.last_error);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Rounds ---------------------------------------------------------------- */
+
+static const char *
+change_word(const struct change *c)
+{
+	switch (c->what) {
+	case PUE_CHANGE_PENDING:
+		return "pending";
+	case PUE_CHANGE_FIRING:
+		return c->silenced ? "firing (silenced)" : "firing";
+	case PUE_CHANGE_RESOLVED:
+		return "resolved";
+	case PUE_CHANGE_CLEARED:
+		return "cleared";
+	default:
+		return "?";
+	}
+}
+
+/* Writes the round's changes and queues their notifications, in one
+ * transaction; a database that fails does not hold notifications back. */
+static void
+commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t now)
+{
+	struct pue_notification note;
+	struct pue_err err = {0};
+	bool ok = pue_alert_db_begin(a->db, &err) == 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		struct alert *al = &a->alerts[ch[k].i];
+		bool notify = (ch[k].what == PUE_CHANGE_FIRING && !ch[k].silenced) ||
+			      (ch[k].what == PUE_CHANGE_RESOLVED && al->notified);
+
+		if (ok && pue_alerts_save(a, al, &err) < 0)
+			ok = false;
+		if (ok && ch[k].what != PUE_CHANGE_NONE &&
+		    pue_alert_db_log(a->db, now, al->def.key, al->incident,
+				     pue_severity_name(al->severity), change_word(&ch[k]),
+				     al->message, NULL, &err) < 0)
+			ok = false;
+		if (notify) {
+			make_notification(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now, &note);
+			if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+				ok = false;
+		}
+	}
+	for (k = 0; k < a->n_orphans; k++) {
+		const struct orphan *o = &a->orphans[k];
+		struct pue_alert_row r = {.key = o->key,
+					  .rule = pue_alert_rule_name(o->rule),
+					  .subject = o->subject,
+					  .severity = pue_severity_name(o->severity),
+					  .state = "resolved",
+					  .message = "no longer in the configuration",
+					  .since_ms = now,
+					  .resolved_ms = now,
+					  .incident = o->incident,
+					  .notified = true};
+
+		memset(&note, 0, sizeof(note));
+		fill_common(a, &note, now);
+		note.incident = o->incident;
+		note.rule = o->rule;
+		snprintf(note.key, sizeof(note.key), "%s", o->key);
+		snprintf(note.subject, sizeof(note.subject), "%s", o->subject);
+		note.severity = o->severity;
+		note.resolved = true;
+		snprintf(note.message, sizeof(note.message), "%s", r.message);
+		if (ok && (pue_alert_db_save(a->db, &r, &err) < 0 ||
+			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity,
+					    "resolved", r.message, NULL, &err) < 0))
+			ok = false;
+		if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+			ok = false;
+	}
+	a->n_orphans = 0;
+	if (ok && pue_alert_db_commit(a->db, &err) == 0) {
+		for (k = 0; k < n; k++)
+			a->alerts[ch[k].i].dirty = false;
+		if (a->db_failing)
+			pue_log(LOG_NOTICE, "alerts: writing the alert state again");
+		a->db_failing = false;
+	} else {
+		pue_alert_db_rollback(a->db);
+		if (!a->db_failing)
+			pue_log(LOG_ERR,
+				"%s; alerts go out anyway, and their state is written when the "
+				"database works again",
+				err.msg[0] ? err.msg : "alerts: database failing");
+		a->db_failing = true;
+	}
+	pue_sinks_send(a->sinks);
+}
+
+static void
+expire_silences(struct pue_alerts *a, int64_t now)
+{
+	struct pue_err err;
+	size_t i = 0;
+
+	while (i < a->n_silences) {
+		if (a->silences[i].until_ms > now) {
+			i++;
+			continue;
+		}
+		pue_log(LOG_INFO, "alerts: the silence on %s (by %s) ended",
+			a->silences[i].pattern, a->silences[i].who);
+		pue_alert_db_silence_delete(a->db, a->silences[i].pattern, &err);
+		a->silences[i] = a->silences[--a->n_silences];
+	}
+}
+
+static void
+run_round(struct pue_alerts *a, struct change *ch)
+{
+	int64_t now = pue_clock_wall(a->src.clock).ms;
+	struct pue_figure f = pue_alerts_window_figure(a);
+	char msg[300];
+	size_t i, n = 0;
+
+	expire_silences(a, now);
+	for (i = 0; i < a->n_alerts; i++) {
+		struct alert *al = &a->alerts[i];
+		enum pue_alert_obs obs;
+		enum pue_alert_change c;
+		bool from_rest = al->st.phase == PUE_ALERT_OK || al->st.phase == PUE_ALERT_RESOLVED;
+
+		msg[0] = '\0';
+		obs = observe(a, al, &f, now, msg, sizeof(msg));
+		c = pue_alert_step(&al->st, obs, now,
+				   pue_alert_min_duration(al->def.rule, &a->cfg->pue));
+		if (msg[0] != '\0' && (obs == PUE_OBS_ACTIVE || c != PUE_CHANGE_NONE))
+			snprintf(al->message, sizeof(al->message), "%s", msg);
+		if (c == PUE_CHANGE_NONE) {
+			if (al->dirty) /* a failed write, tried again */
+				ch[n++] = (struct change){i, PUE_CHANGE_NONE, false};
+			continue;
+		}
+		if (from_rest) { /* a new episode */
+			al->incident = a->next_incident++;
+			al->acked_by[0] = '\0';
+			al->acked_ms = 0;
+			al->notified = false;
+		}
+		ch[n] = (struct change){i, c, false};
+		if (c == PUE_CHANGE_FIRING) {
+			ch[n].silenced = pue_alerts_silence_of(a, al, now) != NULL;
+			al->notified = !ch[n].silenced;
+		}
+		if (c == PUE_CHANGE_PENDING || c == PUE_CHANGE_CLEARED || ch[n].silenced)
+			pue_log(LOG_INFO, "alert #%u %s %s: %s", al->incident, al->def.key,
+				change_word(&ch[n]), al->message);
+		al->dirty = true;
+		n++;
+	}
+	if (n > 0 || a->n_orphans > 0)
+		commit_round(a, ch, n, now);
+}
+
+static void
+publish(struct pue_alerts *a)
+{
+	struct pue_mib_values vs = {0};
+
+	if (pue_alerts_mib_values(a, &vs) == 0) {
+		pue_mib_values_sort(&vs);
+		pue_agentx_publish(a->agentx, &vs);
+	}
+	pue_mib_values_clear(&vs);
+}
+
+static void
+on_round(void *arg)
+{
+	struct pue_alerts *a = arg;
+	struct change *ch = calloc(a->n_alerts + 1, sizeof(*ch));
+	pue_mono_t now;
+	int64_t real;
+
+	if (ch != NULL)
+		run_round(a, ch);
+	else
+		pue_log(LOG_ERR, "alerts: out of memory; this round is skipped");
+	free(ch);
+	now = pue_clock_mono(a->src.clock);
+	if (a->agentx != NULL && now.ns >= a->next_publish.ns) {
+		publish(a);
+		real = (int64_t)(PUBLISH_REAL_MS * pue_clock_rate(a->src.clock));
+		a->next_publish = pue_mono_add_ms(now, real > ROUND_MS ? real : ROUND_MS);
+	}
+	a->next_round = pue_mono_add_ms(a->next_round, ROUND_MS);
+	if (a->next_round.ns <= now.ns) /* fell behind: no burst of rounds */
+		a->next_round = pue_mono_add_ms(now, ROUND_MS);
+	a->round_timer = pue_loop_add_timer(a->src.loop, a->next_round, on_round, a);
+	if (a->round_timer < 0)
+		a->round_timer = 0;
+}
+
+static void
+on_year(void *arg)
+{
+	(void)arg; /* the next round reads it */
+}
+
+void
+pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t device, size_t point,
+			   const char *message)
+{
+	struct pue_alerts *a = arg;
+	size_t i;
+
+	if (strcmp(kind, "meter_reset") != 0)
+		return;
+	for (i = 0; i < a->n_alerts; i++) {
+		struct alert *al = &a->alerts[i];
+
+		if (al->def.rule == PUE_RULE_METER_RESET && al->def.device == device &&
+		    al->def.point == point) {
+			al->last_event_ms = t.ms;
+			snprintf(al->message, sizeof(al->message), "point %s: %s", al->def.subject,
+				 message);
+			return;
+		}
+	}
+}
+
+/* Setup ----------------------------------------------------------------- */
+
+/* RFC 3411 snmpEngineID, format 4 (text) under net-snmp's enterprise
+ * 8072: "pued@" and the host name, stable across restarts. */
+static void
+default_engine_id(uint8_t *id, size_t *len)
+{
+	static const uint8_t head[] = {0x80, 0x00, 0x1f, 0x88, 0x04};
+	char host[64] = "localhost", text[28];
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	snprintf(text, sizeof(text), "pued@%s", host);
+	memcpy(id, head, sizeof(head));
+	memcpy(id + sizeof(head), text, strlen(text));
+	*len = sizeof(head) + strlen(text);
+}
+
+static int
+start_sinks(struct pue_alerts *a, struct pue_err *err)
+{
+	const struct pue_config *cfg = a->cfg;
+	struct pue_sinks_ctx ctx = {
+		.cfg = cfg, .loop = a->src.loop, .clock = a->src.clock, .db = a->db};
+	bool snmp = false, snmp_devices = false, v3_trap = false;
+	size_t i;
+
+	for (i = 0; i < cfg->alerts.n_targets; i++) {
+		const struct pue_target_conf *t = &cfg->alerts.targets[i];
+
+		snmp |= t->type == PUE_TARGET_SNMP_TRAP || t->type == PUE_TARGET_SNMP_INFORM;
+		v3_trap |= t->type == PUE_TARGET_SNMP_TRAP && t->snmp.version == PUE_SNMP_V3;
+	}
+	for (i = 0; i < cfg->n_devices; i++)
+		snmp_devices |= cfg->devices[i].protocol == PUE_PROTO_SNMP;
+	/* net-snmp is the process's, started once (snmp_session.h). With SNMP
+	 * devices the poller has started it, and its log callback already
+	 * turns net-snmp's lines into ours; a second would log each twice. */
+	if (snmp && !snmp_devices) {
+		if (pue_snmp_lib_start(&a->quiet, err) < 0)
+			return err->code;
+		a->snmp_started = true;
+	}
+	if (pue_mib_parse_prefix(cfg->alerts.enterprise_oid, ctx.prefix, &ctx.prefix_len) < 0)
+		return pue_err_set(err, PUE_E_CONFIG, "alerts: enterprise_oid %s is not an OID",
+				   cfg->alerts.enterprise_oid);
+	ctx.started = pue_clock_mono(a->src.clock);
+	if (cfg->alerts.engine_id_len > 0) {
+		memcpy(ctx.engine_id, cfg->alerts.engine_id, cfg->alerts.engine_id_len);
+		ctx.engine_id_len = cfg->alerts.engine_id_len;
+	} else
+		default_engine_id(ctx.engine_id, &ctx.engine_id_len);
+	if (v3_trap) {
+		int64_t boots = pue_alert_db_meta_get(a->db, "snmp_engine_boots", 0) + 1;
+
+		if (boots < 1 || boots > 2147483647)
+			boots = 1;
+		pue_alert_db_meta_set(a->db, "snmp_engine_boots", boots, err);
+		ctx.engine_boots = (uint32_t)boots;
+	}
+	a->sinks = pue_sinks_new(&ctx, err);
+	return a->sinks != NULL ? 0 : err->code;
+}
+
+struct pue_alerts *
+pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
+{
+	const struct pue_config *cfg = src->cfg;
+	struct pue_alerts *a = calloc(1, sizeof(*a));
+	struct pue_alert_def *defs = NULL;
+	ssize_t n;
+	size_t i;
+
+	if (a == NULL)
+		goto nomem;
+	a->src = *src;
+	a->cfg = cfg;
+	a->started_ms = pue_clock_wall(src->clock).ms;
+	for (i = 0; i < cfg->pue.n_windows; i++)
+		if (cfg->pue.windows_ms[i] == cfg->pue.alert_window_ms)
+			a->window = i;
+	if ((n = pue_alert_defs(cfg, &defs)) < 0)
+		goto nomem;
+	a->n_alerts = (size_t)n;
+	if ((a->alerts = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->alerts))) == NULL)
+		goto nomem;
+	for (i = 0; i < a->n_alerts; i++) {
+		a->alerts[i].def = defs[i];
+		a->alerts[i].severity = cfg->alerts.rule_severity[defs[i].rule];
+	}
+	free(defs);
+	defs = NULL;
+	if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL || load(a, err) < 0 ||
+	    start_sinks(a, err) < 0)
+		goto fail;
+	if ((a->year = pue_year_watch_new(cfg, src->loop, src->clock, on_year, a, err)) == NULL)
+		goto fail;
+	if (cfg->alerts.agentx && (a->agentx = pue_agentx_new(cfg, src->loop, src->clock, err)) == NULL)
+		goto fail;
+	a->next_round = pue_mono_add_ms(pue_clock_mono(src->clock), ROUND_MS);
+	a->next_publish = pue_clock_mono(src->clock);
+	a->round_timer = pue_loop_add_timer(src->loop, a->next_round, on_round, a);
+	if (a->round_timer < 0)
+		goto nomem;
+	return a;
+nomem:
+	pue_err_set(err, -ENOMEM, "alerts: out of memory");
+fail:
+	free(defs);
+	pue_alerts_free(a);
+	return NULL;
+}
+
+void
+pue_alerts_free(struct pue_alerts *a)
+{
+	if (a == NULL)
+		return;
+	if (a->round_timer > 0)
+		pue_loop_cancel(a->src.loop, a->round_timer);
+	pue_agentx_free(a->agentx);
+	pue_year_watch_free(a->year);
+	pue_sinks_free(a->sinks);
+	if (a->snmp_started)
+		pue_snmp_lib_stop(&a->quiet);
+	pue_alert_db_close(a->db);
+	free(a->alerts);
+	free(a->silences);
+	free(a->orphans);
+	free(a);
+}

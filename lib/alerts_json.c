@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alerts_json.c - the alerts' control commands (alerts, ack, silence,
+ * unsilence), their part of "status", and the values the AgentX subagent
+ * serves; see alerts.h and alert_mib.h.
+ */
+#include "alerts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert_mib.h"
+#include "alerts_internal.h"
+#include "log.h"
+#include "status.h"
+#include "window.h"
+
+#define RECENT 30 /* history lines in "alerts" */
+#define MAX_SILENCE_MS (366 * 24 * 3600 * 1000LL)
+
+static json_t *
+time_json(int64_t ms)
+{
+	char buf[40];
+
+	if (ms <= 0)
+		return json_null();
+	pue_format_time((pue_wall_t){ms}, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *
+rounded(double v, double scale)
+{
+	return json_real(round(v * scale) / scale);
+}
+
+/* The peer's user name, as the history records who did what. */
+static void
+user_name(const struct ucred *peer, char *buf, size_t len)
+{
+	struct passwd pw, *found = NULL;
+	char scratch[1024];
+
+	if (peer == NULL || peer->uid == (uid_t)-1) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	if (getpwuid_r(peer->uid, &pw, scratch, sizeof(scratch), &found) == 0 && found != NULL)
+		snprintf(buf, len, "%s", found->pw_name);
+	else
+		snprintf(buf, len, "uid %u", (unsigned)peer->uid);
+}
+
+bool
+pue_alerts_handles(const char *cmd)
+{
+	return strcmp(cmd, "alerts") == 0 || strcmp(cmd, "ack") == 0 ||
+	       strcmp(cmd, "silence") == 0 || strcmp(cmd, "unsilence") == 0;
+}
+
+/* "alerts" -------------------------------------------------------------- */
+
+static json_t *
+alert_json(const struct pue_alerts *a, const struct alert *al, int64_t now)
+{
+	const struct silence *s = pue_alerts_silence_of(a, al, now);
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "number",
+			 (json_int_t)al->incident, "alert", al->def.key, "rule",
+			 pue_alert_rule_name(al->def.rule), "subject", al->def.subject, "severity",
+			 pue_severity_name(al->severity), "state",
+			 pue_alert_phase_name(al->st.phase), "since", time_json(al->st.since_ms),
+			 "fired", time_json(al->st.phase == PUE_ALERT_FIRING ? al->st.fired_ms : 0),
+			 "message", al->message, "acked_by",
+			 al->acked_by[0] ? json_string(al->acked_by) : json_null(), "acked_at",
+			 time_json(al->acked_ms), "silenced_until",
+			 s != NULL ? time_json(s->until_ms) : json_null());
+}
+
+static json_t *
+year_json(const struct pue_alerts *a)
+{
+	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
+	const struct pue_year *y = &yf->y;
+	json_t *o;
+
+	if (!yf->known)
+		return json_pack("{s:s, s:s}", "state", "unknown", "why",
+				 yf->error[0] ? yf->error : "not computed yet");
+	o = json_pack("{s:o, s:o, s:o, s:f, s:s}", "year_start", time_json(yf->start_ms),
+		      "year_end", time_json(yf->end_ms), "as_of", time_json(yf->at_ms), "ceiling",
+		      a->cfg->pue.ceiling, "state",
+		      y->state == PUE_YEAR_OK ? "ok" : "insufficient_data");
+	if (y->state != PUE_YEAR_OK) {
+		json_object_set_new(o, "why", json_string(y->why ? y->why : "insufficient data"));
+		return o;
+	}
+	json_object_set_new(o, "pue_ytd", rounded(y->pue_ytd, 1e4));
+	json_object_set_new(o, "pue_projected", rounded(y->pue_projected, 1e4));
+	json_object_set_new(o, "budget_kwh", json_real(round(y->budget_kwh)));
+	json_object_set_new(o, "headroom_kwh", json_real(round(y->headroom_kwh)));
+	json_object_set_new(o, "pue_required", rounded(y->pue_required, 1e4));
+	json_object_set_new(o, "out_of_reach", json_boolean(y->out_of_reach));
+	return o;
+}
+
+static json_t *
+list(struct pue_alerts *a, struct pue_err *err)
+{
+	int64_t now = pue_clock_wall(a->src.clock).ms;
+	json_t *active = json_array(), *silences = json_array(), *recent, *o;
+	size_t i;
+
+	for (i = 0; i < a->n_alerts; i++)
+		if (a->alerts[i].st.phase == PUE_ALERT_PENDING ||
+		    a->alerts[i].st.phase == PUE_ALERT_FIRING)
+			json_array_append_new(active, alert_json(a, &a->alerts[i], now));
+	for (i = 0; i < a->n_silences; i++)
+		if (a->silences[i].until_ms > now)
+			json_array_append_new(
+				silences, json_pack("{s:s, s:o, s:o, s:s}", "rule",
+						    a->silences[i].pattern, "until",
+						    time_json(a->silences[i].until_ms), "since",
+						    time_json(a->silences[i].t_ms), "by",
+						    a->silences[i].who));
+	if ((recent = pue_alert_db_history_json(a->db, RECENT)) == NULL)
+		recent = json_array();
+	o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "active", active, "silences", silences,
+		      "recent", recent, "targets", pue_sinks_json(a->sinks), "agentx",
+		      a->agentx != NULL ? pue_agentx_json(a->agentx) : json_null(), "year",
+		      year_json(a));
+	if (o == NULL)
+		pue_err_set(err, -ENOMEM, "out of memory");
+	return o;
+}
+
+/* "ack" ----------------------------------------------------------------- */
+
+static struct alert *
+find(struct pue_alerts *a, const json_t *id, char *what, size_t len)
+{
+	const char *key = json_string_value(id);
+	unsigned long long number = 0;
+	char *end = NULL;
+	size_t i;
+
+	if (json_is_integer(id) && json_integer_value(id) > 0)
+		number = (unsigned long long)json_integer_value(id);
+	else if (key != NULL && key[0] >= '0' && key[0] <= '9')
+		number = strtoull(key[0] == '#' ? key + 1 : key, &end, 10);
+	else if (key != NULL && key[0] == '#')
+		number = strtoull(key + 1, &end, 10);
+	if (number > 0) {
+		snprintf(what, len, "#%llu", number);
+		for (i = 0; i < a->n_alerts; i++)
+			if (a->alerts[i].incident == number)
+				return &a->alerts[i];
+		return NULL;
+	}
+	snprintf(what, len, "\"%.100s\"", key != NULL ? key : "?");
+	for (i = 0; key != NULL && i < a->n_alerts; i++)
+		if (strcmp(a->alerts[i].def.key, key) == 0)
+			return &a->alerts[i];
+	return NULL;
+}
+
+static json_t *
+ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pue_err *err)
+{
+	const json_t *id = json_object_get(req, "alert");
+	char who[64], what[128];
+	struct alert *al;
+	int64_t now = pue_clock_wall(a->src.clock).ms;
+
+	if (!json_is_string(id) && !json_is_integer(id)) {
+		pue_err_set(err, -EINVAL, "ack needs \"alert\": a number or an alert's name");
+		return NULL;
+	}
+	if ((al = find(a, id, what, sizeof(what))) == NULL) {
+		pue_err_set(err, -ENOENT, "no alert %s (puectl alerts lists them)", what);
+		return NULL;
+	}
+	if (al->st.phase != PUE_ALERT_FIRING && al->st.phase != PUE_ALERT_PENDING) {
+		pue_err_set(err, -EINVAL, "alert #%u %s is %s: nothing to acknowledge",
+			    al->incident, al->def.key, pue_alert_phase_name(al->st.phase));
+		return NULL;
+	}
+	user_name(peer, who, sizeof(who));
+	snprintf(al->acked_by, sizeof(al->acked_by), "%s", who);
+	al->acked_ms = now;
+	if (pue_alerts_save(a, al, err) < 0 ||
+	    pue_alert_db_log(a->db, now, al->def.key, al->incident,
+			     pue_severity_name(al->severity), "acknowledged", al->message, who,
+			     err) < 0)
+		pue_log(LOG_ERR, "%s (the acknowledgement holds until pued stops)", err->msg);
+	pue_log(LOG_NOTICE, "alert #%u %s acknowledged by %s", al->incident, al->def.key, who);
+	return json_pack("{s:I, s:s, s:s, s:o}", "number", (json_int_t)al->incident, "alert",
+			 al->def.key, "acked_by", who, "acked_at", time_json(now));
+}
+
+/* "silence", "unsilence" ------------------------------------------------ */
+
+/* A rule name, or the key of an alert this configuration has. */
+static bool
+valid_pattern(const struct pue_alerts *a, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < PUE_RULE_COUNT; i++)
+		if (strcmp(p, pue_alert_rule_name((enum pue_alert_rule)i)) == 0)
+			return true;
+	for (i = 0; i < a->n_alerts; i++)
+		if (strcmp(p, a->alerts[i].def.key) == 0)
+			return true;
+	return false;
+}
+
+static json_t *
+silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool on,
+	struct pue_err *err)
+{
+	const char *pattern = json_string_value(json_object_get(req, "rule"));
+	const char *span = json_string_value(json_object_get(req, "for"));
+	int64_t now = pue_clock_wall(a->src.clock).ms, ms = 0;
+	struct silence *s = NULL;
+	char who[64], line[160];
+	size_t i;
+
+	if (pattern == NULL || !valid_pattern(a, pattern)) {
+		pue_err_set(err, -EINVAL,
+			    "\"rule\": expected a rule (pue_ceiling, pue_warning, below_one, "
+			    "insufficient_data, year_projection, device_down, data_stale, "
+			    "meter_reset, storage_failing) or an alert's name from puectl alerts, "
+			    "got \"%.64s\"",
+			    pattern ? pattern : "");
+		return NULL;
+	}
+	if (on && (span == NULL || pue_parse_duration(span, &ms) < 0 || ms > MAX_SILENCE_MS)) {
+		pue_err_set(err, -EINVAL, "\"for\": expected a duration up to 366d (\"2h\"), got "
+					  "\"%.32s\"",
+			    span ? span : "");
+		return NULL;
+	}
+	user_name(peer, who, sizeof(who));
+	for (i = 0; i < a->n_silences; i++)
+		if (strcmp(a->silences[i].pattern, pattern) == 0)
+			s = &a->silences[i];
+	if (!on) {
+		if (s == NULL) {
+			pue_err_set(err, -ENOENT, "%s is not silenced", pattern);
+			return NULL;
+		}
+		*s = a->silences[--a->n_silences];
+		if (pue_alert_db_silence_delete(a->db, pattern, err) < 0 ||
+		    pue_alert_db_log(a->db, now, pattern, 0, "-", "unsilenced", "", who, err) < 0)
+			pue_log(LOG_ERR, "%s", err->msg);
+		pue_log(LOG_NOTICE, "alerts: %s unsilenced by %s", pattern, who);
+		return json_pack("{s:s, s:s}", "rule", pattern, "unsilenced_by", who);
+	}
+	if (s == NULL) {
+		if (a->n_silences == a->cap_silences) {
+			size_t cap = a->cap_silences ? a->cap_silences * 2 : 8;
+
+			if ((s = reallocarray(a->silences, cap, sizeof(*s))) == NULL) {
+				pue_err_set(err, -ENOMEM, "out of memory");
+				return NULL;
+			}
+			a->silences = s;
+			a->cap_silences = cap;
+		}
+		s = &a->silences[a->n_silences++];
+	}
+	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
+	snprintf(s->who, sizeof(s->who), "%s", who);
+	s->t_ms = now;
+	s->until_ms = now + ms;
+	snprintf(line, sizeof(line), "silenced for %s", span);
+	if (pue_alert_db_silence_set(a->db, pattern, s->until_ms, now, who, err) < 0 ||
+	    pue_alert_db_log(a->db, now, pattern, 0, "-", "silenced", line, who, err) < 0)
+		pue_log(LOG_ERR, "%s (the silence holds until pued stops)", err->msg);
+	pue_log(LOG_NOTICE, "alerts: %s silenced for %s by %s", pattern, span, who);
+	return json_pack("{s:s, s:o, s:s}", "rule", pattern, "until", time_json(s->until_ms),
+			 "by", who);
+}
+
+json_t *
+pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *request,
+		   const struct ucred *peer, struct pue_err *err)
+{
+	if (strcmp(cmd, "alerts") == 0)
+		return list(a, err);
+	if (strcmp(cmd, "ack") == 0)
+		return ack(a, request, peer, err);
+	if (strcmp(cmd, "silence") == 0)
+		return silence(a, request, peer, true, err);
+	if (strcmp(cmd, "unsilence") == 0)
+		return silence(a, request, peer, false, err);
+	pue_err_set(err, -EINVAL, "unknown command \"%.64s\"", cmd);
+	return NULL;
+}
+
+void
+pue_alerts_status(const struct pue_alerts *a, json_t *o)
+{
+	size_t i, firing = 0, pending = 0;
+
+	for (i = 0; i < a->n_alerts; i++) {
+		firing += a->alerts[i].st.phase == PUE_ALERT_FIRING;
+		pending += a->alerts[i].st.phase == PUE_ALERT_PENDING;
+	}
+	json_object_set_new(o, "year", year_json(a));
+	json_object_set_new(o, "alerts", json_pack("{s:I, s:I}", "firing", (json_int_t)firing,
+						   "pending", (json_int_t)pending));
+}
+
+/* The AgentX values ---------------------------------------------------- */
+
+struct mib {
+	struct pue_mib_values *vs;
+	const uint32_t *prefix;
+	size_t prefix_len;
+	int rc;
+};
+
+static void
+num(struct mib *m, const uint32_t *arcs, size_t n, enum pue_mib_type type, int64_t v)
+{
+	if (m->rc == 0)
+		m->rc = pue_mib_add_number(m->vs, m->prefix, m->prefix_len, arcs, n, type, v);
+}
+
+static void
+str(struct mib *m, const uint32_t *arcs, size_t n, const char *s)
+{
+	if (m->rc == 0)
+		m->rc = pue_mib_add_octets(m->vs, m->prefix, m->prefix_len, arcs, n, s, strlen(s));
+}
+
+static int64_t
+clamp32(double v)
+{
+	if (v > 2147483647.0)
+		return 2147483647;
+	if (v < -2147483647.0)
+		return -2147483647;
+	return (int64_t)llround(v);
+}
+
+static void
+window_rows(struct mib *m, const struct pue_alerts *a)
+{
+	const struct pue_pue_conf *pc = &a->cfg->pue;
+	int cat = pue_engine_category(a->src.engine);
+	char text[64];
+	uint32_t i;
+
+	for (i = 0; i < pc->n_windows; i++) {
+		struct pue_figure f = pue_engine_window(a->src.engine, i);
+		uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_WINDOW_TABLE, 1, 0, i + 1};
+		bool number = f.state == PUE_FIG_OK || f.state == PUE_FIG_WARNING ||
+			      f.state == PUE_FIG_CEILING || f.state == PUE_FIG_BELOW_ONE;
+
+		c[3] = PUE_MIB_WIN_NAME;
+		pue_format_span(pc->windows_ms[i], text, sizeof(text));
+		str(m, c, 5, text);
+		c[3] = PUE_MIB_WIN_SECONDS;
+		num(m, c, 5, PUE_MIB_GAUGE32, pc->windows_ms[i] / 1000);
+		c[3] = PUE_MIB_WIN_STATE;
+		num(m, c, 5, PUE_MIB_INTEGER, (int64_t)f.state + 1);
+		if (number) { /* "insufficient data is never a number" */
+			c[3] = PUE_MIB_WIN_PUE;
+			num(m, c, 5, PUE_MIB_INTEGER, pue_mib_milli(f.pue));
+		}
+		c[3] = PUE_MIB_WIN_PUE_TEXT;
+		pue_alert_pue_text(&f, text, sizeof(text));
+		str(m, c, 5, text);
+		c[3] = PUE_MIB_WIN_COVERAGE;
+		num(m, c, 5, PUE_MIB_GAUGE32, (int64_t)llround(f.coverage * 10000));
+		c[3] = PUE_MIB_WIN_CATEGORY;
+		num(m, c, 5, PUE_MIB_INTEGER, cat);
+		c[3] = PUE_MIB_WIN_FACILITY;
+		num(m, c, 5, PUE_MIB_GAUGE32, f.facility > 0 ? clamp32(f.facility) : 0);
+		c[3] = PUE_MIB_WIN_IT;
+		num(m, c, 5, PUE_MIB_GAUGE32, f.it > 0 ? clamp32(f.it) : 0);
+	}
+}
+
+static void
+year_values(struct mib *m, const struct pue_alerts *a)
+{
+	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
+	const struct pue_year *y = &yf->y;
+	uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, 0, 0};
+	bool ok = yf->known && y->state == PUE_YEAR_OK;
+	char text[200];
+	time_t start = (time_t)(yf->start_ms / 1000);
+	struct tm tm;
+
+	c[2] = PUE_MIB_YEAR_STATE;
+	num(m, c, 4, PUE_MIB_INTEGER, ok ? 1 : 2);
+	if (yf->known) {
+		localtime_r(&start, &tm);
+		strftime(text, sizeof(text), "%Y-%m-%d", &tm);
+		c[2] = PUE_MIB_YEAR_START;
+		str(m, c, 4, text);
+	}
+	if (ok) {
+		c[2] = PUE_MIB_YEAR_TO_DATE;
+		num(m, c, 4, PUE_MIB_INTEGER, pue_mib_milli(y->pue_ytd));
+		c[2] = PUE_MIB_YEAR_PROJECTED;
+		num(m, c, 4, PUE_MIB_INTEGER, pue_mib_milli(y->pue_projected));
+		c[2] = PUE_MIB_YEAR_HEADROOM;
+		num(m, c, 4, PUE_MIB_INTEGER, clamp32(y->headroom_kwh));
+		c[2] = PUE_MIB_YEAR_BUDGET;
+		num(m, c, 4, PUE_MIB_INTEGER, clamp32(y->budget_kwh));
+		c[2] = PUE_MIB_YEAR_REQUIRED;
+		num(m, c, 4, PUE_MIB_INTEGER, pue_mib_milli(y->pue_required));
+		c[2] = PUE_MIB_YEAR_OUT_OF_REACH;
+		num(m, c, 4, PUE_MIB_INTEGER, y->out_of_reach ? 1 : 2); /* TruthValue */
+		snprintf(text, sizeof(text),
+			 "so far %.4f, projected %.4f, headroom %+.0f kWh, required %.4f%s",
+			 y->pue_ytd, y->pue_projected, y->headroom_kwh, y->pue_required,
+			 y->out_of_reach ? ": the ceiling is out of reach this year" : "");
+	} else
+		snprintf(text, sizeof(text), "insufficient data: %s",
+			 !yf->known ? "not computed yet" : y->why ? y->why : "?");
+	c[2] = PUE_MIB_YEAR_TEXT;
+	str(m, c, 4, text);
+}
+
+static void
+device_rows(struct mib *m, const struct pue_alerts *a)
+{
+	uint32_t i;
+	char addr[160];
+
+	for (i = 0; i < a->cfg->n_devices; i++) {
+		const struct pue_device_conf *d = &a->cfg->devices[i];
+		const struct pue_health *h =
+			a->src.health != NULL ? a->src.health(a->src.arg, i) : NULL;
+		uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_DEVICE_TABLE, 1, 0, i + 1};
+
+		c[3] = PUE_MIB_DEV_NAME;
+		str(m, c, 5, d->name);
+		c[3] = PUE_MIB_DEV_PROTOCOL;
+		str(m, c, 5, pue_protocol_name(d->protocol));
+		c[3] = PUE_MIB_DEV_ADDRESS;
+		pue_device_address(d, addr, sizeof(addr));
+		str(m, c, 5, addr);
+		c[3] = PUE_MIB_DEV_STATE;
+		num(m, c, 5, PUE_MIB_INTEGER, h != NULL ? (int64_t)h->state + 1 : 1);
+		c[3] = PUE_MIB_DEV_LAST_ERROR;
+		str(m, c, 5, h != NULL ? h->last_error : "");
+		c[3] = PUE_MIB_DEV_FAILURES;
+		num(m, c, 5, PUE_MIB_COUNTER32, h != NULL ? (int64_t)(h->failures & 0xffffffffu) : 0);
+	}
+}
+
+int
+pue_alerts_mib_values(const struct pue_alerts *a, struct pue_mib_values *vs)
+{
+	uint32_t prefix[PUE_MIB_MAX_PREFIX];
+	size_t prefix_len, i, active = 0;
+	struct mib m = {vs, prefix, 0, 0};
+	const struct pue_pue_conf *pc = &a->cfg->pue;
+	char text[16];
+
+	if (pue_mib_parse_prefix(a->cfg->alerts.enterprise_oid, prefix, &prefix_len) < 0)
+		return -EINVAL;
+	m.prefix_len = prefix_len;
+	for (i = 0; i < a->n_alerts; i++)
+		active += a->alerts[i].st.phase == PUE_ALERT_FIRING;
+	str(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_SITE, 0}, 3, a->cfg->site);
+	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_CEILING, 0}, 3, PUE_MIB_GAUGE32,
+	    pue_mib_milli(pc->ceiling));
+	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_WARNING, 0}, 3, PUE_MIB_GAUGE32,
+	    pue_mib_milli(pc->warning));
+	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_CATEGORY, 0}, 3, PUE_MIB_INTEGER,
+	    pue_engine_category(a->src.engine));
+	pue_format_span(pc->alert_window_ms, text, sizeof(text));
+	str(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_ALERT_WINDOW, 0}, 3, text);
+	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_ACTIVE_ALERTS, 0}, 3, PUE_MIB_GAUGE32,
+	    (int64_t)active);
+	window_rows(&m, a);
+	year_values(&m, a);
+	device_rows(&m, a);
+	return m.rc;
+}
