@@ -295,6 +295,8 @@ pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 	int e = 0;
 
 	for (attempt = 0; attempt < tries; attempt++) {
+		if (l->stop != NULL && atomic_load(l->stop))
+			return ECANCELED;
 		res->connect_failed = false;
 		if (!l->connected && (e = link_connect(l, d)) != 0) {
 			res->connect_failed = true;

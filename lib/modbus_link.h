@@ -24,6 +24,7 @@
 #ifndef PUE_MODBUS_LINK_H
 #define PUE_MODBUS_LINK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +42,8 @@ struct pue_mb_link {
 	int fd;				    /* reserved descriptor; -1 before init */
 	int devnull;			    /* borrowed: the placeholder's source */
 	bool connected;
-	bool stale; /* a request went unanswered: flush before the next */
+	bool stale;		 /* a request went unanswered: flush before the next */
+	const atomic_bool *stop; /* set when pued stops: no new attempt starts */
 	pue_mono_t last_request;
 	char where[96]; /* "127.0.0.1:1502" or "/dev/ttyUSB0" */
 };

@@ -10,21 +10,22 @@
  * are polled one at a time anyway, and each job costs a worker wake-up and
  * a main-loop wake-up, more than the request itself on a fast network
  * (bench/modbus, 1000 meters, 8 unit ids per gateway: batching them halved
- * pued's CPU per poll, 0.094 to 0.048 CPU-s per 1000 polls). So the devices of a link start on the same
- * phase (links, not devices, are spread over the interval), and when one
- * comes due on an idle link, every other device of that link whose
- * deadline has come joins the same job. Such a device is marked "pulled";
- * its own timer, firing right after, only schedules its next deadline.
+ * pued's CPU per poll, 0.094 to 0.048 CPU-s per 1000 polls). So the devices of a link start on the
+ * same phase (links, not devices, are spread over the interval), and when one comes due on an idle
+ * link, every other device of that link whose deadline has come joins the same job. Such a device
+ * is marked "pulled"; its own timer, firing right after, only schedules its next deadline.
  */
 #include "modbus_poll.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -82,6 +83,7 @@ struct pue_modbus {
 	size_t n_devs;
 	struct link *links;
 	size_t n_links;
+	atomic_bool stopping; /* pue_modbus_free() has begun: workers wind up */
 };
 
 static bool
@@ -138,7 +140,7 @@ run_link(struct pue_job *job)
 	struct link *l = (struct link *)job;
 	size_t i;
 
-	for (i = 0; i < l->n_batch; i++)
+	for (i = 0; i < l->n_batch && !atomic_load(&l->m->stopping); i++)
 		poll_device(l->batch[i]);
 }
 
@@ -416,6 +418,7 @@ reserve_descriptors(struct pue_modbus *m, struct pue_err *err)
 
 		if ((rc = pue_mb_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
 			return rc;
+		l->mb.stop = &m->stopping;
 		l->wait = calloc(l->cap_wait, sizeof(struct dev *));
 		l->batch = calloc(l->cap_wait, sizeof(struct dev *));
 		l->devs = calloc(l->cap_wait, sizeof(struct dev *));
@@ -501,6 +504,14 @@ pue_modbus_free(struct pue_modbus *m)
 	if (m == NULL)
 		return;
 	if (m->workq != NULL) {
+		/* A worker may sit in a read for a whole timeout (up to 60 s):
+		 * tell it to stop and cut its socket short, so SIGTERM is
+		 * answered at once. shutdown() on a placeholder fails harmlessly,
+		 * and the descriptor stays the worker's to close. */
+		atomic_store(&m->stopping, true);
+		for (i = 0; i < m->n_links; i++)
+			if (m->links[i].mb.fd >= 0)
+				shutdown(m->links[i].mb.fd, SHUT_RDWR);
 		pue_loop_del_fd(m->loop, pue_workq_fd(m->workq));
 		pue_workq_free(m->workq); /* joins: no worker touches a link after this */
 	}
