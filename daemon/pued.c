@@ -82,7 +82,8 @@ struct daemon_ctx {
  * least every backoff cap (60 s). Past this without one, stop feeding the
  * watchdog and let systemd restart pued. */
 #define POLL_PROGRESS_MS (5 * 60 * 1000)
-/* The service's tick runs every second; five missed ones is a stall. */
+/* The service's tick runs every second; five missed ones is a stall. Both
+ * limits are in pued's clock, like the polls and ticks they judge. */
 #define TICK_STALL_MS 5000
 
 static void
@@ -165,15 +166,15 @@ feed_watchdog(void *arg)
 	if (ticks != d->last_ticks)
 		d->last_tick_progress = now;
 	/* The tick runs each second; this check may run more often. */
-	if (pue_mono_diff_ms(now, d->last_tick_progress) < real_ms(d, TICK_STALL_MS) &&
-	    pue_mono_diff_ms(now, d->last_poll_progress) < real_ms(d, POLL_PROGRESS_MS)) {
+	if (pue_mono_diff_ms(now, d->last_tick_progress) < TICK_STALL_MS &&
+	    pue_mono_diff_ms(now, d->last_poll_progress) < POLL_PROGRESS_MS) {
 		sd_notify(0, "WATCHDOG=1");
 		if (d->starving)
 			pue_log(LOG_NOTICE, "pued: polls finish again; feeding the watchdog");
 		d->starving = false;
 	} else if (!d->starving) {
 		pue_log(LOG_ERR, "pued: %s; not feeding the watchdog",
-			pue_mono_diff_ms(now, d->last_tick_progress) >= real_ms(d, TICK_STALL_MS)
+			pue_mono_diff_ms(now, d->last_tick_progress) >= TICK_STALL_MS
 				? "the main loop's 1 s tick has not run for 5 s"
 				: "no poll has finished for 300 s");
 		d->starving = true;
