@@ -35,7 +35,9 @@ puectl ping | grep -q answering || fail "pued stopped answering"
 # Peer credentials: let another user reach the socket, then ask as nobody.
 chmod 755 "$T"
 chmod 666 "$T/pued.sock"
-as_nobody() { runuser -u nobody -- "$BIN/puectl" -s "$T/pued.sock" "$@"; }
+# A copy nobody can run wherever the tree lives (a clone under /root is not).
+install -m 755 "$BIN/puectl" "$T/puectl"
+as_nobody() { runuser -u nobody -- "$T/puectl" -s "$T/pued.sock" "$@"; }
 as_nobody status --json | jq -e '.site' >/dev/null || fail "read-only status refused to nobody"
 if as_nobody reload >"$T/denied" 2>&1; then fail "nobody could reload"; fi
 grep -q 'permission denied' "$T/denied" || fail "no permission message: $(cat "$T/denied")"
