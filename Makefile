@@ -57,6 +57,12 @@ SNMPSIM_OBJS := $(SNMPSIM_SRCS:%.c=$(BUILD)/%.o)
 PROGS        += $(BUILD)/pue-snmp-pass
 # --- end of the SNMP simulator block (its link rule is below "all:") --------
 
+# --- AgentX subagent (issue 8) -----------------------------------------------
+# pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
+# why it is a process); only it links net-snmp's agent library.
+AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
+PROGS       += $(BUILD)/pued-agentx
+
 .PHONY: all check check-run demo bench install uninstall deb clean deps format
 all: $(PROGS)
 
@@ -85,6 +91,11 @@ $(BUILD)/pue-sim: $(SIM_OBJS) $(LIB)
 $(BUILD)/pue-snmp-pass: $(SNMPSIM_OBJS) $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- AgentX subagent (issue 8): link rule, see the block above "all:" ------
+$(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENTX_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call say,LD,$@)
@@ -123,13 +134,14 @@ MANDIR      ?= $(DATADIR)/man
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MIBDIR      ?= $(DATADIR)/snmp/mibs
 PUED_CONF   := $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml
-install: $(BUILD)/pued $(BUILD)/puectl
+install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	$(Q)install -m 755 $(BUILD)/pued $(DESTDIR)$(SBINDIR)/pued
 	$(Q)install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
+	$(Q)install -m 755 $(BUILD)/pued-agentx $(DESTDIR)$(SBINDIR)/pued-agentx # issue 8
 	$(Q)install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
 	$(Q)if test -d conf/meters; then \
 		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
@@ -156,7 +168,7 @@ install: $(BUILD)/pued $(BUILD)/puectl
 
 uninstall:
 	$(call say,RM,$(DESTDIR)$(PREFIX))
-	$(Q)rm -f $(DESTDIR)$(SBINDIR)/pued $(DESTDIR)$(BINDIR)/puectl \
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/pued $(DESTDIR)$(BINDIR)/puectl $(DESTDIR)$(SBINDIR)/pued-agentx \
 		$(DESTDIR)$(UNITDIR)/pued.service $(DESTDIR)$(DATADIR)/pued/pued.yaml.example \
 		$(DESTDIR)$(DATADIR)/pued/pued-serial.conf $(DESTDIR)$(SYSUSERSDIR)/pued.conf \
 		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "alert_text.h" /* alerts (issue 8) */
 #include "config.h"
 #include "ctl_client.h"
 #include "report.h"
@@ -42,6 +43,8 @@ usage(FILE *out)
 	fprintf(out,
 		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] "
 		"status|devices|ping|check|reload\n"
+		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
+		"unsilence RULE\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
@@ -55,6 +58,11 @@ usage(FILE *out)
 		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
 		"            2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)\n"
 		"  reload    re-read the configuration (root, pued's user or the admin group)\n"
+		"  alerts    active alerts, silences, notification targets, recent history\n"
+		"  ack       acknowledge alert NUMBER (or its name); recorded with your user\n"
+		"  silence   hold back the notifications of RULE (a rule, or one alert's name)\n"
+		"            for SPAN (e.g. 2h); recorded with your user\n"
+		"  unsilence end the silence on RULE\n"
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict\n"
 		"  history   a rolling window's PUE over time\n"
@@ -95,10 +103,50 @@ once(const char *socket_path, const char *cmd, bool json)
 		pue_devices_print(stdout, json_object_get(result, "devices"));
 	else if (strcmp(cmd, "reload") == 0)
 		printf("pued is reloading its configuration (see its log for the outcome)\n");
+	else if (strcmp(cmd, "alerts") == 0) /* alerts (issue 8) */
+		pue_alerts_print(stdout, result);
 	else
 		printf("pued is answering at %s\n", socket_path);
 	json_decref(result);
 	fflush(stdout);
+	return 0;
+}
+
+/* alerts (issue 8): ack NUMBER, silence RULE SPAN, unsilence RULE. */
+static int
+alert_command(const char *socket_path, const char *cmd, char **args, int n, bool json)
+{
+	struct pue_err err = {0};
+	json_t *extra, *result;
+
+	if (strcmp(cmd, "ack") == 0)
+		extra = json_pack("{s:s}", "alert", args[0]);
+	else if (strcmp(cmd, "silence") == 0 && n == 2)
+		extra = json_pack("{s:s, s:s}", "rule", args[0], "for", args[1]);
+	else
+		extra = json_pack("{s:s}", "rule", args[0]);
+	result = pue_ctl_request(socket_path, cmd, extra, TIMEOUT_MS, &err);
+	json_decref(extra);
+	if (result == NULL) {
+		fprintf(stderr, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	if (json)
+		json_dumpf(result, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	else if (strcmp(cmd, "ack") == 0)
+		printf("alert #%lld %s acknowledged by %s",
+		       (long long)json_integer_value(json_object_get(result, "number")),
+		       json_string_value(json_object_get(result, "alert")),
+		       json_string_value(json_object_get(result, "acked_by")));
+	else if (strcmp(cmd, "silence") == 0)
+		printf("%s silenced until %s by %s",
+		       json_string_value(json_object_get(result, "rule")),
+		       json_string_value(json_object_get(result, "until")),
+		       json_string_value(json_object_get(result, "by")));
+	else
+		printf("%s no longer silenced", json_string_value(json_object_get(result, "rule")));
+	fputc('\n', stdout);
+	json_decref(result);
 	return 0;
 }
 
@@ -553,6 +601,19 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* alerts (issue 8): ack, silence and unsilence take arguments */
+	if (optind < argc &&
+	    (strcmp(argv[optind], "ack") == 0 || strcmp(argv[optind], "unsilence") == 0 ||
+	     strcmp(argv[optind], "silence") == 0)) {
+		int want = strcmp(argv[optind], "silence") == 0 ? 2 : 1;
+
+		if (argc - optind - 1 != want) {
+			usage(stderr);
+			return 2;
+		}
+		return alert_command(socket_path, argv[optind], argv + optind + 1, want,
+				     a.format == JSON);
+	}
 	if (optind + 1 != argc) {
 		usage(stderr);
 		return 2;
@@ -564,10 +625,10 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "check") == 0)
 		return check_command(socket_path, a.window);
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0 &&
-	    strcmp(cmd, "reload") != 0) {
+	    strcmp(cmd, "reload") != 0 && strcmp(cmd, "alerts") != 0) {
 		fprintf(stderr,
 			"puectl: unknown command \"%s\" (status, devices, ping, check, reload, "
-			"report, history, export, year)\n",
+			"alerts, ack, silence, unsilence, report, history, export, year)\n",
 			cmd);
 		return 2;
 	}

@@ -135,6 +135,7 @@ on_exit_seen(void *arg, int fd, uint32_t events)
 	close(a->pidfd);
 	a->pidfd = -1;
 	a->pid = 0; /* reaped */
+	a->master = MASTER_UNKNOWN;
 	stop_helper(a, false);
 	a->failures++;
 	schedule_restart(a);
@@ -313,8 +314,7 @@ pue_agentx_publish(struct pue_agentx *a, const struct pue_mib_values *vs)
 		a->skipped++; /* the helper has not taken the last set yet */
 		return;
 	}
-	if (pue_mib_values_encode(vs, &payload, &len) < 0 ||
-	    (a->out = malloc(len + 4)) == NULL) {
+	if (pue_mib_values_encode(vs, &payload, &len) < 0 || (a->out = malloc(len + 4)) == NULL) {
 		free(payload);
 		return;
 	}

@@ -211,9 +211,8 @@ pue_alert_db_load(struct pue_alert_db *db, void (*cb)(void *arg, const struct pu
 			.resolved_ms = sqlite3_column_int64(s, 7),
 			.incident = (uint32_t)sqlite3_column_int64(s, 8),
 			.notified = sqlite3_column_int(s, 9) != 0,
-			.acked_by = sqlite3_column_type(s, 10) == SQLITE_NULL
-					    ? NULL
-					    : column_text(s, 10),
+			.acked_by = sqlite3_column_type(s, 10) == SQLITE_NULL ? NULL
+									      : column_text(s, 10),
 			.acked_ms = sqlite3_column_int64(s, 11),
 			.message = column_text(s, 12),
 		};
@@ -266,15 +265,15 @@ pue_alert_db_history_json(struct pue_alert_db *db, unsigned limit)
 	sqlite3_bind_int(q, 1, (int)limit);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		pue_format_time((pue_wall_t){sqlite3_column_int64(q, 0)}, when, sizeof(when));
-		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:o}", "time", when, "alert",
-				       column_text(q, 1), "incident",
-				       (json_int_t)sqlite3_column_int64(q, 2), "severity",
-				       column_text(q, 3), "state", column_text(q, 4), "message",
-				       column_text(q, 5), "who",
-				       sqlite3_column_type(q, 6) == SQLITE_NULL
-					       ? json_null()
-					       : json_string(column_text(q, 6))));
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:o}", "time", when,
+						"alert", column_text(q, 1), "incident",
+						(json_int_t)sqlite3_column_int64(q, 2), "severity",
+						column_text(q, 3), "state", column_text(q, 4),
+						"message", column_text(q, 5), "who",
+						sqlite3_column_type(q, 6) == SQLITE_NULL
+							? json_null()
+							: json_string(column_text(q, 6))));
 	}
 	sqlite3_finalize(q);
 	return arr;
@@ -372,8 +371,7 @@ pue_alert_db_meta_get(struct pue_alert_db *db, const char *key, int64_t dflt)
 }
 
 int
-pue_alert_db_meta_set(struct pue_alert_db *db, const char *key, int64_t value,
-		      struct pue_err *err)
+pue_alert_db_meta_set(struct pue_alert_db *db, const char *key, int64_t value, struct pue_err *err)
 {
 	char text[32];
 

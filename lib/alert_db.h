@@ -48,8 +48,7 @@ int pue_alert_db_commit(struct pue_alert_db *db, struct pue_err *err);
 void pue_alert_db_rollback(struct pue_alert_db *db);
 
 /* Writes an alert's row (insert or replace). */
-int pue_alert_db_save(struct pue_alert_db *db, const struct pue_alert_row *r,
-		      struct pue_err *err);
+int pue_alert_db_save(struct pue_alert_db *db, const struct pue_alert_row *r, struct pue_err *err);
 
 /* Appends a history line: a transition, an acknowledgement, a silence. who
  * is the user who did it, NULL for pued itself. */
@@ -58,9 +57,8 @@ int pue_alert_db_log(struct pue_alert_db *db, int64_t t_ms, const char *key, uin
 		     struct pue_err *err);
 
 /* Calls cb for every stored alert. Returns the count or PUE_E_STORE. */
-int pue_alert_db_load(struct pue_alert_db *db,
-		      void (*cb)(void *arg, const struct pue_alert_row *r), void *arg,
-		      struct pue_err *err);
+int pue_alert_db_load(struct pue_alert_db *db, void (*cb)(void *arg, const struct pue_alert_row *r),
+		      void *arg, struct pue_err *err);
 
 /* The highest incident number ever given (0 for none). */
 uint32_t pue_alert_db_max_incident(struct pue_alert_db *db);
@@ -76,15 +74,14 @@ int64_t pue_alert_db_queue_push(struct pue_alert_db *db, const char *target, int
 				const char *notification, struct pue_err *err);
 int pue_alert_db_queue_delete(struct pue_alert_db *db, int64_t id, struct pue_err *err);
 int pue_alert_db_queue_load(struct pue_alert_db *db, const char *target,
-			    void (*cb)(void *arg, int64_t id, const char *notification),
-			    void *arg, struct pue_err *err);
+			    void (*cb)(void *arg, int64_t id, const char *notification), void *arg,
+			    struct pue_err *err);
 
 /* Silences: a rule name ("device_down") or one alert ("device_down:ups-a")
  * held back until until_ms. */
 int pue_alert_db_silence_set(struct pue_alert_db *db, const char *pattern, int64_t until_ms,
 			     int64_t t_ms, const char *who, struct pue_err *err);
-int pue_alert_db_silence_delete(struct pue_alert_db *db, const char *pattern,
-				struct pue_err *err);
+int pue_alert_db_silence_delete(struct pue_alert_db *db, const char *pattern, struct pue_err *err);
 int pue_alert_db_silence_load(struct pue_alert_db *db,
 			      void (*cb)(void *arg, const char *pattern, int64_t until_ms,
 					 int64_t t_ms, const char *who),

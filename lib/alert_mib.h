@@ -42,26 +42,26 @@
 
 /* pueWindowEntry columns */
 enum {
-	PUE_MIB_WIN_NAME = 2,	   /* DisplayString */
-	PUE_MIB_WIN_SECONDS = 3,   /* Unsigned32 */
-	PUE_MIB_WIN_STATE = 4,	   /* PueFigureState */
-	PUE_MIB_WIN_PUE = 5,	   /* Integer32 x 1000, only with a number */
-	PUE_MIB_WIN_PUE_TEXT = 6,  /* DisplayString */
-	PUE_MIB_WIN_COVERAGE = 7,  /* Unsigned32, hundredths of a percent */
-	PUE_MIB_WIN_CATEGORY = 8,  /* Integer32 */
-	PUE_MIB_WIN_FACILITY = 9,  /* Unsigned32 kWh */
-	PUE_MIB_WIN_IT = 10,	   /* Unsigned32 kWh */
+	PUE_MIB_WIN_NAME = 2,	  /* DisplayString */
+	PUE_MIB_WIN_SECONDS = 3,  /* Unsigned32 */
+	PUE_MIB_WIN_STATE = 4,	  /* PueFigureState */
+	PUE_MIB_WIN_PUE = 5,	  /* Integer32 x 1000, only with a number */
+	PUE_MIB_WIN_PUE_TEXT = 6, /* DisplayString */
+	PUE_MIB_WIN_COVERAGE = 7, /* Unsigned32, hundredths of a percent */
+	PUE_MIB_WIN_CATEGORY = 8, /* Integer32 */
+	PUE_MIB_WIN_FACILITY = 9, /* Unsigned32 kWh */
+	PUE_MIB_WIN_IT = 10,	  /* Unsigned32 kWh */
 };
 
 /* pueYear scalars */
 enum {
-	PUE_MIB_YEAR_STATE = 1,	    /* INTEGER ok(1), insufficientData(2) */
-	PUE_MIB_YEAR_START = 2,	    /* DisplayString "2026-01-01" */
-	PUE_MIB_YEAR_TO_DATE = 3,   /* Integer32 x 1000 */
-	PUE_MIB_YEAR_PROJECTED = 4, /* Integer32 x 1000 */
-	PUE_MIB_YEAR_HEADROOM = 5,  /* Integer32 kWh */
-	PUE_MIB_YEAR_BUDGET = 6,    /* Integer32 kWh */
-	PUE_MIB_YEAR_REQUIRED = 7,  /* Integer32 x 1000 */
+	PUE_MIB_YEAR_STATE = 1,	       /* INTEGER ok(1), insufficientData(2) */
+	PUE_MIB_YEAR_START = 2,	       /* DisplayString "2026-01-01" */
+	PUE_MIB_YEAR_TO_DATE = 3,      /* Integer32 x 1000 */
+	PUE_MIB_YEAR_PROJECTED = 4,    /* Integer32 x 1000 */
+	PUE_MIB_YEAR_HEADROOM = 5,     /* Integer32 kWh */
+	PUE_MIB_YEAR_BUDGET = 6,       /* Integer32 kWh */
+	PUE_MIB_YEAR_REQUIRED = 7,     /* Integer32 x 1000 */
 	PUE_MIB_YEAR_OUT_OF_REACH = 8, /* TruthValue */
 	PUE_MIB_YEAR_TEXT = 9,	       /* DisplayString */
 };
@@ -79,18 +79,18 @@ enum {
 /* P.2: objects sent in notifications only (accessible-for-notify) */
 #define PUE_MIB_NOTIFY_OBJECTS 2
 enum {
-	PUE_MIB_N_NUMBER = 1,	  /* pueAlertNumber Unsigned32 */
-	PUE_MIB_N_RULE = 2,	  /* pueAlertRule DisplayString */
-	PUE_MIB_N_SEVERITY = 3,	  /* pueAlertSeverity info(1) warning(2) critical(3) */
-	PUE_MIB_N_SUBJECT = 4,	  /* pueAlertSubject DisplayString */
-	PUE_MIB_N_PUE = 5,	  /* pueAlertPueMilli Integer32 */
-	PUE_MIB_N_PUE_TEXT = 6,	  /* pueAlertPueText DisplayString */
-	PUE_MIB_N_COVERAGE = 7,	  /* pueAlertCoverage Unsigned32 */
-	PUE_MIB_N_CATEGORY = 8,	  /* pueAlertCategory Integer32 */
-	PUE_MIB_N_DEVICE = 9,	  /* pueAlertDevice DisplayString */
-	PUE_MIB_N_ERROR = 10,	  /* pueAlertErrorText DisplayString */
-	PUE_MIB_N_TIME = 11,	  /* pueAlertTime DateAndTime */
-	PUE_MIB_N_MESSAGE = 12,	  /* pueAlertMessage DisplayString */
+	PUE_MIB_N_NUMBER = 1,	/* pueAlertNumber Unsigned32 */
+	PUE_MIB_N_RULE = 2,	/* pueAlertRule DisplayString */
+	PUE_MIB_N_SEVERITY = 3, /* pueAlertSeverity info(1) warning(2) critical(3) */
+	PUE_MIB_N_SUBJECT = 4,	/* pueAlertSubject DisplayString */
+	PUE_MIB_N_PUE = 5,	/* pueAlertPueMilli Integer32 */
+	PUE_MIB_N_PUE_TEXT = 6, /* pueAlertPueText DisplayString */
+	PUE_MIB_N_COVERAGE = 7, /* pueAlertCoverage Unsigned32 */
+	PUE_MIB_N_CATEGORY = 8, /* pueAlertCategory Integer32 */
+	PUE_MIB_N_DEVICE = 9,	/* pueAlertDevice DisplayString */
+	PUE_MIB_N_ERROR = 10,	/* pueAlertErrorText DisplayString */
+	PUE_MIB_N_TIME = 11,	/* pueAlertTime DateAndTime */
+	PUE_MIB_N_MESSAGE = 12, /* pueAlertMessage DisplayString */
 };
 
 /* ASN.1 types of the values (net-snmp's ASN_* numbers, so this header
@@ -106,8 +106,8 @@ struct pue_mib_value {
 	uint32_t oid[PUE_MIB_MAX_OID];
 	size_t oid_len;
 	enum pue_mib_type type;
-	int64_t number;	 /* the integer types */
-	char *octets;	 /* PUE_MIB_OCTETS, owned */
+	int64_t number; /* the integer types */
+	char *octets;	/* PUE_MIB_OCTETS, owned */
 	size_t n_octets;
 };
 
@@ -123,8 +123,7 @@ int pue_mib_parse_prefix(const char *text, uint32_t *prefix, size_t *len);
 /* Adds prefix.arcs... with an integer or octet string value. Return 0 or
  * -ENOMEM / -E2BIG. */
 int pue_mib_add_number(struct pue_mib_values *vs, const uint32_t *prefix, size_t prefix_len,
-		       const uint32_t *arcs, size_t n_arcs, enum pue_mib_type type,
-		       int64_t number);
+		       const uint32_t *arcs, size_t n_arcs, enum pue_mib_type type, int64_t number);
 int pue_mib_add_octets(struct pue_mib_values *vs, const uint32_t *prefix, size_t prefix_len,
 		       const uint32_t *arcs, size_t n_arcs, const void *octets, size_t n);
 

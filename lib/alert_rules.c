@@ -24,16 +24,16 @@ define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t 
 ssize_t
 pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 {
-	static const enum pue_alert_rule window_rules[] = {
-		PUE_RULE_PUE_CEILING, PUE_RULE_PUE_WARNING, PUE_RULE_BELOW_ONE,
-		PUE_RULE_INSUFFICIENT};
+	static const enum pue_alert_rule window_rules[] = {PUE_RULE_PUE_CEILING,
+							   PUE_RULE_PUE_WARNING, PUE_RULE_BELOW_ONE,
+							   PUE_RULE_INSUFFICIENT};
 	const bool *on = cfg->alerts.rule_enabled;
 	struct pue_alert_def *defs;
 	size_t n = 0, max = 6, d, p;
 	char window[16], subject[160];
 
 	for (d = 0; d < cfg->n_devices; d++)
-		max += 1 + 2 * cfg->devices[d].n_points;
+		max += 2 + cfg->devices[d].n_points;
 	if ((defs = calloc(max, sizeof(*defs))) == NULL)
 		return -ENOMEM;
 	pue_format_span(cfg->pue.alert_window_ms, window, sizeof(window));
@@ -49,10 +49,10 @@ pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 
 		if (on[PUE_RULE_DEVICE_DOWN])
 			define(&defs[n++], PUE_RULE_DEVICE_DOWN, d, 0, dev->name);
+		if (on[PUE_RULE_DATA_STALE])
+			define(&defs[n++], PUE_RULE_DATA_STALE, d, 0, dev->name);
 		for (p = 0; p < dev->n_points; p++) {
 			snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[p].name);
-			if (on[PUE_RULE_DATA_STALE])
-				define(&defs[n++], PUE_RULE_DATA_STALE, d, p, subject);
 			if (on[PUE_RULE_METER_RESET] && dev->points[p].kind == PUE_KIND_ENERGY)
 				define(&defs[n++], PUE_RULE_METER_RESET, d, p, subject);
 		}
@@ -199,25 +199,44 @@ pue_alert_observe_device(const struct pue_health *h, const char *device, char *m
 }
 
 enum pue_alert_obs
-pue_alert_observe_stale(int64_t last_ms, int64_t started_ms, int64_t now_ms, int64_t limit_ms,
-			bool device_down, const char *point, char *msg, size_t len)
+pue_alert_observe_stale(const int64_t *last_ms, const char *const *names, size_t n,
+			int64_t started_ms, int64_t now_ms, int64_t limit_ms, bool device_down,
+			const char *device, char *msg, size_t len)
 {
-	int64_t from = last_ms > started_ms ? last_ms : started_ms;
+	size_t i, stale = 0, off;
+	int64_t oldest = now_ms;
 
 	if (device_down)
 		return PUE_OBS_HOLD;
-	if (now_ms - from > limit_ms) {
-		if (last_ms > 0)
-			snprintf(msg, len, "point %s: no valid sample for %.0f s (limit %.0f s)",
-				 point, (double)(now_ms - last_ms) / 1000.0,
-				 (double)limit_ms / 1000.0);
-		else
-			snprintf(msg, len, "point %s: no valid sample since pued started (%.0f s)",
-				 point, (double)(now_ms - started_ms) / 1000.0);
-		return PUE_OBS_ACTIVE;
+	for (i = 0; i < n; i++) {
+		int64_t from = last_ms[i] > started_ms ? last_ms[i] : started_ms;
+
+		if (now_ms - from > limit_ms) {
+			stale++;
+			if (from < oldest)
+				oldest = from;
+		}
 	}
-	snprintf(msg, len, "point %s: valid samples again", point);
-	return PUE_OBS_CLEAR;
+	if (stale == 0) {
+		snprintf(msg, len, "device %s: valid samples again", device);
+		return PUE_OBS_CLEAR;
+	}
+	off = (size_t)snprintf(msg, len,
+			       "device %s: no valid sample for %.0f s (limit %.0f s) from", device,
+			       (double)(now_ms - oldest) / 1000.0, (double)limit_ms / 1000.0);
+	for (i = 0, stale = 0; i < n && off < len; i++) {
+		int64_t from = last_ms[i] > started_ms ? last_ms[i] : started_ms;
+
+		if (now_ms - from <= limit_ms)
+			continue;
+		if (stale++ == 4) {
+			snprintf(msg + off, len - off, " and more");
+			break;
+		}
+		off += (size_t)snprintf(msg + off, len - off, "%s %s", stale > 1 ? "," : "",
+					names[i]);
+	}
+	return PUE_OBS_ACTIVE;
 }
 
 enum pue_alert_obs

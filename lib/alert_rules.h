@@ -14,8 +14,9 @@
  *                             (PUE.md, "The reporting year"), same
  *                             hysteresis and minimum duration
  *   device_down               a device's polls fail (health.h: down)
- *   data_stale                a point without a valid sample for
- *                             alerts.stale_after_polls poll intervals
+ *   data_stale                a device with a point that had no valid
+ *                             sample for alerts.stale_after_polls of
+ *                             its poll intervals
  *   meter_reset               a counter went backwards (an engine event);
  *                             resolves after a quiet period
  *   storage_failing           the database cannot be written
@@ -45,13 +46,13 @@
 struct pue_alert_def {
 	enum pue_alert_rule rule;
 	size_t device, point; /* for device and point rules */
-	char subject[160];    /* "24h", "year", "storage", "ups-a", "ups-a/energy" */
+	char subject[160];    /* "24h", "year", "storage", "ups-a", "ups-a/energy" (resets) */
 	char key[192];	      /* "rule:subject": the alert's name in the database and puectl */
 };
 
 /* Lists every alert cfg can raise, rules turned off left out: the alert
- * window's four, the year's projection, storage, then each device and
- * each point. Returns the count with *out (the caller frees it with
+ * window's four, the year's projection, storage, then each device (down,
+ * stale) and each energy point (meter reset). Returns the count with *out (the caller frees it with
  * free()), or -ENOMEM. */
 ssize_t pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out);
 
@@ -69,25 +70,25 @@ enum pue_alert_obs pue_alert_observe_window(enum pue_alert_rule rule,
 					    char *msg, size_t len);
 
 /* year_projection; y NULL while the year has not been computed yet. */
-enum pue_alert_obs pue_alert_observe_year(const struct pue_alert_state *s,
-					  const struct pue_year *y, const struct pue_pue_conf *pc,
-					  char *msg, size_t len);
+enum pue_alert_obs pue_alert_observe_year(const struct pue_alert_state *s, const struct pue_year *y,
+					  const struct pue_pue_conf *pc, char *msg, size_t len);
 
 /* device_down; h NULL when no poller knows the device. */
 enum pue_alert_obs pue_alert_observe_device(const struct pue_health *h, const char *device,
 					    char *msg, size_t len);
 
-/* data_stale: the point's last valid sample at last_ms (0: never; counted
- * from started_ms then), limit_ms the allowed age. Holds while the device
- * is down: device_down says it already. */
-enum pue_alert_obs pue_alert_observe_stale(int64_t last_ms, int64_t started_ms, int64_t now_ms,
-					   int64_t limit_ms, bool device_down, const char *point,
+/* data_stale, one alert per device: active while any of its n points
+ * (names[i], last valid sample at last_ms[i], 0 for never, then counted
+ * from started_ms) is older than limit_ms. Holds while the device is down:
+ * device_down says it already. */
+enum pue_alert_obs pue_alert_observe_stale(const int64_t *last_ms, const char *const *names,
+					   size_t n, int64_t started_ms, int64_t now_ms,
+					   int64_t limit_ms, bool device_down, const char *device,
 					   char *msg, size_t len);
 
 /* meter_reset: active from an event at last_event_ms (0: none) until
  * quiet_ms passed without another. */
-enum pue_alert_obs pue_alert_observe_event(int64_t last_event_ms, int64_t now_ms,
-					   int64_t quiet_ms);
+enum pue_alert_obs pue_alert_observe_event(int64_t last_event_ms, int64_t now_ms, int64_t quiet_ms);
 
 /* storage_failing. */
 enum pue_alert_obs pue_alert_observe_storage(bool failing, const char *error, char *msg,

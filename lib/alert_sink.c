@@ -154,9 +154,9 @@ log_line(struct target *t, const struct pue_notification *n)
 {
 	static const int firing_priority[] = {LOG_NOTICE, LOG_WARNING, LOG_ERR};
 
-	pue_log(n->resolved ? LOG_NOTICE : firing_priority[n->severity],
-		"alert #%u %s %s (%s): %s", n->incident, n->key,
-		n->resolved ? "resolved" : "FIRING", pue_severity_name(n->severity), n->message);
+	pue_log(n->resolved ? LOG_NOTICE : firing_priority[n->severity], "alert #%u %s %s (%s): %s",
+		n->incident, n->key, n->resolved ? "resolved" : "FIRING",
+		pue_severity_name(n->severity), n->message);
 	t->stats.sent++;
 }
 
@@ -282,16 +282,16 @@ pue_sinks_json(const struct pue_sinks *s)
 		const struct target *t = &s->targets[i];
 
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "name",
-				       target_name(t), "type", target_type(t), "min_severity",
-				       pue_severity_name(t->conf ? t->conf->min_severity
-								 : PUE_SEV_INFO),
-				       "sent", (json_int_t)t->stats.sent, "failed",
-				       (json_int_t)t->stats.failed, "queued",
-				       (json_int_t)t->stats.queued, "dropped",
-				       (json_int_t)t->stats.dropped, "last_error",
-				       t->stats.last_error[0] ? json_string(t->stats.last_error)
-							      : json_null()));
+			arr,
+			json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "name",
+				  target_name(t), "type", target_type(t), "min_severity",
+				  pue_severity_name(t->conf ? t->conf->min_severity : PUE_SEV_INFO),
+				  "sent", (json_int_t)t->stats.sent, "failed",
+				  (json_int_t)t->stats.failed, "queued",
+				  (json_int_t)t->stats.queued, "dropped",
+				  (json_int_t)t->stats.dropped, "last_error",
+				  t->stats.last_error[0] ? json_string(t->stats.last_error)
+							 : json_null()));
 	}
 	return arr;
 }

@@ -69,8 +69,8 @@ struct env {
 	size_t n;
 };
 
-static void
-put(struct env *e, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(struct env *e, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void
 put(struct env *e, const char *name, const char *fmt, ...)
@@ -101,7 +101,7 @@ make_env(struct env *e, const struct pue_notification *n)
 	put(e, "PUED_ALERT_SUBJECT", "%s", n->subject);
 	put(e, "PUED_ALERT_STATE", "%s", n->resolved ? "resolved" : "firing");
 	put(e, "PUED_ALERT_SEVERITY", "%s",
-	    n->severity == PUE_SEV_CRITICAL	 ? "critical"
+	    n->severity == PUE_SEV_CRITICAL  ? "critical"
 	    : n->severity == PUE_SEV_WARNING ? "warning"
 					     : "info");
 	put(e, "PUED_ALERT_TIME", "%s", when);
@@ -162,8 +162,9 @@ finished(struct hook *h, int code, int status)
 	} else {
 		k->stats->failed++;
 		if (code == CLD_EXITED)
-			pue_sink_error(k->stats, k->conf->name, "%s exited with status %d (alert #%u)",
-				       k->conf->argv[0], status, h->incident);
+			pue_sink_error(k->stats, k->conf->name,
+				       "%s exited with status %d (alert #%u)", k->conf->argv[0],
+				       status, h->incident);
 		else if (h->terminated)
 			pue_sink_error(k->stats, k->conf->name,
 				       "%s killed after %.0f s, its time limit (alert #%u)",

@@ -30,8 +30,7 @@ struct exec_sink;
 struct snmp_sink *pue_snmp_sink_new(const struct pue_target_conf *t,
 				    const struct pue_sinks_ctx *ctx, struct sink_stats *stats,
 				    struct pue_err *err);
-int pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n,
-			struct pue_err *err);
+int pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struct pue_err *err);
 void pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n);
 void pue_snmp_sink_free(struct snmp_sink *k);
 

@@ -67,6 +67,7 @@ struct snmp_sink {
 	struct inform *q; /* q[head .. head + len) */
 	size_t head, len, cap;
 	bool in_flight, probing, engine_known;
+	bool reopen;			  /* close the session before the next attempt */
 	u_char engine[SNMP_MAX_ENG_SIZE]; /* the receiver's, for informs */
 	size_t engine_len;
 	long reqid;
@@ -171,8 +172,7 @@ add_int(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_
 }
 
 static int
-add_str(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n,
-	const char *s)
+add_str(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -232,7 +232,8 @@ build(const struct snmp_sink *k, const struct pue_notification *n)
 	static const oid sys_uptime[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
 	static const oid trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 	uint32_t which = n->resolved ? PUE_MIB_ALERT_RESOLVED : PUE_MIB_ALERT_FIRING;
-	u_long ticks = (u_long)(pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), k->ctx->started) / 10);
+	u_long ticks =
+		(u_long)(pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), k->ctx->started) / 10);
 	oid name[MAX_OID_LEN];
 	netsnmp_pdu *pdu;
 	size_t i, l = 0;
@@ -360,7 +361,10 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		return 1;
 	if (op == NETSNMP_CALLBACK_OP_RESEND)
 		return 1;
-	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && k->probing && pdu != NULL &&
+	/* The probe's answer is a usmStatsUnknownEngineIDs report carrying
+	 * the receiver's engine ID; net-snmp hands reports over as received
+	 * messages or as security errors. */
+	if (k->probing && pdu != NULL && pdu->command == SNMP_MSG_REPORT &&
 	    pdu->securityEngineIDLen > 0 && pdu->securityEngineIDLen <= SNMP_MAX_ENG_SIZE) {
 		struct pue_err err;
 
@@ -385,9 +389,12 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
+		/* A receiver with a new engine ID (reinstalled, or its state
+		 * lost): discover it again, on a fresh session, as net-snmp
+		 * keeps the old ID in this one. */
 		if (pue_snmp_report_describe(pdu, k->conf->snmp.user, cause, sizeof(cause)) ==
 		    PUE_SNMP_REPORT_ENGINE)
-			k->engine_known = false;
+			k->reopen = true;
 	} else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT)
 		snprintf(cause, sizeof(cause), "no acknowledgement from %s:%u within %d ms",
 			 k->conf->snmp.host, k->conf->snmp.port, INFORM_TIMEOUT_MS);
@@ -425,7 +432,8 @@ arm(struct snmp_sink *k)
 		return;
 	}
 	real_ns = (double)tv.tv_sec * 1e9 + (double)tv.tv_usec * 1e3 + 1e6;
-	at.ns = pue_clock_mono(k->ctx->clock).ns + (int64_t)(real_ns * pue_clock_rate(k->ctx->clock));
+	at.ns = pue_clock_mono(k->ctx->clock).ns +
+		(int64_t)(real_ns * pue_clock_rate(k->ctx->clock));
 	if (k->net_timer > 0 && k->net_at.ns <= at.ns)
 		return;
 	if (k->net_timer > 0)
@@ -452,7 +460,8 @@ send_head(struct snmp_sink *k)
 		j = json_loads(k->q[k->head].json, 0, &jerr);
 		if (j == NULL || pue_notification_from_json(j, &n) < 0) {
 			json_decref(j);
-			pue_sink_error(k->stats, k->conf->name, "dropped an unreadable queued inform");
+			pue_sink_error(k->stats, k->conf->name,
+				       "dropped an unreadable queued inform");
 			k->stats->failed++;
 			drop_head(k);
 			return;
@@ -485,6 +494,10 @@ pump(struct snmp_sink *k)
 		snmp_sess_timeout(k->sessp);
 	/* A few sends at most: an unreadable inform is dropped and the next
 	 * one tried, but nothing here may spin. */
+	if (k->reopen && !k->in_flight) {
+		close_session(k);
+		k->reopen = false;
+	}
 	while (!k->in_flight && k->retry_timer == 0 && k->len > 0 && tries++ < 8) {
 		if (k->sessp == NULL && open_session(k) < 0) {
 			back_off(k, "cannot open a session");
@@ -524,8 +537,7 @@ push(struct snmp_sink *k, int64_t id, const char *json)
 			(k->head + k->len - victim - 1) * sizeof(*k->q));
 		k->len--;
 		k->stats->dropped++;
-		pue_alert_db_meta_set(k->ctx->db, k->dropped_key, (int64_t)k->stats->dropped,
-				      &err);
+		pue_alert_db_meta_set(k->ctx->db, k->dropped_key, (int64_t)k->stats->dropped, &err);
 		pue_sink_error(k->stats, k->conf->name,
 			       "inform queue full (%u): dropped the oldest (%llu dropped in all)",
 			       k->conf->queue_max, (unsigned long long)k->stats->dropped);

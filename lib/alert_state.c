@@ -94,7 +94,7 @@ const char *
 pue_severity_name(enum pue_severity s)
 {
 	return (unsigned)s < sizeof(severity_names) / sizeof(severity_names[0]) ? severity_names[s]
-										  : "?";
+										: "?";
 }
 
 int

@@ -51,8 +51,7 @@ run(struct pue_job *job)
 		j->rc = j->err.code;
 		return;
 	}
-	j->rc = pue_report_year(j->db, j->now_ms, &j->pc, &j->y, &j->start_ms, &j->end_ms,
-				&j->err);
+	j->rc = pue_report_year(j->db, j->now_ms, &j->pc, &j->y, &j->start_ms, &j->end_ms, &j->err);
 }
 
 static void

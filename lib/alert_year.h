@@ -39,9 +39,8 @@ struct pue_year_watch; /* opaque */
  * updated(arg) runs on the main thread after each new result. NULL with
  * err set. */
 struct pue_year_watch *pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
-					  const struct pue_clock *clock,
-					  void (*updated)(void *arg), void *arg,
-					  struct pue_err *err);
+					  const struct pue_clock *clock, void (*updated)(void *arg),
+					  void *arg, struct pue_err *err);
 
 /* The latest figures (borrowed until the next loop iteration). */
 const struct pue_year_figures *pue_year_watch_get(const struct pue_year_watch *w);

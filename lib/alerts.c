@@ -18,15 +18,12 @@
 #include "window.h"
 
 #define ROUND_MS 1000
+/* Points of a device looked at for staleness (a meter map has dozens at
+ * most; the rest share their fate). */
+#define STALE_POINTS 128
 /* The AgentX values are rebuilt at most this often in real time, however
  * fast a test clock runs. */
 #define PUBLISH_REAL_MS 250
-
-struct change {
-	size_t i;
-	enum pue_alert_change what;
-	bool silenced;
-};
 
 /* Loading the state ----------------------------------------------------- */
 
@@ -201,8 +198,8 @@ health(const struct pue_alerts *a, size_t device)
 }
 
 static enum pue_alert_obs
-observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int64_t now,
-	char *msg, size_t len)
+observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int64_t now, char *msg,
+	size_t len)
 {
 	const struct pue_config *cfg = a->cfg;
 	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
@@ -226,14 +223,23 @@ observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int6
 	case PUE_RULE_DEVICE_DOWN:
 		return pue_alert_observe_device(health(a, al->def.device),
 						cfg->devices[al->def.device].name, msg, len);
-	case PUE_RULE_DATA_STALE:
+	case PUE_RULE_DATA_STALE: {
+		const struct pue_device_conf *dev = &cfg->devices[al->def.device];
+		int64_t last[STALE_POINTS];
+		const char *names[STALE_POINTS];
+		size_t p, n = dev->n_points < STALE_POINTS ? dev->n_points : STALE_POINTS;
+
+		for (p = 0; p < n; p++) {
+			pue_engine_point_value(a->src.engine, al->def.device, p, &at);
+			last[p] = at.ms;
+			names[p] = dev->points[p].name;
+		}
 		h = health(a, al->def.device);
-		pue_engine_point_value(a->src.engine, al->def.device, al->def.point, &at);
 		return pue_alert_observe_stale(
-			at.ms, a->started_ms, now,
-			(int64_t)cfg->alerts.stale_after_polls *
-				cfg->devices[al->def.device].poll_interval_ms,
-			h != NULL && h->state == PUE_DEV_DOWN, al->def.subject, msg, len);
+			last, names, n, a->started_ms, now,
+			(int64_t)cfg->alerts.stale_after_polls * dev->poll_interval_ms,
+			h != NULL && h->state == PUE_DEV_DOWN, dev->name, msg, len);
+	}
 	case PUE_RULE_METER_RESET: {
 		int64_t quiet = cfg->pue.min_duration_ms > PUE_ALERT_EVENT_QUIET_MS
 					? cfg->pue.min_duration_ms
@@ -280,8 +286,8 @@ fill_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
 }
 
 static void
-make_notification(const struct pue_alerts *a, const struct alert *al, bool resolved,
-		  int64_t now, struct pue_notification *n)
+make_notification(const struct pue_alerts *a, const struct alert *al, bool resolved, int64_t now,
+		  struct pue_notification *n)
 {
 	const struct pue_health *h;
 	struct pue_store_stats ss;
@@ -299,8 +305,7 @@ make_notification(const struct pue_alerts *a, const struct alert *al, bool resol
 	case PUE_RULE_DEVICE_DOWN:
 	case PUE_RULE_DATA_STALE:
 	case PUE_RULE_METER_RESET:
-		snprintf(n->device, sizeof(n->device), "%s",
-			 a->cfg->devices[al->def.device].name);
+		snprintf(n->device, sizeof(n->device), "%s", a->cfg->devices[al->def.device].name);
 		if ((h = health(a, al->def.device)) != NULL)
 			snprintf(n->error, sizeof(n->error), "%s", h->last_error);
 		break;
@@ -385,8 +390,8 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 		note.resolved = true;
 		snprintf(note.message, sizeof(note.message), "%s", r.message);
 		if (ok && (pue_alert_db_save(a->db, &r, &err) < 0 ||
-			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity,
-					    "resolved", r.message, NULL, &err) < 0))
+			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity, "resolved",
+					    r.message, NULL, &err) < 0))
 			ok = false;
 		if (pue_sinks_queue(a->sinks, &note, &err) < 0)
 			ok = false;
@@ -421,8 +426,8 @@ expire_silences(struct pue_alerts *a, int64_t now)
 			i++;
 			continue;
 		}
-		pue_log(LOG_INFO, "alerts: the silence on %s (by %s) ended",
-			a->silences[i].pattern, a->silences[i].who);
+		pue_log(LOG_INFO, "alerts: the silence on %s (by %s) ended", a->silences[i].pattern,
+			a->silences[i].who);
 		pue_alert_db_silence_delete(a->db, a->silences[i].pattern, &err);
 		a->silences[i] = a->silences[--a->n_silences];
 	}
@@ -491,15 +496,10 @@ static void
 on_round(void *arg)
 {
 	struct pue_alerts *a = arg;
-	struct change *ch = calloc(a->n_alerts + 1, sizeof(*ch));
 	pue_mono_t now;
 	int64_t real;
 
-	if (ch != NULL)
-		run_round(a, ch);
-	else
-		pue_log(LOG_ERR, "alerts: out of memory; this round is skipped");
-	free(ch);
+	run_round(a, a->changes);
 	now = pue_clock_mono(a->src.clock);
 	if (a->agentx != NULL && now.ns >= a->next_publish.ns) {
 		publish(a);
@@ -626,7 +626,9 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 	if ((n = pue_alert_defs(cfg, &defs)) < 0)
 		goto nomem;
 	a->n_alerts = (size_t)n;
-	if ((a->alerts = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->alerts))) == NULL)
+	a->alerts = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->alerts));
+	a->changes = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->changes));
+	if (a->alerts == NULL || a->changes == NULL)
 		goto nomem;
 	for (i = 0; i < a->n_alerts; i++) {
 		a->alerts[i].def = defs[i];
@@ -639,7 +641,8 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 		goto fail;
 	if ((a->year = pue_year_watch_new(cfg, src->loop, src->clock, on_year, a, err)) == NULL)
 		goto fail;
-	if (cfg->alerts.agentx && (a->agentx = pue_agentx_new(cfg, src->loop, src->clock, err)) == NULL)
+	if (cfg->alerts.agentx &&
+	    (a->agentx = pue_agentx_new(cfg, src->loop, src->clock, err)) == NULL)
 		goto fail;
 	a->next_round = pue_mono_add_ms(pue_clock_mono(src->clock), ROUND_MS);
 	a->next_publish = pue_clock_mono(src->clock);
@@ -669,6 +672,7 @@ pue_alerts_free(struct pue_alerts *a)
 		pue_snmp_lib_stop(&a->quiet);
 	pue_alert_db_close(a->db);
 	free(a->alerts);
+	free(a->changes);
 	free(a->silences);
 	free(a->orphans);
 	free(a);

@@ -31,6 +31,13 @@ struct alert {
 	bool dirty;	       /* to be written this round */
 };
 
+/* One transition of a round. */
+struct change {
+	size_t i; /* into alerts */
+	enum pue_alert_change what;
+	bool silenced;
+};
+
 struct silence {
 	char pattern[192]; /* a rule name or an alert's key */
 	int64_t until_ms, t_ms;
@@ -42,7 +49,8 @@ struct pue_alerts {
 	const struct pue_config *cfg;
 	struct alert *alerts;
 	size_t n_alerts;
-	size_t window; /* index of pue.alert_window in pue.windows */
+	struct change *changes; /* a round's transitions: n_alerts at most */
+	size_t window;		/* index of pue.alert_window in pue.windows */
 	struct pue_alert_db *db;
 	struct pue_sinks *sinks;
 	struct pue_year_watch *year;
@@ -61,7 +69,7 @@ struct pue_alerts {
 		char subject[160];
 		enum pue_severity severity;
 		uint32_t incident;
-	} *orphans; /* firing alerts the configuration no longer has */
+	} * orphans; /* firing alerts the configuration no longer has */
 	size_t n_orphans;
 };
 

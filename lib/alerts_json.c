@@ -123,12 +123,12 @@ list(struct pue_alerts *a, struct pue_err *err)
 			json_array_append_new(active, alert_json(a, &a->alerts[i], now));
 	for (i = 0; i < a->n_silences; i++)
 		if (a->silences[i].until_ms > now)
-			json_array_append_new(
-				silences, json_pack("{s:s, s:o, s:o, s:s}", "rule",
-						    a->silences[i].pattern, "until",
-						    time_json(a->silences[i].until_ms), "since",
-						    time_json(a->silences[i].t_ms), "by",
-						    a->silences[i].who));
+			json_array_append_new(silences,
+					      json_pack("{s:s, s:o, s:o, s:s}", "rule",
+							a->silences[i].pattern, "until",
+							time_json(a->silences[i].until_ms), "since",
+							time_json(a->silences[i].t_ms), "by",
+							a->silences[i].who));
 	if ((recent = pue_alert_db_history_json(a->db, RECENT)) == NULL)
 		recent = json_array();
 	o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "active", active, "silences", silences,
@@ -195,9 +195,8 @@ ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pu
 	snprintf(al->acked_by, sizeof(al->acked_by), "%s", who);
 	al->acked_ms = now;
 	if (pue_alerts_save(a, al, err) < 0 ||
-	    pue_alert_db_log(a->db, now, al->def.key, al->incident,
-			     pue_severity_name(al->severity), "acknowledged", al->message, who,
-			     err) < 0)
+	    pue_alert_db_log(a->db, now, al->def.key, al->incident, pue_severity_name(al->severity),
+			     "acknowledged", al->message, who, err) < 0)
 		pue_log(LOG_ERR, "%s (the acknowledgement holds until pued stops)", err->msg);
 	pue_log(LOG_NOTICE, "alert #%u %s acknowledged by %s", al->incident, al->def.key, who);
 	return json_pack("{s:I, s:s, s:s, s:o}", "number", (json_int_t)al->incident, "alert",
@@ -242,8 +241,9 @@ silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool 
 		return NULL;
 	}
 	if (on && (span == NULL || pue_parse_duration(span, &ms) < 0 || ms > MAX_SILENCE_MS)) {
-		pue_err_set(err, -EINVAL, "\"for\": expected a duration up to 366d (\"2h\"), got "
-					  "\"%.32s\"",
+		pue_err_set(err, -EINVAL,
+			    "\"for\": expected a duration up to 366d (\"2h\"), got "
+			    "\"%.32s\"",
 			    span ? span : "");
 		return NULL;
 	}
@@ -285,8 +285,8 @@ silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool 
 	    pue_alert_db_log(a->db, now, pattern, 0, "-", "silenced", line, who, err) < 0)
 		pue_log(LOG_ERR, "%s (the silence holds until pued stops)", err->msg);
 	pue_log(LOG_NOTICE, "alerts: %s silenced for %s by %s", pattern, span, who);
-	return json_pack("{s:s, s:o, s:s}", "rule", pattern, "until", time_json(s->until_ms),
-			 "by", who);
+	return json_pack("{s:s, s:o, s:s}", "rule", pattern, "until", time_json(s->until_ms), "by",
+			 who);
 }
 
 json_t *
@@ -315,8 +315,9 @@ pue_alerts_status(const struct pue_alerts *a, json_t *o)
 		pending += a->alerts[i].st.phase == PUE_ALERT_PENDING;
 	}
 	json_object_set_new(o, "year", year_json(a));
-	json_object_set_new(o, "alerts", json_pack("{s:I, s:I}", "firing", (json_int_t)firing,
-						   "pending", (json_int_t)pending));
+	json_object_set_new(o, "alerts",
+			    json_pack("{s:I, s:I}", "firing", (json_int_t)firing, "pending",
+				      (json_int_t)pending));
 }
 
 /* The AgentX values ---------------------------------------------------- */
@@ -429,7 +430,9 @@ year_values(struct mib *m, const struct pue_alerts *a)
 			 y->out_of_reach ? ": the ceiling is out of reach this year" : "");
 	} else
 		snprintf(text, sizeof(text), "insufficient data: %s",
-			 !yf->known ? "not computed yet" : y->why ? y->why : "?");
+			 !yf->known ? "not computed yet"
+			 : y->why   ? y->why
+				    : "?");
 	c[2] = PUE_MIB_YEAR_TEXT;
 	str(m, c, 4, text);
 }
@@ -458,7 +461,8 @@ device_rows(struct mib *m, const struct pue_alerts *a)
 		c[3] = PUE_MIB_DEV_LAST_ERROR;
 		str(m, c, 5, h != NULL ? h->last_error : "");
 		c[3] = PUE_MIB_DEV_FAILURES;
-		num(m, c, 5, PUE_MIB_COUNTER32, h != NULL ? (int64_t)(h->failures & 0xffffffffu) : 0);
+		num(m, c, 5, PUE_MIB_COUNTER32,
+		    h != NULL ? (int64_t)(h->failures & 0xffffffffu) : 0);
 	}
 }
 

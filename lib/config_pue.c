@@ -72,10 +72,10 @@ static const struct pue_cfgname rule_levels[] = {
  * dead meter and a database that cannot write put the compliance figure
  * itself at risk; the rest warn before it is. */
 static const enum pue_severity default_rule_severity[PUE_RULE_COUNT] = {
-	[PUE_RULE_PUE_CEILING] = PUE_SEV_CRITICAL,   [PUE_RULE_PUE_WARNING] = PUE_SEV_WARNING,
-	[PUE_RULE_BELOW_ONE] = PUE_SEV_CRITICAL,     [PUE_RULE_INSUFFICIENT] = PUE_SEV_WARNING,
+	[PUE_RULE_PUE_CEILING] = PUE_SEV_CRITICAL,    [PUE_RULE_PUE_WARNING] = PUE_SEV_WARNING,
+	[PUE_RULE_BELOW_ONE] = PUE_SEV_CRITICAL,      [PUE_RULE_INSUFFICIENT] = PUE_SEV_WARNING,
 	[PUE_RULE_YEAR_PROJECTION] = PUE_SEV_WARNING, [PUE_RULE_DEVICE_DOWN] = PUE_SEV_CRITICAL,
-	[PUE_RULE_DATA_STALE] = PUE_SEV_WARNING,     [PUE_RULE_METER_RESET] = PUE_SEV_WARNING,
+	[PUE_RULE_DATA_STALE] = PUE_SEV_WARNING,      [PUE_RULE_METER_RESET] = PUE_SEV_WARNING,
 	[PUE_RULE_STORAGE] = PUE_SEV_CRITICAL,
 };
 
@@ -551,11 +551,13 @@ read_engine_id(struct pue_cfgctx *c, const struct pue_ynode *n)
 		if (len % 2 == 0 && len >= 10 && len <= 64 &&
 		    strspn(s, "0123456789abcdefABCDEF") == len) {
 			for (i = 0; i < len / 2; i++) {
-				unsigned hi = (unsigned)(s[2 * i] <= '9' ? s[2 * i] - '0'
-									  : (s[2 * i] | 0x20) - 'a' + 10);
-				unsigned lo = (unsigned)(s[2 * i + 1] <= '9'
-								 ? s[2 * i + 1] - '0'
-								 : (s[2 * i + 1] | 0x20) - 'a' + 10);
+				unsigned hi =
+					(unsigned)(s[2 * i] <= '9' ? s[2 * i] - '0'
+								   : (s[2 * i] | 0x20) - 'a' + 10);
+				unsigned lo =
+					(unsigned)(s[2 * i + 1] <= '9'
+							   ? s[2 * i + 1] - '0'
+							   : (s[2 * i + 1] | 0x20) - 'a' + 10);
 
 				a->engine_id[i] = (uint8_t)(hi << 4 | lo);
 			}

@@ -43,7 +43,9 @@ struct pue_engine {
 	} * devices;	    /* [device].p[point] */
 	int64_t grace_ms;   /* how long a minute waits for late polls */
 	int64_t max_age_ms; /* power older than this is not "instantaneous" */
-	pue_engine_event_cb on_event; /* alerts (issue 8) */
+
+	/* alerts (issue 8): meter resets and glitches, as they happen */
+	pue_engine_event_cb on_event;
 	void *event_arg;
 };
 

@@ -25,7 +25,8 @@ struct pue_service {
 	struct pue_loop *loop;
 	struct pue_modbus *modbus;
 	struct pue_snmp *snmp; /* SNMP (issue 5) */
-	struct pue_alerts *alerts; /* alerts (issue 8) */
+	/* alerts (issue 8) */
+	struct pue_alerts *alerts;
 	struct pue_control *control;
 	int64_t tick_timer, flush_timer;
 	pue_mono_t next_tick, next_flush;
@@ -212,9 +213,10 @@ pue_service_free(struct pue_service *s)
 		return;
 	pue_control_free(s->control);
 	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
-	if (s->engine != NULL) /* alerts (issue 8) */
+	/* alerts (issue 8) */
+	if (s->engine != NULL)
 		pue_engine_set_event_cb(s->engine, NULL, NULL);
-	pue_alerts_free(s->alerts); /* alerts (issue 8): before the poller (net-snmp) */
+	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
 	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
 	if (s->engine != NULL)
 		pue_engine_tick(s->engine); /* close what is complete before the last flush */

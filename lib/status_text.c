@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "alert_text.h" /* alerts (issue 8): the year's line */
+
 static const char *
 str(const json_t *o, const char *key, const char *dflt)
 {
@@ -98,6 +100,17 @@ pue_status_print(FILE *out, const json_t *status)
 	{
 		figure_row(out, str(w, "window", "?"), w, "kwh");
 	}
+	/* alerts (issue 8): the reporting year and the alerts, when pued has them */
+	if (json_is_object(json_object_get(status, "year"))) {
+		fprintf(out, "\n");
+		pue_year_print(out, json_object_get(status, "year"));
+	}
+	if (json_is_object(json_object_get(status, "alerts")))
+		fprintf(out, "alerts: %lld firing, %lld pending (puectl alerts)\n",
+			(long long)json_integer_value(
+				json_object_get(json_object_get(status, "alerts"), "firing")),
+			(long long)json_integer_value(
+				json_object_get(json_object_get(status, "alerts"), "pending")));
 	fprintf(out, "\n");
 	pue_devices_print(out, json_object_get(status, "devices"));
 	storage = json_object_get(status, "storage");

@@ -118,7 +118,8 @@ pue_store_schema_upgrade(sqlite3 *db, struct pue_err *err)
 	 * the same path a running site took. */
 	if (version == 0 && exec(db, pue_store_schema_v1_sql, "creating the schema", err) < 0)
 		return PUE_E_STORE;
-	if (version <= 1 && exec(db, pue_store_schema_v1_to_v2_sql, "migrating schema 1 to 2", err) < 0)
+	if (version <= 1 &&
+	    exec(db, pue_store_schema_v1_to_v2_sql, "migrating schema 1 to 2", err) < 0)
 		return PUE_E_STORE;
 	if (version <= 2 && exec(db, v2_to_v3_sql, "migrating schema 2 to 3", err) < 0)
 		return PUE_E_STORE;

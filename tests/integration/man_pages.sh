@@ -47,7 +47,7 @@ note "pued.yaml(5): all $(echo $keys | wc -w) keys of the loader"
 cmds=$("$BIN/puectl" --help | awk '/^commands/ { c = 1; next } /^[^ ]/ { c = 0 } c && /^  [a-z]/ { print $1 }')
 [ -n "$cmds" ] || fail "no commands in puectl --help"
 for c in $cmds; do
-	grep -Eq "^\.It Cm $c$" "$TOP/doc/puectl.1" || missing="$missing $c"
+	grep -Eq "^\.It Cm $c( |$)" "$TOP/doc/puectl.1" || missing="$missing $c"
 done
 for o in $("$BIN/puectl" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	grep -q -- "Fl \\\\-${o#--}" "$TOP/doc/puectl.1" || missing="$missing $o"

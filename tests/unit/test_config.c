@@ -1337,6 +1337,65 @@ test_config_rejects_trap_target_without_community(void **state)
 		"15:13: alerts.targets[0].snmp.community: required key is missing (version 2c)");
 }
 
+/* Alerts (issue 8): rule severities and "off", the SNMPv3 engine ID traps
+ * are sent as, the exec hook's time limit, and their defaults. */
+static void
+test_config_alert_rules_engine_id_exec_timeout(void **state)
+{
+	char yaml[2048];
+	struct pue_config *cfg;
+
+	(void)state;
+	cfg = load_ok(base);
+	assert_true(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_CEILING], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_WARNING], PUE_SEV_WARNING);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.exec_timeout_ms, 30000);
+	assert_int_equal(cfg->alerts.engine_id_len, 0);
+	pue_config_free(cfg);
+	snprintf(yaml, sizeof(yaml),
+		 "%salerts:\n"
+		 "  rules: {device_down: warning, data_stale: off, year_projection: critical}\n"
+		 "  engine_id: \"0x80001F88047075656431\"\n"
+		 "  exec_timeout: 5s\n",
+		 base);
+	cfg = load_ok(yaml);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_WARNING);
+	assert_false(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
+	assert_true(cfg->alerts.rule_enabled[PUE_RULE_METER_RESET]);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_YEAR_PROJECTION], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.engine_id_len, 10);
+	assert_int_equal(cfg->alerts.engine_id[0], 0x80);
+	assert_int_equal(cfg->alerts.engine_id[3], 0x88);
+	assert_int_equal(cfg->alerts.engine_id[9], 0x31);
+	assert_int_equal(cfg->alerts.exec_timeout_ms, 5000);
+	pue_config_free(cfg);
+}
+
+static void
+test_config_rejects_bad_alert_rules_and_engine_id(void **state)
+{
+	char yaml[2048];
+	static const char *const want[] = {
+		"12:11: alerts.rules.device_dwon: unknown key \"device_dwon\"; did you mean "
+		"\"device_down\"?",
+		"12:46: alerts.rules.data_stale: expected one of info, warning, critical, off, got "
+		"\"loud\"",
+		"13:14: alerts.engine_id: expected an SNMPv3 engine ID of 5 to 32 bytes in hex",
+		"14:17: alerts.exec_timeout: expected a duration 100ms..1h, got \"2h\"",
+	};
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml),
+		 "%salerts:\n"
+		 "  rules: {device_dwon: critical, data_stale: loud}\n"
+		 "  engine_id: \"0x8000\"\n"
+		 "  exec_timeout: 2h\n",
+		 base);
+	expect_errors(yaml, want, 4);
+}
+
 /* 1001 devices; the first `links` of them on distinct ports, the rest
  * sharing the last port. */
 static void
@@ -1727,6 +1786,8 @@ main(void)
 		cmocka_unit_test(test_config_never_echoes_secrets),
 		cmocka_unit_test(test_config_rejects_exec_command_not_absolute),
 		cmocka_unit_test(test_config_rejects_trap_target_without_community),
+		cmocka_unit_test(test_config_alert_rules_engine_id_exec_timeout),
+		cmocka_unit_test(test_config_rejects_bad_alert_rules_and_engine_id),
 		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
 		cmocka_unit_test(test_config_reports_every_error_in_one_file),
 		cmocka_unit_test(test_config_missing_file_returns_errno),

@@ -111,6 +111,57 @@ test_store_migrates_schema_1_keeping_data(void **state)
 	assert_int_equal(query_int(f->path, "SELECT covered_ms FROM hours"), 120000);
 }
 
+/* Version 2 to 3 (alerts, issue 8): the data stay, the alert tables come,
+ * and an alert row can be written to them. */
+static void
+test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct pue_store *st;
+	struct pue_err err;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, pue_store_schema_v1_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, pue_store_schema_v1_to_v2_sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO minutes VALUES(1767225600000, 16, 13, 60000, 1);"
+				      "INSERT INTO events(t, kind, subject, message)"
+				      " VALUES(1767225600000, 'meter_reset', 'm/energy', 'reset');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
+			 2);
+
+	st = pue_store_open(f->path, &f->cfg, &err);
+	assert_non_null(st);
+	pue_store_close(st);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
+			 3);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM minutes"), 1);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(f->path,
+				   "SELECT count(*) FROM sqlite_master WHERE name IN"
+				   " ('alerts', 'alert_history', 'inform_queue', 'silences')"),
+			 4);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "INSERT INTO alerts(key, rule, subject, severity, state, since)"
+			     " VALUES('pue_ceiling:24h', 'pue_ceiling', '24h', 'critical',"
+			     " 'firing', 1767225600000)",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	/* Opening again changes nothing: version 3 stays 3. */
+	st = pue_store_open(f->path, &f->cfg, &err);
+	assert_non_null(st);
+	pue_store_close(st);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM alerts"), 1);
+}
+
 static void
 test_store_refuses_a_newer_schema(void **state)
 {
@@ -250,6 +301,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_migrates_schema_1_keeping_data, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_migrates_schema_2_to_3_adding_alert_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_refuses_a_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_minutes_add_up_and_roll_into_hours,
 						setup, teardown),

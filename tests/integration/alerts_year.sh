@@ -1,0 +1,102 @@
+#!/bin/bash
+# The reporting year through pued (PUE.md, "The reporting year"), on the
+# clock interface:
+#  1. Worked example 8. IT 1000 kW; days 1-200 at PUE 1.27 are history in
+#     the database (hourly rollups, as pued keeps them); days 201-230 at
+#     1.22 are driven live: the simulator and pued share a clock running
+#     100000x, polls an hour apart, so thirty days pass in about thirty
+#     seconds. At the end of day 230 pued reports the year so far 1.2635,
+#     projected 1.2474, headroom +22,800 kWh, required 1.2270.
+#  2. A year that cannot be saved: days 1-300 at 1.40, 301-330 at 1.30.
+#     The required PUE is below 1.0: pued says the ceiling is out of reach,
+#     and the year_projection alert fires.
+. "$(dirname "$0")/lib.sh"
+
+export TZ=UTC # the reporting year starts on 1 January, local time
+Y0=1767225600000 # 2026-01-01T00:00:00Z
+DAY=86400000
+
+# hours DB FROM_DAY TO_DAY FACILITY_KW: hourly rollups at IT 1000 kW.
+hours() {
+	sqlite3 "$1" "WITH RECURSIVE h(i) AS (SELECT $2 * 24 UNION ALL SELECT i + 1 FROM h
+		WHERE i < $3 * 24 - 1) INSERT INTO hours(t, facility_kwh, it_kwh, covered_ms, category)
+		SELECT $Y0 + i * 3600000, $4, 1000.0, 3600000, 1 FROM h"
+}
+year_jq() { puectl status --json | jq -e ".year | $1"; }
+sim_day() { # the simulated day pued is in
+	puectl status --json | jq -e --argjson y0 "$Y0" \
+		'((.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) * 1000 - $y0) / 86400000 | floor'
+}
+past_day() { [ "$(sim_day)" -ge "$1" ]; }
+
+# --- 1. Worked example 8 -----------------------------------------------------
+export PUED_TEST_CLOCK="$((Y0 + 200 * DAY)),$(($(date +%s%N) / 1000000)),100000"
+start_sim sim --control "$T/sim.sock" --facility-kw 1220 --it-kw 1000
+write_config "$T/pued.yaml" "$SIM_PORT"
+# Hourly polls of the counters (bridging gaps of up to 3 h), hourly
+# flushes, a 30-day window next to the 24-hour alert window. A minute waits
+# for late polls a poll interval and the device's timeouts (engine.c): 60 s
+# x 11 tries of simulated time is 7 ms of real time at this speed.
+sed -i -e 's/^poll_interval: 1s/poll_interval: 1h/' \
+	-e 's/^  windows: \[15m, 1h, 24h\]/  windows: [24h, 30d]/' \
+	-e 's/    modbus: {/    timeout: 60s\n    retries: 10\n    modbus: {/' \
+	-e 's/kind: energy/kind: energy, max_gap: 3h/' "$T/pued.yaml"
+sed -i -e 's|^storage:|storage:\n  flush_interval: 1h|' "$T/pued.yaml"
+"$BIN/pued" --check-config "$T/pued.yaml" >/dev/null || fail "config: $("$BIN/pued" --check-config "$T/pued.yaml" 2>&1)"
+start_pued "$T/pued.yaml"
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+sqlite3 "$T/pued.db" "DELETE FROM minutes; DELETE FROM hours"
+hours "$T/pued.db" 0 200 1270.0
+start_pued "$T/pued.yaml"
+wait_for 60000 "thirty simulated days" past_day 230
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+stop_pid "$SIM_PID" 10000 || fail "the simulator exited with status $?"
+covered=$(sqlite3 "$T/pued.db" "SELECT round(total(covered_ms) / 86400000.0, 2), round(total(facility_kwh) / total(it_kwh), 4)
+	FROM minutes WHERE t < $((Y0 + 230 * DAY))")
+note "days 201-230 driven live: $covered (covered days, PUE)"
+
+# The end of day 230, on a clock that stands (nearly) still. At 100000x a
+# few hours of the live days go uncovered (a millisecond late is 100
+# simulated seconds); each uncovered hour moves the headroom by about
+# 30 kWh (1.25 - 1.22 of 1000 kWh), hence its wider tolerance.
+export PUED_TEST_CLOCK="$((Y0 + 230 * DAY)),$(($(date +%s%N) / 1000000)),1"
+start_pued "$T/pued.yaml"
+wait_for 10000 "the year computed" year_jq '.state != "unknown"'
+puectl status --json | jq -c .year | sed 's/^/# /'
+year_jq '.state == "ok" and (.pue_ytd - 1.2635 | fabs) < 0.0006 and (.pue_projected - 1.2474 | fabs) < 0.0006
+	and (.headroom_kwh - 22800 | fabs) < 1500 and (.pue_required - 1.2270 | fabs) < 0.0006
+	and (.budget_kwh - 3975600 | fabs) < 3000 and .out_of_reach == false' >/dev/null ||
+	fail "worked example 8: $(puectl status --json | jq -c .year)"
+puectl status | grep "^year from" | sed 's/^/# /'
+puectl status | grep -q "the rest of the year must average 1.22[67]. or less" || fail "year line"
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+
+# --- 2. Out of reach ------------------------------------------------------------
+# F_ytd = 300 x 24000 x 1.40 + 30 x 24000 x 1.30 = 11,016,000 kWh,
+# I_ytd = 7,920,000; at 31,200 / 24,000 a day for the 35 days left the
+# year ends at 1.3822; the budget is 1.25 x 8,760,000 - F_ytd < 0.
+rm -f "$T/pued.db" "$T/pued.db-wal" "$T/pued.db-shm"
+sed -i -e 's/^  warning: 1.22/  warning: 1.22\n  min_duration: 1m/' "$T/pued.yaml"
+cat >>"$T/pued.yaml" <<EOF
+alerts:
+  targets:
+    - {name: record, type: exec, min_severity: warning,
+       command: [/bin/sh, -c, 'echo "\$PUED_ALERT_KEY \$PUED_ALERT_STATE \$PUED_ALERT_YEAR_PROJECTED \$PUED_ALERT_YEAR_HEADROOM_KWH" >> $T/hook.log']}
+EOF
+export PUED_TEST_CLOCK="$((Y0 + 330 * DAY)),$(($(date +%s%N) / 1000000)),60"
+start_pued "$T/pued.yaml"
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+sqlite3 "$T/pued.db" "DELETE FROM minutes; DELETE FROM hours"
+hours "$T/pued.db" 0 300 1400.0
+hours "$T/pued.db" 300 330 1300.0
+start_pued "$T/pued.yaml"
+wait_for 10000 "the year computed" year_jq '.state != "unknown"'
+puectl status --json | jq -c .year | sed 's/^/# /'
+year_jq '.state == "ok" and .out_of_reach == true and .pue_required <= 1.0 and (.pue_projected - 1.3822 | fabs) < 0.0006
+	and .headroom_kwh < 0' >/dev/null || fail "out of reach: $(puectl status --json | jq -c .year)"
+puectl status | grep -q "the ceiling is out of reach this year" || fail "year line: $(puectl status | grep year)"
+wait_for 20000 "the year_projection alert" grep -q "year_projection:year firing 1.382" "$T/hook.log"
+grep -q "alert #[0-9]* year_projection:year FIRING (warning): the year is projected to end at PUE 1.382" "$T/pued.log" ||
+	fail "no log line for the projection alert"
+note "hook: $(grep year_projection "$T/hook.log")"
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
