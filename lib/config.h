@@ -99,10 +99,10 @@ struct pue_point_conf {
 					 * is raw x 10^sf x scale + offset. Read in the
 					 * same poll, merged into the same reads */
 	/* SNMP */
-	char *oid;	 /* numeric ("1.3.6.1...") or a MIB name; SNMP only */
-	bool sum_column; /* YAML "sum_column": oid names a table column (no
-			  * instance); the value is the sum of its rows, read
-			  * with GETBULK. Default false */
+	char *oid;		 /* numeric ("1.3.6.1...") or a MIB name; SNMP only */
+	bool sum_column;	 /* YAML "sum_column": oid names a table column (no
+				  * instance); the value is the sum of its rows, read
+				  * with GETBULK. Default false */
 	double *invalid_values;	 /* YAML "invalid_values": raw values (before scale)
 				  * that mean "not available", e.g. [-1, 2147483647];
 				  * such a reading is an error, never a number */

@@ -29,7 +29,7 @@ struct pue_cfgctx {
 	bool oom;		 /* an allocation failed: the load fails with -ENOMEM */
 	struct pue_cfgmap *maps; /* meter maps read so far, each with its own errors */
 	size_t n_maps;
-	bool inline_secrets;	 /* a secret written in the file itself */
+	bool inline_secrets; /* a secret written in the file itself */
 };
 
 /* One spelling a YAML value may take, and the enum constant it means.

@@ -217,8 +217,7 @@ pue_report_year(struct pue_report_db *r, int64_t now_ms, const struct pue_pue_co
 	*end_ms = y1;
 	first = scalar(r, "SELECT min(t) FROM hours", INT64_MAX);
 	pace_from = now_ms - 30 * day;
-	if (now_ms <= y0 ||
-	    pue_report_period(r, y0, now_ms, pc, &ytd, err) < 0 ||
+	if (now_ms <= y0 || pue_report_period(r, y0, now_ms, pc, &ytd, err) < 0 ||
 	    pue_report_period(r, pace_from, now_ms, pc, &pace, err) < 0) {
 		*out = (struct pue_year){.state = PUE_YEAR_INSUFFICIENT, .why = "no data yet"};
 		return now_ms <= y0 ? 0 : PUE_E_STORE;

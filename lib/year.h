@@ -14,9 +14,9 @@
 #include <stdbool.h>
 
 struct pue_year_input {
-	double facility_ytd_kwh; /* F_ytd, over the covered part of the year so far */
-	double it_ytd_kwh;	 /* I_ytd */
-	double coverage_ytd;	 /* 0..1 of the year so far */
+	double facility_ytd_kwh;  /* F_ytd, over the covered part of the year so far */
+	double it_ytd_kwh;	  /* I_ytd */
+	double coverage_ytd;	  /* 0..1 of the year so far */
 	double facility_pace_kwh; /* f: per covered day over the last 30 days */
 	double it_pace_kwh;	  /* i */
 	double pace_days;	  /* covered days behind the pace (30 at most) */
@@ -24,8 +24,8 @@ struct pue_year_input {
 };
 
 enum pue_year_state {
-	PUE_YEAR_OK,		/* figures below are valid */
-	PUE_YEAR_INSUFFICIENT,	/* < 30 days of pace, low coverage or no IT load */
+	PUE_YEAR_OK,	       /* figures below are valid */
+	PUE_YEAR_INSUFFICIENT, /* < 30 days of pace, low coverage or no IT load */
 };
 
 struct pue_year {
