@@ -68,3 +68,34 @@ pue_dev_state_name(enum pue_dev_state s)
 	}
 	return "unknown";
 }
+
+int64_t
+pue_health_interval_ms(const struct pue_health *h, int64_t interval_ms)
+{
+	int64_t ms = interval_ms;
+	unsigned k;
+
+	if (h->consecutive_failures < PUE_DOWN_AFTER)
+		return ms;
+	for (k = h->consecutive_failures - PUE_DOWN_AFTER + 1;
+	     k > 0 && ms < PUE_HEALTH_MAX_BACKOFF_MS; k--)
+		ms *= 2;
+	if (ms < PUE_HEALTH_MAX_BACKOFF_MS)
+		return ms;
+	return interval_ms > PUE_HEALTH_MAX_BACKOFF_MS ? interval_ms : PUE_HEALTH_MAX_BACKOFF_MS;
+}
+
+void
+pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_t step_ms,
+			 pue_mono_t now)
+{
+	int64_t step = step_ms * 1000000;
+
+	deadline->ns += step;
+	if (deadline->ns <= now.ns) {
+		int64_t missed = (now.ns - deadline->ns) / step + 1;
+
+		h->skipped += (uint64_t)missed;
+		deadline->ns += missed * step;
+	}
+}

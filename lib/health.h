@@ -46,6 +46,21 @@ void pue_health_success(struct pue_health *h, const char *device, pue_wall_t now
 void pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now,
 			pue_mono_t now_mono, unsigned requests, const char *error);
 
+/* Longest pause between polls of a device that stays down. */
+#define PUE_HEALTH_MAX_BACKOFF_MS (60 * 1000)
+
+/* The poll interval to use now: interval_ms while the device answers, then
+ * doubling per failed poll once it is down, capped at
+ * PUE_HEALTH_MAX_BACKOFF_MS (or interval_ms when that is longer). A dead
+ * meter costs a whole timeout per try, which healthy ones need. */
+int64_t pue_health_interval_ms(const struct pue_health *h, int64_t interval_ms);
+
+/* Advances *deadline by one step (deadline + interval, so polls do not
+ * drift); when now is already past it, skips the ticks missed rather than
+ * bursting, and counts them in h->skipped. */
+void pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_t step_ms,
+			      pue_mono_t now);
+
 /* "unknown", "up", "degraded", "down". */
 const char *pue_dev_state_name(enum pue_dev_state s);
 

@@ -34,8 +34,6 @@
 #include "modbus_plan.h"
 #include "workq.h"
 
-#define MAX_BACKOFF_MS (60 * 1000)
-
 struct link {
 	struct pue_job job; /* first: the job pointer is the link pointer */
 	struct pue_modbus *m;
@@ -151,20 +149,7 @@ static void start_batch(struct link *l, struct dev *first);
 static int64_t
 effective_interval_ms(const struct dev *d)
 {
-	int64_t ms = d->conf->poll_interval_ms;
-	unsigned f = d->health.consecutive_failures, k;
-
-	if (f < PUE_DOWN_AFTER)
-		return ms;
-	/* Capped exponential backoff while down: a dead meter costs its link
-	 * a whole timeout per try, which the other meters on a gateway or a
-	 * serial bus need. */
-	for (k = f - PUE_DOWN_AFTER + 1; k > 0 && ms < MAX_BACKOFF_MS; k--)
-		ms *= 2;
-	return ms < MAX_BACKOFF_MS
-		       ? ms
-		       : (d->conf->poll_interval_ms > MAX_BACKOFF_MS ? d->conf->poll_interval_ms
-								     : MAX_BACKOFF_MS);
+	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
 }
 
 static void poll_due(void *arg);
@@ -172,17 +157,8 @@ static void poll_due(void *arg);
 static void
 schedule(struct dev *d)
 {
-	int64_t step = effective_interval_ms(d) * 1000000;
-	pue_mono_t now = pue_clock_mono(d->m->clock);
-
-	d->deadline.ns += step;
-	if (d->deadline.ns <= now.ns) {
-		/* Overrun: skip the ticks already missed rather than burst. */
-		int64_t missed = (now.ns - d->deadline.ns) / step + 1;
-
-		d->health.skipped += (uint64_t)missed;
-		d->deadline.ns += missed * step;
-	}
+	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
+				 pue_clock_mono(d->m->clock));
 	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
 }
 

@@ -22,7 +22,6 @@
 #include "log.h"
 #include "snmp_value.h"
 
-#define MAX_BACKOFF_MS (60 * 1000)
 
 static void pump(void *arg);
 
@@ -333,19 +332,7 @@ start_poll(struct snmp_dev *d)
 static int64_t
 effective_interval_ms(const struct snmp_dev *d)
 {
-	int64_t ms = d->conf->poll_interval_ms;
-	unsigned f = d->health.consecutive_failures, k;
-
-	if (f < PUE_DOWN_AFTER)
-		return ms;
-	/* Capped exponential backoff while down, as for Modbus: fewer
-	 * timeouts to wait through and fewer packets to a dead address. */
-	for (k = f - PUE_DOWN_AFTER + 1; k > 0 && ms < MAX_BACKOFF_MS; k--)
-		ms *= 2;
-	if (ms < MAX_BACKOFF_MS)
-		return ms;
-	return d->conf->poll_interval_ms > MAX_BACKOFF_MS ? d->conf->poll_interval_ms
-							  : MAX_BACKOFF_MS;
+	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
 }
 
 static void poll_due(void *arg);
@@ -353,17 +340,8 @@ static void poll_due(void *arg);
 static void
 schedule(struct snmp_dev *d)
 {
-	int64_t step = effective_interval_ms(d) * 1000000;
-	pue_mono_t now = pue_clock_mono(d->m->clock);
-
-	d->deadline.ns += step;
-	if (d->deadline.ns <= now.ns) {
-		/* Overrun: skip the ticks already missed rather than burst. */
-		int64_t missed = (now.ns - d->deadline.ns) / step + 1;
-
-		d->health.skipped += (uint64_t)missed;
-		d->deadline.ns += missed * step;
-	}
+	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
+				 pue_clock_mono(d->m->clock));
 	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
 	if (d->poll_timer < 0)
 		d->poll_timer = 0;
