@@ -141,17 +141,19 @@ skip() { echo "SKIP: $*"; exit 77; }
 
 # find_ietf_mibs: sets IETF_MIBS to a directory holding the SMIv2 base
 # modules (SNMPv2-SMI, -TC, -CONF) that PUED-MIB imports, or skips the
-# test. Debian leaves them out of its main archive for their licence
-# (non-free snmp-mibs-downloader puts them in /var/lib/mibs/ietf); the
-# project cannot ship them either. PUED_IETF_MIBS=DIR names another place.
+# test. Debian leaves them out of its main archive for their licence and
+# the project does not ship them: `make check` cuts them out of non-free
+# snmp-mibs-downloader's RFC texts into build/ietf-mibs (tools/ietf-mibs);
+# an installed snmp-mibs-downloader puts them in /var/lib/mibs/ietf, and
+# PUED_IETF_MIBS=DIR names another place.
 find_ietf_mibs() {
-	ietf_mibs_dir || skip "the IETF SMIv2 modules (SNMPv2-SMI, -TC, -CONF) are not installed;" \
-		"install snmp-mibs-downloader (non-free) or set PUED_IETF_MIBS=DIR"
+	ietf_mibs_dir || skip "the IETF SMIv2 modules (SNMPv2-SMI, -TC, -CONF) are missing;" \
+		"tools/ietf-mibs build/ietf-mibs says why (or set PUED_IETF_MIBS=DIR)"
 }
 ietf_mibs_dir() { # sets IETF_MIBS, or returns 1
 	local d
-	for d in "${PUED_IETF_MIBS:-}" /var/lib/mibs/ietf /usr/share/snmp/mibs/ietf \
-		/usr/share/mibs/ietf; do
+	for d in "${PUED_IETF_MIBS:-}" "$TOP/build/ietf-mibs" /var/lib/mibs/ietf \
+		/usr/share/snmp/mibs/ietf /usr/share/mibs/ietf; do
 		if [ -n "$d" ] && { [ -f "$d/SNMPv2-SMI" ] || [ -f "$d/SNMPv2-SMI.txt" ]; }; then
 			IETF_MIBS=$d
 			return 0
