@@ -22,6 +22,7 @@
 #include "report.h"
 #include "status.h"
 #include "status_text.h"
+#include "year_json.h"
 #include "window.h"
 
 #define DEFAULT_SOCKET "/run/pued/pued.sock"
@@ -45,7 +46,7 @@ usage(FILE *out)
 		"status|devices|ping|check|reload\n"
 		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
 		"unsilence RULE\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
@@ -64,7 +65,8 @@ usage(FILE *out)
 		"            for SPAN (e.g. 2h); recorded with your user\n"
 		"  unsilence end the silence on RULE\n"
 		"commands that read the database (pued may be stopped):\n"
-		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict\n"
+		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict;\n"
+		"            a period running up to now adds the reporting year, as year does\n"
 		"  history   a rolling window's PUE over time\n"
 		"  export    per-minute, per-hour or raw data as CSV\n"
 		"  year      the reporting year: PUE so far, projection, headroom, required PUE\n"
@@ -80,7 +82,7 @@ usage(FILE *out)
 		"  -j, --json          print JSON for scripts\n"
 		"      --csv           print CSV (report, history)\n"
 		"  -w, --watch N       repeat every N seconds until interrupted\n"
-		"      --at DATE       (year) as of DATE instead of now\n"
+		"      --at DATE       (year, report) the reporting year as of DATE, not now\n"
 		"  -h, --help          this text\n");
 }
 
@@ -238,17 +240,7 @@ static void
 report_print(const struct pue_report *r, const struct pue_config *cfg, enum format f)
 {
 	char from[40], to[40], pue[16] = "-";
-	json_t *j;
 
-	if (f == JSON) {
-		j = report_json(r);
-		json_object_set_new(j, "ceiling", json_real(cfg->pue.ceiling));
-		json_object_set_new(j, "site", json_string(cfg->site));
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(j);
-		return;
-	}
 	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
 	if (pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE)
@@ -294,8 +286,9 @@ check_command(const char *socket_path, const char *window)
 	want = window ? window : json_string_value(json_object_get(st, "alert_window"));
 	json_array_foreach(json_object_get(st, "windows"), i, w)
 	{
-		if (want != NULL &&
-		    strcmp(json_string_value(json_object_get(w, "window")), want) == 0)
+		const char *name = json_string_value(json_object_get(w, "window"));
+
+		if (want != NULL && name != NULL && strcmp(name, want) == 0)
 			f = w;
 	}
 	if (f == NULL) {
@@ -304,7 +297,8 @@ check_command(const char *socket_path, const char *window)
 		json_decref(st);
 		return 3;
 	}
-	state = json_string_value(json_object_get(f, "state"));
+	if ((state = json_string_value(json_object_get(f, "state"))) == NULL)
+		state = "unknown"; /* not pued's reply: UNKNOWN, not a crash */
 	pue = json_number_value(json_object_get(f, "pue"));
 	cov = json_number_value(json_object_get(f, "coverage")) * 100;
 	if (strcmp(state, "ok") == 0)
@@ -338,61 +332,122 @@ check_command(const char *socket_path, const char *window)
 	return rc;
 }
 
+/* The reporting year as of @now: its bounds and figures, or -1 with the
+ * error printed. */
+static int
+year_compute(struct pue_report_db *db, const struct pue_config *cfg, int64_t now,
+	     struct pue_year *y, int64_t *y0, int64_t *y1)
+{
+	struct pue_err err = {0};
+
+	if (pue_report_year(db, now, &cfg->pue, y, y0, y1, &err) < 0) {
+		fprintf(stderr, "puectl: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+year_print(const struct pue_year *y, int64_t y0, int64_t y1, double ceiling)
+{
+	char from[40], to[40];
+
+	pue_format_time((pue_wall_t){y0}, from, sizeof(from));
+	pue_format_time((pue_wall_t){y1}, to, sizeof(to));
+	printf("reporting year %s to %s, ceiling %.2f\n", from, to, ceiling);
+	if (y->state != PUE_YEAR_OK) {
+		printf("  %s: %s\n",
+		       y->state == PUE_YEAR_BELOW_ONE ? "no figure" : "insufficient data", y->why);
+		return;
+	}
+	printf("  PUE so far        %.4f\n", y->pue_ytd);
+	printf("  projected year    %.4f (%s the ceiling)\n", y->pue_projected,
+	       y->pue_projected <= ceiling ? "under" : "OVER");
+	printf("  budget            %.0f kWh of facility energy for the rest of the year\n",
+	       y->budget_kwh);
+	printf("  headroom          %+.0f kWh at the last 30 days' pace\n", y->headroom_kwh);
+	if (y->out_of_reach)
+		printf("  required PUE      %.4f: the ceiling is out of reach this year\n",
+		       y->pue_required);
+	else
+		printf("  required PUE      %.4f for the rest of the year\n", y->pue_required);
+}
+
+/* "now" for year figures: --at DATE, or the clock. */
+static int
+as_of(const struct db_args *a, int64_t *now)
+{
+	int64_t end;
+
+	*now = (int64_t)time(NULL) * 1000;
+	if (a->at != NULL && pue_parse_date(a->at, now, &end) < 0) {
+		fprintf(stderr, "puectl: --at: \"%s\" is not a date\n", a->at);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 year_command(const struct db_args *a, struct pue_config *cfg, struct pue_report_db *db)
 {
-	int64_t now = (int64_t)time(NULL) * 1000, y0, y1, end;
-	struct pue_err err = {0};
+	int64_t now, y0, y1;
 	struct pue_year y;
-	char from[40], to[40];
 	json_t *j;
 
-	if (a->at != NULL && pue_parse_date(a->at, &now, &end) < 0) {
-		fprintf(stderr, "puectl: --at: \"%s\" is not a date\n", a->at);
+	if (as_of(a, &now) < 0 || year_compute(db, cfg, now, &y, &y0, &y1) < 0)
 		return 1;
-	}
-	if (pue_report_year(db, now, &cfg->pue, &y, &y0, &y1, &err) < 0) {
+	if (a->format == JSON) {
+		j = pue_year_json(&y, y0, y1, now, cfg->pue.ceiling);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+	} else
+		year_print(&y, y0, y1, cfg->pue.ceiling);
+	return 0;
+}
+
+/* report: the period's figures and, when the period runs up to now (or
+ * --at), the running reporting year's (the question a report for the
+ * regulator leads to: will the year end under the ceiling?). */
+static int
+report_command(const struct db_args *a, struct pue_config *cfg, struct pue_report_db *db,
+	       int64_t from, int64_t to)
+{
+	struct pue_report r;
+	struct pue_err err = {0};
+	struct pue_year y;
+	int64_t now, y0, y1;
+	bool running;
+	json_t *j;
+
+	if (as_of(a, &now) < 0)
+		return 1;
+	if (pue_report_period(db, from, to, &cfg->pue, &r, &err) < 0) {
 		fprintf(stderr, "puectl: %s\n", err.msg);
 		return 1;
 	}
-	pue_format_time((pue_wall_t){y0}, from, sizeof(from));
-	pue_format_time((pue_wall_t){y1}, to, sizeof(to));
+	/* --since and a --from without --to run up to the clock itself */
+	running = from <= now && a->format != CSV &&
+		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
+	if (running && year_compute(db, cfg, now, &y, &y0, &y1) < 0)
+		return 1;
 	if (a->format == JSON) {
-		j = json_pack("{s:s, s:s, s:f, s:s}", "year_start", from, "year_end", to, "ceiling",
-			      cfg->pue.ceiling, "state",
-			      y.state == PUE_YEAR_OK ? "ok" : "insufficient_data");
-		if (y.state == PUE_YEAR_OK) {
-			json_object_set_new(j, "pue_ytd", json_real(round(y.pue_ytd * 1e4) / 1e4));
-			json_object_set_new(j, "pue_projected",
-					    json_real(round(y.pue_projected * 1e4) / 1e4));
-			json_object_set_new(j, "budget_kwh", json_real(round(y.budget_kwh)));
-			json_object_set_new(j, "headroom_kwh", json_real(round(y.headroom_kwh)));
-			json_object_set_new(j, "pue_required",
-					    json_real(round(y.pue_required * 1e4) / 1e4));
-			json_object_set_new(j, "out_of_reach", json_boolean(y.out_of_reach));
-		} else
-			json_object_set_new(j, "why", json_string(y.why));
+		j = report_json(&r);
+		json_object_set_new(j, "ceiling", json_real(cfg->pue.ceiling));
+		json_object_set_new(j, "site", json_string(cfg->site));
+		if (running)
+			json_object_set_new(j, "year",
+					    pue_year_json(&y, y0, y1, now, cfg->pue.ceiling));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(j);
 		return 0;
 	}
-	printf("reporting year %s to %s, ceiling %.2f\n", from, to, cfg->pue.ceiling);
-	if (y.state != PUE_YEAR_OK) {
-		printf("  insufficient data: %s\n", y.why);
-		return 0;
+	report_print(&r, cfg, a->format);
+	if (running) {
+		putchar('\n');
+		year_print(&y, y0, y1, cfg->pue.ceiling);
 	}
-	printf("  PUE so far        %.4f\n", y.pue_ytd);
-	printf("  projected year    %.4f (%s the ceiling)\n", y.pue_projected,
-	       y.pue_projected <= cfg->pue.ceiling ? "under" : "OVER");
-	printf("  budget            %.0f kWh of facility energy for the rest of the year\n",
-	       y.budget_kwh);
-	printf("  headroom          %+.0f kWh at the last 30 days' pace\n", y.headroom_kwh);
-	if (y.out_of_reach)
-		printf("  required PUE      %.4f: the ceiling is out of reach this year\n",
-		       y.pue_required);
-	else
-		printf("  required PUE      %.4f for the rest of the year\n", y.pue_required);
 	return 0;
 }
 
@@ -435,9 +490,8 @@ run_db_command(const char *cmd, const struct db_args *a)
 		goto out;
 	}
 	if (strcmp(cmd, "report") == 0) {
-		if (pue_report_period(db, from, to, &cfg->pue, &r, &err) < 0)
-			goto fail;
-		report_print(&r, cfg, a->format);
+		rc = report_command(a, cfg, db, from, to);
+		goto out;
 	} else if (strcmp(cmd, "export") == 0) {
 		if (pue_report_export(db, stdout, a->export_kind, from, to, a->point, &err) < 0)
 			goto fail;

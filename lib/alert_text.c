@@ -2,7 +2,9 @@
 /* alert_text.c - alerts and the year for people; see alert_text.h. */
 #include "alert_text.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char *
 str(const json_t *o, const char *key, const char *dflt)
@@ -30,23 +32,41 @@ when(const json_t *o, const char *key, char *buf, size_t len)
 	return buf;
 }
 
+/* The local date of a UTC time as pue_format_time() writes it: the year
+ * starts at local midnight, which is the previous UTC day east of UTC. */
+static const char *
+local_date(const char *iso, char *buf, size_t len)
+{
+	struct tm tm = {0};
+	time_t t;
+	const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (end == NULL || (t = timegm(&tm)) == (time_t)-1 || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "%.10s", iso);
+	return buf;
+}
+
 void
 pue_year_print(FILE *out, const json_t *y)
 {
 	const char *state = str(y, "state", NULL), *start = str(y, "year_start", "?");
+	char day[16];
 
 	if (state == NULL)
 		return;
 	if (strcmp(state, "ok") != 0) {
-		fprintf(out, "year from %.10s: %s (%s)\n", start,
-			strcmp(state, "unknown") == 0 ? "not known yet" : "insufficient data",
+		fprintf(out, "year from %s: %s (%s)\n", local_date(start, day, sizeof(day)),
+			strcmp(state, "unknown") == 0	  ? "not known yet"
+			: strcmp(state, "below_one") == 0 ? "no figure"
+							  : "insufficient data",
 			str(y, "why", "?"));
 		return;
 	}
 	fprintf(out,
 		"year from %.10s: PUE so far %.4f, projected %.4f (%s the ceiling %.2f, "
 		"headroom %+.0f kWh), ",
-		start, num(y, "pue_ytd"), num(y, "pue_projected"),
+		local_date(start, day, sizeof(day)), num(y, "pue_ytd"), num(y, "pue_projected"),
 		num(y, "pue_projected") <= num(y, "ceiling") ? "under" : "OVER", num(y, "ceiling"),
 		num(y, "headroom_kwh"));
 	if (json_is_true(json_object_get(y, "out_of_reach")))

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "status.h"
 #include "window.h"
+#include "year_json.h"
 
 #define RECENT 30 /* history lines in "alerts" */
 #define MAX_SILENCE_MS (366 * 24 * 3600 * 1000LL)
@@ -32,12 +33,6 @@ time_json(int64_t ms)
 		return json_null();
 	pue_format_time((pue_wall_t){ms}, buf, sizeof(buf));
 	return json_string(buf);
-}
-
-static json_t *
-rounded(double v, double scale)
-{
-	return json_real(round(v * scale) / scale);
 }
 
 /* The peer's user name, as the history records who did what. */
@@ -87,27 +82,11 @@ static json_t *
 year_json(const struct pue_alerts *a)
 {
 	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
-	const struct pue_year *y = &yf->y;
-	json_t *o;
 
 	if (!yf->known)
 		return json_pack("{s:s, s:s}", "state", "unknown", "why",
 				 yf->error[0] ? yf->error : "not computed yet");
-	o = json_pack("{s:o, s:o, s:o, s:f, s:s}", "year_start", time_json(yf->start_ms),
-		      "year_end", time_json(yf->end_ms), "as_of", time_json(yf->at_ms), "ceiling",
-		      a->cfg->pue.ceiling, "state",
-		      y->state == PUE_YEAR_OK ? "ok" : "insufficient_data");
-	if (y->state != PUE_YEAR_OK) {
-		json_object_set_new(o, "why", json_string(y->why ? y->why : "insufficient data"));
-		return o;
-	}
-	json_object_set_new(o, "pue_ytd", rounded(y->pue_ytd, 1e4));
-	json_object_set_new(o, "pue_projected", rounded(y->pue_projected, 1e4));
-	json_object_set_new(o, "budget_kwh", json_real(round(y->budget_kwh)));
-	json_object_set_new(o, "headroom_kwh", json_real(round(y->headroom_kwh)));
-	json_object_set_new(o, "pue_required", rounded(y->pue_required, 1e4));
-	json_object_set_new(o, "out_of_reach", json_boolean(y->out_of_reach));
-	return o;
+	return pue_year_json(&yf->y, yf->start_ms, yf->end_ms, yf->at_ms, a->cfg->pue.ceiling);
 }
 
 static json_t *

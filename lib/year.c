@@ -38,5 +38,10 @@ pue_year_project(const struct pue_year_input *in, double ceiling, double min_cov
 		y.pue_required = 0;
 		y.out_of_reach = y.pue_ytd > ceiling;
 	}
+	/* PUE.md: below 1.0 is a metering error, never a good result. */
+	if (y.pue_ytd < 1.0 || y.pue_projected < 1.0) {
+		y.state = PUE_YEAR_BELOW_ONE;
+		y.why = "PUE below 1.0: a metering or configuration error";
+	}
 	return y;
 }

@@ -26,6 +26,8 @@ struct pue_year_input {
 enum pue_year_state {
 	PUE_YEAR_OK,	       /* figures below are valid */
 	PUE_YEAR_INSUFFICIENT, /* < 30 days of pace, low coverage or no IT load */
+	PUE_YEAR_BELOW_ONE,    /* so far or projected below 1.0: a metering or
+				* configuration error, no figure to trust */
 };
 
 struct pue_year {
@@ -37,7 +39,7 @@ struct pue_year {
 	double headroom_kwh; /* H: > 0 to spare, < 0 over by |H| */
 	double pue_required; /* what the rest must average; valid when days_left > 0 */
 	bool out_of_reach;   /* pue_required <= 1.0: the ceiling cannot be met */
-	const char *why;     /* for INSUFFICIENT: which rule */
+	const char *why;     /* for INSUFFICIENT and BELOW_ONE: which rule */
 };
 
 /* Projects the year against ceiling; min_coverage as for windows. */

@@ -69,6 +69,19 @@ year_jq '.state == "ok" and (.pue_ytd - 1.2635 | fabs) < 0.0006 and (.pue_projec
 	fail "worked example 8: $(puectl status --json | jq -c .year)"
 puectl status | grep "^year from" | sed 's/^/# /'
 puectl status | grep -q "the rest of the year must average 1.22[67]. or less" || fail "year line"
+# The same figures from the database: a report whose period runs up to
+# the end of day 230 goes on with the running year; a closed period does not.
+"$BIN/puectl" -c "$T/pued.yaml" report --since 2026-08-01Z --at 2026-08-19T00:00Z --json >"$T/report.json" ||
+	fail "puectl report failed"
+jq -c .year "$T/report.json" | sed 's/^/# report: /'
+jq -e '.year.state == "ok" and (.year.pue_ytd - 1.2635 | fabs) < 0.0006
+	and (.year.pue_projected - 1.2474 | fabs) < 0.0006 and (.year.headroom_kwh - 22800 | fabs) < 1500
+	and (.year.pue_required - 1.2270 | fabs) < 0.0006 and (.year.year_start | startswith("2026-01-01T00:00:00")) and (.year.as_of | startswith("2026-08-19T00:00:00"))' \
+	"$T/report.json" >/dev/null || fail "report of the running year: $(jq -c .year "$T/report.json")"
+"$BIN/puectl" -c "$T/pued.yaml" report --since 2026-08-01Z --at 2026-08-19T00:00Z |
+	grep -q "required PUE      1.22[67]. for the rest of the year" || fail "report text has no year"
+"$BIN/puectl" -c "$T/pued.yaml" report --from 2026-08-01Z --to 2026-08-10Z --at 2026-08-19T00:00Z --json |
+	jq -e 'has("year") | not' >/dev/null || fail "a closed period reported the running year"
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
 
 # --- 2. Out of reach ------------------------------------------------------------

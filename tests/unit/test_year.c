@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -95,6 +96,22 @@ test_year_at_its_end_projection_is_ytd(void **state)
 	assert_true(y.out_of_reach); /* 1.2635 > 1.25 and no days left */
 }
 
+static void
+test_year_below_one_is_no_figure(void **state)
+{
+	/* Example 8 with an IT feed counted twice: 0.63 is no good result. */
+	struct pue_year_input in = example8();
+	struct pue_year y;
+
+	(void)state;
+	in.it_ytd_kwh *= 2;
+	in.it_pace_kwh *= 2;
+	y = pue_year_project(&in, 1.25, 0.95);
+	assert_int_equal(y.state, PUE_YEAR_BELOW_ONE);
+	assert_non_null(y.why);
+	assert_true(strstr(y.why, "metering") != NULL);
+}
+
 int
 main(void)
 {
@@ -103,6 +120,7 @@ main(void)
 		cmocka_unit_test(test_year_under_30_days_is_insufficient),
 		cmocka_unit_test(test_year_required_at_or_below_one_is_out_of_reach),
 		cmocka_unit_test(test_year_at_its_end_projection_is_ytd),
+		cmocka_unit_test(test_year_below_one_is_no_figure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
