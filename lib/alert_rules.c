@@ -141,8 +141,10 @@ pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state 
 		return PUE_OBS_CLEAR;
 	case PUE_RULE_PUE_CEILING:
 	case PUE_RULE_PUE_WARNING:
-		if (!has_number(f) && f->state != PUE_FIG_BELOW_ONE)
-			return PUE_OBS_HOLD; /* PUE.md: neither fires nor clears */
+		/* PUE.md: neither fires nor clears; below 1.0 is a metering
+		 * error (its own alert), no evidence of being under a level. */
+		if (!has_number(f) || f->state == PUE_FIG_BELOW_ONE)
+			return PUE_OBS_HOLD;
 		obs = pue_alert_level(s, f->pue, level, pc->hysteresis);
 		if (obs == PUE_OBS_ACTIVE)
 			snprintf(msg, len,

@@ -235,8 +235,27 @@ read_storage(struct pue_cfgctx *c, const struct pue_ynode *n)
 		pue_cfg_string(c, k, &s->path);
 	if ((k = pue_ynode_get(n, "raw_retention")) != NULL)
 		pue_cfg_duration(c, k, 3600 * 1000, 3650 * DAY_MS, &s->raw_retention_ms);
-	if ((k = pue_ynode_get(n, "minute_retention")) != NULL)
-		pue_cfg_duration(c, k, DAY_MS, 3650 * DAY_MS, &s->minute_retention_ms);
+	if ((k = pue_ynode_get(n, "minute_retention")) != NULL &&
+	    pue_cfg_duration(c, k, DAY_MS, 3650 * DAY_MS, &s->minute_retention_ms)) {
+		const struct pue_pue_conf *pc = &c->cfg->pue;
+		int64_t longest = 0;
+		size_t i;
+		char text[32];
+
+		for (i = 0; i < pc->n_windows; i++)
+			if (pc->windows_ms[i] > longest)
+				longest = pc->windows_ms[i];
+		/* Windows resume from the stored minutes after a restart or a
+		 * reload: fewer minutes would leave the longest one short of
+		 * data (insufficient) for as long as it is long. */
+		if (s->minute_retention_ms < longest) {
+			pue_cfg_fmt_duration(longest, text, sizeof(text));
+			pue_ytree_error(c->tree, k,
+					"shorter than the longest window, %s: pued resumes its "
+					"windows from the stored minutes after a restart",
+					text);
+		}
+	}
 	/* 1 MiB is a floor for tests; a site with 4000 meters needs GiBs. */
 	if ((k = pue_ynode_get(n, "disk_budget")) != NULL)
 		pue_cfg_size(c, k, UINT64_C(1) << 20, UINT64_C(1) << 50, &s->disk_budget_bytes);

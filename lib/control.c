@@ -296,17 +296,27 @@ on_accept(void *arg, int fd, uint32_t events)
 {
 	struct pue_control *c = arg;
 	struct client *cl;
-	socklen_t len = sizeof(struct ucred);
-	size_t i;
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+	size_t i, free_slot = PUE_CTL_MAX_CLIENTS, used = 0;
 	int cfd;
 
 	(void)events;
 	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0)
 		return;
-	for (i = 0; i < PUE_CTL_MAX_CLIENTS && c->clients[i] != NULL; i++)
-		;
-	if (i == PUE_CTL_MAX_CLIENTS) {
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+		peer = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
+		if (c->clients[i] != NULL)
+			used++;
+		else if (free_slot == PUE_CTL_MAX_CLIENTS)
+			free_slot = i;
+	}
+	i = free_slot;
+	/* Root and the daemon's user only: no group lookup on this path. */
+	if (i == PUE_CTL_MAX_CLIENTS || (used >= PUE_CTL_MAX_CLIENTS - PUE_CTL_ADMIN_SLOTS &&
+					 peer.uid != 0 && peer.uid != geteuid())) {
 		static const char busy[] =
 			"{\"v\":1,\"ok\":false,\"error\":\"too many clients\"}\n";
 
@@ -324,8 +334,7 @@ on_accept(void *arg, int fd, uint32_t events)
 	}
 	cl->fd = cfd;
 	cl->last_activity = pue_clock_mono(c->clock);
-	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cl->peer, &len) < 0)
-		cl->peer = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	cl->peer = peer;
 	if (pue_loop_add_fd(c->loop, cfd, EPOLLIN, on_client, c) < 0) {
 		close(cfd);
 		free(cl);
@@ -343,12 +352,18 @@ sweep(void *arg)
 
 	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
 		struct client *cl = c->clients[i];
+		int64_t idle_ms;
 
-		/* A client may stay connected between requests, but not with a
-		 * request half-sent or a reply it will not read. */
-		if (cl != NULL && (cl->n_in > 0 || cl->n_out > 0) &&
-		    pue_mono_diff_ms(now, cl->last_activity) >
-			    PUE_CTL_IDLE_MS * (int64_t)pue_clock_rate(c->clock)) {
+		if (cl == NULL)
+			continue;
+		idle_ms = (int64_t)(pue_mono_diff_ms(now, cl->last_activity) /
+				    pue_clock_rate(c->clock));
+		/* A client may stay connected between requests for a while,
+		 * but not with a request half-sent or a reply it will not read. */
+		if (cl->n_in == 0 && cl->n_out == 0) {
+			if (idle_ms > PUE_CTL_HOLD_MS)
+				drop(c, i);
+		} else if (idle_ms > PUE_CTL_IDLE_MS) {
 			if (cl->n_out == 0) {
 				static const char slow[] =
 					"{\"v\":1,\"ok\":false,\"error\":\"request timed out\"}\n";

@@ -8,7 +8,10 @@
  * The socket is non-blocking and close-on-exec, created 0660. A request
  * longer than PUE_CTL_MAX_LINE, one that is not JSON, or a client that
  * keeps a request half-sent for PUE_CTL_IDLE_MS gets an error (when it can
- * still be sent) and is dropped; the daemon never waits for a client.
+ * still be sent) and is dropped; the daemon never waits for a client. An
+ * idle connection is closed after PUE_CTL_HOLD_MS; at most
+ * PUE_CTL_MAX_CLIENTS are open, the last PUE_CTL_ADMIN_SLOTS of them only
+ * for root and the daemon's user ("too many clients" otherwise).
  *
  * Anyone who can open the socket (its owner and group, mode 0660) may read:
  * status, devices, alerts, ping. Commands that change state (reload, ack,
@@ -33,6 +36,13 @@
 #define PUE_CTL_MAX_LINE 4096
 #define PUE_CTL_IDLE_MS 5000
 #define PUE_CTL_MAX_CLIENTS 64
+/* The last slots are kept for root and the daemon's own user, so that
+ * connections held open by others cannot lock out reload and ack. */
+#define PUE_CTL_ADMIN_SLOTS 4
+/* A connection with nothing pending is closed after this long (real
+ * time): puectl connects per request, and a held connection only ties up
+ * a slot. */
+#define PUE_CTL_HOLD_MS 30000
 
 /* True for the commands only an administrator may send. */
 bool pue_control_is_admin_command(const char *cmd);

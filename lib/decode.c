@@ -3,6 +3,7 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -91,6 +92,40 @@ pue_decode_sunssf(uint16_t reg, int *sf, struct pue_err *err)
 		return pue_err_set(err, PUE_E_RANGE, "scale factor %d outside %d..%d", v,
 				   PUE_SUNSSF_MIN, PUE_SUNSSF_MAX);
 	*sf = v;
+	return 0;
+}
+
+int
+pue_decode_sunspec_value(enum pue_dtype t, const struct pue_raw *raw, struct pue_err *err)
+{
+	uint64_t unset;
+
+	switch (t) {
+	case PUE_T_INT16:
+		unset = 0x8000;
+		break;
+	case PUE_T_UINT16:
+		unset = 0xFFFF;
+		break;
+	case PUE_T_INT32:
+		unset = 0x80000000u;
+		break;
+	case PUE_T_UINT32:
+		unset = 0xFFFFFFFFu;
+		break;
+	case PUE_T_INT64:
+		unset = 0x8000000000000000u;
+		break;
+	case PUE_T_UINT64:
+		unset = UINT64_MAX;
+		break;
+	default:
+		return 0; /* floats: NaN, rejected by pue_decode_raw() */
+	}
+	if (raw->has_count && raw->count == unset)
+		return pue_err_set(err, PUE_E_RANGE,
+				   "%s value 0x%" PRIX64 " (SunSpec: not implemented)",
+				   pue_dtype_name(t), unset);
 	return 0;
 }
 

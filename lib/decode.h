@@ -42,6 +42,13 @@ int pue_decode_raw(const uint16_t *regs, size_t n, enum pue_dtype t, enum pue_wo
  * PUE_SUNSSF_MIN..PUE_SUNSSF_MAX. */
 int pue_decode_sunssf(uint16_t reg, int *sf, struct pue_err *err);
 
+/* Checks a value read beside a SunSpec scale factor: each integer type has
+ * a "not implemented" sentinel (int16 0x8000, uint16 0xFFFF, int32
+ * 0x80000000, uint32 0xFFFFFFFF, int64 0x8000000000000000, uint64 all
+ * ones). Returns 0, or PUE_E_RANGE naming it: a meter that does not
+ * measure the quantity must give no sample, not -32768 x 10^sf. */
+int pue_decode_sunspec_value(enum pue_dtype t, const struct pue_raw *raw, struct pue_err *err);
+
 /* value x 10^sf, multiplying or dividing by an exact power of ten (so
  * 1234 with sf -1 is exactly the double nearest 123.4). */
 double pue_apply_sunssf(double value, int sf);

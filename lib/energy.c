@@ -95,11 +95,19 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		res = counter_delta(p, &e->prev, r, &kwh);
 		if (res == PUE_ENERGY_INTERVAL && elapsed_ms > max_gap_ms(p, poll_interval_ms))
 			res = PUE_ENERGY_GAP;
-		limit_kw =
-			p->max_power_kw > 0 ? p->max_power_kw : PUE_GLITCH_FACTOR * e->max_seen_kw;
-		/* Until a power has been seen there is no default limit. */
-		if (res == PUE_ENERGY_INTERVAL && limit_kw > 0 && kwh / hours > limit_kw)
+		limit_kw = p->max_power_kw > 0	? p->max_power_kw
+			   : e->max_seen_kw > 0 ? PUE_GLITCH_FACTOR * e->max_seen_kw
+						: PUE_UNRATED_MAX_KW;
+		if (res == PUE_ENERGY_INTERVAL && kwh / hours > limit_kw)
 			res = PUE_ENERGY_GLITCH;
+		/* A drop and then the counter back at or above where it was: the
+		 * low reading was bogus (PUE.md's "classic case"), not a reset,
+		 * whatever limit is known; the interval from it is unknown. */
+		if (res == PUE_ENERGY_INTERVAL && e->reset_pending && r->value >= e->before_reset)
+			res = PUE_ENERGY_GLITCH;
+		e->reset_pending = res == PUE_ENERGY_RESET;
+		if (res == PUE_ENERGY_RESET)
+			e->before_reset = e->prev.value;
 		if (res == PUE_ENERGY_INTERVAL) {
 			if (kwh / hours > e->max_seen_kw)
 				e->max_seen_kw = kwh / hours;

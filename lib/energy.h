@@ -54,6 +54,8 @@ struct pue_energy {
 	bool have_prev;
 	struct pue_reading prev;
 	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
+	double before_reset;  /* counters: the value before the last reset */
+	bool reset_pending;   /* the last reading was a reset: before_reset holds */
 	double last_power_kw; /* the latest power (for power points the reading,
 			       * for counters the recent average, see above) */
 	struct {
@@ -71,6 +73,11 @@ struct pue_energy {
  * is a glitch, when the point has no max_power_kw (PUE.md: "default e.g. 10 x
  * the point's largest seen power"). */
 #define PUE_GLITCH_FACTOR 10.0
+
+/* Until a point has a rating or a seen power, a counter delta implying more
+ * than this (1 GW, beyond any single data center feed) is a glitch: a bogus
+ * zero as the first reading must not become the whole counter's energy. */
+#define PUE_UNRATED_MAX_KW 1e6
 
 /* Feeds one valid reading. poll_interval_ms sets the default max gap for
  * power points (3 polls). Fills *out when it returns PUE_ENERGY_INTERVAL. */

@@ -219,8 +219,8 @@ energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_
 			 r->value);
 	else
 		snprintf(msg, sizeof(msg),
-			 "counter jumped to %.3f kWh, more than the point's power allows: "
-			 "rejected as a glitch",
+			 "counter jumped to %.3f kWh, more than the point's power allows "
+			 "or back above its value before a drop: rejected as a glitch",
 			 r->value);
 	pue_log(LOG_WARNING, "point %s: %s", subject, msg);
 	if (e->store != NULL)

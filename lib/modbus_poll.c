@@ -251,7 +251,8 @@ decode_point(const struct dev *d, size_t i, struct pue_reading *r, struct pue_er
 				 p->type, p->word_order, &r->raw, err)) < 0)
 		return rc;
 	if (p->has_scale_register) {
-		if ((rc = pue_decode_sunssf(d->regs[d->plan.point_sf_reg[i]], &sf, err)) < 0)
+		if ((rc = pue_decode_sunspec_value(p->type, &r->raw, err)) < 0 ||
+		    (rc = pue_decode_sunssf(d->regs[d->plan.point_sf_reg[i]], &sf, err)) < 0)
 			return rc;
 		r->raw.value = pue_apply_sunssf(r->raw.value, sf);
 		/* A scale factor may change between polls, so the raw count no

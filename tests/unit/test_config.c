@@ -196,7 +196,7 @@ static const char full[] =
 	"3, user: u, security_level: authnopriv, auth_passphrase: \"12345678\"}}\n"
 	"    - {name: hook, type: exec, command: [/usr/local/bin/page-oncall, --pue, \"\"]}\n"
 	"    - {name: journal, type: log}\n"
-	"storage: {path: /tmp/pued.db, raw_retention: 2d, minute_retention: 30d, disk_budget: "
+	"storage: {path: /tmp/pued.db, raw_retention: 2d, minute_retention: 500d, disk_budget: "
 	"500MiB, flush_interval: 250ms}\n"
 	"control: {socket: /tmp/pued.sock, group: pued, admin_group: pued-admin}\n";
 
@@ -359,7 +359,7 @@ test_config_loads_full_file_with_every_field(void **state)
 
 	assert_string_equal(cfg->storage.path, "/tmp/pued.db");
 	assert_int_equal(cfg->storage.raw_retention_ms, 2 * 86400000);
-	assert_int_equal(cfg->storage.minute_retention_ms, 30 * 86400000LL);
+	assert_int_equal(cfg->storage.minute_retention_ms, 500 * 86400000LL);
 	assert_int_equal(cfg->storage.disk_budget_bytes, 500ull << 20);
 	assert_int_equal(cfg->storage.flush_interval_ms, 250);
 	assert_string_equal(cfg->control.socket, "/tmp/pued.sock");
@@ -471,6 +471,22 @@ test_config_snmp_point_reads_sum_column_and_invalid_values(void **state)
 	assert_true(p->invalid_values[0] == -1);
 	assert_true(p->invalid_values[1] == 2147483647);
 	pue_config_free(cfg);
+}
+
+static void
+test_config_minute_retention_covers_the_longest_window(void **state)
+{
+	(void)state;
+	expect_error("site: t\n"
+		     "devices:\n"
+		     "  - name: m\n"
+		     "    protocol: modbus_tcp\n"
+		     "    modbus: {host: 127.0.0.1}\n"
+		     "    points:\n"
+		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		     "measured_at: ups_output}\n" BASE_PUE "  windows: [24h, 365d]\n"
+		     "storage: {minute_retention: 30d}\n",
+		     "12:29: storage.minute_retention: shorter than the longest window, 365d");
 }
 
 static void
@@ -1742,6 +1758,7 @@ main(void)
 		cmocka_unit_test(test_config_fills_defaults_for_a_minimal_file),
 		cmocka_unit_test(test_config_snmp_device_defaults_to_v2c_public_on_161),
 		cmocka_unit_test(test_config_snmp_point_reads_sum_column_and_invalid_values),
+		cmocka_unit_test(test_config_minute_retention_covers_the_longest_window),
 		cmocka_unit_test(test_config_snmp_point_keys_checked_and_refused_for_modbus),
 		cmocka_unit_test(test_config_loads_reference_file),
 		cmocka_unit_test(test_config_optional_section_may_be_empty),

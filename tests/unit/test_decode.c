@@ -177,6 +177,42 @@ test_decode_sunssf_scales_and_rejects_not_implemented(void **state)
 	assert_int_equal(sf, 99); /* untouched on failure */
 }
 
+/* A SunSpec model marks a value it does not implement with the type's
+ * sentinel; behind a scale register that is no reading, never a number. */
+static void
+test_decode_sunspec_value_sentinels(void **state)
+{
+	static const struct {
+		enum pue_dtype t;
+		uint16_t regs[4];
+	} unset[] = {
+		{PUE_T_INT16, {0x8000}},	  {PUE_T_UINT16, {0xFFFF}},
+		{PUE_T_INT32, {0x8000, 0x0000}},  {PUE_T_UINT32, {0xFFFF, 0xFFFF}},
+		{PUE_T_INT64, {0x8000, 0, 0, 0}}, {PUE_T_UINT64, {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF}},
+	};
+	struct pue_raw raw;
+	struct pue_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(unset) / sizeof(unset[0]); i++) {
+		assert_int_equal(pue_decode_raw(unset[i].regs, pue_dtype_registers(unset[i].t),
+						unset[i].t, PUE_ORDER_ABCD, &raw, &err),
+				 0);
+		assert_int_equal(pue_decode_sunspec_value(unset[i].t, &raw, &err), PUE_E_RANGE);
+		assert_non_null(strstr(err.msg, "not implemented"));
+	}
+	/* Their neighbours are readings. */
+	raw = (struct pue_raw){.value = -32767, .count = 0x8001, .has_count = true};
+	assert_int_equal(pue_decode_sunspec_value(PUE_T_INT16, &raw, &err), 0);
+	raw = (struct pue_raw){.value = 65534, .count = 0xFFFE, .has_count = true};
+	assert_int_equal(pue_decode_sunspec_value(PUE_T_UINT16, &raw, &err), 0);
+	raw = (struct pue_raw){.value = 0, .count = 0, .has_count = true};
+	assert_int_equal(pue_decode_sunspec_value(PUE_T_UINT32, &raw, &err), 0);
+	raw = (struct pue_raw){.value = 1.5};
+	assert_int_equal(pue_decode_sunspec_value(PUE_T_FLOAT32, &raw, &err), 0);
+}
+
 int
 main(void)
 {
@@ -189,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_decode_rejects_nan_and_wrong_length),
 		cmocka_unit_test(test_decode_scale_and_units_to_kw_and_kwh),
 		cmocka_unit_test(test_decode_sunssf_scales_and_rejects_not_implemented),
+		cmocka_unit_test(test_decode_sunspec_value_sentinels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,6 +146,58 @@ test_energy_default_glitch_limit_is_ten_times_seen_power(void **state)
 }
 
 static void
+test_energy_bogus_zero_before_any_limit_is_a_glitch(void **state)
+{
+	/* Just after start nothing has set a limit yet: a bogus zero, then
+	 * the counter back where it was, is no reset and no 10,000 kWh. */
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 10000},
+		{.wall = {T0 + 1000}, .value = 0},
+		{.wall = {T0 + 2000}, .value = 10000.2},
+		{.wall = {T0 + 3000}, .value = 10000.3},
+	};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[0], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_RESET);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_GLITCH);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[3], &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-6);
+}
+
+static void
+test_energy_first_delta_is_bounded_without_a_rating(void **state)
+{
+	/* A bogus zero as the very first reading: 52,341 kWh in a second
+	 * would be 188 GW, beyond any facility (PUE_UNRATED_MAX_KW). */
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 0},
+		{.wall = {T0 + 1000}, .value = 52341},
+		{.wall = {T0 + 2000}, .value = 52341.2},
+	};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[0], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_GLITCH);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.2) < 1e-6);
+}
+
+static void
 test_energy_power_trapezoid(void **state)
 {
 	struct pue_point_conf p = {
@@ -209,6 +261,8 @@ main(void)
 		cmocka_unit_test(test_energy_counter_wrap_32bit_is_2kwh),
 		cmocka_unit_test(test_energy_counter_reset_is_unknown_then_continues),
 		cmocka_unit_test(test_energy_integer_counter_decrease_is_reset_not_wrap),
+		cmocka_unit_test(test_energy_bogus_zero_before_any_limit_is_a_glitch),
+		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
 		cmocka_unit_test(test_energy_default_glitch_limit_is_ten_times_seen_power),
 		cmocka_unit_test(test_energy_power_trapezoid),
