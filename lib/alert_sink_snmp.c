@@ -43,11 +43,13 @@
 
 #include "alert_mib.h"
 #include "log.h"
+#include "resolve.h"
 #include "snmp_session.h"
 
 #define INFORM_TIMEOUT_MS 1500 /* real time, per attempt */
 #define MIN_BACKOFF_MS 1000
 #define MAX_BACKOFF_MS (60 * 1000)
+#define HELD_TRAPS 32 /* traps waiting for the receiver's name to resolve */
 
 struct inform {
 	int64_t id; /* its inform_queue row; 0 when the database failed */
@@ -76,6 +78,13 @@ struct snmp_sink {
 	pue_mono_t net_at;
 	char dropped_key[160];
 	bool trap_user; /* a v3 trap made its USM user */
+	/* A host name is resolved off the loop before a session opens
+	 * (resolve.h); traps built meanwhile wait here, a few at most. */
+	struct pue_lookup *lookup;
+	char addr[PUE_ADDR_MAX];
+	netsnmp_pdu *held[HELD_TRAPS];
+	unsigned held_incident[HELD_TRAPS];
+	size_t n_held;
 };
 
 static void pump(struct snmp_sink *k);
@@ -96,10 +105,14 @@ close_session(struct snmp_sink *k)
 	k->sessp = NULL;
 	k->fd = -1;
 	k->engine_known = false;
+	k->addr[0] = '\0'; /* the next session looks the name up again */
 }
 
 static void on_readable(void *arg, int fd, uint32_t events);
+static void on_resolved(void *arg, const char *numeric, const char *error);
 
+/* Returns 0 with a session, 1 while the receiver's name is being resolved
+ * (on_resolved() carries on), -1 on failure. */
 static int
 open_session(struct snmp_sink *k)
 {
@@ -113,7 +126,16 @@ open_session(struct snmp_sink *k)
 	struct pue_err err;
 	int rc;
 
-	if ((k->sessp = pue_snmp_open(&d, &k->keys, &err)) == NULL) {
+	if (k->addr[0] == '\0' && !pue_host_is_numeric(k->conf->snmp.host)) {
+		if (k->lookup == NULL &&
+		    (k->lookup = pue_lookup_start(k->ctx->loop, k->conf->snmp.host, on_resolved, k,
+						  &err)) == NULL) {
+			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+			return -1;
+		}
+		return 1;
+	}
+	if ((k->sessp = pue_snmp_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) == NULL) {
 		pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
 		return -1;
 	}
@@ -272,11 +294,44 @@ build(const struct snmp_sink *k, const struct pue_notification *n)
 /* Traps ----------------------------------------------------------------- */
 
 static void
+send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
+{
+	if (snmp_sess_send(k->sessp, pdu) == 0) {
+		k->stats->failed++;
+		pue_sink_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
+			       snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
+		snmp_free_pdu(pdu);
+		close_session(k); /* a new socket next time */
+		return;
+	}
+	k->stats->sent++;
+	k->stats->last_error[0] = '\0';
+}
+
+/* Traps held while the name was resolved: sent now, or failed with why. */
+static void
+release_held(struct snmp_sink *k, const char *error)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_held; i++) {
+		if (error == NULL && (k->sessp != NULL || open_session(k) == 0)) {
+			send_pdu(k, k->held[i], k->held_incident[i]);
+			continue;
+		}
+		k->stats->failed++;
+		snmp_free_pdu(k->held[i]);
+	}
+	k->n_held = 0;
+}
+
+static void
 send_trap(struct snmp_sink *k, const struct pue_notification *n)
 {
 	netsnmp_pdu *pdu;
+	int rc = k->sessp != NULL ? 0 : open_session(k);
 
-	if (k->sessp == NULL && open_session(k) < 0) {
+	if (rc < 0) {
 		k->stats->failed++;
 		return;
 	}
@@ -285,17 +340,20 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 		pue_sink_error(k->stats, k->conf->name, "out of memory building a trap");
 		return;
 	}
-	if (snmp_sess_send(k->sessp, pdu) == 0) {
+	if (rc > 0) { /* resolving: sent when the address is known */
+		if (k->n_held < HELD_TRAPS) {
+			k->held_incident[k->n_held] = n->incident;
+			k->held[k->n_held++] = pdu;
+			return;
+		}
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s",
-			       n->incident,
-			       snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
+		pue_sink_error(k->stats, k->conf->name,
+			       "trap for alert #%u dropped: %d traps wait for %s to resolve",
+			       n->incident, HELD_TRAPS, k->conf->snmp.host);
 		snmp_free_pdu(pdu);
-		close_session(k); /* a new socket next time */
 		return;
 	}
-	k->stats->sent++;
-	k->stats->last_error[0] = '\0';
+	send_pdu(k, pdu, n->incident);
 }
 
 /* Informs --------------------------------------------------------------- */
@@ -499,10 +557,12 @@ pump(struct snmp_sink *k)
 		k->reopen = false;
 	}
 	while (!k->in_flight && k->retry_timer == 0 && k->len > 0 && tries++ < 8) {
-		if (k->sessp == NULL && open_session(k) < 0) {
+		int rc = k->sessp != NULL ? 0 : open_session(k);
+
+		if (rc < 0)
 			back_off(k, "cannot open a session");
+		if (rc != 0) /* failed, or resolving: on_resolved() pumps */
 			break;
-		}
 		send_head(k);
 	}
 	arm(k);
@@ -642,11 +702,34 @@ pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n)
 		send_trap(k, n);
 }
 
+static void
+on_resolved(void *arg, const char *numeric, const char *error)
+{
+	struct snmp_sink *k = arg;
+
+	k->lookup = NULL;
+	if (numeric == NULL)
+		pue_sink_error(k->stats, k->conf->name, "%s", error);
+	else
+		snprintf(k->addr, sizeof(k->addr), "%s", numeric);
+	if (!k->inform)
+		release_held(k, numeric == NULL ? error : NULL);
+	else if (numeric == NULL)
+		back_off(k, error);
+	else
+		pump(k);
+}
+
 void
 pue_snmp_sink_free(struct snmp_sink *k)
 {
+	size_t i;
+
 	if (k == NULL)
 		return;
+	pue_lookup_cancel(k->lookup);
+	for (i = 0; i < k->n_held; i++)
+		snmp_free_pdu(k->held[i]);
 	if (k->retry_timer > 0)
 		pue_loop_cancel(k->ctx->loop, k->retry_timer);
 	if (k->net_timer > 0)

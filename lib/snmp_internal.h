@@ -22,6 +22,8 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+
+#include "resolve.h"
 #include <net-snmp/library/large_fd_set.h>
 
 #include "clock.h"
@@ -45,6 +47,11 @@ struct snmp_point {
 	enum snmp_pt_state st; /* this poll */
 	struct pue_raw raw;
 	pue_wall_t wall;
+	/* sum_column: the rows the last sum was made of (their index
+	 * suffixes, hashed), to tell an energy sum whose rows changed */
+	uint64_t rows_hash;
+	size_t rows;
+	bool rebased; /* this poll's rows differ from the last one's */
 };
 
 struct snmp_dev;
@@ -60,6 +67,7 @@ struct snmp_req {
 	size_t cur_len;
 	struct pue_raw sum;
 	size_t rows;
+	uint64_t rows_hash; /* FNV-1a over the rows' index suffixes */
 	unsigned sent;
 };
 
@@ -78,6 +86,10 @@ struct snmp_dev {
 	unsigned max_vb; /* varbinds per GET: max_varbinds, halved on tooBig */
 	struct pue_snmp_keys keys;
 	void *sessp; /* NULL until the first poll, and after a reset */
+	/* A host name is resolved off the loop before each session opens
+	 * (resolve.h): the lookup in progress, and the address it gave. */
+	struct pue_lookup *lookup;
+	char addr[PUE_ADDR_MAX]; /* "" until resolved; numeric hosts need none */
 	int fd;
 	bool closing; /* snmp_sess_close() is calling back: ignore it */
 	bool engine_known, probe_ok;

@@ -22,7 +22,6 @@
 #include "log.h"
 #include "snmp_value.h"
 
-
 static void pump(void *arg);
 
 /* Sending --------------------------------------------------------------- */
@@ -152,6 +151,7 @@ close_session(struct snmp_dev *d)
 	d->sessp = NULL;
 	d->fd = -1;
 	d->engine_known = false;
+	d->addr[0] = '\0'; /* the next session looks the name up again */
 }
 
 static void
@@ -173,7 +173,7 @@ open_session(struct snmp_dev *d)
 	struct pue_err err;
 	int rc;
 
-	d->sessp = pue_snmp_open(d->conf, &d->keys, &err);
+	d->sessp = pue_snmp_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
 	if (d->sessp == NULL) {
 		pue_snmp_dev_error(d, "%s", err.msg);
 		return -1;
@@ -251,7 +251,7 @@ finish(struct snmp_dev *d)
 
 	for (k = 0; k < n; k++) {
 		const struct snmp_point *pt = &d->pts[k];
-		struct pue_reading r = {.wall = pt->wall, .raw = pt->raw};
+		struct pue_reading r = {.wall = pt->wall, .raw = pt->raw, .rebased = pt->rebased};
 
 		if (pt->st != PT_OK)
 			continue;
@@ -302,9 +302,27 @@ pump(void *arg)
 		finish(d);
 }
 
+static void resume_poll(struct snmp_dev *d);
+
+static void
+on_resolved(void *arg, const char *numeric, const char *error)
+{
+	struct snmp_dev *d = arg;
+
+	d->lookup = NULL;
+	if (numeric == NULL) {
+		pue_snmp_dev_error(d, "%s", error);
+		finish(d);
+		return;
+	}
+	snprintf(d->addr, sizeof(d->addr), "%s", numeric);
+	resume_poll(d);
+}
+
 static void
 start_poll(struct snmp_dev *d)
 {
+	struct pue_err err;
 	size_t k;
 
 	d->busy = true;
@@ -315,6 +333,24 @@ start_poll(struct snmp_dev *d)
 	d->n_reqs = 0;
 	for (k = 0; k < d->conf->n_points; k++)
 		d->pts[k].st = PT_PENDING;
+	if (d->sessp == NULL && d->addr[0] == '\0' && !pue_host_is_numeric(d->conf->snmp.host)) {
+		/* The poll goes on when the name is resolved (the device stays
+		 * busy meanwhile, so a slow DNS costs this device its polls,
+		 * nobody else's). */
+		if ((d->lookup = pue_lookup_start(d->m->loop, d->conf->snmp.host, on_resolved, d,
+						  &err)) == NULL) {
+			pue_snmp_dev_error(d, "%s", err.msg);
+			finish(d);
+		}
+		return;
+	}
+	resume_poll(d);
+}
+
+/* The rest of a poll, once the agent's address is known. */
+static void
+resume_poll(struct snmp_dev *d)
+{
 	if (d->sessp == NULL && open_session(d) < 0) {
 		finish(d);
 		return;
@@ -512,6 +548,7 @@ pue_snmp_free(struct pue_snmp *m)
 			pue_loop_cancel(m->loop, d->poll_timer);
 		if (d->net_timer > 0)
 			pue_loop_cancel(m->loop, d->net_timer);
+		pue_lookup_cancel(d->lookup);
 		close_session(d);
 		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
 			pue_snmp_forget_user(d->engine, d->engine_len, d->conf->snmp.user);

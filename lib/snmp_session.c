@@ -205,10 +205,11 @@ set_v3(netsnmp_session *s, const struct pue_snmp_conf *c, const struct pue_snmp_
 }
 
 void *
-pue_snmp_open(const struct pue_device_conf *d, const struct pue_snmp_keys *keys,
+pue_snmp_open(const struct pue_device_conf *d, const char *addr, const struct pue_snmp_keys *keys,
 	      struct pue_err *err)
 {
 	const struct pue_snmp_conf *c = &d->snmp;
+	const char *host = addr != NULL ? addr : c->host;
 	netsnmp_session s;
 	netsnmp_transport *t;
 	char peer[300];
@@ -216,10 +217,10 @@ pue_snmp_open(const struct pue_device_conf *d, const struct pue_snmp_keys *keys,
 	int fl;
 
 	snmp_sess_init(&s);
-	if (strchr(c->host, ':') != NULL) /* an IPv6 address */
-		snprintf(peer, sizeof(peer), "udp6:[%s]:%u", c->host, c->port);
+	if (strchr(host, ':') != NULL) /* an IPv6 address */
+		snprintf(peer, sizeof(peer), "udp6:[%s]:%u", host, c->port);
 	else
-		snprintf(peer, sizeof(peer), "udp:%s:%u", c->host, c->port);
+		snprintf(peer, sizeof(peer), "udp:%s:%u", host, c->port);
 	s.peername = peer;
 	s.timeout = (long)d->timeout_ms * 1000; /* microseconds, real time */
 	s.retries = (int)d->retries;

@@ -55,11 +55,13 @@ void pue_snmp_keys_wipe(struct pue_snmp_keys *k);
 /* Opens a session for device d (keys may be NULL below version 3): a UDP
  * socket, non-blocking and close-on-exec, timeout and retries from d. A v3
  * session starts without an engine ID and with net-snmp's synchronous probe
- * turned off: the caller discovers it with pue_snmp_probe_pdu(). Host names
- * are resolved here (blocking): numeric addresses are advised. Returns the
- * session (close it with snmp_sess_close()) or NULL with err set. */
-void *pue_snmp_open(const struct pue_device_conf *d, const struct pue_snmp_keys *keys,
-		    struct pue_err *err);
+ * turned off: the caller discovers it with pue_snmp_probe_pdu(). addr, when
+ * not NULL, is the numeric address to use for d's host: net-snmp would
+ * resolve a host name here, blocking, so callers resolve it first
+ * (resolve.h). Returns the session (close it with snmp_sess_close()) or
+ * NULL with err set. */
+void *pue_snmp_open(const struct pue_device_conf *d, const char *addr,
+		    const struct pue_snmp_keys *keys, struct pue_err *err);
 
 /* The session's socket. */
 int pue_snmp_fd(void *sessp);
