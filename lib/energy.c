@@ -93,7 +93,8 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		}
 	} else {
 		res = counter_delta(p, &e->prev, r, &kwh);
-		if (res == PUE_ENERGY_INTERVAL && elapsed_ms > max_gap_ms(p, poll_interval_ms))
+		if (r->rebased ||
+		    (res == PUE_ENERGY_INTERVAL && elapsed_ms > max_gap_ms(p, poll_interval_ms)))
 			res = PUE_ENERGY_GAP;
 		limit_kw = p->max_power_kw > 0	? p->max_power_kw
 			   : e->max_seen_kw > 0 ? PUE_GLITCH_FACTOR * e->max_seen_kw

@@ -25,6 +25,9 @@ struct pue_reading {
 	pue_wall_t wall;    /* when the meter answered */
 	double value;	    /* kW (power) or kWh (energy counter) */
 	struct pue_raw raw; /* the register value before scale and unit */
+	bool rebased;	    /* counters: what the value adds up changed since the last
+			     * reading (a summed column's rows): the interval to it is
+			     * unknown, not a reset */
 };
 
 /* Energy delivered through a point over [start, end). */

@@ -194,7 +194,9 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 {
 	struct minute_ctx mc = {e, &e->tracks[0], false};
 	int64_t longest = 0, now = pue_clock_wall(e->clock).ms;
-	size_t i;
+	struct pue_minute empty = {.start_ms = now - now % 60000 - 60000};
+	size_t i, k;
+	int n;
 
 	if (e->store == NULL)
 		return 0;
@@ -202,7 +204,15 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 		if (e->cfg->pue.windows_ms[i] > longest)
 			longest = e->cfg->pue.windows_ms[i];
 	/* An hour more than the longest window: hourly buckets start whole. */
-	return pue_store_load_minutes(e->store, now - longest - 3600 * 1000, add_minute, &mc, err);
+	n = pue_store_load_minutes(e->store, now - longest - 3600 * 1000, add_minute, &mc, err);
+	/* The windows end now, not at the last stored minute: an empty minute
+	 * just closed leaves the time pued was down uncovered at once, rather
+	 * than showing the figures from before it until the next minute
+	 * closes. (A minute already loaded for this time is left as it is.) */
+	for (k = 0; k < e->n_tracks; k++)
+		for (i = 0; i < e->cfg->pue.n_windows; i++)
+			pue_window_add(e->tracks[k].windows[i], &empty);
+	return n;
 }
 
 static void

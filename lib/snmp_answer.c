@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "snmp_value.h"
 
 /* Errors ----------------------------------------------------------------- */
@@ -202,6 +203,45 @@ on_get(struct snmp_req *r, const netsnmp_pdu *pdu)
 	r->state = RQ_DONE;
 }
 
+/* FNV-1a, 64 bits, over a row's index sub-identifiers (and a separator,
+ * so that rows 1.2 and 12 differ). */
+static uint64_t
+hash_suffix(uint64_t h, const oid *sub, size_t n)
+{
+	size_t i, b;
+
+	if (h == 0)
+		h = 0xcbf29ce484222325u;
+	for (i = 0; i <= n; i++) {
+		uint64_t v = i < n ? (uint64_t)sub[i] : UINT64_MAX;
+
+		for (b = 0; b < 8; b++) {
+			h ^= (v >> (8 * b)) & 0xff;
+			h *= 0x100000001b3u;
+		}
+	}
+	return h;
+}
+
+/* An energy sum over other rows than last time is no counter delta: a row
+ * left out for a poll would read as a reset and its whole count as energy
+ * when it came back. The engine takes the interval as unknown. */
+static void
+rows_changed(struct snmp_dev *d, size_t k, const struct snmp_req *r)
+{
+	struct snmp_point *pt = &d->pts[k];
+	const struct pue_point_conf *pc = &d->conf->points[k];
+
+	pt->rebased = pt->rows > 0 && pt->rows_hash != r->rows_hash;
+	if (pt->rebased && pc->kind == PUE_KIND_ENERGY)
+		pue_log(LOG_NOTICE,
+			"device %s point %s: the column's rows changed (%zu rows, were %zu): "
+			"this interval's energy is unknown",
+			d->conf->name, pc->name, r->rows, pt->rows);
+	pt->rows = r->rows;
+	pt->rows_hash = r->rows_hash;
+}
+
 /* One answer of a column walk: add the rows under the column, stop at the
  * first OID outside it or at endOfMibView, otherwise ask for more. */
 static void
@@ -242,6 +282,8 @@ on_walk(struct snmp_req *r, const netsnmp_pdu *pdu)
 		if (!take_value(d, k, vb, name, &raw))
 			return;
 		pue_snmp_raw_add(&r->sum, &raw);
+		r->rows_hash =
+			hash_suffix(r->rows_hash, vb->name + col->len, vb->name_length - col->len);
 		memcpy(r->cur, vb->name, vb->name_length * sizeof(oid));
 		r->cur_len = vb->name_length;
 		if (++r->rows > PUE_SNMP_MAX_ROWS) {
@@ -261,10 +303,12 @@ on_walk(struct snmp_req *r, const netsnmp_pdu *pdu)
 			r->state = RQ_QUEUED;
 		return;
 	}
-	if (r->rows == 0)
+	if (r->rows == 0) {
 		point_fail(d, k, "the column has no rows (an empty table, or not a column OID)");
-	else
-		point_ok(d, k, &r->sum);
+		return;
+	}
+	rows_changed(d, k, r);
+	point_ok(d, k, &r->sum);
 }
 
 static void

@@ -20,6 +20,9 @@
  * reads the same clock. Time is lib/clock.h's (PUED_TEST_CLOCK), t the
  * seconds since PUE_SNMP_SIM_EPOCH_MS (default 1600000000000). F0 and I0
  * come from PUE_SNMP_SIM_FACILITY_KW (960) and PUE_SNMP_SIM_IT_KW (800).
+ * PUE_SNMP_SIM_HIDE_FILE names a file that, while it exists and holds a
+ * row number, leaves that row out of the line-energy column (an agent
+ * that skips a row for a while).
  * The objects are listed in tests/snmpsim/README.md.
  */
 #include <errno.h>
@@ -71,6 +74,7 @@ enum kind {
 	K_RAW_OPAQUE,
 	K_TICKS,
 	K_STR_FAC_W,
+	K_LINE_WH,
 };
 
 struct object {
@@ -125,6 +129,9 @@ static struct object objects[] = {
 	{"1.3.6.1.4.1.8072.9999.9999.1.15.0", K_RAW_OPAQUE, 0, {0}, 0},
 	{"1.3.6.1.4.1.8072.9999.9999.1.16.0", K_TICKS, 0, {0}, 0},
 	{"1.3.6.1.4.1.8072.9999.9999.1.17.0", K_STR_FAC_W, 0, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.18.1", K_LINE_WH, 1, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.18.2", K_LINE_WH, 2, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.18.3", K_LINE_WH, 3, {0}, 0},
 };
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
@@ -312,6 +319,9 @@ value(const struct hall *h, const struct object *o, double t, FILE *out)
 	case K_STR_FAC_W:
 		fprintf(out, "string\n%.0f\n", fac * 1000);
 		break;
+	case K_LINE_WH: /* each line a third of the IT energy, Wh */
+		fprintf(out, "counter64\n%llu\n", (unsigned long long)floor(it_e / 3 * 1000));
+		break;
 	}
 }
 
@@ -328,10 +338,27 @@ env_double(const char *name, double dflt)
 	return *end == '\0' && isfinite(v) && v >= 0 ? v : dflt;
 }
 
+/* The row of the line-energy column PUE_SNMP_SIM_HIDE_FILE hides, or 0. */
+static unsigned
+hidden_row(void)
+{
+	const char *path = getenv("PUE_SNMP_SIM_HIDE_FILE");
+	unsigned row = 0;
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%u", &row) != 1)
+		row = 0;
+	fclose(f);
+	return row;
+}
+
 /* The object get (exact) or getnext asks for, within the served prefix. */
 static const struct object *
 lookup(const uint32_t *arcs, size_t n, bool exact, const uint32_t *prefix, size_t np)
 {
+	unsigned hide = hidden_row();
 	size_t i;
 
 	for (i = 0; i < N_OBJECTS; i++) {
@@ -339,6 +366,8 @@ lookup(const uint32_t *arcs, size_t n, bool exact, const uint32_t *prefix, size_
 		int c = compare(o->arcs, o->n, arcs, n);
 
 		if (np > 0 && (o->n < np || compare(o->arcs, np, prefix, np) != 0))
+			continue;
+		if (hide != 0 && o->kind == K_LINE_WH && o->line == hide)
 			continue;
 		if (exact ? c == 0 : c > 0)
 			return o;

@@ -198,6 +198,35 @@ test_energy_first_delta_is_bounded_without_a_rating(void **state)
 }
 
 static void
+test_energy_rebased_counter_is_unknown_interval(void **state)
+{
+	/* A summed column whose rows changed (an outlet left out for a poll,
+	 * then back): the sum dropped and returns, and neither step is
+	 * energy; the next interval counts again. */
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .max_power_kw = 1e6,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 300},
+		{.wall = {T0 + 1000}, .value = 200.1, .rebased = true},
+		{.wall = {T0 + 2000}, .value = 300.2, .rebased = true},
+		{.wall = {T0 + 3000}, .value = 300.3},
+	};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[0], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_GAP);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_GAP);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[3], &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-6);
+}
+
+static void
 test_energy_power_trapezoid(void **state)
 {
 	struct pue_point_conf p = {
@@ -263,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_energy_integer_counter_decrease_is_reset_not_wrap),
 		cmocka_unit_test(test_energy_bogus_zero_before_any_limit_is_a_glitch),
 		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
+		cmocka_unit_test(test_energy_rebased_counter_is_unknown_interval),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
 		cmocka_unit_test(test_energy_default_glitch_limit_is_ten_times_seen_power),
 		cmocka_unit_test(test_energy_power_trapezoid),

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cmocka.h>
@@ -17,6 +18,7 @@
 #include "combine.h"
 #include "engine.h"
 #include "figure.h"
+#include "store.h"
 #include "window.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
@@ -350,6 +352,52 @@ test_window_long_span_uses_hourly_buckets(void **state)
 	pue_window_free(w);
 }
 
+/* After a restart the windows resume from the stored minutes, and end
+ * now, not at the last stored minute: a 15m window three hours after its
+ * minutes has none of them, so no figure, not the old one in full. */
+static void
+test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS, 4 * HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 2);
+	char dir[] = "/tmp/pued-resume.XXXXXX", path[64], cmd[96];
+	struct pue_store *st;
+	struct pue_engine *e;
+	struct pue_figure fig;
+	struct pue_err err;
+	int64_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pued.db", dir);
+	f->cfg.storage = (struct pue_storage_conf){.path = path,
+						   .raw_retention_ms = 24 * HOUR_MS,
+						   .minute_retention_ms = 400 * 24 * HOUR_MS,
+						   .disk_budget_bytes = UINT64_C(1) << 30,
+						   .flush_interval_ms = 1000};
+	assert_non_null(st = pue_store_open(path, &f->cfg, &err));
+	for (i = 0; i < 20; i++) { /* 20 minutes at 1200 / 1000 kW */
+		struct pue_minute m = {T0 + i * MIN_MS, 20.0, 1000.0 / 60, MIN_MS};
+
+		assert_int_equal(pue_store_add_minute(st, &m, 1), 0);
+	}
+	assert_int_equal(pue_store_flush(st, (pue_wall_t){0}, &err), 0);
+	pue_clock_advance(f->clock, 20 * MIN_MS + 3 * HOUR_MS);
+	assert_non_null(e = pue_engine_new(&f->cfg, f->clock, st, &err));
+	assert_true(pue_engine_resume(e, &err) >= 0);
+	fig = pue_engine_window(e, 0);
+	assert_int_equal(fig.state, PUE_FIG_INSUFFICIENT);
+	assert_true(fig.coverage < 0.01);
+	/* the 4h window holds the 20 minutes, over its whole span */
+	fig = pue_engine_window(e, 1);
+	assert_true(fabs(fig.coverage - 20.0 / 240) < 0.01);
+	pue_engine_free(e);
+	pue_store_close(st);
+	fixture_free(f);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -365,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_pue_zone_ppue_is_it_plus_infrastructure_over_it),
 		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
 		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),
+		cmocka_unit_test(test_pue_resume_after_downtime_leaves_it_uncovered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
