@@ -444,7 +444,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 	old_mask = umask(0117);
 	rc = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_mask);
-	if (rc < 0 || listen(c->fd, 16) < 0) {
+	if (rc < 0 || listen(c->fd, PUE_CTL_MAX_CLIENTS) < 0) {
 		pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
 		goto fail;
 	}

@@ -27,23 +27,28 @@ grep -q 'control: refused "reload" from uid' "$T/pued.log" || fail "refusal not 
 # nobody fill what is open to it (64 slots, the last 4 for root and pued's
 # user), root still gets answered, and idle connections are closed after
 # 30 s, after which nobody gets answered again.
-for _ in $(seq 60); do
-	runuser -u nobody -- socat -u "UNIX-CONNECT:$T/pued.sock" - >/dev/null 2>&1 &
-	holders="${holders:-} $!"
-done
+sockets() { find "/proc/$PUED_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
+hold60() { # 60 idle connections as nobody, accepted by pued
+	local base i
+	base=$(sockets)
+	for i in $(seq 60); do
+		runuser -u nobody -- socat -u "UNIX-CONNECT:$T/pued.sock" - >>"$T/holders.log" 2>&1 &
+		holders="${holders:-} $!"
+	done
+	wait_for 20000 "pued to accept 60 connections (had $base sockets)" \
+		bash -c "[ \$(find /proc/$PUED_PID/fd -lname 'socket:*' | wc -l) -ge $((base + 60)) ]"
+}
 nobody_busy() { local out; out=$(as_nobody ping 2>&1) && return 1; [[ $out == *"too many clients"* ]]; }
-wait_for 10000 "nobody's slots taken" nobody_busy
+hold60
+wait_for 5000 "nobody's slots taken" nobody_busy
 puectl ping | grep -q answering || fail "root was locked out by nobody's idle connections"
 puectl reload | grep -q reloading || fail "root could not reload with the slots taken"
 wait_for 10000 "the reload done" grep -q 'reloaded' "$T/pued.log"
 wait_for 5000 "socket back" test -S "$T/pued.sock"
 chmod 666 "$T/pued.sock" # a reload made it anew, 0660
 # The reload closed every connection; hold 60 again, then let them idle out.
-for _ in $(seq 60); do
-	runuser -u nobody -- socat -u "UNIX-CONNECT:$T/pued.sock" - >/dev/null 2>&1 &
-	holders="$holders $!"
-done
-wait_for 10000 "nobody's slots taken again" nobody_busy
+hold60
+wait_for 5000 "nobody's slots taken again" nobody_busy
 nobody_answered() { as_nobody ping 2>/dev/null | grep -q answering; }
 wait_for 45000 "idle connections closed" nobody_answered
 holders_gone() { for p in $holders; do ! kill -0 "$p" 2>/dev/null || return 1; done; }

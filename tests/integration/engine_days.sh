@@ -63,7 +63,12 @@ for span in 15m 1h 24h; do
 	note "$span at 73 h: $got"
 	# A 15-minute window is 15 polls here: one poll later than the grace
 	# on a loaded machine leaves it short of 95%, which is the right answer.
-	echo "$got" | jq -e --arg s "$span" '(.state == "above_ceiling" and (.pue - 1.325 | fabs) < 0.003)
+	# At 3600x a millisecond of real time between the simulator reading
+	# its counter and pued stamping the answer is 3.6 simulated seconds,
+	# 1.06 kWh moved across the window's edge: 0.4% of the 15m window's
+	# 265 kWh (seen: 1.3207), so it gets 0.01; the longer ones keep 0.003.
+	echo "$got" | jq -e --arg s "$span" '(.state == "above_ceiling" and
+		(.pue - 1.325 | fabs) < (if $s == "15m" then 0.01 else 0.003 end))
 		or ($s == "15m" and .state == "insufficient_data")' >/dev/null ||
 		fail "$span window at 73 h is not 1060/800: $got"
 done
