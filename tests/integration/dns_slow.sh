@@ -15,7 +15,8 @@ unshare -m true 2>/dev/null || skip "cannot make a mount namespace here"
 
 DNS=127.0.0.77
 start dns socat -u "UDP4-RECV:53,bind=$DNS,reuseaddr" /dev/null
-wait_for 5000 "the silent DNS server" bash -c "ss -Hlun 'sport = :53' | grep -q $DNS"
+# bound: /proc/net/udp lists 127.0.0.77:53 as 4D00007F:0035
+wait_for 5000 "the silent DNS server" grep -q ' 4D00007F:0035 ' /proc/net/udp
 printf 'nameserver %s\noptions timeout:3 attempts:1\n' "$DNS" >"$T/resolv.conf"
 
 start_sim sim --control "$T/sim.sock"
