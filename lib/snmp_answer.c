@@ -232,8 +232,12 @@ rows_changed(struct snmp_dev *d, size_t k, const struct snmp_req *r)
 	struct snmp_point *pt = &d->pts[k];
 	const struct pue_point_conf *pc = &d->conf->points[k];
 
+	bool was = pt->rebased;
+
 	pt->rebased = pt->rows > 0 && pt->rows_hash != r->rows_hash;
-	if (pt->rebased && pc->kind == PUE_KIND_ENERGY)
+	/* Once per run of changes: an agent whose rows flap every poll must
+	 * not write a line per poll. */
+	if (pt->rebased && !was && pc->kind == PUE_KIND_ENERGY)
 		pue_log(LOG_NOTICE,
 			"device %s point %s: the column's rows changed (%zu rows, were %zu): "
 			"this interval's energy is unknown",
