@@ -57,6 +57,12 @@ SNMPSIM_OBJS := $(SNMPSIM_SRCS:%.c=$(BUILD)/%.o)
 PROGS        += $(BUILD)/pue-snmp-pass
 # --- end of the SNMP simulator block (its link rule is below "all:") --------
 
+# --- stepped test clock (issue 13) --------------------------------------------
+# pue-clock: the harness's hand on the stepped clock (tests/clock/pue-clock.c).
+CLOCKTOOL_SRCS := $(wildcard tests/clock/*.c)
+PROGS          += $(BUILD)/pue-clock
+# --- end of the stepped test clock block (its link rule is below "all:") ----
+
 # --- AgentX subagent (issue 8) -----------------------------------------------
 # pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
 # why it is a process); only it links net-snmp's agent library.
@@ -89,6 +95,11 @@ $(BUILD)/pue-sim: $(SIM_OBJS) $(LIB)
 
 # --- SNMP simulator (issue 5): link rule, see the block above "all:" -------
 $(BUILD)/pue-snmp-pass: $(SNMPSIM_OBJS) $(LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- stepped test clock (issue 13): link rule, see the block above "all:" --
+$(BUILD)/pue-clock: $(CLOCKTOOL_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -131,13 +131,6 @@ raise_fd_limit(void)
 	}
 }
 
-/* Real milliseconds as loop-clock milliseconds (a test clock runs faster). */
-static int64_t
-real_ms(const struct daemon_ctx *d, int64_t ms)
-{
-	return (int64_t)((double)ms * pue_clock_rate(d->clock));
-}
-
 static void
 notify_status(void *arg)
 {
@@ -146,9 +139,9 @@ notify_status(void *arg)
 
 	pue_service_summary(d->service, line, sizeof(line));
 	sd_notifyf(0, "STATUS=%s", line);
-	pue_loop_add_timer(d->loop,
-			   pue_mono_add_ms(pue_clock_mono(d->clock), real_ms(d, STATUS_PERIOD_MS)),
-			   notify_status, d);
+	/* systemd reads it in real time, whatever clock pued runs on */
+	pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), STATUS_PERIOD_MS),
+				notify_status, d);
 }
 
 /* WATCHDOG=1 at half of WatchdogSec, only while the loop makes progress:
@@ -181,9 +174,9 @@ feed_watchdog(void *arg)
 	}
 	d->last_ticks = ticks;
 	d->last_polls = polls;
-	pue_loop_add_timer(d->loop,
-			   pue_mono_add_ms(now, real_ms(d, (int64_t)(d->watchdog_usec / 2000))),
-			   feed_watchdog, d);
+	pue_loop_add_real_timer(
+		d->loop, pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
+		feed_watchdog, d);
 }
 
 /* Hooks the daemon's own descriptors and timers into the service's loop. */
@@ -200,10 +193,10 @@ attach(struct daemon_ctx *d)
 	d->last_poll_progress = d->last_tick_progress = pue_clock_mono(d->clock);
 	notify_status(d);
 	if (d->watchdog_usec > 0)
-		pue_loop_add_timer(d->loop,
-				   pue_mono_add_ms(pue_clock_mono(d->clock),
-						   real_ms(d, (int64_t)(d->watchdog_usec / 2000))),
-				   feed_watchdog, d);
+		pue_loop_add_real_timer(
+			d->loop,
+			pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
+			feed_watchdog, d);
 	return 0;
 }
 

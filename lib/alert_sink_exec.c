@@ -155,7 +155,7 @@ static void
 finished(struct hook *h, int code, int status)
 {
 	struct exec_sink *k = h->k;
-	double secs = (double)pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), h->started) / 1000.0;
+	double secs = (double)pue_mono_diff_ms(pue_clock_real(), h->started) / 1000.0;
 
 	if (code == CLD_EXITED && status == 0) {
 		k->stats->sent++;
@@ -215,11 +215,9 @@ on_timeout(void *arg)
 	kill(-h->pid, h->terminated ? SIGKILL : SIGTERM);
 	if (!h->terminated) {
 		h->terminated = true;
-		h->timer = pue_loop_add_timer(
-			k->ctx->loop,
-			pue_mono_add_ms(pue_clock_mono(k->ctx->clock),
-					(int64_t)(KILL_GRACE_MS * pue_clock_rate(k->ctx->clock))),
-			on_timeout, h);
+		h->timer = pue_loop_add_real_timer(k->ctx->loop,
+						   pue_mono_add_ms(pue_clock_real(), KILL_GRACE_MS),
+						   on_timeout, h);
 		if (h->timer < 0)
 			h->timer = 0;
 	}
@@ -237,9 +235,8 @@ on_poll(void *arg)
 		if (k->running[i].pid != 0 && k->running[i].pidfd < 0 && !reap(&k->running[i]))
 			any = true;
 	if (any && k->poll_timer == 0)
-		k->poll_timer = pue_loop_add_timer(
-			k->ctx->loop, pue_mono_add_ms(pue_clock_mono(k->ctx->clock), REAP_POLL_MS),
-			on_poll, k);
+		k->poll_timer = pue_loop_add_real_timer(
+			k->ctx->loop, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS), on_poll, k);
 }
 
 static int
@@ -277,7 +274,7 @@ spawn(struct exec_sink *k, struct hook *h, const struct pue_notification *n)
 	if (rc != 0)
 		return -rc;
 	*h = (struct hook){.k = k, .pid = pid, .pidfd = -1, .incident = n->incident};
-	h->started = pue_clock_mono(k->ctx->clock);
+	h->started = pue_clock_real(); /* a hook runs in real time */
 	h->pidfd = pidfd_open(pid, 0); /* close-on-exec already */
 	if (h->pidfd < 0 || pue_loop_add_fd(k->ctx->loop, h->pidfd, EPOLLIN, on_pidfd, h) < 0) {
 		/* Linux before 5.3: poll with waitid(WNOHANG) instead. */
@@ -285,12 +282,11 @@ spawn(struct exec_sink *k, struct hook *h, const struct pue_notification *n)
 			close(h->pidfd);
 		h->pidfd = -1;
 		if (k->poll_timer == 0)
-			k->poll_timer = pue_loop_add_timer(
-				k->ctx->loop,
-				pue_mono_add_ms(pue_clock_mono(k->ctx->clock), REAP_POLL_MS),
+			k->poll_timer = pue_loop_add_real_timer(
+				k->ctx->loop, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS),
 				on_poll, k);
 	}
-	h->timer = pue_loop_add_timer(
+	h->timer = pue_loop_add_real_timer(
 		k->ctx->loop, pue_mono_add_ms(h->started, k->ctx->cfg->alerts.exec_timeout_ms),
 		on_timeout, h);
 	if (h->timer < 0)

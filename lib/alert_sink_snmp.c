@@ -400,9 +400,9 @@ back_off(struct snmp_sink *k, const char *cause)
 	pue_sink_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
 		       cause, k->len, (long long)ms / 1000);
 	if (k->retry_timer == 0)
-		k->retry_timer = pue_loop_add_timer(
-			k->ctx->loop, pue_mono_add_ms(pue_clock_mono(k->ctx->clock), ms), on_retry,
-			k);
+		/* A receiver's outage is real time too. */
+		k->retry_timer = pue_loop_add_real_timer(
+			k->ctx->loop, pue_mono_add_ms(pue_clock_real(), ms), on_retry, k);
 	if (k->retry_timer < 0)
 		k->retry_timer = 0;
 }
@@ -478,7 +478,6 @@ arm(struct snmp_sink *k)
 	struct timeval tv = {0, 0};
 	int numfds = 0, block = 1;
 	pue_mono_t at;
-	double real_ns;
 
 	if (k->sessp == NULL)
 		return;
@@ -489,15 +488,15 @@ arm(struct snmp_sink *k)
 			back_off(k, "net-snmp dropped the inform");
 		return;
 	}
-	real_ns = (double)tv.tv_sec * 1e9 + (double)tv.tv_usec * 1e3 + 1e6;
-	at.ns = pue_clock_mono(k->ctx->clock).ns +
-		(int64_t)(real_ns * pue_clock_rate(k->ctx->clock));
+	/* net-snmp's timeouts are real time, whatever clock pued runs on. */
+	at.ns = pue_clock_real().ns + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 +
+		1000000;
 	if (k->net_timer > 0 && k->net_at.ns <= at.ns)
 		return;
 	if (k->net_timer > 0)
 		pue_loop_cancel(k->ctx->loop, k->net_timer);
 	k->net_at = at;
-	k->net_timer = pue_loop_add_timer(k->ctx->loop, at, on_net_timer, k);
+	k->net_timer = pue_loop_add_real_timer(k->ctx->loop, at, on_net_timer, k);
 	if (k->net_timer < 0)
 		k->net_timer = 0;
 }

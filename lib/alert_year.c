@@ -37,6 +37,7 @@ struct pue_year_watch {
 	struct pue_workq *q;
 	struct year_job job;
 	bool busy;
+	bool probing_loop; /* the loop's busy probe is registered */
 	int64_t timer;
 	struct pue_year_figures fig;
 };
@@ -118,6 +119,15 @@ on_done(void *arg, int fd, uint32_t events)
 	}
 }
 
+/* The loop's busy probe (loop.h): the year is being computed. */
+static bool
+computing(void *arg)
+{
+	const struct pue_year_watch *w = arg;
+
+	return w->busy;
+}
+
 struct pue_year_watch *
 pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
 		   const struct pue_clock *clock, void (*updated)(void *arg), void *arg,
@@ -144,6 +154,11 @@ pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
 		pue_err_set(err, rc, "alerts: %s", strerror(-rc));
 		goto fail;
 	}
+	if (pue_loop_add_busy(loop, computing, w) < 0) {
+		pue_err_set(err, -ENOMEM, "alerts: out of memory");
+		goto fail;
+	}
+	w->probing_loop = true;
 	submit(w);
 	return w;
 fail:
@@ -164,6 +179,8 @@ pue_year_watch_free(struct pue_year_watch *w)
 		return;
 	if (w->timer > 0)
 		pue_loop_cancel(w->loop, w->timer);
+	if (w->probing_loop)
+		pue_loop_del_busy(w->loop, computing, w);
 	if (w->q != NULL) {
 		pue_loop_del_fd(w->loop, pue_workq_fd(w->q));
 		pue_workq_free(w->q); /* joins the thread: the job is ours again */

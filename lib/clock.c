@@ -1,14 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* clock.c - system, scaled and manual clocks; see clock.h. */
+/* clock.c - system, scaled, manual and stepped clocks; see clock.h. */
 #include "clock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-enum kind { SYSTEM, SCALED, MANUAL };
+enum kind { SYSTEM, SCALED, MANUAL, STEPPED };
+
+/* The stepped clock's file: the monotonic time and the wall clock's offset
+ * from it. Readers in other processes (and pued's workers) load each field
+ * atomically; only one process writes at a time (clock.h). */
+#define STEP_MAGIC 0x314b4c4345555000ULL /* "\0PUECLK1" */
+struct step_file {
+	uint64_t magic;
+	int64_t mono_ns;
+	int64_t wall_minus_mono_ms;
+};
 
 struct pue_clock {
 	enum kind kind;
@@ -18,6 +33,7 @@ struct pue_clock {
 	int64_t mono_base_ns; /* SCALED: real monotonic ns when created */
 	int64_t manual_ms;    /* MANUAL: current wall reading */
 	int64_t manual_mono_ns;
+	struct step_file *step; /* STEPPED: the shared file, mapped */
 };
 
 static int64_t
@@ -73,6 +89,64 @@ pue_clock_new_manual(pue_wall_t start)
 	return c;
 }
 
+int
+pue_clock_file_init(const char *path, pue_wall_t start, struct pue_err *err)
+{
+	/* Monotonic time starts at 1 s, as on a manual clock. */
+	struct step_file f = {STEP_MAGIC, 1000000000, start.ms - 1000};
+	char tmp[4096];
+	int fd, rc = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
+		return pue_err_set(err, -ENAMETOOLONG, "clock: %s: name too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pue_err_set(err, -errno, "clock: %s: %s", tmp, strerror(errno));
+	if (write(fd, &f, sizeof(f)) != (ssize_t)sizeof(f))
+		rc = -EIO;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		unlink(tmp);
+		return pue_err_set(err, rc, "clock: %s: %s", path, strerror(-rc));
+	}
+	return 0;
+}
+
+struct pue_clock *
+pue_clock_new_stepped(const char *path, struct pue_err *err)
+{
+	struct pue_clock *c;
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		pue_err_set(err, -errno, "clock: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || st.st_size != (off_t)sizeof(struct step_file)) {
+		close(fd);
+		pue_err_set(err, -EINVAL, "clock: %s: not a stepped clock file", path);
+		return NULL;
+	}
+	p = mmap(NULL, sizeof(struct step_file), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		pue_err_set(err, -errno, "clock: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (((struct step_file *)p)->magic != STEP_MAGIC || (c = clock_new(STEPPED)) == NULL) {
+		munmap(p, sizeof(struct step_file));
+		pue_err_set(err, -EINVAL, "clock: %s: not a stepped clock file", path);
+		return NULL;
+	}
+	c->step = p;
+	return c;
+}
+
 struct pue_clock *
 pue_clock_new_from_env(struct pue_err *err)
 {
@@ -83,9 +157,12 @@ pue_clock_new_from_env(struct pue_err *err)
 
 	if (s == NULL || *s == '\0')
 		return pue_clock_new_system();
+	if (strncmp(s, PUE_CLOCK_STEP_PREFIX, strlen(PUE_CLOCK_STEP_PREFIX)) == 0)
+		return pue_clock_new_stepped(s + strlen(PUE_CLOCK_STEP_PREFIX), err);
 	if (sscanf(s, "%" SCNd64 ",%" SCNd64 ",%lf%n", &start, &anchor, &rate, &used) != 3 ||
 	    s[used] != '\0' || !(rate > 0 && rate <= 100000) || start < 0 || anchor < 0) {
-		pue_err_set(err, -EINVAL, "%s=\"%s\": expected START_MS,ANCHOR_MS,RATE",
+		pue_err_set(err, -EINVAL,
+			    "%s=\"%s\": expected START_MS,ANCHOR_MS,RATE or step:PATH",
 			    PUE_CLOCK_ENV, s);
 		return NULL;
 	}
@@ -95,7 +172,21 @@ pue_clock_new_from_env(struct pue_err *err)
 void
 pue_clock_free(struct pue_clock *c)
 {
+	if (c != NULL && c->step != NULL)
+		munmap(c->step, sizeof(*c->step));
 	free(c);
+}
+
+static int64_t
+step_load(const int64_t *field)
+{
+	return __atomic_load_n(field, __ATOMIC_ACQUIRE);
+}
+
+static void
+step_store(int64_t *field, int64_t v)
+{
+	__atomic_store_n(field, v, __ATOMIC_RELEASE);
 }
 
 pue_mono_t
@@ -108,6 +199,8 @@ pue_clock_mono(const struct pue_clock *c)
 			1000000000};
 	case MANUAL:
 		return (pue_mono_t){c->manual_mono_ns};
+	case STEPPED:
+		return (pue_mono_t){step_load(&c->step->mono_ns)};
 	case SYSTEM:
 	default:
 		return (pue_mono_t){read_ns(CLOCK_MONOTONIC)};
@@ -125,6 +218,9 @@ pue_clock_wall(const struct pue_clock *c)
 	}
 	case MANUAL:
 		return (pue_wall_t){c->manual_ms};
+	case STEPPED:
+		return (pue_wall_t){step_load(&c->step->mono_ns) / 1000000 +
+				    step_load(&c->step->wall_minus_mono_ms)};
 	case SYSTEM:
 	default:
 		return (pue_wall_t){read_ns(CLOCK_REALTIME) / 1000000};
@@ -134,10 +230,52 @@ pue_clock_wall(const struct pue_clock *c)
 void
 pue_clock_advance(struct pue_clock *c, int64_t ms)
 {
-	if (c->kind != MANUAL)
+	if (ms < 0)
 		return;
-	c->manual_ms += ms;
-	c->manual_mono_ns += ms * 1000000;
+	if (c->kind == MANUAL) {
+		c->manual_ms += ms;
+		c->manual_mono_ns += ms * 1000000;
+	} else if (c->kind == STEPPED) {
+		step_store(&c->step->mono_ns, step_load(&c->step->mono_ns) + ms * 1000000);
+	}
+}
+
+void
+pue_clock_set_mono(struct pue_clock *c, pue_mono_t t)
+{
+	int64_t now = pue_clock_mono(c).ns;
+
+	if (t.ns <= now || (c->kind != MANUAL && c->kind != STEPPED))
+		return;
+	if (c->kind == MANUAL) {
+		/* The wall clock keeps its offset in whole milliseconds. */
+		c->manual_ms += t.ns / 1000000 - now / 1000000;
+		c->manual_mono_ns = t.ns;
+	} else {
+		step_store(&c->step->mono_ns, t.ns);
+	}
+}
+
+void
+pue_clock_step_wall(struct pue_clock *c, int64_t ms)
+{
+	if (c->kind == MANUAL)
+		c->manual_ms += ms;
+	else if (c->kind == STEPPED)
+		step_store(&c->step->wall_minus_mono_ms,
+			   step_load(&c->step->wall_minus_mono_ms) + ms);
+}
+
+bool
+pue_clock_is_stepped(const struct pue_clock *c)
+{
+	return c->kind == STEPPED;
+}
+
+pue_mono_t
+pue_clock_real(void)
+{
+	return (pue_mono_t){read_ns(CLOCK_MONOTONIC)};
 }
 
 int64_t
@@ -145,7 +283,7 @@ pue_clock_real_ns_until(const struct pue_clock *c, pue_mono_t deadline)
 {
 	int64_t left;
 
-	if (c->kind == MANUAL)
+	if (c->kind == MANUAL || c->kind == STEPPED)
 		return INT64_MAX;
 	left = deadline.ns - pue_clock_mono(c).ns;
 	if (left <= 0)

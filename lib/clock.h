@@ -7,10 +7,20 @@
  * see and for the minute buckets of the PUE windows).
  *
  * A clock is the system clock, a scaled clock (starts at a chosen wall time
- * and runs `rate` times faster than real time, so an integration test can
- * pass days in minutes; two processes given the same anchor agree on the
- * time), or a manual clock that only moves when a test advances it.
- * Reading a clock is thread-safe; advancing a manual one is not.
+ * and runs `rate` times faster than real time; two processes given the same
+ * anchor agree on the time), a manual clock that only moves when a unit
+ * test advances it, or a stepped clock: a test clock shared by every
+ * process of an integration test through a small file (chrony's clknetsim
+ * is the model: the daemon's time comes from the harness, not the machine).
+ * A stepped clock stands still until one process - pued, on the harness's
+ * "advance" request, or the pue-clock tool while pued is down - moves it;
+ * pued then runs every timer in the span in order (loop.h), so results
+ * are exact whatever the machine's speed.
+ * Reading a clock is thread-safe; advancing one is main-thread only.
+ *
+ * Durations that are about the real world (network timeouts, a client's
+ * deadline, a hook's time limit) are not on any of these clocks: they use
+ * pue_clock_real() and the loop's real timers.
  */
 #ifndef PUE_CLOCK_H
 #define PUE_CLOCK_H
@@ -30,10 +40,20 @@ typedef struct {
 
 struct pue_clock; /* opaque */
 
-/* The environment variable that turns any pued program onto a scaled clock:
- * "START_MS,ANCHOR_MS,RATE": at real Unix time ANCHOR_MS the clock reads
- * START_MS, and it runs RATE (> 0, at most 100000) times real speed. */
+/* The environment variable that turns any pued program onto a test clock:
+ * "START_MS,ANCHOR_MS,RATE": a scaled clock; at real Unix time ANCHOR_MS it
+ * reads START_MS, and it runs RATE (> 0, at most 100000) times real speed.
+ * "step:PATH": the stepped clock in the file PATH (pue_clock_file_init). */
 #define PUE_CLOCK_ENV "PUED_TEST_CLOCK"
+#define PUE_CLOCK_STEP_PREFIX "step:"
+
+/* Creates (or overwrites) the stepped clock file at path, standing at wall
+ * time start. Returns 0 or -errno with err filled. */
+int pue_clock_file_init(const char *path, pue_wall_t start, struct pue_err *err);
+
+/* Returns the stepped clock kept in the file at path (mapped shared, so
+ * every process that opens it reads the same time). NULL with err filled. */
+struct pue_clock *pue_clock_new_stepped(const char *path, struct pue_err *err);
 
 /* Returns a new system clock; the caller frees it with pue_clock_free(). */
 struct pue_clock *pue_clock_new_system(void);
@@ -54,14 +74,32 @@ void pue_clock_free(struct pue_clock *c);
 pue_mono_t pue_clock_mono(const struct pue_clock *c);
 pue_wall_t pue_clock_wall(const struct pue_clock *c);
 
-/* Manual clocks only: moves both the wall and the monotonic time forward. */
+/* Manual and stepped clocks only: moves both the wall and the monotonic
+ * time forward by ms (>= 0). */
 void pue_clock_advance(struct pue_clock *c, int64_t ms);
 
+/* Manual and stepped clocks only: moves the monotonic time to t when t is
+ * later (never back), the wall time with it. */
+void pue_clock_set_mono(struct pue_clock *c, pue_mono_t t);
+
+/* Manual and stepped clocks only: steps the wall clock by ms (either sign)
+ * and leaves the monotonic clock alone, as an NTP step or a manual `date`
+ * does to a real machine. */
+void pue_clock_step_wall(struct pue_clock *c, int64_t ms);
+
+/* True for a stepped clock: time moves only when a process moves it. */
+bool pue_clock_is_stepped(const struct pue_clock *c);
+
+/* The machine's own CLOCK_MONOTONIC, whatever clock the program runs on:
+ * for real-world durations only (see above). */
+pue_mono_t pue_clock_real(void);
+
 /* Real nanoseconds until the clock reaches deadline (0 when already past),
- * for arming a real timer; INT64_MAX for a manual clock. */
+ * for arming a real timer; INT64_MAX for a manual or stepped clock. */
 int64_t pue_clock_real_ns_until(const struct pue_clock *c, pue_mono_t deadline);
 
-/* How many times real speed the clock runs (1 for the system clock). */
+/* How many times real speed the clock runs (1 for the system clock and for
+ * the manual and stepped clocks, whose speed is the harness's). */
 double pue_clock_rate(const struct pue_clock *c);
 
 static inline pue_mono_t

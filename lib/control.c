@@ -209,7 +209,7 @@ on_client(void *arg, int fd, uint32_t events)
 	if (i == PUE_CTL_MAX_CLIENTS)
 		return;
 	cl = c->clients[i];
-	cl->last_activity = pue_clock_mono(c->clock);
+	cl->last_activity = pue_clock_real();
 	if ((events & EPOLLOUT) && (flush_out(c, cl) < 0 || serve(c, cl) < 0)) {
 		drop(c, i);
 		return;
@@ -238,7 +238,8 @@ on_client(void *arg, int fd, uint32_t events)
 bool
 pue_control_is_admin_command(const char *cmd)
 {
-	static const char *const admin[] = {"reload", "ack", "silence", "unsilence", NULL};
+	static const char *const admin[] = {"reload",	 "ack",	    "silence",
+					    "unsilence", "advance", NULL};
 	size_t i;
 
 	for (i = 0; admin[i] != NULL; i++)
@@ -333,7 +334,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		return;
 	}
 	cl->fd = cfd;
-	cl->last_activity = pue_clock_mono(c->clock);
+	cl->last_activity = pue_clock_real();
 	cl->peer = peer;
 	if (pue_loop_add_fd(c->loop, cfd, EPOLLIN, on_client, c) < 0) {
 		close(cfd);
@@ -347,7 +348,7 @@ static void
 sweep(void *arg)
 {
 	struct pue_control *c = arg;
-	pue_mono_t now = pue_clock_mono(c->clock);
+	pue_mono_t now = pue_clock_real(); /* clients live in real time */
 	size_t i;
 
 	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
@@ -356,8 +357,7 @@ sweep(void *arg)
 
 		if (cl == NULL)
 			continue;
-		idle_ms = (int64_t)(pue_mono_diff_ms(now, cl->last_activity) /
-				    pue_clock_rate(c->clock));
+		idle_ms = pue_mono_diff_ms(now, cl->last_activity);
 		/* A client may stay connected between requests for a while,
 		 * but not with a request half-sent or a reply it will not read. */
 		if (cl->n_in == 0 && cl->n_out == 0) {
@@ -376,10 +376,8 @@ sweep(void *arg)
 			drop(c, i);
 		}
 	}
-	/* Once a real second, whatever the clock rate. */
-	c->sweep_timer = pue_loop_add_timer(
-		c->loop, pue_mono_add_ms(now, (int64_t)(1000 * pue_clock_rate(c->clock))), sweep,
-		c);
+	/* Once a real second, whatever the clock. */
+	c->sweep_timer = pue_loop_add_real_timer(c->loop, pue_mono_add_ms(now, 1000), sweep, c);
 }
 
 /* A socket file that accepts a connection belongs to a running daemon;
@@ -460,7 +458,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 		goto fail;
 	}
 	c->sweep_timer =
-		pue_loop_add_timer(loop, pue_mono_add_ms(pue_clock_mono(clock), 1000), sweep, c);
+		pue_loop_add_real_timer(loop, pue_mono_add_ms(pue_clock_real(), 1000), sweep, c);
 	return c;
 fail:
 	pue_control_free(c);

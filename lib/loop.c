@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * loop.c - epoll + timerfd main loop; see loop.h.
- * Timers sit in a binary min-heap keyed by deadline (O(log n) add, hundreds
- * of meters each with a poll timer). Cancelling marks the entry; dead
- * entries are dropped when they reach the top, so callbacks may cancel
- * anything safely, as in redis's ae.c.
+ * Timers sit in binary min-heaps keyed by deadline (O(log n) add, hundreds
+ * of meters each with a poll timer): one on the loop's clock, one on the
+ * machine's monotonic clock. Cancelling marks the entry; dead entries are
+ * dropped when they reach the top, so callbacks may cancel anything
+ * safely, as in redis's ae.c.
  */
 #include "loop.h"
 
@@ -23,6 +24,16 @@ struct timer {
 	void *arg;
 };
 
+struct heap {
+	struct timer *t;
+	size_t n, cap;
+};
+
+struct busy {
+	pue_busy_cb cb;
+	void *arg;
+};
+
 struct watch {
 	int fd;
 	pue_fd_cb cb;
@@ -31,10 +42,12 @@ struct watch {
 };
 
 struct pue_loop {
-	const struct pue_clock *clock;
+	struct pue_clock *clock;
 	int epfd, tfd;
-	struct timer *heap;
-	size_t n_heap, cap_heap;
+	struct heap clock_timers, real_timers;
+	struct busy *busy;
+	size_t n_busy, cap_busy;
+	pue_mono_t target;  /* stepped clock: how far it may run */
 	int64_t *cancelled; /* ids cancelled but still in the heap */
 	size_t n_cancelled, cap_cancelled;
 	int64_t next_id;
@@ -45,7 +58,7 @@ struct pue_loop {
 };
 
 struct pue_loop *
-pue_loop_new(const struct pue_clock *clock, struct pue_err *err)
+pue_loop_new(struct pue_clock *clock, struct pue_err *err)
 {
 	struct pue_loop *l = calloc(1, sizeof(*l));
 
@@ -68,6 +81,7 @@ pue_loop_new(const struct pue_clock *clock, struct pue_err *err)
 		return NULL;
 	}
 	l->next_id = 1;
+	l->target = pue_clock_mono(clock);
 	return l;
 }
 
@@ -85,7 +99,9 @@ pue_loop_free(struct pue_loop *l)
 	for (i = 0; i < l->n_watches; i++)
 		free(l->watches[i]);
 	free(l->watches);
-	free(l->heap);
+	free(l->clock_timers.t);
+	free(l->real_timers.t);
+	free(l->busy);
 	free(l->cancelled);
 	free(l);
 }
@@ -177,27 +193,50 @@ heap_down(struct timer *h, size_t n, size_t i)
 }
 
 static void
-heap_pop(struct pue_loop *l)
+heap_pop(struct heap *h)
 {
-	l->heap[0] = l->heap[--l->n_heap];
-	heap_down(l->heap, l->n_heap, 0);
+	h->t[0] = h->t[--h->n];
+	heap_down(h->t, h->n, 0);
+}
+
+static int64_t
+heap_add(struct pue_loop *l, struct heap *h, pue_mono_t deadline, pue_timer_cb cb, void *arg)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		struct timer *t = reallocarray(h->t, cap, sizeof(*t));
+
+		if (t == NULL)
+			return -ENOMEM;
+		h->t = t;
+		h->cap = cap;
+	}
+	h->t[h->n] = (struct timer){deadline, l->next_id++, cb, arg};
+	heap_up(h->t, h->n++);
+	return l->next_id - 1;
 }
 
 int64_t
 pue_loop_add_timer(struct pue_loop *l, pue_mono_t deadline, pue_timer_cb cb, void *arg)
 {
-	if (l->n_heap == l->cap_heap) {
-		size_t cap = l->cap_heap ? l->cap_heap * 2 : 64;
-		struct timer *h = reallocarray(l->heap, cap, sizeof(*h));
+	return heap_add(l, &l->clock_timers, deadline, cb, arg);
+}
 
-		if (h == NULL)
-			return -ENOMEM;
-		l->heap = h;
-		l->cap_heap = cap;
-	}
-	l->heap[l->n_heap] = (struct timer){deadline, l->next_id++, cb, arg};
-	heap_up(l->heap, l->n_heap++);
-	return l->next_id - 1;
+int64_t
+pue_loop_add_real_timer(struct pue_loop *l, pue_mono_t deadline, pue_timer_cb cb, void *arg)
+{
+	return heap_add(l, &l->real_timers, deadline, cb, arg);
+}
+
+static bool
+heap_holds(const struct heap *h, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->t[i].id == id)
+			return true;
+	return false;
 }
 
 static bool
@@ -216,12 +255,7 @@ take_cancelled(struct pue_loop *l, int64_t id)
 void
 pue_loop_cancel(struct pue_loop *l, int64_t id)
 {
-	size_t i;
-	bool pending = false;
-
-	for (i = 0; i < l->n_heap && !pending; i++)
-		pending = l->heap[i].id == id;
-	if (!pending)
+	if (!heap_holds(&l->clock_timers, id) && !heap_holds(&l->real_timers, id))
 		return;
 	if (l->n_cancelled == l->cap_cancelled) {
 		size_t cap = l->cap_cancelled ? l->cap_cancelled * 2 : 16;
@@ -235,33 +269,41 @@ pue_loop_cancel(struct pue_loop *l, int64_t id)
 	l->cancelled[l->n_cancelled++] = id;
 }
 
+/* Runs the timers of h due at now, in deadline order. */
 static void
-run_timers(struct pue_loop *l)
+run_heap(struct pue_loop *l, struct heap *h, pue_mono_t now)
 {
-	pue_mono_t now = pue_clock_mono(l->clock);
+	while (h->n > 0 && h->t[0].deadline.ns <= now.ns && !l->stop) {
+		struct timer t = h->t[0];
 
-	while (l->n_heap > 0 && l->heap[0].deadline.ns <= now.ns && !l->stop) {
-		struct timer t = l->heap[0];
-
-		heap_pop(l);
+		heap_pop(h);
 		if (l->n_cancelled > 0 && take_cancelled(l, t.id))
 			continue;
 		t.cb(t.arg);
 	}
 }
 
+static void
+run_timers(struct pue_loop *l)
+{
+	run_heap(l, &l->real_timers, pue_clock_real());
+	run_heap(l, &l->clock_timers, pue_clock_mono(l->clock));
+}
+
 /* Arms the timerfd for the nearest deadline in real time (the loop's clock
- * may run faster than real time under a test clock). */
+ * may run faster than real time under a test clock, and a stepped clock
+ * does not run by itself at all). */
 static void
 arm(struct pue_loop *l)
 {
 	struct itimerspec its = {0};
-	int64_t ns;
+	int64_t ns = INT64_MAX;
 
-	if (l->n_heap > 0) {
-		ns = pue_clock_real_ns_until(l->clock, l->heap[0].deadline);
-		if (ns == INT64_MAX)
-			ns = 0; /* manual clock: nothing to wait for */
+	if (l->clock_timers.n > 0)
+		ns = pue_clock_real_ns_until(l->clock, l->clock_timers.t[0].deadline);
+	if (l->real_timers.n > 0 && l->real_timers.t[0].deadline.ns - pue_clock_real().ns < ns)
+		ns = l->real_timers.t[0].deadline.ns - pue_clock_real().ns;
+	if (ns != INT64_MAX) {
 		if (ns <= 0)
 			ns = 1; /* 0 would disarm */
 		its.it_value.tv_sec = ns / 1000000000;
@@ -271,16 +313,99 @@ arm(struct pue_loop *l)
 }
 
 int
+pue_loop_add_busy(struct pue_loop *l, pue_busy_cb cb, void *arg)
+{
+	if (l->n_busy == l->cap_busy) {
+		size_t cap = l->cap_busy ? l->cap_busy * 2 : 8;
+		struct busy *b = reallocarray(l->busy, cap, sizeof(*b));
+
+		if (b == NULL)
+			return -ENOMEM;
+		l->busy = b;
+		l->cap_busy = cap;
+	}
+	l->busy[l->n_busy++] = (struct busy){cb, arg};
+	return 0;
+}
+
+void
+pue_loop_del_busy(struct pue_loop *l, pue_busy_cb cb, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_busy; i++)
+		if (l->busy[i].cb == cb && l->busy[i].arg == arg) {
+			l->busy[i] = l->busy[--l->n_busy];
+			return;
+		}
+}
+
+static bool
+busy(const struct pue_loop *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_busy; i++)
+		if (l->busy[i].cb(l->busy[i].arg))
+			return true;
+	return false;
+}
+
+int
+pue_loop_advance(struct pue_loop *l, pue_mono_t target)
+{
+	if (!pue_clock_is_stepped(l->clock))
+		return -ENOTSUP;
+	if (target.ns > l->target.ns)
+		l->target = target;
+	return 0;
+}
+
+bool
+pue_loop_caught_up(const struct pue_loop *l)
+{
+	if (!pue_clock_is_stepped(l->clock))
+		return true;
+	return pue_clock_mono(l->clock).ns >= l->target.ns && !busy(l);
+}
+
+/* A stepped clock may move when it has somewhere to go and nothing that
+ * started at the current time is still running. */
+static bool
+may_step(const struct pue_loop *l)
+{
+	return pue_clock_is_stepped(l->clock) && pue_clock_mono(l->clock).ns < l->target.ns &&
+	       !busy(l);
+}
+
+/* Moves a stepped clock to the next timer's deadline (or the target) and
+ * runs what is due there. */
+static void
+step(struct pue_loop *l)
+{
+	pue_mono_t next = l->target;
+
+	if (l->clock_timers.n > 0 && l->clock_timers.t[0].deadline.ns < next.ns)
+		next = l->clock_timers.t[0].deadline;
+	pue_clock_set_mono(l->clock, next);
+	run_heap(l, &l->clock_timers, pue_clock_mono(l->clock));
+}
+
+int
 pue_loop_run(struct pue_loop *l)
 {
 	struct epoll_event evs[64];
 	uint64_t expirations;
+	bool stepping;
 	int n, i;
 
 	l->stop = false;
 	while (!l->stop) {
 		arm(l);
-		n = epoll_wait(l->epfd, evs, 64, -1);
+		/* Stepping: take whatever is ready without waiting, and move
+		 * the clock only when nothing was. */
+		stepping = may_step(l);
+		n = epoll_wait(l->epfd, evs, 64, stepping ? 0 : -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -301,6 +426,8 @@ pue_loop_run(struct pue_loop *l)
 				w->cb(w->arg, fd, evs[i].events);
 		}
 		run_timers(l);
+		if (stepping && n == 0 && !l->stop && may_step(l))
+			step(l);
 		l->iterations++;
 	}
 	return 0;

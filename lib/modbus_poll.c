@@ -82,6 +82,7 @@ struct pue_modbus {
 	struct link *links;
 	size_t n_links;
 	atomic_bool stopping; /* pue_modbus_free() has begun: workers wind up */
+	bool probing_loop;    /* the loop's busy probe is registered */
 };
 
 static bool
@@ -334,6 +335,19 @@ on_done(void *arg, int fd, uint32_t events)
 	}
 }
 
+/* The loop's busy probe (loop.h): a link's job is out with a worker. */
+static bool
+any_job_out(void *arg)
+{
+	const struct pue_modbus *m = arg;
+	size_t i;
+
+	for (i = 0; i < m->n_links; i++)
+		if (m->links[i].busy)
+			return true;
+	return false;
+}
+
 static struct link *
 find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 {
@@ -453,6 +467,9 @@ pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop, const struct
 		pue_err_set(err, rc, "modbus: watching workers: %s", strerror(-rc));
 		goto fail;
 	}
+	if (pue_loop_add_busy(loop, any_job_out, m) < 0)
+		goto nomem;
+	m->probing_loop = true;
 	/* Spread first polls over the interval by link, so hundreds of links
 	 * do not all fire in the same instant, while the devices of one link
 	 * share their link's phase and are polled in one job. */
@@ -480,6 +497,8 @@ pue_modbus_free(struct pue_modbus *m)
 
 	if (m == NULL)
 		return;
+	if (m->probing_loop)
+		pue_loop_del_busy(m->loop, any_job_out, m);
 	if (m->workq != NULL) {
 		/* A worker may sit in a read for a whole timeout (up to 60 s):
 		 * tell it to stop and cut its socket short, so SIGTERM is

@@ -19,7 +19,7 @@
 
 struct pue_service {
 	const struct pue_config *cfg;
-	const struct pue_clock *clock;
+	struct pue_clock *clock;
 	struct pue_store *store;
 	struct pue_engine *engine;
 	struct pue_loop *loop;
@@ -100,6 +100,50 @@ flush(void *arg)
 	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
 }
 
+/* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
+ * a stepped clock's harness moves it (loop.h); the reply comes at once and
+ * the harness asks "clock" until caught_up. */
+static json_t *
+clock_json(struct pue_service *s)
+{
+	char when[40];
+
+	pue_format_time(pue_clock_wall(s->clock), when, sizeof(when));
+	return json_pack("{s:b,s:s,s:I,s:I,s:b}", "stepped", pue_clock_is_stepped(s->clock), "time",
+			 when, "wall_ms", (json_int_t)pue_clock_wall(s->clock).ms, "mono_ms",
+			 (json_int_t)(pue_clock_mono(s->clock).ns / 1000000), "caught_up",
+			 pue_loop_caught_up(s->loop));
+}
+
+static json_t *
+advance(struct pue_service *s, json_t *req, struct pue_err *err)
+{
+	json_t *ms = json_object_get(req, "ms"), *step = json_object_get(req, "wall_step_ms");
+
+	if (!pue_clock_is_stepped(s->clock)) {
+		pue_err_set(err, -ENOTSUP, "advance: pued is not on a stepped test clock");
+		return NULL;
+	}
+	if ((ms != NULL && (!json_is_integer(ms) || json_integer_value(ms) < 0)) ||
+	    (step != NULL && !json_is_integer(step))) {
+		pue_err_set(err, -EINVAL,
+			    "advance: \"ms\" must be an integer >= 0, "
+			    "\"wall_step_ms\" an integer");
+		return NULL;
+	}
+	/* A wall step lands first, at the current monotonic time, as an NTP
+	 * step does between two polls. */
+	if (step != NULL && json_integer_value(step) != 0) {
+		pue_clock_step_wall(s->clock, json_integer_value(step));
+		pue_log(LOG_DEBUG, "test clock: wall stepped %+lld ms",
+			(long long)json_integer_value(step));
+	}
+	if (ms != NULL)
+		pue_loop_advance(s->loop,
+				 pue_mono_add_ms(pue_clock_mono(s->clock), json_integer_value(ms)));
+	return clock_json(s);
+}
+
 static json_t *
 handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
 {
@@ -120,6 +164,10 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
 	if (strcmp(cmd, "ping") == 0)
 		return json_object();
+	if (strcmp(cmd, "clock") == 0)
+		return clock_json(s);
+	if (strcmp(cmd, "advance") == 0)
+		return advance(s, req, err);
 	if (strcmp(cmd, "reload") == 0) {
 		if (s->reload_cb == NULL) {
 			pue_err_set(err, -ENOTSUP, "reload is not available");
@@ -131,13 +179,13 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 	}
 	pue_err_set(err, -EINVAL,
 		    "unknown command \"%.64s\" (known: status, devices, ping, reload, alerts, "
-		    "ack, silence, unsilence)",
+		    "ack, silence, unsilence, clock, advance)",
 		    cmd);
 	return NULL;
 }
 
 struct pue_service *
-pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_err *err)
+pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pue_err *err)
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;

@@ -21,7 +21,7 @@ struct pue_service; /* opaque */
 
 /* Starts everything for cfg (borrowed; must outlive the service). Opens the
  * database and the control socket; never waits for a device. */
-struct pue_service *pue_service_new(const struct pue_config *cfg, const struct pue_clock *clock,
+struct pue_service *pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 				    struct pue_err *err);
 
 /* Flushes the store, removes the socket, frees everything. NULL accepted. */

@@ -98,8 +98,8 @@ on_net_timer(void *arg)
 	pump(d);
 }
 
-/* Converts net-snmp's next expiry (real time) to the loop's clock, which
- * may run faster under a test clock, and keeps one timer per device: an
+/* Arms a real timer for net-snmp's next expiry (its retries and timeouts
+ * are real time, whatever clock pued runs on), and keeps one per device: an
  * armed timer that fires early enough is kept (it re-arms when it fires),
  * so a poll normally costs no cancel. Returns false when net-snmp holds no
  * request of the device any more. */
@@ -110,7 +110,6 @@ arm(struct snmp_dev *d)
 	struct timeval tv = {0, 0};
 	int numfds = 0, block = 1;
 	pue_mono_t at;
-	double real_ns;
 	size_t i;
 
 	snmp_sess_select_info2_flags(d->sessp, &numfds, &m->fds, &tv, &block,
@@ -124,14 +123,14 @@ arm(struct snmp_dev *d)
 		return false;
 	}
 	/* +1 ms: net-snmp retries only once strictly past the expiry. */
-	real_ns = (double)tv.tv_sec * 1e9 + (double)tv.tv_usec * 1e3 + 1e6;
-	at.ns = pue_clock_mono(m->clock).ns + (int64_t)(real_ns * pue_clock_rate(m->clock));
+	at.ns = pue_clock_real().ns + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 +
+		1000000;
 	if (d->net_timer > 0 && d->net_at.ns <= at.ns)
 		return true;
 	if (d->net_timer > 0)
 		pue_loop_cancel(m->loop, d->net_timer);
 	d->net_at = at;
-	d->net_timer = pue_loop_add_timer(m->loop, at, on_net_timer, d);
+	d->net_timer = pue_loop_add_real_timer(m->loop, at, on_net_timer, d);
 	if (d->net_timer < 0)
 		d->net_timer = 0; /* out of memory: the next event re-arms */
 	return true;
@@ -399,6 +398,20 @@ poll_due(void *arg)
 
 /* Setup ----------------------------------------------------------------- */
 
+/* The loop's busy probe (loop.h): a poll in progress, from the name lookup
+ * to the last answer or timeout. */
+static bool
+any_poll_running(void *arg)
+{
+	const struct pue_snmp *m = arg;
+	size_t i;
+
+	for (i = 0; i < m->n_devs; i++)
+		if (m->devs[i].busy)
+			return true;
+	return false;
+}
+
 static int
 setup_points(struct snmp_dev *d, struct pue_err *err)
 {
@@ -513,6 +526,9 @@ pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct p
 		    setup_dev(m, &m->devs[m->n_devs], i, err) < 0)
 			goto fail;
 	m->quiet = true;
+	if (pue_loop_add_busy(loop, any_poll_running, m) < 0)
+		goto nomem;
+	m->probing_loop = true;
 	/* Spread first polls over each interval, as the Modbus poller does. */
 	now = pue_clock_mono(clock);
 	for (i = 0; i < m->n_devs; i++) {
@@ -541,6 +557,8 @@ pue_snmp_free(struct pue_snmp *m)
 
 	if (m == NULL)
 		return;
+	if (m->probing_loop)
+		pue_loop_del_busy(m->loop, any_poll_running, m);
 	for (i = 0; i < m->n_devs; i++) {
 		struct snmp_dev *d = &m->devs[i];
 

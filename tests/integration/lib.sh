@@ -61,6 +61,27 @@ stop_pid() {
 	return $rc
 }
 
+# --- the stepped test clock (issue 13; lib/clock.h) -------------------------
+# step_clock START_MS: everything started afterwards (pued, pue-sim, snmpd's
+# pue-snmp-pass) reads one clock, the file $T/clock, standing at START_MS
+# until the test moves it.
+step_clock() {
+	"$BIN/pue-clock" init "$T/clock" "$1" || fail "pue-clock init"
+	export PUED_TEST_CLOCK="step:$T/clock"
+}
+# advance DURATION [WALL_STEP] [SOCKET]: the running pued runs every poll,
+# minute close and alert round of the next DURATION (15m, 90s, 2h, 30d) in
+# order and returns once it is idle at the end; WALL_STEP first steps its
+# wall clock (an NTP step; may be negative).
+advance() {
+	"$BIN/pue-clock" run "${3:-$T/pued.sock}" "$1" "${2:-0}" >/dev/null ||
+		fail "advance $1: $("$BIN/pue-clock" run "${3:-$T/pued.sock}" 0 2>&1)"
+}
+# advance_down DURATION: the clock moves while no pued runs (a downtime).
+advance_down() { "$BIN/pue-clock" advance "$T/clock" "$1" >/dev/null || fail "pue-clock advance $1"; }
+# clock_ms: the clock's wall time, Unix milliseconds.
+clock_ms() { "$BIN/pue-clock" show "$T/clock" | cut -d' ' -f1; }
+
 # Simulator ports: pue-sim binds port 0 and writes the ports it got to a file.
 start_sim() { # start_sim NAME ARGS... -> $SIM_PORT
 	local name=$1
