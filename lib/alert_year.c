@@ -32,6 +32,9 @@ struct pue_year_watch {
 	const struct pue_config *cfg;
 	struct pue_loop *loop;
 	const struct pue_clock *clock;
+	const struct pue_store *store;
+	uint64_t minutes_seen; /* the store's minutes_written at the last run */
+	pue_mono_t last_run;
 	void (*updated)(void *arg);
 	void *arg;
 	struct pue_workq *q;
@@ -55,6 +58,8 @@ run(struct pue_job *job)
 	j->rc = pue_report_year(j->db, j->now_ms, &j->pc, &j->y, &j->start_ms, &j->end_ms, &j->err);
 }
 
+static void schedule(struct pue_year_watch *w);
+
 static void
 submit(void *arg)
 {
@@ -64,6 +69,19 @@ submit(void *arg)
 	w->timer = 0;
 	if (w->busy)
 		return;
+	if (w->store != NULL && w->fig.known) {
+		struct pue_store_stats st;
+
+		pue_store_stats(w->store, &st);
+		if (st.minutes_written == w->minutes_seen &&
+		    pue_mono_diff_ms(pue_clock_mono(w->clock), w->last_run) <
+			    PUE_YEAR_IDLE_REFRESH_MS) {
+			schedule(w);
+			return;
+		}
+		w->minutes_seen = st.minutes_written;
+	}
+	w->last_run = pue_clock_mono(w->clock);
 	w->job.now_ms = pue_clock_wall(w->clock).ms;
 	w->job.rc = 0;
 	pue_err_clear(&w->job.err);
@@ -130,8 +148,8 @@ computing(void *arg)
 
 struct pue_year_watch *
 pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
-		   const struct pue_clock *clock, void (*updated)(void *arg), void *arg,
-		   struct pue_err *err)
+		   const struct pue_clock *clock, const struct pue_store *store,
+		   void (*updated)(void *arg), void *arg, struct pue_err *err)
 {
 	struct pue_year_watch *w = calloc(1, sizeof(*w));
 	int rc;
@@ -143,6 +161,7 @@ pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
 	w->cfg = cfg;
 	w->loop = loop;
 	w->clock = clock;
+	w->store = store;
 	w->updated = updated;
 	w->arg = arg;
 	w->job.job.run = run;

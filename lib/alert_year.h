@@ -7,8 +7,11 @@
  * for a full year (README, "Performance"), too long to run inside the main
  * loop between polls. So one worker thread (workq.h) computes it with its
  * own read-only connection, at start and then every PUE_YEAR_REFRESH_MS of
- * the loop's clock (at most once a real second), and the loop takes the
- * result through the pool's eventfd. The worker touches only its job.
+ * the loop's clock (at most once a real second) when new minutes have been
+ * stored since, or every PUE_YEAR_IDLE_REFRESH_MS when none have (the
+ * figures move only with the stored data and, slowly, with the date), and
+ * the loop takes the result through the pool's eventfd. The worker touches
+ * only its job.
  * Main thread only (apart from that job).
  */
 #ifndef PUE_ALERT_YEAR_H
@@ -21,9 +24,11 @@
 #include "config.h"
 #include "err.h"
 #include "loop.h"
+#include "store.h"
 #include "year.h"
 
 #define PUE_YEAR_REFRESH_MS (60 * 1000)
+#define PUE_YEAR_IDLE_REFRESH_MS (3600 * 1000)
 
 struct pue_year_figures {
 	bool known;		  /* computed at least once */
@@ -35,11 +40,13 @@ struct pue_year_figures {
 
 struct pue_year_watch; /* opaque */
 
-/* Starts the worker for cfg's database (cfg, loop and clock are borrowed).
+/* Starts the worker for cfg's database (cfg, loop, clock and store, which
+ * may be NULL, are borrowed).
  * updated(arg) runs on the main thread after each new result. NULL with
  * err set. */
 struct pue_year_watch *pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
-					  const struct pue_clock *clock, void (*updated)(void *arg),
+					  const struct pue_clock *clock,
+					  const struct pue_store *store, void (*updated)(void *arg),
 					  void *arg, struct pue_err *err);
 
 /* The latest figures (borrowed until the next loop iteration). */

@@ -639,7 +639,8 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 	if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL || load(a, err) < 0 ||
 	    start_sinks(a, err) < 0)
 		goto fail;
-	if ((a->year = pue_year_watch_new(cfg, src->loop, src->clock, on_year, a, err)) == NULL)
+	if ((a->year = pue_year_watch_new(cfg, src->loop, src->clock, src->store, on_year, a,
+					  err)) == NULL)
 		goto fail;
 	if (cfg->alerts.agentx &&
 	    (a->agentx = pue_agentx_new(cfg, src->loop, src->clock, err)) == NULL)

@@ -44,7 +44,12 @@ struct pue_store {
 	struct event_row *events;
 	size_t n_events, cap_events;
 	struct pue_store_stats stats;
+	int64_t trimmed_ms; /* when retention last ran, wall ms */
 };
+
+/* With nothing to write, retention runs at most this often: a flush every
+ * second need not open a transaction every second. */
+#define IDLE_TRIM_MS 60000
 
 static int
 db_error(struct pue_store *st, struct pue_err *err, const char *what)
@@ -464,8 +469,9 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	int rc;
 
 	st->stats.pending = rows;
-	if (rows == 0 && now.ms == 0)
-		return 0; /* nothing to write and no retention to apply */
+	if (rows == 0 &&
+	    (now.ms == 0 || (now.ms >= st->trimmed_ms && now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
+		return 0; /* nothing to write, and retention ran a moment ago */
 	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
 	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {
@@ -476,6 +482,8 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else
 		rc = 0;
+	if (rc == 0 && now.ms != 0)
+		st->trimmed_ms = now.ms;
 	if (rc < 0) {
 		if (!st->stats.failing)
 			pue_log(LOG_ERR, "%s; keeping %zu rows in memory until it can write",
@@ -490,6 +498,7 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	st->stats.failing = false;
 	st->stats.last_error[0] = '\0';
 	st->stats.written += st->n_samples;
+	st->stats.minutes_written += st->n_minutes;
 	st->n_samples = 0;
 	st->n_minutes = 0;
 	free_events(st);

@@ -60,12 +60,13 @@ int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb
 struct pue_store_stats {
 	bool failing; /* the last flush failed */
 	char last_error[256];
-	size_t pending;	     /* rows waiting for the next flush */
-	uint64_t written;    /* samples written since start */
-	uint64_t dropped;    /* samples dropped while failing */
-	uint64_t trimmed;    /* samples deleted for retention or the disk budget */
-	uint64_t used_bytes; /* database pages in use, at the last flush */
-	bool over_budget;    /* dropping raw samples to stay within the budget */
+	size_t pending;		  /* rows waiting for the next flush */
+	uint64_t written;	  /* samples written since start */
+	uint64_t minutes_written; /* minute rollups written since start */
+	uint64_t dropped;	  /* samples dropped while failing */
+	uint64_t trimmed;	  /* samples deleted for retention or the disk budget */
+	uint64_t used_bytes;	  /* database pages in use, at the last flush */
+	bool over_budget;	  /* dropping raw samples to stay within the budget */
 };
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 
