@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,22 @@ struct pue_clock {
 	int64_t mono_base_ns; /* SCALED: real monotonic ns when created */
 	int64_t manual_ms;    /* MANUAL: current wall reading */
 	int64_t manual_mono_ns;
-	struct step_file *step; /* STEPPED: the shared file, mapped */
+	struct step_file *step;	 /* STEPPED: the shared file, mapped */
+	struct absorber *absorb; /* NULL: pue_clock_wall() is the raw wall clock */
+};
+
+/* The step absorber (clock.h): the stamps are the monotonic time plus an
+ * offset that follows the wall clock exactly, except after a step, when it
+ * slews toward the wall clock's new offset. Stamps are read by the Modbus
+ * workers too, hence the lock. */
+struct absorber {
+	pthread_mutex_t lock;
+	bool started, slewing;
+	int64_t off_ms;	   /* stamp - monotonic ms */
+	int64_t target_ms; /* wall - monotonic ms: where off_ms is going */
+	int64_t slewed_at; /* monotonic ms up to which slewing is accounted */
+	uint64_t steps;
+	int64_t last_step_ms;
 };
 
 static int64_t
@@ -174,7 +190,19 @@ pue_clock_free(struct pue_clock *c)
 {
 	if (c != NULL && c->step != NULL)
 		munmap(c->step, sizeof(*c->step));
+	if (c != NULL && c->absorb != NULL) {
+		pthread_mutex_destroy(&c->absorb->lock);
+		free(c->absorb);
+	}
 	free(c);
+}
+
+void
+pue_clock_absorb_steps(struct pue_clock *c)
+{
+	if (c->absorb != NULL || (c->absorb = calloc(1, sizeof(*c->absorb))) == NULL)
+		return; /* out of memory: stamps follow the wall clock, as before */
+	pthread_mutex_init(&c->absorb->lock, NULL);
 }
 
 static int64_t
@@ -207,8 +235,77 @@ pue_clock_mono(const struct pue_clock *c)
 	}
 }
 
+static pue_wall_t raw_wall(const struct pue_clock *c);
+
+/* One reading of the stamp clock: see struct absorber. */
+static int64_t
+absorb(struct absorber *a, int64_t wall_ms, int64_t mono_ms)
+{
+	int64_t now_off = wall_ms - mono_ms, room, stamp;
+
+	pthread_mutex_lock(&a->lock);
+	if (!a->started) {
+		a->off_ms = a->target_ms = now_off;
+		a->started = true;
+	} else if (now_off - a->target_ms > PUE_CLOCK_STEP_MS ||
+		   a->target_ms - now_off > PUE_CLOCK_STEP_MS) {
+		a->steps++;
+		a->last_step_ms = now_off - a->target_ms;
+		a->slewing = true;
+		a->slewed_at = mono_ms;
+		if (now_off - a->off_ms > PUE_CLOCK_MAX_SLEW_MS ||
+		    a->off_ms - now_off > PUE_CLOCK_MAX_SLEW_MS)
+			a->off_ms = now_off; /* too far to slew: follow it now */
+	}
+	a->target_ms = now_off;
+	if (!a->slewing) {
+		a->off_ms = now_off;
+	} else if (mono_ms > a->slewed_at) {
+		/* Whole milliseconds only; the rest of the time stays owed. */
+		room = (mono_ms - a->slewed_at) / PUE_CLOCK_SLEW_DIV;
+		a->slewed_at += room * PUE_CLOCK_SLEW_DIV;
+		if (a->off_ms < a->target_ms)
+			a->off_ms =
+				a->off_ms + room < a->target_ms ? a->off_ms + room : a->target_ms;
+		else
+			a->off_ms =
+				a->off_ms - room > a->target_ms ? a->off_ms - room : a->target_ms;
+		a->slewing = a->off_ms != a->target_ms;
+	}
+	stamp = mono_ms + a->off_ms;
+	pthread_mutex_unlock(&a->lock);
+	return stamp;
+}
+
+void
+pue_clock_steps(const struct pue_clock *c, uint64_t *count, int64_t *last_ms, int64_t *behind_ms)
+{
+	struct absorber *a = c->absorb;
+
+	*count = 0;
+	*last_ms = *behind_ms = 0;
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->lock);
+	*count = a->steps;
+	*last_ms = a->last_step_ms;
+	*behind_ms = a->target_ms - a->off_ms;
+	pthread_mutex_unlock(&a->lock);
+}
+
 pue_wall_t
 pue_clock_wall(const struct pue_clock *c)
+{
+	pue_wall_t raw;
+
+	if (c->absorb == NULL)
+		return raw_wall(c);
+	raw = raw_wall(c);
+	return (pue_wall_t){absorb(c->absorb, raw.ms, pue_clock_mono(c).ns / 1000000)};
+}
+
+static pue_wall_t
+raw_wall(const struct pue_clock *c)
 {
 	switch (c->kind) {
 	case SCALED: {

@@ -94,6 +94,30 @@ bool pue_clock_is_stepped(const struct pue_clock *c);
  * for real-world durations only (see above). */
 pue_mono_t pue_clock_real(void);
 
+/*
+ * Wall-clock steps (PUE.md, "Restarts and clock steps"). Once
+ * pue_clock_absorb_steps() is called, pue_clock_wall() no longer follows a
+ * step of the wall clock (an NTP step, a manual `date`): a jump of more
+ * than PUE_CLOCK_STEP_MS against the monotonic clock is recorded, and the
+ * time pued stamps its data with keeps running with the monotonic clock,
+ * then rejoins the wall clock by slewing, 1 ms for every PUE_CLOCK_SLEW_DIV
+ * ms that pass (as chrony slews at most 83,333 ppm): an hour's step takes
+ * twelve hours, ten minutes two. So a step never turns into energy, a gap,
+ * a repeated minute or a stale device, and stamps stay monotonic. A step
+ * larger than PUE_CLOCK_MAX_SLEW_MS (a clock set from 1970) is followed at
+ * once. Small corrections (the kernel's own slewing) are followed exactly.
+ */
+#define PUE_CLOCK_STEP_MS 1000
+#define PUE_CLOCK_SLEW_DIV 12
+#define PUE_CLOCK_MAX_SLEW_MS (24 * 3600 * 1000LL)
+void pue_clock_absorb_steps(struct pue_clock *c);
+
+/* Steps seen since the clock was made, and the last one's size in ms
+ * (positive: the wall clock jumped forward); how far pue_clock_wall() is
+ * from the wall clock now (0 once it has rejoined). Thread-safe. */
+void pue_clock_steps(const struct pue_clock *c, uint64_t *count, int64_t *last_ms,
+		     int64_t *behind_ms);
+
 /* Real nanoseconds until the clock reaches deadline (0 when already past),
  * for arming a real timer; INT64_MAX for a manual or stepped clock. */
 int64_t pue_clock_real_ns_until(const struct pue_clock *c, pue_mono_t deadline);

@@ -34,6 +34,7 @@ struct pue_service {
 	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
 	void *reload_arg;
 	uint64_t ticks, polls; /* progress, for the watchdog */
+	uint64_t clock_steps;  /* wall-clock steps already told (clock.h) */
 };
 
 #define TICK_MS 1000
@@ -77,11 +78,43 @@ reads_of(void *arg, size_t device)
 	       pue_snmp_reads_per_poll(s->snmp, device);
 }
 
+/* One log line and one event per wall-clock step (PUE.md, "Restarts and
+ * clock steps"); the clock itself absorbs it. */
+static void
+tell_clock_steps(struct pue_service *s)
+{
+	uint64_t n;
+	int64_t last_ms, behind_ms;
+	char msg[200];
+
+	pue_clock_steps(s->clock, &n, &last_ms, &behind_ms);
+	if (n == s->clock_steps)
+		return;
+	s->clock_steps = n;
+	if (behind_ms == 0)
+		snprintf(msg, sizeof(msg),
+			 "the wall clock stepped %+.3f s; too far to slew, pued's "
+			 "timestamps follow it at once",
+			 (double)last_ms / 1000);
+	else
+		snprintf(msg, sizeof(msg),
+			 "the wall clock stepped %+.3f s; pued's timestamps keep to the monotonic "
+			 "clock and rejoin it by slewing, in about %.1f h",
+			 (double)last_ms / 1000,
+			 (double)(behind_ms < 0 ? -behind_ms : behind_ms) * PUE_CLOCK_SLEW_DIV /
+				 3600000.0);
+	pue_log(LOG_WARNING, "clock: %s", msg);
+	if (s->store != NULL)
+		pue_store_add_event(s->store, pue_clock_wall(s->clock), "clock_step", "wall clock",
+				    msg);
+}
+
 static void
 tick(void *arg)
 {
 	struct pue_service *s = arg;
 
+	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
@@ -199,6 +232,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pu
 	}
 	s->cfg = cfg;
 	s->clock = clock;
+	pue_clock_steps(clock, &s->clock_steps, &(int64_t){0}, &(int64_t){0});
 	if ((s->store = pue_store_open(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
