@@ -109,8 +109,10 @@ struct pue_point_conf {
 	size_t n_invalid_values; /* 0..PUE_MAX_INVALID_VALUES */
 	/* energy */
 	unsigned counter_bits; /* wrap width 1..64; default: the type's width for
-				* integer types, 0 (no wrap) for floats, 32 for
-				* SNMP (Counter32); always 0 for power points */
+				* integer types, 0 (no wrap) for floats; for
+				* SNMP 0: the width the answer's type says
+				* (Counter32 32, Counter64 64; pue_raw.bits);
+				* always 0 for power points */
 	double max_power_kw;   /* plausibility limit; 0 = 10 x the largest seen */
 	int64_t max_gap_ms;    /* longest gap bridged; 0 = 3 polls for power points,
 				* PUE_COUNTER_MAX_GAP_MS (energy.h) for counters */

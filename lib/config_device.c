@@ -271,12 +271,11 @@ read_point_energy(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 		else
 			p->counter_bits = (unsigned)u;
 	} else if (kind_ok && p->kind == PUE_KIND_ENERGY) {
-		/* SNMP has no type in the configuration; energy objects are
-		 * Counter32 or plain integers, and Counter32 wraps at 2^32
-		 * (RFC 2578, 7.1.6). A Counter64 masked to 32 bits still
-		 * differences correctly. */
+		/* SNMP has no type in the configuration: a counter wraps at
+		 * the width its answer's type says (Counter32 at 2^32, RFC
+		 * 2578 7.1.6; Counter64 at 2^64), counter_bits 0 here. */
 		if (!modbus)
-			p->counter_bits = 32;
+			p->counter_bits = 0;
 		else if (type_ok && !is_float(p->type))
 			p->counter_bits = pue_dtype_bits(p->type);
 	}

@@ -95,6 +95,16 @@ distance(const char *a, const char *b)
 	return prev[lb];
 }
 
+static size_t
+common_prefix(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] != '\0' && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i]))
+		i++;
+	return i;
+}
+
 const char *
 pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 {
@@ -108,7 +118,12 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 		d = distance(word, cands[i]);
 		/* One edit in a short word already makes it another word. */
 		limit = strlen(cands[i]) <= 4 ? 1 : 2;
-		if (d <= limit && d < best_d) {
+		if (d > limit)
+			continue;
+		/* At the same distance, the word the user began to type wins:
+		 * "2" is "2c" cut short, not a "1" mistyped. */
+		if (d < best_d ||
+		    (d == best_d && common_prefix(word, cands[i]) > common_prefix(word, best))) {
 			best = cands[i];
 			best_d = d;
 		}

@@ -22,6 +22,8 @@ struct pue_raw {
 	double value;	/* the raw number as the register holds it */
 	uint64_t count; /* integer types: the bits, zero-extended */
 	bool has_count;
+	unsigned char bits; /* the width the source says a counter wraps at (SNMP
+			     * Counter32: 32, Counter64: 64); 0 when it does not say */
 };
 
 /* Number of 16-bit registers a type occupies (1, 2 or 4). */

@@ -22,7 +22,8 @@ static enum pue_energy_result
 counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
 	      const struct pue_reading *b, double *delta_kwh)
 {
-	unsigned bits = p->counter_bits;
+	/* Configured, or else the width the answer's type carries. */
+	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
 
 	if (a->raw.has_count && b->raw.has_count && bits > 0) {
 		uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;

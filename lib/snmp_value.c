@@ -126,6 +126,7 @@ pue_snmp_value_raw(const netsnmp_variable_list *vb, struct pue_raw *out, struct 
 		r.count = (unsigned long)*vb->val.integer;
 		r.value = (double)r.count;
 		r.has_count = true;
+		r.bits = 32; /* Counter32 wraps at 2^32 (RFC 2578, 7.1.6) */
 		break;
 	case ASN_COUNTER64:
 	case ASN_OPAQUE_COUNTER64:
@@ -135,6 +136,7 @@ pue_snmp_value_raw(const netsnmp_variable_list *vb, struct pue_raw *out, struct 
 		r.count = bits;
 		r.value = (double)bits;
 		r.has_count = true;
+		r.bits = 64; /* a 32-bit mask would take a reset for energy */
 		break;
 	case ASN_OPAQUE_I64:
 		if ((rc = counter64_bits(vb, &bits, err)) < 0)

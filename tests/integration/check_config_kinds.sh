@@ -44,6 +44,7 @@ s/ceiling: 1.25/ceiling: 1.25\n  windows: [15m, 1h]\n  alert_window: 24h/	14:17:
 s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [page-me]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: expected an absolute path
 s/kind: energy}/kind: energy, counter_bits: 99}/	7:85: devices\[0\]\.points\[0\]\.counter_bits: expected an integer 1\.\.64
 s/^site: t/site: t\nworkers: 0/	2:10: workers: expected an integer 1\.\.256
+s/protocol: modbus_tcp/protocol: snmp/; s/modbus: {host: 127.0.0.1, port: 1502, unit_id: 1}/snmp: {host: 127.0.0.1, version: 2}/	5:[0-9]+: devices\[0\]\.snmp\.version: expected one of 1, 2c, 3, got "2"; did you mean "2c"
 EOF_CASES
 )
 

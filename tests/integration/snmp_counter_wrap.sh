@@ -16,8 +16,9 @@ snmp_pued_config "$T/pued.yaml" "
     snmp: {host: 127.0.0.1, port: $SNMPD_PORT, version: 2c, community: $SNMP_COMMUNITY}
     points:
       # mWh in a Counter32: scale 0.001 gives Wh; it wraps at 2^32 mWh.
-      - {name: facility, oid: $PLAY.3.0, kind: energy, unit: Wh, scale: 0.001, counter_bits: 32}
-      - {name: it, oid: $PLAY.4.0, kind: energy, unit: Wh, counter_bits: 64, measured_at: ups_output}" "
+      # No counter_bits: each answer's type gives the width (32, 64).
+      - {name: facility, oid: $PLAY.3.0, kind: energy, unit: Wh, scale: 0.001}
+      - {name: it, oid: $PLAY.4.0, kind: energy, unit: Wh, measured_at: ups_output}" "
 pue:
   facility: {add: [hall/facility]}
   it: {add: [hall/it]}

@@ -280,7 +280,7 @@ test_config_loads_full_file_with_every_field(void **state)
 	assert_string_equal(d->points[0].oid, "1.3.6.1.2.1.33.1.4.4.1.4.1");
 	assert_int_equal(d->points[0].measured_at, PUE_AT_UPS_OUTPUT);
 	assert_string_equal(d->points[1].oid, "UPS-MIB::upsOutputEnergy.0");
-	assert_int_equal(d->points[1].counter_bits, 32); /* Counter32 */
+	assert_int_equal(d->points[1].counter_bits, 0); /* the answer's type says */
 	assert_int_equal(d->points[1].measured_at, PUE_AT_PDU_OUTPUT);
 
 	d = &cfg->devices[2];
@@ -440,7 +440,7 @@ test_config_snmp_device_defaults_to_v2c_public_on_161(void **state)
 	assert_string_equal(s->community.value, "public");
 	assert_int_equal(s->max_varbinds, 32);
 	assert_null(s->user);
-	assert_int_equal(cfg->devices[0].points[0].counter_bits, 32);
+	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* the type says */
 	pue_config_free(cfg);
 }
 

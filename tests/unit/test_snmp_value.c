@@ -270,7 +270,8 @@ test_snmp_value_column_sum_of_wrapping_counters_differences_exactly(void **state
 	assert_false(sum2.has_count);
 }
 
-/* The whole way of a wrapping Counter32: varbind, raw count, energy. */
+/* The whole way of a wrapping Counter32: varbind, raw count, energy. The
+ * configuration says no width (SNMP's default): the type says 32. */
 static void
 test_snmp_value_counter32_wrap_is_energy_not_a_reset(void **state)
 {
@@ -278,7 +279,7 @@ test_snmp_value_counter32_wrap_is_energy_not_a_reset(void **state)
 				   .kind = PUE_KIND_ENERGY,
 				   .unit = PUE_UNIT_WH,
 				   .scale = 1,
-				   .counter_bits = 32};
+				   .counter_bits = 0};
 	struct pue_energy e = {0};
 	struct pue_reading r1 = {.wall = {1000}}, r2 = {.wall = {2000}};
 	struct pue_interval iv;
@@ -292,6 +293,33 @@ test_snmp_value_counter32_wrap_is_energy_not_a_reset(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &r1, &iv), PUE_ENERGY_FIRST);
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &r2, &iv), PUE_ENERGY_INTERVAL);
 	assert_true(fabs(iv.energy_kwh - 0.496) < 1e-12); /* 296 + 200 Wh */
+}
+
+/* A Counter64 that goes down is a reset, whatever its low 32 bits do: a
+ * 32-bit mask would read 3 x 2^32 + 10 -> 2^32 + 50 as 40 Wh of energy. */
+static void
+test_snmp_value_counter64_going_down_is_a_reset_not_energy(void **state)
+{
+	struct pue_point_conf p = {
+		.name = "e", .kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_reading r1 = {.wall = {1000}}, r2 = {.wall = {2000}}, r3 = {.wall = {3000}};
+	struct counter64 before = {.high = 3, .low = 10}, after = {.high = 1, .low = 50},
+			 then = {.high = 1, .low = 80};
+	struct pue_interval iv;
+
+	(void)state;
+	r1.raw = convert_ok(vb_new(ASN_COUNTER64, &before, sizeof(before)));
+	r2.raw = convert_ok(vb_new(ASN_COUNTER64, &after, sizeof(after)));
+	r3.raw = convert_ok(vb_new(ASN_COUNTER64, &then, sizeof(then)));
+	assert_int_equal(r1.raw.bits, 64);
+	r1.value = r1.raw.value / 1000;
+	r2.value = r2.raw.value / 1000;
+	r3.value = r3.raw.value / 1000;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r1, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r2, &iv), PUE_ENERGY_RESET);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r3, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.030) < 1e-12);
 }
 
 static void
@@ -359,6 +387,7 @@ main(void)
 		cmocka_unit_test(
 			test_snmp_value_column_sum_of_wrapping_counters_differences_exactly),
 		cmocka_unit_test(test_snmp_value_counter32_wrap_is_energy_not_a_reset),
+		cmocka_unit_test(test_snmp_value_counter64_going_down_is_a_reset_not_energy),
 		cmocka_unit_test(test_snmp_value_sentinels_compare_the_raw_value),
 		cmocka_unit_test(test_snmp_value_oid_parse_and_format),
 	};
