@@ -30,6 +30,10 @@ struct point_state {
 	bool used;   /* by any track */
 	double value;
 	pue_wall_t at;
+	/* The live figure (find_companions): a power point that gives an
+	 * energy point of the PUE its "now", and that energy point's mate. */
+	int power_for; /* power point: the energy point it stands for, or -1 */
+	int power_by;  /* energy point: its power point, or -1 */
 };
 
 struct pue_engine {
@@ -43,6 +47,7 @@ struct pue_engine {
 	} * devices;	    /* [device].p[point] */
 	int64_t grace_ms;   /* how long a minute waits for late polls */
 	int64_t max_age_ms; /* power older than this is not "instantaneous" */
+	size_t n_powered;   /* energy points whose "now" is a power point's */
 
 	/* alerts (issue 8): meter resets and glitches, as they happen */
 	pue_engine_event_cb on_event;
@@ -114,6 +119,48 @@ track_free(const struct pue_engine *e, struct track *t)
 	free(t->facility.terms);
 }
 
+/* The live figure ("now") from power points where a meter has one (PUE.md,
+ * Derived figures: a live indicator, never a verdict). Power from an energy
+ * counter is its steps over the last few seconds, and a coarse counter
+ * (a float32 kWh register near 100,000 kWh moves in 7.8 Wh steps) makes
+ * that wander by tenths of a percent: a steady 1.25 would flip between
+ * "warning" and "above". A meter's own power reading has no such steps. An
+ * energy point of the PUE takes its live power from a power point of its
+ * device when the device has exactly one energy point in use and exactly
+ * one power point measured at the same place, not itself in the PUE. */
+static void
+find_companions(struct pue_engine *e)
+{
+	size_t d, p;
+
+	for (d = 0; d < e->cfg->n_devices; d++) {
+		const struct pue_device_conf *dev = &e->cfg->devices[d];
+		struct point_state *ps = e->devices[d].p;
+		int energy = -1, power = -1, n_energy = 0, n_power = 0;
+
+		for (p = 0; p < dev->n_points; p++)
+			ps[p].power_for = ps[p].power_by = -1;
+		for (p = 0; p < dev->n_points; p++)
+			if (ps[p].used && dev->points[p].kind == PUE_KIND_ENERGY) {
+				energy = (int)p;
+				n_energy++;
+			}
+		if (n_energy != 1)
+			continue;
+		for (p = 0; p < dev->n_points; p++)
+			if (!ps[p].used && dev->points[p].kind == PUE_KIND_POWER &&
+			    dev->points[p].measured_at == dev->points[energy].measured_at) {
+				power = (int)p;
+				n_power++;
+			}
+		if (n_power != 1)
+			continue;
+		ps[power].power_for = energy;
+		ps[energy].power_by = power;
+		e->n_powered++;
+	}
+}
+
 struct pue_engine *
 pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_store *st,
 	       struct pue_err *err)
@@ -160,6 +207,7 @@ pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, stru
 			}
 		}
 	}
+	find_companions(e);
 	return e;
 nomem:
 	pue_err_set(err, -ENOMEM, "engine: out of memory");
@@ -249,6 +297,17 @@ pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg)
 	e->event_arg = arg;
 }
 
+/* The live power of a point of the PUE, for every track that uses it. */
+static void
+set_power(struct pue_engine *e, const struct point_state *ps, double kw, pue_wall_t at)
+{
+	size_t k;
+
+	for (k = 0; k < e->n_tracks; k++)
+		if (ps->inputs[k] >= 0)
+			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, at);
+}
+
 void
 pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r)
 {
@@ -262,6 +321,8 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	ps->at = r->wall;
 	if (e->store != NULL)
 		pue_store_add_sample(e->store, device, point, r->wall, r->value);
+	if (ps->power_for >= 0)
+		set_power(e, &e->devices[device].p[ps->power_for], r->value, r->wall);
 	if (!ps->used)
 		return;
 	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
@@ -276,10 +337,12 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 		    pue_combine_add(e->tracks[k].combine, in, &iv) < 0)
 			pue_log(LOG_ERR, "engine: out of memory; an interval of %s is lost",
 				dev->name);
-		if (res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER)
-			pue_combine_set_power(e->tracks[k].combine, in, ps->energy.last_power_kw,
-					      r->wall);
 	}
+	/* The counter's own power, unless its power point answers (above). */
+	if ((res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER) &&
+	    (ps->power_by < 0 ||
+	     r->wall.ms - e->devices[device].p[ps->power_by].at.ms > e->max_age_ms))
+		set_power(e, ps, ps->energy.last_power_kw, r->wall);
 }
 
 void
@@ -333,6 +396,20 @@ struct pue_figure
 pue_engine_instant(const struct pue_engine *e)
 {
 	return track_instant(e, &e->tracks[0], &e->cfg->pue);
+}
+
+const char *
+pue_engine_instant_source(const struct pue_engine *e)
+{
+	size_t n_energy = 0, d, p;
+
+	for (d = 0; d < e->cfg->n_devices; d++)
+		for (p = 0; p < e->cfg->devices[d].n_points; p++)
+			n_energy += e->devices[d].p[p].used &&
+				    e->cfg->devices[d].points[p].kind == PUE_KIND_ENERGY;
+	if (n_energy == 0 || e->n_powered == n_energy)
+		return "power points";
+	return e->n_powered == 0 ? "energy counters" : "power points and energy counters";
 }
 
 struct pue_figure

@@ -66,8 +66,13 @@ void pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
  * least once per second. */
 void pue_engine_tick(struct pue_engine *e);
 
-/* The instantaneous power ratio P_facility / P_IT (a live indicator only). */
+/* The instantaneous power ratio P_facility / P_IT (a live indicator only),
+ * from each meter's power point where it has one beside its energy point
+ * (engine.c, find_companions), else from its counter's recent steps. */
 struct pue_figure pue_engine_instant(const struct pue_engine *e);
+/* Where that power comes from: "power points", "energy counters", or
+ * "power points and energy counters". A static string. */
+const char *pue_engine_instant_source(const struct pue_engine *e);
 
 /* Window i (0 .. cfg->pue.n_windows - 1), in configuration order. */
 struct pue_figure pue_engine_window(const struct pue_engine *e, size_t i);

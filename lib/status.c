@@ -201,6 +201,8 @@ pue_status_json(const struct pue_status_source *src)
 	json_object_set_new(o, "category", json_integer(cat));
 	f = pue_engine_instant(src->engine);
 	json_object_set_new(o, "instant", figure_json(&f, pc, cat, false));
+	json_object_set_new(json_object_get(o, "instant"), "source",
+			    json_string(pue_engine_instant_source(src->engine)));
 	for (i = 0; i < pc->n_windows; i++) {
 		json_t *w;
 
