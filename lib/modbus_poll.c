@@ -276,6 +276,19 @@ log_invalid(struct dev *d, const char *bad)
 	snprintf(d->bad_logged, sizeof(d->bad_logged), "%s", bad);
 }
 
+/* A probe that finds a device answering again puts it back on its normal
+ * schedule at once, not after the backoff step taken when the probe began
+ * (health.h, pue_health_resume()). */
+static void
+resume_schedule(struct dev *d)
+{
+	if (d->timer <= 0 || !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
+						pue_clock_mono(d->m->clock)))
+		return;
+	pue_loop_cancel(d->m->loop, d->timer);
+	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+}
+
 static void
 deliver(struct dev *d)
 {
@@ -307,6 +320,7 @@ deliver(struct dev *d)
 		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->clock),
 				   d->latency_ms, d->requests, partial,
 				   d->error[0] ? d->error : bad);
+	resume_schedule(d);
 	if (m->sink.polled != NULL)
 		m->sink.polled(m->sink.arg, d->index);
 }
