@@ -35,6 +35,7 @@ struct pue_health {
 	int64_t latency_ms;   /* of the last poll, all its requests */
 	unsigned requests;    /* requests the last poll needed, retries included */
 	uint64_t polls, failures, skipped;
+	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
 	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */
 	bool ever_up;
 };

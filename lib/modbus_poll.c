@@ -64,6 +64,7 @@ struct dev {
 	int *read_errno;       /* per read: 0 or the errno of its last try */
 	pue_wall_t *read_wall; /* per read: when its answer came */
 	unsigned requests;
+	unsigned protocol_errors; /* answers rejected (modbus_link.h) */
 	int64_t latency_ms;
 	char error[200];      /* first failure, in words */
 	char bad_logged[200]; /* the invalid-sample reason last logged, "" when none */
@@ -118,7 +119,10 @@ poll_device(struct dev *d)
 			gone = e;
 		if (d->error[0] != '\0')
 			continue;
-		pue_mb_describe_errno(e, what, sizeof(what));
+		if (res.why[0] != '\0') /* the answer's own header says how it is wrong */
+			snprintf(what, sizeof(what), "%s", res.why);
+		else
+			pue_mb_describe_errno(e, what, sizeof(what));
 		if (res.connect_failed)
 			snprintf(d->error, sizeof(d->error), "connect %.80s: %.90s (%u %s)",
 				 d->link->mb.where, what, d->tries,
@@ -129,6 +133,7 @@ poll_device(struct dev *d)
 				 r->count, what, d->tries, d->tries == 1 ? "try" : "tries");
 	}
 	d->requests = res.requests;
+	d->protocol_errors = res.protocol_errors;
 	d->latency_ms = pue_mono_diff_ms(pue_clock_mono(clock), t0);
 }
 
@@ -299,6 +304,7 @@ deliver(struct dev *d)
 
 	for (i = 0; i < n; i++)
 		ok_reads += d->read_errno[i] == 0;
+	d->health.protocol_errors += d->protocol_errors;
 	for (i = 0; i < d->conf->n_points; i++) {
 		struct pue_reading r = {0};
 		struct pue_err err = {0};
