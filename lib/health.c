@@ -85,17 +85,38 @@ pue_health_interval_ms(const struct pue_health *h, int64_t interval_ms)
 	return interval_ms > PUE_HEALTH_MAX_BACKOFF_MS ? interval_ms : PUE_HEALTH_MAX_BACKOFF_MS;
 }
 
+/* Steps *deadline by step_ms, and past now when it would not be; returns
+ * the ticks stepped over (missed). */
+static uint64_t
+advance(pue_mono_t *deadline, int64_t step_ms, pue_mono_t now)
+{
+	int64_t step = step_ms * 1000000, missed = 0;
+
+	deadline->ns += step;
+	if (deadline->ns <= now.ns) {
+		missed = (now.ns - deadline->ns) / step + 1;
+		deadline->ns += missed * step;
+	}
+	return (uint64_t)missed;
+}
+
 void
 pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_t step_ms,
 			 pue_mono_t now)
 {
-	int64_t step = step_ms * 1000000;
+	h->last_tick = *deadline;
+	h->skipped += advance(deadline, step_ms, now);
+}
 
-	deadline->ns += step;
-	if (deadline->ns <= now.ns) {
-		int64_t missed = (now.ns - deadline->ns) / step + 1;
+bool
+pue_health_resume(struct pue_health *h, pue_mono_t *deadline, int64_t interval_ms, pue_mono_t now)
+{
+	pue_mono_t next = h->last_tick;
+	uint64_t missed = advance(&next, pue_health_interval_ms(h, interval_ms), now);
 
-		h->skipped += (uint64_t)missed;
-		deadline->ns += missed * step;
-	}
+	if (next.ns >= deadline->ns)
+		return false;
+	*deadline = next;
+	h->skipped += missed;
+	return true;
 }

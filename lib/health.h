@@ -35,6 +35,8 @@ struct pue_health {
 	int64_t latency_ms;   /* of the last poll, all its requests */
 	unsigned requests;    /* requests the last poll needed, retries included */
 	uint64_t polls, failures, skipped;
+	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
+	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */
 	bool ever_up;
 };
 
@@ -57,9 +59,23 @@ int64_t pue_health_interval_ms(const struct pue_health *h, int64_t interval_ms);
 
 /* Advances *deadline by one step (deadline + interval, so polls do not
  * drift); when now is already past it, skips the ticks missed rather than
- * bursting, and counts them in h->skipped. */
+ * bursting, and counts them in h->skipped. Remembers the tick it stepped
+ * from in h->last_tick. The poller calls it when a tick fires, before the
+ * poll it starts has a result. */
 void pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_t step_ms,
 			      pue_mono_t now);
+
+/* Called once a poll's result is recorded (pue_health_success() or
+ * _failure()). The step taken at the poll's tick was chosen before its
+ * result was known: for a probe of a device that is down, a backoff step.
+ * When the result calls for a shorter step (the device answers again), the
+ * next deadline becomes last_tick + interval_ms, with ticks already past
+ * skipped and counted as pue_health_next_deadline() does, so a recovered
+ * device is polled on its normal schedule from that probe on. A longer
+ * step (a device just gone down) waits for the next tick. Returns true
+ * when *deadline moved: the caller re-arms its timer. */
+bool pue_health_resume(struct pue_health *h, pue_mono_t *deadline, int64_t interval_ms,
+		       pue_mono_t now);
 
 /* "unknown", "up", "degraded", "down". */
 const char *pue_dev_state_name(enum pue_dev_state s);

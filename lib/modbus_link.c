@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mbap.h"
 #include "modbus_poll.h"
 
 /* Exception words, as the Modbus Application Protocol v1.1b3 section 7
@@ -70,10 +71,16 @@ pue_mb_describe_errno(int e, char *buf, size_t len)
 }
 
 bool
+pue_mb_is_protocol_error(int e)
+{
+	return e == EMBBADDATA || e == EMBBADCRC || e == EMBBADEXC || e == EMBBADSLAVE ||
+	       e == EMBMDATA;
+}
+
+bool
 pue_mb_error_ends_poll(int e)
 {
-	return !(e == 0 || is_exception(e) || e == EMBBADDATA || e == EMBBADCRC || e == EMBBADEXC ||
-		 e == EMBBADSLAVE || e == EMBMDATA);
+	return !(e == 0 || is_exception(e) || pue_mb_is_protocol_error(e));
 }
 
 void
@@ -270,6 +277,36 @@ pace(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pue_cl
 		sleep_ms((gap_ns - since + 999999) / 1000000);
 }
 
+/* One TCP read, sent raw so that the whole answer comes back to be
+ * checked (mbap.h); libmodbus still does the I/O and the framing. */
+static int
+read_tcp(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
+	 uint16_t *dst, struct pue_mb_result *res)
+{
+	struct pue_mbap_read q = {
+		.unit = d->modbus.unit_id,
+		.function = r->function == PUE_MB_INPUT ? MODBUS_FC_READ_INPUT_REGISTERS
+							: MODBUS_FC_READ_HOLDING_REGISTERS,
+		.count = r->count,
+	};
+	/* unit id, function, address, quantity: libmodbus puts the MBAP
+	 * header before it */
+	uint8_t req[6] = {q.unit,
+			  q.function,
+			  (uint8_t)(r->address >> 8),
+			  (uint8_t)r->address,
+			  (uint8_t)(r->count >> 8),
+			  (uint8_t)r->count};
+	uint8_t adu[MODBUS_TCP_MAX_ADU_LENGTH];
+	int n;
+
+	if (modbus_send_raw_request(l->ctx, req, (int)sizeof(req)) < 0)
+		return errno;
+	if ((n = modbus_receive_confirmation(l->ctx, adu)) < 0)
+		return errno;
+	return pue_mbap_check(adu, (size_t)n, &q, dst, res->why, sizeof(res->why));
+}
+
 static int
 read_once(struct pue_mb_link *l, const struct pue_mb_read *r, uint16_t *dst)
 {
@@ -298,6 +335,7 @@ pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 		if (l->stop != NULL && atomic_load(l->stop))
 			return ECANCELED;
 		res->connect_failed = false;
+		res->why[0] = '\0';
 		if (!l->connected && (e = link_connect(l, d)) != 0) {
 			res->connect_failed = true;
 			continue;
@@ -310,18 +348,26 @@ pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 		modbus_set_response_timeout(l->ctx, (uint32_t)(d->timeout_ms / 1000),
 					    (uint32_t)(d->timeout_ms % 1000) * 1000);
 		pace(l, d, clock);
-		e = read_once(l, r, dst);
+		e = rtu ? read_once(l, r, dst) : read_tcp(l, d, r, dst, res);
 		l->last_request = pue_clock_mono(clock);
 		res->requests++;
 		if (e == 0 || is_exception(e))
 			return e; /* an exception is an answer: asking again will not help */
-		if (e == ETIMEDOUT) {
-			/* The answer may still come. On TCP its transaction id gives
-			 * it away; an RTU answer has none, so let it arrive (one
-			 * more timeout) and drop it before asking anything else,
-			 * as libmodbus's own protocol recovery does. */
-			if (rtu)
-				sleep_ms(d->timeout_ms);
+		if (pue_mb_is_protocol_error(e))
+			res->protocol_errors++;
+		if (!rtu && (e == ETIMEDOUT || pue_mb_is_protocol_error(e))) {
+			/* A late answer, the rest of one libmodbus could not
+			 * frame, or the answer that belongs to ours after another
+			 * unit's: on this connection it would pass for the answer
+			 * to the next request (every raw request has transaction
+			 * id 0). A new connection carries none of them. */
+			link_close(l);
+		} else if (e == ETIMEDOUT) {
+			/* The answer may still come, and an RTU answer has no
+			 * transaction id: let it arrive (one more timeout) and
+			 * drop it before asking anything else, as libmodbus's own
+			 * protocol recovery does. */
+			sleep_ms(d->timeout_ms);
 			modbus_flush(l->ctx);
 			l->stale = true;
 		} else if (!pue_mb_error_ends_poll(e))

@@ -12,11 +12,16 @@
  * number. TCP connects are made here with poll(), because libmodbus's own
  * connect calls select() on whatever socket() returned.
  *
- * After a read gets no answer the link is "stale": a late answer may still
- * arrive, so the line is flushed before the next request. RTU frames carry
- * no transaction id, so on a serial bus pued also waits one more response
- * timeout before flushing: a late answer to one read must never be taken
- * for the answer to the next (a wrong number, not an error).
+ * A late answer to one read must never be taken for the answer to the
+ * next (a wrong number, not an error). TCP reads are sent raw so that pued
+ * can check the whole MBAP header of the answer (mbap.h: libmodbus 3.1.6
+ * does not compare the unit id or the MBAP length), and raw requests all
+ * carry transaction id 0: after a read gets no answer, or an answer that
+ * is not its own or cannot be framed, the TCP connection is closed, and
+ * the next request goes out on a new one, where no earlier answer can
+ * come. On a serial bus the link is "stale" after a read gets no answer:
+ * RTU frames carry no transaction id, so pued waits one more response
+ * timeout for the late answer and flushes it before the next request.
  *
  * Thread: a link is used by one worker at a time (the poller guarantees
  * it); init and fini run on the main thread.
@@ -64,14 +69,18 @@ void pue_mb_link_fini(struct pue_mb_link *l);
 
 /* How a read went, for the poll's error message and counters. */
 struct pue_mb_result {
-	unsigned requests;   /* requests sent, retries included */
-	bool connect_failed; /* the last failure was a connect, not a read */
+	unsigned requests;	  /* requests sent, retries included */
+	unsigned protocol_errors; /* answers rejected: not ours, or malformed */
+	bool connect_failed;	  /* the last failure was a connect, not a read */
+	char why[120];		  /* the last try's protocol error in words, or "" */
 };
 
 /* Reads r into dst for device d (its unit id, timeout and request gap),
  * connecting first when needed, with up to tries attempts. Returns 0, or
- * the errno of the last attempt (libmodbus's EMBX* for exceptions). A
- * read counts only when exactly the requested registers came back.
+ * the errno of the last attempt (libmodbus's EMBX* for exceptions,
+ * EMBBADSLAVE for an answer from another unit id, EMBBADDATA for one that
+ * is not ours otherwise, with res->why saying how). A read counts only
+ * when exactly the requested registers came back from the unit asked.
  * clock paces request_gap. Worker thread. */
 int pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
@@ -81,6 +90,10 @@ int pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
  * same way (no answer, connection lost): the poll stops there. False for
  * exceptions and malformed answers, which concern one read. */
 bool pue_mb_error_ends_poll(int e);
+
+/* True for an answer that came but was rejected: from another unit id,
+ * malformed, or failing its CRC. */
+bool pue_mb_is_protocol_error(int e);
 
 /* Words for e: "no answer (timed out)", "exception 0x0B, gateway target
  * device failed to respond", "Connection refused". */

@@ -64,6 +64,7 @@ struct dev {
 	int *read_errno;       /* per read: 0 or the errno of its last try */
 	pue_wall_t *read_wall; /* per read: when its answer came */
 	unsigned requests;
+	unsigned protocol_errors; /* answers rejected (modbus_link.h) */
 	int64_t latency_ms;
 	char error[200];      /* first failure, in words */
 	char bad_logged[200]; /* the invalid-sample reason last logged, "" when none */
@@ -119,7 +120,10 @@ poll_device(struct dev *d)
 			gone = e;
 		if (d->error[0] != '\0')
 			continue;
-		pue_mb_describe_errno(e, what, sizeof(what));
+		if (res.why[0] != '\0') /* the answer's own header says how it is wrong */
+			snprintf(what, sizeof(what), "%s", res.why);
+		else
+			pue_mb_describe_errno(e, what, sizeof(what));
 		if (res.connect_failed)
 			snprintf(d->error, sizeof(d->error), "connect %.80s: %.90s (%u %s)",
 				 d->link->mb.where, what, d->tries,
@@ -130,6 +134,7 @@ poll_device(struct dev *d)
 				 r->count, what, d->tries, d->tries == 1 ? "try" : "tries");
 	}
 	d->requests = res.requests;
+	d->protocol_errors = res.protocol_errors;
 	d->latency_ms = pue_mono_diff_ms(pue_clock_mono(clock), t0);
 }
 
@@ -277,6 +282,19 @@ log_invalid(struct dev *d, const char *bad)
 	snprintf(d->bad_logged, sizeof(d->bad_logged), "%s", bad);
 }
 
+/* A probe that finds a device answering again puts it back on its normal
+ * schedule at once, not after the backoff step taken when the probe began
+ * (health.h, pue_health_resume()). */
+static void
+resume_schedule(struct dev *d)
+{
+	if (d->timer <= 0 || !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
+						pue_clock_mono(d->m->clock)))
+		return;
+	pue_loop_cancel(d->m->loop, d->timer);
+	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+}
+
 static void
 deliver(struct dev *d)
 {
@@ -287,6 +305,7 @@ deliver(struct dev *d)
 
 	for (i = 0; i < n; i++)
 		ok_reads += d->read_errno[i] == 0;
+	d->health.protocol_errors += d->protocol_errors;
 	for (i = 0; i < d->conf->n_points; i++) {
 		struct pue_reading r = {0};
 		struct pue_err err = {0};
@@ -308,6 +327,7 @@ deliver(struct dev *d)
 		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->clock),
 				   d->latency_ms, d->requests, partial,
 				   d->error[0] ? d->error : bad);
+	resume_schedule(d);
 	if (m->sink.polled != NULL)
 		m->sink.polled(m->sink.arg, d->index);
 }

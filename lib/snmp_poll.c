@@ -240,6 +240,24 @@ finish_discovery(struct snmp_dev *d)
 
 /* Polls ----------------------------------------------------------------- */
 
+static void poll_due(void *arg);
+
+/* A probe that finds a device answering again puts it back on its normal
+ * schedule at once, not after the backoff step taken when the probe began
+ * (health.h, pue_health_resume()). */
+static void
+resume_schedule(struct snmp_dev *d)
+{
+	if (d->poll_timer <= 0 ||
+	    !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
+			       pue_clock_mono(d->m->clock)))
+		return;
+	pue_loop_cancel(d->m->loop, d->poll_timer);
+	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+	if (d->poll_timer < 0)
+		d->poll_timer = 0;
+}
+
 static void
 finish(struct snmp_dev *d)
 {
@@ -271,6 +289,7 @@ finish(struct snmp_dev *d)
 		pue_health_success(&d->health, d->conf->name, now,
 				   pue_mono_diff_ms(pue_clock_mono(m->clock), d->started),
 				   d->requests, ok < n, d->error);
+	resume_schedule(d);
 	if (d->reset)
 		close_session(d);
 	if (m->sink.polled != NULL)
@@ -369,8 +388,6 @@ effective_interval_ms(const struct snmp_dev *d)
 {
 	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
 }
-
-static void poll_due(void *arg);
 
 static void
 schedule(struct snmp_dev *d)

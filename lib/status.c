@@ -108,6 +108,7 @@ device_json(const struct pue_status_source *src, size_t i)
 	json_object_set_new(o, "polls", json_integer((json_int_t)h->polls));
 	json_object_set_new(o, "failures", json_integer((json_int_t)h->failures));
 	json_object_set_new(o, "skipped", json_integer((json_int_t)h->skipped));
+	json_object_set_new(o, "protocol_errors", json_integer((json_int_t)h->protocol_errors));
 	return o;
 }
 

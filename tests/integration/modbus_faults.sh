@@ -83,7 +83,7 @@ recover
 
 # One register fewer than asked, well framed: an error, never a value.
 fault wronglen
-error_is "a wrong-length answer" '^read holding 1\\+1: invalid answer \\(wrong length, function or transaction id\\) \\(2 tries\\)$'
+error_is "a wrong-length answer" '^read holding 1\\+1: invalid answer \\(0 bytes of registers, asked 2\\) \\(2 tries\\)$'
 recover
 
 # The meter closes the connection on each request: pued reconnects.
@@ -95,8 +95,8 @@ after=$(sim_cmd stats | jq .connections)
 [ "$after" -gt $((before + 1)) ] || fail "no reconnects: $before connections before, $after after"
 dev_jq ok '.state == "up" and .failures == 0' >/dev/null || fail "ok was hit by f's faults: $(dev_jq ok .)"
 
-# Slow but in time: values as usual. Slower than the timeout: late answers
-# carry an old transaction id and are thrown away.
+# Slow but in time: values as usual. Slower than the timeout: a late answer
+# never passes for the next one (pued reconnects after a timeout).
 fault slow 100
 wait_for 10000 "a slow but complete poll" dev_jq f '.state == "up" and .latency_ms >= 300'
 fault slow 450

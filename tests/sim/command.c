@@ -162,7 +162,7 @@ reset_counters(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned uni
 static void
 cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply, size_t size)
 {
-	struct sim_fault fault = {SIM_FAULT_NONE, 0, 0};
+	struct sim_fault fault = {.mode = SIM_FAULT_NONE};
 	unsigned long ms;
 	uint32_t endpoint;
 	unsigned unit;
@@ -183,8 +183,9 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 		return;
 	}
 	if (sim_fault_mode_parse(words[2], &fault.mode) < 0 ||
-	    (n == 4 && fault.mode != SIM_FAULT_SLOW && fault.mode != SIM_FAULT_EXCEPTION) ||
-	    (n == 3 && fault.mode == SIM_FAULT_SLOW)) {
+	    (n == 4 && fault.mode != SIM_FAULT_SLOW && fault.mode != SIM_FAULT_EXCEPTION &&
+	     fault.mode != SIM_FAULT_OTHERUNIT) ||
+	    (n == 3 && (fault.mode == SIM_FAULT_SLOW || fault.mode == SIM_FAULT_OTHERUNIT))) {
 		snprintf(reply, size, "error: fault: expected a mode %s", sim_fault_mode_names());
 		return;
 	}
@@ -208,6 +209,16 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 			return;
 		}
 		fault.delay_ms = (unsigned)ms;
+	}
+	if (fault.mode == SIM_FAULT_OTHERUNIT) {
+		errno = 0;
+		ms = strtoul(words[3], &end, 10);
+		if (errno != 0 || *end != '\0' || end == words[3] || words[3][0] == '-' ||
+		    ms > 255) {
+			snprintf(reply, size, "error: fault: otherunit: expected a unit id 0..255");
+			return;
+		}
+		fault.unit = (uint8_t)ms;
 	}
 	sim_faults_set(cx->faults, endpoint, (uint8_t)unit, &fault);
 	pue_log(LOG_INFO, "control: %s fault %s%s%s", words[1], words[2], n == 4 ? " " : "",

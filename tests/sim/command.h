@@ -8,8 +8,9 @@
  *   set facility_kw KW        ok
  *   set it_kw KW              ok
  *   fault TARGET MODE         ok   (MODE: none, noanswer, exception, close,
- *                                   wronglen, slow MS, or reset: the
- *                                   target's energy counters restart at 0)
+ *                                   wronglen, slow MS, otherunit UNIT,
+ *                                   mbaplen, or reset: the target's
+ *                                   energy counters restart at 0)
  *   stats [TARGET]            {"requests":N,"fc03":A,"fc04":B,"other":C
  *                              [,"connections":K]}
  *   stats reset               ok   (every count back to 0)

@@ -18,6 +18,7 @@ static const struct {
 	{"none", SIM_FAULT_NONE},	    {"noanswer", SIM_FAULT_NOANSWER},
 	{"exception", SIM_FAULT_EXCEPTION}, {"slow", SIM_FAULT_SLOW},
 	{"close", SIM_FAULT_CLOSE},	    {"wronglen", SIM_FAULT_WRONGLEN},
+	{"otherunit", SIM_FAULT_OTHERUNIT}, {"mbaplen", SIM_FAULT_MBAPLEN},
 };
 
 struct sim_faults *
@@ -58,7 +59,7 @@ sim_faults_set(struct sim_faults *f, uint32_t endpoint, uint8_t unit, const stru
 const struct sim_fault *
 sim_faults_get(const struct sim_faults *f, unsigned endpoint, uint8_t unit)
 {
-	static const struct sim_fault none = {SIM_FAULT_NONE, 0, 0};
+	static const struct sim_fault none = {.mode = SIM_FAULT_NONE};
 
 	return endpoint < f->n_endpoints ? &f->by_unit[endpoint][unit] : &none;
 }
@@ -80,5 +81,5 @@ const char *
 sim_fault_mode_names(void)
 {
 	/* keep in step with modes[]; reset is the counter action (command.c) */
-	return "none|noanswer|exception [CODE]|slow MS|close|wronglen|reset";
+	return "none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|reset";
 }

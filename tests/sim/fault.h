@@ -26,6 +26,8 @@ enum sim_fault_mode {
 	SIM_FAULT_SLOW,	     /* answer correctly, delay_ms later */
 	SIM_FAULT_CLOSE,     /* close the TCP connection on the request (RTU: silence) */
 	SIM_FAULT_WRONGLEN,  /* answer one register fewer than asked, consistently framed */
+	SIM_FAULT_OTHERUNIT, /* another unit answers: its registers, its unit id (`unit`) */
+	SIM_FAULT_MBAPLEN,   /* answer correctly, with an MBAP length one more than follows */
 };
 
 /* Longest delay of the slow mode: beyond any response timeout pued takes. */
@@ -35,6 +37,7 @@ struct sim_fault {
 	enum sim_fault_mode mode;
 	unsigned delay_ms; /* SIM_FAULT_SLOW only: 1..SIM_FAULT_MAX_DELAY_MS */
 	unsigned code;	   /* SIM_FAULT_EXCEPTION only: 1..11 */
+	uint8_t unit;	   /* SIM_FAULT_OTHERUNIT only: the unit id that answers */
 };
 
 /* Endpoint argument meaning "every endpoint". */
@@ -55,7 +58,8 @@ void sim_faults_set(struct sim_faults *f, uint32_t endpoint, uint8_t unit,
 const struct sim_fault *sim_faults_get(const struct sim_faults *f, unsigned endpoint, uint8_t unit);
 
 /* Parses a mode name ("none", "noanswer", "exception", "slow", "close",
- * "wronglen"). Returns 0, or -EINVAL for an unknown name. */
+ * "wronglen", "otherunit", "mbaplen"). Returns 0, or -EINVAL for an
+ * unknown name. */
 int sim_fault_mode_parse(const char *name, enum sim_fault_mode *mode);
 
 /* The accepted names, for messages. */

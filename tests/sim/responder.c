@@ -117,23 +117,33 @@ sim_responder_refresh(struct sim_responder *r, int meter)
 	return r->map;
 }
 
-size_t
-sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, uint8_t *out)
+/* The answer to the read pdu built here rather than by modbus_reply(), for
+ * the faults that bend its framing: function, byte count and nb registers
+ * from the address asked for. */
+static size_t
+read_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, unsigned nb, uint8_t *out)
 {
-	unsigned addr = (unsigned)pdu[1] << 8 | pdu[2];
-	unsigned nb = (unsigned)pdu[3] << 8 | pdu[4], i;
+	unsigned addr = (unsigned)pdu[1] << 8 | pdu[2], i;
 	const uint16_t *regs = sim_responder_refresh(r, meter)->tab_registers;
 	size_t len = 0;
 
-	/* Asked nb registers, the meter sends nb - 1, and says so in the byte
-	 * count: a well-formed frame of the wrong size. */
 	out[len++] = pdu[0];
-	out[len++] = (uint8_t)(2 * (nb - 1));
-	for (i = 0; i + 1 < nb; i++) {
+	out[len++] = (uint8_t)(2 * nb);
+	for (i = 0; i < nb; i++) {
 		out[len++] = (uint8_t)(regs[addr + i] >> 8);
 		out[len++] = (uint8_t)regs[addr + i];
 	}
 	return len;
+}
+
+size_t
+sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, uint8_t *out)
+{
+	unsigned nb = (unsigned)pdu[3] << 8 | pdu[4];
+
+	/* Asked nb registers, the meter sends nb - 1, and says so in the byte
+	 * count: a well-formed frame of the wrong size. */
+	return read_pdu(r, meter, pdu, nb - 1, out);
 }
 
 static void
@@ -153,10 +163,10 @@ sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, c
 		     size_t pdu_len, bool late, struct sim_decision *d)
 {
 	const struct sim_fault *f = sim_faults_get(r->faults, endpoint, unit);
-	uint8_t function = pdu[0];
+	uint8_t function = pdu[0], from = unit;
 	unsigned addr, nb;
 
-	*d = (struct sim_decision){SIM_ACT_REPLY, 0, 0, -1};
+	*d = (struct sim_decision){.act = SIM_ACT_REPLY, .meter = -1};
 	if (!late)
 		count(r, endpoint, unit, function);
 	/* Faults come first, so a test can silence even a unit id that is
@@ -179,14 +189,22 @@ sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, c
 			return;
 		}
 		break;
+	case SIM_FAULT_OTHERUNIT:
+		/* A gateway that routes the request to another device behind
+		 * it: that device answers, under its own unit id. */
+		d->other_unit = true;
+		d->unit = f->unit;
+		from = f->unit;
+		break;
 	case SIM_FAULT_WRONGLEN:
+	case SIM_FAULT_MBAPLEN:
 	case SIM_FAULT_NONE:
 	default:
 		break;
 	}
 	/* A gateway answers 0x0B for a device behind it that stays silent. We
 	 * answer at once instead of after a timeout, so tests stay fast. */
-	if ((d->meter = sim_meters_find(r->meters, endpoint, unit)) < 0) {
+	if ((d->meter = sim_meters_find(r->meters, endpoint, from)) < 0) {
 		d->act = SIM_ACT_EXCEPTION;
 		d->code = MODBUS_EXCEPTION_GATEWAY_TARGET;
 		return;
@@ -213,6 +231,8 @@ sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, c
 	}
 	if (f->mode == SIM_FAULT_WRONGLEN)
 		d->act = SIM_ACT_WRONGLEN;
+	else if (f->mode == SIM_FAULT_MBAPLEN)
+		d->act = SIM_ACT_MBAP_LEN;
 }
 
 /* Statistics ----------------------------------------------------------- */
@@ -276,31 +296,54 @@ send_all(int fd, const uint8_t *buf, size_t len, struct pue_err *err)
 	return 0;
 }
 
+/* Sends an answer built here: the MBAP header of req (transaction id,
+ * protocol id, unit id) with an MBAP length of the unit id, the n bytes of
+ * PDU already in rsp + MBAP_BYTES, and extra bytes that never come. */
+static int
+send_built(struct sim_conn *c, const uint8_t *req, uint8_t *rsp, size_t n, size_t extra,
+	   struct pue_err *err)
+{
+	memcpy(rsp, req, MBAP_BYTES);
+	rsp[4] = (uint8_t)((n + 1 + extra) >> 8);
+	rsp[5] = (uint8_t)(n + 1 + extra);
+	return send_all(c->fd, rsp, MBAP_BYTES + n, err) < 0 ? err->code : SIM_PUMP_WAIT;
+}
+
 /* Carries out d for the request req (a whole MBAP frame) on c. */
 static int
 act_tcp(struct sim_responder *r, struct sim_conn *c, const uint8_t *req, size_t len,
 	const struct sim_decision *d, struct pue_err *err)
 {
-	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH], other[MODBUS_TCP_MAX_ADU_LENGTH];
+	const uint8_t *as = req; /* the request as the answer echoes it */
 	size_t n;
 
+	if (d->other_unit) {
+		/* libmodbus answers under the request's unit id: give it a
+		 * copy that names the unit answering. */
+		memcpy(other, req, len);
+		other[MBAP_BYTES - 1] = d->unit;
+		as = other;
+	}
 	modbus_set_socket(r->ctx, c->fd);
 	switch (d->act) {
 	case SIM_ACT_REPLY:
-		if (modbus_reply(r->ctx, req, (int)len, sim_responder_refresh(r, d->meter)) < 0)
+		if (modbus_reply(r->ctx, as, (int)len, sim_responder_refresh(r, d->meter)) < 0)
 			return pue_err_set(err, -errno, "send reply: %s", modbus_strerror(errno));
 		return SIM_PUMP_WAIT;
 	case SIM_ACT_EXCEPTION:
-		if (modbus_reply_exception(r->ctx, req, d->code) < 0)
+		if (modbus_reply_exception(r->ctx, as, d->code) < 0)
 			return pue_err_set(err, -errno, "send exception 0x%02X: %s", d->code,
 					   modbus_strerror(errno));
 		return SIM_PUMP_WAIT;
 	case SIM_ACT_WRONGLEN:
-		memcpy(rsp, req, MBAP_BYTES); /* transaction id, protocol id, unit id */
-		n = sim_responder_short_pdu(r, d->meter, req + MBAP_BYTES, rsp + MBAP_BYTES);
-		rsp[4] = (uint8_t)((n + 1) >> 8); /* MBAP length: unit id + PDU */
-		rsp[5] = (uint8_t)(n + 1);
-		return send_all(c->fd, rsp, MBAP_BYTES + n, err) < 0 ? err->code : SIM_PUMP_WAIT;
+		n = sim_responder_short_pdu(r, d->meter, as + MBAP_BYTES, rsp + MBAP_BYTES);
+		return send_built(c, as, rsp, n, 0, err);
+	case SIM_ACT_MBAP_LEN:
+		n = read_pdu(r, d->meter, as + MBAP_BYTES,
+			     (unsigned)as[MBAP_BYTES + 3] << 8 | as[MBAP_BYTES + 4],
+			     rsp + MBAP_BYTES);
+		return send_built(c, as, rsp, n, 1, err);
 	case SIM_ACT_CLOSE:
 		return SIM_PUMP_CLOSE;
 	case SIM_ACT_HOLD:

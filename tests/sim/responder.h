@@ -47,13 +47,16 @@ enum sim_action {
 	SIM_ACT_WRONGLEN,  /* one register fewer than asked (sim_responder_short_pdu) */
 	SIM_ACT_CLOSE,	   /* drop the connection */
 	SIM_ACT_HOLD,	   /* decide again delay_ms later with late = true */
+	SIM_ACT_MBAP_LEN,  /* the registers, with an MBAP length one more than follows */
 };
 
 struct sim_decision {
 	enum sim_action act;
 	unsigned code;	   /* SIM_ACT_EXCEPTION */
 	unsigned delay_ms; /* SIM_ACT_HOLD */
-	int meter;	   /* SIM_ACT_REPLY, SIM_ACT_WRONGLEN */
+	int meter;	   /* SIM_ACT_REPLY, SIM_ACT_WRONGLEN, SIM_ACT_MBAP_LEN */
+	bool other_unit;   /* the answer carries unit id `unit`, not the request's */
+	uint8_t unit;
 };
 
 /* Decides for one complete request: pdu[0] is the function code, then for

@@ -76,7 +76,7 @@ static void on_hold_done(void *arg);
 static void
 act(struct sim_rtu *b, const uint8_t *req, const struct sim_decision *d)
 {
-	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH], other[REQ_BYTES];
 	struct pue_err err = {0};
 	size_t n;
 	int64_t id;
@@ -84,6 +84,13 @@ act(struct sim_rtu *b, const uint8_t *req, const struct sim_decision *d)
 	modbus_set_slave(b->ctx, req[0]);
 	switch (d->act) {
 	case SIM_ACT_REPLY:
+	case SIM_ACT_MBAP_LEN: /* a serial line has no MBAP header */
+		if (d->other_unit) {
+			/* modbus_reply() answers from the request's address */
+			memcpy(other, req, REQ_BYTES);
+			other[0] = d->unit;
+			req = other;
+		}
 		if (modbus_reply(b->ctx, req, REQ_BYTES,
 				 sim_responder_refresh(b->responder, d->meter)) < 0)
 			pue_log(LOG_WARNING, "rtu: reply: %s", modbus_strerror(errno));
