@@ -9,10 +9,12 @@
 # was scheduled with the backoff step; before the fix the next poll came
 # that step later (8 s, 16 s ... up to 60 s without a sample, and a
 # data_stale alert). Now the sample after the recovery sample comes one
-# interval (1 s) after it.
+# interval (1 s) after it: exactly, on the stepped test clock (the silent
+# polls still wait their 200 ms timeouts in real time).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/snmpsim/snmpd.sh"
 
+step_clock 1767225600000
 start_sim sim --control "$T/sim.sock"
 start_snmpd agent
 AGENT_PID=$SNMPD_PID
@@ -36,37 +38,36 @@ pue:
   facility: {add: [m/p]}
   it: {add: [s/p]}"
 start_pued "$T/pued.yaml"
-wait_for 15000 "m and s up" status_jq '[.devices[].state] == ["up","up"]'
+advance 5s
+status_jq '[.devices[].state] == ["up","up"]' >/dev/null || fail "m and s not up: $(puectl devices --json | jq -c .)"
 
 [ "$(sim_cmd fault 1 noanswer)" = ok ] || fail "simulator refused the fault"
 kill -STOP "$AGENT_PID"
 # 5 failures in a row: the next probe's tick steps 8 s (health.h: doubling
 # from the 3rd failure), the one after 16 s.
-wait_for 30000 "m and s backing off" \
-	status_jq '[.devices[] | .state == "down" and .consecutive_failures >= 5] | all'
+advance 40s
+status_jq '[.devices[] | .state == "down" and .consecutive_failures >= 5] | all' >/dev/null ||
+	fail "m and s not backing off: $(puectl devices --json | jq -c .)"
 note "backing off: $(puectl devices --json | jq -c '[.devices[] | {name, consecutive_failures}]')"
-cleared=$(($(date +%s%N) / 1000000))
+cleared=$(clock_ms)
 [ "$(sim_cmd fault 1 none)" = ok ] || fail "simulator refused to clear the fault"
 kill -CONT "$AGENT_PID"
+advance 70s # more than the longest step so far (16 s) and two intervals
 
 for d in m s; do
-	wait_for 40000 "$d recovered" grep -q "device $d: recovered after" "$T/pued.log"
+	grep -q "device $d: recovered after" "$T/pued.log" || fail "$d did not recover"
 done
 # The recovery sample and the two after it, per device.
 for d in m s; do
-	wait_for 10000 "three samples of $d after the recovery" bash -c "[ \$(sqlite3 '$T/pued.db' \
-		\"SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
-		WHERE p.device = '$d' AND s.t > $cleared\") -ge 3 ]"
 	mapfile -t ts < <(sql "SELECT s.t FROM samples s JOIN points p ON p.id = s.point
 		WHERE p.device = '$d' AND s.t > $cleared ORDER BY s.t LIMIT 3")
 	gap1=$((ts[1] - ts[0])) gap2=$((ts[2] - ts[1]))
 	note "$d: $(grep -m1 "device $d: recovered after" "$T/pued.log" | sed 's/.*: recovered/recovered/');" \
 		"then samples ${gap1} ms and ${gap2} ms apart"
-	# One interval (1000 ms) apart, give or take the time a read takes;
-	# the backoff step the probe was scheduled with is 8000 ms or more.
-	[ "$gap1" -gt 0 ] && [ "$gap1" -lt 2000 ] ||
-		fail "$d: the sample after the recovery came $gap1 ms later, want one interval"
-	[ "$gap2" -gt 0 ] && [ "$gap2" -lt 2000 ] || fail "$d: then $gap2 ms, want one interval"
+	# One interval (1000 ms) apart; the backoff step the probe was
+	# scheduled with is 8000 ms or more.
+	[ "$gap1" -eq 1000 ] || fail "$d: the sample after the recovery came $gap1 ms later, want 1000"
+	[ "$gap2" -eq 1000 ] || fail "$d: then $gap2 ms, want 1000"
 done
 stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS poll_recovery"
