@@ -73,6 +73,15 @@ varbind() {
 		sed -n "s/^PUED-MIB::$3\.0 = [A-Za-z0-9]*: //p" | sed -e 's/^"//' -e 's/"$//'
 }
 
+# varbinds NAME PATTERN: every PUED-MIB::OBJECT.0 of the first line of
+# NAME's log matching PATTERN, one "OBJECT: VALUE" a line, in the order
+# sent (values as varbind gives them, trailing blanks dropped).
+varbinds() {
+	grep -E -m1 -- "$2" "$T/$1-traps.log" | sed 's/^[^[]*\[[^]]*\] //' | tr '|' '\n' |
+		sed -n 's/^PUED-MIB::\([A-Za-z0-9]*\)\.0 = [A-Za-z0-9]*: \(.*\)$/\1: \2/p' |
+		sed -e 's/: "\(.*\)"$/: \1/' -e 's/ *$//'
+}
+
 # start_master NAME [PORT]: snmpd as the AgentX master at $T/master/agentx.sock
 # (the same for every NAME, so a restarted master is found where the last
 # one was), answering v2c community $MASTER_COMMUNITY on udp:127.0.0.1:PORT.

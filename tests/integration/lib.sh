@@ -68,6 +68,7 @@ stop_pid() {
 step_clock() {
 	"$BIN/pue-clock" init "$T/clock" "$1" || fail "pue-clock init"
 	export PUED_TEST_CLOCK="step:$T/clock"
+	STEP_START=$1
 }
 # advance DURATION [WALL_STEP] [SOCKET]: the running pued runs every poll,
 # minute close and alert round of the next DURATION (15m, 90s, 2h, 30d) in
@@ -81,6 +82,15 @@ advance() {
 advance_down() { "$BIN/pue-clock" advance "$T/clock" "$1" >/dev/null || fail "pue-clock advance $1"; }
 # clock_ms: the clock's wall time, Unix milliseconds.
 clock_ms() { "$BIN/pue-clock" show "$T/clock" | cut -d' ' -f1; }
+# advance_to HH:MM:SS: advance (as above) until the clock stands that long
+# after the START given to step_clock (hours may pass 24: 30:00:00).
+advance_to() {
+	local h m s
+	IFS=: read -r h m s <<<"$1"
+	local ms=$((STEP_START + ((10#$h * 60 + 10#$m) * 60 + 10#$s) * 1000 - $(clock_ms)))
+	[ "$ms" -ge 0 ] || fail "advance_to $1: the clock is already $((-ms)) ms past it"
+	advance "$ms"
+}
 
 # Simulator ports: pue-sim binds port 0 and writes the ports it got to a file.
 start_sim() { # start_sim NAME ARGS... -> $SIM_PORT

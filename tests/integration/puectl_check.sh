@@ -1,34 +1,72 @@
 #!/bin/bash
 # puectl check follows the Nagios/Icinga plugin convention: exit 0 OK,
 # 1 WARNING, 2 CRITICAL, 3 UNKNOWN, one line with perfdata. The alert
-# window here is 1 minute on a clock running 60x, so each state is
-# reached within seconds of the simulator's profile change.
+# window here is 1 minute, on the stepped test clock: each profile change
+# is made at a minute's start, and the check is asked the second before
+# that minute's figure can be known and the second it is, so every line is
+# exact.
+#
+# When a minute's figure appears: the poll at the minute's end (1 s polls)
+# is answered after that second's engine tick has run, so the tick one
+# second later closes the minute: the figure of minute M shows from
+# M+1:01. The hall is IT 600 kW (two UPS at 300 kW: 5000 Wh a minute
+# each) so that every minute's energy is whole Wh and the figures have no
+# rounding in them.
 . "$(dirname "$0")/lib.sh"
 
-export PUED_TEST_CLOCK="1767225600000,$(($(date +%s%N) / 1000000)),60"
-start_sim sim --control "$T/sim.sock"
+step_clock 1767225600000 # 2026-01-01T00:00:00Z
+start_sim sim --control "$T/sim.sock" --facility-kw 720 --it-kw 600
 write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i 's/  windows: \[15m, 1h, 24h\]/  windows: [1m, 15m]\n  alert_window: 1m/' "$T/pued.yaml"
 start_pued "$T/pued.yaml"
 
-check_is() { # check_is CODE REGEX
+check_is() { # check_is CODE LINE: puectl check exits CODE and prints LINE
 	local out rc=0
 	out=$(puectl check) || rc=$?
-	echo "$out" >"$T/check.out"
-	[ "$rc" -eq "$1" ] && [[ "$out" =~ $2 ]]
+	[ "$rc" -eq "$1" ] && [ "$out" = "$2" ] || fail "at $(date -u -d @$(($(clock_ms) / 1000)) +%T):" \
+		"puectl check exited $rc with \"$out\", want $1 with \"$2\""
+}
+set_kw() { [ "$(sim_cmd set "$1" "$2")" = ok ] || fail "simulator: set $1 $2"; }
+perf() { echo "pue_1m=$1;1.22;1.25 coverage_1m=$2%;;;0;100"; }
+line() { # line LABEL PUE: the line for a covered minute at PUE
+	echo "PUE $1 - 1m PUE $2 (ceiling 1.25, coverage 100.0%, category 1) | $(perf "$2"0 100.00)"
 }
 
 # Before a minute is covered: UNKNOWN, and no number in the perfdata.
-check_is 3 '^PUE UNKNOWN - 1m PUE insufficient data .* \| pue_1m=;1\.22;1\.25 coverage_1m=' ||
-	fail "first state: $(cat "$T/check.out")"
-wait_for 30000 "OK at 1.20" check_is 0 '^PUE OK - 1m PUE 1\.200 \(ceiling 1\.25, coverage 1[0-9.]*%, category 1\) \| pue_1m=1\.2[0-9]*;1\.22;1\.25'
-sim_cmd set facility_kw 990 >/dev/null # 1.2375: over the warning level
-wait_for 30000 "WARNING at 1.2375" check_is 1 '^PUE WARNING - 1m PUE 1\.23[78]'
-sim_cmd set facility_kw 1100 >/dev/null # 1.375: over the ceiling
-wait_for 30000 "CRITICAL at 1.375" check_is 2 '^PUE CRITICAL - 1m PUE 1\.37[45]'
-sim_cmd set facility_kw 700 >/dev/null # 0.875: a metering error
-wait_for 30000 "CRITICAL below one" check_is 2 '^PUE CRITICAL - 1m PUE 0\.87[0-9] is below 1'
-sim_cmd set it_kw 0 >/dev/null
-wait_for 30000 "UNKNOWN without IT load" check_is 3 '^PUE UNKNOWN - 1m PUE undefined: no IT load'
-stop_pid "$PUED_PID" 5000
-check_is 3 "^PUE UNKNOWN - cannot reach pued at $T/pued.sock" || fail "no pued: $(cat "$T/check.out")"
+unknown="PUE UNKNOWN - 1m PUE insufficient data (coverage 0.0%) | $(perf "" 0.00)"
+check_is 3 "$unknown"
+advance_to 00:01:00
+check_is 3 "$unknown"
+advance_to 00:01:01
+check_is 0 "$(line OK 1.200)"
+
+# Each profile from a minute's start: 738 kW is 1.230, over the warning
+# level; 828 kW is 1.380, over the ceiling; 750 kW is 1.250, at the
+# ceiling, which complies (PUE.md, "Judging a figure against the ceiling"):
+# a WARNING, not CRITICAL.
+step() { # step FACILITY_KW MINUTE CODE LINE: from MINUTE:00, then its figure
+	advance_to "00:$2:00"
+	set_kw facility_kw "$1"
+	check_is "$prev_code" "$prev_line"
+	advance_to "00:$(printf %02d $((10#$2 + 1))):00"
+	check_is "$prev_code" "$prev_line"
+	advance_to "00:$(printf %02d $((10#$2 + 1))):01"
+	check_is "$3" "$4"
+	prev_code=$3 prev_line=$4
+}
+prev_code=0 prev_line=$(line OK 1.200)
+step 738 02 1 "$(line WARNING 1.230)"
+step 828 04 2 "$(line CRITICAL 1.380)"
+step 750 06 1 "$(line WARNING 1.250)"
+# 528 kW is 0.880: a metering error.
+step 528 08 2 "PUE CRITICAL - 1m PUE 0.880 is below 1: a metering or configuration error (coverage 100.0%) | $(perf 0.8800 100.00)"
+
+# No IT load for a whole minute: no number.
+advance_to 00:10:00
+set_kw it_kw 0
+advance_to 00:11:01
+check_is 3 "PUE UNKNOWN - 1m PUE undefined: no IT load (coverage 100.0%) | $(perf "" 100.00)"
+
+stop_clean "$PUED_PID"
+# pued removes its socket as it stops.
+check_is 3 "PUE UNKNOWN - cannot reach pued at $T/pued.sock: No such file or directory"
