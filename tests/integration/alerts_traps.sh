@@ -12,8 +12,11 @@
 . "$TOP/tests/alerts/helpers.sh"
 
 export PUED_TEST_CLOCK="1767225600000,$(($(date +%s%N) / 1000000)),60"
-read -r TRAP_PORT INFORM_PORT <<<"$(free_udp_ports 2)"
-start_snmptrapd noc "$TRAP_PORT"
+start_snmptrapd noc
+TRAP_PORT=$TRAPD_PORT
+# The inform receiver is down until later: its port is held meanwhile.
+hold_port udp
+INFORM_PORT=$HELD_PORT INFORM_HOLD=$HOLD_PID
 start_sim sim --control "$T/sim.sock"
 write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i -e 's/^poll_interval: 1s/poll_interval: 5s/' \
@@ -98,6 +101,7 @@ done
 	fail "history: $(sqlite3 "$T/pued.db" "SELECT * FROM alert_history WHERE key = 'pue_ceiling:15m'")"
 
 # The receiver comes up: the queued inform arrives, once.
+release_port "$INFORM_HOLD"
 start_snmptrapd inform "$INFORM_PORT"
 wait_for 30000 "the queued inform delivered" at_least 1 inform 'INFORM, SNMP v2c' "$firing"
 wait_for 30000 "the queued v3 inform delivered" at_least 1 inform "INFORM, SNMP v3, user $TRAP_V3_USER" "$firing"
