@@ -10,6 +10,14 @@ BIN=$TOP/$BUILD
 T=$(mktemp -d "${TMPDIR:-/tmp}/pued-test.XXXXXX")
 PIDS=()
 
+# python3 is Debian's, which tools/install-deps installs: one found first on
+# PATH may be a version manager's shim (pyenv's takes seconds a call on a
+# busy machine), and the tests start python3 often, some within a bound.
+if [ -x /usr/bin/python3 ]; then
+	python3() { /usr/bin/python3 "$@"; }
+	export -f python3
+fi
+
 cleanup() {
 	local rc=$?
 	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -109,7 +117,7 @@ while True:
     signal.pause()
 ' "$1" "${2:-0}" "${3:-}" "$T/$name.port"
 	HOLD_PID=$LAST_PID
-	wait_for 10000 "$name to hold a $1 port${2:+ ($2)}" test -s "$T/$name.port"
+	wait_for 20000 "$name to hold a $1 port${2:+ ($2)}" test -s "$T/$name.port"
 	HELD_PORT=$(cat "$T/$name.port")
 }
 release_port() { stop_pid "$1" 5000 || fail "the port holder $1 exited $?"; } # HOLD_PID
@@ -161,7 +169,7 @@ with open(sys.argv[2], "a", buffering=1) as f:
     while True:
         f.write(s.recv(65536).decode(errors="replace").replace("\n", " ") + "\n")
 ' "$T/notify.sock" "$out"
-	wait_for 5000 "the notify listener" test -S "$T/notify.sock"
+	wait_for 10000 "the notify listener" test -S "$T/notify.sock"
 	export NOTIFY_SOCKET=$T/notify.sock
 }
 count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }
