@@ -13,9 +13,12 @@ PIDS=()
 # python3 is Debian's, which tools/install-deps installs: one found first on
 # PATH may be a version manager's shim (pyenv's takes seconds a call on a
 # busy machine), and the tests start python3 often, some within a bound.
+# A link first on PATH, not a function, so that `start NAME python3 ...`
+# records python's own PID.
 if [ -x /usr/bin/python3 ]; then
-	python3() { /usr/bin/python3 "$@"; }
-	export -f python3
+	mkdir "$T/bin"
+	ln -s /usr/bin/python3 "$T/bin/python3"
+	PATH=$T/bin:$PATH
 fi
 
 cleanup() {
@@ -94,6 +97,7 @@ hold_port() {
 	local name=hold$((HOLDS += 1))
 	start "$name" python3 -c '
 import os, signal, socket, sys, time
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 proto, port, shared, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
 if shared:
@@ -112,7 +116,6 @@ if proto == "udp":
 with open(out + ".tmp", "w") as f:
     f.write("%d\n" % s.getsockname()[1])
 os.rename(out + ".tmp", out)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 while True:
     signal.pause()
 ' "$1" "${2:-0}" "${3:-}" "$T/$name.port"
