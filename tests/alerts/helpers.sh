@@ -38,11 +38,7 @@ createUser -e $TRAP_ENGINE_ID $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V
 createUser $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V3_PRIV"
 authUser log,execute $TRAP_V3_USER priv
 CONF
-	if [ -n "${2:-}" ]; then
-		_start_snmptrapd "$name" "$2" || fail "snmptrapd $name: port $2 is taken"
-	else
-		with_free_udp_ports 1 "snmptrapd $name" _start_snmptrapd "$name"
-	fi
+	on_udp_port "${2:-}" "snmptrapd $name" _start_snmptrapd "$name"
 	note "snmptrapd $name (pid $TRAPD_PID) on udp:127.0.0.1:$TRAPD_PORT"
 }
 _start_snmptrapd() { # NAME PORT: one try (with_free_udp_ports)
@@ -93,11 +89,7 @@ start_master() {
 	[ -n "$TEST_MIBS" ] || find_ietf_mibs
 	MASTER_SOCKET=$T/master/agentx.sock
 	mkdir -p "$T/master/persist"
-	if [ -n "${2:-}" ]; then
-		_start_master "$name" "$2" || fail "snmpd $name: port $2 is taken"
-	else
-		with_free_udp_ports 1 "snmpd $name" _start_master "$name"
-	fi
+	on_udp_port "${2:-}" "snmpd $name" _start_master "$name"
 	note "snmpd $name (pid $MASTER_PID) on udp:127.0.0.1:$MASTER_PORT, agentx $MASTER_SOCKET"
 }
 _start_master() { # NAME PORT: one try (with_free_udp_ports)

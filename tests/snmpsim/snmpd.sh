@@ -55,6 +55,18 @@ with_free_udp_ports() {
 	fail "$what: no free ports after 5 tries"
 }
 
+# on_udp_port PORT WHAT FUNCTION ARGS...: runs FUNCTION ARGS... PORT, a
+# port that must be free; with PORT empty, through with_free_udp_ports.
+on_udp_port() {
+	local port=$1 what=$2
+	shift 2
+	if [ -z "$port" ]; then
+		with_free_udp_ports 1 "$what" "$@"
+	else
+		"$@" "$port" || fail "$what: port $port is taken"
+	fi
+}
+
 # await_server WHAT PID LOGS READY...: waits up to 10 s for the command
 # READY... to succeed while PID runs. Returns 0 when it did, and 2 when PID
 # exited saying in one of LOGS (space separated) that it could not bind a
