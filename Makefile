@@ -2,6 +2,8 @@
 # pued - one GNU Makefile. Objects go to build/; the source tree stays clean.
 #   make            build pued, puectl and the facility simulator
 #   make check      install missing Debian packages, build, run every test
+#                   (JOBS=N at a time; default twice the cores, see tests/run)
+#   make stress-check  make check 3 times with every core kept busy
 #   make demo       install missing packages, run pued against the simulator
 #   make bench      measurements (not part of check)
 #   make install    PREFIX (default /usr/local) and DESTDIR honoured
@@ -69,7 +71,7 @@ PROGS          += $(BUILD)/pue-clock
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
 
-.PHONY: all check check-run demo bench install uninstall deb clean deps format
+.PHONY: all check check-run stress-check demo bench install uninstall deb clean deps format
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -128,6 +130,10 @@ check:
 check-run: $(PROGS) $(UNIT_BINS)
 	@tools/ietf-mibs build/ietf-mibs || echo "check: no IETF MIB modules; the MIB tests will be skipped"
 	@BUILD=$(BUILD) tests/run $(UNIT_BINS)
+
+# make check under load: CPU hogs on every core (tests/stress-check).
+stress-check:
+	@tests/stress-check
 
 demo:
 	@tools/install-deps demo

@@ -22,14 +22,14 @@ TRAP_V3_PRIV=pued-noc-priv-pass
 # pued's SNMPv3 engine (alerts.engine_id): RFC 3411 format 4, "pued-test".
 TRAP_ENGINE_ID=0x80001f88047075656420746573742e
 
-# start_snmptrapd NAME PORT: a receiver logging one line per notification
+# start_snmptrapd NAME [PORT]: a receiver logging one line per notification
 # to $T/NAME-traps.log: "TRAP <version, community or user> [v1 enterprise,
 # generic and specific trap] <varbinds|...>",
 # decoded with PUED-MIB. v2c with $TRAP_COMMUNITY; v3 authPriv as
 # $TRAP_V3_USER, traps from pued's engine and informs to this receiver's
-# own. Sets TRAPD_PID.
+# own. On PORT, else on a free port. Sets TRAPD_PID and TRAPD_PORT.
 start_snmptrapd() {
-	local name=$1 port=$2 dir=$T/$1
+	local name=$1 dir=$T/$1
 	[ -n "$TEST_MIBS" ] || find_ietf_mibs
 	mkdir -p "$dir/persist"
 	cat >"$dir/snmptrapd.conf" <<CONF
@@ -38,14 +38,20 @@ createUser -e $TRAP_ENGINE_ID $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V
 createUser $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V3_PRIV"
 authUser log,execute $TRAP_V3_USER priv
 CONF
+	on_udp_port "${2:-}" "snmptrapd $name" _start_snmptrapd "$name"
+	note "snmptrapd $name (pid $TRAPD_PID) on udp:127.0.0.1:$TRAPD_PORT"
+}
+_start_snmptrapd() { # NAME PORT: one try (with_free_udp_ports)
+	local name=$1 dir=$T/$1
+	TRAPD_PORT=$2
 	: >"$T/$name-traps.log"
 	start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" snmptrapd -f -C -c "$dir/snmptrapd.conf" \
 		-M "$TEST_MIBS" -m PUED-MIB -Lf "$T/$name-traps.log" -X -p "$dir/pid" \
-		-F 'TRAP %P [%N %w %q] %V|%v\n' "udp:127.0.0.1:$port"
+		-F 'TRAP %P [%N %w %q] %V|%v\n' "udp:127.0.0.1:$TRAPD_PORT"
 	TRAPD_PID=$LAST_PID
-	wait_for 10000 "snmptrapd $name to listen on $port" grep -q "NET-SNMP version" "$T/$name-traps.log"
-	kill -0 "$TRAPD_PID" 2>/dev/null || fail "snmptrapd $name exited: $(cat "$T/$name.log")"
-	note "snmptrapd $name (pid $TRAPD_PID) on udp:127.0.0.1:$port"
+	# it says its version once it has opened the port
+	await_server "snmptrapd $name" "$TRAPD_PID" "$T/$name-traps.log $T/$name.log" \
+		grep -q "NET-SNMP version" "$T/$name-traps.log"
 }
 
 # notifications NAME PATTERN...: how many lines of NAME's log match every
@@ -84,15 +90,20 @@ varbinds() {
 
 # start_master NAME [PORT]: snmpd as the AgentX master at $T/master/agentx.sock
 # (the same for every NAME, so a restarted master is found where the last
-# one was), answering v2c community $MASTER_COMMUNITY on udp:127.0.0.1:PORT.
-# Sets MASTER_PID, MASTER_PORT, MASTER_SOCKET.
+# one was), answering v2c community $MASTER_COMMUNITY on udp:127.0.0.1:PORT,
+# else on a free port. Sets MASTER_PID, MASTER_PORT, MASTER_SOCKET.
 MASTER_COMMUNITY=pued-master-community
 start_master() {
-	local name=$1 dir=$T/master
+	local name=$1
 	[ -n "$TEST_MIBS" ] || find_ietf_mibs
-	MASTER_PORT=${2:-$(free_udp_ports 1)}
-	MASTER_SOCKET=$dir/agentx.sock
-	mkdir -p "$dir/persist"
+	MASTER_SOCKET=$T/master/agentx.sock
+	mkdir -p "$T/master/persist"
+	on_udp_port "${2:-}" "snmpd $name" _start_master "$name"
+	note "snmpd $name (pid $MASTER_PID) on udp:127.0.0.1:$MASTER_PORT, agentx $MASTER_SOCKET"
+}
+_start_master() { # NAME PORT: one try (with_free_udp_ports)
+	local name=$1 dir=$T/master
+	MASTER_PORT=$2
 	cat >"$dir/snmpd.conf" <<CONF
 agentaddress udp:127.0.0.1:$MASTER_PORT
 master agentx
@@ -100,11 +111,15 @@ agentXSocket $MASTER_SOCKET
 rocommunity $MASTER_COMMUNITY 127.0.0.1
 CONF
 	rm -f "$MASTER_SOCKET"
+	: >"$dir/snmpd.log"
 	start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" snmpd -f -C -c "$dir/snmpd.conf" \
 		-Lf "$dir/snmpd.log" -p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
 	MASTER_PID=$LAST_PID
-	wait_for 10000 "snmpd $name to open its AgentX socket" test -S "$MASTER_SOCKET"
-	note "snmpd $name (pid $MASTER_PID) on udp:127.0.0.1:$MASTER_PORT, agentx $MASTER_SOCKET"
+	await_server "snmpd $name" "$MASTER_PID" "$dir/snmpd.log $T/$name.log" _master_answers
+}
+_master_answers() { # the AgentX socket is there and the UDP port answers
+	[ -S "$MASTER_SOCKET" ] && SNMPCONFPATH=/nonexistent snmpget -v2c -c "$MASTER_COMMUNITY" -r0 -t0.3 \
+		-On -Oq "127.0.0.1:$MASTER_PORT" .1.3.6.1.2.1.1.3.0
 }
 
 # mib_get OID...: snmpget through the master, PUED-MIB names, values only.

@@ -32,7 +32,8 @@ done
 END_S=$t
 schedule="$schedule$END_S:facility_kw=960"
 start_sim sim --control "$T/sim.sock" --schedule "$schedule"
-DEAD_PORT=$(free_udp_ports 1) # nobody listens there
+hold_port udp # nobody listens there, and no test alongside gets it
+DEAD_PORT=$HELD_PORT
 write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i -e "s/^poll_interval: 1s/poll_interval: ${POLL_S}s/" \
 	-e 's/^  windows: \[15m, 1h, 24h\]/  windows: [15m, 1h]/' \

@@ -21,8 +21,11 @@
 . "$TOP/tests/alerts/helpers.sh"
 
 step_clock 1767225600000 # 2026-01-01T00:00:00Z
-read -r TRAP_PORT INFORM_PORT <<<"$(free_udp_ports 2)"
-start_snmptrapd noc "$TRAP_PORT"
+start_snmptrapd noc
+TRAP_PORT=$TRAPD_PORT
+# The inform receiver is down until later: its port is held meanwhile.
+hold_port udp
+INFORM_PORT=$HELD_PORT INFORM_HOLD=$HOLD_PID
 start_sim sim --control "$T/sim.sock"
 write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i -e 's/^poll_interval: 1s/poll_interval: 5s/' \
@@ -141,6 +144,7 @@ done
 
 # The receiver comes up: the queued informs arrive, once (pued tries
 # again on a real-time back-off).
+release_port "$INFORM_HOLD"
 start_snmptrapd inform "$INFORM_PORT"
 wait_for 60000 "the queued inform delivered" at_least 1 inform 'INFORM, SNMP v2c' "$firing"
 wait_for 60000 "the queued v3 inform delivered" at_least 1 inform "INFORM, SNMP v3, user $TRAP_V3_USER" "$firing"

@@ -52,7 +52,7 @@ wait_for 5000 "nobody's slots taken again" nobody_busy
 nobody_answered() { as_nobody ping 2>/dev/null | grep -q answering; }
 wait_for 45000 "idle connections closed" nobody_answered
 holders_gone() { for p in $holders; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
-wait_for 5000 "the held connections ended" holders_gone
+wait_for 30000 "the held connections ended" holders_gone # 60 runuser + socat
 
 # With admin_group set to nobody's group, the same request is allowed.
 group=$(id -gn nobody)

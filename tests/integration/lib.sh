@@ -10,6 +10,17 @@ BIN=$TOP/$BUILD
 T=$(mktemp -d "${TMPDIR:-/tmp}/pued-test.XXXXXX")
 PIDS=()
 
+# python3 is Debian's, which tools/install-deps installs: one found first on
+# PATH may be a version manager's shim (pyenv's takes seconds a call on a
+# busy machine), and the tests start python3 often, some within a bound.
+# A link first on PATH, not a function, so that `start NAME python3 ...`
+# records python's own PID.
+if [ -x /usr/bin/python3 ]; then
+	mkdir "$T/bin"
+	ln -s /usr/bin/python3 "$T/bin/python3"
+	PATH=$T/bin:$PATH
+fi
+
 cleanup() {
 	local rc=$?
 	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -102,6 +113,49 @@ start_sim() { # start_sim NAME ARGS... -> $SIM_PORT
 	SIM_PORT=$(head -n1 "$T/$name.ports")
 }
 
+# hold_port udp|tcp [PORT [shared]]: a port on 127.0.0.1 that nothing
+# answers on, kept for the test (or until release_port) so that no test
+# running alongside is given it meanwhile, as it could be a port merely
+# found free and closed again. UDP: a socket connected to itself, so that
+# datagrams from anyone else get ICMP port unreachable as at a closed port;
+# TCP: a socket bound but not listening, so that connections are refused.
+# PORT: that one (waiting up to 5 s for it to come free), else any.
+# "shared" (TCP): with SO_REUSEADDR, so that a server with it (pue-sim) can
+# bind the port on purpose while the kernel picks it for nobody else.
+# Sets HELD_PORT and HOLD_PID.
+HOLDS=0
+hold_port() {
+	local name=hold$((HOLDS += 1))
+	start "$name" python3 -c '
+import os, signal, socket, sys, time
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+proto, port, shared, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
+if shared:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+deadline = time.monotonic() + 5
+while True:
+    try:
+        s.bind(("127.0.0.1", port))
+        break
+    except OSError:
+        if port == 0 or time.monotonic() > deadline:
+            raise
+        time.sleep(0.05)
+if proto == "udp":
+    s.connect(s.getsockname())
+with open(out + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(out + ".tmp", out)
+while True:
+    signal.pause()
+' "$1" "${2:-0}" "${3:-}" "$T/$name.port"
+	HOLD_PID=$LAST_PID
+	wait_for 20000 "$name to hold a $1 port${2:+ ($2)}" test -s "$T/$name.port"
+	HELD_PORT=$(cat "$T/$name.port")
+}
+release_port() { stop_pid "$1" 5000 || fail "the port holder $1 exited $?"; } # HOLD_PID
+
 # write_config FILE PORT [EXTRA_DEVICE_YAML]: the demo hall's configuration
 # (conf/demo.yaml) on PORT, with the database and socket in $T.
 write_config() {
@@ -149,7 +203,7 @@ with open(sys.argv[2], "a", buffering=1) as f:
     while True:
         f.write(s.recv(65536).decode(errors="replace").replace("\n", " ") + "\n")
 ' "$T/notify.sock" "$out"
-	wait_for 5000 "the notify listener" test -S "$T/notify.sock"
+	wait_for 10000 "the notify listener" test -S "$T/notify.sock"
 	export NOTIFY_SOCKET=$T/notify.sock
 }
 count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }

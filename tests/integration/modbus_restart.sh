@@ -39,6 +39,7 @@ start_pued "$T/pued.yaml"
 wait_for 15000 "both devices up" status_jq '[.devices[].state] | all(. == "up")'
 
 { kill -KILL "$SIM_PID" && wait "$SIM_PID"; } 2>/dev/null || true
+hold_port tcp "$port" shared # free for sim2 only, not for a test alongside
 wait_for 15000 "t down, connection refused" dev_jq t \
 	'.state == "down" and (.last_error | test("^(connect 127.0.0.1:[0-9]+: Connection refused|read holding 10\\+2: Connection reset by peer) \\(1 try\\)$"))'
 wait_for 15000 "r down, no answer on the bus" dev_jq r \
@@ -51,6 +52,7 @@ killed_at=$(($(date +%s%N) / 1000000))
 rm -f "$T/sim.sock"
 start_sim sim2 --port "$port" --control "$T/sim.sock" --rtu "$T/ttyA"
 [ "$SIM_PORT" = "$port" ] || fail "restarted on port $SIM_PORT, not $port"
+release_port "$HOLD_PID"
 # Down devices are probed with capped exponential backoff: 2, 4, 8 s ...
 wait_for 30000 "t up again" dev_jq t '.state == "up"'
 wait_for 30000 "r up again" dev_jq r '.state == "up"'

@@ -22,7 +22,7 @@ with open(sys.argv[2], "a", buffering=1) as f:
         d = s.recv(65536).decode(errors="replace").replace("\n", " ")
         f.write("%d %s\n" % (time.time() * 1000, d))
 ' "$T/notify.sock" "$T/notify.log"
-wait_for 5000 "the notify listener" test -S "$T/notify.sock"
+wait_for 10000 "the notify listener" test -S "$T/notify.sock"
 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=400000 start_pued "$T/pued.yaml"
 wait_for 10000 "WATCHDOG=1" grep -q ' WATCHDOG=1$' "$T/notify.log"
 

@@ -11,11 +11,15 @@ sed -i 's/    modbus: {/    timeout: 30s\n    modbus: {/' "$T/pued.yaml"
 start_pued "$T/pued.yaml"
 wait_for 15000 "every device up" status_jq '[.devices[].state] | all(. == "up")'
 
+# The count and the fault in one message, which the simulator acts on at
+# once: a request counted after it is one the meter swallows (a count read
+# after the fault could already hold the one swallowed, and the next would
+# come only after pued's 30 s timeout).
 unit1() { sim_cmd stats 1 | jq -r .requests; }
-sim_cmd fault 1 noanswer >/dev/null
-n=$(unit1)
-wait_for 10000 "a request to the silent meter" bash -c "[ \$(printf 'stats 1\n' |
-	socat -t 2 - UNIX-CONNECT:$T/sim.sock | jq -r .requests) -gt $n ]"
+n=$(printf 'stats 1\nfault 1 noanswer\n' | socat -t 2 - "UNIX-CONNECT:$T/sim.sock" | sed -n 1p | jq -r .requests)
+[[ $n =~ ^[0-9]+$ ]] || fail "simulator: no request count before the fault ($n)"
+swallowed() { [ "$(unit1)" -gt "$n" ]; }
+wait_for 10000 "a request to the silent meter" swallowed
 
 start_ms=$(($(date +%s%N) / 1000000))
 kill -TERM "$PUED_PID"

@@ -47,6 +47,7 @@ start_pued "$T/pued.yaml"
 wait_for 10000 "all three agents up" status_jq '[.devices[].state] == ["up","up","up"]'
 
 stop_pid "$PID_B" 5000 || true
+hold_port udp "$PB" # still nobody there: no agent of a test alongside either
 t0=$(($(date +%s%N) / 1000000 + 500)) # from the next interval on
 wait_for 10000 "ups-b down with a timeout" \
 	device_jq ups-b '.state == "down" and (.last_error | test("no answer after 2 tries \\(timeout\\)"))'

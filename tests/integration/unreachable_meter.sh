@@ -6,8 +6,9 @@
 
 start_sim sim --control "$T/sim.sock"
 write_config "$T/pued.yaml" "$SIM_PORT"
-# A port nobody listens on: bind one, note it, close it.
-dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A port nobody listens on, held so that no test alongside gets it.
+hold_port tcp
+dead=$HELD_PORT
 sed -i "0,/port: $SIM_PORT, unit_id: 3}/s//port: $dead, unit_id: 3}/" "$T/pued.yaml"
 grep -q "port: $dead" "$T/pued.yaml" || fail "test setup: could not point ups-b at port $dead"
 start_pued "$T/pued.yaml"

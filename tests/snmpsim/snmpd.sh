@@ -23,8 +23,9 @@ SNMP_V3_USERS=(
 )
 
 # free_udp_ports N: N distinct UDP ports on 127.0.0.1 that were free a
-# moment ago (the kernel picks them; snmpd may still lose a race, which
-# start_snmpd retries).
+# moment ago (the kernel picks them). A server started on them may still
+# lose one to a process that binds it first, a test running alongside
+# included: start servers through with_free_udp_ports, which tries again.
 free_udp_ports() {
 	python3 - "$1" <<'EOF'
 import socket, sys
@@ -35,6 +36,57 @@ for _ in range(int(sys.argv[1])):
     socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
+}
+
+# with_free_udp_ports NPORTS WHAT FUNCTION ARGS...: runs FUNCTION ARGS...
+# PORTS with NPORTS ports from free_udp_ports, and again with others while
+# it returns 2 (its server lost a port meanwhile; 5 tries in all).
+# FUNCTION returns 0 once its server is up (await_server).
+with_free_udp_ports() {
+	local n=$1 what=$2 try rc
+	shift 2
+	for try in 1 2 3 4 5; do
+		rc=0
+		# shellcheck disable=SC2046
+		"$@" $(free_udp_ports "$n") || rc=$?
+		[ $rc -eq 2 ] || return $rc
+		note "$what: a port was taken meanwhile, trying others"
+	done
+	fail "$what: no free ports after 5 tries"
+}
+
+# on_udp_port PORT WHAT FUNCTION ARGS...: runs FUNCTION ARGS... PORT, a
+# port that must be free; with PORT empty, through with_free_udp_ports.
+on_udp_port() {
+	local port=$1 what=$2
+	shift 2
+	if [ -z "$port" ]; then
+		with_free_udp_ports 1 "$what" "$@"
+	else
+		"$@" "$port" || fail "$what: port $port is taken"
+	fi
+}
+
+# await_server WHAT PID LOGS READY...: waits up to 10 s for the command
+# READY... to succeed while PID runs. Returns 0 when it did, and 2 when PID
+# exited saying in one of LOGS (space separated) that it could not bind a
+# port; fails on anything else.
+await_server() {
+	local what=$1 pid=$2 logs=$3 deadline
+	shift 3
+	deadline=$(($(date +%s%N) / 1000000 + 10000))
+	while [ $(($(date +%s%N) / 1000000)) -lt "$deadline" ]; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			# shellcheck disable=SC2086
+			grep -q -e "Error opening specified endpoint" -e "Address already in use" $logs 2>/dev/null &&
+				return 2
+			# shellcheck disable=SC2086
+			fail "$what exited at start: $(tail -n 5 $logs 2>/dev/null)"
+		fi
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	fail "$what never came up (logs: $logs)"
 }
 
 # snmp_ask PORT OID...: one v2c get with a short timeout, numeric output.
@@ -76,37 +128,23 @@ _write_snmpd_conf() { # DIR PORTS...
 # and waits until it answers on the first. Sets SNMPD_PID and SNMPD_PORTS
 # (space separated); SNMPD_PORT is the first.
 start_snmpd() {
-	local name=$1 nports=${2:-1} dir=$T/$1 try deadline
-	mkdir -p "$dir/persist"
-	for try in 1 2 3 4 5; do
-		SNMPD_PORTS=$(free_udp_ports "$nports")
-		SNMPD_PORT=${SNMPD_PORTS%% *}
-		# shellcheck disable=SC2086
-		_write_snmpd_conf "$dir" $SNMPD_PORTS
-		rm -f "$dir/snmpd.pid"
-		start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" \
-			"$SNMPD" -f -C -c "$dir/snmpd.conf" -Lf "$dir/snmpd.log" \
-			-p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
-		SNMPD_PID=$LAST_PID
-		deadline=$(($(date +%s%N) / 1000000 + 10000))
-		while [ $(($(date +%s%N) / 1000000)) -lt "$deadline" ]; do
-			if ! kill -0 "$SNMPD_PID" 2>/dev/null; then
-				break # exited: a port taken meanwhile (EADDRINUSE)
-			fi
-			if snmp_ask "$SNMPD_PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1; then
-				note "snmpd $name (pid $SNMPD_PID) on udp:127.0.0.1:$SNMPD_PORT${nports:+ ($nports ports)}"
-				return 0
-			fi
-			sleep 0.05
-		done
-		if kill -0 "$SNMPD_PID" 2>/dev/null; then
-			fail "snmpd $name never answered on port $SNMPD_PORT (log: $dir/snmpd.log)"
-		fi
-		grep -q "Error opening specified endpoint" "$dir/snmpd.log" "$T/$name.log" 2>/dev/null ||
-			fail "snmpd $name exited at start: $(tail -n 5 "$dir/snmpd.log" "$T/$name.log" 2>/dev/null)"
-		note "snmpd $name: port taken meanwhile, trying others"
-	done
-	fail "snmpd $name: no free ports after 5 tries"
+	local name=$1 nports=${2:-1}
+	mkdir -p "$T/$name/persist"
+	with_free_udp_ports "$nports" "snmpd $name" _start_snmpd "$name"
+	note "snmpd $name (pid $SNMPD_PID) on udp:127.0.0.1:$SNMPD_PORT${nports:+ ($nports ports)}"
+}
+_start_snmpd() { # NAME PORTS...: one try (with_free_udp_ports)
+	local name=$1 dir=$T/$1
+	shift
+	SNMPD_PORTS=$* SNMPD_PORT=$1
+	_write_snmpd_conf "$dir" "$@"
+	rm -f "$dir/snmpd.pid"
+	start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" \
+		"$SNMPD" -f -C -c "$dir/snmpd.conf" -Lf "$dir/snmpd.log" \
+		-p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
+	SNMPD_PID=$LAST_PID
+	await_server "snmpd $name" "$SNMPD_PID" "$dir/snmpd.log $T/$name.log" \
+		snmp_ask "$SNMPD_PORT" .1.3.6.1.2.1.1.3.0
 }
 
 # samples_db DEVICE POINT [SQL-TAIL]: "t|value" rows of a point, oldest first.

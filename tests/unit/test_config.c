@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_config.c - the configuration loader: a full file and its defaults,
- * durations and sizes, and one test per kind of mistake, each checking the
+ * durations and sizes, and one case per kind of mistake, each checking the
  * exact "FILE:LINE:COL: KEY.PATH: message" the user would see.
+ * Most cases are rows of two tables, each row a test of its own name:
+ * good_configs (a file and a function that checks what it loads to) and
+ * bad_configs (a file and the messages it must give, in order).
  * Each test writes its YAML into a temporary directory and loads it.
  * Run from the repository root (conf/pued.yaml is loaded by a relative path).
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +24,8 @@
 #include <cmocka.h>
 
 #include "config.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static char dir[256];
 static char path[300];
@@ -85,58 +91,45 @@ load_ok(const char *yaml)
 	return cfg;
 }
 
-/* Loads yaml and expects exactly n errors, the i-th starting with
- * "FILE:" + want[i] (that is "LINE:COL: KEY.PATH: message"). */
-static void
-expect_errors(const char *yaml, const char *const *want, size_t n)
-{
-	struct pue_config *cfg = NULL;
-	struct pue_diags d;
-	char prefix[512];
-	size_t i;
-	int rc;
-
-	write_yaml(yaml);
-	rc = pue_config_load(path, &cfg, &d);
-	assert_int_equal(rc, PUE_E_CONFIG);
-	assert_null(cfg); /* *out untouched on failure */
-	if (d.n != n) {
-		dump(&d);
-		pue_diags_free(&d);
-		fail_msg("expected %zu errors", n);
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(prefix, sizeof(prefix), "%s:%s", path, want[i]);
-		if (strncmp(d.lines[i], prefix, strlen(prefix)) != 0) {
-			dump(&d);
-			pue_diags_free(&d);
-			fail_msg("error %zu: want prefix \"%s\"", i, prefix);
-		}
-	}
-	pue_diags_free(&d);
-}
-
-static void
-expect_error(const char *yaml, const char *want)
-{
-	expect_errors(yaml, &want, 1);
-}
-
-/* A small valid file; invalid variants below change one thing in it. */
+/*
+ * The files are built from these pieces. BASE is a small valid file of ten
+ * lines; most bad files change one piece of it or add lines after it (line
+ * 11 on), so that the line and column a message must name can be counted:
+ *
+ *	 1 site: t                              SITE
+ *	 2 devices:
+ *	 3   - name: m                          M_TCP        DEVICE_M: 3-7
+ *	 4     protocol: modbus_tcp
+ *	 5     modbus: {host: 127.0.0.1}        MODBUS_M
+ *	 6     points:                          POINTS_M
+ *	 7       - {name: e, register: 0, ...}  (POINT_E)
+ *	 8 pue:                                 BASE_PUE
+ *	 9   facility: {add: [m/e]}
+ *	10   it: {add: [m/e]}
+ */
+#define SITE                                                                                       \
+	"site: t\n"                                                                                \
+	"devices:\n"
+#define M_TCP                                                                                      \
+	"  - name: m\n"                                                                            \
+	"    protocol: modbus_tcp\n"
+#define MODBUS_M "    modbus: {host: 127.0.0.1}\n"
+#define POINT_E                                                                                    \
+	"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, measured_at: "      \
+	"ups_output}\n"
+/* The same point without measured_at, as a second device's or a facility one. */
+#define POINT_E_FACILITY "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
+#define POINTS_M "    points:\n" POINT_E
+#define DEVICE_M M_TCP MODBUS_M POINTS_M
+#define SNMP_M                                                                                     \
+	"  - name: m\n"                                                                            \
+	"    protocol: snmp\n"                                                                     \
+	"    snmp: {host: 127.0.0.1}\n"
 #define BASE_PUE                                                                                   \
 	"pue:\n"                                                                                   \
 	"  facility: {add: [m/e]}\n"                                                               \
 	"  it: {add: [m/e]}\n"
-
-static const char base[] =
-	"site: t\n"
-	"devices:\n"
-	"  - name: m\n"
-	"    protocol: modbus_tcp\n"
-	"    modbus: {host: 127.0.0.1}\n"
-	"    points:\n"
-	"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, measured_at: "
-	"ups_output}\n" BASE_PUE;
+#define BASE SITE DEVICE_M BASE_PUE
 
 static const char full[] =
 	"site: \"Qingpu DC1\"\n"
@@ -203,9 +196,8 @@ static const char full[] =
 /* Valid files ------------------------------------------------------------ */
 
 static void
-test_config_loads_full_file_with_every_field(void **state)
+check_full_file(const struct pue_config *cfg)
 {
-	struct pue_config *cfg = load_ok(full);
 	const struct pue_device_conf *d;
 	const struct pue_point_conf *p;
 	const struct pue_target_conf *t;
@@ -215,7 +207,6 @@ test_config_loads_full_file_with_every_field(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	assert_string_equal(cfg->path, path);
 	assert_string_equal(cfg->site, "Qingpu DC1");
 	assert_int_equal(cfg->poll_interval_ms, 2000);
@@ -365,20 +356,17 @@ test_config_loads_full_file_with_every_field(void **state)
 	assert_string_equal(cfg->control.socket, "/tmp/pued.sock");
 	assert_string_equal(cfg->control.group, "pued");
 	assert_string_equal(cfg->control.admin_group, "pued-admin");
-	pue_config_free(cfg);
 }
 
 static void
-test_config_fills_defaults_for_a_minimal_file(void **state)
+check_defaults(const struct pue_config *cfg)
 {
-	struct pue_config *cfg = load_ok(base);
 	const struct pue_device_conf *d = &cfg->devices[0];
 	static const int64_t windows[] = {
 		15 * 60000, 3600000, 86400000, 7 * 86400000LL, 30 * 86400000LL, 365 * 86400000LL,
 	};
 	size_t i;
 
-	(void)state;
 	assert_int_equal(cfg->poll_interval_ms, 1000);
 	assert_int_equal(cfg->workers, 4);
 	assert_int_equal(d->poll_interval_ms, 1000);
@@ -417,52 +405,35 @@ test_config_fills_defaults_for_a_minimal_file(void **state)
 	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
 	assert_null(cfg->control.group);
 	assert_null(cfg->control.admin_group);
-	pue_config_free(cfg);
+
+	/* the alert rules' severities, on unless "off", the exec hook's limit */
+	assert_true(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_CEILING], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_WARNING], PUE_SEV_WARNING);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.exec_timeout_ms, 30000);
+	assert_int_equal(cfg->alerts.engine_id_len, 0);
 }
 
 static void
-test_config_snmp_device_defaults_to_v2c_public_on_161(void **state)
+check_snmp_defaults(const struct pue_config *cfg)
 {
-	struct pue_config *cfg =
-		load_ok("site: t\n"
-			"devices:\n"
-			"  - name: m\n"
-			"    protocol: snmp\n"
-			"    snmp: {host: 127.0.0.1}\n"
-			"    points:\n"
-			"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
-			"measured_at: it_input}\n" BASE_PUE);
 	const struct pue_snmp_conf *s = &cfg->devices[0].snmp;
 
-	(void)state;
 	assert_int_equal(s->port, 161);
 	assert_int_equal(s->version, PUE_SNMP_V2C);
 	assert_string_equal(s->community.value, "public");
 	assert_int_equal(s->max_varbinds, 32);
 	assert_null(s->user);
 	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* the type says */
-	pue_config_free(cfg);
 }
 
-/* SNMP points (issue 5): a column sum and sentinel values. */
 static void
-test_config_snmp_point_reads_sum_column_and_invalid_values(void **state)
+check_sum_column_and_invalid_values(const struct pue_config *cfg)
 {
-	struct pue_config *cfg =
-		load_ok("site: t\n"
-			"devices:\n"
-			"  - name: m\n"
-			"    protocol: snmp\n"
-			"    snmp: {host: 127.0.0.1}\n"
-			"    points:\n"
-			"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
-			"measured_at: it_input}\n"
-			"      - {name: p, oid: 1.3.6.1.2.1.33.1.4.4.1.4, unit: W, kind: power, "
-			"sum_column: true, invalid_values: [-1, 2147483647]}\n" BASE_PUE);
 	const struct pue_point_conf *e = &cfg->devices[0].points[0],
 				    *p = &cfg->devices[0].points[1];
 
-	(void)state;
 	assert_false(e->sum_column);
 	assert_int_equal(e->n_invalid_values, 0);
 	assert_null(e->invalid_values);
@@ -470,60 +441,553 @@ test_config_snmp_point_reads_sum_column_and_invalid_values(void **state)
 	assert_int_equal(p->n_invalid_values, 2);
 	assert_true(p->invalid_values[0] == -1);
 	assert_true(p->invalid_values[1] == 2147483647);
+}
+
+static void
+check_empty_sections(const struct pue_config *cfg)
+{
+	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
+	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* floats do not wrap */
+}
+
+static void
+check_alert_rules_engine_id_exec_timeout(const struct pue_config *cfg)
+{
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_WARNING);
+	assert_false(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
+	assert_true(cfg->alerts.rule_enabled[PUE_RULE_METER_RESET]);
+	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_YEAR_PROJECTION], PUE_SEV_CRITICAL);
+	assert_int_equal(cfg->alerts.engine_id_len, 10);
+	assert_int_equal(cfg->alerts.engine_id[0], 0x80);
+	assert_int_equal(cfg->alerts.engine_id[3], 0x88);
+	assert_int_equal(cfg->alerts.engine_id[9], 0x31);
+	assert_int_equal(cfg->alerts.exec_timeout_ms, 5000);
+}
+
+static void
+check_map_points(const struct pue_config *cfg)
+{
+	const struct pue_device_conf *d;
+	size_t i;
+
+	for (i = 0; i < 2; i++) { /* both devices got both points, in the map's order */
+		d = &cfg->devices[i];
+		assert_int_equal(d->n_points, 2);
+		assert_string_equal(d->points[0].name, "power");
+		assert_int_equal(d->points[0].address, 10);
+		assert_int_equal(d->points[0].function, PUE_MB_INPUT);
+		assert_int_equal(d->points[0].type, PUE_T_FLOAT32);
+		assert_int_equal(d->points[0].kind, PUE_KIND_POWER);
+		assert_string_equal(d->points[1].name, "energy");
+		assert_int_equal(d->points[1].address, 20);
+		assert_int_equal(d->points[1].unit, PUE_UNIT_WH);
+		assert_int_equal(d->points[1].counter_bits, 32);
+	}
+}
+
+static void
+check_map_point_replaced(const struct pue_config *cfg)
+{
+	const struct pue_device_conf *d = &cfg->devices[0];
+
+	assert_int_equal(d->n_points, 3);
+	assert_string_equal(d->points[0].name, "power"); /* the map's, in the map's order */
+	assert_int_equal(d->points[0].address, 10);
+	assert_string_equal(d->points[1].name, "energy"); /* the device's whole point */
+	assert_int_equal(d->points[1].address, 28);
+	assert_int_equal(d->points[1].type, PUE_T_UINT64);
+	assert_int_equal(d->points[1].function, PUE_MB_HOLDING);
+	assert_int_equal(d->points[1].measured_at, PUE_AT_UPS_OUTPUT);
+	assert_string_equal(d->points[2].name, "extra"); /* then the device's others */
+}
+
+static void
+check_scale_register(const struct pue_config *cfg)
+{
+	assert_true(cfg->devices[0].points[0].has_scale_register);
+	assert_int_equal(cfg->devices[0].points[0].scale_register, 0x9D);
+	assert_false(cfg->devices[0].points[1].has_scale_register);
+}
+
+/* A meter map ("map: NAME") the loader finds in DIR/meters. */
+static const char test_map[] =
+	"# a meter map\n"
+	"points:\n"
+	"  - {name: power, register: 0x000A, function: input, type: float32, unit: kW,\n"
+	"     kind: power}\n"
+	"  - {name: energy, register: 20, function: input, type: uint32, unit: Wh,\n"
+	"     kind: energy}\n";
+
+struct good_config {
+	const char *name;
+	const char *yaml;
+	void (*check)(const struct pue_config *cfg);
+	bool test_map; /* with DIR/meters/testmeter.yaml (test_map) */
+};
+
+static const struct good_config good_configs[] = {
+	{"test_config_loads_full_file_with_every_field", full, check_full_file, false},
+	{"test_config_fills_defaults_for_a_minimal_file", BASE, check_defaults, false},
+	{"test_config_snmp_device_defaults_to_v2c_public_on_161",
+	 SITE SNMP_M "    points:\n"
+		     "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
+		     "measured_at: it_input}\n" BASE_PUE,
+	 check_snmp_defaults, false},
+	/* SNMP points (issue 5): a column sum and sentinel values. */
+	{"test_config_snmp_point_reads_sum_column_and_invalid_values",
+	 SITE SNMP_M "    points:\n"
+		     "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, "
+		     "measured_at: it_input}\n"
+		     "      - {name: p, oid: 1.3.6.1.2.1.33.1.4.4.1.4, unit: W, kind: power, "
+		     "sum_column: true, invalid_values: [-1, 2147483647]}\n" BASE_PUE,
+	 check_sum_column_and_invalid_values, false},
+	{"test_config_optional_section_may_be_empty",
+	 SITE M_TCP MODBUS_M "    points:\n"
+			     "      - {name: e, register: 0, type: float32, unit: kWh, kind: "
+			     "energy, measured_at: ups_output}\n" BASE_PUE "control:\n"
+			     "  #socket: /x\n"
+			     "alerts:\n",
+	 check_empty_sections, false},
+	/* Alerts (issue 8): rule severities and "off", the SNMPv3 engine ID
+	 * traps are sent as, the exec hook's time limit (defaults: above). */
+	{"test_config_alert_rules_engine_id_exec_timeout",
+	 BASE "alerts:\n"
+	      "  rules: {device_down: warning, data_stale: off, year_projection: critical}\n"
+	      "  engine_id: \"0x80001F88047075656431\"\n"
+	      "  exec_timeout: 5s\n",
+	 check_alert_rules_engine_id_exec_timeout, false},
+	{"test_config_map_gives_device_the_map_points",
+	 SITE M_TCP MODBUS_M
+	 "    map: testmeter\n"
+	 "  - name: n\n"
+	 "    protocol: modbus_tcp\n"
+	 "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+	 "    map: testmeter\n"
+	 "  - name: u\n"
+	 "    protocol: modbus_tcp\n"
+	 "    modbus: {host: 127.0.0.1, unit_id: 3}\n"
+	 "    points:\n"
+	 "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+	 "         measured_at: ups_output}\n"
+	 "pue:\n"
+	 "  facility: {add: [m/energy, n/energy]}\n"
+	 "  it: {add: [u/e]}\n",
+	 check_map_points, true},
+	{"test_config_map_point_replaced_by_device_point_of_same_name",
+	 SITE M_TCP MODBUS_M
+	 "    map: testmeter\n"
+	 "    points:\n"
+	 "      - {name: extra, register: 2, type: uint32, unit: W, kind: power}\n"
+	 "      - {name: energy, register: 28, type: uint64, unit: Wh, kind: "
+	 "energy,\n"
+	 "         measured_at: ups_output}\n"
+	 "pue:\n"
+	 "  facility: {add: [m/energy]}\n"
+	 "  it: {add: [m/energy]}\n",
+	 check_map_point_replaced, true},
+	{"test_config_scale_register_read_for_modbus_only",
+	 SITE M_TCP MODBUS_M
+	 "    points:\n"
+	 "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+	 "         measured_at: ups_output, scale_register: 0x9D}\n"
+	 "      - {name: p, register: 4, type: int16, unit: W, kind: power}\n" BASE_PUE,
+	 check_scale_register, false},
+};
+
+/* Mistakes: one kind per row ---------------------------------------------- */
+
+#define MAX_ERRORS 8
+
+struct bad_config {
+	const char *name;
+	const char *yaml;
+	/* every message, in order: each starts with "FILE:" and this */
+	const char *want[MAX_ERRORS];
+};
+
+/* The secrets the rows hold (test_config_never_echoes_secrets): no message
+ * may repeat one. */
+static const char *const secrets[] = {"s3cr3t", "shhh"};
+
+static const struct bad_config bad_configs[] = {
+	{"test_config_minute_retention_covers_the_longest_window",
+	 BASE "  windows: [24h, 365d]\n"
+	      "storage: {minute_retention: 30d}\n",
+	 {"12:29: storage.minute_retention: shorter than the longest window, 365d"}},
+	{"test_config_snmp_point_keys_checked_and_refused_for_modbus",
+	 SITE M_TCP MODBUS_M
+	 "    points:\n"
+	 "      - {name: e, register: 0, type: uint32, sum_column: true, unit: kWh, "
+	 "kind: energy, measured_at: ups_output}\n"
+	 "  - name: s\n"
+	 "    protocol: snmp\n"
+	 "    snmp: {host: 127.0.0.1}\n"
+	 "    points:\n"
+	 "      - {name: a, oid: 1.3.6.1.4.1.1.1, unit: kW, kind: power, "
+	 "invalid_values: []}\n"
+	 "      - {name: b, oid: 1.3.6.1.4.1.1.2, unit: kW, kind: power, sum_column: "
+	 "yes}\n"
+	 "      - {name: c, oid: 1.3.6.1.4.1.1.3, unit: kW, kind: power, "
+	 "invalid_values: [-1, abc]}\n" BASE_PUE,
+	 {"7:46: devices[0].points[0].sum_column: only for SNMP devices",
+	  "12:80: devices[1].points[0].invalid_values: expected a list of 1..16 numbers, got 0",
+	  "13:76: devices[1].points[1].sum_column: expected true or false, got \"yes\"",
+	  "14:85: devices[1].points[2].invalid_values[1]: expected a number -2e+19..2e+19, got "
+	  "\"abc\""}},
+	{"test_config_rejects_unknown_key_with_suggestion",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, portt: 1502}\n" POINTS_M BASE_PUE,
+	 {"5:31: devices[0].modbus.portt: unknown key \"portt\"; did you mean \"port\"?"}},
+	{"test_config_rejects_unknown_key_without_close_match",
+	 "colour: red\n" BASE,
+	 {"1:1: colour: unknown key \"colour\""}},
+	{"test_config_rejects_list_where_string_expected",
+	 "site: [a, b]\n"
+	 "devices:\n" DEVICE_M BASE_PUE,
+	 {"1:7: site: expected a non-empty string, got a list"}},
+	{"test_config_rejects_integer_out_of_range",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, unit_id: 256}\n" POINTS_M BASE_PUE,
+	 {"5:40: devices[0].modbus.unit_id: expected an integer 0..255, got \"256\""}},
+	{"test_config_rtu_unit_id_is_1_to_247",
+	 SITE "  - name: m\n"
+	      "    protocol: modbus_rtu\n"
+	      "    modbus: {device: /dev/ttyS0, unit_id: 0}\n" POINTS_M BASE_PUE,
+	 {"5:43: devices[0].modbus.unit_id: expected an integer 1..247, got \"0\""}},
+	{"test_config_rejects_non_integer_register",
+	 SITE M_TCP MODBUS_M "    points:\n"
+			     "      - name: e\n"
+			     "        register: abc\n"
+			     "        type: uint32\n"
+			     "        unit: kWh\n"
+			     "        kind: energy\n"
+			     "        measured_at: ups_output\n" BASE_PUE,
+	 {"8:19: devices[0].points[0].register: expected an integer 0..65535, got \"abc\""}},
+	{"test_config_rejects_quoted_number",
+	 "site: t\n"
+	 "workers: \"8\"\n"
+	 "devices:\n" DEVICE_M BASE_PUE,
+	 {"2:10: workers: expected an integer 1..256, got a quoted string \"8\""}},
+	{"test_config_rejects_bad_duration",
+	 "site: t\n"
+	 "poll_interval: 1x\n"
+	 "devices:\n"
+	 "  - name: m\n"
+	 "    timeout: 0s\n"
+	 "    protocol: modbus_tcp\n" MODBUS_M POINTS_M BASE_PUE,
+	 {"2:16: poll_interval: expected a duration 100ms..1h: a whole number and ms, s, m, h "
+	  "or d (e.g. 15m), got \"1x\"",
+	  "5:14: devices[0].timeout: expected a duration 10ms..1m, got \"0s\""}},
+	{"test_config_rejects_bad_enum_value_with_suggestion",
+	 SITE M_TCP MODBUS_M "    points:\n"
+			     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: enrgy, "
+			     "measured_at: ups_output}\n" BASE_PUE,
+	 {"7:63: devices[0].points[0].kind: expected one of power, energy, got \"enrgy\"; "
+	  "did you mean \"energy\"?"}},
+	{"test_config_rejects_boolean_other_than_true_false",
+	 BASE "  dcie: yes\n",
+	 {"11:9: pue.dcie: expected true or false, got \"yes\""}},
+	{"test_config_rejects_nan_and_infinite_numbers",
+	 BASE "  ceiling: .nan\n"
+	      "  warning: inf\n",
+	 {"11:12: pue.ceiling: expected a number 1..3, got \".nan\"",
+	  "12:12: pue.warning: expected a number 1..3, got \"inf\""}},
+	{"test_config_rejects_duplicate_device_name",
+	 SITE DEVICE_M M_TCP "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+			     "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 {"8:11: devices[1].name: duplicate device name \"m\" (first at line 3)"}},
+	{"test_config_rejects_duplicate_point_name",
+	 SITE DEVICE_M
+	 "      - {name: e, register: 2, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+	 {"8:16: devices[0].points[1].name: duplicate point name \"e\" (first at line 7)"}},
+	{"test_config_rejects_device_name_with_slash",
+	 SITE DEVICE_M "  - name: hall/1\n"
+		       "    protocol: modbus_tcp\n" MODBUS_M
+		       "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 {"8:11: devices[1].name: expected a name of letters, digits, '_', '.' and '-', "
+	  "got \"hall/1\""}},
+	{"test_config_rejects_duplicate_key",
+	 BASE "site: u\n",
+	 {"11:1: site: duplicate key \"site\" (first at line 1 column 1)"}},
+	{"test_config_rejects_anchor_and_alias",
+	 SITE M_TCP "    modbus: &gw {host: 127.0.0.1}\n" POINTS_M "  - name: n\n"
+		    "    protocol: modbus_tcp\n"
+		    "    modbus: *gw\n"
+		    "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 {"5:13: devices[0].modbus: anchors are not supported (&gw)",
+	  "10:13: devices[1].modbus: aliases are not supported (*gw)"}},
+	{"test_config_reports_yaml_syntax_error_position",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1\n"
+		    "    points:\n",
+	 {"6:11: YAML syntax error: did not find expected ',' or '}' (while parsing a "
+	  "flow mapping at line 5 column 13)"}},
+	{"test_config_rejects_second_yaml_document",
+	 "site: t\n"
+	 "---\n"
+	 "site: u\n",
+	 {"2:1: a second YAML document; the file must hold one"}},
+	{"test_config_rejects_missing_required_keys",
+	 SITE "  - {name: m, protocol: modbus_tcp, modbus: {port: 502},\n"
+	      "     points: [\n"
+	      "       {name: e, unit: kWh, kind: energy, measured_at: ups_output}]}\n"
+	      "  - name: s\n"
+	      "    protocol: snmp\n"
+	      "    points:\n"
+	      "      - {name: p, unit: W, kind: power}\n" BASE_PUE,
+	 {"3:45: devices[0].modbus.host: required key is missing",
+	  "5:8: devices[0].points[0].type: required key is missing",
+	  "5:8: devices[0].points[0].register: required key is missing",
+	  "6:5: devices[1].snmp: required key is missing",
+	  "9:9: devices[1].points[0].oid: required key is missing"}},
+	{"test_config_rejects_unit_that_does_not_match_kind",
+	 SITE M_TCP MODBUS_M "    points:\n"
+			     "      - {name: e, register: 0, type: uint32, unit: kW, kind: energy, "
+			     "measured_at: ups_output}\n" BASE_PUE,
+	 {"7:52: devices[0].points[0].unit: kW is a unit of power, but the point has "
+	  "kind energy (use Wh, kWh or MWh)"}},
+	{"test_config_rejects_counter_bits_on_power_point",
+	 SITE M_TCP MODBUS_M
+	 "    points:\n"
+	 "      - {name: p, register: 2, type: uint32, unit: kW, kind: power, "
+	 "counter_bits: 32}\n"
+	 "      - {name: e, register: 0, type: float32, unit: kWh, kind: energy, "
+	 "counter_bits: 32, measured_at: ups_output}\n" BASE_PUE,
+	 {"7:69: devices[0].points[0].counter_bits: only for kind energy",
+	  "8:86: devices[0].points[1].counter_bits: a float32 register does not wrap"}},
+	{"test_config_rejects_unresolved_pue_terms",
+	 SITE DEVICE_M "pue:\n"
+		       "  facility: {add: [m/e, n/e, m/f]}\n"
+		       "  it: {add: [m/e, m]}\n",
+	 {"9:25: pue.facility.add[1]: no device \"n\"",
+	  "9:30: pue.facility.add[2]: device m has no point \"f\"",
+	  "10:19: pue.it.add[1]: expected \"device/point\", got \"m\""}},
+	{"test_config_suggests_close_device_and_point_names",
+	 SITE "  - name: ups-a\n"
+	      "    protocol: modbus_tcp\n" MODBUS_M "    points:\n"
+	      "      - {name: energy, register: 0, type: uint32, unit: kWh, kind: energy, "
+	      "measured_at: ups_output}\n"
+	      "pue:\n"
+	      "  facility: {add: [ups-a/energy, ipsa/energy, ups-a/enrgy]}\n"
+	      "  it: {add: [ups-a/energy]}\n",
+	 {"9:34: pue.facility.add[1]: no device \"ipsa\"; did you mean \"ups-a\"?",
+	  "9:47: pue.facility.add[2]: device ups-a has no point \"enrgy\"; did you mean "
+	  "\"energy\"?"}},
+	{"test_config_rejects_it_point_without_measured_at",
+	 SITE M_TCP MODBUS_M
+	 "    points:\n" POINT_E_FACILITY
+	 "      - {name: i, register: 2, type: uint32, unit: kWh, kind: energy, "
+	 "measured_at: ups_output}\n"
+	 "pue:\n"
+	 "  facility: {add: [m/e]}\n"
+	 "  it: {add: [m/i], subtract: [m/e]}\n",
+	 {"11:31: pue.it.subtract[0]: point m/e has no measured_at"}},
+	{"test_config_rejects_empty_it_sum_and_term_listed_twice",
+	 SITE M_TCP MODBUS_M "    points:\n" POINT_E_FACILITY "pue:\n"
+			     "  facility: {add: [m/e], subtract: [m/e]}\n"
+			     "  it: {add: []}\n",
+	 {"9:37: pue.facility.subtract[0]: m/e is listed twice (first at line 9 column 20)",
+	  "10:13: pue.it.add: needs at least one \"device/point\" term"}},
+	{"test_config_rejects_protocol_section_mismatch",
+	 SITE M_TCP "    snmp: {host: 127.0.0.1}\n" MODBUS_M "    points:\n"
+		    "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		    "oid: 1.3.6.1.2.1.1, measured_at: ups_output}\n" BASE_PUE,
+	 {"5:5: devices[0].snmp: an snmp: section on a device with protocol modbus_tcp",
+	  "8:71: devices[0].points[0].oid: only for SNMP devices"}},
+	{"test_config_rejects_rtu_keys_on_tcp_device",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, baud: 9600}\n" POINTS_M BASE_PUE,
+	 {"5:31: devices[0].modbus.baud: only for protocol modbus_rtu"}},
+	{"test_config_rejects_rtu_devices_disagreeing_on_bus_settings",
+	 SITE "  - name: m\n"
+	      "    protocol: modbus_rtu\n"
+	      "    modbus: {device: /dev/ttyUSB0, unit_id: 1}\n" POINTS_M "  - name: n\n"
+	      "    protocol: modbus_rtu\n"
+	      "    modbus: {device: /dev/ttyUSB0, unit_id: 2, baud: 19200}\n"
+	      "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 {"10:13: devices[1].modbus: serial bus /dev/ttyUSB0 is already used by device m "
+	  "(line 3) at 9600 baud"}},
+	{"test_config_rejects_warning_above_ceiling",
+	 BASE "  ceiling: 1.25\n"
+	      "  warning: 1.3\n",
+	 {"12:12: pue.warning: 1.3 is above ceiling 1.25"}},
+	{"test_config_rejects_alert_window_not_in_windows",
+	 BASE "  windows: [15m, 1h, 24h, 60m]\n"
+	      "  alert_window: 2h\n",
+	 {"11:27: pue.windows[3]: window 1h is listed twice",
+	  "12:17: pue.alert_window: 2h is not one of pue.windows"}},
+	{"test_config_rejects_window_out_of_range",
+	 BASE "  windows: [30s, 24h]\n",
+	 {"11:13: pue.windows[0]: expected a duration 1m..400d, got \"30s\""}},
+	{"test_config_rejects_snmp_v3_without_passphrase",
+	 SITE "  - name: m\n"
+	      "    protocol: snmp\n"
+	      "    snmp: {host: 127.0.0.1, version: 3, user: pued, security_level: "
+	      "authnopriv}\n"
+	      "    points:\n"
+	      "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
+	      "ups_output}\n" BASE_PUE,
+	 {"5:11: devices[0].snmp.auth_passphrase: required key is missing "
+	  "(security_level authnopriv)"}},
+	{"test_config_never_echoes_secrets",
+	 SITE "  - name: m\n"
+	      "    protocol: snmp\n"
+	      "    snmp: {host: 127.0.0.1, version: 3, user: pued, community: s3cr3t-comm, "
+	      "auth_passphrase: shhh123, priv_passphrase: [x]}\n"
+	      "    points:\n"
+	      "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
+	      "ups_output}\n" BASE_PUE,
+	 {"5:53: devices[0].snmp.community: only for versions 1 and 2c",
+	  "5:94: devices[0].snmp.auth_passphrase: too short",
+	  "5:120: devices[0].snmp.priv_passphrase: expected a string, got a list"}},
+	{"test_config_rejects_exec_command_not_absolute",
+	 BASE "alerts:\n"
+	      "  targets:\n"
+	      "    - {name: hook, type: exec, command: [page-oncall, --pue]}\n",
+	 {"13:42: alerts.targets[0].command[0]: expected an absolute path to the program, "
+	  "got \"page-oncall\""}},
+	{"test_config_rejects_trap_target_without_community",
+	 BASE "alerts:\n"
+	      "  targets:\n"
+	      "    - name: noc\n"
+	      "      type: snmp_trap\n"
+	      "      snmp: {host: 127.0.0.1}\n",
+	 {"15:13: alerts.targets[0].snmp.community: required key is missing (version 2c)"}},
+	{"test_config_rejects_bad_alert_rules_and_engine_id",
+	 BASE "alerts:\n"
+	      "  rules: {device_dwon: critical, data_stale: loud}\n"
+	      "  engine_id: \"0x8000\"\n"
+	      "  exec_timeout: 2h\n",
+	 {"12:11: alerts.rules.device_dwon: unknown key \"device_dwon\"; did you mean "
+	  "\"device_down\"?",
+	  "12:46: alerts.rules.data_stale: expected one of info, warning, critical, off, got "
+	  "\"loud\"",
+	  "13:14: alerts.engine_id: expected an SNMPv3 engine ID of 5 to 32 bytes in hex",
+	  "14:17: alerts.exec_timeout: expected a duration 100ms..1h, got \"2h\""}},
+	{"test_config_reports_every_error_in_one_file",
+	 "site: t\n"
+	 "workers: 0\n"
+	 "devices:\n"
+	 "  - name: m\n"
+	 "    prtocol: modbus_tcp\n"
+	 "    points:\n"
+	 "      - {name: e, register: -1, type: uint32, unit: kWh, kind: energy}\n"
+	 "pue:\n"
+	 "  ceiling: 0.9\n"
+	 "  facility: {add: [m/e]}\n"
+	 "storage:\n"
+	 "  path: \"\"\n"
+	 "  disk_budget: 1KiB\n",
+	 {"2:10: workers: expected an integer 1..256, got \"0\"",
+	  "4:5: devices[0].protocol: required key is missing",
+	  "5:5: devices[0].prtocol: unknown key \"prtocol\"; did you mean \"protocol\"?",
+	  "7:29: devices[0].points[0].register: expected an integer 0..65535, got \"-1\"",
+	  "9:3: pue.it: required key is missing",
+	  "9:12: pue.ceiling: expected a number 1..3, got \"0.9\"",
+	  "12:9: storage.path: expected a non-empty string, got \"\"",
+	  "13:16: storage.disk_budget: expected a size 1MiB..1024TiB, got \"1KiB\""}},
+	{"test_config_rejects_empty_file",
+	 "# nothing but a comment\n",
+	 {" the file holds no configuration"}},
+	{"test_config_map_rejected_on_snmp_device_and_bad_name",
+	 SITE "  - name: s\n"
+	      "    protocol: snmp\n"
+	      "    snmp: {host: 127.0.0.1}\n"
+	      "    map: sdm630\n"
+	      "    points:\n"
+	      "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
+	      "         measured_at: ups_output}\n" M_TCP MODBUS_M "    points:\n" POINT_E_FACILITY
+	      "    map: ../etc/passwd\n"
+	      "pue:\n"
+	      "  facility: {add: [m/e]}\n"
+	      "  it: {add: [s/e]}\n",
+	 {"6:5: devices[0].map: only for Modbus devices",
+	  "15:10: devices[1].map: expected a map name such as sdm630"}},
+	{"test_config_scale_register_refused_on_snmp_device",
+	 SITE SNMP_M "    points:\n"
+		     "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
+		     "         measured_at: ups_output, scale_register: 3}\n" BASE_PUE,
+	 {"8:35: devices[0].points[0].scale_register: only for Modbus devices"}},
+};
+
+/* Writes DIR/meters/NAME.yaml, where the loader looks first. */
+static void
+write_map(const char *name, const char *yaml)
+{
+	char file[400];
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "%s/meters", dir);
+	(void)mkdir(file, 0700);
+	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	assert_true(fputs(yaml, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Removes what write_map() made, so teardown can remove the directory. */
+static void
+remove_map(const char *name)
+{
+	char file[400];
+
+	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/meters", dir);
+	rmdir(file);
+}
+
+static void
+run_good_config(void **state)
+{
+	const struct good_config *c = *state;
+	struct pue_config *cfg;
+
+	assert_non_null(c);
+	if (c->test_map)
+		write_map("testmeter", test_map);
+	cfg = load_ok(c->yaml);
+	if (c->test_map)
+		remove_map("testmeter");
+	c->check(cfg);
 	pue_config_free(cfg);
 }
 
 static void
-test_config_minute_retention_covers_the_longest_window(void **state)
+run_bad_config(void **state)
 {
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE "  windows: [24h, 365d]\n"
-		     "storage: {minute_retention: 30d}\n",
-		     "12:29: storage.minute_retention: shorter than the longest window, 365d");
+	const struct bad_config *c = *state;
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char prefix[512];
+	size_t i, j, n;
+
+	assert_non_null(c);
+	for (n = 0; n < MAX_ERRORS && c->want[n] != NULL; n++)
+		;
+	write_yaml(c->yaml);
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	assert_null(cfg); /* *out untouched on failure */
+	if (d.n != n) {
+		dump(&d);
+		pue_diags_free(&d);
+		fail_msg("expected %zu errors", n);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(prefix, sizeof(prefix), "%s:%s", path, c->want[i]);
+		for (j = 0; j < N_OF(secrets); j++)
+			if (strstr(d.lines[i], secrets[j]) != NULL) {
+				dump(&d);
+				pue_diags_free(&d);
+				fail_msg("a secret in error %zu", i);
+			}
+		if (strncmp(d.lines[i], prefix, strlen(prefix)) != 0) {
+			dump(&d);
+			pue_diags_free(&d);
+			fail_msg("error %zu: want prefix \"%s\"", i, prefix);
+		}
+	}
+	pue_diags_free(&d);
 }
 
-static void
-test_config_snmp_point_keys_checked_and_refused_for_modbus(void **state)
-{
-	static const char *const want[] = {
-		"7:46: devices[0].points[0].sum_column: only for SNMP devices",
-		"12:80: devices[1].points[0].invalid_values: expected a list of 1..16 numbers, got "
-		"0",
-		"13:76: devices[1].points[1].sum_column: expected true or false, got \"yes\"",
-		"14:85: devices[1].points[2].invalid_values[1]: expected a number -2e+19..2e+19, "
-		"got "
-		"\"abc\"",
-	};
-
-	(void)state;
-	expect_errors(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, sum_column: true, unit: kWh, "
-		"kind: energy, measured_at: ups_output}\n"
-		"  - name: s\n"
-		"    protocol: snmp\n"
-		"    snmp: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: a, oid: 1.3.6.1.4.1.1.1, unit: kW, kind: power, invalid_values: "
-		"[]}\n"
-		"      - {name: b, oid: 1.3.6.1.4.1.1.2, unit: kW, kind: power, sum_column: yes}\n"
-		"      - {name: c, oid: 1.3.6.1.4.1.1.3, unit: kW, kind: power, invalid_values: "
-		"[-1, "
-		"abc]}\n" BASE_PUE,
-		want, 4);
-}
+/* Files that are not one of the rows above -------------------------------- */
 
 static void
 test_config_loads_reference_file(void **state)
@@ -546,870 +1010,19 @@ test_config_loads_reference_file(void **state)
 }
 
 static void
-test_config_optional_section_may_be_empty(void **state)
-{
-	struct pue_config *cfg =
-		load_ok("site: t\n"
-			"devices:\n"
-			"  - name: m\n"
-			"    protocol: modbus_tcp\n"
-			"    modbus: {host: 127.0.0.1}\n"
-			"    points:\n"
-			"      - {name: e, register: 0, type: float32, unit: kWh, kind: "
-			"energy, measured_at: ups_output}\n" BASE_PUE "control:\n"
-			"  #socket: /x\n"
-			"alerts:\n");
-
-	(void)state;
-	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
-	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* floats do not wrap */
-	pue_config_free(cfg);
-}
-
-static void
-test_config_free_accepts_null(void **state)
-{
-	struct pue_diags d = {0};
-
-	(void)state;
-	pue_config_free(NULL);
-	pue_diags_free(NULL);
-	pue_diags_free(&d);
-}
-
-static void
-test_config_names_and_widths(void **state)
-{
-	(void)state;
-	assert_string_equal(pue_unit_name(PUE_UNIT_KWH), "kWh");
-	assert_string_equal(pue_unit_name(PUE_UNIT_MW), "MW");
-	assert_string_equal(pue_dtype_name(PUE_T_FLOAT64), "float64");
-	assert_string_equal(pue_protocol_name(PUE_PROTO_MODBUS_RTU), "modbus_rtu");
-	assert_string_equal(pue_it_location_name(PUE_AT_NONE), "none");
-	assert_string_equal(pue_it_location_name(PUE_AT_PDU_OUTPUT), "pdu_output");
-	assert_int_equal(pue_dtype_bits(PUE_T_INT16), 16);
-	assert_int_equal(pue_dtype_bits(PUE_T_FLOAT32), 32);
-	assert_int_equal(pue_dtype_bits(PUE_T_UINT64), 64);
-}
-
-/* Durations and sizes ---------------------------------------------------- */
-
-static void
-test_config_parse_duration_accepts_each_unit(void **state)
-{
-	int64_t ms = -1;
-
-	(void)state;
-	assert_int_equal(pue_parse_duration("500ms", &ms), 0);
-	assert_int_equal(ms, 500);
-	assert_int_equal(pue_parse_duration("1s", &ms), 0);
-	assert_int_equal(ms, 1000);
-	assert_int_equal(pue_parse_duration("15m", &ms), 0);
-	assert_int_equal(ms, 900000);
-	assert_int_equal(pue_parse_duration("24h", &ms), 0);
-	assert_int_equal(ms, 86400000);
-	assert_int_equal(pue_parse_duration("365d", &ms), 0);
-	assert_int_equal(ms, 365 * 86400000LL);
-	assert_int_equal(pue_parse_duration("9223372036854775807ms", &ms), 0);
-	assert_int_equal(ms, INT64_MAX);
-}
-
-static void
-test_config_parse_duration_rejects_bad_forms(void **state)
-{
-	static const char *const invalid[] = {
-		"",    "1",   "s",   "1x", "1.5s", " 1s",   "1s ",
-		"+1s", "-1s", "1 s", "1S", "1sec", "0x10s",
-	};
-	int64_t ms = 42;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
-		if (pue_parse_duration(invalid[i], &ms) != -EINVAL)
-			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
-		assert_int_equal(ms, 42);
-	}
-	assert_int_equal(pue_parse_duration(NULL, &ms), -EINVAL);
-	/* Zero is well formed but never a valid period. */
-	assert_int_equal(pue_parse_duration("0s", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("9223372036854775808ms", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("106751991167301d", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("99999999999999999999999s", &ms), -ERANGE);
-	assert_int_equal(ms, 42);
-}
-
-static void
-test_config_parse_size_accepts_binary_and_decimal_units(void **state)
-{
-	uint64_t b = 0;
-
-	(void)state;
-	assert_int_equal(pue_parse_size("2GiB", &b), 0);
-	assert_int_equal(b, 2ull << 30);
-	assert_int_equal(pue_parse_size("500MiB", &b), 0);
-	assert_int_equal(b, 500ull << 20);
-	assert_int_equal(pue_parse_size("64KiB", &b), 0);
-	assert_int_equal(b, 65536);
-	assert_int_equal(pue_parse_size("1048576", &b), 0);
-	assert_int_equal(b, 1048576);
-	assert_int_equal(pue_parse_size("3TiB", &b), 0);
-	assert_int_equal(b, 3ull << 40);
-	assert_int_equal(pue_parse_size("2GB", &b), 0);
-	assert_int_equal(b, 2000000000);
-	assert_int_equal(pue_parse_size("5kB", &b), 0);
-	assert_int_equal(b, 5000);
-	assert_int_equal(pue_parse_size("1TB", &b), 0);
-	assert_int_equal(b, 1000000000000ull);
-	assert_int_equal(pue_parse_size("512B", &b), 0);
-	assert_int_equal(b, 512);
-	assert_int_equal(pue_parse_size("18446744073709551615", &b), 0);
-	assert_true(b == UINT64_MAX);
-}
-
-static void
-test_config_parse_size_rejects_bad_forms(void **state)
-{
-	static const char *const invalid[] = {
-		"", "GiB", "-1", "1.5GiB", "2 GiB", "2gib", "2Gi", "2GiBs", " 2GiB", "+2GiB",
-	};
-	uint64_t b = 42;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
-		if (pue_parse_size(invalid[i], &b) != -EINVAL)
-			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
-	assert_int_equal(pue_parse_size("18446744073709551616", &b), -ERANGE);
-	assert_int_equal(pue_parse_size("16777216TiB", &b), -ERANGE);
-	assert_int_equal(b, 42);
-}
-
-/* One kind of mistake per test ------------------------------------------- */
-
-static void
-test_config_rejects_unknown_key_with_suggestion(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1, portt: 1502}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n" BASE_PUE,
-		"5:31: devices[0].modbus.portt: unknown key \"portt\"; did you mean \"port\"?");
-}
-
-static void
-test_config_rejects_unknown_key_without_close_match(void **state)
-{
-	(void)state;
-	expect_error("colour: red\n"
-		     "site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "1:1: colour: unknown key \"colour\"");
-}
-
-static void
-test_config_rejects_list_where_string_expected(void **state)
-{
-	(void)state;
-	expect_error("site: [a, b]\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "1:7: site: expected a non-empty string, got a list");
-}
-
-static void
-test_config_rejects_integer_out_of_range(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1, unit_id: 256}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "5:40: devices[0].modbus.unit_id: expected an integer 0..255, got \"256\"");
-}
-
-static void
-test_config_rtu_unit_id_is_1_to_247(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_rtu\n"
-		     "    modbus: {device: /dev/ttyS0, unit_id: 0}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "5:43: devices[0].modbus.unit_id: expected an integer 1..247, got \"0\"");
-}
-
-static void
-test_config_rejects_non_integer_register(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - name: e\n"
-		"        register: abc\n"
-		"        type: uint32\n"
-		"        unit: kWh\n"
-		"        kind: energy\n"
-		"        measured_at: ups_output\n" BASE_PUE,
-		"8:19: devices[0].points[0].register: expected an integer 0..65535, got \"abc\"");
-}
-
-static void
-test_config_rejects_quoted_number(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "workers: \"8\"\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "2:10: workers: expected an integer 1..256, got a quoted string \"8\"");
-}
-
-static void
-test_config_rejects_bad_duration(void **state)
-{
-	static const char *const want[] = {
-		"2:16: poll_interval: expected a duration 100ms..1h: a whole number and ms, s, m, "
-		"h "
-		"or d (e.g. 15m), got \"1x\"",
-		"5:14: devices[0].timeout: expected a duration 10ms..1m, got \"0s\"",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "poll_interval: 1x\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    timeout: 0s\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "measured_at: ups_output}\n" BASE_PUE,
-		      want, 2);
-}
-
-static void
-test_config_rejects_bad_enum_value_with_suggestion(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: enrgy, "
-		"measured_at: ups_output}\n" BASE_PUE,
-		"7:63: devices[0].points[0].kind: expected one of power, energy, got \"enrgy\"; "
-		"did you mean \"energy\"?");
-}
-
-static void
-test_config_rejects_boolean_other_than_true_false(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE "  dcie: yes\n",
-		     "11:9: pue.dcie: expected true or false, got \"yes\"");
-}
-
-static void
-test_config_rejects_nan_and_infinite_numbers(void **state)
-{
-	static const char *const want[] = {
-		"11:12: pue.ceiling: expected a number 1..3, got \".nan\"",
-		"12:12: pue.warning: expected a number 1..3, got \"inf\"",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "measured_at: ups_output}\n" BASE_PUE "  ceiling: .nan\n"
-		      "  warning: inf\n",
-		      want, 2);
-}
-
-static void
-test_config_rejects_duplicate_device_name(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1, unit_id: 2}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
-		"8:11: devices[1].name: duplicate device name \"m\" (first at line 3)");
-}
-
-static void
-test_config_rejects_duplicate_point_name(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n"
-		"      - {name: e, register: 2, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
-		"8:16: devices[0].points[1].name: duplicate point name \"e\" (first at line 7)");
-}
-
-static void
-test_config_rejects_device_name_with_slash(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n"
-		"  - name: hall/1\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
-		"8:11: devices[1].name: expected a name of letters, digits, '_', '.' and '-', "
-		"got \"hall/1\"");
-}
-
-static void
-test_config_rejects_duplicate_key(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE "site: u\n",
-		     "11:1: site: duplicate key \"site\" (first at line 1 column 1)");
-}
-
-static void
-test_config_rejects_anchor_and_alias(void **state)
-{
-	static const char *const want[] = {
-		"5:13: devices[0].modbus: anchors are not supported (&gw)",
-		"10:13: devices[1].modbus: aliases are not supported (*gw)",
-	};
-
-	(void)state;
-	expect_errors(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: &gw {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n"
-		"  - name: n\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: *gw\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
-		want, 2);
-}
-
-static void
-test_config_reports_yaml_syntax_error_position(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1\n"
-		     "    points:\n",
-		     "6:11: YAML syntax error: did not find expected ',' or '}' (while parsing a "
-		     "flow mapping at line 5 column 13)");
-}
-
-static void
-test_config_rejects_second_yaml_document(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "---\n"
-		     "site: u\n",
-		     "2:1: a second YAML document; the file must hold one");
-}
-
-static void
-test_config_rejects_missing_required_keys(void **state)
-{
-	static const char *const want[] = {
-		"3:45: devices[0].modbus.host: required key is missing",
-		"5:8: devices[0].points[0].type: required key is missing",
-		"5:8: devices[0].points[0].register: required key is missing",
-		"6:5: devices[1].snmp: required key is missing",
-		"9:9: devices[1].points[0].oid: required key is missing",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - {name: m, protocol: modbus_tcp, modbus: {port: 502},\n"
-		      "     points: [\n"
-		      "       {name: e, unit: kWh, kind: energy, measured_at: ups_output}]}\n"
-		      "  - name: s\n"
-		      "    protocol: snmp\n"
-		      "    points:\n"
-		      "      - {name: p, unit: W, kind: power}\n" BASE_PUE,
-		      want, 5);
-}
-
-static void
-test_config_rejects_unit_that_does_not_match_kind(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kW, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "7:52: devices[0].points[0].unit: kW is a unit of power, but the point has "
-		     "kind energy (use Wh, kWh or MWh)");
-}
-
-static void
-test_config_rejects_counter_bits_on_power_point(void **state)
-{
-	static const char *const want[] = {
-		"7:69: devices[0].points[0].counter_bits: only for kind energy",
-		"8:86: devices[0].points[1].counter_bits: a float32 register does not wrap",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: p, register: 2, type: uint32, unit: kW, kind: power, "
-		      "counter_bits: 32}\n"
-		      "      - {name: e, register: 0, type: float32, unit: kWh, kind: energy, "
-		      "counter_bits: 32, measured_at: ups_output}\n" BASE_PUE,
-		      want, 2);
-}
-
-static void
-test_config_rejects_unresolved_pue_terms(void **state)
-{
-	static const char *const want[] = {
-		"9:25: pue.facility.add[1]: no device \"n\"",
-		"9:30: pue.facility.add[2]: device m has no point \"f\"",
-		"10:19: pue.it.add[1]: expected \"device/point\", got \"m\"",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "measured_at: ups_output}\n"
-		      "pue:\n"
-		      "  facility: {add: [m/e, n/e, m/f]}\n"
-		      "  it: {add: [m/e, m]}\n",
-		      want, 3);
-}
-
-static void
-test_config_suggests_close_device_and_point_names(void **state)
-{
-	static const char *const want[] = {
-		"9:34: pue.facility.add[1]: no device \"ipsa\"; did you mean \"ups-a\"?",
-		"9:47: pue.facility.add[2]: device ups-a has no point \"enrgy\"; did you mean "
-		"\"energy\"?",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: ups-a\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: energy, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "measured_at: ups_output}\n"
-		      "pue:\n"
-		      "  facility: {add: [ups-a/energy, ipsa/energy, ups-a/enrgy]}\n"
-		      "  it: {add: [ups-a/energy]}\n",
-		      want, 2);
-}
-
-static void
-test_config_rejects_it_point_without_measured_at(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
-		     "      - {name: i, register: 2, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n"
-		     "pue:\n"
-		     "  facility: {add: [m/e]}\n"
-		     "  it: {add: [m/i], subtract: [m/e]}\n",
-		     "11:31: pue.it.subtract[0]: point m/e has no measured_at");
-}
-
-static void
-test_config_rejects_empty_it_sum_and_term_listed_twice(void **state)
-{
-	static const char *const want[] = {
-		"9:37: pue.facility.subtract[0]: m/e is listed twice (first at line 9 column 20)",
-		"10:13: pue.it.add: needs at least one \"device/point\" term",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
-		      "pue:\n"
-		      "  facility: {add: [m/e], subtract: [m/e]}\n"
-		      "  it: {add: []}\n",
-		      want, 2);
-}
-
-static void
-test_config_rejects_protocol_section_mismatch(void **state)
-{
-	static const char *const want[] = {
-		"5:5: devices[0].snmp: an snmp: section on a device with protocol modbus_tcp",
-		"8:71: devices[0].points[0].oid: only for SNMP devices",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    snmp: {host: 127.0.0.1}\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "oid: 1.3.6.1.2.1.1, measured_at: ups_output}\n" BASE_PUE,
-		      want, 2);
-}
-
-static void
-test_config_rejects_rtu_keys_on_tcp_device(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1, baud: 9600}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE,
-		     "5:31: devices[0].modbus.baud: only for protocol modbus_rtu");
-}
-
-static void
-test_config_rejects_rtu_devices_disagreeing_on_bus_settings(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_rtu\n"
-		"    modbus: {device: /dev/ttyUSB0, unit_id: 1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n"
-		"  - name: n\n"
-		"    protocol: modbus_rtu\n"
-		"    modbus: {device: /dev/ttyUSB0, unit_id: 2, baud: 19200}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
-		"10:13: devices[1].modbus: serial bus /dev/ttyUSB0 is already used by device m "
-		"(line 3) at 9600 baud");
-}
-
-static void
-test_config_rejects_warning_above_ceiling(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE "  ceiling: 1.25\n"
-		     "  warning: 1.3\n",
-		     "12:12: pue.warning: 1.3 is above ceiling 1.25");
-}
-
-static void
-test_config_rejects_alert_window_not_in_windows(void **state)
-{
-	static const char *const want[] = {
-		"11:27: pue.windows[3]: window 1h is listed twice",
-		"12:17: pue.alert_window: 2h is not one of pue.windows",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		      "measured_at: ups_output}\n" BASE_PUE "  windows: [15m, 1h, 24h, 60m]\n"
-		      "  alert_window: 2h\n",
-		      want, 2);
-}
-
-static void
-test_config_rejects_window_out_of_range(void **state)
-{
-	(void)state;
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: modbus_tcp\n"
-		     "    modbus: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		     "measured_at: ups_output}\n" BASE_PUE "  windows: [30s, 24h]\n",
-		     "11:13: pue.windows[0]: expected a duration 1m..400d, got \"30s\"");
-}
-
-static void
-test_config_rejects_snmp_v3_without_passphrase(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: snmp\n"
-		"    snmp: {host: 127.0.0.1, version: 3, user: pued, security_level: "
-		"authnopriv}\n"
-		"    points:\n"
-		"      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
-		"ups_output}\n" BASE_PUE,
-		"5:11: devices[0].snmp.auth_passphrase: required key is missing "
-		"(security_level authnopriv)");
-}
-
-static void
-test_config_never_echoes_secrets(void **state)
+test_config_missing_file_returns_errno(void **state)
 {
 	struct pue_config *cfg = NULL;
 	struct pue_diags d;
-	size_t i;
+	char want[512];
 
 	(void)state;
-	write_yaml("site: t\n"
-		   "devices:\n"
-		   "  - name: m\n"
-		   "    protocol: snmp\n"
-		   "    snmp: {host: 127.0.0.1, version: 3, user: pued, community: s3cr3t-comm, "
-		   "auth_passphrase: shhh123, priv_passphrase: [x]}\n"
-		   "    points:\n"
-		   "      - {name: e, oid: 1.3.6.1.4.1.1.1, unit: kWh, kind: energy, measured_at: "
-		   "ups_output}\n" BASE_PUE);
-	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
-	if (d.n != 3)
-		dump(&d);
-	assert_int_equal(d.n, 3);
-	for (i = 0; i < d.n; i++) {
-		if (strstr(d.lines[i], "s3cr3t") != NULL || strstr(d.lines[i], "shhh") != NULL)
-			fail_msg("secret in message: %s", d.lines[i]);
-	}
-	assert_non_null(strstr(d.lines[0], ":5:53: devices[0].snmp.community: only for versions 1 "
-					   "and 2c"));
-	assert_non_null(strstr(d.lines[1], ":5:94: devices[0].snmp.auth_passphrase: too short"));
-	assert_non_null(strstr(d.lines[2], ":5:120: devices[0].snmp.priv_passphrase: expected a "
-					   "string, got a list"));
+	snprintf(want, sizeof(want), "%s/absent.yaml", dir);
+	assert_int_equal(pue_config_load(want, &cfg, &d), -ENOENT);
+	assert_null(cfg);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.lines[0], "absent.yaml: No such file or directory"));
 	pue_diags_free(&d);
-}
-
-static void
-test_config_rejects_exec_command_not_absolute(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n" BASE_PUE "alerts:\n"
-		"  targets:\n"
-		"    - {name: hook, type: exec, command: [page-oncall, --pue]}\n",
-		"13:42: alerts.targets[0].command[0]: expected an absolute path to the program, "
-		"got \"page-oncall\"");
-}
-
-static void
-test_config_rejects_trap_target_without_community(void **state)
-{
-	(void)state;
-	expect_error(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
-		"measured_at: ups_output}\n" BASE_PUE "alerts:\n"
-		"  targets:\n"
-		"    - name: noc\n"
-		"      type: snmp_trap\n"
-		"      snmp: {host: 127.0.0.1}\n",
-		"15:13: alerts.targets[0].snmp.community: required key is missing (version 2c)");
-}
-
-/* Alerts (issue 8): rule severities and "off", the SNMPv3 engine ID traps
- * are sent as, the exec hook's time limit, and their defaults. */
-static void
-test_config_alert_rules_engine_id_exec_timeout(void **state)
-{
-	char yaml[2048];
-	struct pue_config *cfg;
-
-	(void)state;
-	cfg = load_ok(base);
-	assert_true(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
-	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_CEILING], PUE_SEV_CRITICAL);
-	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_PUE_WARNING], PUE_SEV_WARNING);
-	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_CRITICAL);
-	assert_int_equal(cfg->alerts.exec_timeout_ms, 30000);
-	assert_int_equal(cfg->alerts.engine_id_len, 0);
-	pue_config_free(cfg);
-	snprintf(yaml, sizeof(yaml),
-		 "%salerts:\n"
-		 "  rules: {device_down: warning, data_stale: off, year_projection: critical}\n"
-		 "  engine_id: \"0x80001F88047075656431\"\n"
-		 "  exec_timeout: 5s\n",
-		 base);
-	cfg = load_ok(yaml);
-	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_DEVICE_DOWN], PUE_SEV_WARNING);
-	assert_false(cfg->alerts.rule_enabled[PUE_RULE_DATA_STALE]);
-	assert_true(cfg->alerts.rule_enabled[PUE_RULE_METER_RESET]);
-	assert_int_equal(cfg->alerts.rule_severity[PUE_RULE_YEAR_PROJECTION], PUE_SEV_CRITICAL);
-	assert_int_equal(cfg->alerts.engine_id_len, 10);
-	assert_int_equal(cfg->alerts.engine_id[0], 0x80);
-	assert_int_equal(cfg->alerts.engine_id[3], 0x88);
-	assert_int_equal(cfg->alerts.engine_id[9], 0x31);
-	assert_int_equal(cfg->alerts.exec_timeout_ms, 5000);
-	pue_config_free(cfg);
-}
-
-static void
-test_config_rejects_bad_alert_rules_and_engine_id(void **state)
-{
-	char yaml[2048];
-	static const char *const want[] = {
-		"12:11: alerts.rules.device_dwon: unknown key \"device_dwon\"; did you mean "
-		"\"device_down\"?",
-		"12:46: alerts.rules.data_stale: expected one of info, warning, critical, off, got "
-		"\"loud\"",
-		"13:14: alerts.engine_id: expected an SNMPv3 engine ID of 5 to 32 bytes in hex",
-		"14:17: alerts.exec_timeout: expected a duration 100ms..1h, got \"2h\"",
-	};
-
-	(void)state;
-	snprintf(yaml, sizeof(yaml),
-		 "%salerts:\n"
-		 "  rules: {device_dwon: critical, data_stale: loud}\n"
-		 "  engine_id: \"0x8000\"\n"
-		 "  exec_timeout: 2h\n",
-		 base);
-	expect_errors(yaml, want, 4);
 }
 
 /* 1001 devices; the first `links` of them on distinct ports, the rest
@@ -1462,178 +1075,6 @@ test_config_rejects_too_many_modbus_connections(void **state)
 		 path);
 	assert_string_equal(d.lines[0], want);
 	pue_diags_free(&d);
-}
-
-static void
-test_config_reports_every_error_in_one_file(void **state)
-{
-	static const char *const want[] = {
-		"2:10: workers: expected an integer 1..256, got \"0\"",
-		"4:5: devices[0].protocol: required key is missing",
-		"5:5: devices[0].prtocol: unknown key \"prtocol\"; did you mean \"protocol\"?",
-		"7:29: devices[0].points[0].register: expected an integer 0..65535, got \"-1\"",
-		"9:3: pue.it: required key is missing",
-		"9:12: pue.ceiling: expected a number 1..3, got \"0.9\"",
-		"12:9: storage.path: expected a non-empty string, got \"\"",
-		"13:16: storage.disk_budget: expected a size 1MiB..1024TiB, got \"1KiB\"",
-	};
-
-	(void)state;
-	expect_errors("site: t\n"
-		      "workers: 0\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    prtocol: modbus_tcp\n"
-		      "    points:\n"
-		      "      - {name: e, register: -1, type: uint32, unit: kWh, kind: energy}\n"
-		      "pue:\n"
-		      "  ceiling: 0.9\n"
-		      "  facility: {add: [m/e]}\n"
-		      "storage:\n"
-		      "  path: \"\"\n"
-		      "  disk_budget: 1KiB\n",
-		      want, sizeof(want) / sizeof(want[0]));
-}
-
-static void
-test_config_missing_file_returns_errno(void **state)
-{
-	struct pue_config *cfg = NULL;
-	struct pue_diags d;
-	char want[512];
-
-	(void)state;
-	snprintf(want, sizeof(want), "%s/absent.yaml", dir);
-	assert_int_equal(pue_config_load(want, &cfg, &d), -ENOENT);
-	assert_null(cfg);
-	assert_int_equal(d.n, 1);
-	assert_non_null(strstr(d.lines[0], "absent.yaml: No such file or directory"));
-	pue_diags_free(&d);
-}
-
-static void
-test_config_rejects_empty_file(void **state)
-{
-	(void)state;
-	expect_error("# nothing but a comment\n", " the file holds no configuration");
-}
-
-/* Meter maps ("map: NAME") ------------------------------------------------ */
-
-/* Writes DIR/meters/NAME.yaml, where the loader looks first. */
-static void
-write_map(const char *name, const char *yaml)
-{
-	char file[400];
-	FILE *fp;
-
-	snprintf(file, sizeof(file), "%s/meters", dir);
-	(void)mkdir(file, 0700);
-	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
-	fp = fopen(file, "w");
-	assert_non_null(fp);
-	assert_true(fputs(yaml, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-}
-
-/* Removes what write_map() made, so teardown can remove the directory. */
-static void
-remove_map(const char *name)
-{
-	char file[400];
-
-	snprintf(file, sizeof(file), "%s/meters/%s.yaml", dir, name);
-	unlink(file);
-	snprintf(file, sizeof(file), "%s/meters", dir);
-	rmdir(file);
-}
-
-static const char test_map[] =
-	"# a meter map\n"
-	"points:\n"
-	"  - {name: power, register: 0x000A, function: input, type: float32, unit: kW,\n"
-	"     kind: power}\n"
-	"  - {name: energy, register: 20, function: input, type: uint32, unit: Wh,\n"
-	"     kind: energy}\n";
-
-static void
-test_config_map_gives_device_the_map_points(void **state)
-{
-	struct pue_config *cfg;
-	const struct pue_device_conf *d;
-	size_t i;
-
-	(void)state;
-	write_map("testmeter", test_map);
-	cfg = load_ok("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    map: testmeter\n"
-		      "  - name: n\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
-		      "    map: testmeter\n"
-		      "  - name: u\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1, unit_id: 3}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
-		      "         measured_at: ups_output}\n"
-		      "pue:\n"
-		      "  facility: {add: [m/energy, n/energy]}\n"
-		      "  it: {add: [u/e]}\n");
-	remove_map("testmeter");
-	for (i = 0; i < 2; i++) { /* both devices got both points, in the map's order */
-		d = &cfg->devices[i];
-		assert_int_equal(d->n_points, 2);
-		assert_string_equal(d->points[0].name, "power");
-		assert_int_equal(d->points[0].address, 10);
-		assert_int_equal(d->points[0].function, PUE_MB_INPUT);
-		assert_int_equal(d->points[0].type, PUE_T_FLOAT32);
-		assert_int_equal(d->points[0].kind, PUE_KIND_POWER);
-		assert_string_equal(d->points[1].name, "energy");
-		assert_int_equal(d->points[1].address, 20);
-		assert_int_equal(d->points[1].unit, PUE_UNIT_WH);
-		assert_int_equal(d->points[1].counter_bits, 32);
-	}
-	pue_config_free(cfg);
-}
-
-static void
-test_config_map_point_replaced_by_device_point_of_same_name(void **state)
-{
-	struct pue_config *cfg;
-	const struct pue_device_conf *d;
-
-	(void)state;
-	write_map("testmeter", test_map);
-	cfg = load_ok("site: t\n"
-		      "devices:\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    map: testmeter\n"
-		      "    points:\n"
-		      "      - {name: extra, register: 2, type: uint32, unit: W, kind: power}\n"
-		      "      - {name: energy, register: 28, type: uint64, unit: Wh, kind: energy,\n"
-		      "         measured_at: ups_output}\n"
-		      "pue:\n"
-		      "  facility: {add: [m/energy]}\n"
-		      "  it: {add: [m/energy]}\n");
-	remove_map("testmeter");
-	d = &cfg->devices[0];
-	assert_int_equal(d->n_points, 3);
-	assert_string_equal(d->points[0].name, "power"); /* the map's, in the map's order */
-	assert_int_equal(d->points[0].address, 10);
-	assert_string_equal(d->points[1].name, "energy"); /* the device's whole point */
-	assert_int_equal(d->points[1].address, 28);
-	assert_int_equal(d->points[1].type, PUE_T_UINT64);
-	assert_int_equal(d->points[1].function, PUE_MB_HOLDING);
-	assert_int_equal(d->points[1].measured_at, PUE_AT_UPS_OUTPUT);
-	assert_string_equal(d->points[2].name, "extra"); /* then the device's others */
-	pue_config_free(cfg);
 }
 
 static void
@@ -1690,131 +1131,151 @@ test_config_map_errors_name_the_map_file_line_and_column(void **state)
 }
 
 static void
-test_config_map_rejected_on_snmp_device_and_bad_name(void **state)
+test_config_free_accepts_null(void **state)
 {
-	static const char *const want[] = {
-		"6:5: devices[0].map: only for Modbus devices",
-		"15:10: devices[1].map: expected a map name such as sdm630",
-	};
+	struct pue_diags d = {0};
 
 	(void)state;
-	expect_errors("site: t\n"
-		      "devices:\n"
-		      "  - name: s\n"
-		      "    protocol: snmp\n"
-		      "    snmp: {host: 127.0.0.1}\n"
-		      "    map: sdm630\n"
-		      "    points:\n"
-		      "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
-		      "         measured_at: ups_output}\n"
-		      "  - name: m\n"
-		      "    protocol: modbus_tcp\n"
-		      "    modbus: {host: 127.0.0.1}\n"
-		      "    points:\n"
-		      "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy}\n"
-		      "    map: ../etc/passwd\n"
-		      "pue:\n"
-		      "  facility: {add: [m/e]}\n"
-		      "  it: {add: [s/e]}\n",
-		      want, 2);
+	pue_config_free(NULL);
+	pue_diags_free(NULL);
+	pue_diags_free(&d);
 }
 
 static void
-test_config_scale_register_read_for_modbus_only(void **state)
+test_config_names_and_widths(void **state)
 {
-	struct pue_config *cfg;
+	(void)state;
+	assert_string_equal(pue_unit_name(PUE_UNIT_KWH), "kWh");
+	assert_string_equal(pue_unit_name(PUE_UNIT_MW), "MW");
+	assert_string_equal(pue_dtype_name(PUE_T_FLOAT64), "float64");
+	assert_string_equal(pue_protocol_name(PUE_PROTO_MODBUS_RTU), "modbus_rtu");
+	assert_string_equal(pue_it_location_name(PUE_AT_NONE), "none");
+	assert_string_equal(pue_it_location_name(PUE_AT_PDU_OUTPUT), "pdu_output");
+	assert_int_equal(pue_dtype_bits(PUE_T_INT16), 16);
+	assert_int_equal(pue_dtype_bits(PUE_T_FLOAT32), 32);
+	assert_int_equal(pue_dtype_bits(PUE_T_UINT64), 64);
+}
+
+/* Durations and sizes ---------------------------------------------------- */
+
+static void
+test_config_parse_duration_accepts_each_unit(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t ms;
+	} valid[] = {
+		{"500ms", 500},
+		{"1s", 1000},
+		{"15m", 900000},
+		{"24h", 86400000},
+		{"365d", 365 * 86400000LL},
+		{"9223372036854775807ms", INT64_MAX},
+	};
+	int64_t ms;
+	size_t i;
 
 	(void)state;
-	cfg = load_ok(
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
-		"         measured_at: ups_output, scale_register: 0x9D}\n"
-		"      - {name: p, register: 4, type: int16, unit: W, kind: power}\n" BASE_PUE);
-	assert_true(cfg->devices[0].points[0].has_scale_register);
-	assert_int_equal(cfg->devices[0].points[0].scale_register, 0x9D);
-	assert_false(cfg->devices[0].points[1].has_scale_register);
-	pue_config_free(cfg);
-	expect_error("site: t\n"
-		     "devices:\n"
-		     "  - name: m\n"
-		     "    protocol: snmp\n"
-		     "    snmp: {host: 127.0.0.1}\n"
-		     "    points:\n"
-		     "      - {name: e, oid: 1.3.6.1.2.1.1.1.0, unit: kWh, kind: energy,\n"
-		     "         measured_at: ups_output, scale_register: 3}\n" BASE_PUE,
-		     "8:35: devices[0].points[0].scale_register: only for Modbus devices");
+	for (i = 0; i < N_OF(valid); i++) {
+		ms = -1;
+		assert_int_equal(pue_parse_duration(valid[i].text, &ms), 0);
+		assert_int_equal(ms, valid[i].ms);
+	}
+}
+
+static void
+test_config_parse_duration_rejects_bad_forms(void **state)
+{
+	static const char *const invalid[] = {
+		"",    "1",   "s",   "1x", "1.5s", " 1s",   "1s ",
+		"+1s", "-1s", "1 s", "1S", "1sec", "0x10s",
+	};
+	int64_t ms = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_OF(invalid); i++) {
+		if (pue_parse_duration(invalid[i], &ms) != -EINVAL)
+			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
+		assert_int_equal(ms, 42);
+	}
+	assert_int_equal(pue_parse_duration(NULL, &ms), -EINVAL);
+	/* Zero is well formed but never a valid period. */
+	assert_int_equal(pue_parse_duration("0s", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("9223372036854775808ms", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("106751991167301d", &ms), -ERANGE);
+	assert_int_equal(pue_parse_duration("99999999999999999999999s", &ms), -ERANGE);
+	assert_int_equal(ms, 42);
+}
+
+static void
+test_config_parse_size_accepts_binary_and_decimal_units(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t bytes;
+	} valid[] = {
+		{"2GiB", 2ull << 30}, {"500MiB", 500ull << 20},
+		{"64KiB", 65536},     {"1048576", 1048576},
+		{"3TiB", 3ull << 40}, {"2GB", 2000000000},
+		{"5kB", 5000},	      {"1TB", 1000000000000ull},
+		{"512B", 512},	      {"18446744073709551615", UINT64_MAX},
+	};
+	uint64_t b;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_OF(valid); i++) {
+		b = 0;
+		assert_int_equal(pue_parse_size(valid[i].text, &b), 0);
+		assert_int_equal(b, valid[i].bytes);
+	}
+}
+
+static void
+test_config_parse_size_rejects_bad_forms(void **state)
+{
+	static const char *const invalid[] = {
+		"", "GiB", "-1", "1.5GiB", "2 GiB", "2gib", "2Gi", "2GiBs", " 2GiB", "+2GiB",
+	};
+	uint64_t b = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_OF(invalid); i++)
+		if (pue_parse_size(invalid[i], &b) != -EINVAL)
+			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
+	assert_int_equal(pue_parse_size("18446744073709551616", &b), -ERANGE);
+	assert_int_equal(pue_parse_size("16777216TiB", &b), -ERANGE);
+	assert_int_equal(b, 42);
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_loads_full_file_with_every_field),
-		cmocka_unit_test(test_config_fills_defaults_for_a_minimal_file),
-		cmocka_unit_test(test_config_snmp_device_defaults_to_v2c_public_on_161),
-		cmocka_unit_test(test_config_snmp_point_reads_sum_column_and_invalid_values),
-		cmocka_unit_test(test_config_minute_retention_covers_the_longest_window),
-		cmocka_unit_test(test_config_snmp_point_keys_checked_and_refused_for_modbus),
+	static const struct CMUnitTest others[] = {
 		cmocka_unit_test(test_config_loads_reference_file),
-		cmocka_unit_test(test_config_optional_section_may_be_empty),
+		cmocka_unit_test(test_config_missing_file_returns_errno),
+		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
+		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
 		cmocka_unit_test(test_config_free_accepts_null),
 		cmocka_unit_test(test_config_names_and_widths),
 		cmocka_unit_test(test_config_parse_duration_accepts_each_unit),
 		cmocka_unit_test(test_config_parse_duration_rejects_bad_forms),
 		cmocka_unit_test(test_config_parse_size_accepts_binary_and_decimal_units),
 		cmocka_unit_test(test_config_parse_size_rejects_bad_forms),
-		cmocka_unit_test(test_config_rejects_unknown_key_with_suggestion),
-		cmocka_unit_test(test_config_rejects_unknown_key_without_close_match),
-		cmocka_unit_test(test_config_rejects_list_where_string_expected),
-		cmocka_unit_test(test_config_rejects_integer_out_of_range),
-		cmocka_unit_test(test_config_rtu_unit_id_is_1_to_247),
-		cmocka_unit_test(test_config_rejects_non_integer_register),
-		cmocka_unit_test(test_config_rejects_quoted_number),
-		cmocka_unit_test(test_config_rejects_bad_duration),
-		cmocka_unit_test(test_config_rejects_bad_enum_value_with_suggestion),
-		cmocka_unit_test(test_config_rejects_boolean_other_than_true_false),
-		cmocka_unit_test(test_config_rejects_nan_and_infinite_numbers),
-		cmocka_unit_test(test_config_rejects_duplicate_device_name),
-		cmocka_unit_test(test_config_rejects_duplicate_point_name),
-		cmocka_unit_test(test_config_rejects_device_name_with_slash),
-		cmocka_unit_test(test_config_rejects_duplicate_key),
-		cmocka_unit_test(test_config_rejects_anchor_and_alias),
-		cmocka_unit_test(test_config_reports_yaml_syntax_error_position),
-		cmocka_unit_test(test_config_rejects_second_yaml_document),
-		cmocka_unit_test(test_config_rejects_missing_required_keys),
-		cmocka_unit_test(test_config_rejects_unit_that_does_not_match_kind),
-		cmocka_unit_test(test_config_rejects_counter_bits_on_power_point),
-		cmocka_unit_test(test_config_rejects_unresolved_pue_terms),
-		cmocka_unit_test(test_config_suggests_close_device_and_point_names),
-		cmocka_unit_test(test_config_rejects_it_point_without_measured_at),
-		cmocka_unit_test(test_config_rejects_empty_it_sum_and_term_listed_twice),
-		cmocka_unit_test(test_config_rejects_protocol_section_mismatch),
-		cmocka_unit_test(test_config_rejects_rtu_keys_on_tcp_device),
-		cmocka_unit_test(test_config_rejects_rtu_devices_disagreeing_on_bus_settings),
-		cmocka_unit_test(test_config_rejects_warning_above_ceiling),
-		cmocka_unit_test(test_config_rejects_alert_window_not_in_windows),
-		cmocka_unit_test(test_config_rejects_window_out_of_range),
-		cmocka_unit_test(test_config_rejects_snmp_v3_without_passphrase),
-		cmocka_unit_test(test_config_never_echoes_secrets),
-		cmocka_unit_test(test_config_rejects_exec_command_not_absolute),
-		cmocka_unit_test(test_config_rejects_trap_target_without_community),
-		cmocka_unit_test(test_config_alert_rules_engine_id_exec_timeout),
-		cmocka_unit_test(test_config_rejects_bad_alert_rules_and_engine_id),
-		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
-		cmocka_unit_test(test_config_reports_every_error_in_one_file),
-		cmocka_unit_test(test_config_missing_file_returns_errno),
-		cmocka_unit_test(test_config_rejects_empty_file),
-		cmocka_unit_test(test_config_map_gives_device_the_map_points),
-		cmocka_unit_test(test_config_map_point_replaced_by_device_point_of_same_name),
-		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
-		cmocka_unit_test(test_config_map_rejected_on_snmp_device_and_bad_name),
-		cmocka_unit_test(test_config_scale_register_read_for_modbus_only),
 	};
+	struct CMUnitTest tests[N_OF(good_configs) + N_OF(bad_configs) + N_OF(others)];
+	size_t i, n = 0;
 
+	/* A row is a test of its own name; cmocka hands it the row as state. */
+	for (i = 0; i < N_OF(good_configs); i++)
+		tests[n++] = (struct CMUnitTest){good_configs[i].name, run_good_config, NULL, NULL,
+						 (void *)&good_configs[i]};
+	for (i = 0; i < N_OF(bad_configs); i++)
+		tests[n++] = (struct CMUnitTest){bad_configs[i].name, run_bad_config, NULL, NULL,
+						 (void *)&bad_configs[i]};
+	for (i = 0; i < N_OF(others); i++)
+		tests[n++] = others[i];
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
