@@ -120,10 +120,12 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # check and demo first install what is missing, then re-enter make so that
-# pkg-config runs after the -dev packages exist.
+# pkg-config runs after the -dev packages exist; the build inside uses every
+# core unless make was given its own -j.
+JOBS_FLAG := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check:
 	@tools/install-deps check
-	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) check-run
 
 # The IETF base modules PUED-MIB imports come from Debian's non-free
 # snmp-mibs-downloader (tools/ietf-mibs); without them the MIB tests skip.
@@ -137,12 +139,12 @@ stress-check:
 
 demo:
 	@tools/install-deps demo
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
 	@BUILD=$(BUILD) tools/demo
 
 bench:
 	@tools/install-deps bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
 	@BUILD=$(BUILD) bench/run
 
 # --- install, uninstall, deb (issue 9) ----------------------------------------

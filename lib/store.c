@@ -45,6 +45,7 @@ struct pue_store {
 	size_t n_events, cap_events;
 	struct pue_store_stats stats;
 	int64_t trimmed_ms; /* when retention last ran, wall ms */
+	bool trim_more;	    /* the last run deleted rows: more may be due */
 };
 
 /* With nothing to write, retention runs at most this often: a flush every
@@ -466,6 +467,7 @@ int
 pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 {
 	size_t rows = st->n_samples + st->n_minutes + st->n_events;
+	uint64_t trimmed_before = st->stats.trimmed;
 	int rc;
 
 	st->stats.pending = rows;
@@ -482,8 +484,10 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else
 		rc = 0;
-	if (rc == 0 && now.ms != 0)
+	if (rc == 0 && now.ms != 0) {
 		st->trimmed_ms = now.ms;
+		st->trim_more = st->stats.trimmed != trimmed_before || st->stats.over_budget;
+	}
 	if (rc < 0) {
 		if (!st->stats.failing)
 			pue_log(LOG_ERR, "%s; keeping %zu rows in memory until it can write",
