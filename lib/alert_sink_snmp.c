@@ -14,9 +14,10 @@
  * or 2 (RFC 3584, 3.1).
  *
  * Traps go out at once and are not answered. A v3 trap is sent as pued's
- * own engine (alerts.engine_id, its boots counted in the database), as RFC
- * 3414 makes the sender of an unacknowledged message authoritative; the
- * receiver needs the user created for that engine ID.
+ * own engine (alerts.engine_id, its boots counted at each start in a file
+ * beside the database and in it, snmp_boots.h), as RFC 3414 makes the
+ * sender of an unacknowledged message authoritative; the receiver needs the
+ * user created for that engine ID.
  *
  * Informs wait in a queue, first in the database (inform_queue) inside the
  * transaction that records the transition, then in memory. The oldest is
@@ -147,8 +148,8 @@ open_session(struct snmp_sink *k)
 		return -1;
 	}
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
-		/* A trap speaks for pued's engine: keys localized to it,
-		 * boots from the database, time from now. */
+		/* A trap speaks for pued's engine: keys localized to it (its
+		 * boots and time are set once, in pue_snmp_sink_new()). */
 		if (pue_snmp_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len, &err) <
 		    0) {
 			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
@@ -156,8 +157,6 @@ open_session(struct snmp_sink *k)
 			return -1;
 		}
 		k->trap_user = true;
-		set_enginetime(k->ctx->engine_id, (u_int)k->ctx->engine_id_len,
-			       k->ctx->engine_boots, 0, TRUE);
 	}
 	return 0;
 }
@@ -657,8 +656,16 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 		pue_snmp_sink_free(k);
 		return NULL;
 	}
-	if (!k->inform)
+	if (!k->inform) {
+		/* pued's engine starts now: boots counted at this start
+		 * (snmp_boots.h), time 0. Here and not when a session opens,
+		 * which happens again after a send failure: the time must not
+		 * go back while the boots stay (RFC 3414, 3.2, step 7b). */
+		if (t->snmp.version == PUE_SNMP_V3)
+			set_enginetime(ctx->engine_id, (u_int)ctx->engine_id_len, ctx->engine_boots,
+				       0, TRUE);
 		return k;
+	}
 	stats->dropped = (uint64_t)pue_alert_db_meta_get(ctx->db, k->dropped_key, 0);
 	if ((n = pue_alert_db_queue_load(ctx->db, t->name, on_queued, k, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);
