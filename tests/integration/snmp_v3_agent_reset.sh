@@ -106,4 +106,4 @@ for change in "$CARD2 (was $CARD1)" "$CARD1 (was $CARD2)"; do
 	grep -q "device ups-v3: 127.0.0.1:$SNMPD_PORT: the agent's SNMPv3 engine ID is now $change" \
 		"$T/pued.log" || fail "the engine ID change to ${change%% *} not logged"
 done
-stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+stop_clean "$PUED_PID"
