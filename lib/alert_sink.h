@@ -77,7 +77,8 @@ struct pue_sinks_ctx {
 	pue_mono_t started; /* sysUpTime in notifications counts from here */
 	/* The SNMPv3 engine pued sends traps as (RFC 3414: the sender of a
 	 * trap is the authoritative engine), and its boots, counted up at
-	 * each start so receivers never see its time go backwards. */
+	 * each start so receivers never see its time go backwards
+	 * (snmp_boots.h). */
 	uint8_t engine_id[32];
 	size_t engine_id_len;
 	uint32_t engine_boots;

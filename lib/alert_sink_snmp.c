@@ -14,9 +14,10 @@
  * or 2 (RFC 3584, 3.1).
  *
  * Traps go out at once and are not answered. A v3 trap is sent as pued's
- * own engine (alerts.engine_id, its boots counted in the database), as RFC
- * 3414 makes the sender of an unacknowledged message authoritative; the
- * receiver needs the user created for that engine ID.
+ * own engine (alerts.engine_id, its boots counted at each start in a file
+ * beside the database and in it, snmp_boots.h), as RFC 3414 makes the
+ * sender of an unacknowledged message authoritative; the receiver needs the
+ * user created for that engine ID.
  *
  * Informs wait in a queue, first in the database (inform_queue) inside the
  * transaction that records the transition, then in memory. The oldest is
@@ -25,9 +26,11 @@
  * that doubles up to MAX_BACKOFF_MS. An acknowledgement removes it from
  * the database. A full queue drops its oldest waiting inform, counted in
  * the database as inform_dropped:NAME. A v3 inform first discovers the
- * receiver's engine ID with an asynchronous probe, as the SNMP poller does.
- * The session's socket sits in the loop's epoll only for informs; net-snmp
- * timers become loop timers (real time converted to the loop's clock).
+ * receiver's engine ID with an asynchronous probe, as the SNMP poller does,
+ * and again after an attempt with no answer: a receiver restarted with its
+ * boots reset is heard again (pue_snmp_forget_time()). The session's
+ * socket sits in the loop's epoll only for informs; net-snmp timers become
+ * loop timers (real time converted to the loop's clock).
  */
 #include "alert_sink_internal.h"
 
@@ -147,8 +150,8 @@ open_session(struct snmp_sink *k)
 		return -1;
 	}
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
-		/* A trap speaks for pued's engine: keys localized to it,
-		 * boots from the database, time from now. */
+		/* A trap speaks for pued's engine: keys localized to it (its
+		 * boots and time are set once, in pue_snmp_sink_new()). */
 		if (pue_snmp_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len, &err) <
 		    0) {
 			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
@@ -156,8 +159,6 @@ open_session(struct snmp_sink *k)
 			return -1;
 		}
 		k->trap_user = true;
-		set_enginetime(k->ctx->engine_id, (u_int)k->ctx->engine_id_len,
-			       k->ctx->engine_boots, 0, TRUE);
 	}
 	return 0;
 }
@@ -431,6 +432,7 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 			pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
 		memcpy(k->engine, pdu->securityEngineID, pdu->securityEngineIDLen);
 		k->engine_len = pdu->securityEngineIDLen;
+		pue_snmp_forget_time(k->engine, k->engine_len); /* it may have restarted */
 		if (pue_snmp_set_engine(k->sessp, k->engine, k->engine_len, &err) < 0)
 			back_off(k, err.msg);
 		else
@@ -447,16 +449,33 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
-		/* A receiver with a new engine ID (reinstalled, or its state
-		 * lost): discover it again, on a fresh session, as net-snmp
-		 * keeps the old ID in this one. */
-		if (pue_snmp_report_describe(pdu, k->conf->snmp.user, cause, sizeof(cause)) ==
-		    PUE_SNMP_REPORT_ENGINE)
+		switch (pue_snmp_report_describe(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
+		case PUE_SNMP_REPORT_TIME:
+			/* net-snmp resends at once with the receiver's time, and
+			 * says SEC_ERROR only when it will not. */
+			if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
+				return 1;
 			k->reopen = true;
-	} else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+			break;
+		case PUE_SNMP_REPORT_ENGINE:
+			/* A receiver with a new engine ID (reinstalled, or its
+			 * state lost): discover it again, on a fresh session,
+			 * as net-snmp keeps the old ID in this one. */
+			k->reopen = true;
+			break;
+		case PUE_SNMP_REPORT_AUTH:
+		case PUE_SNMP_REPORT_OTHER:
+			break;
+		}
+	} else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
 		snprintf(cause, sizeof(cause), "no acknowledgement from %s:%u within %d ms",
 			 k->conf->snmp.host, k->conf->snmp.port, INFORM_TIMEOUT_MS);
-	else
+		/* A v3 receiver restarted with its boots reset answers with a
+		 * notInTimeWindow report net-snmp drops unheard: discover it
+		 * again, which forgets its boots (snmp_session.h). */
+		if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_known)
+			k->reopen = true;
+	} else
 		snprintf(cause, sizeof(cause), "inform failed: %s",
 			 snmp_api_errstring(s->s_snmp_errno));
 	back_off(k, cause);
@@ -656,8 +675,16 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 		pue_snmp_sink_free(k);
 		return NULL;
 	}
-	if (!k->inform)
+	if (!k->inform) {
+		/* pued's engine starts now: boots counted at this start
+		 * (snmp_boots.h), time 0. Here and not when a session opens,
+		 * which happens again after a send failure: the time must not
+		 * go back while the boots stay (RFC 3414, 3.2, step 7b). */
+		if (t->snmp.version == PUE_SNMP_V3)
+			set_enginetime(ctx->engine_id, (u_int)ctx->engine_id_len, ctx->engine_boots,
+				       0, TRUE);
 		return k;
+	}
 	stats->dropped = (uint64_t)pue_alert_db_meta_get(ctx->db, k->dropped_key, 0);
 	if ((n = pue_alert_db_queue_load(ctx->db, t->name, on_queued, k, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);

@@ -7,6 +7,7 @@
 #include "alerts.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "alerts_internal.h"
 #include "log.h"
+#include "snmp_boots.h"
 #include "snmp_session.h"
 #include "window.h"
 
@@ -560,6 +562,30 @@ default_engine_id(uint8_t *id, size_t *len)
 	*len = sizeof(head) + strlen(text);
 }
 
+/* One more boot of pued's SNMPv3 engine, before any trap goes out: kept in
+ * the database and in a file beside it, which a new database leaves alone
+ * (snmp_boots.h). A failure is logged and the best count known used: traps
+ * still go out, and the log says why a receiver may drop them. */
+static void
+count_boot(struct pue_alerts *a, uint32_t *boots)
+{
+	int64_t db_boots = pue_alert_db_meta_get(a->db, "snmp_engine_boots", 0);
+	char path[4096];
+	struct pue_err why;
+
+	if (pue_snmp_boots_path(a->cfg->storage.path, path, sizeof(path)) < 0) {
+		pue_log(LOG_ERR, "alerts: SNMPv3 engine boots: no file name beside %s",
+			a->cfg->storage.path);
+		*boots = PUE_SNMP_BOOTS_MAX;
+		if (db_boots < PUE_SNMP_BOOTS_MAX)
+			*boots = db_boots > 0 ? (uint32_t)db_boots + 1 : 1;
+	} else if (pue_snmp_boots_count(path, db_boots, boots, &why) < 0)
+		pue_log(LOG_ERR, "alerts: SNMPv3 engine boots: %s", why.msg);
+	if (pue_alert_db_meta_set(a->db, "snmp_engine_boots", *boots, &why) < 0)
+		pue_log(LOG_ERR, "alerts: SNMPv3 engine boots: %s", why.msg);
+	pue_log(LOG_DEBUG, "alerts: SNMPv3 engine boots %" PRIu32 " (%s)", *boots, path);
+}
+
 static int
 start_sinks(struct pue_alerts *a, struct pue_err *err)
 {
@@ -594,14 +620,8 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 		ctx.engine_id_len = cfg->alerts.engine_id_len;
 	} else
 		default_engine_id(ctx.engine_id, &ctx.engine_id_len);
-	if (v3_trap) {
-		int64_t boots = pue_alert_db_meta_get(a->db, "snmp_engine_boots", 0) + 1;
-
-		if (boots < 1 || boots > 2147483647)
-			boots = 1;
-		pue_alert_db_meta_set(a->db, "snmp_engine_boots", boots, err);
-		ctx.engine_boots = (uint32_t)boots;
-	}
+	if (v3_trap)
+		count_boot(a, &ctx.engine_boots);
 	a->sinks = pue_sinks_new(&ctx, err);
 	return a->sinks != NULL ? 0 : err->code;
 }

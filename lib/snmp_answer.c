@@ -350,6 +350,8 @@ on_report(struct snmp_req *r, const netsnmp_pdu *pdu, bool final)
 	case PUE_SNMP_REPORT_TIME:
 		if (!final)
 			return; /* net-snmp resends at once with the agent's time */
+		/* It did, in vain: discover the agent again next poll. */
+		d->reset = true;
 		break;
 	case PUE_SNMP_REPORT_ENGINE:
 		d->reset = true; /* discover again next poll */
@@ -384,12 +386,17 @@ pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 		return 1; /* a second call for a report already handled, or closing */
 	switch (op) {
 	case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
-		if (pdu->command == SNMP_MSG_REPORT)
+		if (pdu->command == SNMP_MSG_REPORT) {
 			on_report(r, pdu, false);
-		else if (pdu->command != SNMP_MSG_RESPONSE)
+			break;
+		}
+		if (pdu->command != SNMP_MSG_RESPONSE) {
 			pue_snmp_req_fail(r,
 					  "the agent answered with a PDU that is not a response");
-		else if (r->kind == RQ_PROBE)
+			break;
+		}
+		d->answered = true; /* past net-snmp's checks, the time window too */
+		if (r->kind == RQ_PROBE)
 			on_probe_answer(r, pdu);
 		else if (r->kind == RQ_WALK)
 			on_walk(r, pdu);
@@ -397,6 +404,7 @@ pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 			on_get(r, pdu);
 		break;
 	case NETSNMP_CALLBACK_OP_TIMED_OUT:
+		d->timed_out = true;
 		timeout_cause(d, cause, sizeof(cause));
 		pue_snmp_req_fail(r, cause);
 		break;

@@ -95,9 +95,12 @@ struct snmp_dev {
 	bool engine_known, probe_ok;
 	u_char engine[SNMP_MAX_ENG_SIZE];
 	size_t engine_len;
+	u_char last_engine[SNMP_MAX_ENG_SIZE]; /* before this discovery, for the log */
+	size_t last_engine_len;
 	bool reset; /* close the session when this poll ends */
 	/* the poll */
 	bool busy, probing;
+	bool timed_out, answered; /* a request of it timed out; a response came */
 	pue_mono_t started;
 	unsigned requests;
 	char error[200];

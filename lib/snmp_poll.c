@@ -211,6 +211,16 @@ user_conflicts(const struct snmp_dev *d, const struct snmp_dev *o)
 }
 
 static void
+format_engine(const u_char *id, size_t len, char *buf, size_t size)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < len && off + 3 <= size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%02x", id[i]);
+}
+
+static void
 finish_discovery(struct snmp_dev *d)
 {
 	struct pue_snmp *m = d->m;
@@ -230,6 +240,17 @@ finish_discovery(struct snmp_dev *d)
 			d->engine_len = 0;
 			return;
 		}
+	if (d->last_engine_len > 0 && (d->last_engine_len != d->engine_len ||
+				       memcmp(d->last_engine, d->engine, d->engine_len) != 0)) {
+		char was[2 * SNMP_MAX_ENG_SIZE + 1], now[2 * SNMP_MAX_ENG_SIZE + 1];
+
+		format_engine(d->last_engine, d->last_engine_len, was, sizeof(was));
+		format_engine(d->engine, d->engine_len, now, sizeof(now));
+		pue_log(LOG_NOTICE,
+			"device %s: %s: the agent's SNMPv3 engine ID is now 0x%s (was 0x%s)",
+			d->conf->name, d->where, now, was);
+	}
+	pue_snmp_forget_time(d->engine, d->engine_len);
 	if (pue_snmp_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
 		pue_snmp_dev_error(d, "%s: %s", d->where, err.msg);
 		return;
@@ -282,6 +303,11 @@ finish(struct snmp_dev *d)
 	if (ok < n && d->error[0] == '\0')
 		pue_snmp_dev_error(d, "%zu of %zu points not read", n - ok, n);
 	d->busy = false;
+	/* A v3 agent that left a whole poll unanswered may be back with a new
+	 * engine ID, or the old one with its boots reset, which net-snmp drops
+	 * unheard (snmp_session.c): the next poll discovers it again. */
+	if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_known && d->timed_out && !d->answered)
+		d->reset = true;
 	if (ok == 0)
 		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->clock),
 				   d->requests, d->error);
@@ -348,6 +374,7 @@ start_poll(struct snmp_dev *d)
 	d->requests = 0;
 	d->error[0] = '\0';
 	d->reset = false;
+	d->timed_out = d->answered = false;
 	d->n_reqs = 0;
 	for (k = 0; k < d->conf->n_points; k++)
 		d->pts[k].st = PT_PENDING;
@@ -376,6 +403,10 @@ resume_poll(struct snmp_dev *d)
 	if (d->conf->snmp.version == PUE_SNMP_V3 && !d->engine_known) {
 		d->probing = true;
 		d->probe_ok = false;
+		if (d->engine_len > 0) { /* not after a discovery that failed */
+			memcpy(d->last_engine, d->engine, d->engine_len);
+			d->last_engine_len = d->engine_len;
+		}
 		d->engine_len = 0;
 		add_req(d, RQ_PROBE);
 	} else

@@ -12,7 +12,10 @@
  * dead agent costs its own timeouts and nobody else's. net-snmp's
  * retransmissions and timeouts run from a loop timer per device
  * (snmp_sess_timeout()). SNMPv3 engine IDs are discovered asynchronously on
- * the first poll and kept (snmp_session.c says why and how).
+ * the first poll and kept until the agent says its engine changed or leaves
+ * a poll unanswered; a new discovery also forgets the boots and time net-snmp
+ * learnt, so an agent restarted with its boots reset is heard again
+ * (snmp_session.c says why and how).
  *
  * Polls follow the Modbus rules: deadline + interval without drift, first
  * polls spread over the interval, a poll still running when the next is due

@@ -13,9 +13,12 @@
  * (pue_snmp_probe_pdu()). The agent answers with a usmStatsUnknownEngineIDs
  * report that carries its engine ID; pue_snmp_set_engine() then gives the
  * session that ID and creates the USM user with keys localized to it. The ID
- * stays in the session (the cache) until the agent reports that it changed.
- * The same steps as net-snmp's usm_discover_engineid() and
- * usm_create_user_from_session_hook(), minus the waiting.
+ * stays in the session (the cache) until the agent reports that it changed,
+ * or leaves a whole poll unanswered: a restarted agent may have a new ID, or
+ * the old one with fewer boots, whose answers net-snmp would drop unheard
+ * (pue_snmp_forget_time()). The same steps as net-snmp's
+ * usm_discover_engineid() and usm_create_user_from_session_hook(), minus
+ * the waiting.
  */
 #include "snmp_session.h"
 
@@ -344,6 +347,27 @@ pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *e
 	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
 		return pue_err_set(err, PUE_E_DEVICE, "net-snmp could not set up the USM user");
 	return 0;
+}
+
+bool
+pue_snmp_forget_time(const u_char *engine, size_t len)
+{
+	u_int boots = 0, secs = 0;
+
+	/* With authenticated set, get_enginetime() gives 0 boots unless an
+	 * authenticated answer set them (snmpEngineBoots is 1.. otherwise). */
+	if (len == 0 ||
+	    get_enginetime(engine, (u_int)len, &boots, &secs, TRUE) != SNMPERR_SUCCESS ||
+	    boots == 0)
+		return false;
+	/* Boots 0 and time 0 rather than free_enginetime(): that frees a
+	 * whole hash bucket (other agents' engines with it), and an engine
+	 * without an entry has its authenticated answers dropped until a new
+	 * probe. With 0, the next request carries boots 0, the agent answers
+	 * notInTimeWindow with its own boots and time, authenticated; net-snmp
+	 * takes them (more than 0) and resends the request at once. */
+	set_enginetime(engine, (u_int)len, 0, 0, TRUE);
+	return true;
 }
 
 void

@@ -77,6 +77,19 @@ netsnmp_pdu *pue_snmp_probe_pdu(void);
  * Returns 0, or PUE_E_DEVICE with err set. */
 int pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err);
 
+/* Forgets the boots and time net-snmp authenticated for an agent's engine,
+ * so that the next authenticated answer sets them again, even lower. They
+ * live in net-snmp's process-wide cache (the LCD, RFC 3414, 2.3), which
+ * outlives sessions and reloads, and net-snmp drops an answer with fewer
+ * boots than it once authenticated as a replay (RFC 3414, 3.2, step 7b,
+ * "Remote boot count invalid"): an agent restarted with its boots reset (a
+ * factory reset, a replaced card given the old engine ID) would never be
+ * heard again, only timeouts. Call it on a fresh discovery (a start, a
+ * reload, or after the agent went silent), where a restart of pued would
+ * have forgotten them as well. Returns true when there was something to
+ * forget. */
+bool pue_snmp_forget_time(const u_char *engine, size_t len);
+
 /* Removes the USM user net-snmp keeps for engine and user, if any: the
  * table is process-wide, and a reloaded configuration with a new
  * passphrase must not find the old keys there. */

@@ -27,7 +27,9 @@ TRAP_ENGINE_ID=0x80001f88047075656420746573742e
 # generic and specific trap] <varbinds|...>",
 # decoded with PUED-MIB. v2c with $TRAP_COMMUNITY; v3 authPriv as
 # $TRAP_V3_USER, traps from pued's engine and informs to this receiver's
-# own. On PORT, else on a free port. Sets TRAPD_PID and TRAPD_PORT.
+# own. On PORT, else on a free port. TRAPD_EXTRA_CONF, when set, is
+# appended to its snmptrapd.conf ("oldEngineID 0x..." and "engineBoots N"
+# give it that engine ID and N + 1 boots). Sets TRAPD_PID and TRAPD_PORT.
 start_snmptrapd() {
 	local name=$1 dir=$T/$1
 	[ -n "$TEST_MIBS" ] || find_ietf_mibs
@@ -37,6 +39,7 @@ authCommunity log,execute,net $TRAP_COMMUNITY
 createUser -e $TRAP_ENGINE_ID $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V3_PRIV"
 createUser $TRAP_V3_USER SHA-256 "$TRAP_V3_AUTH" AES "$TRAP_V3_PRIV"
 authUser log,execute $TRAP_V3_USER priv
+${TRAPD_EXTRA_CONF:-}
 CONF
 	on_udp_port "${2:-}" "snmptrapd $name" _start_snmptrapd "$name"
 	note "snmptrapd $name (pid $TRAPD_PID) on udp:127.0.0.1:$TRAPD_PORT"

@@ -121,12 +121,30 @@ _write_snmpd_conf() { # DIR PORTS...
 		for p in .1.3.6.1.2.1.33 .1.3.6.1.4.1.318 .1.3.6.1.4.1.8072.9999.9999; do
 			echo "pass_persist $p $BIN/pue-snmp-pass $p"
 		done
+		if [ -n "${SNMPD_EXTRA_CONF:-}" ]; then
+			printf '%s\n' "$SNMPD_EXTRA_CONF"
+		fi
 	} >"$dir/snmpd.conf"
+}
+
+# _run_snmpd NAME: starts agent NAME from $T/NAME/snmpd.conf and waits until
+# it answers on $SNMPD_PORT. Returns 0 (SNMPD_PID set), or 2 when it exited
+# because a port was taken meanwhile; fails the test otherwise.
+_run_snmpd() {
+	local name=$1 dir=$T/$1
+	rm -f "$dir/snmpd.pid"
+	start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" \
+		"$SNMPD" -f -C -c "$dir/snmpd.conf" -Lf "$dir/snmpd.log" \
+		-p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
+	SNMPD_PID=$LAST_PID
+	await_server "snmpd $name" "$SNMPD_PID" "$dir/snmpd.log $T/$name.log" \
+		snmp_ask "$SNMPD_PORT" .1.3.6.1.2.1.1.3.0
 }
 
 # start_snmpd NAME [NPORTS]: starts an agent on NPORTS (default 1) ports
 # and waits until it answers on the first. Sets SNMPD_PID and SNMPD_PORTS
-# (space separated); SNMPD_PORT is the first.
+# (space separated); SNMPD_PORT is the first. SNMPD_EXTRA_CONF, when set,
+# is appended to its snmpd.conf (engine ID, boots).
 start_snmpd() {
 	local name=$1 nports=${2:-1}
 	mkdir -p "$T/$name/persist"
@@ -138,13 +156,22 @@ _start_snmpd() { # NAME PORTS...: one try (with_free_udp_ports)
 	shift
 	SNMPD_PORTS=$* SNMPD_PORT=$1
 	_write_snmpd_conf "$dir" "$@"
-	rm -f "$dir/snmpd.pid"
-	start "$name" env SNMP_PERSISTENT_DIR="$dir/persist" SNMPCONFPATH="$dir" \
-		"$SNMPD" -f -C -c "$dir/snmpd.conf" -Lf "$dir/snmpd.log" \
-		-p "$dir/snmpd.pid" -M /dev/null -m "" -I -smux
-	SNMPD_PID=$LAST_PID
-	await_server "snmpd $name" "$SNMPD_PID" "$dir/snmpd.log $T/$name.log" \
-		snmp_ask "$SNMPD_PORT" .1.3.6.1.2.1.1.3.0
+	echo "$SNMPD_PORTS" >"$dir/ports"
+	_run_snmpd "$name"
+}
+
+# restart_snmpd NAME: starts agent NAME again, after the test stopped it,
+# on the ports it had (a meter that comes back keeps its address), with its
+# snmpd.conf written again from the current SNMPD_EXTRA_CONF. Sets
+# SNMPD_PID and SNMPD_PORT; fails if another process took a port.
+restart_snmpd() {
+	local name=$1 dir=$T/$1
+	SNMPD_PORTS=$(cat "$dir/ports")
+	SNMPD_PORT=${SNMPD_PORTS%% *}
+	# shellcheck disable=SC2086
+	_write_snmpd_conf "$dir" $SNMPD_PORTS
+	_run_snmpd "$name" || fail "snmpd $name: port $SNMPD_PORT taken while it was stopped"
+	note "snmpd $name restarted (pid $SNMPD_PID) on udp:127.0.0.1:$SNMPD_PORT"
 }
 
 # samples_db DEVICE POINT [SQL-TAIL]: "t|value" rows of a point, oldest first.
