@@ -90,7 +90,7 @@ jq -e '(.pue - (35*960 + 36*1060) / (71*800) | fabs) < 0.002 and .coverage >= 0.
 	fail "report does not match the profile"
 # A day entirely before the change is compliant at 1.20.
 "$BIN/puectl" -c "$T/pued.yaml" report --from 2026-03-01T02:00Z --to 2026-03-02T02:00Z --csv >"$T/r.csv"
-tail -n1 "$T/r.csv" | grep -E ',1\.(1999|2000|2001),ok,.*,compliant$' >/dev/null ||
+tail -n1 "$T/r.csv" | grep -E ',1\.(199|200|201),ok,.*,compliant$' >/dev/null ||
 	fail "day report: $(cat "$T/r.csv")"
 # The 24h history at 12 h steps: 1.20 before the change, 1.325 a day after it.
 "$BIN/puectl" -c "$T/pued.yaml" history --window 24h --step 12h \
