@@ -111,7 +111,9 @@ struct pue_point_conf {
 	unsigned counter_bits; /* wrap width 1..64; default: the type's width for
 				* integer types, 0 (no wrap) for floats, 32 for
 				* SNMP (Counter32); always 0 for power points */
-	double max_power_kw;   /* plausibility limit; 0 = 10 x the largest seen */
+	double max_power_kw;   /* plausibility limit of a power reading and a
+				* counter's jump; 0 = 10 x the largest seen
+				* (energy.h) */
 	int64_t max_gap_ms;    /* longest gap bridged; 0 = 3 polls for power points,
 				* PUE_COUNTER_MAX_GAP_MS (energy.h) for counters */
 	enum pue_it_location measured_at;
