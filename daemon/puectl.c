@@ -219,18 +219,30 @@ load_config(const struct db_args *a)
 	return cfg;
 }
 
+/* The PUE of a report as printed and judged (figure.h): "1.250", or ""
+ * when the state carries no number. */
+static void
+report_pue_text(const struct pue_report *r, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE)
+		pue_figure_format_milli(pue_figure_milli(r->fig.pue), buf, len);
+}
+
 static json_t *
 report_json(const struct pue_report *r)
 {
 	char from[40], to[40];
 	bool has = pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE;
+	int64_t milli = pue_figure_milli(r->fig.pue);
 
 	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:s, s:f, s:i, s:i, s:i, s:i, s:s}", "from",
-			 from, "to", to, "facility_kwh", r->fig.facility, "it_kwh", r->fig.it,
-			 "pue", has ? json_real(round(r->fig.pue * 1e4) / 1e4) : json_null(),
-			 "state", pue_figure_state_name(r->fig.state), "coverage",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:f, s:i, s:i, s:i, s:i, s:s}",
+			 "from", from, "to", to, "facility_kwh", r->fig.facility, "it_kwh",
+			 r->fig.it, "pue", has ? json_real((double)milli / 1000.0) : json_null(),
+			 "pue_milli", has ? json_integer(milli) : json_null(), "state",
+			 pue_figure_state_name(r->fig.state), "coverage",
 			 round(r->fig.coverage * 1e4) / 1e4, "category", r->category, "hours",
 			 r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
 			 "hours_above_warning", r->hours_above_warning, "verdict", r->verdict);
@@ -239,25 +251,25 @@ report_json(const struct pue_report *r)
 static void
 report_print(const struct pue_report *r, const struct pue_config *cfg, enum format f)
 {
-	char from[40], to[40], pue[16] = "-";
+	char from[40], to[40], pue[32];
 
 	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	if (pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE)
-		snprintf(pue, sizeof(pue), "%.4f", r->fig.pue);
+	report_pue_text(r, pue, sizeof(pue));
 	if (f == CSV) {
 		printf("from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,"
 		       "hours_above_ceiling,hours_above_warning,verdict\n");
 		printf("%s,%s,%.3f,%.3f,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, r->fig.facility,
-		       r->fig.it, strcmp(pue, "-") ? pue : "", pue_figure_state_name(r->fig.state),
-		       r->fig.coverage, r->category, r->hours_total, r->hours_above_ceiling,
-		       r->hours_above_warning, r->verdict);
+		       r->fig.it, pue, pue_figure_state_name(r->fig.state), r->fig.coverage,
+		       r->category, r->hours_total, r->hours_above_ceiling, r->hours_above_warning,
+		       r->verdict);
 		return;
 	}
 	printf("site %s\nperiod %s to %s\n", cfg->site, from, to);
 	printf("  facility energy   %14.1f kWh\n  IT energy         %14.1f kWh\n", r->fig.facility,
 	       r->fig.it);
-	printf("  PUE               %14s (%s)\n", pue, pue_figure_state_name(r->fig.state));
+	printf("  PUE               %14s (%s)\n", pue[0] ? pue : "-",
+	       pue_figure_state_name(r->fig.state));
 	printf("  coverage          %13.2f%% (needed %.0f%%)\n", r->fig.coverage * 100,
 	       cfg->pue.min_coverage * 100);
 	printf("  category          %14d\n", r->category);
@@ -275,7 +287,9 @@ check_command(const char *socket_path, const char *window)
 	struct pue_err err = {0};
 	json_t *st = pue_ctl_request(socket_path, "status", NULL, TIMEOUT_MS, &err), *w, *f = NULL;
 	const char *want, *state, *label;
-	double pue, cov;
+	const json_t *milli;
+	char pue[32] = "";
+	double cov;
 	size_t i;
 	int rc;
 
@@ -299,7 +313,13 @@ check_command(const char *socket_path, const char *window)
 	}
 	if ((state = json_string_value(json_object_get(f, "state"))) == NULL)
 		state = "unknown"; /* not pued's reply: UNKNOWN, not a crash */
-	pue = json_number_value(json_object_get(f, "pue"));
+	/* The thousandths pued judged the state on (figure.h), so the line
+	 * never shows a figure that contradicts its label. */
+	milli = json_object_get(f, "pue_milli");
+	if (json_is_integer(milli))
+		pue_figure_format_milli(json_integer_value(milli), pue, sizeof(pue));
+	else
+		snprintf(pue, sizeof(pue), "%.3f", json_number_value(json_object_get(f, "pue")));
 	cov = json_number_value(json_object_get(f, "coverage")) * 100;
 	if (strcmp(state, "ok") == 0)
 		rc = 0, label = "OK";
@@ -315,16 +335,18 @@ check_command(const char *socket_path, const char *window)
 							: "insufficient data",
 		       cov);
 	else if (strcmp(state, "below_one") == 0)
-		printf("PUE CRITICAL - %s PUE %.3f is below 1: a metering or configuration error "
+		printf("PUE CRITICAL - %s PUE %s is below 1: a metering or configuration error "
 		       "(coverage %.1f%%)",
 		       want, pue, cov);
 	else
-		printf("PUE %s - %s PUE %.3f (ceiling %.2f, coverage %.1f%%, category %lld)", label,
-		       want, pue, json_number_value(json_object_get(st, "ceiling")), cov,
+		printf("PUE %s - %s PUE %s%s (ceiling %.2f, coverage %.1f%%, category %lld)", label,
+		       want, pue,
+		       json_is_true(json_object_get(f, "at_ceiling")) ? " at the ceiling" : "",
+		       json_number_value(json_object_get(st, "ceiling")), cov,
 		       (long long)json_integer_value(json_object_get(f, "category")));
 	printf(" | pue_%s=", want);
 	if (rc != 3)
-		printf("%.4f", pue);
+		printf("%s", pue);
 	printf(";%.2f;%.2f coverage_%s=%.2f%%;;;0;100\n",
 	       json_number_value(json_object_get(st, "warning")),
 	       json_number_value(json_object_get(st, "ceiling")), want, cov);
@@ -362,7 +384,7 @@ year_print(const struct pue_year *y, int64_t y0, int64_t y1, double ceiling)
 	}
 	printf("  PUE so far        %.4f\n", y->pue_ytd);
 	printf("  projected year    %.4f (%s the ceiling)\n", y->pue_projected,
-	       y->pue_projected <= ceiling ? "under" : "OVER");
+	       y->over_ceiling ? "OVER" : "under");
 	printf("  budget            %.0f kWh of facility energy for the rest of the year\n",
 	       y->budget_kwh);
 	printf("  headroom          %+.0f kWh at the last 30 days' pace\n", y->headroom_kwh);
@@ -501,13 +523,12 @@ run_db_command(const char *cmd, const struct db_args *a)
 		if (a->format == CSV)
 			printf("time,pue,state,coverage,facility_kwh,it_kwh\n");
 		for (t = from + step; t <= to; t += step) {
-			char when[40], pue[16] = "";
+			char when[40], pue[32];
 
 			if (pue_report_period(db, t - window, t, &cfg->pue, &r, &err) < 0)
 				goto fail;
 			pue_format_time((pue_wall_t){t}, when, sizeof(when));
-			if (pue_figure_has_value(&r.fig) || r.fig.state == PUE_FIG_BELOW_ONE)
-				snprintf(pue, sizeof(pue), "%.4f", r.fig.pue);
+			report_pue_text(&r, pue, sizeof(pue));
 			if (a->format == JSON)
 				json_array_append_new(series, report_json(&r));
 			else if (a->format == CSV)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "figure.h"
+
 int
 pue_mib_parse_prefix(const char *text, uint32_t *prefix, size_t *len)
 {
@@ -297,5 +299,5 @@ pue_mib_milli(double pue)
 {
 	if (!isfinite(pue) || fabs(pue) > 2e6)
 		return 0;
-	return (int64_t)llround(pue * 1000.0);
+	return pue_figure_milli(pue);
 }

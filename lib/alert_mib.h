@@ -151,7 +151,8 @@ int pue_mib_values_decode(const uint8_t *buf, size_t len, struct pue_mib_values 
 /* DateAndTime (SNMPv2-TC) for Unix ms, in UTC: 11 octets. */
 void pue_mib_date_and_time(int64_t ms, uint8_t out[11]);
 
-/* A PUE as the MIB's x 1000 integer (rounded). */
+/* A PUE as the MIB's x 1000 integer: pue_figure_milli() (figure.h), the
+ * number pued prints and judges; 0 outside +-2e6 (no Integer32). */
 int64_t pue_mib_milli(double pue);
 
 #endif

@@ -79,14 +79,17 @@ pue_alert_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf *pc)
 void
 pue_alert_pue_text(const struct pue_figure *f, char *buf, size_t len)
 {
+	char pue[32];
+
+	pue_figure_format_milli(pue_figure_milli(f->pue), pue, sizeof(pue));
 	switch (f->state) {
 	case PUE_FIG_OK:
 	case PUE_FIG_WARNING:
 	case PUE_FIG_CEILING:
-		snprintf(buf, len, "%.3f", f->pue);
+		snprintf(buf, len, "%s", pue);
 		break;
 	case PUE_FIG_BELOW_ONE:
-		snprintf(buf, len, "%.3f (below 1: metering error)", f->pue);
+		snprintf(buf, len, "%s (below 1: metering error)", pue);
 		break;
 	case PUE_FIG_INSUFFICIENT:
 		snprintf(buf, len, "insufficient data (coverage %.1f%%)", f->coverage * 100);
@@ -115,6 +118,9 @@ pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state 
 	double level = rule == PUE_RULE_PUE_CEILING ? pc->ceiling : pc->warning;
 	const char *what = rule == PUE_RULE_PUE_CEILING ? "the ceiling" : "the warning level";
 	enum pue_alert_obs obs;
+	char pue[32];
+
+	pue_figure_format_milli(pue_figure_milli(f->pue), pue, sizeof(pue));
 
 	switch (rule) {
 	case PUE_RULE_INSUFFICIENT:
@@ -130,14 +136,14 @@ pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state 
 	case PUE_RULE_BELOW_ONE:
 		if (f->state == PUE_FIG_BELOW_ONE) {
 			snprintf(msg, len,
-				 "%s PUE %.3f is below 1.0: a metering or configuration error "
+				 "%s PUE %s is below 1.0: a metering or configuration error "
 				 "(an incomer missing, an IT feed counted twice?)",
-				 window, f->pue);
+				 window, pue);
 			return PUE_OBS_ACTIVE;
 		}
 		if (!has_number(f))
 			return PUE_OBS_HOLD;
-		snprintf(msg, len, "%s PUE %.3f", window, f->pue);
+		snprintf(msg, len, "%s PUE %s", window, pue);
 		return PUE_OBS_CLEAR;
 	case PUE_RULE_PUE_CEILING:
 	case PUE_RULE_PUE_WARNING:
@@ -147,14 +153,12 @@ pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state 
 			return PUE_OBS_HOLD;
 		obs = pue_alert_level(s, f->pue, level, pc->hysteresis);
 		if (obs == PUE_OBS_ACTIVE)
-			snprintf(msg, len,
-				 "%s PUE %.3f above %s %.2f (category %d, coverage %.1f%%)", window,
-				 f->pue, what, level, category, f->coverage * 100);
+			snprintf(msg, len, "%s PUE %s above %s %.2f (category %d, coverage %.1f%%)",
+				 window, pue, what, level, category, f->coverage * 100);
 		else
 			snprintf(msg, len,
-				 "%s PUE %.3f, at or below %.2f (%s %.2f less the hysteresis %.2f)",
-				 window, f->pue, level - pc->hysteresis, what, level,
-				 pc->hysteresis);
+				 "%s PUE %s, at or below %.2f (%s %.2f less the hysteresis %.2f)",
+				 window, pue, level - pc->hysteresis, what, level, pc->hysteresis);
 		return obs;
 	default:
 		return PUE_OBS_HOLD;

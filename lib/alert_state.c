@@ -4,9 +4,7 @@
 
 #include <string.h>
 
-/* Comparisons of PUE values that came through a division: 1.25 computed
- * from 1000/800 must not count as above 1.25. */
-#define EPSILON 1e-9
+#include "figure.h"
 
 static const char *const phase_names[] = {"ok", "pending", "firing", "resolved"};
 static const char *const severity_names[] = {"info", "warning", "critical"};
@@ -66,9 +64,13 @@ pue_alert_step(struct pue_alert_state *s, enum pue_alert_obs obs, int64_t now_ms
 enum pue_alert_obs
 pue_alert_level(const struct pue_alert_state *s, double value, double level, double hysteresis)
 {
-	if (value > level + EPSILON)
+	/* PUE.md, "Judging a figure against the ceiling": in thousandths as
+	 * printed, so 1.250 is not above 1.25 and clears at 1.240. */
+	int64_t v = pue_figure_milli(value), l = pue_figure_milli(level);
+
+	if (v > l)
 		return PUE_OBS_ACTIVE;
-	if (value <= level - hysteresis + EPSILON)
+	if (v <= l - pue_figure_milli(hysteresis))
 		return PUE_OBS_CLEAR;
 	/* Inside the band: what was crossed stays crossed. */
 	return s->phase == PUE_ALERT_PENDING || s->phase == PUE_ALERT_FIRING ? PUE_OBS_ACTIVE

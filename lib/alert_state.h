@@ -56,9 +56,11 @@ enum pue_alert_change pue_alert_step(struct pue_alert_state *s, enum pue_alert_o
 				     int64_t now_ms, int64_t min_duration_ms);
 
 /* A level with hysteresis (PUE.md, "Alerting on PUE"): active above level,
- * clear at or below level - hysteresis; in between, an alert that is
- * pending or firing stays so and one that is not stays clear, so a value
- * hovering at the level gives one alert, not a storm. */
+ * clear at or below level - hysteresis, all three rounded to thousandths
+ * as pued prints them (pue_figure_milli(): 1.2504 is at 1.25, not above);
+ * in between, an alert that is pending or firing stays so and one that is
+ * not stays clear, so a value hovering at the level gives one alert, not a
+ * storm. */
 enum pue_alert_obs pue_alert_level(const struct pue_alert_state *s, double value, double level,
 				   double hysteresis);
 

@@ -67,8 +67,8 @@ pue_year_print(FILE *out, const json_t *y)
 		"year from %.10s: PUE so far %.4f, projected %.4f (%s the ceiling %.2f, "
 		"headroom %+.0f kWh), ",
 		local_date(start, day, sizeof(day)), num(y, "pue_ytd"), num(y, "pue_projected"),
-		num(y, "pue_projected") <= num(y, "ceiling") ? "under" : "OVER", num(y, "ceiling"),
-		num(y, "headroom_kwh"));
+		json_is_true(json_object_get(y, "over_ceiling")) ? "OVER" : "under",
+		num(y, "ceiling"), num(y, "headroom_kwh"));
 	if (json_is_true(json_object_get(y, "out_of_reach")))
 		fprintf(out, "required %.4f: the ceiling is out of reach this year\n",
 			num(y, "pue_required"));

@@ -113,7 +113,9 @@ struct pue_point_conf {
 				* SNMP 0: the width the answer's type says
 				* (Counter32 32, Counter64 64; pue_raw.bits);
 				* always 0 for power points */
-	double max_power_kw;   /* plausibility limit; 0 = 10 x the largest seen */
+	double max_power_kw;   /* plausibility limit of a power reading and a
+				* counter's jump; 0 = 10 x the largest seen
+				* (energy.h) */
 	int64_t max_gap_ms;    /* longest gap bridged; 0 = 3 polls for power points,
 				* PUE_COUNTER_MAX_GAP_MS (energy.h) for counters */
 	enum pue_it_location measured_at;

@@ -279,13 +279,10 @@ read_point_energy(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 		else if (type_ok && !is_float(p->type))
 			p->counter_bits = pue_dtype_bits(p->type);
 	}
-	if ((k = pue_ynode_get(n, "max_power_kw")) != NULL) {
-		if (kind_ok && p->kind != PUE_KIND_ENERGY)
-			pue_ytree_error_key(c->tree, k,
-					    "only for kind energy (it bounds a counter's jump)");
-		else
-			pue_cfg_double(c, k, 0, 1e9, &p->max_power_kw);
-	}
+	/* Both kinds: it bounds a counter's jump and a power reading
+	 * (PUE.md, "Readings that cannot be true"). */
+	if ((k = pue_ynode_get(n, "max_power_kw")) != NULL)
+		pue_cfg_double(c, k, 0, 1e9, &p->max_power_kw);
 	/* Shorter than a poll would call every interval a gap. */
 	if ((k = pue_ynode_get(n, "max_gap")) != NULL)
 		pue_cfg_duration(c, k, d->poll_interval_ms, 7 * 86400000LL, &p->max_gap_ms);

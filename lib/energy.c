@@ -3,6 +3,7 @@
 #include "energy.h"
 
 #include <math.h>
+#include <stdio.h>
 
 static int64_t
 max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
@@ -64,6 +65,55 @@ recent_power(struct pue_energy *e, int64_t ms, double kwh)
 	return total_kwh / ((double)total_ms / 3.6e6);
 }
 
+double
+pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p)
+{
+	double kw;
+
+	if (p->max_power_kw > 0)
+		return p->max_power_kw;
+	if (e->max_seen_kw <= 0)
+		return PUE_UNRATED_MAX_KW;
+	kw = PUE_GLITCH_FACTOR * e->max_seen_kw;
+	if (kw < PUE_PLAUSIBLE_FLOOR_KW)
+		kw = PUE_PLAUSIBLE_FLOOR_KW;
+	return kw < PUE_UNRATED_MAX_KW ? kw : PUE_UNRATED_MAX_KW;
+}
+
+bool
+pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+		     const struct pue_reading *r, char *why, size_t len)
+{
+	double limit;
+
+	if (!isfinite(r->value)) {
+		snprintf(why, len, "%s %s", p->kind == PUE_KIND_POWER ? "power" : "counter",
+			 isnan(r->value) ? "NaN" : "infinite");
+		return false;
+	}
+	if (p->kind == PUE_KIND_ENERGY) {
+		/* A signed register counted by its raw bits passes its sign
+		 * bit on the way round: that is a wrap, not a negative count. */
+		if (r->value < 0 && !(r->raw.has_count && p->counter_bits > 0)) {
+			snprintf(why, len, "counter %g kWh below zero", r->value);
+			return false;
+		}
+		return true;
+	}
+	limit = pue_energy_power_limit_kw(e, p);
+	if (r->value > limit) {
+		snprintf(why, len, "power %g kW above the limit of %g kW%s", r->value, limit,
+			 p->max_power_kw > 0 ? " (max_power_kw)" : "");
+		return false;
+	}
+	if (r->value < -PUE_NEGATIVE_TOLERANCE * limit) {
+		snprintf(why, len, "power %g kW below -%g kW", r->value,
+			 PUE_NEGATIVE_TOLERANCE * limit);
+		return false;
+	}
+	return true;
+}
+
 enum pue_energy_result
 pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
@@ -71,7 +121,10 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 	enum pue_energy_result res;
 	int64_t elapsed_ms;
 	double hours, kwh = 0, limit_kw;
+	char why[96];
 
+	if (!pue_energy_plausible(e, p, r, why, sizeof(why)))
+		return PUE_ENERGY_REJECTED;
 	if (!e->have_prev) {
 		e->have_prev = true;
 		e->prev = *r;
@@ -147,6 +200,8 @@ pue_energy_result_name(enum pue_energy_result r)
 		return "implausible jump";
 	case PUE_ENERGY_BACKWARDS:
 		return "time went backwards";
+	case PUE_ENERGY_REJECTED:
+		return "impossible reading";
 	}
 	return "?";
 }

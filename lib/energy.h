@@ -7,13 +7,17 @@
  * that is not a wrap is a meter reset (that interval is unknown); a delta
  * above max_power x elapsed is a glitch (unknown). Power points are
  * integrated with the trapezoidal rule, and no energy is invented across a
- * gap longer than max_gap. See ../shared/PUE.md, "Energy from meters".
+ * gap longer than max_gap. A reading that cannot be true (PUE.md,
+ * "Readings that cannot be true") is rejected before any of this and leaves
+ * the state as it was, so the next good reading pairs with the last good
+ * one. See ../shared/PUE.md, "Energy from meters".
  * Main thread only; one struct pue_energy per point, zero-initialised.
  */
 #ifndef PUE_ENERGY_H
 #define PUE_ENERGY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clock.h"
@@ -44,6 +48,7 @@ enum pue_energy_result {
 	PUE_ENERGY_RESET,     /* counter went down (not a wrap): unknown interval */
 	PUE_ENERGY_GLITCH,    /* implausible jump: unknown interval */
 	PUE_ENERGY_BACKWARDS, /* time did not advance: reading ignored */
+	PUE_ENERGY_REJECTED,  /* impossible reading (pue_energy_plausible()): ignored */
 };
 
 /* Counters give power only as energy over time: a counter in Wh polled
@@ -82,8 +87,33 @@ struct pue_energy {
  * zero as the first reading must not become the whole counter's energy. */
 #define PUE_UNRATED_MAX_KW 1e6
 
-/* Feeds one valid reading. poll_interval_ms sets the default max gap for
- * power points (3 polls). Fills *out when it returns PUE_ENERGY_INTERVAL. */
+/* A power point without max_power_kw accepts readings up to 10 x the
+ * largest power it has shown (PUE.md), but never less than this (1 MW):
+ * a hall that fills up from a few kW is not cut off at its first load,
+ * while 3e38, 1e308 or 2^64-1 kW never pass. Nor more than
+ * PUE_UNRATED_MAX_KW, the limit before any power has been seen. */
+#define PUE_PLAUSIBLE_FLOOR_KW 1000.0
+
+/* How far below zero a power reading may go, as a share of the point's
+ * limit: meters read a little negative around zero load, not -1e7 kW. */
+#define PUE_NEGATIVE_TOLERANCE 0.01
+
+/* The largest power (kW) a reading of p may show now: max_power_kw when
+ * configured, otherwise the default described above. */
+double pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p);
+
+/* PUE.md, "Readings that cannot be true": a power reading that is NaN,
+ * infinite or outside [-PUE_NEGATIVE_TOLERANCE x limit, limit], or an
+ * energy counter that is NaN, infinite or negative (except a signed
+ * register differenced by its raw bits, which may pass its sign bit), is
+ * impossible. Returns true for a plausible reading; otherwise false with
+ * why filled ("power 3e+38 kW above the limit of 1e+06 kW"). */
+bool pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+			  const struct pue_reading *r, char *why, size_t len);
+
+/* Feeds one reading; an impossible one returns PUE_ENERGY_REJECTED.
+ * poll_interval_ms sets the default max gap for power points (3 polls).
+ * Fills *out when it returns PUE_ENERGY_INTERVAL. */
 enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p,
 					 int64_t poll_interval_ms, const struct pue_reading *r,
 					 struct pue_interval *out);

@@ -8,12 +8,14 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "combine.h"
+#include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for device errors */
 #include "log.h"
 #include "window.h"
 
@@ -22,6 +24,21 @@ struct track {
 	struct pue_window **windows;
 	struct pue_sum facility; /* zones: their IT and infrastructure terms (owned) */
 	int category;
+};
+
+/* A run of impossible readings of one point (PUE.md, "Readings that
+ * cannot be true"): logged when it starts, summarised every
+ * PUE_HEALTH_SUMMARY_MS while it lasts, and its end; a run that starts
+ * within PUE_HEALTH_SUMMARY_MS of the last line is only counted, so a
+ * meter alternating good and bad readings gives a line every few minutes,
+ * not one per poll (health.h's pace for failing devices). */
+struct bad_run {
+	uint64_t n;	     /* rejected readings in the current run; 0: none */
+	bool logged;	     /* this run has been logged */
+	bool ever_logged;    /* last_log is set */
+	pue_mono_t last_log; /* the last line about this point's readings */
+	pue_wall_t since;    /* the first rejected reading of the run */
+	unsigned quiet_runs; /* runs since last_log that were only counted */
 };
 
 struct point_state {
@@ -34,6 +51,7 @@ struct point_state {
 	 * energy point of the PUE its "now", and that energy point's mate. */
 	int power_for; /* power point: the energy point it stands for, or -1 */
 	int power_by;  /* energy point: its power point, or -1 */
+	struct bad_run bad;
 };
 
 struct pue_engine {
@@ -290,6 +308,84 @@ energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_
 			    res == PUE_ENERGY_RESET ? "meter_reset" : "glitch", device, point, msg);
 }
 
+/* The reading as the meter sent it, for the log: the exact count of an
+ * unsigned integer register (2^64-1 has no exact double), the signed
+ * integer as such, else the raw number. */
+static void
+raw_text(const struct pue_reading *r, char *buf, size_t len)
+{
+	if (r->raw.has_count && r->raw.value >= 0)
+		snprintf(buf, len, "raw %" PRIu64, r->raw.count);
+	else if (r->raw.has_count)
+		snprintf(buf, len, "raw %.0f", r->raw.value);
+	else
+		snprintf(buf, len, "raw %g", r->raw.value);
+}
+
+/* An impossible reading: logged and recorded as a device error at the
+ * pace of struct bad_run, never stored as a sample nor integrated. */
+static void
+bad_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r,
+	    const char *why)
+{
+	const struct pue_device_conf *dev = &e->cfg->devices[device];
+	const char *name = dev->points[point].name;
+	struct bad_run *b = &e->devices[device].p[point].bad;
+	pue_mono_t now = pue_clock_mono(e->clock);
+	bool due = !b->ever_logged ||
+		   pue_mono_diff_ms(now, b->last_log) >= (int64_t)PUE_HEALTH_SUMMARY_MS;
+	char raw[64], msg[300], subject[160], more[64] = "";
+
+	raw_text(r, raw, sizeof(raw));
+	if (b->n++ == 0) {
+		b->since = r->wall;
+		b->logged = false;
+		if (!due) {
+			b->quiet_runs++;
+			return;
+		}
+		if (b->quiet_runs > 0)
+			snprintf(more, sizeof(more), "; %u more runs since the last report",
+				 b->quiet_runs);
+		snprintf(msg, sizeof(msg), "impossible reading rejected: %s (%s)%s", why, raw,
+			 more);
+		snprintf(subject, sizeof(subject), "%s/%s", dev->name, name);
+		if (e->store != NULL)
+			pue_store_add_event(e->store, r->wall, "device_error", subject, msg);
+		if (e->on_event != NULL)
+			e->on_event(e->event_arg, r->wall, "device_error", device, point, msg);
+	} else if (due)
+		snprintf(msg, sizeof(msg),
+			 "still rejecting impossible readings: %" PRIu64 " in %.0f s, the last %s "
+			 "(%s)",
+			 b->n, (double)(r->wall.ms - b->since.ms) / 1000.0, why, raw);
+	else
+		return;
+	pue_log(LOG_WARNING, "device %s: point %s: %s", dev->name, name, msg);
+	b->logged = b->ever_logged = true;
+	b->last_log = now;
+	b->quiet_runs = 0;
+}
+
+/* A plausible reading ends a run of impossible ones. */
+static void
+good_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r)
+{
+	const struct pue_device_conf *dev = &e->cfg->devices[device];
+	struct bad_run *b = &e->devices[device].p[point].bad;
+
+	if (b->n == 0)
+		return;
+	if (b->logged)
+		pue_log(LOG_NOTICE,
+			"device %s: point %s: plausible readings again after %" PRIu64
+			" rejected (%.0f s)",
+			dev->name, dev->points[point].name, b->n,
+			(double)(r->wall.ms - b->since.ms) / 1000.0);
+	b->n = 0;
+	b->logged = false;
+}
+
 void
 pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg)
 {
@@ -308,15 +404,24 @@ set_power(struct pue_engine *e, const struct point_state *ps, double kw, pue_wal
 			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, at);
 }
 
-void
-pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r)
+int
+pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r,
+		   struct pue_err *err)
 {
 	const struct pue_device_conf *dev = &e->cfg->devices[device];
 	struct point_state *ps = &e->devices[device].p[point];
 	struct pue_interval iv;
 	enum pue_energy_result res;
+	char why[160], raw[64];
 	size_t k;
 
+	if (!pue_energy_plausible(&ps->energy, &dev->points[point], r, why, sizeof(why))) {
+		bad_reading(e, device, point, r, why);
+		raw_text(r, raw, sizeof(raw));
+		return pue_err_set(err, PUE_E_RANGE, "point %s: impossible reading: %s (%s)",
+				   dev->points[point].name, why, raw);
+	}
+	good_reading(e, device, point, r);
 	ps->value = r->value;
 	ps->at = r->wall;
 	if (e->store != NULL)
@@ -324,7 +429,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	if (ps->power_for >= 0)
 		set_power(e, &e->devices[device].p[ps->power_for], r->value, r->wall);
 	if (!ps->used)
-		return;
+		return 0;
 	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
 	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
@@ -343,6 +448,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	    (ps->power_by < 0 ||
 	     r->wall.ms - e->devices[device].p[ps->power_by].at.ms > e->max_age_ms))
 		set_power(e, ps, ps->energy.last_power_kw, r->wall);
+	return 0;
 }
 
 void

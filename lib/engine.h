@@ -51,16 +51,25 @@ size_t pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_ha
 /* Frees h. NULL is accepted. */
 void pue_engine_handover_free(struct pue_engine_handover *h);
 
-/* Alerts (issue 8): called for each meter reset (kind "meter_reset") and
- * rejected glitch ("glitch") of a point, after it is logged and stored;
+/* Alerts (issue 8): called for each meter reset (kind "meter_reset"),
+ * rejected glitch ("glitch") and logged run of impossible readings
+ * ("device_error") of a point, after it is logged and stored;
  * message is borrowed for the call. Main thread. */
 typedef void (*pue_engine_event_cb)(void *arg, pue_wall_t t, const char *kind, size_t device,
 				    size_t point, const char *message);
 void pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg);
 
-/* One valid reading of cfg->devices[device].points[point]. */
-void pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
-			const struct pue_reading *r);
+/* One reading of cfg->devices[device].points[point]. Both pollers hand
+ * every decoded reading here, so this is the one place where a reading
+ * that cannot be true (pue_energy_plausible(): 3e38 kW, -1e7 kW, a NaN or
+ * negative counter) is caught: it is neither stored as a sample nor
+ * integrated, and the engine logs it with the device name and raw value
+ * and records a "device_error" event, once per run of such readings (see
+ * engine.c, struct bad_run). Returns 0, or PUE_E_RANGE with err (may be
+ * NULL) naming the point, for the poller's device health only: the caller
+ * must not log it again. */
+int pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
+		       const struct pue_reading *r, struct pue_err *err);
 
 /* Closes the minutes that are complete and updates the windows; call it at
  * least once per second. */

@@ -300,7 +300,7 @@ deliver(struct dev *d)
 {
 	struct pue_modbus *m = d->m;
 	size_t i, ok_reads = 0, n = d->plan.n_reads;
-	char bad[200] = "";
+	char bad[200] = "", rejected[200] = "";
 	bool partial;
 
 	for (i = 0; i < n; i++)
@@ -311,15 +311,18 @@ deliver(struct dev *d)
 		struct pue_err err = {0};
 		int rc = decode_point(d, i, &r, &err);
 
-		if (rc == 0)
-			m->sink.reading(m->sink.arg, d->index, i, &r);
+		if (rc == 0 && m->sink.reading(m->sink.arg, d->index, i, &r, &err) < 0 &&
+		    rejected[0] == '\0')
+			snprintf(rejected, sizeof(rejected), "%.190s", err.msg); /* logged there */
 		else if (rc < 0 && bad[0] == '\0')
 			snprintf(bad, sizeof(bad), "point %s: invalid sample: %.150s",
 				 d->conf->points[i].name, err.msg);
 	}
 	if (ok_reads > 0)
 		log_invalid(d, bad);
-	partial = ok_reads < n || bad[0] != '\0';
+	partial = ok_reads < n || bad[0] != '\0' || rejected[0] != '\0';
+	if (bad[0] == '\0')
+		snprintf(bad, sizeof(bad), "%s", rejected);
 	if (ok_reads == 0)
 		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->clock),
 				   pue_clock_mono(m->clock), d->requests, d->error);

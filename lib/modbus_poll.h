@@ -42,8 +42,12 @@
 /* Where readings go. Called on the main thread. */
 struct pue_poll_sink {
 	void *arg;
-	/* One valid reading of cfg->devices[device].points[point]. */
-	void (*reading)(void *arg, size_t device, size_t point, const struct pue_reading *r);
+	/* One decoded reading of cfg->devices[device].points[point].
+	 * Returns 0, or a negative code with err set when the reading was
+	 * rejected as impossible (engine.h): the sink has logged it, the
+	 * poller only counts it against the device's health. */
+	int (*reading)(void *arg, size_t device, size_t point, const struct pue_reading *r,
+		       struct pue_err *err);
 	/* A poll of cfg->devices[device] finished (its health is updated). */
 	void (*polled)(void *arg, size_t device);
 };

@@ -107,6 +107,10 @@ scalar(struct pue_report_db *r, const char *sql, int64_t dflt)
 	return v;
 }
 
+/* Hours above the ceiling and the warning level, judged one by one in C
+ * with pue_figure_eval() (figure.h), the same rule as every other figure:
+ * an hour at 1.250 is not above 1.25. An hour counts when its own coverage
+ * supports a figure; one below 1.0 is a metering error, above nothing. */
 static int
 count_hours(struct pue_report_db *r, int64_t from, int64_t to, const struct pue_pue_conf *pc,
 	    struct pue_report *out, struct pue_err *err)
@@ -114,29 +118,27 @@ count_hours(struct pue_report_db *r, int64_t from, int64_t to, const struct pue_
 	sqlite3_stmt *q = NULL;
 	int rc;
 
-	/* An hour counts when its own coverage supports a figure. */
 	if (sqlite3_prepare_v2(r->db,
-			       "SELECT count(*), total(facility_kwh > ? * it_kwh),"
-			       " total(facility_kwh > ? * it_kwh) FROM hours"
-			       " WHERE t >= ? AND t + 3600000 <= ? AND it_kwh > 0"
-			       " AND covered_ms >= ? * 3600000",
+			       "SELECT facility_kwh, it_kwh, covered_ms FROM hours"
+			       " WHERE t >= ? AND t + 3600000 <= ? AND it_kwh > 0",
 			       -1, &q, NULL) != SQLITE_OK)
 		return fail(r, err, "counting hours");
-	sqlite3_bind_double(q, 1, pc->ceiling);
-	sqlite3_bind_double(q, 2, pc->warning);
-	sqlite3_bind_int64(q, 3, from);
-	sqlite3_bind_int64(q, 4, to);
-	sqlite3_bind_double(q, 5, pc->min_coverage);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		out->hours_total = (unsigned)sqlite3_column_int64(q, 0);
-		out->hours_above_ceiling = (unsigned)sqlite3_column_double(q, 1);
-		out->hours_above_warning = (unsigned)sqlite3_column_double(q, 2);
-		rc = 0;
-	} else
-		rc = fail(r, err, "counting hours");
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct pue_figure f =
+			pue_figure_eval(sqlite3_column_double(q, 0), sqlite3_column_double(q, 1),
+					(int64_t)sqlite3_column_double(q, 2), HOUR_MS, pc);
+
+		if (f.state == PUE_FIG_INSUFFICIENT || f.state == PUE_FIG_NO_IT_LOAD)
+			continue;
+		out->hours_total++;
+		out->hours_above_ceiling += f.state == PUE_FIG_CEILING;
+		out->hours_above_warning +=
+			f.state == PUE_FIG_CEILING || f.state == PUE_FIG_WARNING;
+	}
 	sqlite3_finalize(q);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : fail(r, err, "counting hours");
 }
 
 int
@@ -165,8 +167,8 @@ pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
 		return PUE_E_STORE;
 	out->fig = pue_figure_eval(s.facility_kwh, s.it_kwh, s.covered_ms, to_ms - from_ms, pc);
 	out->category = s.category;
-	if (pue_figure_has_value(&out->fig))
-		out->verdict = out->fig.pue <= pc->ceiling ? "compliant" : "not compliant";
+	if (pue_figure_has_value(&out->fig)) /* judged as printed: 1.250 complies */
+		out->verdict = out->fig.state != PUE_FIG_CEILING ? "compliant" : "not compliant";
 	else if (out->fig.state == PUE_FIG_BELOW_ONE)
 		out->verdict = "metering error";
 	else

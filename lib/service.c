@@ -39,12 +39,12 @@ struct pue_service {
 
 #define TICK_MS 1000
 
-static void
-on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r)
+static int
+on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r, struct pue_err *err)
 {
 	struct pue_service *s = arg;
 
-	pue_engine_reading(s->engine, device, point, r);
+	return pue_engine_reading(s->engine, device, point, r, err);
 }
 
 /* A finished poll, good or bad, is progress for the watchdog: a wedged
@@ -319,18 +319,20 @@ pue_service_summary(struct pue_service *s, char *buf, size_t len)
 {
 	struct pue_figure f = pue_engine_instant(s->engine);
 	size_t off = 0;
-	char span[16];
+	char span[16], pue[32];
 	size_t i;
 
+	pue_figure_format_milli(pue_figure_milli(f.pue), pue, sizeof(pue));
 	if (pue_figure_has_value(&f))
-		off += (size_t)snprintf(buf, len, "PUE now %.3f", f.pue);
+		off += (size_t)snprintf(buf, len, "PUE now %s", pue);
 	else
 		off += (size_t)snprintf(buf, len, "PUE now %s", pue_figure_state_name(f.state));
 	for (i = 0; i < s->cfg->pue.n_windows && off < len; i++) {
 		f = pue_engine_window(s->engine, i);
 		pue_format_span(s->cfg->pue.windows_ms[i], span, sizeof(span));
+		pue_figure_format_milli(pue_figure_milli(f.pue), pue, sizeof(pue));
 		if (pue_figure_has_value(&f))
-			off += (size_t)snprintf(buf + off, len - off, ", %s %.3f", span, f.pue);
+			off += (size_t)snprintf(buf + off, len - off, ", %s %s", span, pue);
 		else
 			off += (size_t)snprintf(buf + off, len - off, ", %s %s (%.1f%%)", span,
 						pue_figure_state_name(f.state), f.coverage * 100);

@@ -283,7 +283,7 @@ static void
 finish(struct snmp_dev *d)
 {
 	struct pue_snmp *m = d->m;
-	size_t k, ok = 0, n = d->conf->n_points;
+	size_t k, ok = 0, rejected = 0, n = d->conf->n_points;
 	pue_wall_t now = pue_clock_wall(m->clock);
 	struct pue_err err;
 
@@ -297,7 +297,13 @@ finish(struct snmp_dev *d)
 			pue_snmp_dev_error(d, "%s", err.msg);
 			continue;
 		}
-		m->sink.reading(m->sink.arg, d->index, k, &r);
+		if (m->sink.reading(m->sink.arg, d->index, k, &r, &err) < 0) {
+			/* The device answered: degraded, not failing. The
+			 * sink logged it; the error only goes to the health. */
+			pue_snmp_dev_error(d, "%s", err.msg);
+			rejected++;
+			continue;
+		}
 		ok++;
 	}
 	if (ok < n && d->error[0] == '\0')
@@ -308,7 +314,7 @@ finish(struct snmp_dev *d)
 	 * unheard (snmp_session.c): the next poll discovers it again. */
 	if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_known && d->timed_out && !d->answered)
 		d->reset = true;
-	if (ok == 0)
+	if (ok + rejected == 0)
 		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->clock),
 				   d->requests, d->error);
 	else

@@ -40,8 +40,8 @@ pue_device_address(const struct pue_device_conf *d, char *buf, size_t len)
 	}
 }
 
-/* Figures are rounded for people and scripts alike: a PUE to 4 decimals,
- * energy to Wh, coverage to 0.01%. */
+/* Figures are rounded for people and scripts alike: a PUE to 3 decimals
+ * as it is judged (figure.h), energy to Wh, coverage to 0.01%. */
 static json_t *
 rounded(double v, double scale)
 {
@@ -63,16 +63,21 @@ static json_t *
 figure_json(const struct pue_figure *f, const struct pue_pue_conf *pc, int category, bool energy)
 {
 	bool has = pue_figure_has_value(f) || f->state == PUE_FIG_BELOW_ONE;
+	int64_t milli = pue_figure_milli(f->pue), ceiling = pue_figure_milli(pc->ceiling);
 	json_t *o = json_object();
 
 	json_object_set_new(o, "state", json_string(pue_figure_state_name(f->state)));
-	json_object_set_new(o, "pue", has ? rounded(f->pue, 1e4) : json_null());
+	/* The PUE as judged (figure.h): pue and pue_milli are the same number. */
+	json_object_set_new(o, "pue", has ? json_real((double)milli / 1000.0) : json_null());
+	json_object_set_new(o, "pue_milli", has ? json_integer(milli) : json_null());
 	json_object_set_new(o, "coverage", rounded(f->coverage, 1e4));
 	json_object_set_new(o, energy ? "facility_kwh" : "facility_kw", rounded(f->facility, 1e3));
 	json_object_set_new(o, energy ? "it_kwh" : "it_kw", rounded(f->it, 1e3));
 	json_object_set_new(o, "category", json_integer(category));
-	json_object_set_new(o, "exceeds_ceiling", json_boolean(has && f->pue > pc->ceiling));
-	json_object_set_new(o, "exceeds_warning", json_boolean(has && f->pue > pc->warning));
+	json_object_set_new(o, "exceeds_ceiling", json_boolean(has && milli > ceiling));
+	json_object_set_new(o, "at_ceiling", json_boolean(has && milli == ceiling));
+	json_object_set_new(o, "exceeds_warning",
+			    json_boolean(has && milli > pue_figure_milli(pc->warning)));
 	if (pc->dcie && has && f->pue > 0)
 		json_object_set_new(o, "dcie", rounded(1.0 / f->pue, 1e4));
 	return o;
@@ -148,6 +153,7 @@ static json_t *
 zone_figure(json_t *f)
 {
 	json_object_del(f, "exceeds_ceiling");
+	json_object_del(f, "at_ceiling");
 	json_object_del(f, "exceeds_warning");
 	return f;
 }

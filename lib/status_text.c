@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alert_text.h" /* alerts (issue 8): the year's line */
+#include "figure.h"
 
 static const char *
 str(const json_t *o, const char *key, const char *dflt)
@@ -20,9 +21,13 @@ num(const json_t *o, const char *key)
 	return json_number_value(json_object_get(o, key));
 }
 
+/* A figure equal to the ceiling complies (PUE.md, "Judging a figure
+ * against the ceiling"): it says so rather than "ABOVE WARNING". */
 static const char *
-state_words(const char *state)
+state_words(const char *state, bool at_ceiling)
 {
+	if (at_ceiling && (strcmp(state, "ok") == 0 || strcmp(state, "warning") == 0))
+		return "AT CEILING";
 	if (strcmp(state, "ok") == 0)
 		return "ok";
 	if (strcmp(state, "warning") == 0)
@@ -45,17 +50,22 @@ static void
 figure_row(FILE *out, const char *label, const json_t *f, const char *unit)
 {
 	const char *state = str(f, "state", "unknown");
-	const json_t *pue = json_object_get(f, "pue");
-	char pue_text[16] = "-", fac[32], it[32];
+	const json_t *pue = json_object_get(f, "pue"), *milli = json_object_get(f, "pue_milli");
+	char pue_text[32] = "-", fac[32], it[32];
 	char key_f[16], key_i[16];
 
 	snprintf(key_f, sizeof(key_f), "facility_%s", unit);
 	snprintf(key_i, sizeof(key_i), "it_%s", unit);
-	if (json_is_number(pue) && strcmp(state, "insufficient_data") != 0)
+	/* The judged thousandths where pued sent them, so the text and the
+	 * state never disagree (figure.h). */
+	if (json_is_integer(milli) && strcmp(state, "insufficient_data") != 0)
+		pue_figure_format_milli(json_integer_value(milli), pue_text, sizeof(pue_text));
+	else if (json_is_number(pue) && strcmp(state, "insufficient_data") != 0)
 		snprintf(pue_text, sizeof(pue_text), "%.3f", json_number_value(pue));
 	snprintf(fac, sizeof(fac), "%.1f %s", num(f, key_f), strcmp(unit, "kw") ? "kWh" : "kW");
 	snprintf(it, sizeof(it), "%.1f %s", num(f, key_i), strcmp(unit, "kw") ? "kWh" : "kW");
-	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text, state_words(state),
+	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text,
+		state_words(state, json_is_true(json_object_get(f, "at_ceiling"))),
 		num(f, "coverage") * 100, fac, it);
 }
 

@@ -471,9 +471,11 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	int rc;
 
 	st->stats.pending = rows;
-	if (rows == 0 &&
-	    (now.ms == 0 || (now.ms >= st->trimmed_ms && now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
-		return 0; /* nothing to write, and retention ran a moment ago */
+	/* Nothing to write, and retention ran a moment ago with nothing left
+	 * over: no transaction. */
+	if (rows == 0 && (now.ms == 0 || (!st->trim_more && now.ms >= st->trimmed_ms &&
+					  now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
+		return 0;
 	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
 	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {

@@ -2,6 +2,8 @@
 /* year.c - year projection and headroom; see year.h and PUE.md. */
 #include "year.h"
 
+#include "figure.h"
+
 /* PUE.md: "Fewer than 30 days of data ... insufficient data". */
 #define MIN_PACE_DAYS 30.0
 
@@ -36,8 +38,9 @@ pue_year_project(const struct pue_year_input *in, double ceiling, double min_cov
 	} else {
 		/* The year is over: the projection is the year-to-date figure. */
 		y.pue_required = 0;
-		y.out_of_reach = y.pue_ytd > ceiling;
+		y.out_of_reach = pue_figure_above(y.pue_ytd, ceiling);
 	}
+	y.over_ceiling = pue_figure_above(y.pue_projected, ceiling);
 	/* PUE.md: below 1.0 is a metering error, never a good result. */
 	if (y.pue_ytd < 1.0 || y.pue_projected < 1.0) {
 		y.state = PUE_YEAR_BELOW_ONE;

@@ -39,6 +39,8 @@ struct pue_year {
 	double headroom_kwh; /* H: > 0 to spare, < 0 over by |H| */
 	double pue_required; /* what the rest must average; valid when days_left > 0 */
 	bool out_of_reach;   /* pue_required <= 1.0: the ceiling cannot be met */
+	bool over_ceiling;   /* pue_projected above the ceiling, judged as every
+			      * figure is (pue_figure_above(), figure.h) */
 	const char *why;     /* for INSUFFICIENT and BELOW_ONE: which rule */
 };
 

@@ -43,5 +43,6 @@ pue_year_json(const struct pue_year *y, int64_t start_ms, int64_t end_ms, int64_
 	json_object_set_new(o, "headroom_kwh", json_real(round(y->headroom_kwh)));
 	json_object_set_new(o, "pue_required", rounded(y->pue_required, 1e4));
 	json_object_set_new(o, "out_of_reach", json_boolean(y->out_of_reach));
+	json_object_set_new(o, "over_ceiling", json_boolean(y->over_ceiling));
 	return o;
 }

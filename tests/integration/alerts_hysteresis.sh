@@ -76,14 +76,14 @@ new_hooks() { hangs | comm -13 <(printf '%s\n' "$1") -; } # new_hooks BEFORE
 # The warning (1.22): minutes 00:15-00:20 at 1004 kW make the window
 # (9 x 960 + 6 x 1004) / 15 / 800 = 1.222; status shows it from 00:21:01,
 # the alert round sees it at 00:21:02.
-expect 00:21:00 ok ok 1.2183
+expect 00:21:00 ok ok 1.218
 expect 00:21:01 ok ok 1.222
 expect 00:21:02 pending ok 1.222
-expect 00:26:01 pending ok 1.2403
-expect 00:26:02 firing ok 1.2403
-# The ceiling (1.25): 14 minutes at 1004 kW make 1.2513.
-expect 00:29:01 firing ok 1.2513
-expect 00:29:02 firing pending 1.2513
+expect 00:26:01 pending ok 1.24
+expect 00:26:02 firing ok 1.24
+# The ceiling (1.25): 14 minutes at 1004 kW make 1.2513, shown and judged as 1.251.
+expect 00:29:01 firing ok 1.251
+expect 00:29:02 firing pending 1.251
 expect 00:34:01 firing pending 1.255
 before=$(hangs)
 expect 00:34:02 firing firing 1.255

@@ -74,19 +74,20 @@ w 24h | at_least_covered 86400 $((30 + 60 + 1)) >/dev/null || fail "24h window: 
 stop_pid "$PUED_PID" 5000 || fail "pued did not exit 0"
 
 # The report over the three days: 36 h at 960 kW and 36 h at 1060 kW
-# against 72 h at 800 kW; the restarts cost both energies alike. The 36
+# against 72 h at 800 kW, 1.2625, shown and judged as 1.263; the restarts
+# cost both energies alike. The 36
 # hours after the change are above the ceiling, each well covered.
 "$BIN/puectl" -c "$T/pued.yaml" report --from 2026-03-01T00:00Z --to 2026-03-04T00:00Z --json \
 	>"$T/report.json"
 note "report: $(jq -c . "$T/report.json")"
-jq -e '(.pue * 10000 | round) == 12625 and .category == 1 and .verdict == "not compliant"
+jq -e '.pue == 1.263 and .category == 1 and .verdict == "not compliant"
 	and .hours == 72 and .hours_above_ceiling == 36 and .hours_above_warning == 36' \
 	"$T/report.json" >/dev/null || fail "report does not match the profile"
 at_least_covered 259200 $((90 + 30 + 2 * 60 + 1)) <"$T/report.json" >/dev/null ||
 	fail "report coverage: $(jq .coverage "$T/report.json")"
 # A day entirely before the change is compliant at 1.20.
 "$BIN/puectl" -c "$T/pued.yaml" report --from 2026-03-01T02:00Z --to 2026-03-02T02:00Z --csv >"$T/r.csv"
-tail -n1 "$T/r.csv" | grep -E ',1\.2000,ok,.*,compliant$' >/dev/null || fail "day report: $(cat "$T/r.csv")"
+tail -n1 "$T/r.csv" | grep -E ',1\.200,ok,.*,compliant$' >/dev/null || fail "day report: $(cat "$T/r.csv")"
 # The 24h history at 12 h steps: 1.20 before the change, 1.325 a day after it.
 "$BIN/puectl" -c "$T/pued.yaml" history --window 24h --step 12h \
 	--from 2026-03-01T00:00Z --to 2026-03-04T00:00Z --json >"$T/history.json"

@@ -29,7 +29,7 @@ check_is() { # check_is CODE LINE: puectl check exits CODE and prints LINE
 set_kw() { [ "$(sim_cmd set "$1" "$2")" = ok ] || fail "simulator: set $1 $2"; }
 perf() { echo "pue_1m=$1;1.22;1.25 coverage_1m=$2%;;;0;100"; }
 line() { # line LABEL PUE: the line for a covered minute at PUE
-	echo "PUE $1 - 1m PUE $2 (ceiling 1.25, coverage 100.0%, category 1) | $(perf "$2"0 100.00)"
+	echo "PUE $1 - 1m PUE $2 (ceiling 1.25, coverage 100.0%, category 1) | $(perf "$2" 100.00)"
 }
 
 # Before a minute is covered: UNKNOWN, and no number in the perfdata.
@@ -57,9 +57,9 @@ step() { # step FACILITY_KW MINUTE CODE LINE: from MINUTE:00, then its figure
 prev_code=0 prev_line=$(line OK 1.200)
 step 738 02 1 "$(line WARNING 1.230)"
 step 828 04 2 "$(line CRITICAL 1.380)"
-step 750 06 1 "$(line WARNING 1.250)"
+step 750 06 1 "PUE WARNING - 1m PUE 1.250 at the ceiling (ceiling 1.25, coverage 100.0%, category 1) | $(perf 1.250 100.00)"
 # 528 kW is 0.880: a metering error.
-step 528 08 2 "PUE CRITICAL - 1m PUE 0.880 is below 1: a metering or configuration error (coverage 100.0%) | $(perf 0.8800 100.00)"
+step 528 08 2 "PUE CRITICAL - 1m PUE 0.880 is below 1: a metering or configuration error (coverage 100.0%) | $(perf 0.880 100.00)"
 
 # No IT load for a whole minute: no number.
 advance_to 00:10:00

@@ -145,6 +145,51 @@ cmd_get_meter(const struct sim_command_ctx *cx, const char *target, char *reply,
 		 energy_kwh);
 }
 
+/* "fault TARGET value KW [ANSWERS]": the meters TARGET names report KW
+ * in their next ANSWERS answers (default 1: one poll of a device reading
+ * one register block), an impossible reading for pued to reject. */
+static void
+fake_power(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit, char **words,
+	   size_t n, char *reply, size_t size)
+{
+	unsigned e, n_ep = sim_server_n_ports(cx->server) + (cx->have_rtu ? 1 : 0), hits = 0;
+	unsigned long answers = 1;
+	double kw;
+	char *end;
+	int meter;
+
+	errno = 0;
+	kw = strtod(words[3], &end);
+	if (errno == ERANGE || *end != '\0' || end == words[3] || !isfinite(kw) ||
+	    fabs(kw) > SIM_METERS_FAKE_MAX_KW) {
+		snprintf(reply, size, "error: fault: value: expected kW, finite, at most %g",
+			 SIM_METERS_FAKE_MAX_KW);
+		return;
+	}
+	if (n == 5) {
+		errno = 0;
+		answers = strtoul(words[4], &end, 10);
+		if (errno != 0 || *end != '\0' || end == words[4] || words[4][0] == '-' ||
+		    answers > 1000000) {
+			snprintf(reply, size, "error: fault: value: expected answers 0..1000000");
+			return;
+		}
+	}
+	for (e = 0; e < n_ep; e++)
+		if ((endpoint == SIM_FAULT_ALL_ENDPOINTS || endpoint == e) &&
+		    (meter = sim_meters_find(cx->meters, e, unit)) >= 0) {
+			sim_meters_fake_power(cx->meters, meter, kw, (unsigned)answers);
+			hits++;
+		}
+	if (hits == 0) {
+		snprintf(reply, size, "error: fault: value: no meter answers as %s", words[1]);
+		return;
+	}
+	pue_log(LOG_INFO, "control: %s reports %g kW in its next %lu answers", words[1], kw,
+		answers);
+	snprintf(reply, size, "ok");
+}
+
 /* Restarts the counters of every meter the target names. */
 static void
 reset_counters(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit)
@@ -168,12 +213,22 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 	unsigned unit;
 	char *end;
 
-	if (n < 3 || n > 4) {
-		snprintf(reply, size, "error: usage: fault TARGET %s", sim_fault_mode_names());
+	if (n < 3 || n > 5) {
+		snprintf(reply, size, "error: usage: fault TARGET %s|value KW [ANSWERS]",
+			 sim_fault_mode_names());
 		return;
 	}
 	if (!parse_target(cx, words[1], &endpoint, &unit)) {
 		snprintf(reply, size, "error: fault: expected %s", target_forms);
+		return;
+	}
+	if (strcmp(words[2], "value") == 0 && n >= 4) { /* an action, as reset is */
+		fake_power(cx, endpoint, unit, words, n, reply, size);
+		return;
+	}
+	if (n == 5) { /* only "value" takes two arguments */
+		snprintf(reply, size, "error: usage: fault TARGET %s|value KW [ANSWERS]",
+			 sim_fault_mode_names());
 		return;
 	}
 	if (strcmp(words[2], "reset") == 0 && n == 3) {

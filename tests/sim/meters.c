@@ -12,11 +12,17 @@ struct generic {
 	int64_t base_ns;
 };
 
+struct fake {
+	double kw;
+	unsigned answers; /* left; 0: none */
+};
+
 struct sim_meters {
 	struct sim_hall *hall; /* borrowed */
 	unsigned n_hall;       /* hall meters: ids 0..n_hall-1 are units 1..n_hall */
 	struct sim_meters_conf conf;
 	struct generic *generic; /* ids n_hall.. */
+	struct fake *fakes;	 /* per meter id */
 };
 
 struct sim_meters *
@@ -37,7 +43,11 @@ sim_meters_new(struct sim_hall *hall, const struct sim_meters_conf *conf, pue_mo
 	}
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
 	    (m->generic = calloc(conf->n_generic ? conf->n_generic : 1, sizeof(*m->generic))) ==
+		    NULL ||
+	    (m->fakes = calloc(sim_hall_n_meters(hall) + conf->n_generic, sizeof(*m->fakes))) ==
 		    NULL) {
+		if (m != NULL)
+			free(m->generic);
 		free(m);
 		pue_err_set(err, -ENOMEM, "meters: out of memory");
 		return NULL;
@@ -56,6 +66,7 @@ sim_meters_free(struct sim_meters *m)
 	if (m == NULL)
 		return;
 	free(m->generic);
+	free(m->fakes);
 	free(m);
 }
 
@@ -105,4 +116,23 @@ sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now)
 		return;
 	}
 	m->generic[(unsigned)meter - m->n_hall] = (struct generic){0, now.ns};
+}
+
+void
+sim_meters_fake_power(struct sim_meters *m, int meter, double power_kw, unsigned answers)
+{
+	m->fakes[meter] = (struct fake){power_kw, answers};
+}
+
+void
+sim_meters_answer(struct sim_meters *m, int meter, pue_mono_t now, double *power_kw,
+		  double *energy_kwh)
+{
+	struct fake *f = &m->fakes[meter];
+
+	sim_meters_read(m, meter, now, power_kw, energy_kwh);
+	if (f->answers > 0) {
+		*power_kw = f->kw;
+		f->answers--;
+	}
 }

@@ -54,4 +54,16 @@ void sim_meters_read(struct sim_meters *m, int meter, pue_mono_t now, double *po
 /* Restarts meter's energy counter from 0 at now. */
 void sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now);
 
+/* A meter that says something impossible (pued's plausibility tests): its
+ * next `answers` answers report power_kw (finite, |power_kw| <=
+ * SIM_METERS_FAKE_MAX_KW, the float32 range its registers hold) instead of
+ * its own power; its counter goes on as before. 0 answers cancels it. */
+#define SIM_METERS_FAKE_MAX_KW 3.4028234663852886e38
+void sim_meters_fake_power(struct sim_meters *m, int meter, double power_kw, unsigned answers);
+
+/* sim_meters_read() for an answer on the wire: a fake power set by
+ * sim_meters_fake_power() is reported, and counts as one of its answers. */
+void sim_meters_answer(struct sim_meters *m, int meter, pue_mono_t now, double *power_kw,
+		       double *energy_kwh);
+
 #endif

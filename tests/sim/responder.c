@@ -110,7 +110,7 @@ sim_responder_refresh(struct sim_responder *r, int meter)
 {
 	double power_kw = 0, energy_kwh = 0;
 
-	sim_meters_read(r->meters, meter, pue_clock_mono(r->clock), &power_kw, &energy_kwh);
+	sim_meters_answer(r->meters, meter, pue_clock_mono(r->clock), &power_kw, &energy_kwh);
 	sim_regmap_encode(r->map->tab_registers, power_kw, energy_kwh);
 	memcpy(r->map->tab_input_registers, r->map->tab_registers,
 	       SIM_REGMAP_NB_REGISTERS * sizeof(*r->map->tab_registers));

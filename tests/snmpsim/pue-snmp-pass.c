@@ -75,6 +75,9 @@ enum kind {
 	K_TICKS,
 	K_STR_FAC_W,
 	K_LINE_WH,
+	K_STR_HUGE,	   /* readings that cannot be true (PUE.md): pued must */
+	K_DOUBLE_NEG_HUGE, /* reject them as power, whatever their type */
+	K_C64_MAX,
 };
 
 struct object {
@@ -132,6 +135,9 @@ static struct object objects[] = {
 	{"1.3.6.1.4.1.8072.9999.9999.1.18.1", K_LINE_WH, 1, {0}, 0},
 	{"1.3.6.1.4.1.8072.9999.9999.1.18.2", K_LINE_WH, 2, {0}, 0},
 	{"1.3.6.1.4.1.8072.9999.9999.1.18.3", K_LINE_WH, 3, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.19.0", K_STR_HUGE, 0, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.20.0", K_DOUBLE_NEG_HUGE, 0, {0}, 0},
+	{"1.3.6.1.4.1.8072.9999.9999.1.21.0", K_C64_MAX, 0, {0}, 0},
 };
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
@@ -203,6 +209,20 @@ energy_kwh(double p0, double t)
 	return p0 * (t + SWING * (1 - cos(w * t)) / w) / 3600.0;
 }
 
+/* An Opaque double (net-snmp's encoding: 9f 79, length 8, IEEE big-endian). */
+static void
+opaque_double(double d, FILE *out)
+{
+	uint64_t u64;
+	int i;
+
+	memcpy(&u64, &d, 8);
+	fprintf(out, "opaque\n9f 79 08");
+	for (i = 0; i < 8; i++)
+		fprintf(out, " %02x", (unsigned)(u64 >> (56 - 8 * i)) & 0xff);
+	fprintf(out, "\n");
+}
+
 /* Writes the type and value lines of o at t. */
 static void
 value(const struct hall *h, const struct object *o, double t, FILE *out)
@@ -212,10 +232,7 @@ value(const struct hall *h, const struct object *o, double t, FILE *out)
 	double fac_e = energy_kwh(h->facility_kw, t), it_e = energy_kwh(h->it_kw, t);
 	double line = it / 3, line_e;
 	float f;
-	double d;
-	unsigned char b[8];
 	uint32_t u32;
-	uint64_t u64;
 	int i;
 
 	switch (o->kind) {
@@ -284,15 +301,8 @@ value(const struct hall *h, const struct object *o, double t, FILE *out)
 	case K_UNS_COOL_W:
 		fprintf(out, "unsigned\n%.0f\n", cool * 1000);
 		break;
-	case K_DOUBLE_FAC_KWH: /* Opaque double: 9f 79, length 8 */
-		d = fac_e;
-		memcpy(&u64, &d, 8);
-		for (i = 0; i < 8; i++)
-			b[i] = (unsigned char)(u64 >> (56 - 8 * i));
-		fprintf(out, "opaque\n9f 79 08");
-		for (i = 0; i < 8; i++)
-			fprintf(out, " %02x", b[i]);
-		fprintf(out, "\n");
+	case K_DOUBLE_FAC_KWH:
+		opaque_double(fac_e, out);
 		break;
 	case K_SENTINEL_NEG:
 		fprintf(out, "integer\n-1\n");
@@ -321,6 +331,15 @@ value(const struct hall *h, const struct object *o, double t, FILE *out)
 		break;
 	case K_LINE_WH: /* each line a third of the IT energy, Wh */
 		fprintf(out, "counter64\n%llu\n", (unsigned long long)floor(it_e / 3 * 1000));
+		break;
+	case K_STR_HUGE:
+		fprintf(out, "string\n1e308\n");
+		break;
+	case K_DOUBLE_NEG_HUGE:
+		opaque_double(-1e308, out);
+		break;
+	case K_C64_MAX:
+		fprintf(out, "counter64\n18446744073709551615\n");
 		break;
 	}
 }

@@ -101,12 +101,18 @@ test_alert_level_clears_at_level_less_hysteresis(void **state)
 	struct pue_alert_state ok = {0}, firing = {.phase = PUE_ALERT_FIRING};
 
 	(void)state;
-	assert_int_equal(pue_alert_level(&ok, 1.2501, 1.25, 0.01), PUE_OBS_ACTIVE);
+	/* PUE.md, "Judging a figure against the ceiling": levels are judged
+	 * at the three decimals pued prints, rounded half-up. */
+	assert_int_equal(pue_alert_level(&ok, 1.2505, 1.25, 0.01), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_level(&ok, 1.2501, 1.25, 0.01), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_level(&ok, 1.25049, 1.25, 0.01), PUE_OBS_CLEAR);
 	/* 1000/800 is 1.25 exactly: at the ceiling, not above it */
 	assert_int_equal(pue_alert_level(&ok, 1000.0 / 800.0, 1.25, 0.01), PUE_OBS_CLEAR);
 	assert_int_equal(pue_alert_level(&ok, 1.245, 1.25, 0.01), PUE_OBS_CLEAR);
 	assert_int_equal(pue_alert_level(&firing, 1.245, 1.25, 0.01), PUE_OBS_ACTIVE);
-	assert_int_equal(pue_alert_level(&firing, 1.2401, 1.25, 0.01), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_level(&firing, 1.2405, 1.25, 0.01), PUE_OBS_ACTIVE);
+	/* 1.24049 shows 1.240: at level - hysteresis, which clears */
+	assert_int_equal(pue_alert_level(&firing, 1.24049, 1.25, 0.01), PUE_OBS_CLEAR);
 	assert_int_equal(pue_alert_level(&firing, 1.24, 1.25, 0.01), PUE_OBS_CLEAR);
 	assert_int_equal(pue_alert_level(&firing, 0.9, 1.25, 0.01), PUE_OBS_CLEAR);
 }

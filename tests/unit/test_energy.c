@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_energy.c - counters (wrap, reset, glitch) and trapezoids (gaps);
- * worked examples 3 and 4 of ../shared/PUE.md. */
+ * readings that cannot be true; worked examples 3, 4 and 10 of
+ * ../shared/PUE.md. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -283,6 +284,156 @@ test_energy_time_going_backwards_is_ignored(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_BACKWARDS);
 }
 
+/* PUE.md worked example 10: facility power 1000 kW every second for an
+ * hour, one reading of 3e38 kW. The bad second is rejected and its
+ * neighbours' trapezoid covers it: 1000 kWh, every second covered. */
+static void
+test_energy_example10_one_impossible_reading_is_bridged(void **state)
+{
+	struct pue_point_conf p = {
+		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	double kwh = 0;
+	int64_t covered_ms = 0, t;
+	int rejected = 0;
+
+	(void)state;
+	for (t = 0; t <= 3600; t++) {
+		struct pue_reading r = power(t * 1000, t == 1800 ? 3e38 : 1000);
+		enum pue_energy_result res = pue_energy_update(&e, &p, 1000, &r, &iv);
+
+		if (res == PUE_ENERGY_REJECTED)
+			rejected++;
+		if (res == PUE_ENERGY_INTERVAL) {
+			kwh += iv.energy_kwh;
+			covered_ms += iv.end.ms - iv.start.ms;
+		}
+	}
+	assert_int_equal(rejected, 1);
+	assert_true(fabs(kwh - 1000.0) < 1e-9);
+	assert_int_equal(covered_ms, 3600 * 1000);
+	assert_true(fabs(e.last_power_kw - 1000) < 1e-12);
+}
+
+/* PUE.md, "Readings that cannot be true": none of these is integrated,
+ * whether it comes first or after a learned limit, and a rejected reading
+ * leaves the state as it was. */
+static void
+test_energy_impossible_power_readings_are_rejected(void **state)
+{
+	static const double bad[] = {3e38, -1e7,     1e308,    -1e308, 18446744073709551615.0,
+				     NAN,  INFINITY, -INFINITY};
+	struct pue_point_conf p = {
+		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	char why[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pue_reading r = power(0, bad[i]);
+
+		assert_false(pue_energy_plausible(&e, &p, &r, why, sizeof(why)));
+		assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_REJECTED);
+		assert_false(e.have_prev);
+	}
+	e = (struct pue_energy){0};
+	for (i = 0; i < 3; i++) {
+		struct pue_reading r = power((int64_t)i * 1000, 800);
+
+		pue_energy_update(&e, &p, 1000, &r, &iv);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pue_reading r = power(2500, bad[i]);
+
+		assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_REJECTED);
+		assert_int_equal(e.prev.wall.ms, T0 + 2000);
+	}
+	/* the limit and the reason are in the message */
+	{
+		struct pue_reading r = power(3000, 3e38);
+
+		assert_false(pue_energy_plausible(&e, &p, &r, why, sizeof(why)));
+		assert_string_equal(why, "power 3e+38 kW above the limit of 8000 kW");
+	}
+}
+
+/* The default limit is 10 x the largest power seen, never below 1 MW (a
+ * hall filling up from a few kW), and 1 GW before anything was seen; a
+ * configured max_power_kw replaces it. Small negative readings around zero
+ * load pass; -1e7 does not. */
+static void
+test_energy_power_limit_learns_with_a_floor(void **state)
+{
+	struct pue_point_conf p = {
+		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r0 = power(0, 0.5), r1 = power(1000, 0.5), r2 = power(2000, 900),
+			   r3 = power(3000, 9500), r4 = power(4000, 9001 * 10.0);
+
+	(void)state;
+	assert_true(pue_energy_power_limit_kw(&e, &p) == PUE_UNRATED_MAX_KW);
+	pue_energy_update(&e, &p, 1000, &r0, &iv);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r1, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(pue_energy_power_limit_kw(&e, &p) == PUE_PLAUSIBLE_FLOOR_KW);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r2, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(pue_energy_power_limit_kw(&e, &p) == 9000);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r3, &iv), PUE_ENERGY_REJECTED);
+	r3.value = 8999;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r3, &iv), PUE_ENERGY_INTERVAL);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r4, &iv), PUE_ENERGY_REJECTED);
+	r4.value = -5; /* noise around zero: within 1% of the limit */
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r4, &iv), PUE_ENERGY_INTERVAL);
+	p.max_power_kw = 2000;
+	r4 = power(5000, 2000.5);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r4, &iv), PUE_ENERGY_REJECTED);
+	r4.value = -20.5;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r4, &iv), PUE_ENERGY_REJECTED);
+	r4.value = 2000;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r4, &iv), PUE_ENERGY_INTERVAL);
+}
+
+/* A counter that is NaN or below zero cannot be true; a signed register
+ * counted by its raw bits may pass its sign bit (a wrap, not negative). */
+static void
+test_energy_negative_or_nan_counter_is_rejected(void **state)
+{
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_KWH,
+				   .scale = 1,
+				   .type = PUE_T_FLOAT64};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r = {.wall = {T0}, .value = -3.5, .raw = {.value = -3.5}};
+	char why[160];
+
+	(void)state;
+	assert_false(pue_energy_plausible(&e, &p, &r, why, sizeof(why)));
+	assert_string_equal(why, "counter -3.5 kWh below zero");
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_REJECTED);
+	r.value = r.raw.value = NAN;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_REJECTED);
+	assert_false(e.have_prev);
+	/* int32 counter one past 2^31 - 1 */
+	p.type = PUE_T_INT32;
+	p.counter_bits = 32;
+	r = (struct pue_reading){
+		.wall = {T0},
+		.value = 2147483647,
+		.raw = {.value = 2147483647, .count = 0x7fffffff, .has_count = true}};
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_FIRST);
+	r = (struct pue_reading){
+		.wall = {T0 + 1000},
+		.value = -2147483648.0,
+		.raw = {.value = -2147483648.0, .count = 0x80000000, .has_count = true}};
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 1.0) < 1e-12);
+}
+
 int
 main(void)
 {
@@ -298,6 +449,10 @@ main(void)
 		cmocka_unit_test(test_energy_power_trapezoid),
 		cmocka_unit_test(test_energy_power_gap_beyond_max_gap_invents_nothing),
 		cmocka_unit_test(test_energy_time_going_backwards_is_ignored),
+		cmocka_unit_test(test_energy_example10_one_impossible_reading_is_bridged),
+		cmocka_unit_test(test_energy_impossible_power_readings_are_rejected),
+		cmocka_unit_test(test_energy_power_limit_learns_with_a_floor),
+		cmocka_unit_test(test_energy_negative_or_nan_counter_is_rejected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,15 +137,17 @@ struct run {
 	double value;
 };
 
-static void
-on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r)
+static int
+on_reading(void *arg, size_t device, size_t point, const struct pue_reading *r, struct pue_err *err)
 {
 	struct run *run = arg;
 
 	(void)device;
+	(void)err;
 	if (point == 0)
 		run->value = r->value;
 	run->readings++;
+	return 0;
 }
 
 static void

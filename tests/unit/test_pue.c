@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -104,7 +105,7 @@ feed(struct fixture *f, int64_t from_s, int64_t to_s, const double *kw, int skip
 
 			if ((int)d == skip_dev && t > skip_from && t < skip_to)
 				continue;
-			pue_engine_reading(f->engine, d, 0, &r);
+			pue_engine_reading(f->engine, d, 0, &r, NULL);
 		}
 		pue_engine_tick(f->engine);
 	}
@@ -398,6 +399,128 @@ test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* PUE.md worked example 9: facility 1250 kW, IT 1000 kW for 24 h. The
+ * 24h window and the instant show 1.250: above the warning level 1.22, at
+ * the ceiling, never above it. */
+static void
+test_pue_example9_at_the_line_is_not_above_the_ceiling(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS, 24 * HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 2);
+	const double kw[] = {1250, 1000};
+	struct pue_figure fig;
+	size_t i;
+
+	(void)state;
+	feed(f, 0, 24 * 3600, kw, -1, 0, 0);
+	for (i = 0; i < 2; i++) {
+		fig = pue_engine_window(f->engine, i);
+		assert_int_equal(pue_figure_milli(fig.pue), 1250);
+		assert_int_equal(fig.state, PUE_FIG_WARNING);
+		assert_true(fig.coverage >= 0.999);
+	}
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_WARNING);
+	fixture_free(f);
+}
+
+struct events {
+	int device_errors;
+	char last[300];
+};
+
+static void
+on_event(void *arg, pue_wall_t t, const char *kind, size_t device, size_t point,
+	 const char *message)
+{
+	struct events *ev = arg;
+
+	(void)t;
+	(void)device;
+	(void)point;
+	if (strcmp(kind, "device_error") == 0) {
+		ev->device_errors++;
+		snprintf(ev->last, sizeof(ev->last), "%s", message);
+	}
+}
+
+/* One second of each device at t_s; facility reads fac_kw. Returns what
+ * the engine said of the facility reading. */
+static int
+second(struct fixture *f, int64_t t_s, double fac_kw, struct pue_err *err)
+{
+	struct pue_reading fr = {
+		.wall = {T0 + t_s * 1000}, .value = fac_kw, .raw = {.value = fac_kw}};
+	struct pue_reading ir = {.wall = {T0 + t_s * 1000}, .value = 800, .raw = {.value = 800}};
+	int rc;
+
+	pue_clock_advance(f->clock, T0 + t_s * 1000 - pue_clock_wall(f->clock).ms);
+	rc = pue_engine_reading(f->engine, 0, 0, &fr, err);
+	assert_int_equal(pue_engine_reading(f->engine, 1, 0, &ir, NULL), 0);
+	pue_engine_tick(f->engine);
+	return rc;
+}
+
+/* PUE.md worked example 10: facility 1000 kW every second for an hour,
+ * one reading of 3e38 kW. The hour's facility energy is 1000 kWh, the
+ * coverage stays whole, and one device-error event carries the raw value. */
+static void
+test_pue_example10_one_bad_reading_changes_nothing(void **state)
+{
+	const int64_t w[] = {HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	struct events ev = {0};
+	struct pue_err err = {0};
+	struct pue_figure fig;
+	pue_wall_t at;
+	int64_t t;
+
+	(void)state;
+	pue_engine_set_event_cb(f->engine, on_event, &ev);
+	for (t = 0; t <= 3600; t++) {
+		int rc = second(f, t, t == 1800 ? 3e38 : 1000, &err);
+
+		assert_int_equal(rc, t == 1800 ? PUE_E_RANGE : 0);
+		if (t == 1800) {
+			assert_non_null(strstr(err.msg, "3e+38"));
+			assert_true(pue_engine_point_value(f->engine, 0, 0, &at) == 1000);
+		}
+	}
+	fig = pue_engine_window(f->engine, 0);
+	assert_true(fabs(fig.facility - 1000.0) < 1e-6);
+	assert_true(fabs(fig.it - 800.0) < 1e-6);
+	assert_true(fig.coverage >= 0.999);
+	assert_int_equal(pue_figure_milli(fig.pue), 1250);
+	assert_int_equal(ev.device_errors, 1);
+	assert_non_null(strstr(ev.last, "3e+38"));
+	fixture_free(f);
+}
+
+/* A meter that keeps sending impossible readings gives one event per run,
+ * not one per poll, and runs that restart within the summary interval are
+ * counted into the next report rather than each logged. */
+static void
+test_pue_bad_readings_reported_once_per_run(void **state)
+{
+	const int64_t w[] = {HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
+	struct events ev = {0};
+	int64_t t;
+
+	(void)state;
+	pue_engine_set_event_cb(f->engine, on_event, &ev);
+	for (t = 0; t < 100; t++) /* a run of 51, then good, bad, good... */
+		second(f, t, t < 50 || t % 2 == 0 ? -1e7 : 1000, NULL);
+	assert_int_equal(ev.device_errors, 1);
+	assert_non_null(strstr(ev.last, "-1e+07"));
+	for (t = 100; t < 400; t++) /* good until 5 minutes after the report */
+		second(f, t, 1000, NULL);
+	second(f, 400, NAN, NULL);
+	assert_int_equal(ev.device_errors, 2);
+	assert_non_null(strstr(ev.last, "24 more runs since the last report"));
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -407,6 +530,9 @@ main(void)
 		cmocka_unit_test(test_pue_example5_gap_coverage_15m_insufficient_1h_covered),
 		cmocka_unit_test(test_pue_example6_category_is_lowest_of_it_points),
 		cmocka_unit_test(test_pue_example7_below_one_is_a_metering_error),
+		cmocka_unit_test(test_pue_example9_at_the_line_is_not_above_the_ceiling),
+		cmocka_unit_test(test_pue_example10_one_bad_reading_changes_nothing),
+		cmocka_unit_test(test_pue_bad_readings_reported_once_per_run),
 		cmocka_unit_test(test_pue_zero_it_load_never_divides),
 		cmocka_unit_test(test_pue_subtracted_feed_comes_off_the_facility),
 		cmocka_unit_test(test_pue_missing_input_leaves_instant_unknown),
