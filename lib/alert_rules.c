@@ -71,6 +71,10 @@ pue_alert_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf *pc)
 	case PUE_RULE_INSUFFICIENT:
 	case PUE_RULE_YEAR_PROJECTION:
 		return pc->min_duration_ms;
+	case PUE_RULE_DATA_STALE:
+		/* Samples that come late for a moment (a neighbour's timeouts
+		 * on a shared gateway) are not a page. */
+		return PUE_ALERT_STALE_MIN_DURATION_MS;
 	default:
 		return 0;
 	}
@@ -148,13 +152,33 @@ pue_alert_observe_window(enum pue_alert_rule rule, const struct pue_alert_state 
 	case PUE_RULE_PUE_CEILING:
 	case PUE_RULE_PUE_WARNING:
 		/* PUE.md: neither fires nor clears; below 1.0 is a metering
-		 * error (its own alert), no evidence of being under a level. */
-		if (!has_number(f) || f->state == PUE_FIG_BELOW_ONE)
+		 * error (its own alert), no evidence of being under a level.
+		 * The message says so, so that a held alert never shows an old
+		 * figure as if it were the current one. */
+		if (f->state == PUE_FIG_BELOW_ONE) {
+			snprintf(msg, len,
+				 "%s PUE %s is below 1.0, a metering error (its own alert): no "
+				 "evidence either way against %s %.2f; this alert holds",
+				 window, pue, what, level);
 			return PUE_OBS_HOLD;
+		}
+		if (!has_number(f)) {
+			snprintf(msg, len,
+				 "%s window has no figure (coverage %.1f%%): no evidence either "
+				 "way against %s %.2f; this alert holds",
+				 window, f->coverage * 100, what, level);
+			return PUE_OBS_HOLD;
+		}
 		obs = pue_alert_level(s, f->pue, level, pc->hysteresis);
-		if (obs == PUE_OBS_ACTIVE)
+		if (obs == PUE_OBS_ACTIVE && pue_figure_milli(f->pue) > pue_figure_milli(level))
 			snprintf(msg, len, "%s PUE %s above %s %.2f (category %d, coverage %.1f%%)",
 				 window, pue, what, level, category, f->coverage * 100);
+		else if (obs == PUE_OBS_ACTIVE) /* inside the hysteresis band */
+			snprintf(msg, len,
+				 "%s PUE %s, not above %s %.2f but not yet at or below %.2f (the "
+				 "hysteresis %.2f): the alert holds (category %d, coverage %.1f%%)",
+				 window, pue, what, level, level - pc->hysteresis, pc->hysteresis,
+				 category, f->coverage * 100);
 		else
 			snprintf(msg, len,
 				 "%s PUE %s, at or below %.2f (%s %.2f less the hysteresis %.2f)",
@@ -209,7 +233,7 @@ pue_alert_observe_stale(const int64_t *last_ms, const char *const *names, size_t
 			int64_t started_ms, int64_t now_ms, int64_t limit_ms, bool device_down,
 			const char *device, char *msg, size_t len)
 {
-	size_t i, stale = 0, off;
+	size_t i, stale = 0, unseen = 0, off;
 	int64_t oldest = now_ms;
 
 	if (device_down)
@@ -221,7 +245,17 @@ pue_alert_observe_stale(const int64_t *last_ms, const char *const *names, size_t
 			stale++;
 			if (from < oldest)
 				oldest = from;
+		} else if (last_ms[i] < started_ms) {
+			unseen++;
 		}
+	}
+	/* Since a (re)start, a point without a sample yet is no evidence that
+	 * it is fresh: an alert persisted as firing must not resolve on the
+	 * absence of data, only on valid samples (or fire again at the limit). */
+	if (stale == 0 && unseen > 0) {
+		snprintf(msg, len, "device %s: waiting for its first samples since pued started",
+			 device);
+		return PUE_OBS_HOLD;
 	}
 	if (stale == 0) {
 		snprintf(msg, len, "device %s: valid samples again", device);

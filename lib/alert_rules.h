@@ -42,6 +42,11 @@
  * pue.min_duration, if longer) without another reset. */
 #define PUE_ALERT_EVENT_QUIET_MS (60 * 1000)
 
+/* data_stale must hold this long before it fires (its limit is already
+ * stale_after_polls of the device's schedule): a poll delayed for a moment
+ * is not a page. */
+#define PUE_ALERT_STALE_MIN_DURATION_MS (60 * 1000)
+
 /* One alert a configuration can raise. */
 struct pue_alert_def {
 	enum pue_alert_rule rule;
@@ -57,12 +62,17 @@ struct pue_alert_def {
 ssize_t pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out);
 
 /* How long a rule's condition must hold before it fires: pue.min_duration
- * for the PUE, coverage and year rules, 0 for the others (a device is
- * down only after PUE_DOWN_AFTER failed polls already). */
+ * for the PUE, coverage and year rules, PUE_ALERT_STALE_MIN_DURATION_MS for
+ * data_stale, 0 for the others (a device is down only after PUE_DOWN_AFTER
+ * failed polls already). */
 int64_t pue_alert_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf *pc);
 
 /* pue_ceiling, pue_warning, below_one and insufficient_data on the alert
- * window's figure f (window names it, "24h"). */
+ * window's figure f (window names it, "24h"). A window without a figure, or
+ * below 1.0 (below_one's alert, which takes precedence), holds the ceiling
+ * and warning alerts where they are, with a message that says so; inside
+ * the hysteresis band the message says the figure is not above the level
+ * and the alert holds. msg always carries the figure that decided. */
 enum pue_alert_obs pue_alert_observe_window(enum pue_alert_rule rule,
 					    const struct pue_alert_state *s,
 					    const struct pue_figure *f, int category,
@@ -79,8 +89,9 @@ enum pue_alert_obs pue_alert_observe_device(const struct pue_health *h, const ch
 
 /* data_stale, one alert per device: active while any of its n points
  * (names[i], last valid sample at last_ms[i], 0 for never, then counted
- * from started_ms) is older than limit_ms. Holds while the device is down:
- * device_down says it already. */
+ * from started_ms) is older than limit_ms. Holds while the device is down
+ * (device_down says it already), and after a start while a point has no
+ * sample yet and is within its limit: absence of data is no evidence. */
 enum pue_alert_obs pue_alert_observe_stale(const int64_t *last_ms, const char *const *names,
 					   size_t n, int64_t started_ms, int64_t now_ms,
 					   int64_t limit_ms, bool device_down, const char *device,

@@ -237,9 +237,15 @@ observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int6
 			names[p] = dev->points[p].name;
 		}
 		h = health(a, al->def.device);
+		/* On the device's own schedule: its interval as its health has
+		 * it (backoff), and the time one poll may take to give up. */
 		return pue_alert_observe_stale(
 			last, names, n, a->started_ms, now,
-			(int64_t)cfg->alerts.stale_after_polls * dev->poll_interval_ms,
+			(int64_t)cfg->alerts.stale_after_polls *
+					(h != NULL
+						 ? pue_health_interval_ms(h, dev->poll_interval_ms)
+						 : dev->poll_interval_ms) +
+				dev->timeout_ms * (dev->retries + 1),
 			h != NULL && h->state == PUE_DEV_DOWN, dev->name, msg, len);
 	}
 	case PUE_RULE_METER_RESET: {
@@ -454,7 +460,11 @@ run_round(struct pue_alerts *a, struct change *ch)
 		obs = observe(a, al, &f, now, msg, sizeof(msg));
 		c = pue_alert_step(&al->st, obs, now,
 				   pue_alert_min_duration(al->def.rule, &a->cfg->pue));
-		if (msg[0] != '\0' && (obs == PUE_OBS_ACTIVE || c != PUE_CHANGE_NONE))
+		/* An alert's message is its current evidence: held alerts say
+		 * why they hold rather than show an old figure. */
+		if (msg[0] != '\0' && (obs == PUE_OBS_ACTIVE || c != PUE_CHANGE_NONE ||
+				       (obs == PUE_OBS_HOLD && (al->st.phase == PUE_ALERT_PENDING ||
+								al->st.phase == PUE_ALERT_FIRING))))
 			snprintf(al->message, sizeof(al->message), "%s", msg);
 		if (c == PUE_CHANGE_NONE) {
 			if (al->dirty) /* a failed write, tried again */

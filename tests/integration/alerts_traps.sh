@@ -84,8 +84,8 @@ puectl status | grep -q "insufficient data (fewer than 30 days of data)" || fail
 # six make 1.270.
 advance_to 00:16:00
 [ "$(sim_cmd set facility_kw 1100)" = ok ] || fail "simulator command"
-expect 00:21:01 ok above_ceiling 1.2583 1
-expect 00:21:02 pending above_ceiling 1.2583 1
+expect 00:21:01 ok above_ceiling 1.258 1
+expect 00:21:02 pending above_ceiling 1.258 1
 expect 00:22:01 pending above_ceiling 1.27 1
 [ "$(notifications noc pueAlertFiring)" -eq 0 ] || fail "a ceiling notification while pending"
 expect 00:22:02 firing above_ceiling 1.27 1
@@ -133,7 +133,7 @@ wait_for 10000 "the inform target to report its receiver silent" inform_waits
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
 advance_down 3s
 start_pued "$T/pued.yaml"
-expect 00:24:01 firing above_ceiling 1.2929 0.9944
+expect 00:24:01 firing above_ceiling 1.293 0.9944
 puectl alerts --json | jq -e --argjson n "$number" '.active[] | select(.alert == "pue_ceiling:15m") | .state == "firing" and .number == $n' \
 	>/dev/null || fail "the firing alert was lost or renumbered by the restart"
 for v in 'SNMP v2c' 'SNMP v1' "SNMP v3"; do
@@ -161,9 +161,9 @@ done
 # left in it: minutes 00:22-00:36, at 00:37:02.
 advance_to 00:25:00
 [ "$(sim_cmd set facility_kw 960)" = ok ] || fail "simulator command"
-expect 00:36:02 firing warning 1.2459 0.9944
-expect 00:37:01 firing warning 1.2342 0.9944
-expect 00:37:02 resolved warning 1.2342 0.9944
+expect 00:36:02 firing warning 1.246 0.9944
+expect 00:37:01 firing warning 1.234 0.9944
+expect 00:37:02 resolved warning 1.234 0.9944
 resolved='pueAlertResolved.*pueAlertRule.0 = STRING: pue_ceiling'
 wait_for 30000 "the v2c resolution" at_least 1 noc 'SNMP v2c' "$resolved"
 wait_for 10000 "the v3 resolution" at_least 1 noc 'SNMP v3' "$resolved"

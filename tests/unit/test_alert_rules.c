@@ -217,16 +217,59 @@ test_alert_stale_counts_missed_polls_per_device(void **state)
 	assert_int_equal(pue_alert_observe_stale(last, names, 2, 0, 206000, 5000, true, "ups-a",
 						 msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
-	/* never read: counted from pued's start */
+	/* never read since a (re)start: no evidence either way until the
+	 * limit, counted from the start, has passed (issue 15: a restart
+	 * resolved a firing data_stale one second after it started) */
 	last[0] = last[1] = 0;
 	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
 						 "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	assert_string_equal(msg, "device ups-a: waiting for its first samples since pued started");
+	last[0] = 203000; /* one point answered, the other not yet */
+	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
+						 "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	last[1] = 203500; /* both: fresh evidence */
+	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
+						 "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_CLEAR);
+	last[0] = last[1] = 0;
 	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 206000, 5000, false,
 						 "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg,
 			    "device ups-a: no valid sample for 6 s (limit 5 s) from power, energy");
+}
+
+/* A held alert's message says why it holds, with the figure that decided:
+ * never "above" a level the figure is not above (issue 15, item 4). */
+static void
+test_alert_window_messages_never_contradict_the_state(void **state)
+{
+	struct pue_pue_conf pc = {.ceiling = 1.25, .warning = 1.22, .hysteresis = 0.01};
+	struct pue_alert_state firing = {.phase = PUE_ALERT_FIRING};
+	struct pue_figure f = {.state = PUE_FIG_OK, .pue = 1.211, .coverage = 1};
+	char msg[300];
+
+	(void)state;
+	/* inside the band: holds, and says it is not above */
+	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_WARNING, &firing, &f, 1, &pc, "1m",
+						  msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
+	assert_string_equal(msg, "1m PUE 1.211, not above the warning level 1.22 but not yet at "
+				 "or below 1.21 (the hysteresis 0.01): the alert holds (category "
+				 "1, coverage 100.0%)");
+	/* below 1: the ceiling alert holds and says why, with today's figure */
+	f = (struct pue_figure){.state = PUE_FIG_BELOW_ONE, .pue = 0.928, .coverage = 1};
+	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc, "1m",
+						  msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	assert_string_equal(msg, "1m PUE 0.928 is below 1.0, a metering error (its own alert): "
+				 "no evidence either way against the ceiling 1.25; this alert "
+				 "holds");
+	assert_int_equal(pue_alert_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc, "1m",
+						  msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
 }
 
 static void
@@ -294,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_alert_year_projection_uses_the_ceiling_and_hysteresis),
 		cmocka_unit_test(test_alert_device_down_and_recovered),
 		cmocka_unit_test(test_alert_stale_counts_missed_polls_per_device),
+		cmocka_unit_test(test_alert_window_messages_never_contradict_the_state),
 		cmocka_unit_test(test_alert_meter_reset_resolves_once_quiet),
 		cmocka_unit_test(test_alert_storage_failing),
 		cmocka_unit_test(test_alert_min_duration_applies_to_pue_rules_only),
