@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "service.h"
+#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
 #define STATUS_PERIOD_MS 10000
@@ -36,6 +37,7 @@ usage(FILE *out)
 		     "  -f, --foreground        stay in the foreground, log to stderr\n"
 		     "  -d, --debug             log debug messages too\n"
 		     "      --check-config FILE check FILE, print every error, exit 0 or 1\n"
+		     "  -V, --version           print \"pued VERSION\"\n"
 		     "  -h, --help              this text\n");
 }
 
@@ -317,6 +319,7 @@ main(int argc, char **argv)
 		{"debug", no_argument, NULL, 'd'},
 		{"check-config", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = DEFAULT_CONFIG, *check_path = NULL;
@@ -325,7 +328,7 @@ main(int argc, char **argv)
 	bool foreground = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:fdh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fdhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -341,6 +344,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pued %s\n", pue_version());
 			return 0;
 		default:
 			usage(stderr);
