@@ -78,6 +78,11 @@ struct daemon_ctx {
 	uint64_t last_ticks, last_polls;
 	pue_mono_t last_poll_progress, last_tick_progress;
 	bool starving; /* the watchdog is not being fed */
+	/* The real-time timers below could not be armed (no memory): each
+	 * re-arms the other, and both ask the service to re-arm its own
+	 * (service.h). With both down the watchdog starves and systemd
+	 * restarts pued. */
+	bool status_down, watchdog_down;
 };
 
 /* A wedged worker pool finishes no poll at all; a live one finishes one at
@@ -133,6 +138,23 @@ raise_fd_limit(void)
 	}
 }
 
+static void feed_watchdog(void *arg);
+
+/* Arms a real-time timer of the daemon's; a failure is logged when it
+ * starts and when it ends, and noted in *down for the other timer. */
+static void
+arm_real(struct daemon_ctx *d, int64_t ms, pue_timer_cb cb, bool *down, const char *what)
+{
+	bool ok = pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), ms), cb, d) > 0;
+
+	if (!ok && !*down)
+		pue_log(LOG_ERR, "pued: cannot arm the %s timer: %s; retrying", what,
+			strerror(ENOMEM));
+	else if (ok && *down)
+		pue_log(LOG_NOTICE, "pued: the %s timer runs again", what);
+	*down = !ok;
+}
+
 static void
 notify_status(void *arg)
 {
@@ -141,9 +163,11 @@ notify_status(void *arg)
 
 	pue_service_summary(d->service, line, sizeof(line));
 	sd_notifyf(0, "STATUS=%s", line);
+	pue_service_rearm(d->service);
+	if (d->watchdog_down)
+		arm_real(d, 0, feed_watchdog, &d->watchdog_down, "watchdog");
 	/* systemd reads it in real time, whatever clock pued runs on */
-	pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), STATUS_PERIOD_MS),
-				notify_status, d);
+	arm_real(d, STATUS_PERIOD_MS, notify_status, &d->status_down, "status");
 }
 
 /* WATCHDOG=1 at half of WatchdogSec, only while the loop makes progress:
@@ -176,9 +200,11 @@ feed_watchdog(void *arg)
 	}
 	d->last_ticks = ticks;
 	d->last_polls = polls;
-	pue_loop_add_real_timer(
-		d->loop, pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
-		feed_watchdog, d);
+	pue_service_rearm(d->service);
+	if (d->status_down)
+		arm_real(d, 0, notify_status, &d->status_down, "status");
+	arm_real(d, (int64_t)(d->watchdog_usec / 2000), feed_watchdog, &d->watchdog_down,
+		 "watchdog");
 }
 
 /* Hooks the daemon's own descriptors and timers into the service's loop. */
@@ -193,13 +219,13 @@ attach(struct daemon_ctx *d)
 	}
 	pue_service_progress(d->service, &d->last_ticks, &d->last_polls);
 	d->last_poll_progress = d->last_tick_progress = pue_clock_mono(d->clock);
+	d->status_down = d->watchdog_down = false;
 	notify_status(d);
 	if (d->watchdog_usec > 0)
-		pue_loop_add_real_timer(
-			d->loop,
-			pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
-			feed_watchdog, d);
-	return 0;
+		arm_real(d, (int64_t)(d->watchdog_usec / 2000), feed_watchdog, &d->watchdog_down,
+			 "watchdog");
+	/* at the start, nothing else would arm them again */
+	return d->status_down || d->watchdog_down ? -1 : 0;
 }
 
 /* SIGHUP or "puectl reload": a new configuration is built next to the
