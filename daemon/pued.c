@@ -145,7 +145,8 @@ static void feed_watchdog(void *arg);
 static void
 arm_real(struct daemon_ctx *d, int64_t ms, pue_timer_cb cb, bool *down, const char *what)
 {
-	bool ok = pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), ms), cb, d) > 0;
+	bool ok =
+		pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), ms), cb, d) > 0;
 
 	if (!ok && !*down)
 		pue_log(LOG_ERR, "pued: cannot arm the %s timer: %s; retrying", what,

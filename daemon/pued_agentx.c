@@ -287,9 +287,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"fd", required_argument, NULL, 'f'},	  {"prefix", required_argument, NULL, 'p'},
-		{"socket", required_argument, NULL, 's'}, {"debug", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'V'},
+		{"fd", required_argument, NULL, 'f'},
+		{"prefix", required_argument, NULL, 'p'},
+		{"socket", required_argument, NULL, 's'},
+		{"debug", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = NULL, *prefix_text = NULL;

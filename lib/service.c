@@ -122,8 +122,9 @@ arm(struct pue_service *s, int64_t *timer, pue_mono_t when, pue_timer_cb cb, con
 	if (*timer > 0 && !was_armed)
 		pue_log(LOG_NOTICE, "service: the %s runs again", what);
 	else if (*timer <= 0 && was_armed)
-		pue_log(LOG_ERR, "service: cannot arm the %s: %s; retrying from pued's other timers",
-			what, strerror(ENOMEM));
+		pue_log(LOG_ERR,
+			"service: cannot arm the %s: %s; retrying from pued's other timers", what,
+			strerror(ENOMEM));
 }
 
 size_t
