@@ -65,6 +65,14 @@ CLOCKTOOL_SRCS := $(wildcard tests/clock/*.c)
 PROGS          += $(BUILD)/pue-clock
 # --- end of the stepped test clock block (its link rule is below "all:") ----
 
+# --- version (issue 15) ------------------------------------------------------
+# One version for every --version: the upstream part of debian/changelog's
+# newest entry ("pued (0.1.0-1) ..." gives 0.1.0). Only lib/version.o sees
+# it, and it depends on the changelog, so a new entry rebuilds that object.
+PUE_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | sed 's/-[^-]*$$//')
+$(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
+# --- end of the version block (its changelog rule is below "all:") -------------------------------------------------
+
 # --- AgentX subagent (issue 8) -----------------------------------------------
 # pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
 # why it is a process); only it links net-snmp's agent library.
@@ -104,6 +112,9 @@ $(BUILD)/pue-snmp-pass: $(SNMPSIM_OBJS) $(LIB)
 $(BUILD)/pue-clock: $(CLOCKTOOL_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- version (issue 15): see the block above "all:" ------------------------
+$(BUILD)/lib/version.o: debian/changelog
 
 # --- AgentX subagent (issue 8): link rule, see the block above "all:" ------
 $(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "status.h"
 #include "status_text.h"
+#include "version.h"
 #include "year_json.h"
 #include "window.h"
 
@@ -83,7 +84,43 @@ usage(FILE *out)
 		"      --csv           print CSV (report, history)\n"
 		"  -w, --watch N       repeat every N seconds until interrupted\n"
 		"      --at DATE       (year, report) the reporting year as of DATE, not now\n"
-		"  -h, --help          this text\n");
+		"  -V, --version       print \"puectl VERSION\"\n"
+		"  -h, --help          this text\n"
+		"check follows the Nagios plugin guidelines: a usage error, --help and\n"
+		"--version exit 3 (UNKNOWN) there; elsewhere a usage error exits 2.\n");
+}
+
+/* A usage error. check's caller is a monitoring system, which reads the
+ * first line of stdout and takes exit 2 for CRITICAL: there it is UNKNOWN
+ * (3) with the reason on stdout (Nagios plugin guidelines). Elsewhere it is
+ * exit 2 with the reason and the usage on stderr. */
+static int
+usage_error(bool check, const char *why)
+{
+	if (check) {
+		printf("PUE UNKNOWN - %s (see puectl --help)\n", why);
+		return 3;
+	}
+	fprintf(stderr, "puectl: %s\n", why);
+	usage(stderr);
+	return 2;
+}
+
+/* ack NUMBER takes "12" or "#12": the whole word must be the number, so
+ * that "12abc" is not taken for alert 12. A name is anything else. */
+static bool
+bad_alert_number(const char *id)
+{
+	const char *digits = id[0] == '#' ? id + 1 : id;
+	unsigned long long n;
+	char *end;
+
+	if (id[0] != '#' && !(id[0] >= '0' && id[0] <= '9'))
+		return false; /* a name */
+	errno = 0;
+	n = strtoull(digits, &end, 10);
+	return !(digits[0] >= '0' && digits[0] <= '9') || *end != '\0' || errno == ERANGE ||
+	       n == 0 || n > UINT32_MAX;
 }
 
 static int
@@ -344,9 +381,12 @@ check_command(const char *socket_path, const char *window)
 		       json_is_true(json_object_get(f, "at_ceiling")) ? " at the ceiling" : "",
 		       json_number_value(json_object_get(st, "ceiling")), cov,
 		       (long long)json_integer_value(json_object_get(f, "category")));
+	/* "U": the plugin guidelines' value for one that cannot be known */
 	printf(" | pue_%s=", want);
 	if (rc != 3)
 		printf("%s", pue);
+	else
+		putchar('U');
 	printf(";%.2f;%.2f coverage_%s=%.2f%%;;;0;100\n",
 	       json_number_value(json_object_get(st, "warning")),
 	       json_number_value(json_object_get(st, "ceiling")), want, cov);
@@ -579,6 +619,7 @@ main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"watch", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{"config", required_argument, NULL, 'c'},
 		{"csv", no_argument, NULL, O_CSV},
 		{"db", required_argument, NULL, O_DB},
@@ -599,12 +640,15 @@ main(int argc, char **argv)
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
 	struct db_args a = {.config = DEFAULT_CONFIG, .export_kind = "minutes"};
 	long watch = 0;
-	char *end;
-	int c, rc;
+	char *end, bad[192] = "";
+	bool help = false, version = false, check;
+	int c, rc, i;
 
 	if (socket_path == NULL || *socket_path == '\0')
 		socket_path = DEFAULT_SOCKET;
-	while ((c = getopt_long(argc, argv, "s:jw:hc:", opts, NULL)) != -1) {
+	/* Errors are noted and reported once the command is known: check's
+	 * exit status for them differs (usage_error()). */
+	while ((c = getopt_long(argc, argv, ":s:jw:hVc:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			socket_path = optarg;
@@ -660,21 +704,47 @@ main(int argc, char **argv)
 		case 'w':
 			errno = 0;
 			watch = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || watch < 1 || watch > 3600) {
-				fprintf(stderr,
-					"puectl: --watch: expected 1..3600 seconds, got "
-					"\"%s\"\n",
-					optarg);
-				return 2;
-			}
+			if ((errno != 0 || *end != '\0' || watch < 1 || watch > 3600) && !bad[0])
+				snprintf(bad, sizeof(bad),
+					 "--watch: expected 1..3600 seconds, got \"%.60s\"",
+					 optarg);
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		case ':':
+			if (!bad[0])
+				snprintf(bad, sizeof(bad), "option \"%.60s\" needs an argument",
+					 argv[optind - 1]);
+			break;
 		default:
-			usage(stderr);
-			return 2;
+			if (bad[0])
+				break;
+			if (optopt != 0)
+				snprintf(bad, sizeof(bad), "unknown option \"-%c\"", optopt);
+			else
+				snprintf(bad, sizeof(bad), "unknown option \"%.60s\"",
+					 argv[optind - 1]);
+			break;
 		}
+	}
+	/* The command is the first word left (getopt_long moves the words
+	 * after the options). "--window check" took it for an argument: still
+	 * a check, as far as the exit status goes. */
+	check = optind < argc && strcmp(argv[optind], "check") == 0;
+	for (i = 1; optind >= argc && i < argc; i++)
+		check = check || strcmp(argv[i], "check") == 0;
+	if (bad[0])
+		return usage_error(check, bad);
+	if (help || version) {
+		if (help)
+			usage(stdout);
+		else
+			printf("puectl %s\n", pue_version());
+		return check ? 3 : 0;
 	}
 	/* alerts (issue 8): ack, silence and unsilence take arguments */
 	if (optind < argc &&
@@ -686,12 +756,22 @@ main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+		if (strcmp(argv[optind], "ack") == 0 && bad_alert_number(argv[optind + 1])) {
+			fprintf(stderr,
+				"puectl: ack: \"%s\" is not an alert number (1 to 4294967295, "
+				"\"#\" allowed in front); puectl alerts lists them\n",
+				argv[optind + 1]);
+			return 2;
+		}
 		return alert_command(socket_path, argv[optind], argv + optind + 1, want,
 				     a.format == JSON);
 	}
+	if (optind >= argc)
+		return usage_error(check, "no command");
 	if (optind + 1 != argc) {
-		usage(stderr);
-		return 2;
+		snprintf(bad, sizeof(bad), "unexpected argument \"%.60s\" after \"%.30s\"",
+			 argv[optind + 1], argv[optind]);
+		return usage_error(check, bad);
 	}
 	cmd = argv[optind];
 	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "service.h"
+#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
 #define STATUS_PERIOD_MS 10000
@@ -36,6 +37,7 @@ usage(FILE *out)
 		     "  -f, --foreground        stay in the foreground, log to stderr\n"
 		     "  -d, --debug             log debug messages too\n"
 		     "      --check-config FILE check FILE, print every error, exit 0 or 1\n"
+		     "  -V, --version           print \"pued VERSION\"\n"
 		     "  -h, --help              this text\n");
 }
 
@@ -76,6 +78,11 @@ struct daemon_ctx {
 	uint64_t last_ticks, last_polls;
 	pue_mono_t last_poll_progress, last_tick_progress;
 	bool starving; /* the watchdog is not being fed */
+	/* The real-time timers below could not be armed (no memory): each
+	 * re-arms the other, and both ask the service to re-arm its own
+	 * (service.h). With both down the watchdog starves and systemd
+	 * restarts pued. */
+	bool status_down, watchdog_down;
 };
 
 /* A wedged worker pool finishes no poll at all; a live one finishes one at
@@ -131,6 +138,24 @@ raise_fd_limit(void)
 	}
 }
 
+static void feed_watchdog(void *arg);
+
+/* Arms a real-time timer of the daemon's; a failure is logged when it
+ * starts and when it ends, and noted in *down for the other timer. */
+static void
+arm_real(struct daemon_ctx *d, int64_t ms, pue_timer_cb cb, bool *down, const char *what)
+{
+	bool ok =
+		pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), ms), cb, d) > 0;
+
+	if (!ok && !*down)
+		pue_log(LOG_ERR, "pued: cannot arm the %s timer: %s; retrying", what,
+			strerror(ENOMEM));
+	else if (ok && *down)
+		pue_log(LOG_NOTICE, "pued: the %s timer runs again", what);
+	*down = !ok;
+}
+
 static void
 notify_status(void *arg)
 {
@@ -139,9 +164,11 @@ notify_status(void *arg)
 
 	pue_service_summary(d->service, line, sizeof(line));
 	sd_notifyf(0, "STATUS=%s", line);
+	pue_service_rearm(d->service);
+	if (d->watchdog_down)
+		arm_real(d, 0, feed_watchdog, &d->watchdog_down, "watchdog");
 	/* systemd reads it in real time, whatever clock pued runs on */
-	pue_loop_add_real_timer(d->loop, pue_mono_add_ms(pue_clock_real(), STATUS_PERIOD_MS),
-				notify_status, d);
+	arm_real(d, STATUS_PERIOD_MS, notify_status, &d->status_down, "status");
 }
 
 /* WATCHDOG=1 at half of WatchdogSec, only while the loop makes progress:
@@ -174,9 +201,11 @@ feed_watchdog(void *arg)
 	}
 	d->last_ticks = ticks;
 	d->last_polls = polls;
-	pue_loop_add_real_timer(
-		d->loop, pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
-		feed_watchdog, d);
+	pue_service_rearm(d->service);
+	if (d->status_down)
+		arm_real(d, 0, notify_status, &d->status_down, "status");
+	arm_real(d, (int64_t)(d->watchdog_usec / 2000), feed_watchdog, &d->watchdog_down,
+		 "watchdog");
 }
 
 /* Hooks the daemon's own descriptors and timers into the service's loop. */
@@ -191,13 +220,13 @@ attach(struct daemon_ctx *d)
 	}
 	pue_service_progress(d->service, &d->last_ticks, &d->last_polls);
 	d->last_poll_progress = d->last_tick_progress = pue_clock_mono(d->clock);
+	d->status_down = d->watchdog_down = false;
 	notify_status(d);
 	if (d->watchdog_usec > 0)
-		pue_loop_add_real_timer(
-			d->loop,
-			pue_mono_add_ms(pue_clock_real(), (int64_t)(d->watchdog_usec / 2000)),
-			feed_watchdog, d);
-	return 0;
+		arm_real(d, (int64_t)(d->watchdog_usec / 2000), feed_watchdog, &d->watchdog_down,
+			 "watchdog");
+	/* at the start, nothing else would arm them again */
+	return d->status_down || d->watchdog_down ? -1 : 0;
 }
 
 /* SIGHUP or "puectl reload": a new configuration is built next to the
@@ -317,6 +346,7 @@ main(int argc, char **argv)
 		{"debug", no_argument, NULL, 'd'},
 		{"check-config", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = DEFAULT_CONFIG, *check_path = NULL;
@@ -325,7 +355,7 @@ main(int argc, char **argv)
 	bool foreground = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:fdh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fdhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -341,6 +371,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pued %s\n", pue_version());
 			return 0;
 		default:
 			usage(stderr);

@@ -30,6 +30,7 @@
 
 #include "alert_mib.h"
 #include "log.h"
+#include "version.h"
 
 #define APP "pued-agentx"
 /* Seconds between AgentX pings, and between attempts to reach a master
@@ -278,6 +279,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: " APP " --fd N --prefix OID [--socket PATH] [-d]\n"
+		     "       " APP " --version\n"
 		     "  (started by pued when alerts.agentx is true; see pued(8))\n");
 }
 
@@ -285,16 +287,20 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"fd", required_argument, NULL, 'f'},	  {"prefix", required_argument, NULL, 'p'},
-		{"socket", required_argument, NULL, 's'}, {"debug", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+		{"fd", required_argument, NULL, 'f'},
+		{"prefix", required_argument, NULL, 'p'},
+		{"socket", required_argument, NULL, 's'},
+		{"debug", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = NULL, *prefix_text = NULL;
 	pid_t parent = getppid();
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:p:s:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:s:dhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			errno = 0;
@@ -313,6 +319,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf(APP " %s\n", pue_version());
 			return 0;
 		default:
 			usage(stderr);

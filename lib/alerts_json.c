@@ -121,32 +121,44 @@ list(struct pue_alerts *a, struct pue_err *err)
 
 /* "ack" ----------------------------------------------------------------- */
 
-static struct alert *
-find(struct pue_alerts *a, const json_t *id, char *what, size_t len)
+/* The alert id names: a number (a JSON integer, "12" or "#12") or an
+ * alert's name. A string that starts like a number must be one, whole
+ * (strtoull, end pointer, ERANGE), so "12abc" is refused rather than taken
+ * for alert 12. Returns 0 with *found set (NULL: none matches) and what
+ * describing the id, or -EINVAL for an id that is not a number. */
+static int
+find(struct pue_alerts *a, const json_t *id, struct alert **found, char *what, size_t len)
 {
-	const char *key = json_string_value(id);
+	const char *key = json_string_value(id), *digits;
 	unsigned long long number = 0;
 	char *end = NULL;
 	size_t i;
 
-	if (json_is_integer(id) && json_integer_value(id) > 0)
+	*found = NULL;
+	if (json_is_integer(id)) {
+		if (json_integer_value(id) <= 0 || json_integer_value(id) > UINT32_MAX)
+			return -EINVAL;
 		number = (unsigned long long)json_integer_value(id);
-	else if (key != NULL && key[0] >= '0' && key[0] <= '9')
-		number = strtoull(key[0] == '#' ? key + 1 : key, &end, 10);
-	else if (key != NULL && key[0] == '#')
-		number = strtoull(key + 1, &end, 10);
+	} else if (key[0] == '#' || (key[0] >= '0' && key[0] <= '9')) {
+		digits = key[0] == '#' ? key + 1 : key;
+		errno = 0;
+		number = strtoull(digits, &end, 10);
+		if (!(digits[0] >= '0' && digits[0] <= '9') || *end != '\0' || errno == ERANGE ||
+		    number == 0 || number > UINT32_MAX)
+			return -EINVAL;
+	}
 	if (number > 0) {
 		snprintf(what, len, "#%llu", number);
-		for (i = 0; i < a->n_alerts; i++)
+		for (i = 0; *found == NULL && i < a->n_alerts; i++)
 			if (a->alerts[i].incident == number)
-				return &a->alerts[i];
-		return NULL;
+				*found = &a->alerts[i];
+		return 0;
 	}
-	snprintf(what, len, "\"%.100s\"", key != NULL ? key : "?");
-	for (i = 0; key != NULL && i < a->n_alerts; i++)
+	snprintf(what, len, "\"%.100s\"", key);
+	for (i = 0; *found == NULL && i < a->n_alerts; i++)
 		if (strcmp(a->alerts[i].def.key, key) == 0)
-			return &a->alerts[i];
-	return NULL;
+			*found = &a->alerts[i];
+	return 0;
 }
 
 static json_t *
@@ -161,7 +173,14 @@ ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pu
 		pue_err_set(err, -EINVAL, "ack needs \"alert\": a number or an alert's name");
 		return NULL;
 	}
-	if ((al = find(a, id, what, sizeof(what))) == NULL) {
+	if (find(a, id, &al, what, sizeof(what)) < 0) {
+		pue_err_set(err, -EINVAL,
+			    "\"%.60s\" is not an alert number (1 to 4294967295, \"#\" allowed in "
+			    "front); puectl alerts lists them",
+			    json_is_string(id) ? json_string_value(id) : "?");
+		return NULL;
+	}
+	if (al == NULL) {
 		pue_err_set(err, -ENOENT, "no alert %s (puectl alerts lists them)", what);
 		return NULL;
 	}

@@ -148,9 +148,16 @@ answer(struct pue_control *c, struct client *cl, const char *line)
 		queue_reply(cl, error_reply("malformed request: \"cmd\" must be a string"));
 	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
 		   !pue_control_peer_is_admin(c->conf, &cl->peer)) {
-		snprintf(msg, sizeof(msg),
-			 "permission denied: \"%s\" needs root, the daemon's user or group %s",
-			 json_string_value(cmd), c->conf->admin_group ? c->conf->admin_group : "-");
+		if (c->conf->admin_group != NULL)
+			snprintf(msg, sizeof(msg),
+				 "permission denied: \"%s\" needs root, the daemon's user or "
+				 "group %s",
+				 json_string_value(cmd), c->conf->admin_group);
+		else
+			snprintf(msg, sizeof(msg),
+				 "permission denied: \"%s\" needs root or the daemon's user "
+				 "(control.admin_group is not set)",
+				 json_string_value(cmd));
 		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
 			json_string_value(cmd), (unsigned)cl->peer.uid, (int)cl->peer.pid);
 		queue_reply(cl, error_reply(msg));

@@ -56,6 +56,7 @@ struct pue_loop {
 	size_t n_watches;
 	bool stop;
 	uint64_t iterations;
+	unsigned fail_timers; /* test hook: registrations left to fail */
 };
 
 struct pue_loop *
@@ -204,6 +205,10 @@ heap_pop(struct heap *h)
 static int64_t
 heap_add(struct pue_loop *l, struct heap *h, pue_mono_t deadline, pue_timer_cb cb, void *arg)
 {
+	if (l->fail_timers > 0) {
+		l->fail_timers--;
+		return -ENOMEM;
+	}
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 64;
 		struct timer *t = reallocarray(h->t, cap, sizeof(*t));
@@ -222,6 +227,12 @@ int64_t
 pue_loop_add_timer(struct pue_loop *l, pue_mono_t deadline, pue_timer_cb cb, void *arg)
 {
 	return heap_add(l, &l->clock_timers, deadline, cb, arg);
+}
+
+void
+pue_loop_fail_timers(struct pue_loop *l, unsigned n)
+{
+	l->fail_timers = n;
 }
 
 int64_t

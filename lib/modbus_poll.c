@@ -58,6 +58,7 @@ struct dev {
 	pue_mono_t deadline;
 	bool busy;	/* in a link's batch or waiting for one */
 	bool pulled;	/* polled with its link's batch before its timer fired */
+	bool unarmed;	/* its timer could not be armed: pue_modbus_rearm() retries */
 	unsigned tries; /* for the job: 1 + retries, or 1 while down */
 	/* job results, written by the worker */
 	uint16_t *regs;
@@ -160,12 +161,48 @@ effective_interval_ms(const struct dev *d)
 
 static void poll_due(void *arg);
 
+/* Arms d's timer at d->deadline. A failure (no memory) is logged once and
+ * leaves d for pue_modbus_rearm(): the device is not polled meanwhile. */
+static void
+arm(struct dev *d)
+{
+	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+	if (d->timer > 0) {
+		if (d->unarmed)
+			pue_log(LOG_NOTICE, "device %s: its polls are armed again", d->conf->name);
+		d->unarmed = false;
+		return;
+	}
+	d->timer = 0;
+	if (!d->unarmed)
+		pue_log(LOG_ERR, "device %s: cannot arm its next poll: %s; retrying every second",
+			d->conf->name, strerror(ENOMEM));
+	d->unarmed = true;
+}
+
 static void
 schedule(struct dev *d)
 {
 	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
 				 pue_clock_mono(d->m->clock));
-	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+	arm(d);
+}
+
+size_t
+pue_modbus_rearm(struct pue_modbus *m)
+{
+	size_t k, left = 0;
+
+	for (k = 0; m != NULL && k < m->n_devs; k++) {
+		struct dev *d = &m->devs[k];
+
+		if (!d->unarmed)
+			continue;
+		d->deadline = pue_clock_mono(m->clock); /* its deadline has passed */
+		arm(d);
+		left += d->unarmed;
+	}
+	return left;
 }
 
 static void
@@ -292,7 +329,7 @@ resume_schedule(struct dev *d)
 						pue_clock_mono(d->m->clock)))
 		return;
 	pue_loop_cancel(d->m->loop, d->timer);
-	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
+	arm(d);
 }
 
 static void
@@ -503,7 +540,8 @@ pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop, const struct
 
 		d->deadline.ns =
 			now.ns + d->conf->poll_interval_ms * 1000000 * li / (int64_t)m->n_links;
-		d->timer = pue_loop_add_timer(loop, d->deadline, poll_due, d);
+		if ((d->timer = pue_loop_add_timer(loop, d->deadline, poll_due, d)) < 0)
+			goto nomem;
 	}
 	return m;
 nomem:

@@ -67,6 +67,11 @@ struct pue_modbus *pue_modbus_new(const struct pue_config *cfg, struct pue_loop 
  * NULL is accepted. */
 void pue_modbus_free(struct pue_modbus *m);
 
+/* A device whose next poll could not be armed (the loop out of memory) is
+ * logged at LOG_ERR and left unpolled until this arms it again; the
+ * service calls it from its 1 s tick. Returns how many are still unarmed. */
+size_t pue_modbus_rearm(struct pue_modbus *m);
+
 /* Health of a device, or NULL when it is not a Modbus device. */
 const struct pue_health *pue_modbus_health(const struct pue_modbus *m, size_t device);
 

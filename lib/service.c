@@ -28,7 +28,7 @@ struct pue_service {
 	/* alerts (issue 8) */
 	struct pue_alerts *alerts;
 	struct pue_control *control;
-	int64_t tick_timer, flush_timer;
+	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
 	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
@@ -109,6 +109,41 @@ tell_clock_steps(struct pue_service *s)
 				    msg);
 }
 
+static void tick(void *arg);
+static void flush(void *arg);
+
+/* Arms *timer for cb at when. A failure is logged when it starts and when
+ * it ends (was_armed: the timer ran before this attempt). */
+static void
+arm(struct pue_service *s, int64_t *timer, pue_mono_t when, pue_timer_cb cb, const char *what,
+    bool was_armed)
+{
+	*timer = pue_loop_add_timer(s->loop, when, cb, s);
+	if (*timer > 0 && !was_armed)
+		pue_log(LOG_NOTICE, "service: the %s runs again", what);
+	else if (*timer <= 0 && was_armed)
+		pue_log(LOG_ERR,
+			"service: cannot arm the %s: %s; retrying from pued's other timers", what,
+			strerror(ENOMEM));
+}
+
+size_t
+pue_service_rearm(struct pue_service *s)
+{
+	pue_mono_t now = pue_clock_mono(s->clock);
+
+	/* Overdue: their next run is now, and their schedule goes on from it. */
+	if (s->tick_timer <= 0) {
+		s->next_tick = now;
+		arm(s, &s->tick_timer, now, tick, "1 s tick", false);
+	}
+	if (s->flush_timer <= 0) {
+		s->next_flush = now;
+		arm(s, &s->flush_timer, now, flush, "store's flush", false);
+	}
+	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
+}
+
 static void
 tick(void *arg)
 {
@@ -118,7 +153,9 @@ tick(void *arg)
 	pue_engine_tick(s->engine);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
-	s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s);
+	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
+	if (s->tick_timer > 0)
+		pue_service_rearm(s);
 }
 
 static void
@@ -130,7 +167,9 @@ flush(void *arg)
 	/* logs its state changes itself, and keeps the rows when it fails */
 	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
 	s->next_flush = pue_mono_add_ms(s->next_flush, s->cfg->storage.flush_interval_ms);
-	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
+	arm(s, &s->flush_timer, s->next_flush, flush, "store's flush", true);
+	if (s->flush_timer > 0 && s->tick_timer <= 0)
+		pue_service_rearm(s);
 }
 
 /* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
@@ -280,8 +319,11 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pu
 	now = pue_clock_mono(clock);
 	s->next_tick = pue_mono_add_ms(now, TICK_MS);
 	s->next_flush = pue_mono_add_ms(now, cfg->storage.flush_interval_ms);
-	s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s);
-	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
+	if ((s->tick_timer = pue_loop_add_timer(s->loop, s->next_tick, tick, s)) < 0 ||
+	    (s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s)) < 0) {
+		pue_err_set(err, -ENOMEM, "service: cannot arm its timers: %s", strerror(ENOMEM));
+		goto fail;
+	}
 	return s;
 fail:
 	pue_service_free(s);

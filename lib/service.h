@@ -39,6 +39,16 @@ size_t pue_service_adopt(struct pue_service *s, const struct pue_engine_handover
  * once pue_loop_run() returns. */
 void pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg);
 
+/* Timers that could not be armed (the loop out of memory, loop.h): each
+ * failure is logged at LOG_ERR, and the timer is armed again, due at once,
+ * by the next timer of the service that does run - the tick re-arms the
+ * flush and every device's poll, the flush re-arms the tick - and by this,
+ * which the daemon calls from its own real-time timers (status, watchdog).
+ * While the tick is down the daemon stops feeding the watchdog, so under
+ * systemd a pued that cannot recover is restarted. Returns how many timers
+ * are still unarmed. */
+size_t pue_service_rearm(struct pue_service *s);
+
 /* Loop progress for the systemd watchdog: ticks run and polls finished
  * (successful or not) since the service started. */
 void pue_service_progress(struct pue_service *s, uint64_t *ticks, uint64_t *polls);

@@ -21,6 +21,8 @@ as_nobody() { runuser -u nobody -- "$T/puectl" -s "$T/pued.sock" "$@"; }
 as_nobody status --json | jq -e '.site' >/dev/null || fail "read-only status refused to nobody"
 if as_nobody reload >"$T/denied" 2>&1; then fail "nobody could reload"; fi
 grep -q 'permission denied' "$T/denied" || fail "no permission message: $(cat "$T/denied")"
+grep -qF '"reload" needs root or the daemon'"'"'s user (control.admin_group is not set)' "$T/denied" ||
+	fail "the refusal does not say admin_group is unset: $(cat "$T/denied")"
 grep -q 'control: refused "reload" from uid' "$T/pued.log" || fail "refusal not logged"
 
 # Connections held open by others cannot lock root out: 60 idle ones from

@@ -1,6 +1,8 @@
 #!/bin/bash
-# puectl check follows the Nagios/Icinga plugin convention: exit 0 OK,
-# 1 WARNING, 2 CRITICAL, 3 UNKNOWN, one line with perfdata. The alert
+# puectl check follows the Nagios/Icinga plugin guidelines: exit 0 OK,
+# 1 WARNING, 2 CRITICAL, 3 UNKNOWN, one line with perfdata, "U" for a value
+# that cannot be known, and UNKNOWN (never CRITICAL) for a usage error,
+# --help and --version. The alert
 # window here is 1 minute, on the stepped test clock: each profile change
 # is made at a minute's start, and the check is asked the second before
 # that minute's figure can be known and the second it is, so every line is
@@ -20,9 +22,11 @@ write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i 's/  windows: \[15m, 1h, 24h\]/  windows: [1m, 15m]\n  alert_window: 1m/' "$T/pued.yaml"
 start_pued "$T/pued.yaml"
 
-check_is() { # check_is CODE LINE: puectl check exits CODE and prints LINE
-	local out rc=0
-	out=$(puectl check) || rc=$?
+check_is() { # check_is CODE LINE [ARG...]: puectl check ARG... exits CODE and prints LINE
+	local want=$1 line=$2 out rc=0
+	shift 2
+	out=$(puectl check "$@") || rc=$?
+	set -- "$want" "$line"
 	[ "$rc" -eq "$1" ] && [ "$out" = "$2" ] || fail "at $(date -u -d @$(($(clock_ms) / 1000)) +%T):" \
 		"puectl check exited $rc with \"$out\", want $1 with \"$2\""
 }
@@ -32,8 +36,8 @@ line() { # line LABEL PUE: the line for a covered minute at PUE
 	echo "PUE $1 - 1m PUE $2 (ceiling 1.25, coverage 100.0%, category 1) | $(perf "$2" 100.00)"
 }
 
-# Before a minute is covered: UNKNOWN, and no number in the perfdata.
-unknown="PUE UNKNOWN - 1m PUE insufficient data (coverage 0.0%) | $(perf "" 0.00)"
+# Before a minute is covered: UNKNOWN, and U for the perfdata's number.
+unknown="PUE UNKNOWN - 1m PUE insufficient data (coverage 0.0%) | $(perf U 0.00)"
 check_is 3 "$unknown"
 advance_to 00:01:00
 check_is 3 "$unknown"
@@ -65,7 +69,26 @@ step 528 08 2 "PUE CRITICAL - 1m PUE 0.880 is below 1: a metering or configurati
 advance_to 00:10:00
 set_kw it_kw 0
 advance_to 00:11:01
-check_is 3 "PUE UNKNOWN - 1m PUE undefined: no IT load (coverage 100.0%) | $(perf "" 100.00)"
+check_is 3 "PUE UNKNOWN - 1m PUE undefined: no IT load (coverage 100.0%) | $(perf U 100.00)"
+
+# Usage errors are UNKNOWN (3), with pued answering and a figure to give:
+# an unknown option, a missing option argument, an extra word, a window
+# pued does not have. --help and --version too (the guidelines' -h, -V).
+check_is 3 "PUE UNKNOWN - unknown option \"--bogus\" (see puectl --help)" --bogus
+check_is 3 "PUE UNKNOWN - option \"--window\" needs an argument (see puectl --help)" --window
+check_is 3 "PUE UNKNOWN - unexpected argument \"extra\" after \"check\" (see puectl --help)" extra
+check_is 3 "PUE UNKNOWN - no window \"7m\" in pued's configuration" --window 7m
+check_is 3 "puectl $(sed -n '1s/^[^(]*(\([^)]*\)-[^-]*).*/\1/p' "$TOP/debian/changelog")" --version
+rc=0
+puectl check --help >"$T/help" || rc=$?
+[ "$rc" -eq 3 ] && grep -q '^usage: puectl' "$T/help" || fail "check --help exited $rc"
+# Outside check, a usage error stays exit 2 and --version exit 0.
+rc=0
+puectl status extra 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "status with an extra word exited $rc, want 2"
+[ "$(puectl --version)" = "$(puectl check --version)" ] || fail "puectl --version differs"
+# The window asked for by name: 15m has 11 of its 15 minutes.
+check_is 3 "PUE UNKNOWN - 15m PUE insufficient data (coverage 73.3%) | pue_15m=U;1.22;1.25 coverage_15m=73.33%;;;0;100" --window 15m
 
 stop_clean "$PUED_PID"
 # pued removes its socket as it stops.

@@ -9,6 +9,7 @@
 
 #include "meters.h"
 #include "server.h"
+#include "version.h"
 
 enum {
 	OPT_BIND = 256,
@@ -44,6 +45,7 @@ static const struct option options[] = {
 	{"baud", required_argument, NULL, OPT_BAUD},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -67,6 +69,7 @@ usage(void)
 	       "  --rtu PATH           also serve the hall over Modbus RTU on tty PATH\n"
 	       "  --baud N             RTU line speed (default 19200)\n"
 	       "  -v, --verbose        log every connection\n"
+	       "  -V, --version        print \"pue-sim VERSION\"\n"
 	       "  -h, --help           this text\n"
 	       "PUED_TEST_CLOCK=START_MS,ANCHOR_MS,RATE runs it on a scaled clock.\n",
 	       SIM_SERVER_MAX_LISTEN);
@@ -178,9 +181,13 @@ sim_opts_parse(int argc, char **argv, struct sim_opts *o, struct pue_err *err)
 		.units_per_port = 247,
 		.baud = 19200,
 	};
-	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vhV", options, NULL)) != -1) {
 		if (opt == 'h') {
 			usage();
+			return SIM_OPTS_HELP;
+		}
+		if (opt == 'V') {
+			printf("pue-sim %s\n", pue_version());
 			return SIM_OPTS_HELP;
 		}
 		if ((rc = parse_one(opt, optarg, o, err)) < 0)
