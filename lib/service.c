@@ -219,7 +219,7 @@ pue_service_free(struct pue_service *s)
 	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
 	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
 	if (s->engine != NULL)
-		pue_engine_tick(s->engine); /* close what is complete before the last flush */
+		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
 	pue_store_close(s->store);
 	pue_loop_free(s->loop);

@@ -28,12 +28,22 @@ struct minute_row {
 	int category;
 };
 
+/* A point's id in the database and where it sits in the configuration. */
+struct point_ref {
+	int64_t id;
+	size_t device, point;
+};
+
 struct pue_store {
 	sqlite3 *db;
 	char *path;
 	const struct pue_config *cfg;
-	int64_t **point_ids; /* [device][point] */
-	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event;
+	int64_t **point_ids;	 /* [device][point] */
+	struct point_ref *by_id; /* every configured point, sorted by id */
+	size_t n_points;
+	int64_t minutes_until; /* see pue_store_set_minutes_until() */
+	bool minutes_until_dirty;
+	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event, *set_until;
 	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
 	sqlite3_stmt *page_count, *freelist_count;
 	int64_t page_size;
@@ -187,15 +197,26 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 }
 
 static int
+compare_ids(const void *a, const void *b)
+{
+	const struct point_ref *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
 register_points(struct pue_store *st, struct pue_err *err)
 {
 	const struct pue_config *cfg = st->cfg;
 	sqlite3_stmt *ins = NULL, *sel = NULL;
-	size_t d, p;
+	size_t d, p, n = 0;
 	int rc = 0;
 
+	for (d = 0; d < cfg->n_devices; d++)
+		n += cfg->devices[d].n_points;
 	st->point_ids = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*st->point_ids));
-	if (st->point_ids == NULL)
+	st->by_id = calloc(n ? n : 1, sizeof(*st->by_id));
+	if (st->point_ids == NULL || st->by_id == NULL)
 		return pue_err_set(err, -ENOMEM, "store: out of memory");
 	if (sqlite3_prepare_v2(st->db,
 			       "INSERT OR IGNORE INTO points(device, name, kind, unit)"
@@ -230,10 +251,12 @@ register_points(struct pue_store *st, struct pue_err *err)
 				break;
 			}
 			st->point_ids[d][p] = sqlite3_column_int64(sel, 0);
+			st->by_id[st->n_points++] = (struct point_ref){st->point_ids[d][p], d, p};
 			sqlite3_reset(ins);
 			sqlite3_reset(sel);
 		}
 	}
+	qsort(st->by_id, st->n_points, sizeof(*st->by_id), compare_ids);
 out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
@@ -287,6 +310,8 @@ pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *e
 	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
 	    prepare(st, "PRAGMA page_count", &st->page_count) < 0 ||
 	    prepare(st, "PRAGMA freelist_count", &st->freelist_count) < 0 ||
+	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES('minutes_until', ?)",
+		    &st->set_until) < 0 ||
 	    sqlite3_prepare_v3(st->db,
 			       "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK) {
@@ -331,12 +356,14 @@ pue_store_close(struct pue_store *st)
 	sqlite3_finalize(st->del_minutes);
 	sqlite3_finalize(st->page_count);
 	sqlite3_finalize(st->freelist_count);
+	sqlite3_finalize(st->set_until);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		pue_log(LOG_ERR, "store: close: %s", sqlite3_errmsg(st->db));
 	if (st->point_ids != NULL)
 		for (d = 0; d < st->cfg->n_devices; d++)
 			free(st->point_ids[d]);
 	free(st->point_ids);
+	free(st->by_id);
 	free(st->path);
 	free(st->samples);
 	free(st->minutes);
@@ -454,6 +481,11 @@ write_all(struct pue_store *st)
 		if (step_reset(st->ins_event) < 0)
 			return -1;
 	}
+	if (st->minutes_until_dirty) {
+		sqlite3_bind_int64(st->set_until, 1, st->minutes_until);
+		if (step_reset(st->set_until) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -492,6 +524,7 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	st->stats.written += st->n_samples;
 	st->n_samples = 0;
 	st->n_minutes = 0;
+	st->minutes_until_dirty = false;
 	free_events(st);
 	st->stats.pending = 0;
 	return 0;
@@ -523,6 +556,102 @@ pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb,
 	}
 	if (rc != SQLITE_DONE)
 		n = db_error(st, err, "loading minutes");
+	sqlite3_finalize(q);
+	return n;
+}
+
+void
+pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms)
+{
+	if (until_ms != st->minutes_until) {
+		st->minutes_until = until_ms;
+		st->minutes_until_dirty = true;
+	}
+}
+
+int
+pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
+{
+	static const char *const sql[] = {
+		"SELECT value FROM meta WHERE key = 'minutes_until'",
+		"SELECT max(t) + 60000 FROM minutes",
+	};
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++) {
+		if (sqlite3_prepare_v2(st->db, sql[i], -1, &q, NULL) != SQLITE_OK)
+			return db_error(st, err, "reading where the minutes end");
+		switch (sqlite3_step(q)) {
+		case SQLITE_ROW:
+			if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+				*until_ms = sqlite3_column_int64(q, 0);
+				rc = 1;
+			}
+			break;
+		case SQLITE_DONE:
+			break;
+		default:
+			rc = db_error(st, err, "reading where the minutes end");
+		}
+		sqlite3_finalize(q);
+	}
+	return rc;
+}
+
+int
+pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
+		      int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, value FROM samples WHERE t >= ? AND t <= ? AND point = ?"
+			       " ORDER BY t DESC LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "reading a sample");
+	sqlite3_bind_int64(q, 1, from_ms);
+	sqlite3_bind_int64(q, 2, to_ms);
+	sqlite3_bind_int64(q, 3, st->point_ids[device][point]);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*t_ms = sqlite3_column_int64(q, 0);
+		*value = sqlite3_column_double(q, 1);
+		rc = 1;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : db_error(st, err, "reading a sample");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
+pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
+		       void *arg, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int n = 0, rc;
+
+	if (sqlite3_prepare_v2(
+		    st->db, "SELECT t, point, value FROM samples WHERE t > ? AND t <= ? ORDER BY t",
+		    -1, &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "loading samples");
+	sqlite3_bind_int64(q, 1, after_ms);
+	sqlite3_bind_int64(q, 2, to_ms);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct point_ref key = {.id = sqlite3_column_int64(q, 1)};
+		const struct point_ref *ref =
+			bsearch(&key, st->by_id, st->n_points, sizeof(*st->by_id), compare_ids);
+
+		if (ref == NULL)
+			continue; /* a point no longer configured */
+		cb(arg, ref->device, ref->point, (pue_wall_t){sqlite3_column_int64(q, 0)},
+		   sqlite3_column_double(q, 2));
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = db_error(st, err, "loading samples");
 	sqlite3_finalize(q);
 	return n;
 }
