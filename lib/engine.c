@@ -354,44 +354,74 @@ replay(struct pue_engine *e, int64_t until_ms, int64_t now, struct pue_err *err)
 	return 0;
 }
 
+/* Loads the PUE's windows from the stored minutes, holding back the one
+ * starting at hold_ms as the carry. Returns the count or a negative code. */
+static int
+load_windows(struct pue_engine *e, int64_t now, int64_t hold_ms, struct pue_err *err)
+{
+	struct load_ctx lc = {e, hold_ms};
+	int64_t longest = 0;
+	size_t i;
+
+	for (i = 0; i < e->cfg->pue.n_windows; i++)
+		if (e->cfg->pue.windows_ms[i] > longest)
+			longest = e->cfg->pue.windows_ms[i];
+	/* An hour more than the longest window: hourly buckets start whole. */
+	return pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
+}
+
+/* The windows of track k end where it goes on (the minute holding open),
+ * not at the last stored minute: an empty minute just before leaves the
+ * time pued was down uncovered at once, rather than showing the figures
+ * from before it until the next minute closes. (A minute already loaded
+ * for this time is left as it is.) */
+static void
+end_windows(struct pue_engine *e, size_t k, int64_t open)
+{
+	struct pue_minute empty = {.start_ms = open - open % PUE_MINUTE_MS - PUE_MINUTE_MS};
+
+	if (k == 0 && e->has_carry && e->carry.start_ms <= empty.start_ms)
+		flush_carry(e);
+	add_to_windows(e, &e->tracks[k], &empty);
+}
+
 int
 pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 {
-	int64_t longest = 0, now = pue_clock_wall(e->clock).ms, until = now, open;
-	struct load_ctx lc = {e, -1};
-	struct pue_minute empty;
-	size_t i, k;
+	int64_t now = pue_clock_wall(e->clock).ms, until = now;
+	size_t k;
 	int n, rc;
 
 	if (e->store == NULL)
 		return 0;
 	e->started_ms = now;
-	for (i = 0; i < e->cfg->pue.n_windows; i++)
-		if (e->cfg->pue.windows_ms[i] > longest)
-			longest = e->cfg->pue.windows_ms[i];
 	if ((rc = pue_store_minutes_until(e->store, &until, err)) < 0)
 		return rc;
 	/* A wall clock set back below the stored minutes: start afresh. */
 	if (rc == 0 || until > now)
 		until = now;
-	lc.hold_ms = until - until % PUE_MINUTE_MS;
-	/* An hour more than the longest window: hourly buckets start whole. */
-	n = pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
-	if (n < 0 || replay(e, until, now, err) < 0)
+	if ((n = load_windows(e, now, until - until % PUE_MINUTE_MS, err)) < 0 ||
+	    replay(e, until, now, err) < 0)
 		return PUE_E_STORE;
-	/* The windows end where the PUE goes on, not at the last stored
-	 * minute: an empty minute just before leaves the time pued was down
-	 * uncovered at once, rather than showing the figures from before it
-	 * until the next minute closes. (A minute already loaded for this
-	 * time is left as it is.) */
-	for (k = 0; k < e->n_tracks; k++) {
-		open = k == 0 ? pue_combine_done_until(e->tracks[0].combine) : now;
-		empty = (struct pue_minute){.start_ms =
-						    open - open % PUE_MINUTE_MS - PUE_MINUTE_MS};
-		if (k == 0 && e->has_carry && e->carry.start_ms < empty.start_ms + PUE_MINUTE_MS)
-			flush_carry(e);
-		add_to_windows(e, &e->tracks[k], &empty);
-	}
+	for (k = 0; k < e->n_tracks; k++)
+		end_windows(e, k, k == 0 ? pue_combine_done_until(e->tracks[0].combine) : now);
+	return n;
+}
+
+int
+pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err)
+{
+	int64_t open = pue_combine_done_until(e->tracks[0].combine);
+	size_t i;
+	int n;
+
+	if (e->store == NULL)
+		return 0;
+	for (i = 0; i < e->cfg->pue.n_windows; i++)
+		pue_window_clear(e->tracks[0].windows[i]);
+	e->has_carry = false;
+	n = load_windows(e, pue_clock_wall(e->clock).ms, open - open % PUE_MINUTE_MS, err);
+	end_windows(e, 0, open);
 	return n;
 }
 

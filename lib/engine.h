@@ -37,6 +37,12 @@ void pue_engine_free(struct pue_engine *e);
  * steps"). Returns the number of minutes loaded or a negative code. */
 int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
 
+/* Loads the PUE's windows again from the store's minutes, which now hold
+ * the ones this engine closed (for a store that could only open after the
+ * start: disk full). Returns the number of minutes loaded or a negative
+ * code (the windows then hold what could be loaded). */
+int pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err);
+
 /* A clean stop: closes the complete minutes and writes the minute in
  * progress to the store as it stands (the next start adds the rest to it).
  * Nothing is counted after it; calling it again does nothing. */

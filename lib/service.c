@@ -92,10 +92,20 @@ static void
 flush(void *arg)
 {
 	struct pue_service *s = arg;
+	bool was_open = pue_store_is_open(s->store);
 	struct pue_err err;
+	int n;
 
 	/* logs its state changes itself, and keeps the rows when it fails */
 	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
+	/* Opened at last (pued started on a full disk): what was stored
+	 * before the start counts in the windows from now on. */
+	if (!was_open && pue_store_is_open(s->store)) {
+		if ((n = pue_engine_reload_windows(s->engine, &err)) < 0)
+			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
+		else
+			pue_log(LOG_INFO, "engine: the windows reloaded from %d stored minutes", n);
+	}
 	s->next_flush = pue_mono_add_ms(s->next_flush, s->cfg->storage.flush_interval_ms);
 	s->flush_timer = pue_loop_add_timer(s->loop, s->next_flush, flush, s);
 }

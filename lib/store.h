@@ -29,9 +29,16 @@
 struct pue_store; /* opaque */
 
 /* Opens or creates the database at path and registers cfg's points (cfg is
- * borrowed and must outlive the store). NULL on failure (err set). */
+ * borrowed and must outlive the store). NULL on failure (err set, naming
+ * the path). A disk too full to open the database on is not a failure:
+ * the store starts failing, as a full disk at runtime makes it, keeps its
+ * rows in memory and opens the database at the first flush that can. */
 struct pue_store *pue_store_open(const char *path, const struct pue_config *cfg,
 				 struct pue_err *err);
+
+/* Whether the database is open (false after a start on a full disk, until
+ * a flush could open it: nothing stored can be read until then). */
+bool pue_store_is_open(const struct pue_store *st);
 
 /* Flushes what is queued (once), then closes. NULL is accepted. */
 void pue_store_close(struct pue_store *st);
