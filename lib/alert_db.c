@@ -47,7 +47,8 @@ static const char *const sql[S_COUNT] = {
 };
 
 struct pue_alert_db {
-	sqlite3 *db;
+	sqlite3 *db; /* NULL until connected (pue_alert_db_open_later) */
+	char *path;
 	sqlite3_stmt *s[S_COUNT];
 };
 
@@ -55,7 +56,48 @@ static int
 fail(struct pue_alert_db *db, struct pue_err *err, const char *what)
 {
 	return pue_err_set(err, PUE_E_STORE, "alerts: database: %s: %s", what,
-			   sqlite3_errmsg(db->db));
+			   db->db != NULL ? sqlite3_errmsg(db->db) : "not open");
+}
+
+static void
+disconnect(struct pue_alert_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(db->s[i]);
+		db->s[i] = NULL;
+	}
+	sqlite3_close(db->db);
+	db->db = NULL;
+}
+
+/* Connects to the database the store opened (and migrated), once: later
+ * calls find it connected. */
+static int
+ready(struct pue_alert_db *db, struct pue_err *err)
+{
+	size_t i;
+
+	if (db->db != NULL)
+		return 0;
+	if (sqlite3_open_v2(db->path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		pue_err_set(err, PUE_E_STORE, "alerts: %s: %s", db->path,
+			    db->db ? sqlite3_errmsg(db->db) : "out of memory");
+		disconnect(db);
+		return PUE_E_STORE;
+	}
+	/* The store's flush is the only other writer and runs on the same
+	 * thread; a reader's brief lock is all this may wait for. */
+	sqlite3_busy_timeout(db->db, 200);
+	for (i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(db->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->s[i],
+				       NULL) != SQLITE_OK) {
+			fail(db, err, "preparing statements (is the schema older than 3?)");
+			disconnect(db);
+			return PUE_E_STORE;
+		}
+	return 0;
 }
 
 /* Steps a statement that returns no rows and resets it. */
@@ -87,51 +129,54 @@ column_text(sqlite3_stmt *s, int i)
 }
 
 struct pue_alert_db *
-pue_alert_db_open(const char *path, struct pue_err *err)
+pue_alert_db_open_later(const char *path)
 {
 	struct pue_alert_db *db = calloc(1, sizeof(*db));
-	size_t i;
+
+	if (db != NULL && (db->path = strdup(path)) == NULL) {
+		free(db);
+		db = NULL;
+	}
+	return db;
+}
+
+struct pue_alert_db *
+pue_alert_db_open(const char *path, struct pue_err *err)
+{
+	struct pue_alert_db *db = pue_alert_db_open_later(path);
 
 	if (db == NULL) {
 		pue_err_set(err, -ENOMEM, "alerts: out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		pue_err_set(err, PUE_E_STORE, "alerts: %s: %s", path,
-			    db->db ? sqlite3_errmsg(db->db) : "out of memory");
-		goto fail;
+	if (ready(db, err) < 0) {
+		pue_alert_db_close(db);
+		return NULL;
 	}
-	/* The store's flush is the only other writer and runs on the same
-	 * thread; a reader's brief lock is all this may wait for. */
-	sqlite3_busy_timeout(db->db, 200);
-	for (i = 0; i < S_COUNT; i++)
-		if (sqlite3_prepare_v3(db->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->s[i],
-				       NULL) != SQLITE_OK) {
-			fail(db, err, "preparing statements (is the schema older than 3?)");
-			goto fail;
-		}
 	return db;
-fail:
-	pue_alert_db_close(db);
-	return NULL;
+}
+
+bool
+pue_alert_db_connected(struct pue_alert_db *db, struct pue_err *err)
+{
+	return ready(db, err) == 0;
 }
 
 void
 pue_alert_db_close(struct pue_alert_db *db)
 {
-	size_t i;
-
 	if (db == NULL)
 		return;
-	for (i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(db->s[i]);
-	sqlite3_close(db->db);
+	disconnect(db);
+	free(db->path);
 	free(db);
 }
 
 int
 pue_alert_db_begin(struct pue_alert_db *db, struct pue_err *err)
 {
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
 	return sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
 		       ? 0
 		       : fail(db, err, "begin");
@@ -140,6 +185,8 @@ pue_alert_db_begin(struct pue_alert_db *db, struct pue_err *err)
 int
 pue_alert_db_commit(struct pue_alert_db *db, struct pue_err *err)
 {
+	if (db->db == NULL)
+		return fail(db, err, "commit");
 	if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
 	fail(db, err, "commit");
@@ -150,15 +197,18 @@ pue_alert_db_commit(struct pue_alert_db *db, struct pue_err *err)
 void
 pue_alert_db_rollback(struct pue_alert_db *db)
 {
-	if (!sqlite3_get_autocommit(db->db))
+	if (db->db != NULL && !sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int
 pue_alert_db_save(struct pue_alert_db *db, const struct pue_alert_row *r, struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_SAVE];
+	sqlite3_stmt *s;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_SAVE];
 	bind_text(s, 1, r->key);
 	bind_text(s, 2, r->rule);
 	bind_text(s, 3, r->subject);
@@ -180,8 +230,11 @@ pue_alert_db_log(struct pue_alert_db *db, int64_t t_ms, const char *key, uint32_
 		 const char *severity, const char *state, const char *message, const char *who,
 		 struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_LOG];
+	sqlite3_stmt *s;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_LOG];
 	sqlite3_bind_int64(s, 1, t_ms);
 	bind_text(s, 2, key);
 	sqlite3_bind_int64(s, 3, incident);
@@ -196,9 +249,12 @@ int
 pue_alert_db_load(struct pue_alert_db *db, void (*cb)(void *arg, const struct pue_alert_row *r),
 		  void *arg, struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_LOAD];
+	sqlite3_stmt *s;
 	int rc, n = 0;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_LOAD];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct pue_alert_row r = {
 			.key = column_text(s, 0),
@@ -230,6 +286,8 @@ scalar(struct pue_alert_db *db, const char *query)
 	sqlite3_stmt *q = NULL;
 	int64_t v = 0;
 
+	if (ready(db, NULL) < 0)
+		return 0;
 	if (sqlite3_prepare_v2(db->db, query, -1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
@@ -255,7 +313,8 @@ pue_alert_db_history_json(struct pue_alert_db *db, unsigned limit)
 
 	if (arr == NULL)
 		return NULL;
-	if (sqlite3_prepare_v2(db->db,
+	if (ready(db, NULL) < 0 ||
+	    sqlite3_prepare_v2(db->db,
 			       "SELECT t, key, incident, severity, state, message, who"
 			       " FROM alert_history ORDER BY id DESC LIMIT ?",
 			       -1, &q, NULL) != SQLITE_OK) {
@@ -283,8 +342,11 @@ int64_t
 pue_alert_db_queue_push(struct pue_alert_db *db, const char *target, int64_t t_ms,
 			const char *notification, struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_PUSH];
+	sqlite3_stmt *s;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_PUSH];
 	bind_text(s, 1, target);
 	sqlite3_bind_int64(s, 2, t_ms);
 	bind_text(s, 3, notification);
@@ -296,6 +358,8 @@ pue_alert_db_queue_push(struct pue_alert_db *db, const char *target, int64_t t_m
 int
 pue_alert_db_queue_delete(struct pue_alert_db *db, int64_t id, struct pue_err *err)
 {
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
 	sqlite3_bind_int64(db->s[S_DELETE], 1, id);
 	return run(db, S_DELETE, "removing an inform from the queue", err);
 }
@@ -305,9 +369,12 @@ pue_alert_db_queue_load(struct pue_alert_db *db, const char *target,
 			void (*cb)(void *arg, int64_t id, const char *notification), void *arg,
 			struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_QUEUE];
+	sqlite3_stmt *s;
 	int rc, n = 0;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_QUEUE];
 	bind_text(s, 1, target);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		cb(arg, sqlite3_column_int64(s, 0), column_text(s, 1));
@@ -322,8 +389,11 @@ int
 pue_alert_db_silence_set(struct pue_alert_db *db, const char *pattern, int64_t until_ms,
 			 int64_t t_ms, const char *who, struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_SILENCE_SET];
+	sqlite3_stmt *s;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_SILENCE_SET];
 	bind_text(s, 1, pattern);
 	sqlite3_bind_int64(s, 2, until_ms);
 	sqlite3_bind_int64(s, 3, t_ms);
@@ -334,6 +404,8 @@ pue_alert_db_silence_set(struct pue_alert_db *db, const char *pattern, int64_t u
 int
 pue_alert_db_silence_delete(struct pue_alert_db *db, const char *pattern, struct pue_err *err)
 {
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
 	bind_text(db->s[S_SILENCE_DEL], 1, pattern);
 	return run(db, S_SILENCE_DEL, "removing a silence", err);
 }
@@ -344,9 +416,12 @@ pue_alert_db_silence_load(struct pue_alert_db *db,
 				     const char *who),
 			  void *arg, struct pue_err *err)
 {
-	sqlite3_stmt *s = db->s[S_SILENCES];
+	sqlite3_stmt *s;
 	int rc, n = 0;
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
+	s = db->s[S_SILENCES];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		cb(arg, column_text(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
 		   column_text(s, 3));
@@ -359,9 +434,12 @@ pue_alert_db_silence_load(struct pue_alert_db *db,
 int64_t
 pue_alert_db_meta_get(struct pue_alert_db *db, const char *key, int64_t dflt)
 {
-	sqlite3_stmt *s = db->s[S_META_GET];
+	sqlite3_stmt *s;
 	int64_t v = dflt;
 
+	if (ready(db, NULL) < 0)
+		return dflt;
+	s = db->s[S_META_GET];
 	bind_text(s, 1, key);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(s, 0);
@@ -375,6 +453,8 @@ pue_alert_db_meta_set(struct pue_alert_db *db, const char *key, int64_t value, s
 {
 	char text[32];
 
+	if (ready(db, err) < 0)
+		return PUE_E_STORE;
 	snprintf(text, sizeof(text), "%lld", (long long)value);
 	bind_text(db->s[S_META_SET], 1, key);
 	bind_text(db->s[S_META_SET], 2, text);

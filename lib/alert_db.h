@@ -39,6 +39,15 @@ struct pue_alert_row {
 /* Opens path (the store has created schema 3 there). NULL with err set. */
 struct pue_alert_db *pue_alert_db_open(const char *path, struct pue_err *err);
 
+/* The same for a database the store could not open yet (a full disk at
+ * start): nothing is opened now; every call below first tries to, and
+ * fails with PUE_E_STORE (or returns its default) until it can. NULL only
+ * when memory runs out. */
+struct pue_alert_db *pue_alert_db_open_later(const char *path);
+
+/* Whether db is open, trying to open it if not (err says why not). */
+bool pue_alert_db_connected(struct pue_alert_db *db, struct pue_err *err);
+
 /* Closes db. NULL is accepted. */
 void pue_alert_db_close(struct pue_alert_db *db);
 

@@ -449,6 +449,12 @@ run_round(struct pue_alerts *a, struct change *ch)
 	char msg[300];
 	size_t i, n = 0;
 
+	/* Opened at last: new incidents number on from those it holds. */
+	if (a->db_late && pue_alert_db_connected(a->db, NULL)) {
+		if (pue_alert_db_max_incident(a->db) + 1 > a->next_incident)
+			a->next_incident = pue_alert_db_max_incident(a->db) + 1;
+		a->db_late = false;
+	}
 	expire_silences(a, now);
 	for (i = 0; i < a->n_alerts; i++) {
 		struct alert *al = &a->alerts[i];
@@ -666,8 +672,20 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 	}
 	free(defs);
 	defs = NULL;
-	if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL || load(a, err) < 0 ||
-	    start_sinks(a, err) < 0)
+	if (src->store != NULL && !pue_store_is_open(src->store)) {
+		/* The store started on a full disk: no state to load, and what
+		 * happens is written once the database opens. */
+		if ((a->db = pue_alert_db_open_later(cfg->storage.path)) == NULL)
+			goto nomem;
+		a->db_late = true;
+		a->next_incident = 1;
+		pue_log(LOG_WARNING,
+			"alerts: %s cannot be read: alert states start afresh and are written "
+			"once it can be",
+			cfg->storage.path);
+	} else if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL || load(a, err) < 0)
+		goto fail;
+	if (start_sinks(a, err) < 0)
 		goto fail;
 	if ((a->year = pue_year_watch_new(cfg, src->loop, src->clock, src->store, on_year, a,
 					  err)) == NULL)

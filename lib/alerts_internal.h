@@ -63,6 +63,7 @@ struct pue_alerts {
 	pue_mono_t next_round, next_publish;
 	bool snmp_started, quiet; /* alerts started net-snmp (no SNMP devices) */
 	bool db_failing;
+	bool db_late; /* started before the database could be opened (disk full) */
 	struct orphan {
 		char key[192];
 		enum pue_alert_rule rule;

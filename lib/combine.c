@@ -28,6 +28,8 @@ struct pue_combine {
 	struct input *in;
 	size_t n_in;
 	int64_t next_minute;		    /* start of the oldest minute still open */
+	int64_t start;			    /* nothing before it is counted */
+	int64_t done_until;		    /* see pue_combine_done_until() */
 	struct span *scratch_a, *scratch_b; /* intersection work areas */
 	size_t scratch_cap;
 };
@@ -46,7 +48,7 @@ find_or_add(struct pue_combine *c, const struct pue_term *t)
 }
 
 struct pue_combine *
-pue_combine_new(const struct pue_sum *fac, const struct pue_sum *it, pue_wall_t now)
+pue_combine_new(const struct pue_sum *fac, const struct pue_sum *it, pue_wall_t start)
 {
 	struct pue_combine *c = calloc(1, sizeof(*c));
 	size_t i, max = fac->n_terms + it->n_terms;
@@ -62,8 +64,19 @@ pue_combine_new(const struct pue_sum *fac, const struct pue_sum *it, pue_wall_t 
 		c->in[find_or_add(c, &fac->terms[i])].facility_sign += fac->terms[i].sign;
 	for (i = 0; i < it->n_terms; i++)
 		c->in[find_or_add(c, &it->terms[i])].it_sign += it->terms[i].sign;
-	c->next_minute = now.ms - now.ms % PUE_MINUTE_MS;
+	pue_combine_restart(c, start);
 	return c;
+}
+
+void
+pue_combine_restart(struct pue_combine *c, pue_wall_t start)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_in; i++)
+		c->in[i].n = 0;
+	c->start = c->done_until = start.ms;
+	c->next_minute = start.ms - start.ms % PUE_MINUTE_MS;
 }
 
 void
@@ -232,8 +245,8 @@ close_minute(struct pue_combine *c, struct pue_minute *m)
 		goto out; /* an uncovered minute rather than a wrong one */
 	cover = c->scratch_a;
 	next = c->scratch_b;
-	cover[0] = (struct span){m0, m1, 0};
-	n_cover = 1;
+	cover[0] = (struct span){m0 > c->start ? m0 : c->start, m1, 0};
+	n_cover = cover[0].start < m1 ? 1 : 0;
 	for (i = 0; i < c->n_in && n_cover > 0; i++) {
 		n_cover = intersect(cover, n_cover, &c->in[i], next);
 		swap = cover, cover = next, next = swap;
@@ -250,6 +263,8 @@ out:
 	for (i = 0; i < c->n_in; i++)
 		trim(&c->in[i], m1);
 	c->next_minute = m1;
+	if (m1 > c->done_until)
+		c->done_until = m1;
 }
 
 size_t
@@ -272,6 +287,7 @@ pue_combine_close_partial(struct pue_combine *c, pue_minute_cb cb, void *arg)
 {
 	struct pue_minute m;
 	bool any = false;
+	int64_t until;
 	size_t i;
 
 	for (i = 0; i < c->n_in; i++)
@@ -279,8 +295,31 @@ pue_combine_close_partial(struct pue_combine *c, pue_minute_cb cb, void *arg)
 	if (!any)
 		return 0;
 	close_minute(c, &m);
+	/* Whatever arrived beyond the covered part is lost with this combine:
+	 * the next one must not count it again, so it starts after all of it
+	 * (at most one poll interval later than the coverage ends). */
+	until = pue_combine_reported_until(c);
+	c->done_until = until > c->start ? until : c->start;
 	cb(arg, &m);
 	return 1;
+}
+
+int64_t
+pue_combine_done_until(const struct pue_combine *c)
+{
+	return c->done_until;
+}
+
+int64_t
+pue_combine_reported_until(const struct pue_combine *c)
+{
+	int64_t until = 0;
+	size_t i;
+
+	for (i = 0; i < c->n_in; i++)
+		if (c->in[i].reported_until > until)
+			until = c->in[i].reported_until;
+	return until;
 }
 
 int

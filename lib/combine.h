@@ -35,12 +35,19 @@ struct pue_combine; /* opaque */
 typedef void (*pue_minute_cb)(void *arg, const struct pue_minute *m);
 
 /* Builds the inputs from two sums (the PUE's facility and IT, or a zone's
- * IT plus infrastructure and IT); both are only read here. Minutes start
- * with the one holding now. Returns NULL on allocation failure. Free with
- * pue_combine_free(). */
+ * IT plus infrastructure and IT); both are only read here. Counts energy
+ * from start on (see pue_combine_restart). Returns NULL on allocation
+ * failure. Free with pue_combine_free(). */
 struct pue_combine *pue_combine_new(const struct pue_sum *facility, const struct pue_sum *it,
-				    pue_wall_t now);
+				    pue_wall_t start);
 void pue_combine_free(struct pue_combine *c);
+
+/* Drops whatever is pending and counts energy from start on: minutes begin
+ * with the one holding start, and the part of it before start stays out
+ * (it is stored already, or was lost). After a restart start is where the
+ * stored minutes end, so the intervals that bridge the downtime count from
+ * there. */
+void pue_combine_restart(struct pue_combine *c, pue_wall_t start);
 
 /* The input index of a device's point, or -1 when the PUE does not use it. */
 int pue_combine_input(const struct pue_combine *c, size_t device, size_t point);
@@ -57,11 +64,20 @@ void pue_combine_set_power(struct pue_combine *c, int input, double power_kw, pu
 size_t pue_combine_close(struct pue_combine *c, pue_wall_t now, int64_t grace_ms, pue_minute_cb cb,
 			 void *arg);
 
-/* Closes the minute in progress now, with what has arrived (a reload hands
- * the rest of it to a new combine, which starts at the same minute; the
- * store adds the two parts). Calls cb once; returns 1, or 0 when no input
- * reported anything in it. */
+/* Closes the minute in progress now, with what has arrived (a stop or a
+ * reload: the next combine starts where this one is done, in the same
+ * minute, and the store adds the two parts). Calls cb once; returns 1, or
+ * 0 when no input reported anything in it. The combine is done after it. */
 size_t pue_combine_close_partial(struct pue_combine *c, pue_minute_cb cb, void *arg);
+
+/* The time before which nothing more will be counted: the start, the end
+ * of the last minute closed, or after pue_combine_close_partial() the end
+ * of the latest interval seen. Minutes stored up to here are complete; a
+ * restart continues from it (Unix ms). */
+int64_t pue_combine_done_until(const struct pue_combine *c);
+
+/* The end of the latest interval any input reported (Unix ms; 0: none). */
+int64_t pue_combine_reported_until(const struct pue_combine *c);
 
 /* Instantaneous facility and IT power: sums of the inputs' latest power.
  * Returns 0, or -ENODATA when an input has no power younger than max_age_ms. */

@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdio.h>
 
-static int64_t
-max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
+int64_t
+pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
 {
 	if (p->max_gap_ms > 0)
 		return p->max_gap_ms;
@@ -139,7 +139,7 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 
 	if (p->kind == PUE_KIND_POWER) {
 		e->last_power_kw = r->value;
-		if (elapsed_ms > max_gap_ms(p, poll_interval_ms))
+		if (elapsed_ms > pue_energy_max_gap_ms(p, poll_interval_ms))
 			res = PUE_ENERGY_GAP;
 		else {
 			kwh = (e->prev.value + r->value) / 2.0 * hours;
@@ -147,8 +147,8 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		}
 	} else {
 		res = counter_delta(p, &e->prev, r, &kwh);
-		if (r->rebased ||
-		    (res == PUE_ENERGY_INTERVAL && elapsed_ms > max_gap_ms(p, poll_interval_ms)))
+		if (r->rebased || (res == PUE_ENERGY_INTERVAL &&
+				   elapsed_ms > pue_energy_max_gap_ms(p, poll_interval_ms)))
 			res = PUE_ENERGY_GAP;
 		limit_kw = p->max_power_kw > 0	? p->max_power_kw
 			   : e->max_seen_kw > 0 ? PUE_GLITCH_FACTOR * e->max_seen_kw
@@ -204,4 +204,24 @@ pue_energy_result_name(enum pue_energy_result r)
 		return "impossible reading";
 	}
 	return "?";
+}
+
+struct pue_reading
+pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t, double value)
+{
+	struct pue_reading r = {.wall = t, .value = value};
+	double factor = pue_unit_factor(p->unit), raw, whole;
+
+	if (p->kind != PUE_KIND_ENERGY || p->counter_bits == 0 || p->scale == 0 || factor == 0)
+		return r;
+	raw = (value / factor - p->offset) / p->scale;
+	whole = round(raw);
+	/* Beyond 2^53 a double no longer holds every whole number. */
+	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3 ||
+	    (p->counter_bits < 64 && (uint64_t)whole >> p->counter_bits != 0))
+		return r;
+	r.raw.value = whole;
+	r.raw.count = (uint64_t)whole;
+	r.raw.has_count = true;
+	return r;
 }

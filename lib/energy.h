@@ -120,4 +120,16 @@ enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_
 
 const char *pue_energy_result_name(enum pue_energy_result r);
 
+/* The longest time between two readings that still makes an interval:
+ * the point's max_gap, or the default for its kind (see above). */
+int64_t pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms);
+
+/* A reading rebuilt from a stored sample (value in kW or kWh at time t),
+ * to continue a point's energy after a restart. For a counter with
+ * counter_bits the raw count is recovered from the value (the inverse of
+ * scale, offset and unit) when that gives a whole number in range, so a
+ * wrap across the restart is still a wrap and not a reset. */
+struct pue_reading pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t,
+					     double value);
+
 #endif

@@ -141,22 +141,46 @@ count_hours(struct pue_report_db *r, int64_t from, int64_t to, const struct pue_
 	return rc == SQLITE_DONE ? 0 : fail(r, err, "counting hours");
 }
 
+/* Where a period starting at from_ms goes over from hours to minutes.
+ * Minutes past their retention survive only as hours, so before the oldest
+ * minute the hours tell. The hour holding the oldest minute comes from its
+ * minutes when they hold all of it (none trimmed yet: pued's first hour),
+ * else from its hour row, whole; a period that starts inside that hour
+ * takes the minutes it still has rather than a whole hour's row. */
+static int64_t
+minutes_from(struct pue_report_db *r, int64_t from_ms)
+{
+	char sql[160];
+	int64_t oldest, h0, split;
+
+	oldest = scalar(r, "SELECT min(t) FROM minutes", INT64_MAX);
+	if (oldest == INT64_MAX)
+		return INT64_MAX;
+	h0 = oldest - oldest % HOUR_MS;
+	snprintf(sql, sizeof(sql),
+		 "SELECT (SELECT total(covered_ms) FROM minutes WHERE t >= %lld AND t < %lld) ="
+		 " (SELECT total(covered_ms) FROM hours WHERE t = %lld)",
+		 (long long)h0, (long long)(h0 + HOUR_MS), (long long)h0);
+	split = scalar(r, sql, 0) == 1 ? h0 : h0 + HOUR_MS;
+	if (from_ms > h0 && from_ms < split)
+		split = from_ms;
+	return split;
+}
+
 int
 pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
 		  const struct pue_pue_conf *pc, struct pue_report *out, struct pue_err *err)
 {
 	struct sums s = {0};
-	int64_t oldest, split;
+	int64_t split;
 
 	if (to_ms <= from_ms)
 		return pue_err_set(err, -EINVAL, "the period ends before it starts");
 	memset(out, 0, sizeof(*out));
 	out->from_ms = from_ms;
 	out->to_ms = to_ms;
-	/* Minutes past their retention survive as hours: sum hours up to the
-	 * first whole hour that still has its minutes, minutes after it. */
-	oldest = scalar(r, "SELECT min(t) FROM minutes", INT64_MAX);
-	split = oldest == INT64_MAX ? to_ms : (oldest + HOUR_MS - 1) / HOUR_MS * HOUR_MS;
+	/* Hours up to where the minutes hold everything, minutes after it. */
+	split = minutes_from(r, from_ms);
 	if (split < from_ms)
 		split = from_ms;
 	if (split > to_ms)

@@ -162,10 +162,20 @@ static void
 flush(void *arg)
 {
 	struct pue_service *s = arg;
+	bool was_open = pue_store_is_open(s->store);
 	struct pue_err err;
+	int n;
 
 	/* logs its state changes itself, and keeps the rows when it fails */
 	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
+	/* Opened at last (pued started on a full disk): what was stored
+	 * before the start counts in the windows from now on. */
+	if (!was_open && pue_store_is_open(s->store)) {
+		if ((n = pue_engine_reload_windows(s->engine, &err)) < 0)
+			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
+		else
+			pue_log(LOG_INFO, "engine: the windows reloaded from %d stored minutes", n);
+	}
 	s->next_flush = pue_mono_add_ms(s->next_flush, s->cfg->storage.flush_interval_ms);
 	arm(s, &s->flush_timer, s->next_flush, flush, "store's flush", true);
 	if (s->flush_timer > 0 && s->tick_timer <= 0)
@@ -343,7 +353,7 @@ pue_service_free(struct pue_service *s)
 	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
 	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
 	if (s->engine != NULL)
-		pue_engine_tick(s->engine); /* close what is complete before the last flush */
+		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
 	pue_store_close(s->store);
 	pue_loop_free(s->loop);

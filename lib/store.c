@@ -10,65 +10,46 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "store_internal.h"
 #include "store_schema.h"
-
-struct sample_row {
-	int64_t t_ms;
-	int64_t point_id;
-	double value;
-};
-
-struct event_row {
-	int64_t t_ms;
-	char *kind, *subject, *message;
-};
-
-struct minute_row {
-	struct pue_minute m;
-	int category;
-};
-
-struct pue_store {
-	sqlite3 *db;
-	char *path;
-	const struct pue_config *cfg;
-	int64_t **point_ids; /* [device][point] */
-	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event;
-	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
-	sqlite3_stmt *page_count, *freelist_count;
-	int64_t page_size;
-	struct sample_row *samples;
-	size_t n_samples, cap_samples;
-	struct minute_row *minutes;
-	size_t n_minutes, cap_minutes;
-	struct event_row *events;
-	size_t n_events, cap_events;
-	struct pue_store_stats stats;
-	int64_t trimmed_ms; /* when retention last ran, wall ms */
-	bool trim_more;	    /* the last run deleted rows: more may be due */
-};
 
 /* With nothing to write, retention runs at most this often: a flush every
  * second need not open a transaction every second. */
 #define IDLE_TRIM_MS 60000
 
-static int
-db_error(struct pue_store *st, struct pue_err *err, const char *what)
+/* SQLite says SQLITE_FULL when a write finds no room, but a database that
+ * cannot even create its shared-memory file on a full disk says "disk I/O
+ * error" (SQLITE_IOERR) or cannot open (SQLITE_CANTOPEN); the system's
+ * errno tells the full disk apart from a failing one. */
+static bool
+disk_full(sqlite3 *db)
 {
-	return pue_err_set(err, PUE_E_STORE, "store: %s: %s", what, sqlite3_errmsg(st->db));
+	int code = sqlite3_extended_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+
+	return code == SQLITE_FULL ||
+	       ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) && (e == ENOSPC || e == EDQUOT));
 }
 
-static int
-exec_sql(struct pue_store *st, const char *sql, struct pue_err *err)
+int
+pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what)
 {
-	char *msg = NULL;
+	if (st->db == NULL)
+		return pue_err_set(err, PUE_E_STORE, "store: %s: %s: out of memory", st->path,
+				   what);
+	if (disk_full(st->db))
+		return pue_err_set(err, PUE_E_STORE, "store: %s: disk full (%s: %s)", st->path,
+				   what, sqlite3_errmsg(st->db));
+	return pue_err_set(err, PUE_E_STORE, "store: %s: %s: %s", st->path, what,
+			   sqlite3_errmsg(st->db));
+}
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		pue_err_set(err, PUE_E_STORE, "store: %s", msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
-		return PUE_E_STORE;
-	}
-	return 0;
+#define db_error pue_store_db_error
+
+static int
+exec_sql(struct pue_store *st, const char *sql, const char *what, struct pue_err *err)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
+									: db_error(st, err, what);
 }
 
 static int
@@ -135,7 +116,7 @@ set_wal_limits(struct pue_store *st, struct pue_err *err)
 	snprintf(sql, sizeof(sql),
 		 "PRAGMA journal_size_limit = %llu; PRAGMA wal_autocheckpoint = %llu;",
 		 (unsigned long long)limit, (unsigned long long)pages);
-	return exec_sql(st, sql, err);
+	return exec_sql(st, sql, "setting the WAL limits", err);
 }
 
 /* Deletes samples older than cut, at most about batch of them (rows that
@@ -192,16 +173,27 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 	return 0;
 }
 
+int
+pue_store_compare_ids(const void *a, const void *b)
+{
+	const struct point_ref *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 static int
 register_points(struct pue_store *st, struct pue_err *err)
 {
 	const struct pue_config *cfg = st->cfg;
 	sqlite3_stmt *ins = NULL, *sel = NULL;
-	size_t d, p;
+	size_t d, p, n = 0;
 	int rc = 0;
 
+	for (d = 0; d < cfg->n_devices; d++)
+		n += cfg->devices[d].n_points;
 	st->point_ids = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*st->point_ids));
-	if (st->point_ids == NULL)
+	st->by_id = calloc(n ? n : 1, sizeof(*st->by_id));
+	if (st->point_ids == NULL || st->by_id == NULL)
 		return pue_err_set(err, -ENOMEM, "store: out of memory");
 	if (sqlite3_prepare_v2(st->db,
 			       "INSERT OR IGNORE INTO points(device, name, kind, unit)"
@@ -236,53 +228,79 @@ register_points(struct pue_store *st, struct pue_err *err)
 				break;
 			}
 			st->point_ids[d][p] = sqlite3_column_int64(sel, 0);
+			st->by_id[st->n_points++] = (struct point_ref){st->point_ids[d][p], d, p};
 			sqlite3_reset(ins);
 			sqlite3_reset(sel);
 		}
 	}
+	qsort(st->by_id, st->n_points, sizeof(*st->by_id), pue_store_compare_ids);
 out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	return rc;
 }
 
-struct pue_store *
-pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *err)
+/* Closes the connection and what belongs to it; the queued rows stay. */
+static void
+disconnect(struct pue_store *st)
 {
-	struct pue_store *st = calloc(1, sizeof(*st));
+	sqlite3_stmt **const stmts[] = {
+		&st->ins_sample, &st->ins_minute,     &st->ins_hour,	&st->ins_event,
+		&st->set_until,	 &st->oldest_after,   &st->del_samples, &st->del_minutes,
+		&st->page_count, &st->freelist_count,
+	};
+	size_t i;
 
-	if (st == NULL) {
-		pue_err_set(err, -ENOMEM, "store: out of memory");
-		return NULL;
+	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
+		sqlite3_finalize(*stmts[i]);
+		*stmts[i] = NULL;
 	}
-	st->cfg = cfg;
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		pue_log(LOG_ERR, "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
+	st->db = NULL;
+	if (st->point_ids != NULL)
+		for (i = 0; i < st->cfg->n_devices; i++)
+			free(st->point_ids[i]);
+	free(st->point_ids);
+	st->point_ids = NULL;
+	free(st->by_id);
+	st->by_id = NULL;
+	st->n_points = 0;
+}
+
+/* Opens the database for writing: the connection, its schema, the points
+ * and the statements. On failure nothing stays open and *full says whether
+ * a full disk was the cause. */
+static int
+connect_db(struct pue_store *st, bool *full, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = PUE_E_STORE;
+
+	*full = false;
+	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		pue_err_set(err, PUE_E_STORE, "store: %s: %s", path,
-			    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		db_error(st, err, "opening");
 		goto fail;
 	}
 	/* A reader (puectl report, the sqlite3 shell) may hold a lock briefly. */
 	sqlite3_busy_timeout(st->db, 200);
 	/* WAL: readers never block the writer. synchronous=NORMAL: a power
 	 * loss may lose the last transaction, never corrupt the database. */
-	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0 ||
-	    set_wal_limits(st, err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0 ||
-	    pue_store_schema_upgrade(st->db, err) < 0 || register_points(st, err) < 0 ||
-	    exec_sql(st, "COMMIT", err) < 0)
+	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "opening", err) <
+		    0 ||
+	    set_wal_limits(st, err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", "opening", err) < 0)
 		goto fail;
-	st->page_size = 4096;
-	{
-		sqlite3_stmt *q = NULL;
-
-		if (prepare(st, "PRAGMA page_size", &q) == 0)
-			st->page_size = pragma_int(q);
-		sqlite3_finalize(q);
-	}
-	if ((st->path = strdup(path)) == NULL) {
-		pue_err_set(err, -ENOMEM, "store: out of memory");
+	if (pue_store_schema_upgrade(st->db, err) < 0) {
+		if (disk_full(st->db))
+			db_error(st, err, "creating the schema");
 		goto fail;
 	}
+	if (register_points(st, err) < 0 || exec_sql(st, "COMMIT", "opening", err) < 0)
+		goto fail;
+	if (prepare(st, "PRAGMA page_size", &q) == 0)
+		st->page_size = pragma_int(q);
+	sqlite3_finalize(q);
 	if (prepare(st, "INSERT OR REPLACE INTO samples(t, point, value) VALUES(?, ?, ?)",
 		    &st->ins_sample) < 0 ||
 	    prepare(st, MINUTE_UPSERT("minutes"), &st->ins_minute) < 0 ||
@@ -293,16 +311,53 @@ pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *e
 	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
 	    prepare(st, "PRAGMA page_count", &st->page_count) < 0 ||
 	    prepare(st, "PRAGMA freelist_count", &st->freelist_count) < 0 ||
-	    sqlite3_prepare_v3(st->db,
-			       "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
-			       -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK) {
+	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES('minutes_until', ?)",
+		    &st->set_until) < 0 ||
+	    prepare(st, "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
+		    &st->ins_event) < 0) {
 		db_error(st, err, "preparing statements");
 		goto fail;
 	}
-	return st;
+	return 0;
 fail:
-	pue_store_close(st);
-	return NULL;
+	*full = st->db != NULL && disk_full(st->db);
+	disconnect(st);
+	return rc;
+}
+
+struct pue_store *
+pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *err)
+{
+	struct pue_store *st = calloc(1, sizeof(*st));
+	bool full;
+
+	if (st == NULL || (st->path = strdup(path)) == NULL) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		free(st);
+		return NULL;
+	}
+	st->cfg = cfg;
+	st->page_size = 4096;
+	if (connect_db(st, &full, err) == 0)
+		return st;
+	if (!full) {
+		pue_store_close(st);
+		return NULL;
+	}
+	/* A full disk at start is survived as one at runtime is: pued polls
+	 * and computes, the rows wait in memory, and each flush tries to
+	 * open the database again. */
+	st->stats.failing = true;
+	snprintf(st->stats.last_error, sizeof(st->stats.last_error), "%s", err->msg);
+	pue_log(LOG_ERR, "%s; running without it, keeping rows in memory until it can write",
+		err->msg);
+	return st;
+}
+
+bool
+pue_store_is_open(const struct pue_store *st)
+{
+	return st->db != NULL;
 }
 
 static void
@@ -322,27 +377,12 @@ void
 pue_store_close(struct pue_store *st)
 {
 	struct pue_err err;
-	size_t d;
 
 	if (st == NULL)
 		return;
-	if (st->ins_sample != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
+	if (st->cfg != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
 		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
-	sqlite3_finalize(st->ins_sample);
-	sqlite3_finalize(st->ins_minute);
-	sqlite3_finalize(st->ins_hour);
-	sqlite3_finalize(st->ins_event);
-	sqlite3_finalize(st->oldest_after);
-	sqlite3_finalize(st->del_samples);
-	sqlite3_finalize(st->del_minutes);
-	sqlite3_finalize(st->page_count);
-	sqlite3_finalize(st->freelist_count);
-	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
-		pue_log(LOG_ERR, "store: close: %s", sqlite3_errmsg(st->db));
-	if (st->point_ids != NULL)
-		for (d = 0; d < st->cfg->n_devices; d++)
-			free(st->point_ids[d]);
-	free(st->point_ids);
+	disconnect(st);
 	free(st->path);
 	free(st->samples);
 	free(st->minutes);
@@ -381,7 +421,7 @@ pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall
 		st->stats.dropped++;
 		return -ENOMEM;
 	}
-	*row = (struct sample_row){t.ms, st->point_ids[device][point], value};
+	*row = (struct sample_row){t.ms, device, point, value};
 	return 0;
 }
 
@@ -438,7 +478,8 @@ write_all(struct pue_store *st)
 
 	for (i = 0; i < st->n_samples; i++) {
 		sqlite3_bind_int64(st->ins_sample, 1, st->samples[i].t_ms);
-		sqlite3_bind_int64(st->ins_sample, 2, st->samples[i].point_id);
+		sqlite3_bind_int64(st->ins_sample, 2,
+				   st->point_ids[st->samples[i].device][st->samples[i].point]);
 		sqlite3_bind_double(st->ins_sample, 3, st->samples[i].value);
 		if (step_reset(st->ins_sample) < 0)
 			return -1;
@@ -460,6 +501,11 @@ write_all(struct pue_store *st)
 		if (step_reset(st->ins_event) < 0)
 			return -1;
 	}
+	if (st->minutes_until_dirty) {
+		sqlite3_bind_int64(st->set_until, 1, st->minutes_until);
+		if (step_reset(st->set_until) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -468,15 +514,21 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 {
 	size_t rows = st->n_samples + st->n_minutes + st->n_events;
 	uint64_t trimmed_before = st->stats.trimmed;
+	bool full;
 	int rc;
 
 	st->stats.pending = rows;
 	/* Nothing to write, and retention ran a moment ago with nothing left
 	 * over: no transaction. */
-	if (rows == 0 && (now.ms == 0 || (!st->trim_more && now.ms >= st->trimmed_ms &&
-					  now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
+	if (rows == 0 && st->db != NULL && !st->minutes_until_dirty &&
+	    (now.ms == 0 || (!st->trim_more && now.ms >= st->trimmed_ms &&
+			     now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
 		return 0;
-	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (st->db == NULL && connect_db(st, &full, err) == 0)
+		pue_log(LOG_NOTICE, "store: %s opened", st->path);
+	if (st->db == NULL)
+		rc = PUE_E_STORE;
+	else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
 	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {
 		rc = db_error(st, err, "write");
@@ -507,39 +559,19 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	st->stats.minutes_written += st->n_minutes;
 	st->n_samples = 0;
 	st->n_minutes = 0;
+	st->minutes_until_dirty = false;
 	free_events(st);
 	st->stats.pending = 0;
 	return 0;
 }
 
-int
-pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
-		       struct pue_err *err)
+void
+pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms)
 {
-	sqlite3_stmt *q = NULL;
-	int n = 0, rc;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM minutes"
-			       " WHERE t >= ? ORDER BY t",
-			       -1, &q, NULL) != SQLITE_OK)
-		return db_error(st, err, "loading minutes");
-	sqlite3_bind_int64(q, 1, since_ms);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct pue_minute m = {
-			.start_ms = sqlite3_column_int64(q, 0),
-			.facility_kwh = sqlite3_column_double(q, 1),
-			.it_kwh = sqlite3_column_double(q, 2),
-			.covered_ms = sqlite3_column_int64(q, 3),
-		};
-
-		cb(arg, &m);
-		n++;
+	if (until_ms != st->minutes_until) {
+		st->minutes_until = until_ms;
+		st->minutes_until_dirty = true;
 	}
-	if (rc != SQLITE_DONE)
-		n = db_error(st, err, "loading minutes");
-	sqlite3_finalize(q);
-	return n;
 }
 
 void
@@ -554,6 +586,8 @@ pue_store_limit_pages(struct pue_store *st, int64_t pages)
 {
 	char sql[64];
 
+	if (st->db == NULL)
+		return PUE_E_STORE;
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)pages);
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : PUE_E_STORE;
 }

@@ -29,9 +29,16 @@
 struct pue_store; /* opaque */
 
 /* Opens or creates the database at path and registers cfg's points (cfg is
- * borrowed and must outlive the store). NULL on failure (err set). */
+ * borrowed and must outlive the store). NULL on failure (err set, naming
+ * the path). A disk too full to open the database on is not a failure:
+ * the store starts failing, as a full disk at runtime makes it, keeps its
+ * rows in memory and opens the database at the first flush that can. */
 struct pue_store *pue_store_open(const char *path, const struct pue_config *cfg,
 				 struct pue_err *err);
+
+/* Whether the database is open (false after a start on a full disk, until
+ * a flush could open it: nothing stored can be read until then). */
+bool pue_store_is_open(const struct pue_store *st);
 
 /* Flushes what is queued (once), then closes. NULL is accepted. */
 void pue_store_close(struct pue_store *st);
@@ -56,6 +63,29 @@ int pue_store_limit_pages(struct pue_store *st, int64_t pages);
  * negative code. */
 int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
 			   struct pue_err *err);
+
+/* Where the stored minutes end (Unix ms): the energy before it is in the
+ * minutes table (or was lost), the energy after it is only in the raw
+ * samples. The engine sets it as minutes close; it is written with the
+ * next flush, in the same transaction as those minutes, so after a crash
+ * it still matches them. */
+void pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms);
+
+/* Reads it back: returns 1 with *until_ms, or for a database written
+ * before it was kept, the end of the newest minute; 0 when there are no
+ * minutes either; a negative code on error. */
+int pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err);
+
+/* The newest stored sample of a point in [from_ms, to_ms]: returns 1 with
+ * *t_ms and *value, 0 when there is none, a negative code on error. */
+int pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
+			  int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err);
+
+/* Calls cb for every stored sample of a configured point in (after_ms,
+ * to_ms], oldest first. Returns the count or a negative code. */
+typedef void (*pue_sample_cb)(void *arg, size_t device, size_t point, pue_wall_t t, double value);
+int pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
+			   void *arg, struct pue_err *err);
 
 struct pue_store_stats {
 	bool failing; /* the last flush failed */

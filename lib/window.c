@@ -28,7 +28,6 @@ struct pue_window *
 pue_window_new(int64_t span_ms)
 {
 	struct pue_window *w;
-	size_t i;
 
 	if (span_ms < PUE_MINUTE_MS || span_ms % PUE_MINUTE_MS != 0)
 		return NULL;
@@ -45,9 +44,20 @@ pue_window_new(int64_t span_ms)
 		free(w);
 		return NULL;
 	}
-	for (i = 0; i < w->n; i++)
-		w->ring[i].start_ms = -1;
+	pue_window_clear(w);
 	return w;
+}
+
+void
+pue_window_clear(struct pue_window *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		w->ring[i] = (struct bucket){.start_ms = -1};
+	w->facility_kwh = w->it_kwh = 0;
+	w->covered_ms = 0;
+	w->newest_end_ms = 0;
 }
 
 void

@@ -24,6 +24,9 @@ struct pue_window; /* opaque */
 struct pue_window *pue_window_new(int64_t span_ms);
 void pue_window_free(struct pue_window *w);
 
+/* Empties w, as new (to load it again from the store). */
+void pue_window_clear(struct pue_window *w);
+
 /* Adds one closed minute. Minutes come in ascending order; the newest may
  * come again (its parts add up); an older one is ignored. */
 void pue_window_add(struct pue_window *w, const struct pue_minute *m);

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store_internal.h - the store's state, shared by store.c (opening,
+ * queueing, flushing) and store_read.c (what a restart reads back).
+ * Main thread only. Nothing outside lib/store*.c includes it.
+ */
+#ifndef PUE_STORE_INTERNAL_H
+#define PUE_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "store.h"
+
+struct sample_row {
+	int64_t t_ms;
+	size_t device, point; /* the id is looked up when written: the
+			       * database may not be open yet */
+	double value;
+};
+
+struct event_row {
+	int64_t t_ms;
+	char *kind, *subject, *message;
+};
+
+struct minute_row {
+	struct pue_minute m;
+	int category;
+};
+
+/* A point's id in the database and where it sits in the configuration. */
+struct point_ref {
+	int64_t id;
+	size_t device, point;
+};
+
+struct pue_store {
+	sqlite3 *db; /* NULL until the database could be opened (disk full) */
+	char *path;
+	const struct pue_config *cfg;
+	int64_t **point_ids;	 /* [device][point] */
+	struct point_ref *by_id; /* every configured point, sorted by id */
+	size_t n_points;
+	int64_t minutes_until; /* see pue_store_set_minutes_until() */
+	bool minutes_until_dirty;
+	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event, *set_until;
+	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
+	sqlite3_stmt *page_count, *freelist_count;
+	int64_t page_size;
+	struct sample_row *samples;
+	size_t n_samples, cap_samples;
+	struct minute_row *minutes;
+	size_t n_minutes, cap_minutes;
+	struct event_row *events;
+	size_t n_events, cap_events;
+	struct pue_store_stats stats;
+	int64_t trimmed_ms; /* when retention last ran, wall ms */
+	bool trim_more;	    /* the last run deleted rows: more may be due */
+};
+
+/* Fills err with what failed, naming the database and saying "disk full"
+ * when that is the cause. Returns PUE_E_STORE. */
+int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
+
+/* qsort/bsearch order of struct point_ref: by id. */
+int pue_store_compare_ids(const void *a, const void *b);
+
+#endif

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/* store_read.c - what a restart reads back from the store: the minutes for
+ * the windows, where they end, and the raw samples after them; see
+ * store.h. A database not open yet (disk full at start) holds nothing. */
+#include "store.h"
+
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "store_internal.h"
+
+int
+pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+		       struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int n = 0, rc;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM minutes"
+			       " WHERE t >= ? ORDER BY t",
+			       -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "loading minutes");
+	sqlite3_bind_int64(q, 1, since_ms);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct pue_minute m = {
+			.start_ms = sqlite3_column_int64(q, 0),
+			.facility_kwh = sqlite3_column_double(q, 1),
+			.it_kwh = sqlite3_column_double(q, 2),
+			.covered_ms = sqlite3_column_int64(q, 3),
+		};
+
+		cb(arg, &m);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = pue_store_db_error(st, err, "loading minutes");
+	sqlite3_finalize(q);
+	return n;
+}
+
+int
+pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
+{
+	static const char *const sql[] = {
+		"SELECT value FROM meta WHERE key = 'minutes_until'",
+		"SELECT max(t) + 60000 FROM minutes",
+	};
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	size_t i;
+
+	if (st->db == NULL)
+		return 0;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++) {
+		if (sqlite3_prepare_v2(st->db, sql[i], -1, &q, NULL) != SQLITE_OK)
+			return pue_store_db_error(st, err, "reading where the minutes end");
+		switch (sqlite3_step(q)) {
+		case SQLITE_ROW:
+			if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+				*until_ms = sqlite3_column_int64(q, 0);
+				rc = 1;
+			}
+			break;
+		case SQLITE_DONE:
+			break;
+		default:
+			rc = pue_store_db_error(st, err, "reading where the minutes end");
+		}
+		sqlite3_finalize(q);
+	}
+	return rc;
+}
+
+int
+pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
+		      int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, value FROM samples WHERE t >= ? AND t <= ? AND point = ?"
+			       " ORDER BY t DESC LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "reading a sample");
+	sqlite3_bind_int64(q, 1, from_ms);
+	sqlite3_bind_int64(q, 2, to_ms);
+	sqlite3_bind_int64(q, 3, st->point_ids[device][point]);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*t_ms = sqlite3_column_int64(q, 0);
+		*value = sqlite3_column_double(q, 1);
+		rc = 1;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : pue_store_db_error(st, err, "reading a sample");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
+pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
+		       void *arg, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int n = 0, rc;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(
+		    st->db, "SELECT t, point, value FROM samples WHERE t > ? AND t <= ? ORDER BY t",
+		    -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "loading samples");
+	sqlite3_bind_int64(q, 1, after_ms);
+	sqlite3_bind_int64(q, 2, to_ms);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct point_ref key = {.id = sqlite3_column_int64(q, 1)};
+		const struct point_ref *ref = bsearch(&key, st->by_id, st->n_points,
+						      sizeof(*st->by_id), pue_store_compare_ids);
+
+		if (ref == NULL)
+			continue; /* a point no longer configured */
+		cb(arg, ref->device, ref->point, (pue_wall_t){sqlite3_column_int64(q, 0)},
+		   sqlite3_column_double(q, 2));
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = pue_store_db_error(st, err, "loading samples");
+	sqlite3_finalize(q);
+	return n;
+}
