@@ -30,9 +30,15 @@ def main():
     bad = 0
     for arg in sys.argv[2:]:
         path, _, name = arg.partition("=")
-        uri = base + name
-        resolver = jsonschema.RefResolver(base_uri=uri, referrer={}, store=store)
-        validator = jsonschema.Draft202012Validator({"$ref": uri}, resolver=resolver)
+        # The schema itself, not {"$ref": ...} around it: jsonschema 4.10
+        # (Debian 12) would accept anything through such a wrapper.
+        # Local "$ref"s ("#/$defs/...") resolve in the whole file, so the
+        # file is the referrer even when NAME points into it.
+        doc_name, _, pointer = name.partition("#")
+        url = base + doc_name
+        resolver = jsonschema.RefResolver(base_uri=url, referrer=store[url], store=store)
+        schema = resolver.resolve_fragment(store[url], pointer) if pointer else store[url]
+        validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
         with open(path) as f:
             doc = json.load(f)
         errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
