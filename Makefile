@@ -159,14 +159,15 @@ bench:
 	@BUILD=$(BUILD) bench/run
 
 # --- install, uninstall, deb (issue 9) ----------------------------------------
-# Never overwrites an existing $(SYSCONFDIR)/pued/pued.yaml. The MIB and the
-# meter maps are installed when they exist at build time. As root without
-# DESTDIR, the system group pued (pued.sysusers; see README "Install") is
-# created and given the configuration, which may hold SNMP secrets.
+# Installs no $(SYSCONFDIR)/pued/pued.yaml: the reference configuration
+# polls example meters and alerts example targets, so it goes to
+# share/pued/pued.yaml.example, and the unit waits (ConditionPathExists=) for
+# the administrator's own file (README "Install"). The MIB and the meter maps
+# are installed when they exist at build time. As root without DESTDIR, the
+# system group pued (pued.sysusers) is created.
 MANDIR      ?= $(DATADIR)/man
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MIBDIR      ?= $(DATADIR)/snmp/mibs
-PUED_CONF   := $(DESTDIR)$(SYSCONFDIR)/pued/pued.yaml
 install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
@@ -176,14 +177,14 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(Q)install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
 	$(Q)install -m 755 $(BUILD)/pued-agentx $(DESTDIR)$(SBINDIR)/pued-agentx # issue 8
 	$(Q)install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
+	$(Q)install -d $(DESTDIR)$(DATADIR)/pued/schema
+	$(Q)install -m 644 doc/schema/*.json $(DESTDIR)$(DATADIR)/pued/schema/
 	$(Q)if test -d conf/meters; then \
 		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
 		install -m 644 conf/meters/*.yaml $(DESTDIR)$(DATADIR)/pued/meters/; fi
 	$(Q)if test -f conf/PUED-MIB.txt; then \
 		install -d $(DESTDIR)$(MIBDIR) && \
 		install -m 644 conf/PUED-MIB.txt $(DESTDIR)$(MIBDIR)/PUED-MIB.txt; fi
-	$(Q)if test -e $(PUED_CONF); then echo "  keep   $(PUED_CONF) (exists)"; \
-		else install -m 640 conf/pued.yaml $(PUED_CONF); fi
 	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		systemd/pued.service.in > $(DESTDIR)$(UNITDIR)/pued.service
 	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/pued.service
@@ -192,11 +193,11 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(Q)install -m 644 doc/puectl.1 $(DESTDIR)$(MANDIR)/man1/puectl.1
 	$(Q)install -m 644 doc/pued.yaml.5 $(DESTDIR)$(MANDIR)/man5/pued.yaml.5
 	$(Q)install -m 644 doc/pued.8 $(DESTDIR)$(MANDIR)/man8/pued.8
+	$(Q)install -m 644 doc/pued-agentx.8 $(DESTDIR)$(MANDIR)/man8/pued-agentx.8
 	$(Q)if test -z "$(DESTDIR)" && test "$$(id -u)" -eq 0; then \
 		if command -v systemd-sysusers >/dev/null; then \
 			systemd-sysusers $(SYSUSERSDIR)/pued.conf; \
 		elif ! getent group pued >/dev/null; then groupadd --system pued; fi; \
-		chgrp pued $(PUED_CONF); \
 	fi
 
 uninstall:
@@ -205,10 +206,11 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pued.service $(DESTDIR)$(DATADIR)/pued/pued.yaml.example \
 		$(DESTDIR)$(DATADIR)/pued/pued-serial.conf $(DESTDIR)$(SYSUSERSDIR)/pued.conf \
 		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \
-		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8
-	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters
+		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8 \
+		$(DESTDIR)$(MANDIR)/man8/pued-agentx.8
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
-	@echo "  kept   $(PUED_CONF), the group pued and pued's database"
+	@echo "  kept   $(DESTDIR)$(SYSCONFDIR)/pued, the group pued and pued's database"
 
 # make deb: a binary package built by dpkg-buildpackage (debhelper, debian/)
 # from a copy of the tree in $(BUILD)/deb/src, so that the source tree stays

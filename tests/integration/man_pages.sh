@@ -1,14 +1,16 @@
 #!/bin/bash
-# doc/pued.8, doc/puectl.1, doc/pued.yaml.5: `mandoc -T lint` finds nothing
+# doc/pued.8, doc/puectl.1, doc/pued.yaml.5, doc/pued-agentx.8: `mandoc -T lint` finds nothing
 # (style messages included, except the two that depend on what this machine
 # has installed), `man -l` renders each without a warning, and the pages
 # name what the programs have: every key of the configuration loader in
 # pued.yaml(5), every command and long option of `puectl --help` in
-# puectl(1), every long option of `pued --help` in pued(8).
+# puectl(1), every long option of `pued --help` in pued(8) and of
+# `pued-agentx --help` in pued-agentx(8); every page `make install` installs,
+# and pued(8) points to pued-agentx(8).
 . "$(dirname "$0")/lib.sh"
 
 command -v mandoc >/dev/null 2>&1 || fail "mandoc is not installed (tools/install-deps check)"
-pages=(pued.8 puectl.1 pued.yaml.5)
+pages=(pued.8 puectl.1 pued.yaml.5 pued-agentx.8)
 
 for page in "${pages[@]}"; do
 	f=$TOP/doc/$page
@@ -57,3 +59,17 @@ for o in $("$BIN/pued" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	grep -q -- "Fl \\\\-${o#--}" "$TOP/doc/pued.8" || missing="$missing $o"
 done
 [ -z "$missing" ] || fail "pued(8) does not describe:$missing"
+for o in $("$BIN/pued-agentx" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "Fl \\\\-${o#--}" "$TOP/doc/pued-agentx.8" || missing="$missing $o"
+done
+[ -z "$missing" ] || fail "pued-agentx(8) does not describe:$missing"
+grep -q '^\.Xr pued-agentx 8' "$TOP/doc/pued.8" || fail "pued(8) does not refer to pued-agentx(8)"
+grep -qw AgentX "$TOP/doc/pued.8" || fail "pued(8) does not mention AgentX"
+
+# make install puts every page where man finds it.
+make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$T/root" PREFIX=/usr SYSCONFDIR=/etc install >"$T/install.log" 2>&1 ||
+	{ cat "$T/install.log"; fail "make install DESTDIR=$T/root"; }
+for page in "${pages[@]}"; do
+	[ -f "$T/root/usr/share/man/man${page##*.}/$page" ] || fail "make install does not install $page"
+done
+note "make install: all ${#pages[@]} pages"
