@@ -125,6 +125,9 @@ add_minute(void *arg, const struct pue_minute *m)
 	add_to_windows(e, mc->t, &whole);
 	if (mc->store && e->store != NULL)
 		pue_store_add_minute(e->store, m, mc->t->category);
+	/* A pPUE zone's minutes are stored like the PUE's (their own table). */
+	if (mc->t != &e->tracks[0] && e->store != NULL)
+		pue_store_add_zone_minute(e->store, (size_t)(mc->t - e->tracks) - 1, m);
 }
 
 static int
@@ -331,6 +334,20 @@ load_minute(void *arg, const struct pue_minute *m)
 		add_to_windows(lc->e, &lc->e->tracks[0], m);
 }
 
+/* Loading a pPUE zone's stored minutes into its windows. */
+struct zone_load_ctx {
+	const struct pue_engine *e;
+	const struct track *t;
+};
+
+static void
+load_zone_minute(void *arg, const struct pue_minute *m)
+{
+	struct zone_load_ctx *zc = arg;
+
+	add_to_windows(zc->e, zc->t, m);
+}
+
 /* One stored sample after the stored minutes, through its point's energy
  * into the PUE's minutes, as pue_engine_reading() did before the crash.
  * Its events were stored with it then, and are not raised again. */
@@ -427,13 +444,23 @@ load_windows(struct pue_engine *e, int64_t now, int64_t hold_ms, struct pue_err 
 {
 	struct load_ctx lc = {e, hold_ms};
 	int64_t longest = 0;
-	size_t i;
+	size_t i, k;
+	int n;
 
 	for (i = 0; i < e->cfg->pue.n_windows; i++)
 		if (e->cfg->pue.windows_ms[i] > longest)
 			longest = e->cfg->pue.windows_ms[i];
 	/* An hour more than the longest window: hourly buckets start whole. */
-	return pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
+	n = pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
+	for (k = 1; k < e->n_tracks && n >= 0; k++) {
+		struct zone_load_ctx zc = {e, &e->tracks[k]};
+
+		if (pue_store_load_zone_minutes(e->store, e->cfg->pue.zones[k - 1].name,
+						now - longest - 3600 * 1000, load_zone_minute, &zc,
+						err) < 0)
+			n = PUE_E_STORE;
+	}
+	return n;
 }
 
 /* The windows of track k end where it goes on (the minute holding open),
@@ -478,13 +505,14 @@ int
 pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err)
 {
 	int64_t open = pue_combine_done_until(e->tracks[0].combine);
-	size_t i;
+	size_t i, k;
 	int n;
 
 	if (e->store == NULL)
 		return 0;
-	for (i = 0; i < e->cfg->pue.n_windows; i++)
-		pue_window_clear(e->tracks[0].windows[i]);
+	for (k = 0; k < e->n_tracks; k++) /* the zones' windows load again too */
+		for (i = 0; i < e->cfg->pue.n_windows; i++)
+			pue_window_clear(e->tracks[k].windows[i]);
 	e->has_carry = false;
 	n = load_windows(e, pue_clock_wall(e->clock).ms, open - open % PUE_MINUTE_MS, err);
 	end_windows(e, 0, open);
@@ -686,11 +714,17 @@ void
 pue_engine_stop(struct pue_engine *e)
 {
 	struct minute_ctx mc = {e, &e->tracks[0], true};
+	size_t k;
 
 	if (e->stopped)
 		return;
 	pue_engine_tick(e);
 	pue_combine_close_partial(e->tracks[0].combine, add_minute, &mc);
+	for (k = 1; k < e->n_tracks; k++) {
+		struct minute_ctx zc = {e, &e->tracks[k], false};
+
+		pue_combine_close_partial(e->tracks[k].combine, add_minute, &zc);
+	}
 	e->stopped = true;
 	if (e->store != NULL)
 		pue_store_set_minutes_until(e->store, pue_combine_done_until(e->tracks[0].combine));

@@ -150,7 +150,8 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 	if (delete_samples_before(st, now.ms - sc->raw_retention_ms, TRIM_BATCH) < 0)
 		return -1;
 	sqlite3_bind_int64(st->del_minutes, 1, now.ms - sc->minute_retention_ms);
-	if (step_reset(st->del_minutes) < 0)
+	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - sc->minute_retention_ms);
+	if (step_reset(st->del_minutes) < 0 || step_reset(st->del_zone_minutes) < 0)
 		return -1;
 	used = (pragma_int(st->page_count) - pragma_int(st->freelist_count)) * st->page_size;
 	st->stats.used_bytes = used > 0 ? (uint64_t)used : 0;
@@ -247,7 +248,7 @@ disconnect(struct pue_store *st)
 	sqlite3_stmt **const stmts[] = {
 		&st->ins_sample, &st->ins_minute,     &st->ins_hour,	&st->ins_event,
 		&st->set_until,	 &st->oldest_after,   &st->del_samples, &st->del_minutes,
-		&st->page_count, &st->freelist_count,
+		&st->page_count, &st->freelist_count, &st->ins_zone,	&st->del_zone_minutes,
 	};
 	size_t i;
 
@@ -309,6 +310,14 @@ connect_db(struct pue_store *st, bool *full, struct pue_err *err)
 		    &st->oldest_after) < 0 ||
 	    prepare(st, "DELETE FROM samples WHERE t < ?", &st->del_samples) < 0 ||
 	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
+	    prepare(st,
+		    "INSERT INTO zone_minutes(zone, t, facility_kwh, it_kwh, covered_ms)"
+		    " VALUES(?, ?, ?, ?, ?) ON CONFLICT(zone, t) DO UPDATE SET"
+		    " facility_kwh = facility_kwh + excluded.facility_kwh,"
+		    " it_kwh = it_kwh + excluded.it_kwh,"
+		    " covered_ms = covered_ms + excluded.covered_ms",
+		    &st->ins_zone) < 0 ||
+	    prepare(st, "DELETE FROM zone_minutes WHERE t < ?", &st->del_zone_minutes) < 0 ||
 	    prepare(st, "PRAGMA page_count", &st->page_count) < 0 ||
 	    prepare(st, "PRAGMA freelist_count", &st->freelist_count) < 0 ||
 	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES('minutes_until', ?)",
@@ -433,7 +442,21 @@ pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int categ
 
 	if (row == NULL)
 		return -ENOMEM;
-	*row = (struct minute_row){*m, category};
+	*row = (struct minute_row){*m, category, -1};
+	return 0;
+}
+
+int
+pue_store_add_zone_minute(struct pue_store *st, size_t zone, const struct pue_minute *m)
+{
+	struct minute_row *row;
+
+	if (zone >= st->cfg->pue.n_zones)
+		return -EINVAL;
+	row = grow((void **)&st->minutes, &st->n_minutes, &st->cap_minutes, sizeof(*row));
+	if (row == NULL)
+		return -ENOMEM;
+	*row = (struct minute_row){*m, 0, (int)zone};
 	return 0;
 }
 
@@ -487,6 +510,17 @@ write_all(struct pue_store *st)
 	for (i = 0; i < st->n_minutes; i++) {
 		const struct minute_row *r = &st->minutes[i];
 
+		if (r->zone >= 0) {
+			sqlite3_bind_text(st->ins_zone, 1, st->cfg->pue.zones[r->zone].name, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st->ins_zone, 2, r->m.start_ms);
+			sqlite3_bind_double(st->ins_zone, 3, r->m.facility_kwh);
+			sqlite3_bind_double(st->ins_zone, 4, r->m.it_kwh);
+			sqlite3_bind_int64(st->ins_zone, 5, r->m.covered_ms);
+			if (step_reset(st->ins_zone) < 0)
+				return -1;
+			continue;
+		}
 		if (write_minute(st->ins_minute, r->m.start_ms, r) < 0 ||
 		    write_minute(st->ins_hour, r->m.start_ms - r->m.start_ms % HOUR_MS, r) < 0)
 			return -1;

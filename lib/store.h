@@ -47,6 +47,10 @@ void pue_store_close(struct pue_store *st);
 int pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t,
 			 double value);
 int pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int category);
+/* Queues one closed minute of pPUE zone zone (its index in cfg->pue.zones):
+ * facility_kwh is the zone's IT plus infrastructure energy. Returns 0,
+ * -EINVAL for no such zone, or -ENOMEM. */
+int pue_store_add_zone_minute(struct pue_store *st, size_t zone, const struct pue_minute *m);
 int pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const char *subject,
 			const char *message);
 
@@ -61,6 +65,9 @@ int pue_store_limit_pages(struct pue_store *st, int64_t pages);
 /* Calls cb for every stored minute starting at or after since_ms, oldest
  * first (to rebuild the windows after a restart). Returns the count or a
  * negative code. */
+/* As pue_store_load_minutes(), for the pPUE zone named zone. */
+int pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
+				pue_minute_cb cb, void *arg, struct pue_err *err);
 int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
 			   struct pue_err *err);
 

@@ -31,6 +31,7 @@ struct event_row {
 struct minute_row {
 	struct pue_minute m;
 	int category;
+	int zone; /* -1: the PUE's; else the pPUE zone's index in cfg->pue.zones */
 };
 
 /* A point's id in the database and where it sits in the configuration. */
@@ -50,6 +51,7 @@ struct pue_store {
 	bool minutes_until_dirty;
 	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event, *set_until;
 	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
+	sqlite3_stmt *ins_zone, *del_zone_minutes;
 	sqlite3_stmt *page_count, *freelist_count;
 	int64_t page_size;
 	struct sample_row *samples;

@@ -10,21 +10,13 @@
 
 #include "store_internal.h"
 
-int
-pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
-		       struct pue_err *err)
+/* Steps q (prepared and bound; finalized here), one minute a row:
+ * t, facility_kwh, it_kwh, covered_ms. Returns the count or PUE_E_STORE. */
+static int
+load_rows(struct pue_store *st, sqlite3_stmt *q, pue_minute_cb cb, void *arg, struct pue_err *err)
 {
-	sqlite3_stmt *q = NULL;
 	int n = 0, rc;
 
-	if (st->db == NULL)
-		return 0;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM minutes"
-			       " WHERE t >= ? ORDER BY t",
-			       -1, &q, NULL) != SQLITE_OK)
-		return pue_store_db_error(st, err, "loading minutes");
-	sqlite3_bind_int64(q, 1, since_ms);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct pue_minute m = {
 			.start_ms = sqlite3_column_int64(q, 0),
@@ -40,6 +32,41 @@ pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb,
 		n = pue_store_db_error(st, err, "loading minutes");
 	sqlite3_finalize(q);
 	return n;
+}
+
+int
+pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+		       struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM minutes"
+			       " WHERE t >= ? ORDER BY t",
+			       -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "loading minutes");
+	sqlite3_bind_int64(q, 1, since_ms);
+	return load_rows(st, q, cb, arg, err);
+}
+
+int
+pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
+			    pue_minute_cb cb, void *arg, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t, facility_kwh, it_kwh, covered_ms FROM zone_minutes"
+			       " WHERE zone = ? AND t >= ? ORDER BY t",
+			       -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "loading zone minutes");
+	sqlite3_bind_text(q, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, since_ms);
+	return load_rows(st, q, cb, arg, err);
 }
 
 int

@@ -59,6 +59,16 @@ static const char v2_to_v3_sql[] =
 	" t INTEGER NOT NULL, who TEXT NOT NULL) WITHOUT ROWID;"
 	"UPDATE meta SET value = '3' WHERE key = 'schema_version';";
 
+/* Version 4: the pPUE zones' minutes, stored like the PUE's (the zone's
+ * IT plus infrastructure energy as facility_kwh, its IT energy as it_kwh),
+ * so a restart resumes their windows too. */
+static const char v3_to_v4_sql[] =
+	"CREATE TABLE zone_minutes(zone TEXT NOT NULL, t INTEGER NOT NULL,"
+	" facility_kwh REAL NOT NULL, it_kwh REAL NOT NULL, covered_ms INTEGER NOT NULL,"
+	" PRIMARY KEY(zone, t)) WITHOUT ROWID;"
+	"CREATE INDEX zone_minutes_t ON zone_minutes(t);"
+	"UPDATE meta SET value = '4' WHERE key = 'schema_version';";
+
 static int
 exec(sqlite3 *db, const char *sql, const char *what, struct pue_err *err)
 {
@@ -122,6 +132,8 @@ pue_store_schema_upgrade(sqlite3 *db, struct pue_err *err)
 	    exec(db, pue_store_schema_v1_to_v2_sql, "migrating schema 1 to 2", err) < 0)
 		return PUE_E_STORE;
 	if (version <= 2 && exec(db, v2_to_v3_sql, "migrating schema 2 to 3", err) < 0)
+		return PUE_E_STORE;
+	if (version <= 3 && exec(db, v3_to_v4_sql, "migrating schema 3 to 4", err) < 0)
 		return PUE_E_STORE;
 	return 0;
 }

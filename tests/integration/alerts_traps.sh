@@ -126,14 +126,14 @@ wait_for 10000 "the inform target to report its receiver silent" inform_waits
 
 # Restart while the alert fires: stopped two seconds after the poll at
 # 00:22:00, pued is down three and starts at 00:22:05, on its old poll
-# phase. The alert stays firing, and nothing is sent again. Minute 00:22
-# lacks the five seconds from that poll to the next one (the minute in
-# progress is written at the stop; PUE.md, "Restarts and clock steps"):
-# 895 s of the window's 900 are covered; 55 s of 1100 kW in it.
+# phase. The alert stays firing, and nothing is sent again. The minute in
+# progress is written at the stop and the counters' interval from the last
+# poll before it to the first after bridges the downtime (PUE.md,
+# "Restarts and clock steps"): the window stays whole.
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
 advance_down 3s
 start_pued "$T/pued.yaml"
-expect 00:24:01 firing above_ceiling 1.293 0.9944
+expect 00:24:01 firing above_ceiling 1.293 1
 puectl alerts --json | jq -e --argjson n "$number" '.active[] | select(.alert == "pue_ceiling:15m") | .state == "firing" and .number == $n' \
 	>/dev/null || fail "the firing alert was lost or renumbered by the restart"
 for v in 'SNMP v2c' 'SNMP v1' "SNMP v3"; do
@@ -157,13 +157,13 @@ for v in 'SNMP v2c' 'SNMP v3'; do
 done
 
 # Back to 960 kW from 00:25: minutes 00:16-00:24 were at 1100 kW, and the
-# window is at or below 1.24 once only three of them (one of 55 s) are
-# left in it: minutes 00:22-00:36, at 00:37:02.
+# window is at or below 1.24 once only three of them are left in it:
+# minutes 00:22-00:36, (3 x 1100 + 12 x 960) / 15 / 800 = 1.235, at 00:37:02.
 advance_to 00:25:00
 [ "$(sim_cmd set facility_kw 960)" = ok ] || fail "simulator command"
-expect 00:36:02 firing warning 1.246 0.9944
-expect 00:37:01 firing warning 1.234 0.9944
-expect 00:37:02 resolved warning 1.234 0.9944
+expect 00:36:02 firing warning 1.247 1
+expect 00:37:01 firing warning 1.235 1
+expect 00:37:02 resolved warning 1.235 1
 resolved='pueAlertResolved.*pueAlertRule.0 = STRING: pue_ceiling'
 wait_for 30000 "the v2c resolution" at_least 1 noc 'SNMP v2c' "$resolved"
 wait_for 10000 "the v3 resolution" at_least 1 noc 'SNMP v3' "$resolved"
@@ -171,8 +171,8 @@ wait_for 10000 "the v1 resolution" at_least 1 noc 'SNMP v1' "$resolved"
 wait_for 30000 "the resolution inform" at_least 1 inform 'INFORM, SNMP v2c' "$resolved"
 wait_for 30000 "the v3 resolution inform" at_least 1 inform "INFORM, SNMP v3" "$resolved"
 # The same number; the window's figure and coverage at 00:37:02.
-sent 2026-1-1,0:37:2.0,+0:0 1234 9944 \
-	"15m PUE 1.234, at or below 1.24 (the ceiling 1.25 less the hysteresis 0.01)" >"$T/resolved.want"
+sent 2026-1-1,0:37:2.0,+0:0 1235 10000 \
+	"15m PUE 1.235, at or below 1.24 (the ceiling 1.25 less the hysteresis 0.01)" >"$T/resolved.want"
 for spec in "noc|SNMP v2c" "noc|SNMP v1" "noc|SNMP v3" "inform|INFORM, SNMP v2c" "inform|INFORM, SNMP v3"; do
 	varbinds "${spec%%|*}" "${spec#*|}.*$resolved" | diff "$T/resolved.want" - >&2 ||
 		fail "${spec#*|} resolution: varbinds differ"

@@ -138,8 +138,10 @@ test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
 	st = pue_store_open(f->path, &f->cfg, &err);
 	assert_non_null(st);
 	pue_store_close(st);
+	/* through 3 (alerts) to 4 (pPUE zone minutes) */
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
-			 3);
+			 4);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM zone_minutes"), 0);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM minutes"), 1);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM events"), 1);
 	assert_int_equal(query_int(f->path,
