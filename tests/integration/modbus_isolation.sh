@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # modbus_isolation.sh - 50 meters, each on its own TCP connection; 5 of
 # them stop answering (timeout 1 s, 3 retries: a dead poll holds its link
-# for 4 s). Each of the other 45 still has a stored sample in at least 29 of
-# 30 consecutive 1 s intervals, checked from the database. The worker pool
+# for 4 s). Each of the other 45 still has a stored sample in at least 24 of
+# 30 consecutive 1 s intervals, checked from the database (real time: the
+# point is that real timeouts do not hold up other links; the margin is
+# for a loaded machine, a starved link would keep one in four). The worker pool
 # starts with the default 4 threads and must not let the dead links starve
 # the live ones.
 source "$(dirname "$0")/lib.sh"
@@ -76,7 +78,10 @@ for dev, t in sorted(ts.items()):
         first += 1000
     hit = {int((x - first) // 1000) for x in t if first <= x < first + 30000}
     worst = min(worst, len(hit))
-    if len(hit) < 29:
+    # Starved by the dead links, a live one would miss most intervals (a
+    # dead poll holds its link 4 s); 24 leaves room for a machine whose
+    # cores are all busy with other work, where a poll may slip a second.
+    if len(hit) < 24:
         bad.append("%s: %d of 30" % (dev, len(hit)))
 print("# 45 live meters: the worst has a sample in %d of 30 intervals" % worst)
 assert len(ts) == 45, "%d meters have samples" % len(ts)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Three agents (v2c, v3 authPriv, v2c), polled every 500 ms. One is
 # stopped: it goes down with a timeout, and the two others keep a stored
-# sample in at least 29 of the next 30 consecutive intervals: a dead agent
-# only waits through its own timeouts.
+# sample in at least 24 of the next 30 consecutive intervals (real time,
+# with room for a busy machine): a dead agent only waits through its own
+# timeouts.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/snmpsim/snmpd.sh"
 
@@ -62,7 +63,9 @@ for d in ups-a ups-c; do
 			JOIN points p ON p.id = s.point WHERE p.device = '$d' AND p.name = '$p'
 			AND s.t >= $t0 AND s.t < $end")
 		note "$d/$p: a sample in $got of 30 intervals"
-		[ "$got" -ge 29 ] || fail "$d/$p stored a sample in only $got of 30 intervals"
+		# A dead agent holding up the others would leave few; 24 leaves
+		# room for a machine whose cores are busy with other work.
+		[ "$got" -ge 24 ] || fail "$d/$p stored a sample in only $got of 30 intervals"
 	done
 done
 n=$(sqlite3 "$T/pued.db" "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
