@@ -26,8 +26,18 @@ struct client {
 	size_t n_in;
 	char *out; /* reply bytes not yet sent */
 	size_t n_out, off_out;
-	pue_mono_t last_activity;
+	/* In a request (pending): when it began - at accept, or at its first
+	 * byte - and bytes do not move it, so a client that trickles a byte
+	 * a second is dropped as soon as one that sends nothing. Between
+	 * requests: when the last reply went out. */
+	pue_mono_t since;
+	bool pending;
 	bool closing; /* drop once out is sent */
+};
+
+struct tally {
+	unsigned n;
+	struct ucred first;
 };
 
 struct pue_control {
@@ -39,7 +49,41 @@ struct pue_control {
 	int fd;
 	struct client *clients[PUE_CTL_MAX_CLIENTS];
 	int64_t sweep_timer;
+	/* Drops since the last sweep, logged by it (log_tally). */
+	struct tally late, evicted;
 };
+
+/* One line per dropped client while they come a few at a time; a summary
+ * line per sweep (a second) when more come at once, as under a flood. */
+#define DROP_LOG_LINES 3
+
+/* Root and the daemon's own user: the admin slots, and no per-user share.
+ * No group lookup here: this runs for every connection. */
+static bool
+privileged(const struct ucred *peer)
+{
+	return peer->uid == 0 || peer->uid == geteuid();
+}
+
+static void
+count_drop(struct tally *t, const struct client *cl, const char *why)
+{
+	if (t->n < DROP_LOG_LINES)
+		pue_log(LOG_NOTICE, "control: dropped a client of uid %u (pid %d): %s",
+			(unsigned)cl->peer.uid, (int)cl->peer.pid, why);
+	else if (t->n == DROP_LOG_LINES)
+		t->first = cl->peer;
+	t->n++;
+}
+
+static void
+log_tally(struct tally *t, const char *why)
+{
+	if (t->n > DROP_LOG_LINES)
+		pue_log(LOG_NOTICE, "control: dropped %u more clients (from uid %u pid %d on): %s",
+			t->n - DROP_LOG_LINES, (unsigned)t->first.uid, (int)t->first.pid, why);
+	t->n = 0;
+}
 
 static void
 drop(struct pue_control *c, size_t i)
@@ -87,6 +131,10 @@ flush_out(struct pue_control *c, struct client *cl)
 	free(cl->out);
 	cl->out = NULL;
 	cl->n_out = cl->off_out = 0;
+	/* The reply is out: the request's deadline ends here. Bytes of the
+	 * next one that came along with it start the next deadline now. */
+	cl->since = pue_clock_real();
+	cl->pending = cl->n_in > 0;
 	pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN);
 	return cl->closing ? -1 : 0;
 }
@@ -216,7 +264,6 @@ on_client(void *arg, int fd, uint32_t events)
 	if (i == PUE_CTL_MAX_CLIENTS)
 		return;
 	cl = c->clients[i];
-	cl->last_activity = pue_clock_real();
 	if ((events & EPOLLOUT) && (flush_out(c, cl) < 0 || serve(c, cl) < 0)) {
 		drop(c, i);
 		return;
@@ -230,6 +277,10 @@ on_client(void *arg, int fd, uint32_t events)
 	}
 	if (n < 0)
 		return;
+	if (!cl->pending) {
+		cl->pending = true;
+		cl->since = pue_clock_real();
+	}
 	cl->n_in += (size_t)n;
 	if (!memchr(cl->in, '\n', cl->n_in) && cl->n_in > PUE_CTL_MAX_LINE) {
 		char msg[80];
@@ -299,6 +350,33 @@ move_high(int fd)
 	return high;
 }
 
+/* A user other than root and the daemon's may hold PUE_CTL_UID_SLOTS
+ * connections; its next one closes its oldest, so that user's newest
+ * request is always heard and its slow ones never crowd out other users. */
+static void
+make_room_for(struct pue_control *c, const struct ucred *peer)
+{
+	size_t i, own = 0, oldest = PUE_CTL_MAX_CLIENTS;
+
+	if (privileged(peer))
+		return;
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
+		struct client *cl = c->clients[i];
+
+		if (cl == NULL || cl->peer.uid != peer->uid)
+			continue;
+		own++;
+		if (oldest == PUE_CTL_MAX_CLIENTS ||
+		    pue_mono_diff_ms(cl->since, c->clients[oldest]->since) < 0)
+			oldest = i;
+	}
+	if (own < PUE_CTL_UID_SLOTS)
+		return;
+	count_drop(&c->evicted, c->clients[oldest],
+		   "a newer connection of its user came over the user's share");
+	drop(c, oldest);
+}
+
 static void
 on_accept(void *arg, int fd, uint32_t events)
 {
@@ -315,6 +393,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		return;
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
 		peer = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	make_room_for(c, &peer);
 	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
 		if (c->clients[i] != NULL)
 			used++;
@@ -322,9 +401,8 @@ on_accept(void *arg, int fd, uint32_t events)
 			free_slot = i;
 	}
 	i = free_slot;
-	/* Root and the daemon's user only: no group lookup on this path. */
-	if (i == PUE_CTL_MAX_CLIENTS || (used >= PUE_CTL_MAX_CLIENTS - PUE_CTL_ADMIN_SLOTS &&
-					 peer.uid != 0 && peer.uid != geteuid())) {
+	if (i == PUE_CTL_MAX_CLIENTS ||
+	    (used >= PUE_CTL_MAX_CLIENTS - PUE_CTL_ADMIN_SLOTS && !privileged(&peer))) {
 		static const char busy[] =
 			"{\"v\":1,\"ok\":false,\"error\":\"too many clients\"}\n";
 
@@ -341,7 +419,8 @@ on_accept(void *arg, int fd, uint32_t events)
 		return;
 	}
 	cl->fd = cfd;
-	cl->last_activity = pue_clock_real();
+	cl->since = pue_clock_real(); /* a connection that sends nothing has a deadline too */
+	cl->pending = true;
 	cl->peer = peer;
 	if (pue_loop_add_fd(c->loop, cfd, EPOLLIN, on_client, c) < 0) {
 		close(cfd);
@@ -360,17 +439,19 @@ sweep(void *arg)
 
 	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
 		struct client *cl = c->clients[i];
-		int64_t idle_ms;
+		char why[80];
+		int64_t ms;
 
 		if (cl == NULL)
 			continue;
-		idle_ms = pue_mono_diff_ms(now, cl->last_activity);
+		ms = pue_mono_diff_ms(now, cl->since);
 		/* A client may stay connected between requests for a while,
-		 * but not with a request half-sent or a reply it will not read. */
-		if (cl->n_in == 0 && cl->n_out == 0) {
-			if (idle_ms > PUE_CTL_HOLD_MS)
+		 * but one request - sending it, and reading the reply - has
+		 * PUE_CTL_IDLE_MS however the bytes are spread. */
+		if (!cl->pending) {
+			if (ms > PUE_CTL_HOLD_MS)
 				drop(c, i);
-		} else if (idle_ms > PUE_CTL_IDLE_MS) {
+		} else if (ms > PUE_CTL_IDLE_MS) {
 			if (cl->n_out == 0) {
 				static const char slow[] =
 					"{\"v\":1,\"ok\":false,\"error\":\"request timed out\"}\n";
@@ -380,9 +461,17 @@ sweep(void *arg)
 					/* dropped either way */
 				}
 			}
+			snprintf(why, sizeof(why), "%s within %d s",
+				 cl->n_out > 0   ? "its reply was not read"
+				 : cl->n_in > 0 ? "its request was not complete"
+						: "it sent nothing",
+				 PUE_CTL_IDLE_MS / 1000);
+			count_drop(&c->late, cl, why);
 			drop(c, i);
 		}
 	}
+	log_tally(&c->late, "no whole request and reply within the deadline");
+	log_tally(&c->evicted, "over their user's share of connections");
 	/* Once a real second, whatever the clock. */
 	c->sweep_timer = pue_loop_add_real_timer(c->loop, pue_mono_add_ms(now, 1000), sweep, c);
 }

@@ -7,11 +7,14 @@
  * {"v":1,"ok":true,"result":{...}} or {"v":1,"ok":false,"error":"..."}.
  * The socket is non-blocking and close-on-exec, created 0660. A request
  * longer than PUE_CTL_MAX_LINE, one that is not JSON, or a client that
- * keeps a request half-sent for PUE_CTL_IDLE_MS gets an error (when it can
- * still be sent) and is dropped; the daemon never waits for a client. An
- * idle connection is closed after PUE_CTL_HOLD_MS; at most
+ * has not sent a whole request and read its reply PUE_CTL_IDLE_MS after
+ * the request's first byte (or after connecting) gets an error (when it can
+ * still be sent) and is dropped, with a log line; the daemon never waits
+ * for a client. An idle connection is closed after PUE_CTL_HOLD_MS; at most
  * PUE_CTL_MAX_CLIENTS are open, the last PUE_CTL_ADMIN_SLOTS of them only
- * for root and the daemon's user ("too many clients" otherwise).
+ * for root and the daemon's user ("too many clients" otherwise), and any
+ * other user holds PUE_CTL_UID_SLOTS at most (its next connection closes
+ * its oldest).
  *
  * Anyone who can open the socket (its owner and group, mode 0660) may read:
  * status, devices, alerts, ping. Commands that change state (reload, ack,
@@ -34,11 +37,16 @@
 
 #define PUE_CTL_VERSION 1
 #define PUE_CTL_MAX_LINE 4096
+/* Real time for one request, from its first byte (or the connection)
+ * until its reply is sent; bytes trickling in do not extend it. */
 #define PUE_CTL_IDLE_MS 5000
 #define PUE_CTL_MAX_CLIENTS 64
 /* The last slots are kept for root and the daemon's own user, so that
  * connections held open by others cannot lock out reload and ack. */
 #define PUE_CTL_ADMIN_SLOTS 4
+/* Connections one user other than root and the daemon's may hold: a
+ * quarter of the rest, so one user's slow clients leave the others room. */
+#define PUE_CTL_UID_SLOTS ((PUE_CTL_MAX_CLIENTS - PUE_CTL_ADMIN_SLOTS) / 4)
 /* A connection with nothing pending is closed after this long (real
  * time): puectl connects per request, and a held connection only ties up
  * a slot. */
