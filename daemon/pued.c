@@ -229,15 +229,16 @@ attach(struct daemon_ctx *d)
 	return d->status_down || d->watchdog_down ? -1 : 0;
 }
 
-/* SIGHUP or "puectl reload": a new configuration is built next to the
- * running one and replaces it only if it is valid; otherwise every error
- * is logged and the old one goes on. Returns -1 only when neither the new
- * nor the old configuration can be started again. */
+/* SIGHUP or "puectl reload": a new configuration and a new service are
+ * built next to the running ones and replace them only if both are good;
+ * otherwise every error is logged and the old ones go on untouched. The
+ * control socket is handed over, never closed, so no client finds it
+ * missing. Returns -1 only when the daemon cannot go on. */
 static int
 reload(struct daemon_ctx *d)
 {
 	struct pue_config *next = NULL;
-	struct pue_engine_handover *h;
+	struct pue_service *s;
 	struct pue_err err = {0};
 	size_t kept;
 
@@ -250,29 +251,19 @@ reload(struct daemon_ctx *d)
 		sd_notify(0, "READY=1");
 		return 0;
 	}
-	h = pue_service_handover(d->service);
-	pue_service_free(d->service);
-	d->service = pue_service_new(next, d->clock, &err);
-	if (d->service == NULL) {
-		pue_log(LOG_ERR, "pued: reload failed: %s; going back to the running configuration",
+	if ((s = pue_service_new(next, d->clock, d->service, &err)) == NULL) {
+		pue_log(LOG_ERR, "pued: reload failed: %s; the running configuration stays",
 			err.msg);
 		pue_config_free(next);
-		next = NULL;
-		if ((d->service = pue_service_new(d->cfg, d->clock, &err)) == NULL) {
-			pue_log(LOG_ERR, "pued: cannot restart the old configuration either: %s",
-				err.msg);
-			pue_engine_handover_free(h);
-			return -1;
-		}
+		sd_notify(0, "READY=1");
+		return 0;
 	}
-	kept = pue_service_adopt(d->service, h);
-	pue_engine_handover_free(h);
-	if (next != NULL) {
-		pue_config_free(d->cfg);
-		d->cfg = next;
-		pue_log(LOG_NOTICE, "pued: reloaded %s: %zu devices; %zu points kept their state",
-			d->config_path, d->cfg->n_devices, kept);
-	}
+	kept = pue_service_take_over(s, d->service); /* frees the old service */
+	d->service = s;
+	pue_config_free(d->cfg);
+	d->cfg = next;
+	pue_log(LOG_NOTICE, "pued: reloaded %s: %zu devices; %zu points kept their state",
+		d->config_path, d->cfg->n_devices, kept);
 	if (attach(d) < 0)
 		return -1;
 	sd_notify(0, "READY=1");
@@ -306,7 +297,7 @@ run(struct daemon_ctx *d)
 	}
 	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
 		d->watchdog_usec = 0;
-	d->service = pue_service_new(d->cfg, d->clock, &err);
+	d->service = pue_service_new(d->cfg, d->clock, NULL, &err);
 	if (d->service == NULL) {
 		pue_log(LOG_ERR, "pued: %s", err.msg);
 		goto out;

@@ -47,6 +47,9 @@ struct pue_control {
 	pue_control_handler handler;
 	void *arg;
 	int fd;
+	/* This server made the socket file, or took it over (a reload):
+	 * it removes the file when it goes. */
+	bool owns_path;
 	struct client *clients[PUE_CTL_MAX_CLIENTS];
 	int64_t sweep_timer;
 	/* Drops since the last sweep, logged by it (log_tally). */
@@ -501,14 +504,44 @@ claim_path(const struct sockaddr_un *sa, struct pue_err *err)
 	return 0;
 }
 
+/* Creates, binds and listens on the socket file at sa. */
+static int
+bind_socket(struct pue_control *c, const struct sockaddr_un *sa, struct pue_err *err)
+{
+	const struct pue_control_conf *conf = c->conf;
+	mode_t old_mask;
+	int rc;
+
+	if ((rc = claim_path(sa, err)) < 0)
+		return rc;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return pue_err_set(err, -errno, "control: socket: %s", strerror(errno));
+	/* Owner and group only, from the moment the file exists. */
+	old_mask = umask(0117);
+	rc = bind(c->fd, (const struct sockaddr *)sa, sizeof(*sa));
+	umask(old_mask);
+	if (rc == 0)
+		c->owns_path = true;
+	if (rc < 0 || listen(c->fd, PUE_CTL_MAX_CLIENTS) < 0)
+		return pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
+	if (conf->group != NULL) {
+		struct group *gr = getgrnam(conf->group);
+
+		if (gr == NULL || chown(conf->socket, (uid_t)-1, gr->gr_gid) < 0)
+			pue_log(LOG_WARNING, "control: %s: cannot give it group %s%s", conf->socket,
+				conf->group, gr == NULL ? " (no such group)" : "");
+	}
+	return 0;
+}
+
 struct pue_control *
 pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 		const struct pue_clock *clock, pue_control_handler handler, void *arg,
-		struct pue_err *err)
+		const struct pue_control *running, struct pue_err *err)
 {
 	struct pue_control *c = calloc(1, sizeof(*c));
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	mode_t old_mask;
 	int rc;
 
 	if (c == NULL) {
@@ -527,27 +560,16 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 		goto fail;
 	}
 	memcpy(sa.sun_path, conf->socket, strlen(conf->socket) + 1);
-	if (claim_path(&sa, err) < 0)
+	if (running != NULL && running->fd >= 0 && strcmp(running->conf->socket, conf->socket) == 0) {
+		/* The same socket, never closed: connections made during the
+		 * reload wait in its backlog for this server. */
+		if ((c->fd = fcntl(running->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+			pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
+			goto fail;
+		}
+		c->fd = move_high(c->fd);
+	} else if (bind_socket(c, &sa, err) < 0) {
 		goto fail;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		pue_err_set(err, -errno, "control: socket: %s", strerror(errno));
-		goto fail;
-	}
-	/* Owner and group only, from the moment the file exists. */
-	old_mask = umask(0117);
-	rc = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old_mask);
-	if (rc < 0 || listen(c->fd, PUE_CTL_MAX_CLIENTS) < 0) {
-		pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
-		goto fail;
-	}
-	if (conf->group != NULL) {
-		struct group *gr = getgrnam(conf->group);
-
-		if (gr == NULL || chown(conf->socket, (uid_t)-1, gr->gr_gid) < 0)
-			pue_log(LOG_WARNING, "control: %s: cannot give it group %s%s", conf->socket,
-				conf->group, gr == NULL ? " (no such group)" : "");
 	}
 	if ((rc = pue_loop_add_fd(loop, c->fd, EPOLLIN, on_accept, c)) < 0) {
 		pue_err_set(err, rc, "control: %s", strerror(-rc));
@@ -576,7 +598,38 @@ pue_control_free(struct pue_control *c)
 	if (c->fd >= 0) {
 		pue_loop_del_fd(c->loop, c->fd);
 		close(c->fd);
-		unlink(c->conf->socket);
+		if (c->owns_path)
+			unlink(c->conf->socket);
 	}
 	free(c);
+}
+
+void
+pue_control_take_over(struct pue_control *c, struct pue_control *old)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++) {
+		struct client *cl = old->clients[i];
+
+		if (cl == NULL)
+			continue;
+		pue_loop_del_fd(old->loop, cl->fd);
+		old->clients[i] = NULL;
+		while (j < PUE_CTL_MAX_CLIENTS && c->clients[j] != NULL)
+			j++;
+		if (j == PUE_CTL_MAX_CLIENTS ||
+		    pue_loop_add_fd(c->loop, cl->fd, cl->n_out > 0 ? EPOLLOUT : EPOLLIN, on_client,
+				    c) < 0) {
+			close(cl->fd);
+			free(cl->out);
+			free(cl);
+			continue;
+		}
+		c->clients[j] = cl;
+	}
+	if (old->fd >= 0 && strcmp(old->conf->socket, c->conf->socket) == 0) {
+		c->owns_path = c->owns_path || old->owns_path;
+		old->owns_path = false;
+	}
 }

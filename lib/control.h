@@ -67,13 +67,25 @@ typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *reque
 struct pue_control; /* opaque */
 
 /* Creates the socket at conf->socket (refusing when another daemon answers
- * there, removing a stale file otherwise) and serves it on loop. All
- * arguments are borrowed and must outlive the result. */
+ * there, removing a stale file otherwise) and serves it on loop. running
+ * (may be NULL) is the server a reload replaces: when it listens at the
+ * same path, the new server listens on that very socket (a duplicate
+ * descriptor), so the file never goes away and connections made in
+ * between wait in its backlog. All arguments are borrowed and must outlive
+ * the result. */
 struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 				    const struct pue_clock *clock, pue_control_handler handler,
-				    void *arg, struct pue_err *err);
+				    void *arg, const struct pue_control *running,
+				    struct pue_err *err);
 
-/* Closes every client, closes and removes the socket. NULL is accepted. */
+/* The reload's swap: c takes old's clients (on c's loop, with c's handler)
+ * and, at the same path, the duty to remove the socket file; old is left
+ * with its listening descriptor only, for pue_control_free(). A socket at
+ * another path stays old's and goes with it, after c's exists. */
+void pue_control_take_over(struct pue_control *c, struct pue_control *old);
+
+/* Closes every client and the socket, and removes the socket file unless
+ * another server took it over. NULL is accepted. */
 void pue_control_free(struct pue_control *c);
 
 #endif

@@ -266,8 +266,19 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 	return NULL;
 }
 
+static int
+resume(struct pue_service *s, struct pue_err *err)
+{
+	int n = pue_engine_resume(s->engine, err);
+
+	if (n > 0)
+		pue_log(LOG_INFO, "engine: resumed the windows from %d stored minutes", n);
+	return n;
+}
+
 struct pue_service *
-pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pue_err *err)
+pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
+		const struct pue_service *running, struct pue_err *err)
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;
@@ -286,10 +297,10 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pu
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
 		goto fail;
-	if ((n = pue_engine_resume(s->engine, err)) < 0)
+	/* Beside a running service, the last minute is not stored yet:
+	 * pue_service_take_over() resumes once it is. */
+	if (running == NULL && (n = resume(s, err)) < 0)
 		goto fail;
-	if (n > 0)
-		pue_log(LOG_INFO, "engine: resumed the windows from %d stored minutes", n);
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
 	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading, .polled = on_polled};
@@ -324,7 +335,8 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock, struct pu
 		.reads_per_poll = reads_of,
 		.arg = s,
 	};
-	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s, err)) == NULL)
+	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
+					  running != NULL ? running->control : NULL, err)) == NULL)
 		goto fail;
 	now = pue_clock_mono(clock);
 	s->next_tick = pue_mono_add_ms(now, TICK_MS);
@@ -391,16 +403,21 @@ pue_service_summary(struct pue_service *s, char *buf, size_t len)
 	}
 }
 
-struct pue_engine_handover *
-pue_service_handover(struct pue_service *s)
-{
-	return pue_engine_handover_take(s->engine);
-}
-
 size_t
-pue_service_adopt(struct pue_service *s, const struct pue_engine_handover *h)
+pue_service_take_over(struct pue_service *s, struct pue_service *old)
 {
-	return pue_engine_handover_give(s->engine, h);
+	struct pue_engine_handover *h = pue_engine_handover_take(old->engine);
+	struct pue_err err = {0};
+	size_t kept = 0;
+
+	pue_control_take_over(s->control, old->control);
+	pue_service_free(old); /* its store writes the minute just closed */
+	if (resume(s, &err) < 0)
+		pue_log(LOG_ERR, "%s; the windows start empty", err.msg);
+	if (h != NULL)
+		kept = pue_engine_handover_give(s->engine, h);
+	pue_engine_handover_free(h);
+	return kept;
 }
 
 void

@@ -20,19 +20,22 @@
 struct pue_service; /* opaque */
 
 /* Starts everything for cfg (borrowed; must outlive the service). Opens the
- * database and the control socket; never waits for a device. */
+ * database and the control socket; never waits for a device. running (may
+ * be NULL) is the service a reload replaces, borrowed and left as it was:
+ * the new one is built beside it, shares its control socket when the path
+ * is the same, and resumes its windows only in pue_service_take_over(). */
 struct pue_service *pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
-				    struct pue_err *err);
+				    const struct pue_service *running, struct pue_err *err);
 
 /* Flushes the store, removes the socket, frees everything. NULL accepted. */
 void pue_service_free(struct pue_service *s);
 
-/* Reload, in three steps: take the old service's handover (it closes the
- * minute in progress into the store), free the old service, start the new
- * one and give it the handover. Windows resume from the store; points that
- * stayed keep their energy state. pue_engine_handover_free() frees it. */
-struct pue_engine_handover *pue_service_handover(struct pue_service *s);
-size_t pue_service_adopt(struct pue_service *s, const struct pue_engine_handover *h);
+/* The reload's swap, once s was built beside old (pue_service_new): old
+ * closes the minute in progress into the store and hands over its control
+ * clients and socket, then is freed (takes old); s resumes its windows from
+ * the store, and points that stayed keep their energy state. Returns how
+ * many points kept it. */
+size_t pue_service_take_over(struct pue_service *s, struct pue_service *old);
 
 /* Asks the daemon for a reload ("reload" on the control socket): cb runs on
  * the main thread, from inside the loop; it should stop the loop and reload

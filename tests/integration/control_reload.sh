@@ -1,0 +1,59 @@
+#!/bin/bash
+# A reload never takes the control socket away (issue 15, item 6): 1000
+# `puectl status` calls spread over 50 reloads (SIGHUP) all succeed, and
+# the socket file stays the same one (same inode) throughout. A reload
+# whose configuration cannot start leaves the running service as it was;
+# a new socket path is answered and the old file is removed.
+. "$(dirname "$0")/lib.sh"
+
+start_sim sim --control "$T/sim.sock"
+write_config "$T/pued.yaml" "$SIM_PORT"
+start_pued "$T/pued.yaml"
+inode=$(stat -c %i "$T/pued.sock")
+reloads() { [ "$(count_lines "$T/pued.log" 'pued: reloaded')" -ge "$1" ]; }
+
+# The status calls, 1000 of them (bounded: 120 s), counting as they go.
+(
+	end=$((SECONDS + 120)) ok=0 bad=0
+	for i in $(seq 1000); do
+		[ $SECONDS -lt $end ] || break
+		if "$BIN/puectl" -s "$T/pued.sock" status --json >/dev/null 2>>"$T/status.err"; then
+			ok=$((ok + 1))
+		else
+			bad=$((bad + 1))
+		fi
+		echo "$ok $bad" >"$T/progress"
+	done
+) &
+caller=$!
+done_calls() { [ -s "$T/progress" ] && [ $(($(cut -d' ' -f1 "$T/progress") + $(cut -d' ' -f2 "$T/progress"))) -ge "$1" ]; }
+# One reload after every 20 calls, each waited for.
+for r in $(seq 50); do
+	wait_for 30000 "$((r * 20)) status calls" done_calls $((r * 20 - 10))
+	kill -HUP "$PUED_PID"
+	wait_for 30000 "reload $r" reloads "$r"
+done
+wait "$caller"
+read -r ok bad <"$T/progress"
+note "status calls: $ok ok, $bad failed, over 50 reloads"
+[ "$bad" -eq 0 ] || fail "$bad status calls failed: $(sort "$T/status.err" | uniq -c)"
+[ "$ok" -eq 1000 ] || fail "only $ok status calls in 120 s"
+[ "$(stat -c %i "$T/pued.sock")" = "$inode" ] || fail "the socket was made anew"
+
+# A configuration that cannot start (its database cannot be opened) is
+# refused and the running service goes on, socket and all.
+cp "$T/pued.yaml" "$T/good.yaml"
+sed -i "s|$T/pued.db|$T/no/such/dir/pued.db|" "$T/pued.yaml"
+grep -q "$T/no/such/dir" "$T/pued.yaml" || fail "test config: no database path to break"
+kill -HUP "$PUED_PID"
+wait_for 10000 "the reload to fail" grep -q 'pued: reload failed: .*the running configuration stays' "$T/pued.log"
+puectl status --json | jq -e '.site' >/dev/null || fail "no status after a failed reload"
+[ "$(stat -c %i "$T/pued.sock")" = "$inode" ] || fail "a failed reload made the socket anew"
+
+# A new socket path: answered there, and the old file removed.
+sed "s|$T/pued.sock|$T/other.sock|" "$T/good.yaml" >"$T/pued.yaml"
+grep -q "$T/other.sock" "$T/pued.yaml" || fail "test config: no socket path to change"
+kill -HUP "$PUED_PID"
+wait_for 10000 "reload 51" reloads 51
+"$BIN/puectl" -s "$T/other.sock" status --json | jq -e '.site' >/dev/null || fail "no status on the new path"
+[ ! -e "$T/pued.sock" ] || fail "the old socket was left behind"
