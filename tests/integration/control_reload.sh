@@ -22,11 +22,15 @@ reloads() { [ "$(count_lines "$T/pued.log" 'pued: reloaded')" -ge "$1" ]; }
 		else
 			bad=$((bad + 1))
 		fi
-		echo "$ok $bad" >"$T/progress"
+		echo "$ok $bad" >"$T/progress.new" && mv "$T/progress.new" "$T/progress"
 	done
 ) &
 caller=$!
-done_calls() { [ -s "$T/progress" ] && [ $(($(cut -d' ' -f1 "$T/progress") + $(cut -d' ' -f2 "$T/progress"))) -ge "$1" ]; }
+done_calls() {
+	local ok=0 bad=0
+	[ -s "$T/progress" ] && read -r ok bad <"$T/progress"
+	[ $((${ok:-0} + ${bad:-0})) -ge "$1" ]
+}
 # One reload after every 20 calls, each waited for.
 for r in $(seq 50); do
 	wait_for 30000 "$((r * 20)) status calls" done_calls $((r * 20 - 10))
