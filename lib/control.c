@@ -465,7 +465,7 @@ sweep(void *arg)
 				}
 			}
 			snprintf(why, sizeof(why), "%s within %d s",
-				 cl->n_out > 0   ? "its reply was not read"
+				 cl->n_out > 0	? "its reply was not read"
 				 : cl->n_in > 0 ? "its request was not complete"
 						: "it sent nothing",
 				 PUE_CTL_IDLE_MS / 1000);
@@ -560,7 +560,8 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 		goto fail;
 	}
 	memcpy(sa.sun_path, conf->socket, strlen(conf->socket) + 1);
-	if (running != NULL && running->fd >= 0 && strcmp(running->conf->socket, conf->socket) == 0) {
+	if (running != NULL && running->fd >= 0 &&
+	    strcmp(running->conf->socket, conf->socket) == 0) {
 		/* The same socket, never closed: connections made during the
 		 * reload wait in its backlog for this server. */
 		if ((c->fd = fcntl(running->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
