@@ -33,7 +33,7 @@ done_calls() {
 }
 # One reload after every 20 calls, each waited for.
 for r in $(seq 50); do
-	wait_for 30000 "$((r * 20)) status calls" done_calls $((r * 20 - 10))
+	wait_for 60000 "$((r * 20)) status calls (had $(cat "$T/progress" 2>/dev/null))" done_calls $((r * 20 - 10))
 	kill -HUP "$PUED_PID"
 	wait_for 30000 "reload $r" reloads "$r"
 done
