@@ -58,6 +58,17 @@ struct builder {
 
 /* Diagnostics ---------------------------------------------------------- */
 
+/* A message is one line, whatever a key or a term in it holds: a control
+ * character (a newline in a quoted key) becomes '?', so that a message
+ * can neither break nor forge lines in the log or on a terminal. */
+static void
+one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static void
 vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, const char *child,
 	const char *fmt, va_list ap)
@@ -88,6 +99,7 @@ vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, c
 		n = asprintf(&text, "%s: %s", t->path, msg);
 	if (n < 0)
 		goto oom;
+	one_line(text);
 	if (t->n_diags == t->cap_diags) {
 		size_t cap = t->cap_diags ? 2 * t->cap_diags : 16;
 

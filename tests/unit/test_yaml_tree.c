@@ -125,6 +125,26 @@ test_ytree_duplicate_keys_found_in_small_and_grown_mappings(void **state)
 	free(y.s);
 }
 
+/* A quoted key may hold a newline; the message about it stays one line. */
+static void
+test_ytree_messages_stay_on_one_line(void **state)
+{
+	struct text y = {0};
+	struct pue_ytree *t;
+	char **lines;
+	size_t n;
+
+	(void)state;
+	add(&y, "\"a\\nb\\tc\": 1\n\"a\\nb\\tc\": 2\n");
+	t = parse(&y, &lines, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(
+		lines[0], "t.yaml:2:1: a?b?c: duplicate key \"a?b?c\" (first at line 1 column 1)");
+	free_lines(lines, n);
+	pue_ytree_free(t);
+	free(y.s);
+}
+
 static void
 test_ytree_load_buffer_reports_positions_in_the_named_file(void **state)
 {
@@ -153,6 +173,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ytree_duplicate_key_check_is_linear_in_keys),
 		cmocka_unit_test(test_ytree_duplicate_keys_found_in_small_and_grown_mappings),
+		cmocka_unit_test(test_ytree_messages_stay_on_one_line),
 		cmocka_unit_test(test_ytree_load_buffer_reports_positions_in_the_named_file),
 	};
 
