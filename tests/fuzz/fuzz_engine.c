@@ -58,19 +58,20 @@
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 #define MAX_READINGS 200
-#define MAX_SPAN_MS (50 * 3600000LL) /* the 49h window and an hour */
 #define MAX_POINTS 8
 
 /* Each configuration is a small site; every point is a term of a sum. */
 static const char *const yamls[] = {
-	/* 0: a counter against power and a 64-bit counter */
+	/* 0: a counter against power and a 64-bit counter. Power points
+	 * bridge gaps of up to 20 minutes (max_gap), so that a few readings
+	 * cover a window and its figure is judged. */
 	"site: mixed\n"
 	"devices:\n"
 	"  - {name: incomer, protocol: modbus_tcp, modbus: {host: 10.0.0.1}, points: [\n"
 	"     {name: energy, register: 20, type: uint32, unit: Wh, kind: energy}]}\n"
 	"  - {name: ups-a, protocol: modbus_tcp, modbus: {host: 10.0.0.2}, points: [\n"
 	"     {name: power, register: 2, type: float32, unit: kW, kind: power,\n"
-	"      measured_at: ups_output}]}\n"
+	"      measured_at: ups_output, max_gap: 20m}]}\n"
 	"  - {name: ups-b, protocol: modbus_tcp, modbus: {host: 10.0.0.3}, points: [\n"
 	"     {name: energy, register: 28, type: uint64, unit: Wh, kind: energy,\n"
 	"      measured_at: pdu_output}]}\n"
@@ -83,10 +84,11 @@ static const char *const yamls[] = {
 	"  - {name: incomer, protocol: modbus_tcp, modbus: {host: 10.0.0.1}, points: [\n"
 	"     {name: power, register: 0, type: int32, unit: W, kind: power}]}\n"
 	"  - {name: crah, protocol: modbus_tcp, modbus: {host: 10.0.0.1, unit_id: 2}, points: [\n"
-	"     {name: power, register: 0, type: uint16, scale: 0.1, unit: kW, kind: power}]}\n"
+	"     {name: power, register: 0, type: uint16, scale: 0.1, unit: kW, kind: power,\n"
+	"      max_gap: 20m}]}\n"
 	"  - {name: pdu, protocol: snmp, snmp: {host: 10.0.0.4}, points: [\n"
 	"     {name: a, oid: 1.3.6.1.4.1.318.1.1.12.1.16.0, unit: W, kind: power,\n"
-	"      measured_at: it_input},\n"
+	"      measured_at: it_input, max_gap: 20m},\n"
 	"     {name: b, oid: 1.3.6.1.4.1.318.1.1.12.1.17.0, unit: W, kind: power,\n"
 	"      measured_at: it_input}]}\n"
 	"pue:\n"
@@ -111,11 +113,11 @@ static const char *const yamls[] = {
 	"site: levels\n"
 	"devices:\n"
 	"  - {name: incomer, protocol: modbus_tcp, modbus: {host: 10.0.0.1}, points: [\n"
-	"     {name: power, register: 0, type: float32, unit: MW, kind: power},\n"
+	"     {name: power, register: 0, type: float32, unit: MW, kind: power, max_gap: 1h},\n"
 	"     {name: energy, register: 2, type: uint32, unit: MWh, scale: 0.001, kind: energy}]}\n"
 	"  - {name: ups, protocol: modbus_tcp, modbus: {host: 10.0.0.2}, points: [\n"
 	"     {name: power, register: 0, type: float32, unit: kW, kind: power,\n"
-	"      measured_at: ups_output}]}\n"
+	"      measured_at: ups_output, max_gap: 1h}]}\n"
 	"pue: {facility: {add: [incomer/power]}, it: {add: [ups/power]},\n"
 	"      zones: [{name: all, it: {add: [ups/power]}, infrastructure: {add: "
 	"[incomer/energy]}}],\n"
@@ -128,7 +130,8 @@ struct site {
 	struct pue_config *cfg;
 	size_t n_points;
 	size_t device[MAX_POINTS], point[MAX_POINTS];
-	bool subtracts; /* a sum subtracts: its energy may be negative */
+	bool subtracts;	     /* a sum subtracts: its energy may be negative */
+	int64_t max_span_ms; /* the longest window and an hour: a run stops there */
 };
 
 static struct site sites[N_CONFIGS];
@@ -335,6 +338,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 				s->point[s->n_points++] = t;
 			}
 		pc = &s->cfg->pue;
+		for (k = 0; k < pc->n_windows; k++)
+			if (pc->windows_ms[k] + 3600000 > s->max_span_ms)
+				s->max_span_ms = pc->windows_ms[k] + 3600000;
 		for (k = 0; k < pc->facility.n_terms; k++)
 			s->subtracts |= pc->facility.terms[k].sign < 0;
 		for (k = 0; k < pc->it.n_terms; k++)
@@ -376,11 +382,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* mostly a poll interval or less; sometimes minutes, rarely an
 		 * hour. Each minute crossed is closed into every window, so a
-		 * run stops after MAX_SPAN_MS: beyond the longest window. */
+		 * run stops an hour after its longest window is full. */
 		ms = delay < 240   ? delay * 10
 		     : delay < 254 ? (delay - 239) * 60000LL
 				   : (delay - 253) * 1800000LL;
-		if ((span_ms += ms) > MAX_SPAN_MS)
+		if ((span_ms += ms) > s->max_span_ms)
 			break;
 		pue_clock_advance(clock, ms);
 		r.wall = pue_clock_wall(clock);
