@@ -116,10 +116,25 @@ queue_reply(struct client *cl, json_t *reply)
 	free(text);
 }
 
+/* An error reply. msg may quote a request's bytes (jansson's error text
+ * around a bad token, a command cut at a length): when that makes it
+ * invalid UTF-8, which a JSON string cannot hold, the bytes outside ASCII
+ * become '?', so that the client still gets its answer. */
 static json_t *
 error_reply(const char *msg)
 {
-	return json_pack("{s:i, s:b, s:s}", "v", PUE_CTL_VERSION, "ok", 0, "error", msg);
+	json_t *text = json_string(msg);
+	char *ascii;
+	size_t i;
+
+	if (text == NULL && (ascii = strdup(msg)) != NULL) {
+		for (i = 0; ascii[i] != '\0'; i++)
+			if ((unsigned char)ascii[i] >= 0x80)
+				ascii[i] = '?';
+		text = json_string(ascii);
+		free(ascii);
+	}
+	return json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 0, "error", text);
 }
 
 ssize_t

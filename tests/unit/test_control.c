@@ -95,6 +95,8 @@ static void
 test_control_answer_refuses_malformed_requests(void **state)
 {
 	static const char nul[] = "{\"cmd\":\"ping\"}\0{\"cmd\":\"reload\"}";
+	static const char bad_escape[] = "{\"cmd\\u000\xc3\xa9"
+					 "0tus\"}";
 	char *s;
 
 	(void)state;
@@ -115,10 +117,42 @@ test_control_answer_refuses_malformed_requests(void **state)
 	expect_answer("{\"cmd\":1}", 9, 1000,
 		      "{\"error\":\"malformed request: \\\"cmd\\\" must be a string\",\"ok\":false,"
 		      "\"v\":1}");
+	/* jansson quotes the bad token, here half of an "é": still an answer */
+	s = answer(bad_escape, sizeof(bad_escape) - 1, 0);
+	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
+	free(s);
 	s = answer("{\"cmd\":\"ping\",\"cmd\":\"reload\"}", 29, 0); /* duplicate keys */
 	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
 	free(s);
 	assert_int_equal(calls, 0);
+}
+
+/* A handler's message that cuts a UTF-8 character still makes a reply. */
+static json_t *
+cutting_handler(void *arg, const char *cmd, json_t *request, const struct ucred *peer,
+		struct pue_err *err)
+{
+	(void)arg;
+	(void)request;
+	(void)peer;
+	pue_err_set(err, -EINVAL, "unknown command \"%.4s\"", cmd);
+	return NULL;
+}
+
+static void
+test_control_answer_replies_when_a_message_is_not_utf8(void **state)
+{
+	struct pue_control_conf conf = {.socket = "x"};
+	struct ucred peer = {.pid = 1, .uid = 0, .gid = 0};
+	static const char req[] = "{\"cmd\":\"abc\xc3\xa9\"}"; /* "abcé" */
+	json_t *reply =
+		pue_control_answer(&conf, &peer, req, sizeof(req) - 1, cutting_handler, NULL);
+
+	(void)state;
+	assert_non_null(reply);
+	assert_string_equal(json_string_value(json_object_get(reply, "error")),
+			    "unknown command \"abc?\"");
+	json_decref(reply);
 }
 
 static void
@@ -151,6 +185,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_control_input_splits_lines_and_limits_their_length),
 		cmocka_unit_test(test_control_answer_refuses_malformed_requests),
+		cmocka_unit_test(test_control_answer_replies_when_a_message_is_not_utf8),
 		cmocka_unit_test(test_control_answer_passes_allowed_commands_to_the_handler),
 	};
 
