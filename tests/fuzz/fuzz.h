@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libFuzzer's entry points (LLVMFuzzerInitialize is optional). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* An invariant: when it does not hold, says which and where, and aborts,
  * which libFuzzer reports as a crash and saves the input. */
 #define CHECK(cond, ...)                                                                           \

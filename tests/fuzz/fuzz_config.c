@@ -144,9 +144,6 @@ check_config(const struct pue_config *cfg)
 	CHECK(pc->min_coverage >= 0 && pc->min_coverage <= 1, "min_coverage %g", pc->min_coverage);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {

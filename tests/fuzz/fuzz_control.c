@@ -100,15 +100,20 @@ check_reply(json_t *reply)
 	json_decref(reply);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define MAX_PAD (255 * 32)
+static uint8_t pad_spaces[MAX_PAD], pad_requests[MAX_PAD];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	size_t i;
+
 	(void)argc;
 	(void)argv;
 	pue_log_set_level(LOG_EMERG); /* "refused" lines */
+	memset(pad_spaces, ' ', sizeof(pad_spaces));
+	for (i = 0; i < sizeof(pad_requests); i++) /* made once: runs only copy */
+		pad_requests[i] = (uint8_t) "{\"cmd\":\"x\"}"[i % 11];
 	return 0;
 }
 
@@ -119,8 +124,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in f = {data, size};
 	struct pue_control_conf conf = {.socket = "fuzz.sock"};
 	uint8_t who = take_u8(&f), seed = take_u8(&f), pad = take_u8(&f);
-	static uint8_t stream[255 * 32 + 65536];
-	size_t n_pad = (size_t)pad * 32, i;
+	static uint8_t stream[MAX_PAD + 65536];
+	size_t n_pad = (size_t)pad * 32;
 	struct ucred peer = {.pid = 42, .uid = (who & 1) ? 0 : 1000, .gid = 1000};
 	struct handler_state h = {.peer = &peer, .mode = who >> 1};
 	const char *line;
@@ -131,8 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		peer.uid = 1001;
 	if (f.n > sizeof(stream) - n_pad)
 		return -1; /* longer than any run needs: not kept */
-	for (i = 0; i < n_pad; i++)
-		stream[i] = (pad & 1) ? ' ' : (uint8_t) "{\"cmd\":\"x\"}"[i % 11];
+	memcpy(stream, (pad & 1) ? pad_spaces : pad_requests, n_pad);
 	memcpy(stream + n_pad, f.p, f.n);
 	f = (struct fuzz_in){stream, n_pad + f.n};
 	in.n = 0;

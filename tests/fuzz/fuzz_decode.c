@@ -252,8 +252,6 @@ check_point(const struct pue_device_conf *dev, const struct pue_mb_plan *plan, c
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

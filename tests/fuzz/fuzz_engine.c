@@ -312,9 +312,6 @@ take_counter(struct fuzz_in *in, struct meter *m, uint8_t kind, struct pue_raw *
 	}
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {

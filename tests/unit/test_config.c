@@ -1196,23 +1196,11 @@ test_config_repeats_found_among_thousands_of_points_and_terms(void **state)
 static void
 test_config_load_buffer_reads_a_file_in_memory(void **state)
 {
-	static const char yaml[] =
-		"site: t\n"
-		"devices:\n"
-		"  - name: m\n"
-		"    protocol: modbus_tcp\n"
-		"    modbus: {host: 127.0.0.1}\n"
-		"    points:\n"
-		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
-		"         measured_at: ups_output}\n"
-		"pue:\n"
-		"  facility: {add: [m/e]}\n"
-		"  it: {add: [m/e]}\n";
 	struct pue_config *cfg = NULL;
 	struct pue_diags d;
 
 	(void)state;
-	assert_int_equal(pue_config_load_buffer("mem.yaml", yaml, strlen(yaml), &cfg, &d), 0);
+	assert_int_equal(pue_config_load_buffer("mem.yaml", base, strlen(base), &cfg, &d), 0);
 	assert_non_null(cfg);
 	assert_string_equal(cfg->path, "mem.yaml");
 	assert_string_equal(cfg->devices[0].points[0].name, "e");
