@@ -9,6 +9,6 @@
 command -v clang >/dev/null || skip "clang is not installed (tools/install-deps check)"
 make -C "$TOP" --no-print-directory -j2 fuzz-build >"$T/build.log" 2>&1 ||
 	fail "make fuzz-build: $(tail -n 20 "$T/build.log")"
-cd "$TOP"
+cd "$TOP" || exit 1
 FUZZ_SECONDS=${FUZZ_SHORT_SECONDS:-5} FUZZ_CORPUS=temp tests/fuzz/run ||
 	fail "a fuzz target failed (its log is in build/fuzz/NAME.log)"
