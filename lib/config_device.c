@@ -328,6 +328,14 @@ read_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_con
 		pue_ytree_error(c->tree, k, "must not be 0 (every reading would be 0)");
 		p->scale = 1;
 	}
+	/* A counter's energy is its count's increase times scale: negative,
+	 * every interval would be negative energy. (A power point may have
+	 * one: a current transformer mounted the other way round.) */
+	if (k != NULL && kind_ok && p->kind == PUE_KIND_ENERGY && p->scale < 0) {
+		pue_ytree_error(c->tree, k,
+				"must be positive for kind energy (a counter only counts up)");
+		p->scale = 1;
+	}
 	if ((k = pue_ynode_get(n, "offset")) != NULL)
 		pue_cfg_double(c, k, -1e9, 1e9, &p->offset);
 	if ((k = pue_ynode_get(n, "measured_at")) != NULL &&

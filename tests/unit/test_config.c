@@ -1064,6 +1064,26 @@ test_config_rejects_counter_bits_on_power_point(void **state)
 		      want, 2);
 }
 
+/* A counter's energy is count x scale: a negative scale makes every
+ * interval's energy negative (energy.c differences the raw counts). A
+ * power point may have one (a CT mounted the other way round). */
+static void
+test_config_rejects_negative_scale_on_a_counter(void **state)
+{
+	(void)state;
+	expect_error(
+		"site: t\n"
+		"devices:\n"
+		"  - name: m\n"
+		"    protocol: modbus_tcp\n"
+		"    modbus: {host: 127.0.0.1}\n"
+		"    points:\n"
+		"      - {name: p, register: 2, type: int32, unit: kW, kind: power, scale: -1}\n"
+		"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+		"scale: -0.1, measured_at: ups_output}\n" BASE_PUE,
+		"8:78: devices[0].points[1].scale: must be positive for kind energy");
+}
+
 static void
 test_config_rejects_unresolved_pue_terms(void **state)
 {
@@ -1901,6 +1921,7 @@ main(void)
 		cmocka_unit_test(test_config_rejects_missing_required_keys),
 		cmocka_unit_test(test_config_rejects_unit_that_does_not_match_kind),
 		cmocka_unit_test(test_config_rejects_counter_bits_on_power_point),
+		cmocka_unit_test(test_config_rejects_negative_scale_on_a_counter),
 		cmocka_unit_test(test_config_rejects_unresolved_pue_terms),
 		cmocka_unit_test(test_config_suggests_close_device_and_point_names),
 		cmocka_unit_test(test_config_rejects_it_point_without_measured_at),
