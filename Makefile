@@ -158,6 +158,50 @@ bench:
 	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
 	@BUILD=$(BUILD) bench/run
 
+# --- fuzzing (issue 13) -------------------------------------------------------
+# make fuzz: the libFuzzer targets tests/fuzz/fuzz_NAME.c, built with clang,
+# ASan and UBSan into $(FUZZ_DIR) (libpue compiled again there, apart from
+# the gcc build), then each run for FUZZ_SECONDS (300) from its seeds in
+# tests/fuzz/corpus/NAME; what a run adds goes to $(FUZZ_DIR)/corpus-NAME,
+# never to the source tree. make fuzz-build only builds; make check runs
+# each target for a few seconds (tests/integration/fuzz_short.sh).
+# FUZZ_KNOWN_DEFECTS switches off engine invariants the code is known to
+# break (tests/fuzz/README.md); none since the ceiling rule and the
+# plausibility checks of issue 14 landed.
+FUZZ_DIR     := build/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := config decode snmp_value control engine
+FUZZ_KNOWN_DEFECTS ?=
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined \
+                $(filter-out -O% -g -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,$(CFLAGS))
+FUZZ_LIB     := $(FUZZ_DIR)/libpue.a
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+.PHONY: fuzz fuzz-build
+
+$(FUZZ_DIR)/lib/%.o: lib/%.c
+	$(call say,FUZZCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(LIB_SRCS:%.c=$(FUZZ_DIR)/%.o)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_KNOWN_DEFECTS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) \
+		$(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
+
+-include $(wildcard $(FUZZ_DIR)/*.d $(FUZZ_DIR)/lib/*.d)
+# --- end of the fuzzing block -------------------------------------------------
+
 # --- install, uninstall, deb (issue 9) ----------------------------------------
 # Installs no $(SYSCONFDIR)/pued/pued.yaml: the reference configuration
 # polls example meters and alerts example targets, so it goes to

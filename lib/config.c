@@ -323,8 +323,10 @@ read_top(struct pue_cfgctx *c, const struct pue_ynode *root)
 
 /* Loading --------------------------------------------------------------- */
 
-int
-pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags)
+/* Loads the file at path, or the len bytes at buf when buf is not NULL. */
+static int
+load(const char *path, const char *buf, size_t len, struct pue_config **out,
+     struct pue_diags *diags)
 {
 	struct pue_cfgctx c = {0};
 	struct pue_diags none = {0};
@@ -336,7 +338,7 @@ pue_config_load(const char *path, struct pue_config **out, struct pue_diags *dia
 	diags->n = 0;
 	if ((c.tree = pue_ytree_new(path)) == NULL)
 		return -ENOMEM;
-	rc = pue_ytree_load(c.tree);
+	rc = buf != NULL ? pue_ytree_load_buffer(c.tree, buf, len) : pue_ytree_load(c.tree);
 	if (rc == 0) {
 		if ((c.cfg = calloc(1, sizeof(*c.cfg))) == NULL ||
 		    (c.cfg->path = strdup(path)) == NULL)
@@ -353,7 +355,8 @@ pue_config_load(const char *path, struct pue_config **out, struct pue_diags *dia
 		struct stat st;
 
 		/* Secrets written in the file itself: it must not be for all eyes. */
-		if (c.inline_secrets && stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+		if (buf == NULL && c.inline_secrets && stat(path, &st) == 0 &&
+		    (st.st_mode & S_IROTH))
 			pue_log(LOG_WARNING,
 				"config: %s holds secrets and is readable by every user; chmod o-r "
 				"it, or move them to {file: ...} or {credential: ...}",
@@ -365,8 +368,22 @@ pue_config_load(const char *path, struct pue_config **out, struct pue_diags *dia
 		   rc == PUE_E_CONFIG)
 		rc = -ENOMEM;
 	pue_cfg_maps_free(&c);
+	pue_cfg_index_free(&c);
 	pue_diags_free(&none);
 	pue_config_free(c.cfg);
 	pue_ytree_free(c.tree);
 	return rc;
+}
+
+int
+pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags)
+{
+	return load(path, NULL, 0, out, diags);
+}
+
+int
+pue_config_load_buffer(const char *path, const char *buf, size_t len, struct pue_config **out,
+		       struct pue_diags *diags)
+{
+	return load(path, buf != NULL ? buf : "", len, out, diags);
 }

@@ -324,6 +324,14 @@ read_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_con
 		pue_ytree_error(c->tree, k, "must not be 0 (every reading would be 0)");
 		p->scale = 1;
 	}
+	/* A counter's energy is its count's increase times scale: negative,
+	 * every interval would be negative energy. (A power point may have
+	 * one: a current transformer mounted the other way round.) */
+	if (k != NULL && kind_ok && p->kind == PUE_KIND_ENERGY && p->scale < 0) {
+		pue_ytree_error(c->tree, k,
+				"must be positive for kind energy (a counter only counts up)");
+		p->scale = 1;
+	}
 	if ((k = pue_ynode_get(n, "offset")) != NULL)
 		pue_cfg_double(c, k, -1e9, 1e9, &p->offset);
 	if ((k = pue_ynode_get(n, "measured_at")) != NULL &&
@@ -356,7 +364,7 @@ static void
 read_points(struct pue_cfgctx *c, const struct pue_ynode *seq, struct pue_device_conf *d,
 	    bool proto_ok)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!pue_cfg_is_seq(c, seq))
 		return;
@@ -369,15 +377,7 @@ read_points(struct pue_cfgctx *c, const struct pue_ynode *seq, struct pue_device
 	d->n_points = seq->n_kids;
 	for (i = 0; i < d->n_points; i++)
 		read_point(c, seq->kids[i], &d->points[i], d, proto_ok);
-	for (i = 1; i < d->n_points; i++) /* a few points per device: pairs are fine */
-		for (j = 0; j < i; j++)
-			if (d->points[i].name != NULL && d->points[j].name != NULL &&
-			    strcmp(d->points[i].name, d->points[j].name) == 0) {
-				pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
-						"duplicate point name \"%s\" (first at line %d)",
-						d->points[i].name, d->points[j].line);
-				break;
-			}
+	pue_cfg_check_point_names(c, seq, d->points, d->n_points);
 }
 
 /* Devices --------------------------------------------------------------- */
@@ -440,7 +440,7 @@ read_device(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_device_c
 		read_points(c, k, d, proto_ok);
 }
 
-/* A device's place in a sort by name, or by Modbus link. */
+/* A device's place in a sort by Modbus link. */
 struct ref {
 	char *key;
 	size_t index;
@@ -457,30 +457,96 @@ ref_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Indexes the device names (the terms of pue: are looked up in it) and
+ * reports each name used before. */
 static void
 check_names(struct pue_cfgctx *c, const struct pue_ynode *seq)
 {
 	const struct pue_config *cfg = c->cfg;
-	struct ref *refs;
-	size_t i, n = 0;
+	size_t i, first;
+	int rc;
 
-	if ((refs = pue_cfg_calloc(c, cfg->n_devices, sizeof(*refs))) == NULL)
-		return;
-	for (i = 0; i < cfg->n_devices; i++)
-		if (cfg->devices[i].name != NULL)
-			refs[n++] = (struct ref){cfg->devices[i].name, i};
-	qsort(refs, n, sizeof(*refs), ref_cmp);
-	for (i = 1; i < n; i++)
-		if (strcmp(refs[i].key, refs[i - 1].key) == 0) {
-			size_t first = i - 1;
-
-			while (first > 0 && strcmp(refs[first - 1].key, refs[i].key) == 0)
-				first--;
-			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[refs[i].index], "name"),
-					"duplicate device name \"%s\" (first at line %d)",
-					refs[i].key, cfg->devices[refs[first].index].line);
+	for (i = 0; i < cfg->n_devices; i++) {
+		if (cfg->devices[i].name == NULL)
+			continue;
+		rc = pue_strmap_add(&c->device_index, cfg->devices[i].name, i, &first);
+		if (rc < 0) {
+			c->oom = true;
+			return;
 		}
-	free(refs);
+		if (rc > 0)
+			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
+					"duplicate device name \"%s\" (first at line %d)",
+					cfg->devices[i].name, cfg->devices[first].line);
+	}
+}
+
+ssize_t
+pue_cfg_device_index(struct pue_cfgctx *c, const char *name)
+{
+	size_t i;
+
+	return pue_strmap_find(&c->device_index, name, &i) ? (ssize_t)i : -1;
+}
+
+ssize_t
+pue_cfg_point_index(struct pue_cfgctx *c, size_t d, const char *name)
+{
+	const struct pue_device_conf *dev = &c->cfg->devices[d];
+	struct pue_cfgnames *ix;
+	size_t i;
+
+	if (c->point_index == NULL) {
+		c->point_index = pue_cfg_calloc(c, c->cfg->n_devices, sizeof(*c->point_index));
+		if (c->point_index == NULL)
+			return -1;
+		c->n_point_index = c->cfg->n_devices;
+	}
+	ix = &c->point_index[d];
+	for (i = 0; !ix->built && i < dev->n_points; i++) /* the points are final by now */
+		if (dev->points[i].name != NULL &&
+		    pue_strmap_add(&ix->map, dev->points[i].name, i, NULL) < 0) {
+			c->oom = true;
+			return -1;
+		}
+	ix->built = true;
+	return pue_strmap_find(&ix->map, name, &i) ? (ssize_t)i : -1;
+}
+
+void
+pue_cfg_check_point_names(struct pue_cfgctx *c, const struct pue_ynode *seq,
+			  const struct pue_point_conf *points, size_t n)
+{
+	struct pue_strmap seen = {0};
+	size_t i, first;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (points[i].name == NULL)
+			continue;
+		if ((rc = pue_strmap_add(&seen, points[i].name, i, &first)) < 0) {
+			c->oom = true;
+			break;
+		}
+		if (rc > 0)
+			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
+					"duplicate point name \"%s\" (first at line %d)",
+					points[i].name, points[first].line);
+	}
+	pue_strmap_free(&seen);
+}
+
+void
+pue_cfg_index_free(struct pue_cfgctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_point_index; i++)
+		pue_strmap_free(&c->point_index[i].map);
+	free(c->point_index);
+	c->point_index = NULL;
+	c->n_point_index = 0;
+	pue_strmap_free(&c->device_index);
 }
 
 static bool

@@ -18,9 +18,16 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "strmap.h"
 #include "yaml_tree.h"
 
 struct pue_cfgmap; /* a meter map read during the load (config_map.c) */
+
+/* One device's point names, indexed on first use. */
+struct pue_cfgnames {
+	struct pue_strmap map;
+	bool built;
+};
 
 /* The state of one load. */
 struct pue_cfgctx {
@@ -30,7 +37,19 @@ struct pue_cfgctx {
 	struct pue_cfgmap *maps; /* meter maps read so far, each with its own errors */
 	size_t n_maps;
 	bool inline_secrets; /* a secret written in the file itself */
+	/* Name lookups in O(1), so that a load stays linear in the size of
+	 * the file (strmap.h): device names, indexed by pue_cfg_read_devices(),
+	 * and each device's point names, indexed when a term first names it. */
+	struct pue_strmap device_index;
+	struct pue_cfgnames *point_index; /* n_point_index of them, or NULL */
+	size_t n_point_index;
+	unsigned suggestions; /* "did you mean" searches over names so far */
 };
+
+/* A "did you mean" over device or point names costs a comparison with each
+ * of them: after this many in one load, errors go without the hint, so that
+ * a file full of wrong terms still loads in linear time. */
+#define PUE_CFG_MAX_NAME_SUGGESTIONS 100
 
 /* One spelling a YAML value may take, and the enum constant it means.
  * Tables end with a NULL name. */
@@ -131,6 +150,22 @@ void pue_cfg_secret_free(struct pue_secret *s);
  * section is absent (already reported if required). An optional section
  * may also be null: a header whose keys are all commented out. */
 void pue_cfg_read_devices(struct pue_cfgctx *c, const struct pue_ynode *seq);
+
+/* The index of the device named name (the first, when names repeat), or
+ * -1. Valid once pue_cfg_read_devices() has run. */
+ssize_t pue_cfg_device_index(struct pue_cfgctx *c, const char *name);
+
+/* The index of device d's point named name (the first, when names repeat),
+ * or -1. */
+ssize_t pue_cfg_point_index(struct pue_cfgctx *c, size_t d, const char *name);
+
+/* Reports each point of points[0..n) (read from the items of seq) whose
+ * name an earlier one has. */
+void pue_cfg_check_point_names(struct pue_cfgctx *c, const struct pue_ynode *seq,
+			       const struct pue_point_conf *points, size_t n);
+
+/* Frees the name indexes. */
+void pue_cfg_index_free(struct pue_cfgctx *c);
 void pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner,
 		       const struct pue_ynode *n, bool target, struct pue_snmp_conf *s);
 /* The SNMP-only keys of a point (sum_column, invalid_values); oid is read

@@ -111,7 +111,7 @@ read_map_points(struct pue_cfgctx *c, struct pue_cfgmap *m)
 	struct pue_device_conf proto = {.name = m->name,
 					.protocol = PUE_PROTO_MODBUS_TCP,
 					.poll_interval_ms = c->cfg->poll_interval_ms};
-	size_t i, j;
+	size_t i;
 
 	if (root == NULL || root->kind != PUE_YNODE_MAPPING) {
 		pue_ytree_error(m->tree, root, "expected a mapping with a points: list");
@@ -129,15 +129,7 @@ read_map_points(struct pue_cfgctx *c, struct pue_cfgmap *m)
 	m->n_points = seq->n_kids;
 	for (i = 0; i < m->n_points; i++)
 		pue_cfg_read_modbus_point(&mc, seq->kids[i], &m->points[i], &proto);
-	for (i = 1; i < m->n_points; i++)
-		for (j = 0; j < i; j++)
-			if (m->points[i].name != NULL && m->points[j].name != NULL &&
-			    strcmp(m->points[i].name, m->points[j].name) == 0) {
-				pue_ytree_error(m->tree, pue_ynode_get(seq->kids[i], "name"),
-						"duplicate point name \"%s\" (first at line %d)",
-						m->points[i].name, m->points[j].line);
-				break;
-			}
+	pue_cfg_check_point_names(&mc, seq, m->points, m->n_points);
 out:
 	if (mc.oom)
 		c->oom = true;
@@ -197,6 +189,7 @@ pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue
 {
 	const struct pue_cfgmap *m;
 	struct pue_point_conf *merged;
+	struct pue_strmap own = {0}; /* the device's point names */
 	char *name = NULL, buf[128];
 	bool *taken = NULL;
 	size_t i, j, n = 0;
@@ -222,14 +215,18 @@ pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue
 		free(merged);
 		goto out;
 	}
+	for (j = 0; j < d->n_points; j++)
+		if (d->points[j].name != NULL &&
+		    pue_strmap_add(&own, d->points[j].name, j, NULL) < 0) {
+			c->oom = true;
+			free(merged);
+			goto out;
+		}
 	for (i = 0; i < m->n_points; i++) {
 		if (m->points[i].name == NULL) /* reported in the map file */
 			continue;
-		for (j = 0; j < d->n_points; j++)
-			if (!taken[j] && d->points[j].name != NULL &&
-			    strcmp(d->points[j].name, m->points[i].name) == 0)
-				break;
-		if (j < d->n_points) { /* the device's own point replaces the map's */
+		if (pue_strmap_find(&own, m->points[i].name, &j) && !taken[j]) {
+			/* the device's own point replaces the map's */
 			merged[n++] = d->points[j];
 			taken[j] = true;
 		} else if (copy_point(c, &m->points[i], &merged[n]))
@@ -242,6 +239,7 @@ pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue
 	d->points = merged;
 	d->n_points = n;
 out:
+	pue_strmap_free(&own);
 	free(taken);
 	free(name);
 }

@@ -111,9 +111,11 @@ resolve_term(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_term *t
 		c->oom = true;
 		return false;
 	}
-	di = pue_config_find_device(cfg, dev);
+	di = pue_cfg_device_index(c, dev);
 	if (di < 0) {
-		if ((names = pue_cfg_calloc(c, cfg->n_devices, sizeof(*names))) != NULL) {
+		if (c->suggestions++ >= PUE_CFG_MAX_NAME_SUGGESTIONS)
+			pue_ytree_error(c->tree, n, "no device \"%s\"", dev);
+		else if ((names = pue_cfg_calloc(c, cfg->n_devices, sizeof(*names))) != NULL) {
 			for (i = 0; i < cfg->n_devices; i++)
 				names[i] = cfg->devices[i].name;
 			hint = pue_cfg_suggest(dev, names, cfg->n_devices);
@@ -126,9 +128,12 @@ resolve_term(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_term *t
 		return false;
 	}
 	d = &cfg->devices[di];
-	pi = pue_config_find_point(d, slash + 1);
+	pi = pue_cfg_point_index(c, (size_t)di, slash + 1);
 	if (pi < 0) {
-		if ((names = pue_cfg_calloc(c, d->n_points, sizeof(*names))) != NULL) {
+		if (c->suggestions++ >= PUE_CFG_MAX_NAME_SUGGESTIONS)
+			pue_ytree_error(c->tree, n, "device %s has no point \"%s\"", dev,
+					slash + 1);
+		else if ((names = pue_cfg_calloc(c, d->n_points, sizeof(*names))) != NULL) {
 			for (i = 0; i < d->n_points; i++)
 				names[i] = d->points[i].name;
 			hint = pue_cfg_suggest(slash + 1, names, d->n_points);
@@ -147,14 +152,17 @@ resolve_term(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_term *t
 }
 
 /* Reads one add: or subtract: list into sum, after the terms already
- * there; at[] keeps each term's node for "listed twice" messages. */
+ * there; at[] keeps each term's node for "listed twice" messages, and seen
+ * indexes the terms' text (a resolved "device/point" names one point in
+ * one spelling) to find them. */
 static void
 read_terms(struct pue_cfgctx *c, const struct pue_ynode *seq, int sign, bool it,
-	   struct pue_sum *sum, const struct pue_ynode **at)
+	   struct pue_sum *sum, const struct pue_ynode **at, struct pue_strmap *seen)
 {
 	const struct pue_config *cfg = c->cfg;
 	struct pue_term t;
 	size_t i, j;
+	int rc;
 
 	for (i = 0; i < seq->n_kids; i++) {
 		const struct pue_ynode *n = seq->kids[i];
@@ -163,10 +171,11 @@ read_terms(struct pue_cfgctx *c, const struct pue_ynode *seq, int sign, bool it,
 		if (!resolve_term(c, n, &t))
 			continue;
 		t.sign = sign;
-		for (j = 0; j < sum->n_terms; j++)
-			if (sum->terms[j].device == t.device && sum->terms[j].point == t.point)
-				break;
-		if (j < sum->n_terms) {
+		if ((rc = pue_strmap_add(seen, n->text, sum->n_terms, &j)) < 0) {
+			c->oom = true;
+			return;
+		}
+		if (rc > 0) {
 			/* Counting a meter twice, or adding and subtracting it,
 			 * is always a slip: the PUE would be silently wrong. */
 			pue_ytree_error(c->tree, n,
@@ -191,6 +200,7 @@ static void
 read_sum(struct pue_cfgctx *c, const struct pue_ynode *n, bool it, struct pue_sum *sum)
 {
 	const struct pue_ynode *add, *sub, **at;
+	struct pue_strmap seen = {0};
 	size_t max = 0;
 
 	if (n == NULL || !pue_cfg_is_map(c, n))
@@ -210,9 +220,10 @@ read_sum(struct pue_cfgctx *c, const struct pue_ynode *n, bool it, struct pue_su
 	if ((at = pue_cfg_calloc(c, max, sizeof(*at))) == NULL)
 		return;
 	if (add != NULL)
-		read_terms(c, add, +1, it, sum, at);
+		read_terms(c, add, +1, it, sum, at, &seen);
 	if (sub != NULL)
-		read_terms(c, sub, -1, it, sum, at);
+		read_terms(c, sub, -1, it, sum, at, &seen);
+	pue_strmap_free(&seen);
 	free(at);
 }
 
@@ -221,7 +232,9 @@ read_zones(struct pue_cfgctx *c, const struct pue_ynode *seq)
 {
 	struct pue_pue_conf *pc = &c->cfg->pue;
 	const struct pue_ynode *k;
-	size_t i, j;
+	struct pue_strmap names = {0};
+	size_t i;
+	int rc;
 
 	if (!pue_cfg_is_seq(c, seq) || seq->n_kids == 0)
 		return;
@@ -235,17 +248,16 @@ read_zones(struct pue_cfgctx *c, const struct pue_ynode *seq)
 		if (!pue_cfg_is_map(c, n))
 			continue;
 		pue_cfg_check_keys(c, n, zone_keys);
-		if ((k = pue_cfg_require(c, n, "name")) != NULL && pue_cfg_name(c, k, &z->name))
-			for (j = 0; j < i; j++)
-				if (pc->zones[j].name != NULL &&
-				    strcmp(pc->zones[j].name, z->name) == 0) {
-					pue_ytree_error(c->tree, k, "duplicate zone name \"%s\"",
-							z->name);
-					break;
-				}
+		if ((k = pue_cfg_require(c, n, "name")) != NULL && pue_cfg_name(c, k, &z->name)) {
+			if ((rc = pue_strmap_add(&names, z->name, i, NULL)) < 0)
+				c->oom = true;
+			else if (rc > 0)
+				pue_ytree_error(c->tree, k, "duplicate zone name \"%s\"", z->name);
+		}
 		read_sum(c, pue_cfg_require(c, n, "it"), false, &z->it);
 		read_sum(c, pue_cfg_require(c, n, "infrastructure"), false, &z->infrastructure);
 	}
+	pue_strmap_free(&names);
 }
 
 /* Windows and thresholds ------------------------------------------------ */
@@ -576,9 +588,11 @@ pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
 {
 	struct pue_alerts_conf *a = &c->cfg->alerts;
 	const struct pue_ynode *k, *seq;
+	struct pue_strmap names = {0};
 	char buf[128];
 	uint64_t u;
-	size_t i, j;
+	size_t i;
+	int rc;
 
 	for (i = 0; i < PUE_RULE_COUNT; i++) {
 		a->rule_severity[i] = default_rule_severity[i];
@@ -621,12 +635,13 @@ pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n)
 	a->n_targets = seq->n_kids;
 	for (i = 0; i < a->n_targets; i++) {
 		read_target(c, seq->kids[i], &a->targets[i]);
-		for (j = 0; j < i && a->targets[i].name != NULL; j++)
-			if (a->targets[j].name != NULL &&
-			    strcmp(a->targets[j].name, a->targets[i].name) == 0) {
-				pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
-						"duplicate target name \"%s\"", a->targets[i].name);
-				break;
-			}
+		if (a->targets[i].name == NULL)
+			continue;
+		if ((rc = pue_strmap_add(&names, a->targets[i].name, i, NULL)) < 0)
+			c->oom = true;
+		else if (rc > 0)
+			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[i], "name"),
+					"duplicate target name \"%s\"", a->targets[i].name);
 	}
+	pue_strmap_free(&names);
 }

@@ -423,11 +423,12 @@ parse_double(const char *s, double *out)
 	return 0;
 }
 
-/* A bound as people write it: "1000000000", "0.5", not "1e+09". */
+/* A bound as people write it: "1000000000", "0.5", not "1e+09". The range
+ * is checked first: converting -2e19 to long long is undefined. */
 static const char *
 fmt_number(double v, char *buf, size_t size)
 {
-	if (v == (double)(long long)v && fabs(v) < 1e15)
+	if (fabs(v) < 1e15 && v == (double)(long long)v)
 		snprintf(buf, size, "%lld", (long long)v);
 	else
 		snprintf(buf, size, "%g", v);

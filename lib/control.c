@@ -22,8 +22,7 @@
 struct client {
 	int fd;
 	struct ucred peer;
-	char in[PUE_CTL_MAX_LINE + 1];
-	size_t n_in;
+	struct pue_ctl_input in;
 	char *out; /* reply bytes not yet sent */
 	size_t n_out, off_out;
 	/* In a request (pending): when it began - at accept, or at its first
@@ -137,7 +136,7 @@ flush_out(struct pue_control *c, struct client *cl)
 	/* The reply is out: the request's deadline ends here. Bytes of the
 	 * next one that came along with it start the next deadline now. */
 	cl->since = pue_clock_real();
-	cl->pending = cl->n_in > 0;
+	cl->pending = cl->in.n > 0;
 	pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN);
 	return cl->closing ? -1 : 0;
 }
@@ -168,58 +167,94 @@ queue_reply(struct client *cl, json_t *reply)
 	free(text);
 }
 
+/* An error reply. msg may quote a request's bytes (jansson's error text
+ * around a bad token, a command cut at a length): when that makes it
+ * invalid UTF-8, which a JSON string cannot hold, the bytes outside ASCII
+ * become '?', so that the client still gets its answer. */
 static json_t *
 error_reply(const char *msg)
 {
-	return json_pack("{s:i, s:b, s:s}", "v", PUE_CTL_VERSION, "ok", 0, "error", msg);
+	json_t *text = json_string(msg);
+	char *ascii;
+	size_t i;
+
+	if (text == NULL && (ascii = strdup(msg)) != NULL) {
+		for (i = 0; ascii[i] != '\0'; i++)
+			if ((unsigned char)ascii[i] >= 0x80)
+				ascii[i] = '?';
+		text = json_string(ascii);
+		free(ascii);
+	}
+	return json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 0, "error", text);
 }
 
-static void
-answer(struct pue_control *c, struct client *cl, const char *line)
+ssize_t
+pue_ctl_input_line(const struct pue_ctl_input *in, const char **line)
+{
+	const char *nl = memchr(in->buf, '\n', in->n);
+
+	if (nl == NULL)
+		return in->n > PUE_CTL_MAX_LINE ? -EMSGSIZE : -EAGAIN;
+	*line = in->buf;
+	return nl - in->buf;
+}
+
+void
+pue_ctl_input_consume(struct pue_ctl_input *in, size_t len)
+{
+	memmove(in->buf, in->buf + len + 1, in->n - len - 1);
+	in->n -= len + 1;
+}
+
+json_t *
+pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer, const char *line,
+		   size_t len, pue_control_handler handler, void *arg)
 {
 	json_error_t jerr;
-	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *result, *v, *cmd;
+	json_t *req, *result, *v, *cmd, *reply;
 	struct pue_err err = {0};
 	char msg[300];
 
+	/* json_loadb, not json_loads: a NUL inside the line is an error, not
+	 * the end of the request. */
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
 		snprintf(msg, sizeof(msg), "malformed request: %s",
 			 req == NULL ? jerr.text : "expected a JSON object");
-		queue_reply(cl, error_reply(msg));
 		json_decref(req);
-		return;
+		return error_reply(msg);
 	}
 	v = json_object_get(req, "v");
 	cmd = json_object_get(req, "cmd");
 	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)) {
 		snprintf(msg, sizeof(msg), "unsupported protocol version (this pued speaks %d)",
 			 PUE_CTL_VERSION);
-		queue_reply(cl, error_reply(msg));
+		reply = error_reply(msg);
 	} else if (!json_is_string(cmd)) {
-		queue_reply(cl, error_reply("malformed request: \"cmd\" must be a string"));
+		reply = error_reply("malformed request: \"cmd\" must be a string");
 	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
-		   !pue_control_peer_is_admin(c->conf, &cl->peer)) {
-		if (c->conf->admin_group != NULL)
+		   !pue_control_peer_is_admin(conf, peer)) {
+		if (conf->admin_group != NULL)
 			snprintf(msg, sizeof(msg),
 				 "permission denied: \"%s\" needs root, the daemon's user or "
 				 "group %s",
-				 json_string_value(cmd), c->conf->admin_group);
+				 json_string_value(cmd), conf->admin_group);
 		else
 			snprintf(msg, sizeof(msg),
 				 "permission denied: \"%s\" needs root or the daemon's user "
 				 "(control.admin_group is not set)",
 				 json_string_value(cmd));
 		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
-			json_string_value(cmd), (unsigned)cl->peer.uid, (int)cl->peer.pid);
-		queue_reply(cl, error_reply(msg));
-	} else if ((result = c->handler(c->arg, json_string_value(cmd), req, &cl->peer, &err)) ==
-		   NULL) {
-		queue_reply(cl, error_reply(err.msg[0] ? err.msg : "request failed"));
+			json_string_value(cmd), (unsigned)peer->uid, (int)peer->pid);
+		reply = error_reply(msg);
+	} else if ((result = handler(arg, json_string_value(cmd), req, peer, &err)) == NULL) {
+		reply = error_reply(err.msg[0] ? err.msg : "request failed");
 	} else {
-		queue_reply(cl, json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1,
-					  "result", result));
+		reply = json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result",
+				  result);
 	}
 	json_decref(req);
+	return reply;
 }
 
 /* Answers the complete lines received so far, one reply in flight at a
@@ -228,15 +263,13 @@ answer(struct pue_control *c, struct client *cl, const char *line)
 static void
 answer_lines(struct pue_control *c, struct client *cl)
 {
-	char *nl;
+	const char *line;
+	ssize_t len;
 
-	while (!cl->closing && cl->n_out == 0 && (nl = memchr(cl->in, '\n', cl->n_in)) != NULL) {
-		size_t len = (size_t)(nl - cl->in);
-
-		*nl = '\0';
-		answer(c, cl, cl->in);
-		memmove(cl->in, nl + 1, cl->n_in - len - 1);
-		cl->n_in -= len + 1;
+	while (!cl->closing && cl->n_out == 0 && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
+		queue_reply(cl, pue_control_answer(c->conf, &cl->peer, line, (size_t)len,
+						   c->handler, c->arg));
+		pue_ctl_input_consume(&cl->in, (size_t)len);
 	}
 }
 
@@ -262,6 +295,7 @@ on_client(void *arg, int fd, uint32_t events)
 	struct pue_control *c = arg;
 	size_t i = index_of(c, fd);
 	struct client *cl;
+	const char *line;
 	ssize_t n;
 
 	if (i == PUE_CTL_MAX_CLIENTS)
@@ -273,7 +307,7 @@ on_client(void *arg, int fd, uint32_t events)
 	}
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->n_out > 0)
 		return;
-	n = recv(fd, cl->in + cl->n_in, PUE_CTL_MAX_LINE + 1 - cl->n_in, MSG_DONTWAIT);
+	n = recv(fd, cl->in.buf + cl->in.n, sizeof(cl->in.buf) - cl->in.n, MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		drop(c, i);
 		return;
@@ -284,8 +318,8 @@ on_client(void *arg, int fd, uint32_t events)
 		cl->pending = true;
 		cl->since = pue_clock_real();
 	}
-	cl->n_in += (size_t)n;
-	if (!memchr(cl->in, '\n', cl->n_in) && cl->n_in > PUE_CTL_MAX_LINE) {
+	cl->in.n += (size_t)n;
+	if (pue_ctl_input_line(&cl->in, &line) == -EMSGSIZE) {
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
@@ -466,7 +500,7 @@ sweep(void *arg)
 			}
 			snprintf(why, sizeof(why), "%s within %d s",
 				 cl->n_out > 0	? "its reply was not read"
-				 : cl->n_in > 0 ? "its request was not complete"
+				 : cl->in.n > 0 ? "its request was not complete"
 						: "it sent nothing",
 				 PUE_CTL_IDLE_MS / 1000);
 			count_drop(&c->late, cl, why);

@@ -114,6 +114,15 @@ pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
 	return true;
 }
 
+/* A plausible power reading a little below zero (PUE.md allows down to
+ * -1% of the point's limit: a meter's noise on an idle feed) is no energy
+ * flowing back: pued models no export, and energy is never negative. */
+static double
+flow_kw(double kw)
+{
+	return kw < 0 ? 0 : kw;
+}
+
 enum pue_energy_result
 pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
@@ -129,7 +138,7 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		e->have_prev = true;
 		e->prev = *r;
 		if (p->kind == PUE_KIND_POWER)
-			e->last_power_kw = r->value;
+			e->last_power_kw = flow_kw(r->value);
 		return PUE_ENERGY_FIRST;
 	}
 	elapsed_ms = r->wall.ms - e->prev.wall.ms;
@@ -138,11 +147,11 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 	hours = (double)elapsed_ms / 3.6e6;
 
 	if (p->kind == PUE_KIND_POWER) {
-		e->last_power_kw = r->value;
+		e->last_power_kw = flow_kw(r->value);
 		if (elapsed_ms > pue_energy_max_gap_ms(p, poll_interval_ms))
 			res = PUE_ENERGY_GAP;
 		else {
-			kwh = (e->prev.value + r->value) / 2.0 * hours;
+			kwh = (flow_kw(e->prev.value) + flow_kw(r->value)) / 2.0 * hours;
 			res = PUE_ENERGY_INTERVAL;
 		}
 	} else {

@@ -132,6 +132,29 @@ out:
 	return rc;
 }
 
+int
+pue_modbus_plan_decode(const struct pue_device_conf *dev, const struct pue_mb_plan *plan,
+		       const uint16_t *regs, size_t i, struct pue_raw *raw, double *value,
+		       struct pue_err *err)
+{
+	const struct pue_point_conf *p = &dev->points[i];
+	int rc, sf;
+
+	if ((rc = pue_decode_raw(regs + plan->point_reg[i], pue_dtype_registers(p->type), p->type,
+				 p->word_order, raw, err)) < 0)
+		return rc;
+	if (p->has_scale_register) {
+		if ((rc = pue_decode_sunspec_value(p->type, raw, err)) < 0 ||
+		    (rc = pue_decode_sunssf(regs[plan->point_sf_reg[i]], &sf, err)) < 0)
+			return rc;
+		raw->value = pue_apply_sunssf(raw->value, sf);
+		/* A scale factor may change between polls, so the raw count no
+		 * longer measures energy: counters are differenced by value. */
+		raw->has_count = false;
+	}
+	return pue_decode_scale(p, raw, value, err);
+}
+
 void
 pue_modbus_plan_free(struct pue_mb_plan *plan)
 {

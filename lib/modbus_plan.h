@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "decode.h"
 #include "err.h"
 
 struct pue_mb_read {
@@ -43,5 +44,15 @@ struct pue_mb_plan {
 int pue_modbus_plan(const struct pue_device_conf *dev, struct pue_mb_plan *plan,
 		    struct pue_err *err);
 void pue_modbus_plan_free(struct pue_mb_plan *plan);
+
+/* Decodes point i of dev from regs[0..plan->n_regs), the registers of one
+ * poll of plan's reads: its type and word order at its offset, then, with
+ * a scale_register, the SunSpec "not implemented" checks and the power of
+ * ten, then scale, offset and unit (decode.h). Returns 0 with *raw and
+ * *value (kW or kWh), or a negative code with err set when the registers
+ * hold no valid sample. */
+int pue_modbus_plan_decode(const struct pue_device_conf *dev, const struct pue_mb_plan *plan,
+			   const uint16_t *regs, size_t i, struct pue_raw *raw, double *value,
+			   struct pue_err *err);
 
 #endif

@@ -283,26 +283,12 @@ start_batch(struct link *l, struct dev *first)
 static int
 decode_point(const struct dev *d, size_t i, struct pue_reading *r, struct pue_err *err)
 {
-	const struct pue_point_conf *p = &d->conf->points[i];
 	size_t ri = d->plan.point_read[i], sfi = d->plan.point_sf_read[i];
-	int rc, sf;
 
 	if (d->read_errno[ri] != 0 || (sfi != PUE_MB_NO_SF && d->read_errno[sfi] != 0))
 		return 1;
 	r->wall = d->read_wall[ri];
-	if ((rc = pue_decode_raw(d->regs + d->plan.point_reg[i], pue_dtype_registers(p->type),
-				 p->type, p->word_order, &r->raw, err)) < 0)
-		return rc;
-	if (p->has_scale_register) {
-		if ((rc = pue_decode_sunspec_value(p->type, &r->raw, err)) < 0 ||
-		    (rc = pue_decode_sunssf(d->regs[d->plan.point_sf_reg[i]], &sf, err)) < 0)
-			return rc;
-		r->raw.value = pue_apply_sunssf(r->raw.value, sf);
-		/* A scale factor may change between polls, so the raw count no
-		 * longer measures energy: counters are differenced by value. */
-		r->raw.has_count = false;
-	}
-	return pue_decode_scale(p, &r->raw, &r->value, err);
+	return pue_modbus_plan_decode(d->conf, &d->plan, d->regs, i, &r->raw, &r->value, err);
 }
 
 /* Logs an invalid sample when its reason changes, and the return to valid

@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "strmap.h"
 
 struct diag {
 	int line, column; /* 0: the file as a whole */
@@ -31,13 +32,18 @@ struct pue_ytree {
 	struct diag *diags;
 	size_t n_diags, cap_diags;
 	bool oom;
+	uint64_t key_probes; /* see pue_ytree_key_probes() */
 };
 
 /* One open sequence or mapping. In a mapping, events alternate between a
- * key (kept here) and its value (a node that takes the key). */
+ * key (kept here) and its value (a node that takes the key). The keys seen
+ * so far are indexed, so that a mapping of n keys is checked for duplicates
+ * in O(n), not O(n^2). */
 struct frame {
 	struct pue_ynode *node;
-	char *key; /* key waiting for its value */
+	size_t cap_kids;	/* room in node->kids, grown by doubling */
+	struct pue_strmap keys; /* mapping: each key -> its index in node->kids */
+	char *key;		/* key waiting for its value */
 	int key_line, key_column;
 	bool have_key;
 	bool discard; /* the value of a duplicate key: built, then dropped */
@@ -51,6 +57,17 @@ struct builder {
 };
 
 /* Diagnostics ---------------------------------------------------------- */
+
+/* A message is one line, whatever a key or a term in it holds: a control
+ * character (a newline in a quoted key) becomes '?', so that a message
+ * can neither break nor forge lines in the log or on a terminal. */
+static void
+one_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
 
 static void
 vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, const char *child,
@@ -82,6 +99,7 @@ vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, c
 		n = asprintf(&text, "%s: %s", t->path, msg);
 	if (n < 0)
 		goto oom;
+	one_line(text);
 	if (t->n_diags == t->cap_diags) {
 		size_t cap = t->cap_diags ? 2 * t->cap_diags : 16;
 
@@ -165,6 +183,12 @@ bool
 pue_ytree_oom(const struct pue_ytree *t)
 {
 	return t->oom;
+}
+
+uint64_t
+pue_ytree_key_probes(const struct pue_ytree *t)
+{
+	return t->key_probes;
 }
 
 static int
@@ -285,16 +309,30 @@ column_of(yaml_mark_t m)
 }
 
 static int
-attach(struct pue_ynode *parent, struct pue_ynode *n)
+attach(struct frame *f, struct pue_ynode *n)
 {
-	struct pue_ynode **kids;
+	struct pue_ynode *parent = f->node, **kids;
 
-	kids = reallocarray(parent->kids, parent->n_kids + 1, sizeof(*kids));
-	if (kids == NULL)
-		return -ENOMEM;
-	parent->kids = kids;
-	kids[parent->n_kids++] = n;
+	if (parent->n_kids == f->cap_kids) {
+		size_t cap = f->cap_kids ? 2 * f->cap_kids : 4;
+
+		if ((kids = reallocarray(parent->kids, cap, sizeof(*kids))) == NULL)
+			return -ENOMEM;
+		parent->kids = kids;
+		f->cap_kids = cap;
+	}
+	parent->kids[parent->n_kids++] = n;
 	return 0;
+}
+
+/* A frame is done with (its collection complete, or the parse stopped). */
+static void
+frame_end(struct pue_ytree *t, struct frame *f)
+{
+	t->key_probes += f->keys.probes;
+	pue_strmap_free(&f->keys);
+	free(f->key);
+	f->key = NULL;
 }
 
 /* n is complete: hand it to its parent (or make it the root). */
@@ -316,7 +354,7 @@ complete(struct builder *b, struct pue_ynode *n)
 			return 0;
 		}
 	}
-	if (attach(f->node, n) < 0) {
+	if (attach(f, n) < 0) {
 		node_free(n);
 		return -ENOMEM;
 	}
@@ -343,12 +381,47 @@ check_anchor_and_tag(struct builder *b, const struct pue_ynode *at, yaml_mark_t 
 			  "YAML tags are not supported (%s)", (const char *)tag);
 }
 
+/* Mappings of up to this many keys are checked by comparing the new key
+ * with each: cheaper than an index for the few keys of a point or a
+ * section, and still constant work per key. */
+#define SMALL_MAPPING 8
+
+/* Looks the key waiting in f up among the keys of f's mapping, and indexes
+ * it. Returns 0 when new, 1 when the mapping has it (*first: which kid),
+ * or -ENOMEM. */
+static int
+index_key(struct builder *b, struct frame *f, size_t *first)
+{
+	const struct pue_ynode *map = f->node;
+	size_t i;
+	int rc;
+
+	if (map->n_kids < SMALL_MAPPING) {
+		for (i = 0; i < map->n_kids; i++) {
+			b->t->key_probes++;
+			if (strcmp(map->kids[i]->key, f->key) == 0) {
+				*first = i;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	if (f->keys.n == 0) /* the mapping outgrew the scan: index what it has */
+		for (i = 0; i < map->n_kids; i++)
+			if ((rc = pue_strmap_add(&f->keys, map->kids[i]->key, i, NULL)) < 0)
+				return rc;
+	/* The key moves into its value's node, which becomes kid n_kids: the
+	 * index keeps pointing at the same string. */
+	return pue_strmap_add(&f->keys, f->key, map->n_kids, first);
+}
+
 /* A scalar in key position of the mapping on top of the stack. */
 static int
 take_key(struct builder *b, struct frame *f, const yaml_event_t *ev)
 {
 	const char *key = (const char *)ev->data.scalar.value;
-	size_t i;
+	size_t first;
+	int rc;
 
 	if (ev->type != YAML_SCALAR_EVENT) {
 		report_at(b->t, line_of(ev->start_mark), column_of(ev->start_mark), f->node, NULL,
@@ -368,16 +441,15 @@ take_key(struct builder *b, struct frame *f, const yaml_event_t *ev)
 	f->key_line = line_of(ev->start_mark);
 	f->key_column = column_of(ev->start_mark);
 	f->have_key = true;
-	for (i = 0; i < f->node->n_kids; i++) {
-		const struct pue_ynode *k = f->node->kids[i];
+	if ((rc = index_key(b, f, &first)) < 0)
+		return rc;
+	if (rc > 0) {
+		const struct pue_ynode *k = f->node->kids[first];
 
-		if (strcmp(k->key, key) == 0) {
-			report_at(b->t, f->key_line, f->key_column, f->node, key,
-				  "duplicate key \"%s\" (first at line %d column %d)", key,
-				  k->key_line, k->key_column);
-			f->discard = true;
-			break;
-		}
+		report_at(b->t, f->key_line, f->key_column, f->node, key,
+			  "duplicate key \"%s\" (first at line %d column %d)", key, k->key_line,
+			  k->key_column);
+		f->discard = true;
 	}
 	return 0;
 }
@@ -450,10 +522,10 @@ take_node(struct builder *b, const yaml_event_t *ev)
 static int
 end_collection(struct builder *b)
 {
-	struct frame f = b->stack[--b->depth];
+	struct frame *f = &b->stack[--b->depth];
 
-	free(f.key); /* libyaml never ends a mapping between key and value */
-	return complete(b, f.node);
+	frame_end(b->t, f); /* libyaml never ends a mapping between key and value */
+	return complete(b, f->node);
 }
 
 /* Line and column of a byte offset, for reader errors (bad UTF-8, a NUL
@@ -549,7 +621,7 @@ parse(struct pue_ytree *t, const char *buf, size_t len)
 	}
 	while (b.depth > 0) { /* stopped early: frames still own their nodes */
 		b.depth--;
-		free(b.stack[b.depth].key);
+		frame_end(t, &b.stack[b.depth]);
 		node_free(b.stack[b.depth].node);
 	}
 	yaml_parser_delete(&p);
@@ -595,6 +667,14 @@ read_all(FILE *fp, char **out, size_t *out_len)
 	return 0;
 }
 
+static int
+too_big(struct pue_ytree *t)
+{
+	pue_ytree_error(t, NULL, "larger than %u MiB; is this the configuration file?",
+			PUE_YTREE_MAX_BYTES >> 20);
+	return -EFBIG;
+}
+
 int
 pue_ytree_load(struct pue_ytree *t)
 {
@@ -611,16 +691,23 @@ pue_ytree_load(struct pue_ytree *t)
 	rc = read_all(fp, &buf, &len);
 	fclose(fp);
 	if (rc == -EFBIG)
-		pue_ytree_error(t, NULL, "larger than %u MiB; is this the configuration file?",
-				PUE_YTREE_MAX_BYTES >> 20);
-	else if (rc < 0)
+		return too_big(t);
+	if (rc < 0) {
 		pue_ytree_error(t, NULL, "%s", strerror(-rc));
-	if (rc < 0)
 		return rc;
+	}
 	rc = parse(t, buf, len);
 	explicit_bzero(buf, len); /* it holds the passphrases */
 	free(buf);
 	return rc;
+}
+
+int
+pue_ytree_load_buffer(struct pue_ytree *t, const char *buf, size_t len)
+{
+	if (len > PUE_YTREE_MAX_BYTES)
+		return too_big(t);
+	return parse(t, buf, len);
 }
 
 struct pue_ytree *

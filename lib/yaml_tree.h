@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Deeper nesting is refused, which also bounds every recursion over a tree. */
 #define PUE_YTREE_MAX_DEPTH 64
@@ -66,6 +67,11 @@ struct pue_ytree *pue_ytree_new(const char *path);
  * file cannot be read, or -ENOMEM. Every problem is in the error list. */
 int pue_ytree_load(struct pue_ytree *t);
 
+/* The same for a file already in memory: len bytes at buf (borrowed; the
+ * caller wipes and frees it), parsed as the file named at creation. Files
+ * larger than PUE_YTREE_MAX_BYTES are refused as pue_ytree_load() does. */
+int pue_ytree_load_buffer(struct pue_ytree *t, const char *buf, size_t len);
+
 /* The top node, or NULL for an empty file. Borrowed from t. */
 const struct pue_ynode *pue_ytree_root(const struct pue_ytree *t);
 
@@ -98,6 +104,11 @@ size_t pue_ytree_n_errors(const struct pue_ytree *t);
 /* True when recording an error or building the tree ran out of memory (the
  * list may then be incomplete). */
 bool pue_ytree_oom(const struct pue_ytree *t);
+
+/* Slots the duplicate-key check looked at while building the tree: about
+ * two per key, however many keys a mapping has. Tests compare it with the
+ * number of keys to prove the load linear without timing it. */
+uint64_t pue_ytree_key_probes(const struct pue_ytree *t);
 
 /* Moves the messages out, sorted by line and column (ties in the order they
  * were recorded), into *lines (an array of *n strings; the caller frees

@@ -743,6 +743,16 @@ static const struct bad_config bad_configs[] = {
 			     "measured_at: ups_output}\n" BASE_PUE,
 	 {"7:52: devices[0].points[0].unit: kW is a unit of power, but the point has "
 	  "kind energy (use Wh, kWh or MWh)"}},
+	/* A counter's energy is count x scale: a negative scale makes every
+	 * interval's energy negative (energy.c differences the raw counts). A
+	 * power point may have one (a CT mounted the other way round). */
+	{"test_config_rejects_negative_scale_on_a_counter",
+	 SITE M_TCP MODBUS_M
+	 "    points:\n"
+	 "      - {name: p, register: 2, type: int32, unit: kW, kind: power, scale: -1}\n"
+	 "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+	 "scale: -0.1, measured_at: ups_output}\n" BASE_PUE,
+	 {"8:78: devices[0].points[1].scale: must be positive for kind energy"}},
 	{"test_config_rejects_counter_bits_on_power_point",
 	 SITE M_TCP MODBUS_M
 	 "    points:\n"
@@ -1130,6 +1140,139 @@ test_config_map_errors_name_the_map_file_line_and_column(void **state)
 	pue_diags_free(&d);
 }
 
+/* Loads the file at path, expecting exactly n messages, each beginning
+ * (after "PATH:") with want[i]. */
+static void
+expect_messages(const char *const *want, size_t n)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	size_t i, off = strlen(path) + 1;
+
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	assert_null(cfg);
+	if (d.n != n)
+		dump(&d);
+	assert_int_equal(d.n, n);
+	for (i = 0; i < n; i++)
+		if (strncmp(d.lines[i] + off, want[i], strlen(want[i])) != 0) {
+			dump(&d);
+			fail_msg("message %zu: want \"%s...\"", i, want[i]);
+		}
+	pue_diags_free(&d);
+}
+
+/* A "did you mean" compares the wrong name with every device or point
+ * name: after PUE_CFG_MAX_NAME_SUGGESTIONS of them a load reports the rest
+ * without it, so that thousands of wrong terms cost linear time. */
+static void
+test_config_name_suggestions_stop_after_a_hundred(void **state)
+{
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	char *yaml, *p;
+	size_t i, hinted = 0;
+
+	(void)state;
+	assert_non_null(yaml = malloc(65536));
+	p = yaml + sprintf(yaml, "site: t\n"
+				 "devices:\n"
+				 "  - name: ups-a\n"
+				 "    protocol: modbus_tcp\n"
+				 "    modbus: {host: 127.0.0.1}\n"
+				 "    points:\n"
+				 "      - {name: energy, register: 0, type: uint32, unit: kWh, "
+				 "kind: energy, measured_at: ups_output}\n"
+				 "pue:\n"
+				 "  it: {add: [ups-a/energy]}\n"
+				 "  facility:\n"
+				 "    add:\n");
+	for (i = 0; i < 120; i++) /* ups-b, ups-c, ...: one edit from ups-a */
+		p += sprintf(p, "      - ups-%c%c/energy\n", 'b' + (int)(i % 20),
+			     i < 20 ? ' ' : 'a' + (int)(i / 20));
+	write_yaml(yaml);
+	free(yaml);
+	assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+	assert_int_equal(d.n, 120);
+	for (i = 0; i < d.n; i++) {
+		assert_non_null(strstr(d.lines[i], "pue.facility.add["));
+		assert_non_null(strstr(d.lines[i], ": no device \"ups-"));
+		hinted += strstr(d.lines[i], "did you mean") != NULL;
+	}
+	assert_int_equal(hinted, 100);
+	pue_diags_free(&d);
+}
+
+/* The duplicate checks index names: repeats are still reported at their
+ * place among thousands of points and terms. */
+static void
+test_config_repeats_found_among_thousands_of_points_and_terms(void **state)
+{
+	enum { N = 5000 };
+	const char *want[2];
+	char *yaml, *p, w0[64], w1[128];
+	size_t i;
+
+	(void)state;
+	assert_non_null(yaml = malloc(N * 200));
+	p = yaml + sprintf(yaml, "site: t\n"
+				 "devices:\n"
+				 "  - name: m\n"
+				 "    protocol: modbus_tcp\n"
+				 "    modbus: {host: 127.0.0.1}\n"
+				 "    points:\n");
+	for (i = 0; i < N; i++) /* lines 7 .. N + 6; the last is a second e0 */
+		p += sprintf(p,
+			     "      - {name: e%zu, register: %zu, type: uint16, unit: Wh, "
+			     "kind: energy, measured_at: ups_output}\n",
+			     i == N - 1 ? 0 : i, i);
+	p += sprintf(p, "pue:\n  facility: {add: [m/e0]}\n  it:\n    add:\n");
+	for (i = 1; i < N - 1; i++) /* lines N + 11 .. 2N + 8 */
+		p += sprintf(p, "      - m/e%zu\n", i);
+	sprintf(p, "      - m/e1\n"); /* line 2N + 9 */
+	snprintf(w0, sizeof(w0), "%d:16: devices[0].points[%d].name: duplicate point name", N + 6,
+		 N - 1);
+	snprintf(w1, sizeof(w1),
+		 "%d:9: pue.it.add[%d]: m/e1 is listed twice (first at line %d column 9)",
+		 2 * N + 9, N - 2, N + 11);
+	want[0] = w0;
+	want[1] = w1;
+	write_yaml(yaml);
+	free(yaml);
+	expect_messages(want, 2);
+}
+
+/* pue_config_load_buffer(): the same checks on a file in memory, named in
+ * the messages by the path given. */
+static void
+test_config_load_buffer_reads_a_file_in_memory(void **state)
+{
+	static const char base[] = BASE;
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+
+	(void)state;
+	assert_int_equal(pue_config_load_buffer("mem.yaml", base, strlen(base), &cfg, &d), 0);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->path, "mem.yaml");
+	assert_string_equal(cfg->devices[0].points[0].name, "e");
+	pue_config_free(cfg);
+	cfg = NULL;
+	assert_int_equal(pue_config_load_buffer("mem.yaml", "site: t\nsite: u\n", 16, &cfg, &d),
+			 PUE_E_CONFIG);
+	assert_null(cfg);
+	assert_true(d.n > 0);
+	assert_string_equal(d.lines[0], "mem.yaml:1:1: devices: required key is missing");
+	assert_string_equal(
+		d.lines[2],
+		"mem.yaml:2:1: site: duplicate key \"site\" (first at line 1 column 1)");
+	pue_diags_free(&d);
+	assert_int_equal(pue_config_load_buffer("mem.yaml", NULL, 0, &cfg, &d), PUE_E_CONFIG);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.lines[0], "mem.yaml: the file holds no configuration");
+	pue_diags_free(&d);
+}
+
 static void
 test_config_free_accepts_null(void **state)
 {
@@ -1259,6 +1402,9 @@ main(void)
 		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
 		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
 		cmocka_unit_test(test_config_free_accepts_null),
+		cmocka_unit_test(test_config_name_suggestions_stop_after_a_hundred),
+		cmocka_unit_test(test_config_repeats_found_among_thousands_of_points_and_terms),
+		cmocka_unit_test(test_config_load_buffer_reads_a_file_in_memory),
 		cmocka_unit_test(test_config_names_and_widths),
 		cmocka_unit_test(test_config_parse_duration_accepts_each_unit),
 		cmocka_unit_test(test_config_parse_duration_rejects_bad_forms),

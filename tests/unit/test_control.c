@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_control.c - the control protocol's request parser without the
+ * socket: lines split from a client's bytes, the length limit, and the
+ * reply to each kind of request (malformed, a NUL inside, wrong version,
+ * cmd not a string, an admin command from a reader, a good one). The
+ * socket itself is tested by tests/integration/control_*.sh.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "control.h"
+
+static int calls;
+static char last_cmd[64];
+
+static json_t *
+handler(void *arg, const char *cmd, json_t *request, const struct ucred *peer, struct pue_err *err)
+{
+	(void)arg;
+	(void)request;
+	(void)peer;
+	calls++;
+	snprintf(last_cmd, sizeof(last_cmd), "%s", cmd);
+	if (strcmp(cmd, "fail") == 0) {
+		pue_err_set(err, -EINVAL, "it failed");
+		return NULL;
+	}
+	return json_pack("{s:s}", "cmd", cmd);
+}
+
+/* The reply to text as one request, dumped compactly. */
+static char *
+answer(const char *text, size_t len, uid_t uid)
+{
+	struct pue_control_conf conf = {.socket = "x"};
+	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
+	json_t *reply = pue_control_answer(&conf, &peer, text, len, handler, NULL);
+	char *s;
+
+	assert_non_null(reply);
+	s = json_dumps(reply, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(reply);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+expect_answer(const char *text, size_t len, uid_t uid, const char *want)
+{
+	char *s = answer(text, len, uid);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static void
+test_control_input_splits_lines_and_limits_their_length(void **state)
+{
+	struct pue_ctl_input in = {.n = 0};
+	const char *line;
+
+	(void)state;
+	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+	memcpy(in.buf, "ab\n\ncd", 6);
+	in.n = 6;
+	assert_int_equal(pue_ctl_input_line(&in, &line), 2);
+	assert_memory_equal(line, "ab", 2);
+	pue_ctl_input_consume(&in, 2);
+	assert_int_equal(pue_ctl_input_line(&in, &line), 0); /* an empty line */
+	pue_ctl_input_consume(&in, 0);
+	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+	assert_int_equal(in.n, 2);
+	assert_memory_equal(in.buf, "cd", 2);
+	/* PUE_CTL_MAX_LINE bytes and the newline fit; one more byte does not. */
+	memset(in.buf, 'x', sizeof(in.buf));
+	in.n = sizeof(in.buf);
+	assert_int_equal(pue_ctl_input_line(&in, &line), -EMSGSIZE);
+	in.buf[PUE_CTL_MAX_LINE] = '\n';
+	assert_int_equal(pue_ctl_input_line(&in, &line), PUE_CTL_MAX_LINE);
+	in.n = PUE_CTL_MAX_LINE;
+	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+}
+
+static void
+test_control_answer_refuses_malformed_requests(void **state)
+{
+	static const char nul[] = "{\"cmd\":\"ping\"}\0{\"cmd\":\"reload\"}";
+	static const char bad_escape[] = "{\"cmd\\u000\xc3\xa9"
+					 "0tus\"}";
+	char *s;
+
+	(void)state;
+	calls = 0;
+	s = answer("{\"cmd\":", 7, 1000);
+	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
+	free(s);
+	/* Everything before a NUL is a good request, but the line is not. */
+	s = answer(nul, sizeof(nul) - 1, 0);
+	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
+	free(s);
+	expect_answer("[1]", 3, 1000,
+		      "{\"error\":\"malformed request: expected a JSON object\",\"ok\":false,"
+		      "\"v\":1}");
+	expect_answer("{\"v\":2,\"cmd\":\"ping\"}", 20, 1000,
+		      "{\"error\":\"unsupported protocol version (this pued speaks 1)\","
+		      "\"ok\":false,\"v\":1}");
+	expect_answer("{\"cmd\":1}", 9, 1000,
+		      "{\"error\":\"malformed request: \\\"cmd\\\" must be a string\",\"ok\":false,"
+		      "\"v\":1}");
+	/* jansson quotes the bad token, here half of an "é": still an answer */
+	s = answer(bad_escape, sizeof(bad_escape) - 1, 0);
+	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
+	free(s);
+	s = answer("{\"cmd\":\"ping\",\"cmd\":\"reload\"}", 29, 0); /* duplicate keys */
+	assert_non_null(strstr(s, "\"error\":\"malformed request: "));
+	free(s);
+	assert_int_equal(calls, 0);
+}
+
+/* A handler's message that cuts a UTF-8 character still makes a reply. */
+static json_t *
+cutting_handler(void *arg, const char *cmd, json_t *request, const struct ucred *peer,
+		struct pue_err *err)
+{
+	(void)arg;
+	(void)request;
+	(void)peer;
+	pue_err_set(err, -EINVAL, "unknown command \"%.4s\"", cmd);
+	return NULL;
+}
+
+static void
+test_control_answer_replies_when_a_message_is_not_utf8(void **state)
+{
+	struct pue_control_conf conf = {.socket = "x"};
+	struct ucred peer = {.pid = 1, .uid = 0, .gid = 0};
+	static const char req[] = "{\"cmd\":\"abc\xc3\xa9\"}"; /* "abcé" */
+	json_t *reply =
+		pue_control_answer(&conf, &peer, req, sizeof(req) - 1, cutting_handler, NULL);
+
+	(void)state;
+	assert_non_null(reply);
+	assert_string_equal(json_string_value(json_object_get(reply, "error")),
+			    "unknown command \"abc?\"");
+	json_decref(reply);
+}
+
+static void
+test_control_answer_passes_allowed_commands_to_the_handler(void **state)
+{
+	uid_t reader = geteuid() == 1000 ? 1001 : 1000;
+
+	(void)state;
+	calls = 0;
+	expect_answer("{\"v\":1,\"cmd\":\"ping\"}", 20, reader,
+		      "{\"ok\":true,\"result\":{\"cmd\":\"ping\"},\"v\":1}");
+	assert_string_equal(last_cmd, "ping");
+	expect_answer(" {\"cmd\":\"fail\"} ", 16, reader,
+		      "{\"error\":\"it failed\",\"ok\":false,\"v\":1}");
+	assert_int_equal(calls, 2);
+	/* reload changes state: root only here (no admin_group) */
+	expect_answer(
+		"{\"cmd\":\"reload\"}", 16, reader,
+		"{\"error\":\"permission denied: \\\"reload\\\" needs root or the daemon's user "
+		"(control.admin_group is not set)\",\"ok\":false,\"v\":1}");
+	assert_int_equal(calls, 2);
+	expect_answer("{\"cmd\":\"reload\"}", 16, 0,
+		      "{\"ok\":true,\"result\":{\"cmd\":\"reload\"},\"v\":1}");
+	assert_int_equal(calls, 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_control_input_splits_lines_and_limits_their_length),
+		cmocka_unit_test(test_control_answer_refuses_malformed_requests),
+		cmocka_unit_test(test_control_answer_replies_when_a_message_is_not_utf8),
+		cmocka_unit_test(test_control_answer_passes_allowed_commands_to_the_handler),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
