@@ -41,7 +41,11 @@ set -e
 [ $rc -eq 2 ] || fail "unknown puectl command exited $rc"
 [ $rc2 -eq 1 ] && grep -q "$T/nothing.sock" "$T/err.txt" || fail "puectl without pued: $(cat "$T/err.txt")"
 
-# SIGTERM: exit 0 within 2 s, socket gone, database intact and written.
+# SIGTERM: exit 0 within 2 s, socket gone, database intact and written
+# (three polls of every point stored first: "now" follows the power
+# points, so the checks above may take only a poll or two).
+stored() { [ "$(sqlite3 "$T/pued.db" 'SELECT count(*) FROM samples')" -ge 30 ]; }
+wait_for 20000 "three polls of every point stored" stored
 start_ms=$(($(date +%s%N) / 1000000))
 kill -TERM "$PUED_PID"
 wait_for 2000 "pued to exit within 2 s of SIGTERM" bash -c "! kill -0 $PUED_PID 2>/dev/null"
