@@ -325,8 +325,8 @@ int pue_config_load(const char *path, struct pue_config **out, struct pue_diags 
 /* The same for a file already in memory: len bytes at buf (borrowed), read
  * as the file path names (messages start with path, and meter maps are
  * looked for next to it). For tests and the fuzzer, which need no file. */
-int pue_config_load_buffer(const char *path, const char *buf, size_t len,
-			   struct pue_config **out, struct pue_diags *diags);
+int pue_config_load_buffer(const char *path, const char *buf, size_t len, struct pue_config **out,
+			   struct pue_diags *diags);
 
 void pue_config_free(struct pue_config *cfg);
 void pue_diags_free(struct pue_diags *d);

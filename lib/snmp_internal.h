@@ -119,7 +119,7 @@ struct pue_snmp {
 	size_t n_devs;
 	struct snmp_dev **by_device; /* indexed like cfg->devices; NULL for others */
 	bool lib_started, fds_ready;
-	bool probing_loop; /* the loop's busy probe is registered */
+	bool probing_loop;	  /* the loop's busy probe is registered */
 	bool quiet;		  /* net-snmp's log lines go to debug once polling runs */
 	netsnmp_large_fd_set fds; /* for snmp_sess_read2() and select_info2 */
 };
