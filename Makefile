@@ -10,7 +10,9 @@
 #   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
-PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd
+# libmicrohttpd: the /metrics listener (lib/http_server.c); libxcrypt: bcrypt
+# for its basic_auth_users (lib/http_auth.c).
+PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
