@@ -101,8 +101,8 @@ read_pem(struct pue_cfgctx *c, const struct pue_ynode *n, const char *path, cons
 		goto fail;
 	}
 	if (secret && (st.st_mode & S_IROTH))
-		pue_log(LOG_WARNING, "config: the TLS key %s is readable by every user; chmod o-r it",
-			path);
+		pue_log(LOG_WARNING,
+			"config: the TLS key %s is readable by every user; chmod o-r it", path);
 	fclose(fp);
 	*out = buf;
 	return true;

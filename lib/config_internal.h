@@ -43,7 +43,7 @@ struct pue_cfgctx {
 	struct pue_strmap device_index;
 	struct pue_cfgnames *point_index; /* n_point_index of them, or NULL */
 	size_t n_point_index;
-	unsigned suggestions; /* "did you mean" searches over names so far */
+	unsigned suggestions;	    /* "did you mean" searches over names so far */
 	struct pue_ytree *web_tree; /* http.web_config_file, with its own errors */
 };
 
