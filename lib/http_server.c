@@ -292,10 +292,13 @@ on_listen(void *arg, int fd, uint32_t events)
 	}
 }
 
+/* The running listener serves c's address and port: the same port, or
+ * any port for both (port: 0, which keeps the one it got). */
 static bool
-same_place(const struct pue_http_conf *a, const struct pue_http_conf *b)
+same_place(const struct pue_http_conf *c, const struct pue_http *running)
 {
-	return a->port == b->port && a->port != 0 && strcmp(a->listen, b->listen) == 0;
+	return strcmp(c->listen, running->conf->listen) == 0 &&
+	       (c->port == running->port || (c->port == 0 && running->conf->port == 0));
 }
 
 static int
@@ -308,7 +311,7 @@ open_listener(struct pue_http *h, const struct pue_http *running, struct pue_err
 	socklen_t len = sizeof(ss);
 	int one = 1;
 
-	if (running != NULL && running->fd >= 0 && same_place(c, running->conf)) {
+	if (running != NULL && running->fd >= 0 && same_place(c, running)) {
 		if ((h->fd = fcntl(running->fd, F_DUPFD_CLOEXEC, 0)) < 0)
 			return pue_err_set(err, -errno, "http %s: %s", running->where,
 					   strerror(errno));

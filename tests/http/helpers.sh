@@ -36,14 +36,17 @@ EOF
 
 has_listener() { [ -n "$(listening_ports "$1")" ]; }
 
-# fetch URL [--accept TYPE] [--user NAME:PASSWORD] [--ca FILE] [--head]:
-# prints "STATUS CONTENT-TYPE" on the first line, then the body.
+# fetch URL [--accept TYPE] [--user NAME:PASSWORD] [--ca FILE] [--head]
+# [--status]: prints "STATUS CONTENT-TYPE" on the first line, then the body
+# (--status: the first line only; a pipe that stops reading early would
+# fail under pipefail).
 fetch() {
 	python3 - "$@" <<'EOF'
 import base64, ssl, sys, urllib.error, urllib.request
 url, args = sys.argv[1], sys.argv[2:]
 req = urllib.request.Request(url)
 ctx = None
+status_only = False
 while args:
     opt, val = args[0], args[1] if len(args) > 1 else ""
     if opt == "--accept":
@@ -52,8 +55,11 @@ while args:
         req.add_header("Authorization", "Basic " + base64.b64encode(val.encode()).decode())
     elif opt == "--ca":
         ctx = ssl.create_default_context(cafile=val)
-    elif opt == "--head":
-        req.method = "HEAD"
+    elif opt in ("--head", "--status"):
+        if opt == "--head":
+            req.method = "HEAD"
+        else:
+            status_only = True
         args = args[1:]
         continue
     args = args[2:]
@@ -63,7 +69,8 @@ try:
 except urllib.error.HTTPError as e:
     status, headers, body = e.code, e.headers, e.read()
 print(status, headers.get("Content-Type", "-"))
-sys.stdout.write(body.decode())
+if not status_only:
+    sys.stdout.write(body.decode())
 EOF
 }
 
@@ -79,7 +86,7 @@ start_prometheus() {
 	PROM_URL=http://127.0.0.1:$port
 	wait_for 60000 "Prometheus to be ready" fetch_ok "$PROM_URL/-/ready"
 }
-fetch_ok() { fetch "$1" | head -n1 | grep -q '^200 '; }
+fetch_ok() { fetch "$1" --status | grep -q '^200 '; }
 
 # prom_query EXPR: Prometheus' instant query, one "LABELS VALUE" line per
 # series, LABELS as sorted k=v pairs joined by commas (without __name__).
