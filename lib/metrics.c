@@ -20,9 +20,14 @@
 #define J_PER_KWH 3.6e6
 #define W_PER_KW 1e3
 
+/* The text being made: a buffer that doubles as it fills (a site of 1000
+ * meters makes about 1.9 MB). After a failed allocation it stops growing
+ * and the rendering fails as a whole. */
 struct out {
-	FILE *fp;
+	char *buf;
+	size_t len, cap;
 	bool om;
+	bool oom;
 };
 
 struct label {
@@ -36,36 +41,84 @@ struct label {
 #define COUNT(o, name, v, ...)                                                                     \
 	count(o, name, (const struct label[]){__VA_ARGS__}, N_LABELS(__VA_ARGS__), v)
 
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	char *grown;
+	size_t cap;
+
+	if (o->oom)
+		return;
+	if (n > o->cap - o->len) {
+		for (cap = o->cap ? o->cap : 65536; cap - o->len < n; cap *= 2)
+			if (cap > SIZE_MAX / 2) {
+				o->oom = true;
+				return;
+			}
+		if ((grown = realloc(o->buf, cap)) == NULL) {
+			o->oom = true;
+			return;
+		}
+		o->buf = grown;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void
+put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
 /* A label value: backslash, double quote and line feed escaped (both
  * formats). */
 static void
-put_label_value(FILE *fp, const char *s)
+put_label_value(struct out *o, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '"')
-			fputc('\\', fp);
-		if (*s == '\n')
-			fputs("\\n", fp);
-		else
-			fputc(*s, fp);
+	size_t n;
+
+	for (;;) {
+		n = strcspn(s, "\\\"\n");
+		put(o, s, n);
+		if (s[n] == '\0')
+			return;
+		put(o, s[n] == '\n' ? "\\n" : s[n] == '"' ? "\\\"" : "\\\\", 2);
+		s += n + 1;
 	}
 }
 
 static void
-put_value(FILE *fp, double v)
+put_u64(struct out *o, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	put(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void
+put_value(struct out *o, double v)
 {
 	char buf[40];
 
 	if (isnan(v))
-		fputs("NaN", fp);
+		put_str(o, "NaN");
 	else if (isinf(v))
-		fputs(v > 0 ? "+Inf" : "-Inf", fp);
-	else {
+		put_str(o, v > 0 ? "+Inf" : "-Inf");
+	else if (v == floor(v) && fabs(v) < 1e15) { /* exact as an integer */
+		if (v < 0)
+			put(o, "-", 1);
+		put_u64(o, (uint64_t)fabs(v));
+	} else {
 		/* The shortest of 15 or 17 digits that reads back the same. */
 		snprintf(buf, sizeof(buf), "%.15g", v);
 		if (strtod(buf, NULL) != v)
 			snprintf(buf, sizeof(buf), "%.17g", v);
-		fputs(buf, fp);
+		put_str(o, buf);
 	}
 }
 
@@ -75,8 +128,12 @@ static void
 family(struct out *o, const char *name, const char *type, const char *help)
 {
 	const char *suffix = strcmp(type, "counter") == 0 && !o->om ? "_total" : "";
+	const char *parts[] = {"# HELP ", name,	  suffix, " ",	help, "\n# TYPE ",
+			       name,	  suffix, " ",	  type, "\n"};
+	size_t i;
 
-	fprintf(o->fp, "# HELP %s%s %s\n# TYPE %s%s %s\n", name, suffix, help, name, suffix, type);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		put_str(o, parts[i]);
 }
 
 static void
@@ -84,15 +141,16 @@ put_name(struct out *o, const char *name, const char *suffix, const struct label
 {
 	size_t i;
 
-	fprintf(o->fp, "%s%s", name, suffix);
+	put_str(o, name);
+	put_str(o, suffix);
 	for (i = 0; i < n; i++) {
-		fprintf(o->fp, "%c%s=\"", i == 0 ? '{' : ',', l[i].name);
-		put_label_value(o->fp, l[i].value);
-		fputc('"', o->fp);
+		put(o, i == 0 ? "{" : ",", 1);
+		put_str(o, l[i].name);
+		put(o, "=\"", 2);
+		put_label_value(o, l[i].value);
+		put(o, "\"", 1);
 	}
-	if (n > 0)
-		fputc('}', o->fp);
-	fputc(' ', o->fp);
+	put(o, n > 0 ? "} " : " ", n > 0 ? 2 : 1);
 }
 
 static void
@@ -100,8 +158,8 @@ sample(struct out *o, const char *name, const char *suffix, const struct label *
        double v)
 {
 	put_name(o, name, suffix, l, n);
-	put_value(o->fp, v);
-	fputc('\n', o->fp);
+	put_value(o, v);
+	put(o, "\n", 1);
 }
 
 /* A counter's sample from an integer count (exact beyond 2^53). */
@@ -109,7 +167,8 @@ static void
 count(struct out *o, const char *name, const struct label *l, size_t n, uint64_t v)
 {
 	put_name(o, name, "_total", l, n);
-	fprintf(o->fp, "%" PRIu64 "\n", v);
+	put_u64(o, v);
+	put(o, "\n", 1);
 }
 
 static double
@@ -308,13 +367,15 @@ histogram(struct out *o, const struct pue_snap_device *d)
 			snprintf(le, sizeof(le), "+Inf");
 		put_name(o, "pued_device_poll_duration_seconds", "_bucket",
 			 (const struct label[]){{"device", d->name}, {"le", le}}, 2);
-		fprintf(o->fp, "%" PRIu64 "\n", cum);
+		put_u64(o, cum);
+		put(o, "\n", 1);
 	}
 	SAMPLE(o, "pued_device_poll_duration_seconds", "_sum", (double)h->latency_sum_ms / 1000.0,
 	       {"device", d->name});
 	put_name(o, "pued_device_poll_duration_seconds", "_count",
 		 (const struct label[]){{"device", d->name}}, 1);
-	fprintf(o->fp, "%" PRIu64 "\n", cum);
+	put_u64(o, cum);
+	put(o, "\n", 1);
 }
 
 static void
@@ -549,11 +610,7 @@ char *
 pue_metrics_render(const struct pue_snapshot *s, enum pue_metrics_format f, size_t *len)
 {
 	struct out o = {.om = f == PUE_METRICS_OPENMETRICS};
-	char *buf = NULL;
-	size_t n = 0;
 
-	if ((o.fp = open_memstream(&buf, &n)) == NULL)
-		return NULL;
 	site(&o, s);
 	windows(&o, s);
 	live(&o, s);
@@ -565,11 +622,11 @@ pue_metrics_render(const struct pue_snapshot *s, enum pue_metrics_format f, size
 	year(&o, s);
 	http(&o, s);
 	if (o.om)
-		fputs("# EOF\n", o.fp);
-	if (ferror(o.fp) | fclose(o.fp)) {
-		free(buf);
+		put_str(&o, "# EOF\n");
+	if (o.oom || o.buf == NULL) {
+		free(o.buf);
 		return NULL;
 	}
-	*len = n;
-	return buf;
+	*len = o.len;
+	return o.buf;
 }

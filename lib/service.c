@@ -307,8 +307,8 @@ start_http(struct pue_service *s, const struct pue_service *running, struct pue_
 
 	if (!s->cfg->http.enabled)
 		return 0;
-	if ((s->exporter = pue_exporter_new(s->cfg, err)) == NULL)
-		return err->code;
+	if ((s->exporter = pue_exporter_new()) == NULL)
+		return pue_err_set(err, -ENOMEM, "http: out of memory");
 	if ((page = strdup(index_html)) == NULL ||
 	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
 		    NULL)

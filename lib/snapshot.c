@@ -35,7 +35,7 @@ mark_used(struct pue_snapshot *s, const size_t *first, const struct pue_sum *sum
 }
 
 struct pue_snapshot *
-pue_snapshot_new(const struct pue_config *cfg, struct pue_err *err)
+pue_snapshot_new(const struct pue_config *cfg, size_t n_alerts, struct pue_err *err)
 {
 	struct pue_snapshot *s = calloc(1, sizeof(*s));
 	size_t *first = NULL; /* [device]: the index of its first point */
@@ -43,7 +43,10 @@ pue_snapshot_new(const struct pue_config *cfg, struct pue_err *err)
 
 	if (s == NULL)
 		goto nomem;
+	atomic_init(&s->refs, 1);
+	pthread_mutex_init(&s->memo_lock, NULL);
 	s->cfg = cfg;
+	s->n_alerts = n_alerts;
 	s->instant.state = PUE_FIG_UNKNOWN;
 	for (d = 0; d < cfg->n_devices; d++)
 		s->n_points += cfg->devices[d].n_points;
@@ -54,6 +57,7 @@ pue_snapshot_new(const struct pue_config *cfg, struct pue_err *err)
 	    (s->zones = calloc(s->n_zones ? s->n_zones : 1, sizeof(*s->zones))) == NULL ||
 	    (s->points = calloc(s->n_points ? s->n_points : 1, sizeof(*s->points))) == NULL ||
 	    (s->devices = calloc(s->n_devices ? s->n_devices : 1, sizeof(*s->devices))) == NULL ||
+	    (s->alerts = calloc(n_alerts ? n_alerts : 1, sizeof(*s->alerts))) == NULL ||
 	    (first = calloc(s->n_devices ? s->n_devices : 1, sizeof(*first))) == NULL)
 		goto nomem;
 	for (z = 0; z < s->n_zones; z++) {
@@ -86,26 +90,90 @@ pue_snapshot_new(const struct pue_config *cfg, struct pue_err *err)
 nomem:
 	pue_err_set(err, -ENOMEM, "snapshot: out of memory");
 	free(first);
-	pue_snapshot_free(s);
+	pue_snapshot_unref(s);
 	return NULL;
 }
 
-void
-pue_snapshot_free(struct pue_snapshot *s)
+struct pue_snapshot *
+pue_snapshot_ref(struct pue_snapshot *s)
 {
-	size_t z;
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	return s;
+}
 
-	if (s == NULL)
+void
+pue_snapshot_unref(struct pue_snapshot *s)
+{
+	size_t i;
+
+	if (s == NULL || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	for (i = 0; i < PUE_SNAPSHOT_MEMOS; i++)
+		pue_blob_unref(s->memo[i]);
+	pthread_mutex_destroy(&s->memo_lock);
 	if (s->zones != NULL)
-		for (z = 0; z < s->n_zones; z++)
-			free(s->zones[z].windows);
+		for (i = 0; i < s->n_zones; i++)
+			free(s->zones[i].windows);
 	free(s->zones);
 	free(s->windows);
 	free(s->points);
 	free(s->devices);
 	free(s->alerts);
 	free(s);
+}
+
+struct pue_blob *
+pue_snapshot_memo(struct pue_snapshot *s, enum pue_snapshot_memo_key key, pue_snapshot_render make,
+		  const void *arg)
+{
+	struct pue_blob *b;
+
+	/* One lock for every key: renderings are rare (one per round and
+	 * kind), and a second reader of the same kind has to wait anyway. */
+	pthread_mutex_lock(&s->memo_lock);
+	if (s->memo[key] == NULL)
+		s->memo[key] = make(s, arg);
+	b = s->memo[key] != NULL ? pue_blob_ref(s->memo[key]) : NULL;
+	pthread_mutex_unlock(&s->memo_lock);
+	return b;
+}
+
+void
+pue_snapshot_slot_init(struct pue_snapshot_slot *slot)
+{
+	pthread_mutex_init(&slot->lock, NULL);
+	slot->snap = NULL;
+}
+
+void
+pue_snapshot_slot_destroy(struct pue_snapshot_slot *slot)
+{
+	pue_snapshot_unref(slot->snap);
+	slot->snap = NULL;
+	pthread_mutex_destroy(&slot->lock);
+}
+
+void
+pue_snapshot_slot_set(struct pue_snapshot_slot *slot, struct pue_snapshot *s)
+{
+	struct pue_snapshot *old;
+
+	pthread_mutex_lock(&slot->lock);
+	old = slot->snap;
+	slot->snap = s;
+	pthread_mutex_unlock(&slot->lock);
+	pue_snapshot_unref(old); /* outside the lock: it may free */
+}
+
+struct pue_snapshot *
+pue_snapshot_slot_get(struct pue_snapshot_slot *slot)
+{
+	struct pue_snapshot *s;
+
+	pthread_mutex_lock(&slot->lock);
+	s = slot->snap != NULL ? pue_snapshot_ref(slot->snap) : NULL;
+	pthread_mutex_unlock(&slot->lock);
+	return s;
 }
 
 static void
@@ -129,39 +197,28 @@ fill_points(struct pue_snapshot *s, const struct pue_snapshot_source *src)
 	}
 }
 
-/* The alerts, growing the array when a reload's orphans made more. */
-static int
+static void
 fill_alerts(struct pue_snapshot *s, const struct pue_alerts *a)
 {
-	size_t i, n = a != NULL ? pue_alerts_count(a) : 0;
-	int rc = 0;
+	size_t i;
 
-	if (n > s->cap_alerts) {
-		struct pue_alert_view *grown = reallocarray(s->alerts, n, sizeof(*grown));
-
-		if (grown == NULL) {
-			n = s->cap_alerts;
-			rc = -ENOMEM;
-		} else {
-			s->alerts = grown;
-			s->cap_alerts = n;
-		}
-	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < s->n_alerts; i++)
 		pue_alerts_view(a, i, &s->alerts[i]);
-	s->n_alerts = n;
 	if (a != NULL)
 		s->year = *pue_alerts_year(a);
 	else
 		s->year = (struct pue_year_figures){.known = false};
-	return rc;
 }
 
-int
-pue_snapshot_fill(struct pue_snapshot *s, const struct pue_snapshot_source *src)
+struct pue_snapshot *
+pue_snapshot_take(const struct pue_snapshot_source *src, struct pue_err *err)
 {
+	struct pue_snapshot *s =
+		pue_snapshot_new(src->cfg, src->alerts ? pue_alerts_count(src->alerts) : 0, err);
 	size_t i, z;
 
+	if (s == NULL)
+		return NULL;
 	s->time = pue_clock_wall(src->clock);
 	s->category = pue_engine_category(src->engine);
 	s->instant = pue_engine_instant(src->engine);
@@ -181,5 +238,6 @@ pue_snapshot_fill(struct pue_snapshot *s, const struct pue_snapshot_source *src)
 	s->http_on = src->http != NULL;
 	if (src->http != NULL)
 		pue_http_stats(src->http, &s->http);
-	return fill_alerts(s, src->alerts);
+	fill_alerts(s, src->alerts);
+	return s;
 }

@@ -3,7 +3,8 @@
  * test_metrics.c - the Prometheus renderings of a fixed snapshot: golden
  * lines in both formats, a PUE only where status prints one, label values
  * escaped, every sample after its family's HELP and TYPE, the Accept
- * header's choice of format, and the blob slot that publishes them.
+ * header's choice of format, and the snapshot slot and memo that carry
+ * them to the HTTP thread.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -67,7 +68,7 @@ setup(void **state)
 		return -1;
 	}
 	pc = &fx.cfg->pue;
-	if ((fx.s = s = pue_snapshot_new(fx.cfg, &err)) == NULL)
+	if ((fx.s = s = pue_snapshot_new(fx.cfg, 2, &err)) == NULL)
 		return -1;
 	s->time.ms = 1767225600123;
 	s->category = 2;
@@ -98,9 +99,6 @@ setup(void **state)
 	s->devices[1].health.state = PUE_DEV_DOWN;
 	s->store.on = s->store.open = true;
 	s->store.stats.written = 12345678901234567ULL;
-	if ((s->alerts = calloc(2, sizeof(*s->alerts))) == NULL)
-		return -1;
-	s->n_alerts = s->cap_alerts = 2;
 	s->alerts[0] = (struct pue_alert_view){.rule = PUE_RULE_DEVICE_DOWN,
 					       .subject = "ups-a",
 					       .key = "device_down:ups-a",
@@ -126,7 +124,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	pue_snapshot_free(fx->s);
+	pue_snapshot_unref(fx->s);
 	pue_config_free(fx->cfg);
 	return 0;
 }
@@ -333,29 +331,59 @@ test_metrics_negotiate_follows_accept(void **state)
 			    "application/openmetrics-text; version=1.0.0; charset=utf-8");
 }
 
+/* A reader's snapshot stays whole after the slot moves on. */
 static void
-test_blob_slot_keeps_a_taken_blob_alive(void **state)
+test_snapshot_slot_keeps_a_taken_snapshot_alive(void **state)
 {
-	struct pue_blob_slot slot;
-	struct pue_blob *a, *b, *got;
+	struct fixture *fx = *state;
+	struct pue_snapshot_slot slot;
+	struct pue_snapshot *b, *got;
+	struct pue_err err;
 
-	(void)state;
-	pue_blob_slot_init(&slot);
-	assert_null(pue_blob_slot_get(&slot));
-	a = pue_blob_take(strdup("first"), 5, "text/plain");
+	pue_snapshot_slot_init(&slot);
+	assert_null(pue_snapshot_slot_get(&slot));
+	pue_snapshot_slot_set(&slot, pue_snapshot_ref(fx->s));
+	got = pue_snapshot_slot_get(&slot);
+	assert_ptr_equal(got, fx->s);
+	b = pue_snapshot_new(fx->cfg, 0, &err);
+	assert_non_null(b);
+	pue_snapshot_slot_set(&slot, b);
+	assert_int_equal(got->windows[0].f.facility, 240);
+	pue_snapshot_unref(got);
+	got = pue_snapshot_slot_get(&slot);
+	assert_ptr_equal(got, b);
+	assert_int_equal(got->windows[0].f.state, PUE_FIG_UNKNOWN);
+	pue_snapshot_unref(got);
+	pue_snapshot_slot_destroy(&slot); /* frees b (ASan checks) */
+}
+
+static int renders;
+
+static struct pue_blob *
+make_blob(const struct pue_snapshot *s, const void *arg)
+{
+	(void)s;
+	renders++;
+	return arg != NULL ? pue_blob_take(strdup("x"), 1, "text/plain") : NULL;
+}
+
+/* However many readers ask, a snapshot's rendering is made once; a failed
+ * one is tried again. */
+static void
+test_snapshot_memo_renders_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct pue_blob *a, *b;
+
+	renders = 0;
+	assert_null(pue_snapshot_memo(fx->s, PUE_MEMO_METRICS_TEXT, make_blob, NULL));
+	a = pue_snapshot_memo(fx->s, PUE_MEMO_METRICS_TEXT, make_blob, "");
+	b = pue_snapshot_memo(fx->s, PUE_MEMO_METRICS_TEXT, make_blob, "");
 	assert_non_null(a);
-	pue_blob_slot_set(&slot, a);
-	got = pue_blob_slot_get(&slot);
-	assert_ptr_equal(got, a);
-	/* replaced while a reader holds it: the reader's bytes stay valid */
-	b = pue_blob_take(strdup("second"), 6, "text/plain");
-	pue_blob_slot_set(&slot, b);
-	assert_memory_equal(got->data, "first", 5);
-	pue_blob_unref(got); /* the last reference: freed (ASan checks) */
-	got = pue_blob_slot_get(&slot);
-	assert_memory_equal(got->data, "second", 6);
-	pue_blob_unref(got);
-	pue_blob_slot_destroy(&slot);
+	assert_ptr_equal(a, b);
+	assert_int_equal(renders, 2);
+	pue_blob_unref(a);
+	pue_blob_unref(b);
 }
 
 int
@@ -371,7 +399,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metrics_samples_follow_their_family, setup,
 						teardown),
 		cmocka_unit_test(test_metrics_negotiate_follows_accept),
-		cmocka_unit_test(test_blob_slot_keeps_a_taken_blob_alive),
+		cmocka_unit_test_setup_teardown(test_snapshot_slot_keeps_a_taken_snapshot_alive,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_memo_renders_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
