@@ -78,15 +78,21 @@ read_pem(struct pue_cfgctx *c, const struct pue_ynode *n, const char *path, cons
 	struct stat st;
 	char *buf = NULL;
 	size_t len, size = 0;
-	FILE *fp;
+	FILE *fp = NULL;
 
+	/* Checked before it is opened: opening a FIFO would wait for a
+	 * writer. */
+	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > PEM_MAX_BYTES)) {
+		pue_ytree_error(c->tree, n, "%s is not a PEM file of at most %u bytes", path,
+				PEM_MAX_BYTES);
+		goto fail;
+	}
 	if ((fp = fopen(path, "re")) == NULL || fstat(fileno(fp), &st) < 0) {
 		pue_ytree_error(c->tree, n, "cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > PEM_MAX_BYTES) {
-		pue_ytree_error(c->tree, n, "%s is not a PEM file of at most %u bytes", path,
-				PEM_MAX_BYTES);
+	if (st.st_size > PEM_MAX_BYTES) { /* it grew meanwhile */
+		pue_ytree_error(c->tree, n, "%s is larger than %u bytes", path, PEM_MAX_BYTES);
 		goto fail;
 	}
 	size = (size_t)st.st_size + 1;
@@ -193,8 +199,18 @@ read_web(struct pue_cfgctx *c, const struct pue_ynode *at, const char *path)
 {
 	struct pue_ytree *main_tree = c->tree;
 	const struct pue_ynode *root, *k;
+	struct stat st;
 	int rc;
 
+	/* A regular file only: opening a FIFO would wait for a writer. */
+	if (stat(path, &st) < 0) {
+		pue_ytree_error(main_tree, at, "cannot read %s: %s", path, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pue_ytree_error(main_tree, at, "%s is not a regular file", path);
+		return;
+	}
 	if ((c->web_tree = pue_ytree_new(path)) == NULL) {
 		c->oom = true;
 		return;

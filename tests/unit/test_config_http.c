@@ -246,6 +246,7 @@ test_web_config_that_cannot_be_read_is_named_in_pued_yaml(void **state)
 {
 	struct pue_config *cfg = NULL;
 	struct pue_diags d = {0};
+	char fifo[320];
 
 	(void)state;
 	assert_int_equal(load("http:\n  web_config_file: /nonexistent/web.yml\n", &cfg, &d),
@@ -253,6 +254,19 @@ test_web_config_that_cannot_be_read_is_named_in_pued_yaml(void **state)
 	assert_int_equal(d.n, 1);
 	assert_at(d.lines[0], "pued.yaml", 15, 20);
 	assert_non_null(strstr(d.lines[0], "cannot read /nonexistent/web.yml"));
+	pue_diags_free(&d);
+	/* not a regular file: refused before it is opened (a FIFO would
+	 * block the load until someone writes to it) */
+	assert_int_equal(load("http:\n  web_config_file: /dev/null\n", &cfg, &d), PUE_E_CONFIG);
+	assert_at(d.lines[0], "pued.yaml", 15, 20);
+	assert_non_null(strstr(d.lines[0], "/dev/null is not a regular file"));
+	pue_diags_free(&d);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.crt", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	write_file(web, "tls_server_config: {cert_file: fifo.crt, key_file: fifo.crt}\n");
+	assert_int_equal(load("http: {web_config_file: web.yml}\n", &cfg, &d), PUE_E_CONFIG);
+	assert_int_equal(d.n, 2);
+	assert_non_null(strstr(d.lines[0], "fifo.crt is not a PEM file"));
 	pue_diags_free(&d);
 	/* YAML that does not parse: the parser's own message, in web.yml */
 	write_file(web, "basic_auth_users: [\n");
