@@ -139,9 +139,9 @@ test_health_latency_histogram_buckets_are_inclusive(void **state)
 	pue_health_success(&h, "m", now, 10000, 1, false, NULL);
 	pue_health_success(&h, "m", now, 10001, 1, false, NULL);
 	pue_health_failure(&h, "m", now, (pue_mono_t){0}, 1, "timeout");
-	assert_int_equal(h.latency_count[0], 2); /* <= 1 ms */
-	assert_int_equal(h.latency_count[1], 1); /* <= 2 ms */
-	assert_int_equal(h.latency_count[2], 1); /* <= 5 ms */
+	assert_int_equal(h.latency_count[0], 2);		       /* <= 1 ms */
+	assert_int_equal(h.latency_count[1], 1);		       /* <= 2 ms */
+	assert_int_equal(h.latency_count[2], 1);		       /* <= 5 ms */
 	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS - 1], 1); /* <= 10 s */
 	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS], 1);     /* above */
 	assert_int_equal(h.latency_sum_ms, 20007);
