@@ -7,7 +7,6 @@
  */
 #include "metrics.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
