@@ -3,6 +3,7 @@
 #include "combine.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,8 +364,8 @@ live_sums(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms, doubl
 		return;
 	out->coverage = fresh / *all;
 	out->warming = warm / *all;
-	out->facility_kw = f_fresh > 0 ? f * f_all / f_fresh : 0;
-	out->it_kw = it_fresh > 0 ? it * it_all / it_fresh : 0;
+	out->facility_kw = f_fresh > 0 ? f * (f_all / f_fresh) : 0;
+	out->it_kw = it_fresh > 0 ? it * (it_all / it_fresh) : 0;
 }
 
 int
@@ -388,5 +389,9 @@ pue_combine_live(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms
 	/* No load anywhere: every input weighs alike. */
 	if (!(all > 0))
 		live_sums(c, now, max_age_ms, 1, true, out, &all);
+	/* Powers near the double's range (a counter that claims 1e300 kW
+	 * and passed as plausible) scale to no number, not to infinity. */
+	if (!isfinite(out->facility_kw) || !isfinite(out->it_kw) || !isfinite(out->coverage))
+		return -ENODATA;
 	return 0;
 }

@@ -267,6 +267,8 @@ fit(const struct pue_rate_change *set, size_t from, size_t n, double s, struct p
 		return false;
 	out->power_kw = kw(1, w);
 	out->half_kw = out->power_kw * err / (w - err);
+	if (!isfinite(out->power_kw) || !isfinite(out->half_kw))
+		return false; /* a slope within a few ulp of 0 */
 	out->span_ms = set[n - 1].after_ms - (set[from].after_ms - set[from].gap_ms);
 	return true;
 }

@@ -527,6 +527,32 @@ test_pue_live_coverage_weighs_the_missing_power(void **state)
 	fixture_free(f);
 }
 
+/* fuzz_engine found it: a counter that escalated to 1e293 kW (each
+ * interval within ten times the last, so plausible) was scaled by its
+ * side's covered share as f x all / fresh, which overflowed into an
+ * infinite PUE shown as a number. Scaled as f x (all / fresh) it stays in
+ * range, and a sum beyond the double's range is no number at all. */
+static void
+test_pue_live_sums_beyond_range_are_no_number(void **state)
+{
+	struct pue_term fac[] = {{0, 0, +1}, {1, 0, +1}}, it[] = {{2, 0, +1}};
+	struct pue_sum fs = {fac, 2}, is = {it, 1};
+	struct pue_combine *c = pue_combine_new(&fs, &is, (pue_wall_t){T0});
+	struct pue_live live;
+
+	(void)state;
+	assert_non_null(c);
+	pue_combine_set_power(c, 0, 1e293, true, (pue_wall_t){T0});
+	pue_combine_set_power(c, 1, 1e293, true, (pue_wall_t){T0});
+	pue_combine_set_power(c, 2, 0.5, true, (pue_wall_t){T0});
+	assert_int_equal(pue_combine_live(c, (pue_wall_t){T0 + 1000}, 5000, &live), 0);
+	assert_true(isfinite(live.facility_kw) && fabs(live.facility_kw / 2e293 - 1) < 1e-12);
+	pue_combine_set_power(c, 0, 1e308, true, (pue_wall_t){T0 + 2000});
+	pue_combine_set_power(c, 1, 1e308, true, (pue_wall_t){T0 + 2000});
+	assert_true(pue_combine_live(c, (pue_wall_t){T0 + 3000}, 5000, &live) < 0);
+	pue_combine_free(c);
+}
+
 struct events {
 	int device_errors;
 	char last[300];
@@ -641,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_pue_missing_input_leaves_instant_without_a_number),
 		cmocka_unit_test(test_pue_live_figure_from_coarse_counters_holds_the_line),
 		cmocka_unit_test(test_pue_live_coverage_weighs_the_missing_power),
+		cmocka_unit_test(test_pue_live_sums_beyond_range_are_no_number),
 		cmocka_unit_test(test_pue_zone_ppue_is_it_plus_infrastructure_over_it),
 		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
 		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),
