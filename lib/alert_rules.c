@@ -101,6 +101,9 @@ pue_alert_pue_text(const struct pue_figure *f, char *buf, size_t len)
 	case PUE_FIG_NO_IT_LOAD:
 		snprintf(buf, len, "undefined: no IT load");
 		break;
+	case PUE_FIG_WARMING_UP:
+		snprintf(buf, len, "warming up (coverage %.1f%%)", f->coverage * 100);
+		break;
 	case PUE_FIG_UNKNOWN:
 	default:
 		snprintf(buf, len, "unknown: no data");

@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "counter_rate.h"
 #include "decode.h"
 
 /* One valid reading of a point, already in kW or kWh. */
@@ -51,26 +52,18 @@ enum pue_energy_result {
 	PUE_ENERGY_REJECTED,  /* impossible reading (pue_energy_plausible()): ignored */
 };
 
-/* Counters give power only as energy over time: a counter in Wh polled
- * every second moves by a few hundred steps, so one interval's average is
- * off by up to a step. The latest power of a counter is therefore the
- * average over its recent intervals spanning at least this long. */
-#define PUE_COUNTER_POWER_SPAN_MS 10000
-#define PUE_COUNTER_RECENT 16
-
 struct pue_energy {
 	bool have_prev;
 	struct pue_reading prev;
 	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
 	double before_reset;  /* counters: the value before the last reset */
 	bool reset_pending;   /* the last reading was a reset: before_reset holds */
-	double last_power_kw; /* the latest power (for power points the reading,
-			       * for counters the recent average, see above) */
-	struct {
-		int64_t ms;
-		double kwh;
-	} recent[PUE_COUNTER_RECENT]; /* counters: latest intervals, a ring */
-	unsigned n_recent, next_recent;
+	double last_power_kw; /* power points: the latest reading */
+	/* Counters: the energy counted since the last reading that started
+	 * afresh (the first, or one after a reset, gap or glitch), and the
+	 * live power estimated from it (counter_rate.h). */
+	double position_kwh;
+	struct pue_counter_rate rate;
 };
 
 /* Default longest gap for counters: a counter's delta stays exact across a
@@ -119,6 +112,13 @@ enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_
 					 struct pue_interval *out);
 
 const char *pue_energy_result_name(enum pue_energy_result r);
+
+/* The point's present power for the live figure: a power point's latest
+ * reading (always ready), a counter's estimate from its changes
+ * (counter_rate.h: unbiased however coarse the counter, ready once precise
+ * enough). False when there is none yet. */
+bool pue_energy_live_power(const struct pue_energy *e, const struct pue_point_conf *p,
+			   struct pue_rate *out);
 
 /* The longest time between two readings that still makes an interval:
  * the point's max_gap, or the default for its kind (see above). */

@@ -639,15 +639,29 @@ pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg)
 	e->event_arg = arg;
 }
 
-/* The live power of a point of the PUE, for every track that uses it. */
+/* The live power of a point of the PUE, for every track that uses it
+ * (kw < 0: it answers, but has no estimate yet). */
 static void
-set_power(struct pue_engine *e, const struct point_state *ps, double kw, pue_wall_t at)
+set_power(struct pue_engine *e, const struct point_state *ps, double kw, bool ready, pue_wall_t at)
 {
 	size_t k;
 
 	for (k = 0; k < e->n_tracks; k++)
 		if (ps->inputs[k] >= 0)
-			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, at);
+			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, ready, at);
+}
+
+/* A point's own live power (energy.h, pue_energy_live_power). */
+static void
+own_power(struct pue_engine *e, const struct point_state *ps, const struct pue_point_conf *p,
+	  pue_wall_t at)
+{
+	struct pue_rate rate;
+
+	if (pue_energy_live_power(&ps->energy, p, &rate))
+		set_power(e, ps, rate.power_kw, rate.ready, at);
+	else
+		set_power(e, ps, -1, false, at);
 }
 
 int
@@ -673,7 +687,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	if (e->store != NULL)
 		pue_store_add_sample(e->store, device, point, r->wall, r->value);
 	if (ps->power_for >= 0)
-		set_power(e, &e->devices[device].p[ps->power_for], r->value, r->wall);
+		set_power(e, &e->devices[device].p[ps->power_for], r->value, true, r->wall);
 	if (!ps->used)
 		return 0;
 	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
@@ -693,11 +707,11 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 			pue_log(LOG_ERR, "engine: out of memory; an interval of %s is lost",
 				dev->name);
 	}
-	/* The counter's own power, unless its power point answers (above). */
-	if ((res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER) &&
+	/* The point's own power, unless its power point answers (above). */
+	if (res != PUE_ENERGY_BACKWARDS &&
 	    (ps->power_by < 0 ||
 	     r->wall.ms - e->devices[device].p[ps->power_by].at.ms > e->max_age_ms))
-		set_power(e, ps, ps->energy.last_power_kw, r->wall);
+		own_power(e, ps, &dev->points[point], r->wall);
 	return 0;
 }
 
@@ -742,15 +756,22 @@ pue_engine_stop(struct pue_engine *e)
 		pue_store_set_minutes_until(e->store, pue_combine_done_until(e->tracks[0].combine));
 }
 
+/* The live figure with its coverage (combine.h, pue_combine_live), in
+ * millionths of the inputs' power. Short of coverage while counters
+ * still gather enough steps, it is warming up, not missing data. */
 static struct pue_figure
 track_instant(const struct pue_engine *e, const struct track *t, const struct pue_pue_conf *pc)
 {
-	double f, it;
+	struct pue_live live;
+	struct pue_figure f;
 
-	if (pue_combine_power(t->combine, pue_clock_wall(e->clock), e->max_age_ms, &f, &it) < 0)
+	if (pue_combine_live(t->combine, pue_clock_wall(e->clock), e->max_age_ms, &live) < 0)
 		return pue_figure_eval(0, 0, 0, 0, pc);
-	/* An instant is fully covered when every input is fresh. */
-	return pue_figure_eval(f, it, 1, 1, pc);
+	f = pue_figure_eval(live.facility_kw, live.it_kw, llround(live.coverage * 1e6), 1000000,
+			    pc);
+	if (f.state == PUE_FIG_INSUFFICIENT && live.coverage + live.warming >= pc->min_coverage)
+		f.state = PUE_FIG_WARMING_UP;
+	return f;
 }
 
 static struct pue_figure

@@ -92,7 +92,11 @@ void pue_engine_tick(struct pue_engine *e);
 
 /* The instantaneous power ratio P_facility / P_IT (a live indicator only),
  * from each meter's power point where it has one beside its energy point
- * (engine.c, find_companions), else from its counter's recent steps. */
+ * (engine.c, find_companions), else from its counter's changes
+ * (counter_rate.h). Its coverage is the share of the inputs' power with a
+ * fresh estimate (combine.h, pue_combine_live); below pue.min_coverage
+ * it is PUE_FIG_WARMING_UP while counters have not moved enough yet,
+ * else insufficient data. */
 struct pue_figure pue_engine_instant(const struct pue_engine *e);
 /* Where that power comes from: "power points", "energy counters", or
  * "power points and energy counters". A static string. */

@@ -100,6 +100,8 @@ pue_figure_state_name(enum pue_figure_state s)
 		return "below_one";
 	case PUE_FIG_UNKNOWN:
 		return "unknown";
+	case PUE_FIG_WARMING_UP:
+		return "warming_up";
 	}
 	return "unknown";
 }

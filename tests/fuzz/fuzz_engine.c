@@ -17,7 +17,7 @@
  *     facility and IT energy of a window whose sums subtract nothing
  *     (within rounding: 1e-9 of the energy that went through);
  *   - coverage is within [0, 1]; a figure below min_coverage is
- *     insufficient_data, never a number;
+ *     insufficient_data (or, for an instant, warming_up), never a number;
  *   - a figure shown as a number is finite (no NaN or Inf as a PUE);
  *   - a figure below 1.0 (rounded as printed) is always below_one;
  *   - PUE.md "Judging a figure against the ceiling": the figure rounded
@@ -168,8 +168,12 @@ check_figure(const struct pue_figure *f, const struct pue_pue_conf *pc, bool zon
 		      f->state == PUE_FIG_CEILING || f->state == PUE_FIG_BELOW_ONE;
 	int a;
 
-	CHECK(f->state >= PUE_FIG_OK && f->state <= PUE_FIG_UNKNOWN, "%s: state %d", what,
+	CHECK(f->state >= PUE_FIG_OK && f->state <= PUE_FIG_WARMING_UP, "%s: state %d", what,
 	      f->state);
+	/* Only the live figure warms up, and only short of coverage. */
+	if (f->state == PUE_FIG_WARMING_UP)
+		CHECK(strstr(what, "instant") != NULL && f->coverage < pc->min_coverage,
+		      "%s: warming up at coverage %g", what, f->coverage);
 	CHECK(isfinite(f->coverage) && f->coverage >= 0 && f->coverage <= 1, "%s: coverage %.17g",
 	      what, f->coverage);
 	if (f->state == PUE_FIG_INSUFFICIENT)

@@ -50,8 +50,8 @@ test_energy_counter_wrap_32bit_is_2kwh(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_INTERVAL);
 	assert_true(fabs(iv.energy_kwh - 2.0) < 1e-12);
 	assert_true(iv.start.ms == T0 && iv.end.ms == T0 + 60000);
-	/* 2 kWh in a minute is a 120 kW load */
-	assert_true(fabs(e.last_power_kw - 120.0) < 1e-9);
+	/* One change is no live power yet: it takes two (counter_rate.h). */
+	assert_false(pue_energy_live_power(&e, &p, &(struct pue_rate){0}));
 }
 
 static void
@@ -434,6 +434,54 @@ test_energy_negative_or_nan_counter_is_rejected(void **state)
 	assert_true(fabs(iv.energy_kwh - 1.0) < 1e-12);
 }
 
+/* The live power of a counter goes through pue_energy's handling: a
+ * 32-bit Wh counter at 800 kW wrapping past 2^32 keeps its estimate (the
+ * wrap is an interval like any other), and a reset to 0 clears it: no
+ * live power until the counter has been followed again (counter_rate.h). */
+static void
+test_energy_live_power_survives_a_wrap_and_restarts_after_a_reset(void **state)
+{
+	struct pue_point_conf p = {.name = "e",
+				   .kind = PUE_KIND_ENERGY,
+				   .unit = PUE_UNIT_WH,
+				   .scale = 1,
+				   .counter_bits = 32,
+				   .type = PUE_T_UINT32};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_rate rate;
+	uint64_t wh = 4294967296ULL - 800000 / 3600 * 200; /* wraps after ~200 s */
+	int64_t t;
+
+	(void)state;
+	for (t = 0; t <= 400; t++) {
+		uint64_t now = wh + (uint64_t)(800.0 * 1000 * (double)t / 3600);
+		struct pue_reading r = counter(t, now & 0xffffffffu, &p);
+
+		pue_energy_update(&e, &p, 1000, &r, &iv);
+		if (t >= 160) {
+			assert_true(pue_energy_live_power(&e, &p, &rate));
+			assert_true(rate.ready);
+			assert_true(fabs(rate.power_kw - 800) <= rate.half_kw);
+			assert_true(rate.half_kw < 800 * 1e-4);
+		}
+	}
+	/* a reset: the counter starts again from 0 */
+	for (t = 401; t <= 700; t++) {
+		uint64_t now = (uint64_t)(800.0 * 1000 * (double)(t - 401) / 3600);
+		struct pue_reading r = counter(t, now, &p);
+		enum pue_energy_result res = pue_energy_update(&e, &p, 1000, &r, &iv);
+		bool has = pue_energy_live_power(&e, &p, &rate);
+
+		if (t == 401) {
+			assert_int_equal(res, PUE_ENERGY_RESET);
+			assert_false(has);
+		}
+		if (t >= 401 + 160)
+			assert_true(has && rate.ready && fabs(rate.power_kw - 800) <= rate.half_kw);
+	}
+}
+
 int
 main(void)
 {
@@ -453,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_energy_impossible_power_readings_are_rejected),
 		cmocka_unit_test(test_energy_power_limit_learns_with_a_floor),
 		cmocka_unit_test(test_energy_negative_or_nan_counter_is_rejected),
+		cmocka_unit_test(test_energy_live_power_survives_a_wrap_and_restarts_after_a_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
