@@ -17,7 +17,7 @@
 #include "log.h"
 #include "snmp_boots.h"
 #include "snmp_session.h"
-#include "window.h"
+#include "duration.h"
 
 #define ROUND_MS 1000
 /* Points of a device looked at for staleness (a meter map has dozens at

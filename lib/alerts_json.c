@@ -16,9 +16,9 @@
 
 #include "alert_mib.h"
 #include "alerts_internal.h"
+#include "duration.h"
 #include "log.h"
 #include "status.h"
-#include "window.h"
 #include "year_json.h"
 
 #define RECENT 30 /* history lines in "alerts" */

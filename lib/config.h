@@ -19,7 +19,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "duration.h"
 #include "err.h"
+#include "point.h"
+#include "pue_def.h"
 
 /* A secret (SNMP community, v3 passphrase). No format prints it: code that
  * dumps a configuration writes "***". */
@@ -38,56 +41,10 @@ enum pue_mb_function {
 	PUE_MB_INPUT = 4,   /* function: input (function code 04) */
 };
 
-enum pue_dtype {
-	PUE_T_UINT16,
-	PUE_T_INT16,
-	PUE_T_UINT32,
-	PUE_T_INT32,
-	PUE_T_UINT64,
-	PUE_T_INT64,
-	PUE_T_FLOAT32,
-	PUE_T_FLOAT64,
-};
-
-/* Register word and byte order. The YAML names are the 32-bit spellings
- * (ABCD big-endian; CDAB low word first; BADC bytes swapped in each word;
- * DCBA little-endian) or their 64-bit forms (ABCDEFGH, GHEFCDAB, BADCFEHG,
- * HGFEDCBA); both describe the same two flags and apply to any width. */
-enum pue_word_order {
-	PUE_ORDER_ABCD = 0,
-	PUE_ORDER_CDAB = 1, /* words swapped */
-	PUE_ORDER_BADC = 2, /* bytes swapped within words */
-	PUE_ORDER_DCBA = 3, /* both */
-};
-
-enum pue_unit {
-	PUE_UNIT_W,
-	PUE_UNIT_KW,
-	PUE_UNIT_MW,
-	PUE_UNIT_WH,
-	PUE_UNIT_KWH,
-	PUE_UNIT_MWH,
-};
-
-enum pue_point_kind {
-	PUE_KIND_POWER,	 /* kind: power - instantaneous, integrated over time */
-	PUE_KIND_ENERGY, /* kind: energy - a cumulative counter */
-};
-
-/* Where an IT point measures (sets the PUE measurement category). */
-enum pue_it_location {
-	PUE_AT_NONE,	   /* not given (facility-side points) */
-	PUE_AT_UPS_OUTPUT, /* measured_at: ups_output - category 1 */
-	PUE_AT_PDU_OUTPUT, /* measured_at: pdu_output - category 2 */
-	PUE_AT_IT_INPUT,   /* measured_at: it_input   - category 3 */
-};
-
 struct pue_point_conf {
-	char *name;		  /* unique within its device */
-	enum pue_point_kind kind; /* required */
-	enum pue_unit unit;	  /* required; power units for power, energy for energy */
-	double scale;		  /* default 1: value = raw * scale + offset, then unit */
-	double offset;		  /* default 0 */
+	char *name;	      /* unique within its device */
+	struct pue_point num; /* YAML kind, unit, scale, offset, counter_bits,
+			       * max_power_kw, max_gap, measured_at (point.h) */
 	/* Modbus */
 	uint16_t address;		/* YAML "register": 0..65535, zero-based PDU address */
 	enum pue_mb_function function;	/* default holding */
@@ -107,19 +64,7 @@ struct pue_point_conf {
 				  * that mean "not available", e.g. [-1, 2147483647];
 				  * such a reading is an error, never a number */
 	size_t n_invalid_values; /* 0..PUE_MAX_INVALID_VALUES */
-	/* energy */
-	unsigned counter_bits; /* wrap width 1..64; default: the type's width for
-				* integer types, 0 (no wrap) for floats; for
-				* SNMP 0: the width the answer's type says
-				* (Counter32 32, Counter64 64; pue_raw.bits);
-				* always 0 for power points */
-	double max_power_kw;   /* plausibility limit of a power reading and a
-				* counter's jump; 0 = 10 x the largest seen
-				* (energy.h) */
-	int64_t max_gap_ms;    /* longest gap bridged; 0 = 3 polls for power points,
-				* PUE_COUNTER_MAX_GAP_MS (energy.h) for counters */
-	enum pue_it_location measured_at;
-	int line, column; /* where the point was defined */
+	int line, column;	 /* where the point was defined */
 };
 
 enum pue_snmp_version { PUE_SNMP_V1, PUE_SNMP_V2C, PUE_SNMP_V3 };
@@ -179,44 +124,6 @@ struct pue_device_conf {
 	struct pue_point_conf *points; /* at least one */
 	size_t n_points;
 	int line, column;
-};
-
-/* One term of a PUE sum: YAML "device/point" in an add: or subtract: list. */
-struct pue_term {
-	size_t device; /* index into pue_config.devices */
-	size_t point;  /* index into that device's points */
-	int sign;      /* +1 (add:) or -1 (subtract:) */
-};
-
-struct pue_sum {
-	struct pue_term *terms;
-	size_t n_terms;
-};
-
-/* A zone for partial PUE: (E_it + E_infrastructure) / E_it. */
-struct pue_zone_conf {
-	char *name;
-	struct pue_sum it;	       /* YAML zones[].it: {add: [...], subtract: [...]} */
-	struct pue_sum infrastructure; /* YAML zones[].infrastructure: same form */
-};
-
-struct pue_pue_conf {
-	struct pue_sum facility; /* YAML pue.facility: {add: [...], subtract: [...]} */
-	struct pue_sum it;	 /* YAML pue.it: same form; every term needs measured_at */
-	struct pue_zone_conf *zones;
-	size_t n_zones;
-	int64_t *windows_ms; /* YAML "windows": list of durations, 1m..400d, ascending
-			      * after loading; default 15m 1h 24h 7d 30d 365d */
-	size_t n_windows;
-	double ceiling;		   /* default 1.25, 1.0..3.0 */
-	double warning;		   /* default 1.22, 1.0..ceiling */
-	double hysteresis;	   /* default 0.01 */
-	double min_coverage;	   /* YAML "min_coverage": 0..1, default 0.95 */
-	int64_t alert_window_ms;   /* YAML "alert_window": one of windows; default 24h */
-	int64_t min_duration_ms;   /* before a PUE alert fires; default 15m */
-	unsigned year_start_month; /* reporting year start, YAML "year_start": "MM-DD"; */
-	unsigned year_start_day;   /* default 01-01 */
-	bool dcie;		   /* also report DCiE = 1/PUE; default false */
 };
 
 enum pue_target_type {
@@ -335,24 +242,18 @@ void pue_diags_free(struct pue_diags *d);
 ssize_t pue_config_find_device(const struct pue_config *cfg, const char *name);
 ssize_t pue_config_find_point(const struct pue_device_conf *dev, const char *name);
 
-/* Parses "500ms", "1s", "15m", "24h", "365d" (a positive integer and a unit).
- * Returns 0 and *ms, or -EINVAL / -ERANGE. */
-int pue_parse_duration(const char *s, int64_t *ms);
-
 /* Parses "2GiB", "500MiB", "64KiB", "1048576" (bytes), also KB/MB/GB/TB
  * (powers of 1000) and TiB. Returns 0 and *bytes, or -EINVAL / -ERANGE. */
 int pue_parse_size(const char *s, uint64_t *bytes);
 
-/* Names for messages and output. */
-const char *pue_unit_name(enum pue_unit u);
-const char *pue_dtype_name(enum pue_dtype t);
+/* Names for messages and output (a point's enums: point.h). */
 const char *pue_protocol_name(enum pue_protocol p);
-const char *pue_it_location_name(enum pue_it_location at);
 
 /* The YAML name of an alert rule ("pue_ceiling"), or "?". */
 const char *pue_alert_rule_name(enum pue_alert_rule r);
 
-/* Width of a register type in bits (16, 32 or 64). */
-unsigned pue_dtype_bits(enum pue_dtype t);
+/* The measurement category (1..3) of an IT sum: the lowest category of its
+ * points (PUE.md, "Measurement categories"); 0 when it has no points. */
+int pue_category(const struct pue_config *cfg, const struct pue_sum *it);
 
 #endif

@@ -43,17 +43,17 @@ static const char *const tcp_keys[] = {"host", "port", NULL};
 static const char *const rtu_keys[] = {"device", "baud", "parity", "data_bits", "stop_bits", NULL};
 /* clang-format on */
 
-static const struct pue_cfgname functions[] = {
+static const struct pue_name functions[] = {
 	{"holding", PUE_MB_HOLDING},
 	{"input", PUE_MB_INPUT},
 	{NULL, 0},
 };
-static const struct pue_cfgname word_orders[] = {
+static const struct pue_name word_orders[] = {
 	{"ABCD", PUE_ORDER_ABCD},     {"CDAB", PUE_ORDER_CDAB},	    {"BADC", PUE_ORDER_BADC},
 	{"DCBA", PUE_ORDER_DCBA},     {"ABCDEFGH", PUE_ORDER_ABCD}, {"GHEFCDAB", PUE_ORDER_CDAB},
 	{"BADCFEHG", PUE_ORDER_BADC}, {"HGFEDCBA", PUE_ORDER_DCBA}, {NULL, 0},
 };
-static const struct pue_cfgname parities[] = {
+static const struct pue_name parities[] = {
 	{"none", 'N'},
 	{"even", 'E'},
 	{"odd", 'O'},
@@ -226,7 +226,7 @@ read_point_modbus(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 	if ((k = pue_ynode_get(n, "word_order")) != NULL && pue_cfg_enum(c, k, word_orders, &v))
 		p->word_order = (enum pue_word_order)v;
 	k = strict ? pue_cfg_require(c, n, "type") : pue_ynode_get(n, "type");
-	if (k != NULL && pue_cfg_enum(c, k, pue_cfg_dtypes, &v)) {
+	if (k != NULL && pue_cfg_enum(c, k, pue_dtype_names, &v)) {
 		p->type = (enum pue_dtype)v;
 		*type_ok = true;
 	}
@@ -256,7 +256,7 @@ read_point_energy(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 	uint64_t u;
 
 	if ((k = pue_ynode_get(n, "counter_bits")) != NULL) {
-		if (kind_ok && p->kind != PUE_KIND_ENERGY)
+		if (kind_ok && p->num.kind != PUE_KIND_ENERGY)
 			pue_ytree_error_key(c->tree, k, "only for kind energy (a counter)");
 		else if (!pue_cfg_uint(c, k, 1, 64, &u))
 			;
@@ -269,23 +269,23 @@ read_point_energy(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_po
 			pue_ytree_error(c->tree, k, "%u bits do not fit in a %s register",
 					(unsigned)u, pue_dtype_name(p->type));
 		else
-			p->counter_bits = (unsigned)u;
-	} else if (kind_ok && p->kind == PUE_KIND_ENERGY) {
+			p->num.counter_bits = (unsigned)u;
+	} else if (kind_ok && p->num.kind == PUE_KIND_ENERGY) {
 		/* SNMP has no type in the configuration: a counter wraps at
 		 * the width its answer's type says (Counter32 at 2^32, RFC
 		 * 2578 7.1.6; Counter64 at 2^64), counter_bits 0 here. */
 		if (!modbus)
-			p->counter_bits = 0;
+			p->num.counter_bits = 0;
 		else if (type_ok && !is_float(p->type))
-			p->counter_bits = pue_dtype_bits(p->type);
+			p->num.counter_bits = pue_dtype_bits(p->type);
 	}
 	/* Both kinds: it bounds a counter's jump and a power reading
 	 * (PUE.md, "Readings that cannot be true"). */
 	if ((k = pue_ynode_get(n, "max_power_kw")) != NULL)
-		pue_cfg_double(c, k, 0, 1e9, &p->max_power_kw);
+		pue_cfg_double(c, k, 0, 1e9, &p->num.max_power_kw);
 	/* Shorter than a poll would call every interval a gap. */
 	if ((k = pue_ynode_get(n, "max_gap")) != NULL)
-		pue_cfg_duration(c, k, d->poll_interval_ms, 7 * 86400000LL, &p->max_gap_ms);
+		pue_cfg_duration(c, k, d->poll_interval_ms, 7 * 86400000LL, &p->num.max_gap_ms);
 }
 
 static void
@@ -298,45 +298,45 @@ read_point(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_point_con
 
 	p->line = n->line;
 	p->column = n->column;
-	p->scale = 1;
+	p->num.scale = 1;
 	if (!pue_cfg_is_map(c, n))
 		return;
 	pue_cfg_check_keys(c, n, point_keys);
 	if ((k = pue_cfg_require(c, n, "name")) != NULL)
 		pue_cfg_name(c, k, &p->name);
-	if ((k = pue_cfg_require(c, n, "kind")) != NULL && pue_cfg_enum(c, k, pue_cfg_kinds, &v)) {
-		p->kind = (enum pue_point_kind)v;
+	if ((k = pue_cfg_require(c, n, "kind")) != NULL && pue_cfg_enum(c, k, pue_kind_names, &v)) {
+		p->num.kind = (enum pue_point_kind)v;
 		kind_ok = true;
 	}
 	if ((unit = pue_cfg_require(c, n, "unit")) != NULL &&
-	    pue_cfg_enum(c, unit, pue_cfg_units, &v)) {
-		p->unit = (enum pue_unit)v;
+	    pue_cfg_enum(c, unit, pue_unit_names, &v)) {
+		p->num.unit = (enum pue_unit)v;
 		unit_ok = true;
 	}
-	if (kind_ok && unit_ok && (p->unit >= PUE_UNIT_WH) != (p->kind == PUE_KIND_ENERGY))
-		pue_ytree_error(c->tree, unit,
-				"%s is a unit of %s, but the point has kind %s (use %s)",
-				pue_unit_name(p->unit), p->unit >= PUE_UNIT_WH ? "energy" : "power",
-				p->kind == PUE_KIND_ENERGY ? "energy" : "power",
-				p->kind == PUE_KIND_ENERGY ? "Wh, kWh or MWh" : "W, kW or MW");
-	if ((k = pue_ynode_get(n, "scale")) != NULL && pue_cfg_double(c, k, -1e9, 1e9, &p->scale) &&
-	    p->scale == 0) {
+	if (kind_ok && unit_ok && (p->num.unit >= PUE_UNIT_WH) != (p->num.kind == PUE_KIND_ENERGY))
+		pue_ytree_error(
+			c->tree, unit, "%s is a unit of %s, but the point has kind %s (use %s)",
+			pue_unit_name(p->num.unit), p->num.unit >= PUE_UNIT_WH ? "energy" : "power",
+			p->num.kind == PUE_KIND_ENERGY ? "energy" : "power",
+			p->num.kind == PUE_KIND_ENERGY ? "Wh, kWh or MWh" : "W, kW or MW");
+	if ((k = pue_ynode_get(n, "scale")) != NULL &&
+	    pue_cfg_double(c, k, -1e9, 1e9, &p->num.scale) && p->num.scale == 0) {
 		pue_ytree_error(c->tree, k, "must not be 0 (every reading would be 0)");
-		p->scale = 1;
+		p->num.scale = 1;
 	}
 	/* A counter's energy is its count's increase times scale: negative,
 	 * every interval would be negative energy. (A power point may have
 	 * one: a current transformer mounted the other way round.) */
-	if (k != NULL && kind_ok && p->kind == PUE_KIND_ENERGY && p->scale < 0) {
+	if (k != NULL && kind_ok && p->num.kind == PUE_KIND_ENERGY && p->num.scale < 0) {
 		pue_ytree_error(c->tree, k,
 				"must be positive for kind energy (a counter only counts up)");
-		p->scale = 1;
+		p->num.scale = 1;
 	}
 	if ((k = pue_ynode_get(n, "offset")) != NULL)
-		pue_cfg_double(c, k, -1e9, 1e9, &p->offset);
+		pue_cfg_double(c, k, -1e9, 1e9, &p->num.offset);
 	if ((k = pue_ynode_get(n, "measured_at")) != NULL &&
-	    pue_cfg_enum(c, k, pue_cfg_locations, &v))
-		p->measured_at = (enum pue_it_location)v;
+	    pue_cfg_enum(c, k, pue_location_names, &v))
+		p->num.measured_at = (enum pue_it_location)v;
 	if (!proto_ok) {
 		read_point_modbus(c, n, p, false, &type_ok);
 		if ((k = pue_ynode_get(n, "oid")) != NULL)

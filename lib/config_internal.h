@@ -51,19 +51,9 @@ struct pue_cfgctx {
  * a file full of wrong terms still loads in linear time. */
 #define PUE_CFG_MAX_NAME_SUGGESTIONS 100
 
-/* One spelling a YAML value may take, and the enum constant it means.
- * Tables end with a NULL name. */
-struct pue_cfgname {
-	const char *name;
-	int value;
-};
-
-/* Spellings shared by the readers and the pue_*_name() functions. */
-extern const struct pue_cfgname pue_cfg_protocols[];
-extern const struct pue_cfgname pue_cfg_units[];
-extern const struct pue_cfgname pue_cfg_kinds[];
-extern const struct pue_cfgname pue_cfg_dtypes[];
-extern const struct pue_cfgname pue_cfg_locations[];
+/* Spellings of the protocols, shared by the readers and pue_protocol_name();
+ * those of a point's enums are in point.h. */
+extern const struct pue_name pue_cfg_protocols[];
 
 /* Poll intervals (top level and per device): a meter polled faster than
  * 10 Hz is a bus load test, and one polled less than hourly gives the
@@ -83,12 +73,6 @@ bool pue_cfg_name_is_valid(const char *s);
 /* A numeric OID: at least two arcs, first 0..2, each below 2^32. */
 bool pue_cfg_oid_is_numeric(const char *s);
 
-/* Parses a duration as pue_parse_duration(), optionally allowing zero. */
-int pue_cfg_parse_duration(const char *s, int64_t *ms, bool allow_zero);
-
-/* Writes ms in the largest unit that divides it: "90s", "15m", "7d". */
-void pue_cfg_fmt_duration(int64_t ms, char *buf, size_t size);
-
 /* Writes bytes in the largest binary unit that divides it: "16MiB". */
 void pue_cfg_fmt_size(uint64_t bytes, char *buf, size_t size);
 
@@ -99,9 +83,6 @@ const char *pue_cfg_suggest(const char *word, const char *const *cands, size_t n
 /* What the user wrote, for "got ...": "\"abc\"" quoted, escaped and cut,
  * "a mapping", "a list", "an empty value". Never for a secret. */
 const char *pue_cfg_show(const struct pue_ynode *n, char *buf, size_t size);
-
-/* The name of value in a table, or "?". */
-const char *pue_cfg_enum_name(const struct pue_cfgname *names, int value);
 
 /* strdup and calloc that note failure in c->oom. */
 char *pue_cfg_strdup(struct pue_cfgctx *c, const char *s);
@@ -139,7 +120,7 @@ bool pue_cfg_duration(struct pue_cfgctx *c, const struct pue_ynode *n, int64_t m
 		      int64_t max_ms, int64_t *out);
 bool pue_cfg_size(struct pue_cfgctx *c, const struct pue_ynode *n, uint64_t min, uint64_t max,
 		  uint64_t *out);
-bool pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_cfgname *names,
+bool pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_name *names,
 		  int *out);
 
 /* Frees a secret, wiping it first. */

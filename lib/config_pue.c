@@ -44,14 +44,14 @@ static const char *const target_keys[] = {
 };
 /* clang-format on */
 
-static const struct pue_cfgname target_types[] = {
+static const struct pue_name target_types[] = {
 	{"snmp_trap", PUE_TARGET_SNMP_TRAP},
 	{"snmp_inform", PUE_TARGET_SNMP_INFORM},
 	{"exec", PUE_TARGET_EXEC},
 	{"log", PUE_TARGET_LOG},
 	{NULL, 0},
 };
-static const struct pue_cfgname severities[] = {
+static const struct pue_name severities[] = {
 	{"info", PUE_SEV_INFO},
 	{"warning", PUE_SEV_WARNING},
 	{"critical", PUE_SEV_CRITICAL},
@@ -60,7 +60,7 @@ static const struct pue_cfgname severities[] = {
 
 /* alerts.rules values: a severity, or off. */
 #define RULE_OFF 100
-static const struct pue_cfgname rule_levels[] = {
+static const struct pue_name rule_levels[] = {
 	{"info", PUE_SEV_INFO},
 	{"warning", PUE_SEV_WARNING},
 	{"critical", PUE_SEV_CRITICAL},
@@ -184,7 +184,7 @@ read_terms(struct pue_cfgctx *c, const struct pue_ynode *seq, int sign, bool it,
 			continue;
 		}
 		p = &cfg->devices[t.device].points[t.point];
-		if (it && p->measured_at == PUE_AT_NONE)
+		if (it && p->num.measured_at == PUE_AT_NONE)
 			pue_ytree_error(c->tree, n,
 					"point %s has no measured_at; an IT point must say where "
 					"it measures (ups_output, pdu_output or it_input) to set "
@@ -312,7 +312,7 @@ read_windows(struct pue_cfgctx *c, const struct pue_ynode *seq)
 	if ((pc->windows_ms = pue_cfg_calloc(c, n, sizeof(int64_t))) != NULL) {
 		for (i = 0; i < n; i++) {
 			if (pc->n_windows > 0 && pc->windows_ms[pc->n_windows - 1] == w[i].ms) {
-				pue_cfg_fmt_duration(w[i].ms, text, sizeof(text));
+				pue_duration_format(w[i].ms, text, sizeof(text));
 				pue_ytree_error(c->tree, w[i].n, "window %s is listed twice", text);
 				continue;
 			}
@@ -389,7 +389,7 @@ read_thresholds(struct pue_cfgctx *c, const struct pue_ynode *n)
 	for (i = 0; i < pc->n_windows; i++)
 		if (pc->windows_ms[i] == pc->alert_window_ms)
 			return;
-	pue_cfg_fmt_duration(pc->alert_window_ms, text, sizeof(text));
+	pue_duration_format(pc->alert_window_ms, text, sizeof(text));
 	if (aw != NULL)
 		pue_ytree_error(c->tree, aw, "%s is not one of pue.windows", text);
 	else

@@ -36,19 +36,19 @@ static const char *const priv_keys[] = {"priv_protocol", "priv_passphrase", NULL
 const char *const pue_cfg_snmp_point_keys[] = {"sum_column", "invalid_values", NULL};
 /* clang-format on */
 
-static const struct pue_cfgname versions[] = {
+static const struct pue_name versions[] = {
 	{"1", PUE_SNMP_V1},
 	{"2c", PUE_SNMP_V2C},
 	{"3", PUE_SNMP_V3},
 	{NULL, 0},
 };
-static const struct pue_cfgname levels[] = {
+static const struct pue_name levels[] = {
 	{"noauth", PUE_SNMP_NOAUTH},
 	{"authnopriv", PUE_SNMP_AUTHNOPRIV},
 	{"authpriv", PUE_SNMP_AUTHPRIV},
 	{NULL, 0},
 };
-static const struct pue_cfgname auths[] = {
+static const struct pue_name auths[] = {
 	{"md5", PUE_SNMP_AUTH_MD5},
 	{"sha", PUE_SNMP_AUTH_SHA},
 	{"sha224", PUE_SNMP_AUTH_SHA224},
@@ -57,7 +57,7 @@ static const struct pue_cfgname auths[] = {
 	{"sha512", PUE_SNMP_AUTH_SHA512},
 	{NULL, 0},
 };
-static const struct pue_cfgname privs[] = {
+static const struct pue_name privs[] = {
 	{"des", PUE_SNMP_PRIV_DES},
 	{"aes", PUE_SNMP_PRIV_AES},
 	{NULL, 0},
@@ -118,7 +118,7 @@ read_v3(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_snmp_conf *s
 	s->auth = PUE_SNMP_AUTH_SHA;
 	if ((k = pue_ynode_get(n, "auth_protocol")) != NULL && pue_cfg_enum(c, k, auths, &v))
 		s->auth = (enum pue_snmp_auth)v;
-	read_passphrase(c, n, "auth_passphrase", pue_cfg_enum_name(levels, (int)s->level),
+	read_passphrase(c, n, "auth_passphrase", pue_enum_name(levels, (int)s->level),
 			&s->auth_passphrase);
 	if (s->level != PUE_SNMP_AUTHPRIV) {
 		pue_cfg_reject_keys(c, n, priv_keys, "only with security_level authpriv");
@@ -176,7 +176,7 @@ pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner, const str
 	else
 		pue_ytree_error_missing(c->tree, n, "community",
 					"required key is missing (version %s)",
-					pue_cfg_enum_name(versions, (int)s->version));
+					pue_enum_name(versions, (int)s->version));
 }
 
 /* Sentinels are compared with the raw value the agent sent, before scale

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * config_text.c - the words and numbers of pued.yaml, without the tree:
- * durations, sizes, OIDs, names, and "did you mean" suggestions.
+ * sizes, OIDs, names, and "did you mean" suggestions (durations are in
+ * duration.c).
  *
- * Part of the configuration loader (config_internal.h); pue_parse_duration()
- * and pue_parse_size() are also public, for puectl and tests. Each parser
+ * Part of the configuration loader (config_internal.h); pue_parse_size()
+ * is also public, for tests. Each parser
  * takes the whole string or nothing: no sign, no blanks, no fractions, and
  * overflow is -ERANGE, never a wrapped value.
  */
@@ -129,57 +130,6 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return best;
-}
-
-void
-pue_cfg_fmt_duration(int64_t ms, char *buf, size_t size)
-{
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}};
-	size_t i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (ms != 0 && ms % units[i].ms == 0) {
-			snprintf(buf, size, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
-			return;
-		}
-	snprintf(buf, size, "%" PRId64 "ms", ms);
-}
-
-int
-pue_cfg_parse_duration(const char *s, int64_t *ms, bool allow_zero)
-{
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
-	unsigned long long v;
-	char *end;
-	size_t i;
-
-	if (s == NULL || !isdigit((unsigned char)s[0])) /* no sign, no blanks */
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		if (errno == ERANGE || v > (unsigned long long)(INT64_MAX / units[i].ms))
-			return -ERANGE;
-		if (v == 0 && !allow_zero)
-			return -ERANGE;
-		*ms = (int64_t)v * units[i].ms;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int
-pue_parse_duration(const char *s, int64_t *ms)
-{
-	return pue_cfg_parse_duration(s, ms, false);
 }
 
 int

@@ -54,15 +54,6 @@ pue_cfg_secret_free(struct pue_secret *s)
 	s->value = NULL;
 }
 
-const char *
-pue_cfg_enum_name(const struct pue_cfgname *names, int value)
-{
-	for (; names->name != NULL; names++)
-		if (names->value == value)
-			return names->name;
-	return "?";
-}
-
 /* What the user wrote, for "got ...": quoted, escaped and cut to a
  * readable length. Never called on a secret. */
 static const char *
@@ -476,7 +467,7 @@ pue_cfg_bool(struct pue_cfgctx *c, const struct pue_ynode *n, bool *out)
 }
 
 bool
-pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_cfgname *names,
+pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_name *names,
 	     int *out)
 {
 	const char *cands[32];
@@ -521,13 +512,13 @@ pue_cfg_duration(struct pue_cfgctx *c, const struct pue_ynode *n, int64_t min_ms
 	if (n->kind == PUE_YNODE_ALIAS)
 		return false;
 	if (is_text(n))
-		rc = pue_cfg_parse_duration(n->text, &v, true);
+		rc = pue_duration_parse(n->text, &v, true);
 	if (rc == 0 && v >= min_ms && v <= max_ms) {
 		*out = v;
 		return true;
 	}
-	pue_cfg_fmt_duration(min_ms, lo, sizeof(lo));
-	pue_cfg_fmt_duration(max_ms, hi, sizeof(hi));
+	pue_duration_format(min_ms, lo, sizeof(lo));
+	pue_duration_format(max_ms, hi, sizeof(hi));
 	if (rc == -EINVAL)
 		pue_ytree_error(c->tree, n,
 				"expected a duration %s..%s: a whole number and ms, s, m, h or d "

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int64_t
-pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
+pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
 {
 	if (p->max_gap_ms > 0)
 		return p->max_gap_ms;
@@ -20,8 +20,8 @@ pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
  * more than half the range is a wrap (PUE.md worked example 3), any other
  * decrease is a reset. Float counters cannot wrap. */
 static enum pue_energy_result
-counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
-	      const struct pue_reading *b, double *delta_kwh)
+counter_delta(const struct pue_point *p, const struct pue_reading *a, const struct pue_reading *b,
+	      double *delta_kwh)
 {
 	/* Configured, or else the width the answer's type carries. */
 	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
@@ -66,7 +66,7 @@ recent_power(struct pue_energy *e, int64_t ms, double kwh)
 }
 
 double
-pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p)
+pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p)
 {
 	double kw;
 
@@ -81,7 +81,7 @@ pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_con
 }
 
 bool
-pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
 		     const struct pue_reading *r, char *why, size_t len)
 {
 	double limit;
@@ -124,7 +124,7 @@ flow_kw(double kw)
 }
 
 enum pue_energy_result
-pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
+pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
 {
 	enum pue_energy_result res;
@@ -216,7 +216,7 @@ pue_energy_result_name(enum pue_energy_result r)
 }
 
 struct pue_reading
-pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t, double value)
+pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value)
 {
 	struct pue_reading r = {.wall = t, .value = value};
 	double factor = pue_unit_factor(p->unit), raw, whole;

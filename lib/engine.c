@@ -199,15 +199,15 @@ find_companions(struct pue_engine *e)
 		for (p = 0; p < dev->n_points; p++)
 			ps[p].power_for = ps[p].power_by = -1;
 		for (p = 0; p < dev->n_points; p++)
-			if (ps[p].used && dev->points[p].kind == PUE_KIND_ENERGY) {
+			if (ps[p].used && dev->points[p].num.kind == PUE_KIND_ENERGY) {
 				energy = (int)p;
 				n_energy++;
 			}
 		if (n_energy != 1)
 			continue;
 		for (p = 0; p < dev->n_points; p++)
-			if (!ps[p].used && dev->points[p].kind == PUE_KIND_POWER &&
-			    dev->points[p].measured_at == dev->points[energy].measured_at) {
+			if (!ps[p].used && dev->points[p].num.kind == PUE_KIND_POWER &&
+			    dev->points[p].num.measured_at == dev->points[energy].num.measured_at) {
 				power = (int)p;
 				n_power++;
 			}
@@ -229,7 +229,8 @@ longest_gap(const struct pue_config *cfg, const struct pue_sum *s)
 	for (i = 0; i < s->n_terms; i++) {
 		const struct pue_device_conf *dev = &cfg->devices[s->terms[i].device];
 
-		gap = pue_energy_max_gap_ms(&dev->points[s->terms[i].point], dev->poll_interval_ms);
+		gap = pue_energy_max_gap_ms(&dev->points[s->terms[i].point].num,
+					    dev->poll_interval_ms);
 		if (gap > longest)
 			longest = gap;
 	}
@@ -357,14 +358,14 @@ replay_sample(void *arg, size_t device, size_t point, pue_wall_t t, double value
 	struct pue_engine *e = arg;
 	const struct pue_device_conf *dev = &e->cfg->devices[device];
 	struct point_state *ps = &e->devices[device].p[point];
-	struct pue_reading r = pue_energy_stored_reading(&dev->points[point], t, value);
+	struct pue_reading r = pue_energy_stored_reading(&dev->points[point].num, t, value);
 	struct minute_ctx mc = {e, &e->tracks[0], true};
 	struct pue_interval iv;
 
 	if (!ps->used)
 		return;
-	if (pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, &r, &iv) ==
-		    PUE_ENERGY_INTERVAL &&
+	if (pue_energy_update(&ps->energy, &dev->points[point].num, dev->poll_interval_ms, &r,
+			      &iv) == PUE_ENERGY_INTERVAL &&
 	    ps->inputs[0] >= 0 && pue_combine_add(e->tracks[0].combine, ps->inputs[0], &iv) < 0)
 		pue_log(LOG_ERR, "engine: out of memory; a stored interval of %s is lost",
 			dev->name);
@@ -386,7 +387,8 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 
 		for (p = 0; p < dev->n_points; p++) {
 			struct point_state *ps = &e->devices[d].p[p];
-			int64_t gap = pue_energy_max_gap_ms(&dev->points[p], dev->poll_interval_ms);
+			int64_t gap =
+				pue_energy_max_gap_ms(&dev->points[p].num, dev->poll_interval_ms);
 			struct pue_reading r;
 			struct pue_interval iv;
 
@@ -398,9 +400,9 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 				return rc;
 			if (rc == 0)
 				continue;
-			r = pue_energy_stored_reading(&dev->points[p], (pue_wall_t){t}, v);
-			pue_energy_update(&ps->energy, &dev->points[p], dev->poll_interval_ms, &r,
-					  &iv);
+			r = pue_energy_stored_reading(&dev->points[p].num, (pue_wall_t){t}, v);
+			pue_energy_update(&ps->energy, &dev->points[p].num, dev->poll_interval_ms,
+					  &r, &iv);
 		}
 	}
 	return 0;
@@ -653,7 +655,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	char why[160], raw[64];
 	size_t k;
 
-	if (!pue_energy_plausible(&ps->energy, &dev->points[point], r, why, sizeof(why))) {
+	if (!pue_energy_plausible(&ps->energy, &dev->points[point].num, r, why, sizeof(why))) {
 		bad_reading(e, device, point, r, why);
 		raw_text(r, raw, sizeof(raw));
 		return pue_err_set(err, PUE_E_RANGE, "point %s: impossible reading: %s (%s)",
@@ -668,7 +670,8 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 		set_power(e, &e->devices[device].p[ps->power_for], r->value, r->wall);
 	if (!ps->used)
 		return 0;
-	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
+	res = pue_energy_update(&ps->energy, &dev->points[point].num, dev->poll_interval_ms, r,
+				&iv);
 	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
 	for (k = 0; k < e->n_tracks; k++) {
@@ -682,7 +685,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 				dev->name);
 	}
 	/* The counter's own power, unless its power point answers (above). */
-	if ((res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER) &&
+	if ((res == PUE_ENERGY_INTERVAL || dev->points[point].num.kind == PUE_KIND_POWER) &&
 	    (ps->power_by < 0 ||
 	     r->wall.ms - e->devices[device].p[ps->power_by].at.ms > e->max_age_ms))
 		set_power(e, ps, ps->energy.last_power_kw, r->wall);
@@ -778,7 +781,7 @@ pue_engine_instant_source(const struct pue_engine *e)
 	for (d = 0; d < e->cfg->n_devices; d++)
 		for (p = 0; p < e->cfg->devices[d].n_points; p++)
 			n_energy += e->devices[d].p[p].used &&
-				    e->cfg->devices[d].points[p].kind == PUE_KIND_ENERGY;
+				    e->cfg->devices[d].points[p].num.kind == PUE_KIND_ENERGY;
 	if (n_energy == 0 || e->n_powered == n_energy)
 		return "power points";
 	return e->n_powered == 0 ? "energy counters" : "power points and energy counters";
@@ -856,10 +859,10 @@ same_definition(const struct handed_point *h, const struct pue_device_conf *d,
 	       same_str(h->host, d->protocol == PUE_PROTO_SNMP ? d->snmp.host : d->modbus.host) &&
 	       same_str(h->serial, d->modbus.serial_device) && od->modbus.port == d->modbus.port &&
 	       od->modbus.unit_id == d->modbus.unit_id && od->snmp.port == d->snmp.port &&
-	       op->kind == p->kind && op->unit == p->unit && op->scale == p->scale &&
-	       op->offset == p->offset && op->address == p->address &&
-	       op->function == p->function && op->type == p->type &&
-	       op->word_order == p->word_order && op->counter_bits == p->counter_bits &&
+	       op->num.kind == p->num.kind && op->num.unit == p->num.unit &&
+	       op->num.scale == p->num.scale && op->num.offset == p->num.offset &&
+	       op->address == p->address && op->function == p->function && op->type == p->type &&
+	       op->word_order == p->word_order && op->num.counter_bits == p->num.counter_bits &&
 	       same_str(h->oid, p->oid);
 }
 

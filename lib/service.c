@@ -9,13 +9,14 @@
 
 #include "alerts.h" /* alerts (issue 8) */
 #include "control.h"
+#include "duration.h"
 #include "engine.h"
 #include "log.h"
 #include "modbus_poll.h"
 #include "snmp_poll.h" /* SNMP (issue 5) */
 #include "status.h"
 #include "store.h"
-#include "window.h"
+#include "store_config.h"
 
 struct pue_service {
 	const struct pue_config *cfg;
@@ -166,8 +167,8 @@ flush(void *arg)
 	struct pue_err err;
 	int n;
 
-	/* logs its state changes itself, and keeps the rows when it fails */
-	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
+	/* logs the store's state changes; the store keeps the rows when it fails */
+	pue_store_flush_logged(s->store, pue_clock_wall(s->clock));
 	/* Opened at last (pued started on a full disk): what was stored
 	 * before the start counts in the windows from now on. */
 	if (!was_open && pue_store_is_open(s->store)) {
@@ -293,7 +294,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	s->cfg = cfg;
 	s->clock = clock;
 	pue_clock_steps(clock, &s->clock_steps, &(int64_t){0}, &(int64_t){0});
-	if ((s->store = pue_store_open(cfg->storage.path, cfg, err)) == NULL)
+	if ((s->store = pue_store_open_config(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
 		goto fail;
@@ -367,7 +368,7 @@ pue_service_free(struct pue_service *s)
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
-	pue_store_close(s->store);
+	pue_store_close_logged(s->store);
 	pue_loop_free(s->loop);
 	free(s);
 }

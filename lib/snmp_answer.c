@@ -237,7 +237,7 @@ rows_changed(struct snmp_dev *d, size_t k, const struct snmp_req *r)
 	pt->rebased = pt->rows > 0 && pt->rows_hash != r->rows_hash;
 	/* Once per run of changes: an agent whose rows flap every poll must
 	 * not write a line per poll. */
-	if (pt->rebased && !was && pc->kind == PUE_KIND_ENERGY)
+	if (pt->rebased && !was && pc->num.kind == PUE_KIND_ENERGY)
 		pue_log(LOG_NOTICE,
 			"device %s point %s: the column's rows changed (%zu rows, were %zu): "
 			"this interval's energy is unknown",

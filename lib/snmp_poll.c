@@ -293,8 +293,8 @@ finish(struct snmp_dev *d)
 
 		if (pt->st != PT_OK)
 			continue;
-		if (pue_decode_scale(&d->conf->points[k], &pt->raw, &r.value, &err) < 0) {
-			pue_snmp_dev_error(d, "%s", err.msg);
+		if (pue_decode_scale(&d->conf->points[k].num, &pt->raw, &r.value, &err) < 0) {
+			pue_snmp_dev_error(d, "point %s: %s", d->conf->points[k].name, err.msg);
 			continue;
 		}
 		if (m->sink.reading(m->sink.arg, d->index, k, &r, &err) < 0) {

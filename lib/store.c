@@ -9,7 +9,6 @@
 
 #include <sqlite3.h>
 
-#include "log.h"
 #include "store_internal.h"
 #include "store_schema.h"
 
@@ -104,7 +103,7 @@ pragma_int(sqlite3_stmt *q)
 static int
 set_wal_limits(struct pue_store *st, struct pue_err *err)
 {
-	uint64_t budget = st->cfg->storage.disk_budget_bytes;
+	uint64_t budget = st->stats.budget_bytes;
 	uint64_t limit = budget / 8 < (UINT64_C(64) << 20) ? budget / 8 : UINT64_C(64) << 20;
 	uint64_t pages = limit / 4096;
 	char sql[160];
@@ -142,15 +141,14 @@ delete_samples_before(struct pue_store *st, int64_t cut, int64_t batch)
 static int
 trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 {
-	const struct pue_storage_conf *sc = &st->cfg->storage;
 	int64_t used, batch = TRIM_BATCH;
 
 	if (now.ms == 0)
 		return 0;
-	if (delete_samples_before(st, now.ms - sc->raw_retention_ms, TRIM_BATCH) < 0)
+	if (delete_samples_before(st, now.ms - st->raw_retention_ms, TRIM_BATCH) < 0)
 		return -1;
-	sqlite3_bind_int64(st->del_minutes, 1, now.ms - sc->minute_retention_ms);
-	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - sc->minute_retention_ms);
+	sqlite3_bind_int64(st->del_minutes, 1, now.ms - st->minute_retention_ms);
+	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - st->minute_retention_ms);
 	if (step_reset(st->del_minutes) < 0 || step_reset(st->del_zone_minutes) < 0)
 		return -1;
 	used = (pragma_int(st->page_count) - pragma_int(st->freelist_count)) * st->page_size;
@@ -158,15 +156,9 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 	/* Over 90% of the budget: the oldest raw samples go first, faster than
 	 * new ones arrive, and the rollups stay. Freed pages are reused, so
 	 * the file stops growing. */
-	if (used > 0 && (uint64_t)used > sc->disk_budget_bytes / 10 * 9) {
+	if (used > 0 && (uint64_t)used > st->stats.budget_bytes / 10 * 9) {
 		if ((int64_t)just_written * 2 > batch)
 			batch = (int64_t)just_written * 2;
-		if (!st->stats.over_budget)
-			pue_log(LOG_NOTICE,
-				"store: database at %lld of %llu bytes allowed; dropping the "
-				"oldest "
-				"raw samples (rollups are kept)",
-				(long long)used, (unsigned long long)sc->disk_budget_bytes);
 		st->stats.over_budget = true;
 		return delete_samples_before(st, INT64_MAX, batch);
 	}
@@ -182,20 +174,35 @@ pue_store_compare_ids(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* The largest point index of device d among the kept points, plus one. */
+static size_t
+points_of(const struct pue_store *st, size_t d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < st->n_kept; i++)
+		if (st->kept[i].device == d && st->kept[i].point >= n)
+			n = st->kept[i].point + 1;
+	return n;
+}
+
 static int
 register_points(struct pue_store *st, struct pue_err *err)
 {
-	const struct pue_config *cfg = st->cfg;
 	sqlite3_stmt *ins = NULL, *sel = NULL;
-	size_t d, p, n = 0;
+	size_t d, i, n;
 	int rc = 0;
 
-	for (d = 0; d < cfg->n_devices; d++)
-		n += cfg->devices[d].n_points;
-	st->point_ids = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(*st->point_ids));
-	st->by_id = calloc(n ? n : 1, sizeof(*st->by_id));
+	st->point_ids = calloc(st->n_devices ? st->n_devices : 1, sizeof(*st->point_ids));
+	st->by_id = calloc(st->n_kept ? st->n_kept : 1, sizeof(*st->by_id));
 	if (st->point_ids == NULL || st->by_id == NULL)
 		return pue_err_set(err, -ENOMEM, "store: out of memory");
+	for (d = 0; d < st->n_devices; d++) {
+		n = points_of(st, d);
+		st->point_ids[d] = calloc(n ? n : 1, sizeof(int64_t));
+		if (st->point_ids[d] == NULL)
+			return pue_err_set(err, -ENOMEM, "store: out of memory");
+	}
 	if (sqlite3_prepare_v2(st->db,
 			       "INSERT OR IGNORE INTO points(device, name, kind, unit)"
 			       " VALUES(?, ?, ?, ?)",
@@ -205,34 +212,26 @@ register_points(struct pue_store *st, struct pue_err *err)
 		rc = db_error(st, err, "preparing point statements");
 		goto out;
 	}
-	for (d = 0; d < cfg->n_devices && rc == 0; d++) {
-		const struct pue_device_conf *dev = &cfg->devices[d];
+	for (i = 0; i < st->n_kept; i++) {
+		const struct kept_point *pt = &st->kept[i];
 
-		st->point_ids[d] = calloc(dev->n_points ? dev->n_points : 1, sizeof(int64_t));
-		if (st->point_ids[d] == NULL) {
-			rc = pue_err_set(err, -ENOMEM, "store: out of memory");
+		sqlite3_bind_text(ins, 1, pt->device_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, pt->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, pt->kind == PUE_KIND_POWER ? "power" : "energy", -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, pt->kind == PUE_KIND_POWER ? "kW" : "kWh", -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(sel, 1, pt->device_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(sel, 2, pt->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(sel) != SQLITE_ROW) {
+			rc = db_error(st, err, "registering points");
 			break;
 		}
-		for (p = 0; p < dev->n_points; p++) {
-			const struct pue_point_conf *pt = &dev->points[p];
-
-			sqlite3_bind_text(ins, 1, dev->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 2, pt->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, pt->kind == PUE_KIND_POWER ? "power" : "energy",
-					  -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 4, pt->kind == PUE_KIND_POWER ? "kW" : "kWh", -1,
-					  SQLITE_STATIC);
-			sqlite3_bind_text(sel, 1, dev->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sel, 2, pt->name, -1, SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(sel) != SQLITE_ROW) {
-				rc = db_error(st, err, "registering points");
-				break;
-			}
-			st->point_ids[d][p] = sqlite3_column_int64(sel, 0);
-			st->by_id[st->n_points++] = (struct point_ref){st->point_ids[d][p], d, p};
-			sqlite3_reset(ins);
-			sqlite3_reset(sel);
-		}
+		st->point_ids[pt->device][pt->point] = sqlite3_column_int64(sel, 0);
+		st->by_id[st->n_points++] = (struct point_ref){st->point_ids[pt->device][pt->point],
+							       pt->device, pt->point};
+		sqlite3_reset(ins);
+		sqlite3_reset(sel);
 	}
 	qsort(st->by_id, st->n_points, sizeof(*st->by_id), pue_store_compare_ids);
 out:
@@ -256,11 +255,14 @@ disconnect(struct pue_store *st)
 		sqlite3_finalize(*stmts[i]);
 		*stmts[i] = NULL;
 	}
+	/* Every statement is finalized above, so the close cannot find one
+	 * still open; should it fail all the same, the stats say so. */
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
-		pue_log(LOG_ERR, "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
+		snprintf(st->stats.last_error, sizeof(st->stats.last_error), "store: %s: close: %s",
+			 st->path, sqlite3_errmsg(st->db));
 	st->db = NULL;
 	if (st->point_ids != NULL)
-		for (i = 0; i < st->cfg->n_devices; i++)
+		for (i = 0; i < st->n_devices; i++)
 			free(st->point_ids[i]);
 	free(st->point_ids);
 	st->point_ids = NULL;
@@ -334,41 +336,6 @@ fail:
 	return rc;
 }
 
-struct pue_store *
-pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *err)
-{
-	struct pue_store *st = calloc(1, sizeof(*st));
-	bool full;
-
-	if (st == NULL || (st->path = strdup(path)) == NULL) {
-		pue_err_set(err, -ENOMEM, "store: out of memory");
-		free(st);
-		return NULL;
-	}
-	st->cfg = cfg;
-	st->page_size = 4096;
-	if (connect_db(st, &full, err) == 0)
-		return st;
-	if (!full) {
-		pue_store_close(st);
-		return NULL;
-	}
-	/* A full disk at start is survived as one at runtime is: pued polls
-	 * and computes, the rows wait in memory, and each flush tries to
-	 * open the database again. */
-	st->stats.failing = true;
-	snprintf(st->stats.last_error, sizeof(st->stats.last_error), "%s", err->msg);
-	pue_log(LOG_ERR, "%s; running without it, keeping rows in memory until it can write",
-		err->msg);
-	return st;
-}
-
-bool
-pue_store_is_open(const struct pue_store *st)
-{
-	return st->db != NULL;
-}
-
 static void
 free_events(struct pue_store *st)
 {
@@ -382,22 +349,111 @@ free_events(struct pue_store *st)
 	st->n_events = 0;
 }
 
-void
-pue_store_close(struct pue_store *st)
+/* Copies what the store needs of sc. Returns 0 or -ENOMEM. */
+static int
+keep_conf(struct pue_store *st, const struct pue_store_conf *sc)
 {
-	struct pue_err err;
+	size_t i;
 
-	if (st == NULL)
-		return;
-	if (st->cfg != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
-		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
+	st->raw_retention_ms = sc->raw_retention_ms;
+	st->minute_retention_ms = sc->minute_retention_ms;
+	st->stats.budget_bytes = sc->disk_budget_bytes;
+	st->kept = calloc(sc->n_points ? sc->n_points : 1, sizeof(*st->kept));
+	st->zones = calloc(sc->n_zones ? sc->n_zones : 1, sizeof(*st->zones));
+	if (st->kept == NULL || st->zones == NULL)
+		return -ENOMEM;
+	for (i = 0; i < sc->n_points; i++) {
+		const struct pue_store_point *p = &sc->points[i];
+		struct kept_point *k = &st->kept[st->n_kept++];
+
+		*k = (struct kept_point){.device = p->device, .point = p->point, .kind = p->kind};
+		if ((k->device_name = strdup(p->device_name)) == NULL ||
+		    (k->name = strdup(p->name)) == NULL)
+			return -ENOMEM;
+		if (p->device >= st->n_devices)
+			st->n_devices = p->device + 1;
+	}
+	for (i = 0; i < sc->n_zones; i++, st->n_zones++)
+		if ((st->zones[i] = strdup(sc->zones[i])) == NULL)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Frees st and what it holds, without a last flush. */
+static void
+destroy(struct pue_store *st)
+{
+	size_t i;
+
 	disconnect(st);
+	for (i = 0; i < st->n_kept; i++) {
+		free(st->kept[i].device_name);
+		free(st->kept[i].name);
+	}
+	free(st->kept);
+	for (i = 0; i < st->n_zones; i++)
+		free(st->zones[i]);
+	free(st->zones);
 	free(st->path);
 	free(st->samples);
 	free(st->minutes);
 	free_events(st);
 	free(st->events);
 	free(st);
+}
+
+struct pue_store *
+pue_store_open(const char *path, const struct pue_store_conf *sc, struct pue_err *err)
+{
+	struct pue_store *st = calloc(1, sizeof(*st));
+	struct pue_err local;
+	bool full;
+
+	if (err == NULL)
+		err = &local;
+	if (st == NULL) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		return NULL;
+	}
+	if ((st->path = strdup(path)) == NULL || keep_conf(st, sc) < 0) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		destroy(st);
+		return NULL;
+	}
+	st->page_size = 4096;
+	if (connect_db(st, &full, err) == 0)
+		return st;
+	if (!full) {
+		destroy(st);
+		return NULL;
+	}
+	/* A full disk at start is survived as one at runtime is: pued polls
+	 * and computes, the rows wait in memory, and each flush tries to
+	 * open the database again. */
+	st->stats.failing = true;
+	snprintf(st->stats.last_error, sizeof(st->stats.last_error), "%s", err->msg);
+	return st;
+}
+
+const char *
+pue_store_path(const struct pue_store *st)
+{
+	return st->path;
+}
+
+bool
+pue_store_is_open(const struct pue_store *st)
+{
+	return st->db != NULL;
+}
+
+void
+pue_store_close(struct pue_store *st)
+{
+	if (st == NULL)
+		return;
+	pue_store_flush(st, (pue_wall_t){0}, NULL);
+	destroy(st);
 }
 
 /* Grows an array of rows by one; NULL when memory runs out. */
@@ -451,7 +507,7 @@ pue_store_add_zone_minute(struct pue_store *st, size_t zone, const struct pue_mi
 {
 	struct minute_row *row;
 
-	if (zone >= st->cfg->pue.n_zones)
+	if (zone >= st->n_zones)
 		return -EINVAL;
 	row = grow((void **)&st->minutes, &st->n_minutes, &st->cap_minutes, sizeof(*row));
 	if (row == NULL)
@@ -511,8 +567,7 @@ write_all(struct pue_store *st)
 		const struct minute_row *r = &st->minutes[i];
 
 		if (r->zone >= 0) {
-			sqlite3_bind_text(st->ins_zone, 1, st->cfg->pue.zones[r->zone].name, -1,
-					  SQLITE_STATIC);
+			sqlite3_bind_text(st->ins_zone, 1, st->zones[r->zone], -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st->ins_zone, 2, r->m.start_ms);
 			sqlite3_bind_double(st->ins_zone, 3, r->m.facility_kwh);
 			sqlite3_bind_double(st->ins_zone, 4, r->m.it_kwh);
@@ -548,9 +603,12 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 {
 	size_t rows = st->n_samples + st->n_minutes + st->n_events;
 	uint64_t trimmed_before = st->stats.trimmed;
+	struct pue_err local;
 	bool full;
 	int rc;
 
+	if (err == NULL)
+		err = &local;
 	st->stats.pending = rows;
 	/* Nothing to write, and retention ran a moment ago with nothing left
 	 * over: no transaction. */
@@ -558,8 +616,8 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 	    (now.ms == 0 || (!st->trim_more && now.ms >= st->trimmed_ms &&
 			     now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
 		return 0;
-	if (st->db == NULL && connect_db(st, &full, err) == 0)
-		pue_log(LOG_NOTICE, "store: %s opened", st->path);
+	if (st->db == NULL)
+		connect_db(st, &full, err);
 	if (st->db == NULL)
 		rc = PUE_E_STORE;
 	else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -577,16 +635,10 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 		st->trim_more = st->stats.trimmed != trimmed_before || st->stats.over_budget;
 	}
 	if (rc < 0) {
-		if (!st->stats.failing)
-			pue_log(LOG_ERR, "%s; keeping %zu rows in memory until it can write",
-				err->msg, rows);
 		st->stats.failing = true;
 		snprintf(st->stats.last_error, sizeof(st->stats.last_error), "%s", err->msg);
 		return rc;
 	}
-	if (st->stats.failing)
-		pue_log(LOG_NOTICE, "store: writing again (%zu rows caught up, %llu dropped)", rows,
-			(unsigned long long)st->stats.dropped);
 	st->stats.failing = false;
 	st->stats.last_error[0] = '\0';
 	st->stats.written += st->n_samples;

@@ -7,7 +7,9 @@
  * pue_store_flush() once per flush interval, never per sample. When a write
  * fails (disk full, I/O error) the rows stay queued in memory (bounded),
  * the store reports itself failing, and the next flush tries again; polling
- * and PUE computation never wait for it. The schema is in README.md.
+ * and PUE computation never wait for it. The store does not log: state
+ * changes show in pue_store_stats() and the caller logs them
+ * (store_config.h does, for pued). The schema is in README.md.
  * Main thread only.
  */
 #ifndef PUE_STORE_H
@@ -18,9 +20,9 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "combine.h"
-#include "config.h"
 #include "err.h"
+#include "minute.h"
+#include "point.h"
 
 /* Rows held in memory while the database cannot be written; beyond this the
  * oldest samples are dropped and counted (minutes and events are kept). */
@@ -28,26 +30,51 @@
 
 struct pue_store; /* opaque */
 
-/* Opens or creates the database at path and registers cfg's points (cfg is
- * borrowed and must outlive the store). NULL on failure (err set, naming
- * the path). A disk too full to open the database on is not a failure:
- * the store starts failing, as a full disk at runtime makes it, keeps its
- * rows in memory and opens the database at the first flush that can. */
-struct pue_store *pue_store_open(const char *path, const struct pue_config *cfg,
+/* One point whose samples the store keeps. */
+struct pue_store_point {
+	size_t device, point;	 /* the indices its samples are queued under */
+	const char *device_name; /* with name, what the points table keys it by */
+	const char *name;
+	enum pue_point_kind kind;
+};
+
+/* What the store keeps, and for how long. store_config.h fills it from the
+ * configuration's devices, pPUE zones and storage: section. */
+struct pue_store_conf {
+	const struct pue_store_point *points; /* every point samples are queued for */
+	size_t n_points;
+	const char *const *zones; /* pPUE zone names; zone minutes are queued by index */
+	size_t n_zones;
+	int64_t raw_retention_ms;    /* samples older than this are deleted */
+	int64_t minute_retention_ms; /* minutes (and zone minutes) too */
+	uint64_t disk_budget_bytes;  /* above 90% of it the oldest samples go */
+};
+
+/* Opens or creates the database at path and registers sc's points. sc is
+ * borrowed: what the store needs of it is copied. NULL on failure (err
+ * set, naming the path). A disk too full to open the database on is not a
+ * failure: the store starts failing (stats.failing, stats.last_error), as
+ * a full disk at runtime makes it, keeps its rows in memory and opens the
+ * database at the first flush that can. */
+struct pue_store *pue_store_open(const char *path, const struct pue_store_conf *sc,
 				 struct pue_err *err);
+
+/* The path the store was opened with (borrowed from st). */
+const char *pue_store_path(const struct pue_store *st);
 
 /* Whether the database is open (false after a start on a full disk, until
  * a flush could open it: nothing stored can be read until then). */
 bool pue_store_is_open(const struct pue_store *st);
 
-/* Flushes what is queued (once), then closes. NULL is accepted. */
+/* Flushes what is queued (once; a failure loses those rows, see
+ * pue_store_flush()), then closes. NULL is accepted. */
 void pue_store_close(struct pue_store *st);
 
 /* Queue rows for the next flush. value is kW or kWh (the point's kind). */
 int pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t,
 			 double value);
 int pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int category);
-/* Queues one closed minute of pPUE zone zone (its index in cfg->pue.zones):
+/* Queues one closed minute of pPUE zone zone (its index in sc->zones):
  * facility_kwh is the zone's IT plus infrastructure energy. Returns 0,
  * -EINVAL for no such zone, or -ENOMEM. */
 int pue_store_add_zone_minute(struct pue_store *st, size_t zone, const struct pue_minute *m);
@@ -104,6 +131,7 @@ struct pue_store_stats {
 	uint64_t trimmed;	  /* samples deleted for retention or the disk budget */
 	uint64_t used_bytes;	  /* database pages in use, at the last flush */
 	bool over_budget;	  /* dropping raw samples to stay within the budget */
+	uint64_t budget_bytes;	  /* the disk budget it is held to */
 };
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 

@@ -31,7 +31,7 @@ struct event_row {
 struct minute_row {
 	struct pue_minute m;
 	int category;
-	int zone; /* -1: the PUE's; else the pPUE zone's index in cfg->pue.zones */
+	int zone; /* -1: the PUE's; else the pPUE zone's index in zones */
 };
 
 /* A point's id in the database and where it sits in the configuration. */
@@ -40,10 +40,22 @@ struct point_ref {
 	size_t device, point;
 };
 
+/* A point of struct pue_store_conf, its names copied. */
+struct kept_point {
+	size_t device, point;
+	char *device_name, *name;
+	enum pue_point_kind kind;
+};
+
 struct pue_store {
 	sqlite3 *db; /* NULL until the database could be opened (disk full) */
 	char *path;
-	const struct pue_config *cfg;
+	struct kept_point *kept; /* what pue_store_open() was given, copied */
+	size_t n_kept;
+	size_t n_devices; /* 1 + the largest device index among them */
+	char **zones;
+	size_t n_zones;
+	int64_t raw_retention_ms, minute_retention_ms;
 	int64_t **point_ids;	 /* [device][point] */
 	struct point_ref *by_id; /* every configured point, sorted by id */
 	size_t n_points;

@@ -407,7 +407,8 @@ fuzz_answers(struct fuzz_in *in)
 	for (k = 0; k < n; k++) {
 		snprintf(pname[k], sizeof(pname[k]), "p%zu", k);
 		pconf[k].name = pname[k];
-		pconf[k].kind = (columns >> 4) & (1u << (k % 4)) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
+		pconf[k].num.kind =
+			(columns >> 4) & (1u << (k % 4)) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
 		pconf[k].sum_column = (columns & (1u << (k % 4))) != 0;
 		pconf[k].invalid_values = invalid;
 		pconf[k].n_invalid_values = k % 3;
