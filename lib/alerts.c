@@ -6,6 +6,7 @@
  */
 #include "alerts.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 #include "alerts_internal.h"
 #include "log.h"
 #include "snmp_boots.h"
-#include "snmp_session.h"
+#include "snmp_lib.h"
 #include "duration.h"
 
 #define ROUND_MS 1000
@@ -608,7 +609,7 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 	const struct pue_config *cfg = a->cfg;
 	struct pue_sinks_ctx ctx = {
 		.cfg = cfg, .loop = a->src.loop, .clock = a->src.clock, .db = a->db};
-	bool snmp = false, snmp_devices = false, v3_trap = false;
+	bool snmp = false, v3_trap = false;
 	size_t i;
 
 	for (i = 0; i < cfg->alerts.n_targets; i++) {
@@ -617,15 +618,10 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 		snmp |= t->type == PUE_TARGET_SNMP_TRAP || t->type == PUE_TARGET_SNMP_INFORM;
 		v3_trap |= t->type == PUE_TARGET_SNMP_TRAP && t->snmp.version == PUE_SNMP_V3;
 	}
-	for (i = 0; i < cfg->n_devices; i++)
-		snmp_devices |= cfg->devices[i].protocol == PUE_PROTO_SNMP;
-	/* net-snmp is the process's, started once (snmp_session.h). With SNMP
-	 * devices the poller has started it, and its log callback already
-	 * turns net-snmp's lines into ours; a second would log each twice. */
-	if (snmp && !snmp_devices) {
-		if (pue_snmp_lib_start(&a->quiet, err) < 0)
-			return err->code;
-		a->snmp_started = true;
+	/* The service started net-snmp before any thread (snmp_lib.h). */
+	if (snmp) {
+		assert(a->src.snmp_lib != NULL);
+		a->snmp_lib = pue_snmp_lib_ref(a->src.snmp_lib);
 	}
 	if (pue_mib_parse_prefix(cfg->alerts.enterprise_oid, ctx.prefix, &ctx.prefix_len) < 0)
 		return pue_err_set(err, PUE_E_CONFIG, "alerts: enterprise_oid %s is not an OID",
@@ -717,8 +713,7 @@ pue_alerts_free(struct pue_alerts *a)
 	pue_agentx_free(a->agentx);
 	pue_year_watch_free(a->year);
 	pue_sinks_free(a->sinks);
-	if (a->snmp_started)
-		pue_snmp_lib_stop(&a->quiet);
+	pue_snmp_lib_unref(a->snmp_lib);
 	pue_alert_db_close(a->db);
 	free(a->alerts);
 	free(a->changes);

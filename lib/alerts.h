@@ -32,6 +32,7 @@
 #include "err.h"
 #include "health.h"
 #include "loop.h"
+#include "snmp_lib.h"
 #include "store.h"
 
 /* What the alerts watch; all borrowed for the alerts' lifetime. */
@@ -43,6 +44,7 @@ struct pue_alerts_source {
 	const struct pue_store *store;
 	const struct pue_health *(*health)(void *arg, size_t device); /* NULL: unknown */
 	void *arg;
+	struct pue_snmp_lib *snmp_lib; /* net-snmp's owner; needed with SNMP targets */
 };
 
 struct pue_alerts; /* opaque */

@@ -61,7 +61,7 @@ struct pue_alerts {
 	int64_t started_ms;
 	int64_t round_timer;
 	pue_mono_t next_round, next_publish;
-	bool snmp_started, quiet; /* alerts started net-snmp (no SNMP devices) */
+	struct pue_snmp_lib *snmp_lib; /* a reference, with trap or inform targets */
 	bool db_failing;
 	bool db_late; /* started before the database could be opened (disk full) */
 	struct orphan {

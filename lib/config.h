@@ -210,13 +210,6 @@ struct pue_config {
 /* Sentinels a point may list in invalid_values. */
 #define PUE_MAX_INVALID_VALUES 16
 
-/* libmodbus 3.1.6 waits with select(), whose fd_set holds descriptors below
- * FD_SETSIZE (1024), so every Modbus link (a distinct TCP host:port, or an
- * RTU serial device) needs a descriptor below 1024. The loader refuses a
- * configuration with more links than this, which leaves the low descriptors
- * that stdio, the database and the loop open first. */
-#define PUE_MODBUS_MAX_CONNECTIONS 1000
-
 /* Error messages from a failed load, in file order. */
 struct pue_diags {
 	char **lines; /* "FILE:LINE:COL: KEY.PATH: message", owned */

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fd_policy.h"
+
 /* Key tables, laid out by hand. */
 /* clang-format off */
 static const char *const device_keys[] = {

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_policy.h"
 #include "mbap.h"
-#include "modbus_poll.h"
 
 /* Exception words, as the Modbus Application Protocol v1.1b3 section 7
  * names the codes. */

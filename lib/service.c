@@ -12,8 +12,8 @@
 #include "duration.h"
 #include "engine.h"
 #include "log.h"
-#include "modbus_poll.h"
-#include "snmp_poll.h" /* SNMP (issue 5) */
+#include "poller.h"
+#include "snmp_lib.h"
 #include "status.h"
 #include "store.h"
 #include "store_config.h"
@@ -24,8 +24,8 @@ struct pue_service {
 	struct pue_store *store;
 	struct pue_engine *engine;
 	struct pue_loop *loop;
-	struct pue_modbus *modbus;
-	struct pue_snmp *snmp; /* SNMP (issue 5) */
+	struct pue_snmp_lib *snmp_lib; /* net-snmp's owner; NULL when nothing talks SNMP */
+	struct pue_poller *pollers[PUE_POLLER_KINDS];
 	/* alerts (issue 8) */
 	struct pue_alerts *alerts;
 	struct pue_control *control;
@@ -59,24 +59,31 @@ on_polled(void *arg, size_t device)
 	s->polls++;
 }
 
+/* A device is polled by one poller: the others do not know it. */
 static const struct pue_health *
 health_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
-	const struct pue_health *h = pue_modbus_health(s->modbus, device);
+	const struct pue_health *h;
+	size_t k;
 
-	/* SNMP (issue 5): a device is polled by one of the two. */
-	return h != NULL ? h : pue_snmp_health(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL &&
+		    (h = s->pollers[k]->ops->health(s->pollers[k], device)) != NULL)
+			return h;
+	return NULL;
 }
 
 static size_t
 reads_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
+	size_t k, n = 0;
 
-	/* SNMP (issue 5): 0 from the poller that does not know the device. */
-	return pue_modbus_reads_per_poll(s->modbus, device) +
-	       pue_snmp_reads_per_poll(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			n += s->pollers[k]->ops->reads_per_poll(s->pollers[k], device);
+	return n;
 }
 
 /* One log line and one event per wall-clock step (PUE.md, "Restarts and
@@ -132,6 +139,7 @@ size_t
 pue_service_rearm(struct pue_service *s)
 {
 	pue_mono_t now = pue_clock_mono(s->clock);
+	size_t k, left = 0;
 
 	/* Overdue: their next run is now, and their schedule goes on from it. */
 	if (s->tick_timer <= 0) {
@@ -142,7 +150,10 @@ pue_service_rearm(struct pue_service *s)
 		s->next_flush = now;
 		arm(s, &s->flush_timer, now, flush, "store's flush", false);
 	}
-	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			left += pue_poller_rearm(s->pollers[k]);
+	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + left;
 }
 
 static void
@@ -267,6 +278,22 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 	return NULL;
 }
 
+/* SNMP devices, trap or inform targets: net-snmp is needed. */
+static bool
+talks_snmp(const struct pue_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP)
+			return true;
+	for (i = 0; i < cfg->alerts.n_targets; i++)
+		if (cfg->alerts.targets[i].type == PUE_TARGET_SNMP_TRAP ||
+		    cfg->alerts.targets[i].type == PUE_TARGET_SNMP_INFORM)
+			return true;
+	return false;
+}
+
 static int
 resume(struct pue_service *s, struct pue_err *err)
 {
@@ -283,8 +310,10 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;
+	struct pue_poller_env env;
 	struct pue_alerts_source alerts_src; /* alerts (issue 8) */
 	pue_mono_t now;
+	size_t k;
 	int n;
 
 	if (s == NULL) {
@@ -294,6 +323,12 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	s->cfg = cfg;
 	s->clock = clock;
 	pue_clock_steps(clock, &s->clock_steps, &(int64_t){0}, &(int64_t){0});
+	/* First, before any module that starts a thread: net-snmp's start
+	 * may setenv(), and getenv() in another thread (the Modbus workers',
+	 * the resolver's) would race with it. The pollers and the alerts
+	 * only take a reference (snmp_lib.h). */
+	if (talks_snmp(cfg) && (s->snmp_lib = pue_snmp_lib_new(err)) == NULL)
+		goto fail;
 	if ((s->store = pue_store_open_config(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
@@ -305,27 +340,26 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
 	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading, .polled = on_polled};
-	/* SNMP (issue 5): agents polled asynchronously in the same loop.
-	 * Started before the Modbus workers exist, because net-snmp's start
-	 * may setenv() (snmp_session.c) and getenv() in another thread
-	 * (the resolver's) would race with it. */
-	if ((s->snmp = pue_snmp_new(cfg, s->loop, clock, &sink, err)) == NULL)
-		goto fail;
-	/* Alerts (issue 8): after the SNMP poller (net-snmp is started once,
-	 * by whichever needs it first) and before the Modbus workers (its
-	 * start may setenv() too). Stopped before the poller. */
+	env = (struct pue_poller_env){.cfg = cfg,
+				      .loop = s->loop,
+				      .clock = clock,
+				      .sink = &sink,
+				      .snmp_lib = s->snmp_lib};
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if ((s->pollers[k] = pue_pollers[k]->new (&env, err)) == NULL)
+			goto fail;
+	/* Alerts (issue 8): they read the pollers' health. */
 	alerts_src = (struct pue_alerts_source){.cfg = cfg,
 						.clock = clock,
 						.loop = s->loop,
 						.engine = s->engine,
 						.store = s->store,
 						.health = health_of,
-						.arg = s};
+						.arg = s,
+						.snmp_lib = s->snmp_lib};
 	if ((s->alerts = pue_alerts_new(&alerts_src, err)) == NULL)
 		goto fail;
 	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
-	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
-		goto fail;
 	s->status = (struct pue_status_source){
 		.cfg = cfg,
 		.clock = clock,
@@ -356,20 +390,25 @@ fail:
 void
 pue_service_free(struct pue_service *s)
 {
+	size_t k;
+
 	if (s == NULL)
 		return;
 	pue_control_free(s->control);
-	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
 		pue_engine_set_event_cb(s->engine, NULL, NULL);
-	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
-	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
+	pue_alerts_free(s->alerts);
+	/* The Modbus poller joins its workers before anything they feed goes. */
+	for (k = PUE_POLLER_KINDS; k-- > 0;)
+		if (s->pollers[k] != NULL)
+			s->pollers[k]->ops->free(s->pollers[k]);
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
 	pue_store_close_logged(s->store);
 	pue_loop_free(s->loop);
+	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);
 }
 

@@ -31,6 +31,7 @@
 #include "decode.h"
 #include "health.h"
 #include "loop.h"
+#include "poll_schedule.h"
 #include "snmp_poll.h"
 #include "snmp_session.h"
 
@@ -105,12 +106,14 @@ struct snmp_dev {
 	unsigned requests;
 	char error[200];
 	/* timers */
-	int64_t poll_timer, net_timer;
-	pue_mono_t deadline, net_at;
+	struct pue_poll_schedule sched;
+	int64_t net_timer;
+	pue_mono_t net_at;
 	struct pue_health health;
 };
 
 struct pue_snmp {
+	struct pue_poller poller; /* first: the service's handle (poller.h) */
 	const struct pue_config *cfg;
 	struct pue_loop *loop;
 	const struct pue_clock *clock;
@@ -118,9 +121,9 @@ struct pue_snmp {
 	struct snmp_dev *devs;
 	size_t n_devs;
 	struct snmp_dev **by_device; /* indexed like cfg->devices; NULL for others */
-	bool lib_started, fds_ready;
+	struct pue_snmp_lib *lib;    /* a reference to net-snmp's owner; NULL: no devices */
+	bool fds_ready;
 	bool probing_loop;	  /* the loop's busy probe is registered */
-	bool quiet;		  /* net-snmp's log lines go to debug once polling runs */
 	netsnmp_large_fd_set fds; /* for snmp_sess_read2() and select_info2 */
 };
 

@@ -11,6 +11,7 @@
  */
 #include "snmp_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -261,24 +262,6 @@ finish_discovery(struct snmp_dev *d)
 
 /* Polls ----------------------------------------------------------------- */
 
-static void poll_due(void *arg);
-
-/* A probe that finds a device answering again puts it back on its normal
- * schedule at once, not after the backoff step taken when the probe began
- * (health.h, pue_health_resume()). */
-static void
-resume_schedule(struct snmp_dev *d)
-{
-	if (d->poll_timer <= 0 ||
-	    !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
-			       pue_clock_mono(d->m->clock)))
-		return;
-	pue_loop_cancel(d->m->loop, d->poll_timer);
-	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
-	if (d->poll_timer < 0)
-		d->poll_timer = 0;
-}
-
 static void
 finish(struct snmp_dev *d)
 {
@@ -321,7 +304,7 @@ finish(struct snmp_dev *d)
 		pue_health_success(&d->health, d->conf->name, now,
 				   pue_mono_diff_ms(pue_clock_mono(m->clock), d->started),
 				   d->requests, ok < n, d->error);
-	resume_schedule(d);
+	pue_poll_schedule_resume(&d->sched);
 	if (d->reset)
 		close_session(d);
 	if (m->sink.polled != NULL)
@@ -420,29 +403,11 @@ resume_poll(struct snmp_dev *d)
 	pump(d);
 }
 
-static int64_t
-effective_interval_ms(const struct snmp_dev *d)
-{
-	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
-}
-
-static void
-schedule(struct snmp_dev *d)
-{
-	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
-				 pue_clock_mono(d->m->clock));
-	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
-	if (d->poll_timer < 0)
-		d->poll_timer = 0;
-}
-
 static void
 poll_due(void *arg)
 {
 	struct snmp_dev *d = arg;
 
-	d->poll_timer = 0;
-	schedule(d);
 	if (d->busy) {
 		d->health.skipped++; /* the last poll still waits for answers */
 		return;
@@ -527,7 +492,8 @@ setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *
 	d->index = index;
 	d->conf = c;
 	d->fd = -1;
-	m->n_devs++; /* from here on pue_snmp_free() cleans this device up */
+	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
+	m->n_devs++; /* from here on poller_free() cleans this device up */
 	d->max_vb = c->snmp.max_varbinds ? c->snmp.max_varbinds : 1;
 	if (strchr(c->snmp.host, ':') != NULL)
 		snprintf(d->where, sizeof(d->where), "[%s]:%u", c->snmp.host, c->snmp.port);
@@ -548,65 +514,61 @@ setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *
 	return 0;
 }
 
-struct pue_snmp *
-pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct pue_clock *clock,
-	     const struct pue_poll_sink *sink, struct pue_err *err)
+static void poller_free(struct pue_poller *p);
+
+static struct pue_poller *
+poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
+	const struct pue_config *cfg = env->cfg;
 	struct pue_snmp *m = calloc(1, sizeof(*m));
 	size_t i, n = 0;
-	pue_mono_t now;
 
 	if (m == NULL)
 		goto nomem;
+	m->poller.ops = &pue_snmp_poller;
 	m->cfg = cfg;
-	m->loop = loop;
-	m->clock = clock;
-	m->sink = *sink;
+	m->loop = env->loop;
+	m->clock = env->clock;
+	m->sink = *env->sink;
+	m->poller.schedules = (struct pue_poll_group){.loop = m->loop, .clock = m->clock};
 	for (i = 0; i < cfg->n_devices; i++)
 		n += cfg->devices[i].protocol == PUE_PROTO_SNMP;
 	if (n == 0)
-		return m; /* net-snmp is not even started */
+		return &m->poller; /* net-snmp is not needed */
 	m->by_device = calloc(cfg->n_devices, sizeof(*m->by_device));
 	m->devs = calloc(n, sizeof(*m->devs));
 	if (m->by_device == NULL || m->devs == NULL)
 		goto nomem;
-	if (pue_snmp_lib_start(&m->quiet, err) < 0)
-		goto fail;
-	m->lib_started = true;
+	/* The service starts net-snmp before any thread (snmp_lib.h). */
+	assert(env->snmp_lib != NULL);
+	m->lib = pue_snmp_lib_ref(env->snmp_lib);
 	netsnmp_large_fd_set_init(&m->fds, FD_SETSIZE);
 	m->fds_ready = true;
 	for (i = 0; i < cfg->n_devices; i++)
 		if (cfg->devices[i].protocol == PUE_PROTO_SNMP &&
 		    setup_dev(m, &m->devs[m->n_devs], i, err) < 0)
 			goto fail;
-	m->quiet = true;
-	if (pue_loop_add_busy(loop, any_poll_running, m) < 0)
+	pue_snmp_lib_quiet(m->lib);
+	if (pue_loop_add_busy(m->loop, any_poll_running, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
 	/* Spread first polls over each interval, as the Modbus poller does. */
-	now = pue_clock_mono(clock);
-	for (i = 0; i < m->n_devs; i++) {
-		struct snmp_dev *d = &m->devs[i];
-
-		d->deadline.ns = now.ns + d->conf->poll_interval_ms * 1000000 * (int64_t)i /
-						  (int64_t)m->n_devs;
-		d->poll_timer = pue_loop_add_timer(loop, d->deadline, poll_due, d);
-		if (d->poll_timer < 0) {
-			d->poll_timer = 0;
+	for (i = 0; i < m->n_devs; i++)
+		if (pue_poll_schedule_start(&m->poller.schedules, &m->devs[i].sched, i, m->n_devs) <
+		    0)
 			goto nomem;
-		}
-	}
-	return m;
+	return &m->poller;
 nomem:
 	pue_err_set(err, -ENOMEM, "snmp: out of memory");
 fail:
-	pue_snmp_free(m);
+	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }
 
-void
-pue_snmp_free(struct pue_snmp *m)
+static void
+poller_free(struct pue_poller *p)
 {
+	struct pue_snmp *m = (struct pue_snmp *)p;
 	size_t i, k;
 
 	if (m == NULL)
@@ -616,8 +578,7 @@ pue_snmp_free(struct pue_snmp *m)
 	for (i = 0; i < m->n_devs; i++) {
 		struct snmp_dev *d = &m->devs[i];
 
-		if (d->poll_timer > 0)
-			pue_loop_cancel(m->loop, d->poll_timer);
+		pue_poll_schedule_stop(&d->sched);
 		if (d->net_timer > 0)
 			pue_loop_cancel(m->loop, d->net_timer);
 		pue_lookup_cancel(d->lookup);
@@ -635,29 +596,38 @@ pue_snmp_free(struct pue_snmp *m)
 	}
 	if (m->fds_ready)
 		netsnmp_large_fd_set_cleanup(&m->fds);
-	if (m->lib_started)
-		pue_snmp_lib_stop(&m->quiet);
+	pue_snmp_lib_unref(m->lib);
 	free(m->devs);
 	free(m->by_device);
 	free(m);
 }
 
-const struct pue_health *
-pue_snmp_health(const struct pue_snmp *m, size_t device)
+static const struct pue_health *
+poller_health(const struct pue_poller *p, size_t device)
 {
-	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
-	    m->by_device[device] == NULL)
+	const struct pue_snmp *m = (const struct pue_snmp *)p;
+
+	if (m->by_device == NULL || device >= m->cfg->n_devices || m->by_device[device] == NULL)
 		return NULL;
 	return &m->by_device[device]->health;
 }
 
-size_t
-pue_snmp_reads_per_poll(const struct pue_snmp *m, size_t device)
+static size_t
+poller_reads_per_poll(const struct pue_poller *p, size_t device)
 {
+	const struct pue_snmp *m = (const struct pue_snmp *)p;
 	const struct snmp_dev *d;
 
-	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
+	if (m->by_device == NULL || device >= m->cfg->n_devices ||
 	    (d = m->by_device[device]) == NULL)
 		return 0;
 	return (d->n_gets + d->max_vb - 1) / d->max_vb + d->n_walks;
 }
+
+const struct pue_poller_ops pue_snmp_poller = {
+	.name = "snmp",
+	.new = poller_new,
+	.free = poller_free,
+	.health = poller_health,
+	.reads_per_poll = poller_reads_per_poll,
+};

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snmp_session.h - what pued asks of net-snmp itself: starting and stopping
- * the library, opening one single-session-API session per device (v1, v2c,
- * v3 USM), the SNMPv3 engine ID discovery that runs inside the main loop,
- * the words for USM reports, and MIB names.
+ * snmp_session.h - what pued asks of net-snmp itself: opening one
+ * single-session-API session per device (v1, v2c, v3 USM), the SNMPv3 engine ID discovery that runs
+ * inside the main loop, the words for USM reports, and MIB names.
  *
- * Used by snmp_poll.c only; split from it so that the poller reads as a
- * state machine and this file holds the library's quirks. net-snmp keeps
+ * Used by the SNMP poller and the trap sinks; split from the poller so
+ * that it reads as a state machine and this file holds the library's
+ * quirks. net-snmp keeps
  * process-wide state (the USM user table, the MIB tree, its default store),
- * so at most one pue_snmp (snmp_poll.h) may exist at a time.
+ * started and held by snmp_lib.h; every call here needs it started.
  * Main thread only.
  */
 #ifndef PUE_SNMP_SESSION_H
@@ -22,18 +22,6 @@
 
 #include "config.h"
 #include "err.h"
-
-/* Starts net-snmp, once per process (it stops at exit): a manager that
- * reads no snmp.conf, keeps no persistent state and loads no MIB at start
- * (MIBS is set empty in the environment unless the user set it; names load
- * their module on demand). Library log lines go to pue_log as "snmp: ...",
- * at debug level once *quiet is true (quiet is borrowed until
- * pue_snmp_lib_stop()). Returns 0, or a negative code with err set. */
-int pue_snmp_lib_start(const bool *quiet, struct pue_err *err);
-
-/* Detaches quiet's log callback. Sessions must be closed first. net-snmp
- * itself keeps running until the process exits. */
-void pue_snmp_lib_stop(const bool *quiet);
 
 /* The USM keys of a v3 device, derived once from its passphrases
  * (RFC 3414, A.2: one megabyte of hashing each, so they are cached). */

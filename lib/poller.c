@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* poller.c - the pollers pued has; see poller.h. */
+#include "poller.h"
+
+#include <stddef.h>
+
+#include "modbus_poll.h"
+#include "snmp_poll.h"
+
+const struct pue_poller_ops *const pue_pollers[PUE_POLLER_KINDS] = {
+	&pue_snmp_poller,
+	&pue_modbus_poller,
+};
+
+size_t
+pue_poller_rearm(struct pue_poller *p)
+{
+	return pue_poll_group_rearm(&p->schedules);
+}
