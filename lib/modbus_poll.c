@@ -72,10 +72,6 @@ struct dev {
 
 struct pue_modbus {
 	struct pue_poller poller; /* first: the service's handle (poller.h) */
-	const struct pue_config *cfg;
-	struct pue_loop *loop;
-	const struct pue_clock *clock;
-	struct pue_poll_sink sink;
 	struct pue_workq *workq;
 	int devnull;		/* source of the links' placeholders */
 	struct dev **by_device; /* indexed like cfg->devices; NULL for others */
@@ -98,7 +94,7 @@ is_modbus(const struct pue_device_conf *d)
 static void
 poll_device(struct dev *d)
 {
-	const struct pue_clock *clock = d->m->clock;
+	const struct pue_clock *clock = d->m->poller.clock;
 	pue_mono_t t0 = pue_clock_mono(clock);
 	struct pue_mb_result res = {0};
 	char what[120];
@@ -189,7 +185,7 @@ add_to_batch(struct link *l, struct dev *d)
 static void
 start_batch(struct link *l, struct dev *first)
 {
-	pue_mono_t now = pue_clock_mono(l->m->clock);
+	pue_mono_t now = pue_clock_mono(l->m->poller.clock);
 	size_t i;
 
 	l->n_batch = 0;
@@ -267,7 +263,8 @@ deliver(struct dev *d)
 		struct pue_err err = {0};
 		int rc = decode_point(d, i, &r, &err);
 
-		if (rc == 0 && m->sink.reading(m->sink.arg, d->index, i, &r, &err) < 0 &&
+		if (rc == 0 &&
+		    m->poller.sink.reading(m->poller.sink.arg, d->index, i, &r, &err) < 0 &&
 		    rejected[0] == '\0')
 			snprintf(rejected, sizeof(rejected), "%.190s", err.msg); /* logged there */
 		else if (rc < 0 && bad[0] == '\0')
@@ -280,15 +277,15 @@ deliver(struct dev *d)
 	if (bad[0] == '\0')
 		snprintf(bad, sizeof(bad), "%s", rejected);
 	if (ok_reads == 0)
-		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->clock),
-				   pue_clock_mono(m->clock), d->requests, d->error);
+		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
+				   pue_clock_mono(m->poller.clock), d->requests, d->error);
 	else
-		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->clock),
+		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
 				   d->latency_ms, d->requests, partial,
 				   d->error[0] ? d->error : bad);
 	pue_poll_schedule_resume(&d->sched);
-	if (m->sink.polled != NULL)
-		m->sink.polled(m->sink.arg, d->index);
+	if (m->poller.sink.polled != NULL)
+		m->poller.sink.polled(m->poller.sink.arg, d->index);
 }
 
 static void
@@ -347,7 +344,7 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 static int
 setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err)
 {
-	const struct pue_device_conf *c = &m->cfg->devices[index];
+	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	int rc;
 
 	d->m = m;
@@ -412,12 +409,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 
 	if (m == NULL)
 		goto nomem;
-	m->poller.ops = &pue_modbus_poller;
-	m->cfg = cfg;
-	m->loop = env->loop;
-	m->clock = env->clock;
-	m->sink = *env->sink;
-	m->poller.schedules = (struct pue_poll_group){.loop = m->loop, .clock = m->clock};
+	pue_poller_init(&m->poller, &pue_modbus_poller, env);
 	m->devnull = -1;
 	for (i = 0; i < cfg->n_devices; i++)
 		n += is_modbus(&cfg->devices[i]);
@@ -446,11 +438,12 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	m->workq = pue_workq_new(cfg->workers, max_threads, m->n_links, PUE_WORKQ_IDLE_MS, err);
 	if (m->workq == NULL)
 		goto fail;
-	if ((rc = pue_loop_add_fd(m->loop, pue_workq_fd(m->workq), EPOLLIN, on_done, m)) < 0) {
+	if ((rc = pue_loop_add_fd(m->poller.loop, pue_workq_fd(m->workq), EPOLLIN, on_done, m)) <
+	    0) {
 		pue_err_set(err, rc, "modbus: watching workers: %s", strerror(-rc));
 		goto fail;
 	}
-	if (pue_loop_add_busy(m->loop, any_job_out, m) < 0)
+	if (pue_loop_add_busy(m->poller.loop, any_job_out, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
 	/* Spread first polls over the interval by link, so hundreds of links
@@ -480,7 +473,7 @@ poller_free(struct pue_poller *p)
 	if (m == NULL)
 		return;
 	if (m->probing_loop)
-		pue_loop_del_busy(m->loop, any_job_out, m);
+		pue_loop_del_busy(m->poller.loop, any_job_out, m);
 	if (m->workq != NULL) {
 		/* A worker may sit in a read for a whole timeout (up to 60 s):
 		 * tell it to stop and cut its socket short, so SIGTERM is
@@ -490,7 +483,7 @@ poller_free(struct pue_poller *p)
 		for (i = 0; i < m->n_links; i++)
 			if (m->links[i].mb.fd >= 0)
 				shutdown(m->links[i].mb.fd, SHUT_RDWR);
-		pue_loop_del_fd(m->loop, pue_workq_fd(m->workq));
+		pue_loop_del_fd(m->poller.loop, pue_workq_fd(m->workq));
 		pue_workq_free(m->workq); /* joins: no worker touches a link after this */
 	}
 	for (i = 0; i < m->n_devs; i++) {
@@ -521,7 +514,7 @@ poller_health(const struct pue_poller *p, size_t device)
 {
 	const struct pue_modbus *m = (const struct pue_modbus *)p;
 
-	if (device >= m->cfg->n_devices || m->by_device[device] == NULL)
+	if (device >= m->poller.cfg->n_devices || m->by_device[device] == NULL)
 		return NULL;
 	return &m->by_device[device]->health;
 }
@@ -531,7 +524,7 @@ poller_reads_per_poll(const struct pue_poller *p, size_t device)
 {
 	const struct pue_modbus *m = (const struct pue_modbus *)p;
 
-	if (device >= m->cfg->n_devices || m->by_device[device] == NULL)
+	if (device >= m->poller.cfg->n_devices || m->by_device[device] == NULL)
 		return 0;
 	return m->by_device[device]->plan.n_reads;
 }

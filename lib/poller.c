@@ -12,6 +12,18 @@ const struct pue_poller_ops *const pue_pollers[PUE_POLLER_KINDS] = {
 	&pue_modbus_poller,
 };
 
+void
+pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
+		const struct pue_poller_env *env)
+{
+	*p = (struct pue_poller){.ops = ops,
+				 .cfg = env->cfg,
+				 .loop = env->loop,
+				 .clock = env->clock,
+				 .sink = *env->sink,
+				 .schedules = {.loop = env->loop, .clock = env->clock}};
+}
+
 size_t
 pue_poller_rearm(struct pue_poller *p)
 {

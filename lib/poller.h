@@ -56,8 +56,16 @@ struct pue_poller_ops {
  * its ops, and its devices' schedules through schedules. */
 struct pue_poller {
 	const struct pue_poller_ops *ops;
+	const struct pue_config *cfg; /* the rest as in struct pue_poller_env */
+	struct pue_loop *loop;
+	const struct pue_clock *clock;
+	struct pue_poll_sink sink;	 /* copied */
 	struct pue_poll_group schedules; /* every device's (poll_schedule.h) */
 };
+
+/* Fills the part every poller has, for the poller's new(). */
+void pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
+		     const struct pue_poller_env *env);
 
 /* Arms the polls of p the loop could not arm (pue_poll_group_rearm()); the
  * service calls it from its 1 s tick. Returns how many are still unarmed. */

@@ -118,7 +118,7 @@ point_ok(struct snmp_dev *d, size_t k, const struct pue_raw *raw)
 {
 	d->pts[k].st = PT_OK;
 	d->pts[k].raw = *raw;
-	d->pts[k].wall = pue_clock_wall(d->m->clock);
+	d->pts[k].wall = pue_clock_wall(d->m->poller.clock);
 }
 
 /* An agent that cannot fit the answer says tooBig (RFC 3416, 4.2.1): ask

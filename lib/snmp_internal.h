@@ -114,10 +114,6 @@ struct snmp_dev {
 
 struct pue_snmp {
 	struct pue_poller poller; /* first: the service's handle (poller.h) */
-	const struct pue_config *cfg;
-	struct pue_loop *loop;
-	const struct pue_clock *clock;
-	struct pue_poll_sink sink;
 	struct snmp_dev *devs;
 	size_t n_devs;
 	struct snmp_dev **by_device; /* indexed like cfg->devices; NULL for others */

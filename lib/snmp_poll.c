@@ -129,9 +129,9 @@ arm(struct snmp_dev *d)
 	if (d->net_timer > 0 && d->net_at.ns <= at.ns)
 		return true;
 	if (d->net_timer > 0)
-		pue_loop_cancel(m->loop, d->net_timer);
+		pue_loop_cancel(m->poller.loop, d->net_timer);
 	d->net_at = at;
-	d->net_timer = pue_loop_add_real_timer(m->loop, at, on_net_timer, d);
+	d->net_timer = pue_loop_add_real_timer(m->poller.loop, at, on_net_timer, d);
 	if (d->net_timer < 0)
 		d->net_timer = 0; /* out of memory: the next event re-arms */
 	return true;
@@ -144,7 +144,7 @@ close_session(struct snmp_dev *d)
 {
 	if (d->sessp == NULL)
 		return;
-	pue_loop_del_fd(d->m->loop, d->fd);
+	pue_loop_del_fd(d->m->poller.loop, d->fd);
 	d->closing = true;
 	snmp_sess_close(d->sessp); /* calls back for anything outstanding */
 	d->closing = false;
@@ -179,7 +179,7 @@ open_session(struct snmp_dev *d)
 		return -1;
 	}
 	d->fd = pue_snmp_fd(d->sessp);
-	if ((rc = pue_loop_add_fd(d->m->loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
+	if ((rc = pue_loop_add_fd(d->m->poller.loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
 		pue_snmp_dev_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
 		close_session(d);
 		return -1;
@@ -267,7 +267,7 @@ finish(struct snmp_dev *d)
 {
 	struct pue_snmp *m = d->m;
 	size_t k, ok = 0, rejected = 0, n = d->conf->n_points;
-	pue_wall_t now = pue_clock_wall(m->clock);
+	pue_wall_t now = pue_clock_wall(m->poller.clock);
 	struct pue_err err;
 
 	for (k = 0; k < n; k++) {
@@ -280,7 +280,7 @@ finish(struct snmp_dev *d)
 			pue_snmp_dev_error(d, "point %s: %s", d->conf->points[k].name, err.msg);
 			continue;
 		}
-		if (m->sink.reading(m->sink.arg, d->index, k, &r, &err) < 0) {
+		if (m->poller.sink.reading(m->poller.sink.arg, d->index, k, &r, &err) < 0) {
 			/* The device answered: degraded, not failing. The
 			 * sink logged it; the error only goes to the health. */
 			pue_snmp_dev_error(d, "%s", err.msg);
@@ -298,17 +298,17 @@ finish(struct snmp_dev *d)
 	if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_known && d->timed_out && !d->answered)
 		d->reset = true;
 	if (ok + rejected == 0)
-		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->clock),
+		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->poller.clock),
 				   d->requests, d->error);
 	else
 		pue_health_success(&d->health, d->conf->name, now,
-				   pue_mono_diff_ms(pue_clock_mono(m->clock), d->started),
+				   pue_mono_diff_ms(pue_clock_mono(m->poller.clock), d->started),
 				   d->requests, ok < n, d->error);
 	pue_poll_schedule_resume(&d->sched);
 	if (d->reset)
 		close_session(d);
-	if (m->sink.polled != NULL)
-		m->sink.polled(m->sink.arg, d->index);
+	if (m->poller.sink.polled != NULL)
+		m->poller.sink.polled(m->poller.sink.arg, d->index);
 }
 
 /* Lets net-snmp resend or time out what expired, sends what is queued, and
@@ -359,7 +359,7 @@ start_poll(struct snmp_dev *d)
 	size_t k;
 
 	d->busy = true;
-	d->started = pue_clock_mono(d->m->clock);
+	d->started = pue_clock_mono(d->m->poller.clock);
 	d->requests = 0;
 	d->error[0] = '\0';
 	d->reset = false;
@@ -371,8 +371,8 @@ start_poll(struct snmp_dev *d)
 		/* The poll goes on when the name is resolved (the device stays
 		 * busy meanwhile, so a slow DNS costs this device its polls,
 		 * nobody else's). */
-		if ((d->lookup = pue_lookup_start(d->m->loop, d->conf->snmp.host, on_resolved, d,
-						  &err)) == NULL) {
+		if ((d->lookup = pue_lookup_start(d->m->poller.loop, d->conf->snmp.host,
+						  on_resolved, d, &err)) == NULL) {
 			pue_snmp_dev_error(d, "%s", err.msg);
 			finish(d);
 		}
@@ -484,7 +484,7 @@ setup_keys(struct pue_snmp *m, struct snmp_dev *d, struct pue_err *err)
 static int
 setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *err)
 {
-	const struct pue_device_conf *c = &m->cfg->devices[index];
+	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	size_t n = c->n_points ? c->n_points : 1;
 	int rc;
 
@@ -525,12 +525,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 
 	if (m == NULL)
 		goto nomem;
-	m->poller.ops = &pue_snmp_poller;
-	m->cfg = cfg;
-	m->loop = env->loop;
-	m->clock = env->clock;
-	m->sink = *env->sink;
-	m->poller.schedules = (struct pue_poll_group){.loop = m->loop, .clock = m->clock};
+	pue_poller_init(&m->poller, &pue_snmp_poller, env);
 	for (i = 0; i < cfg->n_devices; i++)
 		n += cfg->devices[i].protocol == PUE_PROTO_SNMP;
 	if (n == 0)
@@ -549,7 +544,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 		    setup_dev(m, &m->devs[m->n_devs], i, err) < 0)
 			goto fail;
 	pue_snmp_lib_quiet(m->lib);
-	if (pue_loop_add_busy(m->loop, any_poll_running, m) < 0)
+	if (pue_loop_add_busy(m->poller.loop, any_poll_running, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
 	/* Spread first polls over each interval, as the Modbus poller does. */
@@ -574,13 +569,13 @@ poller_free(struct pue_poller *p)
 	if (m == NULL)
 		return;
 	if (m->probing_loop)
-		pue_loop_del_busy(m->loop, any_poll_running, m);
+		pue_loop_del_busy(m->poller.loop, any_poll_running, m);
 	for (i = 0; i < m->n_devs; i++) {
 		struct snmp_dev *d = &m->devs[i];
 
 		pue_poll_schedule_stop(&d->sched);
 		if (d->net_timer > 0)
-			pue_loop_cancel(m->loop, d->net_timer);
+			pue_loop_cancel(m->poller.loop, d->net_timer);
 		pue_lookup_cancel(d->lookup);
 		close_session(d);
 		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
@@ -607,7 +602,8 @@ poller_health(const struct pue_poller *p, size_t device)
 {
 	const struct pue_snmp *m = (const struct pue_snmp *)p;
 
-	if (m->by_device == NULL || device >= m->cfg->n_devices || m->by_device[device] == NULL)
+	if (m->by_device == NULL || device >= m->poller.cfg->n_devices ||
+	    m->by_device[device] == NULL)
 		return NULL;
 	return &m->by_device[device]->health;
 }
@@ -618,7 +614,7 @@ poller_reads_per_poll(const struct pue_poller *p, size_t device)
 	const struct pue_snmp *m = (const struct pue_snmp *)p;
 	const struct snmp_dev *d;
 
-	if (m->by_device == NULL || device >= m->cfg->n_devices ||
+	if (m->by_device == NULL || device >= m->poller.cfg->n_devices ||
 	    (d = m->by_device[device]) == NULL)
 		return 0;
 	return (d->n_gets + d->max_vb - 1) / d->max_vb + d->n_walks;

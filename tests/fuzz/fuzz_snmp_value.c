@@ -376,7 +376,7 @@ fuzz_answers(struct fuzz_in *in)
 	static double invalid[] = {-1, 2147483647};
 	struct pue_point_conf pconf[MAX_POINTS];
 	struct pue_device_conf conf = {.name = "fuzz", .protocol = PUE_PROTO_SNMP, .retries = 1};
-	struct pue_snmp m = {.clock = clock_};
+	struct pue_snmp m = {.poller.clock = clock_};
 	struct snmp_point pts[MAX_POINTS];
 	oid names[MAX_POINTS][BASE_LEN + 2], cur[MAX_OID_LEN];
 	size_t gets[MAX_POINTS], work[MAX_POINTS], k, n, i, cap;
