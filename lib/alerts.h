@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "control_commands.h"
 #include "engine.h"
 #include "err.h"
 #include "health.h"
@@ -62,14 +63,12 @@ void pue_alerts_free(struct pue_alerts *a);
 void pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t device,
 				size_t point, const char *message);
 
-/* True for the control commands the alerts answer. */
-bool pue_alerts_handles(const char *cmd);
-
 /* Answers "alerts", "ack" ({"alert": NUMBER or KEY}), "silence" ({"rule":
- * RULE or KEY, "for": DURATION}) and "unsilence" ({"rule": ...}). peer is
- * who asked (the control module has checked that they may). Returns a new
- * result, or NULL with err set. */
-json_t *pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *request,
+ * RULE or KEY, "for": DURATION}) and "unsilence" ({"rule": ...}), the
+ * commands the service hands it (control_commands.h). peer is who asked
+ * (the control module has checked that they may). Returns a new result,
+ * or NULL with err set. */
+json_t *pue_alerts_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *request,
 			   const struct ucred *peer, struct pue_err *err);
 
 /* For "status": the reporting year ("year") and the alert counts

@@ -52,13 +52,6 @@ user_name(const struct ucred *peer, char *buf, size_t len)
 		snprintf(buf, len, "uid %u", (unsigned)peer->uid);
 }
 
-bool
-pue_alerts_handles(const char *cmd)
-{
-	return strcmp(cmd, "alerts") == 0 || strcmp(cmd, "ack") == 0 ||
-	       strcmp(cmd, "silence") == 0 || strcmp(cmd, "unsilence") == 0;
-}
-
 /* "alerts" -------------------------------------------------------------- */
 
 static json_t *
@@ -288,19 +281,23 @@ silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool 
 }
 
 json_t *
-pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *request,
+pue_alerts_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *request,
 		   const struct ucred *peer, struct pue_err *err)
 {
-	if (strcmp(cmd, "alerts") == 0)
+	switch (cmd) {
+	case PUE_CMD_ALERTS:
 		return list(a, err);
-	if (strcmp(cmd, "ack") == 0)
+	case PUE_CMD_ACK:
 		return ack(a, request, peer, err);
-	if (strcmp(cmd, "silence") == 0)
+	case PUE_CMD_SILENCE:
 		return silence(a, request, peer, true, err);
-	if (strcmp(cmd, "unsilence") == 0)
+	case PUE_CMD_UNSILENCE:
 		return silence(a, request, peer, false, err);
-	pue_err_set(err, -EINVAL, "unknown command \"%.64s\"", cmd);
-	return NULL;
+	default:
+		pue_err_set(err, -EINVAL, "unknown command \"%.64s\"",
+			    cmd < PUE_CMD_COUNT ? pue_ctl_commands[cmd].name : "?");
+		return NULL;
+	}
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "fd_policy.h"
+#include "control_commands.h"
 
 struct client {
 	int fd;
@@ -332,14 +333,7 @@ on_client(void *arg, int fd, uint32_t events)
 bool
 pue_control_is_admin_command(const char *cmd)
 {
-	static const char *const admin[] = {"reload",	 "ack",	    "silence",
-					    "unsilence", "advance", NULL};
-	size_t i;
-
-	for (i = 0; admin[i] != NULL; i++)
-		if (strcmp(cmd, admin[i]) == 0)
-			return true;
-	return false;
+	return pue_ctl_command_is_admin(cmd);
 }
 
 bool

@@ -2,6 +2,7 @@
 /* service.c - starting and stopping pued's modules; see service.h. */
 #include "service.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "alerts.h" /* alerts (issue 8) */
 #include "control.h"
+#include "control_commands.h"
 #include "duration.h"
 #include "engine.h"
 #include "log.h"
@@ -238,44 +240,100 @@ advance(struct pue_service *s, json_t *req, struct pue_err *err)
 	return clock_json(s);
 }
 
+/* One request to the service, as the dispatch hands it on. */
+struct request {
+	enum pue_ctl_cmd id;
+	json_t *req;
+	const struct ucred *peer; /* who asked; the control server checked admin commands */
+};
+
+static json_t *
+cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	json_t *o = pue_status_json(&s->status);
+
+	(void)r;
+	(void)err;
+	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
+		pue_alerts_status(s->alerts, o);
+	return o;
+}
+
+static json_t *
+cmd_devices(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	(void)err;
+	return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
+}
+
+static json_t *
+cmd_ping(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)s;
+	(void)r;
+	(void)err;
+	return json_object();
+}
+
+static json_t *
+cmd_reload(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	if (s->reload_cb == NULL) {
+		pue_err_set(err, -ENOTSUP, "reload is not available");
+		return NULL;
+	}
+	/* The reply goes out before the loop stops for the reload. */
+	s->reload_cb(s->reload_arg);
+	return json_pack("{s:s}", "reload", "started");
+}
+
+/* alerts, ack, silence, unsilence (issue 8) */
+static json_t *
+cmd_alerts(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	return pue_alerts_command(s->alerts, r->id, r->req, r->peer, err);
+}
+
+static json_t *
+cmd_clock(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	(void)err;
+	return clock_json(s);
+}
+
+static json_t *
+cmd_advance(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	return advance(s, r->req, err);
+}
+
+/* The dispatch: one handler per command pued answers (control_commands.h);
+ * pue_service_new() asserts that none is missing. */
+typedef json_t *(*command_fn)(struct pue_service *s, const struct request *r, struct pue_err *err);
+static const command_fn handlers[PUE_CMD_COUNT] = {
+	[PUE_CMD_STATUS] = cmd_status,	[PUE_CMD_DEVICES] = cmd_devices,
+	[PUE_CMD_PING] = cmd_ping,	[PUE_CMD_RELOAD] = cmd_reload,
+	[PUE_CMD_ALERTS] = cmd_alerts,	[PUE_CMD_ACK] = cmd_alerts,
+	[PUE_CMD_SILENCE] = cmd_alerts, [PUE_CMD_UNSILENCE] = cmd_alerts,
+	[PUE_CMD_CLOCK] = cmd_clock,	[PUE_CMD_ADVANCE] = cmd_advance,
+};
+
 static json_t *
 handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
 {
 	struct pue_service *s = arg;
+	int id = pue_ctl_command_find(cmd);
+	char known[256];
 
-	(void)req;
-	(void)peer;
-	if (strcmp(cmd, "status") == 0) {
-		json_t *o = pue_status_json(&s->status);
-
-		if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-			pue_alerts_status(s->alerts, o);
-		return o;
+	if (id < 0) {
+		pue_ctl_commands_known(known, sizeof(known));
+		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
+		return NULL;
 	}
-	if (pue_alerts_handles(cmd)) /* alerts (issue 8) */
-		return pue_alerts_command(s->alerts, cmd, req, peer, err);
-	if (strcmp(cmd, "devices") == 0)
-		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
-	if (strcmp(cmd, "ping") == 0)
-		return json_object();
-	if (strcmp(cmd, "clock") == 0)
-		return clock_json(s);
-	if (strcmp(cmd, "advance") == 0)
-		return advance(s, req, err);
-	if (strcmp(cmd, "reload") == 0) {
-		if (s->reload_cb == NULL) {
-			pue_err_set(err, -ENOTSUP, "reload is not available");
-			return NULL;
-		}
-		/* The reply goes out before the loop stops for the reload. */
-		s->reload_cb(s->reload_arg);
-		return json_pack("{s:s}", "reload", "started");
-	}
-	pue_err_set(err, -EINVAL,
-		    "unknown command \"%.64s\" (known: status, devices, ping, reload, alerts, "
-		    "ack, silence, unsilence, clock, advance)",
-		    cmd);
-	return NULL;
+	return handlers[id](s, &(struct request){(enum pue_ctl_cmd)id, req, peer}, err);
 }
 
 /* SNMP devices, trap or inform targets: net-snmp is needed. */
@@ -316,6 +374,8 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	size_t k;
 	int n;
 
+	for (k = 0; k < PUE_CMD_COUNT; k++)
+		assert(handlers[k] != NULL || !pue_ctl_commands[k].daemon);
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
