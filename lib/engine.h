@@ -59,9 +59,10 @@ struct pue_engine_handover;
 struct pue_engine_handover *pue_engine_handover_take(struct pue_engine *e);
 
 /* Gives the new engine the energy state of each point that stayed: same
- * device and point name, and the same definition (protocol, address,
- * register or OID, type, order, scale, unit, kind). Returns how many. */
-size_t pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_handover *h);
+ * device and point name, and the same definition (config_canon.h: the same
+ * meter, and every field of the point's configuration). O(P) for P points.
+ * Returns how many. */
+size_t pue_engine_handover_give(struct pue_engine *e, struct pue_engine_handover *h);
 
 /* Frees h. NULL is accepted. */
 void pue_engine_handover_free(struct pue_engine_handover *h);
