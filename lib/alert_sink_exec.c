@@ -16,7 +16,7 @@
  * MAX_RUNNING run at once per target; more wait in a bounded backlog whose
  * oldest entries are dropped (and counted) when it is full.
  */
-#include "alert_sink_internal.h"
+#include "alert_sink_exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "log.h"
-#include "status.h"
 
 #define MAX_RUNNING 4
 #define MAX_BACKLOG 64
@@ -53,7 +53,7 @@ struct hook {
 struct exec_sink {
 	const struct pue_target_conf *conf;
 	const struct pue_sinks_ctx *ctx;
-	struct sink_stats *stats;
+	struct pue_target_stats *stats;
 	struct hook running[MAX_RUNNING];
 	struct pue_notification backlog[MAX_BACKLOG]; /* a ring */
 	size_t head, n_backlog;
@@ -162,16 +162,17 @@ finished(struct hook *h, int code, int status)
 	} else {
 		k->stats->failed++;
 		if (code == CLD_EXITED)
-			pue_sink_error(k->stats, k->conf->name,
-				       "%s exited with status %d (alert #%u)", k->conf->argv[0],
-				       status, h->incident);
+			pue_target_error(k->stats, k->conf->name,
+					 "%s exited with status %d (alert #%u)", k->conf->argv[0],
+					 status, h->incident);
 		else if (h->terminated)
-			pue_sink_error(k->stats, k->conf->name,
-				       "%s killed after %.0f s, its time limit (alert #%u)",
-				       k->conf->argv[0], secs, h->incident);
+			pue_target_error(k->stats, k->conf->name,
+					 "%s killed after %.0f s, its time limit (alert #%u)",
+					 k->conf->argv[0], secs, h->incident);
 		else
-			pue_sink_error(k->stats, k->conf->name, "%s died of signal %d (alert #%u)",
-				       k->conf->argv[0], status, h->incident);
+			pue_target_error(k->stats, k->conf->name,
+					 "%s died of signal %d (alert #%u)", k->conf->argv[0],
+					 status, h->incident);
 	}
 	release(h);
 	start_next(k);
@@ -308,8 +309,8 @@ start_next(struct exec_sink *k)
 		rc = spawn(k, &k->running[i], &k->backlog[k->head]);
 		if (rc < 0) {
 			k->stats->failed++;
-			pue_sink_error(k->stats, k->conf->name, "cannot run %s: %s",
-				       k->conf->argv[0], strerror(-rc));
+			pue_target_error(k->stats, k->conf->name, "cannot run %s: %s",
+					 k->conf->argv[0], strerror(-rc));
 		}
 		k->head = (k->head + 1) % MAX_BACKLOG;
 		k->n_backlog--;
@@ -319,7 +320,7 @@ start_next(struct exec_sink *k)
 
 struct exec_sink *
 pue_exec_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
-		  struct sink_stats *stats, struct pue_err *err)
+		  struct pue_target_stats *stats, struct pue_err *err)
 {
 	struct exec_sink *k = calloc(1, sizeof(*k));
 	size_t i;
@@ -343,9 +344,10 @@ pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n)
 		k->head = (k->head + 1) % MAX_BACKLOG; /* the oldest goes */
 		k->n_backlog--;
 		k->stats->dropped++;
-		pue_sink_error(k->stats, k->conf->name,
-			       "%d notifications wait for %d running programs; dropping the oldest",
-			       MAX_BACKLOG, MAX_RUNNING);
+		pue_target_error(
+			k->stats, k->conf->name,
+			"%d notifications wait for %d running programs; dropping the oldest",
+			MAX_BACKLOG, MAX_RUNNING);
 	}
 	k->backlog[(k->head + k->n_backlog) % MAX_BACKLOG] = *n;
 	k->n_backlog++;

@@ -32,7 +32,7 @@
  * socket sits in the loop's epoll only for informs; net-snmp timers become
  * loop timers (real time converted to the loop's clock).
  */
-#include "alert_sink_internal.h"
+#include "alert_sink_snmp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,7 +62,7 @@ struct inform {
 struct snmp_sink {
 	const struct pue_target_conf *conf;
 	const struct pue_sinks_ctx *ctx;
-	struct sink_stats *stats;
+	struct pue_target_stats *stats;
 	bool inform;
 	void *sessp; /* NULL until needed, and after a send failure */
 	int fd;
@@ -133,18 +133,18 @@ open_session(struct snmp_sink *k)
 		if (k->lookup == NULL &&
 		    (k->lookup = pue_lookup_start(k->ctx->loop, k->conf->snmp.host, on_resolved, k,
 						  &err)) == NULL) {
-			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+			pue_target_error(k->stats, k->conf->name, "%s", err.msg);
 			return -1;
 		}
 		return 1;
 	}
 	if ((k->sessp = pue_snmp_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) == NULL) {
-		pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+		pue_target_error(k->stats, k->conf->name, "%s", err.msg);
 		return -1;
 	}
 	k->fd = pue_snmp_fd(k->sessp);
 	if (k->inform && (rc = pue_loop_add_fd(k->ctx->loop, k->fd, EPOLLIN, on_readable, k)) < 0) {
-		pue_sink_error(k->stats, k->conf->name, "watching the socket: %s", strerror(-rc));
+		pue_target_error(k->stats, k->conf->name, "watching the socket: %s", strerror(-rc));
 		snmp_sess_close(k->sessp);
 		k->sessp = NULL;
 		return -1;
@@ -154,7 +154,7 @@ open_session(struct snmp_sink *k)
 		 * boots and time are set once, in pue_snmp_sink_new()). */
 		if (pue_snmp_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len, &err) <
 		    0) {
-			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+			pue_target_error(k->stats, k->conf->name, "%s", err.msg);
 			close_session(k);
 			return -1;
 		}
@@ -299,8 +299,9 @@ send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
 {
 	if (snmp_sess_send(k->sessp, pdu) == 0) {
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
-			       snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
+		pue_target_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s",
+				 incident,
+				 snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
 		snmp_free_pdu(pdu);
 		close_session(k); /* a new socket next time */
 		return;
@@ -338,7 +339,7 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 	}
 	if ((pdu = build(k, n)) == NULL) {
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name, "out of memory building a trap");
+		pue_target_error(k->stats, k->conf->name, "out of memory building a trap");
 		return;
 	}
 	if (rc > 0) { /* resolving: sent when the address is known */
@@ -348,9 +349,9 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 			return;
 		}
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name,
-			       "trap for alert #%u dropped: %d traps wait for %s to resolve",
-			       n->incident, HELD_TRAPS, k->conf->snmp.host);
+		pue_target_error(k->stats, k->conf->name,
+				 "trap for alert #%u dropped: %d traps wait for %s to resolve",
+				 n->incident, HELD_TRAPS, k->conf->snmp.host);
 		snmp_free_pdu(pdu);
 		return;
 	}
@@ -398,8 +399,8 @@ back_off(struct snmp_sink *k, const char *cause)
 		ms *= 2;
 	if (ms > MAX_BACKOFF_MS)
 		ms = MAX_BACKOFF_MS;
-	pue_sink_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
-		       cause, k->len, (long long)ms / 1000);
+	pue_target_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
+			 cause, k->len, (long long)ms / 1000);
 	if (k->retry_timer == 0)
 		/* A receiver's outage is real time too. */
 		k->retry_timer = pue_loop_add_real_timer(
@@ -536,8 +537,8 @@ send_head(struct snmp_sink *k)
 		j = json_loads(k->q[k->head].json, 0, &jerr);
 		if (j == NULL || pue_notification_from_json(j, &n) < 0) {
 			json_decref(j);
-			pue_sink_error(k->stats, k->conf->name,
-				       "dropped an unreadable queued inform");
+			pue_target_error(k->stats, k->conf->name,
+					 "dropped an unreadable queued inform");
 			k->stats->failed++;
 			drop_head(k);
 			return;
@@ -616,9 +617,9 @@ push(struct snmp_sink *k, int64_t id, const char *json)
 		k->len--;
 		k->stats->dropped++;
 		pue_alert_db_meta_set(k->ctx->db, k->dropped_key, (int64_t)k->stats->dropped, &err);
-		pue_sink_error(k->stats, k->conf->name,
-			       "inform queue full (%u): dropped the oldest (%llu dropped in all)",
-			       k->conf->queue_max, (unsigned long long)k->stats->dropped);
+		pue_target_error(k->stats, k->conf->name,
+				 "inform queue full (%u): dropped the oldest (%llu dropped in all)",
+				 k->conf->queue_max, (unsigned long long)k->stats->dropped);
 	}
 	if (k->head > 0 && k->head + k->len == k->cap) {
 		memmove(k->q, &k->q[k->head], k->len * sizeof(*k->q));
@@ -646,14 +647,14 @@ on_queued(void *arg, int64_t id, const char *json)
 	struct snmp_sink *k = arg;
 
 	if (push(k, id, json) < 0)
-		pue_sink_error(k->stats, k->conf->name, "out of memory loading the inform queue");
+		pue_target_error(k->stats, k->conf->name, "out of memory loading the inform queue");
 }
 
 /* Setup ----------------------------------------------------------------- */
 
 struct snmp_sink *
 pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
-		  struct sink_stats *stats, struct pue_err *err)
+		  struct pue_target_stats *stats, struct pue_err *err)
 {
 	struct snmp_sink *k = calloc(1, sizeof(*k));
 	struct pue_err why;
@@ -735,7 +736,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 
 	k->lookup = NULL;
 	if (numeric == NULL)
-		pue_sink_error(k->stats, k->conf->name, "%s", error);
+		pue_target_error(k->stats, k->conf->name, "%s", error);
 	else
 		snprintf(k->addr, sizeof(k->addr), "%s", numeric);
 	if (!k->inform)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alerts_internal.h"
+#include "alerts_mib.h"
 #include "log.h"
 #include "snmp_boots.h"
 #include "snmp_lib.h"

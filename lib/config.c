@@ -19,7 +19,12 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "config_internal.h"
+#include "config_alerts.h"
+#include "config_ctx.h"
+#include "config_device.h"
+#include "config_map.h"
+#include "config_pue.h"
+#include "config_value.h"
 #include "log.h"
 #include "yaml_tree.h"
 
@@ -36,20 +41,7 @@ static const char *const storage_keys[] = {
 static const char *const control_keys[] = {"socket", "group", "admin_group", NULL};
 /* clang-format on */
 
-const struct pue_name pue_cfg_protocols[] = {
-	{"modbus_tcp", PUE_PROTO_MODBUS_TCP},
-	{"modbus_rtu", PUE_PROTO_MODBUS_RTU},
-	{"snmp", PUE_PROTO_SNMP},
-	{NULL, 0},
-};
-
 /* Names and lookups ------------------------------------------------------ */
-
-const char *
-pue_protocol_name(enum pue_protocol p)
-{
-	return pue_enum_name(pue_cfg_protocols, (int)p);
-}
 
 ssize_t
 pue_config_find_device(const struct pue_config *cfg, const char *name)

@@ -11,15 +11,17 @@
  *   - {name: output, oid: "1.3.6.1.2.1.33.1.4.4.1.4", sum_column: true,
  *      invalid_values: [-1], kind: power, unit: W}
  *
- * Part of the configuration loader (config_internal.h). Versions 1 and 2c
+ * Part of the configuration loader (config_ctx.h). Versions 1 and 2c
  * take a community, version 3 a user and passphrases; keys of the other
  * kind are errors, so a file never carries a credential pued ignores.
  * Communities and passphrases are secrets: no message quotes them.
  */
-#include "config_internal.h"
+#include "config_snmp.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "config_value.h"
 
 /* Key tables, laid out by hand. */
 /* clang-format off */

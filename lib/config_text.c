@@ -4,12 +4,12 @@
  * sizes, OIDs, names, and "did you mean" suggestions (durations are in
  * duration.c).
  *
- * Part of the configuration loader (config_internal.h); pue_parse_size()
- * is also public, for tests. Each parser
+ * Part of the configuration loader (config_ctx.h); pue_parse_size() and
+ * the names are public (config.h includes config_text.h). Each parser
  * takes the whole string or nothing: no sign, no blanks, no fractions, and
  * overflow is -ERANGE, never a wrapped value.
  */
-#include "config.h"
+#include "config_text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_internal.h"
+#include "point.h"
 
 bool
 pue_cfg_name_is_valid(const char *s)
@@ -184,4 +184,33 @@ pue_cfg_fmt_size(uint64_t bytes, char *buf, size_t size)
 			return;
 		}
 	snprintf(buf, size, "%" PRIu64 "B", bytes);
+}
+
+/* Names ------------------------------------------------------------------ */
+
+const struct pue_name pue_cfg_protocols[] = {
+	{"modbus_tcp", PUE_PROTO_MODBUS_TCP},
+	{"modbus_rtu", PUE_PROTO_MODBUS_RTU},
+	{"snmp", PUE_PROTO_SNMP},
+	{NULL, 0},
+};
+
+const char *
+pue_protocol_name(enum pue_protocol p)
+{
+	return pue_enum_name(pue_cfg_protocols, (int)p);
+}
+
+/* alerts.rules: in enum pue_alert_rule order. */
+/* clang-format off */
+const char *const pue_cfg_rule_keys[] = {
+	"pue_ceiling", "pue_warning", "below_one", "insufficient_data", "year_projection",
+	"device_down", "data_stale", "meter_reset", "storage_failing", NULL
+};
+/* clang-format on */
+
+const char *
+pue_alert_rule_name(enum pue_alert_rule r)
+{
+	return (unsigned)r < PUE_RULE_COUNT ? pue_cfg_rule_keys[r] : "?";
 }

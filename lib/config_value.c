@@ -2,7 +2,7 @@
 /*
  * config_value.c - one YAML node into one typed configuration value.
  *
- * Part of the configuration loader (see config_internal.h). Each reader
+ * Part of the configuration loader (see config_ctx.h). Each reader
  * checks the node's kind, its spelling and its range, and on failure
  * reports at the node what was expected and what was found, so that
  * "port: 15o2" reads as a compiler error would. Numbers go through strtoull
@@ -10,7 +10,7 @@
  * refused. A plain scalar is YAML's own typing: "10" in quotes is a string,
  * so it is not accepted where a number is expected.
  */
-#include "config_internal.h"
+#include "config_value.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_text.h"
+#include "duration.h"
 #include "log.h"
 
 /* Small helpers ---------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "engine_internal.h"
 #include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for device errors */
 #include "log.h"
+#include "store_read.h"
 #include "window.h"
 
 struct minute_ctx {

@@ -48,25 +48,6 @@ int pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err);
  * Nothing is counted after it; calling it again does nothing. */
 void pue_engine_stop(struct pue_engine *e);
 
-/* What a reload carries from the old engine to the new one: the energy
- * state of every point (so the first interval after the reload is not
- * lost) and the minute in progress, stored as a partial minute. */
-struct pue_engine_handover;
-
-/* Stops the engine (pue_engine_stop) and copies every point's energy
- * state. The engine may only be freed afterwards. Returns
- * NULL when memory runs out (the reload then loses one poll interval). */
-struct pue_engine_handover *pue_engine_handover_take(struct pue_engine *e);
-
-/* Gives the new engine the energy state of each point that stayed: same
- * device and point name, and the same definition (config_canon.h: the same
- * meter, and every field of the point's configuration). O(P) for P points.
- * Returns how many. */
-size_t pue_engine_handover_give(struct pue_engine *e, struct pue_engine_handover *h);
-
-/* Frees h. NULL is accepted. */
-void pue_engine_handover_free(struct pue_engine_handover *h);
-
 /* Alerts (issue 8): called for each meter reset (kind "meter_reset"),
  * rejected glitch ("glitch") and logged run of impossible readings
  * ("device_error") of a point, after it is logged and stored;

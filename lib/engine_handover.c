@@ -2,14 +2,14 @@
 /*
  * engine_handover.c - what a reload carries from the old engine to the new
  * one: each point's energy state, given back to the points that stayed;
- * see engine.h.
+ * see engine_handover.h.
  *
  * Points are matched by "device/point" in a hash map (strmap.h), so a
  * reload costs O(P) for P points, and a point stayed when its canonical
  * definition (config_canon.h) is the same string: every field of its
  * configuration counts, by construction, not a hand-kept list.
  */
-#include "engine.h"
+#include "engine_handover.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,16 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* poller.c - the pollers pued has; see poller.h. */
+/* poller.c - what every poller shares; see poller.h. */
 #include "poller.h"
-
-#include <stddef.h>
-
-#include "modbus_poll.h"
-#include "snmp_poll.h"
-
-const struct pue_poller_ops *const pue_pollers[PUE_POLLER_KINDS] = {
-	&pue_snmp_poller,
-	&pue_modbus_poller,
-};
 
 void
 pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,

@@ -7,9 +7,10 @@
  * own schedule (poll_schedule.h: deadline + interval, spread, backoff),
  * keeps each one's health (health.h) and hands readings and finished polls
  * to the sink (poll_sink.h). The service holds one of each kind listed in
- * pue_pollers[] and knows them only through this table, so a third
- * protocol (BACnet, a Prometheus scrape of a smart PDU) is one module that
- * fills a struct pue_poller_ops, and one line in poller.c.
+ * pue_pollers[] (poller_kinds.h) and knows them only through this table,
+ * so a third protocol (BACnet, a Prometheus scrape of a smart PDU) is one
+ * module that fills a struct pue_poller_ops, and one line in
+ * poller_kinds.c.
  * Main thread only.
  */
 #ifndef PUE_POLLER_H
@@ -70,10 +71,5 @@ void pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
 /* Arms the polls of p the loop could not arm (pue_poll_group_rearm()); the
  * service calls it from its 1 s tick. Returns how many are still unarmed. */
 size_t pue_poller_rearm(struct pue_poller *p);
-
-/* Every kind of poller, in the order the service starts them (and stops
- * them in reverse). */
-#define PUE_POLLER_KINDS 2
-extern const struct pue_poller_ops *const pue_pollers[PUE_POLLER_KINDS];
 
 #endif

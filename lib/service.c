@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "alerts.h" /* alerts (issue 8) */
+#include "alerts_control.h"
 #include "control.h"
 #include "control_commands.h"
 #include "duration.h"
 #include "engine.h"
+#include "engine_handover.h"
 #include "log.h"
 #include "poller.h"
+#include "poller_kinds.h"
 #include "snmp_lib.h"
 #include "status.h"
 #include "store.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * snmp_answer.c - the requests of an SNMP poll and what agents answer to
- * them; see snmp_internal.h for how a poll runs and snmp_poll.h for what
+ * them; see snmp_answer.h for how a poll runs and snmp_poll.h for what
  * it promises.
  *
  * Every answer is checked before it is used: the PDU type, the number of
@@ -10,7 +10,7 @@
  * bounded in rows and requests. An error names the point and the OID, or
  * the request and the cause.
  */
-#include "snmp_internal.h"
+#include "snmp_answer.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -4,12 +4,12 @@
  * snmp_poll.h. net-snmp specifics (sessions, keys, engine IDs, reports,
  * MIB names) are in snmp_session.c, value conversion in snmp_value.c.
  *
- * How a poll runs is told in snmp_internal.h; the answers are read in
+ * How a poll runs is told in snmp_answer.h; the answers are read in
  * snmp_answer.c. This file holds the rest: sessions and their sockets in
  * the loop, net-snmp's timers, poll scheduling, engine ID discovery and
  * health, and setup.
  */
-#include "snmp_internal.h"
+#include "snmp_poll.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -21,6 +21,7 @@
 
 #include "decode.h"
 #include "log.h"
+#include "snmp_answer.h"
 #include "snmp_value.h"
 
 static void pump(void *arg);

@@ -44,10 +44,4 @@
  * the v3 users it made from net-snmp and lets go of its reference. */
 extern const struct pue_poller_ops pue_snmp_poller;
 
-/* GETBULK/GETNEXT walks of one sum_column point stop with an error past
- * these: a PDU has a few dozen outlets, and an agent that never ends its
- * column must not keep a poll busy forever. */
-#define PUE_SNMP_MAX_ROWS 4096
-#define PUE_SNMP_MAX_WALK_REQUESTS 256
-
 #endif

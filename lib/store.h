@@ -9,7 +9,8 @@
  * the store reports itself failing, and the next flush tries again; polling
  * and PUE computation never wait for it. The store does not log: state
  * changes show in pue_store_stats() and the caller logs them
- * (store_config.h does, for pued). The schema is in README.md.
+ * (store_config.h does, for pued). What a restart reads back is in
+ * store_read.h. The schema is in README.md.
  * Main thread only.
  */
 #ifndef PUE_STORE_H
@@ -89,37 +90,12 @@ int pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err);
 /* Caps the database at pages pages, as a full disk would (tests). */
 int pue_store_limit_pages(struct pue_store *st, int64_t pages);
 
-/* Calls cb for every stored minute starting at or after since_ms, oldest
- * first (to rebuild the windows after a restart). Returns the count or a
- * negative code. */
-/* As pue_store_load_minutes(), for the pPUE zone named zone. */
-int pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
-				pue_minute_cb cb, void *arg, struct pue_err *err);
-int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
-			   struct pue_err *err);
-
 /* Where the stored minutes end (Unix ms): the energy before it is in the
  * minutes table (or was lost), the energy after it is only in the raw
  * samples. The engine sets it as minutes close; it is written with the
  * next flush, in the same transaction as those minutes, so after a crash
- * it still matches them. */
+ * it still matches them. store_read.h reads it back. */
 void pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms);
-
-/* Reads it back: returns 1 with *until_ms, or for a database written
- * before it was kept, the end of the newest minute; 0 when there are no
- * minutes either; a negative code on error. */
-int pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err);
-
-/* The newest stored sample of a point in [from_ms, to_ms]: returns 1 with
- * *t_ms and *value, 0 when there is none, a negative code on error. */
-int pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
-			  int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err);
-
-/* Calls cb for every stored sample of a configured point in (after_ms,
- * to_ms], oldest first. Returns the count or a negative code. */
-typedef void (*pue_sample_cb)(void *arg, size_t device, size_t point, pue_wall_t t, double value);
-int pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
-			   void *arg, struct pue_err *err);
 
 struct pue_store_stats {
 	bool failing; /* the last flush failed */

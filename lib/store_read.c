@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* store_read.c - what a restart reads back from the store: the minutes for
- * the windows, where they end, and the raw samples after them; see
- * store.h. A database not open yet (disk full at start) holds nothing. */
-#include "store.h"
+/* store_read.c - what a restart reads back from the store; see
+ * store_read.h. */
+#include "store_read.h"
 
 #include <stdlib.h>
 

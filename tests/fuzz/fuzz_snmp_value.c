@@ -35,7 +35,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
-#include "snmp_internal.h"
+#include "snmp_answer.h"
 #include "snmp_value.h"
 
 #include "fuzz.h"

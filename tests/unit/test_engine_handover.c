@@ -16,7 +16,7 @@
 
 #include "clock.h"
 #include "config.h"
-#include "engine.h"
+#include "engine_handover.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 

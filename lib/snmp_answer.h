@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snmp_internal.h - the SNMP poller's state, shared by snmp_poll.c (polls,
- * sessions, timers, setup) and snmp_answer.c (building requests and reading
- * what agents answer). Not part of libpue's API: only those two include it.
+ * snmp_answer.h - the SNMP poller's state, and building its requests and
+ * reading what agents answer (snmp_answer.c). snmp_poll.c (polls,
+ * sessions, timers, setup) sits above it: the answers never call back into
+ * the poller, they only record. Not part of libpue's API: only those two
+ * (and the SNMP fuzzer) include it.
  *
  * A poll is a set of requests (struct snmp_req) that all go out at once:
  * GETs of up to max_varbinds points, one walk per sum_column point, and,
@@ -13,8 +15,8 @@
  * the poller sends them once net-snmp has returned, so net-snmp is never
  * re-entered. Main thread only.
  */
-#ifndef PUE_SNMP_INTERNAL_H
-#define PUE_SNMP_INTERNAL_H
+#ifndef PUE_SNMP_ANSWER_H
+#define PUE_SNMP_ANSWER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,8 +34,14 @@
 #include "health.h"
 #include "loop.h"
 #include "poll_schedule.h"
-#include "snmp_poll.h"
+#include "poller.h"
 #include "snmp_session.h"
+
+/* GETBULK/GETNEXT walks of one sum_column point stop with an error past
+ * these: a PDU has a few dozen outlets, and an agent that never ends its
+ * column must not keep a poll busy forever. */
+#define PUE_SNMP_MAX_ROWS 4096
+#define PUE_SNMP_MAX_WALK_REQUESTS 256
 
 /* GETBULK max-repetitions: rows per answer of a walk (RFC 3416, 4.2.3). */
 #define PUE_SNMP_MAX_REPETITIONS 32

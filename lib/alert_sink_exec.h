@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alert_sink_exec.h - exec alert targets: a program run without a shell
+ * per notification (alert_sink.h says how). Used by the dispatcher,
+ * alert_sink.c. Main thread only.
+ */
+#ifndef PUE_ALERT_SINK_EXEC_H
+#define PUE_ALERT_SINK_EXEC_H
+
+#include "alert_notification.h"
+#include "alert_target.h"
+#include "err.h"
+
+struct exec_sink; /* opaque */
+
+/* Sets up target t; ctx and stats are borrowed for the target's lifetime.
+ * NULL with err set. */
+struct exec_sink *pue_exec_sink_new(const struct pue_target_conf *t,
+				    const struct pue_sinks_ctx *ctx, struct pue_target_stats *stats,
+				    struct pue_err *err);
+
+/* Runs the program for n (or queues it behind those still running). */
+void pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n);
+
+/* Kills and reaps the programs still running. NULL is accepted. */
+void pue_exec_sink_free(struct exec_sink *k);
+
+#endif
