@@ -84,7 +84,7 @@ $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # fails the build when a core source includes config.h, yaml_tree.h or
 # log.h, even for a type.
 CORE_MODULES   := err clock point duration decode energy combine window figure year \
-                  store store_read store_schema report
+                  store store_db store_read store_schema report
 CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \
                   test_store test_report test_clock
 CORE_FORBIDDEN := config yaml_tree log

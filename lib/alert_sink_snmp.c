@@ -45,6 +45,8 @@
 #include <net-snmp/library/large_fd_set.h>
 
 #include "alert_mib.h"
+#include "alert_inform_queue.h"
+#include "alert_pdu.h"
 #include "log.h"
 #include "resolve.h"
 #include "snmp_session.h"
@@ -53,11 +55,6 @@
 #define MIN_BACKOFF_MS 1000
 #define MAX_BACKOFF_MS (60 * 1000)
 #define HELD_TRAPS 32 /* traps waiting for the receiver's name to resolve */
-
-struct inform {
-	int64_t id; /* its inform_queue row; 0 when the database failed */
-	char *json; /* the notification */
-};
 
 struct snmp_sink {
 	const struct pue_target_conf *conf;
@@ -69,8 +66,7 @@ struct snmp_sink {
 	struct pue_snmp_keys keys;
 	netsnmp_large_fd_set fds;
 	/* informs */
-	struct inform *q; /* q[head .. head + len) */
-	size_t head, len, cap;
+	struct pue_inform_queue queue;
 	bool in_flight, probing, engine_known;
 	bool reopen;			  /* close the session before the next attempt */
 	u_char engine[SNMP_MAX_ENG_SIZE]; /* the receiver's, for informs */
@@ -79,7 +75,6 @@ struct snmp_sink {
 	unsigned failures; /* attempts in a row without an answer */
 	int64_t retry_timer, net_timer;
 	pue_mono_t net_at;
-	char dropped_key[160];
 	bool trap_user; /* a v3 trap made its USM user */
 	/* A host name is resolved off the loop before a session opens
 	 * (resolve.h); traps built meanwhile wait here, a few at most. */
@@ -163,135 +158,6 @@ open_session(struct snmp_sink *k)
 	return 0;
 }
 
-/* PDUs ------------------------------------------------------------------ */
-
-static int
-add_var(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, u_char type,
-	const void *value, size_t len)
-{
-	oid name[MAX_OID_LEN];
-	size_t i, l = 0;
-
-	for (i = 0; i < k->ctx->prefix_len; i++)
-		name[l++] = k->ctx->prefix[i];
-	for (i = 0; i < n; i++)
-		name[l++] = arcs[i];
-	return snmp_pdu_add_variable(pdu, name, l, type, value, len) != NULL ? 0 : -1;
-}
-
-static int
-add_int(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, u_char type,
-	int64_t v)
-{
-	long l;
-	u_long u;
-
-	if (type == ASN_INTEGER) {
-		l = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (long)v;
-		return add_var(pdu, k, arcs, n, type, &l, sizeof(l));
-	}
-	u = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (u_long)v;
-	return add_var(pdu, k, arcs, n, type, &u, sizeof(u));
-}
-
-static int
-add_str(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-
-	return add_var(pdu, k, arcs, n, ASN_OCTET_STR, s, len > 255 ? 255 : len);
-}
-
-/* The objects of pueAlertFiring / pueAlertResolved, in the MIB's order. */
-static int
-add_objects(netsnmp_pdu *pdu, const struct snmp_sink *k, const struct pue_notification *n)
-{
-	static const uint32_t num[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_NUMBER, 0},
-			      rule[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_RULE, 0},
-			      sev[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_SEVERITY, 0},
-			      subj[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_SUBJECT, 0},
-			      site[] = {PUE_MIB_OBJECTS, PUE_MIB_SITE, 0},
-			      win[] = {PUE_MIB_OBJECTS, PUE_MIB_ALERT_WINDOW, 0},
-			      pue[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_PUE, 0},
-			      text[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_PUE_TEXT, 0},
-			      ceil[] = {PUE_MIB_OBJECTS, PUE_MIB_CEILING, 0},
-			      cov[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_COVERAGE, 0},
-			      cat[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_CATEGORY, 0},
-			      dev[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_DEVICE, 0},
-			      error[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_ERROR, 0},
-			      ystate[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_STATE, 0},
-			      yproj[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_PROJECTED, 0},
-			      yhead[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_HEADROOM, 0},
-			      when[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_TIME, 0},
-			      msg[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_MESSAGE, 0};
-	uint8_t date[11];
-	int rc = 0;
-
-	pue_mib_date_and_time(n->t_ms, date);
-	rc |= add_int(pdu, k, num, 3, ASN_UNSIGNED, n->incident);
-	rc |= add_str(pdu, k, rule, 3, pue_alert_rule_name(n->rule));
-	rc |= add_int(pdu, k, sev, 3, ASN_INTEGER, (int64_t)n->severity + 1);
-	rc |= add_str(pdu, k, subj, 3, n->subject);
-	rc |= add_str(pdu, k, site, 3, n->site);
-	rc |= add_str(pdu, k, win, 3, n->window);
-	rc |= add_int(pdu, k, pue, 3, ASN_INTEGER, n->has_pue ? n->pue_milli : 0);
-	rc |= add_str(pdu, k, text, 3, n->pue_text);
-	rc |= add_int(pdu, k, ceil, 3, ASN_UNSIGNED, n->ceiling_milli);
-	rc |= add_int(pdu, k, cov, 3, ASN_UNSIGNED, (int64_t)(n->coverage * 10000 + 0.5));
-	rc |= add_int(pdu, k, cat, 3, ASN_INTEGER, n->category);
-	rc |= add_str(pdu, k, dev, 3, n->device);
-	rc |= add_str(pdu, k, error, 3, n->error);
-	rc |= add_int(pdu, k, ystate, 4, ASN_INTEGER, n->year_ok ? 1 : 2);
-	rc |= add_int(pdu, k, yproj, 4, ASN_INTEGER, n->year_ok ? n->year_projected_milli : 0);
-	rc |= add_int(pdu, k, yhead, 4, ASN_INTEGER, n->year_ok ? n->year_headroom_kwh : 0);
-	rc |= add_var(pdu, k, when, 3, ASN_OCTET_STR, date, sizeof(date));
-	rc |= add_str(pdu, k, msg, 3, n->message);
-	return rc;
-}
-
-static netsnmp_pdu *
-build(const struct snmp_sink *k, const struct pue_notification *n)
-{
-	static const oid sys_uptime[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
-	static const oid trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
-	uint32_t which = n->resolved ? PUE_MIB_ALERT_RESOLVED : PUE_MIB_ALERT_FIRING;
-	u_long ticks =
-		(u_long)(pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), k->ctx->started) / 10);
-	oid name[MAX_OID_LEN];
-	netsnmp_pdu *pdu;
-	size_t i, l = 0;
-
-	for (i = 0; i < k->ctx->prefix_len; i++)
-		name[l++] = k->ctx->prefix[i];
-	if (k->conf->snmp.version == PUE_SNMP_V1) {
-		/* RFC 3584, 3.1: P.0.n is enterprise P, specific trap n. */
-		if ((pdu = snmp_pdu_create(SNMP_MSG_TRAP)) == NULL)
-			return NULL;
-		pdu->enterprise = snmp_duplicate_objid(name, l);
-		pdu->enterprise_length = l;
-		pdu->trap_type = SNMP_TRAP_ENTERPRISESPECIFIC;
-		pdu->specific_type = (long)which;
-		pdu->time = ticks;
-	} else {
-		if ((pdu = snmp_pdu_create(k->inform ? SNMP_MSG_INFORM : SNMP_MSG_TRAP2)) == NULL)
-			return NULL;
-		name[l++] = PUE_MIB_NOTIFICATIONS;
-		name[l++] = which;
-		if (snmp_pdu_add_variable(pdu, sys_uptime, OID_LENGTH(sys_uptime), ASN_TIMETICKS,
-					  &ticks, sizeof(ticks)) == NULL ||
-		    snmp_pdu_add_variable(pdu, trap_oid, OID_LENGTH(trap_oid), ASN_OBJECT_ID, name,
-					  l * sizeof(oid)) == NULL) {
-			snmp_free_pdu(pdu);
-			return NULL;
-		}
-	}
-	if (add_objects(pdu, k, n) != 0) {
-		snmp_free_pdu(pdu);
-		return NULL;
-	}
-	return pdu;
-}
-
 /* Traps ----------------------------------------------------------------- */
 
 static void
@@ -337,7 +203,7 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 		k->stats->failed++;
 		return;
 	}
-	if ((pdu = build(k, n)) == NULL) {
+	if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, n)) == NULL) {
 		k->stats->failed++;
 		pue_target_error(k->stats, k->conf->name, "out of memory building a trap");
 		return;
@@ -359,23 +225,6 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 }
 
 /* Informs --------------------------------------------------------------- */
-
-static void
-drop_head(struct snmp_sink *k)
-{
-	struct pue_err err;
-
-	if (k->len == 0)
-		return;
-	if (k->q[k->head].id > 0)
-		pue_alert_db_queue_delete(k->ctx->db, k->q[k->head].id, &err);
-	free(k->q[k->head].json);
-	k->head++;
-	k->len--;
-	k->stats->queued = k->len;
-	if (k->len == 0)
-		k->head = 0;
-}
 
 static void
 on_retry(void *arg)
@@ -400,7 +249,7 @@ back_off(struct snmp_sink *k, const char *cause)
 	if (ms > MAX_BACKOFF_MS)
 		ms = MAX_BACKOFF_MS;
 	pue_target_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
-			 cause, k->len, (long long)ms / 1000);
+			 cause, k->queue.len, (long long)ms / 1000);
 	if (k->retry_timer == 0)
 		/* A receiver's outage is real time too. */
 		k->retry_timer = pue_loop_add_real_timer(
@@ -446,7 +295,7 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		k->failures = 0;
 		k->stats->sent++;
 		k->stats->last_error[0] = '\0';
-		drop_head(k); /* acknowledged: done */
+		pue_inform_queue_pop(&k->queue); /* acknowledged: done */
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
@@ -534,17 +383,17 @@ send_head(struct snmp_sink *k)
 			return back_off(k, "out of memory");
 		k->probing = true;
 	} else {
-		j = json_loads(k->q[k->head].json, 0, &jerr);
+		j = json_loads(pue_inform_queue_head(&k->queue), 0, &jerr);
 		if (j == NULL || pue_notification_from_json(j, &n) < 0) {
 			json_decref(j);
 			pue_target_error(k->stats, k->conf->name,
 					 "dropped an unreadable queued inform");
 			k->stats->failed++;
-			drop_head(k);
+			pue_inform_queue_pop(&k->queue);
 			return;
 		}
 		json_decref(j);
-		if ((pdu = build(k, &n)) == NULL)
+		if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, &n)) == NULL)
 			return back_off(k, "out of memory");
 	}
 	k->in_flight = true;
@@ -575,7 +424,7 @@ pump(struct snmp_sink *k)
 		close_session(k);
 		k->reopen = false;
 	}
-	while (!k->in_flight && k->retry_timer == 0 && k->len > 0 && tries++ < 8) {
+	while (!k->in_flight && k->retry_timer == 0 && k->queue.len > 0 && tries++ < 8) {
 		int rc = k->sessp != NULL ? 0 : open_session(k);
 
 		if (rc < 0)
@@ -599,57 +448,6 @@ on_readable(void *arg, int fd, uint32_t events)
 	pump(k);
 }
 
-static int
-push(struct snmp_sink *k, int64_t id, const char *json)
-{
-	struct inform *grown;
-	struct pue_err err;
-
-	/* Full: the oldest waiting inform goes, not the one in flight. */
-	while (k->len >= k->conf->queue_max && k->len > (k->in_flight ? 1u : 0u)) {
-		size_t victim = k->head + (k->in_flight ? 1 : 0);
-
-		if (k->q[victim].id > 0)
-			pue_alert_db_queue_delete(k->ctx->db, k->q[victim].id, &err);
-		free(k->q[victim].json);
-		memmove(&k->q[victim], &k->q[victim + 1],
-			(k->head + k->len - victim - 1) * sizeof(*k->q));
-		k->len--;
-		k->stats->dropped++;
-		pue_alert_db_meta_set(k->ctx->db, k->dropped_key, (int64_t)k->stats->dropped, &err);
-		pue_target_error(k->stats, k->conf->name,
-				 "inform queue full (%u): dropped the oldest (%llu dropped in all)",
-				 k->conf->queue_max, (unsigned long long)k->stats->dropped);
-	}
-	if (k->head > 0 && k->head + k->len == k->cap) {
-		memmove(k->q, &k->q[k->head], k->len * sizeof(*k->q));
-		k->head = 0;
-	}
-	if (k->head + k->len == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-
-		if ((grown = reallocarray(k->q, cap, sizeof(*grown))) == NULL)
-			return -ENOMEM;
-		k->q = grown;
-		k->cap = cap;
-	}
-	if ((k->q[k->head + k->len].json = strdup(json)) == NULL)
-		return -ENOMEM;
-	k->q[k->head + k->len].id = id;
-	k->len++;
-	k->stats->queued = k->len;
-	return 0;
-}
-
-static void
-on_queued(void *arg, int64_t id, const char *json)
-{
-	struct snmp_sink *k = arg;
-
-	if (push(k, id, json) < 0)
-		pue_target_error(k->stats, k->conf->name, "out of memory loading the inform queue");
-}
-
 /* Setup ----------------------------------------------------------------- */
 
 struct snmp_sink *
@@ -670,7 +468,6 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 	k->fd = -1;
 	k->inform = t->type == PUE_TARGET_SNMP_INFORM;
 	netsnmp_large_fd_set_init(&k->fds, FD_SETSIZE);
-	snprintf(k->dropped_key, sizeof(k->dropped_key), "inform_dropped:%s", t->name);
 	if (t->snmp.version == PUE_SNMP_V3 && pue_snmp_keys_derive(&t->snmp, &k->keys, &why) < 0) {
 		pue_err_set(err, why.code, "alerts: target %s: %s", t->name, why.msg);
 		pue_snmp_sink_free(k);
@@ -686,8 +483,8 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 				       0, TRUE);
 		return k;
 	}
-	stats->dropped = (uint64_t)pue_alert_db_meta_get(ctx->db, k->dropped_key, 0);
-	if ((n = pue_alert_db_queue_load(ctx->db, t->name, on_queued, k, &why)) < 0)
+	pue_inform_queue_init(&k->queue, ctx->db, stats, t->name, t->queue_max);
+	if ((n = pue_inform_queue_load(&k->queue, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);
 	else if (n > 0) {
 		pue_log(LOG_NOTICE, "alerts: target %s: %d informs still to deliver", t->name, n);
@@ -713,7 +510,7 @@ pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struc
 	}
 	json_decref(j);
 	id = pue_alert_db_queue_push(k->ctx->db, k->conf->name, n->t_ms, text, err);
-	rc = push(k, id > 0 ? id : 0, text);
+	rc = pue_inform_queue_push(&k->queue, id > 0 ? id : 0, text, k->in_flight);
 	free(text);
 	if (rc < 0)
 		return pue_err_set(err, rc, "alerts: out of memory");
@@ -769,12 +566,7 @@ pue_snmp_sink_free(struct snmp_sink *k)
 		pue_snmp_forget_user(k->ctx->engine_id, k->ctx->engine_id_len, k->conf->snmp.user);
 	if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_len > 0)
 		pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
-	while (k->len > 0) { /* the database keeps them for the next start */
-		free(k->q[k->head].json);
-		k->head++;
-		k->len--;
-	}
-	free(k->q);
+	pue_inform_queue_free(&k->queue); /* the database keeps them for the next start */
 	netsnmp_large_fd_set_cleanup(&k->fds);
 	pue_snmp_keys_wipe(&k->keys);
 	free(k);

@@ -26,7 +26,7 @@
 #include "config_pue.h"
 #include "config_value.h"
 #include "log.h"
-#include "yaml_tree.h"
+#include "yaml_load.h"
 
 #define DAY_MS (86400 * 1000LL)
 

@@ -32,6 +32,7 @@
 
 #include "config_point.h"
 #include "config_value.h"
+#include "yaml_load.h"
 
 #ifndef PUE_MAPS_DIR
 #define PUE_MAPS_DIR "/usr/local/share/pued/meters"

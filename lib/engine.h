@@ -29,20 +29,6 @@ struct pue_engine *pue_engine_new(const struct pue_config *cfg, const struct pue
 				  struct pue_store *st, struct pue_err *err);
 void pue_engine_free(struct pue_engine *e);
 
-/* After a (re)start: rebuilds the windows from the store's minutes, then
- * the minutes after them from the raw samples stored since (a crash leaves
- * those behind), and continues each point's energy from its last stored
- * sample, so the intervals that bridge a short downtime count and a
- * restart loses no more than its downtime (PUE.md, "Restarts and clock
- * steps"). Returns the number of minutes loaded or a negative code. */
-int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
-
-/* Loads the PUE's windows again from the store's minutes, which now hold
- * the ones this engine closed (for a store that could only open after the
- * start: disk full). Returns the number of minutes loaded or a negative
- * code (the windows then hold what could be loaded). */
-int pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err);
-
 /* A clean stop: closes the complete minutes and writes the minute in
  * progress to the store as it stands (the next start adds the rest to it).
  * Nothing is counted after it; calling it again does nothing. */

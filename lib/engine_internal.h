@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * engine_internal.h - the engine's state, shared by engine.c (readings,
- * minutes, windows, figures) and engine_handover.c (what a reload
+ * minutes, windows, figures) and the files above it: engine_resume.c
+ * (what a restart reads back) and engine_handover.c (what a reload
  * carries over). Not part of libpue's API: only lib/engine*.c include it.
  * Main thread only.
  */
@@ -78,5 +79,23 @@ struct pue_engine {
 	pue_engine_event_cb on_event;
 	void *event_arg;
 };
+
+struct minute_ctx {
+	struct pue_engine *e;
+	struct track *t;
+	bool store;
+};
+
+/* Adds a closed minute to track t's windows. */
+void pue_engine_add_to_windows(const struct pue_engine *e, const struct track *t,
+			       const struct pue_minute *m);
+
+/* Adds the stored part of the minute the PUE continues in to its windows. */
+void pue_engine_flush_carry(struct pue_engine *e);
+
+/* pue_minute_cb for a track's combine (arg: a struct minute_ctx): a closed
+ * minute to the windows (with the stored part of the same minute, for the
+ * PUE) and, for the PUE and the zones, to the store. */
+void pue_engine_add_minute(void *arg, const struct pue_minute *m);
 
 #endif

@@ -15,6 +15,7 @@
 #include "duration.h"
 #include "engine.h"
 #include "engine_handover.h"
+#include "engine_resume.h"
 #include "log.h"
 #include "poller.h"
 #include "poller_kinds.h"

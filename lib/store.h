@@ -23,33 +23,13 @@
 #include "clock.h"
 #include "err.h"
 #include "minute.h"
-#include "point.h"
+#include "store_types.h"
 
 /* Rows held in memory while the database cannot be written; beyond this the
  * oldest samples are dropped and counted (minutes and events are kept). */
 #define PUE_STORE_MAX_PENDING (1u << 20)
 
 struct pue_store; /* opaque */
-
-/* One point whose samples the store keeps. */
-struct pue_store_point {
-	size_t device, point;	 /* the indices its samples are queued under */
-	const char *device_name; /* with name, what the points table keys it by */
-	const char *name;
-	enum pue_point_kind kind;
-};
-
-/* What the store keeps, and for how long. store_config.h fills it from the
- * configuration's devices, pPUE zones and storage: section. */
-struct pue_store_conf {
-	const struct pue_store_point *points; /* every point samples are queued for */
-	size_t n_points;
-	const char *const *zones; /* pPUE zone names; zone minutes are queued by index */
-	size_t n_zones;
-	int64_t raw_retention_ms;    /* samples older than this are deleted */
-	int64_t minute_retention_ms; /* minutes (and zone minutes) too */
-	uint64_t disk_budget_bytes;  /* above 90% of it the oldest samples go */
-};
 
 /* Opens or creates the database at path and registers sc's points. sc is
  * borrowed: what the store needs of it is copied. NULL on failure (err
@@ -97,18 +77,6 @@ int pue_store_limit_pages(struct pue_store *st, int64_t pages);
  * it still matches them. store_read.h reads it back. */
 void pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms);
 
-struct pue_store_stats {
-	bool failing; /* the last flush failed */
-	char last_error[256];
-	size_t pending;		  /* rows waiting for the next flush */
-	uint64_t written;	  /* samples written since start */
-	uint64_t minutes_written; /* minute rollups written since start */
-	uint64_t dropped;	  /* samples dropped while failing */
-	uint64_t trimmed;	  /* samples deleted for retention or the disk budget */
-	uint64_t used_bytes;	  /* database pages in use, at the last flush */
-	bool over_budget;	  /* dropping raw samples to stay within the budget */
-	uint64_t budget_bytes;	  /* the disk budget it is held to */
-};
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "store_internal.h"
+#include "store_db.h"
 
 /* Steps q (prepared and bound; finalized here), one minute a row:
  * t, facility_kwh, it_kwh, covered_ms. Returns the count or PUE_E_STORE. */

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "combine.h"
 #include "engine.h"
+#include "engine_resume.h"
 #include "figure.h"
 #include "store.h"
 #include "store_config.h"

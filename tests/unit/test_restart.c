@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "engine.h"
+#include "engine_resume.h"
 #include "figure.h"
 #include "store.h"
 #include "store_config.h"
