@@ -108,7 +108,7 @@ main(int argc, char **argv)
 
 	/* 1a. through the store: one flush per poll cycle of every point */
 	cfg = site(p1, points);
-	if ((st = pue_store_open_config(p1, cfg, &err)) == NULL) {
+	if ((st = pue_store_config_open(p1, cfg, &err)) == NULL) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
@@ -127,7 +127,7 @@ main(int argc, char **argv)
 
 	/* 1b. the same rows, same schema, bare prepared inserts in the same
 	 * batches: what SQLite alone costs */
-	st = pue_store_open_config(p2, cfg, &err); /* creates the same schema */
+	st = pue_store_config_open(p2, cfg, &err); /* creates the same schema */
 	pue_store_close(st);
 	sqlite3_open(p2, &db);
 	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
@@ -164,7 +164,7 @@ main(int argc, char **argv)
 
 	/* 3. a year of rollups for a 200-point site, then a 1-year report */
 	cfg = site(p3, 200);
-	st = pue_store_open_config(p3, cfg, &err);
+	st = pue_store_config_open(p3, cfg, &err);
 	for (c = 0; c < 365 * 24 * 60; c++) {
 		struct pue_minute m = {T0 + (int64_t)c * 60000, 16.0, 13.3, 60000};
 

@@ -45,9 +45,9 @@ usage(FILE *out)
 {
 	/* The commands that ask pued come from its table (control_commands.h). */
 	fputs("usage: puectl [-s SOCKET] [--json] [--watch SECONDS] ", out);
-	pue_ctl_commands_synopsis(out, 1, "|");
+	pue_control_commands_synopsis(out, 1, "|");
 	fputs("\n       puectl [-s SOCKET] [--json] ", out);
-	pue_ctl_commands_synopsis(out, 2, " | ");
+	pue_control_commands_synopsis(out, 2, " | ");
 	fprintf(out,
 		"\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
@@ -57,7 +57,7 @@ usage(FILE *out)
 		"[--point DEV/PT]] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
 		"commands that ask the running pued:\n");
-	pue_ctl_commands_help(out);
+	pue_control_commands_help(out);
 	fprintf(out,
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict;\n"

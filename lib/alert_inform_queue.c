@@ -8,25 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct pue_inform {
+struct pue_alert_inform {
 	int64_t id; /* its inform_queue row; 0 when the database failed */
 	char *json; /* the notification */
 };
 
 void
-pue_inform_queue_init(struct pue_inform_queue *iq, struct pue_alert_db *db,
-		      struct pue_target_stats *stats, const char *target, unsigned max)
+pue_alert_inform_queue_init(struct pue_alert_inform_queue *iq, struct pue_alert_db *db,
+			    struct pue_alert_target_stats *stats, const char *target, unsigned max)
 {
-	*iq = (struct pue_inform_queue){.db = db, .stats = stats, .target = target, .max = max};
+	*iq = (struct pue_alert_inform_queue){
+		.db = db, .stats = stats, .target = target, .max = max};
 	snprintf(iq->dropped_key, sizeof(iq->dropped_key), "inform_dropped:%s", target);
 	stats->dropped = (uint64_t)pue_alert_db_meta_get(db, iq->dropped_key, 0);
 }
 
 int
-pue_inform_queue_push(struct pue_inform_queue *iq, int64_t id, const char *json,
-		      bool head_in_flight)
+pue_alert_inform_queue_push(struct pue_alert_inform_queue *iq, int64_t id, const char *json,
+			    bool head_in_flight)
 {
-	struct pue_inform *grown;
+	struct pue_alert_inform *grown;
 	struct pue_err err;
 
 	/* Full: the oldest waiting inform goes, not the one in flight. */
@@ -41,9 +42,10 @@ pue_inform_queue_push(struct pue_inform_queue *iq, int64_t id, const char *json,
 		iq->len--;
 		iq->stats->dropped++;
 		pue_alert_db_meta_set(iq->db, iq->dropped_key, (int64_t)iq->stats->dropped, &err);
-		pue_target_error(iq->stats, iq->target,
-				 "inform queue full (%u): dropped the oldest (%llu dropped in all)",
-				 iq->max, (unsigned long long)iq->stats->dropped);
+		pue_alert_target_error(
+			iq->stats, iq->target,
+			"inform queue full (%u): dropped the oldest (%llu dropped in all)", iq->max,
+			(unsigned long long)iq->stats->dropped);
 	}
 	if (iq->head > 0 && iq->head + iq->len == iq->cap) {
 		memmove(iq->q, &iq->q[iq->head], iq->len * sizeof(*iq->q));
@@ -68,27 +70,28 @@ pue_inform_queue_push(struct pue_inform_queue *iq, int64_t id, const char *json,
 static void
 on_queued(void *arg, int64_t id, const char *json)
 {
-	struct pue_inform_queue *iq = arg;
+	struct pue_alert_inform_queue *iq = arg;
 
 	/* Loading happens before anything is in flight. */
-	if (pue_inform_queue_push(iq, id, json, false) < 0)
-		pue_target_error(iq->stats, iq->target, "out of memory loading the inform queue");
+	if (pue_alert_inform_queue_push(iq, id, json, false) < 0)
+		pue_alert_target_error(iq->stats, iq->target,
+				       "out of memory loading the inform queue");
 }
 
 int
-pue_inform_queue_load(struct pue_inform_queue *iq, struct pue_err *err)
+pue_alert_inform_queue_load(struct pue_alert_inform_queue *iq, struct pue_err *err)
 {
 	return pue_alert_db_queue_load(iq->db, iq->target, on_queued, iq, err);
 }
 
 const char *
-pue_inform_queue_head(const struct pue_inform_queue *iq)
+pue_alert_inform_queue_head(const struct pue_alert_inform_queue *iq)
 {
 	return iq->len > 0 ? iq->q[iq->head].json : NULL;
 }
 
 void
-pue_inform_queue_pop(struct pue_inform_queue *iq)
+pue_alert_inform_queue_pop(struct pue_alert_inform_queue *iq)
 {
 	struct pue_err err;
 
@@ -105,7 +108,7 @@ pue_inform_queue_pop(struct pue_inform_queue *iq)
 }
 
 void
-pue_inform_queue_free(struct pue_inform_queue *iq)
+pue_alert_inform_queue_free(struct pue_alert_inform_queue *iq)
 {
 	while (iq->len > 0) {
 		free(iq->q[iq->head].json);

@@ -10,7 +10,7 @@
 #include "alert_state.h"
 
 json_t *
-pue_notification_json(const struct pue_notification *n)
+pue_alert_notification_json(const struct pue_notification *n)
 {
 	json_t *o = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:f, s:i, s:s, s:s, s:s}",
@@ -43,7 +43,7 @@ copy_string(const json_t *j, const char *key, char *dst, size_t len)
 }
 
 int
-pue_notification_from_json(const json_t *j, struct pue_notification *n)
+pue_alert_notification_from_json(const json_t *j, struct pue_notification *n)
 {
 	const char *rule = json_string_value(json_object_get(j, "rule"));
 	const char *sev = json_string_value(json_object_get(j, "severity"));

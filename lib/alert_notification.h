@@ -42,7 +42,7 @@ struct pue_notification {
 
 /* The notification as JSON (for the inform queue), and back. from_json
  * returns 0 or -EINVAL for a malformed one. */
-json_t *pue_notification_json(const struct pue_notification *n);
-int pue_notification_from_json(const json_t *j, struct pue_notification *n);
+json_t *pue_alert_notification_json(const struct pue_notification *n);
+int pue_alert_notification_from_json(const json_t *j, struct pue_notification *n);
 
 #endif

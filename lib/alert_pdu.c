@@ -11,7 +11,7 @@
 #include "alert_mib.h"
 
 static int
-add_var(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs, size_t n,
+add_var(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx, const uint32_t *arcs, size_t n,
 	u_char type, const void *value, size_t len)
 {
 	oid name[MAX_OID_LEN];
@@ -25,7 +25,7 @@ add_var(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs,
 }
 
 static int
-add_int(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs, size_t n,
+add_int(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx, const uint32_t *arcs, size_t n,
 	u_char type, int64_t v)
 {
 	long l;
@@ -40,7 +40,7 @@ add_int(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs,
 }
 
 static int
-add_str(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs, size_t n,
+add_str(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx, const uint32_t *arcs, size_t n,
 	const char *s)
 {
 	size_t len = strlen(s);
@@ -50,7 +50,8 @@ add_str(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const uint32_t *arcs,
 
 /* The objects of pueAlertFiring / pueAlertResolved, in the MIB's order. */
 static int
-add_objects(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const struct pue_notification *n)
+add_objects(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx,
+	    const struct pue_notification *n)
 {
 	static const uint32_t num[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_NUMBER, 0},
 			      rule[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_RULE, 0},
@@ -96,7 +97,7 @@ add_objects(netsnmp_pdu *pdu, const struct pue_sinks_ctx *ctx, const struct pue_
 }
 
 netsnmp_pdu *
-pue_alert_pdu(const struct pue_sinks_ctx *ctx, enum pue_snmp_version version, bool inform,
+pue_alert_pdu(const struct pue_alert_target_ctx *ctx, enum pue_snmp_version version, bool inform,
 	      const struct pue_notification *n)
 {
 	static const oid sys_uptime[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};

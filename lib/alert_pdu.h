@@ -22,7 +22,7 @@
  * inform when inform. sysUpTime counts from ctx->started. The caller
  * sends it (or frees it with snmp_free_pdu()); NULL when memory runs
  * out. */
-netsnmp_pdu *pue_alert_pdu(const struct pue_sinks_ctx *ctx, enum pue_snmp_version version,
+netsnmp_pdu *pue_alert_pdu(const struct pue_alert_target_ctx *ctx, enum pue_snmp_version version,
 			   bool inform, const struct pue_notification *n);
 
 #endif

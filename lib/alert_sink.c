@@ -19,13 +19,13 @@
 
 struct target {
 	const struct pue_target_conf *conf; /* NULL: the implied log target */
-	struct pue_target_stats stats;
-	struct snmp_sink *snmp;
-	struct exec_sink *exec;
+	struct pue_alert_target_stats stats;
+	struct pue_alert_sink_snmp *snmp;
+	struct pue_alert_sink_exec *exec;
 };
 
-struct pue_sinks {
-	struct pue_sinks_ctx ctx;
+struct pue_alert_sinks {
+	struct pue_alert_target_ctx ctx;
 	struct target *targets;
 	size_t n_targets;
 	struct pue_notification *pending; /* taken by queue, sent by send */
@@ -69,11 +69,11 @@ log_line(struct target *t, const struct pue_notification *n)
 	t->stats.sent++;
 }
 
-struct pue_sinks *
-pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
+struct pue_alert_sinks *
+pue_alert_sink_new(const struct pue_alert_target_ctx *ctx, struct pue_err *err)
 {
 	const struct pue_alerts_conf *ac = &ctx->cfg->alerts;
-	struct pue_sinks *s = calloc(1, sizeof(*s));
+	struct pue_alert_sinks *s = calloc(1, sizeof(*s));
 	bool has_log = false;
 	size_t i;
 
@@ -98,12 +98,12 @@ pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
 		switch (t->conf->type) {
 		case PUE_TARGET_SNMP_TRAP:
 		case PUE_TARGET_SNMP_INFORM:
-			t->snmp = pue_snmp_sink_new(t->conf, &s->ctx, &t->stats, err);
+			t->snmp = pue_alert_sink_snmp_new(t->conf, &s->ctx, &t->stats, err);
 			if (t->snmp == NULL)
 				goto fail;
 			break;
 		case PUE_TARGET_EXEC:
-			t->exec = pue_exec_sink_new(t->conf, &s->ctx, &t->stats, err);
+			t->exec = pue_alert_sink_exec_new(t->conf, &s->ctx, &t->stats, err);
 			if (t->exec == NULL)
 				goto fail;
 			break;
@@ -113,20 +113,20 @@ pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
 	}
 	return s;
 fail:
-	pue_sinks_free(s);
+	pue_alert_sink_free(s);
 	return NULL;
 }
 
 void
-pue_sinks_free(struct pue_sinks *s)
+pue_alert_sink_free(struct pue_alert_sinks *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->n_targets; i++) {
-		pue_snmp_sink_free(s->targets[i].snmp);
-		pue_exec_sink_free(s->targets[i].exec);
+		pue_alert_sink_snmp_free(s->targets[i].snmp);
+		pue_alert_sink_exec_free(s->targets[i].exec);
 	}
 	free(s->targets);
 	free(s->pending);
@@ -134,7 +134,8 @@ pue_sinks_free(struct pue_sinks *s)
 }
 
 int
-pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pue_err *err)
+pue_alert_sink_queue(struct pue_alert_sinks *s, const struct pue_notification *n,
+		     struct pue_err *err)
 {
 	size_t i;
 	int rc = 0;
@@ -152,13 +153,13 @@ pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pu
 	/* Informs are written now, inside the caller's transaction. */
 	for (i = 0; i < s->n_targets; i++)
 		if (s->targets[i].snmp != NULL && wants(&s->targets[i], n) &&
-		    pue_snmp_sink_queue(s->targets[i].snmp, n, err) < 0)
+		    pue_alert_sink_snmp_queue(s->targets[i].snmp, n, err) < 0)
 			rc = PUE_E_STORE;
 	return rc;
 }
 
 void
-pue_sinks_send(struct pue_sinks *s)
+pue_alert_sink_send(struct pue_alert_sinks *s)
 {
 	size_t i, k;
 
@@ -171,9 +172,9 @@ pue_sinks_send(struct pue_sinks *s)
 			if (!wants(t, n))
 				continue;
 			if (t->snmp != NULL)
-				pue_snmp_sink_send(t->snmp, n);
+				pue_alert_sink_snmp_send(t->snmp, n);
 			else if (t->exec != NULL)
-				pue_exec_sink_send(t->exec, n);
+				pue_alert_sink_exec_send(t->exec, n);
 			else
 				log_line(t, n);
 		}
@@ -182,7 +183,7 @@ pue_sinks_send(struct pue_sinks *s)
 }
 
 json_t *
-pue_sinks_json(const struct pue_sinks *s)
+pue_alert_sink_json(const struct pue_alert_sinks *s)
 {
 	json_t *arr = json_array();
 	size_t i;

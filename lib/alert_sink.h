@@ -37,25 +37,27 @@
 #include "alert_target.h"
 #include "err.h"
 
-struct pue_sinks; /* opaque */
+struct pue_alert_sinks; /* opaque */
 
 /* Opens every target of ctx->cfg (SNMP sessions, informs still queued in
  * the database). NULL with err set. ctx is copied. */
-struct pue_sinks *pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err);
+struct pue_alert_sinks *pue_alert_sink_new(const struct pue_alert_target_ctx *ctx,
+					   struct pue_err *err);
 
 /* Stops every target: closes SNMP sessions (queued informs stay in the
  * database), kills hooks still running. NULL is accepted. */
-void pue_sinks_free(struct pue_sinks *s);
+void pue_alert_sink_free(struct pue_alert_sinks *s);
 
 /* Takes n for every target that wants it. Call it inside the alert
  * round's database transaction: informs are queued there, so that a
  * transition and its informs are written together. Nothing is sent yet. */
-int pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pue_err *err);
+int pue_alert_sink_queue(struct pue_alert_sinks *s, const struct pue_notification *n,
+			 struct pue_err *err);
 
-/* After the transaction: sends what pue_sinks_queue() took. */
-void pue_sinks_send(struct pue_sinks *s);
+/* After the transaction: sends what pue_alert_sink_queue() took. */
+void pue_alert_sink_send(struct pue_alert_sinks *s);
 
 /* Per target: name, type, sent, failed, queued, dropped, last error. */
-json_t *pue_sinks_json(const struct pue_sinks *s);
+json_t *pue_alert_sink_json(const struct pue_alert_sinks *s);
 
 #endif

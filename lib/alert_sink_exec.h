@@ -11,18 +11,19 @@
 #include "alert_target.h"
 #include "err.h"
 
-struct exec_sink; /* opaque */
+struct pue_alert_sink_exec; /* opaque */
 
 /* Sets up target t; ctx and stats are borrowed for the target's lifetime.
  * NULL with err set. */
-struct exec_sink *pue_exec_sink_new(const struct pue_target_conf *t,
-				    const struct pue_sinks_ctx *ctx, struct pue_target_stats *stats,
-				    struct pue_err *err);
+struct pue_alert_sink_exec *pue_alert_sink_exec_new(const struct pue_target_conf *t,
+						    const struct pue_alert_target_ctx *ctx,
+						    struct pue_alert_target_stats *stats,
+						    struct pue_err *err);
 
 /* Runs the program for n (or queues it behind those still running). */
-void pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n);
+void pue_alert_sink_exec_send(struct pue_alert_sink_exec *k, const struct pue_notification *n);
 
 /* Kills and reaps the programs still running. NULL is accepted. */
-void pue_exec_sink_free(struct exec_sink *k);
+void pue_alert_sink_exec_free(struct pue_alert_sink_exec *k);
 
 #endif

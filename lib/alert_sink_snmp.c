@@ -28,7 +28,7 @@
  * the database as inform_dropped:NAME. A v3 inform first discovers the
  * receiver's engine ID with an asynchronous probe, as the SNMP poller does,
  * and again after an attempt with no answer: a receiver restarted with its
- * boots reset is heard again (pue_snmp_forget_time()). The session's
+ * boots reset is heard again (pue_snmp_session_forget_time()). The session's
  * socket sits in the loop's epoll only for informs; net-snmp timers become
  * loop timers (real time converted to the loop's clock).
  */
@@ -56,17 +56,17 @@
 #define MAX_BACKOFF_MS (60 * 1000)
 #define HELD_TRAPS 32 /* traps waiting for the receiver's name to resolve */
 
-struct snmp_sink {
+struct pue_alert_sink_snmp {
 	const struct pue_target_conf *conf;
-	const struct pue_sinks_ctx *ctx;
-	struct pue_target_stats *stats;
+	const struct pue_alert_target_ctx *ctx;
+	struct pue_alert_target_stats *stats;
 	bool inform;
 	void *sessp; /* NULL until needed, and after a send failure */
 	int fd;
 	struct pue_snmp_keys keys;
 	netsnmp_large_fd_set fds;
 	/* informs */
-	struct pue_inform_queue queue;
+	struct pue_alert_inform_queue queue;
 	bool in_flight, probing, engine_known;
 	bool reopen;			  /* close the session before the next attempt */
 	u_char engine[SNMP_MAX_ENG_SIZE]; /* the receiver's, for informs */
@@ -85,12 +85,12 @@ struct snmp_sink {
 	size_t n_held;
 };
 
-static void pump(struct snmp_sink *k);
+static void pump(struct pue_alert_sink_snmp *k);
 
 /* Sessions --------------------------------------------------------------- */
 
 static void
-close_session(struct snmp_sink *k)
+close_session(struct pue_alert_sink_snmp *k)
 {
 	if (k->sessp == NULL)
 		return;
@@ -112,7 +112,7 @@ static void on_resolved(void *arg, const char *numeric, const char *error);
 /* Returns 0 with a session, 1 while the receiver's name is being resolved
  * (on_resolved() carries on), -1 on failure. */
 static int
-open_session(struct snmp_sink *k)
+open_session(struct pue_alert_sink_snmp *k)
 {
 	struct pue_device_conf d = {
 		.name = k->conf->name,
@@ -128,28 +128,30 @@ open_session(struct snmp_sink *k)
 		if (k->lookup == NULL &&
 		    (k->lookup = pue_lookup_start(k->ctx->loop, k->conf->snmp.host, on_resolved, k,
 						  &err)) == NULL) {
-			pue_target_error(k->stats, k->conf->name, "%s", err.msg);
+			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 			return -1;
 		}
 		return 1;
 	}
-	if ((k->sessp = pue_snmp_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) == NULL) {
-		pue_target_error(k->stats, k->conf->name, "%s", err.msg);
+	if ((k->sessp = pue_snmp_session_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) ==
+	    NULL) {
+		pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 		return -1;
 	}
-	k->fd = pue_snmp_fd(k->sessp);
+	k->fd = pue_snmp_session_fd(k->sessp);
 	if (k->inform && (rc = pue_loop_add_fd(k->ctx->loop, k->fd, EPOLLIN, on_readable, k)) < 0) {
-		pue_target_error(k->stats, k->conf->name, "watching the socket: %s", strerror(-rc));
+		pue_alert_target_error(k->stats, k->conf->name, "watching the socket: %s",
+				       strerror(-rc));
 		snmp_sess_close(k->sessp);
 		k->sessp = NULL;
 		return -1;
 	}
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
 		/* A trap speaks for pued's engine: keys localized to it (its
-		 * boots and time are set once, in pue_snmp_sink_new()). */
-		if (pue_snmp_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len, &err) <
-		    0) {
-			pue_target_error(k->stats, k->conf->name, "%s", err.msg);
+		 * boots and time are set once, in pue_alert_sink_snmp_new()). */
+		if (pue_snmp_session_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len,
+						&err) < 0) {
+			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 			close_session(k);
 			return -1;
 		}
@@ -161,13 +163,13 @@ open_session(struct snmp_sink *k)
 /* Traps ----------------------------------------------------------------- */
 
 static void
-send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
+send_pdu(struct pue_alert_sink_snmp *k, netsnmp_pdu *pdu, unsigned incident)
 {
 	if (snmp_sess_send(k->sessp, pdu) == 0) {
 		k->stats->failed++;
-		pue_target_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s",
-				 incident,
-				 snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
+		pue_alert_target_error(
+			k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
+			snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
 		snmp_free_pdu(pdu);
 		close_session(k); /* a new socket next time */
 		return;
@@ -178,7 +180,7 @@ send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
 
 /* Traps held while the name was resolved: sent now, or failed with why. */
 static void
-release_held(struct snmp_sink *k, const char *error)
+release_held(struct pue_alert_sink_snmp *k, const char *error)
 {
 	size_t i;
 
@@ -194,7 +196,7 @@ release_held(struct snmp_sink *k, const char *error)
 }
 
 static void
-send_trap(struct snmp_sink *k, const struct pue_notification *n)
+send_trap(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 {
 	netsnmp_pdu *pdu;
 	int rc = k->sessp != NULL ? 0 : open_session(k);
@@ -205,7 +207,7 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 	}
 	if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, n)) == NULL) {
 		k->stats->failed++;
-		pue_target_error(k->stats, k->conf->name, "out of memory building a trap");
+		pue_alert_target_error(k->stats, k->conf->name, "out of memory building a trap");
 		return;
 	}
 	if (rc > 0) { /* resolving: sent when the address is known */
@@ -215,9 +217,10 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 			return;
 		}
 		k->stats->failed++;
-		pue_target_error(k->stats, k->conf->name,
-				 "trap for alert #%u dropped: %d traps wait for %s to resolve",
-				 n->incident, HELD_TRAPS, k->conf->snmp.host);
+		pue_alert_target_error(
+			k->stats, k->conf->name,
+			"trap for alert #%u dropped: %d traps wait for %s to resolve", n->incident,
+			HELD_TRAPS, k->conf->snmp.host);
 		snmp_free_pdu(pdu);
 		return;
 	}
@@ -229,7 +232,7 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 static void
 on_retry(void *arg)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->retry_timer = 0;
 	pump(k);
@@ -237,7 +240,7 @@ on_retry(void *arg)
 
 /* An attempt failed: wait, doubling the pause each time. */
 static void
-back_off(struct snmp_sink *k, const char *cause)
+back_off(struct pue_alert_sink_snmp *k, const char *cause)
 {
 	int64_t ms = MIN_BACKOFF_MS;
 	unsigned i;
@@ -248,8 +251,9 @@ back_off(struct snmp_sink *k, const char *cause)
 		ms *= 2;
 	if (ms > MAX_BACKOFF_MS)
 		ms = MAX_BACKOFF_MS;
-	pue_target_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
-			 cause, k->queue.len, (long long)ms / 1000);
+	pue_alert_target_error(k->stats, k->conf->name,
+			       "%s; %zu informs waiting, next try in %lld s", cause, k->queue.len,
+			       (long long)ms / 1000);
 	if (k->retry_timer == 0)
 		/* A receiver's outage is real time too. */
 		k->retry_timer = pue_loop_add_real_timer(
@@ -262,7 +266,7 @@ back_off(struct snmp_sink *k, const char *cause)
 static int
 on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 {
-	struct snmp_sink *k = magic;
+	struct pue_alert_sink_snmp *k = magic;
 	char cause[200];
 
 	if (!k->in_flight || k->sessp == NULL ||
@@ -279,11 +283,11 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 
 		k->in_flight = k->probing = false;
 		if (k->engine_len > 0)
-			pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+			pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
 		memcpy(k->engine, pdu->securityEngineID, pdu->securityEngineIDLen);
 		k->engine_len = pdu->securityEngineIDLen;
-		pue_snmp_forget_time(k->engine, k->engine_len); /* it may have restarted */
-		if (pue_snmp_set_engine(k->sessp, k->engine, k->engine_len, &err) < 0)
+		pue_snmp_session_forget_time(k->engine, k->engine_len); /* it may have restarted */
+		if (pue_snmp_session_set_engine(k->sessp, k->engine, k->engine_len, &err) < 0)
 			back_off(k, err.msg);
 		else
 			k->engine_known = true;
@@ -295,11 +299,11 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		k->failures = 0;
 		k->stats->sent++;
 		k->stats->last_error[0] = '\0';
-		pue_inform_queue_pop(&k->queue); /* acknowledged: done */
+		pue_alert_inform_queue_pop(&k->queue); /* acknowledged: done */
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
-		switch (pue_snmp_report_describe(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
+		switch (pue_snmp_session_report(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
 		case PUE_SNMP_REPORT_TIME:
 			/* net-snmp resends at once with the receiver's time, and
 			 * says SEC_ERROR only when it will not. */
@@ -335,14 +339,14 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 static void
 on_net_timer(void *arg)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->net_timer = 0;
 	pump(k);
 }
 
 static void
-arm(struct snmp_sink *k)
+arm(struct pue_alert_sink_snmp *k)
 {
 	struct timeval tv = {0, 0};
 	int numfds = 0, block = 1;
@@ -371,7 +375,7 @@ arm(struct snmp_sink *k)
 }
 
 static void
-send_head(struct snmp_sink *k)
+send_head(struct pue_alert_sink_snmp *k)
 {
 	struct pue_notification n;
 	json_error_t jerr;
@@ -379,17 +383,17 @@ send_head(struct snmp_sink *k)
 	netsnmp_pdu *pdu;
 
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->engine_known) {
-		if ((pdu = pue_snmp_probe_pdu()) == NULL)
+		if ((pdu = pue_snmp_session_probe_pdu()) == NULL)
 			return back_off(k, "out of memory");
 		k->probing = true;
 	} else {
-		j = json_loads(pue_inform_queue_head(&k->queue), 0, &jerr);
-		if (j == NULL || pue_notification_from_json(j, &n) < 0) {
+		j = json_loads(pue_alert_inform_queue_head(&k->queue), 0, &jerr);
+		if (j == NULL || pue_alert_notification_from_json(j, &n) < 0) {
 			json_decref(j);
-			pue_target_error(k->stats, k->conf->name,
-					 "dropped an unreadable queued inform");
+			pue_alert_target_error(k->stats, k->conf->name,
+					       "dropped an unreadable queued inform");
 			k->stats->failed++;
-			pue_inform_queue_pop(&k->queue);
+			pue_alert_inform_queue_pop(&k->queue);
 			return;
 		}
 		json_decref(j);
@@ -412,7 +416,7 @@ send_head(struct snmp_sink *k)
 
 /* Lets net-snmp time out what expired, then sends the next inform. */
 static void
-pump(struct snmp_sink *k)
+pump(struct pue_alert_sink_snmp *k)
 {
 	unsigned tries = 0;
 
@@ -439,7 +443,7 @@ pump(struct snmp_sink *k)
 static void
 on_readable(void *arg, int fd, uint32_t events)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	(void)events;
 	NETSNMP_LARGE_FD_SET(fd, &k->fds);
@@ -450,11 +454,11 @@ on_readable(void *arg, int fd, uint32_t events)
 
 /* Setup ----------------------------------------------------------------- */
 
-struct snmp_sink *
-pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
-		  struct pue_target_stats *stats, struct pue_err *err)
+struct pue_alert_sink_snmp *
+pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_target_ctx *ctx,
+			struct pue_alert_target_stats *stats, struct pue_err *err)
 {
-	struct snmp_sink *k = calloc(1, sizeof(*k));
+	struct pue_alert_sink_snmp *k = calloc(1, sizeof(*k));
 	struct pue_err why;
 	int n;
 
@@ -468,9 +472,10 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 	k->fd = -1;
 	k->inform = t->type == PUE_TARGET_SNMP_INFORM;
 	netsnmp_large_fd_set_init(&k->fds, FD_SETSIZE);
-	if (t->snmp.version == PUE_SNMP_V3 && pue_snmp_keys_derive(&t->snmp, &k->keys, &why) < 0) {
+	if (t->snmp.version == PUE_SNMP_V3 &&
+	    pue_snmp_session_keys_derive(&t->snmp, &k->keys, &why) < 0) {
 		pue_err_set(err, why.code, "alerts: target %s: %s", t->name, why.msg);
-		pue_snmp_sink_free(k);
+		pue_alert_sink_snmp_free(k);
 		return NULL;
 	}
 	if (!k->inform) {
@@ -483,8 +488,8 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 				       0, TRUE);
 		return k;
 	}
-	pue_inform_queue_init(&k->queue, ctx->db, stats, t->name, t->queue_max);
-	if ((n = pue_inform_queue_load(&k->queue, &why)) < 0)
+	pue_alert_inform_queue_init(&k->queue, ctx->db, stats, t->name, t->queue_max);
+	if ((n = pue_alert_inform_queue_load(&k->queue, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);
 	else if (n > 0) {
 		pue_log(LOG_NOTICE, "alerts: target %s: %d informs still to deliver", t->name, n);
@@ -494,7 +499,8 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 }
 
 int
-pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struct pue_err *err)
+pue_alert_sink_snmp_queue(struct pue_alert_sink_snmp *k, const struct pue_notification *n,
+			  struct pue_err *err)
 {
 	json_t *j;
 	char *text;
@@ -503,14 +509,14 @@ pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struc
 
 	if (!k->inform)
 		return 0;
-	if ((j = pue_notification_json(n)) == NULL ||
+	if ((j = pue_alert_notification_json(n)) == NULL ||
 	    (text = json_dumps(j, JSON_COMPACT)) == NULL) {
 		json_decref(j);
 		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
 	}
 	json_decref(j);
 	id = pue_alert_db_queue_push(k->ctx->db, k->conf->name, n->t_ms, text, err);
-	rc = pue_inform_queue_push(&k->queue, id > 0 ? id : 0, text, k->in_flight);
+	rc = pue_alert_inform_queue_push(&k->queue, id > 0 ? id : 0, text, k->in_flight);
 	free(text);
 	if (rc < 0)
 		return pue_err_set(err, rc, "alerts: out of memory");
@@ -518,7 +524,7 @@ pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struc
 }
 
 void
-pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n)
+pue_alert_sink_snmp_send(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 {
 	if (k->inform)
 		pump(k); /* queued already */
@@ -529,11 +535,11 @@ pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n)
 static void
 on_resolved(void *arg, const char *numeric, const char *error)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->lookup = NULL;
 	if (numeric == NULL)
-		pue_target_error(k->stats, k->conf->name, "%s", error);
+		pue_alert_target_error(k->stats, k->conf->name, "%s", error);
 	else
 		snprintf(k->addr, sizeof(k->addr), "%s", numeric);
 	if (!k->inform)
@@ -545,7 +551,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 }
 
 void
-pue_snmp_sink_free(struct snmp_sink *k)
+pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k)
 {
 	size_t i;
 
@@ -563,11 +569,12 @@ pue_snmp_sink_free(struct snmp_sink *k)
 	/* The USM users this target made go with it, so that a reload with
 	 * new passphrases does not find the old keys (snmp_session.h). */
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform && k->trap_user)
-		pue_snmp_forget_user(k->ctx->engine_id, k->ctx->engine_id_len, k->conf->snmp.user);
+		pue_snmp_session_forget_user(k->ctx->engine_id, k->ctx->engine_id_len,
+					     k->conf->snmp.user);
 	if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_len > 0)
-		pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
-	pue_inform_queue_free(&k->queue); /* the database keeps them for the next start */
+		pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+	pue_alert_inform_queue_free(&k->queue); /* the database keeps them for the next start */
 	netsnmp_large_fd_set_cleanup(&k->fds);
-	pue_snmp_keys_wipe(&k->keys);
+	pue_snmp_session_keys_wipe(&k->keys);
 	free(k);
 }

@@ -9,7 +9,8 @@
 #include "log.h"
 
 void
-pue_target_error(struct pue_target_stats *stats, const char *target, const char *fmt, ...)
+pue_alert_target_error(struct pue_alert_target_stats *stats, const char *target, const char *fmt,
+		       ...)
 {
 	va_list ap;
 	char msg[sizeof(stats->last_error)];

@@ -17,7 +17,7 @@
 #include "loop.h"
 
 /* What the sinks share, borrowed for their lifetime. */
-struct pue_sinks_ctx {
+struct pue_alert_target_ctx {
 	const struct pue_config *cfg;
 	struct pue_loop *loop;
 	const struct pue_clock *clock;
@@ -35,7 +35,7 @@ struct pue_sinks_ctx {
 };
 
 /* Counters and the last error of one target, shown by puectl alerts. */
-struct pue_target_stats {
+struct pue_alert_target_stats {
 	uint64_t sent;	  /* handed over: a trap sent, an inform acknowledged, a hook run */
 	uint64_t failed;  /* a trap that could not be sent, a hook that failed */
 	uint64_t dropped; /* informs dropped from a full queue, hooks from a full backlog */
@@ -45,7 +45,7 @@ struct pue_target_stats {
 
 /* Sets stats->last_error, logging it when it differs from the last one:
  * one line per new cause, not one per notification. */
-void pue_target_error(struct pue_target_stats *stats, const char *target, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void pue_alert_target_error(struct pue_alert_target_stats *stats, const char *target,
+			    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

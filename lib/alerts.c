@@ -192,9 +192,9 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 				     al->message, NULL, &err) < 0)
 			ok = false;
 		if (notify) {
-			pue_alerts_notification(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now,
+			pue_alerts_notify_alert(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now,
 						&note);
-			if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+			if (pue_alert_sink_queue(a->sinks, &note, &err) < 0)
 				ok = false;
 		}
 	}
@@ -212,7 +212,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 					  .notified = true};
 
 		memset(&note, 0, sizeof(note));
-		pue_alerts_notification_common(a, &note, now);
+		pue_alerts_notify_common(a, &note, now);
 		note.incident = o->incident;
 		note.rule = o->rule;
 		snprintf(note.key, sizeof(note.key), "%s", o->key);
@@ -224,7 +224,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity, "resolved",
 					    r.message, NULL, &err) < 0))
 			ok = false;
-		if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+		if (pue_alert_sink_queue(a->sinks, &note, &err) < 0)
 			ok = false;
 	}
 	a->n_orphans = 0;
@@ -243,7 +243,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 				err.msg[0] ? err.msg : "alerts: database failing");
 		a->db_failing = true;
 	}
-	pue_sinks_send(a->sinks);
+	pue_alert_sink_send(a->sinks);
 }
 
 static void
@@ -429,7 +429,7 @@ static int
 start_sinks(struct pue_alerts *a, struct pue_err *err)
 {
 	const struct pue_config *cfg = a->cfg;
-	struct pue_sinks_ctx ctx = {
+	struct pue_alert_target_ctx ctx = {
 		.cfg = cfg, .loop = a->src.loop, .clock = a->src.clock, .db = a->db};
 	bool snmp = false, v3_trap = false;
 	size_t i;
@@ -456,7 +456,7 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 		default_engine_id(ctx.engine_id, &ctx.engine_id_len);
 	if (v3_trap)
 		count_boot(a, &ctx.engine_boots);
-	a->sinks = pue_sinks_new(&ctx, err);
+	a->sinks = pue_alert_sink_new(&ctx, err);
 	return a->sinks != NULL ? 0 : err->code;
 }
 
@@ -535,7 +535,7 @@ pue_alerts_free(struct pue_alerts *a)
 		pue_loop_cancel(a->src.loop, a->round_timer);
 	pue_agentx_free(a->agentx);
 	pue_year_watch_free(a->year);
-	pue_sinks_free(a->sinks);
+	pue_alert_sink_free(a->sinks);
 	pue_snmp_lib_unref(a->snmp_lib);
 	pue_alert_db_close(a->db);
 	free(a->alerts);

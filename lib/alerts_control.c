@@ -99,7 +99,7 @@ list(struct pue_alerts *a, struct pue_err *err)
 	if ((recent = pue_alert_db_history_json(a->db, RECENT)) == NULL)
 		recent = json_array();
 	o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "active", active, "silences", silences,
-		      "recent", recent, "targets", pue_sinks_json(a->sinks), "agentx",
+		      "recent", recent, "targets", pue_alert_sink_json(a->sinks), "agentx",
 		      a->agentx != NULL ? pue_agentx_json(a->agentx) : json_null(), "year",
 		      year_json(a));
 	if (o == NULL)
@@ -276,8 +276,8 @@ silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool 
 }
 
 json_t *
-pue_alerts_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *request,
-		   const struct ucred *peer, struct pue_err *err)
+pue_alerts_control_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *request,
+			   const struct ucred *peer, struct pue_err *err)
 {
 	switch (cmd) {
 	case PUE_CMD_ALERTS:
@@ -290,13 +290,13 @@ pue_alerts_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *req
 		return silence(a, request, peer, false, err);
 	default:
 		pue_err_set(err, -EINVAL, "unknown command \"%.64s\"",
-			    cmd < PUE_CMD_COUNT ? pue_ctl_commands[cmd].name : "?");
+			    cmd < PUE_CMD_COUNT ? pue_control_commands[cmd].name : "?");
 		return NULL;
 	}
 }
 
 void
-pue_alerts_status(const struct pue_alerts *a, json_t *o)
+pue_alerts_control_status(const struct pue_alerts *a, json_t *o)
 {
 	size_t i, firing = 0, pending = 0;
 

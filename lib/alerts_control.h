@@ -21,11 +21,12 @@
  * commands the service hands it (control_commands.h). peer is who asked
  * (the control module has checked that they may). Returns a new result,
  * or NULL with err set. */
-json_t *pue_alerts_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const json_t *request,
-			   const struct ucred *peer, struct pue_err *err);
+json_t *pue_alerts_control_command(struct pue_alerts *a, enum pue_ctl_cmd cmd,
+				   const json_t *request, const struct ucred *peer,
+				   struct pue_err *err);
 
 /* For "status": the reporting year ("year") and the alert counts
  * ("alerts"), set into the status object o. */
-void pue_alerts_status(const struct pue_alerts *a, json_t *o);
+void pue_alerts_control_status(const struct pue_alerts *a, json_t *o);
 
 #endif

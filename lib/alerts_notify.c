@@ -14,7 +14,7 @@
 #include "duration.h"
 
 void
-pue_alerts_notification_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
+pue_alerts_notify_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
 {
 	const struct pue_config *cfg = a->cfg;
 	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
@@ -39,14 +39,14 @@ pue_alerts_notification_common(const struct pue_alerts *a, struct pue_notificati
 }
 
 void
-pue_alerts_notification(const struct pue_alerts *a, const struct alert *al, bool resolved,
+pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool resolved,
 			int64_t now, struct pue_notification *n)
 {
 	const struct pue_health *h;
 	struct pue_store_stats ss;
 
 	memset(n, 0, sizeof(*n));
-	pue_alerts_notification_common(a, n, now);
+	pue_alerts_notify_common(a, n, now);
 	n->incident = al->incident;
 	n->rule = al->def.rule;
 	snprintf(n->key, sizeof(n->key), "%s", al->def.key);

@@ -15,12 +15,11 @@
 /* What every notification carries at now (Unix ms): site, window, the
  * alert window's PUE, ceiling, coverage, category, the year's projection.
  * The rest of n is left as it was. */
-void pue_alerts_notification_common(const struct pue_alerts *a, struct pue_notification *n,
-				    int64_t now);
+void pue_alerts_notify_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now);
 
 /* The notification of al firing (resolved false) or resolving at now
  * (Unix ms), into n. */
-void pue_alerts_notification(const struct pue_alerts *a, const struct alert *al, bool resolved,
+void pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool resolved,
 			     int64_t now, struct pue_notification *n);
 
 #endif

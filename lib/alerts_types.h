@@ -56,7 +56,7 @@ struct pue_alerts {
 	struct change *changes; /* a round's transitions: n_alerts at most */
 	size_t window;		/* index of pue.alert_window in pue.windows */
 	struct pue_alert_db *db;
-	struct pue_sinks *sinks;
+	struct pue_alert_sinks *sinks;
 	struct pue_year_watch *year;
 	struct pue_agentx *agentx;
 	struct silence *silences;

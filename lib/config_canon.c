@@ -62,7 +62,7 @@ put_point(FILE *f, const struct pue_point_conf *p)
 }
 
 char *
-pue_config_point_canon(const struct pue_device_conf *d, const struct pue_point_conf *p)
+pue_config_canon_point(const struct pue_device_conf *d, const struct pue_point_conf *p)
 {
 	char *buf = NULL;
 	size_t len = 0;

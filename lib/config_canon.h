@@ -24,6 +24,6 @@
 /* The canonical string of point p of device d ("key=value;" pairs; strings
  * length-prefixed, doubles exact). Returns a string the caller frees, or
  * NULL when memory runs out. */
-char *pue_config_point_canon(const struct pue_device_conf *d, const struct pue_point_conf *p);
+char *pue_config_canon_point(const struct pue_device_conf *d, const struct pue_point_conf *p);
 
 #endif

@@ -301,7 +301,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		close(cfd);
 		return;
 	}
-	cfd = pue_fd_move_high(cfd);
+	cfd = pue_fd_policy_move_high(cfd);
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
 		close(cfd);
@@ -454,7 +454,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 			pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
 			goto fail;
 		}
-		c->fd = pue_fd_move_high(c->fd);
+		c->fd = pue_fd_policy_move_high(c->fd);
 	} else if (bind_socket(c, &sa, err) < 0) {
 		goto fail;
 	}

@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* clang-format off */
-const struct pue_ctl_command pue_ctl_commands[PUE_CMD_COUNT] = {
+const struct pue_control_command pue_control_commands[PUE_CMD_COUNT] = {
 	[PUE_CMD_STATUS] = {"status", false, true, 1, NULL,
 		"PUE windows with coverage, ceiling, devices and storage"},
 	[PUE_CMD_DEVICES] = {"devices", false, true, 1, NULL, "each device's health"},
@@ -30,26 +30,27 @@ const struct pue_ctl_command pue_ctl_commands[PUE_CMD_COUNT] = {
 /* clang-format on */
 
 int
-pue_ctl_command_find(const char *name)
+pue_control_commands_find(const char *name)
 {
 	int i;
 
 	for (i = 0; i < PUE_CMD_COUNT; i++)
-		if (pue_ctl_commands[i].daemon && strcmp(pue_ctl_commands[i].name, name) == 0)
+		if (pue_control_commands[i].daemon &&
+		    strcmp(pue_control_commands[i].name, name) == 0)
 			return i;
 	return -1;
 }
 
 bool
-pue_ctl_command_is_admin(const char *name)
+pue_control_commands_is_admin(const char *name)
 {
-	int i = pue_ctl_command_find(name);
+	int i = pue_control_commands_find(name);
 
-	return i >= 0 && pue_ctl_commands[i].admin;
+	return i >= 0 && pue_control_commands[i].admin;
 }
 
 void
-pue_ctl_commands_known(char *buf, size_t len)
+pue_control_commands_known(char *buf, size_t len)
 {
 	size_t off = 0;
 	int i;
@@ -60,10 +61,10 @@ pue_ctl_commands_known(char *buf, size_t len)
 	for (i = 0; i < PUE_CMD_COUNT && off < len; i++) {
 		int n;
 
-		if (!pue_ctl_commands[i].daemon)
+		if (!pue_control_commands[i].daemon)
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s", off > 0 ? ", " : "",
-			     pue_ctl_commands[i].name);
+			     pue_control_commands[i].name);
 		if (n < 0)
 			return;
 		off += (size_t)n;
@@ -71,13 +72,13 @@ pue_ctl_commands_known(char *buf, size_t len)
 }
 
 void
-pue_ctl_commands_synopsis(FILE *out, int line, const char *sep)
+pue_control_commands_synopsis(FILE *out, int line, const char *sep)
 {
 	const char *next = "";
 	int i;
 
 	for (i = 0; i < PUE_CMD_COUNT; i++) {
-		const struct pue_ctl_command *c = &pue_ctl_commands[i];
+		const struct pue_control_command *c = &pue_control_commands[i];
 
 		if (c->synopsis != line)
 			continue;
@@ -88,12 +89,12 @@ pue_ctl_commands_synopsis(FILE *out, int line, const char *sep)
 }
 
 void
-pue_ctl_commands_help(FILE *out)
+pue_control_commands_help(FILE *out)
 {
 	int i;
 
 	for (i = 0; i < PUE_CMD_COUNT; i++) {
-		const struct pue_ctl_command *c = &pue_ctl_commands[i];
+		const struct pue_control_command *c = &pue_control_commands[i];
 		const char *text = c->help, *nl;
 
 		if (text == NULL)

@@ -4,7 +4,7 @@
  * table: its name, whether only an administrator may send it, who answers
  * it, and its help text.
  *
- * Everything else is derived from pue_ctl_commands[]: the control
+ * Everything else is derived from pue_control_commands[]: the control
  * server's admin check (control.c), the service's dispatch and its list of
  * known commands (service.c, one handler per enum pue_ctl_cmd), and
  * puectl's usage text (the table is compiled into puectl). A new command
@@ -35,7 +35,7 @@ enum pue_ctl_cmd {
 	PUE_CMD_COUNT
 };
 
-struct pue_ctl_command {
+struct pue_control_command {
 	const char *name;
 	bool admin;	  /* changes state: root, pued's user or control.admin_group only */
 	bool daemon;	  /* pued answers it; false: puectl alone does (check) */
@@ -45,24 +45,24 @@ struct pue_ctl_command {
 };
 
 /* Indexed by enum pue_ctl_cmd. */
-extern const struct pue_ctl_command pue_ctl_commands[PUE_CMD_COUNT];
+extern const struct pue_control_command pue_control_commands[PUE_CMD_COUNT];
 
 /* The command named name that pued answers, or -1. */
-int pue_ctl_command_find(const char *name);
+int pue_control_commands_find(const char *name);
 
 /* True for the commands only an administrator may send. */
-bool pue_ctl_command_is_admin(const char *name);
+bool pue_control_commands_is_admin(const char *name);
 
 /* Writes the names of the commands pued answers, in table order, as
  * "status, devices, ..." (cut to len). */
-void pue_ctl_commands_known(char *buf, size_t len);
+void pue_control_commands_known(char *buf, size_t len);
 
 /* Writes the commands of synopsis line line ("name" or "name args"),
  * separated by sep, for puectl's usage. */
-void pue_ctl_commands_synopsis(FILE *out, int line, const char *sep);
+void pue_control_commands_synopsis(FILE *out, int line, const char *sep);
 
 /* Writes one help entry per shown command: "  name      text", further
  * lines of text indented under the first. */
-void pue_ctl_commands_help(FILE *out);
+void pue_control_commands_help(FILE *out);
 
 #endif

@@ -110,7 +110,7 @@ pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer
 bool
 pue_control_is_admin_command(const char *cmd)
 {
-	return pue_ctl_command_is_admin(cmd);
+	return pue_control_commands_is_admin(cmd);
 }
 
 bool

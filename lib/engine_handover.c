@@ -21,7 +21,7 @@
 
 struct handed_point {
 	char *key;   /* "device/point": names are [A-Za-z0-9_.-]+, so '/' splits them */
-	char *canon; /* pue_config_point_canon() in the old configuration */
+	char *canon; /* pue_config_canon_point() in the old configuration */
 	struct pue_energy energy;
 };
 
@@ -63,7 +63,7 @@ pue_engine_handover_take(struct pue_engine *e)
 			struct handed_point *hp = &h->p[h->n++];
 
 			hp->key = point_key(dev, &dev->points[p]);
-			hp->canon = pue_config_point_canon(dev, &dev->points[p]);
+			hp->canon = pue_config_canon_point(dev, &dev->points[p]);
 			hp->energy = e->devices[d].p[p].energy;
 			if (hp->key == NULL || hp->canon == NULL ||
 			    pue_strmap_add(&h->by_key, hp->key, h->n - 1, NULL) < 0)
@@ -90,7 +90,7 @@ pue_engine_handover_give(struct pue_engine *e, struct pue_engine_handover *h)
 			char *key = point_key(dev, &dev->points[p]), *canon = NULL;
 
 			if (key != NULL && pue_strmap_find(&h->by_key, key, &i) &&
-			    (canon = pue_config_point_canon(dev, &dev->points[p])) != NULL &&
+			    (canon = pue_config_canon_point(dev, &dev->points[p])) != NULL &&
 			    strcmp(canon, h->p[i].canon) == 0) {
 				e->devices[d].p[p].energy = h->p[i].energy;
 				given++;

@@ -90,8 +90,8 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 
 			if (!ps->used)
 				continue;
-			rc = pue_store_last_sample(e->store, d, p, until_ms - gap, until_ms, &t, &v,
-						   err);
+			rc = pue_store_read_last_sample(e->store, d, p, until_ms - gap, until_ms,
+							&t, &v, err);
 			if (rc < 0)
 				return rc;
 			if (rc == 0)
@@ -118,7 +118,7 @@ replay(struct pue_engine *e, int64_t until_ms, int64_t now, struct pue_err *err)
 
 	pue_combine_restart(c, (pue_wall_t){until_ms});
 	if (seed_points(e, until_ms, err) < 0 ||
-	    (n = pue_store_load_samples(e->store, until_ms, now, replay_sample, e, err)) < 0)
+	    (n = pue_store_read_samples(e->store, until_ms, now, replay_sample, e, err)) < 0)
 		return PUE_E_STORE;
 	if (n > 0)
 		pue_log(LOG_INFO,
@@ -149,11 +149,11 @@ load_windows(struct pue_engine *e, int64_t now, int64_t hold_ms, struct pue_err 
 		if (e->cfg->pue.windows_ms[i] > longest)
 			longest = e->cfg->pue.windows_ms[i];
 	/* An hour more than the longest window: hourly buckets start whole. */
-	n = pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
+	n = pue_store_read_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
 	for (k = 1; k < e->n_tracks && n >= 0; k++) {
 		struct zone_load_ctx zc = {e, &e->tracks[k]};
 
-		if (pue_store_load_zone_minutes(e->store, e->cfg->pue.zones[k - 1].name,
+		if (pue_store_read_zone_minutes(e->store, e->cfg->pue.zones[k - 1].name,
 						now - longest - 3600 * 1000, load_zone_minute, &zc,
 						err) < 0)
 			n = PUE_E_STORE;
@@ -186,7 +186,7 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 	if (e->store == NULL)
 		return 0;
 	e->started_ms = now;
-	if ((rc = pue_store_minutes_until(e->store, &until, err)) < 0)
+	if ((rc = pue_store_read_minutes_until(e->store, &until, err)) < 0)
 		return rc;
 	/* A wall clock set back below the stored minutes: start afresh. */
 	if (rc == 0 || until > now)
@@ -200,7 +200,7 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 }
 
 int
-pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err)
+pue_engine_resume_windows(struct pue_engine *e, struct pue_err *err)
 {
 	int64_t open = pue_combine_done_until(e->tracks[0].combine);
 	size_t i, k;

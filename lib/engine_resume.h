@@ -22,6 +22,6 @@ int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
  * the ones this engine closed (for a store that could only open after the
  * start: disk full). Returns the number of minutes loaded or a negative
  * code (the windows then hold what could be loaded). */
-int pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err);
+int pue_engine_resume_windows(struct pue_engine *e, struct pue_err *err);
 
 #endif

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 int
-pue_fd_move_high(int fd)
+pue_fd_policy_move_high(int fd)
 {
 	struct rlimit rl;
 	int high;

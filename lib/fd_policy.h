@@ -25,6 +25,6 @@
 /* Moves fd (close-on-exec) at or above PUE_MODBUS_FD_LIMIT when the
  * descriptor limit leaves room there, closing the original. Returns the
  * descriptor to use: the new one, or fd itself when it stays. */
-int pue_fd_move_high(int fd);
+int pue_fd_policy_move_high(int fd);
 
 #endif

@@ -38,9 +38,9 @@
 struct link {
 	struct pue_job job; /* first: the job pointer is the link pointer */
 	struct pue_modbus *m;
-	struct pue_mb_link mb; /* used by the worker running this link's job */
-	bool busy;	       /* a job of this link is queued or running */
-	struct dev **devs;     /* every device on the link */
+	struct pue_modbus_link mb; /* used by the worker running this link's job */
+	bool busy;		   /* a job of this link is queued or running */
+	struct dev **devs;	   /* every device on the link */
 	size_t n_devs;
 	struct dev **batch; /* the devices the job polls, in order */
 	size_t n_batch;
@@ -96,7 +96,7 @@ poll_device(struct dev *d)
 {
 	const struct pue_clock *clock = d->m->poller.clock;
 	pue_mono_t t0 = pue_clock_mono(clock);
-	struct pue_mb_result res = {0};
+	struct pue_modbus_link_result res = {0};
 	char what[120];
 	int gone = 0; /* the device stopped answering: skip its other reads */
 	size_t i;
@@ -107,20 +107,20 @@ poll_device(struct dev *d)
 		int e = gone;
 
 		if (e == 0)
-			e = pue_mb_link_read(&d->link->mb, d->conf, r, d->regs + r->first_reg,
-					     d->tries, clock, &res);
+			e = pue_modbus_link_read(&d->link->mb, d->conf, r, d->regs + r->first_reg,
+						 d->tries, clock, &res);
 		d->read_errno[i] = e;
 		d->read_wall[i] = pue_clock_wall(clock);
 		if (e == 0 || gone != 0)
 			continue;
-		if (pue_mb_error_ends_poll(e))
+		if (pue_modbus_link_error_ends_poll(e))
 			gone = e;
 		if (d->error[0] != '\0')
 			continue;
 		if (res.why[0] != '\0') /* the answer's own header says how it is wrong */
 			snprintf(what, sizeof(what), "%s", res.why);
 		else
-			pue_mb_describe_errno(e, what, sizeof(what));
+			pue_modbus_link_describe_errno(e, what, sizeof(what));
 		if (res.connect_failed)
 			snprintf(d->error, sizeof(d->error), "connect %.80s: %.90s (%u %s)",
 				 d->link->mb.where, what, d->tries,
@@ -330,13 +330,13 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 	char where[96];
 	size_t i;
 
-	pue_mb_link_name(c, where, sizeof(where));
+	pue_modbus_link_name(c, where, sizeof(where));
 	for (i = 0; i < m->n_links; i++)
 		if (strcmp(m->links[i].mb.where, where) == 0)
 			return &m->links[i];
 	m->links[m->n_links].m = m;
 	m->links[m->n_links].job.run = run_link;
-	m->links[m->n_links].mb.conf = c; /* pue_mb_link_init() comes once all are known */
+	m->links[m->n_links].mb.conf = c; /* pue_modbus_link_init() comes once all are known */
 	snprintf(m->links[m->n_links].mb.where, sizeof(m->links[0].mb.where), "%s", where);
 	return &m->links[m->n_links++];
 }
@@ -384,7 +384,7 @@ reserve_descriptors(struct pue_modbus *m, struct pue_err *err)
 	for (i = 0; i < m->n_links; i++) {
 		struct link *l = &m->links[i];
 
-		if ((rc = pue_mb_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
+		if ((rc = pue_modbus_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
 			return rc;
 		l->mb.stop = &m->stopping;
 		l->wait = calloc(l->cap_wait, sizeof(struct dev *));
@@ -496,7 +496,7 @@ poller_free(struct pue_poller *p)
 		free(d->read_wall);
 	}
 	for (i = 0; i < m->n_links; i++) {
-		pue_mb_link_fini(&m->links[i].mb);
+		pue_modbus_link_fini(&m->links[i].mb);
 		free(m->links[i].wait);
 		free(m->links[i].batch);
 		free(m->links[i].devs);

@@ -81,7 +81,7 @@ pue_poll_schedule_resume(struct pue_poll_schedule *s)
 }
 
 size_t
-pue_poll_group_rearm(struct pue_poll_group *g)
+pue_poll_schedule_rearm_group(struct pue_poll_group *g)
 {
 	struct pue_poll_schedule *s;
 	size_t left = 0;

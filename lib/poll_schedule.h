@@ -35,9 +35,9 @@ struct pue_poll_schedule {
 	void *arg;		   /* due's argument */
 	/* Kept by the schedule; the poller may read them. */
 	struct pue_poll_group *group;
-	int64_t timer;			/* the loop's timer id; 0: none armed */
-	pue_mono_t deadline;		/* the next tick */
-	bool unarmed;			/* the loop could not arm it: see pue_poll_group_rearm() */
+	int64_t timer;	     /* the loop's timer id; 0: none armed */
+	pue_mono_t deadline; /* the next tick */
+	bool unarmed;	     /* the loop could not arm it: see pue_poll_schedule_rearm_group() */
 	struct pue_poll_schedule *next; /* in its group */
 };
 
@@ -67,7 +67,7 @@ void pue_poll_schedule_resume(struct pue_poll_schedule *s);
 
 /* Arms the ticks of g that could not be armed, due now. Returns how many
  * are still unarmed. */
-size_t pue_poll_group_rearm(struct pue_poll_group *g);
+size_t pue_poll_schedule_rearm_group(struct pue_poll_group *g);
 
 /* True when a tick is armed and its deadline has come by now: the device
  * may join a poll that starts now (a link's batch, modbus_poll.c). */

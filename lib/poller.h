@@ -68,7 +68,7 @@ struct pue_poller {
 void pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
 		     const struct pue_poller_env *env);
 
-/* Arms the polls of p the loop could not arm (pue_poll_group_rearm()); the
+/* Arms the polls of p the loop could not arm (pue_poll_schedule_rearm_group()); the
  * service calls it from its 1 s tick. Returns how many are still unarmed. */
 size_t pue_poller_rearm(struct pue_poller *p);
 

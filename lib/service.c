@@ -185,11 +185,11 @@ flush(void *arg)
 	int n;
 
 	/* logs the store's state changes; the store keeps the rows when it fails */
-	pue_store_flush_logged(s->store, pue_clock_wall(s->clock));
+	pue_store_config_flush(s->store, pue_clock_wall(s->clock));
 	/* Opened at last (pued started on a full disk): what was stored
 	 * before the start counts in the windows from now on. */
 	if (!was_open && pue_store_is_open(s->store)) {
-		if ((n = pue_engine_reload_windows(s->engine, &err)) < 0)
+		if ((n = pue_engine_resume_windows(s->engine, &err)) < 0)
 			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
 		else
 			pue_log(LOG_INFO, "engine: the windows reloaded from %d stored minutes", n);
@@ -259,7 +259,7 @@ cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
 	(void)r;
 	(void)err;
 	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-		pue_alerts_status(s->alerts, o);
+		pue_alerts_control_status(s->alerts, o);
 	return o;
 }
 
@@ -297,7 +297,7 @@ cmd_reload(struct pue_service *s, const struct request *r, struct pue_err *err)
 static json_t *
 cmd_alerts(struct pue_service *s, const struct request *r, struct pue_err *err)
 {
-	return pue_alerts_command(s->alerts, r->id, r->req, r->peer, err);
+	return pue_alerts_control_command(s->alerts, r->id, r->req, r->peer, err);
 }
 
 static json_t *
@@ -329,11 +329,11 @@ static json_t *
 handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
 {
 	struct pue_service *s = arg;
-	int id = pue_ctl_command_find(cmd);
+	int id = pue_control_commands_find(cmd);
 	char known[256];
 
 	if (id < 0) {
-		pue_ctl_commands_known(known, sizeof(known));
+		pue_control_commands_known(known, sizeof(known));
 		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
 		return NULL;
 	}
@@ -379,7 +379,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	int n;
 
 	for (k = 0; k < PUE_CMD_COUNT; k++)
-		assert(handlers[k] != NULL || !pue_ctl_commands[k].daemon);
+		assert(handlers[k] != NULL || !pue_control_commands[k].daemon);
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
@@ -393,7 +393,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	 * only take a reference (snmp_lib.h). */
 	if (talks_snmp(cfg) && (s->snmp_lib = pue_snmp_lib_new(err)) == NULL)
 		goto fail;
-	if ((s->store = pue_store_open_config(cfg->storage.path, cfg, err)) == NULL)
+	if ((s->store = pue_store_config_open(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
 		goto fail;
@@ -470,7 +470,7 @@ pue_service_free(struct pue_service *s)
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
-	pue_store_close_logged(s->store);
+	pue_store_config_close(s->store);
 	pue_loop_free(s->loop);
 	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);

@@ -9,7 +9,7 @@
  * A poll is a set of requests (struct snmp_req) that all go out at once:
  * GETs of up to max_varbinds points, one walk per sum_column point, and,
  * before the first poll of a v3 device, the engine ID probe. net-snmp calls
- * back (pue_snmp_on_answer()) from snmp_sess_read2() when a datagram came
+ * back (pue_snmp_answer_received()) from snmp_sess_read2() when a datagram came
  * or from snmp_sess_timeout() when a loop timer fired. Callbacks only
  * record: values go into the points, follow-ups are marked RQ_QUEUED, and
  * the poller sends them once net-snmp has returned, so net-snmp is never
@@ -132,18 +132,18 @@ struct pue_snmp {
 };
 
 /* Keeps the first error of a poll (the one that explains the others). */
-void pue_snmp_dev_error(struct snmp_dev *d, const char *fmt, ...)
+void pue_snmp_answer_error(struct snmp_dev *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Ends request r as a whole (timeout, report, agent error): each of its
  * points fails, with one message naming the request and the cause. */
-void pue_snmp_req_fail(struct snmp_req *r, const char *cause);
+void pue_snmp_answer_fail(struct snmp_req *r, const char *cause);
 
 /* The PDU for request r (the caller sends and, on failure, frees it), or
  * NULL when memory runs out. */
-netsnmp_pdu *pue_snmp_build(struct snmp_dev *d, struct snmp_req *r);
+netsnmp_pdu *pue_snmp_answer_build(struct snmp_dev *d, struct snmp_req *r);
 
 /* net-snmp's callback for every request; magic is the struct snmp_req. */
-int pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic);
+int pue_snmp_answer_received(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic);
 
 #endif

@@ -65,7 +65,7 @@ start_once(struct pue_err *err)
 	/* init_snmp() would parse the default MIB list (a dozen modules, with
 	 * a "Cannot find module" line for each one Debian does not ship).
 	 * Numeric OIDs need none of it, so MIBS is empty; MIB names load their
-	 * module on demand (pue_snmp_resolve()). A user's own MIBS is left
+	 * module on demand (pue_snmp_session_resolve()). A user's own MIBS is left
 	 * alone (overwrite 0). The MIB directories are only indexed. */
 	if (setenv("MIBS", "", 0) < 0)
 		return pue_err_set(err, -errno, "snmp: setenv: %s", strerror(errno));

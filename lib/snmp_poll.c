@@ -32,24 +32,24 @@ static void pump(void *arg);
 static void
 send_req(struct snmp_dev *d, struct snmp_req *r)
 {
-	netsnmp_pdu *pdu = pue_snmp_build(d, r);
+	netsnmp_pdu *pdu = pue_snmp_answer_build(d, r);
 	char cause[160];
 
 	if (pdu == NULL) {
-		pue_snmp_req_fail(r, "out of memory");
+		pue_snmp_answer_fail(r, "out of memory");
 		return;
 	}
 	r->state = RQ_FLIGHT;
 	r->reqid = pdu->reqid;
 	d->requests++;
-	if (snmp_sess_async_send(d->sessp, pdu, pue_snmp_on_answer, r) != 0)
+	if (snmp_sess_async_send(d->sessp, pdu, pue_snmp_answer_received, r) != 0)
 		return; /* net-snmp owns the PDU now */
 	/* On failure net-snmp may already have called back (a v3 message it
 	 * could not build), and leaves the PDU to us either way. */
 	if (r->state == RQ_FLIGHT) {
 		snprintf(cause, sizeof(cause), "send failed: %s",
 			 snmp_api_errstring(snmp_sess_session(d->sessp)->s_snmp_errno));
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 	}
 	snmp_free_pdu(pdu);
 	d->reset = true;
@@ -122,7 +122,7 @@ arm(struct snmp_dev *d)
 		 * without a final callback. End it rather than wait forever. */
 		for (i = 0; i < d->n_reqs; i++)
 			if (d->reqs[i].state == RQ_FLIGHT)
-				pue_snmp_req_fail(&d->reqs[i], "net-snmp dropped the request");
+				pue_snmp_answer_fail(&d->reqs[i], "net-snmp dropped the request");
 		return false;
 	}
 	/* +1 ms: net-snmp retries only once strictly past the expiry. */
@@ -175,14 +175,14 @@ open_session(struct snmp_dev *d)
 	struct pue_err err;
 	int rc;
 
-	d->sessp = pue_snmp_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
+	d->sessp = pue_snmp_session_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
 	if (d->sessp == NULL) {
-		pue_snmp_dev_error(d, "%s", err.msg);
+		pue_snmp_answer_error(d, "%s", err.msg);
 		return -1;
 	}
-	d->fd = pue_snmp_fd(d->sessp);
+	d->fd = pue_snmp_session_fd(d->sessp);
 	if ((rc = pue_loop_add_fd(d->m->poller.loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
-		pue_snmp_dev_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
+		pue_snmp_answer_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
 		close_session(d);
 		return -1;
 	}
@@ -201,8 +201,8 @@ user_conflicts(const struct snmp_dev *d, const struct snmp_dev *o)
 	       memcmp(o->engine, d->engine, d->engine_len) == 0 && b->version == PUE_SNMP_V3 &&
 	       strcmp(a->user, b->user) == 0 &&
 	       (a->level != b->level || a->auth != b->auth || a->priv != b->priv ||
-		!pue_snmp_same_secret(&a->auth_passphrase, &b->auth_passphrase) ||
-		!pue_snmp_same_secret(&a->priv_passphrase, &b->priv_passphrase));
+		!pue_snmp_setup_same_secret(&a->auth_passphrase, &b->auth_passphrase) ||
+		!pue_snmp_setup_same_secret(&a->priv_passphrase, &b->priv_passphrase));
 }
 
 static void
@@ -227,7 +227,7 @@ finish_discovery(struct snmp_dev *d)
 		return; /* the probe's error is the poll's error */
 	for (i = 0; i < m->n_devs; i++)
 		if (m->devs[i].engine_len > 0 && user_conflicts(d, &m->devs[i])) {
-			pue_snmp_dev_error(
+			pue_snmp_answer_error(
 				d,
 				"%s: device %s uses SNMPv3 user \"%.32s\" on the same agent with "
 				"other settings; net-snmp keeps one key set per agent and user",
@@ -245,9 +245,9 @@ finish_discovery(struct snmp_dev *d)
 			"device %s: %s: the agent's SNMPv3 engine ID is now 0x%s (was 0x%s)",
 			d->conf->name, d->where, now, was);
 	}
-	pue_snmp_forget_time(d->engine, d->engine_len);
-	if (pue_snmp_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
-		pue_snmp_dev_error(d, "%s: %s", d->where, err.msg);
+	pue_snmp_session_forget_time(d->engine, d->engine_len);
+	if (pue_snmp_session_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
+		pue_snmp_answer_error(d, "%s: %s", d->where, err.msg);
 		return;
 	}
 	d->engine_known = true;
@@ -271,20 +271,20 @@ finish(struct snmp_dev *d)
 		if (pt->st != PT_OK)
 			continue;
 		if (pue_decode_scale(&d->conf->points[k].num, &pt->raw, &r.value, &err) < 0) {
-			pue_snmp_dev_error(d, "point %s: %s", d->conf->points[k].name, err.msg);
+			pue_snmp_answer_error(d, "point %s: %s", d->conf->points[k].name, err.msg);
 			continue;
 		}
 		if (m->poller.sink.reading(m->poller.sink.arg, d->index, k, &r, &err) < 0) {
 			/* The device answered: degraded, not failing. The
 			 * sink logged it; the error only goes to the health. */
-			pue_snmp_dev_error(d, "%s", err.msg);
+			pue_snmp_answer_error(d, "%s", err.msg);
 			rejected++;
 			continue;
 		}
 		ok++;
 	}
 	if (ok < n && d->error[0] == '\0')
-		pue_snmp_dev_error(d, "%zu of %zu points not read", n - ok, n);
+		pue_snmp_answer_error(d, "%zu of %zu points not read", n - ok, n);
 	d->busy = false;
 	/* A v3 agent that left a whole poll unanswered may be back with a new
 	 * engine ID, or the old one with its boots reset, which net-snmp drops
@@ -338,7 +338,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 
 	d->lookup = NULL;
 	if (numeric == NULL) {
-		pue_snmp_dev_error(d, "%s", error);
+		pue_snmp_answer_error(d, "%s", error);
 		finish(d);
 		return;
 	}
@@ -367,7 +367,7 @@ start_poll(struct snmp_dev *d)
 		 * nobody else's). */
 		if ((d->lookup = pue_lookup_start(d->m->poller.loop, d->conf->snmp.host,
 						  on_resolved, d, &err)) == NULL) {
-			pue_snmp_dev_error(d, "%s", err.msg);
+			pue_snmp_answer_error(d, "%s", err.msg);
 			finish(d);
 		}
 		return;
@@ -490,7 +490,7 @@ poller_free(struct pue_poller *p)
 		pue_lookup_cancel(d->lookup);
 		close_session(d);
 		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
-			pue_snmp_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
+			pue_snmp_session_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
 		for (k = 0; k < d->conf->n_points && d->pts != NULL; k++)
 			free(d->pts[k].name);
 		free(d->pts);
@@ -498,7 +498,7 @@ poller_free(struct pue_poller *p)
 		free(d->work);
 		free(d->reqs);
 		free(d->walk_cur);
-		pue_snmp_keys_wipe(&d->keys);
+		pue_snmp_session_keys_wipe(&d->keys);
 	}
 	if (m->fds_ready)
 		netsnmp_large_fd_set_cleanup(&m->fds);

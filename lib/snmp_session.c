@@ -10,13 +10,13 @@
  * loop that would stop every other device for as long as one dead agent
  * takes to time out. So sessions are opened with SNMP_FLAGS_DONT_PROBE, and
  * the poller sends the probe itself, asynchronously like any other request
- * (pue_snmp_probe_pdu()). The agent answers with a usmStatsUnknownEngineIDs
- * report that carries its engine ID; pue_snmp_set_engine() then gives the
+ * (pue_snmp_session_probe_pdu()). The agent answers with a usmStatsUnknownEngineIDs
+ * report that carries its engine ID; pue_snmp_session_set_engine() then gives the
  * session that ID and creates the USM user with keys localized to it. The ID
  * stays in the session (the cache) until the agent reports that it changed,
  * or leaves a whole poll unanswered: a restarted agent may have a new ID, or
  * the old one with fewer boots, whose answers net-snmp would drop unheard
- * (pue_snmp_forget_time()). The same steps as net-snmp's
+ * (pue_snmp_session_forget_time()). The same steps as net-snmp's
  * usm_discover_engineid() and usm_create_user_from_session_hook(), minus
  * the waiting.
  */
@@ -53,7 +53,8 @@ auth_protocol(enum pue_snmp_auth a, size_t *len)
 }
 
 int
-pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, struct pue_err *err)
+pue_snmp_session_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k,
+			     struct pue_err *err)
 {
 	size_t len;
 	oid *proto = auth_protocol(c->auth, &len);
@@ -78,7 +79,7 @@ pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, str
 	if (generate_Ku(proto, (u_int)len, (const u_char *)c->priv_passphrase.value,
 			strlen(c->priv_passphrase.value), k->priv,
 			&k->priv_len) != SNMPERR_SUCCESS) {
-		pue_snmp_keys_wipe(k);
+		pue_snmp_session_keys_wipe(k);
 		return pue_err_set(err, PUE_E_CONFIG,
 				   "net-snmp cannot derive a privacy key for this auth_protocol");
 	}
@@ -86,7 +87,7 @@ pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, str
 }
 
 void
-pue_snmp_keys_wipe(struct pue_snmp_keys *k)
+pue_snmp_session_keys_wipe(struct pue_snmp_keys *k)
 {
 	explicit_bzero(k, sizeof(*k));
 }
@@ -127,8 +128,8 @@ set_v3(netsnmp_session *s, const struct pue_snmp_conf *c, const struct pue_snmp_
 }
 
 void *
-pue_snmp_open(const struct pue_device_conf *d, const char *addr, const struct pue_snmp_keys *keys,
-	      struct pue_err *err)
+pue_snmp_session_open(const struct pue_device_conf *d, const char *addr,
+		      const struct pue_snmp_keys *keys, struct pue_err *err)
 {
 	const struct pue_snmp_conf *c = &d->snmp;
 	const char *host = addr != NULL ? addr : c->host;
@@ -190,7 +191,7 @@ pue_snmp_open(const struct pue_device_conf *d, const char *addr, const struct pu
 }
 
 int
-pue_snmp_fd(void *sessp)
+pue_snmp_session_fd(void *sessp)
 {
 	netsnmp_transport *t = snmp_sess_transport(sessp);
 
@@ -198,7 +199,7 @@ pue_snmp_fd(void *sessp)
 }
 
 netsnmp_pdu *
-pue_snmp_probe_pdu(void)
+pue_snmp_session_probe_pdu(void)
 {
 	netsnmp_pdu *pdu;
 	struct usmUser *user;
@@ -247,7 +248,7 @@ copy_id(u_char **dst, size_t *dst_len, const u_char *id, size_t len)
 }
 
 int
-pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err)
+pue_snmp_session_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err)
 {
 	netsnmp_session *s = snmp_sess_session(sessp);
 
@@ -269,7 +270,7 @@ pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *e
 }
 
 bool
-pue_snmp_forget_time(const u_char *engine, size_t len)
+pue_snmp_session_forget_time(const u_char *engine, size_t len)
 {
 	u_int boots = 0, secs = 0;
 
@@ -290,7 +291,7 @@ pue_snmp_forget_time(const u_char *engine, size_t len)
 }
 
 void
-pue_snmp_forget_user(const u_char *engine, size_t len, const char *user)
+pue_snmp_session_forget_user(const u_char *engine, size_t len, const char *user)
 {
 	struct usmUser *u = usm_get_user(engine, len, user);
 
@@ -302,7 +303,7 @@ pue_snmp_forget_user(const u_char *engine, size_t len, const char *user)
 }
 
 enum pue_snmp_report
-pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf, size_t size)
+pue_snmp_session_report(const netsnmp_pdu *pdu, const char *user, char *buf, size_t size)
 {
 	const char *u = user != NULL ? user : "";
 	char name[128];
@@ -359,7 +360,7 @@ pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf, si
 }
 
 int
-pue_snmp_resolve(const char *text, oid *out, size_t *n, struct pue_err *err)
+pue_snmp_session_resolve(const char *text, oid *out, size_t *n, struct pue_err *err)
 {
 	const char *sep = strstr(text, "::");
 	char module[128];

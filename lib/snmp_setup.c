@@ -12,7 +12,7 @@
 #include <string.h>
 
 bool
-pue_snmp_same_secret(const struct pue_secret *a, const struct pue_secret *b)
+pue_snmp_setup_same_secret(const struct pue_secret *a, const struct pue_secret *b)
 {
 	if (a->value == NULL || b->value == NULL)
 		return a->value == b->value;
@@ -28,7 +28,7 @@ setup_points(struct snmp_dev *d, struct pue_err *err)
 	size_t k, len;
 
 	for (k = 0; k < c->n_points; k++) {
-		if (pue_snmp_resolve(c->points[k].oid, name, &len, &why) < 0)
+		if (pue_snmp_session_resolve(c->points[k].oid, name, &len, &why) < 0)
 			return pue_err_set(err, why.code, "device %s point %s: %s", c->name,
 					   c->points[k].name, why.msg);
 		if ((d->pts[k].name = malloc(len * sizeof(oid))) == NULL)
@@ -58,13 +58,13 @@ setup_keys(struct pue_snmp *m, struct snmp_dev *d, struct pue_err *err)
 		const struct pue_snmp_conf *o = &m->devs[i].conf->snmp;
 
 		if (o->version == PUE_SNMP_V3 && o->level == c->level && o->auth == c->auth &&
-		    pue_snmp_same_secret(&o->auth_passphrase, &c->auth_passphrase) &&
-		    pue_snmp_same_secret(&o->priv_passphrase, &c->priv_passphrase)) {
+		    pue_snmp_setup_same_secret(&o->auth_passphrase, &c->auth_passphrase) &&
+		    pue_snmp_setup_same_secret(&o->priv_passphrase, &c->priv_passphrase)) {
 			d->keys = m->devs[i].keys;
 			return 0;
 		}
 	}
-	if (pue_snmp_keys_derive(c, &d->keys, &why) < 0)
+	if (pue_snmp_session_keys_derive(c, &d->keys, &why) < 0)
 		return pue_err_set(err, why.code, "device %s: %s", d->conf->name, why.msg);
 	return 0;
 }

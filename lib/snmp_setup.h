@@ -24,6 +24,6 @@ int pue_snmp_setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, pue
 		       struct pue_err *err);
 
 /* True when two secrets are both absent or equal. */
-bool pue_snmp_same_secret(const struct pue_secret *a, const struct pue_secret *b);
+bool pue_snmp_setup_same_secret(const struct pue_secret *a, const struct pue_secret *b);
 
 #endif

@@ -67,7 +67,8 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - st->minute_retention_ms);
 	if (step_reset(st->del_minutes) < 0 || step_reset(st->del_zone_minutes) < 0)
 		return -1;
-	used = (pue_store_pragma_int(st->page_count) - pue_store_pragma_int(st->freelist_count)) *
+	used = (pue_store_db_pragma_int(st->page_count) -
+		pue_store_db_pragma_int(st->freelist_count)) *
 	       st->page_size;
 	st->stats.used_bytes = used > 0 ? (uint64_t)used : 0;
 	/* Over 90% of the budget: the oldest raw samples go first, faster than
@@ -132,7 +133,7 @@ destroy(struct pue_store *st)
 {
 	size_t i;
 
-	pue_store_disconnect(st);
+	pue_store_db_disconnect(st);
 	for (i = 0; i < st->n_kept; i++) {
 		free(st->kept[i].device_name);
 		free(st->kept[i].name);
@@ -168,7 +169,7 @@ pue_store_open(const char *path, const struct pue_store_conf *sc, struct pue_err
 		return NULL;
 	}
 	st->page_size = 4096;
-	if (pue_store_connect(st, &full, err) == 0)
+	if (pue_store_db_connect(st, &full, err) == 0)
 		return st;
 	if (!full) {
 		destroy(st);
@@ -364,7 +365,7 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 			     now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
 		return 0;
 	if (st->db == NULL)
-		pue_store_connect(st, &full, err);
+		pue_store_db_connect(st, &full, err);
 	if (st->db == NULL)
 		rc = PUE_E_STORE;
 	else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)

@@ -10,7 +10,7 @@
 #include "log.h"
 
 struct pue_store *
-pue_store_open_config(const char *path, const struct pue_config *cfg, struct pue_err *err)
+pue_store_config_open(const char *path, const struct pue_config *cfg, struct pue_err *err)
 {
 	struct pue_store_conf sc = {
 		.n_zones = cfg->pue.n_zones,
@@ -59,7 +59,7 @@ out:
 }
 
 int
-pue_store_flush_logged(struct pue_store *st, pue_wall_t now)
+pue_store_config_flush(struct pue_store *st, pue_wall_t now)
 {
 	struct pue_store_stats before, after;
 	bool was_open = pue_store_is_open(st);
@@ -88,13 +88,13 @@ pue_store_flush_logged(struct pue_store *st, pue_wall_t now)
 }
 
 void
-pue_store_close_logged(struct pue_store *st)
+pue_store_config_close(struct pue_store *st)
 {
 	struct pue_store_stats stats;
 
 	if (st == NULL)
 		return;
-	if (pue_store_flush_logged(st, (pue_wall_t){0}) < 0) {
+	if (pue_store_config_flush(st, (pue_wall_t){0}) < 0) {
 		pue_store_stats(st, &stats);
 		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", stats.last_error, stats.pending);
 	}

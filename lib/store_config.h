@@ -20,16 +20,16 @@
 /* Opens the database at path for cfg's points and zones, with cfg's
  * retention and disk budget (cfg is borrowed, and only during the call).
  * A start on a full disk is logged; see pue_store_open(). */
-struct pue_store *pue_store_open_config(const char *path, const struct pue_config *cfg,
+struct pue_store *pue_store_config_open(const char *path, const struct pue_config *cfg,
 					struct pue_err *err);
 
 /* pue_store_flush(), logging what changed: the database opened at last,
  * the first failure, the recovery, the disk budget reached. Returns what
  * pue_store_flush() returned. */
-int pue_store_flush_logged(struct pue_store *st, pue_wall_t now);
+int pue_store_config_flush(struct pue_store *st, pue_wall_t now);
 
 /* The last flush, logged (what a failure loses), then pue_store_close().
  * NULL is accepted. */
-void pue_store_close_logged(struct pue_store *st);
+void pue_store_config_close(struct pue_store *st);
 
 #endif

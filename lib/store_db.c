@@ -68,7 +68,7 @@ prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
 }
 
 int64_t
-pue_store_pragma_int(sqlite3_stmt *q)
+pue_store_db_pragma_int(sqlite3_stmt *q)
 {
 	int64_t v = -1;
 
@@ -100,7 +100,7 @@ set_wal_limits(struct pue_store *st, struct pue_err *err)
 }
 
 int
-pue_store_compare_ids(const void *a, const void *b)
+pue_store_db_compare_ids(const void *a, const void *b)
 {
 	const struct point_ref *x = a, *y = b;
 
@@ -166,7 +166,7 @@ register_points(struct pue_store *st, struct pue_err *err)
 		sqlite3_reset(ins);
 		sqlite3_reset(sel);
 	}
-	qsort(st->by_id, st->n_points, sizeof(*st->by_id), pue_store_compare_ids);
+	qsort(st->by_id, st->n_points, sizeof(*st->by_id), pue_store_db_compare_ids);
 out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
@@ -175,7 +175,7 @@ out:
 
 /* Closes the connection and what belongs to it; the queued rows stay. */
 void
-pue_store_disconnect(struct pue_store *st)
+pue_store_db_disconnect(struct pue_store *st)
 {
 	sqlite3_stmt **const stmts[] = {
 		&st->ins_sample, &st->ins_minute,     &st->ins_hour,	&st->ins_event,
@@ -208,7 +208,7 @@ pue_store_disconnect(struct pue_store *st)
  * and the statements. On failure nothing stays open and *full says whether
  * a full disk was the cause. */
 int
-pue_store_connect(struct pue_store *st, bool *full, struct pue_err *err)
+pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	int rc = PUE_E_STORE;
@@ -235,7 +235,7 @@ pue_store_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	if (register_points(st, err) < 0 || exec_sql(st, "COMMIT", "opening", err) < 0)
 		goto fail;
 	if (prepare(st, "PRAGMA page_size", &q) == 0)
-		st->page_size = pue_store_pragma_int(q);
+		st->page_size = pue_store_db_pragma_int(q);
 	sqlite3_finalize(q);
 	if (prepare(st, "INSERT OR REPLACE INTO samples(t, point, value) VALUES(?, ?, ?)",
 		    &st->ins_sample) < 0 ||
@@ -265,6 +265,6 @@ pue_store_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	return 0;
 fail:
 	*full = st->db != NULL && disk_full(st->db);
-	pue_store_disconnect(st);
+	pue_store_db_disconnect(st);
 	return rc;
 }

@@ -85,17 +85,17 @@ struct pue_store {
 int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
 
 /* qsort/bsearch order of struct point_ref: by id. */
-int pue_store_compare_ids(const void *a, const void *b);
+int pue_store_db_compare_ids(const void *a, const void *b);
 
 /* Opens the database for writing: the connection, its schema, the points
  * and the statements. Returns 0, or PUE_E_STORE with err set, nothing left
  * open and *full saying whether a full disk was the cause. */
-int pue_store_connect(struct pue_store *st, bool *full, struct pue_err *err);
+int pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err);
 
 /* Closes the connection and what belongs to it; the queued rows stay. */
-void pue_store_disconnect(struct pue_store *st);
+void pue_store_db_disconnect(struct pue_store *st);
 
 /* Steps a one-row PRAGMA query and resets it: its value, or -1. */
-int64_t pue_store_pragma_int(sqlite3_stmt *q);
+int64_t pue_store_db_pragma_int(sqlite3_stmt *q);
 
 #endif

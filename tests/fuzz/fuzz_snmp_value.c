@@ -3,7 +3,7 @@
  * fuzz_snmp_value.c - what an SNMP agent answers, into pued's numbers:
  * varbinds of every ASN.1 type with arbitrary lengths and contents through
  * pue_snmp_value_raw() (snmp_value.c), and whole answers through the
- * poller's callback pue_snmp_on_answer() (snmp_answer.c): GETs (tooBig
+ * poller's callback pue_snmp_answer_received() (snmp_answer.c): GETs (tooBig
  * splits, version 1 noSuchName retries), column walks over several
  * answers, engine ID probes and reports.
  *
@@ -460,7 +460,7 @@ fuzz_answers(struct fuzz_in *in)
 		}
 		r = &reqs[i];
 		pdu = take_pdu(in, &d, r);
-		(void)pue_snmp_on_answer(
+		(void)pue_snmp_answer_received(
 			op < 200 ? NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE : ops[op % 4], &sess,
 			(op & 1) && op < 200 ? 7
 			: (op & 2)	     ? 8

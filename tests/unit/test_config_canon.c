@@ -176,7 +176,7 @@ canon_of(const struct pue_device_conf *d, void (*apply)(struct pue_point_conf *p
 
 	if (apply != NULL)
 		apply(&p);
-	s = pue_config_point_canon(d, &p);
+	s = pue_config_canon_point(d, &p);
 	assert_non_null(s);
 	return s;
 }
@@ -267,7 +267,7 @@ test_canon_invalid_values_change_is_noticed(void **state)
 	assert_string_not_equal(a, b);
 	assert_string_not_equal(a, c);
 	p.invalid_values = same_values;
-	d = pue_config_point_canon(&meter, &p);
+	d = pue_config_canon_point(&meter, &p);
 	assert_string_equal(a, d); /* values compared, not pointers */
 	free(a);
 	free(b);

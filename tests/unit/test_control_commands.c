@@ -26,15 +26,15 @@ test_commands_admin_set_is_the_state_changing_ones(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
-		assert_true(pue_ctl_command_is_admin(admin[i]));
+		assert_true(pue_control_commands_is_admin(admin[i]));
 		assert_true(pue_control_is_admin_command(admin[i]));
 	}
 	for (i = 0; i < sizeof(reader) / sizeof(reader[0]); i++) {
-		assert_false(pue_ctl_command_is_admin(reader[i]));
+		assert_false(pue_control_commands_is_admin(reader[i]));
 		assert_false(pue_control_is_admin_command(reader[i]));
 	}
-	assert_false(pue_ctl_command_is_admin("frobnicate"));
-	assert_false(pue_ctl_command_is_admin("Reload"));
+	assert_false(pue_control_commands_is_admin("frobnicate"));
+	assert_false(pue_control_commands_is_admin("Reload"));
 }
 
 static void
@@ -44,20 +44,21 @@ test_commands_known_list_is_what_pued_answers(void **state)
 	int i, j;
 
 	(void)state;
-	pue_ctl_commands_known(known, sizeof(known));
+	pue_control_commands_known(known, sizeof(known));
 	assert_string_equal(known, "status, devices, ping, reload, alerts, ack, silence, "
 				   "unsilence, clock, advance");
 	/* check is puectl's own: pued does not answer it */
-	assert_int_equal(pue_ctl_command_find("check"), -1);
-	assert_int_equal(pue_ctl_command_find("status"), PUE_CMD_STATUS);
-	assert_int_equal(pue_ctl_command_find("advance"), PUE_CMD_ADVANCE);
-	assert_int_equal(pue_ctl_command_find(""), -1);
+	assert_int_equal(pue_control_commands_find("check"), -1);
+	assert_int_equal(pue_control_commands_find("status"), PUE_CMD_STATUS);
+	assert_int_equal(pue_control_commands_find("advance"), PUE_CMD_ADVANCE);
+	assert_int_equal(pue_control_commands_find(""), -1);
 	for (i = 0; i < PUE_CMD_COUNT; i++) {
-		assert_non_null(pue_ctl_commands[i].name);
+		assert_non_null(pue_control_commands[i].name);
 		for (j = i + 1; j < PUE_CMD_COUNT; j++)
-			assert_string_not_equal(pue_ctl_commands[i].name, pue_ctl_commands[j].name);
+			assert_string_not_equal(pue_control_commands[i].name,
+						pue_control_commands[j].name);
 	}
-	pue_ctl_commands_known(known, 12); /* cut, still a string */
+	pue_control_commands_known(known, 12); /* cut, still a string */
 	assert_string_equal(known, "status, dev");
 }
 
@@ -70,11 +71,11 @@ test_commands_usage_comes_from_the_table(void **state)
 
 	(void)state;
 	assert_non_null(out);
-	pue_ctl_commands_synopsis(out, 1, "|");
+	pue_control_commands_synopsis(out, 1, "|");
 	fputc('\n', out);
-	pue_ctl_commands_synopsis(out, 2, " | ");
+	pue_control_commands_synopsis(out, 2, " | ");
 	fputc('\n', out);
-	pue_ctl_commands_help(out);
+	pue_control_commands_help(out);
 	assert_int_equal(fclose(out), 0);
 	assert_string_equal(
 		text,

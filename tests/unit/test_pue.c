@@ -380,7 +380,7 @@ test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
 						   .minute_retention_ms = 400 * 24 * HOUR_MS,
 						   .disk_budget_bytes = UINT64_C(1) << 30,
 						   .flush_interval_ms = 1000};
-	assert_non_null(st = pue_store_open_config(path, &f->cfg, &err));
+	assert_non_null(st = pue_store_config_open(path, &f->cfg, &err));
 	for (i = 0; i < 20; i++) { /* 20 minutes at 1200 / 1000 kW */
 		struct pue_minute m = {T0 + i * MIN_MS, 20.0, 1000.0 / 60, MIN_MS};
 

@@ -146,7 +146,7 @@ run_start(const struct fixture *f, struct run *r, int64_t at)
 	struct pue_err err;
 
 	r->clock = pue_clock_new_manual((pue_wall_t){at});
-	r->store = pue_store_open_config(f->path, &f->cfg, &err);
+	r->store = pue_store_config_open(f->path, &f->cfg, &err);
 	if (r->store == NULL)
 		return false;
 	r->engine = pue_engine_new(&f->cfg, r->clock, r->store, &err);
