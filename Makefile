@@ -75,6 +75,30 @@ PUE_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | s
 $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # --- end of the version block (its changelog rule is below "all:") -------------------------------------------------
 
+# --- the numeric core (issue 16) ---------------------------------------------
+# From a meter's registers to a stored, judged PUE figure: the modules that
+# take small value types (point.h, reading.h, interval.h, minute.h,
+# pue_def.h) instead of the configuration, and return errors instead of
+# logging (store_config.c logs for the store). Their unit tests link
+# against LIBPUE_CORE alone, not libpue.a: a core module that comes to need
+# config.o, yaml_tree.o or log.o (or anything else outside the list) fails
+# its tests' link with an undefined reference, and $(BUILD)/core-headers.ok
+# fails the build when a core source includes a header of the loader
+# (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
+CORE_MODULES   := err clock point duration decode counter_rate energy combine window figure year \
+                  store store_db store_read store_schema report
+CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \
+                  test_store test_report test_clock test_counter_rate
+CORE_FORBIDDEN := config yaml_tree log
+LIBPUE_CORE    := $(CORE_MODULES:%=$(BUILD)/lib/%.o)
+# Headers of the forbidden modules, and of their parts (config_types.h,
+# yaml_load.h, ...).
+CORE_FORBIDDEN_RE := config[a-z_]*|yaml_[a-z_]*|log
+ifneq ($(filter $(CORE_FORBIDDEN),$(CORE_MODULES)),)
+$(error the numeric core must not hold $(filter $(CORE_FORBIDDEN),$(CORE_MODULES)))
+endif
+# --- end of the numeric core block (its rules are below "all:") ---------------
+
 # --- AgentX subagent (issue 8) -----------------------------------------------
 # pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
 # why it is a process); only it links net-snmp's agent library.
@@ -122,6 +146,20 @@ $(BUILD)/lib/version.o: debian/changelog
 $(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENTX_LIBS) $(LDLIBS)
+
+# --- the numeric core (issue 16): see the block above "all:" ----------------
+$(BUILD)/core-headers.ok: $(LIBPUE_CORE)
+	$(call say,CHECK,$@)
+	$(Q)bad=$$(grep -lE '(^|[ /])lib/($(CORE_FORBIDDEN_RE))\.h' $(LIBPUE_CORE:.o=.d)); \
+	if [ -n "$$bad" ]; then \
+		echo "numeric core: $$bad include config*.h, yaml_*.h or log.h" >&2; exit 1; fi
+	$(Q)touch $@
+
+$(CORE_TESTS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBPUE_CORE) \
+		| $(BUILD)/core-headers.ok
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call say,LD,$@)

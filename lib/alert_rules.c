@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "window.h"
+#include "duration.h"
 
 static void
 define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t point,
@@ -53,7 +53,7 @@ pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 			define(&defs[n++], PUE_RULE_DATA_STALE, d, 0, dev->name);
 		for (p = 0; p < dev->n_points; p++) {
 			snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[p].name);
-			if (on[PUE_RULE_METER_RESET] && dev->points[p].kind == PUE_KIND_ENERGY)
+			if (on[PUE_RULE_METER_RESET] && dev->points[p].num.kind == PUE_KIND_ENERGY)
 				define(&defs[n++], PUE_RULE_METER_RESET, d, p, subject);
 		}
 	}

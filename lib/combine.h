@@ -18,22 +18,11 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "config.h"
-#include "energy.h"
-
-#define PUE_MINUTE_MS 60000
-
-/* One closed minute of the PUE definition. */
-struct pue_minute {
-	int64_t start_ms;    /* Unix ms, a multiple of 60000 */
-	double facility_kwh; /* over the covered part only */
-	double it_kwh;
-	int64_t covered_ms; /* 0..60000: time every input had valid energy */
-};
+#include "interval.h"
+#include "minute.h"
+#include "pue_def.h"
 
 struct pue_combine; /* opaque */
-
-typedef void (*pue_minute_cb)(void *arg, const struct pue_minute *m);
 
 /* Builds the inputs from two sums (the PUE's facility and IT, or a zone's
  * IT plus infrastructure and IT); both are only read here. Counts energy

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int64_t
-pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
+pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
 {
 	if (p->max_gap_ms > 0)
 		return p->max_gap_ms;
@@ -20,8 +20,8 @@ pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
  * more than half the range is a wrap (PUE.md worked example 3), any other
  * decrease is a reset. Float counters cannot wrap. */
 static enum pue_energy_result
-counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
-	      const struct pue_reading *b, double *delta_kwh)
+counter_delta(const struct pue_point *p, const struct pue_reading *a, const struct pue_reading *b,
+	      double *delta_kwh)
 {
 	/* Configured, or else the width the answer's type carries. */
 	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
@@ -49,12 +49,13 @@ counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
  * float, the ulp of its raw value (as a float32 when it is one), a lower
  * bound: a float64 may hold a value counted in coarser steps. */
 static double
-resolution_kwh(const struct pue_point_conf *p, const struct pue_reading *r, bool *exact)
+resolution_kwh(const struct pue_point *p, const struct pue_reading *r, bool *exact)
 {
 	double factor = fabs(p->scale) * pue_unit_factor(p->unit), v = fabs(r->raw.value);
 	float f = (float)v;
 
-	*exact = r->raw.has_count && !p->has_scale_register;
+	/* A point with a scale register has no count (modbus_plan.c). */
+	*exact = r->raw.has_count;
 	if (*exact)
 		return factor;
 	if (!isfinite(v))
@@ -68,7 +69,7 @@ resolution_kwh(const struct pue_point_conf *p, const struct pue_reading *r, bool
  * interval adds its energy to the position; anything that leaves the
  * energy since the last reading unknown starts the estimate afresh. */
 static void
-feed_rate(struct pue_energy *e, const struct pue_point_conf *p, const struct pue_reading *r,
+feed_rate(struct pue_energy *e, const struct pue_point *p, const struct pue_reading *r,
 	  enum pue_energy_result res, double kwh)
 {
 	bool exact;
@@ -84,8 +85,7 @@ feed_rate(struct pue_energy *e, const struct pue_point_conf *p, const struct pue
 }
 
 bool
-pue_energy_live_power(const struct pue_energy *e, const struct pue_point_conf *p,
-		      struct pue_rate *out)
+pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p, struct pue_rate *out)
 {
 	if (p->kind == PUE_KIND_POWER) {
 		*out = (struct pue_rate){.power_kw = e->last_power_kw, .ready = true};
@@ -95,7 +95,7 @@ pue_energy_live_power(const struct pue_energy *e, const struct pue_point_conf *p
 }
 
 double
-pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p)
+pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p)
 {
 	double kw;
 
@@ -110,7 +110,7 @@ pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_con
 }
 
 bool
-pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
 		     const struct pue_reading *r, char *why, size_t len)
 {
 	double limit;
@@ -153,7 +153,7 @@ flow_kw(double kw)
 }
 
 enum pue_energy_result
-pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
+pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
 {
 	enum pue_energy_result res;
@@ -244,7 +244,7 @@ pue_energy_result_name(enum pue_energy_result r)
 }
 
 struct pue_reading
-pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t, double value)
+pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value)
 {
 	struct pue_reading r = {.wall = t, .value = value};
 	double factor = pue_unit_factor(p->unit), raw, whole;

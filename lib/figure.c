@@ -105,20 +105,3 @@ pue_figure_state_name(enum pue_figure_state s)
 	}
 	return "unknown";
 }
-
-int
-pue_category(const struct pue_config *cfg, const struct pue_sum *it)
-{
-	int cat = 0;
-	size_t i;
-
-	for (i = 0; i < it->n_terms; i++) {
-		const struct pue_term *t = &it->terms[i];
-		enum pue_it_location at = cfg->devices[t->device].points[t->point].measured_at;
-		int c = at == PUE_AT_IT_INPUT ? 3 : at == PUE_AT_PDU_OUTPUT ? 2 : 1;
-
-		if (cat == 0 || c < cat)
-			cat = c;
-	}
-	return cat;
-}

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "status.h"
+#include "duration.h"
 
 #define HOUR_MS (3600 * 1000LL)
 

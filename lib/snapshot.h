@@ -36,6 +36,7 @@
 #include "alert_state.h"
 #include "alert_year.h"
 #include "alerts.h"
+#include "alerts_view.h"
 #include "blob.h"
 #include "clock.h"
 #include "config.h"

@@ -396,20 +396,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r.wall = pue_clock_wall(clock);
 		if (which & 0x80) /* answered a little earlier than now */
 			r.wall.ms -= which & 0x3f;
-		if (m->p->kind == PUE_KIND_POWER) {
+		if (m->p->num.kind == PUE_KIND_POWER) {
 			r.value = take_power(&in, m, kind); /* kW, as decoded */
 			r.raw.value = r.value;
 		} else {
 			take_counter(&in, m, kind, &r.raw);
-			r.value = (r.raw.value * m->p->scale + m->p->offset) *
-				  pue_unit_factor(m->p->unit);
+			r.value = (r.raw.value * m->p->num.scale + m->p->num.offset) *
+				  pue_unit_factor(m->p->num.unit);
 		}
 		/* The shadow follows what the engine accepts: a reading that
 		 * cannot be true is a device error, never energy. */
 		if (pue_engine_reading(e, s->device[k], s->point[k], &r, NULL) < 0)
 			res = PUE_ENERGY_FIRST;
 		else
-			res = pue_energy_update(&m->shadow, m->p, dev->poll_interval_ms, &r, &iv);
+			res = pue_energy_update(&m->shadow, &m->p->num, dev->poll_interval_ms, &r,
+						&iv);
 		if (res == PUE_ENERGY_INTERVAL) {
 			CHECK(iv.end.ms > iv.start.ms, "interval %lld..%lld",
 			      (long long)iv.start.ms, (long long)iv.end.ms);

@@ -18,8 +18,10 @@
 #include "clock.h"
 #include "combine.h"
 #include "engine.h"
+#include "engine_resume.h"
 #include "figure.h"
 #include "store.h"
+#include "store_config.h"
 #include "window.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
@@ -52,9 +54,10 @@ fixture_new(size_t n_fac, size_t n_it, const enum pue_it_location *at, bool subt
 	f->cfg.n_devices = n_fac + n_it;
 	for (i = 0; i < n_fac + n_it; i++) {
 		f->pt[i] = (struct pue_point_conf){
-			.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+			.name = "p",
+			.num = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1}};
 		if (i >= n_fac)
-			f->pt[i].measured_at = at[i - n_fac];
+			f->pt[i].num.measured_at = at[i - n_fac];
 		f->dev[i] = (struct pue_device_conf){.name = "d",
 						     .poll_interval_ms = 1000,
 						     .timeout_ms = 1000,
@@ -166,7 +169,7 @@ test_pue_example5_gap_coverage_15m_insufficient_1h_covered(void **state)
 	struct pue_figure fig;
 
 	(void)state;
-	f->pt[1].max_gap_ms = 3000;
+	f->pt[1].num.max_gap_ms = 3000;
 	/* IT samples at 100 s and 160 s, none between */
 	feed(f, 0, 900, kw, 1, 100, 160);
 	fig = pue_engine_window(f->engine, 0);
@@ -194,9 +197,10 @@ test_pue_example6_category_is_lowest_of_it_points(void **state)
 	/* two UPS outputs and a PDU output: category 1 */
 	assert_int_equal(pue_engine_category(f->engine), 1);
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 1);
-	f->pt[1].measured_at = f->pt[2].measured_at = PUE_AT_PDU_OUTPUT;
+	f->pt[1].num.measured_at = f->pt[2].num.measured_at = PUE_AT_PDU_OUTPUT;
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 2);
-	f->pt[1].measured_at = f->pt[2].measured_at = f->pt[3].measured_at = PUE_AT_IT_INPUT;
+	f->pt[1].num.measured_at = f->pt[2].num.measured_at = f->pt[3].num.measured_at =
+		PUE_AT_IT_INPUT;
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 3);
 	fixture_free(f);
 }
@@ -382,7 +386,7 @@ test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
 						   .minute_retention_ms = 400 * 24 * HOUR_MS,
 						   .disk_budget_bytes = UINT64_C(1) << 30,
 						   .flush_interval_ms = 1000};
-	assert_non_null(st = pue_store_open(path, &f->cfg, &err));
+	assert_non_null(st = pue_store_config_open(path, &f->cfg, &err));
 	for (i = 0; i < 20; i++) { /* 20 minutes at 1200 / 1000 kW */
 		struct pue_minute m = {T0 + i * MIN_MS, 20.0, 1000.0 / 60, MIN_MS};
 
@@ -439,8 +443,8 @@ make_counters(struct fixture *f)
 
 	pue_engine_free(f->engine);
 	for (i = 0; i < f->cfg.n_devices; i++) {
-		f->pt[i].kind = PUE_KIND_ENERGY;
-		f->pt[i].unit = PUE_UNIT_KWH;
+		f->pt[i].num.kind = PUE_KIND_ENERGY;
+		f->pt[i].num.unit = PUE_UNIT_KWH;
 		f->pt[i].type = PUE_T_FLOAT32;
 	}
 	f->engine = pue_engine_new(&f->cfg, f->clock, NULL, NULL);

@@ -25,7 +25,7 @@
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
+	struct pue_pue_conf pue;
 	struct pue_store *st;
 };
 
@@ -33,21 +33,19 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct pue_store_conf sc = {.raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_err err;
 
 	assert_non_null(f);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-report.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->cfg.pue.ceiling = 1.25;
-	f->cfg.pue.warning = 1.22;
-	f->cfg.pue.min_coverage = 0.95;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 24 * HOUR_MS,
-						   .minute_retention_ms = 400 * 24 * HOUR_MS,
-						   .disk_budget_bytes = UINT64_C(1) << 30,
-						   .flush_interval_ms = 1000};
-	assert_non_null(f->st = pue_store_open(f->path, &f->cfg, &err));
+	f->pue.ceiling = 1.25;
+	f->pue.warning = 1.22;
+	f->pue.min_coverage = 0.95;
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	*state = f;
 	return 0;
 }
@@ -91,7 +89,7 @@ check_period(struct fixture *f, int64_t from, int64_t to, double covered_s)
 	struct pue_err err;
 
 	assert_non_null(db = pue_report_open(f->path, &err));
-	assert_int_equal(pue_report_period(db, from, to, &f->cfg.pue, &rep, &err), 0);
+	assert_int_equal(pue_report_period(db, from, to, &f->pue, &rep, &err), 0);
 	pue_report_close(db);
 	if (fabs(rep.fig.facility - 960.0 * covered_s / 3600) > 1e-6 ||
 	    fabs(rep.fig.it - 800.0 * covered_s / 3600) > 1e-6 ||

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_internal.h - the store's state, shared by store.c (opening,
- * queueing, flushing) and store_read.c (what a restart reads back).
+ * store_db.h - the store's state and its connection to SQLite
+ * (store_db.c: opening the database, its schema, the points and the
+ * statements), below the files that use them: store.c (queueing,
+ * flushing, retention) and store_read.c (what a restart reads back).
  * Main thread only. Nothing outside lib/store*.c includes it.
  */
-#ifndef PUE_STORE_INTERNAL_H
-#define PUE_STORE_INTERNAL_H
+#ifndef PUE_STORE_DB_H
+#define PUE_STORE_DB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,7 +16,8 @@
 #include <sqlite3.h>
 
 #include "err.h"
-#include "store.h"
+#include "minute.h"
+#include "store_types.h"
 
 struct sample_row {
 	int64_t t_ms;
@@ -31,7 +34,7 @@ struct event_row {
 struct minute_row {
 	struct pue_minute m;
 	int category;
-	int zone; /* -1: the PUE's; else the pPUE zone's index in cfg->pue.zones */
+	int zone; /* -1: the PUE's; else the pPUE zone's index in zones */
 };
 
 /* A point's id in the database and where it sits in the configuration. */
@@ -40,10 +43,22 @@ struct point_ref {
 	size_t device, point;
 };
 
+/* A point of struct pue_store_conf, its names copied. */
+struct kept_point {
+	size_t device, point;
+	char *device_name, *name;
+	enum pue_point_kind kind;
+};
+
 struct pue_store {
 	sqlite3 *db; /* NULL until the database could be opened (disk full) */
 	char *path;
-	const struct pue_config *cfg;
+	struct kept_point *kept; /* what pue_store_open() was given, copied */
+	size_t n_kept;
+	size_t n_devices; /* 1 + the largest device index among them */
+	char **zones;
+	size_t n_zones;
+	int64_t raw_retention_ms, minute_retention_ms;
 	int64_t **point_ids;	 /* [device][point] */
 	struct point_ref *by_id; /* every configured point, sorted by id */
 	size_t n_points;
@@ -70,6 +85,17 @@ struct pue_store {
 int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
 
 /* qsort/bsearch order of struct point_ref: by id. */
-int pue_store_compare_ids(const void *a, const void *b);
+int pue_store_db_compare_ids(const void *a, const void *b);
+
+/* Opens the database for writing: the connection, its schema, the points
+ * and the statements. Returns 0, or PUE_E_STORE with err set, nothing left
+ * open and *full saying whether a full disk was the cause. */
+int pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err);
+
+/* Closes the connection and what belongs to it; the queued rows stay. */
+void pue_store_db_disconnect(struct pue_store *st);
+
+/* Steps a one-row PRAGMA query and resets it: its value, or -1. */
+int64_t pue_store_db_pragma_int(sqlite3_stmt *q);
 
 #endif
