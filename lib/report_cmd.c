@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/* report_cmd.c - puectl's report, history, export and year; see report_cmd.h. */
+#include "report_cmd.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "report.h"
+#include "report_format.h"
+#include "status.h"
+#include "year_json.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* What one run holds: the arguments, the streams, what was opened. */
+struct run {
+	const struct pue_report_args *a;
+	FILE *out, *errout;
+	struct pue_config *cfg;
+	struct pue_report_db *db;
+};
+
+bool
+pue_report_cmd_is(const char *cmd)
+{
+	return strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||
+	       strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0;
+}
+
+static int
+period(struct run *u, int64_t *from, int64_t *to)
+{
+	const struct pue_report_args *a = u->a;
+	int64_t end;
+	const char *bad = NULL;
+
+	*to = (int64_t)time(NULL) * 1000;
+	if (a->month != NULL) {
+		if (pue_parse_date(a->month, from, to) < 0 || strlen(a->month) != 7)
+			bad = a->month;
+	} else if (a->year != NULL) {
+		if (pue_parse_date(a->year, from, to) < 0 || strlen(a->year) != 4)
+			bad = a->year;
+	} else if (a->from != NULL || a->since != NULL) {
+		const char *f = a->from ? a->from : a->since;
+
+		if (pue_parse_date(f, from, &end) < 0)
+			bad = f;
+		else if (a->to != NULL && pue_parse_date(a->to, to, &end) < 0)
+			bad = a->to;
+	} else {
+		fprintf(u->errout, "puectl: give a period: --from DATE [--to DATE], "
+				   "--month YYYY-MM, --year YYYY or --since DATE\n");
+		return -1;
+	}
+	if (bad != NULL) {
+		fprintf(u->errout,
+			"puectl: \"%s\" is not a date (2026, 2026-03, 2026-03-01, "
+			"2026-03-01T08:00)\n",
+			bad);
+		return -1;
+	}
+	if (*to <= *from) {
+		fprintf(u->errout, "puectl: the period ends before it starts\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the configuration for its database path and thresholds. */
+static int
+load_config(struct run *u)
+{
+	struct pue_diags diags = {0};
+	size_t i;
+	int rc = pue_config_load(u->a->config, &u->cfg, &diags);
+
+	if (rc < 0) {
+		for (i = 0; i < diags.n; i++)
+			fprintf(u->errout, "%s\n", diags.lines[i]);
+		if (diags.n == 0)
+			fprintf(u->errout, "puectl: %s: %s\n", u->a->config, strerror(-rc));
+		pue_diags_free(&diags);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_db(struct run *u)
+{
+	struct pue_err err = {0};
+
+	u->db = pue_report_open(u->a->db ? u->a->db : u->cfg->storage.path, &err);
+	if (u->db == NULL) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_json(FILE *out, json_t *j)
+{
+	json_dumpf(j, out, JSON_FLAGS);
+	fputc('\n', out);
+	json_decref(j);
+}
+
+/* The reporting year as of @now: its bounds and figures, or -1 with the
+ * error printed. */
+static int
+year_compute(struct run *u, int64_t now, struct pue_year *y, int64_t *y0, int64_t *y1)
+{
+	struct pue_err err = {0};
+
+	if (pue_report_year(u->db, now, &u->cfg->pue, y, y0, y1, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* "now" for year figures: --at DATE, or the clock. */
+static int
+as_of(struct run *u, int64_t *now)
+{
+	int64_t end;
+
+	*now = (int64_t)time(NULL) * 1000;
+	if (u->a->at != NULL && pue_parse_date(u->a->at, now, &end) < 0) {
+		fprintf(u->errout, "puectl: --at: \"%s\" is not a date\n", u->a->at);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+year_command(struct run *u)
+{
+	double ceiling = u->cfg->pue.ceiling;
+	int64_t now, y0, y1;
+	struct pue_year y;
+
+	if (as_of(u, &now) < 0 || year_compute(u, now, &y, &y0, &y1) < 0)
+		return 1;
+	if (u->a->format == PUE_REPORT_FMT_JSON)
+		print_json(u->out, pue_year_json(&y, y0, y1, now, ceiling));
+	else
+		pue_report_format_year_text(u->out, &y, y0, y1, ceiling);
+	return 0;
+}
+
+/* report: the period's figures and, when the period runs up to now (or
+ * --at), the running reporting year's (the question a report for the
+ * regulator leads to: will the year end under the ceiling?). */
+static int
+report_command(struct run *u, int64_t from, int64_t to)
+{
+	const struct pue_report_args *a = u->a;
+	double ceiling = u->cfg->pue.ceiling;
+	struct pue_report r;
+	struct pue_err err = {0};
+	struct pue_year y;
+	int64_t now, y0, y1;
+	bool running;
+	json_t *j;
+
+	if (as_of(u, &now) < 0)
+		return 1;
+	if (pue_report_period(u->db, from, to, &u->cfg->pue, &r, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	/* --since and a --from without --to run up to the clock itself */
+	running = from <= now && a->format != PUE_REPORT_FMT_CSV &&
+		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
+	if (running && year_compute(u, now, &y, &y0, &y1) < 0)
+		return 1;
+	if (a->format == PUE_REPORT_FMT_JSON) {
+		j = pue_report_format_json(&r);
+		json_object_set_new(j, "ceiling", json_real(ceiling));
+		json_object_set_new(j, "site", json_string(u->cfg->site));
+		if (running)
+			json_object_set_new(j, "year", pue_year_json(&y, y0, y1, now, ceiling));
+		print_json(u->out, j);
+		return 0;
+	}
+	if (a->format == PUE_REPORT_FMT_CSV) {
+		pue_report_format_csv(u->out, &r);
+		return 0;
+	}
+	pue_report_format_text(u->out, &r, u->cfg);
+	if (running) {
+		fputc('\n', u->out);
+		pue_report_format_year_text(u->out, &y, y0, y1, ceiling);
+	}
+	return 0;
+}
+
+/* history: the window's PUE ending at each step of [from, to]. */
+static int
+history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t step)
+{
+	enum pue_report_fmt f = u->a->format;
+	struct pue_err err = {0};
+	struct pue_report r;
+	json_t *series = json_array();
+	int64_t t;
+
+	if (f == PUE_REPORT_FMT_CSV)
+		fprintf(u->out, "time,pue,state,coverage,facility_kwh,it_kwh\n");
+	for (t = from + step; t <= to; t += step) {
+		char when[40], pue[32];
+
+		if (pue_report_period(u->db, t - window, t, &u->cfg->pue, &r, &err) < 0) {
+			fprintf(u->errout, "puectl: %s\n", err.msg);
+			json_decref(series);
+			return 1;
+		}
+		pue_format_time((pue_wall_t){t}, when, sizeof(when));
+		pue_report_format_pue(&r, pue, sizeof(pue));
+		if (f == PUE_REPORT_FMT_JSON)
+			json_array_append_new(series, pue_report_format_json(&r));
+		else if (f == PUE_REPORT_FMT_CSV)
+			fprintf(u->out, "%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
+				pue_figure_state_name(r.fig.state), r.fig.coverage, r.fig.facility,
+				r.fig.it);
+		else
+			fprintf(u->out, "%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
+				pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
+	}
+	if (f == PUE_REPORT_FMT_JSON)
+		print_json(u->out, series);
+	else
+		json_decref(series);
+	return 0;
+}
+
+/* history's --window and --step, checked before the database is opened. */
+static int
+history_spans(struct run *u, int64_t from, int64_t to, int64_t *window, int64_t *step)
+{
+	*step = 3600000;
+	if (u->a->window == NULL || pue_parse_duration(u->a->window, window) < 0 ||
+	    (u->a->step != NULL && pue_parse_duration(u->a->step, step) < 0)) {
+		fprintf(u->errout, "puectl: history needs --window SPAN (e.g. 24h) and an "
+				   "optional --step SPAN (default 1h)\n");
+		return -1;
+	}
+	if ((to - from) / *step > 100000) {
+		fprintf(u->errout, "puectl: more than 100000 steps; use a longer --step\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_period_command(struct run *u, const char *cmd)
+{
+	struct pue_err err = {0};
+	int64_t from, to, window = 0, step = 0;
+
+	if (period(u, &from, &to) < 0)
+		return 1;
+	if (strcmp(cmd, "history") == 0 && history_spans(u, from, to, &window, &step) < 0)
+		return 1;
+	if (open_db(u) < 0)
+		return 1;
+	if (strcmp(cmd, "report") == 0)
+		return report_command(u, from, to);
+	if (strcmp(cmd, "history") == 0)
+		return history_command(u, from, to, window, step);
+	if (pue_report_export(u->db, u->out, u->a->export_kind, from, to, u->a->point, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+int
+pue_report_cmd_run(const char *cmd, const struct pue_report_args *a, FILE *out, FILE *errout)
+{
+	struct run u = {.a = a, .out = out, .errout = errout};
+	int rc = 1;
+
+	if (load_config(&u) < 0)
+		return 1;
+	if (strcmp(cmd, "year") == 0)
+		rc = open_db(&u) < 0 ? 1 : year_command(&u);
+	else
+		rc = run_period_command(&u, cmd);
+	pue_report_close(u.db);
+	pue_config_free(u.cfg);
+	return rc;
+}
