@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* svg_chart.c - a PUE curve as inline SVG; see svg_chart.h. */
+#include "svg_chart.h"
+
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+#define LEFT 50
+#define RIGHT 90
+#define TOP 10
+#define BOTTOM 30
+#define MAX_VALUE_STEPS 8
+#define MAX_TIME_TICKS 7
+#define EPS 1e-9 /* 1.2 / 0.01 is 119.99999...: whole steps, not one less */
+
+#define COLOR_LINE "#1f4e79"
+#define COLOR_CEILING "#b03a2e"
+#define COLOR_WARNING "#b9770e"
+#define COLOR_TEXT "#333"
+#define COLOR_GRID "#ddd"
+
+/* The drawing's scales: pixels from time and from PUE. */
+struct scale {
+	double x0, x1, y0, y1; /* plot area: left, right, top, bottom */
+	int64_t from, to;
+	double lo, hi, step; /* value axis and its tick step */
+};
+
+static double
+xpos(const struct scale *s, int64_t t)
+{
+	return s->x0 + (double)(t - s->from) * (s->x1 - s->x0) / (double)(s->to - s->from);
+}
+
+static double
+ypos(const struct scale *s, double pue)
+{
+	return s->y1 - (pue - s->lo) * (s->y1 - s->y0) / (s->hi - s->lo);
+}
+
+static bool
+drawable(const struct pue_svg_chart *c, const struct pue_chart_point *p)
+{
+	return p->t_ms >= c->from_ms && p->t_ms <= c->to_ms;
+}
+
+static bool
+has_value(const struct pue_chart_point *p)
+{
+	return p->valid && isfinite(p->pue);
+}
+
+/* The value axis (svg_chart.h, "Geometry"). */
+static void
+value_axis(const struct pue_svg_chart *c, struct scale *s)
+{
+	static const double mant[] = {1, 2, 5};
+	double lo = c->warning < c->ceiling ? c->warning : c->ceiling;
+	double hi = c->ceiling > c->warning ? c->ceiling : c->warning;
+	double step = 0.01;
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->n; i++) {
+		if (!drawable(c, &c->points[i]) || !has_value(&c->points[i]))
+			continue;
+		if (c->points[i].pue < lo)
+			lo = c->points[i].pue;
+		if (c->points[i].pue > hi)
+			hi = c->points[i].pue;
+	}
+	/* 0.01 up to 5e300; past that (no meter reads so), the last step and
+	 * a grid of at most MAX_VALUE_STEPS lines all the same */
+	for (k = 0; k < 3 * 302; k++) {
+		step = mant[k % 3] * pow(10, k / 3 - 2);
+		if (ceil(hi / step - EPS) - floor(lo / step + EPS) + 2 <= MAX_VALUE_STEPS)
+			break;
+	}
+	s->step = step;
+	s->lo = (floor(lo / step + EPS) - 1) * step;
+	s->hi = (ceil(hi / step - EPS) + 1) * step;
+}
+
+/* The time tick: the smallest of these that puts at most MAX_TIME_TICKS
+ * ticks on the axis, at whole multiples of it in UTC. */
+static int64_t
+time_step(int64_t span)
+{
+	static const int64_t steps[] = {
+		60000,	    300000,	900000,	    1800000,	 3600000,      7200000,
+		10800000,   21600000,	43200000,   86400000,	 172800000,    604800000,
+		1209600000, 2592000000, 7776000000, 31536000000, 315360000000,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) - 1; i++)
+		if (span / steps[i] < MAX_TIME_TICKS)
+			break;
+	return steps[i];
+}
+
+static void
+time_label(int64_t t, int64_t span, char *buf, size_t len)
+{
+	time_t secs = (time_t)(t / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	if (span <= 2 * 86400000LL)
+		strftime(buf, len, "%H:%M", &tm);
+	else if (span <= 400 * 86400000LL)
+		strftime(buf, len, "%m-%d", &tm);
+	else
+		strftime(buf, len, "%Y-%m", &tm);
+}
+
+static void
+frame_and_grid(struct pue_buf *b, const struct scale *s)
+{
+	int64_t span = s->to - s->from, step = time_step(span), t;
+	char label[32];
+	int k;
+
+	pue_buf_printf(b,
+		       "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		       "height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
+		       s->x0, s->y0, s->x1 - s->x0, s->y1 - s->y0);
+	for (k = 0; k <= MAX_VALUE_STEPS && k <= (s->hi - s->lo) / s->step + 0.5; k++) {
+		double v = s->lo + k * s->step, y = ypos(s, v);
+
+		pue_buf_printf(b,
+			       "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			       "y2=\"%.1f\" stroke=\"" COLOR_GRID "\"/>\n",
+			       s->x0, y, s->x1, y);
+		pue_buf_printf(b,
+			       "<text class=\"value-label\" x=\"%.1f\" y=\"%.1f\" "
+			       "text-anchor=\"end\">%.2f</text>\n",
+			       s->x0 - 4, y + 4, v);
+	}
+	for (t = (s->from + step - 1) / step * step; t <= s->to; t += step) {
+		double x = xpos(s, t);
+
+		time_label(t, span, label, sizeof(label));
+		pue_buf_printf(b,
+			       "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			       "y2=\"%.1f\" stroke=\"#999\"/>\n",
+			       x, s->y1, x, s->y1 + 4);
+		pue_buf_printf(b,
+			       "<text class=\"time-label\" x=\"%.1f\" y=\"%.1f\" "
+			       "text-anchor=\"middle\">%s</text>\n",
+			       x, s->y1 + 16, label);
+	}
+	pue_buf_printf(b, "<text class=\"time-label\" x=\"%.1f\" y=\"%.1f\">UTC</text>\n",
+		       s->x1 + 22, s->y1 + 16);
+}
+
+/* One shaded span, said in words where it is wide enough to hold them. */
+static void
+gap_rect(struct pue_buf *b, const struct scale *s, int64_t from, int64_t to)
+{
+	double x = xpos(s, from), w = xpos(s, to) - x;
+
+	pue_buf_printf(b,
+		       "<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		       "height=\"%.1f\" fill=\"#000\" fill-opacity=\"0.07\"/>\n",
+		       x, s->y0, w, s->y1 - s->y0);
+	if (w >= 56)
+		pue_buf_printf(b,
+			       "<text class=\"gap-label\" x=\"%.1f\" y=\"%.1f\" "
+			       "text-anchor=\"middle\" fill=\"#777\">no figure</text>\n",
+			       x + w / 2, s->y0 + 12);
+}
+
+/* The shaded spans where no figure can be drawn: from the last valid
+ * point before a run of invalid ones to the first valid one after it (or
+ * the run's own ends at the edges of the series). */
+static void
+gaps(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
+{
+	int64_t start = 0;
+	bool in_gap = false, seen = false;
+	int64_t last_valid = 0, last = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct pue_chart_point *p = &c->points[i];
+
+		if (!drawable(c, p))
+			continue;
+		if (!has_value(p) && !in_gap) {
+			in_gap = true;
+			start = seen ? last_valid : p->t_ms;
+		} else if (has_value(p) && in_gap) {
+			in_gap = false;
+			gap_rect(b, s, start, p->t_ms);
+		}
+		if (has_value(p)) {
+			seen = true;
+			last_valid = p->t_ms;
+		}
+		last = p->t_ms;
+	}
+	if (in_gap)
+		gap_rect(b, s, start, last);
+}
+
+static void
+level_line(struct pue_buf *b, const struct scale *s, const char *cls, const char *color,
+	   double level, double label_dy)
+{
+	double y = ypos(s, level);
+
+	pue_buf_printf(b,
+		       "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		       "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n",
+		       cls, s->x0, y, s->x1, y, color);
+	pue_buf_printf(
+		b, "<text class=\"%s-label\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s %.2f</text>\n",
+		cls, s->x1 + 6, y + 4 + label_dy, color, cls, level);
+}
+
+/* One polyline per run of valid points; a run of one is a circle. */
+static void
+curve(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < c->n; i = j) {
+		if (!drawable(c, &c->points[i]) || !has_value(&c->points[i])) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < c->n && drawable(c, &c->points[j]) && has_value(&c->points[j]);)
+			j++;
+		if (j - i == 1) {
+			pue_buf_printf(b,
+				       "<circle class=\"pue-point\" cx=\"%.1f\" cy=\"%.1f\" "
+				       "r=\"2.5\" fill=\"" COLOR_LINE "\"/>\n",
+				       xpos(s, c->points[i].t_ms), ypos(s, c->points[i].pue));
+			continue;
+		}
+		pue_buf_puts(b, "<polyline class=\"pue-line\" fill=\"none\" stroke=\"" COLOR_LINE
+				"\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"");
+		for (k = i; k < j; k++)
+			pue_buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "",
+				       xpos(s, c->points[k].t_ms), ypos(s, c->points[k].pue));
+		pue_buf_puts(b, "\"/>\n");
+	}
+}
+
+static bool
+any_value(const struct pue_svg_chart *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (drawable(c, &c->points[i]) && has_value(&c->points[i]))
+			return true;
+	return false;
+}
+
+int
+pue_svg_chart_render(struct pue_buf *out, const struct pue_svg_chart *c)
+{
+	unsigned w = c->width_px ? c->width_px : PUE_SVG_CHART_WIDTH;
+	unsigned h = c->height_px ? c->height_px : PUE_SVG_CHART_HEIGHT;
+	struct scale s = {.x0 = LEFT, .x1 = w - RIGHT, .y0 = TOP, .y1 = h - BOTTOM};
+	double gap_px;
+
+	if (c->to_ms <= c->from_ms || w < 200 || h < 100)
+		return -EINVAL;
+	s.from = c->from_ms;
+	s.to = c->to_ms;
+	value_axis(c, &s);
+	pue_buf_printf(
+		out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pue-chart\" width=\"%u\" "
+		"height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" font-family=\"sans-serif\" "
+		"font-size=\"11\" fill=\"" COLOR_TEXT "\"",
+		w, h, w, h);
+	if (c->title != NULL) {
+		pue_buf_puts(out, " aria-label=\"");
+		pue_buf_put_escaped(out, c->title);
+		pue_buf_puts(out, "\">\n<title>");
+		pue_buf_put_escaped(out, c->title);
+		pue_buf_puts(out, "</title>\n");
+	} else
+		pue_buf_puts(out, ">\n");
+	frame_and_grid(out, &s);
+	gaps(out, c, &s);
+	/* Labels closer than a line of text apart: the warning's goes below. */
+	gap_px = ypos(&s, c->warning) - ypos(&s, c->ceiling);
+	level_line(out, &s, "ceiling", COLOR_CEILING, c->ceiling, 0);
+	level_line(out, &s, "warning", COLOR_WARNING, c->warning, gap_px < 12 ? 12 - gap_px : 0);
+	curve(out, c, &s);
+	if (!any_value(c))
+		pue_buf_printf(
+			out,
+			"<text class=\"no-data\" x=\"%.1f\" y=\"%.1f\" "
+			"text-anchor=\"middle\">insufficient data: no figure to draw</text>\n",
+			(s.x0 + s.x1) / 2, (s.y0 + s.y1) / 2);
+	pue_buf_puts(out, "</svg>\n");
+	return 0;
+}
