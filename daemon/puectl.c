@@ -46,7 +46,7 @@ usage(FILE *out)
 		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
 		"unsilence RULE\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv|--plot] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
 		"[--point DEV/PT]] PERIOD\n"
@@ -66,7 +66,7 @@ usage(FILE *out)
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict;\n"
 		"            a period running up to now adds the reporting year, as year does\n"
-		"  history   a rolling window's PUE over time\n"
+		"  history   a rolling window's PUE over time (--plot: as a curve, 80 columns)\n"
 		"  export    per-minute, per-hour or raw data as CSV\n"
 		"  year      the reporting year: PUE so far, projection, headroom, required PUE\n"
 		"PERIOD: --from DATE [--to DATE], --month YYYY-MM, --year YYYY or --since DATE\n"
@@ -80,6 +80,9 @@ usage(FILE *out)
 		"      --db PATH       read this database instead of the configuration's\n"
 		"  -j, --json          print JSON for scripts\n"
 		"      --csv           print CSV (report, history)\n"
+		"      --format F      text, json or csv (report, history, year)\n"
+		"      --plot          (history) draw the curve against the ceiling; colour\n"
+		"                      only on a terminal, and never with NO_COLOR set\n"
 		"  -w, --watch N       repeat every N seconds until interrupted\n"
 		"      --at DATE       (year, report) the reporting year as of DATE, not now\n"
 		"  -V, --version       print \"puectl VERSION\"\n"
@@ -282,7 +285,9 @@ main(int argc, char **argv)
 		O_MINUTES,
 		O_HOURS,
 		O_RAW,
-		O_AT
+		O_AT,
+		O_PLOT,
+		O_FORMAT
 	};
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
@@ -305,6 +310,8 @@ main(int argc, char **argv)
 		{"hours", no_argument, NULL, O_HOURS},
 		{"raw", no_argument, NULL, O_RAW},
 		{"at", required_argument, NULL, O_AT},
+		{"plot", no_argument, NULL, O_PLOT},
+		{"format", required_argument, NULL, O_FORMAT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
@@ -370,6 +377,21 @@ main(int argc, char **argv)
 			break;
 		case O_AT:
 			a.at = optarg;
+			break;
+		case O_PLOT:
+			a.plot = true;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				a.format = PUE_REPORT_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				a.format = PUE_REPORT_FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				a.format = PUE_REPORT_FMT_CSV;
+			else if (!bad[0])
+				snprintf(bad, sizeof(bad),
+					 "--format: expected text, json or csv, got \"%.60s\"",
+					 optarg);
 			break;
 		case 'w':
 			errno = 0;

@@ -3,6 +3,7 @@
 #include "report_cmd.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +13,8 @@
 #include "report.h"
 #include "report_format.h"
 #include "status.h"
+#include "term_plot.h"
+#include "window.h"
 #include "year_json.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -202,6 +205,50 @@ report_command(struct run *u, int64_t from, int64_t to)
 	return 0;
 }
 
+static void
+short_time(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* history --plot: the same steps as a curve in the terminal, coloured
+ * only on a terminal without NO_COLOR. */
+static int
+history_plot(struct run *u, const struct pue_chart_point *points, size_t n, int64_t from,
+	     int64_t to, int64_t window, int64_t step)
+{
+	char title[512], span[32], every[32], f[40], t[40];
+	struct pue_term_plot tp = {.points = points,
+				   .n = n,
+				   .from_ms = from,
+				   .to_ms = to,
+				   .ceiling = u->cfg->pue.ceiling,
+				   .warning = u->cfg->pue.warning,
+				   .title = title,
+				   .color = pue_term_plot_color_wanted(u->out)};
+	struct pue_buf b = PUE_BUF_INIT;
+
+	pue_format_span(window, span, sizeof(span));
+	pue_format_span(step, every, sizeof(every));
+	short_time(from, f, sizeof(f));
+	short_time(to, t, sizeof(t));
+	/* the site last: a long name is what the 80 columns cut */
+	snprintf(title, sizeof(title), "%s PUE every %s, %s to %s UTC, site %s", span, every, f, t,
+		 u->cfg->site);
+	if (pue_term_plot_render(&b, &tp) < 0 || pue_buf_failed(&b)) {
+		fprintf(u->errout, "puectl: cannot draw the plot\n");
+		pue_buf_free(&b);
+		return 1;
+	}
+	fwrite(b.data, 1, b.len, u->out);
+	pue_buf_free(&b);
+	return 0;
+}
+
 /* history: the window's PUE ending at each step of [from, to]. */
 static int
 history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t step)
@@ -209,9 +256,17 @@ history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t
 	enum pue_report_fmt f = u->a->format;
 	struct pue_err err = {0};
 	struct pue_report r;
+	struct pue_chart_point *points = NULL;
 	json_t *series = json_array();
+	size_t n = 0;
 	int64_t t;
+	int rc = 1;
 
+	if (u->a->plot &&
+	    (points = calloc((size_t)((to - from) / step) + 1, sizeof(*points))) == NULL) {
+		fprintf(u->errout, "puectl: out of memory\n");
+		goto out;
+	}
 	if (f == PUE_REPORT_FMT_CSV)
 		fprintf(u->out, "time,pue,state,coverage,facility_kwh,it_kwh\n");
 	for (t = from + step; t <= to; t += step) {
@@ -219,12 +274,14 @@ history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t
 
 		if (pue_report_period(u->db, t - window, t, &u->cfg->pue, &r, &err) < 0) {
 			fprintf(u->errout, "puectl: %s\n", err.msg);
-			json_decref(series);
-			return 1;
+			goto out;
 		}
 		pue_format_time((pue_wall_t){t}, when, sizeof(when));
 		pue_report_format_pue(&r, pue, sizeof(pue));
-		if (f == PUE_REPORT_FMT_JSON)
+		if (u->a->plot)
+			points[n++] = (struct pue_chart_point){t, r.fig.pue,
+							       pue_figure_has_value(&r.fig)};
+		else if (f == PUE_REPORT_FMT_JSON)
 			json_array_append_new(series, pue_report_format_json(&r));
 		else if (f == PUE_REPORT_FMT_CSV)
 			fprintf(u->out, "%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
@@ -234,11 +291,17 @@ history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t
 			fprintf(u->out, "%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
 				pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
 	}
-	if (f == PUE_REPORT_FMT_JSON)
-		print_json(u->out, series);
-	else
-		json_decref(series);
-	return 0;
+	if (u->a->plot)
+		rc = history_plot(u, points, n, from, to, window, step);
+	else {
+		if (f == PUE_REPORT_FMT_JSON)
+			print_json(u->out, json_incref(series));
+		rc = 0;
+	}
+out:
+	json_decref(series);
+	free(points);
+	return rc;
 }
 
 /* history's --window and --step, checked before the database is opened. */
@@ -250,6 +313,10 @@ history_spans(struct run *u, int64_t from, int64_t to, int64_t *window, int64_t 
 	    (u->a->step != NULL && pue_parse_duration(u->a->step, step) < 0)) {
 		fprintf(u->errout, "puectl: history needs --window SPAN (e.g. 24h) and an "
 				   "optional --step SPAN (default 1h)\n");
+		return -1;
+	}
+	if (u->a->plot && u->a->format != PUE_REPORT_FMT_TEXT) {
+		fprintf(u->errout, "puectl: --plot draws text; leave out --json and --csv\n");
 		return -1;
 	}
 	if ((to - from) / *step > 100000) {

@@ -34,6 +34,7 @@ struct pue_report_args {
 	const char *export_kind; /* "minutes", "hours" or "raw" */
 	const char *at;		 /* year, report: as of DATE instead of now */
 	enum pue_report_fmt format;
+	bool plot; /* history: draw the curve in the terminal (term_plot.h) */
 };
 
 /* True for the commands this module runs. */

@@ -3,8 +3,6 @@
 #include "svg_chart.h"
 
 #include <errno.h>
-#include <math.h>
-#include <time.h>
 
 #define LEFT 50
 #define RIGHT 90
@@ -12,7 +10,6 @@
 #define BOTTOM 30
 #define MAX_VALUE_STEPS 8
 #define MAX_TIME_TICKS 7
-#define EPS 1e-9 /* 1.2 / 0.01 is 119.99999...: whole steps, not one less */
 
 #define COLOR_LINE "#1f4e79"
 #define COLOR_CEILING "#b03a2e"
@@ -45,80 +42,10 @@ drawable(const struct pue_svg_chart *c, const struct pue_chart_point *p)
 	return p->t_ms >= c->from_ms && p->t_ms <= c->to_ms;
 }
 
-static bool
-has_value(const struct pue_chart_point *p)
-{
-	return p->valid && isfinite(p->pue);
-}
-
-/* The value axis (svg_chart.h, "Geometry"). */
-static void
-value_axis(const struct pue_svg_chart *c, struct scale *s)
-{
-	static const double mant[] = {1, 2, 5};
-	double lo = c->warning < c->ceiling ? c->warning : c->ceiling;
-	double hi = c->ceiling > c->warning ? c->ceiling : c->warning;
-	double step = 0.01;
-	size_t i;
-	int k;
-
-	for (i = 0; i < c->n; i++) {
-		if (!drawable(c, &c->points[i]) || !has_value(&c->points[i]))
-			continue;
-		if (c->points[i].pue < lo)
-			lo = c->points[i].pue;
-		if (c->points[i].pue > hi)
-			hi = c->points[i].pue;
-	}
-	/* 0.01 up to 5e300; past that (no meter reads so), the last step and
-	 * a grid of at most MAX_VALUE_STEPS lines all the same */
-	for (k = 0; k < 3 * 302; k++) {
-		step = mant[k % 3] * pow(10, k / 3 - 2);
-		if (ceil(hi / step - EPS) - floor(lo / step + EPS) + 2 <= MAX_VALUE_STEPS)
-			break;
-	}
-	s->step = step;
-	s->lo = (floor(lo / step + EPS) - 1) * step;
-	s->hi = (ceil(hi / step - EPS) + 1) * step;
-}
-
-/* The time tick: the smallest of these that puts at most MAX_TIME_TICKS
- * ticks on the axis, at whole multiples of it in UTC. */
-static int64_t
-time_step(int64_t span)
-{
-	static const int64_t steps[] = {
-		60000,	    300000,	900000,	    1800000,	 3600000,      7200000,
-		10800000,   21600000,	43200000,   86400000,	 172800000,    604800000,
-		1209600000, 2592000000, 7776000000, 31536000000, 315360000000,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) - 1; i++)
-		if (span / steps[i] < MAX_TIME_TICKS)
-			break;
-	return steps[i];
-}
-
-static void
-time_label(int64_t t, int64_t span, char *buf, size_t len)
-{
-	time_t secs = (time_t)(t / 1000);
-	struct tm tm;
-
-	gmtime_r(&secs, &tm);
-	if (span <= 2 * 86400000LL)
-		strftime(buf, len, "%H:%M", &tm);
-	else if (span <= 400 * 86400000LL)
-		strftime(buf, len, "%m-%d", &tm);
-	else
-		strftime(buf, len, "%Y-%m", &tm);
-}
-
 static void
 frame_and_grid(struct pue_buf *b, const struct scale *s)
 {
-	int64_t span = s->to - s->from, step = time_step(span), t;
+	int64_t span = s->to - s->from, step = pue_chart_time_step(span, MAX_TIME_TICKS), t;
 	char label[32];
 	int k;
 
@@ -141,7 +68,7 @@ frame_and_grid(struct pue_buf *b, const struct scale *s)
 	for (t = (s->from + step - 1) / step * step; t <= s->to; t += step) {
 		double x = xpos(s, t);
 
-		time_label(t, span, label, sizeof(label));
+		pue_chart_time_label(t, span, label, sizeof(label));
 		pue_buf_printf(b,
 			       "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			       "y2=\"%.1f\" stroke=\"#999\"/>\n",
@@ -188,14 +115,14 @@ gaps(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
 
 		if (!drawable(c, p))
 			continue;
-		if (!has_value(p) && !in_gap) {
+		if (!pue_chart_point_has_value(p) && !in_gap) {
 			in_gap = true;
 			start = seen ? last_valid : p->t_ms;
-		} else if (has_value(p) && in_gap) {
+		} else if (pue_chart_point_has_value(p) && in_gap) {
 			in_gap = false;
 			gap_rect(b, s, start, p->t_ms);
 		}
-		if (has_value(p)) {
+		if (pue_chart_point_has_value(p)) {
 			seen = true;
 			last_valid = p->t_ms;
 		}
@@ -227,11 +154,12 @@ curve(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
 	size_t i, j, k;
 
 	for (i = 0; i < c->n; i = j) {
-		if (!drawable(c, &c->points[i]) || !has_value(&c->points[i])) {
+		if (!drawable(c, &c->points[i]) || !pue_chart_point_has_value(&c->points[i])) {
 			j = i + 1;
 			continue;
 		}
-		for (j = i; j < c->n && drawable(c, &c->points[j]) && has_value(&c->points[j]);)
+		for (j = i; j < c->n && drawable(c, &c->points[j]) &&
+			    pue_chart_point_has_value(&c->points[j]);)
 			j++;
 		if (j - i == 1) {
 			pue_buf_printf(b,
@@ -255,7 +183,7 @@ any_value(const struct pue_svg_chart *c)
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		if (drawable(c, &c->points[i]) && has_value(&c->points[i]))
+		if (drawable(c, &c->points[i]) && pue_chart_point_has_value(&c->points[i]))
 			return true;
 	return false;
 }
@@ -266,13 +194,18 @@ pue_svg_chart_render(struct pue_buf *out, const struct pue_svg_chart *c)
 	unsigned w = c->width_px ? c->width_px : PUE_SVG_CHART_WIDTH;
 	unsigned h = c->height_px ? c->height_px : PUE_SVG_CHART_HEIGHT;
 	struct scale s = {.x0 = LEFT, .x1 = w - RIGHT, .y0 = TOP, .y1 = h - BOTTOM};
+	struct pue_chart_values v;
 	double gap_px;
 
 	if (c->to_ms <= c->from_ms || w < 200 || h < 100)
 		return -EINVAL;
 	s.from = c->from_ms;
 	s.to = c->to_ms;
-	value_axis(c, &s);
+	v = pue_chart_value_axis(c->points, c->n, c->from_ms, c->to_ms, c->ceiling, c->warning,
+				 MAX_VALUE_STEPS);
+	s.lo = v.lo;
+	s.hi = v.hi;
+	s.step = v.step;
 	pue_buf_printf(
 		out,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pue-chart\" width=\"%u\" "

@@ -11,12 +11,10 @@
  * is escaped (buf.h), so a title may hold any bytes.
  *
  * Geometry (tests rely on it): the plot area runs from x = 50 to
- * width - 90 and from y = 10 to height - 30. The value axis spans whole
- * multiples of its tick step s, the smallest of 0.01, 0.02, 0.05, 0.1, 0.2,
- * 0.5, 1, 2, 5, ... for which [floor(lo / s) - 1, ceil(hi / s) + 1] holds
- * at most 8 steps, where lo is the lowest of the warning level and the
- * valid values and hi the highest of the ceiling and the valid values. The
- * time axis is [from_ms, to_ms], linear. Any thread.
+ * width - 90 and from y = 10 to height - 30. The value axis is
+ * pue_chart_value_axis() with at most 8 steps (chart_axis.h); the time
+ * axis is [from_ms, to_ms], linear, ticked at pue_chart_time_step(span, 7).
+ * Any thread.
  */
 #ifndef PUE_SVG_CHART_H
 #define PUE_SVG_CHART_H
@@ -26,12 +24,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-
-struct pue_chart_point {
-	int64_t t_ms; /* Unix ms: the end of the period the figure is for */
-	double pue;   /* read only when valid */
-	bool valid;   /* the figure has a value (figure.h pue_figure_has_value()) */
-};
+#include "chart_axis.h"
 
 struct pue_svg_chart {
 	const struct pue_chart_point *points; /* borrowed, oldest first */
