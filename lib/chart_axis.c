@@ -14,21 +14,71 @@ pue_chart_point_has_value(const struct pue_chart_point *p)
 	return p->valid && isfinite(p->pue);
 }
 
+bool
+pue_chart_in_axis(const struct pue_chart *c, const struct pue_chart_point *p)
+{
+	return p->t_ms >= c->from_ms && p->t_ms <= c->to_ms;
+}
+
+void
+pue_chart_each_run(const struct pue_chart *c, pue_chart_run_cb cb, void *arg)
+{
+	size_t i = 0, j;
+
+	while (i < c->n) {
+		for (j = i; j < c->n && pue_chart_in_axis(c, &c->points[j]) &&
+			    pue_chart_point_has_value(&c->points[j]);)
+			j++;
+		if (j > i)
+			cb(arg, &c->points[i], j - i);
+		i = j + 1;
+	}
+}
+
+void
+pue_chart_each_gap(const struct pue_chart *c, pue_chart_gap_cb cb, void *arg)
+{
+	int64_t start = 0, last = 0, last_value = 0;
+	bool in_gap = false, seen = false;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct pue_chart_point *p = &c->points[i];
+		bool has = pue_chart_point_has_value(p);
+
+		if (!pue_chart_in_axis(c, p))
+			continue;
+		if (!has && !in_gap) {
+			in_gap = true;
+			start = seen ? last_value : p->t_ms;
+		} else if (has && in_gap) {
+			in_gap = false;
+			cb(arg, start, p->t_ms);
+		}
+		if (has) {
+			seen = true;
+			last_value = p->t_ms;
+		}
+		last = p->t_ms;
+	}
+	if (in_gap)
+		cb(arg, start, last);
+}
+
 struct pue_chart_values
-pue_chart_value_axis(const struct pue_chart_point *points, size_t n, int64_t from_ms, int64_t to_ms,
-		     double ceiling, double warning, unsigned max_steps)
+pue_chart_value_axis(const struct pue_chart *c, unsigned max_steps)
 {
 	static const double mant[] = {1, 2, 5};
-	double lo = warning < ceiling ? warning : ceiling;
-	double hi = ceiling > warning ? ceiling : warning;
+	double lo = c->warning < c->ceiling ? c->warning : c->ceiling;
+	double hi = c->ceiling > c->warning ? c->ceiling : c->warning;
 	double step = 0.01;
 	size_t i;
 	int k;
 
-	for (i = 0; i < n; i++) {
-		const struct pue_chart_point *p = &points[i];
+	for (i = 0; i < c->n; i++) {
+		const struct pue_chart_point *p = &c->points[i];
 
-		if (p->t_ms < from_ms || p->t_ms > to_ms || !pue_chart_point_has_value(p))
+		if (!pue_chart_in_axis(c, p) || !pue_chart_point_has_value(p))
 			continue;
 		if (p->pue < lo)
 			lo = p->pue;

@@ -222,13 +222,13 @@ history_plot(struct run *u, const struct pue_chart_point *points, size_t n, int6
 	     int64_t to, int64_t window, int64_t step)
 {
 	char title[512], span[32], every[32], f[40], t[40];
-	struct pue_term_plot tp = {.points = points,
-				   .n = n,
-				   .from_ms = from,
-				   .to_ms = to,
-				   .ceiling = u->cfg->pue.ceiling,
-				   .warning = u->cfg->pue.warning,
-				   .title = title,
+	struct pue_term_plot tp = {.chart = {.points = points,
+					     .n = n,
+					     .from_ms = from,
+					     .to_ms = to,
+					     .ceiling = u->cfg->pue.ceiling,
+					     .warning = u->cfg->pue.warning,
+					     .title = title},
 				   .color = pue_term_plot_color_wanted(u->out)};
 	struct pue_buf b = PUE_BUF_INIT;
 

@@ -36,12 +36,6 @@ ypos(const struct scale *s, double pue)
 	return s->y1 - (pue - s->lo) * (s->y1 - s->y0) / (s->hi - s->lo);
 }
 
-static bool
-drawable(const struct pue_svg_chart *c, const struct pue_chart_point *p)
-{
-	return p->t_ms >= c->from_ms && p->t_ms <= c->to_ms;
-}
-
 static void
 frame_and_grid(struct pue_buf *b, const struct scale *s)
 {
@@ -82,54 +76,29 @@ frame_and_grid(struct pue_buf *b, const struct scale *s)
 		       s->x1 + 22, s->y1 + 16);
 }
 
-/* One shaded span, said in words where it is wide enough to hold them. */
-static void
-gap_rect(struct pue_buf *b, const struct scale *s, int64_t from, int64_t to)
-{
-	double x = xpos(s, from), w = xpos(s, to) - x;
+/* What the callbacks draw on. */
+struct draw {
+	struct pue_buf *b;
+	const struct scale *s;
+	size_t runs; /* runs of points with a value drawn */
+};
 
-	pue_buf_printf(b,
+/* One gap, shaded, and said in words where it is wide enough for them. */
+static void
+gap_rect(void *arg, int64_t from, int64_t to)
+{
+	struct draw *d = arg;
+	double x = xpos(d->s, from), w = xpos(d->s, to) - x;
+
+	pue_buf_printf(d->b,
 		       "<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		       "height=\"%.1f\" fill=\"#000\" fill-opacity=\"0.07\"/>\n",
-		       x, s->y0, w, s->y1 - s->y0);
+		       x, d->s->y0, w, d->s->y1 - d->s->y0);
 	if (w >= 56)
-		pue_buf_printf(b,
+		pue_buf_printf(d->b,
 			       "<text class=\"gap-label\" x=\"%.1f\" y=\"%.1f\" "
 			       "text-anchor=\"middle\" fill=\"#777\">no figure</text>\n",
-			       x + w / 2, s->y0 + 12);
-}
-
-/* The shaded spans where no figure can be drawn: from the last valid
- * point before a run of invalid ones to the first valid one after it (or
- * the run's own ends at the edges of the series). */
-static void
-gaps(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
-{
-	int64_t start = 0;
-	bool in_gap = false, seen = false;
-	int64_t last_valid = 0, last = 0;
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		const struct pue_chart_point *p = &c->points[i];
-
-		if (!drawable(c, p))
-			continue;
-		if (!pue_chart_point_has_value(p) && !in_gap) {
-			in_gap = true;
-			start = seen ? last_valid : p->t_ms;
-		} else if (pue_chart_point_has_value(p) && in_gap) {
-			in_gap = false;
-			gap_rect(b, s, start, p->t_ms);
-		}
-		if (pue_chart_point_has_value(p)) {
-			seen = true;
-			last_valid = p->t_ms;
-		}
-		last = p->t_ms;
-	}
-	if (in_gap)
-		gap_rect(b, s, start, last);
+			       x + w / 2, d->s->y0 + 12);
 }
 
 static void
@@ -147,45 +116,27 @@ level_line(struct pue_buf *b, const struct scale *s, const char *cls, const char
 		cls, s->x1 + 6, y + 4 + label_dy, color, cls, level);
 }
 
-/* One polyline per run of valid points; a run of one is a circle. */
+/* One polyline per run of points with a value; a run of one is a circle. */
 static void
-curve(struct pue_buf *b, const struct pue_svg_chart *c, const struct scale *s)
+curve_run(void *arg, const struct pue_chart_point *p, size_t n)
 {
-	size_t i, j, k;
+	struct draw *d = arg;
+	size_t k;
 
-	for (i = 0; i < c->n; i = j) {
-		if (!drawable(c, &c->points[i]) || !pue_chart_point_has_value(&c->points[i])) {
-			j = i + 1;
-			continue;
-		}
-		for (j = i; j < c->n && drawable(c, &c->points[j]) &&
-			    pue_chart_point_has_value(&c->points[j]);)
-			j++;
-		if (j - i == 1) {
-			pue_buf_printf(b,
-				       "<circle class=\"pue-point\" cx=\"%.1f\" cy=\"%.1f\" "
-				       "r=\"2.5\" fill=\"" COLOR_LINE "\"/>\n",
-				       xpos(s, c->points[i].t_ms), ypos(s, c->points[i].pue));
-			continue;
-		}
-		pue_buf_puts(b, "<polyline class=\"pue-line\" fill=\"none\" stroke=\"" COLOR_LINE
-				"\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"");
-		for (k = i; k < j; k++)
-			pue_buf_printf(b, "%s%.1f,%.1f", k > i ? " " : "",
-				       xpos(s, c->points[k].t_ms), ypos(s, c->points[k].pue));
-		pue_buf_puts(b, "\"/>\n");
+	d->runs++;
+	if (n == 1) {
+		pue_buf_printf(d->b,
+			       "<circle class=\"pue-point\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+			       "fill=\"" COLOR_LINE "\"/>\n",
+			       xpos(d->s, p->t_ms), ypos(d->s, p->pue));
+		return;
 	}
-}
-
-static bool
-any_value(const struct pue_svg_chart *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (drawable(c, &c->points[i]) && pue_chart_point_has_value(&c->points[i]))
-			return true;
-	return false;
+	pue_buf_puts(d->b, "<polyline class=\"pue-line\" fill=\"none\" stroke=\"" COLOR_LINE
+			   "\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"");
+	for (k = 0; k < n; k++)
+		pue_buf_printf(d->b, "%s%.1f,%.1f", k > 0 ? " " : "", xpos(d->s, p[k].t_ms),
+			       ypos(d->s, p[k].pue));
+	pue_buf_puts(d->b, "\"/>\n");
 }
 
 int
@@ -194,15 +145,15 @@ pue_svg_chart_render(struct pue_buf *out, const struct pue_svg_chart *c)
 	unsigned w = c->width_px ? c->width_px : PUE_SVG_CHART_WIDTH;
 	unsigned h = c->height_px ? c->height_px : PUE_SVG_CHART_HEIGHT;
 	struct scale s = {.x0 = LEFT, .x1 = w - RIGHT, .y0 = TOP, .y1 = h - BOTTOM};
+	struct draw d = {.b = out, .s = &s};
 	struct pue_chart_values v;
 	double gap_px;
 
-	if (c->to_ms <= c->from_ms || w < 200 || h < 100)
+	if (c->chart.to_ms <= c->chart.from_ms || w < 200 || h < 100)
 		return -EINVAL;
-	s.from = c->from_ms;
-	s.to = c->to_ms;
-	v = pue_chart_value_axis(c->points, c->n, c->from_ms, c->to_ms, c->ceiling, c->warning,
-				 MAX_VALUE_STEPS);
+	s.from = c->chart.from_ms;
+	s.to = c->chart.to_ms;
+	v = pue_chart_value_axis(&c->chart, MAX_VALUE_STEPS);
 	s.lo = v.lo;
 	s.hi = v.hi;
 	s.step = v.step;
@@ -212,22 +163,23 @@ pue_svg_chart_render(struct pue_buf *out, const struct pue_svg_chart *c)
 		"height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" font-family=\"sans-serif\" "
 		"font-size=\"11\" fill=\"" COLOR_TEXT "\"",
 		w, h, w, h);
-	if (c->title != NULL) {
+	if (c->chart.title != NULL) {
 		pue_buf_puts(out, " aria-label=\"");
-		pue_buf_put_escaped(out, c->title);
+		pue_buf_put_escaped(out, c->chart.title);
 		pue_buf_puts(out, "\">\n<title>");
-		pue_buf_put_escaped(out, c->title);
+		pue_buf_put_escaped(out, c->chart.title);
 		pue_buf_puts(out, "</title>\n");
 	} else
 		pue_buf_puts(out, ">\n");
 	frame_and_grid(out, &s);
-	gaps(out, c, &s);
+	pue_chart_each_gap(&c->chart, gap_rect, &d);
 	/* Labels closer than a line of text apart: the warning's goes below. */
-	gap_px = ypos(&s, c->warning) - ypos(&s, c->ceiling);
-	level_line(out, &s, "ceiling", COLOR_CEILING, c->ceiling, 0);
-	level_line(out, &s, "warning", COLOR_WARNING, c->warning, gap_px < 12 ? 12 - gap_px : 0);
-	curve(out, c, &s);
-	if (!any_value(c))
+	gap_px = ypos(&s, c->chart.warning) - ypos(&s, c->chart.ceiling);
+	level_line(out, &s, "ceiling", COLOR_CEILING, c->chart.ceiling, 0);
+	level_line(out, &s, "warning", COLOR_WARNING, c->chart.warning,
+		   gap_px < 12 ? 12 - gap_px : 0);
+	pue_chart_each_run(&c->chart, curve_run, &d);
+	if (d.runs == 0)
 		pue_buf_printf(
 			out,
 			"<text class=\"no-data\" x=\"%.1f\" y=\"%.1f\" "

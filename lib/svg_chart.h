@@ -27,11 +27,7 @@
 #include "chart_axis.h"
 
 struct pue_svg_chart {
-	const struct pue_chart_point *points; /* borrowed, oldest first */
-	size_t n;
-	int64_t from_ms, to_ms; /* the time axis; points outside it are left out */
-	double ceiling, warning;
-	const char *title;	      /* the chart's accessible name, or NULL */
+	struct pue_chart chart;	      /* its title is the SVG's accessible name */
 	unsigned width_px, height_px; /* 0: 720 x 240 */
 };
 

@@ -109,49 +109,28 @@ level(struct canvas *c, double value, enum ink ink, const char *label)
 	}
 }
 
-static bool
-in_axis(const struct pue_term_plot *p, const struct pue_chart_point *pt)
+/* A run of points with a value: a line from each to the next. */
+static void
+curve_run(void *arg, const struct pue_chart_point *p, size_t n)
 {
-	return pt->t_ms >= p->from_ms && pt->t_ms <= p->to_ms;
+	struct canvas *c = arg;
+	size_t k;
+
+	plot(c, dot_x(c, p[0].t_ms), dot_y(c, p[0].pue), INK_CURVE);
+	for (k = 1; k < n; k++)
+		segment(c, dot_x(c, p[k - 1].t_ms), dot_y(c, p[k - 1].pue), dot_x(c, p[k].t_ms),
+			dot_y(c, p[k].pue));
 }
 
-/* The curve, broken at every point without a figure, and the gaps on the
- * axis: from the last figure before a run of such points to the first
- * after it (svg_chart.c shades the same spans). */
+/* A gap, marked on the axis (svg_chart.c shades the same span). */
 static void
-curve(struct canvas *c, const struct pue_term_plot *p)
+gap_mark(void *arg, int64_t from, int64_t to)
 {
-	const struct pue_chart_point *prev = NULL;
-	int64_t gap_from = 0, last = 0;
-	bool in_gap = false;
-	size_t i;
+	struct canvas *c = arg;
 	int x;
 
-	for (i = 0; i < p->n; i++) {
-		const struct pue_chart_point *pt = &p->points[i];
-		bool has = pue_chart_point_has_value(pt);
-
-		if (!in_axis(p, pt))
-			continue;
-		if (!has && !in_gap) {
-			in_gap = true;
-			gap_from = prev != NULL ? prev->t_ms : pt->t_ms;
-		} else if (has && in_gap) {
-			in_gap = false;
-			for (x = dot_x(c, gap_from) / 2; x <= dot_x(c, pt->t_ms) / 2; x++)
-				c->axis[x] = 'g';
-		}
-		if (has && prev != NULL && !in_gap && prev == pt - 1)
-			segment(c, dot_x(c, prev->t_ms), dot_y(c, prev->pue), dot_x(c, pt->t_ms),
-				dot_y(c, pt->pue));
-		else if (has)
-			plot(c, dot_x(c, pt->t_ms), dot_y(c, pt->pue), INK_CURVE);
-		prev = has ? pt : prev;
-		last = pt->t_ms;
-	}
-	if (in_gap)
-		for (x = dot_x(c, gap_from) / 2; x <= dot_x(c, last) / 2; x++)
-			c->axis[x] = 'g';
+	for (x = dot_x(c, from) / 2; x <= dot_x(c, to) / 2; x++)
+		c->axis[x] = 'g';
 }
 
 static void
@@ -281,18 +260,17 @@ int
 pue_term_plot_render(struct pue_buf *out, const struct pue_term_plot *p)
 {
 	unsigned columns = p->columns ? p->columns : 80, rows = p->rows ? p->rows : 16, x;
-	struct canvas c = {.rows = rows, .from = p->from_ms, .to = p->to_ms};
+	struct canvas c = {.rows = rows, .from = p->chart.from_ms, .to = p->chart.to_ms};
 	char ceil_label[40], warn_label[40];
 	bool gaps = false;
 	int rc = 0;
 
-	if (p->to_ms <= p->from_ms || columns < 40 || columns > MAX_COLUMNS || rows < 4 ||
-	    rows > MAX_ROWS)
+	if (p->chart.to_ms <= p->chart.from_ms || columns < 40 || columns > MAX_COLUMNS ||
+	    rows < 4 || rows > MAX_ROWS)
 		return -EINVAL;
-	c.v = pue_chart_value_axis(p->points, p->n, p->from_ms, p->to_ms, p->ceiling, p->warning,
-				   MAX_VALUE_STEPS);
-	snprintf(ceil_label, sizeof(ceil_label), "ceiling %.2f", p->ceiling);
-	snprintf(warn_label, sizeof(warn_label), "warning %.2f", p->warning);
+	c.v = pue_chart_value_axis(&p->chart, MAX_VALUE_STEPS);
+	snprintf(ceil_label, sizeof(ceil_label), "ceiling %.2f", p->chart.ceiling);
+	snprintf(warn_label, sizeof(warn_label), "warning %.2f", p->chart.warning);
 	c.right_w = 1 + (unsigned)(strlen(ceil_label) > strlen(warn_label) ? strlen(ceil_label)
 									   : strlen(warn_label));
 	c.left = calloc(rows, sizeof(*c.left));
@@ -319,13 +297,14 @@ pue_term_plot_render(struct pue_buf *out, const struct pue_term_plot *p)
 		goto out;
 	}
 	value_labels(&c);
-	level(&c, p->ceiling, INK_CEILING, ceil_label);
-	level(&c, p->warning, INK_WARNING, warn_label);
-	curve(&c, p);
+	level(&c, p->chart.ceiling, INK_CEILING, ceil_label);
+	level(&c, p->chart.warning, INK_WARNING, warn_label);
+	pue_chart_each_run(&p->chart, curve_run, &c);
+	pue_chart_each_gap(&p->chart, gap_mark, &c);
 	for (x = 0; x < c.cols; x++)
 		gaps = gaps || c.axis[x] == 'g';
-	if (p->title != NULL)
-		title_out(out, p->title, columns);
+	if (p->chart.title != NULL)
+		title_out(out, p->chart.title, columns);
 	rows_out(out, &c, p->color);
 	axis_out(out, &c, gaps);
 out:

@@ -21,14 +21,10 @@
 #include "chart_axis.h"
 
 struct pue_term_plot {
-	const struct pue_chart_point *points; /* borrowed, oldest first */
-	size_t n;
-	int64_t from_ms, to_ms; /* the time axis; points outside it are left out */
-	double ceiling, warning;
-	const char *title; /* a first line (cut at the width), or NULL */
-	unsigned columns;  /* every line's width at most: 0 for 80; at least 40 */
-	unsigned rows;	   /* rows of the plot itself: 0 for 16; at least 4 */
-	bool color;	   /* curve, ceiling and warning in colour */
+	struct pue_chart chart; /* its title is a first line, cut at the width */
+	unsigned columns;	/* every line's width at most: 0 for 80; at least 40 */
+	unsigned rows;		/* rows of the plot itself: 0 for 16; at least 4 */
+	bool color;		/* curve, ceiling and warning in colour */
 };
 
 /* Appends the plot, every line ending in "\n". Returns 0, or -EINVAL when

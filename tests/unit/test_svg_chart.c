@@ -38,13 +38,13 @@ static const struct pue_chart_point four_hours[] = {
 static char *
 render(const struct pue_chart_point *p, size_t n, int64_t from, int64_t to, const char *title)
 {
-	struct pue_svg_chart c = {.points = p,
-				  .n = n,
-				  .from_ms = from,
-				  .to_ms = to,
-				  .ceiling = 1.25,
-				  .warning = 1.22,
-				  .title = title,
+	struct pue_svg_chart c = {.chart = {.points = p,
+					    .n = n,
+					    .from_ms = from,
+					    .to_ms = to,
+					    .ceiling = 1.25,
+					    .warning = 1.22,
+					    .title = title},
 				  .width_px = 600,
 				  .height_px = 200};
 	struct pue_buf b = PUE_BUF_INIT;
@@ -238,12 +238,13 @@ test_svg_chart_points_outside_the_axis_are_left_out(void **state)
 static void
 test_svg_chart_bad_range_is_refused(void **state)
 {
-	struct pue_svg_chart c = {.from_ms = T0, .to_ms = T0, .ceiling = 1.25, .warning = 1.22};
+	struct pue_svg_chart c = {
+		.chart = {.from_ms = T0, .to_ms = T0, .ceiling = 1.25, .warning = 1.22}};
 	struct pue_buf b = PUE_BUF_INIT;
 
 	(void)state;
 	assert_int_equal(pue_svg_chart_render(&b, &c), -EINVAL);
-	c.to_ms = T0 + HOUR_MS;
+	c.chart.to_ms = T0 + HOUR_MS;
 	c.width_px = 100;
 	assert_int_equal(pue_svg_chart_render(&b, &c), -EINVAL);
 	assert_int_equal(b.len, 0);

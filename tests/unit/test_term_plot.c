@@ -41,16 +41,17 @@ static char *
 render(bool color, unsigned columns)
 {
 	struct pue_chart_point p[48];
-	struct pue_term_plot tp = {.points = p,
-				   .n = 48,
-				   .from_ms = T0,
-				   .to_ms = T0 + 48 * HOUR_MS,
-				   .ceiling = 1.25,
-				   .warning = 1.22,
-				   .title = "PUE 1h, 2026-03-01T00:00Z to 2026-03-03T00:00Z",
-				   .columns = columns,
-				   .rows = 8,
-				   .color = color};
+	struct pue_term_plot tp = {
+		.chart = {.points = p,
+			  .n = 48,
+			  .from_ms = T0,
+			  .to_ms = T0 + 48 * HOUR_MS,
+			  .ceiling = 1.25,
+			  .warning = 1.22,
+			  .title = "PUE 1h, 2026-03-01T00:00Z to 2026-03-03T00:00Z"},
+		.columns = columns,
+		.rows = 8,
+		.color = color};
 	struct pue_buf b = PUE_BUF_INIT;
 
 	ramp(p);
@@ -189,11 +190,11 @@ static void
 test_term_plot_long_title_is_cut_at_the_width(void **state)
 {
 	char title[200];
-	struct pue_term_plot tp = {.from_ms = T0,
-				   .to_ms = T0 + HOUR_MS,
-				   .ceiling = 1.25,
-				   .warning = 1.22,
-				   .title = title};
+	struct pue_term_plot tp = {.chart = {.from_ms = T0,
+					     .to_ms = T0 + HOUR_MS,
+					     .ceiling = 1.25,
+					     .warning = 1.22,
+					     .title = title}};
 	struct pue_buf b = PUE_BUF_INIT;
 
 	(void)state;
@@ -216,7 +217,7 @@ static void
 test_term_plot_nothing_to_draw_and_bad_sizes(void **state)
 {
 	struct pue_term_plot tp = {
-		.from_ms = T0, .to_ms = T0 + HOUR_MS, .ceiling = 1.25, .warning = 1.22};
+		.chart = {.from_ms = T0, .to_ms = T0 + HOUR_MS, .ceiling = 1.25, .warning = 1.22}};
 	struct pue_buf b = PUE_BUF_INIT;
 
 	(void)state;
@@ -230,7 +231,7 @@ test_term_plot_nothing_to_draw_and_bad_sizes(void **state)
 	tp.rows = 3;
 	assert_int_equal(pue_term_plot_render(&b, &tp), -EINVAL);
 	tp.rows = 0;
-	tp.to_ms = T0;
+	tp.chart.to_ms = T0;
 	assert_int_equal(pue_term_plot_render(&b, &tp), -EINVAL);
 	assert_int_equal(b.len, 0);
 	pue_buf_free(&b);
