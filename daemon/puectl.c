@@ -45,7 +45,8 @@ usage(FILE *out)
 		"status|devices|ping|check|reload\n"
 		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
 		"unsilence RULE\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv|--format html] report "
+		"[--at DATE] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv|--plot] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
@@ -80,7 +81,8 @@ usage(FILE *out)
 		"      --db PATH       read this database instead of the configuration's\n"
 		"  -j, --json          print JSON for scripts\n"
 		"      --csv           print CSV (report, history)\n"
-		"      --format F      text, json or csv (report, history, year)\n"
+		"      --format F      text, json or csv (report, history, year), or html:\n"
+		"                      report as one printable HTML page with its curve\n"
 		"      --plot          (history) draw the curve against the ceiling; colour\n"
 		"                      only on a terminal, and never with NO_COLOR set\n"
 		"  -w, --watch N       repeat every N seconds until interrupted\n"
@@ -388,10 +390,13 @@ main(int argc, char **argv)
 				a.format = PUE_REPORT_FMT_JSON;
 			else if (strcmp(optarg, "csv") == 0)
 				a.format = PUE_REPORT_FMT_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				a.format = PUE_REPORT_FMT_HTML;
 			else if (!bad[0])
-				snprintf(bad, sizeof(bad),
-					 "--format: expected text, json or csv, got \"%.60s\"",
-					 optarg);
+				snprintf(
+					bad, sizeof(bad),
+					"--format: expected text, json, csv or html, got \"%.60s\"",
+					optarg);
 			break;
 		case 'w':
 			errno = 0;

@@ -11,7 +11,9 @@
 
 #include "config.h"
 #include "report.h"
+#include "report_doc.h"
 #include "report_format.h"
+#include "report_html.h"
 #include "status.h"
 #include "term_plot.h"
 #include "window.h"
@@ -158,51 +160,76 @@ year_command(struct run *u)
 	return 0;
 }
 
+/* report --format html: the document, with the months and the curve. */
+static int
+report_html(struct run *u, const struct pue_report_doc *doc, int64_t now)
+{
+	struct pue_buf b = PUE_BUF_INIT;
+
+	pue_report_html(&b, doc, u->cfg, now);
+	if (pue_buf_failed(&b)) {
+		fprintf(u->errout, "puectl: out of memory\n");
+		return 1;
+	}
+	fwrite(b.data, 1, b.len, u->out);
+	pue_buf_free(&b);
+	return 0;
+}
+
 /* report: the period's figures and, when the period runs up to now (or
  * --at), the running reporting year's (the question a report for the
- * regulator leads to: will the year end under the ceiling?). */
+ * regulator leads to: will the year end under the ceiling?). Every form
+ * formats the same figures (report_doc.h). */
 static int
 report_command(struct run *u, int64_t from, int64_t to)
 {
 	const struct pue_report_args *a = u->a;
 	double ceiling = u->cfg->pue.ceiling;
-	struct pue_report r;
+	struct pue_report_doc d;
 	struct pue_err err = {0};
-	struct pue_year y;
-	int64_t now, y0, y1;
+	int64_t now;
 	bool running;
 	json_t *j;
+	int rc = 0;
 
 	if (as_of(u, &now) < 0)
 		return 1;
-	if (pue_report_period(u->db, from, to, &u->cfg->pue, &r, &err) < 0) {
-		fprintf(u->errout, "puectl: %s\n", err.msg);
-		return 1;
-	}
 	/* --since and a --from without --to run up to the clock itself */
 	running = from <= now && a->format != PUE_REPORT_FMT_CSV &&
 		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
-	if (running && year_compute(u, now, &y, &y0, &y1) < 0)
+	if (pue_report_doc_build(u->db, &u->cfg->pue, from, to, running, now,
+				 a->format == PUE_REPORT_FMT_HTML, &d, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
 		return 1;
-	if (a->format == PUE_REPORT_FMT_JSON) {
-		j = pue_report_format_json(&r);
+	}
+	switch (a->format) {
+	case PUE_REPORT_FMT_JSON:
+		j = pue_report_format_json(&d.period);
 		json_object_set_new(j, "ceiling", json_real(ceiling));
 		json_object_set_new(j, "site", json_string(u->cfg->site));
 		if (running)
-			json_object_set_new(j, "year", pue_year_json(&y, y0, y1, now, ceiling));
+			json_object_set_new(
+				j, "year",
+				pue_year_json(&d.year, d.year_from_ms, d.year_to_ms, now, ceiling));
 		print_json(u->out, j);
-		return 0;
+		break;
+	case PUE_REPORT_FMT_CSV:
+		pue_report_format_csv(u->out, &d.period);
+		break;
+	case PUE_REPORT_FMT_HTML:
+		rc = report_html(u, &d, now);
+		break;
+	case PUE_REPORT_FMT_TEXT:
+		pue_report_format_text(u->out, &d.period, u->cfg);
+		if (running) {
+			fputc('\n', u->out);
+			pue_report_format_year_text(u->out, &d.year, d.year_from_ms, d.year_to_ms,
+						    ceiling);
+		}
+		break;
 	}
-	if (a->format == PUE_REPORT_FMT_CSV) {
-		pue_report_format_csv(u->out, &r);
-		return 0;
-	}
-	pue_report_format_text(u->out, &r, u->cfg);
-	if (running) {
-		fputc('\n', u->out);
-		pue_report_format_year_text(u->out, &y, y0, y1, ceiling);
-	}
-	return 0;
+	pue_report_doc_free(&d);
+	return rc;
 }
 
 static void
@@ -355,6 +382,10 @@ pue_report_cmd_run(const char *cmd, const struct pue_report_args *a, FILE *out, 
 	struct run u = {.a = a, .out = out, .errout = errout};
 	int rc = 1;
 
+	if (a->format == PUE_REPORT_FMT_HTML && strcmp(cmd, "report") != 0) {
+		fprintf(errout, "puectl: --format html is for report only\n");
+		return 1;
+	}
 	if (load_config(&u) < 0)
 		return 1;
 	if (strcmp(cmd, "year") == 0)

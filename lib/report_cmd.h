@@ -18,6 +18,7 @@ enum pue_report_fmt {
 	PUE_REPORT_FMT_TEXT,
 	PUE_REPORT_FMT_JSON,
 	PUE_REPORT_FMT_CSV,
+	PUE_REPORT_FMT_HTML, /* report only: one HTML5 document (report_html.h) */
 };
 
 /* The words of the command line, borrowed; NULL where not given. */

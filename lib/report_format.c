@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "figure.h"
 #include "status.h"
@@ -51,51 +52,87 @@ pue_report_format_csv(FILE *out, const struct pue_report *r)
 }
 
 void
+pue_report_format_strings(const struct pue_report *r, const struct pue_pue_conf *pc,
+			  struct pue_report_strings *out)
+{
+	pue_format_time((pue_wall_t){r->from_ms}, out->from, sizeof(out->from));
+	pue_format_time((pue_wall_t){r->to_ms}, out->to, sizeof(out->to));
+	snprintf(out->facility_kwh, sizeof(out->facility_kwh), "%.1f", r->fig.facility);
+	snprintf(out->it_kwh, sizeof(out->it_kwh), "%.1f", r->fig.it);
+	pue_report_format_pue(r, out->pue, sizeof(out->pue));
+	if (out->pue[0] == '\0')
+		snprintf(out->pue, sizeof(out->pue), "-");
+	out->state = pue_figure_state_name(r->fig.state);
+	snprintf(out->coverage_pct, sizeof(out->coverage_pct), "%.2f", r->fig.coverage * 100);
+	snprintf(out->needed_pct, sizeof(out->needed_pct), "%.0f", pc->min_coverage * 100);
+	snprintf(out->category, sizeof(out->category), "%d", r->category);
+	snprintf(out->hours, sizeof(out->hours), "%u", r->hours_total);
+	snprintf(out->hours_above_ceiling, sizeof(out->hours_above_ceiling), "%u",
+		 r->hours_above_ceiling);
+	snprintf(out->hours_above_warning, sizeof(out->hours_above_warning), "%u",
+		 r->hours_above_warning);
+	snprintf(out->ceiling, sizeof(out->ceiling), "%.2f", pc->ceiling);
+	snprintf(out->warning, sizeof(out->warning), "%.2f", pc->warning);
+	out->verdict = r->verdict;
+}
+
+void
+pue_report_format_year_strings(const struct pue_year *y, int64_t y0, int64_t y1, double ceiling,
+			       struct pue_year_strings *out)
+{
+	memset(out, 0, sizeof(*out));
+	pue_format_time((pue_wall_t){y0}, out->from, sizeof(out->from));
+	pue_format_time((pue_wall_t){y1}, out->to, sizeof(out->to));
+	snprintf(out->ceiling, sizeof(out->ceiling), "%.2f", ceiling);
+	if (y->state != PUE_YEAR_OK) {
+		out->none = y->state == PUE_YEAR_BELOW_ONE ? "no figure" : "insufficient data";
+		return;
+	}
+	snprintf(out->pue_ytd, sizeof(out->pue_ytd), "%.4f", y->pue_ytd);
+	snprintf(out->pue_projected, sizeof(out->pue_projected), "%.4f", y->pue_projected);
+	snprintf(out->budget_kwh, sizeof(out->budget_kwh), "%.0f", y->budget_kwh);
+	snprintf(out->headroom_kwh, sizeof(out->headroom_kwh), "%+.0f", y->headroom_kwh);
+	snprintf(out->pue_required, sizeof(out->pue_required), "%.4f", y->pue_required);
+	out->over = y->over_ceiling ? "OVER" : "under";
+}
+
+void
 pue_report_format_text(FILE *out, const struct pue_report *r, const struct pue_config *cfg)
 {
-	char from[40], to[40], pue[32];
+	struct pue_report_strings s;
 
-	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
-	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	pue_report_format_pue(r, pue, sizeof(pue));
-	fprintf(out, "site %s\nperiod %s to %s\n", cfg->site, from, to);
-	fprintf(out, "  facility energy   %14.1f kWh\n  IT energy         %14.1f kWh\n",
-		r->fig.facility, r->fig.it);
-	fprintf(out, "  PUE               %14s (%s)\n", pue[0] ? pue : "-",
-		pue_figure_state_name(r->fig.state));
-	fprintf(out, "  coverage          %13.2f%% (needed %.0f%%)\n", r->fig.coverage * 100,
-		cfg->pue.min_coverage * 100);
-	fprintf(out, "  category          %14d\n", r->category);
-	fprintf(out, "  hours with data   %14u\n  hours above %.2f %13u\n  hours above %.2f %13u\n",
-		r->hours_total, cfg->pue.ceiling, r->hours_above_ceiling, cfg->pue.warning,
-		r->hours_above_warning);
-	fprintf(out, "  verdict           %14s (ceiling %.2f)\n", r->verdict, cfg->pue.ceiling);
+	pue_report_format_strings(r, &cfg->pue, &s);
+	fprintf(out, "site %s\nperiod %s to %s\n", cfg->site, s.from, s.to);
+	fprintf(out, "  facility energy   %14s kWh\n  IT energy         %14s kWh\n", s.facility_kwh,
+		s.it_kwh);
+	fprintf(out, "  PUE               %14s (%s)\n", s.pue, s.state);
+	fprintf(out, "  coverage          %13s%% (needed %s%%)\n", s.coverage_pct, s.needed_pct);
+	fprintf(out, "  category          %14s\n", s.category);
+	fprintf(out, "  hours with data   %14s\n  hours above %s %13s\n  hours above %s %13s\n",
+		s.hours, s.ceiling, s.hours_above_ceiling, s.warning, s.hours_above_warning);
+	fprintf(out, "  verdict           %14s (ceiling %s)\n", s.verdict, s.ceiling);
 }
 
 void
 pue_report_format_year_text(FILE *out, const struct pue_year *y, int64_t y0, int64_t y1,
 			    double ceiling)
 {
-	char from[40], to[40];
+	struct pue_year_strings s;
 
-	pue_format_time((pue_wall_t){y0}, from, sizeof(from));
-	pue_format_time((pue_wall_t){y1}, to, sizeof(to));
-	fprintf(out, "reporting year %s to %s, ceiling %.2f\n", from, to, ceiling);
-	if (y->state != PUE_YEAR_OK) {
-		fprintf(out, "  %s: %s\n",
-			y->state == PUE_YEAR_BELOW_ONE ? "no figure" : "insufficient data", y->why);
+	pue_report_format_year_strings(y, y0, y1, ceiling, &s);
+	fprintf(out, "reporting year %s to %s, ceiling %s\n", s.from, s.to, s.ceiling);
+	if (s.none != NULL) {
+		fprintf(out, "  %s: %s\n", s.none, y->why);
 		return;
 	}
-	fprintf(out, "  PUE so far        %.4f\n", y->pue_ytd);
-	fprintf(out, "  projected year    %.4f (%s the ceiling)\n", y->pue_projected,
-		y->over_ceiling ? "OVER" : "under");
-	fprintf(out, "  budget            %.0f kWh of facility energy for the rest of the year\n",
-		y->budget_kwh);
-	fprintf(out, "  headroom          %+.0f kWh at the last 30 days' pace\n", y->headroom_kwh);
+	fprintf(out, "  PUE so far        %s\n", s.pue_ytd);
+	fprintf(out, "  projected year    %s (%s the ceiling)\n", s.pue_projected, s.over);
+	fprintf(out, "  budget            %s kWh of facility energy for the rest of the year\n",
+		s.budget_kwh);
+	fprintf(out, "  headroom          %s kWh at the last 30 days' pace\n", s.headroom_kwh);
 	if (y->out_of_reach)
-		fprintf(out, "  required PUE      %.4f: the ceiling is out of reach this year\n",
-			y->pue_required);
+		fprintf(out, "  required PUE      %s: the ceiling is out of reach this year\n",
+			s.pue_required);
 	else
-		fprintf(out, "  required PUE      %.4f for the rest of the year\n",
-			y->pue_required);
+		fprintf(out, "  required PUE      %s for the rest of the year\n", s.pue_required);
 }
