@@ -7,8 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "figure.h"
-
 #define HOUR_MS 3600000LL
 #define DAY_MS (24 * HOUR_MS)
 
@@ -67,23 +65,18 @@ static int
 curve(struct pue_report_db *db, const struct pue_pue_conf *pc, struct pue_report_doc *d,
       struct pue_err *err)
 {
-	int64_t from = d->period.from_ms, to = d->period.to_ms, step, t;
-	struct pue_report r;
+	int64_t from = d->period.from_ms, to = d->period.to_ms, step;
 	size_t n;
 	int rc;
 
 	step = d->curve_step_ms = pue_report_doc_curve_step(to - from);
-	n = (size_t)((to - from) / step);
-	if (n == 0)
+	if ((n = (size_t)((to - from) / step)) == 0)
 		return 0;
 	if ((d->curve = calloc(n, sizeof(*d->curve))) == NULL)
 		return pue_err_set(err, -ENOMEM, "out of memory");
-	for (t = from + step; t <= to && d->n_curve < n; t += step) {
-		if ((rc = pue_report_period(db, t - step, t, pc, &r, err)) < 0)
-			return rc;
-		d->curve[d->n_curve++] =
-			(struct pue_chart_point){t, r.fig.pue, pue_figure_has_value(&r.fig)};
-	}
+	if ((rc = pue_report_series(db, from, to, step, pc, d->curve, n, err)) < 0)
+		return rc;
+	d->n_curve = (size_t)rc;
 	return 0;
 }
 
