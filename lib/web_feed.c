@@ -13,9 +13,18 @@
 #define DAY_POINTS (DAY_MS / PUE_WEB_FEED_DAY_STEP_MS)
 #define MONTH_POINTS (30 * DAY_MS / PUE_WEB_FEED_MONTH_STEP_MS)
 
+/* A curve and the end it was read for: its points change only when a
+ * step completes, so it is read again only then. */
+struct curve {
+	int64_t step_ms;
+	int64_t to_ms; /* 0: not read */
+	size_t n;
+};
+
 struct pue_web_feed {
 	const struct pue_config *cfg;
 	struct pue_report_db *db; /* NULL until a build could open it */
+	struct curve day_curve, month_curve;
 	struct pue_chart_point day[DAY_POINTS], month[MONTH_POINTS];
 };
 
@@ -24,8 +33,11 @@ pue_web_feed_new(const struct pue_config *cfg)
 {
 	struct pue_web_feed *f = calloc(1, sizeof(*f));
 
-	if (f != NULL)
-		f->cfg = cfg;
+	if (f == NULL)
+		return NULL;
+	f->cfg = cfg;
+	f->day_curve.step_ms = PUE_WEB_FEED_DAY_STEP_MS;
+	f->month_curve.step_ms = PUE_WEB_FEED_MONTH_STEP_MS;
 	return f;
 }
 
@@ -38,27 +50,30 @@ pue_web_feed_free(struct pue_web_feed *f)
 	free(f);
 }
 
-/* One curve of n steps ending at the last whole step PUE_WEB_FEED_LAG_MS
- * before now. A read that fails leaves it empty and the connection closed,
- * to be opened again at the next build. */
+/* The curve of max steps ending at the last whole step PUE_WEB_FEED_LAG_MS
+ * before now, read when that end moved. A read that fails leaves it empty
+ * and the connection closed, to be opened again at the next build. */
 static struct pue_chart
-curve(struct pue_web_feed *f, int64_t now_ms, int64_t step, struct pue_chart_point *points,
-      size_t n)
+curve(struct pue_web_feed *f, struct curve *cv, int64_t now_ms, struct pue_chart_point *points,
+      size_t max)
 {
-	int64_t to = (now_ms - PUE_WEB_FEED_LAG_MS) / step * step;
-	struct pue_chart c = {.points = points, .from_ms = to - (int64_t)n * step, .to_ms = to};
+	int64_t to = (now_ms - PUE_WEB_FEED_LAG_MS) / cv->step_ms * cv->step_ms;
+	struct pue_chart c = {
+		.points = points, .from_ms = to - (int64_t)max * cv->step_ms, .to_ms = to};
 	struct pue_err err = {0};
 	int got;
 
-	if (f->db == NULL)
-		return c;
-	got = pue_report_series(f->db, c.from_ms, c.to_ms, step, &f->cfg->pue, points, n, &err);
-	if (got < 0) {
-		pue_report_close(f->db);
-		f->db = NULL;
-		return c;
+	if (f->db != NULL && cv->to_ms != to) {
+		got = pue_report_series(f->db, c.from_ms, to, cv->step_ms, &f->cfg->pue, points,
+					max, &err);
+		if (got < 0) {
+			pue_report_close(f->db);
+			f->db = NULL;
+		}
+		cv->n = got < 0 ? 0 : (size_t)got;
+		cv->to_ms = got < 0 ? 0 : to;
 	}
-	c.n = (size_t)got;
+	c.n = cv->to_ms == to ? cv->n : 0;
 	return c;
 }
 
@@ -76,8 +91,8 @@ pue_web_feed_build(struct pue_web_feed *f, const json_t *status, const json_t *a
 
 	if (f->db == NULL && f->cfg->storage.path != NULL)
 		f->db = pue_report_open(f->cfg->storage.path, &(struct pue_err){0});
-	in.day = curve(f, now_ms, PUE_WEB_FEED_DAY_STEP_MS, f->day, DAY_POINTS);
-	in.month = curve(f, now_ms, PUE_WEB_FEED_MONTH_STEP_MS, f->month, MONTH_POINTS);
+	in.day = curve(f, &f->day_curve, now_ms, f->day, DAY_POINTS);
+	in.month = curve(f, &f->month_curve, now_ms, f->month, MONTH_POINTS);
 	pue_web_page_render(&b, &in);
 	if ((page = pue_buf_take(&b, len)) == NULL)
 		pue_err_set(err, -ENOMEM, "web: out of memory for the status page");

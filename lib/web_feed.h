@@ -9,7 +9,9 @@
  * (report.h): the PUE of each 15 minutes over the last 24 hours and of
  * each 6 hours over the last 30 days, the same sums as `puectl history`.
  * Both curves end at the last whole step at least PUE_WEB_FEED_LAG_MS
- * before now, so a minute not yet closed and stored never shows as a gap.
+ * before now, so a minute not yet closed and stored never shows as a gap,
+ * and each is read again only when a step completes (a day is 96 + 4
+ * reads, not 1440 x 216).
  * Main thread (or whichever one thread owns the feed).
  */
 #ifndef PUE_WEB_FEED_H

@@ -167,6 +167,24 @@ test_web_page_without_alerts_or_figure(void **state)
 	free(p);
 }
 
+/* The points of the polylines in the figure at fig, and how many lines. */
+static size_t
+curve_points(const char *fig, size_t *lines)
+{
+	const char *end_fig = strstr(fig, "</figure>"), *p = fig, *end;
+	size_t n = 0;
+
+	*lines = 0;
+	while ((p = strstr(p, "points=\"")) != NULL && p < end_fig) {
+		end = strchr(p + 8, '"');
+		(*lines)++;
+		for (n++; (p = strchr(p + 1, ' ')) != NULL && p < end;)
+			n++;
+		p = end;
+	}
+	return n;
+}
+
 /* The feed: two days of minutes at 960 / 800 kW from T0, none in the
  * hour from 40:00; the page built at 48:05 (2 min of lag: curves end at
  * 48:00). */
@@ -179,9 +197,9 @@ test_web_feed_curves_from_the_database(void **state)
 	struct pue_web_feed *f;
 	struct pue_err err;
 	json_t *status;
-	char *page;
-	const char *fig, *pts, *end;
-	size_t len, n = 0;
+	char *page, *again;
+	const char *fig;
+	size_t len, lines;
 	int64_t t;
 
 	(void)state;
@@ -215,15 +233,29 @@ test_web_feed_curves_from_the_database(void **state)
 	/* 96 quarters from 24:00 to 48:00; 40:00-41:00 shaded, so two lines
 	 * of 64 and 28 points; the last point at the plot's right edge */
 	assert_non_null(strstr(fig, "<rect class=\"gap\""));
-	for (pts = fig; (pts = strstr(pts, "points=\"")) != NULL && pts < strstr(fig, "</figure>");
-	     pts++) {
-		end = strchr(pts + 8, '"');
-		for (n++; (pts = strchr(pts + 1, ' ')) != NULL && pts < end;)
-			n++;
-		pts = end;
-	}
-	assert_int_equal(n, 64 + 28);
+	assert_int_equal(curve_points(fig, &lines), 64 + 28);
+	assert_int_equal(lines, 2);
 	assert_non_null(strstr(fig, " 630.0,"));
+
+	/* Read again only when a step completes: minutes stored meanwhile
+	 * show from the next quarter's build on. The hour missing at 40:00
+	 * is filled now; at 48:10 (same quarter) the page is as it was. */
+	for (t = T0 + 40 * HOUR_MS; t < T0 + 41 * HOUR_MS; t += MIN_MS) {
+		struct pue_minute m = {t, 16.0, 40.0 / 3, MIN_MS};
+
+		assert_int_equal(pue_store_add_minute(st, &m, 1), 0);
+	}
+	assert_int_equal(pue_store_flush(st, (pue_wall_t){0}, &err), 0);
+	again = pue_web_feed_build(f, status, NULL, T0 + 48 * HOUR_MS + 10 * MIN_MS, &len, &err);
+	assert_string_equal(again, page);
+	free(again);
+	again = pue_web_feed_build(f, status, NULL, T0 + 48 * HOUR_MS + 20 * MIN_MS, &len, &err);
+	assert_non_null(fig = strstr(again, "<figure id=\"curve-24h\">"));
+	/* 24:30 to 48:15: one line of 95 points, the last quarter (no data
+	 * after 48:00) its only gap */
+	assert_int_equal(curve_points(fig, &lines), 95);
+	assert_int_equal(lines, 1);
+	free(again);
 	free(page);
 	pue_store_close(st);
 	pue_web_feed_free(f);
