@@ -303,7 +303,8 @@ pue_web_page_render(struct pue_buf *out, const struct pue_web_page_input *in)
 		       "the same covered time (ISO/IEC 30134-2); a window shows a figure only "
 		       "when at least %.0f%% of its time is covered, and is judged against the "
 		       "ceiling as shown, to three decimals. The same figures: <code>puectl "
-		       "status</code>; reports: <code>puectl report</code>.</p>\n</footer>\n"
+		       "status</code>, and for Prometheus <a href=\"/metrics\">/metrics</a>; "
+		       "reports: <code>puectl report</code>.</p>\n</footer>\n"
 		       "</body>\n</html>\n",
 		       pue_status_text_num(st, "min_coverage") * 100);
 }

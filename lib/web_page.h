@@ -10,6 +10,7 @@
  * page shows what `puectl status` shows, in the same words. The document
  * is one HTML5 file: inline CSS, no script, nothing fetched, readable
  * without JavaScript; an optional <meta http-equiv="refresh"> reloads it.
+ * Its one link is to /metrics beside it, on the same listener.
  * Every string from the inputs is escaped. Any thread.
  */
 #ifndef PUE_WEB_PAGE_H
