@@ -10,7 +10,9 @@
 #   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
-PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd
+# libmicrohttpd: the /metrics listener (lib/http_server.c); libxcrypt: bcrypt
+# for its basic_auth_users (lib/http_auth.c).
+PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -226,6 +228,10 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(Q)if test -d conf/meters; then \
 		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
 		install -m 644 conf/meters/*.yaml $(DESTDIR)$(DATADIR)/pued/meters/; fi
+	$(Q)install -d $(DESTDIR)$(DATADIR)/pued/prometheus $(DESTDIR)$(DATADIR)/pued/grafana # issue 17
+	$(Q)install -m 644 conf/prometheus/pued-rules.yml conf/prometheus/pued-rules.test.yml \
+		$(DESTDIR)$(DATADIR)/pued/prometheus/
+	$(Q)install -m 644 conf/grafana/pued-dashboard.json $(DESTDIR)$(DATADIR)/pued/grafana/
 	$(Q)if test -f conf/PUED-MIB.txt; then \
 		install -d $(DESTDIR)$(MIBDIR) && \
 		install -m 644 conf/PUED-MIB.txt $(DESTDIR)$(MIBDIR)/PUED-MIB.txt; fi
@@ -252,7 +258,8 @@ uninstall:
 		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8 \
 		$(DESTDIR)$(MANDIR)/man8/pued-agentx.8
-	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema \
+		$(DESTDIR)$(DATADIR)/pued/prometheus $(DESTDIR)$(DATADIR)/pued/grafana
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
 	@echo "  kept   $(DESTDIR)$(SYSCONFDIR)/pued, the group pued and pued's database"
 

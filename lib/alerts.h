@@ -26,6 +26,8 @@
 
 #include <jansson.h>
 
+#include "alert_state.h"
+#include "alert_year.h"
 #include "clock.h"
 #include "config.h"
 #include "engine.h"
@@ -73,5 +75,25 @@ json_t *pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *
 /* For "status": the reporting year ("year") and the alert counts
  * ("alerts"), set into the status object o. */
 void pue_alerts_status(const struct pue_alerts *a, json_t *o);
+
+/* One alert as the snapshot (snapshot.h) copies it; the strings are
+ * borrowed from a and last as long as it does. */
+struct pue_alert_view {
+	enum pue_alert_rule rule;
+	const char *subject; /* "24h", "year", "storage", "ups-a", "ups-a/energy" */
+	const char *key;     /* "rule:subject" */
+	enum pue_severity severity;
+	enum pue_alert_phase phase;
+	bool silenced, acked;
+};
+
+/* Every alert the configuration can raise, in a fixed order: view i of
+ * pue_alerts_count(a). */
+size_t pue_alerts_count(const struct pue_alerts *a);
+void pue_alerts_view(const struct pue_alerts *a, size_t i, struct pue_alert_view *out);
+
+/* The reporting year's latest figures (alert_year.h); borrowed until the
+ * next loop iteration. */
+const struct pue_year_figures *pue_alerts_year(const struct pue_alerts *a);
 
 #endif

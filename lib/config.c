@@ -28,7 +28,8 @@
 /* Key tables, laid out by hand. */
 /* clang-format off */
 static const char *const top_keys[] = {
-	"site", "poll_interval", "workers", "devices", "pue", "alerts", "storage", "control", NULL
+	"site", "poll_interval", "workers", "devices", "pue", "alerts", "storage", "control",
+	"http", NULL
 };
 static const char *const storage_keys[] = {
 	"path", "raw_retention", "minute_retention", "disk_budget", "flush_interval", NULL
@@ -195,6 +196,7 @@ pue_config_free(struct pue_config *cfg)
 	free(cfg->control.socket);
 	free(cfg->control.group);
 	free(cfg->control.admin_group);
+	pue_cfg_http_free(&cfg->http);
 	free(cfg->site);
 	free(cfg->path);
 	free(cfg);
@@ -319,6 +321,7 @@ read_top(struct pue_cfgctx *c, const struct pue_ynode *root)
 	pue_cfg_read_alerts(c, pue_ynode_get(root, "alerts"));
 	read_storage(c, pue_ynode_get(root, "storage"));
 	read_control(c, pue_ynode_get(root, "control"));
+	pue_cfg_read_http(c, pue_ynode_get(root, "http"));
 }
 
 /* Loading --------------------------------------------------------------- */
@@ -348,7 +351,8 @@ load(const char *path, const char *buf, size_t len, struct pue_config **out,
 		if (c.oom || pue_ytree_oom(c.tree)) {
 			pue_ytree_error(c.tree, NULL, "out of memory");
 			rc = -ENOMEM;
-		} else if (pue_ytree_n_errors(c.tree) > 0 || pue_cfg_maps_n_errors(&c) > 0)
+		} else if (pue_ytree_n_errors(c.tree) > 0 || pue_cfg_maps_n_errors(&c) > 0 ||
+			   pue_cfg_http_n_errors(&c) > 0)
 			rc = PUE_E_CONFIG;
 	}
 	if (rc == 0) {
@@ -364,10 +368,12 @@ load(const char *path, const char *buf, size_t len, struct pue_config **out,
 		*out = c.cfg;
 		c.cfg = NULL;
 	} else if ((pue_ytree_take_errors(c.tree, &diags->lines, &diags->n) < 0 ||
-		    pue_cfg_maps_take_errors(&c, &diags->lines, &diags->n) < 0) &&
+		    pue_cfg_maps_take_errors(&c, &diags->lines, &diags->n) < 0 ||
+		    pue_cfg_http_take_errors(&c, &diags->lines, &diags->n) < 0) &&
 		   rc == PUE_E_CONFIG)
 		rc = -ENOMEM;
 	pue_cfg_maps_free(&c);
+	pue_ytree_free(c.web_tree);
 	pue_cfg_index_free(&c);
 	pue_diags_free(&none);
 	pue_config_free(c.cfg);

@@ -287,6 +287,38 @@ struct pue_control_conf {
 	char *admin_group; /* state-changing commands; NULL = root only */
 };
 
+/* One user of web_config_file's basic_auth_users. */
+struct pue_http_user {
+	char *name;	   /* no ':' (Basic authentication splits there) */
+	char *bcrypt_hash; /* "$2a$", "$2b$" or "$2y$", as htpasswd -B writes it */
+};
+
+/* YAML "http:": the /metrics listener (http_server.h). Off unless the
+ * section is given; a header whose keys are all commented out leaves it
+ * off. The TLS and user settings come from web_config_file, a YAML file
+ * in the form of Prometheus' exporter-toolkit web configuration:
+ *   tls_server_config: {cert_file: server.crt, key_file: server.key}
+ *   basic_auth_users: {prometheus: "$2y$10$..."}
+ * Its relative paths are taken from its own directory, as the toolkit
+ * does. Both PEM files are read while loading, so --check-config sees an
+ * unreadable one and a reload re-reads a renewed certificate. */
+struct pue_http_conf {
+	bool enabled;		   /* the section was given */
+	char *listen;		   /* a numeric IPv4 or IPv6 address; default 127.0.0.1 */
+	uint16_t port;		   /* default PUE_HTTP_DEFAULT_PORT; 0: the kernel picks one */
+	char *web_config_file;	   /* NULL: plain HTTP, no users */
+	unsigned max_connections;  /* at once; default 64, 1..1000 */
+	unsigned max_per_ip;	   /* YAML "max_connections_per_ip": default 16 */
+	int64_t timeout_ms;	   /* YAML "timeout": an idle connection is closed; 10s */
+	char *tls_cert_pem;	   /* cert_file's contents, NUL-terminated; NULL: no TLS */
+	struct pue_secret tls_key; /* key_file's contents */
+	struct pue_http_user *users;
+	size_t n_users; /* 0: no authentication */
+};
+
+/* Not in Prometheus' port allocation list (yet); "1.25", the ceiling. */
+#define PUE_HTTP_DEFAULT_PORT 9725
+
 struct pue_config {
 	char *path;		  /* the file it came from */
 	char *site;		  /* YAML "site"; required */
@@ -298,6 +330,7 @@ struct pue_config {
 	struct pue_alerts_conf alerts;
 	struct pue_storage_conf storage;
 	struct pue_control_conf control;
+	struct pue_http_conf http;
 };
 
 /* Sentinels a point may list in invalid_values. */

@@ -43,7 +43,8 @@ struct pue_cfgctx {
 	struct pue_strmap device_index;
 	struct pue_cfgnames *point_index; /* n_point_index of them, or NULL */
 	size_t n_point_index;
-	unsigned suggestions; /* "did you mean" searches over names so far */
+	unsigned suggestions;	    /* "did you mean" searches over names so far */
+	struct pue_ytree *web_tree; /* http.web_config_file, with its own errors */
 };
 
 /* A "did you mean" over device or point names costs a comparison with each
@@ -189,5 +190,17 @@ size_t pue_cfg_maps_n_errors(const struct pue_cfgctx *c);
 int pue_cfg_maps_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n);
 void pue_cfg_maps_free(struct pue_cfgctx *c);
 void pue_cfg_read_alerts(struct pue_cfgctx *c, const struct pue_ynode *n);
+
+/* The http: section and its web configuration file (config_http.c), whose
+ * errors are kept in c->web_tree and appended after the others, as the
+ * meter maps' are. pue_cfg_http_free() frees what the section holds. */
+void pue_cfg_read_http(struct pue_cfgctx *c, const struct pue_ynode *n);
+size_t pue_cfg_http_n_errors(const struct pue_cfgctx *c);
+int pue_cfg_http_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n);
+void pue_cfg_http_free(struct pue_http_conf *h);
+
+/* Moves t's messages (pue_ytree_take_errors()) to the end of *lines, an
+ * array of *n. Returns 0 or -ENOMEM. */
+int pue_cfg_append_errors(struct pue_ytree *t, char ***lines, size_t *n);
 
 #endif

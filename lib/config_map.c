@@ -258,30 +258,11 @@ pue_cfg_maps_n_errors(const struct pue_cfgctx *c)
 int
 pue_cfg_maps_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n)
 {
-	size_t i, k, more;
-	char **add, **grown;
+	size_t i;
 
-	for (i = 0; i < c->n_maps; i++) {
-		if (c->maps[i].tree == NULL)
-			continue;
-		if (pue_ytree_take_errors(c->maps[i].tree, &add, &more) < 0)
+	for (i = 0; i < c->n_maps; i++)
+		if (c->maps[i].tree != NULL && pue_cfg_append_errors(c->maps[i].tree, lines, n) < 0)
 			return -ENOMEM;
-		if (more == 0) {
-			free(add);
-			continue;
-		}
-		grown = reallocarray(*lines, *n + more, sizeof(**lines));
-		if (grown == NULL) {
-			for (k = 0; k < more; k++)
-				free(add[k]);
-			free(add);
-			return -ENOMEM;
-		}
-		*lines = grown;
-		memcpy(*lines + *n, add, more * sizeof(*add));
-		*n += more;
-		free(add);
-	}
 	return 0;
 }
 

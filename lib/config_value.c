@@ -45,6 +45,32 @@ pue_cfg_calloc(struct pue_cfgctx *c, size_t n, size_t size)
 	return p;
 }
 
+int
+pue_cfg_append_errors(struct pue_ytree *t, char ***lines, size_t *n)
+{
+	size_t k, more;
+	char **add, **grown;
+
+	if (pue_ytree_take_errors(t, &add, &more) < 0)
+		return -ENOMEM;
+	if (more == 0) {
+		free(add);
+		return 0;
+	}
+	grown = reallocarray(*lines, *n + more, sizeof(**lines));
+	if (grown == NULL) {
+		for (k = 0; k < more; k++)
+			free(add[k]);
+		free(add);
+		return -ENOMEM;
+	}
+	*lines = grown;
+	memcpy(*lines + *n, add, more * sizeof(*add));
+	*n += more;
+	free(add);
+	return 0;
+}
+
 void
 pue_cfg_secret_free(struct pue_secret *s)
 {

@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fd_high.h"
 #include "log.h"
-#include "modbus_poll.h"
 
 struct client {
 	int fd;
@@ -369,24 +368,6 @@ pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucre
 	return false;
 }
 
-/* Keeps low descriptors for libmodbus, whose select() cannot take one at or
- * above 1024: clients move above that line when the limit allows. */
-static int
-move_high(int fd)
-{
-	struct rlimit rl;
-	int high;
-
-	if (fd >= PUE_MODBUS_FD_LIMIT || getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
-	    rl.rlim_cur <= PUE_MODBUS_FD_LIMIT + 64)
-		return fd;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, PUE_MODBUS_FD_LIMIT);
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
 /* A user other than root and the daemon's may hold PUE_CTL_UID_SLOTS
  * connections; its next one closes its oldest, so that user's newest
  * request is always heard and its slow ones never crowd out other users. */
@@ -449,7 +430,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		close(cfd);
 		return;
 	}
-	cfd = move_high(cfd);
+	cfd = pue_fd_move_high(cfd);
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
 		close(cfd);
@@ -602,7 +583,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 			pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
 			goto fail;
 		}
-		c->fd = move_high(c->fd);
+		c->fd = pue_fd_move_high(c->fd);
 	} else if (bind_socket(c, &sa, err) < 0) {
 		goto fail;
 	}

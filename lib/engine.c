@@ -52,6 +52,7 @@ struct point_state {
 	int power_for; /* power point: the energy point it stands for, or -1 */
 	int power_by;  /* energy point: its power point, or -1 */
 	struct bad_run bad;
+	double energy_kwh; /* its valid intervals since the start (pue_engine_point_energy()) */
 };
 
 struct pue_engine {
@@ -76,6 +77,8 @@ struct pue_engine {
 	 * minute as a whole one (the store adds the two parts itself). */
 	struct pue_minute carry;
 	bool has_carry;
+
+	struct pue_engine_totals totals; /* the PUE's closed minutes (pue_engine_totals()) */
 
 	/* alerts (issue 8): meter resets and glitches, as they happen */
 	pue_engine_event_cb on_event;
@@ -123,6 +126,11 @@ add_minute(void *arg, const struct pue_minute *m)
 		e->has_carry = false;
 	}
 	add_to_windows(e, mc->t, &whole);
+	if (mc->t == &e->tracks[0]) { /* this engine's part only, not the carry */
+		e->totals.facility_kwh += m->facility_kwh;
+		e->totals.it_kwh += m->it_kwh;
+		e->totals.covered_ms += m->covered_ms;
+	}
 	if (mc->store && e->store != NULL)
 		pue_store_add_minute(e->store, m, mc->t->category);
 	/* A pPUE zone's minutes are stored like the PUE's (their own table). */
@@ -671,6 +679,10 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
 	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
+	/* A counter only grows: a power reading within its tolerance below
+	 * zero (energy.h) adds nothing rather than a negative step. */
+	if (res == PUE_ENERGY_INTERVAL && iv.energy_kwh > 0)
+		ps->energy_kwh += iv.energy_kwh;
 	for (k = 0; k < e->n_tracks; k++) {
 		int in = ps->inputs[k];
 
@@ -949,4 +961,16 @@ pue_engine_handover_free(struct pue_engine_handover *h)
 	}
 	free(h->p);
 	free(h);
+}
+
+struct pue_engine_totals
+pue_engine_totals(const struct pue_engine *e)
+{
+	return e->totals;
+}
+
+double
+pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point)
+{
+	return e->devices[device].p[point].energy_kwh;
 }

@@ -10,6 +10,8 @@
 #include "alerts.h" /* alerts (issue 8) */
 #include "control.h"
 #include "engine.h"
+#include "exporter.h" /* /metrics (issue 17) */
+#include "http_server.h"
 #include "log.h"
 #include "modbus_poll.h"
 #include "snmp_poll.h" /* SNMP (issue 5) */
@@ -28,6 +30,10 @@ struct pue_service {
 	/* alerts (issue 8) */
 	struct pue_alerts *alerts;
 	struct pue_control *control;
+	/* /metrics (issue 17): NULL unless http: is configured */
+	struct pue_exporter *exporter;
+	struct pue_http *http;
+	struct pue_blob *index_page;
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
@@ -144,6 +150,26 @@ pue_service_rearm(struct pue_service *s)
 	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
 }
 
+/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
+ * thread (exporter.h). */
+static void
+publish(struct pue_service *s)
+{
+	struct pue_snapshot_source src = {
+		.cfg = s->cfg,
+		.clock = s->clock,
+		.engine = s->engine,
+		.store = s->store,
+		.alerts = s->alerts,
+		.health = health_of,
+		.arg = s,
+		.http = s->http,
+	};
+
+	if (s->exporter != NULL)
+		pue_exporter_update(s->exporter, &src);
+}
+
 static void
 tick(void *arg)
 {
@@ -151,6 +177,7 @@ tick(void *arg)
 
 	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
+	publish(s);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
@@ -266,6 +293,36 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 	return NULL;
 }
 
+/* "/" until the status page exists: a plain page that points at /metrics. */
+static const char index_html[] =
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pued</title>"
+	"</head>\n<body><h1>pued</h1><p><a href=\"/metrics\">/metrics</a>: the figures "
+	"for Prometheus.</p></body></html>\n";
+
+/* The HTTP listener and what it serves; one line per route. */
+static int
+start_http(struct pue_service *s, const struct pue_service *running, struct pue_err *err)
+{
+	char *page;
+
+	if (!s->cfg->http.enabled)
+		return 0;
+	if ((s->exporter = pue_exporter_new()) == NULL)
+		return pue_err_set(err, -ENOMEM, "http: out of memory");
+	if ((page = strdup(index_html)) == NULL ||
+	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
+		    NULL)
+		return pue_err_set(err, -ENOMEM, "http: out of memory");
+	publish(s); /* the first scrape finds figures */
+	const struct pue_http_route routes[] = {
+		{"/metrics", pue_exporter_metrics, s->exporter},
+		{"/", pue_http_serve_blob, s->index_page},
+	};
+	s->http = pue_http_new(&s->cfg->http, s->loop, routes, sizeof(routes) / sizeof(routes[0]),
+			       running != NULL ? running->http : NULL, err);
+	return s->http != NULL ? 0 : err->code;
+}
+
 static int
 resume(struct pue_service *s, struct pue_err *err)
 {
@@ -338,6 +395,8 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
 					  running != NULL ? running->control : NULL, err)) == NULL)
 		goto fail;
+	if (start_http(s, running, err) < 0)
+		goto fail;
 	now = pue_clock_mono(clock);
 	s->next_tick = pue_mono_add_ms(now, TICK_MS);
 	s->next_flush = pue_mono_add_ms(now, cfg->storage.flush_interval_ms);
@@ -357,6 +416,9 @@ pue_service_free(struct pue_service *s)
 {
 	if (s == NULL)
 		return;
+	pue_http_free(s->http); /* its thread stops before what it serves goes */
+	pue_exporter_free(s->exporter);
+	pue_blob_unref(s->index_page);
 	pue_control_free(s->control);
 	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
 	/* alerts (issue 8) */
