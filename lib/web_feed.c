@@ -3,9 +3,12 @@
 #include "web_feed.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "buf.h"
+#include "log.h"
 #include "report.h"
 #include "web_page.h"
 
@@ -26,6 +29,9 @@ struct pue_web_feed {
 	struct pue_report_db *db; /* NULL until a build could open it */
 	struct curve day_curve, month_curve;
 	struct pue_chart_point day[DAY_POINTS], month[MONTH_POINTS];
+	bool failing;	      /* the last update kept the page before it */
+	pthread_mutex_t lock; /* guards page, for the HTTP thread */
+	struct pue_blob *page;
 };
 
 struct pue_web_feed *
@@ -36,6 +42,7 @@ pue_web_feed_new(const struct pue_config *cfg)
 	if (f == NULL)
 		return NULL;
 	f->cfg = cfg;
+	pthread_mutex_init(&f->lock, NULL);
 	f->day_curve.step_ms = PUE_WEB_FEED_DAY_STEP_MS;
 	f->month_curve.step_ms = PUE_WEB_FEED_MONTH_STEP_MS;
 	return f;
@@ -47,6 +54,8 @@ pue_web_feed_free(struct pue_web_feed *f)
 	if (f == NULL)
 		return;
 	pue_report_close(f->db);
+	pue_blob_unref(f->page);
+	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 
@@ -97,4 +106,42 @@ pue_web_feed_build(struct pue_web_feed *f, const json_t *status, const json_t *a
 	if ((page = pue_buf_take(&b, len)) == NULL)
 		pue_err_set(err, -ENOMEM, "web: out of memory for the status page");
 	return page;
+}
+
+void
+pue_web_feed_update(struct pue_web_feed *f, const json_t *status, const json_t *alerts,
+		    int64_t now_ms)
+{
+	struct pue_err err = {0};
+	struct pue_blob *b = NULL, *old;
+	size_t len;
+	char *page = pue_web_feed_build(f, status, alerts, now_ms, &len, &err);
+
+	if (page != NULL && (b = pue_blob_take(page, len, "text/html; charset=utf-8")) == NULL)
+		pue_err_set(&err, -ENOMEM, "web: out of memory for the status page");
+	if (b == NULL && !f->failing)
+		pue_log(LOG_ERR, "%s; / serves the page before it", err.msg);
+	else if (b != NULL && f->failing)
+		pue_log(LOG_NOTICE, "web: the status page is current again");
+	f->failing = b == NULL;
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&f->lock);
+	old = f->page;
+	f->page = b;
+	pthread_mutex_unlock(&f->lock);
+	pue_blob_unref(old); /* outside the lock: it may be the last reference */
+}
+
+struct pue_blob *
+pue_web_feed_page(void *arg, const struct pue_http_request *req)
+{
+	struct pue_web_feed *f = arg;
+	struct pue_blob *b;
+
+	(void)req;
+	pthread_mutex_lock(&f->lock);
+	b = f->page != NULL ? pue_blob_ref(f->page) : NULL;
+	pthread_mutex_unlock(&f->lock);
+	return b;
 }

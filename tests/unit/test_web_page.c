@@ -267,6 +267,38 @@ test_web_feed_curves_from_the_database(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* What the HTTP thread gets: nothing (503) before the first page, then a
+ * reference to the latest, which stays valid after the next update. */
+static void
+test_web_feed_publishes_pages_by_reference(void **state)
+{
+	struct pue_config cfg = {.site = "s"};
+	struct pue_http_request req = {.path = "/"};
+	struct pue_web_feed *f;
+	struct pue_blob *first, *second;
+	json_t *status = json_loads(status_json, 0, NULL);
+
+	(void)state;
+	cfg.pue = (struct pue_pue_conf){.ceiling = 1.25, .warning = 1.22, .min_coverage = 0.95};
+	assert_non_null(f = pue_web_feed_new(&cfg));
+	assert_null(pue_web_feed_page(f, &req));
+	pue_web_feed_update(f, status, NULL, T0);
+	assert_non_null(first = pue_web_feed_page(f, &req));
+	assert_string_equal(first->content_type, "text/html; charset=utf-8");
+	assert_true(first->len > 0 && first->len == strlen(first->data));
+	assert_non_null(strstr(first->data, "id=\"pue-now\" data-window=\"24h\">1.221<"));
+	json_object_set_new(status, "time", json_string("2026-03-02T00:01:00.000Z"));
+	pue_web_feed_update(f, status, NULL, T0 + MIN_MS);
+	assert_non_null(second = pue_web_feed_page(f, &req));
+	assert_ptr_not_equal(first, second);
+	assert_non_null(strstr(second->data, "2026-03-02T00:01:00.000Z"));
+	assert_non_null(strstr(first->data, "2026-03-02T00:00:00.000Z")); /* still ours */
+	pue_blob_unref(first);
+	pue_blob_unref(second);
+	pue_web_feed_free(f);
+	json_decref(status);
+}
+
 int
 main(void)
 {
@@ -276,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_web_page_curves_alerts_devices_year),
 		cmocka_unit_test(test_web_page_without_alerts_or_figure),
 		cmocka_unit_test(test_web_feed_curves_from_the_database),
+		cmocka_unit_test(test_web_feed_publishes_pages_by_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
