@@ -330,7 +330,7 @@ start_http(struct pue_service *s, const struct pue_service *running, struct pue_
 	if (!s->cfg->http.enabled)
 		return 0;
 	if ((s->exporter = pue_exporter_new()) == NULL ||
-	    (s->web = pue_web_feed_new(s->cfg)) == NULL)
+	    (s->web = pue_web_feed_new(s->cfg, pue_engine_grace_ms(s->engine))) == NULL)
 		return pue_err_set(err, -ENOMEM, "http: out of memory");
 	publish(s); /* the first scrape finds figures */
 	s->web_minute = INT64_MIN;

@@ -26,6 +26,7 @@ struct curve {
 
 struct pue_web_feed {
 	const struct pue_config *cfg;
+	int64_t lag_ms;		  /* a minute, its grace and a flush (web_feed.h) */
 	struct pue_report_db *db; /* NULL until a build could open it */
 	struct curve day_curve, month_curve;
 	struct pue_chart_point day[DAY_POINTS], month[MONTH_POINTS];
@@ -35,13 +36,14 @@ struct pue_web_feed {
 };
 
 struct pue_web_feed *
-pue_web_feed_new(const struct pue_config *cfg)
+pue_web_feed_new(const struct pue_config *cfg, int64_t grace_ms)
 {
 	struct pue_web_feed *f = calloc(1, sizeof(*f));
 
 	if (f == NULL)
 		return NULL;
 	f->cfg = cfg;
+	f->lag_ms = 60000 + grace_ms + cfg->storage.flush_interval_ms;
 	pthread_mutex_init(&f->lock, NULL);
 	f->day_curve.step_ms = PUE_WEB_FEED_DAY_STEP_MS;
 	f->month_curve.step_ms = PUE_WEB_FEED_MONTH_STEP_MS;
@@ -59,14 +61,14 @@ pue_web_feed_free(struct pue_web_feed *f)
 	free(f);
 }
 
-/* The curve of max steps ending at the last whole step PUE_WEB_FEED_LAG_MS
- * before now, read when that end moved. A read that fails leaves it empty
+/* The curve of max steps ending at the last whole step the lag before
+ * now, read when that end moved. A read that fails leaves it empty
  * and the connection closed, to be opened again at the next build. */
 static struct pue_chart
 curve(struct pue_web_feed *f, struct curve *cv, int64_t now_ms, struct pue_chart_point *points,
       size_t max)
 {
-	int64_t to = (now_ms - PUE_WEB_FEED_LAG_MS) / cv->step_ms * cv->step_ms;
+	int64_t to = (now_ms - f->lag_ms) / cv->step_ms * cv->step_ms;
 	struct pue_chart c = {
 		.points = points, .from_ms = to - (int64_t)max * cv->step_ms, .to_ms = to};
 	struct pue_err err = {0};

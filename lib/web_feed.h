@@ -30,17 +30,16 @@
 #include "err.h"
 #include "http_server.h"
 
-#define PUE_WEB_FEED_REFRESH_S 60	    /* how often the page reloads itself */
-#define PUE_WEB_FEED_LAG_MS (2 * 60 * 1000) /* a minute's close, then its flush */
+#define PUE_WEB_FEED_REFRESH_S 60 /* how often the page reloads itself */
 #define PUE_WEB_FEED_DAY_STEP_MS (15 * 60 * 1000LL)
 #define PUE_WEB_FEED_MONTH_STEP_MS (6 * 3600 * 1000LL)
 
 struct pue_web_feed; /* opaque */
 
-/* For cfg (borrowed; must outlive the feed). The database is opened at
- * the first build (pued's store creates it first). NULL when out of
- * memory. */
-struct pue_web_feed *pue_web_feed_new(const struct pue_config *cfg);
+/* For cfg (borrowed; must outlive the feed), whose minutes are closed
+ * grace_ms after their end. The database is opened at the first build
+ * (pued's store creates it first). NULL when out of memory. */
+struct pue_web_feed *pue_web_feed_new(const struct pue_config *cfg, int64_t grace_ms);
 
 /* After the HTTP server that serves its page has stopped. NULL is
  * accepted. */

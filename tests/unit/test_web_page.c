@@ -188,8 +188,8 @@ curve_points(const char *fig, size_t *lines)
 }
 
 /* The feed: two days of minutes at 960 / 800 kW from T0, none in the
- * hour from 40:00; the page built at 48:05 (2 min of lag: curves end at
- * 48:00). */
+ * hour from 40:00; the page built at 48:05 (a lag of a minute, 59 s of
+ * grace and a 1 s flush: curves end at 48:00). */
 static void
 test_web_feed_curves_from_the_database(void **state)
 {
@@ -213,7 +213,7 @@ test_web_feed_curves_from_the_database(void **state)
 						.minute_retention_ms = 400 * 24 * HOUR_MS,
 						.disk_budget_bytes = UINT64_C(1) << 30,
 						.flush_interval_ms = 1000};
-	assert_non_null(f = pue_web_feed_new(&cfg));
+	assert_non_null(f = pue_web_feed_new(&cfg, 59000));
 	status = json_loads(status_json, 0, NULL);
 	/* no database yet: a page all the same, with no curve */
 	assert_non_null(page = pue_web_feed_build(f, status, NULL, T0, &len, &err));
@@ -280,7 +280,7 @@ test_web_feed_publishes_pages_by_reference(void **state)
 
 	(void)state;
 	cfg.pue = (struct pue_pue_conf){.ceiling = 1.25, .warning = 1.22, .min_coverage = 0.95};
-	assert_non_null(f = pue_web_feed_new(&cfg));
+	assert_non_null(f = pue_web_feed_new(&cfg, 59000));
 	assert_null(pue_web_feed_page(f, &req));
 	pue_web_feed_update(f, status, NULL, T0);
 	assert_non_null(first = pue_web_feed_page(f, &req));
