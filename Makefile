@@ -6,6 +6,7 @@
 #   make stress-check  make check 3 times with every core kept busy
 #   make demo       install missing packages, run pued against the simulator
 #   make bench      measurements (not part of check)
+#   make screenshots  the README's pictures in doc/img/ (tools/screenshots)
 #   make install    PREFIX (default /usr/local) and DESTDIR honoured
 #   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
@@ -105,7 +106,7 @@ endif
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
 
-.PHONY: all check check-run stress-check demo bench install uninstall deb clean deps format
+.PHONY: all check check-run stress-check demo bench screenshots install uninstall deb clean deps format
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -197,6 +198,13 @@ bench:
 	@tools/install-deps bench
 	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
 	@BUILD=$(BUILD) bench/run
+
+# The status page, a week's HTML report and a terminal plot, from pued and
+# the simulator on the stepped clock (headless Chromium); into doc/img/.
+screenshots:
+	@tools/install-deps screenshots
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
+	@BUILD=$(BUILD) tools/screenshots
 
 # --- fuzzing (issue 13) -------------------------------------------------------
 # make fuzz: the libFuzzer targets tests/fuzz/fuzz_NAME.c, built with clang,

@@ -175,6 +175,12 @@ longest_gap(const struct pue_config *cfg, const struct pue_sum *s)
 	return longest;
 }
 
+int64_t
+pue_engine_grace_ms(const struct pue_engine *e)
+{
+	return e->grace_ms;
+}
+
 struct pue_engine *
 pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_store *st,
 	       struct pue_err *err)

@@ -58,6 +58,10 @@ int pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
  * least once per second. */
 void pue_engine_tick(struct pue_engine *e);
 
+/* How long after its end a minute is closed: it waits for late polls (the
+ * slowest device's interval and retries, plus a second). */
+int64_t pue_engine_grace_ms(const struct pue_engine *e);
+
 /* The instantaneous power ratio P_facility / P_IT (a live indicator only),
  * from each meter's power point where it has one beside its energy point
  * (engine.c, find_companions), else from its counter's changes

@@ -25,6 +25,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_config.h"
+#include "web_feed.h" /* the status page at / (issue 17) */
 
 struct pue_service {
 	const struct pue_config *cfg;
@@ -40,7 +41,8 @@ struct pue_service {
 	/* /metrics (issue 17): NULL unless http: is configured */
 	struct pue_exporter *exporter;
 	struct pue_http *http;
-	struct pue_blob *index_page;
+	struct pue_web_feed *web;	 /* the page at / */
+	int64_t web_minute;		 /* the wall-clock minute its page was made in */
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
@@ -188,6 +190,38 @@ publish(struct pue_service *s)
 		pue_exporter_update(s->exporter, &src);
 }
 
+/* The status answer: figures, devices, storage, then the alerts' year
+ * and counts (issue 8). NULL when memory runs out. */
+static json_t *
+status_json(struct pue_service *s)
+{
+	json_t *o = pue_status_json(&s->status);
+
+	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
+		pue_alerts_control_status(s->alerts, o);
+	return o;
+}
+
+/* The status page (issue 17): made once a minute of pued's clock, from
+ * the control socket's own answers (web_feed.h). */
+static void
+update_page(struct pue_service *s)
+{
+	pue_wall_t now = pue_clock_wall(s->clock);
+	struct pue_err err = {0};
+	json_t *status, *alerts;
+
+	if (s->web == NULL || now.ms / 60000 == s->web_minute)
+		return;
+	s->web_minute = now.ms / 60000;
+	status = status_json(s);
+	alerts = pue_alerts_control_command(s->alerts, PUE_CMD_ALERTS, NULL, NULL, &err);
+	if (status != NULL)
+		pue_web_feed_update(s->web, status, alerts, now.ms);
+	json_decref(status);
+	json_decref(alerts);
+}
+
 static void
 tick(void *arg)
 {
@@ -196,6 +230,7 @@ tick(void *arg)
 	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
 	publish(s);
+	update_page(s);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
@@ -281,13 +316,9 @@ struct request {
 static json_t *
 cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
 {
-	json_t *o = pue_status_json(&s->status);
-
 	(void)r;
 	(void)err;
-	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-		pue_alerts_control_status(s->alerts, o);
-	return o;
+	return status_json(s);
 }
 
 static json_t *
@@ -383,30 +414,21 @@ talks_snmp(const struct pue_config *cfg)
 	return false;
 }
 
-/* "/" until the status page exists: a plain page that points at /metrics. */
-static const char index_html[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-	"charset=\"utf-8\"><title>pued</title></head>"
-	"\n<body><h1>pued</h1><p><a href=\"/metrics\">/metrics</a></p></body></html>\n";
-
 /* The HTTP listener and what it serves; one line per route. */
 static int
 start_http(struct pue_service *s, const struct pue_service *running, struct pue_err *err)
 {
-	char *page;
-
 	if (!s->cfg->http.enabled)
 		return 0;
-	if ((s->exporter = pue_exporter_new()) == NULL)
-		return pue_err_set(err, -ENOMEM, "http: out of memory");
-	if ((page = strdup(index_html)) == NULL ||
-	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
-		    NULL)
+	if ((s->exporter = pue_exporter_new()) == NULL ||
+	    (s->web = pue_web_feed_new(s->cfg, pue_engine_grace_ms(s->engine))) == NULL)
 		return pue_err_set(err, -ENOMEM, "http: out of memory");
 	publish(s); /* the first scrape finds figures */
+	s->web_minute = INT64_MIN;
+	update_page(s); /* and the first visit a page */
 	const struct pue_http_route routes[] = {
 		{"/metrics", pue_exporter_metrics, s->exporter},
-		{"/", pue_http_serve_blob, s->index_page},
+		{"/", pue_web_feed_page, s->web},
 	};
 	s->http = pue_http_new(&s->cfg->http, s->loop, routes, sizeof(routes) / sizeof(routes[0]),
 			       running != NULL ? running->http : NULL, err);
@@ -519,7 +541,7 @@ pue_service_free(struct pue_service *s)
 		return;
 	pue_http_free(s->http); /* its thread stops before what it serves goes */
 	pue_exporter_free(s->exporter);
-	pue_blob_unref(s->index_page);
+	pue_web_feed_free(s->web);
 	pue_control_free(s->control);
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
