@@ -587,15 +587,3 @@ pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point, 
 	*at = e->devices[device].p[point].at;
 	return e->devices[device].p[point].value;
 }
-
-struct pue_engine_totals
-pue_engine_totals(const struct pue_engine *e)
-{
-	return e->totals;
-}
-
-double
-pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point)
-{
-	return e->devices[device].p[point].energy_kwh;
-}

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "poller.h"
 #include "poller_kinds.h"
+#include "service_commands.h"
 #include "snmp_lib.h"
 #include "status.h"
 #include "store.h"
@@ -46,10 +47,9 @@ struct pue_service {
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
-	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
-	void *reload_arg;
-	uint64_t ticks, polls; /* progress, for the watchdog */
-	uint64_t clock_steps;  /* wall-clock steps already told (clock.h) */
+	struct pue_service_answers answers; /* what the control commands read */
+	uint64_t ticks, polls;		    /* progress, for the watchdog */
+	uint64_t clock_steps;		    /* wall-clock steps already told (clock.h) */
 };
 
 #define TICK_MS 1000
@@ -190,18 +190,6 @@ publish(struct pue_service *s)
 		pue_exporter_update(s->exporter, &src);
 }
 
-/* The status answer: figures, devices, storage, then the alerts' year
- * and counts (issue 8). NULL when memory runs out. */
-static json_t *
-status_json(struct pue_service *s)
-{
-	json_t *o = pue_status_json(&s->status);
-
-	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-		pue_alerts_control_status(s->alerts, o);
-	return o;
-}
-
 /* The status page (issue 17): made once a minute of pued's clock, from
  * the control socket's own answers (web_feed.h). */
 static void
@@ -214,7 +202,7 @@ update_page(struct pue_service *s)
 	if (s->web == NULL || now.ms / 60000 == s->web_minute)
 		return;
 	s->web_minute = now.ms / 60000;
-	status = status_json(s);
+	status = pue_service_status_json(&s->answers);
 	alerts = pue_alerts_control_command(s->alerts, PUE_CMD_ALERTS, NULL, NULL, &err);
 	if (status != NULL)
 		pue_web_feed_update(s->web, status, alerts, now.ms);
@@ -260,142 +248,6 @@ flush(void *arg)
 	arm(s, &s->flush_timer, s->next_flush, flush, "store's flush", true);
 	if (s->flush_timer > 0 && s->tick_timer <= 0)
 		pue_service_rearm(s);
-}
-
-/* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
- * a stepped clock's harness moves it (loop.h); the reply comes at once and
- * the harness asks "clock" until caught_up. */
-static json_t *
-clock_json(struct pue_service *s)
-{
-	char when[40];
-
-	pue_format_time(pue_clock_wall(s->clock), when, sizeof(when));
-	return json_pack("{s:b,s:s,s:I,s:I,s:b}", "stepped", pue_clock_is_stepped(s->clock), "time",
-			 when, "wall_ms", (json_int_t)pue_clock_wall(s->clock).ms, "mono_ms",
-			 (json_int_t)(pue_clock_mono(s->clock).ns / 1000000), "caught_up",
-			 pue_loop_caught_up(s->loop));
-}
-
-static json_t *
-advance(struct pue_service *s, json_t *req, struct pue_err *err)
-{
-	json_t *ms = json_object_get(req, "ms"), *step = json_object_get(req, "wall_step_ms");
-
-	if (!pue_clock_is_stepped(s->clock)) {
-		pue_err_set(err, -ENOTSUP, "advance: pued is not on a stepped test clock");
-		return NULL;
-	}
-	if ((ms != NULL && (!json_is_integer(ms) || json_integer_value(ms) < 0)) ||
-	    (step != NULL && !json_is_integer(step))) {
-		pue_err_set(err, -EINVAL,
-			    "advance: \"ms\" must be an integer >= 0, "
-			    "\"wall_step_ms\" an integer");
-		return NULL;
-	}
-	/* A wall step lands first, at the current monotonic time, as an NTP
-	 * step does between two polls. */
-	if (step != NULL && json_integer_value(step) != 0) {
-		pue_clock_step_wall(s->clock, json_integer_value(step));
-		pue_log(LOG_DEBUG, "test clock: wall stepped %+lld ms",
-			(long long)json_integer_value(step));
-	}
-	if (ms != NULL)
-		pue_loop_advance(s->loop,
-				 pue_mono_add_ms(pue_clock_mono(s->clock), json_integer_value(ms)));
-	return clock_json(s);
-}
-
-/* One request to the service, as the dispatch hands it on. */
-struct request {
-	enum pue_ctl_cmd id;
-	json_t *req;
-	const struct ucred *peer; /* who asked; the control server checked admin commands */
-};
-
-static json_t *
-cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	(void)err;
-	return status_json(s);
-}
-
-static json_t *
-cmd_devices(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	(void)err;
-	return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
-}
-
-static json_t *
-cmd_ping(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)s;
-	(void)r;
-	(void)err;
-	return json_object();
-}
-
-static json_t *
-cmd_reload(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	if (s->reload_cb == NULL) {
-		pue_err_set(err, -ENOTSUP, "reload is not available");
-		return NULL;
-	}
-	/* The reply goes out before the loop stops for the reload. */
-	s->reload_cb(s->reload_arg);
-	return json_pack("{s:s}", "reload", "started");
-}
-
-/* alerts, ack, silence, unsilence (issue 8) */
-static json_t *
-cmd_alerts(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	return pue_alerts_control_command(s->alerts, r->id, r->req, r->peer, err);
-}
-
-static json_t *
-cmd_clock(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	(void)err;
-	return clock_json(s);
-}
-
-static json_t *
-cmd_advance(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	return advance(s, r->req, err);
-}
-
-/* The dispatch: one handler per command pued answers (control_commands.h);
- * pue_service_new() asserts that none is missing. */
-typedef json_t *(*command_fn)(struct pue_service *s, const struct request *r, struct pue_err *err);
-static const command_fn handlers[PUE_CMD_COUNT] = {
-	[PUE_CMD_STATUS] = cmd_status,	[PUE_CMD_DEVICES] = cmd_devices,
-	[PUE_CMD_PING] = cmd_ping,	[PUE_CMD_RELOAD] = cmd_reload,
-	[PUE_CMD_ALERTS] = cmd_alerts,	[PUE_CMD_ACK] = cmd_alerts,
-	[PUE_CMD_SILENCE] = cmd_alerts, [PUE_CMD_UNSILENCE] = cmd_alerts,
-	[PUE_CMD_CLOCK] = cmd_clock,	[PUE_CMD_ADVANCE] = cmd_advance,
-};
-
-static json_t *
-handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
-{
-	struct pue_service *s = arg;
-	int id = pue_control_commands_find(cmd);
-	char known[256];
-
-	if (id < 0) {
-		pue_control_commands_known(known, sizeof(known));
-		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
-		return NULL;
-	}
-	return handlers[id](s, &(struct request){(enum pue_ctl_cmd)id, req, peer}, err);
 }
 
 /* SNMP devices, trap or inform targets: net-snmp is needed. */
@@ -457,8 +309,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	size_t k;
 	int n;
 
-	for (k = 0; k < PUE_CMD_COUNT; k++)
-		assert(handlers[k] != NULL || !pue_control_commands[k].daemon);
+	assert(pue_service_commands_complete());
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
@@ -513,8 +364,13 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 		.reads_per_poll = reads_of,
 		.arg = s,
 	};
-	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
-					  running != NULL ? running->control : NULL, err)) == NULL)
+	s->answers.status = &s->status;
+	s->answers.alerts = s->alerts;
+	s->answers.clock = clock;
+	s->answers.loop = s->loop;
+	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, pue_service_command,
+					  &s->answers, running != NULL ? running->control : NULL,
+					  err)) == NULL)
 		goto fail;
 	if (start_http(s, running, err) < 0)
 		goto fail;
@@ -611,8 +467,8 @@ pue_service_take_over(struct pue_service *s, struct pue_service *old)
 void
 pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg)
 {
-	s->reload_cb = cb;
-	s->reload_arg = arg;
+	s->answers.reload_cb = cb;
+	s->answers.reload_arg = arg;
 }
 
 void
