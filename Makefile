@@ -4,6 +4,7 @@
 #   make check      install missing Debian packages, build, run every test
 #                   (JOBS=N at a time; default twice the cores, see tests/run)
 #   make stress-check  make check 3 times with every core kept busy
+#   make soak       the real-time variants of tests (minutes each; not in check)
 #   make demo       install missing packages, run pued against the simulator
 #   make bench      measurements (not part of check)
 #   make screenshots  the README's pictures in doc/img/ (tools/screenshots)
@@ -106,7 +107,7 @@ endif
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
 
-.PHONY: all check check-run stress-check demo bench screenshots install uninstall deb clean deps format
+.PHONY: all check check-run stress-check soak demo bench screenshots install uninstall deb clean deps format
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -188,6 +189,16 @@ check-run: $(PROGS) $(UNIT_BINS)
 # make check under load: CPU hogs on every core (tests/stress-check).
 stress-check:
 	@tests/stress-check
+
+# make soak: tests whose point is real time, run with SOAK=1 (each says
+# what it does then); they mostly sleep. Not part of check.
+SOAK_TESTS := alerts_gateway_dead_unit
+soak: $(PROGS)
+	@tools/ietf-mibs build/ietf-mibs || echo "soak: no IETF MIB modules; the tests will be skipped"
+	@for t in $(SOAK_TESTS); do \
+		echo "  SOAK   $$t"; \
+		BUILD=$(BUILD) SOAK=1 bash tests/integration/$$t.sh || exit 1; \
+	done
 
 demo:
 	@tools/install-deps demo
