@@ -107,7 +107,7 @@ cmd_reload(struct pue_service_answers *s, const struct request *r, struct pue_er
 		pue_err_set(err, -ENOTSUP, "reload is not available");
 		return NULL;
 	}
-	/* The reply goes out before the loop stops for the reload. */
+	/* The file is read off the loop; the reply goes out now. */
 	s->reload_cb(s->reload_arg);
 	return json_pack("{s:s}", "reload", "started");
 }
