@@ -142,8 +142,16 @@ if [ "$SOAK" != 1 ]; then
 	[ "$(cat "$T/history")" = "device_down:u8|firing" ] || fail "alert history for devices: $(tr '\n' ' ' <"$T/history")"
 fi
 [ "$(grep -c '^TRAP' "$T/noc-traps.log")" -eq 1 ] || fail "$(grep -c '^TRAP' "$T/noc-traps.log") notifications, want 1"
-jq -e '[.active[] | select(.alert | test(":u[1-8]$"))] | map("\(.alert) \(.state)") == ["device_down:u8 firing"]' \
+# Firing now: device_down for u8 alone. (In the soak, data_stale for u8
+# may have gone pending before u8 counted as down; it holds there while
+# u8 is down, alert_rules.h.)
+jq -e '[.active[] | select(.alert | test(":u[1-8]$")) | select(.state == "firing" or
+	(.alert | test(":u[1-7]$")))] | map("\(.alert) \(.state)") == ["device_down:u8 firing"]' \
 	"$T/alerts.json" >/dev/null || fail "active device alerts: $(jq -c '.active' "$T/alerts.json")"
+if [ "$SOAK" != 1 ]; then
+	jq -e '[.active[] | select(.alert | test(":u[1-8]$"))] | length == 1' "$T/alerts.json" >/dev/null ||
+		fail "active device alerts: $(jq -c '.active' "$T/alerts.json")"
+fi
 jq -e '.targets[] | select(.name == "noc") | .sent == 1 and .failed == 0' "$T/alerts.json" >/dev/null ||
 	fail "target noc: $(jq -c '.targets' "$T/alerts.json")"
 jq -e 'map(select(.name != "u8") | .state) | all(. == "up")' "$T/devices.json" >/dev/null ||
