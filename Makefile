@@ -237,12 +237,19 @@ FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                 $(filter-out -O% -g -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,$(CFLAGS))
 FUZZ_LIB     := $(FUZZ_DIR)/libpue.a
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_COV     := -fsanitize=fuzzer-no-link
+# The engine's minute loop (engine.c, window.c, combine.c) compares times
+# and indices computed from the clock, never bytes of the input, so the
+# comparison hooks (trace-cmp) there cannot guide the mutator; they took
+# 40% of fuzz_engine's time. Edge coverage (cov:, ft:) is unchanged.
+FUZZ_NO_CMP  := engine window combine
+$(FUZZ_NO_CMP:%=$(FUZZ_DIR)/lib/%.o): FUZZ_COV += -fno-sanitize-coverage=trace-cmp
 .PHONY: fuzz fuzz-build
 
 $(FUZZ_DIR)/lib/%.o: lib/%.c
 	$(call say,FUZZCC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV) -c -o $@ $<
 
 $(FUZZ_LIB): $(LIB_SRCS:%.c=$(FUZZ_DIR)/%.o)
 	$(call say,AR,$@)
