@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "config_internal.h"
+#include "config_text.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
