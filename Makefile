@@ -171,7 +171,7 @@ bench:
 FUZZ_DIR     := build/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := config decode snmp_value control engine
+FUZZ_TARGETS := config decode snmp_value control engine sample_codec
 FUZZ_KNOWN_DEFECTS ?=
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined \
