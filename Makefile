@@ -79,6 +79,18 @@ $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
 
+# --- raw samples as SQL (issue 18) -------------------------------------------
+# pue_samples.so: the SQLite extension that shows the raw blocks as the
+# schema-4 table samples(t, point, value) (lib/raw_vtab.h), for the sqlite3
+# shell and the integration tests. Built without the sanitizers even with
+# SANITIZE=1, because the shell that loads it has no sanitizer runtime.
+EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/sample_codec_read.c lib/err.c
+EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
+              -DPUE_SQLITE_EXTENSION
+PROGS      += $(BUILD)/pue_samples.so
+PKGLIBDIR  ?= $(PREFIX)/lib/pued
+# --- end of the raw samples block (its rules are below "all:") ---------------
+
 .PHONY: all check check-run stress-check demo bench install uninstall deb clean deps format
 all: $(PROGS)
 
@@ -120,6 +132,16 @@ $(BUILD)/lib/version.o: debian/changelog
 $(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENTX_LIBS) $(LDLIBS)
+
+# --- raw samples as SQL (issue 18): see the block above "all:" ------------
+$(BUILD)/ext/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(EXT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/pue_samples.so: $(EXT_SRCS:%.c=$(BUILD)/ext/%.o)
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -o $@ $^ -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call say,LD,$@)
@@ -212,7 +234,7 @@ fuzz: fuzz-build
 MANDIR      ?= $(DATADIR)/man
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MIBDIR      ?= $(DATADIR)/snmp/mibs
-install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
+install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx $(BUILD)/pue_samples.so
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued $(DESTDIR)$(SYSUSERSDIR) \
@@ -221,6 +243,8 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(Q)install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
 	$(Q)install -m 755 $(BUILD)/pued-agentx $(DESTDIR)$(SBINDIR)/pued-agentx # issue 8
 	$(Q)install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
+	$(Q)install -d $(DESTDIR)$(PKGLIBDIR) # issue 18: the samples table for the sqlite3 shell
+	$(Q)install -m 644 $(BUILD)/pue_samples.so $(DESTDIR)$(PKGLIBDIR)/pue_samples.so
 	$(Q)install -d $(DESTDIR)$(DATADIR)/pued/schema
 	$(Q)install -m 644 doc/schema/*.json $(DESTDIR)$(DATADIR)/pued/schema/
 	$(Q)if test -d conf/meters; then \
@@ -253,6 +277,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8 \
 		$(DESTDIR)$(MANDIR)/man8/pued-agentx.8
 	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema
+	$(Q)rm -f $(DESTDIR)$(PKGLIBDIR)/pue_samples.so
+	$(Q)rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null || true
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
 	@echo "  kept   $(DESTDIR)$(SYSCONFDIR)/pued, the group pued and pued's database"
 

@@ -49,7 +49,7 @@ struct pue_codec_enc {
 static bool
 fits(uint8_t form, double v, uint64_t *k)
 {
-	double x = v * pow10[form & 15];
+	double x = v * exact10[form & 15];
 	int64_t c;
 	int j;
 

@@ -119,25 +119,6 @@ set_wal_limits(struct pue_store *st, struct pue_err *err)
 	return exec_sql(st, sql, "setting the WAL limits", err);
 }
 
-/* Deletes samples older than cut, at most about batch of them (rows that
- * share the batch's last timestamp go too). */
-static int
-delete_samples_before(struct pue_store *st, int64_t cut, int64_t batch)
-{
-	int64_t upto = cut;
-
-	sqlite3_bind_int64(st->oldest_after, 1, cut);
-	sqlite3_bind_int64(st->oldest_after, 2, batch);
-	if (sqlite3_step(st->oldest_after) == SQLITE_ROW)
-		upto = sqlite3_column_int64(st->oldest_after, 0);
-	sqlite3_reset(st->oldest_after);
-	sqlite3_bind_int64(st->del_samples, 1, upto);
-	if (step_reset(st->del_samples) < 0)
-		return -1;
-	st->stats.trimmed += (uint64_t)sqlite3_changes(st->db);
-	return 0;
-}
-
 /* Retention and the disk budget, inside the flush's transaction. */
 static int
 trim(struct pue_store *st, pue_wall_t now, size_t just_written)
@@ -147,7 +128,7 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 
 	if (now.ms == 0)
 		return 0;
-	if (delete_samples_before(st, now.ms - sc->raw_retention_ms, TRIM_BATCH) < 0)
+	if (pue_store_blocks_drop(st, now.ms - sc->raw_retention_ms, TRIM_BATCH) < 0)
 		return -1;
 	sqlite3_bind_int64(st->del_minutes, 1, now.ms - sc->minute_retention_ms);
 	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - sc->minute_retention_ms);
@@ -168,7 +149,7 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 				"raw samples (rollups are kept)",
 				(long long)used, (unsigned long long)sc->disk_budget_bytes);
 		st->stats.over_budget = true;
-		return delete_samples_before(st, INT64_MAX, batch);
+		return pue_store_blocks_drop(st, INT64_MAX, batch);
 	}
 	st->stats.over_budget = false;
 	return 0;
@@ -246,12 +227,13 @@ static void
 disconnect(struct pue_store *st)
 {
 	sqlite3_stmt **const stmts[] = {
-		&st->ins_sample, &st->ins_minute,     &st->ins_hour,	&st->ins_event,
-		&st->set_until,	 &st->oldest_after,   &st->del_samples, &st->del_minutes,
-		&st->page_count, &st->freelist_count, &st->ins_zone,	&st->del_zone_minutes,
+		&st->ins_minute,     &st->ins_hour,    &st->ins_event,
+		&st->set_until,	     &st->del_minutes, &st->page_count,
+		&st->freelist_count, &st->ins_zone,    &st->del_zone_minutes,
 	};
 	size_t i;
 
+	pue_store_blocks_disconnect(st);
 	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
 		sqlite3_finalize(*stmts[i]);
 		*stmts[i] = NULL;
@@ -302,13 +284,9 @@ connect_db(struct pue_store *st, bool *full, struct pue_err *err)
 	if (prepare(st, "PRAGMA page_size", &q) == 0)
 		st->page_size = pragma_int(q);
 	sqlite3_finalize(q);
-	if (prepare(st, "INSERT OR REPLACE INTO samples(t, point, value) VALUES(?, ?, ?)",
-		    &st->ins_sample) < 0 ||
+	if (pue_store_blocks_prepare(st) < 0 ||
 	    prepare(st, MINUTE_UPSERT("minutes"), &st->ins_minute) < 0 ||
 	    prepare(st, MINUTE_UPSERT("hours"), &st->ins_hour) < 0 ||
-	    prepare(st, "SELECT t FROM samples WHERE t < ? ORDER BY t LIMIT 1 OFFSET ?",
-		    &st->oldest_after) < 0 ||
-	    prepare(st, "DELETE FROM samples WHERE t < ?", &st->del_samples) < 0 ||
 	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
 	    prepare(st,
 		    "INSERT INTO zone_minutes(zone, t, facility_kwh, it_kwh, covered_ms)"
@@ -347,6 +325,12 @@ pue_store_open(const char *path, const struct pue_config *cfg, struct pue_err *e
 	}
 	st->cfg = cfg;
 	st->page_size = 4096;
+	if (pue_store_blocks_init(st) < 0) {
+		pue_err_set(err, -ENOMEM, "store: out of memory");
+		st->cfg = NULL; /* nothing to flush */
+		pue_store_close(st);
+		return NULL;
+	}
 	if (connect_db(st, &full, err) == 0)
 		return st;
 	if (!full) {
@@ -392,6 +376,7 @@ pue_store_close(struct pue_store *st)
 	if (st->cfg != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
 		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
 	disconnect(st);
+	pue_store_blocks_free(st);
 	free(st->path);
 	free(st->samples);
 	free(st->minutes);
@@ -498,15 +483,10 @@ static int
 write_all(struct pue_store *st)
 {
 	size_t i;
+	int rc;
 
-	for (i = 0; i < st->n_samples; i++) {
-		sqlite3_bind_int64(st->ins_sample, 1, st->samples[i].t_ms);
-		sqlite3_bind_int64(st->ins_sample, 2,
-				   st->point_ids[st->samples[i].device][st->samples[i].point]);
-		sqlite3_bind_double(st->ins_sample, 3, st->samples[i].value);
-		if (step_reset(st->ins_sample) < 0)
-			return -1;
-	}
+	if ((rc = pue_store_blocks_write(st)) < 0)
+		return rc;
 	for (i = 0; i < st->n_minutes; i++) {
 		const struct minute_row *r = &st->minutes[i];
 
@@ -564,14 +544,17 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 		rc = PUE_E_STORE;
 	else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
-	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {
-		rc = db_error(st, err, "write");
+	else if ((rc = write_all(st)) < 0 || trim(st, now, st->n_samples) < 0) {
+		rc = rc == -ENOMEM ? pue_err_set(err, -ENOMEM, "store: %s: out of memory", st->path)
+				   : db_error(st, err, "write");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = db_error(st, err, "commit");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else
 		rc = 0;
+	if (st->db != NULL)
+		pue_store_blocks_done(st, rc == 0);
 	if (rc == 0 && now.ms != 0) {
 		st->trimmed_ms = now.ms;
 		st->trim_more = st->stats.trimmed != trimmed_before || st->stats.over_budget;

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "err.h"
+#include "sample_codec.h"
 #include "store.h"
 
 struct sample_row {
@@ -34,6 +35,13 @@ struct minute_row {
 	int zone; /* -1: the PUE's; else the pPUE zone's index in cfg->pue.zones */
 };
 
+/* A configured point's raw block in progress (store_blocks.c). */
+struct open_block {
+	struct pue_codec_enc *enc; /* NULL until it has a sample */
+	int64_t point;		   /* points.id */
+	bool dirty;		   /* changed in the flush under way */
+};
+
 /* A point's id in the database and where it sits in the configuration. */
 struct point_ref {
 	int64_t id;
@@ -49,8 +57,8 @@ struct pue_store {
 	size_t n_points;
 	int64_t minutes_until; /* see pue_store_set_minutes_until() */
 	bool minutes_until_dirty;
-	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event, *set_until;
-	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
+	sqlite3_stmt *ins_minute, *ins_hour, *ins_event, *set_until;
+	sqlite3_stmt *del_minutes;
 	sqlite3_stmt *ins_zone, *del_zone_minutes;
 	sqlite3_stmt *page_count, *freelist_count;
 	int64_t page_size;
@@ -63,6 +71,14 @@ struct pue_store {
 	struct pue_store_stats stats;
 	int64_t trimmed_ms; /* when retention last ran, wall ms */
 	bool trim_more;	    /* the last run deleted rows: more may be due */
+	/* raw blocks (store_blocks.c) */
+	struct open_block *open; /* [slot_base[device] + point] */
+	size_t *slot_base;	 /* [device] */
+	size_t *dirty;		 /* slots changed in the flush under way */
+	size_t n_slots, n_dirty;
+	bool adopt;	  /* raw_open holds an earlier connection's blocks */
+	int64_t raw_from; /* meta 'raw_from' as last read or written */
+	sqlite3_stmt *ins_block, *put_open, *oldest_blocks, *del_blocks, *set_raw_from;
 };
 
 /* Fills err with what failed, naming the database and saying "disk full"
@@ -71,5 +87,39 @@ int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *wh
 
 /* qsort/bsearch order of struct point_ref: by id. */
 int pue_store_compare_ids(const void *a, const void *b);
+
+/* Raw blocks (store_blocks.c). _init sizes the blocks in progress from
+ * the configuration (0 or -ENOMEM); _free releases them. */
+int pue_store_blocks_init(struct pue_store *st);
+void pue_store_blocks_free(struct pue_store *st);
+
+/* After the database is opened: the statements and meta 'raw_from'; the
+ * rows in raw_open, an earlier run's blocks in progress, are closed at the
+ * first write. 0 or -1 (the database's error). */
+int pue_store_blocks_prepare(struct pue_store *st);
+
+/* Before the connection closes: the statements go, and so do the blocks
+ * in progress (raw_open keeps what was written of them). */
+void pue_store_blocks_disconnect(struct pue_store *st);
+
+/* Inside a flush's transaction: the queued samples into their points'
+ * blocks, each block that closes into raw_blocks and each one changed
+ * into raw_open. 0, -1 (the database's error) or -ENOMEM. */
+int pue_store_blocks_write(struct pue_store *st);
+
+/* After the flush's COMMIT (committed) or ROLLBACK: on a rollback the
+ * blocks in progress are dropped, and the next write starts from what
+ * raw_open holds, with the samples still queued. */
+void pue_store_blocks_done(struct pue_store *st, bool committed);
+
+/* Inside a flush's transaction: deletes the oldest blocks that end before
+ * cut, about batch samples of them (counted in stats.trimmed), and hides
+ * the samples left before cut (INT64_MAX: before the end of what went) in
+ * blocks that reach past it (meta 'raw_from'). 0 or -1. */
+int pue_store_blocks_drop(struct pue_store *st, int64_t cut, int64_t batch);
+
+/* Schema 4 to 5: every row of the samples table into blocks, inside the
+ * caller's transaction. 0 or PUE_E_STORE. */
+int pue_store_blocks_convert(sqlite3 *db, struct pue_err *err);
 
 #endif
