@@ -375,6 +375,11 @@ pue_store_close(struct pue_store *st)
 		return;
 	if (st->cfg != NULL && pue_store_flush(st, (pue_wall_t){0}, &err) < 0)
 		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", err.msg, st->stats.pending);
+	else if (st->cfg != NULL && pue_store_blocks_checkpoint(st) < 0)
+		pue_log(LOG_WARNING,
+			"store: %s: the last checkpoint: %s (the next start "
+			"reads raw_tail instead)",
+			st->path, sqlite3_errmsg(st->db));
 	disconnect(st);
 	pue_store_blocks_free(st);
 	free(st->path);

@@ -4,19 +4,25 @@
  * the store's half of store_internal.h's "raw blocks", the format in
  * sample_codec.h, the reading in raw_cursor.h.
  *
- * Each configured point has a block in progress in memory. A flush
- * appends the queued samples to it and writes it, whole, to raw_open
- * (one row per point), in the flush's transaction: what a flush
- * acknowledged survives a crash, as the samples table's rows did. A
- * block closes, moving to raw_blocks, when the next sample would make it
- * longer than BLOCK_SAMPLES or PUE_RAW_SPAN_MS, or comes at or before its
- * last time. The rewrite costs a flush about one page of raw_open per 20
- * points; the closed blocks are written once (bench/store_bench.c).
+ * Each configured point fills a block in memory. What a flush acknowledged
+ * must survive a crash, as the samples table's rows did, without writing
+ * every block in progress at every flush (a flush of 4000 points wrote
+ * 2.6 MB that way, 11 times schema 4's 240 kB; bench/store_bench.c). So a
+ * flush appends its samples to raw_tail, one row each, as schema 4 did,
+ * and every CHECKPOINT_SAMPLES samples a point (counted over all points) a
+ * checkpoint writes the blocks in progress to raw_open instead, moves
+ * those of BLOCK_SAMPLES or more to raw_blocks, and empties raw_tail. A
+ * block also closes at once when the next sample would make it longer
+ * than PUE_RAW_SPAN_MS or twice BLOCK_SAMPLES, or comes at or before its
+ * last time; its successor then goes to raw_open in the same flush. A
+ * tail row at or before its point's raw_open t_last is in a block
+ * already, and readers skip it (raw_cursor.c).
  *
- * A connection does not continue the blocks an earlier one left in
- * raw_open (a crash, a stop, a reload, a failed flush): its first write
- * closes them as they are. A reload's new store opens while the old one
- * still writes, so this waits for that first write.
+ * A connection does not continue the blocks an earlier one left (a crash,
+ * a stop, a reload, a failed flush): its first write closes them as they
+ * are, the tail's samples in blocks of their own. A reload's new store
+ * opens while the old one still writes, so this waits for that first
+ * write.
  */
 #include "store.h"
 
@@ -31,21 +37,33 @@
 #include "raw_cursor.h"
 #include "store_internal.h"
 
-/* Samples a block holds at most: a point polled every second closes one
- * every 4 minutes. More samples share a block's fixed cost (about 50
- * bytes: its row, its index entry, its first time and value in full),
- * but make raw_open, written at every flush, larger. */
+/* Samples a block holds before the next checkpoint closes it: a point
+ * polled every second closes one every 4 to 5 minutes. More samples share
+ * a block's fixed cost (about 50 bytes: its row, its index entry, its
+ * first time and value in full), but make raw_open, written at every
+ * checkpoint, larger. */
 #define BLOCK_SAMPLES 240
+
+/* Samples a point, on average, in raw_tail before a checkpoint: a
+ * checkpoint writes every block in progress (about 450 bytes a point at
+ * 240 samples a block), so this spreads that over 32 flushes of a point
+ * polled at the flush interval, and keeps raw_tail under 1 kB a point. */
+#define CHECKPOINT_SAMPLES 32
 
 /* The converted schema 4 rows between two progress reports to systemd,
  * which stops a service that takes 90 s to start. */
 #define CONVERT_REPORT_ROWS 1000000
 
+/* An earlier connection's tail, without what its raw_open holds already;
+ * then its blocks in progress, closed as they are. */
+static const char tail_left_sql[] =
+	"SELECT t.t, t.point, t.bits FROM raw_tail t LEFT JOIN raw_open o ON o.point = t.point"
+	" WHERE o.point IS NULL OR t.t > o.t_last ORDER BY t.t, t.point";
 static const char adopt_sql[] =
 	"INSERT INTO raw_blocks(t_first, point, seq, t_last, n, data)"
 	" SELECT t_first, point, (SELECT coalesce(max(seq) + 1, 0) FROM raw_blocks b"
 	"  WHERE b.t_first = o.t_first AND b.point = o.point), t_last, n, data FROM raw_open o;"
-	"DELETE FROM raw_open;";
+	"DELETE FROM raw_open; DELETE FROM raw_tail;";
 
 /* A block of the same point may start at the same millisecond (a clock
  * set back between two runs): seq tells them apart. */
@@ -69,7 +87,8 @@ pue_store_blocks_init(struct pue_store *st)
 	}
 	st->open = calloc(st->n_slots ? st->n_slots : 1, sizeof(*st->open));
 	st->dirty = calloc(st->n_slots ? st->n_slots : 1, sizeof(*st->dirty));
-	return st->open != NULL && st->dirty != NULL ? 0 : -ENOMEM;
+	st->reopened = calloc(st->n_slots ? st->n_slots : 1, sizeof(*st->reopened));
+	return st->open != NULL && st->dirty != NULL && st->reopened != NULL ? 0 : -ENOMEM;
 }
 
 static void
@@ -82,6 +101,7 @@ drop_open(struct pue_store *st)
 		st->open[i] = (struct open_block){0};
 	}
 	st->n_dirty = 0;
+	st->n_reopened = 0;
 	st->adopt = true;
 }
 
@@ -92,6 +112,8 @@ pue_store_blocks_free(struct pue_store *st)
 	free(st->open);
 	free(st->slot_base);
 	free(st->dirty);
+	free(st->reopened);
+	st->reopened = NULL;
 	st->open = NULL;
 	st->slot_base = NULL;
 	st->dirty = NULL;
@@ -125,6 +147,9 @@ pue_store_blocks_prepare(struct pue_store *st)
 		    &st->del_blocks) < 0 ||
 	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES('raw_from', ?)",
 		    &st->set_raw_from) < 0 ||
+	    prepare(st, "INSERT OR REPLACE INTO raw_tail(t, point, bits) VALUES(?, ?, ?)",
+		    &st->ins_tail) < 0 ||
+	    prepare(st, "DELETE FROM raw_open WHERE point = ?", &st->del_open) < 0 ||
 	    prepare(st, "SELECT value FROM meta WHERE key = 'raw_from'", &q) < 0)
 		return -1;
 	st->raw_from = INT64_MIN;
@@ -138,8 +163,9 @@ pue_store_blocks_prepare(struct pue_store *st)
 void
 pue_store_blocks_disconnect(struct pue_store *st)
 {
-	sqlite3_stmt **const stmts[] = {&st->ins_block, &st->put_open, &st->oldest_blocks,
-					&st->del_blocks, &st->set_raw_from};
+	sqlite3_stmt **const stmts[] = {&st->ins_block,	 &st->put_open,	    &st->oldest_blocks,
+					&st->del_blocks, &st->set_raw_from, &st->ins_tail,
+					&st->del_open};
 	size_t i;
 
 	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
@@ -187,25 +213,96 @@ close_block(sqlite3_stmt *ins, int64_t point, struct pue_codec_enc *e)
 	return 0;
 }
 
-/* Whether a sample at t_ms may join e, or e must close first. */
+/* Whether a sample at t_ms may join e (up to limit samples), or e must
+ * close first. */
 static bool
-takes(const struct pue_codec_enc *e, int64_t t_ms)
+takes(const struct pue_codec_enc *e, int64_t t_ms, size_t limit)
 {
 	size_t n = pue_codec_enc_count(e);
 	int64_t first = pue_codec_enc_first_ms(e);
 
 	/* after the last time, so the difference is positive and exact */
-	return n == 0 || (n < BLOCK_SAMPLES && t_ms > pue_codec_enc_last_ms(e) &&
+	return n == 0 || (n < limit && t_ms > pue_codec_enc_last_ms(e) &&
 			  (uint64_t)t_ms - (uint64_t)first < (uint64_t)PUE_RAW_SPAN_MS);
 }
 
-/* Appends a sample to e, closing it first when it must; 0, -1 or -ENOMEM. */
+/* Appends a sample to e, closing it first when it is full; 0, -1 or
+ * -ENOMEM. For the conversions, which have no checkpoints. */
 static int
 add(sqlite3_stmt *ins, int64_t point, struct pue_codec_enc *e, int64_t t_ms, double value)
 {
-	if (!takes(e, t_ms) && close_block(ins, point, e) < 0)
+	if (!takes(e, t_ms, BLOCK_SAMPLES) && close_block(ins, point, e) < 0)
 		return -1;
 	return pue_codec_enc_append(e, t_ms, value) < 0 ? -ENOMEM : 0;
+}
+
+static void
+mark(size_t *list, size_t *n, bool *flag, size_t slot)
+{
+	if (!*flag) {
+		*flag = true;
+		list[(*n)++] = slot;
+	}
+}
+
+static int
+put_open(struct pue_store *st, const size_t *slots, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct open_block *ob = &st->open[slots[i]];
+
+		sqlite3_bind_int64(st->put_open, 1, ob->point);
+		bind_block(st->put_open, 2, ob->enc);
+		if (step_reset(st->put_open) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The checkpoint, inside the flush's transaction: each block with samples
+ * since the last one goes to raw_open, or, once full, to raw_blocks (its
+ * row in raw_open then goes); raw_tail is emptied. */
+static int
+checkpoint(struct pue_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_dirty; i++) {
+		struct open_block *ob = &st->open[st->dirty[i]];
+
+		if (pue_codec_enc_count(ob->enc) < BLOCK_SAMPLES) {
+			if (put_open(st, &st->dirty[i], 1) < 0)
+				return -1;
+			continue;
+		}
+		if (close_block(st->ins_block, ob->point, ob->enc) < 0)
+			return -1;
+		sqlite3_bind_int64(st->del_open, 1, ob->point);
+		if (step_reset(st->del_open) < 0)
+			return -1;
+	}
+	return sqlite3_exec(st->db, "DELETE FROM raw_tail", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int convert_rows(sqlite3 *db, sqlite3_stmt *q, bool bits, uint64_t *rows);
+
+/* Closes what an earlier connection left, as the header says. */
+static int
+adopt(struct pue_store *st)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t rows = 0;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(st->db, tail_left_sql, -1, &q, NULL) == SQLITE_OK)
+		rc = convert_rows(st->db, q, true, &rows);
+	sqlite3_finalize(q);
+	if (rc < 0 || sqlite3_exec(st->db, adopt_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return rc < 0 ? rc : -1;
+	st->tail_rows = 0;
+	return 0;
 }
 
 int
@@ -214,8 +311,8 @@ pue_store_blocks_write(struct pue_store *st)
 	size_t i;
 	int rc;
 
-	if (st->adopt && sqlite3_exec(st->db, adopt_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
+	if (st->adopt && (rc = adopt(st)) < 0)
+		return rc;
 	for (i = 0; i < st->n_samples; i++) {
 		const struct sample_row *r = &st->samples[i];
 		size_t slot = st->slot_base[r->device] + r->point;
@@ -224,19 +321,32 @@ pue_store_blocks_write(struct pue_store *st)
 		if (ob->enc == NULL && (ob->enc = pue_codec_enc_new()) == NULL)
 			return -ENOMEM;
 		ob->point = st->point_ids[r->device][r->point];
-		if ((rc = add(st->ins_block, ob->point, ob->enc, r->t_ms, r->value)) < 0)
-			return rc;
-		if (!ob->dirty) {
-			ob->dirty = true;
-			st->dirty[st->n_dirty++] = slot;
+		if (!takes(ob->enc, r->t_ms, 2 * BLOCK_SAMPLES)) {
+			if (close_block(st->ins_block, ob->point, ob->enc) < 0)
+				return -1;
+			mark(st->reopened, &st->n_reopened, &ob->reopened, slot);
 		}
+		if (pue_codec_enc_append(ob->enc, r->t_ms, r->value) < 0)
+			return -ENOMEM;
+		mark(st->dirty, &st->n_dirty, &ob->dirty, slot);
 	}
-	for (i = 0; i < st->n_dirty; i++) {
-		struct open_block *ob = &st->open[st->dirty[i]];
+	st->checkpoint = st->tail_rows + st->n_samples >=
+			 (uint64_t)CHECKPOINT_SAMPLES * (st->n_slots ? st->n_slots : 1);
+	if (st->checkpoint)
+		return checkpoint(st);
+	/* a block that closed: its successor replaces it in raw_open now,
+	 * which covers the point's tail rows so far */
+	if (put_open(st, st->reopened, st->n_reopened) < 0)
+		return -1;
+	for (i = 0; i < st->n_samples; i++) {
+		const struct sample_row *r = &st->samples[i];
+		uint64_t bits;
 
-		sqlite3_bind_int64(st->put_open, 1, ob->point);
-		bind_block(st->put_open, 2, ob->enc);
-		if (step_reset(st->put_open) < 0)
+		memcpy(&bits, &r->value, sizeof(bits));
+		sqlite3_bind_int64(st->ins_tail, 1, r->t_ms);
+		sqlite3_bind_int64(st->ins_tail, 2, st->point_ids[r->device][r->point]);
+		sqlite3_bind_int64(st->ins_tail, 3, (sqlite3_int64)bits);
+		if (step_reset(st->ins_tail) < 0)
 			return -1;
 	}
 	return 0;
@@ -251,10 +361,36 @@ pue_store_blocks_done(struct pue_store *st, bool committed)
 		drop_open(st);
 		return;
 	}
-	for (i = 0; i < st->n_dirty; i++)
-		st->open[st->dirty[i]].dirty = false;
-	st->n_dirty = 0;
+	for (i = 0; i < st->n_reopened; i++)
+		st->open[st->reopened[i]].reopened = false;
+	st->n_reopened = 0;
+	if (st->checkpoint) {
+		for (i = 0; i < st->n_dirty; i++)
+			st->open[st->dirty[i]].dirty = false;
+		st->n_dirty = 0;
+		st->tail_rows = 0;
+	} else
+		st->tail_rows += st->n_samples;
+	st->checkpoint = false;
 	st->adopt = false;
+}
+
+int
+pue_store_blocks_checkpoint(struct pue_store *st)
+{
+	if (st->db == NULL || st->adopt || st->tail_rows == 0)
+		return 0; /* nothing of this connection's in raw_tail */
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	st->n_reopened = 0;
+	st->checkpoint = true;
+	if (checkpoint(st) < 0 || sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->checkpoint = false;
+		return -1;
+	}
+	pue_store_blocks_done(st, true);
+	return 0;
 }
 
 int
@@ -334,40 +470,40 @@ find_or_add(struct converting **arr, size_t *n, size_t *cap, int64_t point)
 	return (*arr)[lo].enc != NULL ? &(*arr)[lo] : NULL;
 }
 
-int
-pue_store_blocks_convert(sqlite3 *db, struct pue_err *err)
+/* Rows of q (t, point, and the value, or its bits) into blocks, written
+ * to raw_blocks as they close and at the end. 0, -1 or -ENOMEM; *rows
+ * counts them. */
+static int
+convert_rows(sqlite3 *db, sqlite3_stmt *q, bool bits, uint64_t *rows)
 {
-	sqlite3_stmt *q = NULL, *ins = NULL;
+	sqlite3_stmt *ins = NULL;
 	struct converting *open = NULL, *c;
 	size_t n_open = 0, cap = 0, i;
-	uint64_t rows = 0;
 	int rc = 0, step;
 
-	/* the key's order, (t, point): each point's samples in time order,
-	 * read as they lie, without sorting the table */
-	if (sqlite3_prepare_v2(db, "SELECT t, point, value FROM samples", -1, &q, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ins_block_sql, -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, ins_block_sql, -1, &ins, NULL) != SQLITE_OK) {
 		rc = -1;
 		goto out;
 	}
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (rows == 0)
-			pue_log(LOG_NOTICE,
-				"store: converting the raw samples to blocks (schema 5); "
-				"a large database takes minutes");
+		uint64_t b = (uint64_t)sqlite3_column_int64(q, 2);
+		double value;
+
+		if (bits)
+			memcpy(&value, &b, sizeof(value));
+		else
+			value = sqlite3_column_double(q, 2);
 		if ((c = find_or_add(&open, &n_open, &cap, sqlite3_column_int64(q, 1))) == NULL) {
 			rc = -ENOMEM;
 			goto out;
 		}
-		if ((rc = add(ins, c->point, c->enc, sqlite3_column_int64(q, 0),
-			      sqlite3_column_double(q, 2))) < 0)
+		if ((rc = add(ins, c->point, c->enc, sqlite3_column_int64(q, 0), value)) < 0)
 			goto out;
-		if (++rows % CONVERT_REPORT_ROWS == 0)
+		if (++*rows % CONVERT_REPORT_ROWS == 0)
 			sd_notifyf(0,
 				   "EXTEND_TIMEOUT_USEC=60000000\nSTATUS=converting raw samples: "
 				   "%llu done",
-				   (unsigned long long)rows);
+				   (unsigned long long)*rows);
 	}
 	if (step != SQLITE_DONE) {
 		rc = -1;
@@ -376,19 +512,43 @@ pue_store_blocks_convert(sqlite3 *db, struct pue_err *err)
 	for (i = 0; i < n_open && rc == 0; i++)
 		if (pue_codec_enc_count(open[i].enc) > 0)
 			rc = close_block(ins, open[i].point, open[i].enc);
-	if (rows > 0 && rc == 0)
-		pue_log(LOG_NOTICE, "store: %llu raw samples of %zu points converted to blocks",
-			(unsigned long long)rows, n_open);
 out:
-	if (rc == -ENOMEM)
-		pue_err_set(err, -ENOMEM, "store: converting the raw samples: out of memory");
-	else if (rc < 0)
-		pue_err_set(err, PUE_E_STORE, "store: converting the raw samples: %s",
-			    sqlite3_errmsg(db));
-	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	for (i = 0; i < n_open; i++)
 		pue_codec_enc_free(open[i].enc);
 	free(open);
-	return rc < 0 ? PUE_E_STORE : 0;
+	return rc;
+}
+
+int
+pue_store_blocks_convert(sqlite3 *db, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t rows = 0;
+	int rc = -1;
+
+	/* the key's order, (t, point): each point's samples in time order,
+	 * read as they lie, without sorting the table */
+	if (sqlite3_prepare_v2(db, "SELECT t, point, value FROM samples", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		if ((rc = sqlite3_step(q)) == SQLITE_DONE) {
+			sqlite3_finalize(q);
+			return 0; /* none: a new database */
+		}
+		pue_log(LOG_NOTICE, "store: converting the raw samples to blocks (schema 5); a "
+				    "large database takes minutes");
+		sqlite3_reset(q);
+		rc = convert_rows(db, q, false, &rows);
+	}
+	sqlite3_finalize(q);
+	if (rc == -ENOMEM)
+		return pue_err_set(err, PUE_E_STORE,
+				   "store: converting the raw samples: out of "
+				   "memory");
+	if (rc < 0)
+		return pue_err_set(err, PUE_E_STORE, "store: converting the raw samples: %s",
+				   sqlite3_errmsg(db));
+	pue_log(LOG_NOTICE, "store: %llu raw samples converted to blocks",
+		(unsigned long long)rows);
+	return 0;
 }

@@ -39,7 +39,8 @@ struct minute_row {
 struct open_block {
 	struct pue_codec_enc *enc; /* NULL until it has a sample */
 	int64_t point;		   /* points.id */
-	bool dirty;		   /* changed in the flush under way */
+	bool dirty;		   /* samples since the last checkpoint */
+	bool reopened;		   /* closed in the flush under way */
 };
 
 /* A point's id in the database and where it sits in the configuration. */
@@ -74,11 +75,15 @@ struct pue_store {
 	/* raw blocks (store_blocks.c) */
 	struct open_block *open; /* [slot_base[device] + point] */
 	size_t *slot_base;	 /* [device] */
-	size_t *dirty;		 /* slots changed in the flush under way */
-	size_t n_slots, n_dirty;
-	bool adopt;	  /* raw_open holds an earlier connection's blocks */
-	int64_t raw_from; /* meta 'raw_from' as last read or written */
-	sqlite3_stmt *ins_block, *put_open, *oldest_blocks, *del_blocks, *set_raw_from;
+	size_t *dirty;		 /* slots with samples since the last checkpoint */
+	size_t *reopened;	 /* slots whose block closed in the flush under way */
+	size_t n_slots, n_dirty, n_reopened;
+	uint64_t tail_rows; /* in raw_tail, committed */
+	bool checkpoint;    /* the flush under way is one */
+	bool adopt;	    /* raw_open and raw_tail hold an earlier connection's */
+	int64_t raw_from;   /* meta 'raw_from' as last read or written */
+	sqlite3_stmt *ins_block, *put_open, *oldest_blocks, *del_blocks, *set_raw_from, *ins_tail;
+	sqlite3_stmt *del_open;
 };
 
 /* Fills err with what failed, naming the database and saying "disk full"
@@ -103,9 +108,14 @@ int pue_store_blocks_prepare(struct pue_store *st);
 void pue_store_blocks_disconnect(struct pue_store *st);
 
 /* Inside a flush's transaction: the queued samples into their points'
- * blocks, each block that closes into raw_blocks and each one changed
- * into raw_open. 0, -1 (the database's error) or -ENOMEM. */
+ * blocks, each block that closes into raw_blocks, and the samples into
+ * raw_tail, or at a checkpoint the blocks in progress into raw_open
+ * (store_blocks.c says why). 0, -1 (the database's error) or -ENOMEM. */
 int pue_store_blocks_write(struct pue_store *st);
+
+/* Before the store closes, after its last flush: a checkpoint of its own,
+ * so that raw_tail is left empty. 0 or -1. */
+int pue_store_blocks_checkpoint(struct pue_store *st);
 
 /* After the flush's COMMIT (committed) or ROLLBACK: on a rollback the
  * blocks in progress are dropped, and the next write starts from what

@@ -76,15 +76,19 @@ static const char v3_to_v4_sql[] =
  * keyed by their first time so that deletions by age walk the key; seq
  * tells apart two blocks of a point that start at the same millisecond
  * (a clock set back between two runs). raw_open: each point's block in
- * progress, written again at every flush. The old samples are converted
- * in between (pue_store_blocks_convert()), in the same transaction. */
+ * progress as of the last checkpoint. raw_tail: the samples flushed since,
+ * one row each, the value's 64 bits as an integer (so a NaN keeps its
+ * payload). The old samples are converted in between
+ * (pue_store_blocks_convert()), in the same transaction. */
 static const char v4_to_v5_sql[] =
 	"CREATE TABLE raw_blocks(t_first INTEGER NOT NULL, point INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL, t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,"
 	" PRIMARY KEY(t_first, point, seq)) WITHOUT ROWID;"
 	"CREATE INDEX raw_blocks_point ON raw_blocks(point, t_first);"
 	"CREATE TABLE raw_open(point INTEGER PRIMARY KEY, t_first INTEGER NOT NULL,"
-	" t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);";
+	" t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
+	"CREATE TABLE raw_tail(t INTEGER NOT NULL, point INTEGER NOT NULL, bits INTEGER NOT NULL,"
+	" PRIMARY KEY(t, point)) WITHOUT ROWID;";
 static const char v4_to_v5_done_sql[] = "DROP TABLE samples;"
 					"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
 
