@@ -350,8 +350,10 @@ skip_covered(struct pue_raw_cursor *c, struct pue_err *err)
 
 	while (c->tail.row && rc == 0) {
 		int64_t point = sqlite3_column_int64(c->tail.q, 0);
-		const struct covered *cov =
-			bsearch(&point, c->covered, c->n_covered, sizeof(*c->covered), by_point);
+		const struct covered *cov = c->n_covered == 0
+						    ? NULL
+						    : bsearch(&point, c->covered, c->n_covered,
+							      sizeof(*c->covered), by_point);
 
 		if (cov == NULL || sqlite3_column_int64(c->tail.q, 1) > cov->t_last)
 			return 0;

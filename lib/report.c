@@ -455,7 +455,7 @@ export_raw(struct pue_report_db *r, FILE *out, int64_t from, int64_t to, const c
 		rc = pue_raw_cursor_open(r->db, from, to - 1, id, &c, err);
 	while (c != NULL && (rc = pue_raw_cursor_next(c, &s, err)) == 1) {
 		const struct point_name *p =
-			bsearch(&s.point, names, (size_t)n, sizeof(*names), by_id);
+			n == 0 ? NULL : bsearch(&s.point, names, (size_t)n, sizeof(*names), by_id);
 
 		if (p == NULL)
 			continue; /* no row in points: nothing to name it by */

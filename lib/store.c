@@ -44,6 +44,8 @@ pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what)
 }
 
 #define db_error pue_store_db_error
+#define step_reset pue_store_step_reset
+#define prepare pue_store_prepare
 
 static int
 exec_sql(struct pue_store *st, const char *sql, const char *what, struct pue_err *err)
@@ -52,8 +54,8 @@ exec_sql(struct pue_store *st, const char *sql, const char *what, struct pue_err
 									: db_error(st, err, what);
 }
 
-static int
-step_reset(sqlite3_stmt *s)
+int
+pue_store_step_reset(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
@@ -78,8 +80,8 @@ step_reset(sqlite3_stmt *s)
 	" covered_ms = covered_ms + excluded.covered_ms,"                                          \
 	" category = min(category, excluded.category)"
 
-static int
-prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
+int
+pue_store_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
 {
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
 			       SQLITE_OK

@@ -37,6 +37,9 @@
 #include "raw_cursor.h"
 #include "store_internal.h"
 
+#define prepare pue_store_prepare
+#define step_reset pue_store_step_reset
+
 /* Samples a block holds before the next checkpoint closes it: a point
  * polled every second closes one every 4 to 5 minutes. More samples share
  * a block's fixed cost (about 50 bytes: its row, its index entry, its
@@ -119,15 +122,6 @@ pue_store_blocks_free(struct pue_store *st)
 	st->dirty = NULL;
 }
 
-static int
-prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
-{
-	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
-			       SQLITE_OK
-		       ? 0
-		       : -1;
-}
-
 int
 pue_store_blocks_prepare(struct pue_store *st)
 {
@@ -173,15 +167,6 @@ pue_store_blocks_disconnect(struct pue_store *st)
 		*stmts[i] = NULL;
 	}
 	drop_open(st);
-}
-
-static int
-step_reset(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Binds e's times, count and bytes as ?first..?first+3 of s; the bytes

@@ -90,6 +90,12 @@ struct pue_store {
  * when that is the cause. Returns PUE_E_STORE. */
 int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
 
+/* Steps s once and resets it: 0 when it ran to the end, -1 otherwise. */
+int pue_store_step_reset(sqlite3_stmt *s);
+
+/* Prepares sql once for the life of the connection; 0 or -1. */
+int pue_store_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out);
+
 /* qsort/bsearch order of struct point_ref: by id. */
 int pue_store_compare_ids(const void *a, const void *b);
 

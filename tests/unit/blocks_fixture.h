@@ -25,6 +25,8 @@
 #include "raw_vtab.h"
 #include "store.h"
 
+#include "double_bits.h"
+
 #define T0 1767225600000LL
 #define N_DEV 3
 #define N_PT 2
@@ -80,24 +82,6 @@ teardown(void **state)
 	assert_int_equal(system(cmd), 0);
 	free(f);
 	return 0;
-}
-
-static uint64_t
-bits_of(double v)
-{
-	uint64_t b;
-
-	memcpy(&b, &v, sizeof(b));
-	return b;
-}
-
-static double
-of_bits(uint64_t b)
-{
-	double v;
-
-	memcpy(&v, &b, sizeof(v));
-	return v;
 }
 
 /* What each point reads at poll i: counters in Wh times pued's factor, a

@@ -18,25 +18,9 @@
 
 #include "sample_codec.h"
 
+#include "double_bits.h"
+
 #define T0 1767225600000LL
-
-static uint64_t
-bits_of(double v)
-{
-	uint64_t b;
-
-	memcpy(&b, &v, sizeof(b));
-	return b;
-}
-
-static double
-of_bits(uint64_t b)
-{
-	double v;
-
-	memcpy(&v, &b, sizeof(v));
-	return v;
-}
 
 /* xorshift64*: the same series on every run */
 static uint64_t
