@@ -27,10 +27,10 @@ static const unsigned class_bits[] = {0, 2, 4, 7, 10, 14, 20, 32, 64};
 /* 10^d, exact for every d here, and pued's unit factors as the compiler
  * spells them (decode.c: 1e-3 for W and Wh): a count times 1e-3 is not
  * always the double nearest count / 1000, so both forms exist. */
-static const double exact10[16] = {1e0, 1e1, 1e2,	 1e3,  1e4,  1e5,  1e6,	 1e7,
-				 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-static const double factor10[16] = {1e0,  1e-1, 1e-2,  1e-3,  1e-4,  1e-5,	 1e-6,	1e-7,
-				 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15};
+static const double exact10[16] = {1e0, 1e1, 1e2,  1e3,	 1e4,  1e5,  1e6,  1e7,
+				   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+static const double factor10[16] = {1e0,  1e-1, 1e-2,  1e-3,  1e-4,  1e-5,  1e-6,  1e-7,
+				    1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15};
 
 static inline uint64_t
 dbits(double v)
