@@ -10,7 +10,9 @@
 #   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
-PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd
+# libmicrohttpd: the /metrics listener (lib/http_server.c); libxcrypt: bcrypt
+# for its basic_auth_users (lib/http_auth.c).
+PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -73,6 +75,32 @@ PUE_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | s
 $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # --- end of the version block (its changelog rule is below "all:") -------------------------------------------------
 
+# --- the numeric core (issue 16) ---------------------------------------------
+# From a meter's registers to a stored, judged PUE figure: the modules that
+# take small value types (point.h, reading.h, interval.h, minute.h,
+# pue_def.h) instead of the configuration, and return errors instead of
+# logging (store_config.c logs for the store). Their unit tests link
+# against LIBPUE_CORE alone, not libpue.a: a core module that comes to need
+# config.o, yaml_tree.o or log.o (or anything else outside the list) fails
+# its tests' link with an undefined reference, and $(BUILD)/core-headers.ok
+# fails the build when a core source includes a header of the loader
+# (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
+CORE_MODULES   := err clock point duration decode counter_rate energy combine window figure year \
+                  store store_db store_read store_schema report \
+                  sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks
+CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \
+                  test_store test_report test_clock test_counter_rate \
+                  test_sample_codec test_store_blocks test_raw_cursor
+CORE_FORBIDDEN := config yaml_tree log
+LIBPUE_CORE    := $(CORE_MODULES:%=$(BUILD)/lib/%.o)
+# Headers of the forbidden modules, and of their parts (config_types.h,
+# yaml_load.h, ...).
+CORE_FORBIDDEN_RE := config[a-z_]*|yaml_[a-z_]*|log
+ifneq ($(filter $(CORE_FORBIDDEN),$(CORE_MODULES)),)
+$(error the numeric core must not hold $(filter $(CORE_FORBIDDEN),$(CORE_MODULES)))
+endif
+# --- end of the numeric core block (its rules are below "all:") ---------------
+
 # --- AgentX subagent (issue 8) -----------------------------------------------
 # pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
 # why it is a process); only it links net-snmp's agent library.
@@ -84,7 +112,7 @@ PROGS       += $(BUILD)/pued-agentx
 # schema-4 table samples(t, point, value) (lib/raw_vtab.h), for the sqlite3
 # shell and the integration tests. Built without the sanitizers even with
 # SANITIZE=1, because the shell that loads it has no sanitizer runtime.
-EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/sample_codec_read.c lib/err.c
+EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/err.c
 EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
               -DPUE_SQLITE_EXTENSION
 PROGS      += $(BUILD)/pue_samples.so
@@ -142,6 +170,20 @@ $(BUILD)/ext/%.o: %.c
 $(BUILD)/pue_samples.so: $(EXT_SRCS:%.c=$(BUILD)/ext/%.o)
 	$(call say,LD,$@)
 	$(Q)$(CC) -shared -o $@ $^ -lm
+
+# --- the numeric core (issue 16): see the block above "all:" ----------------
+$(BUILD)/core-headers.ok: $(LIBPUE_CORE)
+	$(call say,CHECK,$@)
+	$(Q)bad=$$(grep -lE '(^|[ /])lib/($(CORE_FORBIDDEN_RE))\.h' $(LIBPUE_CORE:.o=.d)); \
+	if [ -n "$$bad" ]; then \
+		echo "numeric core: $$bad include config*.h, yaml_*.h or log.h" >&2; exit 1; fi
+	$(Q)touch $@
+
+$(CORE_TESTS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBPUE_CORE) \
+		| $(BUILD)/core-headers.ok
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call say,LD,$@)
@@ -250,6 +292,10 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx $(BUILD)/pue_samples
 	$(Q)if test -d conf/meters; then \
 		install -d $(DESTDIR)$(DATADIR)/pued/meters && \
 		install -m 644 conf/meters/*.yaml $(DESTDIR)$(DATADIR)/pued/meters/; fi
+	$(Q)install -d $(DESTDIR)$(DATADIR)/pued/prometheus $(DESTDIR)$(DATADIR)/pued/grafana # issue 17
+	$(Q)install -m 644 conf/prometheus/pued-rules.yml conf/prometheus/pued-rules.test.yml \
+		$(DESTDIR)$(DATADIR)/pued/prometheus/
+	$(Q)install -m 644 conf/grafana/pued-dashboard.json $(DESTDIR)$(DATADIR)/pued/grafana/
 	$(Q)if test -f conf/PUED-MIB.txt; then \
 		install -d $(DESTDIR)$(MIBDIR) && \
 		install -m 644 conf/PUED-MIB.txt $(DESTDIR)$(MIBDIR)/PUED-MIB.txt; fi
@@ -276,7 +322,8 @@ uninstall:
 		$(DESTDIR)$(MIBDIR)/PUED-MIB.txt $(DESTDIR)$(MANDIR)/man1/puectl.1 \
 		$(DESTDIR)$(MANDIR)/man5/pued.yaml.5 $(DESTDIR)$(MANDIR)/man8/pued.8 \
 		$(DESTDIR)$(MANDIR)/man8/pued-agentx.8
-	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema \
+		$(DESTDIR)$(DATADIR)/pued/prometheus $(DESTDIR)$(DATADIR)/pued/grafana
 	$(Q)rm -f $(DESTDIR)$(PKGLIBDIR)/pue_samples.so
 	$(Q)rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null || true
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true

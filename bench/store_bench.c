@@ -25,6 +25,7 @@
 #include "raw_vtab.h"
 #include "report.h"
 #include "store.h"
+#include "store_config.h"
 
 #define T0 1767225600000LL
 
@@ -49,7 +50,7 @@ site(const char *path, size_t n_points)
 		char *name = malloc(24);
 
 		snprintf(name, 24, "m%zu", i);
-		pt[i] = (struct pue_point_conf){.name = "energy", .kind = PUE_KIND_ENERGY};
+		pt[i] = (struct pue_point_conf){.name = "energy", .num.kind = PUE_KIND_ENERGY};
 		dev[i] = (struct pue_device_conf){.name = name, .points = &pt[i], .n_points = 1};
 	}
 	cfg->devices = dev;
@@ -161,7 +162,7 @@ main(int argc, char **argv)
 
 	/* 1a. through the store: one flush per poll cycle of every point */
 	cfg = site(p1, points);
-	if ((st = pue_store_open(p1, cfg, &err)) == NULL) {
+	if ((st = pue_store_config_open(p1, cfg, &err)) == NULL) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
@@ -223,7 +224,7 @@ main(int argc, char **argv)
 
 	/* 3. a year of rollups for a 200-point site, then a 1-year report */
 	cfg = site(p3, 200);
-	st = pue_store_open(p3, cfg, &err);
+	st = pue_store_config_open(p3, cfg, &err);
 	for (c = 0; c < 365 * 24 * 60; c++) {
 		struct pue_minute m = {T0 + (int64_t)c * 60000, 16.0, 13.3, 60000};
 

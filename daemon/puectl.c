@@ -18,6 +18,7 @@
 
 #include "alert_text.h" /* alerts (issue 8) */
 #include "config.h"
+#include "control_commands.h"
 #include "ctl_client.h"
 #include "report.h"
 #include "status.h"
@@ -42,29 +43,22 @@ on_interrupt(int sig)
 static void
 usage(FILE *out)
 {
+	/* The commands that ask pued come from its table (control_commands.h). */
+	fputs("usage: puectl [-s SOCKET] [--json] [--watch SECONDS] ", out);
+	pue_control_commands_synopsis(out, 1, "|");
+	fputs("\n       puectl [-s SOCKET] [--json] ", out);
+	pue_control_commands_synopsis(out, 2, " | ");
 	fprintf(out,
-		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] "
-		"status|devices|ping|check|reload\n"
-		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
-		"unsilence RULE\n"
+		"\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
 		"[--point DEV/PT]] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
-		"commands that ask the running pued:\n"
-		"  status    PUE windows with coverage, ceiling, devices and storage\n"
-		"  devices   each device's health\n"
-		"  ping      check that pued answers\n"
-		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
-		"            2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)\n"
-		"  reload    re-read the configuration (root, pued's user or the admin group)\n"
-		"  alerts    active alerts, silences, notification targets, recent history\n"
-		"  ack       acknowledge alert NUMBER (or its name); recorded with your user\n"
-		"  silence   hold back the notifications of RULE (a rule, or one alert's name)\n"
-		"            for SPAN (e.g. 2h); recorded with your user\n"
-		"  unsilence end the silence on RULE\n"
+		"commands that ask the running pued:\n");
+	pue_control_commands_help(out);
+	fprintf(out,
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict;\n"
 		"            a period running up to now adds the reporting year, as year does\n"

@@ -11,39 +11,21 @@
  * (alert_db.h), and only then are their notifications sent: exactly one
  * when an alert fires and one when it resolves, none again after a
  * restart, none lost by one. Operators list, acknowledge and silence alerts
- * over the control socket ("alerts", "ack", "silence", "unsilence"), each
- * recorded with the peer's user name.
+ * over the control socket ("alerts", "ack", "silence", "unsilence",
+ * alerts_control.h), each recorded with the peer's user name; the AgentX
+ * values come from alerts_mib.h.
  *
- * Start it after the SNMP poller and stop it before: both use net-snmp's
- * process-wide state, which the poller starts when it has devices and
- * alerts start otherwise. Main thread only.
+ * SNMP trap and inform targets need net-snmp's owner (snmp_lib.h) in the
+ * source: the alerts take a reference to it. Main thread only.
  */
 #ifndef PUE_ALERTS_H
 #define PUE_ALERTS_H
 
-#include <stdbool.h>
-#include <sys/socket.h>
+#include <stddef.h>
 
-#include <jansson.h>
-
+#include "alerts_source.h"
 #include "clock.h"
-#include "config.h"
-#include "engine.h"
 #include "err.h"
-#include "health.h"
-#include "loop.h"
-#include "store.h"
-
-/* What the alerts watch; all borrowed for the alerts' lifetime. */
-struct pue_alerts_source {
-	const struct pue_config *cfg;
-	const struct pue_clock *clock;
-	struct pue_loop *loop;
-	const struct pue_engine *engine;
-	const struct pue_store *store;
-	const struct pue_health *(*health)(void *arg, size_t device); /* NULL: unknown */
-	void *arg;
-};
 
 struct pue_alerts; /* opaque */
 
@@ -59,19 +41,5 @@ void pue_alerts_free(struct pue_alerts *a);
  * struct pue_alerts): meter resets raise meter_reset alerts. */
 void pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t device,
 				size_t point, const char *message);
-
-/* True for the control commands the alerts answer. */
-bool pue_alerts_handles(const char *cmd);
-
-/* Answers "alerts", "ack" ({"alert": NUMBER or KEY}), "silence" ({"rule":
- * RULE or KEY, "for": DURATION}) and "unsilence" ({"rule": ...}). peer is
- * who asked (the control module has checked that they may). Returns a new
- * result, or NULL with err set. */
-json_t *pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *request,
-			   const struct ucred *peer, struct pue_err *err);
-
-/* For "status": the reporting year ("year") and the alert counts
- * ("alerts"), set into the status object o. */
-void pue_alerts_status(const struct pue_alerts *a, json_t *o);
 
 #endif

@@ -20,15 +20,19 @@
  * the map's points in the map's order; a point of its own with the same
  * name replaces the map's whole point, and its other points follow.
  *
- * Part of the configuration loader (config_internal.h). Main thread only.
+ * Part of the configuration loader (config_ctx.h). Main thread only.
  */
-#include "config_internal.h"
+#include "config_map.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "config_point.h"
+#include "config_value.h"
+#include "yaml_load.h"
 
 #ifndef PUE_MAPS_DIR
 #define PUE_MAPS_DIR "/usr/local/share/pued/meters"
@@ -258,30 +262,11 @@ pue_cfg_maps_n_errors(const struct pue_cfgctx *c)
 int
 pue_cfg_maps_take_errors(struct pue_cfgctx *c, char ***lines, size_t *n)
 {
-	size_t i, k, more;
-	char **add, **grown;
+	size_t i;
 
-	for (i = 0; i < c->n_maps; i++) {
-		if (c->maps[i].tree == NULL)
-			continue;
-		if (pue_ytree_take_errors(c->maps[i].tree, &add, &more) < 0)
+	for (i = 0; i < c->n_maps; i++)
+		if (c->maps[i].tree != NULL && pue_cfg_append_errors(c->maps[i].tree, lines, n) < 0)
 			return -ENOMEM;
-		if (more == 0) {
-			free(add);
-			continue;
-		}
-		grown = reallocarray(*lines, *n + more, sizeof(**lines));
-		if (grown == NULL) {
-			for (k = 0; k < more; k++)
-				free(add[k]);
-			free(add);
-			return -ENOMEM;
-		}
-		*lines = grown;
-		memcpy(*lines + *n, add, more * sizeof(*add));
-		*n += more;
-		free(add);
-	}
 	return 0;
 }
 

@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "modbus_poll.h"
+#include "fd_policy.h"
 
 struct client {
 	int fd;
@@ -167,96 +166,6 @@ queue_reply(struct client *cl, json_t *reply)
 	free(text);
 }
 
-/* An error reply. msg may quote a request's bytes (jansson's error text
- * around a bad token, a command cut at a length): when that makes it
- * invalid UTF-8, which a JSON string cannot hold, the bytes outside ASCII
- * become '?', so that the client still gets its answer. */
-static json_t *
-error_reply(const char *msg)
-{
-	json_t *text = json_string(msg);
-	char *ascii;
-	size_t i;
-
-	if (text == NULL && (ascii = strdup(msg)) != NULL) {
-		for (i = 0; ascii[i] != '\0'; i++)
-			if ((unsigned char)ascii[i] >= 0x80)
-				ascii[i] = '?';
-		text = json_string(ascii);
-		free(ascii);
-	}
-	return json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 0, "error", text);
-}
-
-ssize_t
-pue_ctl_input_line(const struct pue_ctl_input *in, const char **line)
-{
-	const char *nl = memchr(in->buf, '\n', in->n);
-
-	if (nl == NULL)
-		return in->n > PUE_CTL_MAX_LINE ? -EMSGSIZE : -EAGAIN;
-	*line = in->buf;
-	return nl - in->buf;
-}
-
-void
-pue_ctl_input_consume(struct pue_ctl_input *in, size_t len)
-{
-	memmove(in->buf, in->buf + len + 1, in->n - len - 1);
-	in->n -= len + 1;
-}
-
-json_t *
-pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer, const char *line,
-		   size_t len, pue_control_handler handler, void *arg)
-{
-	json_error_t jerr;
-	json_t *req, *result, *v, *cmd, *reply;
-	struct pue_err err = {0};
-	char msg[300];
-
-	/* json_loadb, not json_loads: a NUL inside the line is an error, not
-	 * the end of the request. */
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (req == NULL || !json_is_object(req)) {
-		snprintf(msg, sizeof(msg), "malformed request: %s",
-			 req == NULL ? jerr.text : "expected a JSON object");
-		json_decref(req);
-		return error_reply(msg);
-	}
-	v = json_object_get(req, "v");
-	cmd = json_object_get(req, "cmd");
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)) {
-		snprintf(msg, sizeof(msg), "unsupported protocol version (this pued speaks %d)",
-			 PUE_CTL_VERSION);
-		reply = error_reply(msg);
-	} else if (!json_is_string(cmd)) {
-		reply = error_reply("malformed request: \"cmd\" must be a string");
-	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
-		   !pue_control_peer_is_admin(conf, peer)) {
-		if (conf->admin_group != NULL)
-			snprintf(msg, sizeof(msg),
-				 "permission denied: \"%s\" needs root, the daemon's user or "
-				 "group %s",
-				 json_string_value(cmd), conf->admin_group);
-		else
-			snprintf(msg, sizeof(msg),
-				 "permission denied: \"%s\" needs root or the daemon's user "
-				 "(control.admin_group is not set)",
-				 json_string_value(cmd));
-		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
-			json_string_value(cmd), (unsigned)peer->uid, (int)peer->pid);
-		reply = error_reply(msg);
-	} else if ((result = handler(arg, json_string_value(cmd), req, peer, &err)) == NULL) {
-		reply = error_reply(err.msg[0] ? err.msg : "request failed");
-	} else {
-		reply = json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result",
-				  result);
-	}
-	json_decref(req);
-	return reply;
-}
-
 /* Answers the complete lines received so far, one reply in flight at a
  * time: requests pipelined in one packet wait until the reply before them
  * is out, so replies never pile up for a client that does not read. */
@@ -323,68 +232,11 @@ on_client(void *arg, int fd, uint32_t events)
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
-		queue_reply(cl, error_reply(msg));
+		queue_reply(cl, pue_ctl_error_reply(msg));
 		cl->closing = true;
 	}
 	if ((cl->n_out > 0 && flush_out(c, cl) < 0) || serve(c, cl) < 0)
 		drop(c, i);
-}
-
-bool
-pue_control_is_admin_command(const char *cmd)
-{
-	static const char *const admin[] = {"reload",	 "ack",	    "silence",
-					    "unsilence", "advance", NULL};
-	size_t i;
-
-	for (i = 0; admin[i] != NULL; i++)
-		if (strcmp(cmd, admin[i]) == 0)
-			return true;
-	return false;
-}
-
-bool
-pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer)
-{
-	struct group *gr;
-	struct passwd pw, *pwp = NULL;
-	gid_t groups[256];
-	int n = 256, i;
-	char buf[4096];
-
-	if (peer->uid == 0 || peer->uid == geteuid())
-		return true;
-	if (conf->admin_group == NULL || (gr = getgrnam(conf->admin_group)) == NULL)
-		return false;
-	if (peer->gid == gr->gr_gid)
-		return true;
-	/* SO_PEERCRED carries the primary group only: look up the rest. */
-	if (getpwuid_r(peer->uid, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
-		return false;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (groups[i] == gr->gr_gid)
-			return true;
-	return false;
-}
-
-/* Keeps low descriptors for libmodbus, whose select() cannot take one at or
- * above 1024: clients move above that line when the limit allows. */
-static int
-move_high(int fd)
-{
-	struct rlimit rl;
-	int high;
-
-	if (fd >= PUE_MODBUS_FD_LIMIT || getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
-	    rl.rlim_cur <= PUE_MODBUS_FD_LIMIT + 64)
-		return fd;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, PUE_MODBUS_FD_LIMIT);
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
 }
 
 /* A user other than root and the daemon's may hold PUE_CTL_UID_SLOTS
@@ -449,7 +301,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		close(cfd);
 		return;
 	}
-	cfd = move_high(cfd);
+	cfd = pue_fd_policy_move_high(cfd);
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
 		close(cfd);
@@ -602,7 +454,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 			pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
 			goto fail;
 		}
-		c->fd = move_high(c->fd);
+		c->fd = pue_fd_policy_move_high(c->fd);
 	} else if (bind_socket(c, &sa, err) < 0) {
 		goto fail;
 	}

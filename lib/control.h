@@ -32,11 +32,10 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "control_request.h"
 #include "err.h"
 #include "loop.h"
 
-#define PUE_CTL_VERSION 1
-#define PUE_CTL_MAX_LINE 4096
 /* Real time for one request, from its first byte (or the connection)
  * until its reply is sent; bytes trickling in do not extend it. */
 #define PUE_CTL_IDLE_MS 5000
@@ -52,49 +51,7 @@
  * a slot. */
 #define PUE_CTL_HOLD_MS 30000
 
-/* True for the commands only an administrator may send. */
-bool pue_control_is_admin_command(const char *cmd);
-
-/* True when the peer may send admin commands under conf. */
-bool pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer);
-
-/* Answers one request. Returns the result object (the control module takes
- * the reference), or NULL with err set for an error reply. peer is the
- * client's SO_PEERCRED credentials. */
-typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *request,
-				       const struct ucred *peer, struct pue_err *err);
-
 struct pue_control; /* opaque */
-
-/* The request parser, without the socket. The server feeds it each
- * client's bytes as they arrive; so does the fuzzer
- * (tests/fuzz/fuzz_control.c), which therefore tests the same code. */
-
-/* A client's bytes not answered yet: the next bytes go to buf + n, at most
- * sizeof(buf) - n of them, and n grows by what arrived. */
-struct pue_ctl_input {
-	char buf[PUE_CTL_MAX_LINE + 1];
-	size_t n;
-};
-
-/* The first complete request in in: returns its length without the
- * newline and points *line at it (not NUL-terminated); -EAGAIN when no
- * request is complete yet; -EMSGSIZE when more than PUE_CTL_MAX_LINE bytes
- * came without a newline (the client gets an error and is dropped). */
-ssize_t pue_ctl_input_line(const struct pue_ctl_input *in, const char **line);
-
-/* Drops the request of len bytes returned by pue_ctl_input_line() and its
- * newline, once it is answered. */
-void pue_ctl_input_consume(struct pue_ctl_input *in, size_t len);
-
-/* The reply to one request (len bytes at line, without the newline) from
- * a client with credentials peer: an error reply, {"v":1,"ok":false,
- * "error":...}, for a request that is not one JSON object (a NUL byte
- * included), a "v" other than 1, a "cmd" that is not a string, or an admin
- * command from a peer that is not an administrator under conf; otherwise
- * handler's answer. Returns a new reference, NULL only when out of memory. */
-json_t *pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer,
-			   const char *line, size_t len, pue_control_handler handler, void *arg);
 
 /* Creates the socket at conf->socket (refusing when another daemon answers
  * there, removing a stale file otherwise) and serves it on loop. running

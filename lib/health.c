@@ -7,6 +7,23 @@
 
 #include "log.h"
 
+/* clang-format off */
+const int64_t pue_latency_bucket_ms[PUE_LATENCY_BUCKETS] = {
+	1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
+};
+/* clang-format on */
+
+static void
+observe_latency(struct pue_health *h, int64_t ms)
+{
+	size_t i = 0;
+
+	while (i < PUE_LATENCY_BUCKETS && ms > pue_latency_bucket_ms[i])
+		i++;
+	h->latency_count[i]++;
+	h->latency_sum_ms += ms;
+}
+
 void
 pue_health_success(struct pue_health *h, const char *device, pue_wall_t now, int64_t latency_ms,
 		   unsigned requests, bool partial, const char *error)
@@ -20,6 +37,7 @@ pue_health_success(struct pue_health *h, const char *device, pue_wall_t now, int
 	h->consecutive_failures = 0;
 	h->last_success = now;
 	h->latency_ms = latency_ms;
+	observe_latency(h, latency_ms);
 	h->requests = requests;
 	h->polls++;
 	h->ever_up = true;

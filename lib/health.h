@@ -25,6 +25,12 @@ enum pue_dev_state {
 /* Interval between "still failing" summaries. */
 #define PUE_HEALTH_SUMMARY_MS (5 * 60 * 1000)
 
+/* The poll latency histogram's upper bounds, in ms (Prometheus'
+ * pued_device_poll_duration_seconds): a Modbus poll on a LAN takes a few
+ * ms, a gateway with retries or an SNMP agent far away seconds. */
+#define PUE_LATENCY_BUCKETS 13
+extern const int64_t pue_latency_bucket_ms[PUE_LATENCY_BUCKETS];
+
 struct pue_health {
 	enum pue_dev_state state;
 	unsigned consecutive_failures;
@@ -37,6 +43,11 @@ struct pue_health {
 	uint64_t polls, failures, skipped;
 	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
 	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */
+	/* Latency of the polls that read something (pue_health_success()):
+	 * how many took at most pue_latency_bucket_ms[i] and more than the
+	 * bound before (the last: more than all), and their sum. */
+	uint64_t latency_count[PUE_LATENCY_BUCKETS + 1];
+	int64_t latency_sum_ms;
 	bool ever_up;
 };
 

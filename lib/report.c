@@ -10,8 +10,8 @@
 
 #include <sqlite3.h>
 
+#include "duration.h"
 #include "raw_cursor.h"
-#include "status.h"
 
 #define HOUR_MS (3600 * 1000LL)
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "pue_def.h"
 #include "err.h"
 #include "figure.h"
 #include "year.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sample_codec.h - one point's raw samples packed into a block of bits.
+ * sample_codec.h - one point's raw samples packed into a block of bits:
+ * the format, and reading it (sample_encode.h writes it).
  *
  * The store keeps raw samples per point in blocks (store_blocks.c) and
  * this module is their format: pure functions on memory, no SQLite, any
@@ -8,7 +9,7 @@
  * the bits it went in with (NaN payloads and -0 included), every time to
  * the millisecond.
  *
- * Layout (bit by bit at the top of sample_codec.c): a 4-byte header (format 1,
+ * Layout (bit by bit at the top of sample_encode.c): a 4-byte header (format 1,
  * the value form, the sample count, little-endian uint16), then a bit
  * stream, most significant bit first. Times are delta-of-delta coded in
  * milliseconds, as in Facebook's Gorilla paper (Pelkonen et al., VLDB
@@ -43,38 +44,6 @@ enum {
 	PUE_CODEC_MUL = 0x10, /* value = (double)k * 1e-d, d 1..15 (pued's unit factors) */
 	PUE_CODEC_DIV = 0x20, /* value = (double)k / 1e d, d 0..15 (strtod, SunSpec) */
 };
-
-struct pue_codec_enc; /* opaque */
-
-/* An empty block. NULL when memory runs out. Free with pue_codec_enc_free(). */
-struct pue_codec_enc *pue_codec_enc_new(void);
-/* NULL is accepted. */
-void pue_codec_enc_free(struct pue_codec_enc *e);
-/* Empties the block, keeping its memory for the next one. */
-void pue_codec_enc_reset(struct pue_codec_enc *e);
-
-/* Appends a sample. t_ms must be after the block's last sample. Returns 0;
- * -EINVAL when t_ms is not after it; -ENOSPC when the block holds
- * PUE_CODEC_MAX_SAMPLES; -ENOMEM. On failure the block is unchanged. */
-int pue_codec_enc_append(struct pue_codec_enc *e, int64_t t_ms, double value);
-
-/* Samples in the block, and its first and last times (0 when empty). */
-size_t pue_codec_enc_count(const struct pue_codec_enc *e);
-int64_t pue_codec_enc_first_ms(const struct pue_codec_enc *e);
-int64_t pue_codec_enc_last_ms(const struct pue_codec_enc *e);
-
-/* The block as it stands, a complete blob of *len bytes that
- * pue_codec_dec_init() reads. Borrowed: valid until e next changes. */
-const uint8_t *pue_codec_enc_bytes(struct pue_codec_enc *e, size_t *len);
-
-/* Before the block is written for the last time: keeps whichever of the
- * decimal and XOR forms is smaller (a block that fits decimal may still be
- * smaller as XOR, e.g. values that alternate between two levels). Returns
- * 0 or -ENOMEM (the block is then unchanged, and still valid). */
-int pue_codec_enc_finish(struct pue_codec_enc *e);
-
-/* The value form in use (PUE_CODEC_XOR, or _MUL/_DIV | d). */
-uint8_t pue_codec_enc_form(const struct pue_codec_enc *e);
 
 /* A decoder over one blob, which it borrows. A value type so that readers
  * can keep many; the fields are the decoder's own. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sample_codec_internal.h - what the block format's writer (sample_codec.c)
- * and reader (sample_codec_read.c) share: the integer code's classes and
+ * sample_codec_internal.h - what the block format's writer (sample_encode.c)
+ * and reader (sample_codec.c) share: the integer code's classes and
  * the decimal forms. Nothing else includes it.
  */
 #ifndef PUE_SAMPLE_CODEC_INTERNAL_H

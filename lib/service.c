@@ -2,20 +2,29 @@
 /* service.c - starting and stopping pued's modules; see service.h. */
 #include "service.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts.h" /* alerts (issue 8) */
+#include "alerts_control.h"
 #include "control.h"
+#include "control_commands.h"
+#include "duration.h"
 #include "engine.h"
+#include "engine_handover.h"
+#include "engine_resume.h"
+#include "exporter.h" /* /metrics (issue 17) */
+#include "http_server.h"
 #include "log.h"
-#include "modbus_poll.h"
-#include "snmp_poll.h" /* SNMP (issue 5) */
+#include "poller.h"
+#include "poller_kinds.h"
+#include "snmp_lib.h"
 #include "status.h"
 #include "store.h"
-#include "window.h"
+#include "store_config.h"
 
 struct pue_service {
 	const struct pue_config *cfg;
@@ -23,11 +32,15 @@ struct pue_service {
 	struct pue_store *store;
 	struct pue_engine *engine;
 	struct pue_loop *loop;
-	struct pue_modbus *modbus;
-	struct pue_snmp *snmp; /* SNMP (issue 5) */
+	struct pue_snmp_lib *snmp_lib; /* net-snmp's owner; NULL when nothing talks SNMP */
+	struct pue_poller *pollers[PUE_POLLER_KINDS];
 	/* alerts (issue 8) */
 	struct pue_alerts *alerts;
 	struct pue_control *control;
+	/* /metrics (issue 17): NULL unless http: is configured */
+	struct pue_exporter *exporter;
+	struct pue_http *http;
+	struct pue_blob *index_page;
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
@@ -58,24 +71,31 @@ on_polled(void *arg, size_t device)
 	s->polls++;
 }
 
+/* A device is polled by one poller: the others do not know it. */
 static const struct pue_health *
 health_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
-	const struct pue_health *h = pue_modbus_health(s->modbus, device);
+	const struct pue_health *h;
+	size_t k;
 
-	/* SNMP (issue 5): a device is polled by one of the two. */
-	return h != NULL ? h : pue_snmp_health(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL &&
+		    (h = s->pollers[k]->ops->health(s->pollers[k], device)) != NULL)
+			return h;
+	return NULL;
 }
 
 static size_t
 reads_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
+	size_t k, n = 0;
 
-	/* SNMP (issue 5): 0 from the poller that does not know the device. */
-	return pue_modbus_reads_per_poll(s->modbus, device) +
-	       pue_snmp_reads_per_poll(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			n += s->pollers[k]->ops->reads_per_poll(s->pollers[k], device);
+	return n;
 }
 
 /* One log line and one event per wall-clock step (PUE.md, "Restarts and
@@ -131,6 +151,7 @@ size_t
 pue_service_rearm(struct pue_service *s)
 {
 	pue_mono_t now = pue_clock_mono(s->clock);
+	size_t k, left = 0;
 
 	/* Overdue: their next run is now, and their schedule goes on from it. */
 	if (s->tick_timer <= 0) {
@@ -141,7 +162,30 @@ pue_service_rearm(struct pue_service *s)
 		s->next_flush = now;
 		arm(s, &s->flush_timer, now, flush, "store's flush", false);
 	}
-	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			left += pue_poller_rearm(s->pollers[k]);
+	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + left;
+}
+
+/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
+ * thread (exporter.h). */
+static void
+publish(struct pue_service *s)
+{
+	struct pue_snapshot_source src = {
+		.cfg = s->cfg,
+		.clock = s->clock,
+		.engine = s->engine,
+		.store = s->store,
+		.alerts = s->alerts,
+		.health = health_of,
+		.arg = s,
+		.http = s->http,
+	};
+
+	if (s->exporter != NULL)
+		pue_exporter_update(s->exporter, &src);
 }
 
 static void
@@ -151,6 +195,7 @@ tick(void *arg)
 
 	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
+	publish(s);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
@@ -166,12 +211,12 @@ flush(void *arg)
 	struct pue_err err;
 	int n;
 
-	/* logs its state changes itself, and keeps the rows when it fails */
-	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
+	/* logs the store's state changes; the store keeps the rows when it fails */
+	pue_store_config_flush(s->store, pue_clock_wall(s->clock));
 	/* Opened at last (pued started on a full disk): what was stored
 	 * before the start counts in the windows from now on. */
 	if (!was_open && pue_store_is_open(s->store)) {
-		if ((n = pue_engine_reload_windows(s->engine, &err)) < 0)
+		if ((n = pue_engine_resume_windows(s->engine, &err)) < 0)
 			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
 		else
 			pue_log(LOG_INFO, "engine: the windows reloaded from %d stored minutes", n);
@@ -226,44 +271,146 @@ advance(struct pue_service *s, json_t *req, struct pue_err *err)
 	return clock_json(s);
 }
 
+/* One request to the service, as the dispatch hands it on. */
+struct request {
+	enum pue_ctl_cmd id;
+	json_t *req;
+	const struct ucred *peer; /* who asked; the control server checked admin commands */
+};
+
+static json_t *
+cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	json_t *o = pue_status_json(&s->status);
+
+	(void)r;
+	(void)err;
+	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
+		pue_alerts_control_status(s->alerts, o);
+	return o;
+}
+
+static json_t *
+cmd_devices(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	(void)err;
+	return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
+}
+
+static json_t *
+cmd_ping(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)s;
+	(void)r;
+	(void)err;
+	return json_object();
+}
+
+static json_t *
+cmd_reload(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	if (s->reload_cb == NULL) {
+		pue_err_set(err, -ENOTSUP, "reload is not available");
+		return NULL;
+	}
+	/* The reply goes out before the loop stops for the reload. */
+	s->reload_cb(s->reload_arg);
+	return json_pack("{s:s}", "reload", "started");
+}
+
+/* alerts, ack, silence, unsilence (issue 8) */
+static json_t *
+cmd_alerts(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	return pue_alerts_control_command(s->alerts, r->id, r->req, r->peer, err);
+}
+
+static json_t *
+cmd_clock(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	(void)r;
+	(void)err;
+	return clock_json(s);
+}
+
+static json_t *
+cmd_advance(struct pue_service *s, const struct request *r, struct pue_err *err)
+{
+	return advance(s, r->req, err);
+}
+
+/* The dispatch: one handler per command pued answers (control_commands.h);
+ * pue_service_new() asserts that none is missing. */
+typedef json_t *(*command_fn)(struct pue_service *s, const struct request *r, struct pue_err *err);
+static const command_fn handlers[PUE_CMD_COUNT] = {
+	[PUE_CMD_STATUS] = cmd_status,	[PUE_CMD_DEVICES] = cmd_devices,
+	[PUE_CMD_PING] = cmd_ping,	[PUE_CMD_RELOAD] = cmd_reload,
+	[PUE_CMD_ALERTS] = cmd_alerts,	[PUE_CMD_ACK] = cmd_alerts,
+	[PUE_CMD_SILENCE] = cmd_alerts, [PUE_CMD_UNSILENCE] = cmd_alerts,
+	[PUE_CMD_CLOCK] = cmd_clock,	[PUE_CMD_ADVANCE] = cmd_advance,
+};
+
 static json_t *
 handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
 {
 	struct pue_service *s = arg;
+	int id = pue_control_commands_find(cmd);
+	char known[256];
 
-	(void)req;
-	(void)peer;
-	if (strcmp(cmd, "status") == 0) {
-		json_t *o = pue_status_json(&s->status);
+	if (id < 0) {
+		pue_control_commands_known(known, sizeof(known));
+		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
+		return NULL;
+	}
+	return handlers[id](s, &(struct request){(enum pue_ctl_cmd)id, req, peer}, err);
+}
 
-		if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-			pue_alerts_status(s->alerts, o);
-		return o;
-	}
-	if (pue_alerts_handles(cmd)) /* alerts (issue 8) */
-		return pue_alerts_command(s->alerts, cmd, req, peer, err);
-	if (strcmp(cmd, "devices") == 0)
-		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
-	if (strcmp(cmd, "ping") == 0)
-		return json_object();
-	if (strcmp(cmd, "clock") == 0)
-		return clock_json(s);
-	if (strcmp(cmd, "advance") == 0)
-		return advance(s, req, err);
-	if (strcmp(cmd, "reload") == 0) {
-		if (s->reload_cb == NULL) {
-			pue_err_set(err, -ENOTSUP, "reload is not available");
-			return NULL;
-		}
-		/* The reply goes out before the loop stops for the reload. */
-		s->reload_cb(s->reload_arg);
-		return json_pack("{s:s}", "reload", "started");
-	}
-	pue_err_set(err, -EINVAL,
-		    "unknown command \"%.64s\" (known: status, devices, ping, reload, alerts, "
-		    "ack, silence, unsilence, clock, advance)",
-		    cmd);
-	return NULL;
+/* SNMP devices, trap or inform targets: net-snmp is needed. */
+static bool
+talks_snmp(const struct pue_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP)
+			return true;
+	for (i = 0; i < cfg->alerts.n_targets; i++)
+		if (cfg->alerts.targets[i].type == PUE_TARGET_SNMP_TRAP ||
+		    cfg->alerts.targets[i].type == PUE_TARGET_SNMP_INFORM)
+			return true;
+	return false;
+}
+
+/* "/" until the status page exists: a plain page that points at /metrics. */
+static const char index_html[] =
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	"charset=\"utf-8\"><title>pued</title></head>"
+	"\n<body><h1>pued</h1><p><a href=\"/metrics\">/metrics</a></p></body></html>\n";
+
+/* The HTTP listener and what it serves; one line per route. */
+static int
+start_http(struct pue_service *s, const struct pue_service *running, struct pue_err *err)
+{
+	char *page;
+
+	if (!s->cfg->http.enabled)
+		return 0;
+	if ((s->exporter = pue_exporter_new()) == NULL)
+		return pue_err_set(err, -ENOMEM, "http: out of memory");
+	if ((page = strdup(index_html)) == NULL ||
+	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
+		    NULL)
+		return pue_err_set(err, -ENOMEM, "http: out of memory");
+	publish(s); /* the first scrape finds figures */
+	const struct pue_http_route routes[] = {
+		{"/metrics", pue_exporter_metrics, s->exporter},
+		{"/", pue_http_serve_blob, s->index_page},
+	};
+	s->http = pue_http_new(&s->cfg->http, s->loop, routes, sizeof(routes) / sizeof(routes[0]),
+			       running != NULL ? running->http : NULL, err);
+	return s->http != NULL ? 0 : err->code;
 }
 
 static int
@@ -282,10 +429,14 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;
+	struct pue_poller_env env;
 	struct pue_alerts_source alerts_src; /* alerts (issue 8) */
 	pue_mono_t now;
+	size_t k;
 	int n;
 
+	for (k = 0; k < PUE_CMD_COUNT; k++)
+		assert(handlers[k] != NULL || !pue_control_commands[k].daemon);
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
@@ -293,7 +444,13 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	s->cfg = cfg;
 	s->clock = clock;
 	pue_clock_steps(clock, &s->clock_steps, &(int64_t){0}, &(int64_t){0});
-	if ((s->store = pue_store_open(cfg->storage.path, cfg, err)) == NULL)
+	/* First, before any module that starts a thread: net-snmp's start
+	 * may setenv(), and getenv() in another thread (the Modbus workers',
+	 * the resolver's) would race with it. The pollers and the alerts
+	 * only take a reference (snmp_lib.h). */
+	if (talks_snmp(cfg) && (s->snmp_lib = pue_snmp_lib_new(err)) == NULL)
+		goto fail;
+	if ((s->store = pue_store_config_open(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
 		goto fail;
@@ -304,27 +461,26 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
 	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading, .polled = on_polled};
-	/* SNMP (issue 5): agents polled asynchronously in the same loop.
-	 * Started before the Modbus workers exist, because net-snmp's start
-	 * may setenv() (snmp_session.c) and getenv() in another thread
-	 * (the resolver's) would race with it. */
-	if ((s->snmp = pue_snmp_new(cfg, s->loop, clock, &sink, err)) == NULL)
-		goto fail;
-	/* Alerts (issue 8): after the SNMP poller (net-snmp is started once,
-	 * by whichever needs it first) and before the Modbus workers (its
-	 * start may setenv() too). Stopped before the poller. */
+	env = (struct pue_poller_env){.cfg = cfg,
+				      .loop = s->loop,
+				      .clock = clock,
+				      .sink = &sink,
+				      .snmp_lib = s->snmp_lib};
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if ((s->pollers[k] = pue_pollers[k]->new (&env, err)) == NULL)
+			goto fail;
+	/* Alerts (issue 8): they read the pollers' health. */
 	alerts_src = (struct pue_alerts_source){.cfg = cfg,
 						.clock = clock,
 						.loop = s->loop,
 						.engine = s->engine,
 						.store = s->store,
 						.health = health_of,
-						.arg = s};
+						.arg = s,
+						.snmp_lib = s->snmp_lib};
 	if ((s->alerts = pue_alerts_new(&alerts_src, err)) == NULL)
 		goto fail;
 	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
-	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
-		goto fail;
 	s->status = (struct pue_status_source){
 		.cfg = cfg,
 		.clock = clock,
@@ -337,6 +493,8 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	};
 	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
 					  running != NULL ? running->control : NULL, err)) == NULL)
+		goto fail;
+	if (start_http(s, running, err) < 0)
 		goto fail;
 	now = pue_clock_mono(clock);
 	s->next_tick = pue_mono_add_ms(now, TICK_MS);
@@ -355,20 +513,28 @@ fail:
 void
 pue_service_free(struct pue_service *s)
 {
+	size_t k;
+
 	if (s == NULL)
 		return;
+	pue_http_free(s->http); /* its thread stops before what it serves goes */
+	pue_exporter_free(s->exporter);
+	pue_blob_unref(s->index_page);
 	pue_control_free(s->control);
-	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
 		pue_engine_set_event_cb(s->engine, NULL, NULL);
-	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
-	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
+	pue_alerts_free(s->alerts);
+	/* The Modbus poller joins its workers before anything they feed goes. */
+	for (k = PUE_POLLER_KINDS; k-- > 0;)
+		if (s->pollers[k] != NULL)
+			s->pollers[k]->ops->free(s->pollers[k]);
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
-	pue_store_close(s->store);
+	pue_store_config_close(s->store);
 	pue_loop_free(s->loop);
+	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);
 }
 

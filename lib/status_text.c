@@ -40,6 +40,8 @@ state_words(const char *state, bool at_ceiling)
 		return "no IT load";
 	if (strcmp(state, "below_one") == 0)
 		return "METERING ERROR (<1)";
+	if (strcmp(state, "warming_up") == 0)
+		return "warming up";
 	return "unknown";
 }
 

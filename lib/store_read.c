@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* store_read.c - what a restart reads back from the store: the minutes for
- * the windows, where they end, and the raw samples after them (through
- * raw_cursor.h); see store.h. A database not open yet (disk full at start) holds nothing. */
-#include "store.h"
+/* store_read.c - what a restart reads back from the store; see
+ * store_read.h. */
+#include "store_read.h"
 
 #include <stdlib.h>
 
 #include <sqlite3.h>
 
 #include "raw_cursor.h"
-#include "store_internal.h"
+#include "store_db.h"
 
 /* Steps q (prepared and bound; finalized here), one minute a row:
  * t, facility_kwh, it_kwh, covered_ms. Returns the count or PUE_E_STORE. */
@@ -36,7 +35,7 @@ load_rows(struct pue_store *st, sqlite3_stmt *q, pue_minute_cb cb, void *arg, st
 }
 
 int
-pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+pue_store_read_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
 		       struct pue_err *err)
 {
 	sqlite3_stmt *q = NULL;
@@ -53,7 +52,7 @@ pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb,
 }
 
 int
-pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
+pue_store_read_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
 			    pue_minute_cb cb, void *arg, struct pue_err *err)
 {
 	sqlite3_stmt *q = NULL;
@@ -71,7 +70,7 @@ pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t sinc
 }
 
 int
-pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
+pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
 {
 	static const char *const sql[] = {
 		"SELECT value FROM meta WHERE key = 'minutes_until'",
@@ -104,8 +103,8 @@ pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err 
 }
 
 int
-pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
-		      int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
+pue_store_read_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
+			   int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
 {
 	struct pue_raw_cursor *c;
 	struct pue_raw_sample s;
@@ -127,7 +126,7 @@ pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t
 }
 
 int
-pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
+pue_store_read_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
 		       void *arg, struct pue_err *err)
 {
 	struct pue_raw_cursor *c;
@@ -141,7 +140,7 @@ pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pu
 	while ((rc = pue_raw_cursor_next(c, &s, err)) == 1) {
 		struct point_ref key = {.id = s.point};
 		const struct point_ref *ref = bsearch(&key, st->by_id, st->n_points,
-						      sizeof(*st->by_id), pue_store_compare_ids);
+						      sizeof(*st->by_id), pue_store_db_compare_ids);
 
 		if (ref == NULL)
 			continue; /* a point no longer configured */

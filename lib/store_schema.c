@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "store_internal.h"
+#include "raw_blocks.h"
 
 const char pue_store_schema_v1_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -79,7 +79,7 @@ static const char v3_to_v4_sql[] =
  * progress as of the last checkpoint. raw_tail: the samples flushed since,
  * one row each, the value's 64 bits as an integer (so a NaN keeps its
  * payload). The old samples are converted in between
- * (pue_store_blocks_convert()), in the same transaction. */
+ * (pue_raw_blocks_convert_samples()), in the same transaction. */
 static const char v4_to_v5_sql[] =
 	"CREATE TABLE raw_blocks(t_first INTEGER NOT NULL, point INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL, t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,"
@@ -159,7 +159,7 @@ pue_store_schema_upgrade(sqlite3 *db, struct pue_err *err)
 	if (version <= 3 && exec(db, v3_to_v4_sql, "migrating schema 3 to 4", err) < 0)
 		return PUE_E_STORE;
 	if (version <= 4 && (exec(db, v4_to_v5_sql, "migrating schema 4 to 5", err) < 0 ||
-			     pue_store_blocks_convert(db, err) < 0 ||
+			     pue_raw_blocks_convert_samples(db, err) < 0 ||
 			     exec(db, v4_to_v5_done_sql, "migrating schema 4 to 5", err) < 0))
 		return PUE_E_STORE;
 	return 0;

@@ -17,7 +17,7 @@
  *     facility and IT energy of a window whose sums subtract nothing
  *     (within rounding: 1e-9 of the energy that went through);
  *   - coverage is within [0, 1]; a figure below min_coverage is
- *     insufficient_data, never a number;
+ *     insufficient_data (or, for an instant, warming_up), never a number;
  *   - a figure shown as a number is finite (no NaN or Inf as a PUE);
  *   - a figure below 1.0 (rounded as printed) is always below_one;
  *   - PUE.md "Judging a figure against the ceiling": the figure rounded
@@ -168,8 +168,12 @@ check_figure(const struct pue_figure *f, const struct pue_pue_conf *pc, bool zon
 		      f->state == PUE_FIG_CEILING || f->state == PUE_FIG_BELOW_ONE;
 	int a;
 
-	CHECK(f->state >= PUE_FIG_OK && f->state <= PUE_FIG_UNKNOWN, "%s: state %d", what,
+	CHECK(f->state >= PUE_FIG_OK && f->state <= PUE_FIG_WARMING_UP, "%s: state %d", what,
 	      f->state);
+	/* Only the live figure warms up, and only short of coverage. */
+	if (f->state == PUE_FIG_WARMING_UP)
+		CHECK(strstr(what, "instant") != NULL && f->coverage < pc->min_coverage,
+		      "%s: warming up at coverage %g", what, f->coverage);
 	CHECK(isfinite(f->coverage) && f->coverage >= 0 && f->coverage <= 1, "%s: coverage %.17g",
 	      what, f->coverage);
 	if (f->state == PUE_FIG_INSUFFICIENT)
@@ -392,20 +396,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r.wall = pue_clock_wall(clock);
 		if (which & 0x80) /* answered a little earlier than now */
 			r.wall.ms -= which & 0x3f;
-		if (m->p->kind == PUE_KIND_POWER) {
+		if (m->p->num.kind == PUE_KIND_POWER) {
 			r.value = take_power(&in, m, kind); /* kW, as decoded */
 			r.raw.value = r.value;
 		} else {
 			take_counter(&in, m, kind, &r.raw);
-			r.value = (r.raw.value * m->p->scale + m->p->offset) *
-				  pue_unit_factor(m->p->unit);
+			r.value = (r.raw.value * m->p->num.scale + m->p->num.offset) *
+				  pue_unit_factor(m->p->num.unit);
 		}
 		/* The shadow follows what the engine accepts: a reading that
 		 * cannot be true is a device error, never energy. */
 		if (pue_engine_reading(e, s->device[k], s->point[k], &r, NULL) < 0)
 			res = PUE_ENERGY_FIRST;
 		else
-			res = pue_energy_update(&m->shadow, m->p, dev->poll_interval_ms, &r, &iv);
+			res = pue_energy_update(&m->shadow, &m->p->num, dev->poll_interval_ms, &r,
+						&iv);
 		if (res == PUE_ENERGY_INTERVAL) {
 			CHECK(iv.end.ms > iv.start.ms, "interval %lld..%lld",
 			      (long long)iv.start.ms, (long long)iv.end.ms);

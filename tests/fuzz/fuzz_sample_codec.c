@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "sample_codec.h"
+#include "sample_encode.h"
 
 #include "fuzz.h"
 

@@ -24,6 +24,7 @@
 #include "raw_cursor.h"
 #include "raw_vtab.h"
 #include "store.h"
+#include "store_read.h"
 
 #include "double_bits.h"
 
@@ -39,10 +40,9 @@ struct row {
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
-	struct pue_device_conf dev[N_DEV];
-	struct pue_point_conf pt[N_PT];
-	struct row want[MAX_ROWS]; /* every sample added, in the order added */
+	struct pue_store_conf sc;
+	struct pue_store_point pt[N_DEV * N_PT]; /* device d's point p at d * N_PT + p */
+	struct row want[MAX_ROWS];		 /* every sample added, in the order added */
 	size_t n_want;
 };
 
@@ -56,18 +56,23 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-blocks.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->pt[0] = (struct pue_point_conf){.name = "power", .kind = PUE_KIND_POWER};
-	f->pt[1] = (struct pue_point_conf){.name = "energy", .kind = PUE_KIND_ENERGY};
-	for (d = 0; d < N_DEV; d++)
-		f->dev[d] = (struct pue_device_conf){
-			.name = (char *)names[d], .points = f->pt, .n_points = N_PT};
-	f->cfg.devices = f->dev;
-	f->cfg.n_devices = N_DEV;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 3650LL * 86400000,
-						   .minute_retention_ms = 3650LL * 86400000,
-						   .disk_budget_bytes = UINT64_C(1) << 40,
-						   .flush_interval_ms = 1000};
+	for (d = 0; d < N_DEV; d++) {
+		f->pt[d * N_PT] = (struct pue_store_point){.device = d,
+							   .point = 0,
+							   .device_name = names[d],
+							   .name = "power",
+							   .kind = PUE_KIND_POWER};
+		f->pt[d * N_PT + 1] = (struct pue_store_point){.device = d,
+							       .point = 1,
+							       .device_name = names[d],
+							       .name = "energy",
+							       .kind = PUE_KIND_ENERGY};
+	}
+	f->sc = (struct pue_store_conf){.points = f->pt,
+					.n_points = N_DEV * N_PT,
+					.raw_retention_ms = 3650LL * 86400000,
+					.minute_retention_ms = 3650LL * 86400000,
+					.disk_budget_bytes = UINT64_C(1) << 40};
 	*state = f;
 	return 0;
 }

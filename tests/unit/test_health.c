@@ -123,6 +123,30 @@ test_health_slow_recovery_probe_skips_the_ticks_it_overran(void **state)
 	pue_clock_free(c);
 }
 
+/* Each poll that read something lands in the first bucket whose bound it
+ * does not exceed (a bound is inclusive, as Prometheus' le is). */
+static void
+test_health_latency_histogram_buckets_are_inclusive(void **state)
+{
+	struct pue_health h = {0};
+	pue_wall_t now = {1767225600000};
+
+	(void)state;
+	pue_health_success(&h, "m", now, 0, 1, false, NULL);
+	pue_health_success(&h, "m", now, 1, 1, false, NULL);
+	pue_health_success(&h, "m", now, 2, 1, false, NULL);
+	pue_health_success(&h, "m", now, 3, 1, true, "partial");
+	pue_health_success(&h, "m", now, 10000, 1, false, NULL);
+	pue_health_success(&h, "m", now, 10001, 1, false, NULL);
+	pue_health_failure(&h, "m", now, (pue_mono_t){0}, 1, "timeout");
+	assert_int_equal(h.latency_count[0], 2);		       /* <= 1 ms */
+	assert_int_equal(h.latency_count[1], 1);		       /* <= 2 ms */
+	assert_int_equal(h.latency_count[2], 1);		       /* <= 5 ms */
+	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS - 1], 1); /* <= 10 s */
+	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS], 1);     /* above */
+	assert_int_equal(h.latency_sum_ms, 20007);
+}
+
 int
 main(void)
 {
@@ -132,6 +156,7 @@ main(void)
 		cmocka_unit_test(
 			test_health_recovered_device_is_polled_one_interval_after_the_probe),
 		cmocka_unit_test(test_health_slow_recovery_probe_skips_the_ticks_it_overran),
+		cmocka_unit_test(test_health_latency_histogram_buckets_are_inclusive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

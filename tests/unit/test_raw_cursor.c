@@ -49,7 +49,7 @@ static void
 test_raw_replay_and_last_sample(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct replay r = {0, 0};
 	int64_t i, t_ms;
 	double v;
@@ -57,14 +57,14 @@ test_raw_replay_and_last_sample(void **state)
 	for (i = 0; i < 600; i++)
 		poll_all(f, st, T0 + 1000 * i, i);
 	pue_store_close(st);
-	st = pue_store_open(f->path, &f->cfg, NULL);
-	assert_int_equal(pue_store_last_sample(st, 0, 1, T0, T0 + 299500, &t_ms, &v, NULL), 1);
+	st = pue_store_open(f->path, &f->sc, NULL);
+	assert_int_equal(pue_store_read_last_sample(st, 0, 1, T0, T0 + 299500, &t_ms, &v, NULL), 1);
 	assert_int_equal(t_ms, T0 + 299000);
 	assert_true(bits_of(v) == bits_of(reading(0, 1, 299)));
-	assert_int_equal(pue_store_last_sample(st, 0, 1, T0 + 700000, T0 + 800000, &t_ms, &v, NULL),
-			 0);
 	assert_int_equal(
-		pue_store_load_samples(st, T0 + 100000, T0 + 200000, count_replayed, &r, NULL),
+		pue_store_read_last_sample(st, 0, 1, T0 + 700000, T0 + 800000, &t_ms, &v, NULL), 0);
+	assert_int_equal(
+		pue_store_read_samples(st, T0 + 100000, T0 + 200000, count_replayed, &r, NULL),
 		100 * N_DEV * N_PT); /* (100 s, 200 s]: polls 101..200 */
 	assert_int_equal(r.n, 100 * N_DEV * N_PT);
 	pue_store_close(st);
@@ -144,9 +144,8 @@ test_raw_convert_schema_4(void **state)
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 
-	f->dev[0].n_points = 2;
-	f->cfg.n_devices = 1;
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	f->sc.n_points = 2; /* incomer's power and energy */
+	st = pue_store_open(f->path, &f->sc, NULL);
 	assert_non_null(st);
 	pue_store_close(st);
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
@@ -159,7 +158,7 @@ test_raw_convert_schema_4(void **state)
 	assert_true(query_int(f->path, "SELECT count(*) FROM raw_blocks") >= 3 * 1000 / 240);
 	assert_stored(f->path, f->want, f->n_want);
 	assert_bits_through_cursor(f->path, f->want, f->n_want);
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	st = pue_store_open(f->path, &f->sc, NULL);
 	pue_store_close(st);
 	assert_stored(f->path, f->want, f->n_want);
 }
@@ -186,7 +185,7 @@ test_raw_sql_bounds_and_order(void **state)
 		{"t < 1767225600000", 1, 0, 0},
 	};
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	char sql[256];
 	int64_t i, want;
 	size_t c, k;
@@ -220,7 +219,7 @@ static void
 test_raw_corrupt_block_is_an_error(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_raw_cursor *c;
 	struct pue_raw_sample s;
 	struct pue_err err;

@@ -28,7 +28,7 @@
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
+	struct pue_pue_conf pue;
 	struct pue_store *st;
 };
 
@@ -36,21 +36,19 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct pue_store_conf sc = {.raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_err err;
 
 	assert_non_null(f);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-report.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->cfg.pue.ceiling = 1.25;
-	f->cfg.pue.warning = 1.22;
-	f->cfg.pue.min_coverage = 0.95;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 24 * HOUR_MS,
-						   .minute_retention_ms = 400 * 24 * HOUR_MS,
-						   .disk_budget_bytes = UINT64_C(1) << 30,
-						   .flush_interval_ms = 1000};
-	assert_non_null(f->st = pue_store_open(f->path, &f->cfg, &err));
+	f->pue.ceiling = 1.25;
+	f->pue.warning = 1.22;
+	f->pue.min_coverage = 0.95;
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	*state = f;
 	return 0;
 }
@@ -94,7 +92,7 @@ check_period(struct fixture *f, int64_t from, int64_t to, double covered_s)
 	struct pue_err err;
 
 	assert_non_null(db = pue_report_open(f->path, &err));
-	assert_int_equal(pue_report_period(db, from, to, &f->cfg.pue, &rep, &err), 0);
+	assert_int_equal(pue_report_period(db, from, to, &f->pue, &rep, &err), 0);
 	pue_report_close(db);
 	if (fabs(rep.fig.facility - 960.0 * covered_s / 3600) > 1e-6 ||
 	    fabs(rep.fig.it - 800.0 * covered_s / 3600) > 1e-6 ||
@@ -173,18 +171,20 @@ test_report_export_raw_csv(void **state)
 				       "2026-01-01T13:00:00.000Z,ups-a,power,1.500000,kW\n"
 				       "2026-01-01T13:00:01.000Z,ups-a,power,0.300000,kW\n";
 	struct fixture *f = *state;
-	struct pue_point_conf pt[2] = {{.name = "power", .kind = PUE_KIND_POWER},
-				       {.name = "energy", .kind = PUE_KIND_ENERGY}};
-	struct pue_device_conf dev[2] = {{.name = "ups-a", .points = &pt[0], .n_points = 1},
-					 {.name = "incomer", .points = &pt[1], .n_points = 1}};
+	struct pue_store_point pt[2] = {
+		{.device = 0, .device_name = "ups-a", .name = "power", .kind = PUE_KIND_POWER},
+		{.device = 1, .device_name = "incomer", .name = "energy", .kind = PUE_KIND_ENERGY}};
+	struct pue_store_conf sc = {.points = pt,
+				    .n_points = 2,
+				    .raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_err err;
 	char *text;
 	int pass;
 
 	pue_store_close(f->st);
-	f->cfg.devices = dev;
-	f->cfg.n_devices = 2;
-	assert_non_null(f->st = pue_store_open(f->path, &f->cfg, &err));
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13}, 1.5);
 	pue_store_add_sample(f->st, 1, 0, (pue_wall_t){H13}, 100123456 * 1e-3);
 	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13 + 1000}, 0.1 + 0.2);
@@ -204,7 +204,7 @@ test_report_export_raw_csv(void **state)
 		free(text);
 		free(export(f->path, "raw", H13, H13 + 2000, "nope", -EINVAL));
 		pue_store_close(f->st);
-		assert_non_null(f->st = pue_store_open(f->path, &f->cfg, &err));
+		assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	}
 	pue_store_close(f->st);
 	f->st = NULL;

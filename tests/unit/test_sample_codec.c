@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "sample_codec.h"
+#include "sample_encode.h"
 
 #include "double_bits.h"
 

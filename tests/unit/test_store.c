@@ -27,9 +27,8 @@
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
-	struct pue_device_conf dev;
-	struct pue_point_conf pt[2];
+	struct pue_store_conf sc;
+	struct pue_store_point pt[2];
 };
 
 static int
@@ -40,16 +39,15 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->pt[0] = (struct pue_point_conf){.name = "power", .kind = PUE_KIND_POWER};
-	f->pt[1] = (struct pue_point_conf){.name = "energy", .kind = PUE_KIND_ENERGY};
-	f->dev = (struct pue_device_conf){.name = "m", .points = f->pt, .n_points = 2};
-	f->cfg.devices = &f->dev;
-	f->cfg.n_devices = 1;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 7 * DAY_MS,
-						   .minute_retention_ms = 400 * DAY_MS,
-						   .disk_budget_bytes = UINT64_C(2) << 30,
-						   .flush_interval_ms = 1000};
+	f->pt[0] = (struct pue_store_point){
+		.device_name = "m", .point = 0, .name = "power", .kind = PUE_KIND_POWER};
+	f->pt[1] = (struct pue_store_point){
+		.device_name = "m", .point = 1, .name = "energy", .kind = PUE_KIND_ENERGY};
+	f->sc = (struct pue_store_conf){.points = f->pt,
+					.n_points = 2,
+					.raw_retention_ms = 7 * DAY_MS,
+					.minute_retention_ms = 400 * DAY_MS,
+					.disk_budget_bytes = UINT64_C(2) << 30};
 	*state = f;
 	return 0;
 }
@@ -120,7 +118,7 @@ test_store_migrates_schema_1_keeping_data(void **state)
 		SQLITE_OK);
 	sqlite3_close(db);
 
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
@@ -154,7 +152,7 @@ test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
 			 2);
 
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
 	/* through 3 (alerts), 4 (pPUE zone minutes) to 5 (raw blocks) */
@@ -177,7 +175,7 @@ test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
 		SQLITE_OK);
 	sqlite3_close(db);
 	/* Opening again changes nothing: version 3 stays 3. */
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM alerts"), 1);
@@ -195,7 +193,7 @@ test_store_refuses_a_newer_schema(void **state)
 	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '99'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
-	assert_null(pue_store_open(f->path, &f->cfg, &err));
+	assert_null(pue_store_open(f->path, &f->sc, &err));
 	assert_non_null(strstr(err.msg, "newer than this pued"));
 }
 
@@ -203,7 +201,7 @@ static void
 test_store_minutes_add_up_and_roll_into_hours(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_minute a = {T0, 8, 6.5, 40000}, b = {T0, 4, 3, 20000},
 			  c = {T0 + 60000, 16, 13, 60000};
 
@@ -230,7 +228,7 @@ static void
 test_store_retention_deletes_old_samples_in_batches(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_store_stats s;
 	int i, flushes = 0;
 
@@ -263,8 +261,8 @@ test_store_disk_budget_drops_raw_samples_keeps_rollups(void **state)
 	uint64_t seed = 1;
 	int i, j;
 
-	f->cfg.storage.disk_budget_bytes = UINT64_C(1) << 20;
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	f->sc.disk_budget_bytes = UINT64_C(1) << 20;
+	st = pue_store_open(f->path, &f->sc, NULL);
 	assert_non_null(st);
 	/* ~400k samples (far more than 1 MiB) and a minute per 60 samples; the
 	 * values are noise, which no block form packs below 8 bytes (a steady
@@ -282,7 +280,7 @@ test_store_disk_budget_drops_raw_samples_keeps_rollups(void **state)
 	pue_store_stats(st, &s);
 	pue_store_close(st);
 	assert_int_equal(stat(f->path, &sb), 0);
-	assert_true((uint64_t)sb.st_size <= f->cfg.storage.disk_budget_bytes);
+	assert_true((uint64_t)sb.st_size <= f->sc.disk_budget_bytes);
 	assert_true(s.trimmed > 100000);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM minutes"), 400);
 	assert_true(query_int(f->path, "SELECT count(*) FROM hours") >= 6);
@@ -293,7 +291,7 @@ static void
 test_store_full_disk_keeps_rows_and_recovers(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_store_stats s;
 	struct pue_err err = {0};
 	uint64_t seed = 2;

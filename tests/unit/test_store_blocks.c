@@ -35,7 +35,7 @@ static void
 test_blocks_every_sample_back_bit_exact(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	int64_t i, t = T0;
 
 	assert_non_null(st);
@@ -83,7 +83,7 @@ test_blocks_crash_keeps_every_flushed_sample(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		st = pue_store_open(f->path, &f->cfg, NULL);
+		st = pue_store_open(f->path, &f->sc, NULL);
 		for (i = 0; i < 503; i++) {
 			poll_all(f, st, T0 + 1000 * i, i);
 			if (i < 500 && pue_store_flush(st, (pue_wall_t){T0 + 1000 * i}, NULL) < 0)
@@ -106,7 +106,7 @@ test_blocks_crash_keeps_every_flushed_sample(void **state)
 	assert_bits_through_cursor(f->path, f->want, f->n_want);
 	/* the 20 polls since the 15th checkpoint were in raw_tail only */
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM raw_tail"), 20 * N_DEV * N_PT);
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	st = pue_store_open(f->path, &f->sc, NULL);
 	for (i = 500; i < 700; i++)
 		poll_all(f, st, T0 + 1000 * i, i);
 	assert_int_equal(pue_store_flush(st, (pue_wall_t){T0 + 700000}, NULL), 0);
@@ -120,14 +120,14 @@ static void
 test_blocks_reload_beside_the_old_store(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *old = pue_store_open(f->path, &f->cfg, NULL), *st;
+	struct pue_store *old = pue_store_open(f->path, &f->sc, NULL), *st;
 	int64_t i;
 
 	for (i = 0; i < 300; i++) {
 		poll_all(f, old, T0 + 1000 * i, i);
 		assert_int_equal(pue_store_flush(old, (pue_wall_t){T0 + 1000 * i}, NULL), 0);
 	}
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	st = pue_store_open(f->path, &f->sc, NULL);
 	assert_non_null(st);
 	for (; i < 350; i++) {
 		poll_all(f, old, T0 + 1000 * i, i);
@@ -148,7 +148,7 @@ static void
 test_blocks_failed_flush_loses_and_repeats_nothing(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_err err;
 	int64_t i;
 
@@ -179,10 +179,9 @@ test_blocks_retention_cut_is_exact(void **state)
 	int64_t i, t_first, t_last, cut, gone, blocks_before;
 	size_t k = 0;
 
-	f->dev[0].n_points = 1; /* one point: incomer/power, id 1 */
-	f->cfg.n_devices = 1;
-	f->cfg.storage.raw_retention_ms = 3600000;
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	f->sc.n_points = 1; /* one point: incomer/power, id 1 */
+	f->sc.raw_retention_ms = 3600000;
+	st = pue_store_open(f->path, &f->sc, NULL);
 	for (i = 0; i < 1080; i++) { /* every 10 s for 3 h, a poll a flush */
 		assert_int_equal(
 			pue_store_add_sample(st, 0, 0, (pue_wall_t){T0 + 10000 * i}, (double)i), 0);
@@ -221,7 +220,7 @@ test_blocks_same_start_twice_keeps_both(void **state)
 	int run, i;
 
 	for (run = 0; run < 2; run++) {
-		st = pue_store_open(f->path, &f->cfg, NULL);
+		st = pue_store_open(f->path, &f->sc, NULL);
 		for (i = 0; i < (run ? 5 : 10); i++) {
 			assert_int_equal(pue_store_add_sample(st, 1, 0, (pue_wall_t){T0 + 1000 * i},
 							      (double)(run * 100 + i)),
@@ -230,7 +229,7 @@ test_blocks_same_start_twice_keeps_both(void **state)
 		assert_int_equal(pue_store_flush(st, (pue_wall_t){0}, NULL), 0);
 		pue_store_close(st);
 	}
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	st = pue_store_open(f->path, &f->sc, NULL);
 	assert_int_equal(pue_store_add_sample(st, 1, 1, (pue_wall_t){T0}, 1.0), 0);
 	pue_store_close(st); /* its write closes the second run's block */
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM raw_blocks WHERE t_first = "

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_internal.h - the store's state, shared by store.c (opening,
- * queueing, flushing) and store_read.c (what a restart reads back).
+ * store_db.h - the store's state and its connection to SQLite
+ * (store_db.c: opening the database, its schema, the points and the
+ * statements), below the files that use them: store.c (queueing,
+ * flushing, retention) and store_read.c (what a restart reads back).
  * Main thread only. Nothing outside lib/store*.c includes it.
  */
-#ifndef PUE_STORE_INTERNAL_H
-#define PUE_STORE_INTERNAL_H
+#ifndef PUE_STORE_DB_H
+#define PUE_STORE_DB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,8 +16,9 @@
 #include <sqlite3.h>
 
 #include "err.h"
-#include "sample_codec.h"
-#include "store.h"
+#include "minute.h"
+#include "sample_encode.h"
+#include "store_types.h"
 
 struct sample_row {
 	int64_t t_ms;
@@ -32,7 +35,7 @@ struct event_row {
 struct minute_row {
 	struct pue_minute m;
 	int category;
-	int zone; /* -1: the PUE's; else the pPUE zone's index in cfg->pue.zones */
+	int zone; /* -1: the PUE's; else the pPUE zone's index in zones */
 };
 
 /* A configured point's raw block in progress (store_blocks.c). */
@@ -49,10 +52,22 @@ struct point_ref {
 	size_t device, point;
 };
 
+/* A point of struct pue_store_conf, its names copied. */
+struct kept_point {
+	size_t device, point;
+	char *device_name, *name;
+	enum pue_point_kind kind;
+};
+
 struct pue_store {
 	sqlite3 *db; /* NULL until the database could be opened (disk full) */
 	char *path;
-	const struct pue_config *cfg;
+	struct kept_point *kept; /* what pue_store_open() was given, copied */
+	size_t n_kept;
+	size_t n_devices; /* 1 + the largest device index among them */
+	char **zones;
+	size_t n_zones;
+	int64_t raw_retention_ms, minute_retention_ms;
 	int64_t **point_ids;	 /* [device][point] */
 	struct point_ref *by_id; /* every configured point, sorted by id */
 	size_t n_points;
@@ -91,51 +106,23 @@ struct pue_store {
 int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
 
 /* Steps s once and resets it: 0 when it ran to the end, -1 otherwise. */
-int pue_store_step_reset(sqlite3_stmt *s);
+int pue_store_db_step_reset(sqlite3_stmt *s);
 
 /* Prepares sql once for the life of the connection; 0 or -1. */
-int pue_store_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out);
+int pue_store_db_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out);
 
 /* qsort/bsearch order of struct point_ref: by id. */
-int pue_store_compare_ids(const void *a, const void *b);
+int pue_store_db_compare_ids(const void *a, const void *b);
 
-/* Raw blocks (store_blocks.c). _init sizes the blocks in progress from
- * the configuration (0 or -ENOMEM); _free releases them. */
-int pue_store_blocks_init(struct pue_store *st);
-void pue_store_blocks_free(struct pue_store *st);
+/* Opens the database for writing: the connection, its schema, the points
+ * and the statements. Returns 0, or PUE_E_STORE with err set, nothing left
+ * open and *full saying whether a full disk was the cause. */
+int pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err);
 
-/* After the database is opened: the statements and meta 'raw_from'; the
- * rows in raw_open, an earlier run's blocks in progress, are closed at the
- * first write. 0 or -1 (the database's error). */
-int pue_store_blocks_prepare(struct pue_store *st);
+/* Closes the connection and what belongs to it; the queued rows stay. */
+void pue_store_db_disconnect(struct pue_store *st);
 
-/* Before the connection closes: the statements go, and so do the blocks
- * in progress (raw_open keeps what was written of them). */
-void pue_store_blocks_disconnect(struct pue_store *st);
-
-/* Inside a flush's transaction: the queued samples into their points'
- * blocks, each block that closes into raw_blocks, and the samples into
- * raw_tail, or at a checkpoint the blocks in progress into raw_open
- * (store_blocks.c says why). 0, -1 (the database's error) or -ENOMEM. */
-int pue_store_blocks_write(struct pue_store *st);
-
-/* Before the store closes, after its last flush: a checkpoint of its own,
- * so that raw_tail is left empty. 0 or -1. */
-int pue_store_blocks_checkpoint(struct pue_store *st);
-
-/* After the flush's COMMIT (committed) or ROLLBACK: on a rollback the
- * blocks in progress are dropped, and the next write starts from what
- * raw_open holds, with the samples still queued. */
-void pue_store_blocks_done(struct pue_store *st, bool committed);
-
-/* Inside a flush's transaction: deletes the oldest blocks that end before
- * cut, about batch samples of them (counted in stats.trimmed), and hides
- * the samples left before cut (INT64_MAX: before the end of what went) in
- * blocks that reach past it (meta 'raw_from'). 0 or -1. */
-int pue_store_blocks_drop(struct pue_store *st, int64_t cut, int64_t batch);
-
-/* Schema 4 to 5: every row of the samples table into blocks, inside the
- * caller's transaction. 0 or PUE_E_STORE. */
-int pue_store_blocks_convert(sqlite3 *db, struct pue_err *err);
+/* Steps a one-row PRAGMA query and resets it: its value, or -1. */
+int64_t pue_store_db_pragma_int(sqlite3_stmt *q);
 
 #endif

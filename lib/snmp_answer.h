@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snmp_internal.h - the SNMP poller's state, shared by snmp_poll.c (polls,
- * sessions, timers, setup) and snmp_answer.c (building requests and reading
- * what agents answer). Not part of libpue's API: only those two include it.
+ * snmp_answer.h - the SNMP poller's state, and building its requests and
+ * reading what agents answer (snmp_answer.c). snmp_poll.c (polls,
+ * sessions, timers, setup) sits above it: the answers never call back into
+ * the poller, they only record. Not part of libpue's API: only those two
+ * (and the SNMP fuzzer) include it.
  *
  * A poll is a set of requests (struct snmp_req) that all go out at once:
  * GETs of up to max_varbinds points, one walk per sum_column point, and,
  * before the first poll of a v3 device, the engine ID probe. net-snmp calls
- * back (pue_snmp_on_answer()) from snmp_sess_read2() when a datagram came
+ * back (pue_snmp_answer_received()) from snmp_sess_read2() when a datagram came
  * or from snmp_sess_timeout() when a loop timer fired. Callbacks only
  * record: values go into the points, follow-ups are marked RQ_QUEUED, and
  * the poller sends them once net-snmp has returned, so net-snmp is never
  * re-entered. Main thread only.
  */
-#ifndef PUE_SNMP_INTERNAL_H
-#define PUE_SNMP_INTERNAL_H
+#ifndef PUE_SNMP_ANSWER_H
+#define PUE_SNMP_ANSWER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,8 +33,15 @@
 #include "decode.h"
 #include "health.h"
 #include "loop.h"
-#include "snmp_poll.h"
+#include "poll_schedule.h"
+#include "poller.h"
 #include "snmp_session.h"
+
+/* GETBULK/GETNEXT walks of one sum_column point stop with an error past
+ * these: a PDU has a few dozen outlets, and an agent that never ends its
+ * column must not keep a poll busy forever. */
+#define PUE_SNMP_MAX_ROWS 4096
+#define PUE_SNMP_MAX_WALK_REQUESTS 256
 
 /* GETBULK max-repetitions: rows per answer of a walk (RFC 3416, 4.2.3). */
 #define PUE_SNMP_MAX_REPETITIONS 32
@@ -105,38 +114,36 @@ struct snmp_dev {
 	unsigned requests;
 	char error[200];
 	/* timers */
-	int64_t poll_timer, net_timer;
-	pue_mono_t deadline, net_at;
+	struct pue_poll_schedule sched;
+	int64_t net_timer;
+	pue_mono_t net_at;
 	struct pue_health health;
 };
 
 struct pue_snmp {
-	const struct pue_config *cfg;
-	struct pue_loop *loop;
-	const struct pue_clock *clock;
-	struct pue_poll_sink sink;
+	struct pue_poller poller; /* first: the service's handle (poller.h) */
 	struct snmp_dev *devs;
 	size_t n_devs;
 	struct snmp_dev **by_device; /* indexed like cfg->devices; NULL for others */
-	bool lib_started, fds_ready;
+	struct pue_snmp_lib *lib;    /* a reference to net-snmp's owner; NULL: no devices */
+	bool fds_ready;
 	bool probing_loop;	  /* the loop's busy probe is registered */
-	bool quiet;		  /* net-snmp's log lines go to debug once polling runs */
 	netsnmp_large_fd_set fds; /* for snmp_sess_read2() and select_info2 */
 };
 
 /* Keeps the first error of a poll (the one that explains the others). */
-void pue_snmp_dev_error(struct snmp_dev *d, const char *fmt, ...)
+void pue_snmp_answer_error(struct snmp_dev *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Ends request r as a whole (timeout, report, agent error): each of its
  * points fails, with one message naming the request and the cause. */
-void pue_snmp_req_fail(struct snmp_req *r, const char *cause);
+void pue_snmp_answer_fail(struct snmp_req *r, const char *cause);
 
 /* The PDU for request r (the caller sends and, on failure, frees it), or
  * NULL when memory runs out. */
-netsnmp_pdu *pue_snmp_build(struct snmp_dev *d, struct snmp_req *r);
+netsnmp_pdu *pue_snmp_answer_build(struct snmp_dev *d, struct snmp_req *r);
 
 /* net-snmp's callback for every request; magic is the struct snmp_req. */
-int pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic);
+int pue_snmp_answer_received(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic);
 
 #endif
