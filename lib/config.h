@@ -9,7 +9,9 @@
  * Defaults are filled in, so callers never see an unset field. The types
  * are in config_types.h; the words every part of pued names them with
  * (protocols, alert rules, sizes) in config_text.h.
- * Main thread only; the result is immutable once loaded.
+ * The loader keeps no state between calls: one load runs on any one thread
+ * (a reload's, config_reader.h, runs beside the main loop). The result is
+ * immutable once loaded.
  */
 #ifndef PUE_CONFIG_H
 #define PUE_CONFIG_H

@@ -20,7 +20,7 @@
  * the map's points in the map's order; a point of its own with the same
  * name replaces the map's whole point, and its other points follow.
  *
- * Part of the configuration loader (config_ctx.h). Main thread only.
+ * Part of the configuration loader (config_ctx.h). On the loader's thread.
  */
 #include "config_map.h"
 

@@ -111,14 +111,21 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
 	unsigned best_d = UINT32_MAX, d, limit;
-	size_t i;
+	size_t i, lw = strlen(word), lc;
 
 	for (i = 0; i < n; i++) {
 		if (cands[i] == NULL || strcmp(cands[i], word) == 0)
 			continue;
-		d = distance(word, cands[i]);
 		/* One edit in a short word already makes it another word. */
-		limit = strlen(cands[i]) <= 4 ? 1 : 2;
+		lc = strlen(cands[i]);
+		limit = lc <= 4 ? 1 : 2;
+		/* An edit changes the length by one at most: a word longer or
+		 * shorter by more than the limit is further away, and need not
+		 * be compared letter by letter (distance() is quadratic; a
+		 * mistyped key is compared with every key of its section). */
+		if (lw > lc + limit || lc > lw + limit)
+			continue;
+		d = distance(word, cands[i]);
 		if (d > limit)
 			continue;
 		/* At the same distance, the word the user began to type wins:

@@ -175,6 +175,12 @@ longest_gap(const struct pue_config *cfg, const struct pue_sum *s)
 	return longest;
 }
 
+int64_t
+pue_engine_grace_ms(const struct pue_engine *e)
+{
+	return e->grace_ms;
+}
+
 struct pue_engine *
 pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_store *st,
 	       struct pue_err *err)
@@ -580,16 +586,4 @@ pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point, 
 {
 	*at = e->devices[device].p[point].at;
 	return e->devices[device].p[point].value;
-}
-
-struct pue_engine_totals
-pue_engine_totals(const struct pue_engine *e)
-{
-	return e->totals;
-}
-
-double
-pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point)
-{
-	return e->devices[device].p[point].energy_kwh;
 }

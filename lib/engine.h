@@ -58,6 +58,10 @@ int pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
  * least once per second. */
 void pue_engine_tick(struct pue_engine *e);
 
+/* How long after its end a minute is closed: it waits for late polls (the
+ * slowest device's interval and retries, plus a second). */
+int64_t pue_engine_grace_ms(const struct pue_engine *e);
+
 /* The instantaneous power ratio P_facility / P_IT (a live indicator only),
  * from each meter's power point where it has one beside its energy point
  * (engine.c, find_companions), else from its counter's changes
@@ -87,22 +91,10 @@ int pue_engine_category(const struct pue_engine *e);
 double pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point,
 			      pue_wall_t *at);
 
-/* What this engine counted since it started, for monotonic counters
- * (Prometheus' _total, which take a restart or a reload as a counter
- * reset): the PUE's facility and IT energy and covered time over every
- * minute it closed, each minute's part stored before a restart left out.
- * The ratio of two counters' increases over a span is the PUE of the
- * minutes closed in it. */
+/* What an engine counted since it started (engine_totals.h). */
 struct pue_engine_totals {
 	double facility_kwh, it_kwh;
 	int64_t covered_ms;
 };
-struct pue_engine_totals pue_engine_totals(const struct pue_engine *e);
-
-/* The energy (kWh) of a point's valid intervals since the engine started:
- * counter steps or the trapezoids of its power, never a negative step; 0
- * for a point that neither the PUE nor a zone uses (its energy is not
- * computed). */
-double pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point);
 
 #endif

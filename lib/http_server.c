@@ -282,8 +282,8 @@ on_listen(void *arg, int fd, uint32_t events)
 			return;
 		}
 		/* MHD closes it in any case, and refuses it over a limit. */
-		if (MHD_add_connection(h->mhd, pue_fd_policy_move_high(c), (struct sockaddr *)&ss, len) ==
-		    MHD_YES)
+		if (MHD_add_connection(h->mhd, pue_fd_policy_move_high(c), (struct sockaddr *)&ss,
+				       len) == MHD_YES)
 			atomic_fetch_add(&h->accepted, 1);
 		else {
 			atomic_fetch_add(&h->refused, 1);

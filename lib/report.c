@@ -201,6 +201,26 @@ pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
 	return 0;
 }
 
+int
+pue_report_series(struct pue_report_db *r, int64_t from_ms, int64_t to_ms, int64_t step_ms,
+		  const struct pue_pue_conf *pc, struct pue_chart_point *points, size_t max,
+		  struct pue_err *err)
+{
+	struct pue_report rep;
+	size_t n = 0;
+	int64_t t;
+
+	if (step_ms <= 0)
+		return pue_err_set(err, -EINVAL, "a series needs a step above zero");
+	for (t = from_ms + step_ms; t <= to_ms && n < max; t += step_ms) {
+		if (pue_report_period(r, t - step_ms, t, pc, &rep, err) < 0)
+			return PUE_E_STORE;
+		points[n++] =
+			(struct pue_chart_point){t, rep.fig.pue, pue_figure_has_value(&rep.fig)};
+	}
+	return (int)n;
+}
+
 /* The start of the reporting year holding t (local time). */
 static int64_t
 year_start(int64_t t_ms, const struct pue_pue_conf *pc, int64_t *end_ms)

@@ -21,10 +21,12 @@
 #include "log.h"
 #include "poller.h"
 #include "poller_kinds.h"
+#include "service_commands.h"
 #include "snmp_lib.h"
 #include "status.h"
 #include "store.h"
 #include "store_config.h"
+#include "web_feed.h" /* the status page at / (issue 17) */
 
 struct pue_service {
 	const struct pue_config *cfg;
@@ -40,14 +42,14 @@ struct pue_service {
 	/* /metrics (issue 17): NULL unless http: is configured */
 	struct pue_exporter *exporter;
 	struct pue_http *http;
-	struct pue_blob *index_page;
+	struct pue_web_feed *web;	 /* the page at / */
+	int64_t web_minute;		 /* the wall-clock minute its page was made in */
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_source status;
-	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
-	void *reload_arg;
-	uint64_t ticks, polls; /* progress, for the watchdog */
-	uint64_t clock_steps;  /* wall-clock steps already told (clock.h) */
+	struct pue_service_answers answers; /* what the control commands read */
+	uint64_t ticks, polls;		    /* progress, for the watchdog */
+	uint64_t clock_steps;		    /* wall-clock steps already told (clock.h) */
 };
 
 #define TICK_MS 1000
@@ -188,6 +190,26 @@ publish(struct pue_service *s)
 		pue_exporter_update(s->exporter, &src);
 }
 
+/* The status page (issue 17): made once a minute of pued's clock, from
+ * the control socket's own answers (web_feed.h). */
+static void
+update_page(struct pue_service *s)
+{
+	pue_wall_t now = pue_clock_wall(s->clock);
+	struct pue_err err = {0};
+	json_t *status, *alerts;
+
+	if (s->web == NULL || now.ms / 60000 == s->web_minute)
+		return;
+	s->web_minute = now.ms / 60000;
+	status = pue_service_status_json(&s->answers);
+	alerts = pue_alerts_control_command(s->alerts, PUE_CMD_ALERTS, NULL, NULL, &err);
+	if (status != NULL)
+		pue_web_feed_update(s->web, status, alerts, now.ms);
+	json_decref(status);
+	json_decref(alerts);
+}
+
 static void
 tick(void *arg)
 {
@@ -196,6 +218,7 @@ tick(void *arg)
 	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
 	publish(s);
+	update_page(s);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
@@ -227,146 +250,6 @@ flush(void *arg)
 		pue_service_rearm(s);
 }
 
-/* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
- * a stepped clock's harness moves it (loop.h); the reply comes at once and
- * the harness asks "clock" until caught_up. */
-static json_t *
-clock_json(struct pue_service *s)
-{
-	char when[40];
-
-	pue_format_time(pue_clock_wall(s->clock), when, sizeof(when));
-	return json_pack("{s:b,s:s,s:I,s:I,s:b}", "stepped", pue_clock_is_stepped(s->clock), "time",
-			 when, "wall_ms", (json_int_t)pue_clock_wall(s->clock).ms, "mono_ms",
-			 (json_int_t)(pue_clock_mono(s->clock).ns / 1000000), "caught_up",
-			 pue_loop_caught_up(s->loop));
-}
-
-static json_t *
-advance(struct pue_service *s, json_t *req, struct pue_err *err)
-{
-	json_t *ms = json_object_get(req, "ms"), *step = json_object_get(req, "wall_step_ms");
-
-	if (!pue_clock_is_stepped(s->clock)) {
-		pue_err_set(err, -ENOTSUP, "advance: pued is not on a stepped test clock");
-		return NULL;
-	}
-	if ((ms != NULL && (!json_is_integer(ms) || json_integer_value(ms) < 0)) ||
-	    (step != NULL && !json_is_integer(step))) {
-		pue_err_set(err, -EINVAL,
-			    "advance: \"ms\" must be an integer >= 0, "
-			    "\"wall_step_ms\" an integer");
-		return NULL;
-	}
-	/* A wall step lands first, at the current monotonic time, as an NTP
-	 * step does between two polls. */
-	if (step != NULL && json_integer_value(step) != 0) {
-		pue_clock_step_wall(s->clock, json_integer_value(step));
-		pue_log(LOG_DEBUG, "test clock: wall stepped %+lld ms",
-			(long long)json_integer_value(step));
-	}
-	if (ms != NULL)
-		pue_loop_advance(s->loop,
-				 pue_mono_add_ms(pue_clock_mono(s->clock), json_integer_value(ms)));
-	return clock_json(s);
-}
-
-/* One request to the service, as the dispatch hands it on. */
-struct request {
-	enum pue_ctl_cmd id;
-	json_t *req;
-	const struct ucred *peer; /* who asked; the control server checked admin commands */
-};
-
-static json_t *
-cmd_status(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	json_t *o = pue_status_json(&s->status);
-
-	(void)r;
-	(void)err;
-	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-		pue_alerts_control_status(s->alerts, o);
-	return o;
-}
-
-static json_t *
-cmd_devices(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	(void)err;
-	return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
-}
-
-static json_t *
-cmd_ping(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)s;
-	(void)r;
-	(void)err;
-	return json_object();
-}
-
-static json_t *
-cmd_reload(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	if (s->reload_cb == NULL) {
-		pue_err_set(err, -ENOTSUP, "reload is not available");
-		return NULL;
-	}
-	/* The reply goes out before the loop stops for the reload. */
-	s->reload_cb(s->reload_arg);
-	return json_pack("{s:s}", "reload", "started");
-}
-
-/* alerts, ack, silence, unsilence (issue 8) */
-static json_t *
-cmd_alerts(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	return pue_alerts_control_command(s->alerts, r->id, r->req, r->peer, err);
-}
-
-static json_t *
-cmd_clock(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	(void)r;
-	(void)err;
-	return clock_json(s);
-}
-
-static json_t *
-cmd_advance(struct pue_service *s, const struct request *r, struct pue_err *err)
-{
-	return advance(s, r->req, err);
-}
-
-/* The dispatch: one handler per command pued answers (control_commands.h);
- * pue_service_new() asserts that none is missing. */
-typedef json_t *(*command_fn)(struct pue_service *s, const struct request *r, struct pue_err *err);
-static const command_fn handlers[PUE_CMD_COUNT] = {
-	[PUE_CMD_STATUS] = cmd_status,	[PUE_CMD_DEVICES] = cmd_devices,
-	[PUE_CMD_PING] = cmd_ping,	[PUE_CMD_RELOAD] = cmd_reload,
-	[PUE_CMD_ALERTS] = cmd_alerts,	[PUE_CMD_ACK] = cmd_alerts,
-	[PUE_CMD_SILENCE] = cmd_alerts, [PUE_CMD_UNSILENCE] = cmd_alerts,
-	[PUE_CMD_CLOCK] = cmd_clock,	[PUE_CMD_ADVANCE] = cmd_advance,
-};
-
-static json_t *
-handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
-{
-	struct pue_service *s = arg;
-	int id = pue_control_commands_find(cmd);
-	char known[256];
-
-	if (id < 0) {
-		pue_control_commands_known(known, sizeof(known));
-		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
-		return NULL;
-	}
-	return handlers[id](s, &(struct request){(enum pue_ctl_cmd)id, req, peer}, err);
-}
-
 /* SNMP devices, trap or inform targets: net-snmp is needed. */
 static bool
 talks_snmp(const struct pue_config *cfg)
@@ -383,30 +266,21 @@ talks_snmp(const struct pue_config *cfg)
 	return false;
 }
 
-/* "/" until the status page exists: a plain page that points at /metrics. */
-static const char index_html[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-	"charset=\"utf-8\"><title>pued</title></head>"
-	"\n<body><h1>pued</h1><p><a href=\"/metrics\">/metrics</a></p></body></html>\n";
-
 /* The HTTP listener and what it serves; one line per route. */
 static int
 start_http(struct pue_service *s, const struct pue_service *running, struct pue_err *err)
 {
-	char *page;
-
 	if (!s->cfg->http.enabled)
 		return 0;
-	if ((s->exporter = pue_exporter_new()) == NULL)
-		return pue_err_set(err, -ENOMEM, "http: out of memory");
-	if ((page = strdup(index_html)) == NULL ||
-	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
-		    NULL)
+	if ((s->exporter = pue_exporter_new()) == NULL ||
+	    (s->web = pue_web_feed_new(s->cfg, pue_engine_grace_ms(s->engine))) == NULL)
 		return pue_err_set(err, -ENOMEM, "http: out of memory");
 	publish(s); /* the first scrape finds figures */
+	s->web_minute = INT64_MIN;
+	update_page(s); /* and the first visit a page */
 	const struct pue_http_route routes[] = {
 		{"/metrics", pue_exporter_metrics, s->exporter},
-		{"/", pue_http_serve_blob, s->index_page},
+		{"/", pue_web_feed_page, s->web},
 	};
 	s->http = pue_http_new(&s->cfg->http, s->loop, routes, sizeof(routes) / sizeof(routes[0]),
 			       running != NULL ? running->http : NULL, err);
@@ -435,8 +309,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	size_t k;
 	int n;
 
-	for (k = 0; k < PUE_CMD_COUNT; k++)
-		assert(handlers[k] != NULL || !pue_control_commands[k].daemon);
+	assert(pue_service_commands_complete());
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
@@ -491,8 +364,13 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 		.reads_per_poll = reads_of,
 		.arg = s,
 	};
-	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
-					  running != NULL ? running->control : NULL, err)) == NULL)
+	s->answers.status = &s->status;
+	s->answers.alerts = s->alerts;
+	s->answers.clock = clock;
+	s->answers.loop = s->loop;
+	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, pue_service_command,
+					  &s->answers, running != NULL ? running->control : NULL,
+					  err)) == NULL)
 		goto fail;
 	if (start_http(s, running, err) < 0)
 		goto fail;
@@ -519,7 +397,7 @@ pue_service_free(struct pue_service *s)
 		return;
 	pue_http_free(s->http); /* its thread stops before what it serves goes */
 	pue_exporter_free(s->exporter);
-	pue_blob_unref(s->index_page);
+	pue_web_feed_free(s->web);
 	pue_control_free(s->control);
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
@@ -589,8 +467,8 @@ pue_service_take_over(struct pue_service *s, struct pue_service *old)
 void
 pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg)
 {
-	s->reload_cb = cb;
-	s->reload_arg = arg;
+	s->answers.reload_cb = cb;
+	s->answers.reload_arg = arg;
 }
 
 void

@@ -41,6 +41,7 @@
 #include "clock.h"
 #include "config.h"
 #include "engine.h"
+#include "engine_totals.h"
 #include "err.h"
 #include "figure.h"
 #include "health.h"

@@ -12,7 +12,7 @@
  *
  * Anchors, aliases, tags other than !!str, duplicate keys and more than one
  * document are errors: a configuration says each thing once, where it is
- * read. Main thread only.
+ * read. A tree belongs to one thread at a time.
  */
 #ifndef PUE_YAML_TREE_H
 #define PUE_YAML_TREE_H

@@ -124,7 +124,9 @@ puectl alerts --json | jq -e '[.active[] | select(.state == "firing") | .alert] 
 # The master goes away and comes back: the subagent reconnects by itself.
 stop_pid "$MASTER_PID" 10000 || true
 hold_port udp "$MASTER_PORT" # for the master again, not for a test alongside
-wait_for 20000 "pued to see the master gone" grep -q "agentx: no master agent" "$T/pued.log"
+wait_for 20000 "pued to see the master gone" grep -q "agentx: lost the master agent" "$T/pued.log"
+wait_for 20000 "the helper to say why it cannot connect" \
+	grep -q "agentx: cannot connect to the master agent at $MASTER_SOCKET: " "$T/pued.log"
 release_port "$HOLD_PID"
 start_master master-again "$MASTER_PORT"
 wait_for 30000 "the subagent back through the restarted master" site_answers

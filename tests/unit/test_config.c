@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_text.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1162,6 +1163,25 @@ expect_messages(const char *const *want, size_t n)
 	pue_diags_free(&d);
 }
 
+/* A suggestion is at most two edits away, one for a word of four letters
+ * or fewer; a word longer or shorter than every candidate by more than
+ * that gets none (and pue_cfg_suggest skips such candidates unread). */
+static void
+test_config_suggestion_within_two_edits_whatever_the_length(void **state)
+{
+	static const char *const keys[] = {"protocol", "port", "points", "poll_interval"};
+
+	(void)state;
+	assert_string_equal(pue_cfg_suggest("prtcol", keys, N_OF(keys)), "protocol");
+	assert_string_equal(pue_cfg_suggest("protocol_x", keys, N_OF(keys)), "protocol");
+	assert_null(pue_cfg_suggest("protocol_xy", keys, N_OF(keys)));
+	assert_string_equal(pue_cfg_suggest("prt", keys, N_OF(keys)), "port");
+	assert_string_equal(pue_cfg_suggest("portt", keys, N_OF(keys)), "port");
+	assert_null(pue_cfg_suggest("pt", keys, N_OF(keys)));
+	assert_string_equal(pue_cfg_suggest("poll_intervals", keys, N_OF(keys)), "poll_interval");
+	assert_null(pue_cfg_suggest("poll_intervalsss", keys, N_OF(keys)));
+}
+
 /* A "did you mean" compares the wrong name with every device or point
  * name: after PUE_CFG_MAX_NAME_SUGGESTIONS of them a load reports the rest
  * without it, so that thousands of wrong terms cost linear time. */
@@ -1402,6 +1422,7 @@ main(void)
 		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
 		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
 		cmocka_unit_test(test_config_free_accepts_null),
+		cmocka_unit_test(test_config_suggestion_within_two_edits_whatever_the_length),
 		cmocka_unit_test(test_config_name_suggestions_stop_after_a_hundred),
 		cmocka_unit_test(test_config_repeats_found_among_thousands_of_points_and_terms),
 		cmocka_unit_test(test_config_load_buffer_reads_a_file_in_memory),
