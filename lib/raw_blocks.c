@@ -176,7 +176,8 @@ pue_raw_blocks_convert_samples(sqlite3 *db, struct pue_err *err)
 	}
 	sqlite3_finalize(q);
 	if (rc == -ENOMEM)
-		return pue_err_set(err, PUE_E_STORE, "store: converting the raw samples: out of memory");
+		return pue_err_set(err, PUE_E_STORE,
+				   "store: converting the raw samples: out of memory");
 	if (rc < 0)
 		return pue_err_set(err, PUE_E_STORE, "store: converting the raw samples: %s",
 				   sqlite3_errmsg(db));
