@@ -88,9 +88,11 @@ $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # fails the build when a core source includes a header of the loader
 # (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
 CORE_MODULES   := err clock point duration decode counter_rate energy combine window figure year \
-                  store store_db store_read store_schema report
+                  store store_db store_read store_schema report \
+                  sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks
 CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \
-                  test_store test_report test_clock test_counter_rate
+                  test_store test_report test_clock test_counter_rate \
+                  test_sample_codec test_store_blocks test_raw_cursor
 CORE_FORBIDDEN := config yaml_tree log
 LIBPUE_CORE    := $(CORE_MODULES:%=$(BUILD)/lib/%.o)
 # Headers of the forbidden modules, and of their parts (config_types.h,
@@ -106,6 +108,18 @@ endif
 # why it is a process); only it links net-snmp's agent library.
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
+
+# --- raw samples as SQL (issue 18) -------------------------------------------
+# pue_samples.so: the SQLite extension that shows the raw blocks as the
+# schema-4 table samples(t, point, value) (lib/raw_vtab.h), for the sqlite3
+# shell and the integration tests. Built without the sanitizers even with
+# SANITIZE=1, because the shell that loads it has no sanitizer runtime.
+EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/err.c
+EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
+              -DPUE_SQLITE_EXTENSION
+PROGS      += $(BUILD)/pue_samples.so
+PKGLIBDIR  ?= $(PREFIX)/lib/pued
+# --- end of the raw samples block (its rules are below "all:") ---------------
 
 .PHONY: all check check-run stress-check soak demo bench screenshots install uninstall deb clean deps format
 all: $(PROGS)
@@ -148,6 +162,16 @@ $(BUILD)/lib/version.o: debian/changelog
 $(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(AGENTX_LIBS) $(LDLIBS)
+
+# --- raw samples as SQL (issue 18): see the block above "all:" ------------
+$(BUILD)/ext/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(EXT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/pue_samples.so: $(EXT_SRCS:%.c=$(BUILD)/ext/%.o)
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -o $@ $^ -lm
 
 # --- the numeric core (issue 16): see the block above "all:" ----------------
 $(BUILD)/core-headers.ok: $(LIBPUE_CORE)
@@ -230,7 +254,7 @@ screenshots:
 FUZZ_DIR     := build/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := config decode snmp_value control engine
+FUZZ_TARGETS := config decode snmp_value control engine sample_codec
 FUZZ_KNOWN_DEFECTS ?=
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined \
@@ -278,7 +302,7 @@ fuzz: fuzz-build
 MANDIR      ?= $(DATADIR)/man
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MIBDIR      ?= $(DATADIR)/snmp/mibs
-install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
+install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx $(BUILD)/pue_samples.so
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/pued \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/pued $(DESTDIR)$(SYSUSERSDIR) \
@@ -287,6 +311,8 @@ install: $(BUILD)/pued $(BUILD)/puectl $(BUILD)/pued-agentx
 	$(Q)install -m 755 $(BUILD)/puectl $(DESTDIR)$(BINDIR)/puectl
 	$(Q)install -m 755 $(BUILD)/pued-agentx $(DESTDIR)$(SBINDIR)/pued-agentx # issue 8
 	$(Q)install -m 644 conf/pued.yaml $(DESTDIR)$(DATADIR)/pued/pued.yaml.example
+	$(Q)install -d $(DESTDIR)$(PKGLIBDIR) # issue 18: the samples table for the sqlite3 shell
+	$(Q)install -m 644 $(BUILD)/pue_samples.so $(DESTDIR)$(PKGLIBDIR)/pue_samples.so
 	$(Q)install -d $(DESTDIR)$(DATADIR)/pued/schema
 	$(Q)install -m 644 doc/schema/*.json $(DESTDIR)$(DATADIR)/pued/schema/
 	$(Q)if test -d conf/meters; then \
@@ -324,6 +350,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/pued-agentx.8
 	$(Q)rm -rf $(DESTDIR)$(DATADIR)/pued/meters $(DESTDIR)$(DATADIR)/pued/schema \
 		$(DESTDIR)$(DATADIR)/pued/prometheus $(DESTDIR)$(DATADIR)/pued/grafana
+	$(Q)rm -f $(DESTDIR)$(PKGLIBDIR)/pue_samples.so
+	$(Q)rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null || true
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/pued 2>/dev/null || true
 	@echo "  kept   $(DESTDIR)$(SYSCONFDIR)/pued, the group pued and pued's database"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* store.c - the rows queued and written in one transaction per flush,
  * retention and the disk budget; see store.h. The connection itself is
- * store_db.c's. */
+ * store_db.c's, the raw samples' blocks store_blocks.c's. */
 #include "store.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "store_blocks.h"
 #include "store_db.h"
 
 /* With nothing to write, retention runs at most this often: a flush every
@@ -18,15 +19,7 @@
 #define IDLE_TRIM_MS 60000
 
 #define db_error pue_store_db_error
-
-static int
-step_reset(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
+#define step_reset pue_store_db_step_reset
 
 #define HOUR_MS (3600 * 1000)
 /* Rows a flush deletes at most for retention, so a backlog of old samples
@@ -34,23 +27,19 @@ step_reset(sqlite3_stmt *s)
  * flushes and no single write stalls the loop. */
 #define TRIM_BATCH 5000
 
-/* Deletes samples older than cut, at most about batch of them (rows that
- * share the batch's last timestamp go too). */
+/* The connection (store_db.c) and the raw blocks' statements on it. */
 static int
-delete_samples_before(struct pue_store *st, int64_t cut, int64_t batch)
+open_db(struct pue_store *st, bool *full, struct pue_err *err)
 {
-	int64_t upto = cut;
-
-	sqlite3_bind_int64(st->oldest_after, 1, cut);
-	sqlite3_bind_int64(st->oldest_after, 2, batch);
-	if (sqlite3_step(st->oldest_after) == SQLITE_ROW)
-		upto = sqlite3_column_int64(st->oldest_after, 0);
-	sqlite3_reset(st->oldest_after);
-	sqlite3_bind_int64(st->del_samples, 1, upto);
-	if (step_reset(st->del_samples) < 0)
-		return -1;
-	st->stats.trimmed += (uint64_t)sqlite3_changes(st->db);
-	return 0;
+	if (pue_store_db_connect(st, full, err) < 0)
+		return PUE_E_STORE;
+	if (pue_store_blocks_prepare(st) == 0)
+		return 0;
+	db_error(st, err, "preparing statements");
+	pue_store_blocks_disconnect(st);
+	pue_store_db_disconnect(st);
+	*full = false;
+	return PUE_E_STORE;
 }
 
 /* Retention and the disk budget, inside the flush's transaction. */
@@ -61,7 +50,7 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 
 	if (now.ms == 0)
 		return 0;
-	if (delete_samples_before(st, now.ms - st->raw_retention_ms, TRIM_BATCH) < 0)
+	if (pue_store_blocks_drop(st, now.ms - st->raw_retention_ms, TRIM_BATCH) < 0)
 		return -1;
 	sqlite3_bind_int64(st->del_minutes, 1, now.ms - st->minute_retention_ms);
 	sqlite3_bind_int64(st->del_zone_minutes, 1, now.ms - st->minute_retention_ms);
@@ -78,7 +67,7 @@ trim(struct pue_store *st, pue_wall_t now, size_t just_written)
 		if ((int64_t)just_written * 2 > batch)
 			batch = (int64_t)just_written * 2;
 		st->stats.over_budget = true;
-		return delete_samples_before(st, INT64_MAX, batch);
+		return pue_store_blocks_drop(st, INT64_MAX, batch);
 	}
 	st->stats.over_budget = false;
 	return 0;
@@ -133,7 +122,9 @@ destroy(struct pue_store *st)
 {
 	size_t i;
 
+	pue_store_blocks_disconnect(st);
 	pue_store_db_disconnect(st);
+	pue_store_blocks_free(st);
 	for (i = 0; i < st->n_kept; i++) {
 		free(st->kept[i].device_name);
 		free(st->kept[i].name);
@@ -163,13 +154,14 @@ pue_store_open(const char *path, const struct pue_store_conf *sc, struct pue_err
 		pue_err_set(err, -ENOMEM, "store: out of memory");
 		return NULL;
 	}
-	if ((st->path = strdup(path)) == NULL || keep_conf(st, sc) < 0) {
+	if ((st->path = strdup(path)) == NULL || keep_conf(st, sc) < 0 ||
+	    pue_store_blocks_init(st) < 0) {
 		pue_err_set(err, -ENOMEM, "store: out of memory");
 		destroy(st);
 		return NULL;
 	}
 	st->page_size = 4096;
-	if (pue_store_db_connect(st, &full, err) == 0)
+	if (open_db(st, &full, err) == 0)
 		return st;
 	if (!full) {
 		destroy(st);
@@ -200,7 +192,10 @@ pue_store_close(struct pue_store *st)
 {
 	if (st == NULL)
 		return;
-	pue_store_flush(st, (pue_wall_t){0}, NULL);
+	/* its own checkpoint leaves raw_tail empty; if it cannot, the next
+	 * start turns the tail into blocks instead */
+	if (pue_store_flush(st, (pue_wall_t){0}, NULL) == 0)
+		(void)pue_store_blocks_checkpoint(st);
 	destroy(st);
 }
 
@@ -302,15 +297,10 @@ static int
 write_all(struct pue_store *st)
 {
 	size_t i;
+	int rc;
 
-	for (i = 0; i < st->n_samples; i++) {
-		sqlite3_bind_int64(st->ins_sample, 1, st->samples[i].t_ms);
-		sqlite3_bind_int64(st->ins_sample, 2,
-				   st->point_ids[st->samples[i].device][st->samples[i].point]);
-		sqlite3_bind_double(st->ins_sample, 3, st->samples[i].value);
-		if (step_reset(st->ins_sample) < 0)
-			return -1;
-	}
+	if ((rc = pue_store_blocks_write(st)) < 0)
+		return rc;
 	for (i = 0; i < st->n_minutes; i++) {
 		const struct minute_row *r = &st->minutes[i];
 
@@ -365,19 +355,22 @@ pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err)
 			     now.ms - st->trimmed_ms < IDLE_TRIM_MS)))
 		return 0;
 	if (st->db == NULL)
-		pue_store_db_connect(st, &full, err);
+		open_db(st, &full, err);
 	if (st->db == NULL)
 		rc = PUE_E_STORE;
 	else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(st, err, "begin");
-	else if (write_all(st) < 0 || trim(st, now, st->n_samples) < 0) {
-		rc = db_error(st, err, "write");
+	else if ((rc = write_all(st)) < 0 || trim(st, now, st->n_samples) < 0) {
+		rc = rc == -ENOMEM ? pue_err_set(err, -ENOMEM, "store: %s: out of memory", st->path)
+				   : db_error(st, err, "write");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = db_error(st, err, "commit");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	} else
 		rc = 0;
+	if (st->db != NULL)
+		pue_store_blocks_done(st, rc == 0);
 	if (rc == 0 && now.ms != 0) {
 		st->trimmed_ms = now.ms;
 		st->trim_more = st->stats.trimmed != trimmed_before || st->stats.over_budget;

@@ -58,13 +58,24 @@ exec_sql(struct pue_store *st, const char *sql, const char *what, struct pue_err
 	" covered_ms = covered_ms + excluded.covered_ms,"                                          \
 	" category = min(category, excluded.category)"
 
-static int
-prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
+int
+pue_store_db_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out)
 {
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
 			       SQLITE_OK
 		       ? 0
 		       : -1;
+}
+
+#define prepare pue_store_db_prepare
+
+int
+pue_store_db_step_reset(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int64_t
@@ -178,9 +189,9 @@ void
 pue_store_db_disconnect(struct pue_store *st)
 {
 	sqlite3_stmt **const stmts[] = {
-		&st->ins_sample, &st->ins_minute,     &st->ins_hour,	&st->ins_event,
-		&st->set_until,	 &st->oldest_after,   &st->del_samples, &st->del_minutes,
-		&st->page_count, &st->freelist_count, &st->ins_zone,	&st->del_zone_minutes,
+		&st->ins_minute,     &st->ins_hour,    &st->ins_event,
+		&st->set_until,	     &st->del_minutes, &st->page_count,
+		&st->freelist_count, &st->ins_zone,    &st->del_zone_minutes,
 	};
 	size_t i;
 
@@ -237,13 +248,8 @@ pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	if (prepare(st, "PRAGMA page_size", &q) == 0)
 		st->page_size = pue_store_db_pragma_int(q);
 	sqlite3_finalize(q);
-	if (prepare(st, "INSERT OR REPLACE INTO samples(t, point, value) VALUES(?, ?, ?)",
-		    &st->ins_sample) < 0 ||
-	    prepare(st, MINUTE_UPSERT("minutes"), &st->ins_minute) < 0 ||
+	if (prepare(st, MINUTE_UPSERT("minutes"), &st->ins_minute) < 0 ||
 	    prepare(st, MINUTE_UPSERT("hours"), &st->ins_hour) < 0 ||
-	    prepare(st, "SELECT t FROM samples WHERE t < ? ORDER BY t LIMIT 1 OFFSET ?",
-		    &st->oldest_after) < 0 ||
-	    prepare(st, "DELETE FROM samples WHERE t < ?", &st->del_samples) < 0 ||
 	    prepare(st, "DELETE FROM minutes WHERE t < ?", &st->del_minutes) < 0 ||
 	    prepare(st,
 		    "INSERT INTO zone_minutes(zone, t, facility_kwh, it_kwh, covered_ms)"

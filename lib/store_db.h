@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "minute.h"
+#include "sample_encode.h"
 #include "store_types.h"
 
 struct sample_row {
@@ -35,6 +36,14 @@ struct minute_row {
 	struct pue_minute m;
 	int category;
 	int zone; /* -1: the PUE's; else the pPUE zone's index in zones */
+};
+
+/* A configured point's raw block in progress (store_blocks.c). */
+struct open_block {
+	struct pue_codec_enc *enc; /* NULL until it has a sample */
+	int64_t point;		   /* points.id */
+	bool dirty;		   /* samples since the last checkpoint */
+	bool reopened;		   /* closed in the flush under way */
 };
 
 /* A point's id in the database and where it sits in the configuration. */
@@ -64,8 +73,8 @@ struct pue_store {
 	size_t n_points;
 	int64_t minutes_until; /* see pue_store_set_minutes_until() */
 	bool minutes_until_dirty;
-	sqlite3_stmt *ins_sample, *ins_minute, *ins_hour, *ins_event, *set_until;
-	sqlite3_stmt *oldest_after, *del_samples, *del_minutes;
+	sqlite3_stmt *ins_minute, *ins_hour, *ins_event, *set_until;
+	sqlite3_stmt *del_minutes;
 	sqlite3_stmt *ins_zone, *del_zone_minutes;
 	sqlite3_stmt *page_count, *freelist_count;
 	int64_t page_size;
@@ -78,11 +87,29 @@ struct pue_store {
 	struct pue_store_stats stats;
 	int64_t trimmed_ms; /* when retention last ran, wall ms */
 	bool trim_more;	    /* the last run deleted rows: more may be due */
+	/* raw blocks (store_blocks.c) */
+	struct open_block *open; /* [slot_base[device] + point] */
+	size_t *slot_base;	 /* [device] */
+	size_t *dirty;		 /* slots with samples since the last checkpoint */
+	size_t *reopened;	 /* slots whose block closed in the flush under way */
+	size_t n_slots, n_dirty, n_reopened;
+	uint64_t tail_rows; /* in raw_tail, committed */
+	bool checkpoint;    /* the flush under way is one */
+	bool adopt;	    /* raw_open and raw_tail hold an earlier connection's */
+	int64_t raw_from;   /* meta 'raw_from' as last read or written */
+	sqlite3_stmt *ins_block, *put_open, *oldest_blocks, *del_blocks, *set_raw_from, *ins_tail;
+	sqlite3_stmt *del_open;
 };
 
 /* Fills err with what failed, naming the database and saying "disk full"
  * when that is the cause. Returns PUE_E_STORE. */
 int pue_store_db_error(struct pue_store *st, struct pue_err *err, const char *what);
+
+/* Steps s once and resets it: 0 when it ran to the end, -1 otherwise. */
+int pue_store_db_step_reset(sqlite3_stmt *s);
+
+/* Prepares sql once for the life of the connection; 0 or -1. */
+int pue_store_db_prepare(struct pue_store *st, const char *sql, sqlite3_stmt **out);
 
 /* qsort/bsearch order of struct point_ref: by id. */
 int pue_store_db_compare_ids(const void *a, const void *b);
