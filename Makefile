@@ -117,6 +117,9 @@ PROGS       += $(BUILD)/pued-agentx
 EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/err.c
 EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
               -DPUE_SQLITE_EXTENSION
+# The caller's link flags too (a Debian build's -z relro -z now: lintian's
+# hardening-no-bindnow), without the sanitizers.
+EXT_LDFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(LDFLAGS))
 PROGS      += $(BUILD)/pue_samples.so
 PKGLIBDIR  ?= $(PREFIX)/lib/pued
 # --- end of the raw samples block (its rules are below "all:") ---------------
@@ -171,7 +174,7 @@ $(BUILD)/ext/%.o: %.c
 
 $(BUILD)/pue_samples.so: $(EXT_SRCS:%.c=$(BUILD)/ext/%.o)
 	$(call say,LD,$@)
-	$(Q)$(CC) -shared -o $@ $^ -lm
+	$(Q)$(CC) -shared $(EXT_LDFLAGS) -o $@ $^ -lm
 
 # --- the numeric core (issue 16): see the block above "all:" ----------------
 $(BUILD)/core-headers.ok: $(LIBPUE_CORE)

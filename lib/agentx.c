@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "timer.h"
 
 extern char **environ;
 
@@ -39,8 +40,9 @@ struct pue_agentx {
 	int pidfd, sock;
 	enum master master;
 	unsigned restarts, failures;
-	int64_t restart_timer;
-	uint8_t *out; /* the frame being sent */
+	struct pue_timer restart; /* starts the helper again after it exited */
+	bool watch_failed;	  /* the socket's events could not be changed */
+	uint8_t *out;		  /* the frame being sent */
 	size_t n_out, off_out;
 	uint64_t skipped; /* frames not sent: the helper had not taken the last */
 };
@@ -112,10 +114,24 @@ schedule_restart(struct pue_agentx *a)
 	if (ms > MAX_RESTART_MS)
 		ms = MAX_RESTART_MS;
 	pue_log(LOG_WARNING, "agentx: starting %s again in %lld s", a->path, (long long)ms / 1000);
-	a->restart_timer = pue_loop_add_timer(
-		a->loop, pue_mono_add_ms(pue_clock_mono(a->clock), ms), on_restart, a);
-	if (a->restart_timer < 0)
-		a->restart_timer = 0;
+	/* a failure is logged, and retried by pue_agentx_rearm() */
+	pue_timer_arm(&a->restart, pue_mono_add_ms(pue_clock_mono(a->clock), ms));
+}
+
+/* Which events of the helper's socket to wait for. A failure (epoll out
+ * of memory) is logged once; the caller says how it copes. */
+static int
+watch(struct pue_agentx *a, uint32_t events)
+{
+	int rc = pue_loop_mod_fd(a->loop, a->sock, events);
+
+	if (rc < 0 && !a->watch_failed)
+		pue_log(LOG_ERR, "agentx: cannot watch the socket to %s: %s", a->path,
+			strerror(-rc));
+	else if (rc == 0 && a->watch_failed)
+		pue_log(LOG_NOTICE, "agentx: the socket to %s is watched again", a->path);
+	a->watch_failed = rc < 0;
+	return rc;
 }
 
 static void
@@ -149,8 +165,9 @@ flush_out(struct pue_agentx *a)
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
+			/* failing, the next publish tries the rest again */
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				pue_loop_mod_fd(a->loop, a->sock, EPOLLIN | EPOLLOUT);
+				watch(a, EPOLLIN | EPOLLOUT);
 			/* other errors: the helper is gone, its pidfd says so */
 			return;
 		}
@@ -159,7 +176,7 @@ flush_out(struct pue_agentx *a)
 	free(a->out);
 	a->out = NULL;
 	a->n_out = a->off_out = 0;
-	pue_loop_mod_fd(a->loop, a->sock, EPOLLIN);
+	watch(a, EPOLLIN); /* failing, EPOLLOUT stays on and this runs again */
 }
 
 static void
@@ -276,7 +293,6 @@ on_restart(void *arg)
 	struct pue_agentx *a = arg;
 	struct pue_err err;
 
-	a->restart_timer = 0;
 	if (start_helper(a, &err) < 0) {
 		pue_log(LOG_ERR, "%s", err.msg);
 		a->failures++;
@@ -298,6 +314,7 @@ pue_agentx_new(const struct pue_config *cfg, struct pue_loop *loop, const struct
 	a->loop = loop;
 	a->clock = clock;
 	a->pidfd = a->sock = -1;
+	pue_timer_init(&a->restart, loop, false, on_restart, a, "agentx: the helper's restart");
 	if (helper_path(a->path, sizeof(a->path), err) < 0 || start_helper(a, err) < 0) {
 		pue_agentx_free(a);
 		return NULL;
@@ -315,6 +332,8 @@ pue_agentx_publish(struct pue_agentx *a, const struct pue_mib_values *vs)
 	if (a->sock < 0)
 		return;
 	if (a->out != NULL) {
+		if (a->watch_failed) /* no EPOLLOUT to wait for: try now */
+			flush_out(a);
 		a->skipped++; /* the helper has not taken the last set yet */
 		return;
 	}
@@ -344,13 +363,18 @@ pue_agentx_json(const struct pue_agentx *a)
 			 (json_int_t)a->skipped);
 }
 
+size_t
+pue_agentx_rearm(struct pue_agentx *a)
+{
+	return a != NULL && pue_timer_retry(&a->restart);
+}
+
 void
 pue_agentx_free(struct pue_agentx *a)
 {
 	if (a == NULL)
 		return;
-	if (a->restart_timer > 0)
-		pue_loop_cancel(a->loop, a->restart_timer);
+	pue_timer_cancel(&a->restart);
 	stop_helper(a, true);
 	free(a);
 }

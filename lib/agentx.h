@@ -57,6 +57,10 @@ void pue_agentx_publish(struct pue_agentx *a, const struct pue_mib_values *vs);
 /* {"helper": "running"|"restarting", "pid", "master": "connected"|..., "socket"}. */
 json_t *pue_agentx_json(const struct pue_agentx *a);
 
+/* Arms the helper's restart again when its timer could not be armed
+ * (timer.h). Returns 1 while it still fails. NULL is accepted. */
+size_t pue_agentx_rearm(struct pue_agentx *a);
+
 /* Closes the socket (the helper then closes its AgentX session and
  * exits), waits up to PUE_AGENTX_STOP_MS real time for it, then kills it.
  * NULL is accepted. */

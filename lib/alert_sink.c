@@ -182,6 +182,20 @@ pue_alert_sink_send(struct pue_alert_sinks *s)
 	s->n_pending = 0;
 }
 
+size_t
+pue_alert_sink_rearm(struct pue_alert_sinks *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s != NULL && i < s->n_targets; i++) {
+		if (s->targets[i].snmp != NULL)
+			n += pue_alert_sink_snmp_rearm(s->targets[i].snmp);
+		if (s->targets[i].exec != NULL)
+			n += pue_alert_sink_exec_rearm(s->targets[i].exec);
+	}
+	return n;
+}
+
 json_t *
 pue_alert_sink_json(const struct pue_alert_sinks *s)
 {

@@ -57,6 +57,10 @@ int pue_alert_sink_queue(struct pue_alert_sinks *s, const struct pue_notificatio
 /* After the transaction: sends what pue_alert_sink_queue() took. */
 void pue_alert_sink_send(struct pue_alert_sinks *s);
 
+/* The targets' timers that could not be armed (timer.h), armed again;
+ * returns how many still fail. NULL is accepted. */
+size_t pue_alert_sink_rearm(struct pue_alert_sinks *s);
+
 /* Per target: name, type, sent, failed, queued, dropped, last error. */
 json_t *pue_alert_sink_json(const struct pue_alert_sinks *s);
 

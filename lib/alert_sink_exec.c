@@ -33,6 +33,7 @@
 
 #include "duration.h"
 #include "log.h"
+#include "timer.h"
 
 #define MAX_RUNNING 4
 #define MAX_BACKLOG 64
@@ -42,10 +43,10 @@
 
 struct hook {
 	struct pue_alert_sink_exec *k;
-	pid_t pid; /* 0: free slot */
-	int pidfd; /* -1: reaped by polling */
-	int64_t timer;
-	bool terminated; /* SIGTERM sent */
+	pid_t pid;		/* 0: free slot */
+	int pidfd;		/* -1: reaped by polling */
+	struct pue_timer timer; /* its time limit, then the grace before SIGKILL */
+	bool terminated;	/* SIGTERM sent */
 	uint32_t incident;
 	pue_mono_t started;
 };
@@ -57,7 +58,7 @@ struct pue_alert_sink_exec {
 	struct hook running[MAX_RUNNING];
 	struct pue_notification backlog[MAX_BACKLOG]; /* a ring */
 	size_t head, n_backlog;
-	int64_t poll_timer;
+	struct pue_timer poll; /* reaps by polling, where pidfds are missing */
 };
 
 static void start_next(struct pue_alert_sink_exec *k);
@@ -143,11 +144,9 @@ release(struct hook *h)
 		pue_loop_del_fd(k->ctx->loop, h->pidfd);
 		close(h->pidfd);
 	}
-	if (h->timer > 0)
-		pue_loop_cancel(k->ctx->loop, h->timer);
+	pue_timer_cancel(&h->timer);
 	h->pid = 0;
 	h->pidfd = -1;
-	h->timer = 0;
 }
 
 /* The child is gone: count it, free its slot, start the next. */
@@ -207,20 +206,14 @@ static void
 on_timeout(void *arg)
 {
 	struct hook *h = arg;
-	struct pue_alert_sink_exec *k = h->k;
 
-	h->timer = 0;
 	if (h->pid == 0)
 		return;
 	/* The whole process group: a script's children go with it. */
 	kill(-h->pid, h->terminated ? SIGKILL : SIGTERM);
 	if (!h->terminated) {
 		h->terminated = true;
-		h->timer = pue_loop_add_real_timer(k->ctx->loop,
-						   pue_mono_add_ms(pue_clock_real(), KILL_GRACE_MS),
-						   on_timeout, h);
-		if (h->timer < 0)
-			h->timer = 0;
+		pue_timer_arm(&h->timer, pue_mono_add_ms(pue_clock_real(), KILL_GRACE_MS));
 	}
 }
 
@@ -231,13 +224,11 @@ on_poll(void *arg)
 	bool any = false;
 	size_t i;
 
-	k->poll_timer = 0;
 	for (i = 0; i < MAX_RUNNING; i++)
 		if (k->running[i].pid != 0 && k->running[i].pidfd < 0 && !reap(&k->running[i]))
 			any = true;
-	if (any && k->poll_timer == 0)
-		k->poll_timer = pue_loop_add_real_timer(
-			k->ctx->loop, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS), on_poll, k);
+	if (any && !pue_timer_pending(&k->poll))
+		pue_timer_arm(&k->poll, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS));
 }
 
 static int
@@ -276,22 +267,21 @@ spawn(struct pue_alert_sink_exec *k, struct hook *h, const struct pue_notificati
 		return -rc;
 	*h = (struct hook){.k = k, .pid = pid, .pidfd = -1, .incident = n->incident};
 	h->started = pue_clock_real(); /* a hook runs in real time */
+	pue_timer_init(&h->timer, k->ctx->loop, true, on_timeout, h,
+		       "alerts: target %.40s: the time limit of its program (alert #%u)",
+		       k->conf->name, n->incident);
 	h->pidfd = pidfd_open(pid, 0); /* close-on-exec already */
 	if (h->pidfd < 0 || pue_loop_add_fd(k->ctx->loop, h->pidfd, EPOLLIN, on_pidfd, h) < 0) {
 		/* Linux before 5.3: poll with waitid(WNOHANG) instead. */
 		if (h->pidfd >= 0)
 			close(h->pidfd);
 		h->pidfd = -1;
-		if (k->poll_timer == 0)
-			k->poll_timer = pue_loop_add_real_timer(
-				k->ctx->loop, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS),
-				on_poll, k);
+		if (!pue_timer_pending(&k->poll))
+			pue_timer_arm(&k->poll, pue_mono_add_ms(pue_clock_real(), REAP_POLL_MS));
 	}
-	h->timer = pue_loop_add_real_timer(
-		k->ctx->loop, pue_mono_add_ms(h->started, k->ctx->cfg->alerts.exec_timeout_ms),
-		on_timeout, h);
-	if (h->timer < 0)
-		h->timer = 0;
+	/* Failures of either arm are logged, and retried by
+	 * pue_alert_sink_exec_rearm(). */
+	pue_timer_arm(&h->timer, pue_mono_add_ms(h->started, k->ctx->cfg->alerts.exec_timeout_ms));
 	return 0;
 }
 
@@ -334,6 +324,8 @@ pue_alert_sink_exec_new(const struct pue_target_conf *t, const struct pue_alert_
 	k->stats = stats;
 	for (i = 0; i < MAX_RUNNING; i++)
 		k->running[i] = (struct hook){.k = k, .pidfd = -1};
+	pue_timer_init(&k->poll, ctx->loop, true, on_poll, k,
+		       "alerts: target %.40s: the watch on its programs", t->name);
 	return k;
 }
 
@@ -375,7 +367,17 @@ pue_alert_sink_exec_free(struct pue_alert_sink_exec *k)
 			k->conf->name, k->conf->argv[0], h->incident);
 		release(h);
 	}
-	if (k->poll_timer > 0)
-		pue_loop_cancel(k->ctx->loop, k->poll_timer);
+	pue_timer_cancel(&k->poll);
 	free(k);
+}
+
+size_t
+pue_alert_sink_exec_rearm(struct pue_alert_sink_exec *k)
+{
+	size_t i, n = pue_timer_retry(&k->poll);
+
+	for (i = 0; i < MAX_RUNNING; i++)
+		if (k->running[i].pid != 0)
+			n += pue_timer_retry(&k->running[i].timer);
+	return n;
 }

@@ -7,6 +7,8 @@
 #ifndef PUE_ALERT_SINK_EXEC_H
 #define PUE_ALERT_SINK_EXEC_H
 
+#include <stddef.h>
+
 #include "alert_notification.h"
 #include "alert_target.h"
 #include "err.h"
@@ -25,5 +27,9 @@ void pue_alert_sink_exec_send(struct pue_alert_sink_exec *k, const struct pue_no
 
 /* Kills and reaps the programs still running. NULL is accepted. */
 void pue_alert_sink_exec_free(struct pue_alert_sink_exec *k);
+
+/* The target's timers that could not be armed, armed again (timer.h);
+ * returns how many still fail. */
+size_t pue_alert_sink_exec_rearm(struct pue_alert_sink_exec *k);
 
 #endif

@@ -50,6 +50,7 @@
 #include "log.h"
 #include "resolve.h"
 #include "snmp_session.h"
+#include "timer.h"
 
 #define INFORM_TIMEOUT_MS 1500 /* real time, per attempt */
 #define MIN_BACKOFF_MS 1000
@@ -72,10 +73,10 @@ struct pue_alert_sink_snmp {
 	u_char engine[SNMP_MAX_ENG_SIZE]; /* the receiver's, for informs */
 	size_t engine_len;
 	long reqid;
-	unsigned failures; /* attempts in a row without an answer */
-	int64_t retry_timer, net_timer;
-	pue_mono_t net_at;
-	bool trap_user; /* a v3 trap made its USM user */
+	unsigned failures;	/* attempts in a row without an answer */
+	struct pue_timer retry; /* the back-off after a failed inform */
+	struct pue_timer net;	/* net-snmp's next timeout or resend */
+	bool trap_user;		/* a v3 trap made its USM user */
 	/* A host name is resolved off the loop before a session opens
 	 * (resolve.h); traps built meanwhile wait here, a few at most. */
 	struct pue_lookup *lookup;
@@ -234,7 +235,6 @@ on_retry(void *arg)
 {
 	struct pue_alert_sink_snmp *k = arg;
 
-	k->retry_timer = 0;
 	pump(k);
 }
 
@@ -254,12 +254,10 @@ back_off(struct pue_alert_sink_snmp *k, const char *cause)
 	pue_alert_target_error(k->stats, k->conf->name,
 			       "%s; %zu informs waiting, next try in %lld s", cause, k->queue.len,
 			       (long long)ms / 1000);
-	if (k->retry_timer == 0)
-		/* A receiver's outage is real time too. */
-		k->retry_timer = pue_loop_add_real_timer(
-			k->ctx->loop, pue_mono_add_ms(pue_clock_real(), ms), on_retry, k);
-	if (k->retry_timer < 0)
-		k->retry_timer = 0;
+	/* A receiver's outage is real time too. A failed arm is logged and
+	 * retried by pue_alert_sink_snmp_rearm(); nothing is sent meanwhile. */
+	if (!pue_timer_pending(&k->retry) && !k->retry.failed)
+		pue_timer_arm(&k->retry, pue_mono_add_ms(pue_clock_real(), ms));
 }
 
 /* Records what came back; pump() acts on it once net-snmp returned. */
@@ -341,7 +339,6 @@ on_net_timer(void *arg)
 {
 	struct pue_alert_sink_snmp *k = arg;
 
-	k->net_timer = 0;
 	pump(k);
 }
 
@@ -364,14 +361,9 @@ arm(struct pue_alert_sink_snmp *k)
 	/* net-snmp's timeouts are real time, whatever clock pued runs on. */
 	at.ns = pue_clock_real().ns + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 +
 		1000000;
-	if (k->net_timer > 0 && k->net_at.ns <= at.ns)
+	if (pue_timer_pending(&k->net) && k->net.at.ns <= at.ns)
 		return;
-	if (k->net_timer > 0)
-		pue_loop_cancel(k->ctx->loop, k->net_timer);
-	k->net_at = at;
-	k->net_timer = pue_loop_add_real_timer(k->ctx->loop, at, on_net_timer, k);
-	if (k->net_timer < 0)
-		k->net_timer = 0;
+	pue_timer_arm(&k->net, at); /* a failure: pue_alert_sink_snmp_rearm() */
 }
 
 static void
@@ -428,7 +420,8 @@ pump(struct pue_alert_sink_snmp *k)
 		close_session(k);
 		k->reopen = false;
 	}
-	while (!k->in_flight && k->retry_timer == 0 && k->queue.len > 0 && tries++ < 8) {
+	while (!k->in_flight && !pue_timer_pending(&k->retry) && !k->retry.failed &&
+	       k->queue.len > 0 && tries++ < 8) {
 		int rc = k->sessp != NULL ? 0 : open_session(k);
 
 		if (rc < 0)
@@ -471,6 +464,10 @@ pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_
 	k->stats = stats;
 	k->fd = -1;
 	k->inform = t->type == PUE_TARGET_SNMP_INFORM;
+	pue_timer_init(&k->retry, ctx->loop, true, on_retry, k,
+		       "alerts: target %.40s: the retry of its informs", t->name);
+	pue_timer_init(&k->net, ctx->loop, true, on_net_timer, k,
+		       "alerts: target %.40s: the timeout of its SNMP requests", t->name);
 	netsnmp_large_fd_set_init(&k->fds, FD_SETSIZE);
 	if (t->snmp.version == PUE_SNMP_V3 &&
 	    pue_snmp_session_keys_derive(&t->snmp, &k->keys, &why) < 0) {
@@ -550,6 +547,12 @@ on_resolved(void *arg, const char *numeric, const char *error)
 		pump(k);
 }
 
+size_t
+pue_alert_sink_snmp_rearm(struct pue_alert_sink_snmp *k)
+{
+	return pue_timer_retry(&k->retry) + pue_timer_retry(&k->net);
+}
+
 void
 pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k)
 {
@@ -560,11 +563,8 @@ pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k)
 	pue_lookup_cancel(k->lookup);
 	for (i = 0; i < k->n_held; i++)
 		snmp_free_pdu(k->held[i]);
-	if (k->retry_timer > 0)
-		pue_loop_cancel(k->ctx->loop, k->retry_timer);
-	if (k->net_timer > 0)
-		pue_loop_cancel(k->ctx->loop, k->net_timer);
-	k->retry_timer = k->net_timer = 0;
+	pue_timer_cancel(&k->retry);
+	pue_timer_cancel(&k->net);
 	close_session(k);
 	/* The USM users this target made go with it, so that a reload with
 	 * new passphrases does not find the old keys (snmp_session.h). */

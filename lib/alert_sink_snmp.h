@@ -7,6 +7,8 @@
 #ifndef PUE_ALERT_SINK_SNMP_H
 #define PUE_ALERT_SINK_SNMP_H
 
+#include <stddef.h>
+
 #include "alert_notification.h"
 #include "alert_target.h"
 #include "err.h"
@@ -32,5 +34,9 @@ void pue_alert_sink_snmp_send(struct pue_alert_sink_snmp *k, const struct pue_no
 /* Closes the session (queued informs stay in the database). NULL is
  * accepted. */
 void pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k);
+
+/* The target's timers that could not be armed, armed again (timer.h);
+ * returns how many still fail. */
+size_t pue_alert_sink_snmp_rearm(struct pue_alert_sink_snmp *k);
 
 #endif

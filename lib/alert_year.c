@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "report.h"
+#include "timer.h"
 #include "workq.h"
 
 struct year_job {
@@ -40,8 +41,8 @@ struct pue_year_watch {
 	struct pue_workq *q;
 	struct year_job job;
 	bool busy;
-	bool probing_loop; /* the loop's busy probe is registered */
-	int64_t timer;
+	bool probing_loop;	/* the loop's busy probe is registered */
+	struct pue_timer timer; /* the next computation */
 	struct pue_year_figures fig;
 };
 
@@ -66,7 +67,6 @@ submit(void *arg)
 	struct pue_year_watch *w = arg;
 	int rc;
 
-	w->timer = 0;
 	if (w->busy)
 		return;
 	if (w->store != NULL && w->fig.known) {
@@ -86,7 +86,9 @@ submit(void *arg)
 	w->job.rc = 0;
 	pue_err_clear(&w->job.err);
 	if ((rc = pue_workq_submit(w->q, &w->job.job)) < 0) {
-		pue_log(LOG_ERR, "alerts: cannot compute the year: %s", strerror(-rc));
+		pue_log(LOG_ERR, "alerts: cannot compute the year: %s; trying again later",
+			strerror(-rc));
+		schedule(w);
 		return;
 	}
 	w->busy = true;
@@ -100,10 +102,8 @@ schedule(struct pue_year_watch *w)
 
 	if (1000.0 * rate > (double)ms)
 		ms = (int64_t)(1000.0 * rate); /* a fast test clock: once a real second */
-	w->timer = pue_loop_add_timer(w->loop, pue_mono_add_ms(pue_clock_mono(w->clock), ms),
-				      submit, w);
-	if (w->timer < 0)
-		w->timer = 0;
+	/* a failure is logged, and retried by pue_year_watch_rearm() */
+	pue_timer_arm(&w->timer, pue_mono_add_ms(pue_clock_mono(w->clock), ms));
 }
 
 static void
@@ -130,7 +130,7 @@ on_done(void *arg, int fd, uint32_t events)
 			w->fig.at_ms = j->now_ms;
 			w->fig.error[0] = '\0';
 		}
-		if (w->timer == 0)
+		if (!pue_timer_pending(&w->timer))
 			schedule(w);
 		if (w->updated != NULL)
 			w->updated(w->arg);
@@ -167,6 +167,7 @@ pue_year_watch_new(const struct pue_config *cfg, struct pue_loop *loop,
 	w->job.job.run = run;
 	w->job.path = cfg->storage.path;
 	w->job.pc = cfg->pue;
+	pue_timer_init(&w->timer, loop, false, submit, w, "alerts: the year's computation");
 	if ((w->q = pue_workq_new(1, 1, 1, PUE_WORKQ_IDLE_MS, err)) == NULL)
 		goto fail;
 	if ((rc = pue_loop_add_fd(loop, pue_workq_fd(w->q), EPOLLIN, on_done, w)) < 0) {
@@ -191,13 +192,18 @@ pue_year_watch_get(const struct pue_year_watch *w)
 	return &w->fig;
 }
 
+size_t
+pue_year_watch_rearm(struct pue_year_watch *w)
+{
+	return w != NULL && pue_timer_retry(&w->timer);
+}
+
 void
 pue_year_watch_free(struct pue_year_watch *w)
 {
 	if (w == NULL)
 		return;
-	if (w->timer > 0)
-		pue_loop_cancel(w->loop, w->timer);
+	pue_timer_cancel(&w->timer);
 	if (w->probing_loop)
 		pue_loop_del_busy(w->loop, computing, w);
 	if (w->q != NULL) {

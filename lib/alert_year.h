@@ -52,6 +52,10 @@ struct pue_year_watch *pue_year_watch_new(const struct pue_config *cfg, struct p
 /* The latest figures (borrowed until the next loop iteration). */
 const struct pue_year_figures *pue_year_watch_get(const struct pue_year_watch *w);
 
+/* Arms the next computation again when its timer could not be armed
+ * (timer.h). Returns 1 while it still fails. NULL is accepted. */
+size_t pue_year_watch_rearm(struct pue_year_watch *w);
+
 /* Stops the worker (a computation in progress is finished first). NULL is
  * accepted. */
 void pue_year_watch_free(struct pue_year_watch *w);

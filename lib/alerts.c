@@ -350,9 +350,7 @@ on_round(void *arg)
 	a->next_round = pue_mono_add_ms(a->next_round, ROUND_MS);
 	if (a->next_round.ns <= now.ns) /* fell behind: no burst of rounds */
 		a->next_round = pue_mono_add_ms(now, ROUND_MS);
-	a->round_timer = pue_loop_add_timer(a->src.loop, a->next_round, on_round, a);
-	if (a->round_timer < 0)
-		a->round_timer = 0;
+	pue_timer_arm(&a->round, a->next_round); /* a failure: pue_alerts_rearm() */
 }
 
 static void
@@ -514,8 +512,8 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 		goto fail;
 	a->next_round = pue_mono_add_ms(pue_clock_mono(src->clock), ROUND_MS);
 	a->next_publish = pue_clock_mono(src->clock);
-	a->round_timer = pue_loop_add_timer(src->loop, a->next_round, on_round, a);
-	if (a->round_timer < 0)
+	pue_timer_init(&a->round, src->loop, false, on_round, a, "alerts: the alert round");
+	if (pue_timer_arm(&a->round, a->next_round) < 0)
 		goto nomem;
 	return a;
 nomem:
@@ -526,13 +524,21 @@ fail:
 	return NULL;
 }
 
+size_t
+pue_alerts_rearm(struct pue_alerts *a)
+{
+	if (a == NULL)
+		return 0;
+	return pue_timer_retry(&a->round) + pue_year_watch_rearm(a->year) +
+	       pue_agentx_rearm(a->agentx) + pue_alert_sink_rearm(a->sinks);
+}
+
 void
 pue_alerts_free(struct pue_alerts *a)
 {
 	if (a == NULL)
 		return;
-	if (a->round_timer > 0)
-		pue_loop_cancel(a->src.loop, a->round_timer);
+	pue_timer_cancel(&a->round);
 	pue_agentx_free(a->agentx);
 	pue_year_watch_free(a->year);
 	pue_alert_sink_free(a->sinks);

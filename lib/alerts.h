@@ -37,6 +37,12 @@ struct pue_alerts *pue_alerts_new(const struct pue_alerts_source *src, struct pu
 /* Stops everything; state already written stays. NULL is accepted. */
 void pue_alerts_free(struct pue_alerts *a);
 
+/* Arms again the timers that could not be armed (timer.h): the alert
+ * round, the year's, the AgentX helper's restart and the targets'
+ * (deadlines of hooks, inform retries, SNMP timeouts). Returns how many
+ * still fail. NULL is accepted. */
+size_t pue_alerts_rearm(struct pue_alerts *a);
+
 /* The engine's events (engine.h, pue_engine_set_event_cb(); arg is the
  * struct pue_alerts): meter resets raise meter_reset alerts. */
 void pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t device,

@@ -21,6 +21,7 @@
 #include "alert_year.h"
 #include "alerts_source.h"
 #include "snmp_lib.h"
+#include "timer.h"
 
 struct alert {
 	struct pue_alert_def def;
@@ -63,7 +64,7 @@ struct pue_alerts {
 	size_t n_silences, cap_silences;
 	uint32_t next_incident;
 	int64_t started_ms;
-	int64_t round_timer;
+	struct pue_timer round; /* once a second (ROUND_MS) */
 	pue_mono_t next_round, next_publish;
 	struct pue_snmp_lib *snmp_lib; /* a reference, with trap or inform targets */
 	bool db_failing;

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "fd_policy.h"
+#include "timer.h"
 
 struct client {
 	int fd;
@@ -49,7 +50,8 @@ struct pue_control {
 	 * it removes the file when it goes. */
 	bool owns_path;
 	struct client *clients[PUE_CTL_MAX_CLIENTS];
-	int64_t sweep_timer;
+	struct pue_timer sweep; /* once a real second: deadlines */
+	bool watch_failed;	/* a client's socket could not be watched */
 	/* Drops since the last sweep, logged by it (log_tally). */
 	struct tally late, evicted;
 };
@@ -84,6 +86,27 @@ log_tally(struct tally *t, const char *why)
 		pue_log(LOG_NOTICE, "control: dropped %u more clients (from uid %u pid %d on): %s",
 			t->n - DROP_LOG_LINES, (unsigned)t->first.uid, (int)t->first.pid, why);
 	t->n = 0;
+}
+
+static void on_client(void *arg, int fd, uint32_t events);
+
+/* Watches a client's socket for events: add (a new client) or change.
+ * A failure (epoll out of memory) is logged once per spell; the caller
+ * drops the client, which is then told nothing more. */
+static int
+watch(struct pue_control *c, int fd, uint32_t events, bool add)
+{
+	int rc = add ? pue_loop_add_fd(c->loop, fd, events, on_client, c)
+		     : pue_loop_mod_fd(c->loop, fd, events);
+
+	if (rc < 0 && !c->watch_failed)
+		pue_log(LOG_ERR,
+			"control: cannot watch a client's socket: %s; dropping such clients",
+			strerror(-rc));
+	else if (rc == 0 && c->watch_failed)
+		pue_log(LOG_NOTICE, "control: clients' sockets are watched again");
+	c->watch_failed = rc < 0;
+	return rc;
 }
 
 static void
@@ -122,8 +145,7 @@ flush_out(struct pue_control *c, struct client *cl)
 				/* Read no more requests until this reply is out: a
 				 * client that sends without reading cannot make pued
 				 * queue replies without bound. */
-				pue_loop_mod_fd(c->loop, cl->fd, EPOLLOUT);
-				return 0;
+				return watch(c, cl->fd, EPOLLOUT, false) < 0 ? -1 : 0;
 			}
 			return -1;
 		}
@@ -136,7 +158,8 @@ flush_out(struct pue_control *c, struct client *cl)
 	 * next one that came along with it start the next deadline now. */
 	cl->since = pue_clock_real();
 	cl->pending = cl->in.n > 0;
-	pue_loop_mod_fd(c->loop, cl->fd, EPOLLIN);
+	if (watch(c, cl->fd, EPOLLIN, false) < 0)
+		return -1;
 	return cl->closing ? -1 : 0;
 }
 
@@ -311,7 +334,7 @@ on_accept(void *arg, int fd, uint32_t events)
 	cl->since = pue_clock_real(); /* a connection that sends nothing has a deadline too */
 	cl->pending = true;
 	cl->peer = peer;
-	if (pue_loop_add_fd(c->loop, cfd, EPOLLIN, on_client, c) < 0) {
+	if (watch(c, cfd, EPOLLIN, true) < 0) {
 		close(cfd);
 		free(cl);
 		return;
@@ -361,8 +384,9 @@ sweep(void *arg)
 	}
 	log_tally(&c->late, "no whole request and reply within the deadline");
 	log_tally(&c->evicted, "over their user's share of connections");
-	/* Once a real second, whatever the clock. */
-	c->sweep_timer = pue_loop_add_real_timer(c->loop, pue_mono_add_ms(now, 1000), sweep, c);
+	/* Once a real second, whatever the clock. A failure is logged and
+	 * retried by pue_control_rearm(). */
+	pue_timer_arm(&c->sweep, pue_mono_add_ms(now, 1000));
 }
 
 /* A socket file that accepts a connection belongs to a running daemon;
@@ -440,6 +464,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 	c->handler = handler;
 	c->arg = arg;
 	c->fd = -1;
+	pue_timer_init(&c->sweep, loop, true, sweep, c, "control: the clients' deadlines");
 	if (strlen(conf->socket) >= sizeof(sa.sun_path)) {
 		pue_err_set(err, -ENAMETOOLONG, "control: socket path %s is longer than %zu bytes",
 			    conf->socket, sizeof(sa.sun_path) - 1);
@@ -462,8 +487,10 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 		pue_err_set(err, rc, "control: %s", strerror(-rc));
 		goto fail;
 	}
-	c->sweep_timer =
-		pue_loop_add_real_timer(loop, pue_mono_add_ms(pue_clock_real(), 1000), sweep, c);
+	if ((rc = pue_timer_arm(&c->sweep, pue_mono_add_ms(pue_clock_real(), 1000))) < 0) {
+		pue_err_set(err, rc, "control: cannot arm its timer: %s", strerror(-rc));
+		goto fail;
+	}
 	return c;
 fail:
 	pue_control_free(c);
@@ -480,8 +507,7 @@ pue_control_free(struct pue_control *c)
 	for (i = 0; i < PUE_CTL_MAX_CLIENTS; i++)
 		if (c->clients[i] != NULL)
 			drop(c, i);
-	if (c->sweep_timer > 0)
-		pue_loop_cancel(c->loop, c->sweep_timer);
+	pue_timer_cancel(&c->sweep);
 	if (c->fd >= 0) {
 		pue_loop_del_fd(c->loop, c->fd);
 		close(c->fd);
@@ -489,6 +515,12 @@ pue_control_free(struct pue_control *c)
 			unlink(c->conf->socket);
 	}
 	free(c);
+}
+
+size_t
+pue_control_rearm(struct pue_control *c)
+{
+	return c != NULL && pue_timer_retry(&c->sweep);
 }
 
 void
@@ -506,8 +538,10 @@ pue_control_take_over(struct pue_control *c, struct pue_control *old)
 		while (j < PUE_CTL_MAX_CLIENTS && c->clients[j] != NULL)
 			j++;
 		if (j == PUE_CTL_MAX_CLIENTS ||
-		    pue_loop_add_fd(c->loop, cl->fd, cl->n_out > 0 ? EPOLLOUT : EPOLLIN, on_client,
-				    c) < 0) {
+		    watch(c, cl->fd, cl->n_out > 0 ? EPOLLOUT : EPOLLIN, true) < 0) {
+			pue_log(LOG_NOTICE,
+				"control: dropped a client of uid %u (pid %d) at the reload",
+				(unsigned)cl->peer.uid, (int)cl->peer.pid);
 			close(cl->fd);
 			free(cl->out);
 			free(cl);

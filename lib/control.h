@@ -65,6 +65,10 @@ struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct 
 				    void *arg, const struct pue_control *running,
 				    struct pue_err *err);
 
+/* Arms the sweep of the clients' deadlines again when its timer could not
+ * be armed (timer.h). Returns 1 while it still fails. NULL is accepted. */
+size_t pue_control_rearm(struct pue_control *c);
+
 /* The reload's swap: c takes old's clients (on c's loop, with c's handler)
  * and, at the same path, the duty to remove the socket file; old is left
  * with its listening descriptor only, for pue_control_free(). A socket at

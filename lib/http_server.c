@@ -21,6 +21,7 @@
 #include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for repeated trouble */
 #include "http_auth.h"
 #include "log.h"
+#include "timer.h"
 
 /* Connections accepted per wake of the loop: a storm is taken in slices,
  * so timers due meanwhile run between them. */
@@ -39,9 +40,10 @@ struct pue_http {
 	const struct pue_http_conf *conf;
 	struct pue_loop *loop;
 	struct MHD_Daemon *mhd;
-	int fd;	       /* the listening socket, or -1 */
-	bool watching; /* fd is in the loop */
-	int64_t rest_timer;
+	int fd;		       /* the listening socket, or -1 */
+	bool watching;	       /* fd is in the loop */
+	struct pue_timer rest; /* the end of a rest after EMFILE (REST_MS) */
+	bool watch_failed;     /* the loop could not watch fd again (logged) */
 	uint16_t port;
 	char where[INET6_ADDRSTRLEN + 16]; /* "127.0.0.1:9725", "[::1]:9725" */
 	struct pue_http_route routes[PUE_HTTP_MAX_ROUTES];
@@ -241,9 +243,21 @@ rest_over(void *arg)
 {
 	struct pue_http *h = arg;
 
-	h->rest_timer = 0;
-	if (pue_loop_add_fd(h->loop, h->fd, EPOLLIN, on_listen, h) == 0)
+	int rc = pue_loop_add_fd(h->loop, h->fd, EPOLLIN, on_listen, h);
+
+	if (rc == 0) {
+		if (h->watch_failed)
+			pue_log(LOG_NOTICE, "http %s: listening again", h->where);
+		h->watch_failed = false;
 		h->watching = true;
+		return;
+	}
+	/* epoll out of memory: deaf until it takes the socket again */
+	if (!h->watch_failed)
+		pue_log(LOG_ERR, "http %s: cannot watch the listening socket: %s; trying again",
+			h->where, strerror(-rc));
+	h->watch_failed = true;
+	pue_timer_arm(&h->rest, pue_mono_add_ms(pue_clock_real(), REST_MS));
 }
 
 static void
@@ -253,10 +267,8 @@ rest(struct pue_http *h, int e)
 		REST_MS);
 	pue_loop_del_fd(h->loop, h->fd);
 	h->watching = false;
-	h->rest_timer = pue_loop_add_real_timer(h->loop, pue_mono_add_ms(pue_clock_real(), REST_MS),
-						rest_over, h);
-	if (h->rest_timer <= 0) /* out of memory: better a busy loop than deaf */
-		rest_over(h);
+	/* A failure is logged, and retried by pue_http_rearm(). */
+	pue_timer_arm(&h->rest, pue_mono_add_ms(pue_clock_real(), REST_MS));
 }
 
 static void
@@ -405,6 +417,7 @@ pue_http_new(const struct pue_http_conf *conf, struct pue_loop *loop,
 	h->fd = -1;
 	h->conf = conf;
 	h->loop = loop;
+	pue_timer_init(&h->rest, loop, true, rest_over, h, "http: the end of the listener's rest");
 	memcpy(h->routes, routes, n * sizeof(*routes));
 	h->n_routes = n;
 	if ((rc = make_fixed(h)) < 0 ||
@@ -443,8 +456,7 @@ pue_http_free(struct pue_http *h)
 		return;
 	if (h->watching)
 		pue_loop_del_fd(h->loop, h->fd);
-	if (h->rest_timer > 0)
-		pue_loop_cancel(h->loop, h->rest_timer);
+	pue_timer_cancel(&h->rest);
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd); /* joins its thread: no handler runs after */
 	if (h->fd >= 0)
@@ -454,6 +466,12 @@ pue_http_free(struct pue_http *h)
 			MHD_destroy_response(h->fixed[i]);
 	pue_http_auth_free(h->auth);
 	free(h);
+}
+
+size_t
+pue_http_rearm(struct pue_http *h)
+{
+	return h != NULL && pue_timer_retry(&h->rest);
 }
 
 uint16_t

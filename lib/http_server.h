@@ -74,6 +74,10 @@ struct pue_http *pue_http_new(const struct pue_http_conf *conf, struct pue_loop 
  * off), after MHD's thread has stopped. NULL is accepted. */
 void pue_http_free(struct pue_http *h);
 
+/* Arms the end of the listener's rest again when its timer could not be
+ * armed (timer.h). Returns 1 while it still fails. NULL is accepted. */
+size_t pue_http_rearm(struct pue_http *h);
+
 /* The port it listens on (the kernel's choice for port 0). */
 uint16_t pue_http_port(const struct pue_http *h);
 

@@ -17,6 +17,8 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "log.h"
+
 struct timer {
 	pue_mono_t deadline;
 	int64_t id;
@@ -56,6 +58,7 @@ struct pue_loop {
 	size_t n_watches;
 	bool stop;
 	uint64_t iterations;
+	bool timerfd_failed;  /* the last timerfd_settime() failed (logged) */
 	unsigned fail_timers; /* test hook: registrations left to fail */
 };
 
@@ -305,8 +308,11 @@ run_timers(struct pue_loop *l)
 
 /* Arms the timerfd for the nearest deadline in real time (the loop's clock
  * may run faster than real time under a test clock, and a stepped clock
- * does not run by itself at all). */
-static void
+ * does not run by itself at all). Returns the timeout for epoll_wait():
+ * -1, as the timerfd wakes the loop; should the timerfd refuse its time,
+ * the milliseconds to the deadline (at most a second), so that no timer
+ * waits for a descriptor's event to run. */
+static int
 arm(struct pue_loop *l)
 {
 	struct itimerspec its = {0};
@@ -322,13 +328,23 @@ arm(struct pue_loop *l)
 	/* A stepped clock arms only real timers, which seldom change: skip
 	 * the system call while the same deadline stands armed. */
 	if (pue_clock_is_stepped(l->clock) && at == l->armed_ns)
-		return;
+		return -1;
 	l->armed_ns = at;
 	if (at > 0) {
 		its.it_value.tv_sec = ns / 1000000000;
 		its.it_value.tv_nsec = ns % 1000000000;
 	}
-	timerfd_settime(l->tfd, 0, &its, NULL);
+	if (timerfd_settime(l->tfd, 0, &its, NULL) == 0) {
+		if (l->timerfd_failed)
+			pue_log(LOG_NOTICE, "loop: the timerfd works again");
+		l->timerfd_failed = false;
+		return -1;
+	}
+	if (!l->timerfd_failed)
+		pue_log_errno(LOG_ERR, "loop: timerfd_settime; waking every second meanwhile");
+	l->timerfd_failed = true;
+	l->armed_ns = -2; /* unknown: set it again next time */
+	return at < 0 ? 1000 : (int)(ns / 1000000 + 1 < 1000 ? ns / 1000000 + 1 : 1000);
 }
 
 int
@@ -416,15 +432,15 @@ pue_loop_run(struct pue_loop *l)
 	struct epoll_event evs[64];
 	uint64_t expirations;
 	bool stepping;
-	int n, i;
+	int n, i, timeout_ms;
 
 	l->stop = false;
 	while (!l->stop) {
-		arm(l);
+		timeout_ms = arm(l);
 		/* Stepping: take whatever is ready without waiting, and move
 		 * the clock only when nothing was. */
 		stepping = may_step(l);
-		n = epoll_wait(l->epfd, evs, 64, stepping ? 0 : -1);
+		n = epoll_wait(l->epfd, evs, 64, stepping ? 0 : timeout_ms);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -51,8 +51,9 @@ int64_t pue_loop_add_real_timer(struct pue_loop *l, pue_mono_t deadline, pue_tim
 				void *arg);
 /* A registration fails only when memory runs out. Timers that keep pued
  * going (the service's tick and flush, each device's poll, the daemon's
- * status and watchdog) are then logged at LOG_ERR and armed again from a
- * timer that still runs (service.h, pue_service_rearm()).
+ * status and watchdog, and every timer kept in a struct pue_timer,
+ * timer.h) are then logged at LOG_ERR and armed again from a timer that
+ * still runs (service.h, pue_service_rearm()).
  * Tests only: the next n registrations, of either kind, fail with -ENOMEM. */
 void pue_loop_fail_timers(struct pue_loop *l, unsigned n);
 /* Cancels a pending timer of either kind; unknown or fired ids are ignored. */

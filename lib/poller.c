@@ -17,5 +17,6 @@ pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
 size_t
 pue_poller_rearm(struct pue_poller *p)
 {
-	return pue_poll_schedule_rearm_group(&p->schedules);
+	return pue_poll_schedule_rearm_group(&p->schedules) +
+	       (p->ops->rearm != NULL ? p->ops->rearm(p) : 0);
 }

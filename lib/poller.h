@@ -51,6 +51,10 @@ struct pue_poller_ops {
 	/* The requests a healthy poll of the device needs; 0 when this
 	 * poller does not poll it. */
 	size_t (*reads_per_poll)(const struct pue_poller *p, size_t device);
+	/* Arms again the poller's own timers beyond the schedules (request
+	 * timeouts, say) that the loop could not arm (timer.h); returns how
+	 * many still fail. NULL when it has none. */
+	size_t (*rearm)(struct pue_poller *p);
 };
 
 /* The first member of every poller's state: a poller is reached through
@@ -68,8 +72,9 @@ struct pue_poller {
 void pue_poller_init(struct pue_poller *p, const struct pue_poller_ops *ops,
 		     const struct pue_poller_env *env);
 
-/* Arms the polls of p the loop could not arm (pue_poll_schedule_rearm_group()); the
- * service calls it from its 1 s tick. Returns how many are still unarmed. */
+/* Arms the polls of p the loop could not arm (pue_poll_schedule_rearm_group())
+ * and its other timers (ops->rearm); the service calls it from its 1 s tick.
+ * Returns how many are still unarmed. */
 size_t pue_poller_rearm(struct pue_poller *p);
 
 #endif

@@ -167,6 +167,8 @@ pue_service_rearm(struct pue_service *s)
 	for (k = 0; k < PUE_POLLER_KINDS; k++)
 		if (s->pollers[k] != NULL)
 			left += pue_poller_rearm(s->pollers[k]);
+	left += pue_alerts_rearm(s->alerts) + pue_control_rearm(s->control) +
+		pue_http_rearm(s->http);
 	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + left;
 }
 

@@ -46,8 +46,11 @@ void pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), voi
 /* Timers that could not be armed (the loop out of memory, loop.h): each
  * failure is logged at LOG_ERR, and the timer is armed again, due at once,
  * by the next timer of the service that does run - the tick re-arms the
- * flush and every device's poll, the flush re-arms the tick - and by this,
- * which the daemon calls from its own real-time timers (status, watchdog).
+ * flush and every module's timers (devices' polls and SNMP timeouts, the
+ * alert round and the alerts' other timers, the control socket's sweep,
+ * the HTTP listener's rest; timer.h), the flush re-arms the tick - and by
+ * this, which the daemon calls from its own real-time timers (status,
+ * watchdog).
  * While the tick is down the daemon stops feeding the watchdog, so under
  * systemd a pued that cannot recover is restarted. Returns how many timers
  * are still unarmed. */

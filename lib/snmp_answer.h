@@ -36,6 +36,7 @@
 #include "poll_schedule.h"
 #include "poller.h"
 #include "snmp_session.h"
+#include "timer.h"
 
 /* GETBULK/GETNEXT walks of one sum_column point stop with an error past
  * these: a PDU has a few dozen outlets, and an agent that never ends its
@@ -115,8 +116,7 @@ struct snmp_dev {
 	char error[200];
 	/* timers */
 	struct pue_poll_schedule sched;
-	int64_t net_timer;
-	pue_mono_t net_at;
+	struct pue_timer net_timer; /* net-snmp's next timeout or resend (real time) */
 	struct pue_health health;
 };
 

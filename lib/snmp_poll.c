@@ -97,7 +97,6 @@ on_net_timer(void *arg)
 {
 	struct snmp_dev *d = arg;
 
-	d->net_timer = 0;
 	pump(d);
 }
 
@@ -128,14 +127,11 @@ arm(struct snmp_dev *d)
 	/* +1 ms: net-snmp retries only once strictly past the expiry. */
 	at.ns = pue_clock_real().ns + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000 +
 		1000000;
-	if (d->net_timer > 0 && d->net_at.ns <= at.ns)
+	if (pue_timer_pending(&d->net_timer) && d->net_timer.at.ns <= at.ns)
 		return true;
-	if (d->net_timer > 0)
-		pue_loop_cancel(m->poller.loop, d->net_timer);
-	d->net_at = at;
-	d->net_timer = pue_loop_add_real_timer(m->poller.loop, at, on_net_timer, d);
-	if (d->net_timer < 0)
-		d->net_timer = 0; /* out of memory: the next event re-arms */
+	/* A failure is logged, and retried by the service's tick (poller_rearm):
+	 * the requests then time out late, never not at all. */
+	pue_timer_arm(&d->net_timer, at);
 	return true;
 }
 
@@ -451,9 +447,15 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	netsnmp_large_fd_set_init(&m->fds, FD_SETSIZE);
 	m->fds_ready = true;
 	for (i = 0; i < cfg->n_devices; i++)
-		if (cfg->devices[i].protocol == PUE_PROTO_SNMP &&
-		    pue_snmp_setup_dev(m, &m->devs[m->n_devs], i, poll_due, err) < 0)
-			goto fail;
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP) {
+			struct snmp_dev *d = &m->devs[m->n_devs];
+
+			if (pue_snmp_setup_dev(m, d, i, poll_due, err) < 0)
+				goto fail;
+			pue_timer_init(&d->net_timer, m->poller.loop, true, on_net_timer, d,
+				       "device %.60s: the timeout of its SNMP requests",
+				       d->conf->name);
+		}
 	pue_snmp_lib_quiet(m->lib);
 	if (pue_loop_add_busy(m->poller.loop, any_poll_running, m) < 0)
 		goto nomem;
@@ -485,8 +487,7 @@ poller_free(struct pue_poller *p)
 		struct snmp_dev *d = &m->devs[i];
 
 		pue_poll_schedule_stop(&d->sched);
-		if (d->net_timer > 0)
-			pue_loop_cancel(m->poller.loop, d->net_timer);
+		pue_timer_cancel(&d->net_timer);
 		pue_lookup_cancel(d->lookup);
 		close_session(d);
 		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
@@ -506,6 +507,18 @@ poller_free(struct pue_poller *p)
 	free(m->devs);
 	free(m->by_device);
 	free(m);
+}
+
+/* The schedules are re-armed by pue_poller_rearm() itself. */
+static size_t
+poller_rearm(struct pue_poller *p)
+{
+	struct pue_snmp *m = (struct pue_snmp *)p;
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n_devs; i++)
+		n += pue_timer_retry(&m->devs[i].net_timer);
+	return n;
 }
 
 static const struct pue_health *
@@ -537,4 +550,5 @@ const struct pue_poller_ops pue_snmp_poller = {
 	.free = poller_free,
 	.health = poller_health,
 	.reads_per_poll = poller_reads_per_poll,
+	.rearm = poller_rearm,
 };

@@ -5,7 +5,8 @@
 # reload, clock, advance), an error reply, and the --json output of puectl
 # status, devices, alerts, report, history and year. The outputs are real:
 # pue-sim and pued on the stepped clock, two hours at PUE 1.30 against a
-# 1.25 ceiling, so alerts fire and are acknowledged and silenced, and the
+# 1.25 ceiling (and a pPUE zone, whose figures status shows), so alerts
+# fire and are acknowledged and silenced, and the
 # database has what report, history and year read. Validated with
 # python3-jsonschema (tools/install-deps check); the schemas forbid keys
 # they do not name, so a renamed key fails here.
@@ -24,8 +25,12 @@ step_clock $T0
 start_sim sim --control "$T/sim.sock" --facility-kw 1300 --it-kw 1000
 hold_port udp # the trap target: nobody listens there
 write_config "$T/pued.yaml" "$SIM_PORT"
+# A pPUE zone too (zones_stored.sh), so that status has one to validate.
 sed -i -e 's/^poll_interval: 1s/poll_interval: 10s/' \
-	-e 's/^  warning: 1.22/  warning: 1.22\n  alert_window: 15m\n  min_duration: 5m/' "$T/pued.yaml"
+	-e 's/^  warning: 1.22/  warning: 1.22\n  alert_window: 15m\n  min_duration: 5m/' \
+	-e 's|^  windows: \[15m, 1h, 24h\]|  windows: [15m, 1h, 24h]\n  zones:\n    - name: ups-a\n      it: {add: [ups-a/energy]}\n      infrastructure: {add: [crah-2/energy]}|' \
+	"$T/pued.yaml"
+grep -q '^  zones:' "$T/pued.yaml" || fail "the zone was not added to the configuration"
 cat >>"$T/pued.yaml" <<EOT
 alerts:
   targets:
@@ -60,6 +65,8 @@ raw alerts '{"v":1,"cmd":"alerts"}' && ok alerts
 raw clock '{"v":1,"cmd":"clock"}' && ok clock
 raw advance '{"v":1,"cmd":"advance","ms":0}' && ok advance
 puectl --json status >"$O/puectl-status.json" || fail "puectl status --json"
+jq -e '.zones | length == 1' "$O/puectl-status.json" >/dev/null ||
+	fail "status has no zone: $(jq -c .zones "$O/puectl-status.json")"
 puectl --json devices >"$O/puectl-devices.json" || fail "puectl devices --json"
 puectl --json alerts >"$O/puectl-alerts.json" || fail "puectl alerts --json"
 jq -e '(.active[] | select(.rule == "pue_ceiling") | .acked_by != null) and
