@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "fd_high.h"
 #include "log.h"
 
@@ -43,6 +44,7 @@ struct pue_control {
 	struct pue_loop *loop;
 	const struct pue_clock *clock;
 	pue_control_handler handler;
+	pue_control_ready ready; /* NULL: every reply is built by handler */
 	void *arg;
 	int fd;
 	/* This server made the socket file, or took it over (a reload):
@@ -256,6 +258,43 @@ pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer
 	return reply;
 }
 
+/* A request that ready bytes answer: parsed only far enough to know its
+ * command; anything unusual (another version, an admin command, a
+ * malformed line) goes the handler's way, which words the error. */
+static struct pue_blob *
+ready_reply(struct pue_control *c, const char *line, size_t len)
+{
+	json_t *req, *v, *cmd;
+	struct pue_blob *b = NULL;
+
+	if (c->ready == NULL || (req = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return NULL;
+	v = json_object_get(req, "v");
+	cmd = json_object_get(req, "cmd");
+	if (json_is_object(req) && json_is_string(cmd) &&
+	    (v == NULL || (json_is_integer(v) && json_integer_value(v) == PUE_CTL_VERSION)) &&
+	    !pue_control_is_admin_command(json_string_value(cmd)))
+		b = c->ready(c->arg, json_string_value(cmd));
+	json_decref(req);
+	return b;
+}
+
+/* Queues ready bytes as the client's reply. */
+static void
+queue_bytes(struct client *cl, struct pue_blob *b)
+{
+	char *buf = realloc(cl->out, cl->n_out + b->len);
+
+	if (buf == NULL) {
+		cl->closing = true;
+	} else {
+		memcpy(buf + cl->n_out, b->data, b->len);
+		cl->out = buf;
+		cl->n_out += b->len;
+	}
+	pue_blob_unref(b);
+}
+
 /* Answers the complete lines received so far, one reply in flight at a
  * time: requests pipelined in one packet wait until the reply before them
  * is out, so replies never pile up for a client that does not read. */
@@ -266,8 +305,13 @@ answer_lines(struct pue_control *c, struct client *cl)
 	ssize_t len;
 
 	while (!cl->closing && cl->n_out == 0 && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
-		queue_reply(cl, pue_control_answer(c->conf, &cl->peer, line, (size_t)len,
-						   c->handler, c->arg));
+		struct pue_blob *b = ready_reply(c, line, (size_t)len);
+
+		if (b != NULL)
+			queue_bytes(cl, b);
+		else
+			queue_reply(cl, pue_control_answer(c->conf, &cl->peer, line, (size_t)len,
+							   c->handler, c->arg));
 		pue_ctl_input_consume(&cl->in, (size_t)len);
 	}
 }
@@ -618,6 +662,12 @@ pue_control_free(struct pue_control *c)
 			unlink(c->conf->socket);
 	}
 	free(c);
+}
+
+void
+pue_control_set_ready(struct pue_control *c, pue_control_ready ready)
+{
+	c->ready = ready;
 }
 
 void

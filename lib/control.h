@@ -66,6 +66,13 @@ typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *reque
 
 struct pue_control; /* opaque */
 
+/* Ready bytes for a read-only command (status_reply.h): the whole reply
+ * line, newline included, as a new blob reference, or NULL to have the
+ * handler answer. Asked only for a well-formed request of version 1 that
+ * is not an admin command. */
+struct pue_blob;
+typedef struct pue_blob *(*pue_control_ready)(void *arg, const char *cmd);
+
 /* The request parser, without the socket. The server feeds it each
  * client's bytes as they arrive; so does the fuzzer
  * (tests/fuzz/fuzz_control.c), which therefore tests the same code. */
@@ -107,6 +114,10 @@ struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct 
 				    const struct pue_clock *clock, pue_control_handler handler,
 				    void *arg, const struct pue_control *running,
 				    struct pue_err *err);
+
+/* Answers requests with ready(arg, cmd)'s bytes where it gives some
+ * (arg: the handler's). NULL turns it off. */
+void pue_control_set_ready(struct pue_control *c, pue_control_ready ready);
 
 /* The reload's swap: c takes old's clients (on c's loop, with c's handler)
  * and, at the same path, the duty to remove the socket file; old is left

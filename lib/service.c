@@ -16,6 +16,7 @@
 #include "modbus_poll.h"
 #include "snmp_poll.h" /* SNMP (issue 5) */
 #include "status.h"
+#include "status_reply.h" /* issue 18 */
 #include "store.h"
 #include "window.h"
 
@@ -36,7 +37,7 @@ struct pue_service {
 	struct pue_blob *index_page;
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
-	struct pue_status_source status;
+	struct pue_status_cache *status_cache; /* status, devices (issue 18) */
 	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
 	void *reload_arg;
 	uint64_t ticks, polls; /* progress, for the watchdog */
@@ -150,24 +151,58 @@ pue_service_rearm(struct pue_service *s)
 	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
 }
 
-/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
- * thread (exporter.h). */
-static void
-publish(struct pue_service *s)
+/* Where this service's snapshots are copied from. */
+static struct pue_snapshot_source
+snapshot_source(struct pue_service *s)
 {
-	struct pue_snapshot_source src = {
+	return (struct pue_snapshot_source){
 		.cfg = s->cfg,
 		.clock = s->clock,
 		.engine = s->engine,
 		.store = s->store,
 		.alerts = s->alerts,
 		.health = health_of,
+		.reads_per_poll = reads_of,
 		.arg = s,
 		.http = s->http,
 	};
+}
+
+/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
+ * thread (exporter.h). */
+static void
+publish(struct pue_service *s)
+{
+	struct pue_snapshot_source src = snapshot_source(s);
 
 	if (s->exporter != NULL)
 		pue_exporter_update(s->exporter, &src);
+}
+
+/* status and devices (issue 18): the round's ready bytes. */
+static struct pue_blob *
+ready(void *arg, const char *cmd)
+{
+	struct pue_service *s = arg;
+	struct pue_snapshot_source src = snapshot_source(s);
+
+	return pue_status_cache_reply(s->status_cache, cmd, s->ticks, &src);
+}
+
+/* status or devices from a snapshot of now, when the ready bytes could not
+ * be made. */
+static json_t *
+status_now(struct pue_service *s, bool devices, struct pue_err *err)
+{
+	struct pue_snapshot_source src = snapshot_source(s);
+	struct pue_snapshot *snap = pue_snapshot_take(&src, err);
+	json_t *o;
+
+	if (snap == NULL)
+		return NULL;
+	o = devices ? pue_status_devices_json(snap) : pue_status_json(snap);
+	pue_snapshot_unref(snap);
+	return o;
 }
 
 static void
@@ -260,17 +295,13 @@ handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct
 
 	(void)req;
 	(void)peer;
-	if (strcmp(cmd, "status") == 0) {
-		json_t *o = pue_status_json(&s->status);
-
-		if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-			pue_alerts_status(s->alerts, o);
-		return o;
-	}
+	/* issue 18: what a command changes shows in the next status */
+	if (pue_control_is_admin_command(cmd))
+		pue_status_cache_drop(s->status_cache);
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "devices") == 0)
+		return status_now(s, strcmp(cmd, "devices") == 0, err);
 	if (pue_alerts_handles(cmd)) /* alerts (issue 8) */
 		return pue_alerts_command(s->alerts, cmd, req, peer, err);
-	if (strcmp(cmd, "devices") == 0)
-		return json_pack("{s:o}", "devices", pue_status_devices_json(&s->status));
 	if (strcmp(cmd, "ping") == 0)
 		return json_object();
 	if (strcmp(cmd, "clock") == 0)
@@ -382,19 +413,14 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
 	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
 		goto fail;
-	s->status = (struct pue_status_source){
-		.cfg = cfg,
-		.clock = clock,
-		.engine = s->engine,
-		.store = s->store,
-		.store_path = cfg->storage.path,
-		.health = health_of,
-		.reads_per_poll = reads_of,
-		.arg = s,
-	};
+	if ((s->status_cache = pue_status_cache_new()) == NULL) {
+		pue_err_set(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
 					  running != NULL ? running->control : NULL, err)) == NULL)
 		goto fail;
+	pue_control_set_ready(s->control, ready);
 	if (start_http(s, running, err) < 0)
 		goto fail;
 	now = pue_clock_mono(clock);
@@ -420,6 +446,7 @@ pue_service_free(struct pue_service *s)
 	pue_exporter_free(s->exporter);
 	pue_blob_unref(s->index_page);
 	pue_control_free(s->control);
+	pue_status_cache_free(s->status_cache);
 	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
 	/* alerts (issue 8) */
 	if (s->engine != NULL)

@@ -73,6 +73,7 @@ struct pue_snap_device {
 	enum pue_protocol protocol;
 	bool polled;		  /* a poller knows it (health is valid) */
 	struct pue_health health; /* a copy */
+	size_t reads_per_poll;	  /* merged reads of its plan (0: not known) */
 };
 
 struct pue_snap_store {
@@ -86,6 +87,8 @@ struct pue_snap_store {
 enum pue_snapshot_memo_key {
 	PUE_MEMO_METRICS_TEXT,
 	PUE_MEMO_METRICS_OPENMETRICS,
+	PUE_MEMO_STATUS,  /* the control reply to "status" (status.h) */
+	PUE_MEMO_DEVICES, /* the control reply to "devices" */
 	PUE_SNAPSHOT_MEMOS
 };
 
@@ -94,6 +97,7 @@ struct pue_snapshot {
 	pue_wall_t time;	      /* the loop clock's wall time */
 	int category;		      /* of the PUE's IT sum */
 	struct pue_figure instant;    /* P_facility / P_IT, kW */
+	const char *instant_source;   /* static: pue_engine_instant_source() */
 	struct pue_engine_totals totals;
 	struct pue_snap_window *windows;
 	size_t n_windows;
@@ -124,6 +128,7 @@ struct pue_snapshot_source {
 	const struct pue_store *store;				      /* NULL: storage off */
 	const struct pue_alerts *alerts;			      /* NULL: no alerts, no year */
 	const struct pue_health *(*health)(void *arg, size_t device); /* NULL: not polled */
+	size_t (*reads_per_poll)(void *arg, size_t device);	      /* NULL: 0 for all */
 	void *arg;
 	const struct pue_http *http; /* NULL: no listener */
 };

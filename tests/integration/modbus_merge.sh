@@ -56,7 +56,7 @@ start_pued "$T/pued.yaml"
 # are impossible (a CDAB int32 read as ABCD is -1.5e6 kW): rejected, and
 # their device degraded, not down. Requests are counted all the same.
 wait_for 15000 "every device answering" \
-	status_jq '[.devices[].state] | all(. == "up" or . == "degraded")'
+	devices_jq '[.devices[].state] | all(. == "up" or . == "degraded")'
 
 # The simulator's count and pued's poll count agree when read between two
 # polls, with no poll ended meanwhile (the count is read between two reads
