@@ -54,7 +54,7 @@ usage(FILE *out)
 		"[--point DEV/PT]] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
 		"commands that ask the running pued:\n"
-		"  status    PUE windows with coverage, ceiling, devices and storage\n"
+		"  status    PUE windows, year, active alerts, device counts, storage\n"
 		"  devices   each device's health\n"
 		"  ping      check that pued answers\n"
 		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
