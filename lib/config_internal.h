@@ -183,8 +183,8 @@ void pue_cfg_read_modbus_point(struct pue_cfgctx *c, const struct pue_ynode *n,
  * map: node names (once per load) and merges its points into d's: the
  * map's, in order, each replaced by d's own point of the same name, then
  * d's other points; and the map's modbus: read limits where d's own
- * modbus: section (mb, may be NULL) does not set them. Map files keep their errors; pue_config_load() counts
- * them, appends them after the configuration's own, and frees the maps. */
+ * modbus: section (mb, may be NULL) does not set them. Map files keep their errors;
+ * pue_config_load() counts them, appends them after the configuration's own, and frees the maps. */
 void pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node,
 		       struct pue_device_conf *d, bool proto_ok, const struct pue_ynode *mb);
 size_t pue_cfg_maps_n_errors(const struct pue_cfgctx *c);

@@ -44,7 +44,7 @@ struct pue_cfgmap {
 	struct pue_ytree *tree; /* the map file, with its errors; NULL when not found */
 	struct pue_point_conf *points;
 	size_t n_points;
-	bool has_read, has_gap;	    /* the map's modbus: sets them */
+	bool has_read, has_gap; /* the map's modbus: sets them */
 	uint16_t max_read, max_gap;
 };
 

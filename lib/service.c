@@ -38,7 +38,7 @@ struct pue_service {
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
 	struct pue_status_cache *status_cache; /* status, devices (issue 18) */
-	void (*reload_cb)(void *arg); /* the daemon's, for "reload" */
+	void (*reload_cb)(void *arg);	       /* the daemon's, for "reload" */
 	void *reload_arg;
 	uint64_t ticks, polls; /* progress, for the watchdog */
 	uint64_t clock_steps;  /* wall-clock steps already told (clock.h) */

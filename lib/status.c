@@ -149,7 +149,8 @@ device_counts_json(const struct pue_snapshot *s)
 	}
 	json_object_set_new(o, "total", json_integer((json_int_t)s->n_devices));
 	for (k = 0; k < 4; k++)
-		json_object_set_new(o, pue_dev_state_name(states[k]), json_integer((json_int_t)n[k]));
+		json_object_set_new(o, pue_dev_state_name(states[k]),
+				    json_integer((json_int_t)n[k]));
 	json_object_set_new(o, "unsupported", json_integer((json_int_t)unsupported));
 	return o;
 }
@@ -169,7 +170,8 @@ storage_json(const struct pue_snapshot *s)
 	json_object_set_new(o, "pending_rows", json_integer((json_int_t)st->pending));
 	json_object_set_new(o, "samples_written", json_integer((json_int_t)st->written));
 	json_object_set_new(o, "samples_dropped", json_integer((json_int_t)st->dropped));
-	json_object_set_new(o, "last_error", st->failing ? json_string(st->last_error) : json_null());
+	json_object_set_new(o, "last_error",
+			    st->failing ? json_string(st->last_error) : json_null());
 	return o;
 }
 
@@ -196,8 +198,9 @@ zones_json(const struct pue_snapshot *s)
 		json_t *zone = json_object(), *wins = json_array(), *w;
 
 		json_object_set_new(zone, "zone", json_string(sz->name));
-		json_object_set_new(zone, "instant",
-				    zone_figure(figure_json(&sz->instant, pc, sz->category, false)));
+		json_object_set_new(
+			zone, "instant",
+			zone_figure(figure_json(&sz->instant, pc, sz->category, false)));
 		for (i = 0; i < s->n_windows; i++) {
 			w = zone_figure(figure_json(&sz->windows[i].f, pc, sz->category, true));
 			json_object_set_new(w, "window", json_string(sz->windows[i].name));

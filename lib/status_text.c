@@ -107,7 +107,8 @@ alerts_print(FILE *out, const json_t *alerts)
 	json_array_foreach(json_object_get(alerts, "active"), i, a)
 	{
 		fprintf(out, "  %-8s %-8s %s%s%s\n", str(a, "state", "?"), str(a, "severity", "?"),
-			str(a, "alert", "?"), json_is_true(json_object_get(a, "acked")) ? ", acked" : "",
+			str(a, "alert", "?"),
+			json_is_true(json_object_get(a, "acked")) ? ", acked" : "",
 			json_is_true(json_object_get(a, "silenced")) ? ", silenced" : "");
 	}
 }
@@ -120,7 +121,8 @@ counts_print(FILE *out, const json_t *counts)
 	static const char *const states[] = {"up", "degraded", "down", "unknown", "unsupported"};
 	size_t i;
 
-	fprintf(out, "\ndevices: %lld", (long long)json_integer_value(json_object_get(counts, "total")));
+	fprintf(out, "\ndevices: %lld",
+		(long long)json_integer_value(json_object_get(counts, "total")));
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		json_int_t n = json_integer_value(json_object_get(counts, states[i]));
 

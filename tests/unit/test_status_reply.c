@@ -23,32 +23,33 @@
 #include "status.h"
 #include "status_reply.h"
 
-static const char yaml[] = "site: hall\n"
-			   "devices:\n"
-			   "  - name: incomer\n"
-			   "    protocol: modbus_tcp\n"
-			   "    modbus: {host: 127.0.0.1, port: 1502}\n"
-			   "    points:\n"
-			   "      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy}\n"
-			   "  - name: ups-a\n"
-			   "    protocol: modbus_tcp\n"
-			   "    modbus: {host: 127.0.0.1, port: 1503}\n"
-			   "    points:\n"
-			   "      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy,"
-			   " measured_at: ups_output}\n"
-			   "  - name: ups-b\n"
-			   "    protocol: modbus_tcp\n"
-			   "    modbus: {host: 127.0.0.1, port: 1504}\n"
-			   "    points:\n"
-			   "      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy,"
-			   " measured_at: ups_output}\n"
-			   "pue:\n"
-			   "  facility: {add: [incomer/energy]}\n"
-			   "  it: {add: [ups-a/energy, ups-b/energy]}\n"
-			   "  windows: [15m, 1h]\n"
-			   "  alert_window: 1h\n"
-			   "storage: {path: /tmp/x.db}\n"
-			   "control: {socket: /tmp/x.sock}\n";
+static const char yaml[] =
+	"site: hall\n"
+	"devices:\n"
+	"  - name: incomer\n"
+	"    protocol: modbus_tcp\n"
+	"    modbus: {host: 127.0.0.1, port: 1502}\n"
+	"    points:\n"
+	"      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy}\n"
+	"  - name: ups-a\n"
+	"    protocol: modbus_tcp\n"
+	"    modbus: {host: 127.0.0.1, port: 1503}\n"
+	"    points:\n"
+	"      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy,"
+	" measured_at: ups_output}\n"
+	"  - name: ups-b\n"
+	"    protocol: modbus_tcp\n"
+	"    modbus: {host: 127.0.0.1, port: 1504}\n"
+	"    points:\n"
+	"      - {name: energy, register: 2, type: uint32, unit: Wh, kind: energy,"
+	" measured_at: ups_output}\n"
+	"pue:\n"
+	"  facility: {add: [incomer/energy]}\n"
+	"  it: {add: [ups-a/energy, ups-b/energy]}\n"
+	"  windows: [15m, 1h]\n"
+	"  alert_window: 1h\n"
+	"storage: {path: /tmp/x.db}\n"
+	"control: {socket: /tmp/x.sock}\n";
 
 struct fixture {
 	struct pue_config *cfg;
@@ -173,8 +174,8 @@ test_status_reply_is_rendered_once_per_snapshot(void **state)
 	assert_non_null(json_object_get(json_object_get(reply, "result"), "device_counts"));
 	json_decref(reply);
 	reply = json_loadb(d->data, d->len - 1, 0, &jerr);
-	assert_int_equal(json_array_size(json_object_get(json_object_get(reply, "result"), "devices")),
-			 3);
+	assert_int_equal(
+		json_array_size(json_object_get(json_object_get(reply, "result"), "devices")), 3);
 	json_decref(reply);
 	pue_blob_unref(a);
 	pue_blob_unref(b);
