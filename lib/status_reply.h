@@ -10,7 +10,9 @@
  * snapshot and one rendering per round and per command, and a round
  * nobody asks about costs nothing. The answer is at most one round (1 s)
  * old; a command that changes state (ack, silence, reload, advance) drops
- * the cached snapshot so the next answer shows it (pue_status_cache_drop()).
+ * the cached snapshot so the next answer shows it (pue_status_cache_drop()),
+ * and so does every request on the stepped test clock, whose rounds last
+ * as long as the harness waits.
  * Main thread only.
  */
 #ifndef PUE_STATUS_REPLY_H
