@@ -8,9 +8,10 @@
  * engine's figures, each point's last value and energy, each device's
  * health, the store's state, every alert and the reporting year into a
  * new struct pue_snapshot and publishes it in a slot; the outputs read
- * that copy, never live state: /metrics (metrics.h) today, and status and
- * the MIB's values are meant to read the same copy, so all of them show
- * one instant. A reader on another thread takes a reference from the slot
+ * that copy, never live state: /metrics (metrics.h), and status and
+ * devices on the control socket (status_reply.h, which takes its own copy
+ * on the first request of a round); the MIB's values are meant to read
+ * the same kind of copy, so all of them show one instant. A reader on another thread takes a reference from the slot
  * and renders what it needs; a rendering is made once per snapshot
  * however many readers want it (pue_snapshot_memo()), so a scrape storm
  * costs one rendering per round and per format, and a round nobody reads
