@@ -11,11 +11,11 @@
  * that copy, never live state: /metrics (metrics.h), and status and
  * devices on the control socket (status_reply.h, which takes its own copy
  * on the first request of a round); the MIB's values are meant to read
- * the same kind of copy, so all of them show one instant. A reader on another thread takes a reference from the slot
- * and renders what it needs; a rendering is made once per snapshot
- * however many readers want it (pue_snapshot_memo()), so a scrape storm
- * costs one rendering per round and per format, and a round nobody reads
- * costs only the copy.
+ * the same kind of copy, so all of them show one instant. A reader on
+ * another thread takes a reference from the slot and renders what it
+ * needs; a rendering is made once per snapshot however many readers want
+ * it (pue_snapshot_memo()), so a scrape storm costs one rendering per
+ * round and per format, and a round nobody reads costs only the copy.
  *
  * Units are pued's own (kW, kWh, ms); each output converts on its way out.
  * Names (site, devices, points, windows, zones, alerts) are borrowed from
