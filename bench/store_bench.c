@@ -2,10 +2,16 @@
 /*
  * store_bench.c - what the SQLite store costs (make bench).
  *  1. sustained ingest through pue_store (queue + one transaction per
- *     flush of one poll cycle), beside a bare prepared-insert loop into the
- *     same schema in the same run: the store's overhead over SQLite itself;
- *  2. bytes per stored sample (pages in use / rows);
+ *     flush of one poll cycle, raw samples in compressed blocks), beside a
+ *     bare prepared-insert loop into schema 4's samples table (one row a
+ *     sample, key (t, point)) in the same run, with the bytes each writes
+ *     per sample (write(2) calls: the WAL and its checkpoints);
+ *  2. bytes per stored sample in both (pages in use / samples);
  *  3. the time of a 1-year report over the rollups of a 200-point site.
+ * The points alternate between an energy counter in Wh (pued's count x
+ * 1e-3 kWh, about 267 Wh a second) and a float32 kW power that moves a
+ * little each poll, stamped a few ms after each whole second, as answers
+ * come.
  * Usage: store_bench DIR [POINTS] [CYCLES]
  */
 #include <inttypes.h>
@@ -16,8 +22,10 @@
 
 #include <sqlite3.h>
 
+#include "raw_vtab.h"
 #include "report.h"
 #include "store.h"
+#include "store_config.h"
 
 #define T0 1767225600000LL
 
@@ -42,7 +50,7 @@ site(const char *path, size_t n_points)
 		char *name = malloc(24);
 
 		snprintf(name, 24, "m%zu", i);
-		pt[i] = (struct pue_point_conf){.name = "energy", .kind = PUE_KIND_ENERGY};
+		pt[i] = (struct pue_point_conf){.name = "energy", .num.kind = PUE_KIND_ENERGY};
 		dev[i] = (struct pue_device_conf){.name = name, .points = &pt[i], .n_points = 1};
 	}
 	cfg->devices = dev;
@@ -83,6 +91,53 @@ pragma(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* Poll c of point i: its time and value. */
+static int64_t
+stamp(size_t c, size_t i)
+{
+	return T0 + (int64_t)c * 1000 + (int64_t)((c * 7 + i * 13) % 5);
+}
+
+static double
+reading(size_t c, size_t i)
+{
+	if (i % 2)
+		return (double)(100000000 + 267 * (int64_t)c + (int64_t)((c + i) % 3) +
+				1000 * (int64_t)i) *
+		       1e-3;
+	return (double)(float)(100.0 + (double)i + (double)((c * 31 + i) % 17) / 16.0);
+}
+
+/* Bytes this process has passed to write(2) and its kin so far. */
+static double
+written(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	double v = 0;
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "wchar: %lf", &v) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
+static double
+bytes_per_row(const char *path, const char *count_sql)
+{
+	sqlite3 *db;
+	double bytes;
+
+	sqlite3_open(path, &db);
+	pue_raw_vtab_register(db);
+	bytes = (double)(pragma(db, "PRAGMA page_count") - pragma(db, "PRAGMA freelist_count")) *
+		(double)pragma(db, "PRAGMA page_size") / (double)pragma(db, count_sql);
+	sqlite3_close(db);
+	return bytes;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -95,7 +150,7 @@ main(int argc, char **argv)
 	struct pue_err err;
 	sqlite3 *db;
 	sqlite3_stmt *ins;
-	double t, store_rate, bare_rate, bytes;
+	double t, w, store_rate, bare_rate, store_w, bare_w;
 	size_t c, i, rows = points * cycles;
 
 	snprintf(p1, sizeof(p1), "%s/store.db", dir);
@@ -107,38 +162,43 @@ main(int argc, char **argv)
 
 	/* 1a. through the store: one flush per poll cycle of every point */
 	cfg = site(p1, points);
-	if ((st = pue_store_open(p1, cfg, &err)) == NULL) {
+	if ((st = pue_store_config_open(p1, cfg, &err)) == NULL) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
 	t = now_s();
+	w = written();
 	for (c = 0; c < cycles; c++) {
 		for (i = 0; i < points; i++)
-			pue_store_add_sample(st, i, 0, (pue_wall_t){T0 + (int64_t)c * 1000},
-					     1e5 + (double)c * 0.25 + (double)i);
-		if (pue_store_flush(st, (pue_wall_t){T0 + (int64_t)c * 1000}, &err) < 0) {
+			pue_store_add_sample(st, i, 0, (pue_wall_t){stamp(c, i)}, reading(c, i));
+		if (pue_store_flush(st, (pue_wall_t){T0 + (int64_t)c * 1000 + 5}, &err) < 0) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}
 	}
 	store_rate = (double)rows / (now_s() - t);
 	pue_store_close(st);
+	store_w = (written() - w) / (double)cycles;
 
-	/* 1b. the same rows, same schema, bare prepared inserts in the same
-	 * batches: what SQLite alone costs */
-	st = pue_store_open(p2, cfg, &err); /* creates the same schema */
-	pue_store_close(st);
+	/* 1b. the same rows as schema 4 stored them, bare prepared inserts in
+	 * the same batches, the store's WAL settings: what the old layout
+	 * costs with SQLite alone */
 	sqlite3_open(p2, &db);
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+	sqlite3_exec(db,
+		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		     "CREATE TABLE samples(t INTEGER NOT NULL, point INTEGER NOT NULL,"
+		     " value REAL NOT NULL, PRIMARY KEY(t, point)) WITHOUT ROWID;",
+		     NULL, NULL, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO samples(t, point, value) VALUES(?, ?, ?)", -1, &ins,
 			   NULL);
 	t = now_s();
+	w = written();
 	for (c = 0; c < cycles; c++) {
 		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 		for (i = 0; i < points; i++) {
-			sqlite3_bind_int64(ins, 1, T0 + (int64_t)c * 1000);
+			sqlite3_bind_int64(ins, 1, stamp(c, i));
 			sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
-			sqlite3_bind_double(ins, 3, 1e5 + (double)c * 0.25 + (double)i);
+			sqlite3_bind_double(ins, 3, reading(c, i));
 			sqlite3_step(ins);
 			sqlite3_reset(ins);
 		}
@@ -147,23 +207,24 @@ main(int argc, char **argv)
 	bare_rate = (double)rows / (now_s() - t);
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
+	bare_w = (written() - w) / (double)cycles;
 
-	/* 2. bytes per sample in the store's database */
-	sqlite3_open(p1, &db);
-	bytes = (double)(pragma(db, "PRAGMA page_count") - pragma(db, "PRAGMA freelist_count")) *
-		(double)pragma(db, "PRAGMA page_size") /
-		(double)pragma(db, "SELECT count(*) FROM samples");
-	sqlite3_close(db);
-	printf("store: %zu points x %zu cycles: %.0f samples/s through pue_store, %.0f samples/s "
-	       "bare inserts (%.0f%%)\n",
-	       points, cycles, store_rate, bare_rate, 100.0 * store_rate / bare_rate);
-	printf("store: %.1f bytes per stored sample (pages in use / rows, indexes included)\n",
-	       bytes);
+	/* 2. bytes per sample in each database */
+	printf("store: %zu points x %zu cycles: %.0f samples/s through pue_store (blocks), %.0f "
+	       "samples/s bare inserts into schema 4's samples table\n",
+	       points, cycles, store_rate, bare_rate);
+	printf("store: bytes written per flush of %zu samples: %.0f through pue_store, %.0f "
+	       "schema 4 bare (%.1f and %.1f per sample)\n",
+	       points, store_w, bare_w, store_w / (double)points, bare_w / (double)points);
+	printf("store: %.2f bytes per stored sample through pue_store, %.1f in schema 4's table "
+	       "(pages in use / samples, indexes included)\n",
+	       bytes_per_row(p1, "SELECT count(*) FROM samples"),
+	       bytes_per_row(p2, "SELECT count(*) FROM samples"));
 	site_free(cfg);
 
 	/* 3. a year of rollups for a 200-point site, then a 1-year report */
 	cfg = site(p3, 200);
-	st = pue_store_open(p3, cfg, &err);
+	st = pue_store_config_open(p3, cfg, &err);
 	for (c = 0; c < 365 * 24 * 60; c++) {
 		struct pue_minute m = {T0 + (int64_t)c * 60000, 16.0, 13.3, 60000};
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * puectl.c - asks a running pued over its control socket and prints the
- * answer: a table for people, or the JSON result with --json.
+ * answer: a table for people, or the JSON result with --json. The commands
+ * that read the database themselves (report, history, export, year) are
+ * lib/report_cmd.c's; this file only parses their words.
  */
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -17,14 +18,12 @@
 #include <jansson.h>
 
 #include "alert_text.h" /* alerts (issue 8) */
-#include "config.h"
+#include "control_commands.h"
 #include "ctl_client.h"
-#include "report.h"
-#include "status.h"
+#include "figure.h"
+#include "report_cmd.h" /* report, history, export, year: offline, from the database */
 #include "status_text.h"
 #include "version.h"
-#include "year_json.h"
-#include "window.h"
 
 #define DEFAULT_SOCKET "/run/pued/pued.sock"
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
@@ -42,33 +41,27 @@ on_interrupt(int sig)
 static void
 usage(FILE *out)
 {
+	/* The commands that ask pued come from its table (control_commands.h). */
+	fputs("usage: puectl [-s SOCKET] [--json] [--watch SECONDS] ", out);
+	pue_control_commands_synopsis(out, 1, "|");
+	fputs("\n       puectl [-s SOCKET] [--json] ", out);
+	pue_control_commands_synopsis(out, 2, " | ");
 	fprintf(out,
-		"usage: puectl [-s SOCKET] [--json] [--watch SECONDS] "
-		"status|devices|ping|check|reload\n"
-		"       puectl [-s SOCKET] [--json] alerts | ack NUMBER | silence RULE SPAN | "
-		"unsilence RULE\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] report [--at DATE] PERIOD\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] history --window SPAN "
+		"\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv|--format html] report "
+		"[--at DATE] PERIOD\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv|--plot] history --window SPAN "
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
 		"[--point DEV/PT]] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
-		"commands that ask the running pued:\n"
-		"  status    PUE windows, year, active alerts, device counts, storage\n"
-		"  devices   each device's health\n"
-		"  ping      check that pued answers\n"
-		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
-		"            2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)\n"
-		"  reload    re-read the configuration (root, pued's user or the admin group)\n"
-		"  alerts    active alerts, silences, notification targets, recent history\n"
-		"  ack       acknowledge alert NUMBER (or its name); recorded with your user\n"
-		"  silence   hold back the notifications of RULE (a rule, or one alert's name)\n"
-		"            for SPAN (e.g. 2h); recorded with your user\n"
-		"  unsilence end the silence on RULE\n"
+		"commands that ask the running pued:\n");
+	pue_control_commands_help(out);
+	fprintf(out,
 		"commands that read the database (pued may be stopped):\n"
 		"  report    energy, PUE, category, coverage, hours above the ceiling, verdict;\n"
 		"            a period running up to now adds the reporting year, as year does\n"
-		"  history   a rolling window's PUE over time\n"
+		"  history   a rolling window's PUE over time (--plot: as a curve, 80 columns)\n"
 		"  export    per-minute, per-hour or raw data as CSV\n"
 		"  year      the reporting year: PUE so far, projection, headroom, required PUE\n"
 		"PERIOD: --from DATE [--to DATE], --month YYYY-MM, --year YYYY or --since DATE\n"
@@ -82,6 +75,10 @@ usage(FILE *out)
 		"      --db PATH       read this database instead of the configuration's\n"
 		"  -j, --json          print JSON for scripts\n"
 		"      --csv           print CSV (report, history)\n"
+		"      --format F      text, json or csv (report, history, year), or html:\n"
+		"                      report as one printable HTML page with its curve\n"
+		"      --plot          (history) draw the curve against the ceiling; colour\n"
+		"                      only on a terminal, and never with NO_COLOR set\n"
 		"  -w, --watch N       repeat every N seconds until interrupted\n"
 		"      --at DATE       (year, report) the reporting year as of DATE, not now\n"
 		"  -V, --version       print \"puectl VERSION\"\n"
@@ -189,133 +186,6 @@ alert_command(const char *socket_path, const char *cmd, char **args, int n, bool
 	return 0;
 }
 
-enum format { TEXT, JSON, CSV };
-
-struct db_args {
-	const char *config, *db, *from, *to, *month, *year, *since, *window, *step, *point;
-	const char *export_kind, *at;
-	enum format format;
-};
-
-static int
-period(const struct db_args *a, int64_t *from, int64_t *to)
-{
-	int64_t end;
-	const char *bad = NULL;
-
-	*to = (int64_t)time(NULL) * 1000;
-	if (a->month != NULL) {
-		if (pue_parse_date(a->month, from, to) < 0 || strlen(a->month) != 7)
-			bad = a->month;
-	} else if (a->year != NULL) {
-		if (pue_parse_date(a->year, from, to) < 0 || strlen(a->year) != 4)
-			bad = a->year;
-	} else if (a->from != NULL || a->since != NULL) {
-		const char *f = a->from ? a->from : a->since;
-
-		if (pue_parse_date(f, from, &end) < 0)
-			bad = f;
-		else if (a->to != NULL && pue_parse_date(a->to, to, &end) < 0)
-			bad = a->to;
-	} else {
-		fprintf(stderr, "puectl: give a period: --from DATE [--to DATE], --month YYYY-MM, "
-				"--year YYYY or --since DATE\n");
-		return -1;
-	}
-	if (bad != NULL) {
-		fprintf(stderr,
-			"puectl: \"%s\" is not a date (2026, 2026-03, 2026-03-01, "
-			"2026-03-01T08:00)\n",
-			bad);
-		return -1;
-	}
-	if (*to <= *from) {
-		fprintf(stderr, "puectl: the period ends before it starts\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* Loads the configuration for its database path and thresholds. */
-static struct pue_config *
-load_config(const struct db_args *a)
-{
-	struct pue_diags diags = {0};
-	struct pue_config *cfg = NULL;
-	size_t i;
-	int rc = pue_config_load(a->config, &cfg, &diags);
-
-	if (rc < 0) {
-		for (i = 0; i < diags.n; i++)
-			fprintf(stderr, "%s\n", diags.lines[i]);
-		if (diags.n == 0)
-			fprintf(stderr, "puectl: %s: %s\n", a->config, strerror(-rc));
-		pue_diags_free(&diags);
-		return NULL;
-	}
-	return cfg;
-}
-
-/* The PUE of a report as printed and judged (figure.h): "1.250", or ""
- * when the state carries no number. */
-static void
-report_pue_text(const struct pue_report *r, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	if (pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE)
-		pue_figure_format_milli(pue_figure_milli(r->fig.pue), buf, len);
-}
-
-static json_t *
-report_json(const struct pue_report *r)
-{
-	char from[40], to[40];
-	bool has = pue_figure_has_value(&r->fig) || r->fig.state == PUE_FIG_BELOW_ONE;
-	int64_t milli = pue_figure_milli(r->fig.pue);
-
-	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
-	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:f, s:i, s:i, s:i, s:i, s:s}",
-			 "from", from, "to", to, "facility_kwh", r->fig.facility, "it_kwh",
-			 r->fig.it, "pue", has ? json_real((double)milli / 1000.0) : json_null(),
-			 "pue_milli", has ? json_integer(milli) : json_null(), "state",
-			 pue_figure_state_name(r->fig.state), "coverage",
-			 round(r->fig.coverage * 1e4) / 1e4, "category", r->category, "hours",
-			 r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
-			 "hours_above_warning", r->hours_above_warning, "verdict", r->verdict);
-}
-
-static void
-report_print(const struct pue_report *r, const struct pue_config *cfg, enum format f)
-{
-	char from[40], to[40], pue[32];
-
-	pue_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
-	pue_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	report_pue_text(r, pue, sizeof(pue));
-	if (f == CSV) {
-		printf("from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,"
-		       "hours_above_ceiling,hours_above_warning,verdict\n");
-		printf("%s,%s,%.3f,%.3f,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, r->fig.facility,
-		       r->fig.it, pue, pue_figure_state_name(r->fig.state), r->fig.coverage,
-		       r->category, r->hours_total, r->hours_above_ceiling, r->hours_above_warning,
-		       r->verdict);
-		return;
-	}
-	printf("site %s\nperiod %s to %s\n", cfg->site, from, to);
-	printf("  facility energy   %14.1f kWh\n  IT energy         %14.1f kWh\n", r->fig.facility,
-	       r->fig.it);
-	printf("  PUE               %14s (%s)\n", pue[0] ? pue : "-",
-	       pue_figure_state_name(r->fig.state));
-	printf("  coverage          %13.2f%% (needed %.0f%%)\n", r->fig.coverage * 100,
-	       cfg->pue.min_coverage * 100);
-	printf("  category          %14d\n", r->category);
-	printf("  hours with data   %14u\n  hours above %.2f %13u\n  hours above %.2f %13u\n",
-	       r->hours_total, cfg->pue.ceiling, r->hours_above_ceiling, cfg->pue.warning,
-	       r->hours_above_warning);
-	printf("  verdict           %14s (ceiling %.2f)\n", r->verdict, cfg->pue.ceiling);
-}
-
 /* Nagios/Icinga plugin convention: one line with perfdata, exit 0 OK,
  * 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
 static int
@@ -394,207 +264,6 @@ check_command(const char *socket_path, const char *window)
 	return rc;
 }
 
-/* The reporting year as of @now: its bounds and figures, or -1 with the
- * error printed. */
-static int
-year_compute(struct pue_report_db *db, const struct pue_config *cfg, int64_t now,
-	     struct pue_year *y, int64_t *y0, int64_t *y1)
-{
-	struct pue_err err = {0};
-
-	if (pue_report_year(db, now, &cfg->pue, y, y0, y1, &err) < 0) {
-		fprintf(stderr, "puectl: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-year_print(const struct pue_year *y, int64_t y0, int64_t y1, double ceiling)
-{
-	char from[40], to[40];
-
-	pue_format_time((pue_wall_t){y0}, from, sizeof(from));
-	pue_format_time((pue_wall_t){y1}, to, sizeof(to));
-	printf("reporting year %s to %s, ceiling %.2f\n", from, to, ceiling);
-	if (y->state != PUE_YEAR_OK) {
-		printf("  %s: %s\n",
-		       y->state == PUE_YEAR_BELOW_ONE ? "no figure" : "insufficient data", y->why);
-		return;
-	}
-	printf("  PUE so far        %.4f\n", y->pue_ytd);
-	printf("  projected year    %.4f (%s the ceiling)\n", y->pue_projected,
-	       y->over_ceiling ? "OVER" : "under");
-	printf("  budget            %.0f kWh of facility energy for the rest of the year\n",
-	       y->budget_kwh);
-	printf("  headroom          %+.0f kWh at the last 30 days' pace\n", y->headroom_kwh);
-	if (y->out_of_reach)
-		printf("  required PUE      %.4f: the ceiling is out of reach this year\n",
-		       y->pue_required);
-	else
-		printf("  required PUE      %.4f for the rest of the year\n", y->pue_required);
-}
-
-/* "now" for year figures: --at DATE, or the clock. */
-static int
-as_of(const struct db_args *a, int64_t *now)
-{
-	int64_t end;
-
-	*now = (int64_t)time(NULL) * 1000;
-	if (a->at != NULL && pue_parse_date(a->at, now, &end) < 0) {
-		fprintf(stderr, "puectl: --at: \"%s\" is not a date\n", a->at);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-year_command(const struct db_args *a, struct pue_config *cfg, struct pue_report_db *db)
-{
-	int64_t now, y0, y1;
-	struct pue_year y;
-	json_t *j;
-
-	if (as_of(a, &now) < 0 || year_compute(db, cfg, now, &y, &y0, &y1) < 0)
-		return 1;
-	if (a->format == JSON) {
-		j = pue_year_json(&y, y0, y1, now, cfg->pue.ceiling);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(j);
-	} else
-		year_print(&y, y0, y1, cfg->pue.ceiling);
-	return 0;
-}
-
-/* report: the period's figures and, when the period runs up to now (or
- * --at), the running reporting year's (the question a report for the
- * regulator leads to: will the year end under the ceiling?). */
-static int
-report_command(const struct db_args *a, struct pue_config *cfg, struct pue_report_db *db,
-	       int64_t from, int64_t to)
-{
-	struct pue_report r;
-	struct pue_err err = {0};
-	struct pue_year y;
-	int64_t now, y0, y1;
-	bool running;
-	json_t *j;
-
-	if (as_of(a, &now) < 0)
-		return 1;
-	if (pue_report_period(db, from, to, &cfg->pue, &r, &err) < 0) {
-		fprintf(stderr, "puectl: %s\n", err.msg);
-		return 1;
-	}
-	/* --since and a --from without --to run up to the clock itself */
-	running = from <= now && a->format != CSV &&
-		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
-	if (running && year_compute(db, cfg, now, &y, &y0, &y1) < 0)
-		return 1;
-	if (a->format == JSON) {
-		j = report_json(&r);
-		json_object_set_new(j, "ceiling", json_real(cfg->pue.ceiling));
-		json_object_set_new(j, "site", json_string(cfg->site));
-		if (running)
-			json_object_set_new(j, "year",
-					    pue_year_json(&y, y0, y1, now, cfg->pue.ceiling));
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(j);
-		return 0;
-	}
-	report_print(&r, cfg, a->format);
-	if (running) {
-		putchar('\n');
-		year_print(&y, y0, y1, cfg->pue.ceiling);
-	}
-	return 0;
-}
-
-static int
-run_db_command(const char *cmd, const struct db_args *a)
-{
-	struct pue_config *cfg = load_config(a);
-	struct pue_report_db *db = NULL;
-	struct pue_report r;
-	struct pue_err err = {0};
-	int64_t from, to, window = 0, step = 3600000, t;
-	json_t *series = NULL;
-	int rc = 1;
-
-	if (cfg == NULL)
-		return 1;
-	if (strcmp(cmd, "year") == 0) {
-		if ((db = pue_report_open(a->db ? a->db : cfg->storage.path, &err)) == NULL)
-			fprintf(stderr, "puectl: %s\n", err.msg);
-		else
-			rc = year_command(a, cfg, db);
-		goto out;
-	}
-	if (period(a, &from, &to) < 0)
-		goto out;
-	if (strcmp(cmd, "history") == 0) {
-		if (a->window == NULL || pue_parse_duration(a->window, &window) < 0 ||
-		    (a->step != NULL && pue_parse_duration(a->step, &step) < 0)) {
-			fprintf(stderr, "puectl: history needs --window SPAN (e.g. 24h) and an "
-					"optional --step SPAN (default 1h)\n");
-			goto out;
-		}
-		if ((to - from) / step > 100000) {
-			fprintf(stderr, "puectl: more than 100000 steps; use a longer --step\n");
-			goto out;
-		}
-	}
-	if ((db = pue_report_open(a->db ? a->db : cfg->storage.path, &err)) == NULL) {
-		fprintf(stderr, "puectl: %s\n", err.msg);
-		goto out;
-	}
-	if (strcmp(cmd, "report") == 0) {
-		rc = report_command(a, cfg, db, from, to);
-		goto out;
-	} else if (strcmp(cmd, "export") == 0) {
-		if (pue_report_export(db, stdout, a->export_kind, from, to, a->point, &err) < 0)
-			goto fail;
-	} else {
-		/* history: the window ending at each step */
-		series = json_array();
-		if (a->format == CSV)
-			printf("time,pue,state,coverage,facility_kwh,it_kwh\n");
-		for (t = from + step; t <= to; t += step) {
-			char when[40], pue[32];
-
-			if (pue_report_period(db, t - window, t, &cfg->pue, &r, &err) < 0)
-				goto fail;
-			pue_format_time((pue_wall_t){t}, when, sizeof(when));
-			report_pue_text(&r, pue, sizeof(pue));
-			if (a->format == JSON)
-				json_array_append_new(series, report_json(&r));
-			else if (a->format == CSV)
-				printf("%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
-				       pue_figure_state_name(r.fig.state), r.fig.coverage,
-				       r.fig.facility, r.fig.it);
-			else
-				printf("%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
-				       pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
-		}
-		if (a->format == JSON) {
-			json_dumpf(series, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-		}
-	}
-	rc = 0;
-	goto out;
-fail:
-	fprintf(stderr, "puectl: %s\n", err.msg);
-out:
-	json_decref(series);
-	pue_report_close(db);
-	pue_config_free(cfg);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -612,7 +281,9 @@ main(int argc, char **argv)
 		O_MINUTES,
 		O_HOURS,
 		O_RAW,
-		O_AT
+		O_AT,
+		O_PLOT,
+		O_FORMAT
 	};
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
@@ -635,10 +306,12 @@ main(int argc, char **argv)
 		{"hours", no_argument, NULL, O_HOURS},
 		{"raw", no_argument, NULL, O_RAW},
 		{"at", required_argument, NULL, O_AT},
+		{"plot", no_argument, NULL, O_PLOT},
+		{"format", required_argument, NULL, O_FORMAT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
-	struct db_args a = {.config = DEFAULT_CONFIG, .export_kind = "minutes"};
+	struct pue_report_args a = {.config = DEFAULT_CONFIG, .export_kind = "minutes"};
 	long watch = 0;
 	char *end, bad[192] = "";
 	bool help = false, version = false, check;
@@ -654,10 +327,10 @@ main(int argc, char **argv)
 			socket_path = optarg;
 			break;
 		case 'j':
-			a.format = JSON;
+			a.format = PUE_REPORT_FMT_JSON;
 			break;
 		case O_CSV:
-			a.format = CSV;
+			a.format = PUE_REPORT_FMT_CSV;
 			break;
 		case 'c':
 			a.config = optarg;
@@ -700,6 +373,24 @@ main(int argc, char **argv)
 			break;
 		case O_AT:
 			a.at = optarg;
+			break;
+		case O_PLOT:
+			a.plot = true;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				a.format = PUE_REPORT_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				a.format = PUE_REPORT_FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				a.format = PUE_REPORT_FMT_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				a.format = PUE_REPORT_FMT_HTML;
+			else if (!bad[0])
+				snprintf(
+					bad, sizeof(bad),
+					"--format: expected text, json, csv or html, got \"%.60s\"",
+					optarg);
 			break;
 		case 'w':
 			errno = 0;
@@ -764,7 +455,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 		return alert_command(socket_path, argv[optind], argv + optind + 1, want,
-				     a.format == JSON);
+				     a.format == PUE_REPORT_FMT_JSON);
 	}
 	if (optind >= argc)
 		return usage_error(check, "no command");
@@ -774,9 +465,8 @@ main(int argc, char **argv)
 		return usage_error(check, bad);
 	}
 	cmd = argv[optind];
-	if (strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||
-	    strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0)
-		return run_db_command(cmd, &a);
+	if (pue_report_cmd_is(cmd))
+		return pue_report_cmd_run(cmd, &a, stdout, stderr);
 	if (strcmp(cmd, "check") == 0)
 		return check_command(socket_path, a.window);
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "devices") != 0 && strcmp(cmd, "ping") != 0 &&
@@ -788,15 +478,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (watch == 0)
-		return once(socket_path, cmd, a.format == JSON);
+		return once(socket_path, cmd, a.format == PUE_REPORT_FMT_JSON);
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
 	do {
 		struct timespec ts = {.tv_sec = watch};
 
-		if (a.format != JSON && isatty(STDOUT_FILENO))
+		if (a.format != PUE_REPORT_FMT_JSON && isatty(STDOUT_FILENO))
 			printf("\033[H\033[2J");
-		rc = once(socket_path, cmd, a.format == JSON);
+		rc = once(socket_path, cmd, a.format == PUE_REPORT_FMT_JSON);
 		if (!isatty(STDOUT_FILENO))
 			printf("\n");
 		while (!interrupted && nanosleep(&ts, &ts) < 0 && errno == EINTR)

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "config_reader.h"
 #include "log.h"
 #include "loop.h"
 #include "service.h"
@@ -89,8 +90,12 @@ struct daemon_ctx {
 	struct pue_clock *clock;
 	struct pue_loop *loop;
 	struct pue_service *service;
+	struct pue_config_reader *reader; /* a reload's file, read off the loop */
+	struct pue_config *next;	  /* read and good: swapped in by run() */
+	int64_t next_took_ms;		  /* how long reading it took */
+	bool next_again;		  /* a reload was asked for while it was read */
 	int sfd;
-	bool reload, stop;
+	bool stop;
 	uint64_t watchdog_usec; /* 0: no watchdog */
 	uint64_t last_ticks, last_polls;
 	pue_mono_t last_poll_progress, last_tick_progress;
@@ -110,13 +115,57 @@ struct daemon_ctx {
  * limits are in pued's clock, like the polls and ticks they judge. */
 #define TICK_STALL_MS 5000
 
+/* SIGHUP or "puectl reload": the file is read and checked on the
+ * reader's thread while the loop goes on (config_reader.h); the swap comes
+ * when it is done. A request during a read makes one more read after it. */
 static void
 request_reload(void *arg)
 {
 	struct daemon_ctx *d = arg;
+	int rc = pue_config_reader_start(d->reader, d->config_path);
 
-	d->reload = true;
-	pue_loop_stop(d->loop);
+	if (rc == 0) {
+		sd_notify(0, "RELOADING=1");
+		pue_log(LOG_INFO, "pued: reading %s for the reload", d->config_path);
+	} else if (rc == 1)
+		pue_log(LOG_INFO,
+			"pued: a reload is under way; %s is read again once this one is done",
+			d->config_path);
+	else
+		pue_log(LOG_ERR,
+			"pued: cannot start the reload: %s; the running configuration "
+			"stays",
+			strerror(-rc));
+}
+
+/* The reader is done. A good configuration is swapped in by run(), outside
+ * the loop, because the swap frees this very loop with the old service. */
+static void
+on_config_read(void *arg, int fd, uint32_t events)
+{
+	struct daemon_ctx *d = arg;
+	struct pue_config *next = NULL;
+	int64_t took_ms;
+	bool again;
+
+	(void)fd;
+	(void)events;
+	if (pue_config_reader_take(d->reader, &next, &took_ms, &again) == 0)
+		return;
+	if (next != NULL) {
+		d->next = next;
+		d->next_took_ms = took_ms;
+		d->next_again = again;
+		pue_loop_stop(d->loop);
+		return;
+	}
+	pue_log(LOG_ERR,
+		"pued: reload rejected: %s has errors (read in %.1f s); the running "
+		"configuration stays",
+		d->config_path, (double)took_ms / 1000);
+	sd_notify(0, "READY=1");
+	if (again)
+		request_reload(d);
 }
 
 static void
@@ -235,6 +284,11 @@ attach(struct daemon_ctx *d)
 		pue_log_errno(LOG_ERR, "pued: watching signals");
 		return -1;
 	}
+	if (pue_loop_add_fd(d->loop, pue_config_reader_fd(d->reader), EPOLLIN, on_config_read, d) <
+	    0) {
+		pue_log_errno(LOG_ERR, "pued: watching the configuration reader");
+		return -1;
+	}
 	pue_service_progress(d->service, &d->last_ticks, &d->last_polls);
 	d->last_poll_progress = d->last_tick_progress = pue_clock_mono(d->clock);
 	d->status_down = d->watchdog_down = false;
@@ -246,28 +300,20 @@ attach(struct daemon_ctx *d)
 	return d->status_down || d->watchdog_down ? -1 : 0;
 }
 
-/* SIGHUP or "puectl reload": a new configuration and a new service are
- * built next to the running ones and replace them only if both are good;
- * otherwise every error is logged and the old ones go on untouched. The
+/* The second half of a reload, once the reader has a good configuration
+ * (d->next): a new service is built next to the running one and replaces
+ * it only if it starts; otherwise the old one goes on untouched. The
  * control socket is handed over, never closed, so no client finds it
  * missing. Returns -1 only when the daemon cannot go on. */
 static int
 reload(struct daemon_ctx *d)
 {
-	struct pue_config *next = NULL;
+	struct pue_config *next = d->next;
 	struct pue_service *s;
 	struct pue_err err = {0};
 	size_t kept;
 
-	sd_notify(0, "RELOADING=1");
-	if (check_config(d->config_path, &next, false) != 0) {
-		pue_log(LOG_ERR,
-			"pued: reload rejected: %s has errors; the running configuration "
-			"stays",
-			d->config_path);
-		sd_notify(0, "READY=1");
-		return 0;
-	}
+	d->next = NULL;
 	if ((s = pue_service_new(next, d->clock, d->service, &err)) == NULL) {
 		pue_log(LOG_ERR, "pued: reload failed: %s; the running configuration stays",
 			err.msg);
@@ -279,8 +325,9 @@ reload(struct daemon_ctx *d)
 	d->service = s;
 	pue_config_free(d->cfg);
 	d->cfg = next;
-	pue_log(LOG_NOTICE, "pued: reloaded %s: %zu devices; %zu points kept their state",
-		d->config_path, d->cfg->n_devices, kept);
+	pue_log(LOG_NOTICE,
+		"pued: reloaded %s (read in %.1f s): %zu devices; %zu points kept their state",
+		d->config_path, (double)d->next_took_ms / 1000, d->cfg->n_devices, kept);
 	if (attach(d) < 0)
 		return -1;
 	sd_notify(0, "READY=1");
@@ -314,6 +361,10 @@ run(struct daemon_ctx *d)
 	}
 	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
 		d->watchdog_usec = 0;
+	if ((d->reader = pue_config_reader_new(&err)) == NULL) {
+		pue_log(LOG_ERR, "pued: %s", err.msg);
+		goto out;
+	}
 	d->service = pue_service_new(d->cfg, d->clock, NULL, &err);
 	if (d->service == NULL) {
 		pue_log(LOG_ERR, "pued: %s", err.msg);
@@ -329,16 +380,19 @@ run(struct daemon_ctx *d)
 			pue_log_errno(LOG_ERR, "pued: main loop");
 			goto out;
 		}
-		if (d->stop || !d->reload)
+		if (d->stop || d->next == NULL)
 			break;
-		d->reload = false;
 		if (reload(d) < 0)
 			goto out;
+		if (d->next_again)
+			request_reload(d);
 	}
 	rc = 0;
 out:
 	sd_notify(0, "STOPPING=1");
 	pue_service_free(d->service);
+	pue_config_reader_free(d->reader); /* a read in progress ends first */
+	pue_config_free(d->next);
 	if (d->sfd >= 0)
 		close(d->sfd);
 	pue_clock_free(d->clock);

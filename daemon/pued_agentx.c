@@ -9,7 +9,10 @@
  * agent's GET, GETNEXT and GETBULK for PREFIX.1 from the last complete
  * frame, and writes '1' or '0' back whenever the AgentX session to the
  * master opens or closes. net-snmp's AgentX ping reconnects it when the
- * master restarts. It exits when pued closes the socket (or dies).
+ * master restarts. While there is no session it looks at the master's
+ * socket itself every PING_S seconds, to log why once (net-snmp's own
+ * warning, which would come at every retry without the reason, is off),
+ * and tells pued '0'. It exits when pued closes the socket (or dies).
  *
  *   pued-agentx --fd 3 --prefix 1.3.6.1.4.1.8072.9999 [--socket PATH] [-d]
  */
@@ -21,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -45,6 +50,12 @@ static size_t in_len, in_cap;
 static volatile sig_atomic_t stop;
 static uint32_t prefix[PUE_MIB_MAX_PREFIX];
 static size_t prefix_len;
+/* The session with the master, for the log: the socket named, and the
+ * reason last logged for not having one (0: none logged). */
+static enum { MASTER_UNKNOWN, MASTER_UP, MASTER_DOWN } master;
+static const char *master_socket = NETSNMP_AGENTX_SOCKET;
+static int logged_reason;
+static unsigned tries; /* looks at the socket since the reason was logged */
 
 static void
 on_signal(int sig)
@@ -67,8 +78,70 @@ on_session(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)server;
 	(void)client;
-	tell_pued(minor == SNMPD_CALLBACK_INDEX_START ? '1' : '0');
+	master = minor == SNMPD_CALLBACK_INDEX_START ? MASTER_UP : MASTER_DOWN;
+	logged_reason = 0; /* a reason found from now on is news */
+	tries = 0;
+	tell_pued(master == MASTER_UP ? '1' : '0');
 	return 0;
+}
+
+/* Why a connection to the master's socket fails now: an errno value; 0 when
+ * it is accepted (the session is on its way); -1 when the transport is not
+ * a socket file ("tcp:host:port"), which is not looked at. */
+static int
+probe_master(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	const char *path = master_socket;
+	int fd, e = 0;
+
+	if (strncmp(path, "unix:", 5) == 0)
+		path += 5;
+	if (path[0] != '/' || strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return errno;
+	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+/* Right after the start (reg 0), then every PING_S seconds (net-snmp
+ * retries as often) while there is no session: the reason is logged when
+ * it changes, each look at debug level. A master not on a socket file
+ * counts as missing only from the first retry on: its session may be on
+ * its way at the start. */
+static void
+check_master(unsigned int reg, void *arg)
+{
+	int e;
+
+	(void)arg;
+	if (master == MASTER_UP || (e = probe_master()) == 0 || (e < 0 && reg == 0))
+		return;
+	tries++;
+	if (master == MASTER_UNKNOWN) {
+		master = MASTER_DOWN;
+		tell_pued('0');
+	}
+	if (e == logged_reason) {
+		pue_log(LOG_DEBUG, "agentx: still no master agent at %s: %s (look %u)",
+			master_socket, e > 0 ? strerror(e) : "no session", tries);
+		return;
+	}
+	if (e > 0)
+		pue_log(LOG_WARNING,
+			"agentx: cannot connect to the master agent at %s: %s; trying again every "
+			"%d s",
+			master_socket, strerror(e), PING_S);
+	else
+		pue_log(LOG_WARNING,
+			"agentx: no session with the master agent at %s; trying again every %d s",
+			master_socket, PING_S);
+	logged_reason = e;
+	tries = 1;
 }
 
 static int
@@ -272,6 +345,11 @@ setup(const char *socket_path)
 	if (register_readfd(pued_fd, on_pued, NULL) != 0)
 		return -1;
 	init_snmp(APP); /* connects, or keeps trying every PING_S seconds */
+	if (socket_path != NULL)
+		master_socket = socket_path;
+	check_master(0, NULL);
+	if (snmp_alarm_register(PING_S, SA_REPEAT, check_master, NULL) == 0)
+		return -1;
 	return 0;
 }
 

@@ -190,10 +190,12 @@ on_socket(void *arg, int fd, uint32_t events)
 			pue_log(LOG_INFO, "agentx: serving PUED-MIB through the master agent at %s",
 				sock ? sock : "net-snmp's default socket");
 			a->failures = 0;
-		} else
-			pue_log(a->master == MASTER_CONNECTED ? LOG_WARNING : LOG_INFO,
-				"agentx: no master agent at %s; trying again every few seconds",
+		} else if (a->master == MASTER_CONNECTED)
+			pue_log(LOG_WARNING,
+				"agentx: lost the master agent at %s; trying again every few "
+				"seconds",
 				sock ? sock : "net-snmp's default socket");
+		/* else never connected: the helper logs why, once per reason */
 		a->master = m;
 	}
 }
@@ -202,7 +204,7 @@ static int
 start_helper(struct pue_agentx *a, struct pue_err *err)
 {
 	const struct pue_alerts_conf *ac = &a->cfg->alerts;
-	char *argv[8], fd_text[16];
+	char *argv[10], fd_text[16];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dflt;
@@ -220,6 +222,8 @@ start_helper(struct pue_agentx *a, struct pue_err *err)
 		argv[n++] = "--socket";
 		argv[n++] = ac->agentx_socket;
 	}
+	if (pue_log_get_level() >= LOG_DEBUG)
+		argv[n++] = "-d";
 	argv[n] = NULL;
 	sigemptyset(&none);
 	sigemptyset(&dflt);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "window.h"
+#include "duration.h"
 
 static void
 define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t point,
@@ -53,7 +53,7 @@ pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 			define(&defs[n++], PUE_RULE_DATA_STALE, d, 0, dev->name);
 		for (p = 0; p < dev->n_points; p++) {
 			snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[p].name);
-			if (on[PUE_RULE_METER_RESET] && dev->points[p].kind == PUE_KIND_ENERGY)
+			if (on[PUE_RULE_METER_RESET] && dev->points[p].num.kind == PUE_KIND_ENERGY)
 				define(&defs[n++], PUE_RULE_METER_RESET, d, p, subject);
 		}
 	}
@@ -100,6 +100,9 @@ pue_alert_pue_text(const struct pue_figure *f, char *buf, size_t len)
 		break;
 	case PUE_FIG_NO_IT_LOAD:
 		snprintf(buf, len, "undefined: no IT load");
+		break;
+	case PUE_FIG_WARMING_UP:
+		snprintf(buf, len, "warming up (coverage %.1f%%)", f->coverage * 100);
 		break;
 	case PUE_FIG_UNKNOWN:
 	default:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * alert_sink.c - notifications to the configured targets; see
- * alert_sink.h. This file holds the dispatcher, the log target and the
- * notification's JSON form; SNMP and exec targets have their own files.
+ * alert_sink.h. This file holds the dispatcher and the log target; SNMP
+ * and exec targets have their own files below it.
  */
 #include "alert_sink.h"
 
@@ -12,118 +12,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert_sink_internal.h"
+#include "alert_sink_exec.h"
+#include "alert_sink_snmp.h"
 #include "alert_state.h"
 #include "log.h"
 
 struct target {
 	const struct pue_target_conf *conf; /* NULL: the implied log target */
-	struct sink_stats stats;
-	struct snmp_sink *snmp;
-	struct exec_sink *exec;
+	struct pue_alert_target_stats stats;
+	struct pue_alert_sink_snmp *snmp;
+	struct pue_alert_sink_exec *exec;
 };
 
-struct pue_sinks {
-	struct pue_sinks_ctx ctx;
+struct pue_alert_sinks {
+	struct pue_alert_target_ctx ctx;
 	struct target *targets;
 	size_t n_targets;
 	struct pue_notification *pending; /* taken by queue, sent by send */
 	size_t n_pending, cap_pending;
 };
 
-/* Notifications as JSON ------------------------------------------------ */
-
-json_t *
-pue_notification_json(const struct pue_notification *n)
-{
-	json_t *o = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:f, s:i, s:s, s:s, s:s}",
-		"incident", (json_int_t)n->incident, "rule", pue_alert_rule_name(n->rule), "key",
-		n->key, "subject", n->subject, "severity", pue_severity_name(n->severity), "state",
-		n->resolved ? "resolved" : "firing", "time_ms", (json_int_t)n->t_ms, "site",
-		n->site, "window", n->window, "pue_text", n->pue_text, "ceiling_milli",
-		(json_int_t)n->ceiling_milli, "coverage", n->coverage, "category", n->category,
-		"device", n->device, "error", n->error, "message", n->message);
-
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "pue_milli",
-			    n->has_pue ? json_integer((json_int_t)n->pue_milli) : json_null());
-	json_object_set_new(o, "year_projected_milli",
-			    n->year_ok ? json_integer((json_int_t)n->year_projected_milli)
-				       : json_null());
-	json_object_set_new(o, "year_headroom_kwh",
-			    n->year_ok ? json_integer((json_int_t)n->year_headroom_kwh)
-				       : json_null());
-	return o;
-}
-
-static void
-copy_string(const json_t *j, const char *key, char *dst, size_t len)
-{
-	const char *s = json_string_value(json_object_get(j, key));
-
-	snprintf(dst, len, "%s", s != NULL ? s : "");
-}
-
-int
-pue_notification_from_json(const json_t *j, struct pue_notification *n)
-{
-	const char *rule = json_string_value(json_object_get(j, "rule"));
-	const char *sev = json_string_value(json_object_get(j, "severity"));
-	const char *state = json_string_value(json_object_get(j, "state"));
-	const json_t *pue = json_object_get(j, "pue_milli");
-	const json_t *proj = json_object_get(j, "year_projected_milli");
-	int r, s;
-
-	memset(n, 0, sizeof(*n));
-	if (!json_is_object(j) || rule == NULL || sev == NULL || state == NULL)
-		return -EINVAL;
-	for (r = 0; r < PUE_RULE_COUNT; r++)
-		if (strcmp(rule, pue_alert_rule_name((enum pue_alert_rule)r)) == 0)
-			break;
-	if (r == PUE_RULE_COUNT || (s = pue_severity_parse(sev)) < 0)
-		return -EINVAL;
-	n->rule = (enum pue_alert_rule)r;
-	n->severity = (enum pue_severity)s;
-	n->resolved = strcmp(state, "resolved") == 0;
-	n->incident = (uint32_t)json_integer_value(json_object_get(j, "incident"));
-	n->t_ms = json_integer_value(json_object_get(j, "time_ms"));
-	copy_string(j, "key", n->key, sizeof(n->key));
-	copy_string(j, "subject", n->subject, sizeof(n->subject));
-	copy_string(j, "site", n->site, sizeof(n->site));
-	copy_string(j, "window", n->window, sizeof(n->window));
-	copy_string(j, "pue_text", n->pue_text, sizeof(n->pue_text));
-	copy_string(j, "device", n->device, sizeof(n->device));
-	copy_string(j, "error", n->error, sizeof(n->error));
-	copy_string(j, "message", n->message, sizeof(n->message));
-	n->has_pue = json_is_integer(pue);
-	n->pue_milli = json_integer_value(pue);
-	n->ceiling_milli = json_integer_value(json_object_get(j, "ceiling_milli"));
-	n->coverage = json_number_value(json_object_get(j, "coverage"));
-	n->category = (int)json_integer_value(json_object_get(j, "category"));
-	n->year_ok = json_is_integer(proj);
-	n->year_projected_milli = json_integer_value(proj);
-	n->year_headroom_kwh = json_integer_value(json_object_get(j, "year_headroom_kwh"));
-	return 0;
-}
-
 /* Targets --------------------------------------------------------------- */
-
-void
-pue_sink_error(struct sink_stats *stats, const char *target, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[sizeof(stats->last_error)];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* One line per new cause, not one per notification. */
-	if (strcmp(msg, stats->last_error) != 0)
-		pue_log(LOG_WARNING, "alerts: target %s: %s", target, msg);
-	snprintf(stats->last_error, sizeof(stats->last_error), "%s", msg);
-}
 
 static const char *
 target_name(const struct target *t)
@@ -160,11 +69,11 @@ log_line(struct target *t, const struct pue_notification *n)
 	t->stats.sent++;
 }
 
-struct pue_sinks *
-pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
+struct pue_alert_sinks *
+pue_alert_sink_new(const struct pue_alert_target_ctx *ctx, struct pue_err *err)
 {
 	const struct pue_alerts_conf *ac = &ctx->cfg->alerts;
-	struct pue_sinks *s = calloc(1, sizeof(*s));
+	struct pue_alert_sinks *s = calloc(1, sizeof(*s));
 	bool has_log = false;
 	size_t i;
 
@@ -189,12 +98,12 @@ pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
 		switch (t->conf->type) {
 		case PUE_TARGET_SNMP_TRAP:
 		case PUE_TARGET_SNMP_INFORM:
-			t->snmp = pue_snmp_sink_new(t->conf, &s->ctx, &t->stats, err);
+			t->snmp = pue_alert_sink_snmp_new(t->conf, &s->ctx, &t->stats, err);
 			if (t->snmp == NULL)
 				goto fail;
 			break;
 		case PUE_TARGET_EXEC:
-			t->exec = pue_exec_sink_new(t->conf, &s->ctx, &t->stats, err);
+			t->exec = pue_alert_sink_exec_new(t->conf, &s->ctx, &t->stats, err);
 			if (t->exec == NULL)
 				goto fail;
 			break;
@@ -204,20 +113,20 @@ pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err)
 	}
 	return s;
 fail:
-	pue_sinks_free(s);
+	pue_alert_sink_free(s);
 	return NULL;
 }
 
 void
-pue_sinks_free(struct pue_sinks *s)
+pue_alert_sink_free(struct pue_alert_sinks *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->n_targets; i++) {
-		pue_snmp_sink_free(s->targets[i].snmp);
-		pue_exec_sink_free(s->targets[i].exec);
+		pue_alert_sink_snmp_free(s->targets[i].snmp);
+		pue_alert_sink_exec_free(s->targets[i].exec);
 	}
 	free(s->targets);
 	free(s->pending);
@@ -225,7 +134,8 @@ pue_sinks_free(struct pue_sinks *s)
 }
 
 int
-pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pue_err *err)
+pue_alert_sink_queue(struct pue_alert_sinks *s, const struct pue_notification *n,
+		     struct pue_err *err)
 {
 	size_t i;
 	int rc = 0;
@@ -243,13 +153,13 @@ pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pu
 	/* Informs are written now, inside the caller's transaction. */
 	for (i = 0; i < s->n_targets; i++)
 		if (s->targets[i].snmp != NULL && wants(&s->targets[i], n) &&
-		    pue_snmp_sink_queue(s->targets[i].snmp, n, err) < 0)
+		    pue_alert_sink_snmp_queue(s->targets[i].snmp, n, err) < 0)
 			rc = PUE_E_STORE;
 	return rc;
 }
 
 void
-pue_sinks_send(struct pue_sinks *s)
+pue_alert_sink_send(struct pue_alert_sinks *s)
 {
 	size_t i, k;
 
@@ -262,9 +172,9 @@ pue_sinks_send(struct pue_sinks *s)
 			if (!wants(t, n))
 				continue;
 			if (t->snmp != NULL)
-				pue_snmp_sink_send(t->snmp, n);
+				pue_alert_sink_snmp_send(t->snmp, n);
 			else if (t->exec != NULL)
-				pue_exec_sink_send(t->exec, n);
+				pue_alert_sink_exec_send(t->exec, n);
 			else
 				log_line(t, n);
 		}
@@ -273,7 +183,7 @@ pue_sinks_send(struct pue_sinks *s)
 }
 
 json_t *
-pue_sinks_json(const struct pue_sinks *s)
+pue_alert_sink_json(const struct pue_alert_sinks *s)
 {
 	json_t *arr = json_array();
 	size_t i;

@@ -20,7 +20,9 @@
  *                alerts.exec_timeout (alert_sink_exec.c)
  * Nothing here waits: SNMP sockets sit in the loop's epoll, programs are
  * reaped through pidfds, so a dead or slow receiver never delays polling.
- * net-snmp must have been started (alerts.c does it). Main thread only.
+ * net-snmp must have been started (snmp_lib.h). This file is the
+ * dispatcher above the target kinds: alert_sink_snmp.h and
+ * alert_sink_exec.h, which share alert_target.h. Main thread only.
  */
 #ifndef PUE_ALERT_SINK_H
 #define PUE_ALERT_SINK_H
@@ -31,78 +33,31 @@
 
 #include <jansson.h>
 
-#include "alert_db.h"
-#include "clock.h"
-#include "config.h"
+#include "alert_notification.h"
+#include "alert_target.h"
 #include "err.h"
-#include "loop.h"
 
-struct pue_notification {
-	uint32_t incident; /* the alert's number (puectl ack takes it) */
-	enum pue_alert_rule rule;
-	char key[192];	   /* "pue_ceiling:24h" */
-	char subject[160]; /* "24h", "ups-a", "ups-a/energy" */
-	enum pue_severity severity;
-	bool resolved; /* false: firing */
-	int64_t t_ms;
-	char site[128];
-	char window[16]; /* the alert window, "24h" */
-	bool has_pue;	 /* pue_milli is a figure (the state allows a number) */
-	int64_t pue_milli;
-	char pue_text[64]; /* "1.262", "insufficient data (coverage 40.2%)" */
-	int64_t ceiling_milli;
-	double coverage; /* 0..1 */
-	int category;
-	char device[96]; /* the device the alert is about, or "" */
-	char error[256]; /* its last error, or the store's, or "" */
-	bool year_ok;	 /* the two below are figures */
-	int64_t year_projected_milli;
-	int64_t year_headroom_kwh;
-	char message[300]; /* one line for people */
-};
-
-/* The notification as JSON (for the inform queue), and back. from_json
- * returns 0 or -EINVAL for a malformed one. */
-json_t *pue_notification_json(const struct pue_notification *n);
-int pue_notification_from_json(const json_t *j, struct pue_notification *n);
-
-/* What the sinks share, borrowed for their lifetime. */
-struct pue_sinks_ctx {
-	const struct pue_config *cfg;
-	struct pue_loop *loop;
-	const struct pue_clock *clock;
-	struct pue_alert_db *db;
-	uint32_t prefix[64]; /* alerts.enterprise_oid */
-	size_t prefix_len;
-	pue_mono_t started; /* sysUpTime in notifications counts from here */
-	/* The SNMPv3 engine pued sends traps as (RFC 3414: the sender of a
-	 * trap is the authoritative engine), and its boots, counted up at
-	 * each start so receivers never see its time go backwards
-	 * (snmp_boots.h). */
-	uint8_t engine_id[32];
-	size_t engine_id_len;
-	uint32_t engine_boots;
-};
-
-struct pue_sinks; /* opaque */
+struct pue_alert_sinks; /* opaque */
 
 /* Opens every target of ctx->cfg (SNMP sessions, informs still queued in
  * the database). NULL with err set. ctx is copied. */
-struct pue_sinks *pue_sinks_new(const struct pue_sinks_ctx *ctx, struct pue_err *err);
+struct pue_alert_sinks *pue_alert_sink_new(const struct pue_alert_target_ctx *ctx,
+					   struct pue_err *err);
 
 /* Stops every target: closes SNMP sessions (queued informs stay in the
  * database), kills hooks still running. NULL is accepted. */
-void pue_sinks_free(struct pue_sinks *s);
+void pue_alert_sink_free(struct pue_alert_sinks *s);
 
 /* Takes n for every target that wants it. Call it inside the alert
  * round's database transaction: informs are queued there, so that a
  * transition and its informs are written together. Nothing is sent yet. */
-int pue_sinks_queue(struct pue_sinks *s, const struct pue_notification *n, struct pue_err *err);
+int pue_alert_sink_queue(struct pue_alert_sinks *s, const struct pue_notification *n,
+			 struct pue_err *err);
 
-/* After the transaction: sends what pue_sinks_queue() took. */
-void pue_sinks_send(struct pue_sinks *s);
+/* After the transaction: sends what pue_alert_sink_queue() took. */
+void pue_alert_sink_send(struct pue_alert_sinks *s);
 
 /* Per target: name, type, sent, failed, queued, dropped, last error. */
-json_t *pue_sinks_json(const struct pue_sinks *s);
+json_t *pue_alert_sink_json(const struct pue_alert_sinks *s);
 
 #endif

@@ -16,7 +16,7 @@
  * MAX_RUNNING run at once per target; more wait in a bounded backlog whose
  * oldest entries are dropped (and counted) when it is full.
  */
-#include "alert_sink_internal.h"
+#include "alert_sink_exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "log.h"
-#include "status.h"
 
 #define MAX_RUNNING 4
 #define MAX_BACKLOG 64
@@ -41,7 +41,7 @@
 #define N_ENV 20
 
 struct hook {
-	struct exec_sink *k;
+	struct pue_alert_sink_exec *k;
 	pid_t pid; /* 0: free slot */
 	int pidfd; /* -1: reaped by polling */
 	int64_t timer;
@@ -50,17 +50,17 @@ struct hook {
 	pue_mono_t started;
 };
 
-struct exec_sink {
+struct pue_alert_sink_exec {
 	const struct pue_target_conf *conf;
-	const struct pue_sinks_ctx *ctx;
-	struct sink_stats *stats;
+	const struct pue_alert_target_ctx *ctx;
+	struct pue_alert_target_stats *stats;
 	struct hook running[MAX_RUNNING];
 	struct pue_notification backlog[MAX_BACKLOG]; /* a ring */
 	size_t head, n_backlog;
 	int64_t poll_timer;
 };
 
-static void start_next(struct exec_sink *k);
+static void start_next(struct pue_alert_sink_exec *k);
 
 /* Environment ----------------------------------------------------------- */
 
@@ -137,7 +137,7 @@ free_env(struct env *e)
 static void
 release(struct hook *h)
 {
-	struct exec_sink *k = h->k;
+	struct pue_alert_sink_exec *k = h->k;
 
 	if (h->pidfd >= 0) {
 		pue_loop_del_fd(k->ctx->loop, h->pidfd);
@@ -154,7 +154,7 @@ release(struct hook *h)
 static void
 finished(struct hook *h, int code, int status)
 {
-	struct exec_sink *k = h->k;
+	struct pue_alert_sink_exec *k = h->k;
 	double secs = (double)pue_mono_diff_ms(pue_clock_real(), h->started) / 1000.0;
 
 	if (code == CLD_EXITED && status == 0) {
@@ -162,16 +162,17 @@ finished(struct hook *h, int code, int status)
 	} else {
 		k->stats->failed++;
 		if (code == CLD_EXITED)
-			pue_sink_error(k->stats, k->conf->name,
-				       "%s exited with status %d (alert #%u)", k->conf->argv[0],
-				       status, h->incident);
+			pue_alert_target_error(k->stats, k->conf->name,
+					       "%s exited with status %d (alert #%u)",
+					       k->conf->argv[0], status, h->incident);
 		else if (h->terminated)
-			pue_sink_error(k->stats, k->conf->name,
-				       "%s killed after %.0f s, its time limit (alert #%u)",
-				       k->conf->argv[0], secs, h->incident);
+			pue_alert_target_error(k->stats, k->conf->name,
+					       "%s killed after %.0f s, its time limit (alert #%u)",
+					       k->conf->argv[0], secs, h->incident);
 		else
-			pue_sink_error(k->stats, k->conf->name, "%s died of signal %d (alert #%u)",
-				       k->conf->argv[0], status, h->incident);
+			pue_alert_target_error(k->stats, k->conf->name,
+					       "%s died of signal %d (alert #%u)", k->conf->argv[0],
+					       status, h->incident);
 	}
 	release(h);
 	start_next(k);
@@ -206,7 +207,7 @@ static void
 on_timeout(void *arg)
 {
 	struct hook *h = arg;
-	struct exec_sink *k = h->k;
+	struct pue_alert_sink_exec *k = h->k;
 
 	h->timer = 0;
 	if (h->pid == 0)
@@ -226,7 +227,7 @@ on_timeout(void *arg)
 static void
 on_poll(void *arg)
 {
-	struct exec_sink *k = arg;
+	struct pue_alert_sink_exec *k = arg;
 	bool any = false;
 	size_t i;
 
@@ -240,7 +241,7 @@ on_poll(void *arg)
 }
 
 static int
-spawn(struct exec_sink *k, struct hook *h, const struct pue_notification *n)
+spawn(struct pue_alert_sink_exec *k, struct hook *h, const struct pue_notification *n)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -295,7 +296,7 @@ spawn(struct exec_sink *k, struct hook *h, const struct pue_notification *n)
 }
 
 static void
-start_next(struct exec_sink *k)
+start_next(struct pue_alert_sink_exec *k)
 {
 	size_t i;
 	int rc;
@@ -308,8 +309,8 @@ start_next(struct exec_sink *k)
 		rc = spawn(k, &k->running[i], &k->backlog[k->head]);
 		if (rc < 0) {
 			k->stats->failed++;
-			pue_sink_error(k->stats, k->conf->name, "cannot run %s: %s",
-				       k->conf->argv[0], strerror(-rc));
+			pue_alert_target_error(k->stats, k->conf->name, "cannot run %s: %s",
+					       k->conf->argv[0], strerror(-rc));
 		}
 		k->head = (k->head + 1) % MAX_BACKLOG;
 		k->n_backlog--;
@@ -317,11 +318,11 @@ start_next(struct exec_sink *k)
 	}
 }
 
-struct exec_sink *
-pue_exec_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
-		  struct sink_stats *stats, struct pue_err *err)
+struct pue_alert_sink_exec *
+pue_alert_sink_exec_new(const struct pue_target_conf *t, const struct pue_alert_target_ctx *ctx,
+			struct pue_alert_target_stats *stats, struct pue_err *err)
 {
-	struct exec_sink *k = calloc(1, sizeof(*k));
+	struct pue_alert_sink_exec *k = calloc(1, sizeof(*k));
 	size_t i;
 
 	if (k == NULL) {
@@ -337,15 +338,16 @@ pue_exec_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 }
 
 void
-pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n)
+pue_alert_sink_exec_send(struct pue_alert_sink_exec *k, const struct pue_notification *n)
 {
 	if (k->n_backlog == MAX_BACKLOG) {
 		k->head = (k->head + 1) % MAX_BACKLOG; /* the oldest goes */
 		k->n_backlog--;
 		k->stats->dropped++;
-		pue_sink_error(k->stats, k->conf->name,
-			       "%d notifications wait for %d running programs; dropping the oldest",
-			       MAX_BACKLOG, MAX_RUNNING);
+		pue_alert_target_error(
+			k->stats, k->conf->name,
+			"%d notifications wait for %d running programs; dropping the oldest",
+			MAX_BACKLOG, MAX_RUNNING);
 	}
 	k->backlog[(k->head + k->n_backlog) % MAX_BACKLOG] = *n;
 	k->n_backlog++;
@@ -354,7 +356,7 @@ pue_exec_sink_send(struct exec_sink *k, const struct pue_notification *n)
 }
 
 void
-pue_exec_sink_free(struct exec_sink *k)
+pue_alert_sink_exec_free(struct pue_alert_sink_exec *k)
 {
 	size_t i;
 

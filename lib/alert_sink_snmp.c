@@ -28,11 +28,11 @@
  * the database as inform_dropped:NAME. A v3 inform first discovers the
  * receiver's engine ID with an asynchronous probe, as the SNMP poller does,
  * and again after an attempt with no answer: a receiver restarted with its
- * boots reset is heard again (pue_snmp_forget_time()). The session's
+ * boots reset is heard again (pue_snmp_session_forget_time()). The session's
  * socket sits in the loop's epoll only for informs; net-snmp timers become
  * loop timers (real time converted to the loop's clock).
  */
-#include "alert_sink_internal.h"
+#include "alert_sink_snmp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +45,8 @@
 #include <net-snmp/library/large_fd_set.h>
 
 #include "alert_mib.h"
+#include "alert_inform_queue.h"
+#include "alert_pdu.h"
 #include "log.h"
 #include "resolve.h"
 #include "snmp_session.h"
@@ -54,23 +56,17 @@
 #define MAX_BACKOFF_MS (60 * 1000)
 #define HELD_TRAPS 32 /* traps waiting for the receiver's name to resolve */
 
-struct inform {
-	int64_t id; /* its inform_queue row; 0 when the database failed */
-	char *json; /* the notification */
-};
-
-struct snmp_sink {
+struct pue_alert_sink_snmp {
 	const struct pue_target_conf *conf;
-	const struct pue_sinks_ctx *ctx;
-	struct sink_stats *stats;
+	const struct pue_alert_target_ctx *ctx;
+	struct pue_alert_target_stats *stats;
 	bool inform;
 	void *sessp; /* NULL until needed, and after a send failure */
 	int fd;
 	struct pue_snmp_keys keys;
 	netsnmp_large_fd_set fds;
 	/* informs */
-	struct inform *q; /* q[head .. head + len) */
-	size_t head, len, cap;
+	struct pue_alert_inform_queue queue;
 	bool in_flight, probing, engine_known;
 	bool reopen;			  /* close the session before the next attempt */
 	u_char engine[SNMP_MAX_ENG_SIZE]; /* the receiver's, for informs */
@@ -79,7 +75,6 @@ struct snmp_sink {
 	unsigned failures; /* attempts in a row without an answer */
 	int64_t retry_timer, net_timer;
 	pue_mono_t net_at;
-	char dropped_key[160];
 	bool trap_user; /* a v3 trap made its USM user */
 	/* A host name is resolved off the loop before a session opens
 	 * (resolve.h); traps built meanwhile wait here, a few at most. */
@@ -90,12 +85,12 @@ struct snmp_sink {
 	size_t n_held;
 };
 
-static void pump(struct snmp_sink *k);
+static void pump(struct pue_alert_sink_snmp *k);
 
 /* Sessions --------------------------------------------------------------- */
 
 static void
-close_session(struct snmp_sink *k)
+close_session(struct pue_alert_sink_snmp *k)
 {
 	if (k->sessp == NULL)
 		return;
@@ -117,7 +112,7 @@ static void on_resolved(void *arg, const char *numeric, const char *error);
 /* Returns 0 with a session, 1 while the receiver's name is being resolved
  * (on_resolved() carries on), -1 on failure. */
 static int
-open_session(struct snmp_sink *k)
+open_session(struct pue_alert_sink_snmp *k)
 {
 	struct pue_device_conf d = {
 		.name = k->conf->name,
@@ -133,28 +128,30 @@ open_session(struct snmp_sink *k)
 		if (k->lookup == NULL &&
 		    (k->lookup = pue_lookup_start(k->ctx->loop, k->conf->snmp.host, on_resolved, k,
 						  &err)) == NULL) {
-			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 			return -1;
 		}
 		return 1;
 	}
-	if ((k->sessp = pue_snmp_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) == NULL) {
-		pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+	if ((k->sessp = pue_snmp_session_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) ==
+	    NULL) {
+		pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 		return -1;
 	}
-	k->fd = pue_snmp_fd(k->sessp);
+	k->fd = pue_snmp_session_fd(k->sessp);
 	if (k->inform && (rc = pue_loop_add_fd(k->ctx->loop, k->fd, EPOLLIN, on_readable, k)) < 0) {
-		pue_sink_error(k->stats, k->conf->name, "watching the socket: %s", strerror(-rc));
+		pue_alert_target_error(k->stats, k->conf->name, "watching the socket: %s",
+				       strerror(-rc));
 		snmp_sess_close(k->sessp);
 		k->sessp = NULL;
 		return -1;
 	}
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
 		/* A trap speaks for pued's engine: keys localized to it (its
-		 * boots and time are set once, in pue_snmp_sink_new()). */
-		if (pue_snmp_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len, &err) <
-		    0) {
-			pue_sink_error(k->stats, k->conf->name, "%s", err.msg);
+		 * boots and time are set once, in pue_alert_sink_snmp_new()). */
+		if (pue_snmp_session_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len,
+						&err) < 0) {
+			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
 			close_session(k);
 			return -1;
 		}
@@ -163,144 +160,16 @@ open_session(struct snmp_sink *k)
 	return 0;
 }
 
-/* PDUs ------------------------------------------------------------------ */
-
-static int
-add_var(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, u_char type,
-	const void *value, size_t len)
-{
-	oid name[MAX_OID_LEN];
-	size_t i, l = 0;
-
-	for (i = 0; i < k->ctx->prefix_len; i++)
-		name[l++] = k->ctx->prefix[i];
-	for (i = 0; i < n; i++)
-		name[l++] = arcs[i];
-	return snmp_pdu_add_variable(pdu, name, l, type, value, len) != NULL ? 0 : -1;
-}
-
-static int
-add_int(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, u_char type,
-	int64_t v)
-{
-	long l;
-	u_long u;
-
-	if (type == ASN_INTEGER) {
-		l = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (long)v;
-		return add_var(pdu, k, arcs, n, type, &l, sizeof(l));
-	}
-	u = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (u_long)v;
-	return add_var(pdu, k, arcs, n, type, &u, sizeof(u));
-}
-
-static int
-add_str(netsnmp_pdu *pdu, const struct snmp_sink *k, const uint32_t *arcs, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-
-	return add_var(pdu, k, arcs, n, ASN_OCTET_STR, s, len > 255 ? 255 : len);
-}
-
-/* The objects of pueAlertFiring / pueAlertResolved, in the MIB's order. */
-static int
-add_objects(netsnmp_pdu *pdu, const struct snmp_sink *k, const struct pue_notification *n)
-{
-	static const uint32_t num[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_NUMBER, 0},
-			      rule[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_RULE, 0},
-			      sev[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_SEVERITY, 0},
-			      subj[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_SUBJECT, 0},
-			      site[] = {PUE_MIB_OBJECTS, PUE_MIB_SITE, 0},
-			      win[] = {PUE_MIB_OBJECTS, PUE_MIB_ALERT_WINDOW, 0},
-			      pue[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_PUE, 0},
-			      text[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_PUE_TEXT, 0},
-			      ceil[] = {PUE_MIB_OBJECTS, PUE_MIB_CEILING, 0},
-			      cov[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_COVERAGE, 0},
-			      cat[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_CATEGORY, 0},
-			      dev[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_DEVICE, 0},
-			      error[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_ERROR, 0},
-			      ystate[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_STATE, 0},
-			      yproj[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_PROJECTED, 0},
-			      yhead[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, PUE_MIB_YEAR_HEADROOM, 0},
-			      when[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_TIME, 0},
-			      msg[] = {PUE_MIB_NOTIFY_OBJECTS, PUE_MIB_N_MESSAGE, 0};
-	uint8_t date[11];
-	int rc = 0;
-
-	pue_mib_date_and_time(n->t_ms, date);
-	rc |= add_int(pdu, k, num, 3, ASN_UNSIGNED, n->incident);
-	rc |= add_str(pdu, k, rule, 3, pue_alert_rule_name(n->rule));
-	rc |= add_int(pdu, k, sev, 3, ASN_INTEGER, (int64_t)n->severity + 1);
-	rc |= add_str(pdu, k, subj, 3, n->subject);
-	rc |= add_str(pdu, k, site, 3, n->site);
-	rc |= add_str(pdu, k, win, 3, n->window);
-	rc |= add_int(pdu, k, pue, 3, ASN_INTEGER, n->has_pue ? n->pue_milli : 0);
-	rc |= add_str(pdu, k, text, 3, n->pue_text);
-	rc |= add_int(pdu, k, ceil, 3, ASN_UNSIGNED, n->ceiling_milli);
-	rc |= add_int(pdu, k, cov, 3, ASN_UNSIGNED, (int64_t)(n->coverage * 10000 + 0.5));
-	rc |= add_int(pdu, k, cat, 3, ASN_INTEGER, n->category);
-	rc |= add_str(pdu, k, dev, 3, n->device);
-	rc |= add_str(pdu, k, error, 3, n->error);
-	rc |= add_int(pdu, k, ystate, 4, ASN_INTEGER, n->year_ok ? 1 : 2);
-	rc |= add_int(pdu, k, yproj, 4, ASN_INTEGER, n->year_ok ? n->year_projected_milli : 0);
-	rc |= add_int(pdu, k, yhead, 4, ASN_INTEGER, n->year_ok ? n->year_headroom_kwh : 0);
-	rc |= add_var(pdu, k, when, 3, ASN_OCTET_STR, date, sizeof(date));
-	rc |= add_str(pdu, k, msg, 3, n->message);
-	return rc;
-}
-
-static netsnmp_pdu *
-build(const struct snmp_sink *k, const struct pue_notification *n)
-{
-	static const oid sys_uptime[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
-	static const oid trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
-	uint32_t which = n->resolved ? PUE_MIB_ALERT_RESOLVED : PUE_MIB_ALERT_FIRING;
-	u_long ticks =
-		(u_long)(pue_mono_diff_ms(pue_clock_mono(k->ctx->clock), k->ctx->started) / 10);
-	oid name[MAX_OID_LEN];
-	netsnmp_pdu *pdu;
-	size_t i, l = 0;
-
-	for (i = 0; i < k->ctx->prefix_len; i++)
-		name[l++] = k->ctx->prefix[i];
-	if (k->conf->snmp.version == PUE_SNMP_V1) {
-		/* RFC 3584, 3.1: P.0.n is enterprise P, specific trap n. */
-		if ((pdu = snmp_pdu_create(SNMP_MSG_TRAP)) == NULL)
-			return NULL;
-		pdu->enterprise = snmp_duplicate_objid(name, l);
-		pdu->enterprise_length = l;
-		pdu->trap_type = SNMP_TRAP_ENTERPRISESPECIFIC;
-		pdu->specific_type = (long)which;
-		pdu->time = ticks;
-	} else {
-		if ((pdu = snmp_pdu_create(k->inform ? SNMP_MSG_INFORM : SNMP_MSG_TRAP2)) == NULL)
-			return NULL;
-		name[l++] = PUE_MIB_NOTIFICATIONS;
-		name[l++] = which;
-		if (snmp_pdu_add_variable(pdu, sys_uptime, OID_LENGTH(sys_uptime), ASN_TIMETICKS,
-					  &ticks, sizeof(ticks)) == NULL ||
-		    snmp_pdu_add_variable(pdu, trap_oid, OID_LENGTH(trap_oid), ASN_OBJECT_ID, name,
-					  l * sizeof(oid)) == NULL) {
-			snmp_free_pdu(pdu);
-			return NULL;
-		}
-	}
-	if (add_objects(pdu, k, n) != 0) {
-		snmp_free_pdu(pdu);
-		return NULL;
-	}
-	return pdu;
-}
-
 /* Traps ----------------------------------------------------------------- */
 
 static void
-send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
+send_pdu(struct pue_alert_sink_snmp *k, netsnmp_pdu *pdu, unsigned incident)
 {
 	if (snmp_sess_send(k->sessp, pdu) == 0) {
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
-			       snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
+		pue_alert_target_error(
+			k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
+			snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
 		snmp_free_pdu(pdu);
 		close_session(k); /* a new socket next time */
 		return;
@@ -311,7 +180,7 @@ send_pdu(struct snmp_sink *k, netsnmp_pdu *pdu, unsigned incident)
 
 /* Traps held while the name was resolved: sent now, or failed with why. */
 static void
-release_held(struct snmp_sink *k, const char *error)
+release_held(struct pue_alert_sink_snmp *k, const char *error)
 {
 	size_t i;
 
@@ -327,7 +196,7 @@ release_held(struct snmp_sink *k, const char *error)
 }
 
 static void
-send_trap(struct snmp_sink *k, const struct pue_notification *n)
+send_trap(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 {
 	netsnmp_pdu *pdu;
 	int rc = k->sessp != NULL ? 0 : open_session(k);
@@ -336,9 +205,9 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 		k->stats->failed++;
 		return;
 	}
-	if ((pdu = build(k, n)) == NULL) {
+	if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, n)) == NULL) {
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name, "out of memory building a trap");
+		pue_alert_target_error(k->stats, k->conf->name, "out of memory building a trap");
 		return;
 	}
 	if (rc > 0) { /* resolving: sent when the address is known */
@@ -348,9 +217,10 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 			return;
 		}
 		k->stats->failed++;
-		pue_sink_error(k->stats, k->conf->name,
-			       "trap for alert #%u dropped: %d traps wait for %s to resolve",
-			       n->incident, HELD_TRAPS, k->conf->snmp.host);
+		pue_alert_target_error(
+			k->stats, k->conf->name,
+			"trap for alert #%u dropped: %d traps wait for %s to resolve", n->incident,
+			HELD_TRAPS, k->conf->snmp.host);
 		snmp_free_pdu(pdu);
 		return;
 	}
@@ -360,26 +230,9 @@ send_trap(struct snmp_sink *k, const struct pue_notification *n)
 /* Informs --------------------------------------------------------------- */
 
 static void
-drop_head(struct snmp_sink *k)
-{
-	struct pue_err err;
-
-	if (k->len == 0)
-		return;
-	if (k->q[k->head].id > 0)
-		pue_alert_db_queue_delete(k->ctx->db, k->q[k->head].id, &err);
-	free(k->q[k->head].json);
-	k->head++;
-	k->len--;
-	k->stats->queued = k->len;
-	if (k->len == 0)
-		k->head = 0;
-}
-
-static void
 on_retry(void *arg)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->retry_timer = 0;
 	pump(k);
@@ -387,7 +240,7 @@ on_retry(void *arg)
 
 /* An attempt failed: wait, doubling the pause each time. */
 static void
-back_off(struct snmp_sink *k, const char *cause)
+back_off(struct pue_alert_sink_snmp *k, const char *cause)
 {
 	int64_t ms = MIN_BACKOFF_MS;
 	unsigned i;
@@ -398,8 +251,9 @@ back_off(struct snmp_sink *k, const char *cause)
 		ms *= 2;
 	if (ms > MAX_BACKOFF_MS)
 		ms = MAX_BACKOFF_MS;
-	pue_sink_error(k->stats, k->conf->name, "%s; %zu informs waiting, next try in %lld s",
-		       cause, k->len, (long long)ms / 1000);
+	pue_alert_target_error(k->stats, k->conf->name,
+			       "%s; %zu informs waiting, next try in %lld s", cause, k->queue.len,
+			       (long long)ms / 1000);
 	if (k->retry_timer == 0)
 		/* A receiver's outage is real time too. */
 		k->retry_timer = pue_loop_add_real_timer(
@@ -412,7 +266,7 @@ back_off(struct snmp_sink *k, const char *cause)
 static int
 on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 {
-	struct snmp_sink *k = magic;
+	struct pue_alert_sink_snmp *k = magic;
 	char cause[200];
 
 	if (!k->in_flight || k->sessp == NULL ||
@@ -429,11 +283,11 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 
 		k->in_flight = k->probing = false;
 		if (k->engine_len > 0)
-			pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+			pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
 		memcpy(k->engine, pdu->securityEngineID, pdu->securityEngineIDLen);
 		k->engine_len = pdu->securityEngineIDLen;
-		pue_snmp_forget_time(k->engine, k->engine_len); /* it may have restarted */
-		if (pue_snmp_set_engine(k->sessp, k->engine, k->engine_len, &err) < 0)
+		pue_snmp_session_forget_time(k->engine, k->engine_len); /* it may have restarted */
+		if (pue_snmp_session_set_engine(k->sessp, k->engine, k->engine_len, &err) < 0)
 			back_off(k, err.msg);
 		else
 			k->engine_known = true;
@@ -445,11 +299,11 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		k->failures = 0;
 		k->stats->sent++;
 		k->stats->last_error[0] = '\0';
-		drop_head(k); /* acknowledged: done */
+		pue_alert_inform_queue_pop(&k->queue); /* acknowledged: done */
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
-		switch (pue_snmp_report_describe(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
+		switch (pue_snmp_session_report(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
 		case PUE_SNMP_REPORT_TIME:
 			/* net-snmp resends at once with the receiver's time, and
 			 * says SEC_ERROR only when it will not. */
@@ -485,14 +339,14 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 static void
 on_net_timer(void *arg)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->net_timer = 0;
 	pump(k);
 }
 
 static void
-arm(struct snmp_sink *k)
+arm(struct pue_alert_sink_snmp *k)
 {
 	struct timeval tv = {0, 0};
 	int numfds = 0, block = 1;
@@ -521,7 +375,7 @@ arm(struct snmp_sink *k)
 }
 
 static void
-send_head(struct snmp_sink *k)
+send_head(struct pue_alert_sink_snmp *k)
 {
 	struct pue_notification n;
 	json_error_t jerr;
@@ -529,21 +383,21 @@ send_head(struct snmp_sink *k)
 	netsnmp_pdu *pdu;
 
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->engine_known) {
-		if ((pdu = pue_snmp_probe_pdu()) == NULL)
+		if ((pdu = pue_snmp_session_probe_pdu()) == NULL)
 			return back_off(k, "out of memory");
 		k->probing = true;
 	} else {
-		j = json_loads(k->q[k->head].json, 0, &jerr);
-		if (j == NULL || pue_notification_from_json(j, &n) < 0) {
+		j = json_loads(pue_alert_inform_queue_head(&k->queue), 0, &jerr);
+		if (j == NULL || pue_alert_notification_from_json(j, &n) < 0) {
 			json_decref(j);
-			pue_sink_error(k->stats, k->conf->name,
-				       "dropped an unreadable queued inform");
+			pue_alert_target_error(k->stats, k->conf->name,
+					       "dropped an unreadable queued inform");
 			k->stats->failed++;
-			drop_head(k);
+			pue_alert_inform_queue_pop(&k->queue);
 			return;
 		}
 		json_decref(j);
-		if ((pdu = build(k, &n)) == NULL)
+		if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, &n)) == NULL)
 			return back_off(k, "out of memory");
 	}
 	k->in_flight = true;
@@ -562,7 +416,7 @@ send_head(struct snmp_sink *k)
 
 /* Lets net-snmp time out what expired, then sends the next inform. */
 static void
-pump(struct snmp_sink *k)
+pump(struct pue_alert_sink_snmp *k)
 {
 	unsigned tries = 0;
 
@@ -574,7 +428,7 @@ pump(struct snmp_sink *k)
 		close_session(k);
 		k->reopen = false;
 	}
-	while (!k->in_flight && k->retry_timer == 0 && k->len > 0 && tries++ < 8) {
+	while (!k->in_flight && k->retry_timer == 0 && k->queue.len > 0 && tries++ < 8) {
 		int rc = k->sessp != NULL ? 0 : open_session(k);
 
 		if (rc < 0)
@@ -589,7 +443,7 @@ pump(struct snmp_sink *k)
 static void
 on_readable(void *arg, int fd, uint32_t events)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	(void)events;
 	NETSNMP_LARGE_FD_SET(fd, &k->fds);
@@ -598,64 +452,13 @@ on_readable(void *arg, int fd, uint32_t events)
 	pump(k);
 }
 
-static int
-push(struct snmp_sink *k, int64_t id, const char *json)
-{
-	struct inform *grown;
-	struct pue_err err;
-
-	/* Full: the oldest waiting inform goes, not the one in flight. */
-	while (k->len >= k->conf->queue_max && k->len > (k->in_flight ? 1u : 0u)) {
-		size_t victim = k->head + (k->in_flight ? 1 : 0);
-
-		if (k->q[victim].id > 0)
-			pue_alert_db_queue_delete(k->ctx->db, k->q[victim].id, &err);
-		free(k->q[victim].json);
-		memmove(&k->q[victim], &k->q[victim + 1],
-			(k->head + k->len - victim - 1) * sizeof(*k->q));
-		k->len--;
-		k->stats->dropped++;
-		pue_alert_db_meta_set(k->ctx->db, k->dropped_key, (int64_t)k->stats->dropped, &err);
-		pue_sink_error(k->stats, k->conf->name,
-			       "inform queue full (%u): dropped the oldest (%llu dropped in all)",
-			       k->conf->queue_max, (unsigned long long)k->stats->dropped);
-	}
-	if (k->head > 0 && k->head + k->len == k->cap) {
-		memmove(k->q, &k->q[k->head], k->len * sizeof(*k->q));
-		k->head = 0;
-	}
-	if (k->head + k->len == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-
-		if ((grown = reallocarray(k->q, cap, sizeof(*grown))) == NULL)
-			return -ENOMEM;
-		k->q = grown;
-		k->cap = cap;
-	}
-	if ((k->q[k->head + k->len].json = strdup(json)) == NULL)
-		return -ENOMEM;
-	k->q[k->head + k->len].id = id;
-	k->len++;
-	k->stats->queued = k->len;
-	return 0;
-}
-
-static void
-on_queued(void *arg, int64_t id, const char *json)
-{
-	struct snmp_sink *k = arg;
-
-	if (push(k, id, json) < 0)
-		pue_sink_error(k->stats, k->conf->name, "out of memory loading the inform queue");
-}
-
 /* Setup ----------------------------------------------------------------- */
 
-struct snmp_sink *
-pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *ctx,
-		  struct sink_stats *stats, struct pue_err *err)
+struct pue_alert_sink_snmp *
+pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_target_ctx *ctx,
+			struct pue_alert_target_stats *stats, struct pue_err *err)
 {
-	struct snmp_sink *k = calloc(1, sizeof(*k));
+	struct pue_alert_sink_snmp *k = calloc(1, sizeof(*k));
 	struct pue_err why;
 	int n;
 
@@ -669,10 +472,10 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 	k->fd = -1;
 	k->inform = t->type == PUE_TARGET_SNMP_INFORM;
 	netsnmp_large_fd_set_init(&k->fds, FD_SETSIZE);
-	snprintf(k->dropped_key, sizeof(k->dropped_key), "inform_dropped:%s", t->name);
-	if (t->snmp.version == PUE_SNMP_V3 && pue_snmp_keys_derive(&t->snmp, &k->keys, &why) < 0) {
+	if (t->snmp.version == PUE_SNMP_V3 &&
+	    pue_snmp_session_keys_derive(&t->snmp, &k->keys, &why) < 0) {
 		pue_err_set(err, why.code, "alerts: target %s: %s", t->name, why.msg);
-		pue_snmp_sink_free(k);
+		pue_alert_sink_snmp_free(k);
 		return NULL;
 	}
 	if (!k->inform) {
@@ -685,8 +488,8 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 				       0, TRUE);
 		return k;
 	}
-	stats->dropped = (uint64_t)pue_alert_db_meta_get(ctx->db, k->dropped_key, 0);
-	if ((n = pue_alert_db_queue_load(ctx->db, t->name, on_queued, k, &why)) < 0)
+	pue_alert_inform_queue_init(&k->queue, ctx->db, stats, t->name, t->queue_max);
+	if ((n = pue_alert_inform_queue_load(&k->queue, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);
 	else if (n > 0) {
 		pue_log(LOG_NOTICE, "alerts: target %s: %d informs still to deliver", t->name, n);
@@ -696,7 +499,8 @@ pue_snmp_sink_new(const struct pue_target_conf *t, const struct pue_sinks_ctx *c
 }
 
 int
-pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struct pue_err *err)
+pue_alert_sink_snmp_queue(struct pue_alert_sink_snmp *k, const struct pue_notification *n,
+			  struct pue_err *err)
 {
 	json_t *j;
 	char *text;
@@ -705,14 +509,14 @@ pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struc
 
 	if (!k->inform)
 		return 0;
-	if ((j = pue_notification_json(n)) == NULL ||
+	if ((j = pue_alert_notification_json(n)) == NULL ||
 	    (text = json_dumps(j, JSON_COMPACT)) == NULL) {
 		json_decref(j);
 		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
 	}
 	json_decref(j);
 	id = pue_alert_db_queue_push(k->ctx->db, k->conf->name, n->t_ms, text, err);
-	rc = push(k, id > 0 ? id : 0, text);
+	rc = pue_alert_inform_queue_push(&k->queue, id > 0 ? id : 0, text, k->in_flight);
 	free(text);
 	if (rc < 0)
 		return pue_err_set(err, rc, "alerts: out of memory");
@@ -720,7 +524,7 @@ pue_snmp_sink_queue(struct snmp_sink *k, const struct pue_notification *n, struc
 }
 
 void
-pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n)
+pue_alert_sink_snmp_send(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 {
 	if (k->inform)
 		pump(k); /* queued already */
@@ -731,11 +535,11 @@ pue_snmp_sink_send(struct snmp_sink *k, const struct pue_notification *n)
 static void
 on_resolved(void *arg, const char *numeric, const char *error)
 {
-	struct snmp_sink *k = arg;
+	struct pue_alert_sink_snmp *k = arg;
 
 	k->lookup = NULL;
 	if (numeric == NULL)
-		pue_sink_error(k->stats, k->conf->name, "%s", error);
+		pue_alert_target_error(k->stats, k->conf->name, "%s", error);
 	else
 		snprintf(k->addr, sizeof(k->addr), "%s", numeric);
 	if (!k->inform)
@@ -747,7 +551,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 }
 
 void
-pue_snmp_sink_free(struct snmp_sink *k)
+pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k)
 {
 	size_t i;
 
@@ -765,16 +569,12 @@ pue_snmp_sink_free(struct snmp_sink *k)
 	/* The USM users this target made go with it, so that a reload with
 	 * new passphrases does not find the old keys (snmp_session.h). */
 	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform && k->trap_user)
-		pue_snmp_forget_user(k->ctx->engine_id, k->ctx->engine_id_len, k->conf->snmp.user);
+		pue_snmp_session_forget_user(k->ctx->engine_id, k->ctx->engine_id_len,
+					     k->conf->snmp.user);
 	if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_len > 0)
-		pue_snmp_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
-	while (k->len > 0) { /* the database keeps them for the next start */
-		free(k->q[k->head].json);
-		k->head++;
-		k->len--;
-	}
-	free(k->q);
+		pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+	pue_alert_inform_queue_free(&k->queue); /* the database keeps them for the next start */
 	netsnmp_large_fd_set_cleanup(&k->fds);
-	pue_snmp_keys_wipe(&k->keys);
+	pue_snmp_session_keys_wipe(&k->keys);
 	free(k);
 }

@@ -6,6 +6,7 @@
  */
 #include "alerts.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,10 +15,12 @@
 #include <unistd.h>
 
 #include "alerts_internal.h"
+#include "alerts_load.h"
+#include "alerts_notify.h"
 #include "log.h"
 #include "snmp_boots.h"
-#include "snmp_session.h"
-#include "window.h"
+#include "snmp_lib.h"
+#include "duration.h"
 
 #define ROUND_MS 1000
 /* Points of a device looked at for staleness (a meter map has dozens at
@@ -26,126 +29,6 @@
 /* The AgentX values are rebuilt at most this often in real time, however
  * fast a test clock runs. */
 #define PUBLISH_REAL_MS 250
-
-/* Loading the state ----------------------------------------------------- */
-
-static int
-compare_keys(const void *x, const void *y)
-{
-	const struct alert *const *a = x, *const *b = y;
-
-	return strcmp((*a)->def.key, (*b)->def.key);
-}
-
-static struct alert *
-find_key(struct alert **by_key, size_t n, const char *key)
-{
-	struct alert want, *p = &want, **hit;
-
-	snprintf(want.def.key, sizeof(want.def.key), "%s", key);
-	hit = bsearch(&p, by_key, n, sizeof(*by_key), compare_keys);
-	return hit != NULL ? *hit : NULL;
-}
-
-struct load_ctx {
-	struct pue_alerts *a;
-	struct alert **by_key;
-};
-
-static int
-rule_of(const char *name)
-{
-	for (int r = 0; r < PUE_RULE_COUNT; r++)
-		if (strcmp(name, pue_alert_rule_name((enum pue_alert_rule)r)) == 0)
-			return r;
-	return -1;
-}
-
-static void
-on_row(void *arg, const struct pue_alert_row *r)
-{
-	struct load_ctx *lc = arg;
-	struct pue_alerts *a = lc->a;
-	struct alert *al = find_key(lc->by_key, a->n_alerts, r->key);
-	int phase = pue_alert_phase_parse(r->state), sev = pue_severity_parse(r->severity);
-	int rule = rule_of(r->rule);
-
-	if (phase < 0 || sev < 0 || rule < 0)
-		return; /* a row this pued cannot read: leave it alone */
-	if (al == NULL) {
-		struct orphan *o;
-
-		/* Fired under an older configuration: the NOC must hear that
-		 * it is over, or it stays open on their board forever. */
-		if (phase != PUE_ALERT_FIRING || !r->notified)
-			return;
-		o = reallocarray(a->orphans, a->n_orphans + 1, sizeof(*a->orphans));
-		if (o == NULL)
-			return;
-		a->orphans = o;
-		o = &a->orphans[a->n_orphans++];
-		snprintf(o->key, sizeof(o->key), "%s", r->key);
-		snprintf(o->subject, sizeof(o->subject), "%s", r->subject);
-		o->rule = (enum pue_alert_rule)rule;
-		o->severity = (enum pue_severity)sev;
-		o->incident = r->incident;
-		return;
-	}
-	al->st = (struct pue_alert_state){.phase = (enum pue_alert_phase)phase,
-					  .since_ms = r->since_ms,
-					  .fired_ms = r->fired_ms,
-					  .resolved_ms = r->resolved_ms};
-	al->incident = r->incident;
-	al->notified = r->notified;
-	snprintf(al->acked_by, sizeof(al->acked_by), "%s", r->acked_by ? r->acked_by : "");
-	al->acked_ms = r->acked_ms;
-	snprintf(al->message, sizeof(al->message), "%s", r->message);
-	/* A reset alert that fires resolves after its quiet time from then. */
-	if (al->def.rule == PUE_RULE_METER_RESET && phase == PUE_ALERT_FIRING)
-		al->last_event_ms = r->since_ms;
-}
-
-static void
-on_silence(void *arg, const char *pattern, int64_t until_ms, int64_t t_ms, const char *who)
-{
-	struct pue_alerts *a = arg;
-	struct silence *s;
-
-	if (a->n_silences == a->cap_silences) {
-		size_t cap = a->cap_silences ? a->cap_silences * 2 : 8;
-
-		if ((s = reallocarray(a->silences, cap, sizeof(*s))) == NULL)
-			return;
-		a->silences = s;
-		a->cap_silences = cap;
-	}
-	s = &a->silences[a->n_silences++];
-	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
-	snprintf(s->who, sizeof(s->who), "%s", who);
-	s->until_ms = until_ms;
-	s->t_ms = t_ms;
-}
-
-static int
-load(struct pue_alerts *a, struct pue_err *err)
-{
-	struct alert **by_key = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*by_key));
-	struct load_ctx lc = {a, by_key};
-	size_t i;
-	int rc;
-
-	if (by_key == NULL)
-		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
-	for (i = 0; i < a->n_alerts; i++)
-		by_key[i] = &a->alerts[i];
-	qsort(by_key, a->n_alerts, sizeof(*by_key), compare_keys);
-	rc = pue_alert_db_load(a->db, on_row, &lc, err);
-	free(by_key);
-	if (rc < 0 || (rc = pue_alert_db_silence_load(a->db, on_silence, a, err)) < 0)
-		return rc;
-	a->next_incident = pue_alert_db_max_incident(a->db) + 1;
-	return 0;
-}
 
 /* Saving ---------------------------------------------------------------- */
 
@@ -266,68 +149,6 @@ observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int6
 	return PUE_OBS_HOLD;
 }
 
-/* Notifications --------------------------------------------------------- */
-
-static void
-fill_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
-{
-	const struct pue_config *cfg = a->cfg;
-	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
-	struct pue_figure f = pue_alerts_window_figure(a);
-
-	n->t_ms = now;
-	snprintf(n->site, sizeof(n->site), "%s", cfg->site);
-	pue_format_span(cfg->pue.alert_window_ms, n->window, sizeof(n->window));
-	n->has_pue = f.state == PUE_FIG_OK || f.state == PUE_FIG_WARNING ||
-		     f.state == PUE_FIG_CEILING || f.state == PUE_FIG_BELOW_ONE;
-	n->pue_milli = n->has_pue ? pue_mib_milli(f.pue) : 0;
-	pue_alert_pue_text(&f, n->pue_text, sizeof(n->pue_text));
-	n->ceiling_milli = pue_mib_milli(cfg->pue.ceiling);
-	n->coverage = f.coverage;
-	n->category = pue_engine_category(a->src.engine);
-	n->year_ok = yf->known && yf->y.state == PUE_YEAR_OK;
-	if (n->year_ok) {
-		n->year_projected_milli = pue_mib_milli(yf->y.pue_projected);
-		n->year_headroom_kwh = (int64_t)(yf->y.headroom_kwh < 0 ? yf->y.headroom_kwh - 0.5
-									: yf->y.headroom_kwh + 0.5);
-	}
-}
-
-static void
-make_notification(const struct pue_alerts *a, const struct alert *al, bool resolved, int64_t now,
-		  struct pue_notification *n)
-{
-	const struct pue_health *h;
-	struct pue_store_stats ss;
-
-	memset(n, 0, sizeof(*n));
-	fill_common(a, n, now);
-	n->incident = al->incident;
-	n->rule = al->def.rule;
-	snprintf(n->key, sizeof(n->key), "%s", al->def.key);
-	snprintf(n->subject, sizeof(n->subject), "%s", al->def.subject);
-	n->severity = al->severity;
-	n->resolved = resolved;
-	snprintf(n->message, sizeof(n->message), "%s", al->message);
-	switch (al->def.rule) {
-	case PUE_RULE_DEVICE_DOWN:
-	case PUE_RULE_DATA_STALE:
-	case PUE_RULE_METER_RESET:
-		snprintf(n->device, sizeof(n->device), "%s", a->cfg->devices[al->def.device].name);
-		if ((h = health(a, al->def.device)) != NULL)
-			snprintf(n->error, sizeof(n->error), "%s", h->last_error);
-		break;
-	case PUE_RULE_STORAGE:
-		if (a->src.store != NULL) {
-			pue_store_stats(a->src.store, &ss);
-			snprintf(n->error, sizeof(n->error), "%s", ss.last_error);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
 /* Rounds ---------------------------------------------------------------- */
 
 static const char *
@@ -370,8 +191,9 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 				     al->message, NULL, &err) < 0)
 			ok = false;
 		if (notify) {
-			make_notification(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now, &note);
-			if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+			pue_alerts_notify_alert(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now,
+						&note);
+			if (pue_alert_sink_queue(a->sinks, &note, &err) < 0)
 				ok = false;
 		}
 	}
@@ -389,7 +211,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 					  .notified = true};
 
 		memset(&note, 0, sizeof(note));
-		fill_common(a, &note, now);
+		pue_alerts_notify_common(a, &note, now);
 		note.incident = o->incident;
 		note.rule = o->rule;
 		snprintf(note.key, sizeof(note.key), "%s", o->key);
@@ -401,7 +223,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity, "resolved",
 					    r.message, NULL, &err) < 0))
 			ok = false;
-		if (pue_sinks_queue(a->sinks, &note, &err) < 0)
+		if (pue_alert_sink_queue(a->sinks, &note, &err) < 0)
 			ok = false;
 	}
 	a->n_orphans = 0;
@@ -420,7 +242,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 				err.msg[0] ? err.msg : "alerts: database failing");
 		a->db_failing = true;
 	}
-	pue_sinks_send(a->sinks);
+	pue_alert_sink_send(a->sinks);
 }
 
 static void
@@ -498,16 +320,32 @@ run_round(struct pue_alerts *a, struct change *ch)
 		commit_round(a, ch, n, now);
 }
 
-static void
-publish(struct pue_alerts *a)
+bool
+pue_alerts_agentx_on(const struct pue_alerts *a)
+{
+	return a != NULL && a->agentx != NULL;
+}
+
+void
+pue_alerts_publish_mib(struct pue_alerts *a, int (*values)(void *arg, struct pue_mib_values *vs),
+		       void *arg)
 {
 	struct pue_mib_values vs = {0};
+	pue_mono_t now;
+	int64_t real;
 
-	if (pue_alerts_mib_values(a, &vs) == 0) {
+	if (!pue_alerts_agentx_on(a))
+		return;
+	now = pue_clock_mono(a->src.clock);
+	if (now.ns < a->next_publish.ns)
+		return;
+	if (values(arg, &vs) == 0) {
 		pue_mib_values_sort(&vs);
 		pue_agentx_publish(a->agentx, &vs);
 	}
 	pue_mib_values_clear(&vs);
+	real = (int64_t)(PUBLISH_REAL_MS * pue_clock_rate(a->src.clock));
+	a->next_publish = pue_mono_add_ms(now, real > ROUND_MS ? real : ROUND_MS);
 }
 
 static void
@@ -515,15 +353,9 @@ on_round(void *arg)
 {
 	struct pue_alerts *a = arg;
 	pue_mono_t now;
-	int64_t real;
 
 	run_round(a, a->changes);
 	now = pue_clock_mono(a->src.clock);
-	if (a->agentx != NULL && now.ns >= a->next_publish.ns) {
-		publish(a);
-		real = (int64_t)(PUBLISH_REAL_MS * pue_clock_rate(a->src.clock));
-		a->next_publish = pue_mono_add_ms(now, real > ROUND_MS ? real : ROUND_MS);
-	}
 	a->next_round = pue_mono_add_ms(a->next_round, ROUND_MS);
 	if (a->next_round.ns <= now.ns) /* fell behind: no burst of rounds */
 		a->next_round = pue_mono_add_ms(now, ROUND_MS);
@@ -606,9 +438,9 @@ static int
 start_sinks(struct pue_alerts *a, struct pue_err *err)
 {
 	const struct pue_config *cfg = a->cfg;
-	struct pue_sinks_ctx ctx = {
+	struct pue_alert_target_ctx ctx = {
 		.cfg = cfg, .loop = a->src.loop, .clock = a->src.clock, .db = a->db};
-	bool snmp = false, snmp_devices = false, v3_trap = false;
+	bool snmp = false, v3_trap = false;
 	size_t i;
 
 	for (i = 0; i < cfg->alerts.n_targets; i++) {
@@ -617,15 +449,10 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 		snmp |= t->type == PUE_TARGET_SNMP_TRAP || t->type == PUE_TARGET_SNMP_INFORM;
 		v3_trap |= t->type == PUE_TARGET_SNMP_TRAP && t->snmp.version == PUE_SNMP_V3;
 	}
-	for (i = 0; i < cfg->n_devices; i++)
-		snmp_devices |= cfg->devices[i].protocol == PUE_PROTO_SNMP;
-	/* net-snmp is the process's, started once (snmp_session.h). With SNMP
-	 * devices the poller has started it, and its log callback already
-	 * turns net-snmp's lines into ours; a second would log each twice. */
-	if (snmp && !snmp_devices) {
-		if (pue_snmp_lib_start(&a->quiet, err) < 0)
-			return err->code;
-		a->snmp_started = true;
+	/* The service started net-snmp before any thread (snmp_lib.h). */
+	if (snmp) {
+		assert(a->src.snmp_lib != NULL);
+		a->snmp_lib = pue_snmp_lib_ref(a->src.snmp_lib);
 	}
 	if (pue_mib_parse_prefix(cfg->alerts.enterprise_oid, ctx.prefix, &ctx.prefix_len) < 0)
 		return pue_err_set(err, PUE_E_CONFIG, "alerts: enterprise_oid %s is not an OID",
@@ -638,7 +465,7 @@ start_sinks(struct pue_alerts *a, struct pue_err *err)
 		default_engine_id(ctx.engine_id, &ctx.engine_id_len);
 	if (v3_trap)
 		count_boot(a, &ctx.engine_boots);
-	a->sinks = pue_sinks_new(&ctx, err);
+	a->sinks = pue_alert_sink_new(&ctx, err);
 	return a->sinks != NULL ? 0 : err->code;
 }
 
@@ -683,7 +510,8 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 			"alerts: %s cannot be read: alert states start afresh and are written "
 			"once it can be",
 			cfg->storage.path);
-	} else if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL || load(a, err) < 0)
+	} else if ((a->db = pue_alert_db_open(cfg->storage.path, err)) == NULL ||
+		   pue_alerts_load(a, err) < 0)
 		goto fail;
 	if (start_sinks(a, err) < 0)
 		goto fail;
@@ -716,9 +544,8 @@ pue_alerts_free(struct pue_alerts *a)
 		pue_loop_cancel(a->src.loop, a->round_timer);
 	pue_agentx_free(a->agentx);
 	pue_year_watch_free(a->year);
-	pue_sinks_free(a->sinks);
-	if (a->snmp_started)
-		pue_snmp_lib_stop(&a->quiet);
+	pue_alert_sink_free(a->sinks);
+	pue_snmp_lib_unref(a->snmp_lib);
 	pue_alert_db_close(a->db);
 	free(a->alerts);
 	free(a->changes);

@@ -11,41 +11,25 @@
  * (alert_db.h), and only then are their notifications sent: exactly one
  * when an alert fires and one when it resolves, none again after a
  * restart, none lost by one. Operators list, acknowledge and silence alerts
- * over the control socket ("alerts", "ack", "silence", "unsilence"), each
- * recorded with the peer's user name.
+ * over the control socket ("alerts", "ack", "silence", "unsilence",
+ * alerts_control.h), each recorded with the peer's user name. The AgentX
+ * helper serves the values of the service's round snapshot
+ * (snapshot_mib.h), which the service hands over once a round
+ * (pue_alerts_publish_mib()).
  *
- * Start it after the SNMP poller and stop it before: both use net-snmp's
- * process-wide state, which the poller starts when it has devices and
- * alerts start otherwise. Main thread only.
+ * SNMP trap and inform targets need net-snmp's owner (snmp_lib.h) in the
+ * source: the alerts take a reference to it. Main thread only.
  */
 #ifndef PUE_ALERTS_H
 #define PUE_ALERTS_H
 
 #include <stdbool.h>
-#include <sys/socket.h>
+#include <stddef.h>
 
-#include <jansson.h>
-
-#include "alert_state.h"
-#include "alert_year.h"
+#include "alert_mib.h"
+#include "alerts_source.h"
 #include "clock.h"
-#include "config.h"
-#include "engine.h"
 #include "err.h"
-#include "health.h"
-#include "loop.h"
-#include "store.h"
-
-/* What the alerts watch; all borrowed for the alerts' lifetime. */
-struct pue_alerts_source {
-	const struct pue_config *cfg;
-	const struct pue_clock *clock;
-	struct pue_loop *loop;
-	const struct pue_engine *engine;
-	const struct pue_store *store;
-	const struct pue_health *(*health)(void *arg, size_t device); /* NULL: unknown */
-	void *arg;
-};
 
 struct pue_alerts; /* opaque */
 
@@ -57,43 +41,20 @@ struct pue_alerts *pue_alerts_new(const struct pue_alerts_source *src, struct pu
 /* Stops everything; state already written stays. NULL is accepted. */
 void pue_alerts_free(struct pue_alerts *a);
 
+/* True when a runs the AgentX helper (alerts.agentx). NULL is accepted. */
+bool pue_alerts_agentx_on(const struct pue_alerts *a);
+
+/* The AgentX values of this round: when they are due (a round, and
+ * PUBLISH_REAL_MS of real time, since the last; and the helper runs),
+ * values(arg, vs) fills them (0, or a negative code to send none) and the
+ * helper gets them. The service calls it once a round, after its tick,
+ * with the round's snapshot (snapshot_mib.h). */
+void pue_alerts_publish_mib(struct pue_alerts *a,
+			    int (*values)(void *arg, struct pue_mib_values *vs), void *arg);
+
 /* The engine's events (engine.h, pue_engine_set_event_cb(); arg is the
  * struct pue_alerts): meter resets raise meter_reset alerts. */
 void pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t device,
 				size_t point, const char *message);
-
-/* True for the control commands the alerts answer. */
-bool pue_alerts_handles(const char *cmd);
-
-/* Answers "alerts", "ack" ({"alert": NUMBER or KEY}), "silence" ({"rule":
- * RULE or KEY, "for": DURATION}) and "unsilence" ({"rule": ...}). peer is
- * who asked (the control module has checked that they may). Returns a new
- * result, or NULL with err set. */
-json_t *pue_alerts_command(struct pue_alerts *a, const char *cmd, const json_t *request,
-			   const struct ucred *peer, struct pue_err *err);
-
-/* For "status": the reporting year ("year") and the alert counts
- * ("alerts"), set into the status object o. */
-void pue_alerts_status(const struct pue_alerts *a, json_t *o);
-
-/* One alert as the snapshot (snapshot.h) copies it; the strings are
- * borrowed from a and last as long as it does. */
-struct pue_alert_view {
-	enum pue_alert_rule rule;
-	const char *subject; /* "24h", "year", "storage", "ups-a", "ups-a/energy" */
-	const char *key;     /* "rule:subject" */
-	enum pue_severity severity;
-	enum pue_alert_phase phase;
-	bool silenced, acked;
-};
-
-/* Every alert the configuration can raise, in a fixed order: view i of
- * pue_alerts_count(a). */
-size_t pue_alerts_count(const struct pue_alerts *a);
-void pue_alerts_view(const struct pue_alerts *a, size_t i, struct pue_alert_view *out);
-
-/* The reporting year's latest figures (alert_year.h); borrowed until the
- * next loop iteration. */
-const struct pue_year_figures *pue_alerts_year(const struct pue_alerts *a);
 
 #endif

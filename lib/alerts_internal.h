@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alerts_internal.h - shared by alerts.c (rounds, state, notifications)
- * and alerts_json.c (control commands, status, the AgentX values); not
- * part of libpue's API. Main thread only.
+ * alerts_internal.h - what alerts.c (rounds, state, notifications) offers
+ * the files above it (alerts_control.c); the state itself is in
+ * alerts_types.h. Not part of libpue's API. Main thread only.
  */
 #ifndef PUE_ALERTS_INTERNAL_H
 #define PUE_ALERTS_INTERNAL_H
@@ -10,69 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "agentx.h"
-#include "alert_db.h"
-#include "alert_rules.h"
-#include "alert_sink.h"
-#include "alert_state.h"
-#include "alert_year.h"
 #include "alerts.h"
-
-struct alert {
-	struct pue_alert_def def;
-	struct pue_alert_state st;
-	enum pue_severity severity;
-	uint32_t incident; /* of the current or last episode; 0: never */
-	bool notified;	   /* the firing went out (not silenced) */
-	char acked_by[64]; /* "" when not acknowledged */
-	int64_t acked_ms;
-	char message[300];
-	int64_t last_event_ms; /* meter_reset: the last reset */
-	bool dirty;	       /* to be written this round */
-};
-
-/* One transition of a round. */
-struct change {
-	size_t i; /* into alerts */
-	enum pue_alert_change what;
-	bool silenced;
-};
-
-struct silence {
-	char pattern[192]; /* a rule name or an alert's key */
-	int64_t until_ms, t_ms;
-	char who[64];
-};
-
-struct pue_alerts {
-	struct pue_alerts_source src;
-	const struct pue_config *cfg;
-	struct alert *alerts;
-	size_t n_alerts;
-	struct change *changes; /* a round's transitions: n_alerts at most */
-	size_t window;		/* index of pue.alert_window in pue.windows */
-	struct pue_alert_db *db;
-	struct pue_sinks *sinks;
-	struct pue_year_watch *year;
-	struct pue_agentx *agentx;
-	struct silence *silences;
-	size_t n_silences, cap_silences;
-	uint32_t next_incident;
-	int64_t started_ms;
-	int64_t round_timer;
-	pue_mono_t next_round, next_publish;
-	bool snmp_started, quiet; /* alerts started net-snmp (no SNMP devices) */
-	bool db_failing;
-	bool db_late; /* started before the database could be opened (disk full) */
-	struct orphan {
-		char key[192];
-		enum pue_alert_rule rule;
-		char subject[160];
-		enum pue_severity severity;
-		uint32_t incident;
-	} * orphans; /* firing alerts the configuration no longer has */
-	size_t n_orphans;
-};
+#include "alerts_types.h"
+#include "err.h"
+#include "figure.h"
 
 /* The alert window's figure now, and the engine's category. */
 struct pue_figure pue_alerts_window_figure(const struct pue_alerts *a);
@@ -84,8 +25,5 @@ const struct silence *pue_alerts_silence_of(const struct pue_alerts *a, const st
 /* Writes one alert's row and a history line, in or out of a round's
  * transaction. */
 int pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err);
-
-/* The AgentX values from the live figures (alerts_json.c). */
-int pue_alerts_mib_values(const struct pue_alerts *a, struct pue_mib_values *vs);
 
 #endif

@@ -3,6 +3,7 @@
 #include "combine.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,11 @@ struct input {
 	struct span *spans; /* pending intervals, oldest first */
 	size_t n, cap;
 	int64_t reported_until; /* end of the latest interval seen */
-	double power_kw;
+	double power_kw;	/* < 0: no estimate */
+	double weight_kw;	/* the latest estimate, held; < 0: none ever */
 	int64_t power_at_ms;
-	bool has_power;
+	bool has_power; /* reported at all */
+	bool ready;
 };
 
 struct pue_combine {
@@ -44,6 +47,7 @@ find_or_add(struct pue_combine *c, const struct pue_term *t)
 			return (int)i;
 	c->in[c->n_in].device = t->device;
 	c->in[c->n_in].point = t->point;
+	c->in[c->n_in].weight_kw = -1;
 	return (int)c->n_in++;
 }
 
@@ -132,11 +136,16 @@ pue_combine_add(struct pue_combine *c, int input, const struct pue_interval *iv)
 }
 
 void
-pue_combine_set_power(struct pue_combine *c, int input, double power_kw, pue_wall_t at)
+pue_combine_set_power(struct pue_combine *c, int input, double power_kw, bool ready, pue_wall_t at)
 {
-	c->in[input].power_kw = power_kw;
-	c->in[input].power_at_ms = at.ms;
-	c->in[input].has_power = true;
+	struct input *in = &c->in[input];
+
+	in->power_kw = power_kw;
+	in->ready = ready && power_kw >= 0;
+	in->power_at_ms = at.ms;
+	in->has_power = true;
+	if (power_kw >= 0)
+		in->weight_kw = power_kw;
 }
 
 static int
@@ -322,24 +331,67 @@ pue_combine_reported_until(const struct pue_combine *c)
 	return until;
 }
 
-int
-pue_combine_power(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
-		  double *facility_kw, double *it_kw)
+/* pue_combine_live() with the given weighing: by held power (mean for
+ * an input that never had one), or by number. */
+static void
+live_sums(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms, double mean,
+	  bool by_number, struct pue_live *out, double *all)
 {
-	double f = 0, it = 0;
+	double f = 0, it = 0, fresh = 0, warm = 0, f_all = 0, f_fresh = 0, it_all = 0;
+	double it_fresh = 0, w;
 	size_t i;
 
+	*all = 0;
 	for (i = 0; i < c->n_in; i++) {
 		const struct input *in = &c->in[i];
+		bool answers = in->has_power && now.ms - in->power_at_ms <= max_age_ms;
 
-		if (!in->has_power || now.ms - in->power_at_ms > max_age_ms)
-			return -ENODATA;
+		w = by_number ? 1 : in->weight_kw >= 0 ? in->weight_kw : mean;
+		*all += w;
+		f_all += (in->facility_sign != 0) * w;
+		it_all += (in->it_sign != 0) * w;
+		if (answers && !in->ready)
+			warm += w;
+		if (!answers || !in->ready)
+			continue;
+		fresh += w;
+		f_fresh += (in->facility_sign != 0) * w;
+		it_fresh += (in->it_sign != 0) * w;
 		f += in->facility_sign * in->power_kw;
 		it += in->it_sign * in->power_kw;
 	}
-	if (c->n_in == 0)
+	if (!(*all > 0))
+		return;
+	out->coverage = fresh / *all;
+	out->warming = warm / *all;
+	out->facility_kw = f_fresh > 0 ? f * (f_all / f_fresh) : 0;
+	out->it_kw = it_fresh > 0 ? it * (it_all / it_fresh) : 0;
+}
+
+int
+pue_combine_live(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
+		 struct pue_live *out)
+{
+	double known = 0, all;
+	size_t i, n_known = 0, n_reported = 0;
+
+	*out = (struct pue_live){0};
+	for (i = 0; i < c->n_in; i++) {
+		n_reported += c->in[i].has_power;
+		if (c->in[i].weight_kw >= 0) {
+			known += c->in[i].weight_kw;
+			n_known++;
+		}
+	}
+	if (n_reported == 0)
 		return -ENODATA;
-	*facility_kw = f;
-	*it_kw = it;
+	live_sums(c, now, max_age_ms, n_known > 0 ? known / (double)n_known : 1, false, out, &all);
+	/* No load anywhere: every input weighs alike. */
+	if (!(all > 0))
+		live_sums(c, now, max_age_ms, 1, true, out, &all);
+	/* Powers near the double's range (a counter that claims 1e300 kW
+	 * and passed as plausible) scale to no number, not to infinity. */
+	if (!isfinite(out->facility_kw) || !isfinite(out->it_kw) || !isfinite(out->coverage))
+		return -ENODATA;
 	return 0;
 }

@@ -13,26 +13,16 @@
 #ifndef PUE_COMBINE_H
 #define PUE_COMBINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "clock.h"
-#include "config.h"
-#include "energy.h"
-
-#define PUE_MINUTE_MS 60000
-
-/* One closed minute of the PUE definition. */
-struct pue_minute {
-	int64_t start_ms;    /* Unix ms, a multiple of 60000 */
-	double facility_kwh; /* over the covered part only */
-	double it_kwh;
-	int64_t covered_ms; /* 0..60000: time every input had valid energy */
-};
+#include "interval.h"
+#include "minute.h"
+#include "pue_def.h"
 
 struct pue_combine; /* opaque */
-
-typedef void (*pue_minute_cb)(void *arg, const struct pue_minute *m);
 
 /* Builds the inputs from two sums (the PUE's facility and IT, or a zone's
  * IT plus infrastructure and IT); both are only read here. Counts energy
@@ -56,8 +46,12 @@ int pue_combine_input(const struct pue_combine *c, size_t device, size_t point);
  * (the minute was closed without them). Returns 0 or -ENOMEM. */
 int pue_combine_add(struct pue_combine *c, int input, const struct pue_interval *iv);
 
-/* Records an input's latest power, for the instantaneous ratio. */
-void pue_combine_set_power(struct pue_combine *c, int input, double power_kw, pue_wall_t at);
+/* Records an input's live power (kW) as of at, for the live figure:
+ * ready when it is good enough to count (a power reading; a counter that
+ * has moved enough, counter_rate.h). A negative power_kw says the input
+ * answers but has no estimate yet. */
+void pue_combine_set_power(struct pue_combine *c, int input, double power_kw, bool ready,
+			   pue_wall_t at);
 
 /* Closes every complete minute (see above) and calls cb for each, oldest
  * first. Returns the number closed. */
@@ -79,9 +73,26 @@ int64_t pue_combine_done_until(const struct pue_combine *c);
 /* The end of the latest interval any input reported (Unix ms; 0: none). */
 int64_t pue_combine_reported_until(const struct pue_combine *c);
 
-/* Instantaneous facility and IT power: sums of the inputs' latest power.
- * Returns 0, or -ENODATA when an input has no power younger than max_age_ms. */
-int pue_combine_power(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
-		      double *facility_kw, double *it_kw);
+/* The live figure's inputs (PUE.md, "Coverage", for an instant). An input
+ * counts ("fresh") when its power is ready and younger than max_age_ms.
+ * Coverage is the share of the inputs' power that counts: a missing
+ * 5 kW PDU moves the ratio less than a missing 1 MW incomer, and the
+ * error a missing input can make is about its share. Each input weighs
+ * its latest estimate, held while it is stale or not ready (one that
+ * never had any weighs the mean of the others). Each side's sum is its
+ * fresh part scaled up by its own fresh share (PUE.md's "clearly
+ * labelled estimate": the coverage says how much was scaled). warming is
+ * the share of inputs that answer but whose counters have not moved
+ * enough yet. */
+struct pue_live {
+	double facility_kw, it_kw;
+	double coverage; /* 0..1 */
+	double warming;	 /* 0..1 */
+};
+
+/* Fills *out; returns 0, or -ENODATA when there are no inputs or none
+ * ever reported. */
+int pue_combine_live(const struct pue_combine *c, pue_wall_t now, int64_t max_age_ms,
+		     struct pue_live *out);
 
 #endif

@@ -19,9 +19,15 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "config_internal.h"
+#include "config_alerts.h"
+#include "config_ctx.h"
+#include "config_device.h"
+#include "config_http.h"
+#include "config_map.h"
+#include "config_pue.h"
+#include "config_value.h"
 #include "log.h"
-#include "yaml_tree.h"
+#include "yaml_load.h"
 
 #define DAY_MS (86400 * 1000LL)
 
@@ -37,78 +43,7 @@ static const char *const storage_keys[] = {
 static const char *const control_keys[] = {"socket", "group", "admin_group", NULL};
 /* clang-format on */
 
-const struct pue_cfgname pue_cfg_protocols[] = {
-	{"modbus_tcp", PUE_PROTO_MODBUS_TCP},
-	{"modbus_rtu", PUE_PROTO_MODBUS_RTU},
-	{"snmp", PUE_PROTO_SNMP},
-	{NULL, 0},
-};
-/* Case matters: mW is a milliwatt, MW a megawatt. */
-const struct pue_cfgname pue_cfg_units[] = {
-	{"W", PUE_UNIT_W},     {"kW", PUE_UNIT_KW},   {"MW", PUE_UNIT_MW}, {"Wh", PUE_UNIT_WH},
-	{"kWh", PUE_UNIT_KWH}, {"MWh", PUE_UNIT_MWH}, {NULL, 0},
-};
-const struct pue_cfgname pue_cfg_kinds[] = {
-	{"power", PUE_KIND_POWER},
-	{"energy", PUE_KIND_ENERGY},
-	{NULL, 0},
-};
-const struct pue_cfgname pue_cfg_dtypes[] = {
-	{"uint16", PUE_T_UINT16},   {"int16", PUE_T_INT16},	{"uint32", PUE_T_UINT32},
-	{"int32", PUE_T_INT32},	    {"uint64", PUE_T_UINT64},	{"int64", PUE_T_INT64},
-	{"float32", PUE_T_FLOAT32}, {"float64", PUE_T_FLOAT64}, {NULL, 0},
-};
-const struct pue_cfgname pue_cfg_locations[] = {
-	{"ups_output", PUE_AT_UPS_OUTPUT},
-	{"pdu_output", PUE_AT_PDU_OUTPUT},
-	{"it_input", PUE_AT_IT_INPUT},
-	{NULL, 0},
-};
-
 /* Names and lookups ------------------------------------------------------ */
-
-const char *
-pue_unit_name(enum pue_unit u)
-{
-	return pue_cfg_enum_name(pue_cfg_units, (int)u);
-}
-
-const char *
-pue_dtype_name(enum pue_dtype t)
-{
-	return pue_cfg_enum_name(pue_cfg_dtypes, (int)t);
-}
-
-const char *
-pue_protocol_name(enum pue_protocol p)
-{
-	return pue_cfg_enum_name(pue_cfg_protocols, (int)p);
-}
-
-const char *
-pue_it_location_name(enum pue_it_location at)
-{
-	return at == PUE_AT_NONE ? "none" : pue_cfg_enum_name(pue_cfg_locations, (int)at);
-}
-
-unsigned
-pue_dtype_bits(enum pue_dtype t)
-{
-	switch (t) {
-	case PUE_T_UINT16:
-	case PUE_T_INT16:
-		return 16;
-	case PUE_T_UINT32:
-	case PUE_T_INT32:
-	case PUE_T_FLOAT32:
-		return 32;
-	case PUE_T_UINT64:
-	case PUE_T_INT64:
-	case PUE_T_FLOAT64:
-		return 64;
-	}
-	return 16;
-}
 
 ssize_t
 pue_config_find_device(const struct pue_config *cfg, const char *name)
@@ -130,6 +65,23 @@ pue_config_find_point(const struct pue_device_conf *dev, const char *name)
 		if (dev->points[i].name != NULL && strcmp(dev->points[i].name, name) == 0)
 			return (ssize_t)i;
 	return -1;
+}
+
+int
+pue_category(const struct pue_config *cfg, const struct pue_sum *it)
+{
+	int cat = 0;
+	size_t i;
+
+	for (i = 0; i < it->n_terms; i++) {
+		const struct pue_term *t = &it->terms[i];
+		int c = pue_it_location_category(
+			cfg->devices[t->device].points[t->point].num.measured_at);
+
+		if (cat == 0 || c < cat)
+			cat = c;
+	}
+	return cat;
 }
 
 /* Freeing --------------------------------------------------------------- */
@@ -251,7 +203,7 @@ read_storage(struct pue_cfgctx *c, const struct pue_ynode *n)
 		 * reload: fewer minutes would leave the longest one short of
 		 * data (insufficient) for as long as it is long. */
 		if (s->minute_retention_ms < longest) {
-			pue_cfg_fmt_duration(longest, text, sizeof(text));
+			pue_duration_format(longest, text, sizeof(text));
 			pue_ytree_error(c->tree, k,
 					"shorter than the longest window, %s: pued resumes its "
 					"windows from the stored minutes after a restart",

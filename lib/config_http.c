@@ -18,9 +18,9 @@
  * tree's, so every message names web.yml:LINE:COLUMN. The toolkit's other
  * keys (client certificates, TLS versions, HTTP headers) are refused by
  * name rather than ignored: a setting pued does not apply must not look
- * applied. Part of the configuration loader (config_internal.h).
+ * applied. Part of the configuration loader (config_ctx.h).
  */
-#include "config_internal.h"
+#include "config_http.h"
 
 #include <arpa/inet.h>
 #include <crypt.h>
@@ -30,7 +30,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_value.h"
+#include "err.h"
 #include "log.h"
+#include "yaml_load.h"
 
 /* clang-format off */
 static const char *const http_keys[] = {

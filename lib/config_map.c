@@ -25,15 +25,19 @@
  * the map's points in the map's order; a point of its own with the same
  * name replaces the map's whole point, and its other points follow.
  *
- * Part of the configuration loader (config_internal.h). Main thread only.
+ * Part of the configuration loader (config_ctx.h). On the loader's thread.
  */
-#include "config_internal.h"
+#include "config_map.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "config_point.h"
+#include "config_value.h"
+#include "yaml_load.h"
 
 #ifndef PUE_MAPS_DIR
 #define PUE_MAPS_DIR "/usr/local/share/pued/meters"

@@ -11,15 +11,17 @@
  *   - {name: output, oid: "1.3.6.1.2.1.33.1.4.4.1.4", sum_column: true,
  *      invalid_values: [-1], kind: power, unit: W}
  *
- * Part of the configuration loader (config_internal.h). Versions 1 and 2c
+ * Part of the configuration loader (config_ctx.h). Versions 1 and 2c
  * take a community, version 3 a user and passphrases; keys of the other
  * kind are errors, so a file never carries a credential pued ignores.
  * Communities and passphrases are secrets: no message quotes them.
  */
-#include "config_internal.h"
+#include "config_snmp.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "config_value.h"
 
 /* Key tables, laid out by hand. */
 /* clang-format off */
@@ -36,19 +38,19 @@ static const char *const priv_keys[] = {"priv_protocol", "priv_passphrase", NULL
 const char *const pue_cfg_snmp_point_keys[] = {"sum_column", "invalid_values", NULL};
 /* clang-format on */
 
-static const struct pue_cfgname versions[] = {
+static const struct pue_name versions[] = {
 	{"1", PUE_SNMP_V1},
 	{"2c", PUE_SNMP_V2C},
 	{"3", PUE_SNMP_V3},
 	{NULL, 0},
 };
-static const struct pue_cfgname levels[] = {
+static const struct pue_name levels[] = {
 	{"noauth", PUE_SNMP_NOAUTH},
 	{"authnopriv", PUE_SNMP_AUTHNOPRIV},
 	{"authpriv", PUE_SNMP_AUTHPRIV},
 	{NULL, 0},
 };
-static const struct pue_cfgname auths[] = {
+static const struct pue_name auths[] = {
 	{"md5", PUE_SNMP_AUTH_MD5},
 	{"sha", PUE_SNMP_AUTH_SHA},
 	{"sha224", PUE_SNMP_AUTH_SHA224},
@@ -57,7 +59,7 @@ static const struct pue_cfgname auths[] = {
 	{"sha512", PUE_SNMP_AUTH_SHA512},
 	{NULL, 0},
 };
-static const struct pue_cfgname privs[] = {
+static const struct pue_name privs[] = {
 	{"des", PUE_SNMP_PRIV_DES},
 	{"aes", PUE_SNMP_PRIV_AES},
 	{NULL, 0},
@@ -118,7 +120,7 @@ read_v3(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_snmp_conf *s
 	s->auth = PUE_SNMP_AUTH_SHA;
 	if ((k = pue_ynode_get(n, "auth_protocol")) != NULL && pue_cfg_enum(c, k, auths, &v))
 		s->auth = (enum pue_snmp_auth)v;
-	read_passphrase(c, n, "auth_passphrase", pue_cfg_enum_name(levels, (int)s->level),
+	read_passphrase(c, n, "auth_passphrase", pue_enum_name(levels, (int)s->level),
 			&s->auth_passphrase);
 	if (s->level != PUE_SNMP_AUTHPRIV) {
 		pue_cfg_reject_keys(c, n, priv_keys, "only with security_level authpriv");
@@ -176,7 +178,7 @@ pue_cfg_read_snmp(struct pue_cfgctx *c, const struct pue_ynode *owner, const str
 	else
 		pue_ytree_error_missing(c->tree, n, "community",
 					"required key is missing (version %s)",
-					pue_cfg_enum_name(versions, (int)s->version));
+					pue_enum_name(versions, (int)s->version));
 }
 
 /* Sentinels are compared with the raw value the agent sent, before scale

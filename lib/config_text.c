@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * config_text.c - the words and numbers of pued.yaml, without the tree:
- * durations, sizes, OIDs, names, and "did you mean" suggestions.
+ * sizes, OIDs, names, and "did you mean" suggestions (durations are in
+ * duration.c).
  *
- * Part of the configuration loader (config_internal.h); pue_parse_duration()
- * and pue_parse_size() are also public, for puectl and tests. Each parser
+ * Part of the configuration loader (config_ctx.h); pue_parse_size() and
+ * the names are public (config.h includes config_text.h). Each parser
  * takes the whole string or nothing: no sign, no blanks, no fractions, and
  * overflow is -ERANGE, never a wrapped value.
  */
-#include "config.h"
+#include "config_text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_internal.h"
+#include "point.h"
 
 bool
 pue_cfg_name_is_valid(const char *s)
@@ -110,14 +111,21 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
 	unsigned best_d = UINT32_MAX, d, limit;
-	size_t i;
+	size_t i, lw = strlen(word), lc;
 
 	for (i = 0; i < n; i++) {
 		if (cands[i] == NULL || strcmp(cands[i], word) == 0)
 			continue;
-		d = distance(word, cands[i]);
 		/* One edit in a short word already makes it another word. */
-		limit = strlen(cands[i]) <= 4 ? 1 : 2;
+		lc = strlen(cands[i]);
+		limit = lc <= 4 ? 1 : 2;
+		/* An edit changes the length by one at most: a word longer or
+		 * shorter by more than the limit is further away, and need not
+		 * be compared letter by letter (distance() is quadratic; a
+		 * mistyped key is compared with every key of its section). */
+		if (lw > lc + limit || lc > lw + limit)
+			continue;
+		d = distance(word, cands[i]);
 		if (d > limit)
 			continue;
 		/* At the same distance, the word the user began to type wins:
@@ -129,57 +137,6 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return best;
-}
-
-void
-pue_cfg_fmt_duration(int64_t ms, char *buf, size_t size)
-{
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}};
-	size_t i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (ms != 0 && ms % units[i].ms == 0) {
-			snprintf(buf, size, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
-			return;
-		}
-	snprintf(buf, size, "%" PRId64 "ms", ms);
-}
-
-int
-pue_cfg_parse_duration(const char *s, int64_t *ms, bool allow_zero)
-{
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
-	unsigned long long v;
-	char *end;
-	size_t i;
-
-	if (s == NULL || !isdigit((unsigned char)s[0])) /* no sign, no blanks */
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		if (errno == ERANGE || v > (unsigned long long)(INT64_MAX / units[i].ms))
-			return -ERANGE;
-		if (v == 0 && !allow_zero)
-			return -ERANGE;
-		*ms = (int64_t)v * units[i].ms;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int
-pue_parse_duration(const char *s, int64_t *ms)
-{
-	return pue_cfg_parse_duration(s, ms, false);
 }
 
 int
@@ -234,4 +191,33 @@ pue_cfg_fmt_size(uint64_t bytes, char *buf, size_t size)
 			return;
 		}
 	snprintf(buf, size, "%" PRIu64 "B", bytes);
+}
+
+/* Names ------------------------------------------------------------------ */
+
+const struct pue_name pue_cfg_protocols[] = {
+	{"modbus_tcp", PUE_PROTO_MODBUS_TCP},
+	{"modbus_rtu", PUE_PROTO_MODBUS_RTU},
+	{"snmp", PUE_PROTO_SNMP},
+	{NULL, 0},
+};
+
+const char *
+pue_protocol_name(enum pue_protocol p)
+{
+	return pue_enum_name(pue_cfg_protocols, (int)p);
+}
+
+/* alerts.rules: in enum pue_alert_rule order. */
+/* clang-format off */
+const char *const pue_cfg_rule_keys[] = {
+	"pue_ceiling", "pue_warning", "below_one", "insufficient_data", "year_projection",
+	"device_down", "data_stale", "meter_reset", "storage_failing", NULL
+};
+/* clang-format on */
+
+const char *
+pue_alert_rule_name(enum pue_alert_rule r)
+{
+	return (unsigned)r < PUE_RULE_COUNT ? pue_cfg_rule_keys[r] : "?";
 }

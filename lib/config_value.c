@@ -2,7 +2,7 @@
 /*
  * config_value.c - one YAML node into one typed configuration value.
  *
- * Part of the configuration loader (see config_internal.h). Each reader
+ * Part of the configuration loader (see config_ctx.h). Each reader
  * checks the node's kind, its spelling and its range, and on failure
  * reports at the node what was expected and what was found, so that
  * "port: 15o2" reads as a compiler error would. Numbers go through strtoull
@@ -10,7 +10,7 @@
  * refused. A plain scalar is YAML's own typing: "10" in quotes is a string,
  * so it is not accepted where a number is expected.
  */
-#include "config_internal.h"
+#include "config_value.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_text.h"
+#include "duration.h"
 #include "log.h"
 
 /* Small helpers ---------------------------------------------------------- */
@@ -78,15 +80,6 @@ pue_cfg_secret_free(struct pue_secret *s)
 		explicit_bzero(s->value, strlen(s->value));
 	free(s->value);
 	s->value = NULL;
-}
-
-const char *
-pue_cfg_enum_name(const struct pue_cfgname *names, int value)
-{
-	for (; names->name != NULL; names++)
-		if (names->value == value)
-			return names->name;
-	return "?";
 }
 
 /* What the user wrote, for "got ...": quoted, escaped and cut to a
@@ -502,7 +495,7 @@ pue_cfg_bool(struct pue_cfgctx *c, const struct pue_ynode *n, bool *out)
 }
 
 bool
-pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_cfgname *names,
+pue_cfg_enum(struct pue_cfgctx *c, const struct pue_ynode *n, const struct pue_name *names,
 	     int *out)
 {
 	const char *cands[32];
@@ -547,13 +540,13 @@ pue_cfg_duration(struct pue_cfgctx *c, const struct pue_ynode *n, int64_t min_ms
 	if (n->kind == PUE_YNODE_ALIAS)
 		return false;
 	if (is_text(n))
-		rc = pue_cfg_parse_duration(n->text, &v, true);
+		rc = pue_duration_parse(n->text, &v, true);
 	if (rc == 0 && v >= min_ms && v <= max_ms) {
 		*out = v;
 		return true;
 	}
-	pue_cfg_fmt_duration(min_ms, lo, sizeof(lo));
-	pue_cfg_fmt_duration(max_ms, hi, sizeof(hi));
+	pue_duration_format(min_ms, lo, sizeof(lo));
+	pue_duration_format(max_ms, hi, sizeof(hi));
 	if (rc == -EINVAL)
 		pue_ytree_error(c->tree, n,
 				"expected a duration %s..%s: a whole number and ms, s, m, h or d "

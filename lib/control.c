@@ -16,15 +16,15 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "fd_high.h"
 #include "log.h"
+#include "fd_policy.h"
 
 struct client {
 	int fd;
 	struct ucred peer;
 	struct pue_ctl_input in;
-	char *out; /* reply bytes not yet sent */
-	size_t n_out, off_out;
+	struct pue_blob *out; /* the reply being sent (NULL: none); off_out of it sent */
+	size_t off_out;
 	/* In a request (pending): when it began - at accept, or at its first
 	 * byte - and bytes do not move it, so a client that trickles a byte
 	 * a second is dropped as soon as one that sends nothing. Between
@@ -95,7 +95,7 @@ drop(struct pue_control *c, size_t i)
 
 	pue_loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
-	free(cl->out);
+	pue_blob_unref(cl->out);
 	free(cl);
 	c->clients[i] = NULL;
 }
@@ -115,8 +115,8 @@ index_of(struct pue_control *c, int fd)
 static int
 flush_out(struct pue_control *c, struct client *cl)
 {
-	while (cl->off_out < cl->n_out) {
-		ssize_t n = send(cl->fd, cl->out + cl->off_out, cl->n_out - cl->off_out,
+	while (cl->out != NULL && cl->off_out < cl->out->len) {
+		ssize_t n = send(cl->fd, cl->out->data + cl->off_out, cl->out->len - cl->off_out,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
@@ -131,9 +131,9 @@ flush_out(struct pue_control *c, struct client *cl)
 		}
 		cl->off_out += (size_t)n;
 	}
-	free(cl->out);
+	pue_blob_unref(cl->out);
 	cl->out = NULL;
-	cl->n_out = cl->off_out = 0;
+	cl->off_out = 0;
 	/* The reply is out: the request's deadline ends here. Bytes of the
 	 * next one that came along with it start the next deadline now. */
 	cl->since = pue_clock_real();
@@ -142,157 +142,15 @@ flush_out(struct pue_control *c, struct client *cl)
 	return cl->closing ? -1 : 0;
 }
 
+/* Makes b the client's reply (a reference taken); none (out of memory)
+ * drops the client. */
 static void
-queue_reply(struct client *cl, json_t *reply)
+queue_reply(struct client *cl, struct pue_blob *b)
 {
-	char *text = json_dumps(reply, JSON_COMPACT);
-	size_t len;
-	char *buf;
-
-	json_decref(reply);
-	if (text == NULL) {
+	if (b == NULL)
 		cl->closing = true;
-		return;
-	}
-	len = strlen(text);
-	buf = realloc(cl->out, cl->n_out + len + 1);
-	if (buf == NULL) {
-		free(text);
-		cl->closing = true;
-		return;
-	}
-	memcpy(buf + cl->n_out, text, len);
-	buf[cl->n_out + len] = '\n';
-	cl->out = buf;
-	cl->n_out += len + 1;
-	free(text);
-}
-
-/* An error reply. msg may quote a request's bytes (jansson's error text
- * around a bad token, a command cut at a length): when that makes it
- * invalid UTF-8, which a JSON string cannot hold, the bytes outside ASCII
- * become '?', so that the client still gets its answer. */
-static json_t *
-error_reply(const char *msg)
-{
-	json_t *text = json_string(msg);
-	char *ascii;
-	size_t i;
-
-	if (text == NULL && (ascii = strdup(msg)) != NULL) {
-		for (i = 0; ascii[i] != '\0'; i++)
-			if ((unsigned char)ascii[i] >= 0x80)
-				ascii[i] = '?';
-		text = json_string(ascii);
-		free(ascii);
-	}
-	return json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 0, "error", text);
-}
-
-ssize_t
-pue_ctl_input_line(const struct pue_ctl_input *in, const char **line)
-{
-	const char *nl = memchr(in->buf, '\n', in->n);
-
-	if (nl == NULL)
-		return in->n > PUE_CTL_MAX_LINE ? -EMSGSIZE : -EAGAIN;
-	*line = in->buf;
-	return nl - in->buf;
-}
-
-void
-pue_ctl_input_consume(struct pue_ctl_input *in, size_t len)
-{
-	memmove(in->buf, in->buf + len + 1, in->n - len - 1);
-	in->n -= len + 1;
-}
-
-json_t *
-pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer, const char *line,
-		   size_t len, pue_control_handler handler, void *arg)
-{
-	json_error_t jerr;
-	json_t *req, *result, *v, *cmd, *reply;
-	struct pue_err err = {0};
-	char msg[300];
-
-	/* json_loadb, not json_loads: a NUL inside the line is an error, not
-	 * the end of the request. */
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (req == NULL || !json_is_object(req)) {
-		snprintf(msg, sizeof(msg), "malformed request: %s",
-			 req == NULL ? jerr.text : "expected a JSON object");
-		json_decref(req);
-		return error_reply(msg);
-	}
-	v = json_object_get(req, "v");
-	cmd = json_object_get(req, "cmd");
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)) {
-		snprintf(msg, sizeof(msg), "unsupported protocol version (this pued speaks %d)",
-			 PUE_CTL_VERSION);
-		reply = error_reply(msg);
-	} else if (!json_is_string(cmd)) {
-		reply = error_reply("malformed request: \"cmd\" must be a string");
-	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
-		   !pue_control_peer_is_admin(conf, peer)) {
-		if (conf->admin_group != NULL)
-			snprintf(msg, sizeof(msg),
-				 "permission denied: \"%s\" needs root, the daemon's user or "
-				 "group %s",
-				 json_string_value(cmd), conf->admin_group);
-		else
-			snprintf(msg, sizeof(msg),
-				 "permission denied: \"%s\" needs root or the daemon's user "
-				 "(control.admin_group is not set)",
-				 json_string_value(cmd));
-		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
-			json_string_value(cmd), (unsigned)peer->uid, (int)peer->pid);
-		reply = error_reply(msg);
-	} else if ((result = handler(arg, json_string_value(cmd), req, peer, &err)) == NULL) {
-		reply = error_reply(err.msg[0] ? err.msg : "request failed");
-	} else {
-		reply = json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result",
-				  result);
-	}
-	json_decref(req);
-	return reply;
-}
-
-/* A request that ready bytes answer: parsed only far enough to know its
- * command; anything unusual (another version, an admin command, a
- * malformed line) goes the handler's way, which words the error. */
-static struct pue_blob *
-ready_reply(struct pue_control *c, const char *line, size_t len)
-{
-	json_t *req, *v, *cmd;
-	struct pue_blob *b = NULL;
-
-	if (c->ready == NULL || (req = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
-		return NULL;
-	v = json_object_get(req, "v");
-	cmd = json_object_get(req, "cmd");
-	if (json_is_object(req) && json_is_string(cmd) &&
-	    (v == NULL || (json_is_integer(v) && json_integer_value(v) == PUE_CTL_VERSION)) &&
-	    !pue_control_is_admin_command(json_string_value(cmd)))
-		b = c->ready(c->arg, json_string_value(cmd));
-	json_decref(req);
-	return b;
-}
-
-/* Queues ready bytes as the client's reply. */
-static void
-queue_bytes(struct client *cl, struct pue_blob *b)
-{
-	char *buf = realloc(cl->out, cl->n_out + b->len);
-
-	if (buf == NULL) {
-		cl->closing = true;
-	} else {
-		memcpy(buf + cl->n_out, b->data, b->len);
-		cl->out = buf;
-		cl->n_out += b->len;
-	}
-	pue_blob_unref(b);
+	cl->out = b;
+	cl->off_out = 0;
 }
 
 /* Answers the complete lines received so far, one reply in flight at a
@@ -304,14 +162,9 @@ answer_lines(struct pue_control *c, struct client *cl)
 	const char *line;
 	ssize_t len;
 
-	while (!cl->closing && cl->n_out == 0 && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
-		struct pue_blob *b = ready_reply(c, line, (size_t)len);
-
-		if (b != NULL)
-			queue_bytes(cl, b);
-		else
-			queue_reply(cl, pue_control_answer(c->conf, &cl->peer, line, (size_t)len,
-							   c->handler, c->arg));
+	while (!cl->closing && cl->out == NULL && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
+		queue_reply(cl, pue_control_reply_line(c->conf, &cl->peer, line, (size_t)len,
+						       c->handler, c->ready, c->arg));
 		pue_ctl_input_consume(&cl->in, (size_t)len);
 	}
 }
@@ -323,11 +176,11 @@ serve(struct pue_control *c, struct client *cl)
 {
 	for (;;) {
 		answer_lines(c, cl);
-		if (cl->n_out == 0)
+		if (cl->out == NULL)
 			return 0;
 		if (flush_out(c, cl) < 0)
 			return -1;
-		if (cl->n_out > 0)
+		if (cl->out != NULL)
 			return 0;
 	}
 }
@@ -348,7 +201,7 @@ on_client(void *arg, int fd, uint32_t events)
 		drop(c, i);
 		return;
 	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->n_out > 0)
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->out != NULL)
 		return;
 	n = recv(fd, cl->in.buf + cl->in.n, sizeof(cl->in.buf) - cl->in.n, MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -366,50 +219,11 @@ on_client(void *arg, int fd, uint32_t events)
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
-		queue_reply(cl, error_reply(msg));
+		queue_reply(cl, pue_ctl_reply_blob(pue_ctl_error_reply(msg)));
 		cl->closing = true;
 	}
-	if ((cl->n_out > 0 && flush_out(c, cl) < 0) || serve(c, cl) < 0)
+	if ((cl->out != NULL && flush_out(c, cl) < 0) || serve(c, cl) < 0)
 		drop(c, i);
-}
-
-bool
-pue_control_is_admin_command(const char *cmd)
-{
-	static const char *const admin[] = {"reload",	 "ack",	    "silence",
-					    "unsilence", "advance", NULL};
-	size_t i;
-
-	for (i = 0; admin[i] != NULL; i++)
-		if (strcmp(cmd, admin[i]) == 0)
-			return true;
-	return false;
-}
-
-bool
-pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer)
-{
-	struct group *gr;
-	struct passwd pw, *pwp = NULL;
-	gid_t groups[256];
-	int n = 256, i;
-	char buf[4096];
-
-	if (peer->uid == 0 || peer->uid == geteuid())
-		return true;
-	if (conf->admin_group == NULL || (gr = getgrnam(conf->admin_group)) == NULL)
-		return false;
-	if (peer->gid == gr->gr_gid)
-		return true;
-	/* SO_PEERCRED carries the primary group only: look up the rest. */
-	if (getpwuid_r(peer->uid, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
-		return false;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (groups[i] == gr->gr_gid)
-			return true;
-	return false;
 }
 
 /* A user other than root and the daemon's may hold PUE_CTL_UID_SLOTS
@@ -474,7 +288,7 @@ on_accept(void *arg, int fd, uint32_t events)
 		close(cfd);
 		return;
 	}
-	cfd = pue_fd_move_high(cfd);
+	cfd = pue_fd_policy_move_high(cfd);
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
 		close(cfd);
@@ -514,7 +328,7 @@ sweep(void *arg)
 			if (ms > PUE_CTL_HOLD_MS)
 				drop(c, i);
 		} else if (ms > PUE_CTL_IDLE_MS) {
-			if (cl->n_out == 0) {
+			if (cl->out == NULL) {
 				static const char slow[] =
 					"{\"v\":1,\"ok\":false,\"error\":\"request timed out\"}\n";
 
@@ -524,9 +338,9 @@ sweep(void *arg)
 				}
 			}
 			snprintf(why, sizeof(why), "%s within %d s",
-				 cl->n_out > 0	? "its reply was not read"
-				 : cl->in.n > 0 ? "its request was not complete"
-						: "it sent nothing",
+				 cl->out != NULL ? "its reply was not read"
+				 : cl->in.n > 0	 ? "its request was not complete"
+						 : "it sent nothing",
 				 PUE_CTL_IDLE_MS / 1000);
 			count_drop(&c->late, cl, why);
 			drop(c, i);
@@ -627,7 +441,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 			pue_err_set(err, -errno, "control: %s: %s", conf->socket, strerror(errno));
 			goto fail;
 		}
-		c->fd = pue_fd_move_high(c->fd);
+		c->fd = pue_fd_policy_move_high(c->fd);
 	} else if (bind_socket(c, &sa, err) < 0) {
 		goto fail;
 	}
@@ -685,10 +499,10 @@ pue_control_take_over(struct pue_control *c, struct pue_control *old)
 		while (j < PUE_CTL_MAX_CLIENTS && c->clients[j] != NULL)
 			j++;
 		if (j == PUE_CTL_MAX_CLIENTS ||
-		    pue_loop_add_fd(c->loop, cl->fd, cl->n_out > 0 ? EPOLLOUT : EPOLLIN, on_client,
-				    c) < 0) {
+		    pue_loop_add_fd(c->loop, cl->fd, cl->out != NULL ? EPOLLOUT : EPOLLIN,
+				    on_client, c) < 0) {
 			close(cl->fd);
-			free(cl->out);
+			pue_blob_unref(cl->out);
 			free(cl);
 			continue;
 		}

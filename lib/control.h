@@ -32,11 +32,10 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "control_request.h"
 #include "err.h"
 #include "loop.h"
 
-#define PUE_CTL_VERSION 1
-#define PUE_CTL_MAX_LINE 4096
 /* Real time for one request, from its first byte (or the connection)
  * until its reply is sent; bytes trickling in do not extend it. */
 #define PUE_CTL_IDLE_MS 5000
@@ -52,56 +51,7 @@
  * a slot. */
 #define PUE_CTL_HOLD_MS 30000
 
-/* True for the commands only an administrator may send. */
-bool pue_control_is_admin_command(const char *cmd);
-
-/* True when the peer may send admin commands under conf. */
-bool pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer);
-
-/* Answers one request. Returns the result object (the control module takes
- * the reference), or NULL with err set for an error reply. peer is the
- * client's SO_PEERCRED credentials. */
-typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *request,
-				       const struct ucred *peer, struct pue_err *err);
-
 struct pue_control; /* opaque */
-
-/* Ready bytes for a read-only command (status_reply.h): the whole reply
- * line, newline included, as a new blob reference, or NULL to have the
- * handler answer. Asked only for a well-formed request of version 1 that
- * is not an admin command. */
-struct pue_blob;
-typedef struct pue_blob *(*pue_control_ready)(void *arg, const char *cmd);
-
-/* The request parser, without the socket. The server feeds it each
- * client's bytes as they arrive; so does the fuzzer
- * (tests/fuzz/fuzz_control.c), which therefore tests the same code. */
-
-/* A client's bytes not answered yet: the next bytes go to buf + n, at most
- * sizeof(buf) - n of them, and n grows by what arrived. */
-struct pue_ctl_input {
-	char buf[PUE_CTL_MAX_LINE + 1];
-	size_t n;
-};
-
-/* The first complete request in in: returns its length without the
- * newline and points *line at it (not NUL-terminated); -EAGAIN when no
- * request is complete yet; -EMSGSIZE when more than PUE_CTL_MAX_LINE bytes
- * came without a newline (the client gets an error and is dropped). */
-ssize_t pue_ctl_input_line(const struct pue_ctl_input *in, const char **line);
-
-/* Drops the request of len bytes returned by pue_ctl_input_line() and its
- * newline, once it is answered. */
-void pue_ctl_input_consume(struct pue_ctl_input *in, size_t len);
-
-/* The reply to one request (len bytes at line, without the newline) from
- * a client with credentials peer: an error reply, {"v":1,"ok":false,
- * "error":...}, for a request that is not one JSON object (a NUL byte
- * included), a "v" other than 1, a "cmd" that is not a string, or an admin
- * command from a peer that is not an administrator under conf; otherwise
- * handler's answer. Returns a new reference, NULL only when out of memory. */
-json_t *pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer,
-			   const char *line, size_t len, pue_control_handler handler, void *arg);
 
 /* Creates the socket at conf->socket (refusing when another daemon answers
  * there, removing a stale file otherwise) and serves it on loop. running
@@ -115,8 +65,10 @@ struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct 
 				    void *arg, const struct pue_control *running,
 				    struct pue_err *err);
 
-/* Answers requests with ready(arg, cmd)'s bytes where it gives some
- * (arg: the handler's). NULL turns it off. */
+/* Answers the commands the registry marks ready (status, devices) with
+ * ready(arg, cmd)'s bytes where it gives some (arg: the handler's), and
+ * the handler's answer where it gives none (control_request.h). NULL
+ * turns it off. */
 void pue_control_set_ready(struct pue_control *c, pue_control_ready ready);
 
 /* The reload's swap: c takes old's clients (on c's loop, with c's handler)

@@ -140,32 +140,14 @@ pue_apply_sunssf(double value, int sf)
 	return sf >= 0 ? value * pow10[sf] : value / pow10[-sf];
 }
 
-double
-pue_unit_factor(enum pue_unit u)
-{
-	switch (u) {
-	case PUE_UNIT_W:
-	case PUE_UNIT_WH:
-		return 1e-3;
-	case PUE_UNIT_MW:
-	case PUE_UNIT_MWH:
-		return 1e3;
-	case PUE_UNIT_KW:
-	case PUE_UNIT_KWH:
-	default:
-		return 1.0;
-	}
-}
-
 int
-pue_decode_scale(const struct pue_point_conf *p, const struct pue_raw *raw, double *out,
+pue_decode_scale(const struct pue_point *p, const struct pue_raw *raw, double *out,
 		 struct pue_err *err)
 {
 	double v = (raw->value * p->scale + p->offset) * pue_unit_factor(p->unit);
 
 	if (!isfinite(v))
-		return pue_err_set(err, PUE_E_RANGE,
-				   "point %s: value %g scales to a non-finite number", p->name,
+		return pue_err_set(err, PUE_E_RANGE, "value %g scales to a non-finite number",
 				   raw->value);
 	*out = v;
 	return 0;

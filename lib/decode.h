@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * decode.h - from raw meter registers to a number in pued's units.
- * Any thread (pure functions). Step one of the data flow: a poller hands
- * the registers it read to pue_decode_point(), which applies type, word
- * order, scale, offset and unit and returns kW (power) or kWh (energy).
+ * Any thread (pure functions). Step one of the data flow: a poller decodes
+ * the registers it read with pue_decode_raw() (type and word order), then
+ * pue_decode_scale() applies scale, offset and unit and gives kW (power)
+ * or kWh (energy).
  */
 #ifndef PUE_DECODE_H
 #define PUE_DECODE_H
@@ -12,19 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "err.h"
-
-/* A decoded register value. Integer types keep their exact raw count so
- * that counter arithmetic (wrap at counter_bits) never goes through a
- * double; floats carry has_count false. */
-struct pue_raw {
-	double value;	/* the raw number as the register holds it */
-	uint64_t count; /* integer types: the bits, zero-extended */
-	bool has_count;
-	unsigned char bits; /* the width the source says a counter wraps at (SNMP
-			     * Counter32: 32, Counter64: 64); 0 when it does not say */
-};
+#include "point.h"
+#include "reading.h"
 
 /* Number of 16-bit registers a type occupies (1, 2 or 4). */
 unsigned pue_dtype_registers(enum pue_dtype t);
@@ -55,12 +46,10 @@ int pue_decode_sunspec_value(enum pue_dtype t, const struct pue_raw *raw, struct
  * 1234 with sf -1 is exactly the double nearest 123.4). */
 double pue_apply_sunssf(double value, int sf);
 
-/* The factor that turns unit u into kW (power units) or kWh (energy). */
-double pue_unit_factor(enum pue_unit u);
-
 /* value = (raw * scale + offset) * unit factor, in kW or kWh. Returns 0, or
- * PUE_E_RANGE (err names the point) when the result is not finite. */
-int pue_decode_scale(const struct pue_point_conf *p, const struct pue_raw *raw, double *out,
+ * PUE_E_RANGE when the result is not finite (err gives the raw value; the
+ * caller names the point). */
+int pue_decode_scale(const struct pue_point *p, const struct pue_raw *raw, double *out,
 		     struct pue_err *err);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 int64_t
-pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
+pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
 {
 	if (p->max_gap_ms > 0)
 		return p->max_gap_ms;
@@ -20,8 +20,8 @@ pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms)
  * more than half the range is a wrap (PUE.md worked example 3), any other
  * decrease is a reset. Float counters cannot wrap. */
 static enum pue_energy_result
-counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
-	      const struct pue_reading *b, double *delta_kwh)
+counter_delta(const struct pue_point *p, const struct pue_reading *a, const struct pue_reading *b,
+	      double *delta_kwh)
 {
 	/* Configured, or else the width the answer's type carries. */
 	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
@@ -44,29 +44,58 @@ counter_delta(const struct pue_point_conf *p, const struct pue_reading *a,
 	return PUE_ENERGY_INTERVAL;
 }
 
-/* Average power over the newest intervals spanning PUE_COUNTER_POWER_SPAN_MS. */
+/* The step a counter's register moves in, in kWh, for its live power
+ * (counter_rate.h): one count of an integer register, exactly; for a
+ * float, the ulp of its raw value (as a float32 when it is one), a lower
+ * bound: a float64 may hold a value counted in coarser steps. */
 static double
-recent_power(struct pue_energy *e, int64_t ms, double kwh)
+resolution_kwh(const struct pue_point *p, const struct pue_reading *r, bool *exact)
 {
-	int64_t total_ms = 0;
-	double total_kwh = 0;
-	unsigned i, k;
+	double factor = fabs(p->scale) * pue_unit_factor(p->unit), v = fabs(r->raw.value);
+	float f = (float)v;
 
-	e->recent[e->next_recent].ms = ms;
-	e->recent[e->next_recent].kwh = kwh;
-	e->next_recent = (e->next_recent + 1) % PUE_COUNTER_RECENT;
-	if (e->n_recent < PUE_COUNTER_RECENT)
-		e->n_recent++;
-	for (i = 0; i < e->n_recent && total_ms < PUE_COUNTER_POWER_SPAN_MS; i++) {
-		k = (e->next_recent + PUE_COUNTER_RECENT - 1 - i) % PUE_COUNTER_RECENT;
-		total_ms += e->recent[k].ms;
-		total_kwh += e->recent[k].kwh;
+	/* A point with a scale register has no count (modbus_plan.c). */
+	*exact = r->raw.has_count;
+	if (*exact)
+		return factor;
+	if (!isfinite(v))
+		return 0;
+	if ((double)f == v)
+		return ((double)nextafterf(f, INFINITY) - v) * factor;
+	return (nextafter(v, INFINITY) - v) * factor;
+}
+
+/* Feeds a counter's live power: res says what became of the reading. An
+ * interval adds its energy to the position; anything that leaves the
+ * energy since the last reading unknown starts the estimate afresh. */
+static void
+feed_rate(struct pue_energy *e, const struct pue_point *p, const struct pue_reading *r,
+	  enum pue_energy_result res, double kwh)
+{
+	bool exact;
+	double step = resolution_kwh(p, r, &exact);
+
+	if (res == PUE_ENERGY_INTERVAL)
+		e->position_kwh += kwh;
+	else {
+		pue_counter_rate_clear(&e->rate);
+		e->position_kwh = 0;
 	}
-	return total_kwh / ((double)total_ms / 3.6e6);
+	pue_counter_rate_add(&e->rate, r->wall.ms, e->position_kwh, step, exact);
+}
+
+bool
+pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p, struct pue_rate *out)
+{
+	if (p->kind == PUE_KIND_POWER) {
+		*out = (struct pue_rate){.power_kw = e->last_power_kw, .ready = true};
+		return e->have_prev;
+	}
+	return pue_counter_rate_get(&e->rate, out);
 }
 
 double
-pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p)
+pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p)
 {
 	double kw;
 
@@ -81,7 +110,7 @@ pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_con
 }
 
 bool
-pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
 		     const struct pue_reading *r, char *why, size_t len)
 {
 	double limit;
@@ -124,7 +153,7 @@ flow_kw(double kw)
 }
 
 enum pue_energy_result
-pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t poll_interval_ms,
+pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
 {
 	enum pue_energy_result res;
@@ -139,6 +168,8 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		e->prev = *r;
 		if (p->kind == PUE_KIND_POWER)
 			e->last_power_kw = flow_kw(r->value);
+		else
+			feed_rate(e, p, r, PUE_ENERGY_FIRST, 0);
 		return PUE_ENERGY_FIRST;
 	}
 	elapsed_ms = r->wall.ms - e->prev.wall.ms;
@@ -172,12 +203,9 @@ pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p, int64_t 
 		e->reset_pending = res == PUE_ENERGY_RESET;
 		if (res == PUE_ENERGY_RESET)
 			e->before_reset = e->prev.value;
-		if (res == PUE_ENERGY_INTERVAL) {
-			if (kwh / hours > e->max_seen_kw)
-				e->max_seen_kw = kwh / hours;
-			e->last_power_kw = recent_power(e, elapsed_ms, kwh);
-		} else
-			e->n_recent = 0; /* a reset or gap starts a new average */
+		if (res == PUE_ENERGY_INTERVAL && kwh / hours > e->max_seen_kw)
+			e->max_seen_kw = kwh / hours;
+		feed_rate(e, p, r, res, kwh);
 	}
 	if (p->kind == PUE_KIND_POWER && res == PUE_ENERGY_INTERVAL &&
 	    fabs(r->value) > e->max_seen_kw)
@@ -216,7 +244,7 @@ pue_energy_result_name(enum pue_energy_result r)
 }
 
 struct pue_reading
-pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t, double value)
+pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value)
 {
 	struct pue_reading r = {.wall = t, .value = value};
 	double factor = pue_unit_factor(p->unit), raw, whole;

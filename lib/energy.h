@@ -21,25 +21,10 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "config.h"
-#include "decode.h"
-
-/* One valid reading of a point, already in kW or kWh. */
-struct pue_reading {
-	pue_wall_t wall;    /* when the meter answered */
-	double value;	    /* kW (power) or kWh (energy counter) */
-	struct pue_raw raw; /* the register value before scale and unit */
-	bool rebased;	    /* counters: what the value adds up changed since the last
-			     * reading (a summed column's rows): the interval to it is
-			     * unknown, not a reset */
-};
-
-/* Energy delivered through a point over [start, end). */
-struct pue_interval {
-	pue_wall_t start;
-	pue_wall_t end;
-	double energy_kwh;
-};
+#include "counter_rate.h"
+#include "interval.h"
+#include "point.h"
+#include "reading.h"
 
 enum pue_energy_result {
 	PUE_ENERGY_FIRST,     /* first reading: nothing to pair it with yet */
@@ -51,26 +36,18 @@ enum pue_energy_result {
 	PUE_ENERGY_REJECTED,  /* impossible reading (pue_energy_plausible()): ignored */
 };
 
-/* Counters give power only as energy over time: a counter in Wh polled
- * every second moves by a few hundred steps, so one interval's average is
- * off by up to a step. The latest power of a counter is therefore the
- * average over its recent intervals spanning at least this long. */
-#define PUE_COUNTER_POWER_SPAN_MS 10000
-#define PUE_COUNTER_RECENT 16
-
 struct pue_energy {
 	bool have_prev;
 	struct pue_reading prev;
 	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
 	double before_reset;  /* counters: the value before the last reset */
 	bool reset_pending;   /* the last reading was a reset: before_reset holds */
-	double last_power_kw; /* the latest power (for power points the reading,
-			       * for counters the recent average, see above) */
-	struct {
-		int64_t ms;
-		double kwh;
-	} recent[PUE_COUNTER_RECENT]; /* counters: latest intervals, a ring */
-	unsigned n_recent, next_recent;
+	double last_power_kw; /* power points: the latest reading */
+	/* Counters: the energy counted since the last reading that started
+	 * afresh (the first, or one after a reset, gap or glitch), and the
+	 * live power estimated from it (counter_rate.h). */
+	double position_kwh;
+	struct pue_counter_rate rate;
 };
 
 /* Default longest gap for counters: a counter's delta stays exact across a
@@ -100,7 +77,7 @@ struct pue_energy {
 
 /* The largest power (kW) a reading of p may show now: max_power_kw when
  * configured, otherwise the default described above. */
-double pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point_conf *p);
+double pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p);
 
 /* PUE.md, "Readings that cannot be true": a power reading that is NaN,
  * infinite or outside [-PUE_NEGATIVE_TOLERANCE x limit, limit], or an
@@ -108,28 +85,34 @@ double pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_po
  * register differenced by its raw bits, which may pass its sign bit), is
  * impossible. Returns true for a plausible reading; otherwise false with
  * why filled ("power 3e+38 kW above the limit of 1e+06 kW"). */
-bool pue_energy_plausible(const struct pue_energy *e, const struct pue_point_conf *p,
+bool pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
 			  const struct pue_reading *r, char *why, size_t len);
 
 /* Feeds one reading; an impossible one returns PUE_ENERGY_REJECTED.
  * poll_interval_ms sets the default max gap for power points (3 polls).
  * Fills *out when it returns PUE_ENERGY_INTERVAL. */
-enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_point_conf *p,
+enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_point *p,
 					 int64_t poll_interval_ms, const struct pue_reading *r,
 					 struct pue_interval *out);
 
 const char *pue_energy_result_name(enum pue_energy_result r);
 
+/* The point's present power for the live figure: a power point's latest
+ * reading (always ready), a counter's estimate from its changes
+ * (counter_rate.h: unbiased however coarse the counter, ready once precise
+ * enough). False when there is none yet. */
+bool pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p,
+			   struct pue_rate *out);
+
 /* The longest time between two readings that still makes an interval:
  * the point's max_gap, or the default for its kind (see above). */
-int64_t pue_energy_max_gap_ms(const struct pue_point_conf *p, int64_t poll_interval_ms);
+int64_t pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms);
 
 /* A reading rebuilt from a stored sample (value in kW or kWh at time t),
  * to continue a point's energy after a restart. For a counter with
  * counter_bits the raw count is recovered from the value (the inverse of
  * scale, offset and unit) when that gives a whole number in range, so a
  * wrap across the restart is still a wrap and not a reset. */
-struct pue_reading pue_energy_stored_reading(const struct pue_point_conf *p, pue_wall_t t,
-					     double value);
+struct pue_reading pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value);
 
 #endif

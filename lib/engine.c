@@ -15,84 +15,14 @@
 #include <string.h>
 
 #include "combine.h"
+#include "engine_internal.h"
 #include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for device errors */
 #include "log.h"
 #include "window.h"
 
-struct track {
-	struct pue_combine *combine;
-	struct pue_window **windows;
-	struct pue_sum facility; /* zones: their IT and infrastructure terms (owned) */
-	int category;
-};
-
-/* A run of impossible readings of one point (PUE.md, "Readings that
- * cannot be true"): logged when it starts, summarised every
- * PUE_HEALTH_SUMMARY_MS while it lasts, and its end; a run that starts
- * within PUE_HEALTH_SUMMARY_MS of the last line is only counted, so a
- * meter alternating good and bad readings gives a line every few minutes,
- * not one per poll (health.h's pace for failing devices). */
-struct bad_run {
-	uint64_t n;	     /* rejected readings in the current run; 0: none */
-	bool logged;	     /* this run has been logged */
-	bool ever_logged;    /* last_log is set */
-	pue_mono_t last_log; /* the last line about this point's readings */
-	pue_wall_t since;    /* the first rejected reading of the run */
-	unsigned quiet_runs; /* runs since last_log that were only counted */
-};
-
-struct point_state {
-	struct pue_energy energy;
-	int *inputs; /* per track: the combine input, -1 when unused */
-	bool used;   /* by any track */
-	double value;
-	pue_wall_t at;
-	/* The live figure (find_companions): a power point that gives an
-	 * energy point of the PUE its "now", and that energy point's mate. */
-	int power_for; /* power point: the energy point it stands for, or -1 */
-	int power_by;  /* energy point: its power point, or -1 */
-	struct bad_run bad;
-	double energy_kwh; /* its valid intervals since the start (pue_engine_point_energy()) */
-};
-
-struct pue_engine {
-	const struct pue_config *cfg;
-	const struct pue_clock *clock;
-	struct pue_store *store;
-	struct track *tracks; /* 0: the PUE; 1..n_zones: the zones */
-	size_t n_tracks;
-	struct device_points {
-		struct point_state *p;
-	} * devices;	    /* [device].p[point] */
-	int64_t grace_ms;   /* how long a minute waits for late polls */
-	int64_t max_age_ms; /* power older than this is not "instantaneous" */
-	size_t n_powered;   /* energy points whose "now" is a power point's */
-	int64_t bridge_ms;  /* the longest max_gap of the PUE's inputs */
-	int64_t started_ms; /* when resume ran (0: never) */
-	bool stopped;	    /* pue_engine_stop() ran */
-
-	/* The stored part of the minute the PUE continues in after a restart:
-	 * the windows get it together with the rest when that minute closes,
-	 * so until then they end before it instead of counting a part of a
-	 * minute as a whole one (the store adds the two parts itself). */
-	struct pue_minute carry;
-	bool has_carry;
-
-	struct pue_engine_totals totals; /* the PUE's closed minutes (pue_engine_totals()) */
-
-	/* alerts (issue 8): meter resets and glitches, as they happen */
-	pue_engine_event_cb on_event;
-	void *event_arg;
-};
-
-struct minute_ctx {
-	struct pue_engine *e;
-	struct track *t;
-	bool store;
-};
-
-static void
-add_to_windows(const struct pue_engine *e, const struct track *t, const struct pue_minute *m)
+void
+pue_engine_add_to_windows(const struct pue_engine *e, const struct track *t,
+			  const struct pue_minute *m)
 {
 	size_t i;
 
@@ -100,32 +30,32 @@ add_to_windows(const struct pue_engine *e, const struct track *t, const struct p
 		pue_window_add(t->windows[i], m);
 }
 
-static void
-flush_carry(struct pue_engine *e)
+void
+pue_engine_flush_carry(struct pue_engine *e)
 {
 	if (e->has_carry)
-		add_to_windows(e, &e->tracks[0], &e->carry);
+		pue_engine_add_to_windows(e, &e->tracks[0], &e->carry);
 	e->has_carry = false;
 }
 
 /* A closed minute: to the windows (with the stored part of the same minute,
  * for the PUE) and, for the PUE, to the store. */
-static void
-add_minute(void *arg, const struct pue_minute *m)
+void
+pue_engine_add_minute(void *arg, const struct pue_minute *m)
 {
 	struct minute_ctx *mc = arg;
 	struct pue_engine *e = mc->e;
 	struct pue_minute whole = *m;
 
 	if (mc->store && e->has_carry && m->start_ms > e->carry.start_ms)
-		flush_carry(e);
+		pue_engine_flush_carry(e);
 	if (mc->store && e->has_carry && m->start_ms == e->carry.start_ms) {
 		whole.facility_kwh += e->carry.facility_kwh;
 		whole.it_kwh += e->carry.it_kwh;
 		whole.covered_ms += e->carry.covered_ms;
 		e->has_carry = false;
 	}
-	add_to_windows(e, mc->t, &whole);
+	pue_engine_add_to_windows(e, mc->t, &whole);
 	if (mc->t == &e->tracks[0]) { /* this engine's part only, not the carry */
 		e->totals.facility_kwh += m->facility_kwh;
 		e->totals.it_kwh += m->it_kwh;
@@ -207,15 +137,15 @@ find_companions(struct pue_engine *e)
 		for (p = 0; p < dev->n_points; p++)
 			ps[p].power_for = ps[p].power_by = -1;
 		for (p = 0; p < dev->n_points; p++)
-			if (ps[p].used && dev->points[p].kind == PUE_KIND_ENERGY) {
+			if (ps[p].used && dev->points[p].num.kind == PUE_KIND_ENERGY) {
 				energy = (int)p;
 				n_energy++;
 			}
 		if (n_energy != 1)
 			continue;
 		for (p = 0; p < dev->n_points; p++)
-			if (!ps[p].used && dev->points[p].kind == PUE_KIND_POWER &&
-			    dev->points[p].measured_at == dev->points[energy].measured_at) {
+			if (!ps[p].used && dev->points[p].num.kind == PUE_KIND_POWER &&
+			    dev->points[p].num.measured_at == dev->points[energy].num.measured_at) {
 				power = (int)p;
 				n_power++;
 			}
@@ -237,11 +167,18 @@ longest_gap(const struct pue_config *cfg, const struct pue_sum *s)
 	for (i = 0; i < s->n_terms; i++) {
 		const struct pue_device_conf *dev = &cfg->devices[s->terms[i].device];
 
-		gap = pue_energy_max_gap_ms(&dev->points[s->terms[i].point], dev->poll_interval_ms);
+		gap = pue_energy_max_gap_ms(&dev->points[s->terms[i].point].num,
+					    dev->poll_interval_ms);
 		if (gap > longest)
 			longest = gap;
 	}
 	return longest;
+}
+
+int64_t
+pue_engine_grace_ms(const struct pue_engine *e)
+{
+	return e->grace_ms;
 }
 
 struct pue_engine *
@@ -325,208 +262,6 @@ pue_engine_free(struct pue_engine *e)
 
 /* Loading the stored minutes into the PUE's windows: the one the PUE
  * continues in is held back as the carry. */
-struct load_ctx {
-	struct pue_engine *e;
-	int64_t hold_ms;
-};
-
-static void
-load_minute(void *arg, const struct pue_minute *m)
-{
-	struct load_ctx *lc = arg;
-
-	if (m->start_ms == lc->hold_ms) {
-		lc->e->carry = *m;
-		lc->e->has_carry = true;
-	} else
-		add_to_windows(lc->e, &lc->e->tracks[0], m);
-}
-
-/* Loading a pPUE zone's stored minutes into its windows. */
-struct zone_load_ctx {
-	const struct pue_engine *e;
-	const struct track *t;
-};
-
-static void
-load_zone_minute(void *arg, const struct pue_minute *m)
-{
-	struct zone_load_ctx *zc = arg;
-
-	add_to_windows(zc->e, zc->t, m);
-}
-
-/* One stored sample after the stored minutes, through its point's energy
- * into the PUE's minutes, as pue_engine_reading() did before the crash.
- * Its events were stored with it then, and are not raised again. */
-static void
-replay_sample(void *arg, size_t device, size_t point, pue_wall_t t, double value)
-{
-	struct pue_engine *e = arg;
-	const struct pue_device_conf *dev = &e->cfg->devices[device];
-	struct point_state *ps = &e->devices[device].p[point];
-	struct pue_reading r = pue_energy_stored_reading(&dev->points[point], t, value);
-	struct minute_ctx mc = {e, &e->tracks[0], true};
-	struct pue_interval iv;
-
-	if (!ps->used)
-		return;
-	if (pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, &r, &iv) ==
-		    PUE_ENERGY_INTERVAL &&
-	    ps->inputs[0] >= 0 && pue_combine_add(e->tracks[0].combine, ps->inputs[0], &iv) < 0)
-		pue_log(LOG_ERR, "engine: out of memory; a stored interval of %s is lost",
-			dev->name);
-	pue_combine_close(e->tracks[0].combine, t, e->grace_ms, add_minute, &mc);
-}
-
-/* Each point's energy continues from its last sample before until_ms, if
- * that is recent enough to make an interval at all. */
-static int
-seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
-{
-	size_t d, p;
-	int64_t t;
-	double v;
-	int rc;
-
-	for (d = 0; d < e->cfg->n_devices; d++) {
-		const struct pue_device_conf *dev = &e->cfg->devices[d];
-
-		for (p = 0; p < dev->n_points; p++) {
-			struct point_state *ps = &e->devices[d].p[p];
-			int64_t gap = pue_energy_max_gap_ms(&dev->points[p], dev->poll_interval_ms);
-			struct pue_reading r;
-			struct pue_interval iv;
-
-			if (!ps->used)
-				continue;
-			rc = pue_store_last_sample(e->store, d, p, until_ms - gap, until_ms, &t, &v,
-						   err);
-			if (rc < 0)
-				return rc;
-			if (rc == 0)
-				continue;
-			r = pue_energy_stored_reading(&dev->points[p], (pue_wall_t){t}, v);
-			pue_energy_update(&ps->energy, &dev->points[p], dev->poll_interval_ms, &r,
-					  &iv);
-		}
-	}
-	return 0;
-}
-
-/* Rebuilds the minutes after until_ms from the raw samples stored since
- * (after a crash; after a clean stop there are none to speak of) and
- * continues the PUE there when the downtime is short enough for an
- * interval to bridge it; otherwise the PUE starts afresh at now. */
-static int
-replay(struct pue_engine *e, int64_t until_ms, int64_t now, struct pue_err *err)
-{
-	struct pue_combine *c = e->tracks[0].combine;
-	struct minute_ctx mc = {e, &e->tracks[0], true};
-	int64_t last;
-	int n;
-
-	pue_combine_restart(c, (pue_wall_t){until_ms});
-	if (seed_points(e, until_ms, err) < 0 ||
-	    (n = pue_store_load_samples(e->store, until_ms, now, replay_sample, e, err)) < 0)
-		return PUE_E_STORE;
-	if (n > 0)
-		pue_log(LOG_INFO,
-			"engine: %d raw samples stored after the last stored minute replayed", n);
-	last = pue_combine_reported_until(c) > until_ms ? pue_combine_reported_until(c) : until_ms;
-	if (now - last <= e->bridge_ms)
-		return 0;
-	/* Down longer than any interval can span: what was rebuilt is
-	 * stored as it stands, and the PUE starts anew. */
-	pue_combine_close(c, (pue_wall_t){last}, 0, add_minute, &mc);
-	pue_combine_close_partial(c, add_minute, &mc);
-	flush_carry(e);
-	pue_combine_restart(c, (pue_wall_t){now});
-	return 0;
-}
-
-/* Loads the PUE's windows from the stored minutes, holding back the one
- * starting at hold_ms as the carry. Returns the count or a negative code. */
-static int
-load_windows(struct pue_engine *e, int64_t now, int64_t hold_ms, struct pue_err *err)
-{
-	struct load_ctx lc = {e, hold_ms};
-	int64_t longest = 0;
-	size_t i, k;
-	int n;
-
-	for (i = 0; i < e->cfg->pue.n_windows; i++)
-		if (e->cfg->pue.windows_ms[i] > longest)
-			longest = e->cfg->pue.windows_ms[i];
-	/* An hour more than the longest window: hourly buckets start whole. */
-	n = pue_store_load_minutes(e->store, now - longest - 3600 * 1000, load_minute, &lc, err);
-	for (k = 1; k < e->n_tracks && n >= 0; k++) {
-		struct zone_load_ctx zc = {e, &e->tracks[k]};
-
-		if (pue_store_load_zone_minutes(e->store, e->cfg->pue.zones[k - 1].name,
-						now - longest - 3600 * 1000, load_zone_minute, &zc,
-						err) < 0)
-			n = PUE_E_STORE;
-	}
-	return n;
-}
-
-/* The windows of track k end where it goes on (the minute holding open),
- * not at the last stored minute: an empty minute just before leaves the
- * time pued was down uncovered at once, rather than showing the figures
- * from before it until the next minute closes. (A minute already loaded
- * for this time is left as it is.) */
-static void
-end_windows(struct pue_engine *e, size_t k, int64_t open)
-{
-	struct pue_minute empty = {.start_ms = open - open % PUE_MINUTE_MS - PUE_MINUTE_MS};
-
-	if (k == 0 && e->has_carry && e->carry.start_ms <= empty.start_ms)
-		flush_carry(e);
-	add_to_windows(e, &e->tracks[k], &empty);
-}
-
-int
-pue_engine_resume(struct pue_engine *e, struct pue_err *err)
-{
-	int64_t now = pue_clock_wall(e->clock).ms, until = now;
-	size_t k;
-	int n, rc;
-
-	if (e->store == NULL)
-		return 0;
-	e->started_ms = now;
-	if ((rc = pue_store_minutes_until(e->store, &until, err)) < 0)
-		return rc;
-	/* A wall clock set back below the stored minutes: start afresh. */
-	if (rc == 0 || until > now)
-		until = now;
-	if ((n = load_windows(e, now, until - until % PUE_MINUTE_MS, err)) < 0 ||
-	    replay(e, until, now, err) < 0)
-		return PUE_E_STORE;
-	for (k = 0; k < e->n_tracks; k++)
-		end_windows(e, k, k == 0 ? pue_combine_done_until(e->tracks[0].combine) : now);
-	return n;
-}
-
-int
-pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err)
-{
-	int64_t open = pue_combine_done_until(e->tracks[0].combine);
-	size_t i, k;
-	int n;
-
-	if (e->store == NULL)
-		return 0;
-	for (k = 0; k < e->n_tracks; k++) /* the zones' windows load again too */
-		for (i = 0; i < e->cfg->pue.n_windows; i++)
-			pue_window_clear(e->tracks[k].windows[i]);
-	e->has_carry = false;
-	n = load_windows(e, pue_clock_wall(e->clock).ms, open - open % PUE_MINUTE_MS, err);
-	end_windows(e, 0, open);
-	return n;
-}
-
 static void
 energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_result res,
 	     const struct pue_reading *r)
@@ -639,15 +374,29 @@ pue_engine_set_event_cb(struct pue_engine *e, pue_engine_event_cb cb, void *arg)
 	e->event_arg = arg;
 }
 
-/* The live power of a point of the PUE, for every track that uses it. */
+/* The live power of a point of the PUE, for every track that uses it
+ * (kw < 0: it answers, but has no estimate yet). */
 static void
-set_power(struct pue_engine *e, const struct point_state *ps, double kw, pue_wall_t at)
+set_power(struct pue_engine *e, const struct point_state *ps, double kw, bool ready, pue_wall_t at)
 {
 	size_t k;
 
 	for (k = 0; k < e->n_tracks; k++)
 		if (ps->inputs[k] >= 0)
-			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, at);
+			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, ready, at);
+}
+
+/* A point's own live power (energy.h, pue_energy_live_power). */
+static void
+own_power(struct pue_engine *e, const struct point_state *ps, const struct pue_point_conf *p,
+	  pue_wall_t at)
+{
+	struct pue_rate rate;
+
+	if (pue_energy_live_power(&ps->energy, &p->num, &rate))
+		set_power(e, ps, rate.power_kw, rate.ready, at);
+	else
+		set_power(e, ps, -1, false, at);
 }
 
 int
@@ -661,7 +410,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	char why[160], raw[64];
 	size_t k;
 
-	if (!pue_energy_plausible(&ps->energy, &dev->points[point], r, why, sizeof(why))) {
+	if (!pue_energy_plausible(&ps->energy, &dev->points[point].num, r, why, sizeof(why))) {
 		bad_reading(e, device, point, r, why);
 		raw_text(r, raw, sizeof(raw));
 		return pue_err_set(err, PUE_E_RANGE, "point %s: impossible reading: %s (%s)",
@@ -673,10 +422,11 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	if (e->store != NULL)
 		pue_store_add_sample(e->store, device, point, r->wall, r->value);
 	if (ps->power_for >= 0)
-		set_power(e, &e->devices[device].p[ps->power_for], r->value, r->wall);
+		set_power(e, &e->devices[device].p[ps->power_for], r->value, true, r->wall);
 	if (!ps->used)
 		return 0;
-	res = pue_energy_update(&ps->energy, &dev->points[point], dev->poll_interval_ms, r, &iv);
+	res = pue_energy_update(&ps->energy, &dev->points[point].num, dev->poll_interval_ms, r,
+				&iv);
 	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
 	/* A counter only grows: a power reading within its tolerance below
@@ -693,11 +443,11 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 			pue_log(LOG_ERR, "engine: out of memory; an interval of %s is lost",
 				dev->name);
 	}
-	/* The counter's own power, unless its power point answers (above). */
-	if ((res == PUE_ENERGY_INTERVAL || dev->points[point].kind == PUE_KIND_POWER) &&
+	/* The point's own power, unless its power point answers (above). */
+	if (res != PUE_ENERGY_BACKWARDS &&
 	    (ps->power_by < 0 ||
 	     r->wall.ms - e->devices[device].p[ps->power_by].at.ms > e->max_age_ms))
-		set_power(e, ps, ps->energy.last_power_kw, r->wall);
+		own_power(e, ps, &dev->points[point], r->wall);
 	return 0;
 }
 
@@ -716,7 +466,7 @@ pue_engine_tick(struct pue_engine *e)
 	for (k = 0; k < e->n_tracks; k++) {
 		struct minute_ctx mc = {e, &e->tracks[k], k == 0};
 
-		pue_combine_close(e->tracks[k].combine, now, grace, add_minute, &mc);
+		pue_combine_close(e->tracks[k].combine, now, grace, pue_engine_add_minute, &mc);
 	}
 	if (e->store != NULL && !e->stopped)
 		pue_store_set_minutes_until(e->store, pue_combine_done_until(e->tracks[0].combine));
@@ -731,26 +481,33 @@ pue_engine_stop(struct pue_engine *e)
 	if (e->stopped)
 		return;
 	pue_engine_tick(e);
-	pue_combine_close_partial(e->tracks[0].combine, add_minute, &mc);
+	pue_combine_close_partial(e->tracks[0].combine, pue_engine_add_minute, &mc);
 	for (k = 1; k < e->n_tracks; k++) {
 		struct minute_ctx zc = {e, &e->tracks[k], false};
 
-		pue_combine_close_partial(e->tracks[k].combine, add_minute, &zc);
+		pue_combine_close_partial(e->tracks[k].combine, pue_engine_add_minute, &zc);
 	}
 	e->stopped = true;
 	if (e->store != NULL)
 		pue_store_set_minutes_until(e->store, pue_combine_done_until(e->tracks[0].combine));
 }
 
+/* The live figure with its coverage (combine.h, pue_combine_live), in
+ * millionths of the inputs' power. Short of coverage while counters
+ * still gather enough steps, it is warming up, not missing data. */
 static struct pue_figure
 track_instant(const struct pue_engine *e, const struct track *t, const struct pue_pue_conf *pc)
 {
-	double f, it;
+	struct pue_live live;
+	struct pue_figure f;
 
-	if (pue_combine_power(t->combine, pue_clock_wall(e->clock), e->max_age_ms, &f, &it) < 0)
+	if (pue_combine_live(t->combine, pue_clock_wall(e->clock), e->max_age_ms, &live) < 0)
 		return pue_figure_eval(0, 0, 0, 0, pc);
-	/* An instant is fully covered when every input is fresh. */
-	return pue_figure_eval(f, it, 1, 1, pc);
+	f = pue_figure_eval(live.facility_kw, live.it_kw, llround(live.coverage * 1e6), 1000000,
+			    pc);
+	if (f.state == PUE_FIG_INSUFFICIENT && live.coverage + live.warming >= pc->min_coverage)
+		f.state = PUE_FIG_WARMING_UP;
+	return f;
 }
 
 static struct pue_figure
@@ -790,7 +547,7 @@ pue_engine_instant_source(const struct pue_engine *e)
 	for (d = 0; d < e->cfg->n_devices; d++)
 		for (p = 0; p < e->cfg->devices[d].n_points; p++)
 			n_energy += e->devices[d].p[p].used &&
-				    e->cfg->devices[d].points[p].kind == PUE_KIND_ENERGY;
+				    e->cfg->devices[d].points[p].num.kind == PUE_KIND_ENERGY;
 	if (n_energy == 0 || e->n_powered == n_energy)
 		return "power points";
 	return e->n_powered == 0 ? "energy counters" : "power points and energy counters";
@@ -829,148 +586,4 @@ pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point, 
 {
 	*at = e->devices[device].p[point].at;
 	return e->devices[device].p[point].value;
-}
-
-struct handed_point {
-	char *device, *point;
-	struct pue_device_conf dev; /* shallow copies, only compared */
-	struct pue_point_conf pt;
-	char *host, *serial, *oid; /* owned copies of the strings compared */
-	struct pue_energy energy;
-};
-
-struct pue_engine_handover {
-	struct handed_point *p;
-	size_t n;
-};
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
-
-static bool
-same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* A point "stayed" when everything that shapes its numbers is unchanged. */
-static bool
-same_definition(const struct handed_point *h, const struct pue_device_conf *d,
-		const struct pue_point_conf *p)
-{
-	const struct pue_device_conf *od = &h->dev;
-	const struct pue_point_conf *op = &h->pt;
-
-	return od->protocol == d->protocol &&
-	       same_str(h->host, d->protocol == PUE_PROTO_SNMP ? d->snmp.host : d->modbus.host) &&
-	       same_str(h->serial, d->modbus.serial_device) && od->modbus.port == d->modbus.port &&
-	       od->modbus.unit_id == d->modbus.unit_id && od->snmp.port == d->snmp.port &&
-	       op->kind == p->kind && op->unit == p->unit && op->scale == p->scale &&
-	       op->offset == p->offset && op->address == p->address &&
-	       op->function == p->function && op->type == p->type &&
-	       op->word_order == p->word_order && op->counter_bits == p->counter_bits &&
-	       same_str(h->oid, p->oid);
-}
-
-struct pue_engine_handover *
-pue_engine_handover_take(struct pue_engine *e)
-{
-	struct pue_engine_handover *h = calloc(1, sizeof(*h));
-	size_t d, p, n = 0;
-
-	/* The minute in progress goes to the store as it stands; the new
-	 * engine continues in the same minute and the store adds the rest. */
-	pue_engine_stop(e);
-	if (h == NULL)
-		return NULL;
-	for (d = 0; d < e->cfg->n_devices; d++)
-		n += e->cfg->devices[d].n_points;
-	if ((h->p = calloc(n ? n : 1, sizeof(*h->p))) == NULL) {
-		free(h);
-		return NULL;
-	}
-	for (d = 0; d < e->cfg->n_devices; d++) {
-		const struct pue_device_conf *dev = &e->cfg->devices[d];
-
-		for (p = 0; p < dev->n_points; p++) {
-			struct handed_point *hp = &h->p[h->n++];
-
-			hp->device = strdup(dev->name);
-			hp->point = strdup(dev->points[p].name);
-			hp->dev = *dev;
-			hp->pt = dev->points[p];
-			hp->host = dup_or_null(dev->protocol == PUE_PROTO_SNMP ? dev->snmp.host
-									       : dev->modbus.host);
-			hp->serial = dup_or_null(dev->modbus.serial_device);
-			hp->oid = dup_or_null(dev->points[p].oid);
-			hp->energy = e->devices[d].p[p].energy;
-			/* pointers into the old configuration die with it */
-			hp->dev.name = NULL;
-			hp->dev.points = NULL;
-			hp->pt.name = NULL;
-			hp->pt.oid = NULL;
-		}
-	}
-	return h;
-}
-
-size_t
-pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_handover *h)
-{
-	size_t d, p, i, given = 0;
-
-	if (h == NULL)
-		return 0;
-	for (d = 0; d < e->cfg->n_devices; d++) {
-		const struct pue_device_conf *dev = &e->cfg->devices[d];
-
-		for (p = 0; p < dev->n_points; p++)
-			for (i = 0; i < h->n; i++) {
-				const struct handed_point *hp = &h->p[i];
-
-				if (hp->device == NULL || hp->point == NULL ||
-				    strcmp(hp->device, dev->name) != 0 ||
-				    strcmp(hp->point, dev->points[p].name) != 0)
-					continue;
-				if (same_definition(hp, dev, &dev->points[p])) {
-					e->devices[d].p[p].energy = hp->energy;
-					given++;
-				}
-				break;
-			}
-	}
-	return given;
-}
-
-void
-pue_engine_handover_free(struct pue_engine_handover *h)
-{
-	size_t i;
-
-	if (h == NULL)
-		return;
-	for (i = 0; i < h->n; i++) {
-		free(h->p[i].device);
-		free(h->p[i].point);
-		free(h->p[i].host);
-		free(h->p[i].serial);
-		free(h->p[i].oid);
-	}
-	free(h->p);
-	free(h);
-}
-
-struct pue_engine_totals
-pue_engine_totals(const struct pue_engine *e)
-{
-	return e->totals;
-}
-
-double
-pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point)
-{
-	return e->devices[device].p[point].energy_kwh;
 }

@@ -29,42 +29,10 @@ struct pue_engine *pue_engine_new(const struct pue_config *cfg, const struct pue
 				  struct pue_store *st, struct pue_err *err);
 void pue_engine_free(struct pue_engine *e);
 
-/* After a (re)start: rebuilds the windows from the store's minutes, then
- * the minutes after them from the raw samples stored since (a crash leaves
- * those behind), and continues each point's energy from its last stored
- * sample, so the intervals that bridge a short downtime count and a
- * restart loses no more than its downtime (PUE.md, "Restarts and clock
- * steps"). Returns the number of minutes loaded or a negative code. */
-int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
-
-/* Loads the PUE's windows again from the store's minutes, which now hold
- * the ones this engine closed (for a store that could only open after the
- * start: disk full). Returns the number of minutes loaded or a negative
- * code (the windows then hold what could be loaded). */
-int pue_engine_reload_windows(struct pue_engine *e, struct pue_err *err);
-
 /* A clean stop: closes the complete minutes and writes the minute in
  * progress to the store as it stands (the next start adds the rest to it).
  * Nothing is counted after it; calling it again does nothing. */
 void pue_engine_stop(struct pue_engine *e);
-
-/* What a reload carries from the old engine to the new one: the energy
- * state of every point (so the first interval after the reload is not
- * lost) and the minute in progress, stored as a partial minute. */
-struct pue_engine_handover;
-
-/* Stops the engine (pue_engine_stop) and copies every point's energy
- * state. The engine may only be freed afterwards. Returns
- * NULL when memory runs out (the reload then loses one poll interval). */
-struct pue_engine_handover *pue_engine_handover_take(struct pue_engine *e);
-
-/* Gives the new engine the energy state of each point that stayed: same
- * device and point name, and the same definition (protocol, address,
- * register or OID, type, order, scale, unit, kind). Returns how many. */
-size_t pue_engine_handover_give(struct pue_engine *e, const struct pue_engine_handover *h);
-
-/* Frees h. NULL is accepted. */
-void pue_engine_handover_free(struct pue_engine_handover *h);
 
 /* Alerts (issue 8): called for each meter reset (kind "meter_reset"),
  * rejected glitch ("glitch") and logged run of impossible readings
@@ -90,9 +58,17 @@ int pue_engine_reading(struct pue_engine *e, size_t device, size_t point,
  * least once per second. */
 void pue_engine_tick(struct pue_engine *e);
 
+/* How long after its end a minute is closed: it waits for late polls (the
+ * slowest device's interval and retries, plus a second). */
+int64_t pue_engine_grace_ms(const struct pue_engine *e);
+
 /* The instantaneous power ratio P_facility / P_IT (a live indicator only),
  * from each meter's power point where it has one beside its energy point
- * (engine.c, find_companions), else from its counter's recent steps. */
+ * (engine.c, find_companions), else from its counter's changes
+ * (counter_rate.h). Its coverage is the share of the inputs' power with a
+ * fresh estimate (combine.h, pue_combine_live); below pue.min_coverage
+ * it is PUE_FIG_WARMING_UP while counters have not moved enough yet,
+ * else insufficient data. */
 struct pue_figure pue_engine_instant(const struct pue_engine *e);
 /* Where that power comes from: "power points", "energy counters", or
  * "power points and energy counters". A static string. */
@@ -115,22 +91,10 @@ int pue_engine_category(const struct pue_engine *e);
 double pue_engine_point_value(const struct pue_engine *e, size_t device, size_t point,
 			      pue_wall_t *at);
 
-/* What this engine counted since it started, for monotonic counters
- * (Prometheus' _total, which take a restart or a reload as a counter
- * reset): the PUE's facility and IT energy and covered time over every
- * minute it closed, each minute's part stored before a restart left out.
- * The ratio of two counters' increases over a span is the PUE of the
- * minutes closed in it. */
+/* What an engine counted since it started (engine_totals.h). */
 struct pue_engine_totals {
 	double facility_kwh, it_kwh;
 	int64_t covered_ms;
 };
-struct pue_engine_totals pue_engine_totals(const struct pue_engine *e);
-
-/* The energy (kWh) of a point's valid intervals since the engine started:
- * counter steps or the trapezoids of its power, never a negative step; 0
- * for a point that neither the PUE nor a zone uses (its energy is not
- * computed). */
-double pue_engine_point_energy(const struct pue_engine *e, size_t device, size_t point);
 
 #endif

@@ -100,23 +100,8 @@ pue_figure_state_name(enum pue_figure_state s)
 		return "below_one";
 	case PUE_FIG_UNKNOWN:
 		return "unknown";
+	case PUE_FIG_WARMING_UP:
+		return "warming_up";
 	}
 	return "unknown";
-}
-
-int
-pue_category(const struct pue_config *cfg, const struct pue_sum *it)
-{
-	int cat = 0;
-	size_t i;
-
-	for (i = 0; i < it->n_terms; i++) {
-		const struct pue_term *t = &it->terms[i];
-		enum pue_it_location at = cfg->devices[t->device].points[t->point].measured_at;
-		int c = at == PUE_AT_IT_INPUT ? 3 : at == PUE_AT_PDU_OUTPUT ? 2 : 1;
-
-		if (cat == 0 || c < cat)
-			cat = c;
-	}
-	return cat;
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "pue_def.h"
 
 /* States compare the figure as it is printed (pue_figure_milli()): a
  * figure equal to the ceiling is WARNING (above the warning level, not
@@ -26,6 +26,8 @@ enum pue_figure_state {
 	PUE_FIG_NO_IT_LOAD,   /* E_IT (or P_IT) is zero: undefined, no division */
 	PUE_FIG_BELOW_ONE,    /* below 1.0: a metering or configuration error */
 	PUE_FIG_UNKNOWN,      /* no data at all */
+	PUE_FIG_WARMING_UP,   /* the live figure only: its counters have not moved
+			       * enough yet (counter_rate.h); no number */
 };
 
 struct pue_figure {
@@ -71,11 +73,7 @@ struct pue_figure pue_figure_eval(double facility, double it, int64_t covered_ms
 bool pue_figure_has_value(const struct pue_figure *f);
 
 /* Stable lower-case names for JSON and text ("ok", "warning", "above_ceiling",
- * "insufficient_data", "no_it_load", "below_one", "unknown"). */
+ * "insufficient_data", "no_it_load", "below_one", "unknown", "warming_up"). */
 const char *pue_figure_state_name(enum pue_figure_state s);
-
-/* The measurement category (1..3) of an IT sum: the lowest category of its
- * points (PUE.md, "Measurement categories"); 0 when it has no points. */
-int pue_category(const struct pue_config *cfg, const struct pue_sum *it);
 
 #endif

@@ -17,7 +17,7 @@
 
 #include <microhttpd.h>
 
-#include "fd_high.h"
+#include "fd_policy.h"
 #include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for repeated trouble */
 #include "http_auth.h"
 #include "log.h"
@@ -282,8 +282,8 @@ on_listen(void *arg, int fd, uint32_t events)
 			return;
 		}
 		/* MHD closes it in any case, and refuses it over a limit. */
-		if (MHD_add_connection(h->mhd, pue_fd_move_high(c), (struct sockaddr *)&ss, len) ==
-		    MHD_YES)
+		if (MHD_add_connection(h->mhd, pue_fd_policy_move_high(c), (struct sockaddr *)&ss,
+				       len) == MHD_YES)
 			atomic_fetch_add(&h->accepted, 1);
 		else {
 			atomic_fetch_add(&h->refused, 1);
@@ -315,7 +315,7 @@ open_listener(struct pue_http *h, const struct pue_http *running, struct pue_err
 		if ((h->fd = fcntl(running->fd, F_DUPFD_CLOEXEC, 0)) < 0)
 			return pue_err_set(err, -errno, "http %s: %s", running->where,
 					   strerror(errno));
-		h->fd = pue_fd_move_high(h->fd);
+		h->fd = pue_fd_policy_move_high(h->fd);
 		h->port = running->port;
 		snprintf(h->where, sizeof(h->where), "%s", running->where);
 		return 0;
@@ -335,7 +335,7 @@ open_listener(struct pue_http *h, const struct pue_http *running, struct pue_err
 	h->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h->fd < 0)
 		return pue_err_set(err, -errno, "http %s: socket: %s", h->where, strerror(errno));
-	h->fd = pue_fd_move_high(h->fd);
+	h->fd = pue_fd_policy_move_high(h->fd);
 	/* A restart binds again at once, past the old connections' TIME_WAIT. */
 	setsockopt(h->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(h->fd, (struct sockaddr *)&ss, len) < 0 || listen(h->fd, BACKLOG) < 0)

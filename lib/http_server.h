@@ -17,7 +17,7 @@
  *
  * The listening socket is pued's, watched by the main loop, which accepts
  * each connection, moves it above the descriptors libmodbus needs
- * (fd_high.h) and hands it to MHD; a connection over the limits is closed
+ * (fd_policy.h) and hands it to MHD; a connection over the limits is closed
  * at once, and counted. With web_config_file, the listener speaks TLS
  * (GnuTLS inside MHD) and asks for basic authentication (http_auth.h).
  *

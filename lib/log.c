@@ -62,6 +62,12 @@ pue_log_set_level(int max_priority)
 	log_level = max_priority;
 }
 
+int
+pue_log_get_level(void)
+{
+	return log_level;
+}
+
 static void
 vlog(int priority, const char *fmt, va_list ap, int errnum)
 {

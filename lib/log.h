@@ -28,6 +28,8 @@ void pue_log_set_sink(enum pue_log_sink sink);
 
 /* Drops messages less severe than max_priority (default LOG_INFO). */
 void pue_log_set_level(int max_priority);
+/* The level set last (helpers pued starts are given the same). */
+int pue_log_get_level(void);
 
 void pue_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

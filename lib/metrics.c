@@ -259,7 +259,11 @@ static void
 live(struct out *o, const struct pue_snapshot *s)
 {
 	const struct pue_figure *f = &s->instant;
-	bool known = f->state != PUE_FIG_UNKNOWN;
+	/* Powers only where the live figure's coverage supports them: while
+	 * warming up or short of coverage its sums are partial (scaled up by
+	 * the share they cover), not the site's power. */
+	bool known = f->state != PUE_FIG_UNKNOWN && f->state != PUE_FIG_INSUFFICIENT &&
+		     f->state != PUE_FIG_WARMING_UP;
 	double ratio;
 
 	family(o, "pued_instant_power_ratio", "gauge",

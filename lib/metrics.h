@@ -24,22 +24,8 @@
 
 #include <stddef.h>
 
+#include "metrics_format.h"
 #include "snapshot.h"
-
-enum pue_metrics_format {
-	PUE_METRICS_TEXT,	 /* text/plain; version=0.0.4 */
-	PUE_METRICS_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
-};
-
-#define PUE_METRICS_TEXT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-#define PUE_METRICS_OPENMETRICS_TYPE "application/openmetrics-text; version=1.0.0; charset=utf-8"
-
-/* The format an HTTP Accept header asks for (NULL: none): OpenMetrics
- * when it names application/openmetrics-text without q=0, else text. */
-enum pue_metrics_format pue_metrics_negotiate(const char *accept);
-
-/* The Content-Type of a format. A static string. */
-const char *pue_metrics_content_type(enum pue_metrics_format f);
 
 /* Renders s in format f. Returns a malloc'd buffer of *len bytes (not
  * NUL-terminated; the caller frees it), or NULL when out of memory. */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * metrics_format.c - which of the two exposition formats a scraper asked
- * for (metrics.h), from its Accept header. MHD has parsed the request;
+ * for (metrics_format.h), from its Accept header. MHD has parsed the request;
  * this reads only the header's value, a list of media ranges.
  */
-#include "metrics.h"
+#include "metrics_format.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

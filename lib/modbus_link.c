@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_policy.h"
 #include "mbap.h"
-#include "modbus_poll.h"
 
 /* Exception words, as the Modbus Application Protocol v1.1b3 section 7
  * names the codes. */
@@ -39,7 +39,7 @@ is_exception(int e)
 }
 
 void
-pue_mb_describe_errno(int e, char *buf, size_t len)
+pue_modbus_link_describe_errno(int e, char *buf, size_t len)
 {
 	unsigned code;
 
@@ -71,20 +71,20 @@ pue_mb_describe_errno(int e, char *buf, size_t len)
 }
 
 bool
-pue_mb_is_protocol_error(int e)
+pue_modbus_link_is_protocol_error(int e)
 {
 	return e == EMBBADDATA || e == EMBBADCRC || e == EMBBADEXC || e == EMBBADSLAVE ||
 	       e == EMBMDATA;
 }
 
 bool
-pue_mb_error_ends_poll(int e)
+pue_modbus_link_error_ends_poll(int e)
 {
-	return !(e == 0 || is_exception(e) || pue_mb_is_protocol_error(e));
+	return !(e == 0 || is_exception(e) || pue_modbus_link_is_protocol_error(e));
 }
 
 void
-pue_mb_link_name(const struct pue_device_conf *d, char *where, size_t len)
+pue_modbus_link_name(const struct pue_device_conf *d, char *where, size_t len)
 {
 	if (d->protocol == PUE_PROTO_MODBUS_TCP)
 		snprintf(where, len, "%s:%u", d->modbus.host, d->modbus.port);
@@ -93,8 +93,8 @@ pue_mb_link_name(const struct pue_device_conf *d, char *where, size_t len)
 }
 
 int
-pue_mb_link_init(struct pue_mb_link *l, const struct pue_device_conf *d, int devnull,
-		 struct pue_err *err)
+pue_modbus_link_init(struct pue_modbus_link *l, const struct pue_device_conf *d, int devnull,
+		     struct pue_err *err)
 {
 	char port[8];
 
@@ -102,7 +102,7 @@ pue_mb_link_init(struct pue_mb_link *l, const struct pue_device_conf *d, int dev
 	l->fd = -1;
 	l->conf = d;
 	l->devnull = devnull;
-	pue_mb_link_name(d, l->where, sizeof(l->where));
+	pue_modbus_link_name(d, l->where, sizeof(l->where));
 	if (d->protocol == PUE_PROTO_MODBUS_TCP) {
 		snprintf(port, sizeof(port), "%u", d->modbus.port);
 		/* Only for its TCP framing: pued connects the socket itself. */
@@ -127,14 +127,14 @@ pue_mb_link_init(struct pue_mb_link *l, const struct pue_device_conf *d, int dev
 /* Puts the placeholder back on the link's number: closes the socket or
  * tty there, and keeps the number reserved. */
 static void
-park(struct pue_mb_link *l)
+park(struct pue_modbus_link *l)
 {
 	while (dup3(l->devnull, l->fd, O_CLOEXEC) < 0 && (errno == EINTR || errno == EBUSY))
 		;
 }
 
 static void
-link_close(struct pue_mb_link *l)
+link_close(struct pue_modbus_link *l)
 {
 	if (l->connected) {
 		park(l);
@@ -145,7 +145,7 @@ link_close(struct pue_mb_link *l)
 }
 
 void
-pue_mb_link_fini(struct pue_mb_link *l)
+pue_modbus_link_fini(struct pue_modbus_link *l)
 {
 	if (l->ctx != NULL) {
 		/* Never modbus_close(): it would close the number we own. */
@@ -162,7 +162,7 @@ pue_mb_link_fini(struct pue_mb_link *l)
 /* Connects the reserved descriptor to one address, waiting at most
  * timeout_ms. Returns 0 or an errno. */
 static int
-connect_one(struct pue_mb_link *l, const struct addrinfo *ai, int64_t timeout_ms)
+connect_one(struct pue_modbus_link *l, const struct addrinfo *ai, int64_t timeout_ms)
 {
 	struct pollfd p = {.fd = l->fd, .events = POLLOUT};
 	int s, e, one = 1, rc;
@@ -201,7 +201,7 @@ connect_one(struct pue_mb_link *l, const struct addrinfo *ai, int64_t timeout_ms
 }
 
 static int
-connect_tcp(struct pue_mb_link *l, const struct pue_device_conf *d)
+connect_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *res = NULL, *ai;
@@ -222,7 +222,7 @@ connect_tcp(struct pue_mb_link *l, const struct pue_device_conf *d)
 }
 
 static int
-connect_rtu(struct pue_mb_link *l)
+connect_rtu(struct pue_modbus_link *l)
 {
 	int fd, e;
 
@@ -244,7 +244,7 @@ connect_rtu(struct pue_mb_link *l)
 }
 
 static int
-link_connect(struct pue_mb_link *l, const struct pue_device_conf *d)
+link_connect(struct pue_modbus_link *l, const struct pue_device_conf *d)
 {
 	int e = d->protocol == PUE_PROTO_MODBUS_TCP ? connect_tcp(l, d) : connect_rtu(l);
 
@@ -266,7 +266,7 @@ sleep_ms(int64_t ms)
 
 /* Meters behind RS-485 converters need a pause between requests. */
 static void
-pace(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pue_clock *clock)
+pace(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_clock *clock)
 {
 	int64_t gap_ns = d->modbus.request_gap_ms * 1000000, since;
 
@@ -280,8 +280,8 @@ pace(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pue_cl
 /* One TCP read, sent raw so that the whole answer comes back to be
  * checked (mbap.h); libmodbus still does the I/O and the framing. */
 static int
-read_tcp(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
-	 uint16_t *dst, struct pue_mb_result *res)
+read_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
+	 uint16_t *dst, struct pue_modbus_link_result *res)
 {
 	struct pue_mbap_read q = {
 		.unit = d->modbus.unit_id,
@@ -308,7 +308,7 @@ read_tcp(struct pue_mb_link *l, const struct pue_device_conf *d, const struct pu
 }
 
 static int
-read_once(struct pue_mb_link *l, const struct pue_mb_read *r, uint16_t *dst)
+read_once(struct pue_modbus_link *l, const struct pue_mb_read *r, uint16_t *dst)
 {
 	int n;
 
@@ -323,9 +323,9 @@ read_once(struct pue_mb_link *l, const struct pue_mb_read *r, uint16_t *dst)
 }
 
 int
-pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
-		 const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
-		 const struct pue_clock *clock, struct pue_mb_result *res)
+pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
+		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
+		     const struct pue_clock *clock, struct pue_modbus_link_result *res)
 {
 	bool rtu = d->protocol == PUE_PROTO_MODBUS_RTU;
 	unsigned attempt;
@@ -353,9 +353,9 @@ pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 		res->requests++;
 		if (e == 0 || is_exception(e))
 			return e; /* an exception is an answer: asking again will not help */
-		if (pue_mb_is_protocol_error(e))
+		if (pue_modbus_link_is_protocol_error(e))
 			res->protocol_errors++;
-		if (!rtu && (e == ETIMEDOUT || pue_mb_is_protocol_error(e))) {
+		if (!rtu && (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e))) {
 			/* A late answer, the rest of one libmodbus could not
 			 * frame, or the answer that belongs to ours after another
 			 * unit's: on this connection it would pass for the answer
@@ -370,7 +370,7 @@ pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
 			sleep_ms(d->timeout_ms);
 			modbus_flush(l->ctx);
 			l->stale = true;
-		} else if (!pue_mb_error_ends_poll(e))
+		} else if (!pue_modbus_link_error_ends_poll(e))
 			modbus_flush(l->ctx); /* drop the rest of a broken answer */
 		else
 			link_close(l); /* reset, refused, broken pipe, tty gone: reconnect */

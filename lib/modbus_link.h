@@ -41,7 +41,7 @@
 #include "err.h"
 #include "modbus_plan.h"
 
-struct pue_mb_link {
+struct pue_modbus_link {
 	const struct pue_device_conf *conf; /* the first device that named it (bus settings) */
 	modbus_t *ctx;			    /* owned */
 	int fd;				    /* reserved descriptor; -1 before init */
@@ -54,21 +54,21 @@ struct pue_mb_link {
 };
 
 /* Names d's link into where (the key devices share a link by). */
-void pue_mb_link_name(const struct pue_device_conf *d, char *where, size_t len);
+void pue_modbus_link_name(const struct pue_device_conf *d, char *where, size_t len);
 
 /* Sets l up for d's link and reserves its descriptor, the lowest free one
  * (a duplicate of devnull, which is borrowed and must stay open). Returns
  * 0, or -EMFILE when that descriptor is not below PUE_MODBUS_FD_LIMIT, or
- * another negative errno; err names the link. Undo with pue_mb_link_fini()
+ * another negative errno; err names the link. Undo with pue_modbus_link_fini()
  * in every case. Main thread. */
-int pue_mb_link_init(struct pue_mb_link *l, const struct pue_device_conf *d, int devnull,
-		     struct pue_err *err);
+int pue_modbus_link_init(struct pue_modbus_link *l, const struct pue_device_conf *d, int devnull,
+			 struct pue_err *err);
 
 /* Closes the connection, releases the descriptor and the context. */
-void pue_mb_link_fini(struct pue_mb_link *l);
+void pue_modbus_link_fini(struct pue_modbus_link *l);
 
 /* How a read went, for the poll's error message and counters. */
-struct pue_mb_result {
+struct pue_modbus_link_result {
 	unsigned requests;	  /* requests sent, retries included */
 	unsigned protocol_errors; /* answers rejected: not ours, or malformed */
 	bool connect_failed;	  /* the last failure was a connect, not a read */
@@ -82,21 +82,21 @@ struct pue_mb_result {
  * is not ours otherwise, with res->why saying how). A read counts only
  * when exactly the requested registers came back from the unit asked.
  * clock paces request_gap. Worker thread. */
-int pue_mb_link_read(struct pue_mb_link *l, const struct pue_device_conf *d,
-		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
-		     const struct pue_clock *clock, struct pue_mb_result *res);
+int pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
+			 const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
+			 const struct pue_clock *clock, struct pue_modbus_link_result *res);
 
 /* True for a failure after which the device's other reads would fail the
  * same way (no answer, connection lost): the poll stops there. False for
  * exceptions and malformed answers, which concern one read. */
-bool pue_mb_error_ends_poll(int e);
+bool pue_modbus_link_error_ends_poll(int e);
 
 /* True for an answer that came but was rejected: from another unit id,
  * malformed, or failing its CRC. */
-bool pue_mb_is_protocol_error(int e);
+bool pue_modbus_link_is_protocol_error(int e);
 
 /* Words for e: "no answer (timed out)", "exception 0x0B, gateway target
  * device failed to respond", "Connection refused". */
-void pue_mb_describe_errno(int e, char *buf, size_t len);
+void pue_modbus_link_describe_errno(int e, char *buf, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 #include "modbus_plan.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,13 @@ pue_modbus_plan_decode(const struct pue_device_conf *dev, const struct pue_mb_pl
 		 * longer measures energy: counters are differenced by value. */
 		raw->has_count = false;
 	}
-	return pue_decode_scale(p, raw, value, err);
+	if ((rc = pue_decode_scale(&p->num, raw, value, err)) < 0 && err != NULL) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return pue_err_set(err, rc, "point %s: %s", p->name, why);
+	}
+	return rc;
 }
 
 void

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * modbus_poll.c - per-device timers, link queues, worker jobs and turning
+ * modbus_poll.c - per-device polls, link queues, worker jobs and turning
  * registers into readings; see modbus_poll.h. A job belongs to a link: it
  * polls, one after the other, every device of that link that is due, and
  * owns the link while it runs, so libmodbus contexts are never shared
@@ -32,14 +32,15 @@
 #include "log.h"
 #include "modbus_link.h"
 #include "modbus_plan.h"
+#include "poll_schedule.h"
 #include "workq.h"
 
 struct link {
 	struct pue_job job; /* first: the job pointer is the link pointer */
 	struct pue_modbus *m;
-	struct pue_mb_link mb; /* used by the worker running this link's job */
-	bool busy;	       /* a job of this link is queued or running */
-	struct dev **devs;     /* every device on the link */
+	struct pue_modbus_link mb; /* used by the worker running this link's job */
+	bool busy;		   /* a job of this link is queued or running */
+	struct dev **devs;	   /* every device on the link */
 	size_t n_devs;
 	struct dev **batch; /* the devices the job polls, in order */
 	size_t n_batch;
@@ -54,11 +55,9 @@ struct dev {
 	struct link *link;
 	struct pue_mb_plan plan;
 	struct pue_health health;
-	int64_t timer;
-	pue_mono_t deadline;
+	struct pue_poll_schedule sched;
 	bool busy;	/* in a link's batch or waiting for one */
 	bool pulled;	/* polled with its link's batch before its timer fired */
-	bool unarmed;	/* its timer could not be armed: pue_modbus_rearm() retries */
 	unsigned tries; /* for the job: 1 + retries, or 1 while down */
 	/* job results, written by the worker */
 	uint16_t *regs;
@@ -72,10 +71,7 @@ struct dev {
 };
 
 struct pue_modbus {
-	const struct pue_config *cfg;
-	struct pue_loop *loop;
-	const struct pue_clock *clock;
-	struct pue_poll_sink sink;
+	struct pue_poller poller; /* first: the service's handle (poller.h) */
 	struct pue_workq *workq;
 	int devnull;		/* source of the links' placeholders */
 	struct dev **by_device; /* indexed like cfg->devices; NULL for others */
@@ -83,7 +79,7 @@ struct pue_modbus {
 	size_t n_devs;
 	struct link *links;
 	size_t n_links;
-	atomic_bool stopping; /* pue_modbus_free() has begun: workers wind up */
+	atomic_bool stopping; /* poller_free() has begun: workers wind up */
 	bool probing_loop;    /* the loop's busy probe is registered */
 };
 
@@ -98,9 +94,9 @@ is_modbus(const struct pue_device_conf *d)
 static void
 poll_device(struct dev *d)
 {
-	const struct pue_clock *clock = d->m->clock;
+	const struct pue_clock *clock = d->m->poller.clock;
 	pue_mono_t t0 = pue_clock_mono(clock);
-	struct pue_mb_result res = {0};
+	struct pue_modbus_link_result res = {0};
 	char what[120];
 	int gone = 0; /* the device stopped answering: skip its other reads */
 	size_t i;
@@ -111,20 +107,20 @@ poll_device(struct dev *d)
 		int e = gone;
 
 		if (e == 0)
-			e = pue_mb_link_read(&d->link->mb, d->conf, r, d->regs + r->first_reg,
-					     d->tries, clock, &res);
+			e = pue_modbus_link_read(&d->link->mb, d->conf, r, d->regs + r->first_reg,
+						 d->tries, clock, &res);
 		d->read_errno[i] = e;
 		d->read_wall[i] = pue_clock_wall(clock);
 		if (e == 0 || gone != 0)
 			continue;
-		if (pue_mb_error_ends_poll(e))
+		if (pue_modbus_link_error_ends_poll(e))
 			gone = e;
 		if (d->error[0] != '\0')
 			continue;
 		if (res.why[0] != '\0') /* the answer's own header says how it is wrong */
 			snprintf(what, sizeof(what), "%s", res.why);
 		else
-			pue_mb_describe_errno(e, what, sizeof(what));
+			pue_modbus_link_describe_errno(e, what, sizeof(what));
 		if (res.connect_failed)
 			snprintf(d->error, sizeof(d->error), "connect %.80s: %.90s (%u %s)",
 				 d->link->mb.where, what, d->tries,
@@ -153,66 +149,12 @@ run_link(struct pue_job *job)
 
 static void start_batch(struct link *l, struct dev *first);
 
-static int64_t
-effective_interval_ms(const struct dev *d)
-{
-	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
-}
-
-static void poll_due(void *arg);
-
-/* Arms d's timer at d->deadline. A failure (no memory) is logged once and
- * leaves d for pue_modbus_rearm(): the device is not polled meanwhile. */
-static void
-arm(struct dev *d)
-{
-	d->timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
-	if (d->timer > 0) {
-		if (d->unarmed)
-			pue_log(LOG_NOTICE, "device %s: its polls are armed again", d->conf->name);
-		d->unarmed = false;
-		return;
-	}
-	d->timer = 0;
-	if (!d->unarmed)
-		pue_log(LOG_ERR, "device %s: cannot arm its next poll: %s; retrying every second",
-			d->conf->name, strerror(ENOMEM));
-	d->unarmed = true;
-}
-
-static void
-schedule(struct dev *d)
-{
-	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
-				 pue_clock_mono(d->m->clock));
-	arm(d);
-}
-
-size_t
-pue_modbus_rearm(struct pue_modbus *m)
-{
-	size_t k, left = 0;
-
-	for (k = 0; m != NULL && k < m->n_devs; k++) {
-		struct dev *d = &m->devs[k];
-
-		if (!d->unarmed)
-			continue;
-		d->deadline = pue_clock_mono(m->clock); /* its deadline has passed */
-		arm(d);
-		left += d->unarmed;
-	}
-	return left;
-}
-
 static void
 poll_due(void *arg)
 {
 	struct dev *d = arg;
 	struct link *l = d->link;
 
-	d->timer = 0;
-	schedule(d);
 	if (d->pulled) { /* its link's batch took it already */
 		d->pulled = false;
 		return;
@@ -243,7 +185,7 @@ add_to_batch(struct link *l, struct dev *d)
 static void
 start_batch(struct link *l, struct dev *first)
 {
-	pue_mono_t now = pue_clock_mono(l->m->clock);
+	pue_mono_t now = pue_clock_mono(l->m->poller.clock);
 	size_t i;
 
 	l->n_batch = 0;
@@ -257,7 +199,7 @@ start_batch(struct link *l, struct dev *first)
 	for (i = 0; i < l->n_devs; i++) {
 		struct dev *o = l->devs[i];
 
-		if (!o->busy && !o->pulled && o->timer > 0 && o->deadline.ns <= now.ns) {
+		if (!o->busy && !o->pulled && pue_poll_schedule_is_due(&o->sched, now)) {
 			o->busy = true;
 			o->pulled = true;
 			add_to_batch(l, o);
@@ -305,19 +247,6 @@ log_invalid(struct dev *d, const char *bad)
 	snprintf(d->bad_logged, sizeof(d->bad_logged), "%s", bad);
 }
 
-/* A probe that finds a device answering again puts it back on its normal
- * schedule at once, not after the backoff step taken when the probe began
- * (health.h, pue_health_resume()). */
-static void
-resume_schedule(struct dev *d)
-{
-	if (d->timer <= 0 || !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
-						pue_clock_mono(d->m->clock)))
-		return;
-	pue_loop_cancel(d->m->loop, d->timer);
-	arm(d);
-}
-
 static void
 deliver(struct dev *d)
 {
@@ -334,7 +263,8 @@ deliver(struct dev *d)
 		struct pue_err err = {0};
 		int rc = decode_point(d, i, &r, &err);
 
-		if (rc == 0 && m->sink.reading(m->sink.arg, d->index, i, &r, &err) < 0 &&
+		if (rc == 0 &&
+		    m->poller.sink.reading(m->poller.sink.arg, d->index, i, &r, &err) < 0 &&
 		    rejected[0] == '\0')
 			snprintf(rejected, sizeof(rejected), "%.190s", err.msg); /* logged there */
 		else if (rc < 0 && bad[0] == '\0')
@@ -347,15 +277,15 @@ deliver(struct dev *d)
 	if (bad[0] == '\0')
 		snprintf(bad, sizeof(bad), "%s", rejected);
 	if (ok_reads == 0)
-		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->clock),
-				   pue_clock_mono(m->clock), d->requests, d->error);
+		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
+				   pue_clock_mono(m->poller.clock), d->requests, d->error);
 	else
-		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->clock),
+		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
 				   d->latency_ms, d->requests, partial,
 				   d->error[0] ? d->error : bad);
-	resume_schedule(d);
-	if (m->sink.polled != NULL)
-		m->sink.polled(m->sink.arg, d->index);
+	pue_poll_schedule_resume(&d->sched);
+	if (m->poller.sink.polled != NULL)
+		m->poller.sink.polled(m->poller.sink.arg, d->index);
 }
 
 static void
@@ -400,13 +330,13 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 	char where[96];
 	size_t i;
 
-	pue_mb_link_name(c, where, sizeof(where));
+	pue_modbus_link_name(c, where, sizeof(where));
 	for (i = 0; i < m->n_links; i++)
 		if (strcmp(m->links[i].mb.where, where) == 0)
 			return &m->links[i];
 	m->links[m->n_links].m = m;
 	m->links[m->n_links].job.run = run_link;
-	m->links[m->n_links].mb.conf = c; /* pue_mb_link_init() comes once all are known */
+	m->links[m->n_links].mb.conf = c; /* pue_modbus_link_init() comes once all are known */
 	snprintf(m->links[m->n_links].mb.where, sizeof(m->links[0].mb.where), "%s", where);
 	return &m->links[m->n_links++];
 }
@@ -414,7 +344,7 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 static int
 setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err)
 {
-	const struct pue_device_conf *c = &m->cfg->devices[index];
+	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	int rc;
 
 	d->m = m;
@@ -422,6 +352,7 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err
 	d->conf = c;
 	d->link = find_link(m, c);
 	d->link->cap_wait++; /* one slot per device in wait, batch and devs */
+	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
 	if ((rc = pue_modbus_plan(c, &d->plan, err)) < 0)
 		return rc;
 	d->regs = calloc(d->plan.n_regs ? d->plan.n_regs : 1, sizeof(*d->regs));
@@ -453,7 +384,7 @@ reserve_descriptors(struct pue_modbus *m, struct pue_err *err)
 	for (i = 0; i < m->n_links; i++) {
 		struct link *l = &m->links[i];
 
-		if ((rc = pue_mb_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
+		if ((rc = pue_modbus_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
 			return rc;
 		l->mb.stop = &m->stopping;
 		l->wait = calloc(l->cap_wait, sizeof(struct dev *));
@@ -465,22 +396,20 @@ reserve_descriptors(struct pue_modbus *m, struct pue_err *err)
 	return 0;
 }
 
-struct pue_modbus *
-pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop, const struct pue_clock *clock,
-	       const struct pue_poll_sink *sink, struct pue_err *err)
+static void poller_free(struct pue_poller *p);
+
+static struct pue_poller *
+poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
+	const struct pue_config *cfg = env->cfg;
 	struct pue_modbus *m = calloc(1, sizeof(*m));
 	size_t i, n = 0, k;
 	unsigned max_threads;
-	pue_mono_t now;
 	int rc;
 
 	if (m == NULL)
 		goto nomem;
-	m->cfg = cfg;
-	m->loop = loop;
-	m->clock = clock;
-	m->sink = *sink;
+	pue_poller_init(&m->poller, &pue_modbus_poller, env);
 	m->devnull = -1;
 	for (i = 0; i < cfg->n_devices; i++)
 		n += is_modbus(&cfg->devices[i]);
@@ -498,7 +427,7 @@ pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop, const struct
 			goto fail;
 	}
 	if (m->n_devs == 0)
-		return m;
+		return &m->poller;
 	if (reserve_descriptors(m, err) < 0)
 		goto fail;
 	for (k = 0; k < m->n_devs; k++)
@@ -509,43 +438,42 @@ pue_modbus_new(const struct pue_config *cfg, struct pue_loop *loop, const struct
 	m->workq = pue_workq_new(cfg->workers, max_threads, m->n_links, PUE_WORKQ_IDLE_MS, err);
 	if (m->workq == NULL)
 		goto fail;
-	if ((rc = pue_loop_add_fd(loop, pue_workq_fd(m->workq), EPOLLIN, on_done, m)) < 0) {
+	if ((rc = pue_loop_add_fd(m->poller.loop, pue_workq_fd(m->workq), EPOLLIN, on_done, m)) <
+	    0) {
 		pue_err_set(err, rc, "modbus: watching workers: %s", strerror(-rc));
 		goto fail;
 	}
-	if (pue_loop_add_busy(loop, any_job_out, m) < 0)
+	if (pue_loop_add_busy(m->poller.loop, any_job_out, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
 	/* Spread first polls over the interval by link, so hundreds of links
 	 * do not all fire in the same instant, while the devices of one link
 	 * share their link's phase and are polled in one job. */
-	now = pue_clock_mono(clock);
 	for (k = 0; k < m->n_devs; k++) {
 		struct dev *d = &m->devs[k];
-		int64_t li = d->link - m->links;
 
-		d->deadline.ns =
-			now.ns + d->conf->poll_interval_ms * 1000000 * li / (int64_t)m->n_links;
-		if ((d->timer = pue_loop_add_timer(loop, d->deadline, poll_due, d)) < 0)
+		if (pue_poll_schedule_start(&m->poller.schedules, &d->sched,
+					    (size_t)(d->link - m->links), m->n_links) < 0)
 			goto nomem;
 	}
-	return m;
+	return &m->poller;
 nomem:
 	pue_err_set(err, -ENOMEM, "modbus: out of memory");
 fail:
-	pue_modbus_free(m);
+	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }
 
-void
-pue_modbus_free(struct pue_modbus *m)
+static void
+poller_free(struct pue_poller *p)
 {
+	struct pue_modbus *m = (struct pue_modbus *)p;
 	size_t i;
 
 	if (m == NULL)
 		return;
 	if (m->probing_loop)
-		pue_loop_del_busy(m->loop, any_job_out, m);
+		pue_loop_del_busy(m->poller.loop, any_job_out, m);
 	if (m->workq != NULL) {
 		/* A worker may sit in a read for a whole timeout (up to 60 s):
 		 * tell it to stop and cut its socket short, so SIGTERM is
@@ -555,21 +483,20 @@ pue_modbus_free(struct pue_modbus *m)
 		for (i = 0; i < m->n_links; i++)
 			if (m->links[i].mb.fd >= 0)
 				shutdown(m->links[i].mb.fd, SHUT_RDWR);
-		pue_loop_del_fd(m->loop, pue_workq_fd(m->workq));
+		pue_loop_del_fd(m->poller.loop, pue_workq_fd(m->workq));
 		pue_workq_free(m->workq); /* joins: no worker touches a link after this */
 	}
 	for (i = 0; i < m->n_devs; i++) {
 		struct dev *d = &m->devs[i];
 
-		if (d->timer > 0)
-			pue_loop_cancel(m->loop, d->timer);
+		pue_poll_schedule_stop(&d->sched);
 		pue_modbus_plan_free(&d->plan);
 		free(d->regs);
 		free(d->read_errno);
 		free(d->read_wall);
 	}
 	for (i = 0; i < m->n_links; i++) {
-		pue_mb_link_fini(&m->links[i].mb);
+		pue_modbus_link_fini(&m->links[i].mb);
 		free(m->links[i].wait);
 		free(m->links[i].batch);
 		free(m->links[i].devs);
@@ -582,18 +509,30 @@ pue_modbus_free(struct pue_modbus *m)
 	free(m);
 }
 
-const struct pue_health *
-pue_modbus_health(const struct pue_modbus *m, size_t device)
+static const struct pue_health *
+poller_health(const struct pue_poller *p, size_t device)
 {
-	if (m == NULL || device >= m->cfg->n_devices || m->by_device[device] == NULL)
+	const struct pue_modbus *m = (const struct pue_modbus *)p;
+
+	if (device >= m->poller.cfg->n_devices || m->by_device[device] == NULL)
 		return NULL;
 	return &m->by_device[device]->health;
 }
 
-size_t
-pue_modbus_reads_per_poll(const struct pue_modbus *m, size_t device)
+static size_t
+poller_reads_per_poll(const struct pue_poller *p, size_t device)
 {
-	if (m == NULL || device >= m->cfg->n_devices || m->by_device[device] == NULL)
+	const struct pue_modbus *m = (const struct pue_modbus *)p;
+
+	if (device >= m->poller.cfg->n_devices || m->by_device[device] == NULL)
 		return 0;
 	return m->by_device[device]->plan.n_reads;
 }
+
+const struct pue_poller_ops pue_modbus_poller = {
+	.name = "modbus",
+	.new = poller_new,
+	.free = poller_free,
+	.health = poller_health,
+	.reads_per_poll = poller_reads_per_poll,
+};

@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-#include "status.h"
+#include "duration.h"
+#include "raw_cursor.h"
 
 #define HOUR_MS (3600 * 1000LL)
 
@@ -200,6 +201,26 @@ pue_report_period(struct pue_report_db *r, int64_t from_ms, int64_t to_ms,
 	return 0;
 }
 
+int
+pue_report_series(struct pue_report_db *r, int64_t from_ms, int64_t to_ms, int64_t step_ms,
+		  const struct pue_pue_conf *pc, struct pue_chart_point *points, size_t max,
+		  struct pue_err *err)
+{
+	struct pue_report rep;
+	size_t n = 0;
+	int64_t t;
+
+	if (step_ms <= 0)
+		return pue_err_set(err, -EINVAL, "a series needs a step above zero");
+	for (t = from_ms + step_ms; t <= to_ms && n < max; t += step_ms) {
+		if (pue_report_period(r, t - step_ms, t, pc, &rep, err) < 0)
+			return PUE_E_STORE;
+		points[n++] =
+			(struct pue_chart_point){t, rep.fig.pue, pue_figure_has_value(&rep.fig)};
+	}
+	return (int)n;
+}
+
 /* The start of the reporting year holding t (local time). */
 static int64_t
 year_start(int64_t t_ms, const struct pue_pue_conf *pc, int64_t *end_ms)
@@ -351,42 +372,119 @@ export_rollups(struct pue_report_db *r, FILE *out, const char *table, int64_t fr
 	return rc == SQLITE_DONE ? 0 : fail(r, err, "exporting");
 }
 
+/* The configured and former points, by id, for the export's columns. */
+struct point_name {
+	int64_t id;
+	char *device, *name, *unit;
+};
+
+static void
+free_names(struct point_name *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].device);
+		free(p[i].name);
+		free(p[i].unit);
+	}
+	free(p);
+}
+
+static char *
+column_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+
+	return strdup(t != NULL ? (const char *)t : "");
+}
+
+/* Every row of points, sorted by id; the count, or a negative code. */
+static int
+load_names(struct pue_report_db *r, struct point_name **out, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct point_name *p = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT id, device, name, unit FROM points ORDER BY id", -1,
+			       &q, NULL) != SQLITE_OK)
+		return fail(r, err, "exporting");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			struct point_name *a = reallocarray(p, cap ? 2 * cap : 64, sizeof(*a));
+
+			if (a == NULL)
+				break;
+			p = a;
+			cap = cap ? 2 * cap : 64;
+		}
+		p[n] = (struct point_name){sqlite3_column_int64(q, 0), column_dup(q, 1),
+					   column_dup(q, 2), column_dup(q, 3)};
+		if (p[n++].device == NULL || p[n - 1].name == NULL || p[n - 1].unit == NULL)
+			break; /* out of memory: freed below */
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW) {
+		free_names(p, n);
+		return pue_err_set(err, -ENOMEM, "exporting: out of memory");
+	}
+	if (rc != SQLITE_DONE) {
+		free_names(p, n);
+		return fail(r, err, "exporting");
+	}
+	*out = p;
+	return (int)n;
+}
+
+static int
+by_id(const void *key, const void *elem)
+{
+	int64_t a = *(const int64_t *)key, b = ((const struct point_name *)elem)->id;
+
+	return (a > b) - (a < b);
+}
+
+/* The raw samples of [from, to), all points or one, oldest first, each
+ * value as the meter gave it (printed to 6 decimals, as always). */
 static int
 export_raw(struct pue_report_db *r, FILE *out, int64_t from, int64_t to, const char *point,
 	   struct pue_err *err)
 {
-	sqlite3_stmt *q = NULL;
 	const char *slash = point ? strchr(point, '/') : NULL;
-	char when[40], device[128] = "";
-	int rc;
+	struct point_name *names = NULL;
+	struct pue_raw_cursor *c = NULL;
+	struct pue_raw_sample s;
+	int64_t id = -1;
+	char when[40];
+	int n, rc, i;
 
-	if (point != NULL && (slash == NULL || (size_t)(slash - point) >= sizeof(device)))
+	if (point != NULL && (slash == NULL || (size_t)(slash - point) >= 128))
 		return pue_err_set(err, -EINVAL, "--point: expected DEVICE/POINT, got \"%s\"",
 				   point);
-	if (slash != NULL)
-		memcpy(device, point, (size_t)(slash - point));
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT s.t, p.device, p.name, s.value, p.unit FROM samples s"
-			       " JOIN points p ON p.id = s.point WHERE s.t >= ? AND s.t < ?"
-			       " AND (? IS NULL OR (p.device = ? AND p.name = ?)) ORDER BY s.t",
-			       -1, &q, NULL) != SQLITE_OK)
-		return fail(r, err, "exporting");
-	sqlite3_bind_int64(q, 1, from);
-	sqlite3_bind_int64(q, 2, to);
-	if (slash != NULL) {
-		sqlite3_bind_int(q, 3, 1);
-		sqlite3_bind_text(q, 4, device, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, slash + 1, -1, SQLITE_STATIC);
-	}
+	if ((n = load_names(r, &names, err)) < 0)
+		return n;
+	for (i = 0; slash != NULL && i < n; i++)
+		if (strncmp(names[i].device, point, (size_t)(slash - point)) == 0 &&
+		    names[i].device[slash - point] == '\0' && strcmp(names[i].name, slash + 1) == 0)
+			id = names[i].id;
 	fprintf(out, "time,device,point,value,unit\n");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		pue_format_time((pue_wall_t){sqlite3_column_int64(q, 0)}, when, sizeof(when));
-		fprintf(out, "%s,%s,%s,%.6f,%s\n", when, sqlite3_column_text(q, 1),
-			sqlite3_column_text(q, 2), sqlite3_column_double(q, 3),
-			sqlite3_column_text(q, 4));
+	rc = 0;
+	if ((slash == NULL || id >= 0) && from < to)
+		rc = pue_raw_cursor_open(r->db, from, to - 1, id, &c, err);
+	while (c != NULL && (rc = pue_raw_cursor_next(c, &s, err)) == 1) {
+		const struct point_name *p =
+			n == 0 ? NULL : bsearch(&s.point, names, (size_t)n, sizeof(*names), by_id);
+
+		if (p == NULL)
+			continue; /* no row in points: nothing to name it by */
+		pue_format_time((pue_wall_t){s.t_ms}, when, sizeof(when));
+		fprintf(out, "%s,%s,%s,%.6f,%s\n", when, p->device, p->name, s.value, p->unit);
 	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : fail(r, err, "exporting");
+	pue_raw_cursor_close(c);
+	free_names(names, (size_t)n);
+	return rc < 0 ? rc : 0;
 }
 
 int

@@ -16,7 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "chart_axis.h"
+#include "pue_def.h"
 #include "err.h"
 #include "figure.h"
 #include "year.h"
@@ -41,6 +42,16 @@ struct pue_report {
  * negative code with err set. */
 int pue_report_period(struct pue_report_db *db, int64_t from_ms, int64_t to_ms,
 		      const struct pue_pue_conf *pc, struct pue_report *out, struct pue_err *err);
+
+/* The PUE of each step: points[k] is the figure of [from_ms + k step,
+ * from_ms + (k + 1) step), at its end, valid when the figure has a value
+ * (pue_figure_has_value()); n = (to_ms - from_ms) / step_ms points, at
+ * most max (a whole number of steps; the rest of the period is left out).
+ * The same sums as pue_report_period(), so a curve agrees with the
+ * reports of its steps. Returns the number of points or a negative code. */
+int pue_report_series(struct pue_report_db *db, int64_t from_ms, int64_t to_ms, int64_t step_ms,
+		      const struct pue_pue_conf *pc, struct pue_chart_point *points, size_t max,
+		      struct pue_err *err);
 
 /* The reporting year holding now_ms (it starts on pc->year_start_month/day,
  * local time): year to date, the last 30 days' pace, and the projection of

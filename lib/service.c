@@ -2,23 +2,31 @@
 /* service.c - starting and stopping pued's modules; see service.h. */
 #include "service.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts.h" /* alerts (issue 8) */
+#include "alerts_control.h"
 #include "control.h"
+#include "control_commands.h"
+#include "duration.h"
 #include "engine.h"
+#include "engine_handover.h"
+#include "engine_resume.h"
 #include "exporter.h" /* /metrics (issue 17) */
 #include "http_server.h"
 #include "log.h"
-#include "modbus_poll.h"
-#include "snmp_poll.h" /* SNMP (issue 5) */
-#include "status.h"
-#include "status_reply.h" /* issue 18 */
+#include "poller.h"
+#include "poller_kinds.h"
+#include "service_commands.h"
+#include "snapshot_mib.h" /* the AgentX values from the round's snapshot */
+#include "snmp_lib.h"
 #include "store.h"
-#include "window.h"
+#include "store_config.h"
+#include "web_feed.h" /* the status page at / (issue 17) */
 
 struct pue_service {
 	const struct pue_config *cfg;
@@ -26,22 +34,25 @@ struct pue_service {
 	struct pue_store *store;
 	struct pue_engine *engine;
 	struct pue_loop *loop;
-	struct pue_modbus *modbus;
-	struct pue_snmp *snmp; /* SNMP (issue 5) */
+	struct pue_snmp_lib *snmp_lib; /* net-snmp's owner; NULL when nothing talks SNMP */
+	struct pue_poller *pollers[PUE_POLLER_KINDS];
 	/* alerts (issue 8) */
 	struct pue_alerts *alerts;
 	struct pue_control *control;
 	/* /metrics (issue 17): NULL unless http: is configured */
 	struct pue_exporter *exporter;
 	struct pue_http *http;
-	struct pue_blob *index_page;
+	struct pue_web_feed *web;	 /* the page at / */
+	int64_t web_minute;		 /* the wall-clock minute its page was made in */
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
-	struct pue_status_cache *status_cache; /* status, devices (issue 18) */
-	void (*reload_cb)(void *arg);	       /* the daemon's, for "reload" */
-	void *reload_arg;
-	uint64_t ticks, polls; /* progress, for the watchdog */
-	uint64_t clock_steps;  /* wall-clock steps already told (clock.h) */
+	/* The round's snapshot (round_snapshot()): NULL until an output asks
+	 * for it in this round. */
+	struct pue_snapshot *snap;
+	bool snap_failing;		    /* the last could not be taken (logged once) */
+	struct pue_service_answers answers; /* what the control commands read */
+	uint64_t ticks, polls;		    /* progress, for the watchdog */
+	uint64_t clock_steps;		    /* wall-clock steps already told (clock.h) */
 };
 
 #define TICK_MS 1000
@@ -65,24 +76,31 @@ on_polled(void *arg, size_t device)
 	s->polls++;
 }
 
+/* A device is polled by one poller: the others do not know it. */
 static const struct pue_health *
 health_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
-	const struct pue_health *h = pue_modbus_health(s->modbus, device);
+	const struct pue_health *h;
+	size_t k;
 
-	/* SNMP (issue 5): a device is polled by one of the two. */
-	return h != NULL ? h : pue_snmp_health(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL &&
+		    (h = s->pollers[k]->ops->health(s->pollers[k], device)) != NULL)
+			return h;
+	return NULL;
 }
 
 static size_t
 reads_of(void *arg, size_t device)
 {
 	struct pue_service *s = arg;
+	size_t k, n = 0;
 
-	/* SNMP (issue 5): 0 from the poller that does not know the device. */
-	return pue_modbus_reads_per_poll(s->modbus, device) +
-	       pue_snmp_reads_per_poll(s->snmp, device);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			n += s->pollers[k]->ops->reads_per_poll(s->pollers[k], device);
+	return n;
 }
 
 /* One log line and one event per wall-clock step (PUE.md, "Restarts and
@@ -138,6 +156,7 @@ size_t
 pue_service_rearm(struct pue_service *s)
 {
 	pue_mono_t now = pue_clock_mono(s->clock);
+	size_t k, left = 0;
 
 	/* Overdue: their next run is now, and their schedule goes on from it. */
 	if (s->tick_timer <= 0) {
@@ -148,14 +167,21 @@ pue_service_rearm(struct pue_service *s)
 		s->next_flush = now;
 		arm(s, &s->flush_timer, now, flush, "store's flush", false);
 	}
-	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + pue_modbus_rearm(s->modbus);
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if (s->pollers[k] != NULL)
+			left += pue_poller_rearm(s->pollers[k]);
+	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + left;
 }
 
-/* Where this service's snapshots are copied from. */
-static struct pue_snapshot_source
-snapshot_source(struct pue_service *s)
+/* The round's snapshot (issue 16, item 3; snapshot.h): taken by the first
+ * output that needs it in a round - the tick's /metrics and AgentX
+ * publication, a status or devices request, the status page - and read by
+ * all of them, so they show one instant and a storm of requests costs one
+ * copy. Borrowed until the next round; NULL when memory runs out. */
+static struct pue_snapshot *
+round_snapshot(struct pue_service *s)
 {
-	return (struct pue_snapshot_source){
+	struct pue_snapshot_source src = {
 		.cfg = s->cfg,
 		.clock = s->clock,
 		.engine = s->engine,
@@ -166,48 +192,80 @@ snapshot_source(struct pue_service *s)
 		.arg = s,
 		.http = s->http,
 	};
+	struct pue_err err;
+
+	if (s->snap != NULL)
+		return s->snap;
+	s->snap = pue_snapshot_take(&src, &err);
+	if (s->snap == NULL && !s->snap_failing)
+		pue_log(LOG_ERR, "service: %s; /metrics and AgentX keep older figures", err.msg);
+	else if (s->snap != NULL && s->snap_failing)
+		pue_log(LOG_NOTICE, "service: the round's snapshot is taken again");
+	s->snap_failing = s->snap == NULL;
+	return s->snap;
 }
 
-/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
- * thread (exporter.h). */
+/* The round's snapshot for the control commands (service_commands.h). */
+static struct pue_snapshot *
+snapshot_ref(void *arg)
+{
+	struct pue_snapshot *snap = round_snapshot(arg);
+
+	return snap != NULL ? pue_snapshot_ref(snap) : NULL;
+}
+
+static void
+forget_snapshot(void *arg)
+{
+	struct pue_service *s = arg;
+
+	pue_snapshot_unref(s->snap);
+	s->snap = NULL;
+}
+
+static int
+mib_values(void *arg, struct pue_mib_values *vs)
+{
+	struct pue_snapshot *snap = arg;
+
+	return pue_snapshot_mib_values(snap, vs);
+}
+
+/* A new round: /metrics (issue 17, exporter.h) and the AgentX values
+ * (alerts.h) from its snapshot, taken only when one of them is on. */
 static void
 publish(struct pue_service *s)
 {
-	struct pue_snapshot_source src = snapshot_source(s);
+	struct pue_snapshot *snap;
 
+	forget_snapshot(s);
+	if (s->exporter == NULL && !pue_alerts_agentx_on(s->alerts))
+		return;
+	if ((snap = round_snapshot(s)) == NULL)
+		return;
 	if (s->exporter != NULL)
-		pue_exporter_update(s->exporter, &src);
+		pue_exporter_publish(s->exporter, snap);
+	pue_alerts_publish_mib(s->alerts, mib_values, snap);
 }
 
-/* status and devices (issue 18): the round's ready bytes. */
-static struct pue_blob *
-ready(void *arg, const char *cmd)
+/* The status page (issue 17): made once a minute of pued's clock, from
+ * the control socket's own answers (web_feed.h). */
+static void
+update_page(struct pue_service *s)
 {
-	struct pue_service *s = arg;
-	struct pue_snapshot_source src = snapshot_source(s);
+	pue_wall_t now = pue_clock_wall(s->clock);
+	struct pue_err err = {0};
+	json_t *status, *alerts;
 
-	/* On the stepped test clock a round lasts until the harness moves the
-	 * clock, and what pued learns meanwhile (a worker's year figures, a
-	 * late answer) must show when a test asks: a new snapshot each time. */
-	if (pue_clock_is_stepped(s->clock))
-		pue_status_cache_drop(s->status_cache);
-	return pue_status_cache_reply(s->status_cache, cmd, s->ticks, &src);
-}
-
-/* status or devices from a snapshot of now, when the ready bytes could not
- * be made. */
-static json_t *
-status_now(struct pue_service *s, bool devices, struct pue_err *err)
-{
-	struct pue_snapshot_source src = snapshot_source(s);
-	struct pue_snapshot *snap = pue_snapshot_take(&src, err);
-	json_t *o;
-
-	if (snap == NULL)
-		return NULL;
-	o = devices ? pue_status_devices_json(snap) : pue_status_json(snap);
-	pue_snapshot_unref(snap);
-	return o;
+	if (s->web == NULL || now.ms / 60000 == s->web_minute)
+		return;
+	s->web_minute = now.ms / 60000;
+	status = pue_service_status_json(&s->answers);
+	alerts = pue_alerts_control_command(s->alerts, PUE_CMD_ALERTS, NULL, NULL, &err);
+	if (status != NULL)
+		pue_web_feed_update(s->web, status, alerts, now.ms);
+	json_decref(status);
+	json_decref(alerts);
 }
 
 static void
@@ -218,6 +276,7 @@ tick(void *arg)
 	tell_clock_steps(s);
 	pue_engine_tick(s->engine);
 	publish(s);
+	update_page(s);
 	s->ticks++;
 	s->next_tick = pue_mono_add_ms(s->next_tick, TICK_MS);
 	arm(s, &s->tick_timer, s->next_tick, tick, "1 s tick", true);
@@ -233,12 +292,12 @@ flush(void *arg)
 	struct pue_err err;
 	int n;
 
-	/* logs its state changes itself, and keeps the rows when it fails */
-	pue_store_flush(s->store, pue_clock_wall(s->clock), &err);
+	/* logs the store's state changes; the store keeps the rows when it fails */
+	pue_store_config_flush(s->store, pue_clock_wall(s->clock));
 	/* Opened at last (pued started on a full disk): what was stored
 	 * before the start counts in the windows from now on. */
 	if (!was_open && pue_store_is_open(s->store)) {
-		if ((n = pue_engine_reload_windows(s->engine, &err)) < 0)
+		if ((n = pue_engine_resume_windows(s->engine, &err)) < 0)
 			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
 		else
 			pue_log(LOG_INFO, "engine: the windows reloaded from %d stored minutes", n);
@@ -249,110 +308,37 @@ flush(void *arg)
 		pue_service_rearm(s);
 }
 
-/* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
- * a stepped clock's harness moves it (loop.h); the reply comes at once and
- * the harness asks "clock" until caught_up. */
-static json_t *
-clock_json(struct pue_service *s)
+/* SNMP devices, trap or inform targets: net-snmp is needed. */
+static bool
+talks_snmp(const struct pue_config *cfg)
 {
-	char when[40];
+	size_t i;
 
-	pue_format_time(pue_clock_wall(s->clock), when, sizeof(when));
-	return json_pack("{s:b,s:s,s:I,s:I,s:b}", "stepped", pue_clock_is_stepped(s->clock), "time",
-			 when, "wall_ms", (json_int_t)pue_clock_wall(s->clock).ms, "mono_ms",
-			 (json_int_t)(pue_clock_mono(s->clock).ns / 1000000), "caught_up",
-			 pue_loop_caught_up(s->loop));
+	for (i = 0; i < cfg->n_devices; i++)
+		if (cfg->devices[i].protocol == PUE_PROTO_SNMP)
+			return true;
+	for (i = 0; i < cfg->alerts.n_targets; i++)
+		if (cfg->alerts.targets[i].type == PUE_TARGET_SNMP_TRAP ||
+		    cfg->alerts.targets[i].type == PUE_TARGET_SNMP_INFORM)
+			return true;
+	return false;
 }
-
-static json_t *
-advance(struct pue_service *s, json_t *req, struct pue_err *err)
-{
-	json_t *ms = json_object_get(req, "ms"), *step = json_object_get(req, "wall_step_ms");
-
-	if (!pue_clock_is_stepped(s->clock)) {
-		pue_err_set(err, -ENOTSUP, "advance: pued is not on a stepped test clock");
-		return NULL;
-	}
-	if ((ms != NULL && (!json_is_integer(ms) || json_integer_value(ms) < 0)) ||
-	    (step != NULL && !json_is_integer(step))) {
-		pue_err_set(err, -EINVAL,
-			    "advance: \"ms\" must be an integer >= 0, "
-			    "\"wall_step_ms\" an integer");
-		return NULL;
-	}
-	/* A wall step lands first, at the current monotonic time, as an NTP
-	 * step does between two polls. */
-	if (step != NULL && json_integer_value(step) != 0) {
-		pue_clock_step_wall(s->clock, json_integer_value(step));
-		pue_log(LOG_DEBUG, "test clock: wall stepped %+lld ms",
-			(long long)json_integer_value(step));
-	}
-	if (ms != NULL)
-		pue_loop_advance(s->loop,
-				 pue_mono_add_ms(pue_clock_mono(s->clock), json_integer_value(ms)));
-	return clock_json(s);
-}
-
-static json_t *
-handle(void *arg, const char *cmd, json_t *req, const struct ucred *peer, struct pue_err *err)
-{
-	struct pue_service *s = arg;
-
-	(void)req;
-	(void)peer;
-	/* issue 18: what a command changes shows in the next status */
-	if (pue_control_is_admin_command(cmd))
-		pue_status_cache_drop(s->status_cache);
-	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "devices") == 0)
-		return status_now(s, strcmp(cmd, "devices") == 0, err);
-	if (pue_alerts_handles(cmd)) /* alerts (issue 8) */
-		return pue_alerts_command(s->alerts, cmd, req, peer, err);
-	if (strcmp(cmd, "ping") == 0)
-		return json_object();
-	if (strcmp(cmd, "clock") == 0)
-		return clock_json(s);
-	if (strcmp(cmd, "advance") == 0)
-		return advance(s, req, err);
-	if (strcmp(cmd, "reload") == 0) {
-		if (s->reload_cb == NULL) {
-			pue_err_set(err, -ENOTSUP, "reload is not available");
-			return NULL;
-		}
-		/* The reply goes out before the loop stops for the reload. */
-		s->reload_cb(s->reload_arg);
-		return json_pack("{s:s}", "reload", "started");
-	}
-	pue_err_set(err, -EINVAL,
-		    "unknown command \"%.64s\" (known: status, devices, ping, reload, alerts, "
-		    "ack, silence, unsilence, clock, advance)",
-		    cmd);
-	return NULL;
-}
-
-/* "/" until the status page exists: a plain page that points at /metrics. */
-static const char index_html[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pued</title>"
-	"</head>\n<body><h1>pued</h1><p><a href=\"/metrics\">/metrics</a>: the figures "
-	"for Prometheus.</p></body></html>\n";
 
 /* The HTTP listener and what it serves; one line per route. */
 static int
 start_http(struct pue_service *s, const struct pue_service *running, struct pue_err *err)
 {
-	char *page;
-
 	if (!s->cfg->http.enabled)
 		return 0;
-	if ((s->exporter = pue_exporter_new()) == NULL)
-		return pue_err_set(err, -ENOMEM, "http: out of memory");
-	if ((page = strdup(index_html)) == NULL ||
-	    (s->index_page = pue_blob_take(page, strlen(index_html), "text/html; charset=utf-8")) ==
-		    NULL)
+	if ((s->exporter = pue_exporter_new()) == NULL ||
+	    (s->web = pue_web_feed_new(s->cfg, pue_engine_grace_ms(s->engine))) == NULL)
 		return pue_err_set(err, -ENOMEM, "http: out of memory");
 	publish(s); /* the first scrape finds figures */
+	s->web_minute = INT64_MIN;
+	update_page(s); /* and the first visit a page */
 	const struct pue_http_route routes[] = {
 		{"/metrics", pue_exporter_metrics, s->exporter},
-		{"/", pue_http_serve_blob, s->index_page},
+		{"/", pue_web_feed_page, s->web},
 	};
 	s->http = pue_http_new(&s->cfg->http, s->loop, routes, sizeof(routes) / sizeof(routes[0]),
 			       running != NULL ? running->http : NULL, err);
@@ -375,10 +361,13 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 {
 	struct pue_service *s = calloc(1, sizeof(*s));
 	struct pue_poll_sink sink;
+	struct pue_poller_env env;
 	struct pue_alerts_source alerts_src; /* alerts (issue 8) */
 	pue_mono_t now;
+	size_t k;
 	int n;
 
+	assert(pue_service_commands_complete());
 	if (s == NULL) {
 		pue_err_set(err, -ENOMEM, "out of memory");
 		return NULL;
@@ -386,7 +375,13 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	s->cfg = cfg;
 	s->clock = clock;
 	pue_clock_steps(clock, &s->clock_steps, &(int64_t){0}, &(int64_t){0});
-	if ((s->store = pue_store_open(cfg->storage.path, cfg, err)) == NULL)
+	/* First, before any module that starts a thread: net-snmp's start
+	 * may setenv(), and getenv() in another thread (the Modbus workers',
+	 * the resolver's) would race with it. The pollers and the alerts
+	 * only take a reference (snmp_lib.h). */
+	if (talks_snmp(cfg) && (s->snmp_lib = pue_snmp_lib_new(err)) == NULL)
+		goto fail;
+	if ((s->store = pue_store_config_open(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
 		goto fail;
@@ -397,35 +392,37 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
 	sink = (struct pue_poll_sink){.arg = s, .reading = on_reading, .polled = on_polled};
-	/* SNMP (issue 5): agents polled asynchronously in the same loop.
-	 * Started before the Modbus workers exist, because net-snmp's start
-	 * may setenv() (snmp_session.c) and getenv() in another thread
-	 * (the resolver's) would race with it. */
-	if ((s->snmp = pue_snmp_new(cfg, s->loop, clock, &sink, err)) == NULL)
-		goto fail;
-	/* Alerts (issue 8): after the SNMP poller (net-snmp is started once,
-	 * by whichever needs it first) and before the Modbus workers (its
-	 * start may setenv() too). Stopped before the poller. */
+	env = (struct pue_poller_env){.cfg = cfg,
+				      .loop = s->loop,
+				      .clock = clock,
+				      .sink = &sink,
+				      .snmp_lib = s->snmp_lib};
+	for (k = 0; k < PUE_POLLER_KINDS; k++)
+		if ((s->pollers[k] = pue_pollers[k]->new (&env, err)) == NULL)
+			goto fail;
+	/* Alerts (issue 8): they read the pollers' health. */
 	alerts_src = (struct pue_alerts_source){.cfg = cfg,
 						.clock = clock,
 						.loop = s->loop,
 						.engine = s->engine,
 						.store = s->store,
 						.health = health_of,
-						.arg = s};
+						.arg = s,
+						.snmp_lib = s->snmp_lib};
 	if ((s->alerts = pue_alerts_new(&alerts_src, err)) == NULL)
 		goto fail;
 	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
-	if ((s->modbus = pue_modbus_new(cfg, s->loop, clock, &sink, err)) == NULL)
+	s->answers.snapshot = snapshot_ref;
+	s->answers.forget = forget_snapshot;
+	s->answers.snapshot_arg = s;
+	s->answers.alerts = s->alerts;
+	s->answers.clock = clock;
+	s->answers.loop = s->loop;
+	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, pue_service_command,
+					  &s->answers, running != NULL ? running->control : NULL,
+					  err)) == NULL)
 		goto fail;
-	if ((s->status_cache = pue_status_cache_new()) == NULL) {
-		pue_err_set(err, -ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((s->control = pue_control_new(&cfg->control, s->loop, clock, handle, s,
-					  running != NULL ? running->control : NULL, err)) == NULL)
-		goto fail;
-	pue_control_set_ready(s->control, ready);
+	pue_control_set_ready(s->control, pue_service_ready); /* status, devices (issue 18) */
 	if (start_http(s, running, err) < 0)
 		goto fail;
 	now = pue_clock_mono(clock);
@@ -445,24 +442,29 @@ fail:
 void
 pue_service_free(struct pue_service *s)
 {
+	size_t k;
+
 	if (s == NULL)
 		return;
 	pue_http_free(s->http); /* its thread stops before what it serves goes */
 	pue_exporter_free(s->exporter);
-	pue_blob_unref(s->index_page);
+	pue_web_feed_free(s->web);
 	pue_control_free(s->control);
-	pue_status_cache_free(s->status_cache);
-	pue_modbus_free(s->modbus); /* joins workers before anything they feed goes */
+	forget_snapshot(s); /* it borrows the alerts' names */
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
 		pue_engine_set_event_cb(s->engine, NULL, NULL);
-	pue_alerts_free(s->alerts); /* before the SNMP poller: both use net-snmp */
-	pue_snmp_free(s->snmp);	    /* SNMP (issue 5): closes every session */
+	pue_alerts_free(s->alerts);
+	/* The Modbus poller joins its workers before anything they feed goes. */
+	for (k = PUE_POLLER_KINDS; k-- > 0;)
+		if (s->pollers[k] != NULL)
+			s->pollers[k]->ops->free(s->pollers[k]);
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
-	pue_store_close(s->store);
+	pue_store_config_close(s->store);
 	pue_loop_free(s->loop);
+	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);
 }
 
@@ -517,8 +519,8 @@ pue_service_take_over(struct pue_service *s, struct pue_service *old)
 void
 pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg)
 {
-	s->reload_cb = cb;
-	s->reload_arg = arg;
+	s->answers.reload_cb = cb;
+	s->answers.reload_arg = arg;
 }
 
 void

@@ -38,8 +38,9 @@ void pue_service_free(struct pue_service *s);
 size_t pue_service_take_over(struct pue_service *s, struct pue_service *old);
 
 /* Asks the daemon for a reload ("reload" on the control socket): cb runs on
- * the main thread, from inside the loop; it should stop the loop and reload
- * once pue_loop_run() returns. */
+ * the main thread, from inside the loop, and returns at once; the daemon
+ * reads the file off the loop (config_reader.h) and swaps services once
+ * pue_loop_run() has returned. */
 void pue_service_set_reload_cb(struct pue_service *s, void (*cb)(void *arg), void *arg);
 
 /* Timers that could not be armed (the loop out of memory, loop.h): each

@@ -77,7 +77,7 @@ pue_snapshot_new(const struct pue_config *cfg, size_t n_alerts, struct pue_err *
 		for (p = 0; p < dev->n_points; p++, k++) {
 			s->points[k].device = dev->name;
 			s->points[k].point = dev->points[p].name;
-			s->points[k].kind = dev->points[p].kind;
+			s->points[k].kind = dev->points[p].num.kind;
 		}
 	}
 	mark_used(s, first, &cfg->pue.facility);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * snmp_answer.c - the requests of an SNMP poll and what agents answer to
- * them; see snmp_internal.h for how a poll runs and snmp_poll.h for what
+ * them; see snmp_answer.h for how a poll runs and snmp_poll.h for what
  * it promises.
  *
  * Every answer is checked before it is used: the PDU type, the number of
@@ -10,7 +10,7 @@
  * bounded in rows and requests. An error names the point and the OID, or
  * the request and the cause.
  */
-#include "snmp_internal.h"
+#include "snmp_answer.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 /* Errors ----------------------------------------------------------------- */
 
 void
-pue_snmp_dev_error(struct snmp_dev *d, const char *fmt, ...)
+pue_snmp_answer_error(struct snmp_dev *d, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -50,11 +50,11 @@ point_fail(struct snmp_dev *d, size_t k, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	pue_snmp_oid_format(pt->name, pt->len, name, sizeof(name));
-	pue_snmp_dev_error(d, "point %s (%s): %s", d->conf->points[k].name, name, what);
+	pue_snmp_answer_error(d, "point %s (%s): %s", d->conf->points[k].name, name, what);
 }
 
 void
-pue_snmp_req_fail(struct snmp_req *r, const char *cause)
+pue_snmp_answer_fail(struct snmp_req *r, const char *cause)
 {
 	struct snmp_dev *d = r->d;
 	char name[100];
@@ -63,22 +63,22 @@ pue_snmp_req_fail(struct snmp_req *r, const char *cause)
 	r->state = RQ_DONE;
 	switch (r->kind) {
 	case RQ_PROBE:
-		pue_snmp_dev_error(d, "%s: SNMPv3 engine ID discovery: %s", d->where, cause);
+		pue_snmp_answer_error(d, "%s: SNMPv3 engine ID discovery: %s", d->where, cause);
 		return;
 	case RQ_WALK:
 		pue_snmp_oid_format(d->pts[r->point].name, d->pts[r->point].len, name,
 				    sizeof(name));
-		pue_snmp_dev_error(d, "%s: walk %s: %s", d->where, name, cause);
+		pue_snmp_answer_error(d, "%s: walk %s: %s", d->where, name, cause);
 		d->pts[r->point].st = PT_FAILED;
 		return;
 	case RQ_GET:
 		pue_snmp_oid_format(d->pts[d->work[r->first]].name, d->pts[d->work[r->first]].len,
 				    name, sizeof(name));
 		if (r->n > 1)
-			pue_snmp_dev_error(d, "%s: get %s (+%zu more): %s", d->where, name,
-					   r->n - 1, cause);
+			pue_snmp_answer_error(d, "%s: get %s (+%zu more): %s", d->where, name,
+					      r->n - 1, cause);
 		else
-			pue_snmp_dev_error(d, "%s: get %s: %s", d->where, name, cause);
+			pue_snmp_answer_error(d, "%s: get %s: %s", d->where, name, cause);
 		for (i = 0; i < r->n; i++)
 			d->pts[d->work[r->first + i]].st = PT_FAILED;
 		return;
@@ -118,7 +118,7 @@ point_ok(struct snmp_dev *d, size_t k, const struct pue_raw *raw)
 {
 	d->pts[k].st = PT_OK;
 	d->pts[k].raw = *raw;
-	d->pts[k].wall = pue_clock_wall(d->m->clock);
+	d->pts[k].wall = pue_clock_wall(d->m->poller.clock);
 }
 
 /* An agent that cannot fit the answer says tooBig (RFC 3416, 4.2.1): ask
@@ -166,7 +166,7 @@ on_get_error(struct snmp_req *r, const netsnmp_pdu *pdu)
 	}
 	snprintf(cause, sizeof(cause), "the agent answered %s (error-index %ld)",
 		 snmp_errstring(pdu->errstat), idx);
-	pue_snmp_req_fail(r, cause);
+	pue_snmp_answer_fail(r, cause);
 }
 
 static void
@@ -187,7 +187,7 @@ on_get(struct snmp_req *r, const netsnmp_pdu *pdu)
 	if (count != r->n) {
 		snprintf(cause, sizeof(cause), "the agent answered %zu of %zu variables", count,
 			 r->n);
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 		return;
 	}
 	for (i = 0, vb = pdu->variables; i < r->n; i++, vb = vb->next_variable) {
@@ -237,7 +237,7 @@ rows_changed(struct snmp_dev *d, size_t k, const struct snmp_req *r)
 	pt->rebased = pt->rows > 0 && pt->rows_hash != r->rows_hash;
 	/* Once per run of changes: an agent whose rows flap every poll must
 	 * not write a line per poll. */
-	if (pt->rebased && !was && pc->kind == PUE_KIND_ENERGY)
+	if (pt->rebased && !was && pc->num.kind == PUE_KIND_ENERGY)
 		pue_log(LOG_NOTICE,
 			"device %s point %s: the column's rows changed (%zu rows, were %zu): "
 			"this interval's energy is unknown",
@@ -267,7 +267,7 @@ on_walk(struct snmp_req *r, const netsnmp_pdu *pdu)
 		else {
 			snprintf(cause, sizeof(cause), "the agent answered %s (error-index %ld)",
 				 snmp_errstring(pdu->errstat), pdu->errindex);
-			pue_snmp_req_fail(r, cause);
+			pue_snmp_answer_fail(r, cause);
 			return;
 		}
 	}
@@ -322,7 +322,7 @@ on_probe_answer(struct snmp_req *r, const netsnmp_pdu *pdu)
 
 	if (pdu->securityEngineID == NULL || pdu->securityEngineIDLen == 0 ||
 	    pdu->securityEngineIDLen > SNMP_MAX_ENG_SIZE) {
-		pue_snmp_req_fail(r, "the answer carries no valid engine ID");
+		pue_snmp_answer_fail(r, "the answer carries no valid engine ID");
 		return;
 	}
 	memcpy(d->engine, pdu->securityEngineID, pdu->securityEngineIDLen);
@@ -346,7 +346,7 @@ on_report(struct snmp_req *r, const netsnmp_pdu *pdu, bool final)
 		on_probe_answer(r, pdu); /* the usmStatsUnknownEngineIDs answer */
 		return;
 	}
-	switch (pue_snmp_report_describe(pdu, d->conf->snmp.user, why, sizeof(why))) {
+	switch (pue_snmp_session_report(pdu, d->conf->snmp.user, why, sizeof(why))) {
 	case PUE_SNMP_REPORT_TIME:
 		if (!final)
 			return; /* net-snmp resends at once with the agent's time */
@@ -360,7 +360,7 @@ on_report(struct snmp_req *r, const netsnmp_pdu *pdu, bool final)
 	case PUE_SNMP_REPORT_OTHER:
 		break;
 	}
-	pue_snmp_req_fail(r, why);
+	pue_snmp_answer_fail(r, why);
 }
 
 static void
@@ -373,7 +373,7 @@ timeout_cause(const struct snmp_dev *d, char *buf, size_t size)
 }
 
 int
-pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
+pue_snmp_answer_received(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 {
 	struct snmp_req *r = magic;
 	struct snmp_dev *d = r->d;
@@ -391,8 +391,8 @@ pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 			break;
 		}
 		if (pdu->command != SNMP_MSG_RESPONSE) {
-			pue_snmp_req_fail(r,
-					  "the agent answered with a PDU that is not a response");
+			pue_snmp_answer_fail(
+				r, "the agent answered with a PDU that is not a response");
 			break;
 		}
 		d->answered = true; /* past net-snmp's checks, the time window too */
@@ -406,7 +406,7 @@ pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 	case NETSNMP_CALLBACK_OP_TIMED_OUT:
 		d->timed_out = true;
 		timeout_cause(d, cause, sizeof(cause));
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 		break;
 	case NETSNMP_CALLBACK_OP_RESEND:
 		d->requests++;
@@ -418,14 +418,14 @@ pue_snmp_on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 		}
 		snprintf(cause, sizeof(cause), "security error: %s",
 			 snmp_api_errstring(s->s_snmp_errno));
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 		break;
 	case NETSNMP_CALLBACK_OP_SEND_FAILED:
 	default:
 		snprintf(cause, sizeof(cause), "send failed: %s",
 			 snmp_api_errstring(s->s_snmp_errno));
 		d->reset = true; /* a new socket next poll */
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 		break;
 	}
 	return 1;
@@ -452,14 +452,14 @@ walk_repetitions(const struct snmp_dev *d, const struct snmp_req *r)
 }
 
 netsnmp_pdu *
-pue_snmp_build(struct snmp_dev *d, struct snmp_req *r)
+pue_snmp_answer_build(struct snmp_dev *d, struct snmp_req *r)
 {
 	netsnmp_pdu *pdu;
 	size_t i;
 
 	switch (r->kind) {
 	case RQ_PROBE:
-		return pue_snmp_probe_pdu();
+		return pue_snmp_session_probe_pdu();
 	case RQ_WALK:
 		pdu = snmp_pdu_create(d->conf->snmp.version == PUE_SNMP_V1 ? SNMP_MSG_GETNEXT
 									   : SNMP_MSG_GETBULK);

@@ -4,13 +4,14 @@
  * snmp_poll.h. net-snmp specifics (sessions, keys, engine IDs, reports,
  * MIB names) are in snmp_session.c, value conversion in snmp_value.c.
  *
- * How a poll runs is told in snmp_internal.h; the answers are read in
+ * How a poll runs is told in snmp_answer.h; the answers are read in
  * snmp_answer.c. This file holds the rest: sessions and their sockets in
  * the loop, net-snmp's timers, poll scheduling, engine ID discovery and
  * health, and setup.
  */
-#include "snmp_internal.h"
+#include "snmp_poll.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 
 #include "decode.h"
 #include "log.h"
+#include "snmp_answer.h"
+#include "snmp_setup.h"
 #include "snmp_value.h"
 
 static void pump(void *arg);
@@ -29,24 +32,24 @@ static void pump(void *arg);
 static void
 send_req(struct snmp_dev *d, struct snmp_req *r)
 {
-	netsnmp_pdu *pdu = pue_snmp_build(d, r);
+	netsnmp_pdu *pdu = pue_snmp_answer_build(d, r);
 	char cause[160];
 
 	if (pdu == NULL) {
-		pue_snmp_req_fail(r, "out of memory");
+		pue_snmp_answer_fail(r, "out of memory");
 		return;
 	}
 	r->state = RQ_FLIGHT;
 	r->reqid = pdu->reqid;
 	d->requests++;
-	if (snmp_sess_async_send(d->sessp, pdu, pue_snmp_on_answer, r) != 0)
+	if (snmp_sess_async_send(d->sessp, pdu, pue_snmp_answer_received, r) != 0)
 		return; /* net-snmp owns the PDU now */
 	/* On failure net-snmp may already have called back (a v3 message it
 	 * could not build), and leaves the PDU to us either way. */
 	if (r->state == RQ_FLIGHT) {
 		snprintf(cause, sizeof(cause), "send failed: %s",
 			 snmp_api_errstring(snmp_sess_session(d->sessp)->s_snmp_errno));
-		pue_snmp_req_fail(r, cause);
+		pue_snmp_answer_fail(r, cause);
 	}
 	snmp_free_pdu(pdu);
 	d->reset = true;
@@ -119,7 +122,7 @@ arm(struct snmp_dev *d)
 		 * without a final callback. End it rather than wait forever. */
 		for (i = 0; i < d->n_reqs; i++)
 			if (d->reqs[i].state == RQ_FLIGHT)
-				pue_snmp_req_fail(&d->reqs[i], "net-snmp dropped the request");
+				pue_snmp_answer_fail(&d->reqs[i], "net-snmp dropped the request");
 		return false;
 	}
 	/* +1 ms: net-snmp retries only once strictly past the expiry. */
@@ -128,9 +131,9 @@ arm(struct snmp_dev *d)
 	if (d->net_timer > 0 && d->net_at.ns <= at.ns)
 		return true;
 	if (d->net_timer > 0)
-		pue_loop_cancel(m->loop, d->net_timer);
+		pue_loop_cancel(m->poller.loop, d->net_timer);
 	d->net_at = at;
-	d->net_timer = pue_loop_add_real_timer(m->loop, at, on_net_timer, d);
+	d->net_timer = pue_loop_add_real_timer(m->poller.loop, at, on_net_timer, d);
 	if (d->net_timer < 0)
 		d->net_timer = 0; /* out of memory: the next event re-arms */
 	return true;
@@ -143,7 +146,7 @@ close_session(struct snmp_dev *d)
 {
 	if (d->sessp == NULL)
 		return;
-	pue_loop_del_fd(d->m->loop, d->fd);
+	pue_loop_del_fd(d->m->poller.loop, d->fd);
 	d->closing = true;
 	snmp_sess_close(d->sessp); /* calls back for anything outstanding */
 	d->closing = false;
@@ -172,26 +175,18 @@ open_session(struct snmp_dev *d)
 	struct pue_err err;
 	int rc;
 
-	d->sessp = pue_snmp_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
+	d->sessp = pue_snmp_session_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
 	if (d->sessp == NULL) {
-		pue_snmp_dev_error(d, "%s", err.msg);
+		pue_snmp_answer_error(d, "%s", err.msg);
 		return -1;
 	}
-	d->fd = pue_snmp_fd(d->sessp);
-	if ((rc = pue_loop_add_fd(d->m->loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
-		pue_snmp_dev_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
+	d->fd = pue_snmp_session_fd(d->sessp);
+	if ((rc = pue_loop_add_fd(d->m->poller.loop, d->fd, EPOLLIN, on_readable, d)) < 0) {
+		pue_snmp_answer_error(d, "%s: watching the socket: %s", d->where, strerror(-rc));
 		close_session(d);
 		return -1;
 	}
 	return 0;
-}
-
-static bool
-same_secret(const struct pue_secret *a, const struct pue_secret *b)
-{
-	if (a->value == NULL || b->value == NULL)
-		return a->value == b->value;
-	return strcmp(a->value, b->value) == 0;
 }
 
 /* net-snmp keeps one USM user per engine ID and user name for the whole
@@ -206,8 +201,8 @@ user_conflicts(const struct snmp_dev *d, const struct snmp_dev *o)
 	       memcmp(o->engine, d->engine, d->engine_len) == 0 && b->version == PUE_SNMP_V3 &&
 	       strcmp(a->user, b->user) == 0 &&
 	       (a->level != b->level || a->auth != b->auth || a->priv != b->priv ||
-		!same_secret(&a->auth_passphrase, &b->auth_passphrase) ||
-		!same_secret(&a->priv_passphrase, &b->priv_passphrase));
+		!pue_snmp_setup_same_secret(&a->auth_passphrase, &b->auth_passphrase) ||
+		!pue_snmp_setup_same_secret(&a->priv_passphrase, &b->priv_passphrase));
 }
 
 static void
@@ -232,7 +227,7 @@ finish_discovery(struct snmp_dev *d)
 		return; /* the probe's error is the poll's error */
 	for (i = 0; i < m->n_devs; i++)
 		if (m->devs[i].engine_len > 0 && user_conflicts(d, &m->devs[i])) {
-			pue_snmp_dev_error(
+			pue_snmp_answer_error(
 				d,
 				"%s: device %s uses SNMPv3 user \"%.32s\" on the same agent with "
 				"other settings; net-snmp keeps one key set per agent and user",
@@ -250,9 +245,9 @@ finish_discovery(struct snmp_dev *d)
 			"device %s: %s: the agent's SNMPv3 engine ID is now 0x%s (was 0x%s)",
 			d->conf->name, d->where, now, was);
 	}
-	pue_snmp_forget_time(d->engine, d->engine_len);
-	if (pue_snmp_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
-		pue_snmp_dev_error(d, "%s: %s", d->where, err.msg);
+	pue_snmp_session_forget_time(d->engine, d->engine_len);
+	if (pue_snmp_session_set_engine(d->sessp, d->engine, d->engine_len, &err) < 0) {
+		pue_snmp_answer_error(d, "%s: %s", d->where, err.msg);
 		return;
 	}
 	d->engine_known = true;
@@ -261,30 +256,12 @@ finish_discovery(struct snmp_dev *d)
 
 /* Polls ----------------------------------------------------------------- */
 
-static void poll_due(void *arg);
-
-/* A probe that finds a device answering again puts it back on its normal
- * schedule at once, not after the backoff step taken when the probe began
- * (health.h, pue_health_resume()). */
-static void
-resume_schedule(struct snmp_dev *d)
-{
-	if (d->poll_timer <= 0 ||
-	    !pue_health_resume(&d->health, &d->deadline, d->conf->poll_interval_ms,
-			       pue_clock_mono(d->m->clock)))
-		return;
-	pue_loop_cancel(d->m->loop, d->poll_timer);
-	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
-	if (d->poll_timer < 0)
-		d->poll_timer = 0;
-}
-
 static void
 finish(struct snmp_dev *d)
 {
 	struct pue_snmp *m = d->m;
 	size_t k, ok = 0, rejected = 0, n = d->conf->n_points;
-	pue_wall_t now = pue_clock_wall(m->clock);
+	pue_wall_t now = pue_clock_wall(m->poller.clock);
 	struct pue_err err;
 
 	for (k = 0; k < n; k++) {
@@ -293,21 +270,21 @@ finish(struct snmp_dev *d)
 
 		if (pt->st != PT_OK)
 			continue;
-		if (pue_decode_scale(&d->conf->points[k], &pt->raw, &r.value, &err) < 0) {
-			pue_snmp_dev_error(d, "%s", err.msg);
+		if (pue_decode_scale(&d->conf->points[k].num, &pt->raw, &r.value, &err) < 0) {
+			pue_snmp_answer_error(d, "point %s: %s", d->conf->points[k].name, err.msg);
 			continue;
 		}
-		if (m->sink.reading(m->sink.arg, d->index, k, &r, &err) < 0) {
+		if (m->poller.sink.reading(m->poller.sink.arg, d->index, k, &r, &err) < 0) {
 			/* The device answered: degraded, not failing. The
 			 * sink logged it; the error only goes to the health. */
-			pue_snmp_dev_error(d, "%s", err.msg);
+			pue_snmp_answer_error(d, "%s", err.msg);
 			rejected++;
 			continue;
 		}
 		ok++;
 	}
 	if (ok < n && d->error[0] == '\0')
-		pue_snmp_dev_error(d, "%zu of %zu points not read", n - ok, n);
+		pue_snmp_answer_error(d, "%zu of %zu points not read", n - ok, n);
 	d->busy = false;
 	/* A v3 agent that left a whole poll unanswered may be back with a new
 	 * engine ID, or the old one with its boots reset, which net-snmp drops
@@ -315,17 +292,17 @@ finish(struct snmp_dev *d)
 	if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_known && d->timed_out && !d->answered)
 		d->reset = true;
 	if (ok + rejected == 0)
-		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->clock),
+		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->poller.clock),
 				   d->requests, d->error);
 	else
 		pue_health_success(&d->health, d->conf->name, now,
-				   pue_mono_diff_ms(pue_clock_mono(m->clock), d->started),
+				   pue_mono_diff_ms(pue_clock_mono(m->poller.clock), d->started),
 				   d->requests, ok < n, d->error);
-	resume_schedule(d);
+	pue_poll_schedule_resume(&d->sched);
 	if (d->reset)
 		close_session(d);
-	if (m->sink.polled != NULL)
-		m->sink.polled(m->sink.arg, d->index);
+	if (m->poller.sink.polled != NULL)
+		m->poller.sink.polled(m->poller.sink.arg, d->index);
 }
 
 /* Lets net-snmp resend or time out what expired, sends what is queued, and
@@ -361,7 +338,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 
 	d->lookup = NULL;
 	if (numeric == NULL) {
-		pue_snmp_dev_error(d, "%s", error);
+		pue_snmp_answer_error(d, "%s", error);
 		finish(d);
 		return;
 	}
@@ -376,7 +353,7 @@ start_poll(struct snmp_dev *d)
 	size_t k;
 
 	d->busy = true;
-	d->started = pue_clock_mono(d->m->clock);
+	d->started = pue_clock_mono(d->m->poller.clock);
 	d->requests = 0;
 	d->error[0] = '\0';
 	d->reset = false;
@@ -388,9 +365,9 @@ start_poll(struct snmp_dev *d)
 		/* The poll goes on when the name is resolved (the device stays
 		 * busy meanwhile, so a slow DNS costs this device its polls,
 		 * nobody else's). */
-		if ((d->lookup = pue_lookup_start(d->m->loop, d->conf->snmp.host, on_resolved, d,
-						  &err)) == NULL) {
-			pue_snmp_dev_error(d, "%s", err.msg);
+		if ((d->lookup = pue_lookup_start(d->m->poller.loop, d->conf->snmp.host,
+						  on_resolved, d, &err)) == NULL) {
+			pue_snmp_answer_error(d, "%s", err.msg);
 			finish(d);
 		}
 		return;
@@ -420,29 +397,11 @@ resume_poll(struct snmp_dev *d)
 	pump(d);
 }
 
-static int64_t
-effective_interval_ms(const struct snmp_dev *d)
-{
-	return pue_health_interval_ms(&d->health, d->conf->poll_interval_ms);
-}
-
-static void
-schedule(struct snmp_dev *d)
-{
-	pue_health_next_deadline(&d->health, &d->deadline, effective_interval_ms(d),
-				 pue_clock_mono(d->m->clock));
-	d->poll_timer = pue_loop_add_timer(d->m->loop, d->deadline, poll_due, d);
-	if (d->poll_timer < 0)
-		d->poll_timer = 0;
-}
-
 static void
 poll_due(void *arg)
 {
 	struct snmp_dev *d = arg;
 
-	d->poll_timer = 0;
-	schedule(d);
 	if (d->busy) {
 		d->health.skipped++; /* the last poll still waits for answers */
 		return;
@@ -466,164 +425,72 @@ any_poll_running(void *arg)
 	return false;
 }
 
-static int
-setup_points(struct snmp_dev *d, struct pue_err *err)
+static void poller_free(struct pue_poller *p);
+
+static struct pue_poller *
+poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
-	const struct pue_device_conf *c = d->conf;
-	oid name[MAX_OID_LEN];
-	struct pue_err why;
-	size_t k, len;
-
-	for (k = 0; k < c->n_points; k++) {
-		if (pue_snmp_resolve(c->points[k].oid, name, &len, &why) < 0)
-			return pue_err_set(err, why.code, "device %s point %s: %s", c->name,
-					   c->points[k].name, why.msg);
-		if ((d->pts[k].name = malloc(len * sizeof(oid))) == NULL)
-			return pue_err_set(err, -ENOMEM, "snmp: out of memory");
-		memcpy(d->pts[k].name, name, len * sizeof(oid));
-		d->pts[k].len = len;
-		if (c->points[k].sum_column)
-			d->n_walks++;
-		else
-			d->gets[d->n_gets++] = k;
-	}
-	return 0;
-}
-
-/* Keys cost a megabyte of hashing per passphrase (snmp_session.h): devices
- * that share credentials share the work. */
-static int
-setup_keys(struct pue_snmp *m, struct snmp_dev *d, struct pue_err *err)
-{
-	const struct pue_snmp_conf *c = &d->conf->snmp;
-	struct pue_err why;
-	size_t i;
-
-	if (c->version != PUE_SNMP_V3 || c->level == PUE_SNMP_NOAUTH)
-		return 0;
-	for (i = 0; i + 1 < m->n_devs; i++) {
-		const struct pue_snmp_conf *o = &m->devs[i].conf->snmp;
-
-		if (o->version == PUE_SNMP_V3 && o->level == c->level && o->auth == c->auth &&
-		    same_secret(&o->auth_passphrase, &c->auth_passphrase) &&
-		    same_secret(&o->priv_passphrase, &c->priv_passphrase)) {
-			d->keys = m->devs[i].keys;
-			return 0;
-		}
-	}
-	if (pue_snmp_keys_derive(c, &d->keys, &why) < 0)
-		return pue_err_set(err, why.code, "device %s: %s", d->conf->name, why.msg);
-	return 0;
-}
-
-static int
-setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, struct pue_err *err)
-{
-	const struct pue_device_conf *c = &m->cfg->devices[index];
-	size_t n = c->n_points ? c->n_points : 1;
-	int rc;
-
-	d->m = m;
-	d->index = index;
-	d->conf = c;
-	d->fd = -1;
-	m->n_devs++; /* from here on pue_snmp_free() cleans this device up */
-	d->max_vb = c->snmp.max_varbinds ? c->snmp.max_varbinds : 1;
-	if (strchr(c->snmp.host, ':') != NULL)
-		snprintf(d->where, sizeof(d->where), "[%s]:%u", c->snmp.host, c->snmp.port);
-	else
-		snprintf(d->where, sizeof(d->where), "%s:%u", c->snmp.host, c->snmp.port);
-	d->pts = calloc(n, sizeof(*d->pts));
-	d->gets = calloc(n, sizeof(*d->gets));
-	d->work = calloc(n, sizeof(*d->work));
-	d->cap_reqs = n + 1;
-	d->reqs = calloc(d->cap_reqs, sizeof(*d->reqs));
-	if (d->pts == NULL || d->gets == NULL || d->work == NULL || d->reqs == NULL)
-		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
-	if ((rc = setup_points(d, err)) < 0 || (rc = setup_keys(m, d, err)) < 0)
-		return rc;
-	if (d->n_walks > 0 && (d->walk_cur = calloc(d->n_walks * MAX_OID_LEN, sizeof(oid))) == NULL)
-		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
-	m->by_device[index] = d;
-	return 0;
-}
-
-struct pue_snmp *
-pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop, const struct pue_clock *clock,
-	     const struct pue_poll_sink *sink, struct pue_err *err)
-{
+	const struct pue_config *cfg = env->cfg;
 	struct pue_snmp *m = calloc(1, sizeof(*m));
 	size_t i, n = 0;
-	pue_mono_t now;
 
 	if (m == NULL)
 		goto nomem;
-	m->cfg = cfg;
-	m->loop = loop;
-	m->clock = clock;
-	m->sink = *sink;
+	pue_poller_init(&m->poller, &pue_snmp_poller, env);
 	for (i = 0; i < cfg->n_devices; i++)
 		n += cfg->devices[i].protocol == PUE_PROTO_SNMP;
 	if (n == 0)
-		return m; /* net-snmp is not even started */
+		return &m->poller; /* net-snmp is not needed */
 	m->by_device = calloc(cfg->n_devices, sizeof(*m->by_device));
 	m->devs = calloc(n, sizeof(*m->devs));
 	if (m->by_device == NULL || m->devs == NULL)
 		goto nomem;
-	if (pue_snmp_lib_start(&m->quiet, err) < 0)
-		goto fail;
-	m->lib_started = true;
+	/* The service starts net-snmp before any thread (snmp_lib.h). */
+	assert(env->snmp_lib != NULL);
+	m->lib = pue_snmp_lib_ref(env->snmp_lib);
 	netsnmp_large_fd_set_init(&m->fds, FD_SETSIZE);
 	m->fds_ready = true;
 	for (i = 0; i < cfg->n_devices; i++)
 		if (cfg->devices[i].protocol == PUE_PROTO_SNMP &&
-		    setup_dev(m, &m->devs[m->n_devs], i, err) < 0)
+		    pue_snmp_setup_dev(m, &m->devs[m->n_devs], i, poll_due, err) < 0)
 			goto fail;
-	m->quiet = true;
-	if (pue_loop_add_busy(loop, any_poll_running, m) < 0)
+	pue_snmp_lib_quiet(m->lib);
+	if (pue_loop_add_busy(m->poller.loop, any_poll_running, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
 	/* Spread first polls over each interval, as the Modbus poller does. */
-	now = pue_clock_mono(clock);
-	for (i = 0; i < m->n_devs; i++) {
-		struct snmp_dev *d = &m->devs[i];
-
-		d->deadline.ns = now.ns + d->conf->poll_interval_ms * 1000000 * (int64_t)i /
-						  (int64_t)m->n_devs;
-		d->poll_timer = pue_loop_add_timer(loop, d->deadline, poll_due, d);
-		if (d->poll_timer < 0) {
-			d->poll_timer = 0;
+	for (i = 0; i < m->n_devs; i++)
+		if (pue_poll_schedule_start(&m->poller.schedules, &m->devs[i].sched, i, m->n_devs) <
+		    0)
 			goto nomem;
-		}
-	}
-	return m;
+	return &m->poller;
 nomem:
 	pue_err_set(err, -ENOMEM, "snmp: out of memory");
 fail:
-	pue_snmp_free(m);
+	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }
 
-void
-pue_snmp_free(struct pue_snmp *m)
+static void
+poller_free(struct pue_poller *p)
 {
+	struct pue_snmp *m = (struct pue_snmp *)p;
 	size_t i, k;
 
 	if (m == NULL)
 		return;
 	if (m->probing_loop)
-		pue_loop_del_busy(m->loop, any_poll_running, m);
+		pue_loop_del_busy(m->poller.loop, any_poll_running, m);
 	for (i = 0; i < m->n_devs; i++) {
 		struct snmp_dev *d = &m->devs[i];
 
-		if (d->poll_timer > 0)
-			pue_loop_cancel(m->loop, d->poll_timer);
+		pue_poll_schedule_stop(&d->sched);
 		if (d->net_timer > 0)
-			pue_loop_cancel(m->loop, d->net_timer);
+			pue_loop_cancel(m->poller.loop, d->net_timer);
 		pue_lookup_cancel(d->lookup);
 		close_session(d);
 		if (d->conf->snmp.version == PUE_SNMP_V3 && d->engine_len > 0)
-			pue_snmp_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
+			pue_snmp_session_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
 		for (k = 0; k < d->conf->n_points && d->pts != NULL; k++)
 			free(d->pts[k].name);
 		free(d->pts);
@@ -631,33 +498,43 @@ pue_snmp_free(struct pue_snmp *m)
 		free(d->work);
 		free(d->reqs);
 		free(d->walk_cur);
-		pue_snmp_keys_wipe(&d->keys);
+		pue_snmp_session_keys_wipe(&d->keys);
 	}
 	if (m->fds_ready)
 		netsnmp_large_fd_set_cleanup(&m->fds);
-	if (m->lib_started)
-		pue_snmp_lib_stop(&m->quiet);
+	pue_snmp_lib_unref(m->lib);
 	free(m->devs);
 	free(m->by_device);
 	free(m);
 }
 
-const struct pue_health *
-pue_snmp_health(const struct pue_snmp *m, size_t device)
+static const struct pue_health *
+poller_health(const struct pue_poller *p, size_t device)
 {
-	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
+	const struct pue_snmp *m = (const struct pue_snmp *)p;
+
+	if (m->by_device == NULL || device >= m->poller.cfg->n_devices ||
 	    m->by_device[device] == NULL)
 		return NULL;
 	return &m->by_device[device]->health;
 }
 
-size_t
-pue_snmp_reads_per_poll(const struct pue_snmp *m, size_t device)
+static size_t
+poller_reads_per_poll(const struct pue_poller *p, size_t device)
 {
+	const struct pue_snmp *m = (const struct pue_snmp *)p;
 	const struct snmp_dev *d;
 
-	if (m == NULL || m->by_device == NULL || device >= m->cfg->n_devices ||
+	if (m->by_device == NULL || device >= m->poller.cfg->n_devices ||
 	    (d = m->by_device[device]) == NULL)
 		return 0;
 	return (d->n_gets + d->max_vb - 1) / d->max_vb + d->n_walks;
 }
+
+const struct pue_poller_ops pue_snmp_poller = {
+	.name = "snmp",
+	.new = poller_new,
+	.free = poller_free,
+	.health = poller_health,
+	.reads_per_poll = poller_reads_per_poll,
+};

@@ -17,57 +17,31 @@
  * learnt, so an agent restarted with its boots reset is heard again
  * (snmp_session.c says why and how).
  *
- * Polls follow the Modbus rules: deadline + interval without drift, first
- * polls spread over the interval, a poll still running when the next is due
- * skips it, capped exponential backoff while down, health through health.h.
+ * Polls follow the Modbus rules (poll_schedule.h): deadline + interval
+ * without drift, first polls spread over the interval, a poll still
+ * running when the next is due skips it, capped exponential backoff while
+ * down, health through health.h.
  * A poll that reads no point fails; one that reads some is partial. Every
  * error names the OID or the cause: noSuchObject, a wrong type, a sentinel
  * value, a timeout, an authentication failure. Never a silent zero.
  *
- * net-snmp is process-wide state: at most one pue_snmp at a time (a reload
- * frees the old one first); net-snmp itself stays started until exit.
+ * net-snmp is process-wide state, held by snmp_lib.h: a poller with
+ * devices takes a reference to the owner the service started, and a
+ * reload's new poller runs beside the old one until the swap.
  * Main thread only.
  */
 #ifndef PUE_SNMP_POLL_H
 #define PUE_SNMP_POLL_H
 
-#include <stddef.h>
+#include "poller.h"
 
-#include "clock.h"
-#include "config.h"
-#include "err.h"
-#include "health.h"
-#include "loop.h"
-#include "modbus_poll.h" /* struct pue_poll_sink, shared by both pollers */
-
-/* GETBULK/GETNEXT walks of one sum_column point stop with an error past
- * these: a PDU has a few dozen outlets, and an agent that never ends its
- * column must not keep a poll busy forever. */
-#define PUE_SNMP_MAX_ROWS 4096
-#define PUE_SNMP_MAX_WALK_REQUESTS 256
-
-struct pue_snmp; /* opaque */
-
-/* Sets up every SNMP device of cfg (others are skipped): starts net-snmp
- * (only when there is one), resolves every OID (MIB names load their
- * module), derives v3 keys, and starts the poll timers on loop. Sessions
- * open at each device's first poll. cfg, loop, clock and sink are borrowed
- * and must outlive the result. Never waits for a device. NULL on failure
- * (err names the device and point). */
-struct pue_snmp *pue_snmp_new(const struct pue_config *cfg, struct pue_loop *loop,
-			      const struct pue_clock *clock, const struct pue_poll_sink *sink,
-			      struct pue_err *err);
-
-/* Cancels timers, closes every session (requests in flight are dropped)
- * and removes the v3 users it made from net-snmp. NULL is accepted. */
-void pue_snmp_free(struct pue_snmp *m);
-
-/* Health of a device, or NULL when it is not an SNMP device. */
-const struct pue_health *pue_snmp_health(const struct pue_snmp *m, size_t device);
-
-/* Requests a healthy poll needs: GETs after splitting by max_varbinds,
- * plus one per sum_column point (a long column takes more). 0 for devices
- * that are not SNMP. */
-size_t pue_snmp_reads_per_poll(const struct pue_snmp *m, size_t device);
+/* The SNMP poller (poller.h). Its new() takes a reference to net-snmp's
+ * owner env->snmp_lib (which must not be NULL when the configuration has
+ * SNMP devices), resolves every OID (MIB names load their module) and
+ * derives v3 keys before it starts the timers; sessions open at each
+ * device's first poll, and an error names the device and point. Its
+ * free() closes every session (requests in flight are dropped), removes
+ * the v3 users it made from net-snmp and lets go of its reference. */
+extern const struct pue_poller_ops pue_snmp_poller;
 
 #endif

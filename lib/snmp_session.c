@@ -10,13 +10,13 @@
  * loop that would stop every other device for as long as one dead agent
  * takes to time out. So sessions are opened with SNMP_FLAGS_DONT_PROBE, and
  * the poller sends the probe itself, asynchronously like any other request
- * (pue_snmp_probe_pdu()). The agent answers with a usmStatsUnknownEngineIDs
- * report that carries its engine ID; pue_snmp_set_engine() then gives the
+ * (pue_snmp_session_probe_pdu()). The agent answers with a usmStatsUnknownEngineIDs
+ * report that carries its engine ID; pue_snmp_session_set_engine() then gives the
  * session that ID and creates the USM user with keys localized to it. The ID
  * stays in the session (the cache) until the agent reports that it changed,
  * or leaves a whole poll unanswered: a restarted agent may have a new ID, or
  * the old one with fewer boots, whose answers net-snmp would drop unheard
- * (pue_snmp_forget_time()). The same steps as net-snmp's
+ * (pue_snmp_session_forget_time()). The same steps as net-snmp's
  * usm_discover_engineid() and usm_create_user_from_session_hook(), minus
  * the waiting.
  */
@@ -28,88 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "snmp_value.h"
-
-#define APP_NAME "pued"
-
-static int
-on_log(int major, int minor, void *serverarg, void *clientarg)
-{
-	const struct snmp_log_message *m = serverarg;
-	const bool *quiet = clientarg;
-	size_t n;
-
-	(void)major;
-	(void)minor;
-	if (m == NULL || m->msg == NULL)
-		return 0;
-	n = strlen(m->msg);
-	while (n > 0 && (m->msg[n - 1] == '\n' || m->msg[n - 1] == '\r'))
-		n--;
-	if (n == 0)
-		return 0;
-	/* Once running, what net-snmp says comes from one agent's packet
-	 * ("pdu failed to be created"), maybe on every poll: the device's
-	 * health already reports it, once. */
-	pue_log(quiet != NULL && *quiet ? LOG_DEBUG : m->priority, "snmp: %.*s", (int)n, m->msg);
-	return 0;
-}
-
-static void
-stop_at_exit(void)
-{
-	snmp_shutdown(APP_NAME);
-}
-
-/* Started once per process, stopped at exit: net-snmp's state is
- * process-wide, and starting it again after snmp_shutdown() (a reload
- * builds a new service) leaks in its MIB parser (parse.c allocates tclist
- * on every start and never frees it). Whether it runs is net-snmp's own
- * state: init_snmp() sets the application type, snmp_shutdown() clears it. */
-int
-pue_snmp_lib_start(const bool *quiet, struct pue_err *err)
-{
-	if (netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE) == NULL) {
-		/* pued.yaml is the only configuration: an snmp.conf
-		 * (defVersion, defSecurityName, ...) in /etc/snmp or ~/.snmp
-		 * would change what pued sends behind its back. And a manager
-		 * has no state worth keeping in /var/lib/snmp. */
-		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-				       NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-		/* init_snmp() would parse the default MIB list (a dozen
-		 * modules, with a "Cannot find module" line for each one Debian
-		 * does not ship). Numeric OIDs need none of it, so MIBS is
-		 * empty; MIB names load their module on demand
-		 * (pue_snmp_resolve()). A user's own MIBS is left alone
-		 * (overwrite 0). The MIB directories are only indexed. */
-		if (setenv("MIBS", "", 0) < 0)
-			return pue_err_set(err, -errno, "snmp: setenv: %s", strerror(errno));
-		if (netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG) == NULL)
-			return pue_err_set(err, -ENOMEM, "snmp: cannot register a log handler");
-		init_snmp(APP_NAME);
-		if (atexit(stop_at_exit) != 0) {
-			snmp_shutdown(APP_NAME);
-			return pue_err_set(err, -ENOMEM, "snmp: atexit failed");
-		}
-	}
-	if (snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log,
-				   (void *)quiet) != SNMPERR_SUCCESS)
-		return pue_err_set(err, -ENOMEM, "snmp: cannot register a log callback");
-	return 0;
-}
-
-void
-pue_snmp_lib_stop(const bool *quiet)
-{
-	/* quiet goes with its pue_snmp; and snmp_shutdown() would free it. */
-	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log,
-				 (void *)quiet, 1);
-}
 
 static oid *
 auth_protocol(enum pue_snmp_auth a, size_t *len)
@@ -134,7 +53,8 @@ auth_protocol(enum pue_snmp_auth a, size_t *len)
 }
 
 int
-pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, struct pue_err *err)
+pue_snmp_session_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k,
+			     struct pue_err *err)
 {
 	size_t len;
 	oid *proto = auth_protocol(c->auth, &len);
@@ -159,7 +79,7 @@ pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, str
 	if (generate_Ku(proto, (u_int)len, (const u_char *)c->priv_passphrase.value,
 			strlen(c->priv_passphrase.value), k->priv,
 			&k->priv_len) != SNMPERR_SUCCESS) {
-		pue_snmp_keys_wipe(k);
+		pue_snmp_session_keys_wipe(k);
 		return pue_err_set(err, PUE_E_CONFIG,
 				   "net-snmp cannot derive a privacy key for this auth_protocol");
 	}
@@ -167,7 +87,7 @@ pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k, str
 }
 
 void
-pue_snmp_keys_wipe(struct pue_snmp_keys *k)
+pue_snmp_session_keys_wipe(struct pue_snmp_keys *k)
 {
 	explicit_bzero(k, sizeof(*k));
 }
@@ -208,8 +128,8 @@ set_v3(netsnmp_session *s, const struct pue_snmp_conf *c, const struct pue_snmp_
 }
 
 void *
-pue_snmp_open(const struct pue_device_conf *d, const char *addr, const struct pue_snmp_keys *keys,
-	      struct pue_err *err)
+pue_snmp_session_open(const struct pue_device_conf *d, const char *addr,
+		      const struct pue_snmp_keys *keys, struct pue_err *err)
 {
 	const struct pue_snmp_conf *c = &d->snmp;
 	const char *host = addr != NULL ? addr : c->host;
@@ -271,7 +191,7 @@ pue_snmp_open(const struct pue_device_conf *d, const char *addr, const struct pu
 }
 
 int
-pue_snmp_fd(void *sessp)
+pue_snmp_session_fd(void *sessp)
 {
 	netsnmp_transport *t = snmp_sess_transport(sessp);
 
@@ -279,7 +199,7 @@ pue_snmp_fd(void *sessp)
 }
 
 netsnmp_pdu *
-pue_snmp_probe_pdu(void)
+pue_snmp_session_probe_pdu(void)
 {
 	netsnmp_pdu *pdu;
 	struct usmUser *user;
@@ -328,7 +248,7 @@ copy_id(u_char **dst, size_t *dst_len, const u_char *id, size_t len)
 }
 
 int
-pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err)
+pue_snmp_session_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err)
 {
 	netsnmp_session *s = snmp_sess_session(sessp);
 
@@ -350,7 +270,7 @@ pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *e
 }
 
 bool
-pue_snmp_forget_time(const u_char *engine, size_t len)
+pue_snmp_session_forget_time(const u_char *engine, size_t len)
 {
 	u_int boots = 0, secs = 0;
 
@@ -371,7 +291,7 @@ pue_snmp_forget_time(const u_char *engine, size_t len)
 }
 
 void
-pue_snmp_forget_user(const u_char *engine, size_t len, const char *user)
+pue_snmp_session_forget_user(const u_char *engine, size_t len, const char *user)
 {
 	struct usmUser *u = usm_get_user(engine, len, user);
 
@@ -383,7 +303,7 @@ pue_snmp_forget_user(const u_char *engine, size_t len, const char *user)
 }
 
 enum pue_snmp_report
-pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf, size_t size)
+pue_snmp_session_report(const netsnmp_pdu *pdu, const char *user, char *buf, size_t size)
 {
 	const char *u = user != NULL ? user : "";
 	char name[128];
@@ -440,7 +360,7 @@ pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf, si
 }
 
 int
-pue_snmp_resolve(const char *text, oid *out, size_t *n, struct pue_err *err)
+pue_snmp_session_resolve(const char *text, oid *out, size_t *n, struct pue_err *err)
 {
 	const char *sep = strstr(text, "::");
 	char module[128];

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snmp_session.h - what pued asks of net-snmp itself: starting and stopping
- * the library, opening one single-session-API session per device (v1, v2c,
- * v3 USM), the SNMPv3 engine ID discovery that runs inside the main loop,
- * the words for USM reports, and MIB names.
+ * snmp_session.h - what pued asks of net-snmp itself: opening one
+ * single-session-API session per device (v1, v2c, v3 USM), the SNMPv3 engine ID discovery that runs
+ * inside the main loop, the words for USM reports, and MIB names.
  *
- * Used by snmp_poll.c only; split from it so that the poller reads as a
- * state machine and this file holds the library's quirks. net-snmp keeps
+ * Used by the SNMP poller and the trap sinks; split from the poller so
+ * that it reads as a state machine and this file holds the library's
+ * quirks. net-snmp keeps
  * process-wide state (the USM user table, the MIB tree, its default store),
- * so at most one pue_snmp (snmp_poll.h) may exist at a time.
+ * started and held by snmp_lib.h; every call here needs it started.
  * Main thread only.
  */
 #ifndef PUE_SNMP_SESSION_H
@@ -23,18 +23,6 @@
 #include "config.h"
 #include "err.h"
 
-/* Starts net-snmp, once per process (it stops at exit): a manager that
- * reads no snmp.conf, keeps no persistent state and loads no MIB at start
- * (MIBS is set empty in the environment unless the user set it; names load
- * their module on demand). Library log lines go to pue_log as "snmp: ...",
- * at debug level once *quiet is true (quiet is borrowed until
- * pue_snmp_lib_stop()). Returns 0, or a negative code with err set. */
-int pue_snmp_lib_start(const bool *quiet, struct pue_err *err);
-
-/* Detaches quiet's log callback. Sessions must be closed first. net-snmp
- * itself keeps running until the process exits. */
-void pue_snmp_lib_stop(const bool *quiet);
-
 /* The USM keys of a v3 device, derived once from its passphrases
  * (RFC 3414, A.2: one megabyte of hashing each, so they are cached). */
 struct pue_snmp_keys {
@@ -46,36 +34,36 @@ struct pue_snmp_keys {
 
 /* Derives the keys of c (version 3 with authentication). Returns 0 or
  * PUE_E_CONFIG with err naming the protocol, never the passphrase. */
-int pue_snmp_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k,
-			 struct pue_err *err);
+int pue_snmp_session_keys_derive(const struct pue_snmp_conf *c, struct pue_snmp_keys *k,
+				 struct pue_err *err);
 
 /* Wipes keys. */
-void pue_snmp_keys_wipe(struct pue_snmp_keys *k);
+void pue_snmp_session_keys_wipe(struct pue_snmp_keys *k);
 
 /* Opens a session for device d (keys may be NULL below version 3): a UDP
  * socket, non-blocking and close-on-exec, timeout and retries from d. A v3
  * session starts without an engine ID and with net-snmp's synchronous probe
- * turned off: the caller discovers it with pue_snmp_probe_pdu(). addr, when
+ * turned off: the caller discovers it with pue_snmp_session_probe_pdu(). addr, when
  * not NULL, is the numeric address to use for d's host: net-snmp would
  * resolve a host name here, blocking, so callers resolve it first
  * (resolve.h). Returns the session (close it with snmp_sess_close()) or
  * NULL with err set. */
-void *pue_snmp_open(const struct pue_device_conf *d, const char *addr,
-		    const struct pue_snmp_keys *keys, struct pue_err *err);
+void *pue_snmp_session_open(const struct pue_device_conf *d, const char *addr,
+			    const struct pue_snmp_keys *keys, struct pue_err *err);
 
 /* The session's socket. */
-int pue_snmp_fd(void *sessp);
+int pue_snmp_session_fd(void *sessp);
 
 /* A discovery request (RFC 3414, 4: an unauthenticated get with an empty
  * engine ID and user, answered by a usmStatsUnknownEngineIDs report that
  * carries the agent's engine ID). The caller sends it with
  * snmp_sess_async_send(). NULL when memory runs out. */
-netsnmp_pdu *pue_snmp_probe_pdu(void);
+netsnmp_pdu *pue_snmp_session_probe_pdu(void);
 
 /* Gives a v3 session the engine ID discovery found (1..SNMP_MAX_ENG_SIZE
  * bytes) and creates its USM user with keys localized to that engine.
  * Returns 0, or PUE_E_DEVICE with err set. */
-int pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err);
+int pue_snmp_session_set_engine(void *sessp, const u_char *id, size_t len, struct pue_err *err);
 
 /* Forgets the boots and time net-snmp authenticated for an agent's engine,
  * so that the next authenticated answer sets them again, even lower. They
@@ -88,12 +76,12 @@ int pue_snmp_set_engine(void *sessp, const u_char *id, size_t len, struct pue_er
  * reload, or after the agent went silent), where a restart of pued would
  * have forgotten them as well. Returns true when there was something to
  * forget. */
-bool pue_snmp_forget_time(const u_char *engine, size_t len);
+bool pue_snmp_session_forget_time(const u_char *engine, size_t len);
 
 /* Removes the USM user net-snmp keeps for engine and user, if any: the
  * table is process-wide, and a reloaded configuration with a new
  * passphrase must not find the old keys there. */
-void pue_snmp_forget_user(const u_char *engine, size_t len, const char *user);
+void pue_snmp_session_forget_user(const u_char *engine, size_t len, const char *user);
 
 /* Report kinds a poll acts on. */
 enum pue_snmp_report {
@@ -106,12 +94,12 @@ enum pue_snmp_report {
 /* Describes a report PDU in words ("authentication failure: wrong
  * auth_passphrase or auth_protocol (usmStatsWrongDigests)") and says what
  * kind it is. user names the v3 user; secrets are never quoted. */
-enum pue_snmp_report pue_snmp_report_describe(const netsnmp_pdu *pdu, const char *user, char *buf,
-					      size_t size);
+enum pue_snmp_report pue_snmp_session_report(const netsnmp_pdu *pdu, const char *user, char *buf,
+					     size_t size);
 
 /* Resolves a point's oid: numeric, or a MIB name net-snmp can find
  * ("UPS-MIB::upsOutputPower.1" loads that module on demand; a name without
  * a module loads every MIB). Returns 0, or -EINVAL with err saying why. */
-int pue_snmp_resolve(const char *text, oid *out, size_t *n, struct pue_err *err);
+int pue_snmp_session_resolve(const char *text, oid *out, size_t *n, struct pue_err *err);
 
 #endif

@@ -4,22 +4,10 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
+#include "duration.h"
 #include "figure.h"
-#include "window.h"
 #include "year_json.h"
-
-void
-pue_format_time(pue_wall_t t, char *buf, size_t len)
-{
-	time_t s = (time_t)(t.ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(t.ms % 1000));
-}
 
 void
 pue_device_address(const struct pue_device_conf *d, char *buf, size_t len)

@@ -29,7 +29,4 @@ json_t *pue_status_devices_json(const struct pue_snapshot *s);
  * "udp:127.0.0.1:161 v2c". */
 void pue_device_address(const struct pue_device_conf *d, char *buf, size_t len);
 
-/* Formats Unix ms as RFC 3339 UTC ("2026-11-25T12:00:00.000Z"). */
-void pue_format_time(pue_wall_t t, char *buf, size_t len);
-
 #endif

@@ -7,24 +7,24 @@
 #include "alert_text.h" /* alerts (issue 8): the year's line */
 #include "figure.h"
 
-static const char *
-str(const json_t *o, const char *key, const char *dflt)
+const char *
+pue_status_text_str(const json_t *o, const char *key, const char *dflt)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s ? s : dflt;
 }
 
-static double
-num(const json_t *o, const char *key)
+double
+pue_status_text_num(const json_t *o, const char *key)
 {
 	return json_number_value(json_object_get(o, key));
 }
 
 /* A figure equal to the ceiling complies (PUE.md, "Judging a figure
  * against the ceiling"): it says so rather than "ABOVE WARNING". */
-static const char *
-state_words(const char *state, bool at_ceiling)
+const char *
+pue_status_text_state(const char *state, bool at_ceiling)
 {
 	if (at_ceiling && (strcmp(state, "ok") == 0 || strcmp(state, "warning") == 0))
 		return "AT CEILING";
@@ -40,33 +40,47 @@ state_words(const char *state, bool at_ceiling)
 		return "no IT load";
 	if (strcmp(state, "below_one") == 0)
 		return "METERING ERROR (<1)";
+	if (strcmp(state, "warming_up") == 0)
+		return "warming up";
 	return "unknown";
 }
 
 static const char *const category_names[] = {"-", "1, UPS output", "2, PDU output", "3, IT input"};
 
+void
+pue_status_text_pue(const json_t *f, char *buf, size_t len)
+{
+	const char *state = pue_status_text_str(f, "state", "unknown");
+	const json_t *pue = json_object_get(f, "pue"), *milli = json_object_get(f, "pue_milli");
+
+	/* The judged thousandths where pued sent them, so the text and the
+	 * state never disagree (figure.h). */
+	if (json_is_integer(milli) && strcmp(state, "insufficient_data") != 0)
+		pue_figure_format_milli(json_integer_value(milli), buf, len);
+	else if (json_is_number(pue) && strcmp(state, "insufficient_data") != 0)
+		snprintf(buf, len, "%.3f", json_number_value(pue));
+	else
+		snprintf(buf, len, "-");
+}
+
 /* One row: the PUE only where the state allows a number. */
 static void
 figure_row(FILE *out, const char *label, const json_t *f, const char *unit)
 {
-	const char *state = str(f, "state", "unknown");
-	const json_t *pue = json_object_get(f, "pue"), *milli = json_object_get(f, "pue_milli");
-	char pue_text[32] = "-", fac[32], it[32];
+	const char *state = pue_status_text_str(f, "state", "unknown");
+	char pue_text[32], fac[32], it[32];
 	char key_f[16], key_i[16];
 
 	snprintf(key_f, sizeof(key_f), "facility_%s", unit);
 	snprintf(key_i, sizeof(key_i), "it_%s", unit);
-	/* The judged thousandths where pued sent them, so the text and the
-	 * state never disagree (figure.h). */
-	if (json_is_integer(milli) && strcmp(state, "insufficient_data") != 0)
-		pue_figure_format_milli(json_integer_value(milli), pue_text, sizeof(pue_text));
-	else if (json_is_number(pue) && strcmp(state, "insufficient_data") != 0)
-		snprintf(pue_text, sizeof(pue_text), "%.3f", json_number_value(pue));
-	snprintf(fac, sizeof(fac), "%.1f %s", num(f, key_f), strcmp(unit, "kw") ? "kWh" : "kW");
-	snprintf(it, sizeof(it), "%.1f %s", num(f, key_i), strcmp(unit, "kw") ? "kWh" : "kW");
+	pue_status_text_pue(f, pue_text, sizeof(pue_text));
+	snprintf(fac, sizeof(fac), "%.1f %s", pue_status_text_num(f, key_f),
+		 strcmp(unit, "kw") ? "kWh" : "kW");
+	snprintf(it, sizeof(it), "%.1f %s", pue_status_text_num(f, key_i),
+		 strcmp(unit, "kw") ? "kWh" : "kW");
 	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text,
-		state_words(state, json_is_true(json_object_get(f, "at_ceiling"))),
-		num(f, "coverage") * 100, fac, it);
+		pue_status_text_state(state, json_is_true(json_object_get(f, "at_ceiling"))),
+		pue_status_text_num(f, "coverage") * 100, fac, it);
 }
 
 void
@@ -86,9 +100,11 @@ pue_devices_print(FILE *out, const json_t *devices)
 		    !json_is_null(json_object_get(d, "last_success")))
 			snprintf(latency, sizeof(latency), "%lld ms",
 				 (long long)json_integer_value(lat));
-		fprintf(out, "  %-16s %-9s %-26s %-24s %8s  %s\n", str(d, "name", "?"),
-			str(d, "state", "?"), str(d, "address", "?"),
-			str(d, "last_success", "never"), latency, str(d, "last_error", "-"));
+		fprintf(out, "  %-16s %-9s %-26s %-24s %8s  %s\n",
+			pue_status_text_str(d, "name", "?"), pue_status_text_str(d, "state", "?"),
+			pue_status_text_str(d, "address", "?"),
+			pue_status_text_str(d, "last_success", "never"), latency,
+			pue_status_text_str(d, "last_error", "-"));
 	}
 }
 
@@ -106,8 +122,9 @@ alerts_print(FILE *out, const json_t *alerts)
 		(long long)json_integer_value(json_object_get(alerts, "pending")));
 	json_array_foreach(json_object_get(alerts, "active"), i, a)
 	{
-		fprintf(out, "  %-8s %-8s %s%s%s\n", str(a, "state", "?"), str(a, "severity", "?"),
-			str(a, "alert", "?"),
+		fprintf(out, "  %-8s %-8s %s%s%s\n", pue_status_text_str(a, "state", "?"),
+			pue_status_text_str(a, "severity", "?"),
+			pue_status_text_str(a, "alert", "?"),
 			json_is_true(json_object_get(a, "acked")) ? ", acked" : "",
 			json_is_true(json_object_get(a, "silenced")) ? ", silenced" : "");
 	}
@@ -139,16 +156,18 @@ pue_status_print(FILE *out, const json_t *status)
 	json_int_t cat = json_integer_value(json_object_get(status, "category"));
 	size_t i;
 
-	fprintf(out, "site %s at %s\n", str(status, "site", "?"), str(status, "time", "?"));
+	fprintf(out, "site %s at %s\n", pue_status_text_str(status, "site", "?"),
+		pue_status_text_str(status, "time", "?"));
 	fprintf(out, "PUE ceiling %.2f, warning %.2f, category %s, coverage needed %.0f%%\n\n",
-		num(status, "ceiling"), num(status, "warning"),
-		category_names[cat >= 0 && cat <= 3 ? cat : 0], num(status, "min_coverage") * 100);
+		pue_status_text_num(status, "ceiling"), pue_status_text_num(status, "warning"),
+		category_names[cat >= 0 && cat <= 3 ? cat : 0],
+		pue_status_text_num(status, "min_coverage") * 100);
 	fprintf(out, "  %-6s %-7s %-20s %7s  %14s  %14s\n", "window", "PUE", "state", "covered",
 		"facility", "IT");
 	figure_row(out, "now", json_object_get(status, "instant"), "kw");
 	json_array_foreach(windows, i, w)
 	{
-		figure_row(out, str(w, "window", "?"), w, "kwh");
+		figure_row(out, pue_status_text_str(w, "window", "?"), w, "kwh");
 	}
 	/* alerts (issue 8): the reporting year and the alerts, when pued has them */
 	if (json_is_object(json_object_get(status, "year"))) {
@@ -158,12 +177,13 @@ pue_status_print(FILE *out, const json_t *status)
 	alerts_print(out, json_object_get(status, "alerts"));
 	counts_print(out, json_object_get(status, "device_counts"));
 	storage = json_object_get(status, "storage");
-	fprintf(out, "\nstorage %s", str(storage, "state", "?"));
+	fprintf(out, "\nstorage %s", pue_status_text_str(storage, "state", "?"));
 	if (json_object_get(storage, "path") != NULL)
-		fprintf(out, " (%s), %lld samples written, %lld waiting", str(storage, "path", ""),
+		fprintf(out, " (%s), %lld samples written, %lld waiting",
+			pue_status_text_str(storage, "path", ""),
 			(long long)json_integer_value(json_object_get(storage, "samples_written")),
 			(long long)json_integer_value(json_object_get(storage, "pending_rows")));
 	if (json_is_string(json_object_get(storage, "last_error")))
-		fprintf(out, ": %s", str(storage, "last_error", ""));
+		fprintf(out, ": %s", pue_status_text_str(storage, "last_error", ""));
 	fprintf(out, "\n");
 }

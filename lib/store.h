@@ -7,7 +7,10 @@
  * pue_store_flush() once per flush interval, never per sample. When a write
  * fails (disk full, I/O error) the rows stay queued in memory (bounded),
  * the store reports itself failing, and the next flush tries again; polling
- * and PUE computation never wait for it. The schema is in README.md.
+ * and PUE computation never wait for it. The store does not log: state
+ * changes show in pue_store_stats() and the caller logs them
+ * (store_config.h does, for pued). What a restart reads back is in
+ * store_read.h. The schema is in README.md.
  * Main thread only.
  */
 #ifndef PUE_STORE_H
@@ -18,9 +21,9 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "combine.h"
-#include "config.h"
 #include "err.h"
+#include "minute.h"
+#include "store_types.h"
 
 /* Rows held in memory while the database cannot be written; beyond this the
  * oldest samples are dropped and counted (minutes and events are kept). */
@@ -28,26 +31,31 @@
 
 struct pue_store; /* opaque */
 
-/* Opens or creates the database at path and registers cfg's points (cfg is
- * borrowed and must outlive the store). NULL on failure (err set, naming
- * the path). A disk too full to open the database on is not a failure:
- * the store starts failing, as a full disk at runtime makes it, keeps its
- * rows in memory and opens the database at the first flush that can. */
-struct pue_store *pue_store_open(const char *path, const struct pue_config *cfg,
+/* Opens or creates the database at path and registers sc's points. sc is
+ * borrowed: what the store needs of it is copied. NULL on failure (err
+ * set, naming the path). A disk too full to open the database on is not a
+ * failure: the store starts failing (stats.failing, stats.last_error), as
+ * a full disk at runtime makes it, keeps its rows in memory and opens the
+ * database at the first flush that can. */
+struct pue_store *pue_store_open(const char *path, const struct pue_store_conf *sc,
 				 struct pue_err *err);
+
+/* The path the store was opened with (borrowed from st). */
+const char *pue_store_path(const struct pue_store *st);
 
 /* Whether the database is open (false after a start on a full disk, until
  * a flush could open it: nothing stored can be read until then). */
 bool pue_store_is_open(const struct pue_store *st);
 
-/* Flushes what is queued (once), then closes. NULL is accepted. */
+/* Flushes what is queued (once; a failure loses those rows, see
+ * pue_store_flush()), then closes. NULL is accepted. */
 void pue_store_close(struct pue_store *st);
 
 /* Queue rows for the next flush. value is kW or kWh (the point's kind). */
 int pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t,
 			 double value);
 int pue_store_add_minute(struct pue_store *st, const struct pue_minute *m, int category);
-/* Queues one closed minute of pPUE zone zone (its index in cfg->pue.zones):
+/* Queues one closed minute of pPUE zone zone (its index in sc->zones):
  * facility_kwh is the zone's IT plus infrastructure energy. Returns 0,
  * -EINVAL for no such zone, or -ENOMEM. */
 int pue_store_add_zone_minute(struct pue_store *st, size_t zone, const struct pue_minute *m);
@@ -62,49 +70,13 @@ int pue_store_flush(struct pue_store *st, pue_wall_t now, struct pue_err *err);
 /* Caps the database at pages pages, as a full disk would (tests). */
 int pue_store_limit_pages(struct pue_store *st, int64_t pages);
 
-/* Calls cb for every stored minute starting at or after since_ms, oldest
- * first (to rebuild the windows after a restart). Returns the count or a
- * negative code. */
-/* As pue_store_load_minutes(), for the pPUE zone named zone. */
-int pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
-				pue_minute_cb cb, void *arg, struct pue_err *err);
-int pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
-			   struct pue_err *err);
-
 /* Where the stored minutes end (Unix ms): the energy before it is in the
  * minutes table (or was lost), the energy after it is only in the raw
  * samples. The engine sets it as minutes close; it is written with the
  * next flush, in the same transaction as those minutes, so after a crash
- * it still matches them. */
+ * it still matches them. store_read.h reads it back. */
 void pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms);
 
-/* Reads it back: returns 1 with *until_ms, or for a database written
- * before it was kept, the end of the newest minute; 0 when there are no
- * minutes either; a negative code on error. */
-int pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err);
-
-/* The newest stored sample of a point in [from_ms, to_ms]: returns 1 with
- * *t_ms and *value, 0 when there is none, a negative code on error. */
-int pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
-			  int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err);
-
-/* Calls cb for every stored sample of a configured point in (after_ms,
- * to_ms], oldest first. Returns the count or a negative code. */
-typedef void (*pue_sample_cb)(void *arg, size_t device, size_t point, pue_wall_t t, double value);
-int pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
-			   void *arg, struct pue_err *err);
-
-struct pue_store_stats {
-	bool failing; /* the last flush failed */
-	char last_error[256];
-	size_t pending;		  /* rows waiting for the next flush */
-	uint64_t written;	  /* samples written since start */
-	uint64_t minutes_written; /* minute rollups written since start */
-	uint64_t dropped;	  /* samples dropped while failing */
-	uint64_t trimmed;	  /* samples deleted for retention or the disk budget */
-	uint64_t used_bytes;	  /* database pages in use, at the last flush */
-	bool over_budget;	  /* dropping raw samples to stay within the budget */
-};
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 
 #endif

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* store_read.c - what a restart reads back from the store: the minutes for
- * the windows, where they end, and the raw samples after them; see
- * store.h. A database not open yet (disk full at start) holds nothing. */
-#include "store.h"
+/* store_read.c - what a restart reads back from the store; see
+ * store_read.h. */
+#include "store_read.h"
 
 #include <stdlib.h>
 
 #include <sqlite3.h>
 
-#include "store_internal.h"
+#include "raw_cursor.h"
+#include "store_db.h"
 
 /* Steps q (prepared and bound; finalized here), one minute a row:
  * t, facility_kwh, it_kwh, covered_ms. Returns the count or PUE_E_STORE. */
@@ -35,7 +35,7 @@ load_rows(struct pue_store *st, sqlite3_stmt *q, pue_minute_cb cb, void *arg, st
 }
 
 int
-pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
+pue_store_read_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb, void *arg,
 		       struct pue_err *err)
 {
 	sqlite3_stmt *q = NULL;
@@ -52,7 +52,7 @@ pue_store_load_minutes(struct pue_store *st, int64_t since_ms, pue_minute_cb cb,
 }
 
 int
-pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
+pue_store_read_zone_minutes(struct pue_store *st, const char *zone, int64_t since_ms,
 			    pue_minute_cb cb, void *arg, struct pue_err *err)
 {
 	sqlite3_stmt *q = NULL;
@@ -70,7 +70,7 @@ pue_store_load_zone_minutes(struct pue_store *st, const char *zone, int64_t sinc
 }
 
 int
-pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
+pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err)
 {
 	static const char *const sql[] = {
 		"SELECT value FROM meta WHERE key = 'minutes_until'",
@@ -103,61 +103,50 @@ pue_store_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err 
 }
 
 int
-pue_store_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
-		      int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
+pue_store_read_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,
+			   int64_t to_ms, int64_t *t_ms, double *value, struct pue_err *err)
 {
-	sqlite3_stmt *q = NULL;
-	int rc;
+	struct pue_raw_cursor *c;
+	struct pue_raw_sample s;
+	int rc, found = 0;
 
 	if (st->db == NULL)
 		return 0;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT t, value FROM samples WHERE t >= ? AND t <= ? AND point = ?"
-			       " ORDER BY t DESC LIMIT 1",
-			       -1, &q, NULL) != SQLITE_OK)
-		return pue_store_db_error(st, err, "reading a sample");
-	sqlite3_bind_int64(q, 1, from_ms);
-	sqlite3_bind_int64(q, 2, to_ms);
-	sqlite3_bind_int64(q, 3, st->point_ids[device][point]);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*t_ms = sqlite3_column_int64(q, 0);
-		*value = sqlite3_column_double(q, 1);
-		rc = 1;
-	} else
-		rc = rc == SQLITE_DONE ? 0 : pue_store_db_error(st, err, "reading a sample");
-	sqlite3_finalize(q);
-	return rc;
+	if ((rc = pue_raw_cursor_open(st->db, from_ms, to_ms, st->point_ids[device][point], &c,
+				      err)) < 0)
+		return rc;
+	/* a point's blocks in the range, a few at most: read to the last */
+	while ((rc = pue_raw_cursor_next(c, &s, err)) == 1) {
+		*t_ms = s.t_ms;
+		*value = s.value;
+		found = 1;
+	}
+	pue_raw_cursor_close(c);
+	return rc < 0 ? rc : found;
 }
 
 int
-pue_store_load_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
+pue_store_read_samples(struct pue_store *st, int64_t after_ms, int64_t to_ms, pue_sample_cb cb,
 		       void *arg, struct pue_err *err)
 {
-	sqlite3_stmt *q = NULL;
+	struct pue_raw_cursor *c;
+	struct pue_raw_sample s;
 	int n = 0, rc;
 
-	if (st->db == NULL)
+	if (st->db == NULL || after_ms >= to_ms)
 		return 0;
-	if (sqlite3_prepare_v2(
-		    st->db, "SELECT t, point, value FROM samples WHERE t > ? AND t <= ? ORDER BY t",
-		    -1, &q, NULL) != SQLITE_OK)
-		return pue_store_db_error(st, err, "loading samples");
-	sqlite3_bind_int64(q, 1, after_ms);
-	sqlite3_bind_int64(q, 2, to_ms);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct point_ref key = {.id = sqlite3_column_int64(q, 1)};
+	if ((rc = pue_raw_cursor_open(st->db, after_ms + 1, to_ms, -1, &c, err)) < 0)
+		return rc;
+	while ((rc = pue_raw_cursor_next(c, &s, err)) == 1) {
+		struct point_ref key = {.id = s.point};
 		const struct point_ref *ref = bsearch(&key, st->by_id, st->n_points,
-						      sizeof(*st->by_id), pue_store_compare_ids);
+						      sizeof(*st->by_id), pue_store_db_compare_ids);
 
 		if (ref == NULL)
 			continue; /* a point no longer configured */
-		cb(arg, ref->device, ref->point, (pue_wall_t){sqlite3_column_int64(q, 0)},
-		   sqlite3_column_double(q, 2));
+		cb(arg, ref->device, ref->point, (pue_wall_t){s.t_ms}, s.value);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
-		n = pue_store_db_error(st, err, "loading samples");
-	sqlite3_finalize(q);
-	return n;
+	pue_raw_cursor_close(c);
+	return rc < 0 ? rc : n;
 }

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "raw_blocks.h"
+
 const char pue_store_schema_v1_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE points(id INTEGER PRIMARY KEY, device TEXT NOT NULL,"
@@ -68,6 +70,27 @@ static const char v3_to_v4_sql[] =
 	" PRIMARY KEY(zone, t)) WITHOUT ROWID;"
 	"CREATE INDEX zone_minutes_t ON zone_minutes(t);"
 	"UPDATE meta SET value = '4' WHERE key = 'schema_version';";
+
+/* Version 5: raw samples in compressed blocks (store_blocks.c, issue 18),
+ * a few bytes a sample instead of about 23. raw_blocks: closed blocks,
+ * keyed by their first time so that deletions by age walk the key; seq
+ * tells apart two blocks of a point that start at the same millisecond
+ * (a clock set back between two runs). raw_open: each point's block in
+ * progress as of the last checkpoint. raw_tail: the samples flushed since,
+ * one row each, the value's 64 bits as an integer (so a NaN keeps its
+ * payload). The old samples are converted in between
+ * (pue_raw_blocks_convert_samples()), in the same transaction. */
+static const char v4_to_v5_sql[] =
+	"CREATE TABLE raw_blocks(t_first INTEGER NOT NULL, point INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL, t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,"
+	" PRIMARY KEY(t_first, point, seq)) WITHOUT ROWID;"
+	"CREATE INDEX raw_blocks_point ON raw_blocks(point, t_first);"
+	"CREATE TABLE raw_open(point INTEGER PRIMARY KEY, t_first INTEGER NOT NULL,"
+	" t_last INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL);"
+	"CREATE TABLE raw_tail(t INTEGER NOT NULL, point INTEGER NOT NULL, bits INTEGER NOT NULL,"
+	" PRIMARY KEY(t, point)) WITHOUT ROWID;";
+static const char v4_to_v5_done_sql[] = "DROP TABLE samples;"
+					"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
 
 static int
 exec(sqlite3 *db, const char *sql, const char *what, struct pue_err *err)
@@ -134,6 +157,10 @@ pue_store_schema_upgrade(sqlite3 *db, struct pue_err *err)
 	if (version <= 2 && exec(db, v2_to_v3_sql, "migrating schema 2 to 3", err) < 0)
 		return PUE_E_STORE;
 	if (version <= 3 && exec(db, v3_to_v4_sql, "migrating schema 3 to 4", err) < 0)
+		return PUE_E_STORE;
+	if (version <= 4 && (exec(db, v4_to_v5_sql, "migrating schema 4 to 5", err) < 0 ||
+			     pue_raw_blocks_convert_samples(db, err) < 0 ||
+			     exec(db, v4_to_v5_done_sql, "migrating schema 4 to 5", err) < 0))
 		return PUE_E_STORE;
 	return 0;
 }

@@ -12,7 +12,7 @@
 
 #include "err.h"
 
-#define PUE_STORE_SCHEMA_VERSION 4
+#define PUE_STORE_SCHEMA_VERSION 5
 
 /* Brings db (inside a transaction the caller opened) to the current
  * version, creating the tables of a new database. Returns 0 or PUE_E_STORE. */

@@ -2,7 +2,6 @@
 /* window.c - ring buckets with running sums; see window.h. */
 #include "window.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #define HOUR_MS (60 * PUE_MINUTE_MS)
@@ -142,19 +141,4 @@ int64_t
 pue_window_span_ms(const struct pue_window *w)
 {
 	return w->span_ms;
-}
-
-void
-pue_format_span(int64_t span_ms, char *buf, size_t len)
-{
-	if (span_ms % DAY_MS == 0 && span_ms >= 2 * DAY_MS)
-		snprintf(buf, len, "%lldd", (long long)(span_ms / DAY_MS));
-	else if (span_ms % HOUR_MS == 0)
-		snprintf(buf, len, "%lldh", (long long)(span_ms / HOUR_MS));
-	else if (span_ms % PUE_MINUTE_MS == 0)
-		snprintf(buf, len, "%lldm", (long long)(span_ms / PUE_MINUTE_MS));
-	else if (span_ms % 1000 == 0)
-		snprintf(buf, len, "%llds", (long long)(span_ms / 1000));
-	else
-		snprintf(buf, len, "%lldms", (long long)span_ms);
 }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "combine.h"
+#include "minute.h"
 
 struct pue_window; /* opaque */
 
@@ -39,8 +39,5 @@ void pue_window_sums(const struct pue_window *w, double *facility_kwh, double *i
 		     int64_t *covered_ms, int64_t *period_ms);
 
 int64_t pue_window_span_ms(const struct pue_window *w);
-
-/* Formats a span the way configurations write it ("15m", "1h", "365d"). */
-void pue_format_span(int64_t span_ms, char *buf, size_t len);
 
 #endif

@@ -12,7 +12,7 @@
  *
  * Anchors, aliases, tags other than !!str, duplicate keys and more than one
  * document are errors: a configuration says each thing once, where it is
- * read. Main thread only.
+ * read. A tree belongs to one thread at a time.
  */
 #ifndef PUE_YAML_TREE_H
 #define PUE_YAML_TREE_H
@@ -59,18 +59,6 @@ struct pue_ytree; /* opaque: the root and the error list */
  * file in messages). Returns NULL when out of memory. Free it with
  * pue_ytree_free(). */
 struct pue_ytree *pue_ytree_new(const char *path);
-
-/* Reads and parses the file. Returns 0 when the tree is complete, though it
- * may hold errors (an anchor, a duplicate key: see pue_ytree_n_errors()),
- * PUE_E_CONFIG when the YAML could not be parsed to the end (the tree is
- * partial and should not be checked further), a negative errno when the
- * file cannot be read, or -ENOMEM. Every problem is in the error list. */
-int pue_ytree_load(struct pue_ytree *t);
-
-/* The same for a file already in memory: len bytes at buf (borrowed; the
- * caller wipes and frees it), parsed as the file named at creation. Files
- * larger than PUE_YTREE_MAX_BYTES are refused as pue_ytree_load() does. */
-int pue_ytree_load_buffer(struct pue_ytree *t, const char *buf, size_t len);
 
 /* The top node, or NULL for an empty file. Borrowed from t. */
 const struct pue_ynode *pue_ytree_root(const struct pue_ytree *t);

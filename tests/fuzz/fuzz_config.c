@@ -119,12 +119,13 @@ check_config(const struct pue_config *cfg)
 			const struct pue_point_conf *p = &d->points[j];
 
 			CHECK(p->name != NULL, "device %s point %zu has no name", d->name, j);
-			CHECK(isfinite(p->scale) && p->scale != 0 && isfinite(p->offset),
-			      "point %s/%s: scale %g offset %g", d->name, p->name, p->scale,
-			      p->offset);
-			CHECK(p->counter_bits <= 64, "point %s/%s: counter_bits %u", d->name,
-			      p->name, p->counter_bits);
-			CHECK(p->kind == PUE_KIND_ENERGY || p->counter_bits == 0,
+			CHECK(isfinite(p->num.scale) && p->num.scale != 0 &&
+				      isfinite(p->num.offset),
+			      "point %s/%s: scale %g offset %g", d->name, p->name, p->num.scale,
+			      p->num.offset);
+			CHECK(p->num.counter_bits <= 64, "point %s/%s: counter_bits %u", d->name,
+			      p->name, p->num.counter_bits);
+			CHECK(p->num.kind == PUE_KIND_ENERGY || p->num.counter_bits == 0,
 			      "power point %s/%s with counter_bits", d->name, p->name);
 		}
 	}

@@ -76,18 +76,18 @@ read_point(struct fuzz_in *in, struct pue_point_conf *p, size_t i)
 	flags = take_u8(in);
 	p->word_order = (enum pue_word_order)(flags & 3);
 	p->function = (flags & 4) ? PUE_MB_INPUT : PUE_MB_HOLDING;
-	p->kind = (flags & 8) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
-	p->unit = (enum pue_unit)((flags >> 4) % 3 + (p->kind == PUE_KIND_ENERGY ? 3 : 0));
+	p->num.kind = (flags & 8) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
+	p->num.unit = (enum pue_unit)((flags >> 4) % 3 + (p->num.kind == PUE_KIND_ENERGY ? 3 : 0));
 	p->has_scale_register = (flags & 0x80) != 0;
 	p->address = take_u16(in);
 	/* config.c refuses a value that runs past register 65535 */
 	if ((uint32_t)p->address + pue_dtype_registers(p->type) > 65536)
 		p->address = (uint16_t)(65536 - pue_dtype_registers(p->type));
 	p->scale_register = take_u16(in);
-	p->scale = scales[take_u8(in) % (sizeof(scales) / sizeof(scales[0]))];
-	p->offset = offsets[take_u8(in) % (sizeof(offsets) / sizeof(offsets[0]))];
-	p->counter_bits =
-		p->kind == PUE_KIND_ENERGY && !is_float(p->type) ? pue_dtype_bits(p->type) : 0;
+	p->num.scale = scales[take_u8(in) % (sizeof(scales) / sizeof(scales[0]))];
+	p->num.offset = offsets[take_u8(in) % (sizeof(offsets) / sizeof(offsets[0]))];
+	p->num.counter_bits =
+		p->num.kind == PUE_KIND_ENERGY && !is_float(p->type) ? pue_dtype_bits(p->type) : 0;
 	(void)take_u32(in); /* room for future fields: keeps old seeds' layout */
 }
 
@@ -184,7 +184,8 @@ may_refuse(const struct pue_point_conf *p, uint64_t bits, uint16_t sf_word)
 			return true;
 		v = sf >= 0 ? v * pow(10, sf) : v / pow(10, -sf);
 	}
-	return !isfinite((v * p->scale + p->offset) * pue_unit_factor(p->unit)) || fabs(v) > 1e300;
+	return !isfinite((v * p->num.scale + p->num.offset) * pue_unit_factor(p->num.unit)) ||
+	       fabs(v) > 1e300;
 }
 
 static void

@@ -3,7 +3,7 @@
  * fuzz_snmp_value.c - what an SNMP agent answers, into pued's numbers:
  * varbinds of every ASN.1 type with arbitrary lengths and contents through
  * pue_snmp_value_raw() (snmp_value.c), and whole answers through the
- * poller's callback pue_snmp_on_answer() (snmp_answer.c): GETs (tooBig
+ * poller's callback pue_snmp_answer_received() (snmp_answer.c): GETs (tooBig
  * splits, version 1 noSuchName retries), column walks over several
  * answers, engine ID probes and reports.
  *
@@ -35,7 +35,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
-#include "snmp_internal.h"
+#include "snmp_answer.h"
 #include "snmp_value.h"
 
 #include "fuzz.h"
@@ -376,7 +376,7 @@ fuzz_answers(struct fuzz_in *in)
 	static double invalid[] = {-1, 2147483647};
 	struct pue_point_conf pconf[MAX_POINTS];
 	struct pue_device_conf conf = {.name = "fuzz", .protocol = PUE_PROTO_SNMP, .retries = 1};
-	struct pue_snmp m = {.clock = clock_};
+	struct pue_snmp m = {.poller.clock = clock_};
 	struct snmp_point pts[MAX_POINTS];
 	oid names[MAX_POINTS][BASE_LEN + 2], cur[MAX_OID_LEN];
 	size_t gets[MAX_POINTS], work[MAX_POINTS], k, n, i, cap;
@@ -407,7 +407,8 @@ fuzz_answers(struct fuzz_in *in)
 	for (k = 0; k < n; k++) {
 		snprintf(pname[k], sizeof(pname[k]), "p%zu", k);
 		pconf[k].name = pname[k];
-		pconf[k].kind = (columns >> 4) & (1u << (k % 4)) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
+		pconf[k].num.kind =
+			(columns >> 4) & (1u << (k % 4)) ? PUE_KIND_ENERGY : PUE_KIND_POWER;
 		pconf[k].sum_column = (columns & (1u << (k % 4))) != 0;
 		pconf[k].invalid_values = invalid;
 		pconf[k].n_invalid_values = k % 3;
@@ -459,7 +460,7 @@ fuzz_answers(struct fuzz_in *in)
 		}
 		r = &reqs[i];
 		pdu = take_pdu(in, &d, r);
-		(void)pue_snmp_on_answer(
+		(void)pue_snmp_answer_received(
 			op < 200 ? NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE : ops[op % 4], &sess,
 			(op & 1) && op < 200 ? 7
 			: (op & 2)	     ? 8

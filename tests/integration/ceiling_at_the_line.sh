@@ -39,9 +39,9 @@ past() { [ "$(sim_minutes)" -ge "$1" ]; }
 
 # at_line N WHAT: N snapshots, each a few simulated minutes apart, in which
 # both windows are 1.250, "warning", at the ceiling, and so is the live
-# figure unless a late poll left it without fresh power ("unknown": a
-# loaded machine stalls pued for simulated minutes); it is judged in at
-# least one snapshot.
+# figure unless a late poll left it without fresh power ("unknown", or
+# "insufficient_data" when some inputs are fresh: a loaded machine stalls
+# pued for simulated minutes); it is judged in at least one snapshot.
 at_line() {
 	local i m out rc live=0
 	for i in $(seq "$1"); do
@@ -49,11 +49,12 @@ at_line() {
 		jq -e 'def at_line: .state == "warning" and .pue == 1.25 and .pue_milli == 1250
 			and .at_ceiling and (.exceeds_ceiling | not) and .exceeds_warning;
 			(.windows | length == 2 and all(at_line))
-			and (.instant | at_line or .state == "unknown")' "$T/s.json" >/dev/null ||
+			and (.instant | at_line or .state == "unknown" or .state == "insufficient_data")' \
+			"$T/s.json" >/dev/null ||
 			fail "$2, snapshot $i: $(jq -c '[.instant, .windows[]]' "$T/s.json")"
 		puectl status >"$T/s.txt"
 		[ "$(grep -cE '^  (15m|1h) +1\.250 +AT CEILING ' "$T/s.txt")" -eq 2 ] &&
-			grep -qE '^  now +(1\.250 +AT CEILING|- +unknown) ' "$T/s.txt" &&
+			grep -qE '^  now +(1\.250 +AT CEILING|- +unknown|- +insufficient data) ' "$T/s.txt" &&
 			! grep -q 'ABOVE CEILING' "$T/s.txt" || fail "$2, snapshot $i: $(cat "$T/s.txt")"
 		grep -qE '^  now +1\.250 +AT CEILING ' "$T/s.txt" && live=$((live + 1))
 		rc=0

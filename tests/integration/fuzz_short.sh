@@ -1,5 +1,5 @@
 #!/bin/bash
-# The five fuzz targets (tests/fuzz) built with clang, ASan and UBSan and
+# The six fuzz targets (tests/fuzz) built with clang, ASan and UBSan and
 # each run for a few seconds from its seed corpus: any crash, sanitizer
 # report, leak or broken invariant fails the test. The corpus a run grows
 # goes to a temporary directory. Skipped only where clang is missing

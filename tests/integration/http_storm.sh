@@ -7,7 +7,7 @@
 # before any byte of an answer): none hangs, none gets half an answer.
 # While they are all open, each of pued's HTTP connections sits on a
 # descriptor at or above 1024, where it can never take one libmodbus
-# needs (fd_high.h), and `puectl ping` answers. Polling stays on time: no
+# needs (fd_policy.h), and `puectl ping` answers. Polling stays on time: no
 # poll tick skipped, and no gap between two stored samples of any point as
 # long as max_gap (3 polls), so no energy interval is lost to the storm.
 # Runs alone (tests/run): its load and its real-clock gaps are its own.

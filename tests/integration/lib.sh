@@ -21,6 +21,17 @@ if [ -x /usr/bin/python3 ]; then
 	PATH=$T/bin:$PATH
 fi
 
+# Raw samples are compressed blocks (issue 18): this sqlite3, first on PATH
+# like python3 above, is Debian's with pued's SQLite extension loaded
+# (lib/raw_vtab.h), which shows them as the samples(t, point, value) table
+# of schema 4, so that tests query them as before.
+if [ -x /usr/bin/sqlite3 ]; then
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\nexec /usr/bin/sqlite3 -cmd %s "$@"\n' "'.load $BIN/pue_samples'" >"$T/bin/sqlite3"
+	chmod +x "$T/bin/sqlite3"
+	case ":$PATH:" in *":$T/bin:"*) ;; *) PATH=$T/bin:$PATH ;; esac
+fi
+
 cleanup() {
 	local rc=$?
 	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

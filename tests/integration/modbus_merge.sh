@@ -7,6 +7,9 @@
 # half of them are input registers.
 source "$(dirname "$0")/lib.sh"
 
+# On the stepped clock: no poll runs between two advances, so the
+# simulator's counts and pued's poll counts are read at one moment.
+step_clock 1767225600000 # 2026-01-01T00:00:00Z
 start_sim sim --control "$T/sim.sock"
 
 points() { # points FUNCTION_OF_THE_SECOND_HALF
@@ -55,13 +58,12 @@ start_pued "$T/pued.yaml"
 # The points read every layout as W whatever the register holds, so some
 # are impossible (a CDAB int32 read as ABCD is -1.5e6 kW): rejected, and
 # their device degraded, not down. Requests are counted all the same.
-wait_for 15000 "every device answering" \
-	devices_jq '[.devices[].state] | all(. == "up" or . == "degraded")'
+advance 5s
+puectl devices --json | jq -e '[.devices[].state] | all(. == "up" or . == "degraded")' >/dev/null ||
+	fail "not every device answering: $(puectl devices --json | jq -c '[.devices[].state]')"
 
-# The simulator's count and pued's poll count agree when read between two
-# polls, with no poll ended meanwhile (the count is read between two reads
-# of polls); a busy machine may take some tries to get there, and a wrong
-# plan never does.
+# The simulator's count and pued's poll count agree: the clock stands
+# still, so no poll runs between the two reads.
 counts_agree() { # DEVICE UNIT READS FC03 FC04
 	local polls stats
 	polls=$(dev_jq "$1" .polls) || return 1
@@ -74,11 +76,11 @@ check() { # check DEVICE UNIT READS FC03 FC04
 	local dev=$1 reads=$3
 	dev_jq "$dev" ".reads_per_poll == $reads and .requests_last_poll == $reads" >/dev/null ||
 		fail "$dev: $(puectl devices --json | jq -c --arg d "$dev" '.devices[] | select(.name == $d)')"
-	wait_for 15000 "$dev: the simulator to count $reads requests a poll (counts.log)" counts_agree "$@"
+	counts_agree "$@" >/dev/null || fail "$dev: the simulator counts $(sim_cmd "stats $SIM_PORT:$2"), not $reads requests a poll"
 	note "$(tail -n1 "$T/counts.log")"
 }
-wait_for 10000 "three polls each" \
-	bash -c "\"$BIN/puectl\" -s \"$T/pued.sock\" devices --json | jq -e '[.devices[].polls] | min >= 3'"
+puectl devices --json | jq -e '[.devices[].polls] | min >= 3' >/dev/null ||
+	fail "not three polls each: $(puectl devices --json | jq -c '[.devices[].polls]')"
 check merged 1 1 1 0
 check limited 2 7 7 0
 check two_functions 3 2 1 1

@@ -44,7 +44,8 @@ start_run() { # a numbered pued, its log in $T/pued$run.log
 # The database's schema, from a first run whose data are then removed.
 start_run
 stop_clean "$PUED_PID"
-sql "DELETE FROM samples; DELETE FROM minutes; DELETE FROM hours; DELETE FROM events;
+sql "DELETE FROM raw_blocks; DELETE FROM raw_open; DELETE FROM raw_tail; DELETE FROM minutes;
+	DELETE FROM hours; DELETE FROM events;
 	DELETE FROM alerts; DELETE FROM alert_history; DELETE FROM meta WHERE key <> 'schema_version'"
 
 # 15 whole minutes at 960 / 800 kW before the one pued starts in, which

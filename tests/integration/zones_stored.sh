@@ -32,4 +32,4 @@ zone 15m | jq -e '.pue == 1.16 and .coverage >= 0.99' >/dev/null || fail "zone w
 advance 2m
 zone 15m | jq -e '.pue == 1.16 and .coverage >= 0.99' >/dev/null || fail "zone window 2 min after: $(zone 15m)"
 stop_pid "$PUED_PID" 5000 || fail "pued exited with status $? on SIGTERM"
-[ "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "schema version"
+[ "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] || fail "schema version"

@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NS_PER_HOUR 3600e9
 
 struct generic {
 	double base_kwh; /* counter at base_ns */
 	int64_t base_ns;
+	double kw; /* constant */
 };
 
 struct fake {
@@ -24,6 +26,93 @@ struct sim_meters {
 	struct generic *generic; /* ids n_hall.. */
 	struct fake *fakes;	 /* per meter id */
 };
+
+/* Meter k's value from the last spread naming it, else dflt. */
+static double
+spread_at(const struct sim_spread *sp, unsigned n, unsigned k, double dflt)
+{
+	double v = dflt;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (k >= sp[i].first && k <= sp[i].last)
+			v = sp[i].first == sp[i].last
+				    ? sp[i].lo
+				    : sp[i].lo + (sp[i].hi - sp[i].lo) * (k - sp[i].first) /
+							 (sp[i].last - sp[i].first);
+	return v;
+}
+
+static int
+parse_spread(const char *option, const char *s, size_t len, double max, struct sim_spread *out,
+	     struct pue_err *err)
+{
+	char buf[128], *p, *end;
+	unsigned long first, last;
+
+	if (len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	first = strtoul(buf, &end, 10);
+	if (end == buf || errno != 0 || buf[0] == '-')
+		goto bad;
+	last = first;
+	if (*end == '-') {
+		p = end + 1;
+		last = strtoul(p, &end, 10);
+		if (end == p || errno != 0 || *p == '-')
+			goto bad;
+	}
+	if (*end != '=' || first > last || last >= SIM_METERS_MAX)
+		goto bad;
+	p = end + 1;
+	out->lo = strtod(p, &end);
+	if (end == p)
+		goto bad;
+	out->hi = out->lo;
+	if (*end == ':') {
+		p = end + 1;
+		out->hi = strtod(p, &end);
+		if (end == p)
+			goto bad;
+	}
+	if (*end != '\0' || errno != 0 || !(out->lo >= 0 && out->lo <= max) ||
+	    !(out->hi >= 0 && out->hi <= max))
+		goto bad;
+	out->first = (unsigned)first;
+	out->last = (unsigned)last;
+	return 0;
+bad:
+	return pue_err_set(err, -EINVAL,
+			   "--%s: expected FIRST-LAST=LO[:HI] with meters 0..%d and values "
+			   "0..%g, found \"%.*s\"",
+			   option, SIM_METERS_MAX - 1, max, (int)(len < 100 ? len : 100), s);
+}
+
+int
+sim_meters_parse_spreads(const char *option, const char *spec, double max, struct sim_spread *out,
+			 struct pue_err *err)
+{
+	const char *s = spec, *comma;
+	int n = 0, rc;
+
+	for (;;) {
+		comma = strchr(s, ',');
+		if (n == SIM_METERS_MAX_SPREADS)
+			return pue_err_set(err, -EINVAL, "--%s: at most %d ranges", option,
+					   SIM_METERS_MAX_SPREADS);
+		rc = parse_spread(option, s, comma ? (size_t)(comma - s) : strlen(s), max, &out[n],
+				  err);
+		if (rc < 0)
+			return rc;
+		n++;
+		if (comma == NULL)
+			return n;
+		s = comma + 1;
+	}
+}
 
 struct sim_meters *
 sim_meters_new(struct sim_hall *hall, const struct sim_meters_conf *conf, pue_mono_t start,
@@ -56,7 +145,9 @@ sim_meters_new(struct sim_hall *hall, const struct sim_meters_conf *conf, pue_mo
 	m->n_hall = sim_hall_n_meters(hall);
 	m->conf = *conf;
 	for (k = 0; k < conf->n_generic; k++)
-		m->generic[k] = (struct generic){100000.0 + k, start.ns};
+		m->generic[k] =
+			(struct generic){spread_at(conf->kwh, conf->n_kwh, k, 100000.0 + k),
+					 start.ns, spread_at(conf->kw, conf->n_kw, k, 1.0 + k)};
 	return m;
 }
 
@@ -83,12 +174,6 @@ sim_meters_find(const struct sim_meters *m, unsigned endpoint, unsigned unit)
 	return k < m->conf.n_generic ? (int)(m->n_hall + k) : -1;
 }
 
-static double
-generic_kw(unsigned k)
-{
-	return 1.0 + k;
-}
-
 void
 sim_meters_read(struct sim_meters *m, int meter, pue_mono_t now, double *power_kw,
 		double *energy_kwh)
@@ -102,7 +187,7 @@ sim_meters_read(struct sim_meters *m, int meter, pue_mono_t now, double *power_k
 	}
 	k = (unsigned)meter - m->n_hall;
 	g = &m->generic[k];
-	*power_kw = generic_kw(k);
+	*power_kw = g->kw;
 	*energy_kwh =
 		g->base_kwh +
 		(now.ns > g->base_ns ? *power_kw * (double)(now.ns - g->base_ns) / NS_PER_HOUR : 0);
@@ -111,11 +196,15 @@ sim_meters_read(struct sim_meters *m, int meter, pue_mono_t now, double *power_k
 void
 sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now)
 {
+	struct generic *g;
+
 	if ((unsigned)meter < m->n_hall) {
 		sim_hall_reset_counter(m->hall, now, (unsigned)meter + 1);
 		return;
 	}
-	m->generic[(unsigned)meter - m->n_hall] = (struct generic){0, now.ns};
+	g = &m->generic[(unsigned)meter - m->n_hall];
+	g->base_kwh = 0;
+	g->base_ns = now.ns;
 }
 
 void

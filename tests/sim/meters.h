@@ -8,7 +8,9 @@
  * index k / units_per_port as unit id k % units_per_port + 1, and then the
  * TCP ports serve only those (the RTU bus keeps the hall). Generic meter k
  * draws a constant 1 + k kW and its counter starts at 100000 + k kWh, so
- * every meter's values are its own and a test can tell them apart.
+ * every meter's values are its own and a test can tell them apart; or
+ * what --meter-kw and --meter-kwh say (small meters for the live figure's
+ * tests: a float32 counter near 100,000 kWh moves in 7.8 Wh steps).
  *
  * Endpoints are numbered as in fault.h: TCP ports 0..n_ports-1, then the
  * RTU bus. Meter ids are small integers (>= 0) valid for the simulator's
@@ -27,11 +29,33 @@
 /* Most generic meters: 256 ports x 247 unit ids. */
 #define SIM_METERS_MAX (256 * 247)
 
+/* Values spread evenly over generic meters first..last (0-based,
+ * inclusive): meter first gets lo, meter last gets hi (--meter-kw,
+ * --meter-kwh). */
+struct sim_spread {
+	unsigned first, last;
+	double lo, hi;
+};
+
+#define SIM_METERS_MAX_SPREADS 16
+#define SIM_MAX_KWH 1e12 /* a counter at start, kWh: far past any register */
+
 struct sim_meters_conf {
 	unsigned n_generic;	 /* --meters, 0..SIM_METERS_MAX */
 	unsigned units_per_port; /* --units-per-port, 1..247 */
 	unsigned n_ports;	 /* TCP listening ports */
+	/* --meter-kw, --meter-kwh: the power (kW) and the counter at start
+	 * (kWh) of the meters they name; the last spread naming a meter
+	 * wins, and a meter none names draws 1 + k kW from 100000 + k kWh. */
+	struct sim_spread kw[SIM_METERS_MAX_SPREADS], kwh[SIM_METERS_MAX_SPREADS];
+	unsigned n_kw, n_kwh;
 };
+
+/* Parses "FIRST-LAST=LO[:HI]" (or "K=V" for one meter), comma-separated,
+ * into at most SIM_METERS_MAX_SPREADS spreads of values in [0, max].
+ * Returns the count, or -EINVAL with err naming the option. */
+int sim_meters_parse_spreads(const char *option, const char *spec, double max,
+			     struct sim_spread *out, struct pue_err *err);
 
 struct sim_meters; /* opaque */
 

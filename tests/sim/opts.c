@@ -24,6 +24,8 @@ enum {
 	OPT_IT_KW,
 	OPT_METERS,
 	OPT_UNITS_PER_PORT,
+	OPT_METER_KW,
+	OPT_METER_KWH,
 	OPT_RTU,
 	OPT_BAUD,
 };
@@ -41,6 +43,8 @@ static const struct option options[] = {
 	{"it-kw", required_argument, NULL, OPT_IT_KW},
 	{"meters", required_argument, NULL, OPT_METERS},
 	{"units-per-port", required_argument, NULL, OPT_UNITS_PER_PORT},
+	{"meter-kw", required_argument, NULL, OPT_METER_KW},
+	{"meter-kwh", required_argument, NULL, OPT_METER_KWH},
 	{"rtu", required_argument, NULL, OPT_RTU},
 	{"baud", required_argument, NULL, OPT_BAUD},
 	{"verbose", no_argument, NULL, 'v'},
@@ -66,6 +70,10 @@ usage(void)
 	       "  --cooling N          cooling meters after the UPS ones (default 2)\n"
 	       "  --meters N           N generic meters on the TCP ports instead of the hall\n"
 	       "  --units-per-port M   generic meters per port, unit ids 1..M (default 247)\n"
+	       "  --meter-kw SPEC      generic meters' power: FIRST-LAST=LO[:HI],... kW,\n"
+	       "                       spread evenly (default 1 + k kW for meter k)\n"
+	       "  --meter-kwh SPEC     their counters at start, the same way (default\n"
+	       "                       100000 + k kWh)\n"
 	       "  --rtu PATH           also serve the hall over Modbus RTU on tty PATH\n"
 	       "  --baud N             RTU line speed (default 19200)\n"
 	       "  -v, --verbose        log every connection\n"
@@ -153,6 +161,14 @@ parse_one(int opt, const char *arg, struct sim_opts *o, struct pue_err *err)
 		rc = parse_uint("units-per-port", arg, 1, 247, &v, err);
 		o->units_per_port = (unsigned)v;
 		return rc;
+	case OPT_METER_KW:
+		rc = sim_meters_parse_spreads("meter-kw", arg, SIM_MAX_KW, o->meter_kw, err);
+		o->n_meter_kw = rc > 0 ? (unsigned)rc : 0;
+		return rc < 0 ? rc : 0;
+	case OPT_METER_KWH:
+		rc = sim_meters_parse_spreads("meter-kwh", arg, SIM_MAX_KWH, o->meter_kwh, err);
+		o->n_meter_kwh = rc > 0 ? (unsigned)rc : 0;
+		return rc < 0 ? rc : 0;
 	case OPT_RTU:
 		o->rtu_path = arg;
 		return 0;

@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "hall.h"
+#include "meters.h"
 
 struct sim_opts {
 	const char *bind_addr;	   /* --bind, default 127.0.0.1 */
@@ -25,6 +26,10 @@ struct sim_opts {
 	const char *rtu_path;	   /* --rtu, NULL: no serial bus */
 	unsigned baud;		   /* --baud, default 19200 */
 	bool verbose;		   /* -v: a log line per connection */
+
+	struct sim_spread meter_kw[SIM_METERS_MAX_SPREADS];  /* --meter-kw */
+	struct sim_spread meter_kwh[SIM_METERS_MAX_SPREADS]; /* --meter-kwh */
+	unsigned n_meter_kw, n_meter_kwh;
 };
 
 #define SIM_OPTS_HELP 1

@@ -116,11 +116,18 @@ static int
 start(struct sim *sim, const struct sim_opts *o, struct pue_err *err)
 {
 	struct sim_server_conf sc = {o->bind_addr, o->port, o->n_listen};
-	struct sim_meters_conf mc = {o->n_meters, o->units_per_port, o->n_listen};
+	struct sim_meters_conf mc = {.n_generic = o->n_meters,
+				     .units_per_port = o->units_per_port,
+				     .n_ports = o->n_listen};
 	struct sim_rtu_conf rc_rtu = {o->rtu_path, o->baud, o->n_listen};
 	unsigned n_endpoints = o->n_listen + (o->rtu_path != NULL ? 1 : 0);
 	struct sim_command_ctx cx;
 	int rc;
+
+	memcpy(mc.kw, o->meter_kw, sizeof(mc.kw));
+	memcpy(mc.kwh, o->meter_kwh, sizeof(mc.kwh));
+	mc.n_kw = o->n_meter_kw;
+	mc.n_kwh = o->n_meter_kwh;
 
 	if ((sim->clock = pue_clock_new_from_env(err)) == NULL)
 		return err->code != 0 ? err->code : pue_err_set(err, -ENOMEM, "clock: no memory");

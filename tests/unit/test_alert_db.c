@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "alert_db.h"
-#include "store.h"
+#include "store_config.h"
 
 struct fixture {
 	char dir[64], path[128];
@@ -40,7 +40,7 @@ setup(void **state)
 						   .minute_retention_ms = 86400000,
 						   .disk_budget_bytes = UINT64_C(1) << 30,
 						   .flush_interval_ms = 1000};
-	f->store = pue_store_open(f->path, &f->cfg, NULL); /* creates schema 3 */
+	f->store = pue_store_config_open(f->path, &f->cfg, NULL); /* creates schema 3 */
 	assert_non_null(f->store);
 	f->db = pue_alert_db_open(f->path, NULL);
 	assert_non_null(f->db);

@@ -38,8 +38,8 @@ figure(enum pue_figure_state st, double pue, double coverage)
 static void
 test_alert_defs_cover_windows_devices_and_points(void **state)
 {
-	struct pue_point_conf pts[] = {{.name = "power", .kind = PUE_KIND_POWER},
-				       {.name = "energy", .kind = PUE_KIND_ENERGY}};
+	struct pue_point_conf pts[] = {{.name = "power", .num.kind = PUE_KIND_POWER},
+				       {.name = "energy", .num.kind = PUE_KIND_ENERGY}};
 	struct pue_device_conf devs[] = {{.name = "ups-a", .points = pts, .n_points = 2},
 					 {.name = "incomer", .points = pts, .n_points = 2}};
 	int64_t windows[] = {15 * 60000LL, 24 * 3600000LL};

@@ -48,11 +48,11 @@ static void
 test_notification_round_trips_through_json(void **state)
 {
 	struct pue_notification n = sample(), back;
-	json_t *j = pue_notification_json(&n);
+	json_t *j = pue_alert_notification_json(&n);
 
 	(void)state;
 	assert_non_null(j);
-	assert_int_equal(pue_notification_from_json(j, &back), 0);
+	assert_int_equal(pue_alert_notification_from_json(j, &back), 0);
 	json_decref(j);
 	assert_int_equal(back.incident, 12);
 	assert_int_equal(back.rule, PUE_RULE_PUE_CEILING);
@@ -84,9 +84,9 @@ test_notification_without_a_figure_stays_without_one(void **state)
 	n.year_ok = false;
 	n.resolved = true;
 	snprintf(n.pue_text, sizeof(n.pue_text), "insufficient data (coverage 40.2%%)");
-	j = pue_notification_json(&n);
+	j = pue_alert_notification_json(&n);
 	assert_true(json_is_null(json_object_get(j, "pue_milli")));
-	assert_int_equal(pue_notification_from_json(j, &back), 0);
+	assert_int_equal(pue_alert_notification_from_json(j, &back), 0);
 	json_decref(j);
 	assert_false(back.has_pue);
 	assert_false(back.year_ok);
@@ -102,13 +102,13 @@ test_notification_malformed_json_is_refused(void **state)
 			      "state", "firing");
 
 	(void)state;
-	assert_int_equal(pue_notification_from_json(j, &back), -EINVAL);
+	assert_int_equal(pue_alert_notification_from_json(j, &back), -EINVAL);
 	json_decref(j);
 	j = json_pack("{s:s, s:s}", "rule", "pue_ceiling", "state", "firing");
-	assert_int_equal(pue_notification_from_json(j, &back), -EINVAL);
+	assert_int_equal(pue_alert_notification_from_json(j, &back), -EINVAL);
 	json_decref(j);
 	j = json_array();
-	assert_int_equal(pue_notification_from_json(j, &back), -EINVAL);
+	assert_int_equal(pue_alert_notification_from_json(j, &back), -EINVAL);
 	json_decref(j);
 }
 

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_text.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -234,12 +235,12 @@ check_full_file(const struct pue_config *cfg)
 	assert_int_equal(p->function, PUE_MB_INPUT);
 	assert_int_equal(p->type, PUE_T_FLOAT32);
 	assert_int_equal(p->word_order, PUE_ORDER_CDAB);
-	assert_int_equal(p->unit, PUE_UNIT_KW);
-	assert_int_equal(p->kind, PUE_KIND_POWER);
-	assert_true(p->scale == 1.0 && p->offset == 0.0);
-	assert_int_equal(p->counter_bits, 0);
-	assert_int_equal(p->max_gap_ms, 5000);
-	assert_int_equal(p->measured_at, PUE_AT_NONE);
+	assert_int_equal(p->num.unit, PUE_UNIT_KW);
+	assert_int_equal(p->num.kind, PUE_KIND_POWER);
+	assert_true(p->num.scale == 1.0 && p->num.offset == 0.0);
+	assert_int_equal(p->num.counter_bits, 0);
+	assert_int_equal(p->num.max_gap_ms, 5000);
+	assert_int_equal(p->num.measured_at, PUE_AT_NONE);
 	assert_int_equal(p->line, 12);
 	assert_int_equal(p->column, 9);
 	p = &d->points[1];
@@ -247,10 +248,10 @@ check_full_file(const struct pue_config *cfg)
 	assert_int_equal(p->function, PUE_MB_HOLDING);
 	assert_int_equal(p->type, PUE_T_UINT64);
 	assert_int_equal(p->word_order, PUE_ORDER_DCBA);
-	assert_int_equal(p->unit, PUE_UNIT_WH);
-	assert_int_equal(p->counter_bits, 48);
-	assert_true(p->max_power_kw == 5000.0);
-	assert_true(p->scale == 0.1 && p->offset == -2.5);
+	assert_int_equal(p->num.unit, PUE_UNIT_WH);
+	assert_int_equal(p->num.counter_bits, 48);
+	assert_true(p->num.max_power_kw == 5000.0);
+	assert_true(p->num.scale == 0.1 && p->num.offset == -2.5);
 
 	d = &cfg->devices[1];
 	assert_int_equal(d->protocol, PUE_PROTO_SNMP);
@@ -269,10 +270,10 @@ check_full_file(const struct pue_config *cfg)
 	assert_string_equal(d->snmp.priv_passphrase.value, "priv-secret");
 	assert_int_equal(d->snmp.max_varbinds, 10);
 	assert_string_equal(d->points[0].oid, "1.3.6.1.2.1.33.1.4.4.1.4.1");
-	assert_int_equal(d->points[0].measured_at, PUE_AT_UPS_OUTPUT);
+	assert_int_equal(d->points[0].num.measured_at, PUE_AT_UPS_OUTPUT);
 	assert_string_equal(d->points[1].oid, "UPS-MIB::upsOutputEnergy.0");
-	assert_int_equal(d->points[1].counter_bits, 0); /* the answer's type says */
-	assert_int_equal(d->points[1].measured_at, PUE_AT_PDU_OUTPUT);
+	assert_int_equal(d->points[1].num.counter_bits, 0); /* the answer's type says */
+	assert_int_equal(d->points[1].num.measured_at, PUE_AT_PDU_OUTPUT);
 
 	d = &cfg->devices[2];
 	assert_int_equal(d->protocol, PUE_PROTO_MODBUS_RTU);
@@ -285,8 +286,8 @@ check_full_file(const struct pue_config *cfg)
 	assert_int_equal(d->modbus.unit_id, 247);
 	assert_int_equal(d->modbus.request_gap_ms, 20);
 	assert_int_equal(d->points[0].type, PUE_T_INT32);
-	assert_int_equal(d->points[0].counter_bits, 32);
-	assert_int_equal(d->points[0].unit, PUE_UNIT_MWH);
+	assert_int_equal(d->points[0].num.counter_bits, 32);
+	assert_int_equal(d->points[0].num.unit, PUE_UNIT_MWH);
 
 	assert_int_equal(pue_config_find_device(cfg, "office"), 2);
 	assert_int_equal(pue_config_find_device(cfg, "nope"), -1);
@@ -377,10 +378,10 @@ check_defaults(const struct pue_config *cfg)
 	assert_int_equal(d->modbus.max_read_registers, 125);
 	assert_int_equal(d->points[0].function, PUE_MB_HOLDING);
 	assert_int_equal(d->points[0].word_order, PUE_ORDER_ABCD);
-	assert_int_equal(d->points[0].counter_bits, 32); /* the width of uint32 */
-	assert_true(d->points[0].scale == 1.0);
-	assert_true(d->points[0].max_power_kw == 0.0);
-	assert_int_equal(d->points[0].max_gap_ms, 0);
+	assert_int_equal(d->points[0].num.counter_bits, 32); /* the width of uint32 */
+	assert_true(d->points[0].num.scale == 1.0);
+	assert_true(d->points[0].num.max_power_kw == 0.0);
+	assert_int_equal(d->points[0].num.max_gap_ms, 0);
 	assert_int_equal(cfg->pue.n_windows, 6);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(cfg->pue.windows_ms[i], windows[i]);
@@ -425,7 +426,7 @@ check_snmp_defaults(const struct pue_config *cfg)
 	assert_string_equal(s->community.value, "public");
 	assert_int_equal(s->max_varbinds, 32);
 	assert_null(s->user);
-	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* the type says */
+	assert_int_equal(cfg->devices[0].points[0].num.counter_bits, 0); /* the type says */
 }
 
 static void
@@ -447,7 +448,7 @@ static void
 check_empty_sections(const struct pue_config *cfg)
 {
 	assert_string_equal(cfg->control.socket, "/run/pued/pued.sock");
-	assert_int_equal(cfg->devices[0].points[0].counter_bits, 0); /* floats do not wrap */
+	assert_int_equal(cfg->devices[0].points[0].num.counter_bits, 0); /* floats do not wrap */
 }
 
 static void
@@ -477,11 +478,11 @@ check_map_points(const struct pue_config *cfg)
 		assert_int_equal(d->points[0].address, 10);
 		assert_int_equal(d->points[0].function, PUE_MB_INPUT);
 		assert_int_equal(d->points[0].type, PUE_T_FLOAT32);
-		assert_int_equal(d->points[0].kind, PUE_KIND_POWER);
+		assert_int_equal(d->points[0].num.kind, PUE_KIND_POWER);
 		assert_string_equal(d->points[1].name, "energy");
 		assert_int_equal(d->points[1].address, 20);
-		assert_int_equal(d->points[1].unit, PUE_UNIT_WH);
-		assert_int_equal(d->points[1].counter_bits, 32);
+		assert_int_equal(d->points[1].num.unit, PUE_UNIT_WH);
+		assert_int_equal(d->points[1].num.counter_bits, 32);
 	}
 }
 
@@ -497,7 +498,7 @@ check_map_point_replaced(const struct pue_config *cfg)
 	assert_int_equal(d->points[1].address, 28);
 	assert_int_equal(d->points[1].type, PUE_T_UINT64);
 	assert_int_equal(d->points[1].function, PUE_MB_HOLDING);
-	assert_int_equal(d->points[1].measured_at, PUE_AT_UPS_OUTPUT);
+	assert_int_equal(d->points[1].num.measured_at, PUE_AT_UPS_OUTPUT);
 	assert_string_equal(d->points[2].name, "extra"); /* then the device's others */
 }
 
@@ -1162,6 +1163,25 @@ expect_messages(const char *const *want, size_t n)
 	pue_diags_free(&d);
 }
 
+/* A suggestion is at most two edits away, one for a word of four letters
+ * or fewer; a word longer or shorter than every candidate by more than
+ * that gets none (and pue_cfg_suggest skips such candidates unread). */
+static void
+test_config_suggestion_within_two_edits_whatever_the_length(void **state)
+{
+	static const char *const keys[] = {"protocol", "port", "points", "poll_interval"};
+
+	(void)state;
+	assert_string_equal(pue_cfg_suggest("prtcol", keys, N_OF(keys)), "protocol");
+	assert_string_equal(pue_cfg_suggest("protocol_x", keys, N_OF(keys)), "protocol");
+	assert_null(pue_cfg_suggest("protocol_xy", keys, N_OF(keys)));
+	assert_string_equal(pue_cfg_suggest("prt", keys, N_OF(keys)), "port");
+	assert_string_equal(pue_cfg_suggest("portt", keys, N_OF(keys)), "port");
+	assert_null(pue_cfg_suggest("pt", keys, N_OF(keys)));
+	assert_string_equal(pue_cfg_suggest("poll_intervals", keys, N_OF(keys)), "poll_interval");
+	assert_null(pue_cfg_suggest("poll_intervalsss", keys, N_OF(keys)));
+}
+
 /* A "did you mean" compares the wrong name with every device or point
  * name: after PUE_CFG_MAX_NAME_SUGGESTIONS of them a load reports the rest
  * without it, so that thousands of wrong terms cost linear time. */
@@ -1402,6 +1422,7 @@ main(void)
 		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
 		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
 		cmocka_unit_test(test_config_free_accepts_null),
+		cmocka_unit_test(test_config_suggestion_within_two_edits_whatever_the_length),
 		cmocka_unit_test(test_config_name_suggestions_stop_after_a_hundred),
 		cmocka_unit_test(test_config_repeats_found_among_thousands_of_points_and_terms),
 		cmocka_unit_test(test_config_load_buffer_reads_a_file_in_memory),

@@ -119,7 +119,7 @@ test_decode_rejects_nan_and_wrong_length(void **state)
 static void
 test_decode_scale_and_units_to_kw_and_kwh(void **state)
 {
-	struct pue_point_conf p = {.name = "p", .scale = 1, .unit = PUE_UNIT_W};
+	struct pue_point p = {.scale = 1, .unit = PUE_UNIT_W};
 	struct pue_raw raw = {.value = 960000};
 	double v;
 

@@ -15,7 +15,7 @@
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 
 static struct pue_reading
-counter(int64_t t_s, uint64_t count, const struct pue_point_conf *p)
+counter(int64_t t_s, uint64_t count, const struct pue_point *p)
 {
 	struct pue_reading r = {.wall = {T0 + t_s * 1000}};
 
@@ -35,12 +35,8 @@ power(int64_t t_ms, double kw)
 static void
 test_energy_counter_wrap_32bit_is_2kwh(void **state)
 {
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_WH,
-				   .scale = 1,
-				   .counter_bits = 32,
-				   .type = PUE_T_UINT32};
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 32};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading a = counter(0, 4294967000u, &p), b = counter(60, 1704, &p);
@@ -50,19 +46,15 @@ test_energy_counter_wrap_32bit_is_2kwh(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_INTERVAL);
 	assert_true(fabs(iv.energy_kwh - 2.0) < 1e-12);
 	assert_true(iv.start.ms == T0 && iv.end.ms == T0 + 60000);
-	/* 2 kWh in a minute is a 120 kW load */
-	assert_true(fabs(e.last_power_kw - 120.0) < 1e-9);
+	/* One change is no live power yet: it takes two (counter_rate.h). */
+	assert_false(pue_energy_live_power(&e, &p, &(struct pue_rate){0}));
 }
 
 static void
 test_energy_counter_reset_is_unknown_then_continues(void **state)
 {
 	/* PUE.md example 4: 52340.0, 0.0, 1.5 kWh (a float counter). */
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .type = PUE_T_FLOAT32};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv = {0};
 	struct pue_reading r0 = {.wall = {T0}, .value = 52340.0, .raw = {.value = 52340.0}};
@@ -79,12 +71,8 @@ test_energy_counter_reset_is_unknown_then_continues(void **state)
 static void
 test_energy_integer_counter_decrease_is_reset_not_wrap(void **state)
 {
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_WH,
-				   .scale = 1,
-				   .counter_bits = 32,
-				   .type = PUE_T_UINT32};
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 32};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading a = counter(0, 5000000, &p), b = counter(60, 100, &p);
@@ -99,12 +87,8 @@ test_energy_glitch_over_max_power_is_rejected(void **state)
 {
 	/* A bogus zero followed by the real value: reset, then a jump the
 	 * configured 500 kW rating cannot explain, then normal again. */
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .max_power_kw = 500,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1, .max_power_kw = 500};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r[] = {
@@ -125,11 +109,7 @@ test_energy_glitch_over_max_power_is_rejected(void **state)
 static void
 test_energy_default_glitch_limit_is_ten_times_seen_power(void **state)
 {
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	/* 1 kWh per hour-long interval = 1 kW, then a jump worth 11 kW */
@@ -151,11 +131,7 @@ test_energy_bogus_zero_before_any_limit_is_a_glitch(void **state)
 {
 	/* Just after start nothing has set a limit yet: a bogus zero, then
 	 * the counter back where it was, is no reset and no 10,000 kWh. */
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r[] = {
@@ -178,11 +154,7 @@ test_energy_first_delta_is_bounded_without_a_rating(void **state)
 {
 	/* A bogus zero as the very first reading: 52,341 kWh in a second
 	 * would be 188 GW, beyond any facility (PUE_UNRATED_MAX_KW). */
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r[] = {
@@ -204,12 +176,8 @@ test_energy_rebased_counter_is_unknown_interval(void **state)
 	/* A summed column whose rows changed (an outlet left out for a poll,
 	 * then back): the sum dropped and returns, and neither step is
 	 * energy; the next interval counts again. */
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .max_power_kw = 1e6,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1, .max_power_kw = 1e6};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r[] = {
@@ -230,8 +198,7 @@ test_energy_rebased_counter_is_unknown_interval(void **state)
 static void
 test_energy_power_trapezoid(void **state)
 {
-	struct pue_point_conf p = {
-		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading a = power(0, 100), b = power(1000, 200);
@@ -247,11 +214,8 @@ static void
 test_energy_power_gap_beyond_max_gap_invents_nothing(void **state)
 {
 	/* PUE.md example 5: samples at 100 s and 160 s, max_gap 3 s. */
-	struct pue_point_conf p = {.name = "p",
-				   .kind = PUE_KIND_POWER,
-				   .unit = PUE_UNIT_KW,
-				   .scale = 1,
-				   .max_gap_ms = 3000};
+	struct pue_point p = {
+		.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1, .max_gap_ms = 3000};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading a = power(100000, 800), b = power(160000, 800), c = power(161000, 800);
@@ -273,8 +237,7 @@ test_energy_power_gap_beyond_max_gap_invents_nothing(void **state)
 static void
 test_energy_time_going_backwards_is_ignored(void **state)
 {
-	struct pue_point_conf p = {
-		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading a = power(5000, 1), b = power(4000, 1);
@@ -290,8 +253,7 @@ test_energy_time_going_backwards_is_ignored(void **state)
 static void
 test_energy_example10_one_impossible_reading_is_bridged(void **state)
 {
-	struct pue_point_conf p = {
-		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	double kwh = 0;
@@ -324,8 +286,7 @@ test_energy_impossible_power_readings_are_rejected(void **state)
 {
 	static const double bad[] = {3e38, -1e7,     1e308,    -1e308, 18446744073709551615.0,
 				     NAN,  INFINITY, -INFINITY};
-	struct pue_point_conf p = {
-		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	char why[160];
@@ -367,8 +328,7 @@ test_energy_impossible_power_readings_are_rejected(void **state)
 static void
 test_energy_power_limit_learns_with_a_floor(void **state)
 {
-	struct pue_point_conf p = {
-		.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r0 = power(0, 0.5), r1 = power(1000, 0.5), r2 = power(2000, 900),
@@ -401,11 +361,7 @@ test_energy_power_limit_learns_with_a_floor(void **state)
 static void
 test_energy_negative_or_nan_counter_is_rejected(void **state)
 {
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_KWH,
-				   .scale = 1,
-				   .type = PUE_T_FLOAT64};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_interval iv;
 	struct pue_reading r = {.wall = {T0}, .value = -3.5, .raw = {.value = -3.5}};
@@ -419,7 +375,6 @@ test_energy_negative_or_nan_counter_is_rejected(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_REJECTED);
 	assert_false(e.have_prev);
 	/* int32 counter one past 2^31 - 1 */
-	p.type = PUE_T_INT32;
 	p.counter_bits = 32;
 	r = (struct pue_reading){
 		.wall = {T0},
@@ -432,6 +387,50 @@ test_energy_negative_or_nan_counter_is_rejected(void **state)
 		.raw = {.value = -2147483648.0, .count = 0x80000000, .has_count = true}};
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), PUE_ENERGY_INTERVAL);
 	assert_true(fabs(iv.energy_kwh - 1.0) < 1e-12);
+}
+
+/* The live power of a counter goes through pue_energy's handling: a
+ * 32-bit Wh counter at 800 kW wrapping past 2^32 keeps its estimate (the
+ * wrap is an interval like any other), and a reset to 0 clears it: no
+ * live power until the counter has been followed again (counter_rate.h). */
+static void
+test_energy_live_power_survives_a_wrap_and_restarts_after_a_reset(void **state)
+{
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 32};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_rate rate;
+	uint64_t wh = 4294967296ULL - 800000 / 3600 * 200; /* wraps after ~200 s */
+	int64_t t;
+
+	(void)state;
+	for (t = 0; t <= 400; t++) {
+		uint64_t now = wh + (uint64_t)(800.0 * 1000 * (double)t / 3600);
+		struct pue_reading r = counter(t, now & 0xffffffffu, &p);
+
+		pue_energy_update(&e, &p, 1000, &r, &iv);
+		if (t >= 160) {
+			assert_true(pue_energy_live_power(&e, &p, &rate));
+			assert_true(rate.ready);
+			assert_true(fabs(rate.power_kw - 800) <= rate.half_kw);
+			assert_true(rate.half_kw < 800 * 1e-4);
+		}
+	}
+	/* a reset: the counter starts again from 0 */
+	for (t = 401; t <= 700; t++) {
+		uint64_t now = (uint64_t)(800.0 * 1000 * (double)(t - 401) / 3600);
+		struct pue_reading r = counter(t, now, &p);
+		enum pue_energy_result res = pue_energy_update(&e, &p, 1000, &r, &iv);
+		bool has = pue_energy_live_power(&e, &p, &rate);
+
+		if (t == 401) {
+			assert_int_equal(res, PUE_ENERGY_RESET);
+			assert_false(has);
+		}
+		if (t >= 401 + 160)
+			assert_true(has && rate.ready && fabs(rate.power_kw - 800) <= rate.half_kw);
+	}
 }
 
 int
@@ -453,6 +452,7 @@ main(void)
 		cmocka_unit_test(test_energy_impossible_power_readings_are_rejected),
 		cmocka_unit_test(test_energy_power_limit_learns_with_a_floor),
 		cmocka_unit_test(test_energy_negative_or_nan_counter_is_rejected),
+		cmocka_unit_test(test_energy_live_power_survives_a_wrap_and_restarts_after_a_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

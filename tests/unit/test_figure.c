@@ -163,9 +163,12 @@ test_figure_below_one_judged_as_printed(void **state)
 static void
 report_day(double facility_kw, struct pue_report *out)
 {
-	struct pue_point_conf pt = {.name = "p", .kind = PUE_KIND_POWER};
-	struct pue_device_conf dev = {.name = "m", .points = &pt, .n_points = 1};
-	struct pue_config cfg = {.devices = &dev, .n_devices = 1};
+	struct pue_store_point pt = {.device_name = "m", .name = "p", .kind = PUE_KIND_POWER};
+	struct pue_store_conf sc = {.points = &pt,
+				    .n_points = 1,
+				    .raw_retention_ms = 7 * 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_pue_conf pc = thresholds();
 	char dir[64], path[128], cmd[160];
 	struct pue_store *st;
@@ -176,12 +179,7 @@ report_day(double facility_kw, struct pue_report *out)
 	snprintf(dir, sizeof(dir), "/tmp/pued-figure.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/pued.db", dir);
-	cfg.storage = (struct pue_storage_conf){.path = path,
-						.raw_retention_ms = 7 * 24 * HOUR_MS,
-						.minute_retention_ms = 400 * 24 * HOUR_MS,
-						.disk_budget_bytes = UINT64_C(1) << 30,
-						.flush_interval_ms = 1000};
-	st = pue_store_open(path, &cfg, &err);
+	st = pue_store_open(path, &sc, &err);
 	assert_non_null(st);
 	for (m = 0; m < 24 * 60; m++) {
 		struct pue_minute min = {.start_ms = T0 + m * MIN_MS,

@@ -216,7 +216,7 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	const struct pue_health *h;
 	struct pue_config *cfg;
 	struct pue_clock *clock;
-	struct pue_modbus *m;
+	struct pue_poller *m;
 	struct pue_err err;
 	struct server srv;
 	struct rlimit rl;
@@ -236,7 +236,10 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	cfg = load(one_meter, srv.port, dir, sizeof(dir));
 	assert_non_null(clock = pue_clock_new_system());
 	assert_non_null(run.loop = pue_loop_new(clock, &err));
-	m = pue_modbus_new(cfg, run.loop, clock, &sink, &err);
+	m = pue_modbus_poller.new(
+		&(struct pue_poller_env){
+			.cfg = cfg, .loop = run.loop, .clock = clock, .sink = &sink},
+		&err);
 	assert_non_null(m);
 
 	/* Now take every descriptor below 1024 that is still free: the
@@ -255,13 +258,13 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 		close(fillers[--n_fill]);
 	close(devnull);
 
-	h = pue_modbus_health(m, 0);
+	h = m->ops->health(m, 0);
 	assert_int_equal(run.polls, 1);
 	if (h->state != PUE_DEV_UP)
 		fail_msg("device %s: %s", pue_dev_state_name(h->state), h->last_error);
 	assert_int_equal(run.readings, 2);
 	assert_true(run.value == 960.0); /* register 960 holds 960 */
-	pue_modbus_free(m);
+	m->ops->free(m);
 	pue_loop_free(run.loop);
 	pue_clock_free(clock);
 	pue_config_free(cfg);

@@ -18,8 +18,10 @@
 #include "clock.h"
 #include "combine.h"
 #include "engine.h"
+#include "engine_resume.h"
 #include "figure.h"
 #include "store.h"
+#include "store_config.h"
 #include "window.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
@@ -52,9 +54,10 @@ fixture_new(size_t n_fac, size_t n_it, const enum pue_it_location *at, bool subt
 	f->cfg.n_devices = n_fac + n_it;
 	for (i = 0; i < n_fac + n_it; i++) {
 		f->pt[i] = (struct pue_point_conf){
-			.name = "p", .kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1};
+			.name = "p",
+			.num = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1}};
 		if (i >= n_fac)
-			f->pt[i].measured_at = at[i - n_fac];
+			f->pt[i].num.measured_at = at[i - n_fac];
 		f->dev[i] = (struct pue_device_conf){.name = "d",
 						     .poll_interval_ms = 1000,
 						     .timeout_ms = 1000,
@@ -166,7 +169,7 @@ test_pue_example5_gap_coverage_15m_insufficient_1h_covered(void **state)
 	struct pue_figure fig;
 
 	(void)state;
-	f->pt[1].max_gap_ms = 3000;
+	f->pt[1].num.max_gap_ms = 3000;
 	/* IT samples at 100 s and 160 s, none between */
 	feed(f, 0, 900, kw, 1, 100, 160);
 	fig = pue_engine_window(f->engine, 0);
@@ -194,9 +197,10 @@ test_pue_example6_category_is_lowest_of_it_points(void **state)
 	/* two UPS outputs and a PDU output: category 1 */
 	assert_int_equal(pue_engine_category(f->engine), 1);
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 1);
-	f->pt[1].measured_at = f->pt[2].measured_at = PUE_AT_PDU_OUTPUT;
+	f->pt[1].num.measured_at = f->pt[2].num.measured_at = PUE_AT_PDU_OUTPUT;
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 2);
-	f->pt[1].measured_at = f->pt[2].measured_at = f->pt[3].measured_at = PUE_AT_IT_INPUT;
+	f->pt[1].num.measured_at = f->pt[2].num.measured_at = f->pt[3].num.measured_at =
+		PUE_AT_IT_INPUT;
 	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 3);
 	fixture_free(f);
 }
@@ -254,7 +258,7 @@ test_pue_subtracted_feed_comes_off_the_facility(void **state)
 }
 
 static void
-test_pue_missing_input_leaves_instant_unknown(void **state)
+test_pue_missing_input_leaves_instant_without_a_number(void **state)
 {
 	const int64_t w[] = {15 * MIN_MS};
 	struct fixture *f = fixture_new(1, 1, ups, false, w, 1);
@@ -265,10 +269,16 @@ test_pue_missing_input_leaves_instant_unknown(void **state)
 	fig = pue_engine_instant(f->engine);
 	assert_int_equal(fig.state, PUE_FIG_UNKNOWN);
 	feed(f, 0, 5, kw, -1, 0, 0);
-	/* IT stops reporting: after the freshness limit the instant is unknown */
-	pue_clock_advance(f->clock, 60000);
 	fig = pue_engine_instant(f->engine);
-	assert_int_equal(fig.state, PUE_FIG_UNKNOWN);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.coverage - 1) < 1e-9);
+	/* IT stops reporting: after the freshness limit the instant covers
+	 * only the facility's 960 of 1760 kW (combine.h: by power). */
+	feed(f, 6, 66, kw, 1, 5, 100);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_INSUFFICIENT);
+	assert_true(fabs(fig.coverage - 960.0 / 1760) < 1e-6);
+	assert_false(pue_figure_has_value(&fig));
 	fixture_free(f);
 }
 
@@ -376,7 +386,7 @@ test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
 						   .minute_retention_ms = 400 * 24 * HOUR_MS,
 						   .disk_budget_bytes = UINT64_C(1) << 30,
 						   .flush_interval_ms = 1000};
-	assert_non_null(st = pue_store_open(path, &f->cfg, &err));
+	assert_non_null(st = pue_store_config_open(path, &f->cfg, &err));
 	for (i = 0; i < 20; i++) { /* 20 minutes at 1200 / 1000 kW */
 		struct pue_minute m = {T0 + i * MIN_MS, 20.0, 1000.0 / 60, MIN_MS};
 
@@ -422,6 +432,129 @@ test_pue_example9_at_the_line_is_not_above_the_ceiling(void **state)
 	fig = pue_engine_instant(f->engine);
 	assert_int_equal(fig.state, PUE_FIG_WARNING);
 	fixture_free(f);
+}
+
+/* The fixture's points as float32 kWh counters (a register near
+ * 100,000 kWh: 7.8125 Wh steps) instead of power points. */
+static void
+make_counters(struct fixture *f)
+{
+	size_t i;
+
+	pue_engine_free(f->engine);
+	for (i = 0; i < f->cfg.n_devices; i++) {
+		f->pt[i].num.kind = PUE_KIND_ENERGY;
+		f->pt[i].num.unit = PUE_UNIT_KWH;
+		f->pt[i].type = PUE_T_FLOAT32;
+	}
+	f->engine = pue_engine_new(&f->cfg, f->clock, NULL, NULL);
+	assert_non_null(f->engine);
+}
+
+/* One reading of every counter at second t, each polled ph_ms into its
+ * second, drawing kw[d] since 0 from 100,000 + 13 d kWh. */
+static void
+feed_counters(struct fixture *f, int64_t t, const double *kw)
+{
+	size_t d;
+
+	for (d = 0; d < f->cfg.n_devices; d++) {
+		int64_t ms = t * 1000 + (int64_t)d * 250;
+		float v = (float)(100000.0 + 13.0 * (double)d + kw[d] * (double)ms / 3.6e6);
+		struct pue_reading r = {.wall = {T0 + ms}, .value = v, .raw = {.value = v}};
+
+		pue_clock_advance(f->clock, T0 + ms - pue_clock_wall(f->clock).ms);
+		pue_engine_reading(f->engine, d, 0, &r, NULL);
+	}
+	pue_engine_tick(f->engine);
+}
+
+/* Example 9 again, read from coarse counters alone: an incomer of
+ * 1000 kW and two UPS outputs of 400 kW on float32 kWh registers (their
+ * power over 10 s of steps wandered by tenths of a percent, flipping a
+ * steady 1.25 between warning and above the ceiling). The live figure
+ * warms up (at most 150 s, counter_rate.h), then shows 1.250, at the
+ * ceiling, from its first number on, every second for 15 minutes. */
+static void
+test_pue_live_figure_from_coarse_counters_holds_the_line(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	struct fixture *f = fixture_new(1, 2, ups, false, w, 1);
+	const double kw[] = {1000, 400, 400};
+	struct pue_figure fig;
+	bool warm = false;
+	int64_t t;
+
+	(void)state;
+	make_counters(f);
+	feed_counters(f, 0, kw);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_WARMING_UP);
+	assert_false(pue_figure_has_value(&fig));
+	for (t = 1; t <= 900; t++) {
+		feed_counters(f, t, kw);
+		fig = pue_engine_instant(f->engine);
+		if (fig.state == PUE_FIG_WARMING_UP && t <= 150 && !warm)
+			continue;
+		warm = true;
+		if (fig.state != PUE_FIG_WARNING || pue_figure_milli(fig.pue) != 1250 ||
+		    fig.coverage < 1)
+			fail_msg("at %lld s: %s %.6f (coverage %.4f)", (long long)t,
+				 pue_figure_state_name(fig.state), fig.pue, fig.coverage);
+	}
+	fixture_free(f);
+}
+
+/* A missing input weighs its power: a 30 kW PDU of 1830 kW in all leaves
+ * the live figure 98.4 % covered, shown (above pue.min_coverage), its side
+ * scaled by what it covers: 1000 / 830 (PUE.md's labelled estimate). The
+ * incomer missing (and the PDU back) leaves 830 of 1830 kW: no number. */
+static void
+test_pue_live_coverage_weighs_the_missing_power(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS};
+	struct fixture *f = fixture_new(1, 2, ups, false, w, 1);
+	const double kw[] = {1000, 800, 30};
+	struct pue_figure fig;
+
+	(void)state;
+	feed(f, 0, 10, kw, -1, 0, 0);
+	feed(f, 11, 70, kw, 2, 10, 100);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_OK);
+	assert_true(fabs(fig.coverage - 1800.0 / 1830) < 1e-6);
+	assert_true(fabs(fig.pue - 1000.0 / 830) < 1e-9);
+	feed(f, 71, 130, kw, 0, 70, 200);
+	fig = pue_engine_instant(f->engine);
+	assert_int_equal(fig.state, PUE_FIG_INSUFFICIENT);
+	assert_true(fabs(fig.coverage - 830.0 / 1830) < 1e-6);
+	fixture_free(f);
+}
+
+/* fuzz_engine found it: a counter that escalated to 1e293 kW (each
+ * interval within ten times the last, so plausible) was scaled by its
+ * side's covered share as f x all / fresh, which overflowed into an
+ * infinite PUE shown as a number. Scaled as f x (all / fresh) it stays in
+ * range, and a sum beyond the double's range is no number at all. */
+static void
+test_pue_live_sums_beyond_range_are_no_number(void **state)
+{
+	struct pue_term fac[] = {{0, 0, +1}, {1, 0, +1}}, it[] = {{2, 0, +1}};
+	struct pue_sum fs = {fac, 2}, is = {it, 1};
+	struct pue_combine *c = pue_combine_new(&fs, &is, (pue_wall_t){T0});
+	struct pue_live live;
+
+	(void)state;
+	assert_non_null(c);
+	pue_combine_set_power(c, 0, 1e293, true, (pue_wall_t){T0});
+	pue_combine_set_power(c, 1, 1e293, true, (pue_wall_t){T0});
+	pue_combine_set_power(c, 2, 0.5, true, (pue_wall_t){T0});
+	assert_int_equal(pue_combine_live(c, (pue_wall_t){T0 + 1000}, 5000, &live), 0);
+	assert_true(isfinite(live.facility_kw) && fabs(live.facility_kw / 2e293 - 1) < 1e-12);
+	pue_combine_set_power(c, 0, 1e308, true, (pue_wall_t){T0 + 2000});
+	pue_combine_set_power(c, 1, 1e308, true, (pue_wall_t){T0 + 2000});
+	assert_true(pue_combine_live(c, (pue_wall_t){T0 + 3000}, 5000, &live) < 0);
+	pue_combine_free(c);
 }
 
 struct events {
@@ -535,7 +668,10 @@ main(void)
 		cmocka_unit_test(test_pue_bad_readings_reported_once_per_run),
 		cmocka_unit_test(test_pue_zero_it_load_never_divides),
 		cmocka_unit_test(test_pue_subtracted_feed_comes_off_the_facility),
-		cmocka_unit_test(test_pue_missing_input_leaves_instant_unknown),
+		cmocka_unit_test(test_pue_missing_input_leaves_instant_without_a_number),
+		cmocka_unit_test(test_pue_live_figure_from_coarse_counters_holds_the_line),
+		cmocka_unit_test(test_pue_live_coverage_weighs_the_missing_power),
+		cmocka_unit_test(test_pue_live_sums_beyond_range_are_no_number),
 		cmocka_unit_test(test_pue_zone_ppue_is_it_plus_infrastructure_over_it),
 		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
 		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),

@@ -2,9 +2,11 @@
 /*
  * test_report.c - report periods summed from the database: hours where the
  * minutes are gone, minutes elsewhere, and pued's first hour (which has no
- * whole hour before it) from its minutes. The database is written by the
- * store, as pued writes it: each minute into minutes and into its hour.
+ * whole hour before it) from its minutes; and the raw export's CSV. The
+ * database is written by the store, as pued writes it: each minute into
+ * minutes and into its hour.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -25,7 +28,7 @@
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
+	struct pue_pue_conf pue;
 	struct pue_store *st;
 };
 
@@ -33,21 +36,19 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct pue_store_conf sc = {.raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_err err;
 
 	assert_non_null(f);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-report.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->cfg.pue.ceiling = 1.25;
-	f->cfg.pue.warning = 1.22;
-	f->cfg.pue.min_coverage = 0.95;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 24 * HOUR_MS,
-						   .minute_retention_ms = 400 * 24 * HOUR_MS,
-						   .disk_budget_bytes = UINT64_C(1) << 30,
-						   .flush_interval_ms = 1000};
-	assert_non_null(f->st = pue_store_open(f->path, &f->cfg, &err));
+	f->pue.ceiling = 1.25;
+	f->pue.warning = 1.22;
+	f->pue.min_coverage = 0.95;
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	*state = f;
 	return 0;
 }
@@ -91,7 +92,7 @@ check_period(struct fixture *f, int64_t from, int64_t to, double covered_s)
 	struct pue_err err;
 
 	assert_non_null(db = pue_report_open(f->path, &err));
-	assert_int_equal(pue_report_period(db, from, to, &f->cfg.pue, &rep, &err), 0);
+	assert_int_equal(pue_report_period(db, from, to, &f->pue, &rep, &err), 0);
 	pue_report_close(db);
 	if (fabs(rep.fig.facility - 960.0 * covered_s / 3600) > 1e-6 ||
 	    fabs(rep.fig.it - 800.0 * covered_s / 3600) > 1e-6 ||
@@ -139,12 +140,83 @@ test_report_trimmed_minutes_use_hours_before_them(void **state)
 	check_period(f, H13 - 9 * HOUR_MS, H13 - 6 * HOUR_MS - 30 * MIN_MS, 5400);
 }
 
+static char *export(const char *path, const char *kind, int64_t from, int64_t to, const char *point,
+		    int rc)
+{
+	struct pue_report_db *db;
+	struct pue_err err;
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(db = pue_report_open(path, &err));
+	assert_int_equal(pue_report_export(db, out, kind, from, to, point, &err), rc);
+	pue_report_close(db);
+	fclose(out);
+	return text;
+}
+
+/* export --raw (issue 18): the CSV of the raw samples in [from, to), in
+ * time order (ties by point), one point or all, the same text while the
+ * samples wait in raw_tail and after they are in blocks. */
+static void
+test_report_export_raw_csv(void **state)
+{
+	static const char want_all[] = "time,device,point,value,unit\n"
+				       "2026-01-01T13:00:00.000Z,ups-a,power,1.500000,kW\n"
+				       "2026-01-01T13:00:00.000Z,incomer,energy,100123.456000,kWh\n"
+				       "2026-01-01T13:00:01.000Z,ups-a,power,0.300000,kW\n"
+				       "2026-01-01T13:00:01.500Z,ups-a,power,960.123457,kW\n";
+	static const char want_ups[] = "time,device,point,value,unit\n"
+				       "2026-01-01T13:00:00.000Z,ups-a,power,1.500000,kW\n"
+				       "2026-01-01T13:00:01.000Z,ups-a,power,0.300000,kW\n";
+	struct fixture *f = *state;
+	struct pue_store_point pt[2] = {
+		{.device = 0, .device_name = "ups-a", .name = "power", .kind = PUE_KIND_POWER},
+		{.device = 1, .device_name = "incomer", .name = "energy", .kind = PUE_KIND_ENERGY}};
+	struct pue_store_conf sc = {.points = pt,
+				    .n_points = 2,
+				    .raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
+	struct pue_err err;
+	char *text;
+	int pass;
+
+	pue_store_close(f->st);
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
+	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13}, 1.5);
+	pue_store_add_sample(f->st, 1, 0, (pue_wall_t){H13}, 100123456 * 1e-3);
+	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13 + 1000}, 0.1 + 0.2);
+	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13 + 1500}, 960.123456789);
+	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13 + 2000}, 7.0); /* past the end */
+	assert_int_equal(pue_store_flush(f->st, (pue_wall_t){0}, &err), 0);
+	for (pass = 0; pass < 2; pass++) { /* in raw_tail, then in a block (raw_open) */
+		assert_string_equal(text = export(f->path, "raw", H13, H13 + 2000, NULL, 0),
+				    want_all);
+		free(text);
+		assert_string_equal(
+			text = export(f->path, "raw", H13 - 5, H13 + 1001, "ups-a/power", 0),
+			want_ups);
+		free(text);
+		assert_string_equal(text = export(f->path, "raw", H13, H13 + 2000, "ups-a/nope", 0),
+				    "time,device,point,value,unit\n");
+		free(text);
+		free(export(f->path, "raw", H13, H13 + 2000, "nope", -EINVAL));
+		pue_store_close(f->st);
+		assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
+	}
+	pue_store_close(f->st);
+	f->st = NULL;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_report_first_hour_mid_hour_is_its_minutes,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_export_raw_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_trimmed_minutes_use_hours_before_them,
 						setup, teardown),
 	};

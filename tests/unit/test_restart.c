@@ -24,8 +24,10 @@
 
 #include "clock.h"
 #include "engine.h"
+#include "engine_resume.h"
 #include "figure.h"
 #include "store.h"
+#include "store_config.h"
 
 #define T12 1767268800000LL /* 2026-01-01T12:00:00Z */
 #define MIN_MS 60000LL
@@ -61,18 +63,17 @@ fixture_new(bool counters)
 	for (i = 0; i < 2; i++) {
 		if (counters)
 			/* facility: a 32-bit Wh register; IT: a float kWh one */
-			f->pt[i] =
-				(struct pue_point_conf){.name = "energy",
-							.kind = PUE_KIND_ENERGY,
-							.unit = i == 0 ? PUE_UNIT_WH : PUE_UNIT_KWH,
-							.scale = 1,
-							.counter_bits = i == 0 ? 32 : 0};
+			f->pt[i] = (struct pue_point_conf){
+				.name = "energy",
+				.num = {.kind = PUE_KIND_ENERGY,
+					.unit = i == 0 ? PUE_UNIT_WH : PUE_UNIT_KWH,
+					.scale = 1,
+					.counter_bits = i == 0 ? 32 : 0}};
 		else
-			f->pt[i] = (struct pue_point_conf){.name = "power",
-							   .kind = PUE_KIND_POWER,
-							   .unit = PUE_UNIT_KW,
-							   .scale = 1};
-		f->pt[i].measured_at = PUE_AT_UPS_OUTPUT;
+			f->pt[i] = (struct pue_point_conf){
+				.name = "power",
+				.num = {.kind = PUE_KIND_POWER, .unit = PUE_UNIT_KW, .scale = 1}};
+		f->pt[i].num.measured_at = PUE_AT_UPS_OUTPUT;
 		f->dev[i] = (struct pue_device_conf){.name = i == 0 ? "incomer" : "ups",
 						     .poll_interval_ms = 1000,
 						     .timeout_ms = 1000,
@@ -145,7 +146,7 @@ run_start(const struct fixture *f, struct run *r, int64_t at)
 	struct pue_err err;
 
 	r->clock = pue_clock_new_manual((pue_wall_t){at});
-	r->store = pue_store_open(f->path, &f->cfg, &err);
+	r->store = pue_store_config_open(f->path, &f->cfg, &err);
 	if (r->store == NULL)
 		return false;
 	r->engine = pue_engine_new(&f->cfg, r->clock, r->store, &err);

@@ -275,11 +275,8 @@ test_snmp_value_column_sum_of_wrapping_counters_differences_exactly(void **state
 static void
 test_snmp_value_counter32_wrap_is_energy_not_a_reset(void **state)
 {
-	struct pue_point_conf p = {.name = "e",
-				   .kind = PUE_KIND_ENERGY,
-				   .unit = PUE_UNIT_WH,
-				   .scale = 1,
-				   .counter_bits = 0};
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 0};
 	struct pue_energy e = {0};
 	struct pue_reading r1 = {.wall = {1000}}, r2 = {.wall = {2000}};
 	struct pue_interval iv;
@@ -300,8 +297,7 @@ test_snmp_value_counter32_wrap_is_energy_not_a_reset(void **state)
 static void
 test_snmp_value_counter64_going_down_is_a_reset_not_energy(void **state)
 {
-	struct pue_point_conf p = {
-		.name = "e", .kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1};
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1};
 	struct pue_energy e = {0};
 	struct pue_reading r1 = {.wall = {1000}}, r2 = {.wall = {2000}}, r3 = {.wall = {3000}};
 	struct counter64 before = {.high = 3, .low = 10}, after = {.high = 1, .low = 50},

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "raw_vtab.h"
 #include "store.h"
 #include "store_schema.h"
 
@@ -26,9 +27,8 @@
 
 struct fixture {
 	char dir[64], path[128];
-	struct pue_config cfg;
-	struct pue_device_conf dev;
-	struct pue_point_conf pt[2];
+	struct pue_store_conf sc;
+	struct pue_store_point pt[2];
 };
 
 static int
@@ -39,16 +39,15 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/pued-store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/pued.db", f->dir);
-	f->pt[0] = (struct pue_point_conf){.name = "power", .kind = PUE_KIND_POWER};
-	f->pt[1] = (struct pue_point_conf){.name = "energy", .kind = PUE_KIND_ENERGY};
-	f->dev = (struct pue_device_conf){.name = "m", .points = f->pt, .n_points = 2};
-	f->cfg.devices = &f->dev;
-	f->cfg.n_devices = 1;
-	f->cfg.storage = (struct pue_storage_conf){.path = f->path,
-						   .raw_retention_ms = 7 * DAY_MS,
-						   .minute_retention_ms = 400 * DAY_MS,
-						   .disk_budget_bytes = UINT64_C(2) << 30,
-						   .flush_interval_ms = 1000};
+	f->pt[0] = (struct pue_store_point){
+		.device_name = "m", .point = 0, .name = "power", .kind = PUE_KIND_POWER};
+	f->pt[1] = (struct pue_store_point){
+		.device_name = "m", .point = 1, .name = "energy", .kind = PUE_KIND_ENERGY};
+	f->sc = (struct pue_store_conf){.points = f->pt,
+					.n_points = 2,
+					.raw_retention_ms = 7 * DAY_MS,
+					.minute_retention_ms = 400 * DAY_MS,
+					.disk_budget_bytes = UINT64_C(2) << 30};
 	*state = f;
 	return 0;
 }
@@ -73,11 +72,29 @@ query_int(const char *path, const char *sql)
 	int64_t v = -1;
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	/* the raw samples as the samples table of schema 4 */
+	assert_int_equal(pue_raw_vtab_register(db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	sqlite3_close(db);
+	return v;
+}
+
+/* A value with random bits (xorshift64*), finite: raw samples that the
+ * block forms cannot shrink. */
+static double
+noise(uint64_t *s)
+{
+	uint64_t b;
+	double v;
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	b = (*s * UINT64_C(2685821657736338717)) & ~(UINT64_C(1) << 62); /* exponent < 1024 */
+	memcpy(&v, &b, sizeof(v));
 	return v;
 }
 
@@ -101,7 +118,7 @@ test_store_migrates_schema_1_keeping_data(void **state)
 		SQLITE_OK);
 	sqlite3_close(db);
 
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
@@ -135,12 +152,12 @@ test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
 			 2);
 
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
-	/* through 3 (alerts) to 4 (pPUE zone minutes) */
+	/* through 3 (alerts), 4 (pPUE zone minutes) to 5 (raw blocks) */
 	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key='schema_version'"),
-			 4);
+			 5);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM zone_minutes"), 0);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM minutes"), 1);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM events"), 1);
@@ -158,7 +175,7 @@ test_store_migrates_schema_2_to_3_adding_alert_tables(void **state)
 		SQLITE_OK);
 	sqlite3_close(db);
 	/* Opening again changes nothing: version 3 stays 3. */
-	st = pue_store_open(f->path, &f->cfg, &err);
+	st = pue_store_open(f->path, &f->sc, &err);
 	assert_non_null(st);
 	pue_store_close(st);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM alerts"), 1);
@@ -176,7 +193,7 @@ test_store_refuses_a_newer_schema(void **state)
 	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '99'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
-	assert_null(pue_store_open(f->path, &f->cfg, &err));
+	assert_null(pue_store_open(f->path, &f->sc, &err));
 	assert_non_null(strstr(err.msg, "newer than this pued"));
 }
 
@@ -184,7 +201,7 @@ static void
 test_store_minutes_add_up_and_roll_into_hours(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_minute a = {T0, 8, 6.5, 40000}, b = {T0, 4, 3, 20000},
 			  c = {T0 + 60000, 16, 13, 60000};
 
@@ -211,7 +228,7 @@ static void
 test_store_retention_deletes_old_samples_in_batches(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_store_stats s;
 	int i, flushes = 0;
 
@@ -241,15 +258,18 @@ test_store_disk_budget_drops_raw_samples_keeps_rollups(void **state)
 	struct pue_store_stats s;
 	struct stat sb;
 	int64_t t = T0;
+	uint64_t seed = 1;
 	int i, j;
 
-	f->cfg.storage.disk_budget_bytes = UINT64_C(1) << 20;
-	st = pue_store_open(f->path, &f->cfg, NULL);
+	f->sc.disk_budget_bytes = UINT64_C(1) << 20;
+	st = pue_store_open(f->path, &f->sc, NULL);
 	assert_non_null(st);
-	/* ~400k samples (far more than 1 MiB) and a minute per 60 samples */
+	/* ~400k samples (far more than 1 MiB) and a minute per 60 samples; the
+	 * values are noise, which no block form packs below 8 bytes (a steady
+	 * series takes a fraction of a byte a sample and would stay under) */
 	for (i = 0; i < 400; i++) {
 		for (j = 0; j < 1000; j++, t += 60)
-			pue_store_add_sample(st, 0, j & 1, (pue_wall_t){t}, 1000.0 + j);
+			pue_store_add_sample(st, 0, j & 1, (pue_wall_t){t}, noise(&seed));
 		for (j = 0; j < 1; j++) {
 			struct pue_minute m = {T0 + i * 60000LL, 16, 13, 60000};
 
@@ -260,7 +280,7 @@ test_store_disk_budget_drops_raw_samples_keeps_rollups(void **state)
 	pue_store_stats(st, &s);
 	pue_store_close(st);
 	assert_int_equal(stat(f->path, &sb), 0);
-	assert_true((uint64_t)sb.st_size <= f->cfg.storage.disk_budget_bytes);
+	assert_true((uint64_t)sb.st_size <= f->sc.disk_budget_bytes);
 	assert_true(s.trimmed > 100000);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM minutes"), 400);
 	assert_true(query_int(f->path, "SELECT count(*) FROM hours") >= 6);
@@ -271,17 +291,18 @@ static void
 test_store_full_disk_keeps_rows_and_recovers(void **state)
 {
 	struct fixture *f = *state;
-	struct pue_store *st = pue_store_open(f->path, &f->cfg, NULL);
+	struct pue_store *st = pue_store_open(f->path, &f->sc, NULL);
 	struct pue_store_stats s;
 	struct pue_err err = {0};
+	uint64_t seed = 2;
 	int i;
 
 	assert_non_null(st);
 	assert_int_equal(pue_store_flush(st, (pue_wall_t){T0}, NULL), 0);
-	/* the disk fills up: no page may be added */
+	/* the disk fills up: no page may be added (noise, which takes pages) */
 	assert_int_equal(pue_store_limit_pages(st, 1), 0);
 	for (i = 0; i < 5000; i++)
-		pue_store_add_sample(st, 0, 0, (pue_wall_t){T0 + i}, 1.0);
+		pue_store_add_sample(st, 0, 0, (pue_wall_t){T0 + i}, noise(&seed));
 	assert_int_equal(pue_store_flush(st, (pue_wall_t){T0 + 5000}, &err), PUE_E_STORE);
 	pue_store_stats(st, &s);
 	assert_true(s.failing);

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "err.h"
-#include "yaml_tree.h"
+#include "yaml_load.h"
 
 /* A growing text buffer. */
 struct text {
