@@ -304,6 +304,10 @@ on_accept(void *arg, int fd, uint32_t events)
 		return;
 	}
 	c->clients[i] = cl;
+	/* puectl sends its request right after connecting: read it now
+	 * rather than after the loop's next turn, which may first run a
+	 * batch of timers (the tick, the store's flush, polls due). */
+	on_client(c, cfd, EPOLLIN);
 }
 
 static void

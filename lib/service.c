@@ -231,14 +231,16 @@ mib_values(void *arg, struct pue_mib_values *vs)
 	return pue_snapshot_mib_values(snap, vs);
 }
 
-/* A new round: /metrics (issue 17, exporter.h) and the AgentX values
- * (alerts.h) from its snapshot, taken only when one of them is on. */
+/* A new round: status and devices ready where a storm of them goes on,
+ * /metrics (issue 17, exporter.h) and the AgentX values (alerts.h), from
+ * its snapshot, taken only when one of them needs it. */
 static void
 publish(struct pue_service *s)
 {
 	struct pue_snapshot *snap;
 
 	forget_snapshot(s);
+	pue_service_prepare(&s->answers);
 	if (s->exporter == NULL && !pue_alerts_agentx_on(s->alerts))
 		return;
 	if ((snap = round_snapshot(s)) == NULL)

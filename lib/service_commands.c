@@ -55,11 +55,29 @@ pue_service_ready(void *arg, enum pue_ctl_cmd cmd)
 
 	if (pue_clock_is_stepped(s->clock))
 		s->forget(s->snapshot_arg);
+	else
+		s->asked[cmd == PUE_CMD_DEVICES] = true;
 	if ((snap = s->snapshot(s->snapshot_arg)) == NULL)
 		return NULL;
 	b = pue_status_reply(snap, cmd == PUE_CMD_DEVICES);
 	pue_snapshot_unref(snap);
 	return b;
+}
+
+void
+pue_service_prepare(struct pue_service_answers *s)
+{
+	bool asked[2] = {s->asked[0], s->asked[1]};
+	struct pue_snapshot *snap;
+	size_t k;
+
+	s->asked[0] = s->asked[1] = false;
+	if ((!asked[0] && !asked[1]) || (snap = s->snapshot(s->snapshot_arg)) == NULL)
+		return;
+	for (k = 0; k < 2; k++)
+		if (asked[k]) /* the memo keeps it (status_reply.h) */
+			pue_blob_unref(pue_status_reply(snap, k == 1));
+	pue_snapshot_unref(snap);
 }
 
 /* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:

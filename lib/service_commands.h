@@ -32,6 +32,7 @@ struct pue_service_answers {
 	/* Forgets the round's snapshot: the next reader takes a new one. */
 	void (*forget)(void *arg);
 	void *snapshot_arg;
+	bool asked[2]; /* status, devices asked for this round (pue_service_prepare()) */
 	struct pue_alerts *alerts;
 	struct pue_clock *clock;
 	struct pue_loop *loop;
@@ -52,6 +53,13 @@ json_t *pue_service_command(void *arg, const char *cmd, json_t *req, const struc
  * and what pued learns meanwhile (a worker's year figures, a late answer)
  * must show when a test asks. arg is the struct pue_service_answers. */
 struct pue_blob *pue_service_ready(void *arg, enum pue_ctl_cmd cmd);
+
+/* At the start of a round, once the last one's snapshot is forgotten:
+ * renders the ready bytes of status and devices where they were asked for
+ * in the last round, so that while requests keep coming none of them
+ * waits for the round's snapshot or its rendering (issue 18). Nothing when
+ * nobody asked, and nothing on the stepped test clock. */
+void pue_service_prepare(struct pue_service_answers *s);
 
 /* What the status page shows (web_feed.h): the status summary of the
  * round's snapshot with its per-device list ("devices") added. NULL when
