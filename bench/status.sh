@@ -13,9 +13,11 @@
 # Prints the latency's p50, p99 and max, the reply's size, pued's CPU
 # during the requests and during as long a window just before them, and
 # the share of device-seconds with a stored sample (polls on time) in both
-# windows. The whole run is niced and bounded: the requests are counted,
-# the windows last REQUESTS / RATE seconds. On a loaded machine set
-# BENCH_STATUS_METERS=200 BENCH_STATUS_AGENTS=100 and say so.
+# windows, and the machine's load average before and after the requests
+# (on a shared machine its scheduling is most of the tail). The run is
+# bounded: the requests are counted, the windows last REQUESTS / RATE
+# seconds. On a loaded machine set BENCH_STATUS_METERS=200
+# BENCH_STATUS_AGENTS=100 and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
@@ -107,8 +109,10 @@ for i in range(n):
     print("%.3f %d" % (dt, size))
 PY
 }
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 client status "$T/latency"
 t1=$(now_ms) c1=$(cpu_s "$PUED_PID")
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 # The floor: the same round trip for ping, which answers {} at once.
 client ping "$T/latency-ping"
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$PUED_PID/status")
@@ -118,7 +122,7 @@ sql "SELECT p.device, s.t FROM samples s JOIN points p ON p.id = s.point
 # on_time FROM TO: the share of device-seconds of [FROM, TO) that have a
 # stored sample, each device's seconds laid around its own poll phase.
 python3 - "$T/samples" "$N" "$b0" "$t0" "$t0" "$t1" "$T/latency" "$T/latency-ping" \
-	"$(echo "$bc0 $c0 $c1" | tr ' ' ,)" "$hwm" <<'PY'
+	"$(echo "$bc0 $c0 $c1" | tr ' ' ,)" "$hwm" "$load0" "$load1" <<'PY'
 import statistics, sys
 samples, n = sys.argv[1], int(sys.argv[2])
 windows = [(int(sys.argv[3]), int(sys.argv[4])), (int(sys.argv[5]), int(sys.argv[6]))]
@@ -150,4 +154,6 @@ ping = sorted(float(l.split()[0]) for l in open(sys.argv[8]))
 print("ping      %d requests (the socket's floor): p50 %.2f ms, p99 %.2f ms, max %.2f ms"
       % (len(ping), ping[len(ping) // 2], ping[min(len(ping) - 1, int(0.99 * len(ping)))], ping[-1]))
 print("peak RSS  %s kB" % sys.argv[10])
+print("load avg  %s before the status requests, %s after (1, 5, 15 min; %d cores)"
+      % (sys.argv[11], sys.argv[12], __import__("os").cpu_count()))
 PY
