@@ -58,7 +58,7 @@ mapfile -t P <"$T/sim.ports"
 
 echo "# pued: $N meters, $PER unit ids per connection, $ports connections, 1 s polls"
 start_pued "$T/pued.yaml"
-wait_for 60000 "all $N meters up" status_jq "[.devices[] | select(.state == \"up\")] | length == $N"
+wait_for 60000 "all $N meters up" devices_jq "[.devices[] | select(.state == \"up\")] | length == $N"
 sleep "$WARMUP"
 polls() { puectl devices --json | jq '[.devices[].polls] | add'; }
 c0=$(cpu_s "$PUED_PID") p0=$(polls) r0=$(requests) t0=$(now_ms) sc0=$(cpu_s "$SIM_PID")

@@ -79,7 +79,7 @@ devices=$((((METERS + STRIDE - 1) / STRIDE) + n_agents))
 
 echo "# rawstore: $((devices - n_agents)) meters (1 in $STRIDE of $METERS) + $n_agents agents at 1 s for $SECS s"
 start_pued "$T/pued.yaml"
-wait_for 120000 "all $devices devices up" status_jq "[.devices[] | select(.state == \"up\")] | length == $devices"
+wait_for 120000 "all $devices devices up" devices_jq "[.devices[] | select(.state == \"up\")] | length == $devices"
 t0=$(($(date +%s%N) / 1000000))
 sleep "$SECS"
 db=$T/pued.db

@@ -62,12 +62,12 @@ PLAY=1.3.6.1.4.1.8072.9999.9999.1
 	echo "control: {socket: $T/pued.sock}"
 } >"$T/pued.yaml"
 start_pued "$T/pued.yaml"
-wait_for 60000 "all $N devices up" status_jq "[.devices[] | select(.state == \"up\")] | length == $N"
+wait_for 60000 "all $N devices up" devices_jq "[.devices[] | select(.state == \"up\")] | length == $N"
 
 sleep "$WARMUP" # let the spread first polls and v3 discovery settle
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-polls() { puectl status --json | jq '[.devices[].polls] | add'; }
+polls() { puectl devices --json | jq '[.devices[].polls] | add'; }
 agents_ticks() { local t=0 p; for p in "${agent_pids[@]}"; do t=$((t + $(cpu_ticks "$p"))); done; echo $t; }
 t0=$(($(date +%s%N) / 1000000))
 cpu0=$(cpu_ticks "$PUED_PID") polls0=$(polls) acpu0=$(agents_ticks)
@@ -81,10 +81,10 @@ n_polls=$((polls1 - polls0))
 on_time=$(sqlite3 "$T/pued.db" "SELECT count(*) FROM (SELECT DISTINCT p.device, (s.t - $t0) / 1000
 	FROM samples s JOIN points p ON p.id = s.point
 	WHERE p.name = 'power' AND s.t >= $t0 AND s.t < $t0 + $SECS * 1000)")
-health=$(puectl status --json | jq -r '[.devices[] | .failures] | add as $f |
+health=$(puectl devices --json | jq -r '[.devices[] | .failures] | add as $f |
 	"failures \($f)"')
-skipped=$(puectl status --json | jq '[.devices[].skipped] | add')
-lat=$(puectl status --json | jq '[.devices[].latency_ms] | max')
+skipped=$(puectl devices --json | jq '[.devices[].skipped] | add')
+lat=$(puectl devices --json | jq '[.devices[].latency_ms] | max')
 awk -v n="$N" -v secs="$SECS" -v dt="$((t1 - t0))" -v cpu="$((cpu1 - cpu0))" -v hz="$hz" \
 	-v polls="$n_polls" -v ontime="$on_time" -v acpu="$((acpu1 - acpu0))" -v hwm="$hwm" \
 	-v health="$health" -v skipped="$skipped" -v lat="$lat" 'BEGIN {

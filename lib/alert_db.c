@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "status.h"
+#include "duration.h"
 
 enum stmt {
 	S_SAVE,

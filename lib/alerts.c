@@ -16,7 +16,6 @@
 
 #include "alerts_internal.h"
 #include "alerts_load.h"
-#include "alerts_mib.h"
 #include "alerts_notify.h"
 #include "log.h"
 #include "snmp_boots.h"
@@ -321,16 +320,32 @@ run_round(struct pue_alerts *a, struct change *ch)
 		commit_round(a, ch, n, now);
 }
 
-static void
-publish(struct pue_alerts *a)
+bool
+pue_alerts_agentx_on(const struct pue_alerts *a)
+{
+	return a != NULL && a->agentx != NULL;
+}
+
+void
+pue_alerts_publish_mib(struct pue_alerts *a, int (*values)(void *arg, struct pue_mib_values *vs),
+		       void *arg)
 {
 	struct pue_mib_values vs = {0};
+	pue_mono_t now;
+	int64_t real;
 
-	if (pue_alerts_mib_values(a, &vs) == 0) {
+	if (!pue_alerts_agentx_on(a))
+		return;
+	now = pue_clock_mono(a->src.clock);
+	if (now.ns < a->next_publish.ns)
+		return;
+	if (values(arg, &vs) == 0) {
 		pue_mib_values_sort(&vs);
 		pue_agentx_publish(a->agentx, &vs);
 	}
 	pue_mib_values_clear(&vs);
+	real = (int64_t)(PUBLISH_REAL_MS * pue_clock_rate(a->src.clock));
+	a->next_publish = pue_mono_add_ms(now, real > ROUND_MS ? real : ROUND_MS);
 }
 
 static void
@@ -338,15 +353,9 @@ on_round(void *arg)
 {
 	struct pue_alerts *a = arg;
 	pue_mono_t now;
-	int64_t real;
 
 	run_round(a, a->changes);
 	now = pue_clock_mono(a->src.clock);
-	if (a->agentx != NULL && now.ns >= a->next_publish.ns) {
-		publish(a);
-		real = (int64_t)(PUBLISH_REAL_MS * pue_clock_rate(a->src.clock));
-		a->next_publish = pue_mono_add_ms(now, real > ROUND_MS ? real : ROUND_MS);
-	}
 	a->next_round = pue_mono_add_ms(a->next_round, ROUND_MS);
 	if (a->next_round.ns <= now.ns) /* fell behind: no burst of rounds */
 		a->next_round = pue_mono_add_ms(now, ROUND_MS);

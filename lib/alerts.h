@@ -12,8 +12,10 @@
  * when an alert fires and one when it resolves, none again after a
  * restart, none lost by one. Operators list, acknowledge and silence alerts
  * over the control socket ("alerts", "ack", "silence", "unsilence",
- * alerts_control.h), each recorded with the peer's user name; the AgentX
- * values come from alerts_mib.h.
+ * alerts_control.h), each recorded with the peer's user name. The AgentX
+ * helper serves the values of the service's round snapshot
+ * (snapshot_mib.h), which the service hands over once a round
+ * (pue_alerts_publish_mib()).
  *
  * SNMP trap and inform targets need net-snmp's owner (snmp_lib.h) in the
  * source: the alerts take a reference to it. Main thread only.
@@ -21,8 +23,10 @@
 #ifndef PUE_ALERTS_H
 #define PUE_ALERTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "alert_mib.h"
 #include "alerts_source.h"
 #include "clock.h"
 #include "err.h"
@@ -42,6 +46,17 @@ void pue_alerts_free(struct pue_alerts *a);
  * (deadlines of hooks, inform retries, SNMP timeouts). Returns how many
  * still fail. NULL is accepted. */
 size_t pue_alerts_rearm(struct pue_alerts *a);
+
+/* True when a runs the AgentX helper (alerts.agentx). NULL is accepted. */
+bool pue_alerts_agentx_on(const struct pue_alerts *a);
+
+/* The AgentX values of this round: when they are due (a round, and
+ * PUBLISH_REAL_MS of real time, since the last; and the helper runs),
+ * values(arg, vs) fills them (0, or a negative code to send none) and the
+ * helper gets them. The service calls it once a round, after its tick,
+ * with the round's snapshot (snapshot_mib.h). */
+void pue_alerts_publish_mib(struct pue_alerts *a,
+			    int (*values)(void *arg, struct pue_mib_values *vs), void *arg);
 
 /* The engine's events (engine.h, pue_engine_set_event_cb(); arg is the
  * struct pue_alerts): meter resets raise meter_reset alerts. */

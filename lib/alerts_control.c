@@ -294,18 +294,3 @@ pue_alerts_control_command(struct pue_alerts *a, enum pue_ctl_cmd cmd, const jso
 		return NULL;
 	}
 }
-
-void
-pue_alerts_control_status(const struct pue_alerts *a, json_t *o)
-{
-	size_t i, firing = 0, pending = 0;
-
-	for (i = 0; i < a->n_alerts; i++) {
-		firing += a->alerts[i].st.phase == PUE_ALERT_FIRING;
-		pending += a->alerts[i].st.phase == PUE_ALERT_PENDING;
-	}
-	json_object_set_new(o, "year", year_json(a));
-	json_object_set_new(o, "alerts",
-			    json_pack("{s:I, s:I}", "firing", (json_int_t)firing, "pending",
-				      (json_int_t)pending));
-}

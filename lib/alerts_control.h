@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * alerts_control.h - the alerts' part of the control protocol: the
- * commands "alerts", "ack", "silence", "unsilence" (control_commands.h)
- * and their part of "status". Above alerts.c, whose state they read and
- * change. Main thread only.
+ * commands "alerts", "ack", "silence", "unsilence" (control_commands.h).
+ * status reads the alerts from the round's snapshot instead (status.h).
+ * Above alerts.c, whose state they read and change. Main thread only.
  */
 #ifndef PUE_ALERTS_CONTROL_H
 #define PUE_ALERTS_CONTROL_H
@@ -24,9 +24,5 @@
 json_t *pue_alerts_control_command(struct pue_alerts *a, enum pue_ctl_cmd cmd,
 				   const json_t *request, const struct ucred *peer,
 				   struct pue_err *err);
-
-/* For "status": the reporting year ("year") and the alert counts
- * ("alerts"), set into the status object o. */
-void pue_alerts_control_status(const struct pue_alerts *a, json_t *o);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * alerts_types.h - the alerts' state, shared by the files of the alerts:
- * alerts.c (rounds, state, notifications), alerts_control.c (the control
- * commands) and alerts_mib.c (the AgentX values). Types only: each file's
+ * alerts.c (rounds, state, notifications, the AgentX helper),
+ * alerts_control.c (the control commands), alerts_view.c (what the
+ * snapshot copies) and alerts_notify.c. Types only: each file's
  * functions are in its own header. Not part of libpue's API.
  * Main thread only.
  */

@@ -217,7 +217,7 @@ read_device(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_device_c
 	if ((map = pue_ynode_get(n, "map")) != NULL) { /* points: then only overrides */
 		if ((k = pue_ynode_get(n, "points")) != NULL)
 			pue_cfg_read_points(c, k, d, proto_ok);
-		pue_cfg_apply_map(c, map, d, proto_ok);
+		pue_cfg_apply_map(c, map, d, proto_ok, mb);
 	} else if ((k = pue_cfg_require(c, n, "points")) != NULL)
 		pue_cfg_read_points(c, k, d, proto_ok);
 }

@@ -11,8 +11,13 @@
  *         - {name: energy, register: 0x0048, function: input, type: float32,
  *            unit: kWh, kind: energy, measured_at: ups_output}
  *
- * A map is a YAML file holding one key, points:, in the same form as a
- * device's points. NAME.yaml is looked for in the meters/ directory next to
+ * A map is a YAML file holding points:, in the same form as a device's
+ * points, and optionally modbus: {max_read_registers, max_gap_registers}:
+ * how the meter lets its registers be read (the largest read it answers,
+ * and gaps of registers it answers without an exception), so that its
+ * points are read in the fewest requests by default (issue 18: SDM630's
+ * power and energy are 18 and 34 registers apart). A device's own
+ * modbus: keys override the map's. NAME.yaml is looked for in the meters/ directory next to
  * the configuration file, then in PUE_MAPS_DIR (the installed maps). Each
  * map is read once per load, however many devices use it, and its mistakes
  * are reported once, at their place in the map file ("meters/x.yaml:12:9:
@@ -43,9 +48,12 @@ struct pue_cfgmap {
 	struct pue_ytree *tree; /* the map file, with its errors; NULL when not found */
 	struct pue_point_conf *points;
 	size_t n_points;
+	bool has_read, has_gap; /* the map's modbus: sets them */
+	uint16_t max_read, max_gap;
 };
 
-static const char *const map_keys[] = {"points", NULL};
+static const char *const map_keys[] = {"points", "modbus", NULL};
+static const char *const map_modbus_keys[] = {"max_read_registers", "max_gap_registers", NULL};
 
 static void
 free_points(struct pue_point_conf *points, size_t n)
@@ -105,6 +113,22 @@ find_map_file(const struct pue_cfgctx *c, const char *name, char *path, size_t s
 	return false;
 }
 
+/* The map's modbus: keys, the same ranges as a device's (config_device.c). */
+static void
+read_map_modbus(struct pue_cfgctx *mc, struct pue_cfgmap *m, const struct pue_ynode *n)
+{
+	const struct pue_ynode *k;
+	uint64_t u;
+
+	if (n == NULL || !pue_cfg_is_map(mc, n))
+		return;
+	pue_cfg_check_keys(mc, n, map_modbus_keys);
+	if ((k = pue_ynode_get(n, "max_read_registers")) != NULL && pue_cfg_uint(mc, k, 1, 125, &u))
+		m->max_read = (uint16_t)u, m->has_read = true;
+	if ((k = pue_ynode_get(n, "max_gap_registers")) != NULL && pue_cfg_uint(mc, k, 0, 125, &u))
+		m->max_gap = (uint16_t)u, m->has_gap = true;
+}
+
 /* Reads the points of a loaded map tree into m. */
 static void
 read_map_points(struct pue_cfgctx *c, struct pue_cfgmap *m)
@@ -122,6 +146,7 @@ read_map_points(struct pue_cfgctx *c, struct pue_cfgmap *m)
 		return;
 	}
 	pue_cfg_check_keys(&mc, root, map_keys);
+	read_map_modbus(&mc, m, pue_ynode_get(root, "modbus"));
 	if ((seq = pue_cfg_require(&mc, root, "points")) == NULL || !pue_cfg_is_seq(&mc, seq))
 		goto out;
 	if (seq->n_kids == 0) {
@@ -187,9 +212,22 @@ copy_point(struct pue_cfgctx *c, const struct pue_point_conf *from, struct pue_p
 	return to->name != NULL;
 }
 
+/* The map's read limits, where the device's modbus: (mb, may be NULL)
+ * does not set its own. */
+static void
+apply_limits(const struct pue_cfgmap *m, const struct pue_ynode *mb, struct pue_device_conf *d)
+{
+	bool mapping = mb != NULL && mb->kind == PUE_YNODE_MAPPING;
+
+	if (m->has_read && !(mapping && pue_ynode_get(mb, "max_read_registers") != NULL))
+		d->modbus.max_read_registers = m->max_read;
+	if (m->has_gap && !(mapping && pue_ynode_get(mb, "max_gap_registers") != NULL))
+		d->modbus.max_gap_registers = m->max_gap;
+}
+
 void
 pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue_device_conf *d,
-		  bool proto_ok)
+		  bool proto_ok, const struct pue_ynode *mb)
 {
 	const struct pue_cfgmap *m;
 	struct pue_point_conf *merged;
@@ -213,6 +251,8 @@ pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node, struct pue
 	}
 	if ((m = get_map(c, node, name)) == NULL || m->n_points == 0)
 		goto out;
+	if (proto_ok)
+		apply_limits(m, mb, d);
 	merged = pue_cfg_calloc(c, m->n_points + d->n_points, sizeof(*merged));
 	taken = pue_cfg_calloc(c, d->n_points + 1, sizeof(*taken));
 	if (merged == NULL || taken == NULL) {

@@ -15,9 +15,10 @@
 
 /* Reads the map node names and merges its points into d's: the map's, in
  * order, each replaced by d's own point of the same name, then d's other
- * points. */
+ * points; and the map's modbus: read limits where d's own modbus: section
+ * (mb, may be NULL) does not set them. */
 void pue_cfg_apply_map(struct pue_cfgctx *c, const struct pue_ynode *node,
-		       struct pue_device_conf *d, bool proto_ok);
+		       struct pue_device_conf *d, bool proto_ok, const struct pue_ynode *mb);
 
 /* The errors of the maps read so far; taken (moved into lines) once. */
 size_t pue_cfg_maps_n_errors(const struct pue_cfgctx *c);

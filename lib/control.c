@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "log.h"
 #include "fd_policy.h"
 #include "timer.h"
@@ -23,8 +24,8 @@ struct client {
 	int fd;
 	struct ucred peer;
 	struct pue_ctl_input in;
-	char *out; /* reply bytes not yet sent */
-	size_t n_out, off_out;
+	struct pue_blob *out; /* the reply being sent (NULL: none); off_out of it sent */
+	size_t off_out;
 	/* In a request (pending): when it began - at accept, or at its first
 	 * byte - and bytes do not move it, so a client that trickles a byte
 	 * a second is dropped as soon as one that sends nothing. Between
@@ -44,6 +45,7 @@ struct pue_control {
 	struct pue_loop *loop;
 	const struct pue_clock *clock;
 	pue_control_handler handler;
+	pue_control_ready ready; /* NULL: every reply is built by handler */
 	void *arg;
 	int fd;
 	/* This server made the socket file, or took it over (a reload):
@@ -116,7 +118,7 @@ drop(struct pue_control *c, size_t i)
 
 	pue_loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
-	free(cl->out);
+	pue_blob_unref(cl->out);
 	free(cl);
 	c->clients[i] = NULL;
 }
@@ -136,8 +138,8 @@ index_of(struct pue_control *c, int fd)
 static int
 flush_out(struct pue_control *c, struct client *cl)
 {
-	while (cl->off_out < cl->n_out) {
-		ssize_t n = send(cl->fd, cl->out + cl->off_out, cl->n_out - cl->off_out,
+	while (cl->out != NULL && cl->off_out < cl->out->len) {
+		ssize_t n = send(cl->fd, cl->out->data + cl->off_out, cl->out->len - cl->off_out,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
@@ -151,9 +153,9 @@ flush_out(struct pue_control *c, struct client *cl)
 		}
 		cl->off_out += (size_t)n;
 	}
-	free(cl->out);
+	pue_blob_unref(cl->out);
 	cl->out = NULL;
-	cl->n_out = cl->off_out = 0;
+	cl->off_out = 0;
 	/* The reply is out: the request's deadline ends here. Bytes of the
 	 * next one that came along with it start the next deadline now. */
 	cl->since = pue_clock_real();
@@ -163,30 +165,15 @@ flush_out(struct pue_control *c, struct client *cl)
 	return cl->closing ? -1 : 0;
 }
 
+/* Makes b the client's reply (a reference taken); none (out of memory)
+ * drops the client. */
 static void
-queue_reply(struct client *cl, json_t *reply)
+queue_reply(struct client *cl, struct pue_blob *b)
 {
-	char *text = json_dumps(reply, JSON_COMPACT);
-	size_t len;
-	char *buf;
-
-	json_decref(reply);
-	if (text == NULL) {
+	if (b == NULL)
 		cl->closing = true;
-		return;
-	}
-	len = strlen(text);
-	buf = realloc(cl->out, cl->n_out + len + 1);
-	if (buf == NULL) {
-		free(text);
-		cl->closing = true;
-		return;
-	}
-	memcpy(buf + cl->n_out, text, len);
-	buf[cl->n_out + len] = '\n';
-	cl->out = buf;
-	cl->n_out += len + 1;
-	free(text);
+	cl->out = b;
+	cl->off_out = 0;
 }
 
 /* Answers the complete lines received so far, one reply in flight at a
@@ -198,9 +185,9 @@ answer_lines(struct pue_control *c, struct client *cl)
 	const char *line;
 	ssize_t len;
 
-	while (!cl->closing && cl->n_out == 0 && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
-		queue_reply(cl, pue_control_answer(c->conf, &cl->peer, line, (size_t)len,
-						   c->handler, c->arg));
+	while (!cl->closing && cl->out == NULL && (len = pue_ctl_input_line(&cl->in, &line)) >= 0) {
+		queue_reply(cl, pue_control_reply_line(c->conf, &cl->peer, line, (size_t)len,
+						       c->handler, c->ready, c->arg));
 		pue_ctl_input_consume(&cl->in, (size_t)len);
 	}
 }
@@ -212,11 +199,11 @@ serve(struct pue_control *c, struct client *cl)
 {
 	for (;;) {
 		answer_lines(c, cl);
-		if (cl->n_out == 0)
+		if (cl->out == NULL)
 			return 0;
 		if (flush_out(c, cl) < 0)
 			return -1;
-		if (cl->n_out > 0)
+		if (cl->out != NULL)
 			return 0;
 	}
 }
@@ -237,7 +224,7 @@ on_client(void *arg, int fd, uint32_t events)
 		drop(c, i);
 		return;
 	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->n_out > 0)
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->out != NULL)
 		return;
 	n = recv(fd, cl->in.buf + cl->in.n, sizeof(cl->in.buf) - cl->in.n, MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -255,10 +242,10 @@ on_client(void *arg, int fd, uint32_t events)
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "request longer than %d bytes", PUE_CTL_MAX_LINE);
-		queue_reply(cl, pue_ctl_error_reply(msg));
+		queue_reply(cl, pue_ctl_reply_blob(pue_ctl_error_reply(msg)));
 		cl->closing = true;
 	}
-	if ((cl->n_out > 0 && flush_out(c, cl) < 0) || serve(c, cl) < 0)
+	if ((cl->out != NULL && flush_out(c, cl) < 0) || serve(c, cl) < 0)
 		drop(c, i);
 }
 
@@ -340,6 +327,10 @@ on_accept(void *arg, int fd, uint32_t events)
 		return;
 	}
 	c->clients[i] = cl;
+	/* puectl sends its request right after connecting: read it now
+	 * rather than after the loop's next turn, which may first run a
+	 * batch of timers (the tick, the store's flush, polls due). */
+	on_client(c, cfd, EPOLLIN);
 }
 
 static void
@@ -364,7 +355,7 @@ sweep(void *arg)
 			if (ms > PUE_CTL_HOLD_MS)
 				drop(c, i);
 		} else if (ms > PUE_CTL_IDLE_MS) {
-			if (cl->n_out == 0) {
+			if (cl->out == NULL) {
 				static const char slow[] =
 					"{\"v\":1,\"ok\":false,\"error\":\"request timed out\"}\n";
 
@@ -374,9 +365,9 @@ sweep(void *arg)
 				}
 			}
 			snprintf(why, sizeof(why), "%s within %d s",
-				 cl->n_out > 0	? "its reply was not read"
-				 : cl->in.n > 0 ? "its request was not complete"
-						: "it sent nothing",
+				 cl->out != NULL ? "its reply was not read"
+				 : cl->in.n > 0	 ? "its request was not complete"
+						 : "it sent nothing",
 				 PUE_CTL_IDLE_MS / 1000);
 			count_drop(&c->late, cl, why);
 			drop(c, i);
@@ -524,6 +515,12 @@ pue_control_rearm(struct pue_control *c)
 }
 
 void
+pue_control_set_ready(struct pue_control *c, pue_control_ready ready)
+{
+	c->ready = ready;
+}
+
+void
 pue_control_take_over(struct pue_control *c, struct pue_control *old)
 {
 	size_t i, j = 0;
@@ -538,12 +535,12 @@ pue_control_take_over(struct pue_control *c, struct pue_control *old)
 		while (j < PUE_CTL_MAX_CLIENTS && c->clients[j] != NULL)
 			j++;
 		if (j == PUE_CTL_MAX_CLIENTS ||
-		    watch(c, cl->fd, cl->n_out > 0 ? EPOLLOUT : EPOLLIN, true) < 0) {
+		    watch(c, cl->fd, cl->out != NULL ? EPOLLOUT : EPOLLIN, true) < 0) {
 			pue_log(LOG_NOTICE,
 				"control: dropped a client of uid %u (pid %d) at the reload",
 				(unsigned)cl->peer.uid, (int)cl->peer.pid);
 			close(cl->fd);
-			free(cl->out);
+			pue_blob_unref(cl->out);
 			free(cl);
 			continue;
 		}

@@ -69,6 +69,12 @@ struct pue_control *pue_control_new(const struct pue_control_conf *conf, struct 
  * be armed (timer.h). Returns 1 while it still fails. NULL is accepted. */
 size_t pue_control_rearm(struct pue_control *c);
 
+/* Answers the commands the registry marks ready (status, devices) with
+ * ready(arg, cmd)'s bytes where it gives some (arg: the handler's), and
+ * the handler's answer where it gives none (control_request.h). NULL
+ * turns it off. */
+void pue_control_set_ready(struct pue_control *c, pue_control_ready ready);
+
 /* The reload's swap: c takes old's clients (on c's loop, with c's handler)
  * and, at the same path, the duty to remove the socket file; old is left
  * with its listening descriptor only, for pue_control_free(). A socket at

@@ -8,24 +8,24 @@
 /* clang-format off */
 const struct pue_control_command pue_control_commands[PUE_CMD_COUNT] = {
 	[PUE_CMD_STATUS] = {"status", false, true, 1, NULL,
-		"PUE windows with coverage, ceiling, devices and storage"},
-	[PUE_CMD_DEVICES] = {"devices", false, true, 1, NULL, "each device's health"},
-	[PUE_CMD_PING] = {"ping", false, true, 1, NULL, "check that pued answers"},
+		"PUE windows, year, active alerts, device counts, storage", true},
+	[PUE_CMD_DEVICES] = {"devices", false, true, 1, NULL, "each device's health", true},
+	[PUE_CMD_PING] = {"ping", false, true, 1, NULL, "check that pued answers", false},
 	[PUE_CMD_CHECK] = {"check", false, false, 1, NULL,
 		"Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
-		"2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)"},
+		"2 CRITICAL, 3 UNKNOWN, one line with perfdata (--window SPAN)", false},
 	[PUE_CMD_RELOAD] = {"reload", true, true, 1, NULL,
-		"re-read the configuration (root, pued's user or the admin group)"},
+		"re-read the configuration (root, pued's user or the admin group)", false},
 	[PUE_CMD_ALERTS] = {"alerts", false, true, 2, NULL,
-		"active alerts, silences, notification targets, recent history"},
+		"active alerts, silences, notification targets, recent history", false},
 	[PUE_CMD_ACK] = {"ack", true, true, 2, "NUMBER",
-		"acknowledge alert NUMBER (or its name); recorded with your user"},
+		"acknowledge alert NUMBER (or its name); recorded with your user", false},
 	[PUE_CMD_SILENCE] = {"silence", true, true, 2, "RULE SPAN",
 		"hold back the notifications of RULE (a rule, or one alert's name)\n"
-		"for SPAN (e.g. 2h); recorded with your user"},
-	[PUE_CMD_UNSILENCE] = {"unsilence", true, true, 2, "RULE", "end the silence on RULE"},
-	[PUE_CMD_CLOCK] = {"clock", false, true, 0, NULL, NULL},
-	[PUE_CMD_ADVANCE] = {"advance", true, true, 0, NULL, NULL},
+		"for SPAN (e.g. 2h); recorded with your user", false},
+	[PUE_CMD_UNSILENCE] = {"unsilence", true, true, 2, "RULE", "end the silence on RULE", false},
+	[PUE_CMD_CLOCK] = {"clock", false, true, 0, NULL, NULL, false},
+	[PUE_CMD_ADVANCE] = {"advance", true, true, 0, NULL, NULL, false},
 };
 /* clang-format on */
 

@@ -42,6 +42,10 @@ struct pue_control_command {
 	int synopsis;	  /* the line of puectl's synopsis it is on (1, 2), 0: none */
 	const char *args; /* its arguments in the synopsis ("RULE SPAN"), or NULL */
 	const char *help; /* puectl --help, lines split by \n; NULL: not shown */
+	/* Its answer is the same bytes for every request of a round: the
+	 * control server asks for them ready (control_request.h) before it
+	 * asks the handler. Only for commands without arguments or admin. */
+	bool ready;
 };
 
 /* Indexed by enum pue_ctl_cmd. */

@@ -56,22 +56,19 @@ pue_ctl_input_consume(struct pue_ctl_input *in, size_t len)
 	in->n -= len + 1;
 }
 
-json_t *
-pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer, const char *line,
-		   size_t len, pue_control_handler handler, void *arg)
+/* The reply to req, a request line parsed (NULL: not JSON, jerr says
+ * why). */
+static json_t *
+answer(const struct pue_control_conf *conf, const struct ucred *peer, json_t *req,
+       const json_error_t *jerr, pue_control_handler handler, void *arg)
 {
-	json_error_t jerr;
-	json_t *req, *result, *v, *cmd, *reply;
+	json_t *result, *v, *cmd;
 	struct pue_err err = {0};
 	char msg[300];
 
-	/* json_loadb, not json_loads: a NUL inside the line is an error, not
-	 * the end of the request. */
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
 		snprintf(msg, sizeof(msg), "malformed request: %s",
-			 req == NULL ? jerr.text : "expected a JSON object");
-		json_decref(req);
+			 req == NULL ? jerr->text : "expected a JSON object");
 		return pue_ctl_error_reply(msg);
 	}
 	v = json_object_get(req, "v");
@@ -79,11 +76,12 @@ pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer
 	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)) {
 		snprintf(msg, sizeof(msg), "unsupported protocol version (this pued speaks %d)",
 			 PUE_CTL_VERSION);
-		reply = pue_ctl_error_reply(msg);
-	} else if (!json_is_string(cmd)) {
-		reply = pue_ctl_error_reply("malformed request: \"cmd\" must be a string");
-	} else if (pue_control_is_admin_command(json_string_value(cmd)) &&
-		   !pue_control_peer_is_admin(conf, peer)) {
+		return pue_ctl_error_reply(msg);
+	}
+	if (!json_is_string(cmd))
+		return pue_ctl_error_reply("malformed request: \"cmd\" must be a string");
+	if (pue_control_is_admin_command(json_string_value(cmd)) &&
+	    !pue_control_peer_is_admin(conf, peer)) {
 		if (conf->admin_group != NULL)
 			snprintf(msg, sizeof(msg),
 				 "permission denied: \"%s\" needs root, the daemon's user or "
@@ -96,15 +94,84 @@ pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer
 				 json_string_value(cmd));
 		pue_log(LOG_NOTICE, "control: refused \"%s\" from uid %u (pid %d)",
 			json_string_value(cmd), (unsigned)peer->uid, (int)peer->pid);
-		reply = pue_ctl_error_reply(msg);
-	} else if ((result = handler(arg, json_string_value(cmd), req, peer, &err)) == NULL) {
-		reply = pue_ctl_error_reply(err.msg[0] ? err.msg : "request failed");
-	} else {
-		reply = json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result",
-				  result);
+		return pue_ctl_error_reply(msg);
 	}
+	if ((result = handler(arg, json_string_value(cmd), req, peer, &err)) == NULL)
+		return pue_ctl_error_reply(err.msg[0] ? err.msg : "request failed");
+	return json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result", result);
+}
+
+json_t *
+pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer, const char *line,
+		   size_t len, pue_control_handler handler, void *arg)
+{
+	json_error_t jerr;
+	json_t *req, *reply;
+
+	/* json_loadb, not json_loads: a NUL inside the line is an error, not
+	 * the end of the request. */
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	reply = answer(conf, peer, req, &jerr, handler, arg);
 	json_decref(req);
 	return reply;
+}
+
+/* The command req asks for when the registry marks it ready and the
+ * request is one the handler would answer as it stands (an object, of
+ * version 1); else -1, and the handler answers or words the error. */
+static int
+ready_command(const json_t *req)
+{
+	const json_t *v = json_object_get(req, "v"), *cmd = json_object_get(req, "cmd");
+	int id;
+
+	if (!json_is_object(req) || !json_is_string(cmd) ||
+	    (v != NULL && (!json_is_integer(v) || json_integer_value(v) != PUE_CTL_VERSION)))
+		return -1;
+	id = pue_control_commands_find(json_string_value(cmd));
+	if (id < 0 || !pue_control_commands[id].ready || pue_control_commands[id].admin)
+		return -1;
+	return id;
+}
+
+struct pue_blob *
+pue_control_reply_line(const struct pue_control_conf *conf, const struct ucred *peer,
+		       const char *line, size_t len, pue_control_handler handler,
+		       pue_control_ready ready, void *arg)
+{
+	json_error_t jerr;
+	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	struct pue_blob *b = NULL;
+	int id;
+
+	if (ready != NULL && req != NULL && (id = ready_command(req)) >= 0)
+		b = ready(arg, (enum pue_ctl_cmd)id);
+	if (b == NULL)
+		b = pue_ctl_reply_blob(answer(conf, peer, req, &jerr, handler, arg));
+	json_decref(req);
+	return b;
+}
+
+struct pue_blob *
+pue_ctl_reply_blob(json_t *reply)
+{
+	char *text, *line;
+	size_t len;
+
+	if (reply == NULL)
+		return NULL;
+	text = json_dumps(reply, JSON_COMPACT);
+	json_decref(reply);
+	if (text == NULL)
+		return NULL;
+	len = strlen(text);
+	/* json_dumps() leaves no room: one more byte for the '\n'. */
+	if ((line = realloc(text, len + 1)) == NULL) {
+		free(text);
+		return NULL;
+	}
+	line[len] = '\n';
+	return pue_blob_take(line, len + 1, "application/json");
 }
 
 bool

@@ -17,7 +17,9 @@
 
 #include <jansson.h>
 
+#include "blob.h"
 #include "config.h"
+#include "control_commands.h"
 #include "err.h"
 
 #define PUE_CTL_VERSION 1
@@ -34,6 +36,12 @@ bool pue_control_peer_is_admin(const struct pue_control_conf *conf, const struct
  * client's SO_PEERCRED credentials. */
 typedef json_t *(*pue_control_handler)(void *arg, const char *cmd, json_t *request,
 				       const struct ucred *peer, struct pue_err *err);
+
+/* The ready bytes of a command the registry marks ready
+ * (control_commands.h: status, devices): the whole reply line, newline
+ * included, as a new reference, or NULL to have the handler answer (when
+ * they cannot be made). */
+typedef struct pue_blob *(*pue_control_ready)(void *arg, enum pue_ctl_cmd cmd);
 
 /* A client's bytes not answered yet: the next bytes go to buf + n, at most
  * sizeof(buf) - n of them, and n grows by what arrived. */
@@ -60,6 +68,20 @@ void pue_ctl_input_consume(struct pue_ctl_input *in, size_t len);
  * handler's answer. Returns a new reference, NULL only when out of memory. */
 json_t *pue_control_answer(const struct pue_control_conf *conf, const struct ucred *peer,
 			   const char *line, size_t len, pue_control_handler handler, void *arg);
+
+/* The reply line to one request (as pue_control_answer()), as the bytes
+ * to send, newline included: for a well-formed request of version 1 whose
+ * command the registry marks ready, ready(arg, cmd)'s bytes where ready
+ * is not NULL and gives some; otherwise pue_control_answer()'s reply. The
+ * line is parsed once. A new reference, NULL only when out of memory. */
+struct pue_blob *pue_control_reply_line(const struct pue_control_conf *conf,
+					const struct ucred *peer, const char *line, size_t len,
+					pue_control_handler handler, pue_control_ready ready,
+					void *arg);
+
+/* reply (taken) as one line of bytes: its compact JSON and a newline. A
+ * new reference; NULL when reply is NULL or memory runs out. */
+struct pue_blob *pue_ctl_reply_blob(json_t *reply);
 
 /* An error reply, {"v":1,"ok":false,"error":msg}; bytes of msg outside
  * ASCII become '?' when msg is not valid UTF-8. A new reference, NULL

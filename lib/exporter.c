@@ -5,12 +5,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "log.h"
 #include "metrics.h"
 
 struct pue_exporter {
 	struct pue_snapshot_slot slot;
-	bool failing; /* the last snapshot could not be taken */
 };
 
 struct pue_exporter *
@@ -33,18 +31,9 @@ pue_exporter_free(struct pue_exporter *x)
 }
 
 void
-pue_exporter_update(struct pue_exporter *x, const struct pue_snapshot_source *src)
+pue_exporter_publish(struct pue_exporter *x, struct pue_snapshot *snap)
 {
-	struct pue_err err;
-	struct pue_snapshot *s = pue_snapshot_take(src, &err);
-
-	if (s != NULL)
-		pue_snapshot_slot_set(&x->slot, s);
-	if (s == NULL && !x->failing)
-		pue_log(LOG_ERR, "exporter: %s; /metrics serves older figures", err.msg);
-	else if (s != NULL && x->failing)
-		pue_log(LOG_NOTICE, "exporter: /metrics is current again");
-	x->failing = s == NULL;
+	pue_snapshot_slot_set(&x->slot, pue_snapshot_ref(snap));
 }
 
 struct pue_snapshot *

@@ -3,9 +3,9 @@
  * exporter.h - /metrics: a snapshot published each round, rendered for
  * Prometheus by whoever scrapes it.
  *
- * The service's tick calls pue_exporter_update() once a round on the main
- * loop: it takes a snapshot (snapshot.h, a copy of pued's state) and
- * publishes it. The /metrics handler, on the HTTP thread, takes the
+ * The service's tick calls pue_exporter_publish() once a round on the
+ * main loop with the round's snapshot (snapshot.h, a copy of pued's
+ * state), which it publishes. The /metrics handler, on the HTTP thread, takes the
  * latest snapshot and its rendering in the format the scraper asked for
  * (metrics.h), made by the first scrape of that snapshot and shared by
  * the others. So the loop never renders (a site of 1000 meters makes
@@ -28,9 +28,9 @@ struct pue_exporter *pue_exporter_new(void);
 /* After the HTTP server that serves it has stopped. NULL is accepted. */
 void pue_exporter_free(struct pue_exporter *x);
 
-/* Takes this round's snapshot from src and publishes it. When memory runs
- * out the last one stays (and that is logged once). Main thread. */
-void pue_exporter_update(struct pue_exporter *x, const struct pue_snapshot_source *src);
+/* Publishes snap, this round's snapshot (a reference is taken). Main
+ * thread. */
+void pue_exporter_publish(struct pue_exporter *x, struct pue_snapshot *snap);
 
 /* A new reference to the latest snapshot, or NULL before the first. Any
  * thread. */

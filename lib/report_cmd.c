@@ -14,7 +14,7 @@
 #include "report_doc.h"
 #include "report_format.h"
 #include "report_html.h"
-#include "status.h"
+#include "duration.h"
 #include "term_plot.h"
 #include "window.h"
 #include "year_json.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "figure.h"
-#include "status.h"
+#include "duration.h"
 
 void
 pue_report_format_pue(const struct pue_report *r, char *buf, size_t len)

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "report_format.h"
-#include "status.h"
+#include "duration.h"
 #include "svg_chart.h"
 #include "version.h"
 

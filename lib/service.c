@@ -22,8 +22,8 @@
 #include "poller.h"
 #include "poller_kinds.h"
 #include "service_commands.h"
+#include "snapshot_mib.h" /* the AgentX values from the round's snapshot */
 #include "snmp_lib.h"
-#include "status.h"
 #include "store.h"
 #include "store_config.h"
 #include "web_feed.h" /* the status page at / (issue 17) */
@@ -46,7 +46,10 @@ struct pue_service {
 	int64_t web_minute;		 /* the wall-clock minute its page was made in */
 	int64_t tick_timer, flush_timer; /* <= 0: not armed (pue_service_rearm()) */
 	pue_mono_t next_tick, next_flush;
-	struct pue_status_source status;
+	/* The round's snapshot (round_snapshot()): NULL until an output asks
+	 * for it in this round. */
+	struct pue_snapshot *snap;
+	bool snap_failing;		    /* the last could not be taken (logged once) */
 	struct pue_service_answers answers; /* what the control commands read */
 	uint64_t ticks, polls;		    /* progress, for the watchdog */
 	uint64_t clock_steps;		    /* wall-clock steps already told (clock.h) */
@@ -172,10 +175,13 @@ pue_service_rearm(struct pue_service *s)
 	return (s->tick_timer <= 0) + (s->flush_timer <= 0) + left;
 }
 
-/* /metrics (issue 17): this round's snapshot, rendered for the HTTP
- * thread (exporter.h). */
-static void
-publish(struct pue_service *s)
+/* The round's snapshot (issue 16, item 3; snapshot.h): taken by the first
+ * output that needs it in a round - the tick's /metrics and AgentX
+ * publication, a status or devices request, the status page - and read by
+ * all of them, so they show one instant and a storm of requests costs one
+ * copy. Borrowed until the next round; NULL when memory runs out. */
+static struct pue_snapshot *
+round_snapshot(struct pue_service *s)
 {
 	struct pue_snapshot_source src = {
 		.cfg = s->cfg,
@@ -184,12 +190,66 @@ publish(struct pue_service *s)
 		.store = s->store,
 		.alerts = s->alerts,
 		.health = health_of,
+		.reads_per_poll = reads_of,
 		.arg = s,
 		.http = s->http,
 	};
+	struct pue_err err;
 
+	if (s->snap != NULL)
+		return s->snap;
+	s->snap = pue_snapshot_take(&src, &err);
+	if (s->snap == NULL && !s->snap_failing)
+		pue_log(LOG_ERR, "service: %s; /metrics and AgentX keep older figures", err.msg);
+	else if (s->snap != NULL && s->snap_failing)
+		pue_log(LOG_NOTICE, "service: the round's snapshot is taken again");
+	s->snap_failing = s->snap == NULL;
+	return s->snap;
+}
+
+/* The round's snapshot for the control commands (service_commands.h). */
+static struct pue_snapshot *
+snapshot_ref(void *arg)
+{
+	struct pue_snapshot *snap = round_snapshot(arg);
+
+	return snap != NULL ? pue_snapshot_ref(snap) : NULL;
+}
+
+static void
+forget_snapshot(void *arg)
+{
+	struct pue_service *s = arg;
+
+	pue_snapshot_unref(s->snap);
+	s->snap = NULL;
+}
+
+static int
+mib_values(void *arg, struct pue_mib_values *vs)
+{
+	struct pue_snapshot *snap = arg;
+
+	return pue_snapshot_mib_values(snap, vs);
+}
+
+/* A new round: status and devices ready where a storm of them goes on,
+ * /metrics (issue 17, exporter.h) and the AgentX values (alerts.h), from
+ * its snapshot, taken only when one of them needs it. */
+static void
+publish(struct pue_service *s)
+{
+	struct pue_snapshot *snap;
+
+	forget_snapshot(s);
+	pue_service_prepare(&s->answers);
+	if (s->exporter == NULL && !pue_alerts_agentx_on(s->alerts))
+		return;
+	if ((snap = round_snapshot(s)) == NULL)
+		return;
 	if (s->exporter != NULL)
-		pue_exporter_update(s->exporter, &src);
+		pue_exporter_publish(s->exporter, snap);
+	pue_alerts_publish_mib(s->alerts, mib_values, snap);
 }
 
 /* The status page (issue 17): made once a minute of pued's clock, from
@@ -356,17 +416,9 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	if ((s->alerts = pue_alerts_new(&alerts_src, err)) == NULL)
 		goto fail;
 	pue_engine_set_event_cb(s->engine, pue_alerts_on_engine_event, s->alerts);
-	s->status = (struct pue_status_source){
-		.cfg = cfg,
-		.clock = clock,
-		.engine = s->engine,
-		.store = s->store,
-		.store_path = cfg->storage.path,
-		.health = health_of,
-		.reads_per_poll = reads_of,
-		.arg = s,
-	};
-	s->answers.status = &s->status;
+	s->answers.snapshot = snapshot_ref;
+	s->answers.forget = forget_snapshot;
+	s->answers.snapshot_arg = s;
 	s->answers.alerts = s->alerts;
 	s->answers.clock = clock;
 	s->answers.loop = s->loop;
@@ -374,6 +426,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 					  &s->answers, running != NULL ? running->control : NULL,
 					  err)) == NULL)
 		goto fail;
+	pue_control_set_ready(s->control, pue_service_ready); /* status, devices (issue 18) */
 	if (start_http(s, running, err) < 0)
 		goto fail;
 	now = pue_clock_mono(clock);
@@ -401,6 +454,7 @@ pue_service_free(struct pue_service *s)
 	pue_exporter_free(s->exporter);
 	pue_web_feed_free(s->web);
 	pue_control_free(s->control);
+	forget_snapshot(s); /* it borrows the alerts' names */
 	/* alerts (issue 8) */
 	if (s->engine != NULL)
 		pue_engine_set_event_cb(s->engine, NULL, NULL);

@@ -10,17 +10,74 @@
 #include "duration.h"
 #include "log.h"
 #include "status.h"
+#include "status_reply.h"
 
-/* The status answer: figures, devices, storage, then the alerts' year
- * and counts (issue 8). NULL when memory runs out. */
+/* status (devices false) or devices from the round's snapshot, as JSON:
+ * the handler's answer where the ready bytes could not be made. */
+static json_t *
+snapshot_json(struct pue_service_answers *s, bool devices, struct pue_err *err)
+{
+	struct pue_snapshot *snap = s->snapshot(s->snapshot_arg);
+	json_t *o;
+
+	if (snap == NULL) {
+		pue_err_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	o = devices ? pue_status_devices_json(snap) : pue_status_json(snap);
+	pue_snapshot_unref(snap);
+	return o;
+}
+
 json_t *
 pue_service_status_json(struct pue_service_answers *s)
 {
-	json_t *o = pue_status_json(s->status);
+	struct pue_snapshot *snap = s->snapshot(s->snapshot_arg);
+	json_t *o, *d;
 
-	if (o != NULL) /* alerts (issue 8): the year's figures, alert counts */
-		pue_alerts_control_status(s->alerts, o);
+	if (snap == NULL)
+		return NULL;
+	o = pue_status_json(snap);
+	d = pue_status_devices_json(snap);
+	if (o != NULL && d != NULL)
+		json_object_set(o, "devices", json_object_get(d, "devices"));
+	json_decref(d);
+	pue_snapshot_unref(snap);
 	return o;
+}
+
+struct pue_blob *
+pue_service_ready(void *arg, enum pue_ctl_cmd cmd)
+{
+	struct pue_service_answers *s = arg;
+	struct pue_snapshot *snap;
+	struct pue_blob *b;
+
+	if (pue_clock_is_stepped(s->clock))
+		s->forget(s->snapshot_arg);
+	else
+		s->asked[cmd == PUE_CMD_DEVICES] = true;
+	if ((snap = s->snapshot(s->snapshot_arg)) == NULL)
+		return NULL;
+	b = pue_status_reply(snap, cmd == PUE_CMD_DEVICES);
+	pue_snapshot_unref(snap);
+	return b;
+}
+
+void
+pue_service_prepare(struct pue_service_answers *s)
+{
+	bool asked[2] = {s->asked[0], s->asked[1]};
+	struct pue_snapshot *snap;
+	size_t k;
+
+	s->asked[0] = s->asked[1] = false;
+	if ((!asked[0] && !asked[1]) || (snap = s->snapshot(s->snapshot_arg)) == NULL)
+		return;
+	for (k = 0; k < 2; k++)
+		if (asked[k]) /* the memo keeps it (status_reply.h) */
+			pue_blob_unref(pue_status_reply(snap, k == 1));
+	pue_snapshot_unref(snap);
 }
 
 /* "clock": where a test clock stands. "advance" {"ms": N, "wall_step_ms": M}:
@@ -78,16 +135,14 @@ static json_t *
 cmd_status(struct pue_service_answers *s, const struct request *r, struct pue_err *err)
 {
 	(void)r;
-	(void)err;
-	return pue_service_status_json(s);
+	return snapshot_json(s, false, err);
 }
 
 static json_t *
 cmd_devices(struct pue_service_answers *s, const struct request *r, struct pue_err *err)
 {
 	(void)r;
-	(void)err;
-	return json_pack("{s:o}", "devices", pue_status_devices_json(s->status));
+	return snapshot_json(s, true, err);
 }
 
 static json_t *
@@ -158,6 +213,9 @@ pue_service_command(void *arg, const char *cmd, json_t *req, const struct ucred 
 		pue_err_set(err, -EINVAL, "unknown command \"%.64s\" (known: %s)", cmd, known);
 		return NULL;
 	}
+	/* What a command changes shows in the next status (issue 18). */
+	if (pue_control_commands[id].admin)
+		s->forget(s->snapshot_arg);
 	return handlers[id](s, &(struct request){(enum pue_ctl_cmd)id, req, peer}, err);
 }
 

@@ -48,6 +48,7 @@ pue_snapshot_new(const struct pue_config *cfg, size_t n_alerts, struct pue_err *
 	s->cfg = cfg;
 	s->n_alerts = n_alerts;
 	s->instant.state = PUE_FIG_UNKNOWN;
+	s->instant_source = "power points";
 	for (d = 0; d < cfg->n_devices; d++)
 		s->n_points += cfg->devices[d].n_points;
 	s->n_windows = cfg->pue.n_windows;
@@ -188,6 +189,8 @@ fill_points(struct pue_snapshot *s, const struct pue_snapshot_source *src)
 		s->devices[d].polled = h != NULL;
 		if (h != NULL)
 			s->devices[d].health = *h;
+		if (src->reads_per_poll != NULL)
+			s->devices[d].reads_per_poll = src->reads_per_poll(src->arg, d);
 		for (p = 0; p < cfg->devices[d].n_points; p++, k++) {
 			struct pue_snap_point *sp = &s->points[k];
 
@@ -222,6 +225,7 @@ pue_snapshot_take(const struct pue_snapshot_source *src, struct pue_err *err)
 	s->time = pue_clock_wall(src->clock);
 	s->category = pue_engine_category(src->engine);
 	s->instant = pue_engine_instant(src->engine);
+	s->instant_source = pue_engine_instant_source(src->engine);
 	s->totals = pue_engine_totals(src->engine);
 	for (i = 0; i < s->n_windows; i++)
 		s->windows[i].f = pue_engine_window(src->engine, i);

@@ -8,13 +8,14 @@
  * engine's figures, each point's last value and energy, each device's
  * health, the store's state, every alert and the reporting year into a
  * new struct pue_snapshot and publishes it in a slot; the outputs read
- * that copy, never live state: /metrics (metrics.h) today, and status and
- * the MIB's values are meant to read the same copy, so all of them show
- * one instant. A reader on another thread takes a reference from the slot
- * and renders what it needs; a rendering is made once per snapshot
- * however many readers want it (pue_snapshot_memo()), so a scrape storm
- * costs one rendering per round and per format, and a round nobody reads
- * costs only the copy.
+ * that copy, never live state: /metrics (metrics.h), and status and
+ * devices on the control socket (status_reply.h, which takes its own copy
+ * on the first request of a round); the MIB's values are meant to read
+ * the same kind of copy, so all of them show one instant. A reader on
+ * another thread takes a reference from the slot and renders what it
+ * needs; a rendering is made once per snapshot however many readers want
+ * it (pue_snapshot_memo()), so a scrape storm costs one rendering per
+ * round and per format, and a round nobody reads costs only the copy.
  *
  * Units are pued's own (kW, kWh, ms); each output converts on its way out.
  * Names (site, devices, points, windows, zones, alerts) are borrowed from
@@ -75,6 +76,7 @@ struct pue_snap_device {
 	enum pue_protocol protocol;
 	bool polled;		  /* a poller knows it (health is valid) */
 	struct pue_health health; /* a copy */
+	size_t reads_per_poll;	  /* merged reads of its plan (0: not known) */
 };
 
 struct pue_snap_store {
@@ -88,6 +90,8 @@ struct pue_snap_store {
 enum pue_snapshot_memo_key {
 	PUE_MEMO_METRICS_TEXT,
 	PUE_MEMO_METRICS_OPENMETRICS,
+	PUE_MEMO_STATUS,  /* the control reply to "status" (status.h) */
+	PUE_MEMO_DEVICES, /* the control reply to "devices" */
 	PUE_SNAPSHOT_MEMOS
 };
 
@@ -96,6 +100,7 @@ struct pue_snapshot {
 	pue_wall_t time;	      /* the loop clock's wall time */
 	int category;		      /* of the PUE's IT sum */
 	struct pue_figure instant;    /* P_facility / P_IT, kW */
+	const char *instant_source;   /* static: pue_engine_instant_source() */
 	struct pue_engine_totals totals;
 	struct pue_snap_window *windows;
 	size_t n_windows;
@@ -126,6 +131,7 @@ struct pue_snapshot_source {
 	const struct pue_store *store;				      /* NULL: storage off */
 	const struct pue_alerts *alerts;			      /* NULL: no alerts, no year */
 	const struct pue_health *(*health)(void *arg, size_t device); /* NULL: not polled */
+	size_t (*reads_per_poll)(void *arg, size_t device);	      /* NULL: 0 for all */
 	void *arg;
 	const struct pue_http *http; /* NULL: no listener */
 };

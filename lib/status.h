@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * status.h - the JSON answers of the control socket ("status", "devices").
- * Built on the main thread from the engine, the pollers' health and the
- * store, into fresh jansson objects: clients never see live state.
- * The layout is documented in README.md ("puectl status --json").
+ * status.h - the JSON answers of the control socket ("status", "devices"),
+ * built from a snapshot (snapshot.h), never from live state: the summary
+ * costs the same at 10 devices or 4000, and the per-device list is a
+ * command of its own. status_reply.h turns them into reply bytes once per
+ * snapshot. Any thread (a snapshot is immutable).
+ * The layout is documented in doc/schema/status.json and devices.json.
  */
 #ifndef PUE_STATUS_H
 #define PUE_STATUS_H
@@ -12,26 +14,16 @@
 
 #include "clock.h"
 #include "config.h"
-#include "engine.h"
-#include "health.h"
-#include "store.h"
+#include "snapshot.h"
 
-/* The health of device i, its address in words ("127.0.0.1:1502 unit 1")
- * and its merged reads per poll; supplied by whoever polls it. */
-struct pue_status_source {
-	const struct pue_config *cfg;
-	const struct pue_clock *clock;
-	const struct pue_engine *engine;
-	const struct pue_store *store; /* NULL: storage off */
-	const char *store_path;
-	const struct pue_health *(*health)(void *arg, size_t device);
-	size_t (*reads_per_poll)(void *arg, size_t device);
-	void *arg;
-};
+/* The summary "status" answers: the site's windows and zones, the
+ * reporting year, how many devices are in each state, the storage and
+ * the active alerts. A new reference; NULL only when memory runs out. */
+json_t *pue_status_json(const struct pue_snapshot *s);
 
-/* New references; NULL only when memory runs out. */
-json_t *pue_status_json(const struct pue_status_source *src);
-json_t *pue_status_devices_json(const struct pue_status_source *src);
+/* {"devices": [...]}: every device with its health, what "devices"
+ * answers. A new reference; NULL only when memory runs out. */
+json_t *pue_status_devices_json(const struct pue_snapshot *s);
 
 /* Describes where a device is: "127.0.0.1:1502 unit 1", "/dev/ttyUSB0 unit 3",
  * "udp:127.0.0.1:161 v2c". */

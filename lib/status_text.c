@@ -108,6 +108,47 @@ pue_devices_print(FILE *out, const json_t *devices)
 	}
 }
 
+/* One line per active alert; the details are `puectl alerts`'. */
+static void
+alerts_print(FILE *out, const json_t *alerts)
+{
+	const json_t *a;
+	size_t i;
+
+	if (!json_is_object(alerts))
+		return;
+	fprintf(out, "alerts: %lld firing, %lld pending (puectl alerts)\n",
+		(long long)json_integer_value(json_object_get(alerts, "firing")),
+		(long long)json_integer_value(json_object_get(alerts, "pending")));
+	json_array_foreach(json_object_get(alerts, "active"), i, a)
+	{
+		fprintf(out, "  %-8s %-8s %s%s%s\n", pue_status_text_str(a, "state", "?"),
+			pue_status_text_str(a, "severity", "?"),
+			pue_status_text_str(a, "alert", "?"),
+			json_is_true(json_object_get(a, "acked")) ? ", acked" : "",
+			json_is_true(json_object_get(a, "silenced")) ? ", silenced" : "");
+	}
+}
+
+/* "devices: 1500, 1498 up, 2 down (puectl devices)": states with none are
+ * left out. */
+static void
+counts_print(FILE *out, const json_t *counts)
+{
+	static const char *const states[] = {"up", "degraded", "down", "unknown", "unsupported"};
+	size_t i;
+
+	fprintf(out, "\ndevices: %lld",
+		(long long)json_integer_value(json_object_get(counts, "total")));
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		json_int_t n = json_integer_value(json_object_get(counts, states[i]));
+
+		if (n > 0)
+			fprintf(out, ", %lld %s", (long long)n, states[i]);
+	}
+	fprintf(out, " (puectl devices)\n");
+}
+
 void
 pue_status_print(FILE *out, const json_t *status)
 {
@@ -133,14 +174,8 @@ pue_status_print(FILE *out, const json_t *status)
 		fprintf(out, "\n");
 		pue_year_print(out, json_object_get(status, "year"));
 	}
-	if (json_is_object(json_object_get(status, "alerts")))
-		fprintf(out, "alerts: %lld firing, %lld pending (puectl alerts)\n",
-			(long long)json_integer_value(
-				json_object_get(json_object_get(status, "alerts"), "firing")),
-			(long long)json_integer_value(
-				json_object_get(json_object_get(status, "alerts"), "pending")));
-	fprintf(out, "\n");
-	pue_devices_print(out, json_object_get(status, "devices"));
+	alerts_print(out, json_object_get(status, "alerts"));
+	counts_print(out, json_object_get(status, "device_counts"));
 	storage = json_object_get(status, "storage");
 	fprintf(out, "\nstorage %s", pue_status_text_str(storage, "state", "?"));
 	if (json_object_get(storage, "path") != NULL)

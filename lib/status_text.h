@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * status_text.h - status and device answers (status.h's JSON) as tables for
- * people, with units. Used by puectl; any thread.
+ * people, with units: the summary (windows, year, alerts, device counts,
+ * storage) and the per-device table. Used by puectl; any thread.
  */
 #ifndef PUE_STATUS_TEXT_H
 #define PUE_STATUS_TEXT_H

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "status.h" /* pue_format_time */
+#include "duration.h" /* pue_format_time */
 
 static json_t *
 time_json(int64_t ms)

@@ -11,11 +11,13 @@
 # at the end of day 230 until the test moves it, so the year is the
 # example's to the kWh.
 #
-# When a value is seen: the AgentX values are published by the alert
-# round, once a second (lib/alerts.c, ROUND_MS), which runs before the
-# engine tick of the same second: what the tick or a poll's answer
-# changes at second S is published at S+1, and the helper and snmpd pass
-# it on in real time (the test waits for it).
+# When a value is seen: the AgentX values are published from the round's
+# snapshot (lib/snapshot_mib.c), the one status answers from, taken at the
+# service's tick after the engine's tick and the alert round of that
+# second: what the tick changes at second S (a window covered, an alert
+# firing) is published at S, what a poll's answer changes after the tick
+# at S+1; the helper and snmpd pass it on in real time (the test waits
+# for it).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/alerts/helpers.sh"
 
@@ -68,7 +70,7 @@ note "year through snmpd: $year"
 
 # The windows: no number while a window lacks coverage, then the PUE. The
 # 15m window is covered from 00:15:01 (the tick after the poll at 00:15:00
-# closes the minute 00:14), published at 00:15:02.
+# closes the minute 00:14), published in that round.
 mib_walk PUED-MIB::pueWindowTable >"$T/windows.txt"
 grep -q 'pueWindowName.1 = STRING: 15m' "$T/windows.txt" || fail "window table: $(cat "$T/windows.txt")"
 grep -q 'pueWindowState.1 = INTEGER: insufficientData' "$T/windows.txt" || fail "15m window at the start: $(cat "$T/windows.txt")"
@@ -84,12 +86,11 @@ alert_is() { # alert_is KEY STATE
 }
 advance_to 00:15:00
 alert_is insufficient_data:24h pending
+[ "$(mib_get PUED-MIB::pueWindowState.1)" = insufficientData ] || fail "15m window published before its round"
 advance_to 00:15:01
 alert_is insufficient_data:24h firing
 status_jq '.windows[0] | .window == "15m" and .state == "ok" and .pue == 1.2' >/dev/null ||
 	fail "15m window at 00:15:01: $(puectl status --json | jq -c .windows[0])"
-[ "$(mib_get PUED-MIB::pueWindowState.1)" = insufficientData ] || fail "15m window published before its round"
-advance_to 00:15:02
 wait_for 10000 "the 15m PUE through snmpd" reads PUED-MIB::pueWindowState.1 ok
 [ "$(mib_get PUED-MIB::pueWindowPueMilli.1)" = "1200 thousandths" ] || fail "pueWindowPueMilli.1: $(mib_get PUED-MIB::pueWindowPueMilli.1)"
 [ "$(mib_get PUED-MIB::pueWindowPueText.1)" = 1.200 ] || fail "pueWindowPueText.1: $(mib_get PUED-MIB::pueWindowPueText.1)"

@@ -77,7 +77,7 @@ chmod 600 "$T/pued.yaml"
 "$BIN/pued" --check-config "$T/pued.yaml" >/dev/null || fail "config: $("$BIN/pued" --check-config "$T/pued.yaml" 2>&1)"
 start_pued "$T/pued.yaml"
 
-all_up() { status_jq '[.devices[].state] | all(. == "up") and length == 8'; }
+all_up() { devices_jq '[.devices[].state] | all(. == "up") and length == 8'; }
 if [ "$SOAK" = 1 ]; then
 	wait_for 20000 "all 8 unit ids up" all_up
 else

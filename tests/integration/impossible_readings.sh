@@ -94,7 +94,7 @@ for want in "incomer/power|%raw 3e+38%" "ups-b/power|%raw -1e+07%" \
 		fail "no device_error event for ${want%%|*}: $(sql "SELECT subject, message FROM events")"
 done
 # The devices answered throughout: up again, never down, no alert.
-wait_for 10000 "every device up" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 10000 "every device up" devices_jq '[.devices[].state] | all(. == "up")'
 [ "$(logged 'failing')" -eq 0 ] || fail "a device was reported failing"
 # (insufficient_data may fire at the start on a slow machine: the window
 # fills up in 15 simulated minutes, its minimum duration.)

@@ -185,6 +185,9 @@ puectl() { "$BIN/puectl" -s "$T/pued.sock" "$@"; }
 
 # status_jq FILTER: runs jq on `puectl status --json` (exit status of jq -e).
 status_jq() { puectl status --json | jq -e "$1"; }
+# devices_jq FILTER: the same on `puectl devices --json` (the per-device
+# list; status has only the counts by state, issue 18).
+devices_jq() { puectl devices --json | jq -e "$1"; }
 
 sim_cmd() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock"; }
 

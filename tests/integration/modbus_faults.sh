@@ -41,7 +41,7 @@ storage: {path: $T/pued.db}
 control: {socket: $T/pued.sock}
 EOT
 start_pued "$T/pued.yaml"
-wait_for 15000 "f and ok up" status_jq '[.devices[] | select(.name != "ghost") | .state] | all(. == "up")'
+wait_for 15000 "f and ok up" devices_jq '[.devices[] | select(.name != "ghost") | .state] | all(. == "up")'
 dev_jq f '.reads_per_poll == 3 and .requests_last_poll == 3' >/dev/null || fail "f: $(dev_jq f .)"
 
 # A unit id the gateway has no meter for: 0x0B, in words.

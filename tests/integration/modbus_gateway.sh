@@ -35,7 +35,7 @@ control: {socket: $T/pued.sock}
 EOT
 } >"$T/pued.yaml"
 start_pued "$T/pued.yaml"
-wait_for 15000 "all 8 unit ids up" status_jq '[.devices[].state] | all(. == "up") and length == 8'
+wait_for 15000 "all 8 unit ids up" devices_jq '[.devices[].state] | all(. == "up") and length == 8'
 wait_for 10000 "three polls each" \
 	bash -c "\"$BIN/puectl\" -s \"$T/pued.sock\" devices --json | jq -e '[.devices[].polls] | min >= 3'"
 sim_cmd stats | jq -e '.connections == 1' >/dev/null || fail "8 unit ids, want 1 connection: $(sim_cmd stats)"
@@ -61,7 +61,7 @@ for u in 1 2 3 4 5 6 7; do
 	n=$(sed -n "s/^g$u|//p" "$T/counts")
 	[ "${n:-0}" -ge 4 ] || fail "g$u: ${n:-0} samples in 5 s while g8 was silent"
 done
-status_jq '[.devices[] | select(.name != "g8") | .state] | all(. == "up")' >/dev/null ||
+devices_jq '[.devices[] | select(.name != "g8") | .state] | all(. == "up")' >/dev/null ||
 	fail "a healthy unit id went down with g8"
 stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_gateway"

@@ -36,7 +36,7 @@ storage: {path: $T/pued.db}
 control: {socket: $T/pued.sock}
 EOT
 start_pued "$T/pued.yaml"
-wait_for 15000 "both devices up" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 15000 "both devices up" devices_jq '[.devices[].state] | all(. == "up")'
 
 { kill -KILL "$SIM_PID" && wait "$SIM_PID"; } 2>/dev/null || true
 hold_port tcp "$port" shared # free for sim2 only, not for a test alongside

@@ -37,7 +37,7 @@ storage: {path: $T/pued.db}
 control: {socket: $T/pued.sock}
 EOT
 start_pued "$T/pued.yaml"
-wait_for 15000 "three unit ids up on the bus" status_jq '[.devices[].state] | all(. == "up") and length == 3'
+wait_for 15000 "three unit ids up on the bus" devices_jq '[.devices[].state] | all(. == "up") and length == 3'
 for u in 1 2 3; do
 	sim_cmd "stats rtu:$u" | jq -e '.fc03 >= 2' >/dev/null || fail "unit $u: $(sim_cmd "stats rtu:$u")"
 done

@@ -69,7 +69,7 @@ control: {socket: $T/pued.sock}
 EOT
 start_pued "$T/pued.yaml"
 
-wait_for 15000 "tcp and rtu up" status_jq '[.devices[] | select(.name != "bad") | .state] | all(. == "up")'
+wait_for 15000 "tcp and rtu up" devices_jq '[.devices[] | select(.name != "bad") | .state] | all(. == "up")'
 wait_for 15000 "three polls of each device" \
 	bash -c "\"$BIN/puectl\" -s \"$T/pued.sock\" devices --json | jq -e '[.devices[].polls] | min >= 3'"
 for d in tcp rtu; do

@@ -73,7 +73,7 @@ storage: {path: $T/pued.db, flush_interval: 1s}
 control: {socket: $T/pued.sock}
 EOT
 start_pued "$T/pued.yaml"
-wait_for 15000 "m and n up" status_jq '[.devices[].state] == ["up","up"]'
+wait_for 15000 "m and n up" devices_jq '[.devices[].state] == ["up","up"]'
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 m_samples() { # m_samples FROM_MS TO_MS: samples of m stored in [FROM, TO)

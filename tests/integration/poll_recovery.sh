@@ -39,14 +39,14 @@ pue:
   it: {add: [s/p]}"
 start_pued "$T/pued.yaml"
 advance 5s
-status_jq '[.devices[].state] == ["up","up"]' >/dev/null || fail "m and s not up: $(puectl devices --json | jq -c .)"
+devices_jq '[.devices[].state] == ["up","up"]' >/dev/null || fail "m and s not up: $(puectl devices --json | jq -c .)"
 
 [ "$(sim_cmd fault 1 noanswer)" = ok ] || fail "simulator refused the fault"
 kill -STOP "$AGENT_PID"
 # 5 failures in a row: the next probe's tick steps 8 s (health.h: doubling
 # from the 3rd failure), the one after 16 s.
 advance 40s
-status_jq '[.devices[] | .state == "down" and .consecutive_failures >= 5] | all' >/dev/null ||
+devices_jq '[.devices[] | .state == "down" and .consecutive_failures >= 5] | all' >/dev/null ||
 	fail "m and s not backing off: $(puectl devices --json | jq -c .)"
 note "backing off: $(puectl devices --json | jq -c '[.devices[] | {name, consecutive_failures}]')"
 cleared=$(clock_ms)

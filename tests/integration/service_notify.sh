@@ -19,7 +19,7 @@ wait_for 5000 "WATCHDOG=1" grep -q '^WATCHDOG=1$' "$T/notify.log"
 # fed every half second, steadily: no complaint about the tick
 wait_for 5000 "three WATCHDOG=1" bash -c "[ \$(grep -c '^WATCHDOG=1$' '$T/notify.log') -ge 3 ]"
 ! grep -q 'not feeding the watchdog' "$T/pued.log" || fail "watchdog starved: $(grep watchdog "$T/pued.log" | head -3)"
-wait_for 15000 "all devices up" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 15000 "all devices up" devices_jq '[.devices[].state] | all(. == "up")'
 
 # A valid change: another site name and a new window. Samples and the
 # energy state of the points that stayed carry over.
@@ -34,7 +34,7 @@ wait_for 10000 "the new site name" status_jq '.site == "Reloaded hall" and (.win
 grep -q 'reloaded .*: 5 devices; 10 points kept their state' "$T/pued.log" ||
 	fail "reload log: $(grep reload "$T/pued.log")"
 [ "$(sqlite3 "$T/pued.db" 'SELECT count(*) FROM samples')" -ge "$before" ] || fail "samples lost"
-wait_for 15000 "polling after the reload" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 15000 "polling after the reload" devices_jq '[.devices[].state] | all(. == "up")'
 status_jq '.instant.state == "ok"' >/dev/null || fail "instant PUE after reload"
 
 # An invalid configuration: rejected with file:line:col, the old one runs on.

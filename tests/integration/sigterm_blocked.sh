@@ -9,7 +9,7 @@ start_sim sim --control "$T/sim.sock"
 write_config "$T/pued.yaml" "$SIM_PORT"
 sed -i 's/    modbus: {/    timeout: 30s\n    modbus: {/' "$T/pued.yaml"
 start_pued "$T/pued.yaml"
-wait_for 15000 "every device up" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 15000 "every device up" devices_jq '[.devices[].state] | all(. == "up")'
 
 # The count and the fault in one message, which the simulator acts on at
 # once: a request counted after it is one the meter swallows (a count read

@@ -45,7 +45,7 @@ pue:
   facility: {add: [ups-a/power]}
   it: {add: [ups-a/lines]}"
 start_pued "$T/pued.yaml"
-wait_for 10000 "all three agents up" status_jq '[.devices[].state] == ["up","up","up"]'
+wait_for 10000 "all three agents up" devices_jq '[.devices[].state] == ["up","up","up"]'
 
 stop_pid "$PID_B" 5000 || true
 hold_port udp "$PB" # still nobody there: no agent of a test alongside either

@@ -84,7 +84,7 @@ MIBDIRS=$T/mibs start_pued "$T/pued.yaml"
 advance 30s # every device polled many times; the bad ones have failed enough
 
 wait_for 15000 "types, ups-mib and apc up" \
-	status_jq '[.devices[] | select(.name | test("^(types|ups-mib|apc)$")) | .state] == ["up","up","up"]'
+	devices_jq '[.devices[] | select(.name | test("^(types|ups-mib|apc)$")) | .state] == ["up","up","up"]'
 
 expect_error() { # DEVICE REGEX
 	wait_for 10000 "$1 degraded with an error matching /$2/" \

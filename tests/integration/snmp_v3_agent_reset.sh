@@ -51,12 +51,12 @@ pue:
   facility: {add: [ups-v2c/power]}
   it: {add: [ups-v2c/it]}"
 start_pued "$T/pued.yaml"
-wait_for 10000 "both devices up" status_jq '[.devices[].state] == ["up","up"]'
+wait_for 10000 "both devices up" devices_jq '[.devices[].state] == ["up","up"]'
 # pued authenticates boots 41 of ups-card-1 (and its time) from here on.
 wait_for 5000 "a few v3 polls" device_jq ups-v3 '.polls >= 3'
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-failures() { puectl status --json | jq -e '.devices[] | select(.name == "ups-v3") | .failures'; }
+failures() { puectl devices --json | jq -e '.devices[] | select(.name == "ups-v3") | .failures'; }
 
 # restart_agent WHAT ENGINE-ID BOOTS-BEFORE WAIT-DOWN: stops the agent (and
 # with WAIT-DOWN=down waits until pued calls ups-v3 down), starts it again
@@ -65,7 +65,7 @@ failures() { puectl status --json | jq -e '.devices[] | select(.name == "ups-v3"
 restart_agent() {
 	local what=$1 engine=$2 boots=$3 wait_down=$4 f0 f1 t_up first gap polls
 	if [ "$wait_down" = quick ]; then # right after a poll, to be back before the next
-		polls=$(puectl status --json | jq '.devices[] | select(.name == "ups-v3") | .polls')
+		polls=$(puectl devices --json | jq '.devices[] | select(.name == "ups-v3") | .polls')
 		wait_for 10000 "a ups-v3 poll" device_jq ups-v3 ".polls > $polls"
 	fi
 	stop_pid "$AGENT_PID" 10000 || true

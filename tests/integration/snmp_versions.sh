@@ -80,7 +80,7 @@ pue:
 start_pued "$T/pued.yaml"
 
 wait_for 15000 "v2c, both v3 authPriv and v3 authNoPriv up" \
-	status_jq '[.devices[] | select(.name | test("^(v2c|v3-sha256-aes|v3-md5-des|v3-authnopriv)$")) | .state] == ["up","up","up","up"]'
+	devices_jq '[.devices[] | select(.name | test("^(v2c|v3-sha256-aes|v3-md5-des|v3-authnopriv)$")) | .state] == ["up","up","up","up"]'
 wait_for 10000 "v1 degraded by its unknown OID only, naming it" \
 	device_jq v1 '.state == "degraded" and (.last_error | test("point gone \\(1\\.3\\.6\\.1\\.4\\.1\\.8072\\.9999\\.9999\\.1\\.99\\.0\\): noSuchName"))'
 wait_for 15000 "wrong v3 passphrase down as an authentication failure" \
@@ -115,6 +115,6 @@ done
 kill -HUP "$PUED_PID"
 wait_for 10000 "the reload" grep -q "pued: reloaded" "$T/pued.log"
 wait_for 10000 "v3 devices up again after the reload" \
-	status_jq '[.devices[] | select(.name | test("^v3-(sha256-aes|md5-des|authnopriv)$")) | select(.polls > 0) | .state] == ["up","up","up"]'
-puectl devices; puectl status --json | jq -c ".devices[] | [.name,.state,.requests_last_poll,.reads_per_poll,.last_error]"
+	devices_jq '[.devices[] | select(.name | test("^v3-(sha256-aes|md5-des|authnopriv)$")) | select(.polls > 0) | .state] == ["up","up","up"]'
+puectl devices; puectl devices --json | jq -c ".devices[] | [.name,.state,.requests_last_poll,.reads_per_poll,.last_error]"
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"

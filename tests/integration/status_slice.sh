@@ -9,7 +9,7 @@ start_sim sim --control "$T/sim.sock"
 write_config "$T/pued.yaml" "$SIM_PORT"
 start_pued "$T/pued.yaml"
 
-wait_for 15000 "every device up" status_jq '[.devices[].state] | all(. == "up")'
+wait_for 15000 "every device up" devices_jq '[.devices[].state] | all(. == "up")'
 wait_for 20000 "instantaneous PUE 1.20 +-0.01" \
 	status_jq '.instant.state == "ok" and (.instant.pue - 1.20 | fabs) <= 0.01'
 puectl status --json >"$T/status.json"

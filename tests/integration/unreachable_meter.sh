@@ -14,9 +14,9 @@ grep -q "port: $dead" "$T/pued.yaml" || fail "test setup: could not point ups-b 
 start_pued "$T/pued.yaml"
 
 wait_for 20000 "ups-b down with a connect error" \
-	status_jq '.devices[] | select(.name == "ups-b") | .state == "down" and (.last_error | test("connect 127.0.0.1:[0-9]+: "))'
+	devices_jq '.devices[] | select(.name == "ups-b") | .state == "down" and (.last_error | test("connect 127.0.0.1:[0-9]+: "))'
 wait_for 10000 "the other devices up" \
-	status_jq '[.devices[] | select(.name != "ups-b") | .state] | all(. == "up")'
+	devices_jq '[.devices[] | select(.name != "ups-b") | .state] | all(. == "up")'
 # ups-b/energy is an IT input: without it the instantaneous PUE has no
 # number (its coverage counts ups-b at the others' mean power: 2/3).
 status_jq '.instant.state == "insufficient_data" and .instant.pue == null and .instant.coverage < 0.95' >/dev/null ||

@@ -22,7 +22,10 @@
  * come from PUE_SNMP_SIM_FACILITY_KW (960) and PUE_SNMP_SIM_IT_KW (800).
  * PUE_SNMP_SIM_HIDE_FILE names a file that, while it exists and holds a
  * row number, leaves that row out of the line-energy column (an agent
- * that skips a row for a while).
+ * that skips a row for a while). PUE_SNMP_SIM_LOG_FILE names a file each
+ * get and getnext is appended to ("getnext .1.3.6..."), one a line: snmpd
+ * asks once per varbind, a GETBULK once per repetition, so a test counts
+ * the values a poll made the agent produce.
  * The objects are listed in tests/snmpsim/README.md.
  */
 #include <errno.h>
@@ -404,6 +407,7 @@ main(int argc, char **argv)
 	size_t np = 0, n, i;
 	char line[512], arg[512];
 	const struct object *o;
+	FILE *log = NULL;
 
 	if (argc > 2 || (argc == 2 && !parse_oid(argv[1], prefix, &np))) {
 		fprintf(stderr, "usage: pue-snmp-pass [SUBTREE-OID]\n");
@@ -421,6 +425,9 @@ main(int argc, char **argv)
 			abort(); /* a typo in the table above */
 	qsort(objects, N_OBJECTS, sizeof(objects[0]), object_cmp);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("PUE_SNMP_SIM_LOG_FILE") != NULL &&
+	    (log = fopen(getenv("PUE_SNMP_SIM_LOG_FILE"), "ae")) != NULL)
+		setvbuf(log, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		bool get = strcmp(line, "get\n") == 0, next = strcmp(line, "getnext\n") == 0;
 
@@ -441,6 +448,8 @@ main(int argc, char **argv)
 		}
 		if (fgets(arg, sizeof(arg), stdin) == NULL)
 			break;
+		if (log != NULL)
+			fprintf(log, "%s %s", get ? "get" : "getnext", arg);
 		if (!parse_oid(arg, arcs, &n) || (o = lookup(arcs, n, get, prefix, np)) == NULL) {
 			printf("NONE\n");
 			continue;
@@ -449,6 +458,8 @@ main(int argc, char **argv)
 		value(&h, o, (double)(pue_clock_wall(clock).ms - h.epoch_ms) / 1000.0, stdout);
 		fflush(stdout);
 	}
+	if (log != NULL)
+		fclose(log);
 	pue_clock_free(clock);
 	return 0;
 }

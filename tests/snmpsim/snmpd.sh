@@ -180,9 +180,9 @@ samples_of() {
 		WHERE p.device = '$1' AND p.name = '$2' ORDER BY s.t ${3:-}"
 }
 
-# device_jq NAME FILTER: jq -e FILTER on that device of `puectl status --json`.
+# device_jq NAME FILTER: jq -e FILTER on that device of `puectl devices --json`.
 device_jq() {
-	puectl status --json | jq -e --arg n "$1" ".devices[] | select(.name == \$n) | $2"
+	puectl devices --json | jq -e --arg n "$1" ".devices[] | select(.name == \$n) | $2"
 }
 
 # snmp_pued_config FILE DEVICES-YAML [PUE-YAML]: a configuration around the

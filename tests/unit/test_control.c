@@ -3,8 +3,9 @@
  * test_control.c - the control protocol's request parser without the
  * socket: lines split from a client's bytes, the length limit, and the
  * reply to each kind of request (malformed, a NUL inside, wrong version,
- * cmd not a string, an admin command from a reader, a good one). The
- * socket itself is tested by tests/integration/control_*.sh.
+ * cmd not a string, an admin command from a reader, a good one), and the
+ * ready bytes of status and devices (issue 18). The socket itself is
+ * tested by tests/integration/control_*.sh.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -179,6 +180,86 @@ test_control_answer_passes_allowed_commands_to_the_handler(void **state)
 	assert_int_equal(calls, 3);
 }
 
+static int readies;
+static enum pue_ctl_cmd last_ready;
+static bool ready_gives;
+
+/* Ready bytes that say which command asked, or none (ready_gives false). */
+static struct pue_blob *
+ready(void *arg, enum pue_ctl_cmd cmd)
+{
+	char *line;
+
+	(void)arg;
+	readies++;
+	last_ready = cmd;
+	if (!ready_gives)
+		return NULL;
+	line = strdup(cmd == PUE_CMD_DEVICES ? "READY devices\n" : "READY status\n");
+	assert_non_null(line);
+	return pue_blob_take(line, strlen(line), "application/json");
+}
+
+/* The bytes pue_control_reply_line() gives for text, as a string. */
+static char *
+reply_line(const char *text, uid_t uid)
+{
+	struct pue_control_conf conf = {.socket = "x"};
+	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
+	struct pue_blob *b =
+		pue_control_reply_line(&conf, &peer, text, strlen(text), handler, ready, NULL);
+	char *s;
+
+	assert_non_null(b);
+	assert_true(b->len > 0 && b->data[b->len - 1] == '\n');
+	s = strndup(b->data, b->len);
+	pue_blob_unref(b);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+expect_line(const char *text, const char *want)
+{
+	char *s = reply_line(text, geteuid() == 1000 ? 1001 : 1000);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* status and devices, the registry's ready commands, are answered with
+ * the ready bytes; every other request, or a ready one whose bytes cannot
+ * be made, goes the handler's way, parse errors included. */
+static void
+test_control_reply_line_serves_ready_bytes_for_status_and_devices(void **state)
+{
+	(void)state;
+	calls = readies = 0;
+	ready_gives = true;
+	expect_line("{\"v\":1,\"cmd\":\"status\"}", "READY status\n");
+	assert_int_equal(last_ready, PUE_CMD_STATUS);
+	expect_line("{\"cmd\":\"devices\"}", "READY devices\n");
+	assert_int_equal(last_ready, PUE_CMD_DEVICES);
+	assert_int_equal(readies, 2);
+	assert_int_equal(calls, 0);
+	/* Not ready: another command, another version, not an object. */
+	expect_line("{\"cmd\":\"ping\"}", "{\"v\":1,\"ok\":true,\"result\":{\"cmd\":\"ping\"}}\n");
+	expect_line("{\"v\":2,\"cmd\":\"status\"}",
+		    "{\"v\":1,\"ok\":false,\"error\":\"unsupported protocol version (this pued "
+		    "speaks 1)\"}\n");
+	expect_line("[\"status\"]",
+		    "{\"v\":1,\"ok\":false,\"error\":\"malformed request: expected a JSON "
+		    "object\"}\n");
+	assert_int_equal(readies, 2);
+	assert_int_equal(calls, 1);
+	/* No bytes (memory ran out): the handler answers. */
+	ready_gives = false;
+	expect_line("{\"cmd\":\"status\"}",
+		    "{\"v\":1,\"ok\":true,\"result\":{\"cmd\":\"status\"}}\n");
+	assert_int_equal(readies, 3);
+	assert_int_equal(calls, 2);
+}
+
 int
 main(void)
 {
@@ -187,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_control_answer_refuses_malformed_requests),
 		cmocka_unit_test(test_control_answer_replies_when_a_message_is_not_utf8),
 		cmocka_unit_test(test_control_answer_passes_allowed_commands_to_the_handler),
+		cmocka_unit_test(test_control_reply_line_serves_ready_bytes_for_status_and_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

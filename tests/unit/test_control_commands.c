@@ -2,7 +2,8 @@
 /*
  * test_control_commands.c - the one table of control commands: the admin
  * set the control server checks, the list pued gives for an unknown
- * command, and puectl's usage text are all read from it.
+ * command, puectl's usage text, and which answers the control server
+ * serves as ready bytes are all read from it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +36,26 @@ test_commands_admin_set_is_the_state_changing_ones(void **state)
 	}
 	assert_false(pue_control_commands_is_admin("frobnicate"));
 	assert_false(pue_control_commands_is_admin("Reload"));
+}
+
+/* Ready bytes skip the handler and the admin check: only status and
+ * devices (issue 18), both readers that pued answers. */
+static void
+test_commands_ready_are_status_and_devices_only(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < PUE_CMD_COUNT; i++) {
+		const struct pue_control_command *c = &pue_control_commands[i];
+
+		assert_int_equal(c->ready, i == PUE_CMD_STATUS || i == PUE_CMD_DEVICES);
+		if (c->ready) {
+			assert_false(c->admin);
+			assert_true(c->daemon);
+			assert_null(c->args);
+		}
+	}
 }
 
 static void
@@ -81,7 +102,7 @@ test_commands_usage_comes_from_the_table(void **state)
 		text,
 		"status|devices|ping|check|reload\n"
 		"alerts | ack NUMBER | silence RULE SPAN | unsilence RULE\n"
-		"  status    PUE windows with coverage, ceiling, devices and storage\n"
+		"  status    PUE windows, year, active alerts, device counts, storage\n"
 		"  devices   each device's health\n"
 		"  ping      check that pued answers\n"
 		"  check     Nagios/Icinga plugin: the alert window's PUE, exit 0 OK, 1 WARNING,\n"
@@ -101,6 +122,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands_admin_set_is_the_state_changing_ones),
 		cmocka_unit_test(test_commands_known_list_is_what_pued_answers),
+		cmocka_unit_test(test_commands_ready_are_status_and_devices_only),
 		cmocka_unit_test(test_commands_usage_comes_from_the_table),
 	};
 

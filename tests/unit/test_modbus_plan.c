@@ -2,17 +2,19 @@
 /*
  * test_modbus_plan.c - merging a device's points (and their scale-factor
  * registers) into the fewest reads within max_gap_registers and
- * max_read_registers.
+ * max_read_registers; the bundled SDM630 map read in 2 requests a poll.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "modbus_plan.h"
 
 #define MAX_POINTS 32
@@ -144,6 +146,72 @@ test_plan_rejects_point_wider_than_a_read(void **state)
 	assert_null(plan.reads);
 }
 
+/* A device of the bundled map (conf/meters/sdm630.yaml, found next to the
+ * configuration's path; tests/run works from the top of the tree), and
+ * the same with its own max_gap_registers. */
+static int
+plan_sdm630(const char *modbus_extra, struct pue_mb_plan *plan, uint16_t *gap)
+{
+	char yaml[1024];
+	struct pue_config *cfg = NULL;
+	struct pue_diags d = {0};
+	size_t i;
+	int rc;
+
+	snprintf(yaml, sizeof(yaml),
+		 "site: t\n"
+		 "devices:\n"
+		 "  - name: incomer\n"
+		 "    protocol: modbus_tcp\n"
+		 "    modbus: {host: 127.0.0.1%s}\n"
+		 "    map: sdm630\n"
+		 "    points: [{name: energy_total, register: 0x0156, function: input,"
+		 " type: float32, word_order: ABCD, unit: kWh, kind: energy,"
+		 " measured_at: ups_output}]\n"
+		 "pue:\n"
+		 "  facility: {add: [incomer/energy]}\n"
+		 "  it: {add: [incomer/energy_total]}\n"
+		 "  windows: [15m]\n"
+		 "  alert_window: 15m\n"
+		 "storage: {path: /tmp/x.db}\n"
+		 "control: {socket: /tmp/x.sock}\n",
+		 modbus_extra);
+	if (pue_config_load_buffer("conf/t.yaml", yaml, strlen(yaml), &cfg, &d) != 0) {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.lines[i]);
+		pue_diags_free(&d);
+		return -1;
+	}
+	*gap = cfg->devices[0].modbus.max_gap_registers;
+	rc = pue_modbus_plan(&cfg->devices[0], plan, NULL);
+	pue_config_free(cfg);
+	return rc;
+}
+
+static void
+test_plan_sdm630_map_is_two_reads_a_poll(void **state)
+{
+	struct pue_mb_plan plan;
+	uint16_t gap;
+
+	(void)state;
+	assert_int_equal(plan_sdm630("", &plan, &gap), 0);
+	assert_int_equal(gap, 34);
+	/* 0x000C..0x004B: phase powers, total power, import and export; then
+	 * 0x0156, the total, too far to merge */
+	assert_int_equal(plan.n_reads, 2);
+	assert_int_equal(plan.reads[0].address, 0x000C);
+	assert_int_equal(plan.reads[0].count, 64);
+	assert_int_equal(plan.reads[1].address, 0x0156);
+	assert_int_equal(plan.reads[1].count, 2);
+	pue_modbus_plan_free(&plan);
+	/* the device's own gap wins: 16 splits at the 18- and 34-register gaps */
+	assert_int_equal(plan_sdm630(", max_gap_registers: 16", &plan, &gap), 0);
+	assert_int_equal(gap, 16);
+	assert_int_equal(plan.n_reads, 4);
+	pue_modbus_plan_free(&plan);
+}
+
 int
 main(void)
 {
@@ -152,6 +220,7 @@ main(void)
 		cmocka_unit_test(test_plan_splits_on_gap_size_function_and_limit),
 		cmocka_unit_test(test_plan_merges_scale_factor_registers),
 		cmocka_unit_test(test_plan_rejects_point_wider_than_a_read),
+		cmocka_unit_test(test_plan_sdm630_map_is_two_reads_a_poll),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alerts_mib.c - the values the AgentX subagent serves (PUED-MIB), built
- * from the live figures, the year and the devices' health; see
- * alerts_mib.h.
+ * snapshot_mib.c - the values the AgentX subagent serves (PUED-MIB), built
+ * from a snapshot's figures, year and device health; see snapshot_mib.h.
  */
-#include "alerts_mib.h"
+#include "snapshot_mib.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 
 #include "alert_mib.h"
+#include "alert_rules.h"
 #include "duration.h"
 #include "status.h"
 
@@ -48,24 +48,21 @@ clamp32(double v)
 }
 
 static void
-window_rows(struct mib *m, const struct pue_alerts *a)
+window_rows(struct mib *m, const struct pue_snapshot *s)
 {
-	const struct pue_pue_conf *pc = &a->cfg->pue;
-	int cat = pue_engine_category(a->src.engine);
 	char text[64];
 	uint32_t i;
 
-	for (i = 0; i < pc->n_windows; i++) {
-		struct pue_figure f = pue_engine_window(a->src.engine, i);
+	for (i = 0; i < s->n_windows; i++) {
+		struct pue_figure f = s->windows[i].f;
 		uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_WINDOW_TABLE, 1, 0, i + 1};
 		bool number = f.state == PUE_FIG_OK || f.state == PUE_FIG_WARNING ||
 			      f.state == PUE_FIG_CEILING || f.state == PUE_FIG_BELOW_ONE;
 
 		c[3] = PUE_MIB_WIN_NAME;
-		pue_format_span(pc->windows_ms[i], text, sizeof(text));
-		str(m, c, 5, text);
+		str(m, c, 5, s->windows[i].name);
 		c[3] = PUE_MIB_WIN_SECONDS;
-		num(m, c, 5, PUE_MIB_GAUGE32, pc->windows_ms[i] / 1000);
+		num(m, c, 5, PUE_MIB_GAUGE32, s->windows[i].span_ms / 1000);
 		c[3] = PUE_MIB_WIN_STATE;
 		num(m, c, 5, PUE_MIB_INTEGER, (int64_t)f.state + 1);
 		if (number) { /* "insufficient data is never a number" */
@@ -78,7 +75,7 @@ window_rows(struct mib *m, const struct pue_alerts *a)
 		c[3] = PUE_MIB_WIN_COVERAGE;
 		num(m, c, 5, PUE_MIB_GAUGE32, (int64_t)llround(f.coverage * 10000));
 		c[3] = PUE_MIB_WIN_CATEGORY;
-		num(m, c, 5, PUE_MIB_INTEGER, cat);
+		num(m, c, 5, PUE_MIB_INTEGER, s->category);
 		c[3] = PUE_MIB_WIN_FACILITY;
 		num(m, c, 5, PUE_MIB_GAUGE32, f.facility > 0 ? clamp32(f.facility) : 0);
 		c[3] = PUE_MIB_WIN_IT;
@@ -87,9 +84,9 @@ window_rows(struct mib *m, const struct pue_alerts *a)
 }
 
 static void
-year_values(struct mib *m, const struct pue_alerts *a)
+year_values(struct mib *m, const struct pue_snapshot *s)
 {
-	const struct pue_year_figures *yf = pue_year_watch_get(a->year);
+	const struct pue_year_figures *yf = &s->year;
 	const struct pue_year *y = &yf->y;
 	uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, 0, 0};
 	bool ok = yf->known && y->state == PUE_YEAR_OK;
@@ -132,15 +129,14 @@ year_values(struct mib *m, const struct pue_alerts *a)
 }
 
 static void
-device_rows(struct mib *m, const struct pue_alerts *a)
+device_rows(struct mib *m, const struct pue_snapshot *s)
 {
 	uint32_t i;
 	char addr[160];
 
-	for (i = 0; i < a->cfg->n_devices; i++) {
-		const struct pue_device_conf *d = &a->cfg->devices[i];
-		const struct pue_health *h =
-			a->src.health != NULL ? a->src.health(a->src.arg, i) : NULL;
+	for (i = 0; i < s->n_devices; i++) {
+		const struct pue_device_conf *d = &s->cfg->devices[i];
+		const struct pue_health *h = s->devices[i].polled ? &s->devices[i].health : NULL;
 		uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_DEVICE_TABLE, 1, 0, i + 1};
 
 		c[3] = PUE_MIB_DEV_NAME;
@@ -161,32 +157,32 @@ device_rows(struct mib *m, const struct pue_alerts *a)
 }
 
 int
-pue_alerts_mib_values(const struct pue_alerts *a, struct pue_mib_values *vs)
+pue_snapshot_mib_values(const struct pue_snapshot *s, struct pue_mib_values *vs)
 {
 	uint32_t prefix[PUE_MIB_MAX_PREFIX];
 	size_t prefix_len, i, active = 0;
 	struct mib m = {vs, prefix, 0, 0};
-	const struct pue_pue_conf *pc = &a->cfg->pue;
+	const struct pue_pue_conf *pc = &s->cfg->pue;
 	char text[16];
 
-	if (pue_mib_parse_prefix(a->cfg->alerts.enterprise_oid, prefix, &prefix_len) < 0)
+	if (pue_mib_parse_prefix(s->cfg->alerts.enterprise_oid, prefix, &prefix_len) < 0)
 		return -EINVAL;
 	m.prefix_len = prefix_len;
-	for (i = 0; i < a->n_alerts; i++)
-		active += a->alerts[i].st.phase == PUE_ALERT_FIRING;
-	str(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_SITE, 0}, 3, a->cfg->site);
+	for (i = 0; i < s->n_alerts; i++)
+		active += s->alerts[i].phase == PUE_ALERT_FIRING;
+	str(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_SITE, 0}, 3, s->cfg->site);
 	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_CEILING, 0}, 3, PUE_MIB_GAUGE32,
 	    pue_mib_milli(pc->ceiling));
 	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_WARNING, 0}, 3, PUE_MIB_GAUGE32,
 	    pue_mib_milli(pc->warning));
 	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_CATEGORY, 0}, 3, PUE_MIB_INTEGER,
-	    pue_engine_category(a->src.engine));
+	    s->category);
 	pue_format_span(pc->alert_window_ms, text, sizeof(text));
 	str(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_ALERT_WINDOW, 0}, 3, text);
 	num(&m, (const uint32_t[]){PUE_MIB_OBJECTS, PUE_MIB_ACTIVE_ALERTS, 0}, 3, PUE_MIB_GAUGE32,
 	    (int64_t)active);
-	window_rows(&m, a);
-	year_values(&m, a);
-	device_rows(&m, a);
+	window_rows(&m, s);
+	year_values(&m, s);
+	device_rows(&m, s);
 	return m.rc;
 }
