@@ -87,7 +87,7 @@ $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # its tests' link with an undefined reference, and $(BUILD)/core-headers.ok
 # fails the build when a core source includes a header of the loader
 # (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
-CORE_MODULES   := err clock point duration decode counter_rate energy combine window figure year \
+CORE_MODULES   := err clock point quantity duration decode counter_rate energy combine window figure year \
                   store store_db store_read store_schema report \
                   sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks
 CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \

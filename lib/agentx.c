@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "child.h"
 #include "timer.h"
 
 extern char **environ;
@@ -222,9 +222,6 @@ start_helper(struct pue_agentx *a, struct pue_err *err)
 {
 	const struct pue_alerts_conf *ac = &a->cfg->alerts;
 	char *argv[10], fd_text[16];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, dflt;
 	int sv[2], rc, n = 0, fl;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -242,23 +239,9 @@ start_helper(struct pue_agentx *a, struct pue_err *err)
 	if (pue_log_get_level() >= LOG_DEBUG)
 		argv[n++] = "-d";
 	argv[n] = NULL;
-	sigemptyset(&none);
-	sigemptyset(&dflt);
-	sigaddset(&dflt, SIGTERM);
-	sigaddset(&dflt, SIGINT);
-	sigaddset(&dflt, SIGHUP);
-	sigaddset(&dflt, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	/* dup2 clears close-on-exec on the copy; sv[1] itself is far above 3. */
-	posix_spawn_file_actions_adddup2(&fa, sv[1], HELPER_FD);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawn(&a->pid, a->path, &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	/* sv[1] itself is far above 3, and close-on-exec. */
+	rc = pue_child_spawn(&a->pid, a->path, argv, environ,
+			     &(struct pue_child_opts){.pass_fd = sv[1], .pass_as = HELPER_FD});
 	close(sv[1]);
 	if (rc != 0) {
 		close(sv[0]);

@@ -93,17 +93,18 @@ pue_alert_sink_new(const struct pue_alert_target_ctx *ctx, struct pue_err *err)
 		s->n_targets = 1; /* the implied log target: alerts are always logged */
 	for (i = 0; i < ac->n_targets; i++) {
 		struct target *t = &s->targets[s->n_targets++];
+		struct pue_alert_target tg = {&ac->targets[i], &s->ctx, &t->stats};
 
-		t->conf = &ac->targets[i];
+		t->conf = tg.conf;
 		switch (t->conf->type) {
 		case PUE_TARGET_SNMP_TRAP:
 		case PUE_TARGET_SNMP_INFORM:
-			t->snmp = pue_alert_sink_snmp_new(t->conf, &s->ctx, &t->stats, err);
+			t->snmp = pue_alert_sink_snmp_new(&tg, err);
 			if (t->snmp == NULL)
 				goto fail;
 			break;
 		case PUE_TARGET_EXEC:
-			t->exec = pue_alert_sink_exec_new(t->conf, &s->ctx, &t->stats, err);
+			t->exec = pue_alert_sink_exec_new(&tg, err);
 			if (t->exec == NULL)
 				goto fail;
 			break;

@@ -6,7 +6,7 @@
  *     type: exec
  *     command: [/usr/local/bin/page-oncall, --pue]
  *
- * The program is started with posix_spawn() (execve underneath: argv as
+ * The program is started with posix_spawn() (child.h; execve: argv as
  * written, no shell, no PATH search), in its own process group, with stdin
  * on /dev/null, a default signal mask and dispositions, and an environment
  * of PATH and the PUED_ALERT_* variables only. It is watched through a
@@ -19,9 +19,7 @@
 #include "alert_sink_exec.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +31,7 @@
 
 #include "duration.h"
 #include "log.h"
+#include "child.h"
 #include "timer.h"
 
 #define MAX_RUNNING 4
@@ -52,9 +51,7 @@ struct hook {
 };
 
 struct pue_alert_sink_exec {
-	const struct pue_target_conf *conf;
-	const struct pue_alert_target_ctx *ctx;
-	struct pue_alert_target_stats *stats;
+	struct pue_alert_target tg;
 	struct hook running[MAX_RUNNING];
 	struct pue_notification backlog[MAX_BACKLOG]; /* a ring */
 	size_t head, n_backlog;
@@ -141,7 +138,7 @@ release(struct hook *h)
 	struct pue_alert_sink_exec *k = h->k;
 
 	if (h->pidfd >= 0) {
-		pue_loop_del_fd(k->ctx->loop, h->pidfd);
+		pue_loop_del_fd(k->tg.ctx->loop, h->pidfd);
 		close(h->pidfd);
 	}
 	pue_timer_cancel(&h->timer);
@@ -157,21 +154,21 @@ finished(struct hook *h, int code, int status)
 	double secs = (double)pue_mono_diff_ms(pue_clock_real(), h->started) / 1000.0;
 
 	if (code == CLD_EXITED && status == 0) {
-		k->stats->sent++;
+		k->tg.stats->sent++;
 	} else {
-		k->stats->failed++;
+		k->tg.stats->failed++;
 		if (code == CLD_EXITED)
-			pue_alert_target_error(k->stats, k->conf->name,
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name,
 					       "%s exited with status %d (alert #%u)",
-					       k->conf->argv[0], status, h->incident);
+					       k->tg.conf->argv[0], status, h->incident);
 		else if (h->terminated)
-			pue_alert_target_error(k->stats, k->conf->name,
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name,
 					       "%s killed after %.0f s, its time limit (alert #%u)",
-					       k->conf->argv[0], secs, h->incident);
+					       k->tg.conf->argv[0], secs, h->incident);
 		else
-			pue_alert_target_error(k->stats, k->conf->name,
-					       "%s died of signal %d (alert #%u)", k->conf->argv[0],
-					       status, h->incident);
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name,
+					       "%s died of signal %d (alert #%u)",
+					       k->tg.conf->argv[0], status, h->incident);
 	}
 	release(h);
 	start_next(k);
@@ -234,44 +231,24 @@ on_poll(void *arg)
 static int
 spawn(struct pue_alert_sink_exec *k, struct hook *h, const struct pue_notification *n)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, dflt;
 	struct env env;
 	pid_t pid;
 	int rc;
 
 	make_env(&env, n);
-	sigemptyset(&none);
-	sigemptyset(&dflt);
-	/* pued blocks these for its signalfd and ignores SIGPIPE; the
-	 * program gets them back as a shell would give them. */
-	sigaddset(&dflt, SIGTERM);
-	sigaddset(&dflt, SIGINT);
-	sigaddset(&dflt, SIGHUP);
-	sigaddset(&dflt, SIGPIPE);
-	sigaddset(&dflt, SIGCHLD);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-						POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawn(&pid, k->conf->argv[0], &fa, &attr, k->conf->argv, env.vars);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	/* A group of its own, so that a timeout ends its children too. */
+	rc = pue_child_spawn(&pid, k->tg.conf->argv[0], k->tg.conf->argv, env.vars,
+			     &(struct pue_child_opts){.pass_fd = -1, .own_group = true});
 	free_env(&env);
 	if (rc != 0)
 		return -rc;
 	*h = (struct hook){.k = k, .pid = pid, .pidfd = -1, .incident = n->incident};
 	h->started = pue_clock_real(); /* a hook runs in real time */
-	pue_timer_init(&h->timer, k->ctx->loop, true, on_timeout, h,
+	pue_timer_init(&h->timer, k->tg.ctx->loop, true, on_timeout, h,
 		       "alerts: target %.40s: the time limit of its program (alert #%u)",
-		       k->conf->name, n->incident);
+		       k->tg.conf->name, n->incident);
 	h->pidfd = pidfd_open(pid, 0); /* close-on-exec already */
-	if (h->pidfd < 0 || pue_loop_add_fd(k->ctx->loop, h->pidfd, EPOLLIN, on_pidfd, h) < 0) {
+	if (h->pidfd < 0 || pue_loop_add_fd(k->tg.ctx->loop, h->pidfd, EPOLLIN, on_pidfd, h) < 0) {
 		/* Linux before 5.3: poll with waitid(WNOHANG) instead. */
 		if (h->pidfd >= 0)
 			close(h->pidfd);
@@ -281,7 +258,8 @@ spawn(struct pue_alert_sink_exec *k, struct hook *h, const struct pue_notificati
 	}
 	/* Failures of either arm are logged, and retried by
 	 * pue_alert_sink_exec_rearm(). */
-	pue_timer_arm(&h->timer, pue_mono_add_ms(h->started, k->ctx->cfg->alerts.exec_timeout_ms));
+	pue_timer_arm(&h->timer,
+		      pue_mono_add_ms(h->started, k->tg.ctx->cfg->alerts.exec_timeout_ms));
 	return 0;
 }
 
@@ -298,19 +276,18 @@ start_next(struct pue_alert_sink_exec *k)
 			return;
 		rc = spawn(k, &k->running[i], &k->backlog[k->head]);
 		if (rc < 0) {
-			k->stats->failed++;
-			pue_alert_target_error(k->stats, k->conf->name, "cannot run %s: %s",
-					       k->conf->argv[0], strerror(-rc));
+			k->tg.stats->failed++;
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name, "cannot run %s: %s",
+					       k->tg.conf->argv[0], strerror(-rc));
 		}
 		k->head = (k->head + 1) % MAX_BACKLOG;
 		k->n_backlog--;
-		k->stats->queued = k->n_backlog;
+		k->tg.stats->queued = k->n_backlog;
 	}
 }
 
 struct pue_alert_sink_exec *
-pue_alert_sink_exec_new(const struct pue_target_conf *t, const struct pue_alert_target_ctx *ctx,
-			struct pue_alert_target_stats *stats, struct pue_err *err)
+pue_alert_sink_exec_new(const struct pue_alert_target *tg, struct pue_err *err)
 {
 	struct pue_alert_sink_exec *k = calloc(1, sizeof(*k));
 	size_t i;
@@ -319,13 +296,11 @@ pue_alert_sink_exec_new(const struct pue_target_conf *t, const struct pue_alert_
 		pue_err_set(err, -ENOMEM, "alerts: out of memory");
 		return NULL;
 	}
-	k->conf = t;
-	k->ctx = ctx;
-	k->stats = stats;
+	k->tg = *tg;
 	for (i = 0; i < MAX_RUNNING; i++)
 		k->running[i] = (struct hook){.k = k, .pidfd = -1};
-	pue_timer_init(&k->poll, ctx->loop, true, on_poll, k,
-		       "alerts: target %.40s: the watch on its programs", t->name);
+	pue_timer_init(&k->poll, tg->ctx->loop, true, on_poll, k,
+		       "alerts: target %.40s: the watch on its programs", tg->conf->name);
 	return k;
 }
 
@@ -335,15 +310,15 @@ pue_alert_sink_exec_send(struct pue_alert_sink_exec *k, const struct pue_notific
 	if (k->n_backlog == MAX_BACKLOG) {
 		k->head = (k->head + 1) % MAX_BACKLOG; /* the oldest goes */
 		k->n_backlog--;
-		k->stats->dropped++;
+		k->tg.stats->dropped++;
 		pue_alert_target_error(
-			k->stats, k->conf->name,
+			k->tg.stats, k->tg.conf->name,
 			"%d notifications wait for %d running programs; dropping the oldest",
 			MAX_BACKLOG, MAX_RUNNING);
 	}
 	k->backlog[(k->head + k->n_backlog) % MAX_BACKLOG] = *n;
 	k->n_backlog++;
-	k->stats->queued = k->n_backlog;
+	k->tg.stats->queued = k->n_backlog;
 	start_next(k);
 }
 
@@ -364,7 +339,7 @@ pue_alert_sink_exec_free(struct pue_alert_sink_exec *k)
 		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		pue_log(LOG_NOTICE, "alerts: target %s: %s (alert #%u) ended as pued stops",
-			k->conf->name, k->conf->argv[0], h->incident);
+			k->tg.conf->name, k->tg.conf->argv[0], h->incident);
 		release(h);
 	}
 	pue_timer_cancel(&k->poll);

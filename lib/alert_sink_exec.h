@@ -15,11 +15,9 @@
 
 struct pue_alert_sink_exec; /* opaque */
 
-/* Sets up target t; ctx and stats are borrowed for the target's lifetime.
- * NULL with err set. */
-struct pue_alert_sink_exec *pue_alert_sink_exec_new(const struct pue_target_conf *t,
-						    const struct pue_alert_target_ctx *ctx,
-						    struct pue_alert_target_stats *stats,
+/* Sets up target tg (copied; what it points to is borrowed for the
+ * target's lifetime). NULL with err set. */
+struct pue_alert_sink_exec *pue_alert_sink_exec_new(const struct pue_alert_target *tg,
 						    struct pue_err *err);
 
 /* Runs the program for n (or queues it behind those still running). */

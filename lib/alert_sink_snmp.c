@@ -58,9 +58,7 @@
 #define HELD_TRAPS 32 /* traps waiting for the receiver's name to resolve */
 
 struct pue_alert_sink_snmp {
-	const struct pue_target_conf *conf;
-	const struct pue_alert_target_ctx *ctx;
-	struct pue_alert_target_stats *stats;
+	struct pue_alert_target tg;
 	bool inform;
 	void *sessp; /* NULL until needed, and after a send failure */
 	int fd;
@@ -96,7 +94,7 @@ close_session(struct pue_alert_sink_snmp *k)
 	if (k->sessp == NULL)
 		return;
 	if (k->inform)
-		pue_loop_del_fd(k->ctx->loop, k->fd);
+		pue_loop_del_fd(k->tg.ctx->loop, k->fd);
 	/* snmp_sess_close() calls back for the inform in flight: not in
 	 * flight any more, it is ignored (and sent again later). */
 	k->in_flight = k->probing = false;
@@ -116,43 +114,44 @@ static int
 open_session(struct pue_alert_sink_snmp *k)
 {
 	struct pue_device_conf d = {
-		.name = k->conf->name,
+		.name = k->tg.conf->name,
 		.protocol = PUE_PROTO_SNMP,
 		.timeout_ms = INFORM_TIMEOUT_MS,
 		.retries = 0,
-		.snmp = k->conf->snmp,
+		.snmp = k->tg.conf->snmp,
 	};
 	struct pue_err err;
 	int rc;
 
-	if (k->addr[0] == '\0' && !pue_host_is_numeric(k->conf->snmp.host)) {
+	if (k->addr[0] == '\0' && !pue_host_is_numeric(k->tg.conf->snmp.host)) {
 		if (k->lookup == NULL &&
-		    (k->lookup = pue_lookup_start(k->ctx->loop, k->conf->snmp.host, on_resolved, k,
-						  &err)) == NULL) {
-			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
+		    (k->lookup = pue_lookup_start(k->tg.ctx->loop, k->tg.conf->snmp.host,
+						  on_resolved, k, &err)) == NULL) {
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name, "%s", err.msg);
 			return -1;
 		}
 		return 1;
 	}
 	if ((k->sessp = pue_snmp_session_open(&d, k->addr[0] ? k->addr : NULL, &k->keys, &err)) ==
 	    NULL) {
-		pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
+		pue_alert_target_error(k->tg.stats, k->tg.conf->name, "%s", err.msg);
 		return -1;
 	}
 	k->fd = pue_snmp_session_fd(k->sessp);
-	if (k->inform && (rc = pue_loop_add_fd(k->ctx->loop, k->fd, EPOLLIN, on_readable, k)) < 0) {
-		pue_alert_target_error(k->stats, k->conf->name, "watching the socket: %s",
+	if (k->inform &&
+	    (rc = pue_loop_add_fd(k->tg.ctx->loop, k->fd, EPOLLIN, on_readable, k)) < 0) {
+		pue_alert_target_error(k->tg.stats, k->tg.conf->name, "watching the socket: %s",
 				       strerror(-rc));
 		snmp_sess_close(k->sessp);
 		k->sessp = NULL;
 		return -1;
 	}
-	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
+	if (k->tg.conf->snmp.version == PUE_SNMP_V3 && !k->inform) {
 		/* A trap speaks for pued's engine: keys localized to it (its
 		 * boots and time are set once, in pue_alert_sink_snmp_new()). */
-		if (pue_snmp_session_set_engine(k->sessp, k->ctx->engine_id, k->ctx->engine_id_len,
-						&err) < 0) {
-			pue_alert_target_error(k->stats, k->conf->name, "%s", err.msg);
+		if (pue_snmp_session_set_engine(k->sessp, k->tg.ctx->engine_id,
+						k->tg.ctx->engine_id_len, &err) < 0) {
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name, "%s", err.msg);
 			close_session(k);
 			return -1;
 		}
@@ -167,16 +166,16 @@ static void
 send_pdu(struct pue_alert_sink_snmp *k, netsnmp_pdu *pdu, unsigned incident)
 {
 	if (snmp_sess_send(k->sessp, pdu) == 0) {
-		k->stats->failed++;
+		k->tg.stats->failed++;
 		pue_alert_target_error(
-			k->stats, k->conf->name, "trap for alert #%u not sent: %s", incident,
+			k->tg.stats, k->tg.conf->name, "trap for alert #%u not sent: %s", incident,
 			snmp_api_errstring(snmp_sess_session(k->sessp)->s_snmp_errno));
 		snmp_free_pdu(pdu);
 		close_session(k); /* a new socket next time */
 		return;
 	}
-	k->stats->sent++;
-	k->stats->last_error[0] = '\0';
+	k->tg.stats->sent++;
+	k->tg.stats->last_error[0] = '\0';
 }
 
 /* Traps held while the name was resolved: sent now, or failed with why. */
@@ -190,7 +189,7 @@ release_held(struct pue_alert_sink_snmp *k, const char *error)
 			send_pdu(k, k->held[i], k->held_incident[i]);
 			continue;
 		}
-		k->stats->failed++;
+		k->tg.stats->failed++;
 		snmp_free_pdu(k->held[i]);
 	}
 	k->n_held = 0;
@@ -203,12 +202,13 @@ send_trap(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 	int rc = k->sessp != NULL ? 0 : open_session(k);
 
 	if (rc < 0) {
-		k->stats->failed++;
+		k->tg.stats->failed++;
 		return;
 	}
-	if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, n)) == NULL) {
-		k->stats->failed++;
-		pue_alert_target_error(k->stats, k->conf->name, "out of memory building a trap");
+	if ((pdu = pue_alert_pdu(k->tg.ctx, k->tg.conf->snmp.version, k->inform, n)) == NULL) {
+		k->tg.stats->failed++;
+		pue_alert_target_error(k->tg.stats, k->tg.conf->name,
+				       "out of memory building a trap");
 		return;
 	}
 	if (rc > 0) { /* resolving: sent when the address is known */
@@ -217,11 +217,11 @@ send_trap(struct pue_alert_sink_snmp *k, const struct pue_notification *n)
 			k->held[k->n_held++] = pdu;
 			return;
 		}
-		k->stats->failed++;
+		k->tg.stats->failed++;
 		pue_alert_target_error(
-			k->stats, k->conf->name,
+			k->tg.stats, k->tg.conf->name,
 			"trap for alert #%u dropped: %d traps wait for %s to resolve", n->incident,
-			HELD_TRAPS, k->conf->snmp.host);
+			HELD_TRAPS, k->tg.conf->snmp.host);
 		snmp_free_pdu(pdu);
 		return;
 	}
@@ -251,7 +251,7 @@ back_off(struct pue_alert_sink_snmp *k, const char *cause)
 		ms *= 2;
 	if (ms > MAX_BACKOFF_MS)
 		ms = MAX_BACKOFF_MS;
-	pue_alert_target_error(k->stats, k->conf->name,
+	pue_alert_target_error(k->tg.stats, k->tg.conf->name,
 			       "%s; %zu informs waiting, next try in %lld s", cause, k->queue.len,
 			       (long long)ms / 1000);
 	/* A receiver's outage is real time too. A failed arm is logged and
@@ -281,7 +281,8 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 
 		k->in_flight = k->probing = false;
 		if (k->engine_len > 0)
-			pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+			pue_snmp_session_forget_user(k->engine, k->engine_len,
+						     k->tg.conf->snmp.user);
 		memcpy(k->engine, pdu->securityEngineID, pdu->securityEngineIDLen);
 		k->engine_len = pdu->securityEngineIDLen;
 		pue_snmp_session_forget_time(k->engine, k->engine_len); /* it may have restarted */
@@ -295,13 +296,13 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 	    pdu->command == SNMP_MSG_RESPONSE && !k->probing) {
 		k->in_flight = false;
 		k->failures = 0;
-		k->stats->sent++;
-		k->stats->last_error[0] = '\0';
+		k->tg.stats->sent++;
+		k->tg.stats->last_error[0] = '\0';
 		pue_alert_inform_queue_pop(&k->queue); /* acknowledged: done */
 		return 1;
 	}
 	if (pdu != NULL && pdu->command == SNMP_MSG_REPORT) {
-		switch (pue_snmp_session_report(pdu, k->conf->snmp.user, cause, sizeof(cause))) {
+		switch (pue_snmp_session_report(pdu, k->tg.conf->snmp.user, cause, sizeof(cause))) {
 		case PUE_SNMP_REPORT_TIME:
 			/* net-snmp resends at once with the receiver's time, and
 			 * says SEC_ERROR only when it will not. */
@@ -321,11 +322,11 @@ on_answer(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
 		}
 	} else if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
 		snprintf(cause, sizeof(cause), "no acknowledgement from %s:%u within %d ms",
-			 k->conf->snmp.host, k->conf->snmp.port, INFORM_TIMEOUT_MS);
+			 k->tg.conf->snmp.host, k->tg.conf->snmp.port, INFORM_TIMEOUT_MS);
 		/* A v3 receiver restarted with its boots reset answers with a
 		 * notInTimeWindow report net-snmp drops unheard: discover it
 		 * again, which forgets its boots (snmp_session.h). */
-		if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_known)
+		if (k->tg.conf->snmp.version == PUE_SNMP_V3 && k->engine_known)
 			k->reopen = true;
 	} else
 		snprintf(cause, sizeof(cause), "inform failed: %s",
@@ -374,7 +375,7 @@ send_head(struct pue_alert_sink_snmp *k)
 	json_t *j;
 	netsnmp_pdu *pdu;
 
-	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->engine_known) {
+	if (k->tg.conf->snmp.version == PUE_SNMP_V3 && !k->engine_known) {
 		if ((pdu = pue_snmp_session_probe_pdu()) == NULL)
 			return back_off(k, "out of memory");
 		k->probing = true;
@@ -382,14 +383,15 @@ send_head(struct pue_alert_sink_snmp *k)
 		j = json_loads(pue_alert_inform_queue_head(&k->queue), 0, &jerr);
 		if (j == NULL || pue_alert_notification_from_json(j, &n) < 0) {
 			json_decref(j);
-			pue_alert_target_error(k->stats, k->conf->name,
+			pue_alert_target_error(k->tg.stats, k->tg.conf->name,
 					       "dropped an unreadable queued inform");
-			k->stats->failed++;
+			k->tg.stats->failed++;
 			pue_alert_inform_queue_pop(&k->queue);
 			return;
 		}
 		json_decref(j);
-		if ((pdu = pue_alert_pdu(k->ctx, k->conf->snmp.version, k->inform, &n)) == NULL)
+		if ((pdu = pue_alert_pdu(k->tg.ctx, k->tg.conf->snmp.version, k->inform, &n)) ==
+		    NULL)
 			return back_off(k, "out of memory");
 	}
 	k->in_flight = true;
@@ -448,9 +450,10 @@ on_readable(void *arg, int fd, uint32_t events)
 /* Setup ----------------------------------------------------------------- */
 
 struct pue_alert_sink_snmp *
-pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_target_ctx *ctx,
-			struct pue_alert_target_stats *stats, struct pue_err *err)
+pue_alert_sink_snmp_new(const struct pue_alert_target *tg, struct pue_err *err)
 {
+	const struct pue_target_conf *t = tg->conf;
+	const struct pue_alert_target_ctx *ctx = tg->ctx;
 	struct pue_alert_sink_snmp *k = calloc(1, sizeof(*k));
 	struct pue_err why;
 	int n;
@@ -459,9 +462,7 @@ pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_
 		pue_err_set(err, -ENOMEM, "alerts: out of memory");
 		return NULL;
 	}
-	k->conf = t;
-	k->ctx = ctx;
-	k->stats = stats;
+	k->tg = *tg;
 	k->fd = -1;
 	k->inform = t->type == PUE_TARGET_SNMP_INFORM;
 	pue_timer_init(&k->retry, ctx->loop, true, on_retry, k,
@@ -485,7 +486,7 @@ pue_alert_sink_snmp_new(const struct pue_target_conf *t, const struct pue_alert_
 				       0, TRUE);
 		return k;
 	}
-	pue_alert_inform_queue_init(&k->queue, ctx->db, stats, t->name, t->queue_max);
+	pue_alert_inform_queue_init(&k->queue, ctx->db, tg->stats, t->name, t->queue_max);
 	if ((n = pue_alert_inform_queue_load(&k->queue, &why)) < 0)
 		pue_log(LOG_ERR, "alerts: target %s: %s", t->name, why.msg);
 	else if (n > 0) {
@@ -512,7 +513,7 @@ pue_alert_sink_snmp_queue(struct pue_alert_sink_snmp *k, const struct pue_notifi
 		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
 	}
 	json_decref(j);
-	id = pue_alert_db_queue_push(k->ctx->db, k->conf->name, n->t_ms, text, err);
+	id = pue_alert_db_queue_push(k->tg.ctx->db, k->tg.conf->name, n->t_ms, text, err);
 	rc = pue_alert_inform_queue_push(&k->queue, id > 0 ? id : 0, text, k->in_flight);
 	free(text);
 	if (rc < 0)
@@ -536,7 +537,7 @@ on_resolved(void *arg, const char *numeric, const char *error)
 
 	k->lookup = NULL;
 	if (numeric == NULL)
-		pue_alert_target_error(k->stats, k->conf->name, "%s", error);
+		pue_alert_target_error(k->tg.stats, k->tg.conf->name, "%s", error);
 	else
 		snprintf(k->addr, sizeof(k->addr), "%s", numeric);
 	if (!k->inform)
@@ -568,11 +569,11 @@ pue_alert_sink_snmp_free(struct pue_alert_sink_snmp *k)
 	close_session(k);
 	/* The USM users this target made go with it, so that a reload with
 	 * new passphrases does not find the old keys (snmp_session.h). */
-	if (k->conf->snmp.version == PUE_SNMP_V3 && !k->inform && k->trap_user)
-		pue_snmp_session_forget_user(k->ctx->engine_id, k->ctx->engine_id_len,
-					     k->conf->snmp.user);
-	if (k->conf->snmp.version == PUE_SNMP_V3 && k->engine_len > 0)
-		pue_snmp_session_forget_user(k->engine, k->engine_len, k->conf->snmp.user);
+	if (k->tg.conf->snmp.version == PUE_SNMP_V3 && !k->inform && k->trap_user)
+		pue_snmp_session_forget_user(k->tg.ctx->engine_id, k->tg.ctx->engine_id_len,
+					     k->tg.conf->snmp.user);
+	if (k->tg.conf->snmp.version == PUE_SNMP_V3 && k->engine_len > 0)
+		pue_snmp_session_forget_user(k->engine, k->engine_len, k->tg.conf->snmp.user);
 	pue_alert_inform_queue_free(&k->queue); /* the database keeps them for the next start */
 	netsnmp_large_fd_set_cleanup(&k->fds);
 	pue_snmp_session_keys_wipe(&k->keys);

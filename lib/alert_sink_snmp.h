@@ -15,12 +15,10 @@
 
 struct pue_alert_sink_snmp; /* opaque */
 
-/* Opens target t (a session; informs still queued in the database).
- * ctx and stats are borrowed for the target's lifetime. NULL with err
- * set. */
-struct pue_alert_sink_snmp *pue_alert_sink_snmp_new(const struct pue_target_conf *t,
-						    const struct pue_alert_target_ctx *ctx,
-						    struct pue_alert_target_stats *stats,
+/* Opens target tg (a session; informs still queued in the database).
+ * tg is copied; what it points to is borrowed for the target's lifetime.
+ * NULL with err set. */
+struct pue_alert_sink_snmp *pue_alert_sink_snmp_new(const struct pue_alert_target *tg,
 						    struct pue_err *err);
 
 /* Takes n: called inside the round's transaction (informs go to the

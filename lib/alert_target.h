@@ -43,6 +43,15 @@ struct pue_alert_target_stats {
 	char last_error[200];
 };
 
+/* One target as its kind (alert_sink_snmp.h, alert_sink_exec.h) sees it:
+ * its configuration, the shared context and its counters, all borrowed
+ * from the dispatcher for the target's lifetime. */
+struct pue_alert_target {
+	const struct pue_target_conf *conf;
+	const struct pue_alert_target_ctx *ctx;
+	struct pue_alert_target_stats *stats;
+};
+
 /* Sets stats->last_error, logging it when it differs from the last one:
  * one line per new cause, not one per notification. */
 void pue_alert_target_error(struct pue_alert_target_stats *stats, const char *target,

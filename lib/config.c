@@ -24,6 +24,7 @@
 #include "config_device.h"
 #include "config_http.h"
 #include "config_map.h"
+#include "config_point.h"
 #include "config_pue.h"
 #include "config_value.h"
 #include "log.h"
@@ -99,14 +100,7 @@ free_snmp(struct pue_snmp_conf *s)
 static void
 free_device(struct pue_device_conf *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->n_points; i++) {
-		free(d->points[i].name);
-		free(d->points[i].oid);
-		free(d->points[i].invalid_values);
-	}
-	free(d->points);
+	pue_config_point_free_array(d->points, d->n_points);
 	free(d->name);
 	free(d->modbus.host);
 	free(d->modbus.serial_device);

@@ -55,19 +55,6 @@ struct pue_cfgmap {
 static const char *const map_keys[] = {"points", "modbus", NULL};
 static const char *const map_modbus_keys[] = {"max_read_registers", "max_gap_registers", NULL};
 
-static void
-free_points(struct pue_point_conf *points, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(points[i].name);
-		free(points[i].oid);
-		free(points[i].invalid_values);
-	}
-	free(points);
-}
-
 /* A map name becomes a file name: letters, digits, '_' and '-', starting
  * with a letter or digit, so it never leaves the maps directory. */
 static bool
@@ -318,7 +305,7 @@ pue_cfg_maps_free(struct pue_cfgctx *c)
 	for (i = 0; i < c->n_maps; i++) {
 		free(c->maps[i].name);
 		pue_ytree_free(c->maps[i].tree);
-		free_points(c->maps[i].points, c->maps[i].n_points);
+		pue_config_point_free_array(c->maps[i].points, c->maps[i].n_points);
 	}
 	free(c->maps);
 	c->maps = NULL;

@@ -272,3 +272,18 @@ pue_cfg_check_point_names(struct pue_cfgctx *c, const struct pue_ynode *seq,
 	}
 	pue_strmap_free(&seen);
 }
+
+void
+pue_config_point_free_array(struct pue_point_conf *points, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct pue_point_conf *p = &points[i];
+
+		free(p->name);
+		free(p->oid);
+		free(p->invalid_values);
+	}
+	free(points);
+}

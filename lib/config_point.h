@@ -21,6 +21,10 @@ void pue_cfg_read_points(struct pue_cfgctx *c, const struct pue_ynode *seq,
 void pue_cfg_read_modbus_point(struct pue_cfgctx *c, const struct pue_ynode *n,
 			       struct pue_point_conf *p, const struct pue_device_conf *d);
 
+/* Frees the n points of points (what a reader filled in) and the array;
+ * NULL with n 0 is accepted. */
+void pue_config_point_free_array(struct pue_point_conf *points, size_t n);
+
 /* Reports each point of points[0..n) (read from the items of seq) whose
  * name an earlier one has. */
 void pue_cfg_check_point_names(struct pue_cfgctx *c, const struct pue_ynode *seq,

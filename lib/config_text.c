@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "point.h"
+#include "quantity.h"
 
 bool
 pue_cfg_name_is_valid(const char *s)
@@ -142,10 +143,7 @@ pue_cfg_suggest(const char *word, const char *const *cands, size_t n)
 int
 pue_parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
+	static const struct pue_quantity_unit units[] = {
 		{"", 1},
 		{"B", 1},
 		{"KB", 1000},
@@ -158,23 +156,8 @@ pue_parse_size(const char *s, uint64_t *bytes)
 		{"GiB", UINT64_C(1) << 30},
 		{"TiB", UINT64_C(1) << 40},
 	};
-	unsigned long long v;
-	char *end;
-	size_t i;
 
-	if (s == NULL || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		if (errno == ERANGE || v > UINT64_MAX / units[i].mult)
-			return -ERANGE;
-		*bytes = (uint64_t)v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
+	return pue_quantity_parse(s, units, sizeof(units) / sizeof(units[0]), UINT64_MAX, bytes);
 }
 
 /* bytes in the largest binary unit that divides it: "1MiB", "1536KiB". */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "quantity.h"
+
 #define MINUTE_MS INT64_C(60000)
 #define HOUR_MS (60 * MINUTE_MS)
 #define DAY_MS (24 * HOUR_MS)
@@ -17,29 +19,18 @@
 int
 pue_duration_parse(const char *s, int64_t *ms, bool allow_zero)
 {
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
-	unsigned long long v;
-	char *end;
-	size_t i;
+	static const struct pue_quantity_unit units[] = {
+		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}};
+	uint64_t v;
+	int rc;
 
-	if (s == NULL || !isdigit((unsigned char)s[0])) /* no sign, no blanks */
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
-			continue;
-		if (errno == ERANGE || v > (unsigned long long)(INT64_MAX / units[i].ms))
-			return -ERANGE;
-		if (v == 0 && !allow_zero)
-			return -ERANGE;
-		*ms = (int64_t)v * units[i].ms;
-		return 0;
-	}
-	return -EINVAL;
+	rc = pue_quantity_parse(s, units, sizeof(units) / sizeof(units[0]), INT64_MAX, &v);
+	if (rc < 0)
+		return rc;
+	if (v == 0 && !allow_zero)
+		return -ERANGE;
+	*ms = (int64_t)v;
+	return 0;
 }
 
 int

@@ -24,13 +24,15 @@ const char pue_raw_blocks_insert_sql[] =
 void
 pue_raw_blocks_bind(sqlite3_stmt *s, int first, struct pue_codec_enc *e)
 {
+	struct pue_codec_enc_span span;
 	const uint8_t *blob;
 	size_t len;
 
 	blob = pue_codec_enc_bytes(e, &len);
-	sqlite3_bind_int64(s, first, pue_codec_enc_first_ms(e));
-	sqlite3_bind_int64(s, first + 1, pue_codec_enc_last_ms(e));
-	sqlite3_bind_int64(s, first + 2, (sqlite3_int64)pue_codec_enc_count(e));
+	span = pue_codec_enc_span(e);
+	sqlite3_bind_int64(s, first, span.first_ms);
+	sqlite3_bind_int64(s, first + 1, span.last_ms);
+	sqlite3_bind_int64(s, first + 2, (sqlite3_int64)span.n);
 	sqlite3_bind_blob(s, first + 3, blob, (int)len, SQLITE_STATIC);
 }
 
@@ -54,12 +56,12 @@ pue_raw_blocks_close(sqlite3_stmt *ins, int64_t point, struct pue_codec_enc *e)
 bool
 pue_raw_blocks_takes(const struct pue_codec_enc *e, int64_t t_ms, size_t limit)
 {
-	size_t n = pue_codec_enc_count(e);
-	int64_t first = pue_codec_enc_first_ms(e);
+	struct pue_codec_enc_span span = pue_codec_enc_span(e);
 
 	/* after the last time, so the difference is positive and exact */
-	return n == 0 || (n < limit && t_ms > pue_codec_enc_last_ms(e) &&
-			  (uint64_t)t_ms - (uint64_t)first < (uint64_t)PUE_RAW_SPAN_MS);
+	return span.n == 0 ||
+	       (span.n < limit && t_ms > span.last_ms &&
+		(uint64_t)t_ms - (uint64_t)span.first_ms < (uint64_t)PUE_RAW_SPAN_MS);
 }
 
 /* Appends a sample to e, closing it first when it is full; 0, -1 or
@@ -146,7 +148,7 @@ pue_raw_blocks_convert(sqlite3 *db, sqlite3_stmt *q, bool bits, uint64_t *rows)
 		goto out;
 	}
 	for (i = 0; i < n_open && rc == 0; i++)
-		if (pue_codec_enc_count(open[i].enc) > 0)
+		if (pue_codec_enc_span(open[i].enc).n > 0)
 			rc = pue_raw_blocks_close(ins, open[i].point, open[i].enc);
 out:
 	sqlite3_finalize(ins);

@@ -174,28 +174,11 @@ pue_codec_enc_reset(struct pue_codec_enc *e)
 	*e = (struct pue_codec_enc){.buf = buf, .cap = cap, .bits = 8 * PUE_CODEC_HEADER_BYTES};
 }
 
-size_t
-pue_codec_enc_count(const struct pue_codec_enc *e)
+struct pue_codec_enc_span
+pue_codec_enc_span(const struct pue_codec_enc *e)
 {
-	return e->n;
-}
-
-int64_t
-pue_codec_enc_first_ms(const struct pue_codec_enc *e)
-{
-	return e->t_first;
-}
-
-int64_t
-pue_codec_enc_last_ms(const struct pue_codec_enc *e)
-{
-	return e->t_last;
-}
-
-uint8_t
-pue_codec_enc_form(const struct pue_codec_enc *e)
-{
-	return e->form;
+	return (struct pue_codec_enc_span){
+		.n = e->n, .first_ms = e->t_first, .last_ms = e->t_last, .form = e->form};
 }
 
 const uint8_t *

@@ -26,10 +26,14 @@ void pue_codec_enc_reset(struct pue_codec_enc *e);
  * PUE_CODEC_MAX_SAMPLES; -ENOMEM. On failure the block is unchanged. */
 int pue_codec_enc_append(struct pue_codec_enc *e, int64_t t_ms, double value);
 
-/* Samples in the block, and its first and last times (0 when empty). */
-size_t pue_codec_enc_count(const struct pue_codec_enc *e);
-int64_t pue_codec_enc_first_ms(const struct pue_codec_enc *e);
-int64_t pue_codec_enc_last_ms(const struct pue_codec_enc *e);
+/* What the block holds so far. */
+struct pue_codec_enc_span {
+	size_t n;		   /* samples */
+	int64_t first_ms, last_ms; /* their first and last times; 0 when empty */
+	uint8_t form;		   /* the value form in use (PUE_CODEC_XOR, or _MUL/_DIV | d) */
+};
+
+struct pue_codec_enc_span pue_codec_enc_span(const struct pue_codec_enc *e);
 
 /* The block as it stands, a complete blob of *len bytes that
  * pue_codec_dec_init() reads. Borrowed: valid until e next changes. */
@@ -40,8 +44,5 @@ const uint8_t *pue_codec_enc_bytes(struct pue_codec_enc *e, size_t *len);
  * smaller as XOR, e.g. values that alternate between two levels). Returns
  * 0 or -ENOMEM (the block is then unchanged, and still valid). */
 int pue_codec_enc_finish(struct pue_codec_enc *e);
-
-/* The value form in use (PUE_CODEC_XOR, or _MUL/_DIV | d). */
-uint8_t pue_codec_enc_form(const struct pue_codec_enc *e);
 
 #endif

@@ -302,61 +302,60 @@ pue_snmp_session_forget_user(const u_char *engine, size_t len, const char *user)
 	usm_free_user(u);
 }
 
+/* The reports an SNMPv3 agent sends instead of an answer (RFC 3414 3.2,
+ * RFC 3412 7.2), each with the counter it names; "%.32s" is the user,
+ * where the text has one. */
+static const struct {
+	int type;
+	enum pue_snmp_report kind;
+	const char *text;
+} reports[] = {
+	{SNMPERR_UNKNOWN_USER_NAME, PUE_SNMP_REPORT_AUTH,
+	 "authentication failure: the agent has no user \"%.32s\" (usmStatsUnknownUserNames)"},
+	{SNMPERR_AUTHENTICATION_FAILURE, PUE_SNMP_REPORT_AUTH,
+	 "authentication failure: wrong auth_passphrase or auth_protocol for user \"%.32s\" "
+	 "(usmStatsWrongDigests)"},
+	{SNMPERR_DECRYPTION_ERR, PUE_SNMP_REPORT_AUTH,
+	 "authentication failure: wrong priv_passphrase or priv_protocol for user \"%.32s\" "
+	 "(usmStatsDecryptionErrors)"},
+	{SNMPERR_UNSUPPORTED_SEC_LEVEL, PUE_SNMP_REPORT_AUTH,
+	 "authentication failure: user \"%.32s\" does not allow this security_level "
+	 "(usmStatsUnsupportedSecLevels)"},
+	{SNMPERR_NOT_IN_TIME_WINDOW, PUE_SNMP_REPORT_TIME,
+	 "not in the agent's time window (usmStatsNotInTimeWindows)"},
+	{SNMPERR_UNKNOWN_ENG_ID, PUE_SNMP_REPORT_ENGINE,
+	 "the agent's engine ID changed (usmStatsUnknownEngineIDs)"},
+	{SNMPERR_BAD_CONTEXT, PUE_SNMP_REPORT_OTHER,
+	 "unknown or unavailable context (snmpUnknownContexts)"},
+	{SNMPERR_UNKNOWN_SEC_MODEL, PUE_SNMP_REPORT_OTHER,
+	 "the agent does not know USM (snmpUnknownSecurityModels)"},
+	{SNMPERR_INVALID_MSG, PUE_SNMP_REPORT_OTHER,
+	 "the agent found the message invalid (snmpInvalidMsgs)"},
+};
+
 enum pue_snmp_report
 pue_snmp_session_report(const netsnmp_pdu *pdu, const char *user, char *buf, size_t size)
 {
-	const char *u = user != NULL ? user : "";
+	int type = snmpv3_get_report_type((netsnmp_pdu *)pdu);
 	char name[128];
+	size_t i;
 
-	switch (snmpv3_get_report_type((netsnmp_pdu *)pdu)) {
-	case SNMPERR_UNKNOWN_USER_NAME:
-		snprintf(buf, size,
-			 "authentication failure: the agent has no user \"%.32s\" "
-			 "(usmStatsUnknownUserNames)",
-			 u);
-		return PUE_SNMP_REPORT_AUTH;
-	case SNMPERR_AUTHENTICATION_FAILURE:
-		snprintf(buf, size,
-			 "authentication failure: wrong auth_passphrase or auth_protocol for user "
-			 "\"%.32s\" (usmStatsWrongDigests)",
-			 u);
-		return PUE_SNMP_REPORT_AUTH;
-	case SNMPERR_DECRYPTION_ERR:
-		snprintf(buf, size,
-			 "authentication failure: wrong priv_passphrase or priv_protocol for user "
-			 "\"%.32s\" (usmStatsDecryptionErrors)",
-			 u);
-		return PUE_SNMP_REPORT_AUTH;
-	case SNMPERR_UNSUPPORTED_SEC_LEVEL:
-		snprintf(buf, size,
-			 "authentication failure: user \"%.32s\" does not allow this "
-			 "security_level (usmStatsUnsupportedSecLevels)",
-			 u);
-		return PUE_SNMP_REPORT_AUTH;
-	case SNMPERR_NOT_IN_TIME_WINDOW:
-		snprintf(buf, size, "not in the agent's time window (usmStatsNotInTimeWindows)");
-		return PUE_SNMP_REPORT_TIME;
-	case SNMPERR_UNKNOWN_ENG_ID:
-		snprintf(buf, size, "the agent's engine ID changed (usmStatsUnknownEngineIDs)");
-		return PUE_SNMP_REPORT_ENGINE;
-	case SNMPERR_BAD_CONTEXT:
-		snprintf(buf, size, "unknown or unavailable context (snmpUnknownContexts)");
-		return PUE_SNMP_REPORT_OTHER;
-	case SNMPERR_UNKNOWN_SEC_MODEL:
-		snprintf(buf, size, "the agent does not know USM (snmpUnknownSecurityModels)");
-		return PUE_SNMP_REPORT_OTHER;
-	case SNMPERR_INVALID_MSG:
-		snprintf(buf, size, "the agent found the message invalid (snmpInvalidMsgs)");
-		return PUE_SNMP_REPORT_OTHER;
-	default:
-		if (pdu->variables != NULL)
-			pue_snmp_oid_format(pdu->variables->name, pdu->variables->name_length, name,
-					    sizeof(name));
+	for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		if (reports[i].type != type)
+			continue;
+		if (strstr(reports[i].text, "%.32s") != NULL)
+			snprintf(buf, size, reports[i].text, user != NULL ? user : "");
 		else
-			snprintf(name, sizeof(name), "no variable");
-		snprintf(buf, size, "unexpected report (%s)", name);
-		return PUE_SNMP_REPORT_OTHER;
+			snprintf(buf, size, "%s", reports[i].text);
+		return reports[i].kind;
 	}
+	if (pdu->variables != NULL)
+		pue_snmp_oid_format(pdu->variables->name, pdu->variables->name_length, name,
+				    sizeof(name));
+	else
+		snprintf(name, sizeof(name), "no variable");
+	snprintf(buf, size, "unexpected report (%s)", name);
+	return PUE_SNMP_REPORT_OTHER;
 }
 
 int

@@ -194,7 +194,7 @@ checkpoint(struct pue_store *st)
 	for (i = 0; i < st->n_dirty; i++) {
 		struct open_block *ob = &st->open[st->dirty[i]];
 
-		if (pue_codec_enc_count(ob->enc) < PUE_RAW_BLOCK_SAMPLES) {
+		if (pue_codec_enc_span(ob->enc).n < PUE_RAW_BLOCK_SAMPLES) {
 			if (put_open(st, &st->dirty[i], 1) < 0)
 				return -1;
 			continue;

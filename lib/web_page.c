@@ -109,6 +109,30 @@ headline(struct pue_buf *b, const json_t *st, const json_t *w, const char *pue)
 		       (long long)json_integer_value(json_object_get(w, "category")));
 }
 
+/* A section's opening, with its heading. */
+static void
+section(struct pue_buf *b, const char *id, const char *heading)
+{
+	pue_buf_printf(b, "<section id=\"%s\">\n<h2>%s</h2>\n", id, heading);
+}
+
+/* A table's opening up to its body, with the column headings of cols
+ * (NULL-terminated); table_end() closes the table and its section. */
+static void
+table_head(struct pue_buf *b, const char *const *cols)
+{
+	pue_buf_puts(b, "<table>\n<thead><tr>");
+	for (; *cols != NULL; cols++)
+		pue_buf_printf(b, "<th>%s</th>", *cols);
+	pue_buf_puts(b, "</tr></thead>\n<tbody>\n");
+}
+
+static void
+table_end(struct pue_buf *b)
+{
+	pue_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+}
+
 static void
 instant(struct pue_buf *b, const json_t *st)
 {
@@ -126,13 +150,14 @@ instant(struct pue_buf *b, const json_t *st)
 static void
 windows(struct pue_buf *b, const json_t *st)
 {
+	static const char *const cols[] = {"window",	"PUE",	    "state",
+					   "coverage",	"category", "facility energy",
+					   "IT energy", NULL};
 	const json_t *w;
 	size_t i;
 
-	pue_buf_puts(b, "<section id=\"windows\">\n<h2>Rolling windows</h2>\n<table>\n<thead><tr>"
-			"<th>window</th><th>PUE</th><th>state</th><th>coverage</th>"
-			"<th>category</th><th>facility energy</th><th>IT energy</th></tr></thead>\n"
-			"<tbody>\n");
+	section(b, "windows", "Rolling windows");
+	table_head(b, cols);
 	json_array_foreach(json_object_get(st, "windows"), i, w)
 	{
 		const char *state = pue_status_text_str(w, "state", "unknown");
@@ -153,7 +178,7 @@ windows(struct pue_buf *b, const json_t *st)
 			(long long)json_integer_value(json_object_get(w, "category")),
 			pue_status_text_num(w, "facility_kwh"), pue_status_text_num(w, "it_kwh"));
 	}
-	pue_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+	table_end(b);
 }
 
 /* One curve under its heading ("The last 24 hours"); over says the same
@@ -184,10 +209,12 @@ chart(struct pue_buf *b, const json_t *st, struct pue_chart c, const char *id, c
 static void
 alerts(struct pue_buf *b, const json_t *al)
 {
+	static const char *const cols[] = {"#",	    "alert",   "severity", "state",
+					   "since", "message", NULL};
 	const json_t *a, *active = json_object_get(al, "active");
 	size_t i;
 
-	pue_buf_puts(b, "<section id=\"alerts\">\n<h2>Active alerts</h2>\n");
+	section(b, "alerts", "Active alerts");
 	if (al == NULL) {
 		pue_buf_puts(b, "<p>Not known.</p>\n</section>\n");
 		return;
@@ -196,8 +223,7 @@ alerts(struct pue_buf *b, const json_t *al)
 		pue_buf_puts(b, "<p>None.</p>\n</section>\n");
 		return;
 	}
-	pue_buf_puts(b, "<table>\n<thead><tr><th>#</th><th>alert</th><th>severity</th>"
-			"<th>state</th><th>since</th><th>message</th></tr></thead>\n<tbody>\n");
+	table_head(b, cols);
 	json_array_foreach(active, i, a)
 	{
 		const char *sev = pue_status_text_str(a, "severity", "");
@@ -222,18 +248,19 @@ alerts(struct pue_buf *b, const json_t *al)
 		esc(b, pue_status_text_str(a, "message", ""));
 		pue_buf_puts(b, "</td></tr>\n");
 	}
-	pue_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+	table_end(b);
 }
 
 static void
 devices(struct pue_buf *b, const json_t *st)
 {
+	static const char *const cols[] = {"device",	   "state",	 "address",
+					   "last success", "last error", NULL};
 	const json_t *d;
 	size_t i;
 
-	pue_buf_puts(b, "<section id=\"devices\">\n<h2>Devices</h2>\n<table>\n<thead><tr>"
-			"<th>device</th><th>state</th><th>address</th><th>last success</th>"
-			"<th>last error</th></tr></thead>\n<tbody>\n");
+	section(b, "devices", "Devices");
+	table_head(b, cols);
 	json_array_foreach(json_object_get(st, "devices"), i, d)
 	{
 		const char *fields[] = {"state", "address", "last_success", "last_error"};
@@ -249,7 +276,7 @@ devices(struct pue_buf *b, const json_t *st)
 		}
 		pue_buf_puts(b, "</tr>\n");
 	}
-	pue_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+	table_end(b);
 }
 
 static void
@@ -257,7 +284,8 @@ year(struct pue_buf *b, const json_t *y)
 {
 	if (!json_is_object(y))
 		return;
-	pue_buf_puts(b, "<section id=\"year\">\n<h2>The reporting year</h2>\n<p>");
+	section(b, "year", "The reporting year");
+	pue_buf_puts(b, "<p>");
 	if (strcmp(pue_status_text_str(y, "state", ""), "ok") != 0) {
 		pue_buf_puts(b, "No projection: ");
 		esc(b, pue_status_text_str(y, "why", pue_status_text_str(y, "state", "unknown")));
@@ -289,7 +317,7 @@ pue_web_page_render(struct pue_buf *out, const struct pue_web_page_input *in)
 	headline(out, st, w, pue);
 	instant(out, st);
 	windows(out, st);
-	pue_buf_puts(out, "<section id=\"curves\">\n<h2>The PUE curve</h2>\n");
+	section(out, "curves", "The PUE curve");
 	chart(out, st, in->day, "curve-24h", "The last 24 hours", "the last 24 hours",
 	      in->day_step ? in->day_step : "step");
 	chart(out, st, in->month, "curve-30d", "The last 30 days", "the last 30 days",

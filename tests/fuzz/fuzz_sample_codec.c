@@ -100,7 +100,7 @@ round_trip(const int64_t *ta, const double *va, int n)
 			rc = pue_codec_enc_append(e, ta[i], 1.0);
 			pue_codec_enc_bytes(e, &after);
 			CHECK(rc == -EINVAL && after == before &&
-				      pue_codec_enc_count(e) == (size_t)i + 1,
+				      pue_codec_enc_span(e).n == (size_t)i + 1,
 			      "a time not after the last: %d, %zu bytes then %zu", rc, before,
 			      after);
 		}

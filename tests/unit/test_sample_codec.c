@@ -72,13 +72,13 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
 			assert_decodes_to(blob, len, ts, vs, i + 1);
 		}
 	}
-	assert_int_equal(pue_codec_enc_count(e), n);
+	assert_int_equal(pue_codec_enc_span(e).n, n);
 	assert_int_equal(pue_codec_enc_finish(e), 0);
 	blob = pue_codec_enc_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, n);
 	if (n > 0) {
-		assert_int_equal(pue_codec_enc_first_ms(e), ts[0]);
-		assert_int_equal(pue_codec_enc_last_ms(e), ts[n - 1]);
+		assert_int_equal(pue_codec_enc_span(e).first_ms, ts[0]);
+		assert_int_equal(pue_codec_enc_span(e).last_ms, ts[n - 1]);
 	}
 	return e;
 }
@@ -89,7 +89,7 @@ bytes_per_sample(struct pue_codec_enc *e)
 	size_t len;
 
 	pue_codec_enc_bytes(e, &len);
-	return (double)len / (double)pue_codec_enc_count(e);
+	return (double)len / (double)pue_codec_enc_span(e).n;
 }
 
 static void
@@ -126,7 +126,7 @@ test_codec_meter_counter_is_decimal_and_small(void **state)
 		vs[i] = (double)count * 1e-3;
 	}
 	e = round_trip(ts, vs, 3600);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_MUL | 3);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
 	assert_true(bytes_per_sample(e) < 2.0);
 	pue_codec_enc_free(e);
 }
@@ -148,7 +148,7 @@ test_codec_float32_power_is_xor(void **state)
 		vs[i] = (double)(float)(800.0 + (double)(rnd(&s) % 1000) / 997.0);
 	}
 	e = round_trip(ts, vs, 1000);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_XOR);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
 	assert_true(bytes_per_sample(e) < 4.0);
 	pue_codec_enc_free(e);
 }
@@ -198,16 +198,16 @@ test_codec_widens_its_form_then_falls_back_to_xor(void **state)
 	for (i = 0; i < 7; i++)
 		ts[i] = T0 + 1000 * (int64_t)i;
 	assert_int_equal(pue_codec_enc_append(e, ts[0], vs[0]), 0);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_DIV | 0);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_DIV | 0);
 	assert_int_equal(pue_codec_enc_append(e, ts[1], vs[1]), 0);
-	assert_int_equal(pue_codec_enc_form(e) & 15, 1);
+	assert_int_equal(pue_codec_enc_span(e).form & 15, 1);
 	assert_int_equal(pue_codec_enc_append(e, ts[2], vs[2]), 0);
 	assert_int_equal(pue_codec_enc_append(e, ts[3], vs[3]), 0);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_MUL | 3);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
 	assert_int_equal(pue_codec_enc_append(e, ts[4], vs[4]), 0);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_MUL | 5);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 5);
 	assert_int_equal(pue_codec_enc_append(e, ts[5], vs[5]), 0);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_XOR);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
 	assert_int_equal(pue_codec_enc_append(e, ts[6], vs[6]), 0);
 	blob = pue_codec_enc_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, 7);
@@ -234,10 +234,10 @@ test_codec_finish_keeps_the_smaller_form(void **state)
 	e = pue_codec_enc_new();
 	for (i = 0; i < 200; i++)
 		assert_int_equal(pue_codec_enc_append(e, ts[i], vs[i]), 0);
-	assert_int_equal(pue_codec_enc_form(e) & 0xf0, PUE_CODEC_MUL);
+	assert_int_equal(pue_codec_enc_span(e).form & 0xf0, PUE_CODEC_MUL);
 	pue_codec_enc_bytes(e, &before);
 	assert_int_equal(pue_codec_enc_finish(e), 0);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_XOR);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
 	blob = pue_codec_enc_bytes(e, &after);
 	assert_decodes_to(blob, after, ts, vs, 200);
 	assert_true(after < before);
@@ -246,7 +246,7 @@ test_codec_finish_keeps_the_smaller_form(void **state)
 	for (i = 0; i < 200; i++)
 		vs[i] = (double)(5000 + 3 * i) * 1e-3;
 	e = round_trip(ts, vs, 200);
-	assert_int_equal(pue_codec_enc_form(e), PUE_CODEC_MUL | 3);
+	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
 	pue_codec_enc_free(e);
 }
 
@@ -281,7 +281,7 @@ test_codec_refuses_a_time_not_after_the_last(void **state)
 	blob = pue_codec_enc_bytes(e, &len2);
 	assert_int_equal(len2, len);
 	assert_memory_equal(blob, copy, len);
-	assert_int_equal(pue_codec_enc_count(e), 2);
+	assert_int_equal(pue_codec_enc_span(e).n, 2);
 	pue_codec_enc_free(e);
 }
 
@@ -306,7 +306,7 @@ test_codec_block_holds_65535_samples(void **state)
 	blob = pue_codec_enc_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, n);
 	pue_codec_enc_reset(e);
-	assert_int_equal(pue_codec_enc_count(e), 0);
+	assert_int_equal(pue_codec_enc_span(e).n, 0);
 	blob = pue_codec_enc_bytes(e, &len);
 	assert_int_equal(len, PUE_CODEC_HEADER_BYTES);
 	assert_int_equal(pue_codec_enc_append(e, T0, 42.0), 0);
