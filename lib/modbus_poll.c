@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * modbus_poll.c - per-device polls, link queues, worker jobs and turning
- * registers into readings; see modbus_poll.h. A job belongs to a link: it
- * polls, one after the other, every device of that link that is due, and
- * owns the link while it runs, so libmodbus contexts are never shared
- * between threads. The connection itself is modbus_link.c's.
+ * modbus_poll.c - per-device polls, connection queues, worker jobs and
+ * turning registers into readings; see modbus_poll.h. A job belongs to one
+ * connection (struct link below: a serial bus, or one of the connections:
+ * of a TCP host:port): it polls, one after the other, every device of that
+ * connection that is due, and owns the connection while it runs, so
+ * libmodbus contexts are never shared between threads. The connection
+ * itself is modbus_link.c's.
  *
  * Why a job per link and not per device: the devices behind one gateway
  * are polled one at a time anyway, and each job costs a worker wake-up and
@@ -35,9 +37,12 @@
 #include "poll_schedule.h"
 #include "workq.h"
 
+/* One connection: a serial bus, or one of the connections of a TCP link
+ * (host:port), with the unit ids the poller gave it. */
 struct link {
 	struct pue_job job; /* first: the job pointer is the link pointer */
 	struct pue_modbus *m;
+	unsigned conn;		   /* which of its host:port's connections, from 0 */
 	struct pue_modbus_link mb; /* used by the worker running this link's job */
 	bool busy;		   /* a job of this link is queued or running */
 	struct dev **devs;	   /* every device on the link */
@@ -77,7 +82,7 @@ struct pue_modbus {
 	struct dev **by_device; /* indexed like cfg->devices; NULL for others */
 	struct dev *devs;
 	size_t n_devs;
-	struct link *links;
+	struct link *links; /* every connection */
 	size_t n_links;
 	atomic_bool stopping; /* poller_free() has begun: workers wind up */
 	bool probing_loop;    /* the loop's busy probe is registered */
@@ -325,32 +330,79 @@ any_job_out(void *arg)
 }
 
 static struct link *
-find_link(struct pue_modbus *m, const struct pue_device_conf *c)
+find_link(struct pue_modbus *m, const struct pue_device_conf *c, const char *where, unsigned conn)
 {
-	char where[96];
 	size_t i;
 
-	pue_modbus_link_name(c, where, sizeof(where));
 	for (i = 0; i < m->n_links; i++)
-		if (strcmp(m->links[i].mb.where, where) == 0)
+		if (m->links[i].conn == conn && strcmp(m->links[i].mb.where, where) == 0)
 			return &m->links[i];
 	m->links[m->n_links].m = m;
+	m->links[m->n_links].conn = conn;
 	m->links[m->n_links].job.run = run_link;
 	m->links[m->n_links].mb.conf = c; /* pue_modbus_link_init() comes once all are known */
 	snprintf(m->links[m->n_links].mb.where, sizeof(m->links[0].mb.where), "%s", where);
 	return &m->links[m->n_links++];
 }
 
+/* A TCP link with connections > 1 while the poller is set up: which
+ * connection each of its unit ids keeps to. */
+struct spread {
+	char where[96];
+	unsigned next;	      /* the connection the next new unit id gets */
+	uint8_t conn_of[256]; /* per unit id: its connection + 1; 0 while unseen */
+	struct spread *next_spread;
+};
+
+/* The connection of c's link that polls c: unit ids are dealt to the
+ * link's connections in the order they first appear, round robin, so the
+ * connections carry as equal a share as the ids allow, and every device
+ * with the same unit id keeps to the same connection (its requests keep
+ * their order; a gateway's per-unit state, if any, sees one client). */
 static int
-setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err)
+pick_connection(struct spread **spreads, const struct pue_device_conf *c, const char *where,
+		unsigned *conn)
+{
+	unsigned n = c->modbus.connections;
+	struct spread *s;
+
+	*conn = 0;
+	if (c->protocol != PUE_PROTO_MODBUS_TCP || n <= 1)
+		return 0;
+	for (s = *spreads; s != NULL; s = s->next_spread)
+		if (strcmp(s->where, where) == 0)
+			break;
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			return -ENOMEM;
+		snprintf(s->where, sizeof(s->where), "%s", where);
+		s->next_spread = *spreads;
+		*spreads = s;
+	}
+	if (s->conn_of[c->modbus.unit_id] == 0) {
+		s->conn_of[c->modbus.unit_id] = (uint8_t)(s->next + 1);
+		s->next = (s->next + 1) % n;
+	}
+	*conn = s->conn_of[c->modbus.unit_id] - 1u;
+	return 0;
+}
+
+static int
+setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct spread **spreads,
+	  struct pue_err *err)
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
+	char where[96];
+	unsigned conn;
 	int rc;
 
 	d->m = m;
 	d->index = index;
 	d->conf = c;
-	d->link = find_link(m, c);
+	pue_modbus_link_name(c, where, sizeof(where));
+	if (pick_connection(spreads, c, where, &conn) < 0)
+		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
+	d->link = find_link(m, c, where, conn);
 	d->link->cap_wait++; /* one slot per device in wait, batch and devs */
 	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
 	if ((rc = pue_modbus_plan(c, &d->plan, err)) < 0)
@@ -403,6 +455,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
 	const struct pue_config *cfg = env->cfg;
 	struct pue_modbus *m = calloc(1, sizeof(*m));
+	struct spread *spreads = NULL, *s;
 	size_t i, n = 0, k;
 	unsigned max_threads;
 	int rc;
@@ -423,8 +476,12 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	for (i = 0; i < cfg->n_devices; i++) {
 		if (!is_modbus(&cfg->devices[i]))
 			continue;
-		if (setup_dev(m, &m->devs[m->n_devs++], i, err) < 0)
+		if (setup_dev(m, &m->devs[m->n_devs++], i, &spreads, err) < 0)
 			goto fail;
+	}
+	while ((s = spreads) != NULL) {
+		spreads = s->next_spread;
+		free(s);
 	}
 	if (m->n_devs == 0)
 		return &m->poller;
@@ -432,8 +489,8 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 		goto fail;
 	for (k = 0; k < m->n_devs; k++)
 		m->devs[k].link->devs[m->devs[k].link->n_devs++] = &m->devs[k];
-	/* workers threads always, and one more per link while every one is
-	 * busy: a link never waits for another link's dead meter. */
+	/* workers threads always, and one more per connection while every
+	 * one is busy: a connection never waits for another's dead meter. */
 	max_threads = m->n_links > cfg->workers ? (unsigned)m->n_links : cfg->workers;
 	m->workq = pue_workq_new(cfg->workers, max_threads, m->n_links, PUE_WORKQ_IDLE_MS, err);
 	if (m->workq == NULL)
@@ -446,9 +503,9 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	if (pue_loop_add_busy(m->poller.loop, any_job_out, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
-	/* Spread first polls over the interval by link, so hundreds of links
-	 * do not all fire in the same instant, while the devices of one link
-	 * share their link's phase and are polled in one job. */
+	/* Spread first polls over the interval by connection, so hundreds of
+	 * them do not all fire in the same instant, while the devices of one
+	 * connection share its phase and are polled in one job. */
 	for (k = 0; k < m->n_devs; k++) {
 		struct dev *d = &m->devs[k];
 
@@ -460,6 +517,10 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 nomem:
 	pue_err_set(err, -ENOMEM, "modbus: out of memory");
 fail:
+	while ((s = spreads) != NULL) {
+		spreads = s->next_spread;
+		free(s);
+	}
 	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }
