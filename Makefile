@@ -13,8 +13,9 @@
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
 # libmicrohttpd: the /metrics listener (lib/http_server.c); libxcrypt: bcrypt
-# for its basic_auth_users (lib/http_auth.c).
-PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libsystemd libmicrohttpd libxcrypt
+# for its basic_auth_users (lib/http_auth.c). No libsystemd: sd_notify is
+# lib/notify.c's (libsystemd and what it loads cost 1.1 MB of RSS).
+PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
