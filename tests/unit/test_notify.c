@@ -33,10 +33,10 @@ listener(const char *name)
 	memcpy(sun.sun_path, name, len);
 	if (name[0] == '@')
 		sun.sun_path[0] = '\0';
-	assert_int_equal(bind(fd, (struct sockaddr *)&sun,
-			      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
-					  (name[0] == '/'))),
-			 0);
+	assert_int_equal(
+		bind(fd, (struct sockaddr *)&sun,
+		     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (name[0] == '/'))),
+		0);
 	return fd;
 }
 
@@ -64,8 +64,7 @@ test_notify_sends_state_to_a_socket_path(void **state)
 	setenv("NOTIFY_SOCKET", path, 1);
 	assert_int_equal(pue_notify("READY=1"), 1);
 	expect_datagram(fd, "READY=1");
-	assert_int_equal(pue_notifyf("STATUS=%d devices\nEXTEND_TIMEOUT_USEC=%u", 3, 60000000u),
-			 1);
+	assert_int_equal(pue_notifyf("STATUS=%d devices\nEXTEND_TIMEOUT_USEC=%u", 3, 60000000u), 1);
 	expect_datagram(fd, "STATUS=3 devices\nEXTEND_TIMEOUT_USEC=60000000");
 	unsetenv("NOTIFY_SOCKET");
 	close(fd);
