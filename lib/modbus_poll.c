@@ -416,6 +416,27 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct spread **spr
 	return 0;
 }
 
+/* links was sized for one per device, the most there can be; keeps only
+ * the connections made (at 4000 meters behind gateways, some 700 of 4000
+ * entries), before anything points into them but the devices. */
+static int
+shrink_links(struct pue_modbus *m)
+{
+	struct link *links;
+	size_t k;
+
+	if (m->n_links == 0)
+		return 0;
+	if ((links = calloc(m->n_links, sizeof(*links))) == NULL)
+		return -ENOMEM;
+	memcpy(links, m->links, m->n_links * sizeof(*links));
+	for (k = 0; k < m->n_devs; k++)
+		m->devs[k].link = links + (m->devs[k].link - m->links);
+	free(m->links);
+	m->links = links;
+	return 0;
+}
+
 /* Opens the placeholder source, above the low descriptors when the limit
  * allows (it is never handed to libmodbus), then reserves one low
  * descriptor per link before anything else can take them. */
@@ -485,6 +506,8 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	}
 	if (m->n_devs == 0)
 		return &m->poller;
+	if (shrink_links(m) < 0)
+		goto nomem;
 	if (reserve_descriptors(m, err) < 0)
 		goto fail;
 	for (k = 0; k < m->n_devs; k++)
