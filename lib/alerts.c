@@ -16,6 +16,7 @@
 
 #include "alerts_internal.h"
 #include "alerts_load.h"
+#include "alerts_message.h"
 #include "alerts_mib.h"
 #include "alerts_notify.h"
 #include "log.h"
@@ -528,25 +529,6 @@ fail:
 	free(defs);
 	pue_alerts_free(a);
 	return NULL;
-}
-
-const char *
-pue_alerts_message(const struct alert *al)
-{
-	return al->message != NULL ? al->message : "";
-}
-
-void
-pue_alerts_set_message(struct alert *al, const char *msg)
-{
-	char *m;
-
-	if (strcmp(pue_alerts_message(al), msg) == 0)
-		return;
-	if ((m = strdup(msg)) == NULL)
-		return; /* the old evidence stays; the round goes on */
-	free(al->message);
-	al->message = m;
 }
 
 void

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alerts_internal.h"
+#include "alerts_message.h"
 #include "duration.h"
 #include "log.h"
 #include "year_json.h"

@@ -22,13 +22,6 @@ struct pue_figure pue_alerts_window_figure(const struct pue_alerts *a);
 const struct silence *pue_alerts_silence_of(const struct pue_alerts *a, const struct alert *al,
 					    int64_t now_ms);
 
-/* al's message, "" when it has none. */
-const char *pue_alerts_message(const struct alert *al);
-
-/* Sets al's message to a copy of msg (borrowed); keeps the old one when
- * there is no memory for it. */
-void pue_alerts_set_message(struct alert *al, const char *msg);
-
 /* Writes one alert's row and a history line, in or out of a round's
  * transaction. */
 int pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err);

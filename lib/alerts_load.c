@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alerts_internal.h"
+#include "alerts_message.h"
 
 static int
 compare_keys(const void *x, const void *y)

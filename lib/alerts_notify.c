@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "alert_mib.h"
-#include "alerts_internal.h"
+#include "alerts_message.h"
 #include "duration.h"
 
 void

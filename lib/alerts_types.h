@@ -30,9 +30,7 @@ struct alert {
 	bool notified;	   /* the firing went out (not silenced) */
 	char acked_by[64]; /* "" when not acknowledged */
 	int64_t acked_ms;
-	/* The current evidence (pue_alerts_message(), _set_message()); NULL
-	 * until there is one, as for most device alerts, which never fire:
-	 * 300 bytes in place cost 4 MB at 13,500 alerts (issue 18). */
+	/* The current evidence; NULL until there is one (alerts_message.h) */
 	char *message;
 	int64_t last_event_ms; /* meter_reset: the last reset */
 	bool dirty;	       /* to be written this round */

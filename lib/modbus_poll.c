@@ -34,6 +34,7 @@
 #include "log.h"
 #include "modbus_link.h"
 #include "modbus_plan.h"
+#include "modbus_spread.h"
 #include "poll_schedule.h"
 #include "workq.h"
 
@@ -345,50 +346,8 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c, const char *whe
 	return &m->links[m->n_links++];
 }
 
-/* A TCP link with connections > 1 while the poller is set up: which
- * connection each of its unit ids keeps to. */
-struct spread {
-	char where[96];
-	unsigned next;	      /* the connection the next new unit id gets */
-	uint8_t conn_of[256]; /* per unit id: its connection + 1; 0 while unseen */
-	struct spread *next_spread;
-};
-
-/* The connection of c's link that polls c: unit ids are dealt to the
- * link's connections in the order they first appear, round robin, so the
- * connections carry as equal a share as the ids allow, and every device
- * with the same unit id keeps to the same connection (its requests keep
- * their order; a gateway's per-unit state, if any, sees one client). */
 static int
-pick_connection(struct spread **spreads, const struct pue_device_conf *c, const char *where,
-		unsigned *conn)
-{
-	unsigned n = c->modbus.connections;
-	struct spread *s;
-
-	*conn = 0;
-	if (c->protocol != PUE_PROTO_MODBUS_TCP || n <= 1)
-		return 0;
-	for (s = *spreads; s != NULL; s = s->next_spread)
-		if (strcmp(s->where, where) == 0)
-			break;
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			return -ENOMEM;
-		snprintf(s->where, sizeof(s->where), "%s", where);
-		s->next_spread = *spreads;
-		*spreads = s;
-	}
-	if (s->conn_of[c->modbus.unit_id] == 0) {
-		s->conn_of[c->modbus.unit_id] = (uint8_t)(s->next + 1);
-		s->next = (s->next + 1) % n;
-	}
-	*conn = s->conn_of[c->modbus.unit_id] - 1u;
-	return 0;
-}
-
-static int
-setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct spread **spreads,
+setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_spread **spreads,
 	  struct pue_err *err)
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
@@ -400,7 +359,7 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct spread **spr
 	d->index = index;
 	d->conf = c;
 	pue_modbus_link_name(c, where, sizeof(where));
-	if (pick_connection(spreads, c, where, &conn) < 0)
+	if (pue_modbus_spread_pick(spreads, c, where, &conn) < 0)
 		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
 	d->link = find_link(m, c, where, conn);
 	d->link->cap_wait++; /* one slot per device in wait, batch and devs */
@@ -476,7 +435,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
 	const struct pue_config *cfg = env->cfg;
 	struct pue_modbus *m = calloc(1, sizeof(*m));
-	struct spread *spreads = NULL, *s;
+	struct pue_modbus_spread *spreads = NULL;
 	size_t i, n = 0, k;
 	unsigned max_threads;
 	int rc;
@@ -500,10 +459,8 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 		if (setup_dev(m, &m->devs[m->n_devs++], i, &spreads, err) < 0)
 			goto fail;
 	}
-	while ((s = spreads) != NULL) {
-		spreads = s->next_spread;
-		free(s);
-	}
+	pue_modbus_spread_free(spreads); /* every device has its connection */
+	spreads = NULL;
 	if (m->n_devs == 0)
 		return &m->poller;
 	if (shrink_links(m) < 0)
@@ -540,10 +497,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 nomem:
 	pue_err_set(err, -ENOMEM, "modbus: out of memory");
 fail:
-	while ((s = spreads) != NULL) {
-		spreads = s->next_spread;
-		free(s);
-	}
+	pue_modbus_spread_free(spreads);
 	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }
