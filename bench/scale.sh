@@ -21,7 +21,8 @@
 # measures BENCH_SCALE_SECONDS (60): device-seconds on time (a stored
 # sample of each device in each one-second interval, intervals laid around
 # each device's own phase, as bench/modbus.sh), polls and skipped polls,
-# pued's CPU, peak RSS (VmHWM) and most threads seen, the simulators' CPU
+# pued's CPU, peak RSS (VmHWM: over its life, and since the warm-up) and
+# most threads seen, the simulators' CPU
 # (pue-sim, snmpd and its pue-snmp-pass children) and the load average.
 # With collectd 5.12 installed (Debian collectd-core) and
 # BENCH_SCALE_COLLECTD=1 (the default below 1000 devices) collectd polls
@@ -224,6 +225,11 @@ if [ "$COLLECTD" = 1 ]; then
 	fi
 fi
 sleep "$WARMUP"
+# The peak so far is the start's (the configuration, first connections,
+# SNMPv3 discovery); from here on, polling's alone (clear_refs 5 resets
+# VmHWM to the RSS now).
+hwm_start=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
+echo 5 >"/proc/$PUED_PID/clear_refs"
 
 devjson() { puectl devices --json | jq -c '[([.devices[].polls] | add), ([.devices[].skipped] | add), ([.devices[].failures] | add)]'; }
 agent_tree=("${agent_pids[@]}")
@@ -237,10 +243,11 @@ for _ in $(seq "$SECS"); do
 	th=$(awk '/^Threads/ { print $2 }' "/proc/$PUED_PID/status")
 	[ "$th" -le "$threads_max" ] || threads_max=$th
 done
+hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
+threads_end=$(awk '/^Threads/ { print $2 }' "/proc/$PUED_PID/status")
 c1=$(cpu_s "$PUED_PID") s1=$(cpu_s "${sims[@]}") a1=$(cpu_s "${agent_tree[@]}") d1=$(devjson) t1=$(now_ms)
 [ -z "$CD_PID" ] || cd1=$(cpu_s "$CD_PID")
 read -r la1 _ </proc/loadavg
-hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
 cd_hwm=""
 if [ -n "$CD_PID" ]; then
 	cd_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$CD_PID/status")
@@ -273,8 +280,11 @@ cpu, sim, agents = $c1 - $c0, $s1 - $s0, $a1 - $a0
 print("on time   %.2f%% of device-seconds (%d of %d); %d polls (%.1f%% of %d device-seconds), %d skipped, %d failed"
       % (100.0 * hit / (n * k), hit, n * k, p1 - p0, 100.0 * (p1 - p0) / (n * secs), n * secs,
          k1 - k0, f1 - f0))
-print("pued      %.1f s: %.1f%% of a core, %.3f CPU-s per 1000 polls; peak RSS $hwm kB (%.1f MiB); at most $threads_max threads"
-      % (secs, 100 * cpu / secs, 1000 * cpu / max(p1 - p0, 1), $hwm / 1024))
+life = max($hwm_start, $hwm)
+print("pued      %.1f s: %.1f%% of a core, %.3f CPU-s per 1000 polls; threads: at most $threads_max, $threads_end at the end"
+      % (secs, 100 * cpu / secs, 1000 * cpu / max(p1 - p0, 1)))
+print("pued      peak RSS %d kB (%.1f MiB) over its life, %d kB (%.1f MiB) while polling after the warm-up"
+      % (life, life / 1024, $hwm, $hwm / 1024))
 print("sims      pue-sim %.1f%% of a core (${#sims[@]} processes), snmpd + pue-snmp-pass %.1f%% (${#agent_tree[@]} processes): not pued's"
       % (100 * sim / secs, 100 * agents / secs))
 if "$cd_hwm":
