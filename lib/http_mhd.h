@@ -6,7 +6,7 @@
  * them (their constructors initialise GnuTLS, and with it p11-kit, as the
  * process starts) cost 2.8 MB of resident memory in every pued, http:
  * configured or not (an empty program linked with -lmicrohttpd: 4.5 MB
- * against 1.5 MB; bench/scale.sh, issue 18). So http_server.c, the only
+ * against 1.5 MB; bench/campus.sh, issue 18). So http_server.c, the only
  * caller, reaches libmicrohttpd through this table, which dlopen() fills
  * when an http: listener starts. The functions keep their signatures
  * (checked against <microhttpd.h> at build time), and the library stays

@@ -8,7 +8,7 @@
  * Why not libsystemd's sd_notify(): linking libsystemd loads it and the
  * six libraries behind it (libgcrypt, libgpg-error, liblzma, libzstd,
  * liblz4, libcap) into every pued, 1.1 MB of resident memory measured
- * (bench/scale.sh, issue 18), for a protocol systemd documents as stable
+ * (bench/campus.sh, issue 18), for a protocol systemd documents as stable
  * and meant to be reimplemented. What pued leaves out: the vsock: form of
  * $NOTIFY_SOCKET (a service manager outside a virtual machine), where
  * pued's messages are dropped and pue_notify() says -EAFNOSUPPORT.

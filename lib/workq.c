@@ -12,7 +12,7 @@
  * keeps that thread busy, and the others idle out. Woken in turn (one
  * shared condition variable), every thread of a pool that a burst grew got
  * a job now and then and none ever stopped: at 4000 meters a start under
- * load grew the pool to 509 threads for good (bench/scale.sh, issue 18).
+ * load grew the pool to 509 threads for good (bench/campus.sh, issue 18).
  */
 #include "workq.h"
 

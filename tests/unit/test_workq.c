@@ -198,7 +198,7 @@ run_quick(struct pue_job *job)
  * idle time (200 ms). Were idle threads woken in turn, each would get a
  * job every 40 ms and none would ever be idle that long: at 4000 meters
  * a start under load grew the pool to 509 threads, and it stayed there
- * (bench/scale.sh, issue 18). */
+ * (bench/campus.sh, issue 18). */
 static void
 test_workq_surplus_threads_stop_while_work_trickles_on(void **state)
 {

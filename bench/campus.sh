@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# bench/scale: a campus on one host (issue 18). pued polls BENCH_SCALE_METERS
-# (4000) simulated Modbus TCP meters and BENCH_SCALE_AGENTS (500) SNMP
+# bench/campus: a campus on one host (issue 18). pued polls BENCH_CAMPUS_METERS
+# (4000) simulated Modbus TCP meters and BENCH_CAMPUS_AGENTS (500) SNMP
 # agents every second, all on this machine with the simulators beside it.
 #
 # The meters, as a campus has them: one in eight with an address of its
 # own (a port each, unit id 1), half behind large gateways of
-# BENCH_SCALE_GATEWAY_UNITS (200) unit ids polled over
-# BENCH_SCALE_CONNECTIONS (4) connections each (modbus.connections), and
+# BENCH_CAMPUS_GATEWAY_UNITS (200) unit ids polled over
+# BENCH_CAMPUS_CONNECTIONS (4) connections each (modbus.connections), and
 # the rest behind small gateways of 8 unit ids on one connection. Each meter
 # is a float32 kW power and a uint64 Wh counter, one 22-register read. The
 # simulators are pue-sim processes (one per 250 meters of their own
@@ -17,31 +17,31 @@
 # pue-snmp-pass, one in five SNMPv3 authPriv (SHA-256, AES-128), one in ten
 # also summing a 3-row column.
 #
-# After all devices are up and BENCH_SCALE_WARMUP (10) seconds more, it
-# measures BENCH_SCALE_SECONDS (60): device-seconds on time (a stored
+# After all devices are up and BENCH_CAMPUS_WARMUP (10) seconds more, it
+# measures BENCH_CAMPUS_SECONDS (60): device-seconds on time (a stored
 # sample of each device in each one-second interval, intervals laid around
 # each device's own phase, as bench/modbus.sh), polls and skipped polls,
 # pued's CPU, peak RSS (VmHWM: over its life, and since the warm-up) and
 # most threads seen, the simulators' CPU
 # (pue-sim, snmpd and its pue-snmp-pass children) and the load average.
 # With collectd 5.12 installed (Debian collectd-core) and
-# BENCH_SCALE_COLLECTD=1 (the default below 1000 devices) collectd polls
+# BENCH_CAMPUS_COLLECTD=1 (the default below 1000 devices) collectd polls
 # the same meters and agents in the same run, beside pued (its modbus
 # plugin, one request per value; its snmp plugin, SNMPv2c for all: its
 # SNMPv3 knows no SHA-256), and its peak RSS is printed beside pued's:
-# `BENCH_SCALE_METERS=200 BENCH_SCALE_AGENTS=100 make bench BENCH=scale`.
+# `BENCH_CAMPUS_METERS=200 BENCH_CAMPUS_AGENTS=100 BENCH=campus make bench`.
 # Measures; asserts nothing. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
-N=${BENCH_SCALE_METERS:-4000}
-A=${BENCH_SCALE_AGENTS:-500}
-SECS=${BENCH_SCALE_SECONDS:-60}
-WARMUP=${BENCH_SCALE_WARMUP:-10}
-BIGU=${BENCH_SCALE_GATEWAY_UNITS:-200}
-CONNS=${BENCH_SCALE_CONNECTIONS:-4}
+N=${BENCH_CAMPUS_METERS:-4000}
+A=${BENCH_CAMPUS_AGENTS:-500}
+SECS=${BENCH_CAMPUS_SECONDS:-60}
+WARMUP=${BENCH_CAMPUS_WARMUP:-10}
+BIGU=${BENCH_CAMPUS_GATEWAY_UNITS:-200}
+CONNS=${BENCH_CAMPUS_CONNECTIONS:-4}
 AGENTS=${BENCH_SNMP_AGENTS:-5}
-COLLECTD=${BENCH_SCALE_COLLECTD:-$([ $((N + A)) -lt 1000 ] && echo 1 || echo 0)}
+COLLECTD=${BENCH_CAMPUS_COLLECTD:-$([ $((N + A)) -lt 1000 ] && echo 1 || echo 0)}
 make -s "$BUILD/pued" "$BUILD/puectl" "$BUILD/pue-sim" "$BUILD/pue-snmp-pass" "$BUILD/pue_samples.so"
 . tests/integration/lib.sh
 . tests/snmpsim/snmpd.sh
@@ -205,7 +205,7 @@ EOT
 	echo "</Plugin>"
 }
 
-echo "# scale: $N Modbus meters ($OWN on an address of their own, $BIG behind gateways of $BIGU unit ids on $CONNS connections each, $SMALL behind gateways of 8) + $A SNMP agents ($AGENTS snmpd), 1 s polls; $(nproc) cores"
+echo "# campus: $N Modbus meters ($OWN on an address of their own, $BIG behind gateways of $BIGU unit ids on $CONNS connections each, $SMALL behind gateways of 8) + $A SNMP agents ($AGENTS snmpd), 1 s polls; $(nproc) cores"
 read -r la0 _ </proc/loadavg
 start_pued "$T/pued.yaml"
 t_start=$(now_ms)
@@ -225,19 +225,21 @@ if [ "$COLLECTD" = 1 ]; then
 	fi
 fi
 sleep "$WARMUP"
-# The peak so far is the start's (the configuration, first connections,
-# SNMPv3 discovery); from here on, polling's alone (clear_refs 5 resets
-# VmHWM to the RSS now).
-hwm_start=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
-echo 5 >"/proc/$PUED_PID/clear_refs"
 
 devjson() { puectl devices --json | jq -c '[([.devices[].polls] | add), ([.devices[].skipped] | add), ([.devices[].failures] | add)]'; }
 agent_tree=("${agent_pids[@]}")
 # shellcheck disable=SC2207
 agent_tree+=($(children "${agent_pids[@]}"))
 threads_max=0 cd0=0 cd1=0
-c0=$(cpu_s "$PUED_PID") s0=$(cpu_s "${sims[@]}") a0=$(cpu_s "${agent_tree[@]}") d0=$(devjson) t0=$(now_ms)
+c0=$(cpu_s "$PUED_PID") s0=$(cpu_s "${sims[@]}") a0=$(cpu_s "${agent_tree[@]}") t0=$(now_ms)
 [ -z "$CD_PID" ] || cd0=$(cpu_s "$CD_PID")
+d0=$(devjson)
+# The peak so far is the start's (the configuration, first connections,
+# SNMPv3 discovery) and the control answers above (puectl devices --json
+# of every device); from here on, polling's alone (clear_refs 5 resets
+# VmHWM to the RSS now).
+hwm_start=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
+echo 5 >"/proc/$PUED_PID/clear_refs"
 for _ in $(seq "$SECS"); do
 	sleep 1
 	th=$(awk '/^Threads/ { print $2 }' "/proc/$PUED_PID/status")
