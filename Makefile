@@ -94,7 +94,8 @@ $(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
 CORE_MODULES   := err clock point duration decode counter_rate energy combine window figure year \
                   store store_db store_read store_schema report \
-                  sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks
+                  sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks \
+                  notify
 CORE_TESTS     := test_decode test_energy test_combine test_window test_figure test_year \
                   test_store test_report test_clock test_counter_rate \
                   test_sample_codec test_store_blocks test_raw_cursor
