@@ -16,13 +16,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "clock.h"
 #include "config.h"
 #include "config_reader.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "service.h"
 #include "version.h"
 
@@ -125,7 +124,7 @@ request_reload(void *arg)
 	int rc = pue_config_reader_start(d->reader, d->config_path);
 
 	if (rc == 0) {
-		sd_notify(0, "RELOADING=1");
+		pue_notify("RELOADING=1");
 		pue_log(LOG_INFO, "pued: reading %s for the reload", d->config_path);
 	} else if (rc == 1)
 		pue_log(LOG_INFO,
@@ -163,7 +162,7 @@ on_config_read(void *arg, int fd, uint32_t events)
 		"pued: reload rejected: %s has errors (read in %.1f s); the running "
 		"configuration stays",
 		d->config_path, (double)took_ms / 1000);
-	sd_notify(0, "READY=1");
+	pue_notify("READY=1");
 	if (again)
 		request_reload(d);
 }
@@ -229,7 +228,7 @@ notify_status(void *arg)
 	char line[512];
 
 	pue_service_summary(d->service, line, sizeof(line));
-	sd_notifyf(0, "STATUS=%s", line);
+	pue_notifyf("STATUS=%s", line);
 	pue_service_rearm(d->service);
 	if (d->watchdog_down)
 		arm_real(d, 0, feed_watchdog, &d->watchdog_down, "watchdog");
@@ -254,7 +253,7 @@ feed_watchdog(void *arg)
 	/* The tick runs each second; this check may run more often. */
 	if (pue_mono_diff_ms(now, d->last_tick_progress) < TICK_STALL_MS &&
 	    pue_mono_diff_ms(now, d->last_poll_progress) < POLL_PROGRESS_MS) {
-		sd_notify(0, "WATCHDOG=1");
+		pue_notify("WATCHDOG=1");
 		if (d->starving)
 			pue_log(LOG_NOTICE, "pued: polls finish again; feeding the watchdog");
 		d->starving = false;
@@ -318,7 +317,7 @@ reload(struct daemon_ctx *d)
 		pue_log(LOG_ERR, "pued: reload failed: %s; the running configuration stays",
 			err.msg);
 		pue_config_free(next);
-		sd_notify(0, "READY=1");
+		pue_notify("READY=1");
 		return 0;
 	}
 	kept = pue_service_take_over(s, d->service); /* frees the old service */
@@ -330,7 +329,7 @@ reload(struct daemon_ctx *d)
 		d->config_path, (double)d->next_took_ms / 1000, d->cfg->n_devices, kept);
 	if (attach(d) < 0)
 		return -1;
-	sd_notify(0, "READY=1");
+	pue_notify("READY=1");
 	return 0;
 }
 
@@ -359,7 +358,7 @@ run(struct daemon_ctx *d)
 		pue_log_errno(LOG_ERR, "pued: signalfd");
 		goto out;
 	}
-	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
+	if (pue_notify_watchdog_usec(&d->watchdog_usec) <= 0)
 		d->watchdog_usec = 0;
 	if ((d->reader = pue_config_reader_new(&err)) == NULL) {
 		pue_log(LOG_ERR, "pued: %s", err.msg);
@@ -374,7 +373,7 @@ run(struct daemon_ctx *d)
 		goto out;
 	pue_log(LOG_INFO, "pued: started for site \"%s\": %zu devices, database %s, socket %s",
 		d->cfg->site, d->cfg->n_devices, d->cfg->storage.path, d->cfg->control.socket);
-	sd_notify(0, "READY=1");
+	pue_notify("READY=1");
 	for (;;) {
 		if (pue_loop_run(d->loop) < 0) {
 			pue_log_errno(LOG_ERR, "pued: main loop");
@@ -389,7 +388,7 @@ run(struct daemon_ctx *d)
 	}
 	rc = 0;
 out:
-	sd_notify(0, "STOPPING=1");
+	pue_notify("STOPPING=1");
 	pue_service_free(d->service);
 	pue_config_reader_free(d->reader); /* a read in progress ends first */
 	pue_config_free(d->next);

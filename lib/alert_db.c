@@ -90,6 +90,9 @@ ready(struct pue_alert_db *db, struct pue_err *err)
 	/* The store's flush is the only other writer and runs on the same
 	 * thread; a reader's brief lock is all this may wait for. */
 	sqlite3_busy_timeout(db->db, 200);
+	/* A row per alert, read once at start and written on changes: 256
+	 * KiB of page cache, not SQLite's default 2000 KiB (issue 18). */
+	sqlite3_exec(db->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	for (i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(db->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->s[i],
 				       NULL) != SQLITE_OK) {

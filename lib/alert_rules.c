@@ -10,15 +10,35 @@
 
 #include "duration.h"
 
-static void
+/* Fills d, its subject subject, or subject/point_name for a point's. */
+static bool
 define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t point,
-       const char *subject)
+       const char *subject, const char *point_name)
 {
+	const char *name = pue_alert_rule_name(rule);
+
 	d->rule = rule;
 	d->device = device;
 	d->point = point;
-	snprintf(d->subject, sizeof(d->subject), "%s", subject);
-	snprintf(d->key, sizeof(d->key), "%s:%s", pue_alert_rule_name(rule), subject);
+	if (asprintf(&d->key, "%s:%s%s%s", name, subject, point_name ? "/" : "",
+		     point_name ? point_name : "") < 0) {
+		d->key = NULL;
+		return false;
+	}
+	d->subject = d->key + strlen(name) + 1;
+	return true;
+}
+
+void
+pue_alert_defs_free(struct pue_alert_def *defs, size_t n)
+{
+	size_t i;
+
+	if (defs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(defs[i].key);
+	free(defs);
 }
 
 ssize_t
@@ -30,7 +50,8 @@ pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 	const bool *on = cfg->alerts.rule_enabled;
 	struct pue_alert_def *defs;
 	size_t n = 0, max = 6, d, p;
-	char window[16], subject[160];
+	bool ok = true;
+	char window[16];
 
 	for (d = 0; d < cfg->n_devices; d++)
 		max += 2 + cfg->devices[d].n_points;
@@ -39,23 +60,26 @@ pue_alert_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 	pue_format_span(cfg->pue.alert_window_ms, window, sizeof(window));
 	for (size_t i = 0; i < sizeof(window_rules) / sizeof(window_rules[0]); i++)
 		if (on[window_rules[i]])
-			define(&defs[n++], window_rules[i], 0, 0, window);
+			ok = ok && define(&defs[n++], window_rules[i], 0, 0, window, NULL);
 	if (on[PUE_RULE_YEAR_PROJECTION])
-		define(&defs[n++], PUE_RULE_YEAR_PROJECTION, 0, 0, "year");
+		ok = ok && define(&defs[n++], PUE_RULE_YEAR_PROJECTION, 0, 0, "year", NULL);
 	if (on[PUE_RULE_STORAGE])
-		define(&defs[n++], PUE_RULE_STORAGE, 0, 0, "storage");
-	for (d = 0; d < cfg->n_devices; d++) {
+		ok = ok && define(&defs[n++], PUE_RULE_STORAGE, 0, 0, "storage", NULL);
+	for (d = 0; d < cfg->n_devices && ok; d++) {
 		const struct pue_device_conf *dev = &cfg->devices[d];
 
 		if (on[PUE_RULE_DEVICE_DOWN])
-			define(&defs[n++], PUE_RULE_DEVICE_DOWN, d, 0, dev->name);
+			ok = ok && define(&defs[n++], PUE_RULE_DEVICE_DOWN, d, 0, dev->name, NULL);
 		if (on[PUE_RULE_DATA_STALE])
-			define(&defs[n++], PUE_RULE_DATA_STALE, d, 0, dev->name);
-		for (p = 0; p < dev->n_points; p++) {
-			snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[p].name);
+			ok = ok && define(&defs[n++], PUE_RULE_DATA_STALE, d, 0, dev->name, NULL);
+		for (p = 0; p < dev->n_points && ok; p++)
 			if (on[PUE_RULE_METER_RESET] && dev->points[p].num.kind == PUE_KIND_ENERGY)
-				define(&defs[n++], PUE_RULE_METER_RESET, d, p, subject);
-		}
+				ok = define(&defs[n++], PUE_RULE_METER_RESET, d, p, dev->name,
+					    dev->points[p].name);
+	}
+	if (!ok) {
+		pue_alert_defs_free(defs, n); /* the one that failed has no key */
+		return -ENOMEM;
 	}
 	*out = defs;
 	return (ssize_t)n;

@@ -16,6 +16,7 @@
 
 #include "alerts_internal.h"
 #include "alerts_load.h"
+#include "alerts_message.h"
 #include "alerts_notify.h"
 #include "log.h"
 #include "snmp_boots.h"
@@ -41,7 +42,7 @@ pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err)
 		.subject = al->def.subject,
 		.severity = pue_severity_name(al->severity),
 		.state = pue_alert_phase_name(al->st.phase),
-		.message = al->message,
+		.message = pue_alerts_message(al),
 		.since_ms = al->st.since_ms,
 		.fired_ms = al->st.fired_ms,
 		.resolved_ms = al->st.resolved_ms,
@@ -188,7 +189,7 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 		if (ok && ch[k].what != PUE_CHANGE_NONE &&
 		    pue_alert_db_log(a->db, now, al->def.key, al->incident,
 				     pue_severity_name(al->severity), change_word(&ch[k]),
-				     al->message, NULL, &err) < 0)
+				     pue_alerts_message(al), NULL, &err) < 0)
 			ok = false;
 		if (notify) {
 			pue_alerts_notify_alert(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now,
@@ -293,7 +294,7 @@ run_round(struct pue_alerts *a, struct change *ch)
 		if (msg[0] != '\0' && (obs == PUE_OBS_ACTIVE || c != PUE_CHANGE_NONE ||
 				       (obs == PUE_OBS_HOLD && (al->st.phase == PUE_ALERT_PENDING ||
 								al->st.phase == PUE_ALERT_FIRING))))
-			snprintf(al->message, sizeof(al->message), "%s", msg);
+			pue_alerts_set_message(al, msg);
 		if (c == PUE_CHANGE_NONE) {
 			if (al->dirty) /* a failed write, tried again */
 				ch[n++] = (struct change){i, PUE_CHANGE_NONE, false};
@@ -312,7 +313,7 @@ run_round(struct pue_alerts *a, struct change *ch)
 		}
 		if (c == PUE_CHANGE_PENDING || c == PUE_CHANGE_CLEARED || ch[n].silenced)
 			pue_log(LOG_INFO, "alert #%u %s %s: %s", al->incident, al->def.key,
-				change_word(&ch[n]), al->message);
+				change_word(&ch[n]), pue_alerts_message(al));
 		al->dirty = true;
 		n++;
 	}
@@ -373,6 +374,7 @@ pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t dev
 			   const char *message)
 {
 	struct pue_alerts *a = arg;
+	char line[300];
 	size_t i;
 
 	if (strcmp(kind, "meter_reset") != 0)
@@ -383,8 +385,8 @@ pue_alerts_on_engine_event(void *arg, pue_wall_t t, const char *kind, size_t dev
 		if (al->def.rule == PUE_RULE_METER_RESET && al->def.device == device &&
 		    al->def.point == point) {
 			al->last_event_ms = t.ms;
-			snprintf(al->message, sizeof(al->message), "point %s: %s", al->def.subject,
-				 message);
+			snprintf(line, sizeof(line), "point %s: %s", al->def.subject, message);
+			pue_alerts_set_message(al, line);
 			return;
 		}
 	}
@@ -486,13 +488,16 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 			a->window = i;
 	if ((n = pue_alert_defs(cfg, &defs)) < 0)
 		goto nomem;
-	a->n_alerts = (size_t)n;
-	a->alerts = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->alerts));
-	a->changes = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*a->changes));
-	if (a->alerts == NULL || a->changes == NULL)
+	a->alerts = calloc(n ? (size_t)n : 1, sizeof(*a->alerts));
+	a->changes = calloc(n ? (size_t)n : 1, sizeof(*a->changes));
+	if (a->alerts == NULL || a->changes == NULL) {
+		pue_alert_defs_free(defs, (size_t)n);
+		defs = NULL;
 		goto nomem;
+	}
+	a->n_alerts = (size_t)n;
 	for (i = 0; i < a->n_alerts; i++) {
-		a->alerts[i].def = defs[i];
+		a->alerts[i].def = defs[i]; /* the key is the alert's now */
 		a->alerts[i].severity = cfg->alerts.rule_severity[defs[i].rule];
 	}
 	free(defs);
@@ -553,6 +558,10 @@ pue_alerts_free(struct pue_alerts *a)
 	pue_alert_sink_free(a->sinks);
 	pue_snmp_lib_unref(a->snmp_lib);
 	pue_alert_db_close(a->db);
+	for (size_t i = 0; i < a->n_alerts; i++) {
+		free(a->alerts[i].def.key);
+		free(a->alerts[i].message);
+	}
 	free(a->alerts);
 	free(a->changes);
 	free(a->silences);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alerts_internal.h"
+#include "alerts_message.h"
 #include "duration.h"
 #include "log.h"
 #include "year_json.h"
@@ -60,7 +61,7 @@ alert_json(const struct pue_alerts *a, const struct alert *al, int64_t now)
 			 pue_severity_name(al->severity), "state",
 			 pue_alert_phase_name(al->st.phase), "since", time_json(al->st.since_ms),
 			 "fired", time_json(al->st.phase == PUE_ALERT_FIRING ? al->st.fired_ms : 0),
-			 "message", al->message, "acked_by",
+			 "message", pue_alerts_message(al), "acked_by",
 			 al->acked_by[0] ? json_string(al->acked_by) : json_null(), "acked_at",
 			 time_json(al->acked_ms), "silenced_until",
 			 s != NULL ? time_json(s->until_ms) : json_null());
@@ -182,7 +183,7 @@ ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pu
 	al->acked_ms = now;
 	if (pue_alerts_save(a, al, err) < 0 ||
 	    pue_alert_db_log(a->db, now, al->def.key, al->incident, pue_severity_name(al->severity),
-			     "acknowledged", al->message, who, err) < 0)
+			     "acknowledged", pue_alerts_message(al), who, err) < 0)
 		pue_log(LOG_ERR, "%s (the acknowledgement holds until pued stops)", err->msg);
 	pue_log(LOG_NOTICE, "alert #%u %s acknowledged by %s", al->incident, al->def.key, who);
 	return json_pack("{s:I, s:s, s:s, s:o}", "number", (json_int_t)al->incident, "alert",

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts_message.h"
+
 static int
 compare_keys(const void *x, const void *y)
 {
@@ -19,13 +21,20 @@ compare_keys(const void *x, const void *y)
 	return strcmp((*a)->def.key, (*b)->def.key);
 }
 
+/* bsearch()'s: a key against an alert. */
+static int
+compare_key(const void *key, const void *y)
+{
+	const struct alert *const *b = y;
+
+	return strcmp(key, (*b)->def.key);
+}
+
 static struct alert *
 find_key(struct alert **by_key, size_t n, const char *key)
 {
-	struct alert want, *p = &want, **hit;
+	struct alert **hit = bsearch(key, by_key, n, sizeof(*by_key), compare_key);
 
-	snprintf(want.def.key, sizeof(want.def.key), "%s", key);
-	hit = bsearch(&p, by_key, n, sizeof(*by_key), compare_keys);
 	return hit != NULL ? *hit : NULL;
 }
 
@@ -81,7 +90,7 @@ on_row(void *arg, const struct pue_alert_row *r)
 	al->notified = r->notified;
 	snprintf(al->acked_by, sizeof(al->acked_by), "%s", r->acked_by ? r->acked_by : "");
 	al->acked_ms = r->acked_ms;
-	snprintf(al->message, sizeof(al->message), "%s", r->message);
+	pue_alerts_set_message(al, r->message != NULL ? r->message : "");
 	/* A reset alert that fires resolves after its quiet time from then. */
 	if (al->def.rule == PUE_RULE_METER_RESET && phase == PUE_ALERT_FIRING)
 		al->last_event_ms = r->since_ms;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alert_mib.h"
+#include "alerts_message.h"
 #include "duration.h"
 
 void
@@ -53,7 +54,7 @@ pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool
 	snprintf(n->subject, sizeof(n->subject), "%s", al->def.subject);
 	n->severity = al->severity;
 	n->resolved = resolved;
-	snprintf(n->message, sizeof(n->message), "%s", al->message);
+	snprintf(n->message, sizeof(n->message), "%s", pue_alerts_message(al));
 	switch (al->def.rule) {
 	case PUE_RULE_DEVICE_DOWN:
 	case PUE_RULE_DATA_STALE:

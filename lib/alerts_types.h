@@ -25,14 +25,15 @@
 #include "timer.h"
 
 struct alert {
-	struct pue_alert_def def;
+	struct pue_alert_def def; /* owns def.key */
 	struct pue_alert_state st;
 	enum pue_severity severity;
 	uint32_t incident; /* of the current or last episode; 0: never */
 	bool notified;	   /* the firing went out (not silenced) */
 	char acked_by[64]; /* "" when not acknowledged */
 	int64_t acked_ms;
-	char message[300];
+	/* The current evidence; NULL until there is one (alerts_message.h) */
+	char *message;
 	int64_t last_event_ms; /* meter_reset: the last reset */
 	bool dirty;	       /* to be written this round */
 };

@@ -6,14 +6,14 @@
  *   devices:
  *     - name: incomer-1
  *       protocol: modbus_tcp
- *       modbus: {host: 127.0.0.1, port: 1502, unit_id: 1}
+ *       modbus: {host: 127.0.0.1, port: 1502, unit_id: 1, connections: 4}
  *       points:
  *         - {name: energy, register: 20, type: uint32, unit: Wh, kind: energy}
  *
  * Part of the configuration loader (config_ctx.h); points are read by
  * config_point.c. The checks that span devices live here too: unique
- * names, one setting per serial bus, and the number of Modbus connections
- * libmodbus can serve.
+ * names, one setting per serial bus, one connections: per TCP link, and
+ * the number of Modbus connections libmodbus can serve.
  */
 #include "config_device.h"
 
@@ -37,9 +37,9 @@ static const char *const device_keys[] = {
 };
 static const char *const modbus_keys[] = {
 	"host", "port", "device", "baud", "parity", "data_bits", "stop_bits", "unit_id",
-	"request_gap", "max_read_registers", "max_gap_registers", NULL
+	"request_gap", "max_read_registers", "max_gap_registers", "connections", NULL
 };
-static const char *const tcp_keys[] = {"host", "port", NULL};
+static const char *const tcp_keys[] = {"host", "port", "connections", NULL};
 static const char *const rtu_keys[] = {"device", "baud", "parity", "data_bits", "stop_bits", NULL};
 /* clang-format on */
 
@@ -74,6 +74,10 @@ read_modbus_tcp(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_modb
 	 * v1.0b, 4.4.1.2), so TCP takes the whole byte. */
 	if ((k = pue_ynode_get(n, "unit_id")) != NULL && pue_cfg_uint(c, k, 0, 255, &u))
 		m->unit_id = (uint8_t)u;
+	/* 0 until check_links() settles the link's value. */
+	if ((k = pue_ynode_get(n, "connections")) != NULL &&
+	    pue_cfg_uint(c, k, 1, PUE_MODBUS_LINK_MAX_CONNECTIONS, &u))
+		m->connections = (uint8_t)u;
 }
 
 static void
@@ -315,20 +319,62 @@ same_bus_settings(const struct pue_modbus_conf *a, const struct pue_modbus_conf 
 	       a->stop_bits == b->stop_bits;
 }
 
-/* Counts Modbus links (a TCP host:port, or a serial device), each one
- * descriptor libmodbus must keep below FD_SETSIZE, and checks that the
- * devices sharing a serial bus agree on its settings. */
+/* Settles connections: for the TCP link of the devices refs[first..end)
+ * (sorted by configuration order): the value the first device that sets
+ * it gives, with an error at each device that sets another, or 1; every
+ * device of the link then holds it (the poller reads it from any). Returns
+ * the connections pued will open: no more than the link has unit ids, as
+ * each unit id keeps to one connection. */
+static size_t
+settle_connections(struct pue_cfgctx *c, const struct pue_ynode *seq, const struct ref *refs,
+		   size_t first, size_t end)
+{
+	struct pue_config *cfg = c->cfg;
+	const struct pue_device_conf *set = NULL;
+	bool seen[256] = {false};
+	size_t i, units = 0;
+	unsigned n = 1;
+
+	for (i = first; i < end; i++) {
+		const struct pue_device_conf *d = &cfg->devices[refs[i].index];
+
+		units += !seen[d->modbus.unit_id];
+		seen[d->modbus.unit_id] = true;
+		if (d->modbus.connections == 0)
+			continue;
+		if (set == NULL) {
+			set = d;
+			n = d->modbus.connections;
+		} else if (d->modbus.connections != n)
+			pue_ytree_error(
+				c->tree,
+				pue_ynode_get(pue_ynode_get(seq->kids[refs[i].index], "modbus"),
+					      "connections"),
+				"link %s:%u has connections: %u from device %s (line %d); "
+				"devices on one link share it",
+				d->modbus.host, (unsigned)d->modbus.port, n,
+				set->name ? set->name : "?", set->line);
+	}
+	for (i = first; i < end; i++)
+		cfg->devices[refs[i].index].modbus.connections = (uint8_t)n;
+	return n < units ? n : units;
+}
+
+/* Counts the Modbus connections pued will open (one per serial device,
+ * and up to connections: per TCP host:port), each one descriptor libmodbus
+ * must keep below FD_SETSIZE; checks that the devices sharing a serial bus
+ * agree on its settings and those sharing a TCP link on its connections. */
 static void
 check_links(struct pue_cfgctx *c, const struct pue_ynode *seq)
 {
-	const struct pue_config *cfg = c->cfg;
+	struct pue_config *cfg = c->cfg;
 	struct ref *refs;
-	size_t i, j, n = 0, links = 0, first = 0;
+	size_t i, j, end, n = 0, links = 0, first;
 
 	if ((refs = pue_cfg_calloc(c, cfg->n_devices, sizeof(*refs))) == NULL)
 		return;
 	for (i = 0; i < cfg->n_devices; i++) {
-		const struct pue_device_conf *d = &cfg->devices[i];
+		struct pue_device_conf *d = &cfg->devices[i];
 		char *key = NULL;
 		int rc = 0;
 
@@ -347,24 +393,31 @@ check_links(struct pue_cfgctx *c, const struct pue_ynode *seq)
 		refs[n++] = (struct ref){key, i};
 	}
 	qsort(refs, n, sizeof(*refs), ref_cmp);
-	for (i = 0; i < n; i++) {
-		const struct pue_device_conf *d = &cfg->devices[refs[i].index], *f;
+	for (first = 0; first < n; first = end) {
+		const struct pue_device_conf *f = &cfg->devices[refs[first].index];
 
-		if (i == 0 || strcmp(refs[i].key, refs[i - 1].key) != 0) {
-			links++;
-			first = i;
+		for (end = first + 1; end < n && strcmp(refs[end].key, refs[first].key) == 0; end++)
+			;
+		if (f->protocol == PUE_PROTO_MODBUS_TCP) {
+			links += settle_connections(c, seq, refs, first, end);
 			continue;
 		}
-		f = &cfg->devices[refs[first].index];
-		if (d->protocol == PUE_PROTO_MODBUS_RTU &&
-		    !same_bus_settings(&d->modbus, &f->modbus))
-			pue_ytree_error(c->tree, pue_ynode_get(seq->kids[refs[i].index], "modbus"),
+		links++;
+		cfg->devices[refs[first].index].modbus.connections = 1;
+		for (i = first + 1; i < end; i++) {
+			struct pue_device_conf *d = &cfg->devices[refs[i].index];
+
+			d->modbus.connections = 1;
+			if (!same_bus_settings(&d->modbus, &f->modbus))
+				pue_ytree_error(
+					c->tree, pue_ynode_get(seq->kids[refs[i].index], "modbus"),
 					"serial bus %s is already used by device %s (line %d) at "
 					"%u baud, parity %c, %u data bits, %u stop bits; devices "
 					"on one bus share its settings",
 					d->modbus.serial_device, f->name ? f->name : "?", f->line,
 					f->modbus.baud, f->modbus.parity, f->modbus.data_bits,
 					f->modbus.stop_bits);
+		}
 	}
 	if (links > PUE_MODBUS_MAX_CONNECTIONS)
 		pue_ytree_error(c->tree, seq,

@@ -104,7 +104,18 @@ struct pue_modbus_conf {
 	int64_t request_gap_ms; /* pause between requests on one link; default 0 TCP, 20ms RTU */
 	uint16_t max_read_registers; /* registers per read, 1..125, default 125 */
 	uint16_t max_gap_registers;  /* unused registers a merged read may span, default 16 */
+	/* modbus_tcp: TCP connections pued opens to the link (host:port) and
+	 * polls its unit ids over in parallel, each unit id on one of them,
+	 * 1..PUE_MODBUS_LINK_MAX_CONNECTIONS. A setting of the link: the
+	 * devices that name it agree or leave it out, and after loading every
+	 * device of the link holds the link's value (default 1; RTU: 1). */
+	uint8_t connections;
 };
+
+/* The most connections: one link takes. Gateways bound their simultaneous
+ * TCP clients (commonly 4 to 32), and beyond the unit ids a link has,
+ * more connections buy nothing. */
+#define PUE_MODBUS_LINK_MAX_CONNECTIONS 32
 
 struct pue_device_conf {
 	char *name;		       /* unique; [A-Za-z0-9_.-]+ */

@@ -5,11 +5,12 @@
  * libmodbus 3.1.6 waits with select(), even inside modbus_connect(), and
  * select()'s fd_set holds descriptors below FD_SETSIZE (1024): one at or
  * above it overflows the set (Debian's fortified build aborts). So every
- * Modbus link (a distinct TCP host:port, or an RTU serial device) keeps a
- * descriptor below PUE_MODBUS_FD_LIMIT, reserved at start (modbus_poll.h),
- * and what needs no select() - control clients, and net-snmp's sockets,
- * which pued reads through large fd sets and its own epoll - moves above
- * that line when the process's limit allows. Any thread.
+ * Modbus connection (an RTU serial device, or each of the connections of
+ * a TCP host:port) keeps a descriptor below PUE_MODBUS_FD_LIMIT, reserved
+ * at start (modbus_poll.h), and what needs no select() - control clients,
+ * and net-snmp's sockets, which pued reads through large fd sets and its
+ * own epoll - moves above that line when the process's limit allows. Any
+ * thread.
  */
 #ifndef PUE_FD_POLICY_H
 #define PUE_FD_POLICY_H
@@ -17,7 +18,7 @@
 /* Descriptors from this value up are never handed to libmodbus. */
 #define PUE_MODBUS_FD_LIMIT 1024
 
-/* The loader refuses a configuration with more Modbus links than this,
+/* The loader refuses a configuration with more Modbus connections than this,
  * which leaves the low descriptors that stdio, the database and the loop
  * open first. */
 #define PUE_MODBUS_MAX_CONNECTIONS 1000

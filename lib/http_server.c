@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* http_server.c - the HTTP listener on libmicrohttpd; see http_server.h. */
+/* http_server.c - the HTTP listener on libmicrohttpd (loaded by http_mhd.c);
+ * see http_server.h. */
 #include "http_server.h"
 
 #include <arpa/inet.h>
@@ -15,11 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "fd_policy.h"
 #include "health.h" /* PUE_HEALTH_SUMMARY_MS: one pace for repeated trouble */
 #include "http_auth.h"
+#include "http_mhd.h"
 #include "log.h"
 #include "timer.h"
 
@@ -39,6 +39,7 @@ enum answer { A_404, A_405, A_401, A_413, A_503, A_500, A_COUNT };
 struct pue_http {
 	const struct pue_http_conf *conf;
 	struct pue_loop *loop;
+	struct pue_mhd lib; /* libmicrohttpd's functions (http_mhd.h) */
 	struct MHD_Daemon *mhd;
 	int fd;		       /* the listening socket, or -1 */
 	bool watching;	       /* fd is in the loop */
@@ -87,31 +88,31 @@ unref_blob(void *cls)
 static enum MHD_Result
 queue_fixed(struct pue_http *h, struct MHD_Connection *c, unsigned status, enum answer a)
 {
-	return MHD_queue_response(c, status, h->fixed[a]);
+	return h->lib.queue_response(c, status, h->fixed[a]);
 }
 
 static bool
 authorized(struct pue_http *h, struct MHD_Connection *c)
 {
-	char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
+	char *pass = NULL, *user = h->lib.basic_auth_get_username_password(c, &pass);
 	bool ok = pue_http_auth_check(h->auth, user, pass);
 
 	if (pass != NULL)
 		explicit_bzero(pass, strlen(pass));
-	MHD_free(user);
-	MHD_free(pass);
+	h->lib.free(user);
+	h->lib.free(pass);
 	return ok;
 }
 
 static bool
-has_body(struct MHD_Connection *c)
+has_body(struct pue_http *h, struct MHD_Connection *c)
 {
 	const char *len =
-		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		h->lib.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 	return (len != NULL && strcmp(len, "0") != 0) ||
-	       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) !=
-		       NULL;
+	       h->lib.lookup_connection_value(c, MHD_HEADER_KIND,
+					      MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
 }
 
 /* MHD's access handler, on its thread: called once the request's headers
@@ -141,7 +142,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			atomic_fetch_add(&h->requests, 1);
 			return queue_fixed(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, A_405);
 		}
-		if (has_body(c)) {
+		if (has_body(h, c)) {
 			atomic_fetch_add(&h->requests, 1);
 			return queue_fixed(h, c, MHD_HTTP_CONTENT_TOO_LARGE, A_413);
 		}
@@ -160,24 +161,25 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		return queue_fixed(h, c, MHD_HTTP_NOT_FOUND, A_404);
 	if (h->auth != NULL && !authorized(h, c)) {
 		atomic_fetch_add(&h->unauthorized, 1);
-		return MHD_queue_basic_auth_fail_response(c, "pued", h->fixed[A_401]);
+		return h->lib.queue_basic_auth_fail_response(c, "pued", h->fixed[A_401]);
 	}
 	req = (struct pue_http_request){
 		.path = url,
-		.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+		.accept =
+			h->lib.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
 	};
 	if ((b = r->handler(r->arg, &req)) == NULL)
 		return queue_fixed(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, A_503);
-	resp = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, unref_blob,
-								      b);
+	resp = h->lib.create_response_from_buffer_with_free_callback_cls(b->len, b->data,
+									 unref_blob, b);
 	if (resp == NULL) {
 		pue_blob_unref(b);
 		return queue_fixed(h, c, MHD_HTTP_INTERNAL_SERVER_ERROR, A_500);
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, b->content_type);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	rc = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp); /* MHD holds its own reference while sending */
+	h->lib.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, b->content_type);
+	h->lib.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rc = h->lib.queue_response(c, MHD_HTTP_OK, resp);
+	h->lib.destroy_response(resp); /* MHD holds its own reference while sending */
 	return rc;
 }
 
@@ -202,14 +204,15 @@ make_fixed(struct pue_http *h)
 	size_t i;
 
 	for (i = 0; i < A_COUNT; i++) {
-		h->fixed[i] = MHD_create_response_from_buffer(strlen(text[i]), (void *)text[i],
-							      MHD_RESPMEM_PERSISTENT);
+		h->fixed[i] = h->lib.create_response_from_buffer(strlen(text[i]), (void *)text[i],
+								 MHD_RESPMEM_PERSISTENT);
 		if (h->fixed[i] == NULL ||
-		    MHD_add_response_header(h->fixed[i], MHD_HTTP_HEADER_CONTENT_TYPE,
-					    "text/plain; charset=utf-8") != MHD_YES)
+		    h->lib.add_response_header(h->fixed[i], MHD_HTTP_HEADER_CONTENT_TYPE,
+					       "text/plain; charset=utf-8") != MHD_YES)
 			return -ENOMEM;
 	}
-	if (MHD_add_response_header(h->fixed[A_405], MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)
+	if (h->lib.add_response_header(h->fixed[A_405], MHD_HTTP_HEADER_ALLOW, "GET, HEAD") !=
+	    MHD_YES)
 		return -ENOMEM;
 	return 0;
 }
@@ -294,8 +297,8 @@ on_listen(void *arg, int fd, uint32_t events)
 			return;
 		}
 		/* MHD closes it in any case, and refuses it over a limit. */
-		if (MHD_add_connection(h->mhd, pue_fd_policy_move_high(c), (struct sockaddr *)&ss,
-				       len) == MHD_YES)
+		if (h->lib.add_connection(h->mhd, pue_fd_policy_move_high(c),
+					  (struct sockaddr *)&ss, len) == MHD_YES)
 			atomic_fetch_add(&h->accepted, 1);
 		else {
 			atomic_fetch_add(&h->refused, 1);
@@ -381,12 +384,12 @@ start_mhd(struct pue_http *h, struct pue_err *err)
 		{MHD_OPTION_END, 0, NULL},
 	};
 
-	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+	if (tls && h->lib.is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return pue_err_set(err, -ENOTSUP, "http %s: this libmicrohttpd has no TLS",
 				   h->where);
 	atomic_store(&h->starting, true);
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, answer, h, MHD_OPTION_ARRAY, ops,
-				  MHD_OPTION_END);
+	h->mhd = h->lib.start_daemon(flags, 0, NULL, NULL, answer, h, MHD_OPTION_ARRAY, ops,
+				     MHD_OPTION_END);
 	atomic_store(&h->starting, false);
 	if (h->mhd == NULL)
 		return pue_err_set(err, -EINVAL, "http %s: cannot start: %s%s", h->where,
@@ -420,6 +423,8 @@ pue_http_new(const struct pue_http_conf *conf, struct pue_loop *loop,
 	pue_timer_init(&h->rest, loop, true, rest_over, h, "http: the end of the listener's rest");
 	memcpy(h->routes, routes, n * sizeof(*routes));
 	h->n_routes = n;
+	if (pue_mhd_open(&h->lib, err) < 0)
+		goto fail;
 	if ((rc = make_fixed(h)) < 0 ||
 	    (conf->n_users > 0 &&
 	     (h->auth = pue_http_auth_new(conf->users, conf->n_users)) == NULL)) {
@@ -458,12 +463,13 @@ pue_http_free(struct pue_http *h)
 		pue_loop_del_fd(h->loop, h->fd);
 	pue_timer_cancel(&h->rest);
 	if (h->mhd != NULL)
-		MHD_stop_daemon(h->mhd); /* joins its thread: no handler runs after */
+		h->lib.stop_daemon(h->mhd); /* joins its thread: no handler runs after */
 	if (h->fd >= 0)
 		close(h->fd);
 	for (i = 0; i < A_COUNT; i++)
 		if (h->fixed[i] != NULL)
-			MHD_destroy_response(h->fixed[i]);
+			h->lib.destroy_response(h->fixed[i]);
+	pue_mhd_close(&h->lib);
 	pue_http_auth_free(h->auth);
 	free(h);
 }

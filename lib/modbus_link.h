@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * modbus_link.h - one Modbus connection (a TCP host:port or an RTU bus):
- * connecting, reading with retries, and recovering from what a facility
- * network does to a connection. The worker side of modbus_poll.c.
+ * modbus_link.h - one Modbus connection (to a TCP host:port, which may
+ * have several, or an RTU bus): connecting, reading with retries, and
+ * recovering from what a facility network does to a connection. The
+ * worker side of modbus_poll.c.
  *
  * A link owns a descriptor below PUE_MODBUS_FD_LIMIT for its whole life,
  * reserved at start as a /dev/null placeholder. A connect puts the socket

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * modbus_poll.c - per-device polls, link queues, worker jobs and turning
- * registers into readings; see modbus_poll.h. A job belongs to a link: it
- * polls, one after the other, every device of that link that is due, and
- * owns the link while it runs, so libmodbus contexts are never shared
- * between threads. The connection itself is modbus_link.c's.
+ * modbus_poll.c - per-device polls, connection queues, worker jobs and
+ * turning registers into readings; see modbus_poll.h. A job belongs to one
+ * connection (struct link below: a serial bus, or one of the connections:
+ * of a TCP host:port): it polls, one after the other, every device of that
+ * connection that is due, and owns the connection while it runs, so
+ * libmodbus contexts are never shared between threads. The connection
+ * itself is modbus_link.c's.
  *
  * Why a job per link and not per device: the devices behind one gateway
  * are polled one at a time anyway, and each job costs a worker wake-up and
@@ -32,12 +34,16 @@
 #include "log.h"
 #include "modbus_link.h"
 #include "modbus_plan.h"
+#include "modbus_spread.h"
 #include "poll_schedule.h"
 #include "workq.h"
 
+/* One connection: a serial bus, or one of the connections of a TCP link
+ * (host:port), with the unit ids the poller gave it. */
 struct link {
 	struct pue_job job; /* first: the job pointer is the link pointer */
 	struct pue_modbus *m;
+	unsigned conn;		   /* which of its host:port's connections, from 0 */
 	struct pue_modbus_link mb; /* used by the worker running this link's job */
 	bool busy;		   /* a job of this link is queued or running */
 	struct dev **devs;	   /* every device on the link */
@@ -77,7 +83,7 @@ struct pue_modbus {
 	struct dev **by_device; /* indexed like cfg->devices; NULL for others */
 	struct dev *devs;
 	size_t n_devs;
-	struct link *links;
+	struct link *links; /* every connection */
 	size_t n_links;
 	atomic_bool stopping; /* poller_free() has begun: workers wind up */
 	bool probing_loop;    /* the loop's busy probe is registered */
@@ -325,16 +331,15 @@ any_job_out(void *arg)
 }
 
 static struct link *
-find_link(struct pue_modbus *m, const struct pue_device_conf *c)
+find_link(struct pue_modbus *m, const struct pue_device_conf *c, const char *where, unsigned conn)
 {
-	char where[96];
 	size_t i;
 
-	pue_modbus_link_name(c, where, sizeof(where));
 	for (i = 0; i < m->n_links; i++)
-		if (strcmp(m->links[i].mb.where, where) == 0)
+		if (m->links[i].conn == conn && strcmp(m->links[i].mb.where, where) == 0)
 			return &m->links[i];
 	m->links[m->n_links].m = m;
+	m->links[m->n_links].conn = conn;
 	m->links[m->n_links].job.run = run_link;
 	m->links[m->n_links].mb.conf = c; /* pue_modbus_link_init() comes once all are known */
 	snprintf(m->links[m->n_links].mb.where, sizeof(m->links[0].mb.where), "%s", where);
@@ -342,15 +347,21 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c)
 }
 
 static int
-setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err)
+setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_spread **spreads,
+	  struct pue_err *err)
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
+	char where[96];
+	unsigned conn;
 	int rc;
 
 	d->m = m;
 	d->index = index;
 	d->conf = c;
-	d->link = find_link(m, c);
+	pue_modbus_link_name(c, where, sizeof(where));
+	if (pue_modbus_spread_pick(spreads, c, where, &conn) < 0)
+		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
+	d->link = find_link(m, c, where, conn);
 	d->link->cap_wait++; /* one slot per device in wait, batch and devs */
 	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
 	if ((rc = pue_modbus_plan(c, &d->plan, err)) < 0)
@@ -361,6 +372,27 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_err *err
 	if (d->regs == NULL || d->read_errno == NULL || d->read_wall == NULL)
 		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
 	m->by_device[index] = d;
+	return 0;
+}
+
+/* links was sized for one per device, the most there can be; keeps only
+ * the connections made (at 4000 meters behind gateways, some 700 of 4000
+ * entries), before anything points into them but the devices. */
+static int
+shrink_links(struct pue_modbus *m)
+{
+	struct link *links;
+	size_t k;
+
+	if (m->n_links == 0)
+		return 0;
+	if ((links = calloc(m->n_links, sizeof(*links))) == NULL)
+		return -ENOMEM;
+	memcpy(links, m->links, m->n_links * sizeof(*links));
+	for (k = 0; k < m->n_devs; k++)
+		m->devs[k].link = links + (m->devs[k].link - m->links);
+	free(m->links);
+	m->links = links;
 	return 0;
 }
 
@@ -403,6 +435,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 {
 	const struct pue_config *cfg = env->cfg;
 	struct pue_modbus *m = calloc(1, sizeof(*m));
+	struct pue_modbus_spread *spreads = NULL;
 	size_t i, n = 0, k;
 	unsigned max_threads;
 	int rc;
@@ -423,17 +456,21 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	for (i = 0; i < cfg->n_devices; i++) {
 		if (!is_modbus(&cfg->devices[i]))
 			continue;
-		if (setup_dev(m, &m->devs[m->n_devs++], i, err) < 0)
+		if (setup_dev(m, &m->devs[m->n_devs++], i, &spreads, err) < 0)
 			goto fail;
 	}
+	pue_modbus_spread_free(spreads); /* every device has its connection */
+	spreads = NULL;
 	if (m->n_devs == 0)
 		return &m->poller;
+	if (shrink_links(m) < 0)
+		goto nomem;
 	if (reserve_descriptors(m, err) < 0)
 		goto fail;
 	for (k = 0; k < m->n_devs; k++)
 		m->devs[k].link->devs[m->devs[k].link->n_devs++] = &m->devs[k];
-	/* workers threads always, and one more per link while every one is
-	 * busy: a link never waits for another link's dead meter. */
+	/* workers threads always, and one more per connection while every
+	 * one is busy: a connection never waits for another's dead meter. */
 	max_threads = m->n_links > cfg->workers ? (unsigned)m->n_links : cfg->workers;
 	m->workq = pue_workq_new(cfg->workers, max_threads, m->n_links, PUE_WORKQ_IDLE_MS, err);
 	if (m->workq == NULL)
@@ -446,9 +483,9 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 	if (pue_loop_add_busy(m->poller.loop, any_job_out, m) < 0)
 		goto nomem;
 	m->probing_loop = true;
-	/* Spread first polls over the interval by link, so hundreds of links
-	 * do not all fire in the same instant, while the devices of one link
-	 * share their link's phase and are polled in one job. */
+	/* Spread first polls over the interval by connection, so hundreds of
+	 * them do not all fire in the same instant, while the devices of one
+	 * connection share its phase and are polled in one job. */
 	for (k = 0; k < m->n_devs; k++) {
 		struct dev *d = &m->devs[k];
 
@@ -460,6 +497,7 @@ poller_new(const struct pue_poller_env *env, struct pue_err *err)
 nomem:
 	pue_err_set(err, -ENOMEM, "modbus: out of memory");
 fail:
+	pue_modbus_spread_free(spreads);
 	poller_free(m != NULL ? &m->poller : NULL);
 	return NULL;
 }

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <systemd/sd-daemon.h>
-
+#include "notify.h"
 #include "raw_cursor.h"
 
 /* The converted schema 4 rows between two progress reports to systemd,
@@ -138,10 +137,9 @@ pue_raw_blocks_convert(sqlite3 *db, sqlite3_stmt *q, bool bits, uint64_t *rows)
 		if ((rc = add(ins, c->point, c->enc, sqlite3_column_int64(q, 0), value)) < 0)
 			goto out;
 		if (++*rows % CONVERT_REPORT_ROWS == 0)
-			sd_notifyf(0,
-				   "EXTEND_TIMEOUT_USEC=60000000\nSTATUS=converting raw samples: "
-				   "%llu done",
-				   (unsigned long long)*rows);
+			pue_notifyf("EXTEND_TIMEOUT_USEC=60000000\nSTATUS=converting raw samples: "
+				    "%llu done",
+				    (unsigned long long)*rows);
 	}
 	if (step != SQLITE_DONE) {
 		rc = -1;

@@ -232,6 +232,12 @@ pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	}
 	/* A reader (puectl report, the sqlite3 shell) may hold a lock briefly. */
 	sqlite3_busy_timeout(st->db, 200);
+	/* The page cache holds at most 512 KiB (SQLite's default is 2000
+	 * KiB per connection, and grows to it as the database does): a flush
+	 * appends to the ends of raw_tail, raw_blocks and the rollups, and
+	 * bench/store's ingest took the same CPU with either (issue 18). */
+	if (exec_sql(st, "PRAGMA cache_size = -512", "opening", err) < 0)
+		goto fail;
 	/* WAL: readers never block the writer. synchronous=NORMAL: a power
 	 * loss may lose the last transaction, never corrupt the database. */
 	if (exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "opening", err) <

@@ -6,6 +6,13 @@
  * EXITED and returns; the main thread joins it at the next submit (or at
  * free), so no thread is ever detached and a leak checker sees every one
  * joined. Counts change under the one lock.
+ *
+ * Idle threads wait on a stack, each on its own condition variable, and a
+ * job wakes the one that went idle last: work that one thread can carry
+ * keeps that thread busy, and the others idle out. Woken in turn (one
+ * shared condition variable), every thread of a pool that a burst grew got
+ * a job now and then and none ever stopped: at 4000 meters a start under
+ * load grew the pool to 509 threads for good (bench/campus.sh, issue 18).
  */
 #include "workq.h"
 
@@ -29,24 +36,54 @@ struct slot {
 	struct pue_workq *q;
 	pthread_t tid;
 	enum slot_state state;
+	pthread_cond_t wake; /* on CLOCK_MONOTONIC, for the idle timeout */
+	bool woken;	     /* taken off the idle stack for a job, or to stop */
 };
 
 struct pue_workq {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;	     /* on CLOCK_MONOTONIC, for the idle timeout */
 	struct pue_job *head, *tail; /* pending, FIFO */
 	size_t n_pending, max_pending;
 	struct pue_job *done; /* finished, LIFO (order does not matter) */
 	bool stopping;
 	int efd;
 	struct slot *slots; /* max_threads of them */
+	struct slot **idle; /* the idle stack: threads waiting for a job, the last on top */
 	unsigned min_threads, max_threads;
 	unsigned idle_ms;
 	unsigned n_threads; /* RUNNING slots */
 	unsigned n_exited;  /* EXITED slots, waiting to be joined */
-	unsigned n_idle;    /* threads waiting for a job */
+	unsigned n_idle;    /* threads on the idle stack */
 	unsigned peak;
 };
+
+/* Takes s off the idle stack, wherever it is (it idled out). */
+static void
+unstack(struct pue_workq *q, struct slot *s)
+{
+	unsigned i;
+
+	for (i = 0; i < q->n_idle; i++)
+		if (q->idle[i] == s) {
+			memmove(&q->idle[i], &q->idle[i + 1],
+				(q->n_idle - i - 1) * sizeof(*q->idle));
+			q->n_idle--;
+			return;
+		}
+}
+
+/* Wakes the thread that went idle last, if any. Lock held. */
+static void
+wake_one(struct pue_workq *q)
+{
+	struct slot *s;
+
+	if (q->n_idle == 0)
+		return;
+	s = q->idle[--q->n_idle];
+	s->woken = true;
+	pthread_cond_signal(&s->wake);
+}
 
 static void
 deadline_in(struct timespec *ts, long ms)
@@ -60,24 +97,30 @@ deadline_in(struct timespec *ts, long ms)
 	}
 }
 
-/* Waits for a job under the lock. Returns it, or NULL when this thread
- * should stop (the pool is stopping, or it idled out above the minimum). */
+/* Waits for a job under the lock, on top of the idle stack. Returns it,
+ * or NULL when this thread should stop (the pool is stopping, or it idled
+ * out above the minimum). */
 static struct pue_job *
-next_job(struct pue_workq *q)
+next_job(struct pue_workq *q, struct slot *s)
 {
 	struct timespec until;
 	struct pue_job *job;
 	bool idled_out = false;
 
 	deadline_in(&until, (long)q->idle_ms);
-	q->n_idle++;
 	while (q->head == NULL && !q->stopping && !idled_out) {
-		if (q->n_threads <= q->min_threads)
-			pthread_cond_wait(&q->wake, &q->lock);
-		else if (pthread_cond_timedwait(&q->wake, &q->lock, &until) == ETIMEDOUT)
-			idled_out = q->head == NULL && q->n_threads > q->min_threads;
+		s->woken = false;
+		q->idle[q->n_idle++] = s;
+		while (!s->woken && !idled_out) {
+			if (q->n_threads <= q->min_threads)
+				pthread_cond_wait(&s->wake, &q->lock);
+			else if (pthread_cond_timedwait(&s->wake, &q->lock, &until) == ETIMEDOUT)
+				idled_out = !s->woken && q->n_threads > q->min_threads;
+		}
+		if (!s->woken)
+			unstack(q, s);
+		/* Woken for a job another thread took first: wait again. */
 	}
-	q->n_idle--;
 	if (q->stopping || q->head == NULL)
 		return NULL;
 	job = q->head;
@@ -97,7 +140,7 @@ worker(void *arg)
 	uint64_t one = 1;
 
 	pthread_mutex_lock(&q->lock);
-	while ((job = next_job(q)) != NULL) {
+	while ((job = next_job(q, s)) != NULL) {
 		pthread_mutex_unlock(&q->lock);
 		job->run(job);
 		pthread_mutex_lock(&q->lock);
@@ -162,6 +205,7 @@ spawn(struct pue_workq *q)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_BYTES);
 	q->slots[i].q = q;
+	q->slots[i].woken = false;
 	rc = pthread_create(&q->slots[i].tid, &attr, worker, &q->slots[i]);
 	pthread_attr_destroy(&attr);
 	if (rc != 0)
@@ -186,7 +230,10 @@ pue_workq_new(unsigned min_threads, unsigned max_threads, size_t max_queued, uns
 		min_threads = 1;
 	if (max_threads < min_threads)
 		max_threads = min_threads;
-	if (q == NULL || (q->slots = calloc(max_threads, sizeof(*q->slots))) == NULL) {
+	if (q == NULL || (q->slots = calloc(max_threads, sizeof(*q->slots))) == NULL ||
+	    (q->idle = calloc(max_threads, sizeof(*q->idle))) == NULL) {
+		if (q != NULL)
+			free(q->slots);
 		free(q);
 		pue_err_set(err, -ENOMEM, "workers: out of memory");
 		return NULL;
@@ -194,7 +241,8 @@ pue_workq_new(unsigned min_threads, unsigned max_threads, size_t max_queued, uns
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&q->wake, &ca);
+	for (i = 0; i < max_threads; i++)
+		pthread_cond_init(&q->slots[i].wake, &ca);
 	pthread_condattr_destroy(&ca);
 	q->max_pending = max_queued;
 	q->min_threads = min_threads;
@@ -227,15 +275,18 @@ pue_workq_free(struct pue_workq *q)
 		return;
 	pthread_mutex_lock(&q->lock);
 	q->stopping = true;
-	pthread_cond_broadcast(&q->wake);
+	while (q->n_idle > 0)
+		wake_one(q);
 	pthread_mutex_unlock(&q->lock);
 	for (i = 0; i < q->max_threads; i++)
 		if (q->slots[i].state != SLOT_FREE)
 			pthread_join(q->slots[i].tid, NULL);
 	if (q->efd >= 0)
 		close(q->efd);
-	pthread_cond_destroy(&q->wake);
+	for (i = 0; i < q->max_threads; i++)
+		pthread_cond_destroy(&q->slots[i].wake);
 	pthread_mutex_destroy(&q->lock);
+	free(q->idle);
 	free(q->slots);
 	free(q);
 }
@@ -258,9 +309,10 @@ pue_workq_submit(struct pue_workq *q, struct pue_job *job)
 	q->n_pending++;
 	/* Every waiting job needs an idle thread; failing to start one only
 	 * means the job waits for the next thread to come free. */
-	if (q->n_pending > q->n_idle && q->n_threads < q->max_threads)
+	if (q->n_idle == 0 && q->n_threads < q->max_threads)
 		(void)spawn(q);
-	pthread_cond_signal(&q->wake);
+	else
+		wake_one(q);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
 }

@@ -13,7 +13,9 @@
  * passes one thread per link as the maximum: a link has at most one job at
  * a time, so a link whose meter is dead (a whole response timeout per try)
  * holds one thread, never the one the next healthy link needs. Threads
- * above min_threads stop after an idle time without work.
+ * above min_threads stop after an idle time without work; a job goes to
+ * the thread that went idle last, so the threads a burst added do go idle
+ * once the work fits in fewer.
  */
 #ifndef PUE_WORKQ_H
 #define PUE_WORKQ_H

@@ -219,8 +219,10 @@ expect "stats reset" "$(ctl 'stats reset')" ok
 mb read "$SIM_PORT" 3 4 0 1 >/dev/null
 mb read "$PORT2" 3 4 0 1 >/dev/null
 mb read "$SIM_PORT" 3 3 0 1 >/dev/null
-expect "stats of unit 3 on the first port" "$(ctl "stats $SIM_PORT:3")" '{"requests":2,"fc03":1,"fc04":1,"other":0}'
-expect "stats of unit 3 on every port" "$(ctl 'stats 3')" '{"requests":3,"fc03":1,"fc04":2,"other":0}'
+# Each mb call is a connection of its own: unit 3 was asked on 2 of them on
+# the first port, 3 in all.
+expect "stats of unit 3 on the first port" "$(ctl "stats $SIM_PORT:3")" '{"requests":2,"fc03":1,"fc04":1,"other":0,"connections":2}'
+expect "stats of unit 3 on every port" "$(ctl 'stats 3')" '{"requests":3,"fc03":1,"fc04":2,"other":0,"connections":3}'
 ctl stats | jq -e '.requests == 3 and .connections == 3' >/dev/null || fail "stats: $(ctl stats)"
 expect "counter reset" "$(ctl 'fault 3 reset')" ok
 # From about 103000 kWh to 0, and the clock stands: 0 kWh by the get.

@@ -305,11 +305,7 @@ cmd_stats(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 		       st.requests, st.fc03, st.fc04, st.other);
 	if (len <= 0 || (size_t)len >= size)
 		return;
-	if (n == 1)
-		snprintf(reply + len, size - (size_t)len, ",\"connections\":%" PRIu64 "}",
-			 st.connections);
-	else
-		snprintf(reply + len, size - (size_t)len, "}");
+	snprintf(reply + len, size - (size_t)len, ",\"connections\":%" PRIu64 "}", st.connections);
 }
 
 void

@@ -11,8 +11,9 @@
  *                                   wronglen, slow MS, otherunit UNIT,
  *                                   mbaplen, or reset: the target's
  *                                   energy counters restart at 0)
- *   stats [TARGET]            {"requests":N,"fc03":A,"fc04":B,"other":C
- *                              [,"connections":K]}
+ *   stats [TARGET]            {"requests":N,"fc03":A,"fc04":B,"other":C,
+ *                              "connections":K}  (K: accepted, or for a
+ *                              TARGET the connections that asked it)
  *   stats reset               ok   (every count back to 0)
  *   anything else             error: unknown command "LINE"
  *

@@ -45,6 +45,12 @@ enum { FRAME_READY = 100 }; /* peek_frame(): distinct from enum sim_pump */
 /* Count slots per unit: fc 03, fc 04, anything else. */
 enum { SLOT_FC03, SLOT_FC04, SLOT_OTHER, N_SLOTS };
 
+/* Which TCP connections asked one unit (struct sim_stats). */
+struct unit_conns {
+	uint64_t last; /* the id of the connection that asked it last; 0: none */
+	uint64_t changes;
+};
+
 struct sim_responder {
 	modbus_t *ctx;			 /* one TCP context; its socket is set per client */
 	modbus_mapping_t *map;		 /* refreshed for each reply */
@@ -53,7 +59,9 @@ struct sim_responder {
 	const struct pue_clock *clock;	 /* borrowed */
 	unsigned n_endpoints;
 	uint64_t (*counts)[256][N_SLOTS]; /* [endpoint][unit][slot] */
+	struct unit_conns (*conns)[256];  /* [endpoint][unit] */
 	uint64_t requests, connections;
+	uint64_t last_conn_id; /* never reset: a stats reset must not reuse a live id */
 };
 
 struct sim_responder *
@@ -68,7 +76,8 @@ sim_responder_new(struct sim_meters *m, const struct sim_faults *faults,
 	r->faults = faults;
 	r->clock = clock;
 	r->n_endpoints = n_endpoints;
-	if ((r->counts = calloc(n_endpoints ? n_endpoints : 1, sizeof(*r->counts))) == NULL)
+	if ((r->counts = calloc(n_endpoints ? n_endpoints : 1, sizeof(*r->counts))) == NULL ||
+	    (r->conns = calloc(n_endpoints ? n_endpoints : 1, sizeof(*r->conns))) == NULL)
 		goto nomem;
 	/* The address is never used: we never connect, only lend sockets. */
 	if ((r->ctx = modbus_new_tcp("127.0.0.1", MODBUS_TCP_DEFAULT_PORT)) == NULL) {
@@ -100,6 +109,7 @@ sim_responder_free(struct sim_responder *r)
 		modbus_free(r->ctx);
 	}
 	free(r->counts);
+	free(r->conns);
 	free(r);
 }
 
@@ -253,6 +263,7 @@ sim_responder_stats(const struct sim_responder *r, uint32_t endpoint, int unit,
 			out->fc03 += r->counts[e][u][SLOT_FC03];
 			out->fc04 += r->counts[e][u][SLOT_FC04];
 			out->other += r->counts[e][u][SLOT_OTHER];
+			out->connections += r->conns[e][u].changes;
 		}
 	}
 	out->requests = out->fc03 + out->fc04 + out->other;
@@ -264,14 +275,30 @@ void
 sim_responder_stats_reset(struct sim_responder *r)
 {
 	memset(r->counts, 0, (r->n_endpoints ? r->n_endpoints : 1) * sizeof(*r->counts));
+	memset(r->conns, 0, (r->n_endpoints ? r->n_endpoints : 1) * sizeof(*r->conns));
 	r->requests = 0;
 	r->connections = 0;
 }
 
-void
+uint64_t
 sim_responder_note_connection(struct sim_responder *r)
 {
 	r->connections++;
+	return ++r->last_conn_id;
+}
+
+/* Notes that c asked unit (a request taken off it, late answers aside). */
+static void
+note_unit_conn(struct sim_responder *r, const struct sim_conn *c, uint8_t unit)
+{
+	struct unit_conns *u;
+
+	if (c->endpoint >= r->n_endpoints)
+		return;
+	u = &r->conns[c->endpoint][unit];
+	if (u->last != c->id)
+		u->changes++;
+	u->last = c->id;
 }
 
 uint64_t
@@ -434,6 +461,7 @@ sim_responder_pump(struct sim_responder *r, struct sim_conn *c, struct pue_err *
 			return rc;
 		if ((rc = take_frame(r, c->fd, req, frame_len, err)) < 0)
 			return rc;
+		note_unit_conn(r, c, req[MBAP_BYTES - 1]);
 		sim_responder_decide(r, c->endpoint, req[MBAP_BYTES - 1], req + MBAP_BYTES,
 				     frame_len - MBAP_BYTES, false, &d);
 		rc = act_tcp(r, c, req, frame_len, &d, err);

@@ -80,6 +80,7 @@ size_t sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t
 struct sim_conn {
 	int fd;
 	unsigned endpoint;
+	uint64_t id; /* sim_responder_note_connection()'s number for it */
 	uint8_t held[MODBUS_TCP_MAX_ADU_LENGTH]; /* a request to answer late */
 	size_t held_len;
 	unsigned hold_ms;
@@ -109,7 +110,10 @@ int sim_responder_release(struct sim_responder *r, struct sim_conn *c, struct pu
 struct sim_stats {
 	uint64_t requests; /* complete requests received, answered or not */
 	uint64_t fc03, fc04, other;
-	uint64_t connections; /* TCP connections accepted (totals only) */
+	/* Totals: TCP connections accepted. Per unit: the TCP connections its
+	 * requests came on, counted each time one comes on another connection
+	 * than the request before it (1 when one connection asked it all). */
+	uint64_t connections;
 };
 
 /* Sums the counts of unit (0..255, or -1 for every unit) on endpoint (or
@@ -120,8 +124,9 @@ void sim_responder_stats(const struct sim_responder *r, uint32_t endpoint, int u
 /* Zeroes every count. */
 void sim_responder_stats_reset(struct sim_responder *r);
 
-/* Counts one accepted TCP connection. */
-void sim_responder_note_connection(struct sim_responder *r);
+/* Counts one accepted TCP connection; returns its number (1, 2, ...) for
+ * its struct sim_conn's id. */
+uint64_t sim_responder_note_connection(struct sim_responder *r);
 
 /* Requests received since start (or the last reset), answered or not. */
 uint64_t sim_responder_requests(const struct sim_responder *r);

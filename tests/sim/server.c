@@ -201,7 +201,7 @@ client_add(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	if (s->clients != NULL)
 		s->clients->prev = c;
 	s->clients = c;
-	sim_responder_note_connection(s->responder);
+	c->conn.id = sim_responder_note_connection(s->responder);
 	pue_log(LOG_DEBUG, "modbus: client %s: connected on port %u", c->peer, c->port);
 }
 

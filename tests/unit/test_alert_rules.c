@@ -66,14 +66,16 @@ test_alert_defs_cover_windows_devices_and_points(void **state)
 	assert_string_equal(defs[8].key, "meter_reset:ups-a/energy");
 	assert_int_equal(defs[8].point, 1);
 	assert_string_equal(defs[11].key, "meter_reset:incomer/energy");
-	free(defs);
+	assert_string_equal(defs[11].subject, "incomer/energy");
+	assert_string_equal(defs[0].subject, "24h");
+	pue_alert_defs_free(defs, (size_t)n);
 	cfg.alerts.rule_enabled[PUE_RULE_DATA_STALE] = false;
 	cfg.alerts.rule_enabled[PUE_RULE_PUE_WARNING] = false;
 	n = pue_alert_defs(&cfg, &defs);
 	assert_int_equal(n, 12 - 2 - 1);
 	for (i = 0; i < n; i++)
 		assert_null(strstr(defs[i].key, "data_stale"));
-	free(defs);
+	pue_alert_defs_free(defs, (size_t)n);
 }
 
 static void

@@ -519,6 +519,18 @@ static const char test_map[] =
 	"  - {name: energy, register: 20, function: input, type: uint32, unit: Wh,\n"
 	"     kind: energy}\n";
 
+/* connections: is the link's: set on m, it is n's too (same host:port);
+ * o (another port) and the RTU bus keep 1. */
+static void
+check_link_connections(const struct pue_config *cfg)
+{
+	assert_int_equal(cfg->n_devices, 4);
+	assert_int_equal(cfg->devices[0].modbus.connections, 3);
+	assert_int_equal(cfg->devices[1].modbus.connections, 3);
+	assert_int_equal(cfg->devices[2].modbus.connections, 1);
+	assert_int_equal(cfg->devices[3].modbus.connections, 1);
+}
+
 struct good_config {
 	const char *name;
 	const char *yaml;
@@ -593,6 +605,19 @@ static const struct good_config good_configs[] = {
 	 "         measured_at: ups_output, scale_register: 0x9D}\n"
 	 "      - {name: p, register: 4, type: int16, unit: W, kind: power}\n" BASE_PUE,
 	 check_scale_register, false},
+	{"test_config_link_connections_reach_every_device_of_the_link",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, unit_id: 1, connections: 3}\n" POINTS_M
+		    "  - name: n\n"
+		    "    protocol: modbus_tcp\n"
+		    "    modbus: {host: 127.0.0.1, unit_id: 2}\n"
+		    "    points:\n" POINT_E_FACILITY "  - name: o\n"
+		    "    protocol: modbus_tcp\n"
+		    "    modbus: {host: 127.0.0.1, port: 1502}\n"
+		    "    points:\n" POINT_E_FACILITY "  - name: r\n"
+		    "    protocol: modbus_rtu\n"
+		    "    modbus: {device: /dev/ttyS0}\n"
+		    "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 check_link_connections, false},
 };
 
 /* Mistakes: one kind per row ---------------------------------------------- */
@@ -805,6 +830,24 @@ static const struct bad_config bad_configs[] = {
 	{"test_config_rejects_rtu_keys_on_tcp_device",
 	 SITE M_TCP "    modbus: {host: 127.0.0.1, baud: 9600}\n" POINTS_M BASE_PUE,
 	 {"5:31: devices[0].modbus.baud: only for protocol modbus_rtu"}},
+	{"test_config_modbus_connections_is_1_to_32",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, connections: 33}\n" POINTS_M BASE_PUE,
+	 {"5:44: devices[0].modbus.connections: expected an integer 1..32, got \"33\""}},
+	{"test_config_modbus_connections_is_never_0",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, connections: 0}\n" POINTS_M BASE_PUE,
+	 {"5:44: devices[0].modbus.connections: expected an integer 1..32, got \"0\""}},
+	{"test_config_rejects_connections_on_a_serial_bus",
+	 SITE "  - name: m\n"
+	      "    protocol: modbus_rtu\n"
+	      "    modbus: {device: /dev/ttyS0, connections: 2}\n" POINTS_M BASE_PUE,
+	 {"5:34: devices[0].modbus.connections: only for protocol modbus_tcp"}},
+	{"test_config_rejects_devices_disagreeing_on_link_connections",
+	 SITE M_TCP "    modbus: {host: 127.0.0.1, connections: 4}\n" POINTS_M "  - name: n\n"
+		    "    protocol: modbus_tcp\n"
+		    "    modbus: {host: 127.0.0.1, unit_id: 2, connections: 2}\n"
+		    "    points:\n" POINT_E_FACILITY BASE_PUE,
+	 {"10:56: devices[1].modbus.connections: link 127.0.0.1:502 has connections: 4 from "
+	  "device m (line 3); devices on one link share it"}},
 	{"test_config_rejects_rtu_devices_disagreeing_on_bus_settings",
 	 SITE "  - name: m\n"
 	      "    protocol: modbus_rtu\n"
@@ -1086,6 +1129,64 @@ test_config_rejects_too_many_modbus_connections(void **state)
 		 path);
 	assert_string_equal(d.lines[0], want);
 	pue_diags_free(&d);
+}
+
+/* singles devices each on its own port, then a gateway of units unit ids
+ * with connections: conns. */
+static void
+write_gateway_and_singles(size_t singles, unsigned units, unsigned conns)
+{
+	FILE *fp = fopen(path, "w");
+	size_t i;
+
+	assert_non_null(fp);
+	fprintf(fp, "site: t\ndevices:\n");
+	for (i = 0; i < singles + units; i++)
+		fprintf(fp,
+			"  - name: d%zu\n"
+			"    protocol: modbus_tcp\n"
+			"    modbus: {host: 127.0.0.1, port: %zu, unit_id: %zu, connections: %u}\n"
+			"    points:\n"
+			"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy, "
+			"measured_at: ups_output}\n",
+			i, i < singles ? 10000 + i : 9999, i < singles ? 1 : i - singles + 1,
+			i < singles ? 1 : conns);
+	fprintf(fp, "pue:\n  facility: {add: [d0/e]}\n  it: {add: [d0/e]}\n");
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A link's connections count against the limit, but no more of them than
+ * it has unit ids: each unit id keeps to one connection, so more would
+ * stay unused. */
+static void
+test_config_counts_link_connections_up_to_its_unit_ids(void **state)
+{
+	static const struct {
+		unsigned conns;
+		bool ok;
+	} cases[] = {{2, true}, {3, false}, {32, false}};
+	struct pue_config *cfg = NULL;
+	struct pue_diags d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_OF(cases); i++) {
+		/* 998 + min(conns, 3 unit ids) against the limit of 1000 */
+		write_gateway_and_singles(998, 3, cases[i].conns);
+		if (cases[i].ok) {
+			assert_int_equal(pue_config_load(path, &cfg, &d), 0);
+			assert_int_equal(cfg->devices[1000].modbus.connections, cases[i].conns);
+			pue_config_free(cfg);
+			cfg = NULL;
+			continue;
+		}
+		assert_int_equal(pue_config_load(path, &cfg, &d), PUE_E_CONFIG);
+		if (d.n != 1)
+			dump(&d);
+		assert_int_equal(d.n, 1);
+		assert_non_null(strstr(d.lines[0], "devices: needs 1001 Modbus connections"));
+		pue_diags_free(&d);
+	}
 }
 
 static void
@@ -1420,6 +1521,7 @@ main(void)
 		cmocka_unit_test(test_config_loads_reference_file),
 		cmocka_unit_test(test_config_missing_file_returns_errno),
 		cmocka_unit_test(test_config_rejects_too_many_modbus_connections),
+		cmocka_unit_test(test_config_counts_link_connections_up_to_its_unit_ids),
 		cmocka_unit_test(test_config_map_errors_name_the_map_file_line_and_column),
 		cmocka_unit_test(test_config_free_accepts_null),
 		cmocka_unit_test(test_config_suggestion_within_two_edits_whatever_the_length),

@@ -8,7 +8,10 @@
  * select() inside modbus_connect(), so a socket numbered 1024 or more
  * would overflow its fd_set (Debian's fortified build aborts) before any
  * check after the connect could refuse it. The poller reserves one low
- * descriptor per link at start and connects on it.
+ * descriptor per connection at start and connects on it. The second proves
+ * the same for a link of several connections (modbus.connections), and
+ * that its unit ids are dealt to them round robin, each unit id on one
+ * connection only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,14 +42,20 @@
 #define MAX_CLIENTS 8
 
 /* Answers every read (fc 03/04) with register a = a, on any descriptor
- * number: it waits with poll(), never select(). */
+ * number: it waits with poll(), never select(). Counts the connections it
+ * accepted and, per connection, the unit ids asked on it (read once the
+ * thread is joined). */
 struct server {
 	int lfd, stop[2];
 	uint16_t port;
 	pthread_t tid;
+	unsigned accepted;
+	uint64_t units[MAX_CLIENTS][4]; /* per connection: a bit per unit id */
 };
 
-static void
+/* Answers one request on fd; returns its unit id, or -1 when the client
+ * is gone (fd closed). */
+static int
 answer(int fd)
 {
 	uint8_t req[12], rsp[9 + 250];
@@ -55,7 +64,7 @@ answer(int fd)
 
 	if (n != (ssize_t)sizeof(req)) {
 		close(fd);
-		return;
+		return -1;
 	}
 	addr = (unsigned)req[8] << 8 | req[9];
 	nb = (unsigned)req[10] << 8 | req[11];
@@ -70,8 +79,11 @@ answer(int fd)
 		rsp[9 + 2 * i] = (uint8_t)((addr + i) >> 8);
 		rsp[10 + 2 * i] = (uint8_t)(addr + i);
 	}
-	if (send(fd, rsp, 9 + 2 * nb, MSG_NOSIGNAL) < 0)
+	if (send(fd, rsp, 9 + 2 * nb, MSG_NOSIGNAL) < 0) {
 		close(fd);
+		return -1;
+	}
+	return req[6];
 }
 
 static void *
@@ -91,15 +103,25 @@ serve(void *arg)
 		if ((p[1].revents & POLLIN) && n < 2 + MAX_CLIENTS) {
 			int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 
-			if (fd >= 0)
+			if (fd >= 0) {
 				p[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+				s->accepted++;
+			}
 		}
-		for (i = 2; i < n; i++)
-			if (p[i].revents & (POLLIN | POLLHUP))
-				answer(p[i].fd);
+		for (i = 2; i < n; i++) {
+			int unit;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			if ((unit = answer(p[i].fd)) < 0)
+				p[i].fd = -1; /* closed: poll() skips it from now on */
+			else
+				s->units[i - 2][unit / 64] |= UINT64_C(1) << (unit % 64);
+		}
 	}
 	for (i = 2; i < n; i++)
-		close(p[i].fd);
+		if (p[i].fd >= 0)
+			close(p[i].fd);
 	return NULL;
 }
 
@@ -134,6 +156,7 @@ server_stop(struct server *s)
 struct run {
 	struct pue_loop *loop;
 	unsigned readings, polls;
+	unsigned stop_after; /* polls; 0 for 1 */
 	double value;
 };
 
@@ -156,8 +179,8 @@ on_polled(void *arg, size_t device)
 	struct run *run = arg;
 
 	(void)device;
-	run->polls++;
-	pue_loop_stop(run->loop);
+	if (++run->polls >= (run->stop_after ? run->stop_after : 1))
+		pue_loop_stop(run->loop);
 }
 
 static void
@@ -271,11 +294,123 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	server_stop(&srv);
 }
 
+/* Six unit ids behind one host:port with connections: 3, and a seventh
+ * device asking unit 2 again. */
+static const char gateway_of_three[] =
+	"site: t\n"
+	"workers: 1\n"
+	"devices:\n"
+	"  - {name: u1, protocol: modbus_tcp, retries: 0,\n"
+	"     modbus: {host: 127.0.0.1, port: %1$u, unit_id: 1, connections: 3},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy,\n"
+	"               measured_at: ups_output}]}\n"
+	"  - {name: u2, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 2},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy}]}\n"
+	"  - {name: u3, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 3},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy}]}\n"
+	"  - {name: u4, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 4},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy}]}\n"
+	"  - {name: u2b, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 2},\n"
+	"     points: [{name: p, register: 960, type: uint16, unit: kW, kind: power}]}\n"
+	"  - {name: u5, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 5},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy}]}\n"
+	"  - {name: u6, protocol: modbus_tcp, retries: 0, modbus: {host: 127.0.0.1, port: %1$u, "
+	"unit_id: 6},\n"
+	"     points: [{name: e, register: 20, type: uint32, unit: kWh, kind: energy}]}\n"
+	"pue: {facility: {add: [u1/e]}, it: {add: [u1/e]}}\n";
+
+static void
+test_poll_connections_share_unit_ids_round_robin_below_1024(void **state)
+{
+	struct run run = {.stop_after = 7};
+	struct pue_poll_sink sink = {.arg = &run, .reading = on_reading, .polled = on_polled};
+	const struct pue_health *h;
+	struct pue_config *cfg;
+	struct pue_clock *clock;
+	struct pue_poller *m;
+	struct pue_err err;
+	struct server srv = {0};
+	struct rlimit rl;
+	char dir[256];
+	int fillers[1100], n_fill = 0, fd, devnull;
+	unsigned i, c;
+	/* unit ids in order of first appearance 1 2 3 4 5 6: connection k
+	 * takes the k-th, (k+3)-th; u2b joins unit 2's */
+	static const uint64_t want[3] = {1u << 1 | 1u << 4, 1u << 2 | 1u << 5, 1u << 3 | 1u << 6};
+	bool seen[3] = {false};
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 1100)
+		skip();
+	if (rl.rlim_cur < 1100) {
+		rl.rlim_cur = 1100;
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	}
+	server_start(&srv);
+	cfg = load(gateway_of_three, srv.port, dir, sizeof(dir));
+	assert_int_equal(cfg->devices[4].modbus.connections, 3); /* the link's, set on u1 */
+	assert_non_null(clock = pue_clock_new_system());
+	assert_non_null(run.loop = pue_loop_new(clock, &err));
+	m = pue_modbus_poller.new(
+		&(struct pue_poller_env){
+			.cfg = cfg, .loop = run.loop, .clock = clock, .sink = &sink},
+		&err);
+	assert_non_null(m);
+
+	/* Every descriptor below 1024 taken after start: the three connects
+	 * come later, in the first polls, on the three reserved numbers. */
+	assert_true((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
+	while ((fd = fcntl(devnull, F_DUPFD_CLOEXEC, 0)) >= 0 && fd < PUE_MODBUS_FD_LIMIT &&
+	       n_fill < (int)(sizeof(fillers) / sizeof(fillers[0])))
+		fillers[n_fill++] = fd;
+	assert_true(fd >= PUE_MODBUS_FD_LIMIT);
+	close(fd);
+
+	pue_loop_add_timer(run.loop, pue_mono_add_ms(pue_clock_mono(clock), 5000), on_timeout,
+			   run.loop);
+	assert_int_equal(pue_loop_run(run.loop), 0);
+	while (n_fill > 0)
+		close(fillers[--n_fill]);
+	close(devnull);
+
+	assert_int_equal(run.polls, 7);
+	for (i = 0; i < 7; i++) {
+		h = m->ops->health(m, i);
+		if (h->state != PUE_DEV_UP)
+			fail_msg("device %s: %s: %s", cfg->devices[i].name,
+				 pue_dev_state_name(h->state), h->last_error);
+	}
+	m->ops->free(m);
+	pue_loop_free(run.loop);
+	pue_clock_free(clock);
+	pue_config_free(cfg);
+	server_stop(&srv); /* joined: its counts can be read */
+
+	assert_int_equal(srv.accepted, 3);
+	for (c = 0; c < 3; c++) { /* the order of accepts is the order of phases */
+		assert_int_equal(srv.units[c][1] | srv.units[c][2] | srv.units[c][3], 0);
+		for (i = 0; i < 3; i++)
+			if (srv.units[c][0] == want[i] && !seen[i])
+				break;
+		if (i == 3)
+			fail_msg("connection %u asked unit ids 0x%llx", c,
+				 (unsigned long long)srv.units[c][0]);
+		seen[i] = true;
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poll_connects_below_1024_when_low_descriptors_run_out),
+		cmocka_unit_test(test_poll_connections_share_unit_ids_round_robin_below_1024),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_workq.c - the worker pool grows while jobs wait and no worker is
- * idle, up to its maximum and never beyond; every job comes back.
+ * idle, up to its maximum and never beyond; every job comes back; threads
+ * beyond what a steady trickle of work needs stop.
  */
 #include <errno.h>
 #include <poll.h>
@@ -186,6 +187,48 @@ test_workq_extra_threads_stop_when_idle_and_are_joined(void **state)
 	pue_workq_free(q);
 }
 
+static void
+run_quick(struct pue_job *job)
+{
+	(void)job;
+}
+
+/* After a burst grew the pool to 4, work goes on at one short job every
+ * 10 ms: one thread is enough, and the 3 others must stop after their
+ * idle time (200 ms). Were idle threads woken in turn, each would get a
+ * job every 40 ms and none would ever be idle that long: at 4000 meters
+ * a start under load grew the pool to 509 threads, and it stayed there
+ * (bench/campus.sh, issue 18). */
+static void
+test_workq_surplus_threads_stop_while_work_trickles_on(void **state)
+{
+	struct gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, false};
+	struct blocking_job jobs[4];
+	struct pue_job quick = {run_quick, NULL};
+	struct timespec pause = {0, 10 * 1000000};
+	struct pue_workq *q;
+	struct pue_err err;
+	unsigned i, waited;
+
+	(void)state;
+	q = pue_workq_new(1, 4, 4, 200, &err);
+	assert_non_null(q);
+	for (i = 0; i < 4; i++) {
+		jobs[i] = (struct blocking_job){{run_blocking, NULL}, &g};
+		assert_int_equal(pue_workq_submit(q, &jobs[i].job), 0);
+	}
+	assert_int_equal(wait_running(&g, 4), 4);
+	open_gate(&g);
+	take_all(q, 4);
+	for (waited = 0; pue_workq_threads(q) > 1 && waited < 5000; waited += 10) {
+		assert_int_equal(pue_workq_submit(q, &quick), 0);
+		take_all(q, 1);
+		nanosleep(&pause, NULL);
+	}
+	assert_int_equal(pue_workq_threads(q), 1);
+	pue_workq_free(q);
+}
+
 int
 main(void)
 {
@@ -194,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_workq_never_exceeds_its_maximum),
 		cmocka_unit_test(test_workq_refuses_more_than_max_queued),
 		cmocka_unit_test(test_workq_extra_threads_stop_when_idle_and_are_joined),
+		cmocka_unit_test(test_workq_surplus_threads_stop_while_work_trickles_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
