@@ -12,9 +12,9 @@
 #   make deb        a Debian package in build/deb/ (tools/test-deb tries it)
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer;  V=1 full commands
 
-# libmicrohttpd: the /metrics listener (lib/http_server.c); libxcrypt: bcrypt
-# for its basic_auth_users (lib/http_auth.c). No libsystemd: sd_notify is
-# lib/notify.c's (libsystemd and what it loads cost 1.1 MB of RSS).
+# libmicrohttpd: the /metrics listener (lib/http/http_server.c); libxcrypt: bcrypt
+# for its basic_auth_users (lib/http/http_auth.c). No libsystemd: sd_notify is
+# lib/util/notify.c's (libsystemd and what it loads cost 1.1 MB of RSS).
 PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -30,7 +30,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
             -Wstrict-prototypes -Wmissing-prototypes -MMD -MP -Ilib
 CFLAGS   += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libmicrohttpd is not linked but loaded when an http: listener starts
-# (lib/http_mhd.h: with GnuTLS behind it, it costs 2.8 MB of RSS at load),
+# (lib/http/http_mhd.h: with GnuTLS behind it, it costs 2.8 MB of RSS at load),
 # by the soname of the one pued is built against.
 LDLIBS   += $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null) -ldl -lpthread -lm
 MHD_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ { print $$2 }')
@@ -50,7 +50,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-LIB_SRCS  := $(wildcard lib/*.c)
+LIB_SRCS  := $(wildcard lib/*/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libpue.a
 SIM_SRCS  := $(wildcard tests/sim/*.c)
@@ -76,10 +76,10 @@ PROGS          += $(BUILD)/pue-clock
 
 # --- version (issue 15) ------------------------------------------------------
 # One version for every --version: the upstream part of debian/changelog's
-# newest entry ("pued (0.1.0-1) ..." gives 0.1.0). Only lib/version.o sees
+# newest entry ("pued (0.1.0-1) ..." gives 0.1.0). Only lib/util/version.o sees
 # it, and it depends on the changelog, so a new entry rebuilds that object.
 PUE_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | sed 's/-[^-]*$$//')
-$(BUILD)/lib/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
+$(BUILD)/lib/util/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # --- end of the version block (its changelog rule is below "all:") -------------------------------------------------
 
 # --- the numeric core (issue 16) ---------------------------------------------
@@ -100,7 +100,7 @@ CORE_TESTS     := test_decode test_energy test_combine test_window test_figure t
                   test_store test_report test_clock test_counter_rate \
                   test_sample_codec test_store_blocks test_raw_cursor
 CORE_FORBIDDEN := config yaml_tree log
-LIBPUE_CORE    := $(CORE_MODULES:%=$(BUILD)/lib/%.o)
+LIBPUE_CORE    := $(foreach m,$(CORE_MODULES),$(filter %/$(m).o,$(LIB_OBJS)))
 # Headers of the forbidden modules, and of their parts (config_types.h,
 # yaml_load.h, ...).
 CORE_FORBIDDEN_RE := config[a-z_]*|yaml_[a-z_]*|log
@@ -110,17 +110,17 @@ endif
 # --- end of the numeric core block (its rules are below "all:") ---------------
 
 # --- AgentX subagent (issue 8) -----------------------------------------------
-# pued-agentx: the helper pued starts for alerts.agentx (lib/agentx.h says
+# pued-agentx: the helper pued starts for alerts.agentx (lib/alerts/agentx.h says
 # why it is a process); only it links net-snmp's agent library.
 AGENTX_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 PROGS       += $(BUILD)/pued-agentx
 
 # --- raw samples as SQL (issue 18) -------------------------------------------
 # pue_samples.so: the SQLite extension that shows the raw blocks as the
-# schema-4 table samples(t, point, value) (lib/raw_vtab.h), for the sqlite3
+# schema-4 table samples(t, point, value) (lib/store/raw_vtab.h), for the sqlite3
 # shell and the integration tests. Built without the sanitizers even with
 # SANITIZE=1, because the shell that loads it has no sanitizer runtime.
-EXT_SRCS   := lib/raw_vtab.c lib/raw_cursor.c lib/sample_codec.c lib/err.c
+EXT_SRCS   := lib/store/raw_vtab.c lib/store/raw_cursor.c lib/store/sample_codec.c lib/util/err.c
 EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
               -DPUE_SQLITE_EXTENSION
 # The caller's link flags too (a Debian build's -z relro -z now: lintian's
@@ -139,7 +139,7 @@ $(BUILD)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 ifneq ($(MHD_SONAME),)
-$(BUILD)/lib/http_mhd.o: CFLAGS += -DPUE_MHD_SONAME='"$(MHD_SONAME)"'
+$(BUILD)/lib/http/http_mhd.o: CFLAGS += -DPUE_MHD_SONAME='"$(MHD_SONAME)"'
 endif
 
 $(LIB): $(LIB_OBJS)
@@ -169,7 +169,7 @@ $(BUILD)/pue-clock: $(CLOCKTOOL_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- version (issue 15): see the block above "all:" ------------------------
-$(BUILD)/lib/version.o: debian/changelog
+$(BUILD)/lib/util/version.o: debian/changelog
 
 # --- AgentX subagent (issue 8): link rule, see the block above "all:" ------
 $(BUILD)/pued-agentx: $(BUILD)/daemon/pued_agentx.o $(LIB)
@@ -189,7 +189,7 @@ $(BUILD)/pue_samples.so: $(EXT_SRCS:%.c=$(BUILD)/ext/%.o)
 # --- the numeric core (issue 16): see the block above "all:" ----------------
 $(BUILD)/core-headers.ok: $(LIBPUE_CORE)
 	$(call say,CHECK,$@)
-	$(Q)bad=$$(grep -lE '(^|[ /])lib/($(CORE_FORBIDDEN_RE))\.h' $(LIBPUE_CORE:.o=.d)); \
+	$(Q)bad=$$(grep -lE '(^|[ /])lib/([a-z]+/)?($(CORE_FORBIDDEN_RE))\.h' $(LIBPUE_CORE:.o=.d)); \
 	if [ -n "$$bad" ]; then \
 		echo "numeric core: $$bad include config*.h, yaml_*.h or log.h" >&2; exit 1; fi
 	$(Q)touch $@
@@ -280,7 +280,7 @@ FUZZ_COV     := -fsanitize=fuzzer-no-link
 # comparison hooks (trace-cmp) there cannot guide the mutator; they took
 # 40% of fuzz_engine's time. Edge coverage (cov:, ft:) is unchanged.
 FUZZ_NO_CMP  := engine window combine
-$(FUZZ_NO_CMP:%=$(FUZZ_DIR)/lib/%.o): FUZZ_COV += -fno-sanitize-coverage=trace-cmp
+$(foreach m,$(FUZZ_NO_CMP),$(filter %/$(m).o,$(LIB_SRCS:%.c=$(FUZZ_DIR)/%.o))): FUZZ_COV += -fno-sanitize-coverage=trace-cmp
 .PHONY: fuzz fuzz-build
 
 $(FUZZ_DIR)/lib/%.o: lib/%.c
@@ -302,7 +302,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
 
--include $(wildcard $(FUZZ_DIR)/*.d $(FUZZ_DIR)/lib/*.d)
+-include $(wildcard $(FUZZ_DIR)/*.d $(FUZZ_DIR)/lib/*.d $(FUZZ_DIR)/lib/*/*.d)
 # --- end of the fuzzing block -------------------------------------------------
 
 # --- install, uninstall, deb (issue 9) ----------------------------------------
@@ -385,7 +385,7 @@ deb:
 	@ls $(BUILD)/deb/*.deb
 
 format:
-	clang-format -i lib/*.[ch] daemon/*.c tests/unit/*.c tests/sim/*.[ch]
+	clang-format -i lib/*/*.[ch] daemon/*.c tests/unit/*.c tests/sim/*.[ch]
 
 clean:
 	rm -rf build

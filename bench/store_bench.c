@@ -22,10 +22,10 @@
 
 #include <sqlite3.h>
 
-#include "raw_vtab.h"
-#include "report.h"
-#include "store.h"
-#include "store_config.h"
+#include "store/raw_vtab.h"
+#include "report/report.h"
+#include "store/store.h"
+#include "store/store_config.h"
 
 #define T0 1767225600000LL
 

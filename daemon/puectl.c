@@ -3,7 +3,7 @@
  * puectl.c - asks a running pued over its control socket and prints the
  * answer: a table for people, or the JSON result with --json. The commands
  * that read the database themselves (report, history, export, year) are
- * lib/report_cmd.c's; this file only parses their words.
+ * lib/report/report_cmd.c's; this file only parses their words.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,13 +17,13 @@
 
 #include <jansson.h>
 
-#include "alert_text.h" /* alerts (issue 8) */
-#include "control_commands.h"
-#include "ctl_client.h"
-#include "figure.h"
-#include "report_cmd.h" /* report, history, export, year: offline, from the database */
-#include "status_text.h"
-#include "version.h"
+#include "control/alert_text.h" /* alerts (issue 8) */
+#include "control/control_commands.h"
+#include "control/ctl_client.h"
+#include "core/figure.h"
+#include "report/report_cmd.h" /* report, history, export, year: offline, from the database */
+#include "control/status_text.h"
+#include "util/version.h"
 
 #define DEFAULT_SOCKET "/run/pued/pued.sock"
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
@@ -124,7 +124,7 @@ static int
 once(const char *socket_path, const char *cmd, bool json)
 {
 	struct pue_err err = {0};
-	json_t *result = pue_ctl_request(socket_path, cmd, NULL, TIMEOUT_MS, &err);
+	json_t *result = pue_ctl_client_request(socket_path, cmd, NULL, TIMEOUT_MS, &err);
 
 	if (result == NULL) {
 		fprintf(stderr, "puectl: %s\n", err.msg);
@@ -134,13 +134,13 @@ once(const char *socket_path, const char *cmd, bool json)
 		json_dumpf(result, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 	} else if (strcmp(cmd, "status") == 0)
-		pue_status_print(stdout, result);
+		pue_status_text_print(stdout, result);
 	else if (strcmp(cmd, "devices") == 0)
-		pue_devices_print(stdout, json_object_get(result, "devices"));
+		pue_status_text_print_devices(stdout, json_object_get(result, "devices"));
 	else if (strcmp(cmd, "reload") == 0)
 		printf("pued is reloading its configuration (see its log for the outcome)\n");
 	else if (strcmp(cmd, "alerts") == 0) /* alerts (issue 8) */
-		pue_alerts_print(stdout, result);
+		pue_alert_text_print_alerts(stdout, result);
 	else
 		printf("pued is answering at %s\n", socket_path);
 	json_decref(result);
@@ -161,7 +161,7 @@ alert_command(const char *socket_path, const char *cmd, char **args, int n, bool
 		extra = json_pack("{s:s, s:s}", "rule", args[0], "for", args[1]);
 	else
 		extra = json_pack("{s:s}", "rule", args[0]);
-	result = pue_ctl_request(socket_path, cmd, extra, TIMEOUT_MS, &err);
+	result = pue_ctl_client_request(socket_path, cmd, extra, TIMEOUT_MS, &err);
 	json_decref(extra);
 	if (result == NULL) {
 		fprintf(stderr, "puectl: %s\n", err.msg);
@@ -192,7 +192,8 @@ static int
 check_command(const char *socket_path, const char *window)
 {
 	struct pue_err err = {0};
-	json_t *st = pue_ctl_request(socket_path, "status", NULL, TIMEOUT_MS, &err), *w, *f = NULL;
+	json_t *st = pue_ctl_client_request(socket_path, "status", NULL, TIMEOUT_MS, &err), *w,
+	       *f = NULL;
 	const char *want, *state, *label;
 	const json_t *milli;
 	char pue[32] = "";

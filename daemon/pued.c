@@ -16,14 +16,14 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
-#include "config_reader.h"
-#include "log.h"
-#include "loop.h"
-#include "notify.h"
-#include "service.h"
-#include "version.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "config/config_reader.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "util/notify.h"
+#include "service/service.h"
+#include "util/version.h"
 
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
 #define STATUS_PERIOD_MS 10000
@@ -79,7 +79,7 @@ check_config(const char *path, struct pue_config **out, bool to_stderr)
 		else
 			pue_log(LOG_ERR, "%s: %s", path, strerror(-rc));
 	}
-	pue_diags_free(&diags);
+	pue_config_diags_free(&diags);
 	return rc < 0 ? 1 : 0;
 }
 
@@ -228,7 +228,7 @@ notify_status(void *arg)
 	char line[512];
 
 	pue_service_summary(d->service, line, sizeof(line));
-	pue_notifyf("STATUS=%s", line);
+	pue_notify_format("STATUS=%s", line);
 	pue_service_rearm(d->service);
 	if (d->watchdog_down)
 		arm_real(d, 0, feed_watchdog, &d->watchdog_down, "watchdog");

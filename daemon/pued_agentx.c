@@ -3,9 +3,9 @@
  * pued_agentx.c - pued-agentx, the AgentX subagent that serves PUED-MIB
  * (conf/PUED-MIB.txt) for pued through the host's snmpd.
  *
- * pued starts it (lib/agentx.c says why it is a process of its own) with a
+ * pued starts it (lib/alerts/agentx.c says why it is a process of its own) with a
  * socket on --fd: pued writes frames of values (a u32 length, then the
- * payload of pue_mib_values_encode()), this program answers the master
+ * payload of pue_alert_mib_values_encode()), this program answers the master
  * agent's GET, GETNEXT and GETBULK for PREFIX.1 from the last complete
  * frame, and writes '1' or '0' back whenever the AgentX session to the
  * master opens or closes. net-snmp's AgentX ping reconnects it when the
@@ -33,9 +33,9 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
-#include "alert_mib.h"
-#include "log.h"
-#include "version.h"
+#include "alerts/alert_mib.h"
+#include "util/log.h"
+#include "util/version.h"
 
 #define APP "pued-agentx"
 /* Seconds between AgentX pings, and between attempts to reach a master
@@ -182,13 +182,13 @@ take_frames(void)
 		}
 		if (in_len - 4 < len)
 			return;
-		if (pue_mib_values_decode(inbuf + 4, len, &next) < 0) {
+		if (pue_alert_mib_values_decode(inbuf + 4, len, &next) < 0) {
 			pue_log(LOG_ERR, "agentx: a malformed frame from pued");
 			stop = 1;
 			return;
 		}
-		pue_mib_values_sort(&next);
-		pue_mib_values_clear(&served);
+		pue_alert_mib_values_sort(&next);
+		pue_alert_mib_values_clear(&served);
 		served = next;
 		memmove(inbuf, inbuf + 4 + len, in_len - 4 - len);
 		in_len -= 4 + len;
@@ -276,7 +276,8 @@ handle(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 			want[i] = vb->name[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)vb->name[i];
 		switch (info->mode) {
 		case MODE_GET:
-			v = too_long ? NULL : pue_mib_values_find(&served, want, n, false, false);
+			v = too_long ? NULL
+				     : pue_alert_mib_values_find(&served, want, n, false, false);
 			if (v == NULL)
 				netsnmp_set_request_error(info, r, SNMP_NOSUCHINSTANCE);
 			else
@@ -285,7 +286,8 @@ handle(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 		case MODE_GETNEXT:
 			/* Nothing after it here: left unanswered, the agent
 			 * asks the next subtree. */
-			v = pue_mib_values_find(&served, want, n, true, r->inclusive && !too_long);
+			v = pue_alert_mib_values_find(&served, want, n, true,
+						      r->inclusive && !too_long);
 			if (v != NULL)
 				set_value(vb, v);
 			break;
@@ -407,7 +409,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (pued_fd < 0 || prefix_text == NULL ||
-	    pue_mib_parse_prefix(prefix_text, prefix, &prefix_len) < 0 ||
+	    pue_alert_mib_parse_prefix(prefix_text, prefix, &prefix_len) < 0 ||
 	    prefix_len + 1 > PUE_MIB_MAX_PREFIX) {
 		usage(stderr);
 		return 2;
@@ -428,7 +430,7 @@ main(int argc, char **argv)
 	unregister_readfd(pued_fd);
 	snmp_shutdown(APP); /* closes the AgentX session */
 	shutdown_agent();
-	pue_mib_values_clear(&served);
+	pue_alert_mib_values_clear(&served);
 	free(inbuf);
 	close(pued_fd);
 	pue_log_close();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pue-clock - the harness's hand on the stepped test clock (lib/clock.h).
+ * pue-clock - the harness's hand on the stepped test clock (lib/util/clock.h).
  *
  *   pue-clock init FILE START        a clock file standing at START
  *   pue-clock show FILE              "WALL_MS MONO_MS" where it stands
@@ -27,9 +27,9 @@
 
 #include <jansson.h>
 
-#include "clock.h"
-#include "config.h"
-#include "ctl_client.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "control/ctl_client.h"
 
 /* A run of a year of polls takes real minutes; the harness's own limit
  * (the test runner's timeout) is the one that counts. */
@@ -52,7 +52,8 @@ duration(const char *s, int64_t *ms)
 
 	errno = 0;
 	*ms = strtoll(s + neg, &end, 10);
-	if (errno != 0 || end == s + neg || (*end != '\0' && pue_parse_duration(s + neg, ms) < 0)) {
+	if (errno != 0 || end == s + neg ||
+	    (*end != '\0' && pue_duration_parse_positive(s + neg, ms) < 0)) {
 		fprintf(stderr, "pue-clock: \"%s\" is not a duration\n", s);
 		return -1;
 	}
@@ -85,7 +86,7 @@ run(const char *socket, int64_t ms, int64_t wall_step)
 	struct pue_err err;
 	json_t *req =
 		json_pack("{s:I,s:I}", "ms", (json_int_t)ms, "wall_step_ms", (json_int_t)wall_step);
-	json_t *res = pue_ctl_request(socket, "advance", req, 10000, &err);
+	json_t *res = pue_ctl_client_request(socket, "advance", req, 10000, &err);
 	int64_t give_up = real_ms() + RUN_LIMIT_MS;
 	struct timespec nap = {0, 1000000};
 
@@ -100,7 +101,7 @@ run(const char *socket, int64_t ms, int64_t wall_step)
 		nanosleep(&nap, NULL);
 		if (nap.tv_nsec < 20000000)
 			nap.tv_nsec *= 2;
-		res = pue_ctl_request(socket, "clock", NULL, 10000, &err);
+		res = pue_ctl_client_request(socket, "clock", NULL, 10000, &err);
 	}
 	if (res == NULL) {
 		fprintf(stderr, "pue-clock: %s\n", err.msg);

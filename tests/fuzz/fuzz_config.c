@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "err.h"
-#include "log.h"
+#include "config/config.h"
+#include "util/err.h"
+#include "util/log.h"
 
 #include "fuzz.h"
 
@@ -176,6 +176,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(d.n > 0, "error %d without a message", rc);
 	for (i = 0; i < d.n; i++)
 		check_message(d.lines[i]);
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	return 0;
 }

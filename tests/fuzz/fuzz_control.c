@@ -4,7 +4,7 @@
  * client's bytes: the same calls on_client() makes, without the socket.
  * Bytes arrive in chunks of fuzzed sizes into a struct pue_ctl_input (at
  * most what its buffer has room for, as recv() is asked for), complete
- * lines are answered by pue_control_answer() one at a time, and a client
+ * lines are answered by pue_control_request_answer() one at a time, and a client
  * that sends more than PUE_CTL_MAX_LINE bytes without a newline is done.
  *
  * Input: a byte for the peer (root or another user) and for what the
@@ -28,10 +28,10 @@
 
 #include <jansson.h>
 
-#include "config.h"
-#include "control.h"
-#include "err.h"
-#include "log.h"
+#include "config/config.h"
+#include "control/control.h"
+#include "util/err.h"
+#include "util/log.h"
 
 #include "fuzz.h"
 
@@ -59,10 +59,11 @@ handler(void *arg, const char *cmd, json_t *request, const struct ucred *peer, s
 	CHECK(v == NULL || (json_is_integer(v) && json_integer_value(v) == PUE_CTL_VERSION),
 	      "version let through");
 	CHECK(peer == h->peer, "another peer");
-	CHECK(!pue_control_is_admin_command(cmd) || peer->uid == 0 || peer->uid == geteuid(),
+	CHECK(!pue_control_request_is_admin_command(cmd) || peer->uid == 0 ||
+		      peer->uid == geteuid(),
 	      "admin command %s from uid %u", cmd, (unsigned)peer->uid);
 	if ((f = json_object_get(request, "for")) != NULL && json_is_string(f))
-		(void)pue_parse_duration(json_string_value(f), &ms); /* "silence" */
+		(void)pue_duration_parse_positive(json_string_value(f), &ms); /* "silence" */
 	switch (h->mode % 4) {
 	case 0:
 		return json_pack("{s:s, s:O?}", "cmd", cmd, "echo",
@@ -163,20 +164,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.n += chunk;
 		f.p += chunk;
 		f.n -= chunk;
-		if (pue_ctl_input_line(&in, &line) == -EMSGSIZE) {
+		if (pue_control_request_input_line(&in, &line) == -EMSGSIZE) {
 			CHECK(in.n > PUE_CTL_MAX_LINE && memchr(in.buf, '\n', in.n) == NULL,
 			      "refused %zu bytes", in.n);
 			return 0; /* control.c answers with an error and drops the client */
 		}
 		/* answer_lines(): one reply at a time, each sent at once here */
-		while ((len = pue_ctl_input_line(&in, &line)) >= 0) {
+		while ((len = pue_control_request_input_line(&in, &line)) >= 0) {
 			size_t before = in.n;
 
 			CHECK(line == in.buf && (size_t)len < in.n && in.buf[len] == '\n',
 			      "line of %zd in %zu bytes", len, in.n);
-			check_reply(
-				pue_control_answer(&conf, &peer, line, (size_t)len, handler, &h));
-			pue_ctl_input_consume(&in, (size_t)len);
+			check_reply(pue_control_request_answer(&conf, &peer, line, (size_t)len,
+							       handler, &h));
+			pue_control_request_input_consume(&in, (size_t)len);
 			CHECK(in.n == before - (size_t)len - 1, "consumed %zu of %zu",
 			      before - in.n, (size_t)len + 1);
 		}

@@ -23,10 +23,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
-#include "decode.h"
-#include "err.h"
-#include "modbus_plan.h"
+#include "config/config.h"
+#include "core/decode.h"
+#include "util/err.h"
+#include "poll/modbus_plan.h"
 
 #include "fuzz.h"
 
@@ -81,13 +81,14 @@ read_point(struct fuzz_in *in, struct pue_point_conf *p, size_t i)
 	p->has_scale_register = (flags & 0x80) != 0;
 	p->address = take_u16(in);
 	/* config.c refuses a value that runs past register 65535 */
-	if ((uint32_t)p->address + pue_dtype_registers(p->type) > 65536)
-		p->address = (uint16_t)(65536 - pue_dtype_registers(p->type));
+	if ((uint32_t)p->address + pue_decode_dtype_registers(p->type) > 65536)
+		p->address = (uint16_t)(65536 - pue_decode_dtype_registers(p->type));
 	p->scale_register = take_u16(in);
 	p->num.scale = scales[take_u8(in) % (sizeof(scales) / sizeof(scales[0]))];
 	p->num.offset = offsets[take_u8(in) % (sizeof(offsets) / sizeof(offsets[0]))];
-	p->num.counter_bits =
-		p->num.kind == PUE_KIND_ENERGY && !is_float(p->type) ? pue_dtype_bits(p->type) : 0;
+	p->num.counter_bits = p->num.kind == PUE_KIND_ENERGY && !is_float(p->type)
+				      ? pue_point_dtype_bits(p->type)
+				      : 0;
 	(void)take_u32(in); /* room for future fields: keeps old seeds' layout */
 }
 
@@ -110,7 +111,7 @@ check_plan(const struct pue_device_conf *dev, const struct pue_mb_plan *plan)
 	for (i = 0; i < dev->n_points; i++) {
 		const struct pue_point_conf *p = &dev->points[i];
 		const struct pue_mb_read *r = &plan->reads[plan->point_read[i]];
-		size_t w = pue_dtype_registers(p->type);
+		size_t w = pue_decode_dtype_registers(p->type);
 
 		CHECK(plan->point_read[i] < plan->n_reads, "point %zu: read %zu", i,
 		      plan->point_read[i]);
@@ -184,7 +185,7 @@ may_refuse(const struct pue_point_conf *p, uint64_t bits, uint16_t sf_word)
 			return true;
 		v = sf >= 0 ? v * pow(10, sf) : v / pow(10, -sf);
 	}
-	return !isfinite((v * p->num.scale + p->num.offset) * pue_unit_factor(p->num.unit)) ||
+	return !isfinite((v * p->num.scale + p->num.offset) * pue_point_unit_factor(p->num.unit)) ||
 	       fabs(v) > 1e300;
 }
 
@@ -194,7 +195,7 @@ check_point(const struct pue_device_conf *dev, const struct pue_mb_plan *plan, c
 {
 	const struct pue_point_conf *p = &dev->points[i];
 	const uint16_t *w = regs + plan->point_reg[i];
-	unsigned n = pue_dtype_registers(p->type);
+	unsigned n = pue_decode_dtype_registers(p->type);
 	uint64_t bits = expected_bits(w, n, p->word_order);
 	struct pue_err err = {0};
 	struct pue_raw raw;
@@ -278,7 +279,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool wide = false;
 
 		for (i = 0; i < dev.n_points; i++)
-			wide |= pue_dtype_registers(points[i].type) > dev.modbus.max_read_registers;
+			wide |= pue_decode_dtype_registers(points[i].type) >
+				dev.modbus.max_read_registers;
 		CHECK(rc == -EINVAL && wide, "plan refused: %d %s", rc, err.msg);
 		return 0;
 	}

@@ -46,13 +46,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "clock.h"
-#include "config.h"
-#include "decode.h"
-#include "energy.h"
-#include "engine.h"
-#include "figure.h"
-#include "log.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "core/decode.h"
+#include "core/energy.h"
+#include "engine/engine.h"
+#include "core/figure.h"
+#include "util/log.h"
 
 #include "fuzz.h"
 
@@ -276,7 +276,7 @@ static void
 take_counter(struct fuzz_in *in, struct meter *m, uint8_t kind, struct pue_raw *raw)
 {
 	const struct pue_point_conf *p = m->p;
-	unsigned bits = pue_dtype_bits(p->type);
+	unsigned bits = pue_point_dtype_bits(p->type);
 	uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
 	uint32_t step = take_u32(in);
 
@@ -414,7 +414,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			take_counter(&in, m, kind, &r.raw);
 			r.value = (r.raw.value * m->p->num.scale + m->p->num.offset) *
-				  pue_unit_factor(m->p->num.unit);
+				  pue_point_unit_factor(m->p->num.unit);
 		}
 		/* The shadow follows what the engine accepts: a reading that
 		 * cannot be true is a device error, never energy. */

@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "err.h"
-#include "sample_encode.h"
+#include "util/err.h"
+#include "store/sample_encode.h"
 
 #include "fuzz.h"
 
@@ -47,9 +47,9 @@ decode(const uint8_t *blob, size_t len)
 	double v;
 	int n = 0, rc;
 
-	if ((rc = pue_codec_dec_init(&d, blob, len, &err)) < 0)
+	if ((rc = pue_sample_codec_dec_init(&d, blob, len, &err)) < 0)
 		return rc;
-	while ((rc = pue_codec_dec_next(&d, &t, &v, &err)) == 1) {
+	while ((rc = pue_sample_codec_dec_next(&d, &t, &v, &err)) == 1) {
 		CHECK(n == 0 || t > prev, "sample %d: time %lld after %lld", n, (long long)t,
 		      (long long)prev);
 		prev = t;
@@ -80,7 +80,7 @@ check_same(const int64_t *ta, const double *va, int n, const char *when)
 static void
 round_trip(const int64_t *ta, const double *va, int n)
 {
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 	size_t len;
 	int i, got;
@@ -88,7 +88,7 @@ round_trip(const int64_t *ta, const double *va, int n)
 	if (e == NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		int rc = pue_codec_enc_append(e, ta[i], va[i]);
+		int rc = pue_sample_encode_append(e, ta[i], va[i]);
 
 		if (rc == -ENOMEM)
 			break;
@@ -96,29 +96,29 @@ round_trip(const int64_t *ta, const double *va, int n)
 		if (i % 16 == 15) {
 			size_t before, after;
 
-			pue_codec_enc_bytes(e, &before);
-			rc = pue_codec_enc_append(e, ta[i], 1.0);
-			pue_codec_enc_bytes(e, &after);
+			pue_sample_encode_bytes(e, &before);
+			rc = pue_sample_encode_append(e, ta[i], 1.0);
+			pue_sample_encode_bytes(e, &after);
 			CHECK(rc == -EINVAL && after == before &&
-				      pue_codec_enc_span(e).n == (size_t)i + 1,
+				      pue_sample_encode_span(e).n == (size_t)i + 1,
 			      "a time not after the last: %d, %zu bytes then %zu", rc, before,
 			      after);
 		}
 		if (i % 64 == 63) {
-			blob = pue_codec_enc_bytes(e, &len);
+			blob = pue_sample_encode_bytes(e, &len);
 			got = decode(blob, len);
 			CHECK(got == i + 1, "open block: %d samples of %d", got, i + 1);
 			check_same(ta, va, got, "open block");
 		}
 	}
 	n = i;
-	if (pue_codec_enc_finish(e) == 0) {
-		blob = pue_codec_enc_bytes(e, &len);
+	if (pue_sample_encode_finish(e) == 0) {
+		blob = pue_sample_encode_bytes(e, &len);
 		got = decode(blob, len);
 		CHECK(got == n, "finished block: %d samples of %d", got, n);
 		check_same(ta, va, n, "finished block");
 	}
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 }
 
 static int

@@ -31,12 +31,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
-#include "config.h"
-#include "err.h"
-#include "log.h"
-#include "snmp_answer.h"
-#include "snmp_value.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "poll/snmp_answer.h"
+#include "poll/snmp_value.h"
 
 #include "fuzz.h"
 
@@ -189,10 +189,11 @@ fuzz_values(struct fuzz_in *in)
 		memset(&err, 0, sizeof(err));
 		rc = pue_snmp_value_raw(vb, &raw, &err);
 		check_raw(vb, rc, &raw, &err);
-		CHECK(pue_snmp_type_name(vb->type, tbuf, sizeof(tbuf))[0] != '\0', "no type name");
+		CHECK(pue_snmp_value_type_name(vb->type, tbuf, sizeof(tbuf))[0] != '\0',
+		      "no type name");
 		if (rc == 0) {
 			(void)pue_snmp_value_is_invalid(&p, &raw);
-			pue_snmp_raw_add(&sum, &raw);
+			pue_snmp_value_raw_add(&sum, &raw);
 			CHECK(sum.has_count || sum.count == 0, "a float sum with a count");
 		}
 		free_vars(vb);
@@ -225,15 +226,15 @@ fuzz_text(struct fuzz_in *in)
 			      raw.value == v,
 		      "\"%s\" read back as %g", again, raw.value);
 	}
-	rc = pue_snmp_oid_parse(text, arcs, MAX_OID_LEN, &n);
+	rc = pue_snmp_value_oid_parse(text, arcs, MAX_OID_LEN, &n);
 	CHECK(rc == 0 || rc == -EINVAL || rc == -E2BIG, "oid_parse %d", rc);
 	if (rc == 0) {
 		CHECK(n >= 2 && n <= MAX_OID_LEN && arcs[0] <= 2, "%zu arcs", n);
-		pue_snmp_oid_format(arcs, n, back, sizeof(back));
+		pue_snmp_value_oid_format(arcs, n, back, sizeof(back));
 		CHECK(strchr(back, '\0') != NULL, "no NUL");
 		if (strstr(back, "...") == NULL) {
-			CHECK(pue_snmp_oid_parse(back, arcs2, MAX_OID_LEN, &n2) == 0 && n2 == n &&
-				      memcmp(arcs, arcs2, n * sizeof(oid)) == 0,
+			CHECK(pue_snmp_value_oid_parse(back, arcs2, MAX_OID_LEN, &n2) == 0 &&
+				      n2 == n && memcmp(arcs, arcs2, n * sizeof(oid)) == 0,
 			      "\"%s\" does not read back", back);
 		}
 	}

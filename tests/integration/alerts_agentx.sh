@@ -12,7 +12,7 @@
 # example's to the kWh.
 #
 # When a value is seen: the AgentX values are published from the round's
-# snapshot (lib/snapshot_mib.c), the one status answers from, taken at the
+# snapshot (lib/snapshot/snapshot_mib.c), the one status answers from, taken at the
 # service's tick after the engine's tick and the alert round of that
 # second: what the tick changes at second S (a window covered, an alert
 # firing) is published at S, what a poll's answer changes after the tick
@@ -99,7 +99,7 @@ wait_for 10000 "the 15m PUE through snmpd" reads PUED-MIB::pueWindowState.1 ok
 # The device table, and a device going down in it: crah-2 stops answering
 # after the poll at 00:15:00; the polls at 00:15:05, :10 and :15 fail (each
 # after its real timeouts), and three failed polls make it down
-# (lib/health.h, PUE_DOWN_AFTER), published at 00:15:16.
+# (lib/poll/health.h, PUE_DOWN_AFTER), published at 00:15:16.
 mib_walk PUED-MIB::pueDeviceTable >"$T/devices.txt"
 [ "$(grep -c 'pueDeviceState.[0-9]* = INTEGER: up(2)' "$T/devices.txt")" -eq 5 ] ||
 	fail "device table: $(cat "$T/devices.txt")"

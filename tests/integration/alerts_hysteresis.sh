@@ -12,7 +12,7 @@
 # When a figure is seen: the 15m window moves when a minute closes. The
 # poll at a minute's end (every 30 s, on the minute) is answered after
 # that second's engine tick, so the tick one second later (M+1:01) closes
-# minute M; the alert round, once a second (lib/alerts.c, ROUND_MS) and
+# minute M; the alert round, once a second (lib/alerts/alerts.c, ROUND_MS) and
 # run before the tick of the same second, sees the new window at M+1:02.
 # A pending alert fires at the first round min_duration (5 min) after it
 # went pending: at exactly pending + 5:00.

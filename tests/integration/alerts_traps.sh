@@ -13,7 +13,7 @@
 # When a figure is seen: the poll at a minute's end is answered after that
 # second's engine tick, so the tick one second later (M+1:01) closes
 # minute M and status shows it; the alert round, once a second
-# (lib/alerts.c, ROUND_MS) and run before the tick of the same second,
+# (lib/alerts/alerts.c, ROUND_MS) and run before the tick of the same second,
 # sees it at M+1:02. A pending alert fires at the first round the minimum
 # duration after it went pending: at exactly pending + 1:00. Deliveries
 # (traps, informs, their retries) are real time: the test waits for them.

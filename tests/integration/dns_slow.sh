@@ -2,7 +2,7 @@
 # A DNS server that never answers must cost only the devices and targets
 # named through it, never the loop: net-snmp resolves a peer's name with a
 # blocking getaddrinfo() when a session opens, so pued resolves names on a
-# thread of its own first (lib/resolve.c). Here pued runs in a mount
+# thread of its own first (lib/util/resolve.c). Here pued runs in a mount
 # namespace whose /etc/resolv.conf names a loopback "DNS server" that drops
 # every query (3 s timeout); an SNMP device and two alert targets are given
 # by name. The Modbus meters keep their 1 s polls, the control socket

@@ -23,7 +23,7 @@ fi
 
 # Raw samples are compressed blocks (issue 18): this sqlite3, first on PATH
 # like python3 above, is Debian's with pued's SQLite extension loaded
-# (lib/raw_vtab.h), which shows them as the samples(t, point, value) table
+# (lib/store/raw_vtab.h), which shows them as the samples(t, point, value) table
 # of schema 4, so that tests query them as before.
 if [ -x /usr/bin/sqlite3 ]; then
 	mkdir -p "$T/bin"
@@ -83,7 +83,7 @@ stop_pid() {
 	return $rc
 }
 
-# --- the stepped test clock (issue 13; lib/clock.h) -------------------------
+# --- the stepped test clock (issue 13; lib/util/clock.h) -------------------------
 # step_clock START_MS: everything started afterwards (pued, pue-sim, snmpd's
 # pue-snmp-pass) reads one clock, the file $T/clock, standing at START_MS
 # until the test moves it.

@@ -33,11 +33,11 @@ for page in "${pages[@]}"; do
 done
 command -v man >/dev/null 2>&1 || note "man(1) is missing: rendering not checked"
 
-# Every key the loader knows (the *_keys[] tables in lib/config*.c) is
+# Every key the loader knows (the *_keys[] tables in lib/config/config*.c) is
 # described in pued.yaml(5).
-keys=$(awk '/_keys\[\] = \{/ { t = 1 } t { print } /\};/ { t = 0 }' "$TOP"/lib/config*.c |
+keys=$(awk '/_keys\[\] = \{/ { t = 1 } t { print } /\};/ { t = 0 }' "$TOP"/lib/config/config*.c |
 	grep -o '"[a-z_0-9]*"' | tr -d '"' | sort -u)
-[ -n "$keys" ] || fail "found no key tables in lib/config*.c"
+[ -n "$keys" ] || fail "found no key tables in lib/config/config*.c"
 missing=""
 for k in $keys; do
 	grep -Eq "Cm $k( |$)" "$TOP/doc/pued.yaml.5" || missing="$missing $k"

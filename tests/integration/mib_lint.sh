@@ -1,7 +1,7 @@
 #!/bin/bash
 # conf/PUED-MIB.txt is clean SMIv2: `smilint -l 4` prints nothing (when
 # smitools is installed), and net-snmp resolves the notifications and
-# objects pued sends to the OIDs lib/alert_mib.h builds. Debian ships none
+# objects pued sends to the OIDs lib/alerts/alert_mib.h builds. Debian ships none
 # of the IETF modules the MIB imports (SNMPv2-SMI, -TC, -CONF: non-free
 # licence) and the project cannot ship them: the test finds them where
 # snmp-mibs-downloader puts them (or PUED_IETF_MIBS) and skips without them.
@@ -24,7 +24,7 @@ if command -v snmptranslate >/dev/null 2>&1; then
 		pueYearHeadroomKwh=.1.3.6.1.4.1.8072.9999.1.8.5 pueDeviceState=.1.3.6.1.4.1.8072.9999.1.9.1.5 \
 		pueAlertRule=.1.3.6.1.4.1.8072.9999.2.2 pueAlertMessage=.1.3.6.1.4.1.8072.9999.2.12; do
 		got=$(oid_of "${want%%=*}")
-		[ "$got" = "${want#*=}" ] || fail "${want%%=*} is $got, lib/alert_mib.h says ${want#*=}"
+		[ "$got" = "${want#*=}" ] || fail "${want%%=*} is $got, lib/alerts/alert_mib.h says ${want#*=}"
 	done
-	note "PUED-MIB and lib/alert_mib.h agree on the OIDs"
+	note "PUED-MIB and lib/alerts/alert_mib.h agree on the OIDs"
 fi

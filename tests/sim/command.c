@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/log.h"
 
 #define MAX_WORDS 5 /* the longest command has 4; one more detects extras */
 

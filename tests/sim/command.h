@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "clock.h"
+#include "util/clock.h"
 #include "fault.h"
 #include "hall.h"
 #include "meters.h"

@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 
 /* Tests open a handful of connections; more than this is a runaway script,
  * and refusing it keeps descriptors free for Modbus clients. */

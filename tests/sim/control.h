@@ -13,7 +13,7 @@
 #define SIM_CONTROL_H
 
 #include "command.h"
-#include "err.h"
+#include "util/err.h"
 #include "loop.h"
 
 struct sim_control; /* opaque */

@@ -13,7 +13,7 @@
  * constant, so each segment contributes power x duration.
  *
  * Time is passed in by the caller (simulated CLOCK_MONOTONIC from
- * lib/clock.h) and must not go backwards; the model itself never reads a
+ * lib/util/clock.h) and must not go backwards; the model itself never reads a
  * clock. Units: kW, kWh. Main thread only.
  */
 #ifndef SIM_HALL_H
@@ -21,8 +21,8 @@
 
 #include <stdbool.h>
 
-#include "clock.h"
-#include "err.h"
+#include "util/clock.h"
+#include "util/err.h"
 #include "schedule.h"
 
 /* Largest power accepted anywhere (CLI, schedule, control socket): 1 GW. */

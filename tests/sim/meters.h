@@ -22,8 +22,8 @@
 
 #include <stdint.h>
 
-#include "clock.h"
-#include "err.h"
+#include "util/clock.h"
+#include "util/err.h"
 #include "hall.h"
 
 /* Most generic meters: 256 ports x 247 unit ids. */

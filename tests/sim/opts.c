@@ -9,7 +9,7 @@
 
 #include "meters.h"
 #include "server.h"
-#include "version.h"
+#include "util/version.h"
 
 enum {
 	OPT_BIND = 256,

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 #include "hall.h"
 #include "meters.h"
 

@@ -37,7 +37,7 @@
  *
  * Orders: ABCD is big-endian, high word first. CDAB reverses the words,
  * BADC swaps the two bytes inside each word, DCBA does both; for 64-bit
- * values the same two flags apply across four words (as in lib/config.h's
+ * values the same two flags apply across four words (as in lib/config/config.h's
  * enum pue_word_order, whose numbering ORDER_* copies).
  */
 #include "regmap.h"

@@ -21,8 +21,8 @@
 
 #include <modbus.h>
 
-#include "clock.h"
-#include "err.h"
+#include "util/clock.h"
+#include "util/err.h"
 #include "fault.h"
 #include "meters.h"
 

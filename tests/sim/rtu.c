@@ -10,7 +10,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 
 #define REQ_BYTES 8	    /* unit, function, address, quantity, CRC */
 #define PARTIAL_DROP_MS 100 /* a partial frame this old is line noise */

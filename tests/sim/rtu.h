@@ -20,7 +20,7 @@
 #ifndef SIM_RTU_H
 #define SIM_RTU_H
 
-#include "err.h"
+#include "util/err.h"
 #include "loop.h"
 #include "responder.h"
 

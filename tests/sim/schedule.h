@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 struct sim_schedule_entry {
 	int64_t at_ns;	    /* simulated ns after start, >= 0 */

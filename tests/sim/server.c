@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 
 /* Edge-triggered: the responder leaves a partial frame in the kernel until
  * the rest arrives, and level-triggered epoll would spin on it meanwhile. */

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 #include "loop.h"
 #include "responder.h"
 

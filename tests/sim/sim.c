@@ -5,7 +5,7 @@
  * A small data hall (hall.c) whose meters answer Modbus TCP on loopback
  * (server.c, responder.c, regmap.c), changed over time by a schedule
  * (schedule.c) or over a control socket (control.c, command.c), with
- * faults injected per unit (fault.c). It runs on lib/clock.h's clock, so
+ * faults injected per unit (fault.c). It runs on lib/util/clock.h's clock, so
  * PUED_TEST_CLOCK puts it on the same scaled time as pued.
  *
  * Modules start in dependency order and stop in reverse, and SIGTERM or
@@ -22,13 +22,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "util/clock.h"
 #include "command.h"
 #include "control.h"
-#include "err.h"
+#include "util/err.h"
 #include "fault.h"
 #include "hall.h"
-#include "log.h"
+#include "util/log.h"
 #include "loop.h"
 #include "meters.h"
 #include "opts.h"

@@ -17,7 +17,7 @@
  * The hall: facility power F(t) = F0 x (1 + 0.02 sin(2 pi t / 600 s)), IT
  * power I(t) the same with I0; energies are their exact integrals from the
  * epoch, so counters and power agree at any instant, in any process that
- * reads the same clock. Time is lib/clock.h's (PUED_TEST_CLOCK), t the
+ * reads the same clock. Time is lib/util/clock.h's (PUED_TEST_CLOCK), t the
  * seconds since PUE_SNMP_SIM_EPOCH_MS (default 1600000000000). F0 and I0
  * come from PUE_SNMP_SIM_FACILITY_KW (960) and PUE_SNMP_SIM_IT_KW (800).
  * PUE_SNMP_SIM_HIDE_FILE names a file that, while it exists and holds a
@@ -35,8 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "err.h"
+#include "util/clock.h"
+#include "util/err.h"
 
 #define MAX_ARCS 32
 #define SWING 0.02	    /* power swings +-2% ... */

@@ -21,10 +21,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "raw_cursor.h"
-#include "raw_vtab.h"
-#include "store.h"
-#include "store_read.h"
+#include "store/raw_cursor.h"
+#include "store/raw_vtab.h"
+#include "store/store.h"
+#include "store/store_read.h"
 
 #include "double_bits.h"
 

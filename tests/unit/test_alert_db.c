@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "alert_db.h"
-#include "store_config.h"
+#include "alerts/alert_db.h"
+#include "store/store_config.h"
 
 struct fixture {
 	char dir[64], path[128];

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "alert_mib.h"
+#include "alerts/alert_mib.h"
 
 static const uint32_t P[] = {1, 3, 6, 1, 4, 1, 8072, 9999};
 #define PL (sizeof(P) / sizeof(P[0]))
@@ -27,16 +27,16 @@ test_mib_prefix_parses_numeric_oids_only(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(pue_mib_parse_prefix("1.3.6.1.4.1.8072.9999", p, &n), 0);
+	assert_int_equal(pue_alert_mib_parse_prefix("1.3.6.1.4.1.8072.9999", p, &n), 0);
 	assert_int_equal(n, 8);
 	assert_int_equal(p[6], 8072);
-	assert_int_equal(pue_mib_parse_prefix(".1.3.6.1.4.1.99999", p, &n), 0);
+	assert_int_equal(pue_alert_mib_parse_prefix(".1.3.6.1.4.1.99999", p, &n), 0);
 	assert_int_equal(n, 7);
-	assert_int_equal(pue_mib_parse_prefix("1", p, &n), -EINVAL);
-	assert_int_equal(pue_mib_parse_prefix("1.3.", p, &n), -EINVAL);
-	assert_int_equal(pue_mib_parse_prefix("1.3.x", p, &n), -EINVAL);
-	assert_int_equal(pue_mib_parse_prefix("1.3.4294967296", p, &n), -EINVAL);
-	assert_int_equal(pue_mib_parse_prefix("enterprises.8072", p, &n), -EINVAL);
+	assert_int_equal(pue_alert_mib_parse_prefix("1", p, &n), -EINVAL);
+	assert_int_equal(pue_alert_mib_parse_prefix("1.3.", p, &n), -EINVAL);
+	assert_int_equal(pue_alert_mib_parse_prefix("1.3.x", p, &n), -EINVAL);
+	assert_int_equal(pue_alert_mib_parse_prefix("1.3.4294967296", p, &n), -EINVAL);
+	assert_int_equal(pue_alert_mib_parse_prefix("enterprises.8072", p, &n), -EINVAL);
 }
 
 /* pueSite.0, pueWindowName.1 .2, pueWindowPueMilli.2 (window 1 has no
@@ -48,11 +48,11 @@ sample(struct pue_mib_values *vs)
 		       pue2[] = {1, 7, 1, 5, 2};
 
 	memset(vs, 0, sizeof(*vs));
-	assert_int_equal(pue_mib_add_number(vs, P, PL, pue2, 5, PUE_MIB_INTEGER, 1201), 0);
-	assert_int_equal(pue_mib_add_octets(vs, P, PL, name2, 5, "1h", 2), 0);
-	assert_int_equal(pue_mib_add_octets(vs, P, PL, site, 3, "DC1", 3), 0);
-	assert_int_equal(pue_mib_add_octets(vs, P, PL, name1, 5, "15m", 3), 0);
-	pue_mib_values_sort(vs);
+	assert_int_equal(pue_alert_mib_add_number(vs, P, PL, pue2, 5, PUE_MIB_INTEGER, 1201), 0);
+	assert_int_equal(pue_alert_mib_add_octets(vs, P, PL, name2, 5, "1h", 2), 0);
+	assert_int_equal(pue_alert_mib_add_octets(vs, P, PL, site, 3, "DC1", 3), 0);
+	assert_int_equal(pue_alert_mib_add_octets(vs, P, PL, name1, 5, "15m", 3), 0);
+	pue_alert_mib_values_sort(vs);
 }
 
 static void
@@ -74,29 +74,29 @@ test_mib_values_answer_get_and_getnext_over_sparse_cells(void **state)
 	(void)state;
 	sample(&vs);
 	oid(o, &len, (const uint32_t[]){1, 1, 0}, 3);
-	v = pue_mib_values_find(&vs, o, len, false, false);
+	v = pue_alert_mib_values_find(&vs, o, len, false, false);
 	assert_non_null(v);
 	assert_memory_equal(v->octets, "DC1", 3);
 	/* GETNEXT from the site goes to the first table cell */
-	v = pue_mib_values_find(&vs, o, len, true, false);
+	v = pue_alert_mib_values_find(&vs, o, len, true, false);
 	assert_non_null(v);
 	assert_memory_equal(v->octets, "15m", 3);
 	/* inclusive (AgentX): the OID itself when it exists */
-	v = pue_mib_values_find(&vs, o, len, true, true);
+	v = pue_alert_mib_values_find(&vs, o, len, true, true);
 	assert_memory_equal(v->octets, "DC1", 3);
 	/* the absent cell: GET finds nothing, GETNEXT skips to the next */
 	oid(o, &len, (const uint32_t[]){1, 7, 1, 5, 1}, 5);
-	assert_null(pue_mib_values_find(&vs, o, len, false, false));
-	v = pue_mib_values_find(&vs, o, len, true, false);
+	assert_null(pue_alert_mib_values_find(&vs, o, len, false, false));
+	v = pue_alert_mib_values_find(&vs, o, len, true, false);
 	assert_int_equal(v->number, 1201);
 	/* a prefix of an OID sorts before it */
 	oid(o, &len, (const uint32_t[]){1}, 1);
-	v = pue_mib_values_find(&vs, o, len, true, false);
+	v = pue_alert_mib_values_find(&vs, o, len, true, false);
 	assert_memory_equal(v->octets, "DC1", 3);
 	/* past the end */
 	oid(o, &len, (const uint32_t[]){1, 7, 1, 5, 2}, 5);
-	assert_null(pue_mib_values_find(&vs, o, len, true, false));
-	pue_mib_values_clear(&vs);
+	assert_null(pue_alert_mib_values_find(&vs, o, len, true, false));
+	pue_alert_mib_values_clear(&vs);
 }
 
 static void
@@ -108,8 +108,8 @@ test_mib_frames_round_trip(void **state)
 
 	(void)state;
 	sample(&vs);
-	assert_int_equal(pue_mib_values_encode(&vs, &buf, &len), 0);
-	assert_int_equal(pue_mib_values_decode(buf, len, &back), 0);
+	assert_int_equal(pue_alert_mib_values_encode(&vs, &buf, &len), 0);
+	assert_int_equal(pue_alert_mib_values_decode(buf, len, &back), 0);
 	assert_int_equal(back.n, vs.n);
 	for (i = 0; i < vs.n; i++) {
 		assert_int_equal(back.v[i].oid_len, vs.v[i].oid_len);
@@ -119,8 +119,8 @@ test_mib_frames_round_trip(void **state)
 		assert_int_equal(back.v[i].n_octets, vs.v[i].n_octets);
 	}
 	free(buf);
-	pue_mib_values_clear(&back);
-	pue_mib_values_clear(&vs);
+	pue_alert_mib_values_clear(&back);
+	pue_alert_mib_values_clear(&vs);
 }
 
 /* Every cut of a valid frame, and a few forged fields, are refused. */
@@ -133,20 +133,20 @@ test_mib_frames_malformed_are_refused(void **state)
 
 	(void)state;
 	sample(&vs);
-	assert_int_equal(pue_mib_values_encode(&vs, &buf, &len), 0);
+	assert_int_equal(pue_alert_mib_values_encode(&vs, &buf, &len), 0);
 	for (cut = 0; cut < len; cut++) {
-		assert_int_equal(pue_mib_values_decode(buf, cut, &back), -EPROTO);
+		assert_int_equal(pue_alert_mib_values_decode(buf, cut, &back), -EPROTO);
 		assert_int_equal(back.n, 0);
 	}
 	buf[0] = 0xff; /* a count the length cannot hold */
-	assert_int_equal(pue_mib_values_decode(buf, len, &back), -EPROTO);
+	assert_int_equal(pue_alert_mib_values_decode(buf, len, &back), -EPROTO);
 	buf[0] = (uint8_t)vs.n;
 	buf[4] = 0; /* an OID of no arcs */
-	assert_int_equal(pue_mib_values_decode(buf, len, &back), -EPROTO);
+	assert_int_equal(pue_alert_mib_values_decode(buf, len, &back), -EPROTO);
 	buf[4] = PUE_MIB_MAX_OID + 1;
-	assert_int_equal(pue_mib_values_decode(buf, len, &back), -EPROTO);
+	assert_int_equal(pue_alert_mib_values_decode(buf, len, &back), -EPROTO);
 	free(buf);
-	pue_mib_values_clear(&vs);
+	pue_alert_mib_values_clear(&vs);
 }
 
 static void
@@ -155,7 +155,7 @@ test_mib_date_and_time_is_utc(void **state)
 	uint8_t d[11];
 
 	(void)state;
-	pue_mib_date_and_time(1767225600000LL + 3723400, d); /* 2026-01-01T01:02:03.4Z */
+	pue_alert_mib_date_and_time(1767225600000LL + 3723400, d); /* 2026-01-01T01:02:03.4Z */
 	assert_int_equal(d[0] << 8 | d[1], 2026);
 	assert_int_equal(d[2], 1);
 	assert_int_equal(d[3], 1);
@@ -164,9 +164,9 @@ test_mib_date_and_time_is_utc(void **state)
 	assert_int_equal(d[6], 3);
 	assert_int_equal(d[7], 4);
 	assert_int_equal(d[8], '+');
-	assert_int_equal(pue_mib_milli(1.2474), 1247);
-	assert_int_equal(pue_mib_milli(1.2475), 1248);
-	assert_int_equal(pue_mib_milli(0.875), 875);
+	assert_int_equal(pue_alert_mib_milli(1.2474), 1247);
+	assert_int_equal(pue_alert_mib_milli(1.2475), 1248);
+	assert_int_equal(pue_alert_mib_milli(0.875), 875);
 }
 
 int

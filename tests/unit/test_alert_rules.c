@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "alert_rules.h"
+#include "alerts/alert_rules.h"
 
 static struct pue_pue_conf
 thresholds(void)
@@ -55,7 +55,7 @@ test_alert_defs_cover_windows_devices_and_points(void **state)
 		cfg.alerts.rule_enabled[i] = true;
 	/* 4 on the window, year, storage; per device down and stale; a reset
 	 * alert for each energy point */
-	n = pue_alert_defs(&cfg, &defs);
+	n = pue_alert_rules_defs(&cfg, &defs);
 	assert_int_equal(n, 6 + 2 * 2 + 2);
 	assert_string_equal(defs[0].key, "pue_ceiling:24h");
 	assert_string_equal(defs[3].key, "insufficient_data:24h");
@@ -68,14 +68,14 @@ test_alert_defs_cover_windows_devices_and_points(void **state)
 	assert_string_equal(defs[11].key, "meter_reset:incomer/energy");
 	assert_string_equal(defs[11].subject, "incomer/energy");
 	assert_string_equal(defs[0].subject, "24h");
-	pue_alert_defs_free(defs, (size_t)n);
+	pue_alert_rules_defs_free(defs, (size_t)n);
 	cfg.alerts.rule_enabled[PUE_RULE_DATA_STALE] = false;
 	cfg.alerts.rule_enabled[PUE_RULE_PUE_WARNING] = false;
-	n = pue_alert_defs(&cfg, &defs);
+	n = pue_alert_rules_defs(&cfg, &defs);
 	assert_int_equal(n, 12 - 2 - 1);
 	for (i = 0; i < n; i++)
 		assert_null(strstr(defs[i].key, "data_stale"));
-	pue_alert_defs_free(defs, (size_t)n);
+	pue_alert_rules_defs_free(defs, (size_t)n);
 }
 
 static void
@@ -87,19 +87,19 @@ test_alert_insufficient_coverage_holds_pue_alerts_and_raises_its_own(void **stat
 	char msg[300] = "";
 
 	(void)state;
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_WARNING, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_WARNING, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_INSUFFICIENT, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_INSUFFICIENT, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "24h window covered 40.2% of its time (95% needed): no figure");
 	f = figure(PUE_FIG_CEILING, 1.262, 0.998);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_INSUFFICIENT, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_INSUFFICIENT, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_CLEAR);
 }
 
@@ -112,17 +112,17 @@ test_alert_ceiling_message_carries_figure_category_coverage(void **state)
 	char msg[300];
 
 	(void)state;
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &ok, &f, 2, &pc, "24h", msg,
-						  sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &ok, &f, 2, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg,
 			    "24h PUE 1.262 above the ceiling 1.25 (category 2, coverage 99.8%)");
 	f = figure(PUE_FIG_WARNING, 1.23, 1);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &ok, &f, 2, &pc, "24h", msg,
-						  sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &ok, &f, 2, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_CLEAR);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_WARNING, &ok, &f, 2, &pc, "24h", msg,
-						  sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_WARNING, &ok, &f, 2, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 }
 
@@ -135,18 +135,18 @@ test_alert_below_one_is_a_metering_error(void **state)
 	char msg[300];
 
 	(void)state;
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_non_null(strstr(msg, "0.875 is below 1.0: a metering or configuration error"));
 	/* and it neither clears nor fires a ceiling alert: a metering error
 	 * says nothing about the facility being under the ceiling */
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 	f = figure(PUE_FIG_NO_IT_LOAD, 0, 1);
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc, "24h",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 }
 
@@ -163,22 +163,25 @@ test_alert_year_projection_uses_the_ceiling_and_hysteresis(void **state)
 	char msg[300];
 
 	(void)state;
-	assert_int_equal(pue_alert_observe_year(&ok, &y, &pc, msg, sizeof(msg)), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_rules_observe_year(&ok, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_CLEAR);
 	assert_string_equal(msg, "the year is projected to end at PUE 1.2474, 22800 kWh under the "
 				 "ceiling 1.25");
 	/* ... but a firing projection alert stays until 1.24 */
-	assert_int_equal(pue_alert_observe_year(&firing, &y, &pc, msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_year(&firing, &y, &pc, msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	y.pue_projected = 1.3822;
 	y.headroom_kwh = -1158000;
 	y.pue_required = -0.0754;
 	y.out_of_reach = true;
-	assert_int_equal(pue_alert_observe_year(&ok, &y, &pc, msg, sizeof(msg)), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_rules_observe_year(&ok, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
 	assert_non_null(strstr(msg, "over by 1158000 kWh"));
 	assert_non_null(strstr(msg, "(out of reach)"));
 	y.state = PUE_YEAR_INSUFFICIENT;
-	assert_int_equal(pue_alert_observe_year(&firing, &y, &pc, msg, sizeof(msg)), PUE_OBS_HOLD);
-	assert_int_equal(pue_alert_observe_year(&firing, NULL, &pc, msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_year(&firing, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	assert_int_equal(pue_alert_rules_observe_year(&firing, NULL, &pc, msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 }
 
@@ -190,13 +193,17 @@ test_alert_device_down_and_recovered(void **state)
 
 	(void)state;
 	snprintf(h.last_error, sizeof(h.last_error), "no answer (timed out)");
-	assert_int_equal(pue_alert_observe_device(&h, "ups-a", msg, sizeof(msg)), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_rules_observe_device(&h, "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "device ups-a down after 3 failed polls: no answer (timed out)");
 	h.state = PUE_DEV_DEGRADED;
-	assert_int_equal(pue_alert_observe_device(&h, "ups-a", msg, sizeof(msg)), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_rules_observe_device(&h, "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_CLEAR);
 	h.state = PUE_DEV_UNKNOWN;
-	assert_int_equal(pue_alert_observe_device(&h, "ups-a", msg, sizeof(msg)), PUE_OBS_HOLD);
-	assert_int_equal(pue_alert_observe_device(NULL, "ups-a", msg, sizeof(msg)), PUE_OBS_HOLD);
+	assert_int_equal(pue_alert_rules_observe_device(&h, "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	assert_int_equal(pue_alert_rules_observe_device(NULL, "ups-a", msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
 }
 
 static void
@@ -208,36 +215,36 @@ test_alert_stale_counts_missed_polls_per_device(void **state)
 
 	(void)state;
 	/* 5 polls of 1 s allowed: at 106 s "power" is 6 s old */
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 0, 106000, 5000, false, "ups-a",
-						 msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 0, 106000, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "device ups-a: no valid sample for 6 s (limit 5 s) from power");
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 0, 104500, 5000, false, "ups-a",
-						 msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 0, 104500, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_CLEAR);
 	/* down: device_down says it */
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 0, 206000, 5000, true, "ups-a",
-						 msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 0, 206000, 5000, true,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 	/* never read since a (re)start: no evidence either way until the
 	 * limit, counted from the start, has passed (issue 15: a restart
 	 * resolved a firing data_stale one second after it started) */
 	last[0] = last[1] = 0;
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
-						 "ups-a", msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 200000, 204000, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 	assert_string_equal(msg, "device ups-a: waiting for its first samples since pued started");
 	last[0] = 203000; /* one point answered, the other not yet */
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
-						 "ups-a", msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 200000, 204000, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 	last[1] = 203500; /* both: fresh evidence */
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 204000, 5000, false,
-						 "ups-a", msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 200000, 204000, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_CLEAR);
 	last[0] = last[1] = 0;
-	assert_int_equal(pue_alert_observe_stale(last, names, 2, 200000, 206000, 5000, false,
-						 "ups-a", msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_stale(last, names, 2, 200000, 206000, 5000, false,
+						       "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg,
 			    "device ups-a: no valid sample for 6 s (limit 5 s) from power, energy");
@@ -255,22 +262,22 @@ test_alert_window_messages_never_contradict_the_state(void **state)
 
 	(void)state;
 	/* inside the band: holds, and says it is not above */
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_WARNING, &firing, &f, 1, &pc, "1m",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_WARNING, &firing, &f, 1, &pc,
+							"1m", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "1m PUE 1.211, not above the warning level 1.22 but not yet at "
 				 "or below 1.21 (the hysteresis 0.01): the alert holds (category "
 				 "1, coverage 100.0%)");
 	/* below 1: the ceiling alert holds and says why, with today's figure */
 	f = (struct pue_figure){.state = PUE_FIG_BELOW_ONE, .pue = 0.928, .coverage = 1};
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc, "1m",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc,
+							"1m", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
 	assert_string_equal(msg, "1m PUE 0.928 is below 1.0, a metering error (its own alert): "
 				 "no evidence either way against the ceiling 1.25; this alert "
 				 "holds");
-	assert_int_equal(pue_alert_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc, "1m",
-						  msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_BELOW_ONE, &firing, &f, 1, &pc,
+							"1m", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 }
 
@@ -278,10 +285,10 @@ static void
 test_alert_meter_reset_resolves_once_quiet(void **state)
 {
 	(void)state;
-	assert_int_equal(pue_alert_observe_event(0, 1000, 60000), PUE_OBS_CLEAR);
-	assert_int_equal(pue_alert_observe_event(1000, 1000, 60000), PUE_OBS_ACTIVE);
-	assert_int_equal(pue_alert_observe_event(1000, 60999, 60000), PUE_OBS_ACTIVE);
-	assert_int_equal(pue_alert_observe_event(1000, 61000, 60000), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_rules_observe_event(0, 1000, 60000), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_rules_observe_event(1000, 1000, 60000), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_rules_observe_event(1000, 60999, 60000), PUE_OBS_ACTIVE);
+	assert_int_equal(pue_alert_rules_observe_event(1000, 61000, 60000), PUE_OBS_CLEAR);
 }
 
 static void
@@ -290,12 +297,13 @@ test_alert_storage_failing(void **state)
 	char msg[300];
 
 	(void)state;
-	assert_int_equal(pue_alert_observe_storage(true, "store: write: database or disk is full",
-						   msg, sizeof(msg)),
+	assert_int_equal(pue_alert_rules_observe_storage(
+				 true, "store: write: database or disk is full", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "the database cannot be written: store: write: database or disk "
 				 "is full");
-	assert_int_equal(pue_alert_observe_storage(false, "", msg, sizeof(msg)), PUE_OBS_CLEAR);
+	assert_int_equal(pue_alert_rules_observe_storage(false, "", msg, sizeof(msg)),
+			 PUE_OBS_CLEAR);
 }
 
 static void
@@ -304,10 +312,10 @@ test_alert_min_duration_applies_to_pue_rules_only(void **state)
 	struct pue_pue_conf pc = thresholds();
 
 	(void)state;
-	assert_int_equal(pue_alert_min_duration(PUE_RULE_PUE_CEILING, &pc), 15 * 60000);
-	assert_int_equal(pue_alert_min_duration(PUE_RULE_YEAR_PROJECTION, &pc), 15 * 60000);
-	assert_int_equal(pue_alert_min_duration(PUE_RULE_DEVICE_DOWN, &pc), 0);
-	assert_int_equal(pue_alert_min_duration(PUE_RULE_STORAGE, &pc), 0);
+	assert_int_equal(pue_alert_rules_min_duration(PUE_RULE_PUE_CEILING, &pc), 15 * 60000);
+	assert_int_equal(pue_alert_rules_min_duration(PUE_RULE_YEAR_PROJECTION, &pc), 15 * 60000);
+	assert_int_equal(pue_alert_rules_min_duration(PUE_RULE_DEVICE_DOWN, &pc), 0);
+	assert_int_equal(pue_alert_rules_min_duration(PUE_RULE_STORAGE, &pc), 0);
 }
 
 static void
@@ -317,13 +325,13 @@ test_alert_pue_text_never_a_number_without_coverage(void **state)
 	char buf[64];
 
 	(void)state;
-	pue_alert_pue_text(&f, buf, sizeof(buf));
+	pue_alert_rules_pue_text(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "insufficient data (coverage 93.3%)");
 	f = figure(PUE_FIG_OK, 1.2004, 1);
-	pue_alert_pue_text(&f, buf, sizeof(buf));
+	pue_alert_rules_pue_text(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "1.200");
 	f = figure(PUE_FIG_NO_IT_LOAD, 0, 1);
-	pue_alert_pue_text(&f, buf, sizeof(buf));
+	pue_alert_rules_pue_text(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "undefined: no IT load");
 }
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "alert_sink.h"
+#include "alerts/alert_sink.h"
 
 static struct pue_notification
 sample(void)

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 static void
 test_buf_appends_grow_and_stay_terminated(void **state)

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
+#include "util/clock.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 

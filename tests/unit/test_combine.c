@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "combine.h"
+#include "core/combine.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole minute */
 

@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "config_text.h"
+#include "config/config.h"
+#include "config/config_text.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -84,7 +84,7 @@ load_ok(const char *yaml)
 	rc = pue_config_load(path, &cfg, &d);
 	if (rc != 0) {
 		dump(&d);
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 		fail_msg("expected a valid configuration, got %d", rc);
 	}
 	assert_int_equal(d.n, 0);
@@ -1021,7 +1021,7 @@ run_bad_config(void **state)
 	assert_null(cfg); /* *out untouched on failure */
 	if (d.n != n) {
 		dump(&d);
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 		fail_msg("expected %zu errors", n);
 	}
 	for (i = 0; i < n; i++) {
@@ -1029,16 +1029,16 @@ run_bad_config(void **state)
 		for (j = 0; j < N_OF(secrets); j++)
 			if (strstr(d.lines[i], secrets[j]) != NULL) {
 				dump(&d);
-				pue_diags_free(&d);
+				pue_config_diags_free(&d);
 				fail_msg("a secret in error %zu", i);
 			}
 		if (strncmp(d.lines[i], prefix, strlen(prefix)) != 0) {
 			dump(&d);
-			pue_diags_free(&d);
+			pue_config_diags_free(&d);
 			fail_msg("error %zu: want prefix \"%s\"", i, prefix);
 		}
 	}
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* Files that are not one of the rows above -------------------------------- */
@@ -1060,7 +1060,7 @@ test_config_loads_reference_file(void **state)
 	assert_true(cfg->n_devices >= 3);
 	assert_true(cfg->pue.it.n_terms >= 1);
 	pue_config_free(cfg);
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 static void
@@ -1076,7 +1076,7 @@ test_config_missing_file_returns_errno(void **state)
 	assert_null(cfg);
 	assert_int_equal(d.n, 1);
 	assert_non_null(strstr(d.lines[0], "absent.yaml: No such file or directory"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* 1001 devices; the first `links` of them on distinct ports, the rest
@@ -1128,7 +1128,7 @@ test_config_rejects_too_many_modbus_connections(void **state)
 		 "socket descriptors >= 1024, the limit is 1000",
 		 path);
 	assert_string_equal(d.lines[0], want);
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* singles devices each on its own port, then a gateway of units unit ids
@@ -1185,7 +1185,7 @@ test_config_counts_link_connections_up_to_its_unit_ids(void **state)
 			dump(&d);
 		assert_int_equal(d.n, 1);
 		assert_non_null(strstr(d.lines[0], "devices: needs 1001 Modbus connections"));
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 	}
 }
 
@@ -1236,10 +1236,10 @@ test_config_map_errors_name_the_map_file_line_and_column(void **state)
 	    strstr(d.lines[2], "/meters/badmeter.yaml:3:") == NULL ||
 	    strstr(d.lines[2], "points[1].unit: kW is a unit of power") == NULL) {
 		dump(&d);
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 		fail_msg("want the map errors at their place in the map file");
 	}
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* Loads the file at path, expecting exactly n messages, each beginning
@@ -1261,26 +1261,27 @@ expect_messages(const char *const *want, size_t n)
 			dump(&d);
 			fail_msg("message %zu: want \"%s...\"", i, want[i]);
 		}
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* A suggestion is at most two edits away, one for a word of four letters
  * or fewer; a word longer or shorter than every candidate by more than
- * that gets none (and pue_cfg_suggest skips such candidates unread). */
+ * that gets none (and pue_config_text_suggest skips such candidates unread). */
 static void
 test_config_suggestion_within_two_edits_whatever_the_length(void **state)
 {
 	static const char *const keys[] = {"protocol", "port", "points", "poll_interval"};
 
 	(void)state;
-	assert_string_equal(pue_cfg_suggest("prtcol", keys, N_OF(keys)), "protocol");
-	assert_string_equal(pue_cfg_suggest("protocol_x", keys, N_OF(keys)), "protocol");
-	assert_null(pue_cfg_suggest("protocol_xy", keys, N_OF(keys)));
-	assert_string_equal(pue_cfg_suggest("prt", keys, N_OF(keys)), "port");
-	assert_string_equal(pue_cfg_suggest("portt", keys, N_OF(keys)), "port");
-	assert_null(pue_cfg_suggest("pt", keys, N_OF(keys)));
-	assert_string_equal(pue_cfg_suggest("poll_intervals", keys, N_OF(keys)), "poll_interval");
-	assert_null(pue_cfg_suggest("poll_intervalsss", keys, N_OF(keys)));
+	assert_string_equal(pue_config_text_suggest("prtcol", keys, N_OF(keys)), "protocol");
+	assert_string_equal(pue_config_text_suggest("protocol_x", keys, N_OF(keys)), "protocol");
+	assert_null(pue_config_text_suggest("protocol_xy", keys, N_OF(keys)));
+	assert_string_equal(pue_config_text_suggest("prt", keys, N_OF(keys)), "port");
+	assert_string_equal(pue_config_text_suggest("portt", keys, N_OF(keys)), "port");
+	assert_null(pue_config_text_suggest("pt", keys, N_OF(keys)));
+	assert_string_equal(pue_config_text_suggest("poll_intervals", keys, N_OF(keys)),
+			    "poll_interval");
+	assert_null(pue_config_text_suggest("poll_intervalsss", keys, N_OF(keys)));
 }
 
 /* A "did you mean" compares the wrong name with every device or point
@@ -1321,7 +1322,7 @@ test_config_name_suggestions_stop_after_a_hundred(void **state)
 		hinted += strstr(d.lines[i], "did you mean") != NULL;
 	}
 	assert_int_equal(hinted, 100);
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 /* The duplicate checks index names: repeats are still reported at their
@@ -1387,11 +1388,11 @@ test_config_load_buffer_reads_a_file_in_memory(void **state)
 	assert_string_equal(
 		d.lines[2],
 		"mem.yaml:2:1: site: duplicate key \"site\" (first at line 1 column 1)");
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	assert_int_equal(pue_config_load_buffer("mem.yaml", NULL, 0, &cfg, &d), PUE_E_CONFIG);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.lines[0], "mem.yaml: the file holds no configuration");
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 static void
@@ -1401,23 +1402,23 @@ test_config_free_accepts_null(void **state)
 
 	(void)state;
 	pue_config_free(NULL);
-	pue_diags_free(NULL);
-	pue_diags_free(&d);
+	pue_config_diags_free(NULL);
+	pue_config_diags_free(&d);
 }
 
 static void
 test_config_names_and_widths(void **state)
 {
 	(void)state;
-	assert_string_equal(pue_unit_name(PUE_UNIT_KWH), "kWh");
-	assert_string_equal(pue_unit_name(PUE_UNIT_MW), "MW");
-	assert_string_equal(pue_dtype_name(PUE_T_FLOAT64), "float64");
-	assert_string_equal(pue_protocol_name(PUE_PROTO_MODBUS_RTU), "modbus_rtu");
-	assert_string_equal(pue_it_location_name(PUE_AT_NONE), "none");
-	assert_string_equal(pue_it_location_name(PUE_AT_PDU_OUTPUT), "pdu_output");
-	assert_int_equal(pue_dtype_bits(PUE_T_INT16), 16);
-	assert_int_equal(pue_dtype_bits(PUE_T_FLOAT32), 32);
-	assert_int_equal(pue_dtype_bits(PUE_T_UINT64), 64);
+	assert_string_equal(pue_point_unit_name(PUE_UNIT_KWH), "kWh");
+	assert_string_equal(pue_point_unit_name(PUE_UNIT_MW), "MW");
+	assert_string_equal(pue_point_dtype_name(PUE_T_FLOAT64), "float64");
+	assert_string_equal(pue_config_text_protocol_name(PUE_PROTO_MODBUS_RTU), "modbus_rtu");
+	assert_string_equal(pue_point_it_location_name(PUE_AT_NONE), "none");
+	assert_string_equal(pue_point_it_location_name(PUE_AT_PDU_OUTPUT), "pdu_output");
+	assert_int_equal(pue_point_dtype_bits(PUE_T_INT16), 16);
+	assert_int_equal(pue_point_dtype_bits(PUE_T_FLOAT32), 32);
+	assert_int_equal(pue_point_dtype_bits(PUE_T_UINT64), 64);
 }
 
 /* Durations and sizes ---------------------------------------------------- */
@@ -1442,7 +1443,7 @@ test_config_parse_duration_accepts_each_unit(void **state)
 	(void)state;
 	for (i = 0; i < N_OF(valid); i++) {
 		ms = -1;
-		assert_int_equal(pue_parse_duration(valid[i].text, &ms), 0);
+		assert_int_equal(pue_duration_parse_positive(valid[i].text, &ms), 0);
 		assert_int_equal(ms, valid[i].ms);
 	}
 }
@@ -1459,16 +1460,16 @@ test_config_parse_duration_rejects_bad_forms(void **state)
 
 	(void)state;
 	for (i = 0; i < N_OF(invalid); i++) {
-		if (pue_parse_duration(invalid[i], &ms) != -EINVAL)
+		if (pue_duration_parse_positive(invalid[i], &ms) != -EINVAL)
 			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
 		assert_int_equal(ms, 42);
 	}
-	assert_int_equal(pue_parse_duration(NULL, &ms), -EINVAL);
+	assert_int_equal(pue_duration_parse_positive(NULL, &ms), -EINVAL);
 	/* Zero is well formed but never a valid period. */
-	assert_int_equal(pue_parse_duration("0s", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("9223372036854775808ms", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("106751991167301d", &ms), -ERANGE);
-	assert_int_equal(pue_parse_duration("99999999999999999999999s", &ms), -ERANGE);
+	assert_int_equal(pue_duration_parse_positive("0s", &ms), -ERANGE);
+	assert_int_equal(pue_duration_parse_positive("9223372036854775808ms", &ms), -ERANGE);
+	assert_int_equal(pue_duration_parse_positive("106751991167301d", &ms), -ERANGE);
+	assert_int_equal(pue_duration_parse_positive("99999999999999999999999s", &ms), -ERANGE);
 	assert_int_equal(ms, 42);
 }
 
@@ -1491,7 +1492,7 @@ test_config_parse_size_accepts_binary_and_decimal_units(void **state)
 	(void)state;
 	for (i = 0; i < N_OF(valid); i++) {
 		b = 0;
-		assert_int_equal(pue_parse_size(valid[i].text, &b), 0);
+		assert_int_equal(pue_config_text_parse_size(valid[i].text, &b), 0);
 		assert_int_equal(b, valid[i].bytes);
 	}
 }
@@ -1507,10 +1508,10 @@ test_config_parse_size_rejects_bad_forms(void **state)
 
 	(void)state;
 	for (i = 0; i < N_OF(invalid); i++)
-		if (pue_parse_size(invalid[i], &b) != -EINVAL)
+		if (pue_config_text_parse_size(invalid[i], &b) != -EINVAL)
 			fail_msg("\"%s\" was not rejected with -EINVAL", invalid[i]);
-	assert_int_equal(pue_parse_size("18446744073709551616", &b), -ERANGE);
-	assert_int_equal(pue_parse_size("16777216TiB", &b), -ERANGE);
+	assert_int_equal(pue_config_text_parse_size("18446744073709551616", &b), -ERANGE);
+	assert_int_equal(pue_config_text_parse_size("16777216TiB", &b), -ERANGE);
 	assert_int_equal(b, 42);
 }
 

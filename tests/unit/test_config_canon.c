@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "config_canon.h"
+#include "config/config_canon.h"
 
 static double sentinels[] = {-1, 2147483647};
 static double other_sentinels[] = {-1, 65535};

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <crypt.h>
 
-#include "config.h"
+#include "config/config.h"
 
 static char dir[256], path[300], web[300];
 
@@ -163,7 +163,7 @@ test_http_listen_must_be_numeric(void **state)
 	assert_non_null(strstr(d.lines[0], "http.listen: expected a numeric IPv4 or IPv6"));
 	assert_at(d.lines[1], "pued.yaml", 16, 9);
 	assert_non_null(strstr(d.lines[1], "http.port: expected an integer 0..65535"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 static void
@@ -238,7 +238,7 @@ test_web_config_errors_name_its_own_lines(void **state)
 	assert_non_null(strstr(d.lines[5], "http_server_config"));
 	assert_at(d.lines[6], "web.yml", 8, 1);
 	assert_non_null(strstr(d.lines[6], "tls_config"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 static void
@@ -254,26 +254,26 @@ test_web_config_that_cannot_be_read_is_named_in_pued_yaml(void **state)
 	assert_int_equal(d.n, 1);
 	assert_at(d.lines[0], "pued.yaml", 15, 20);
 	assert_non_null(strstr(d.lines[0], "cannot read /nonexistent/web.yml"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	/* not a regular file: refused before it is opened (a FIFO would
 	 * block the load until someone writes to it) */
 	assert_int_equal(load("http:\n  web_config_file: /dev/null\n", &cfg, &d), PUE_E_CONFIG);
 	assert_at(d.lines[0], "pued.yaml", 15, 20);
 	assert_non_null(strstr(d.lines[0], "/dev/null is not a regular file"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	snprintf(fifo, sizeof(fifo), "%s/fifo.crt", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	write_file(web, "tls_server_config: {cert_file: fifo.crt, key_file: fifo.crt}\n");
 	assert_int_equal(load("http: {web_config_file: web.yml}\n", &cfg, &d), PUE_E_CONFIG);
 	assert_int_equal(d.n, 2);
 	assert_non_null(strstr(d.lines[0], "fifo.crt is not a PEM file"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	/* YAML that does not parse: the parser's own message, in web.yml */
 	write_file(web, "basic_auth_users: [\n");
 	assert_int_equal(load("http: {web_config_file: web.yml}\n", &cfg, &d), PUE_E_CONFIG);
 	assert_true(d.n >= 1);
 	assert_int_equal(strncmp(d.lines[0], web, strlen(web)), 0);
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 int

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
 
 static char dir[256], path[300], secret_path[300];
 
@@ -110,7 +110,7 @@ test_secret_from_systemd_credential(void **state)
 	unsetenv("CREDENTIALS_DIRECTORY");
 	assert_int_equal(load_with_community("{credential: noc}", &cfg, &d), PUE_E_CONFIG);
 	assert_non_null(strstr(d.lines[0], "CREDENTIALS_DIRECTORY is not set"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 static void
@@ -126,21 +126,21 @@ test_secret_source_errors_name_the_place_not_the_secret(void **state)
 			 PUE_E_CONFIG);
 	assert_non_null(strstr(d.lines[0], ":5:"));
 	assert_non_null(strstr(d.lines[0], "cannot read the secret file /nonexistent/pued-secret"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	/* a relative path, and both sources at once */
 	assert_int_equal(load_with_community("{file: noc.community}", &cfg, &d), PUE_E_CONFIG);
 	assert_non_null(strstr(d.lines[0], "expected an absolute path"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	assert_int_equal(load_with_community("{file: /a, credential: b}", &cfg, &d), PUE_E_CONFIG);
 	assert_non_null(strstr(d.lines[0], "exactly one of them"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 	/* a file of two lines is refused without quoting either line */
 	write_file(secret_path, "first-secret-line\nsecond-secret-line\n", 0600);
 	snprintf(value, sizeof(value), "{file: %s}", secret_path);
 	assert_int_equal(load_with_community(value, &cfg, &d), PUE_E_CONFIG);
 	assert_non_null(strstr(d.lines[0], "must hold one line"));
 	assert_null(strstr(d.lines[0], "secret-line"));
-	pue_diags_free(&d);
+	pue_config_diags_free(&d);
 }
 
 int

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "control.h"
+#include "control/control.h"
 
 static int calls;
 static char last_cmd[64];
@@ -45,7 +45,7 @@ answer(const char *text, size_t len, uid_t uid)
 {
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
-	json_t *reply = pue_control_answer(&conf, &peer, text, len, handler, NULL);
+	json_t *reply = pue_control_request_answer(&conf, &peer, text, len, handler, NULL);
 	char *s;
 
 	assert_non_null(reply);
@@ -71,25 +71,25 @@ test_control_input_splits_lines_and_limits_their_length(void **state)
 	const char *line;
 
 	(void)state;
-	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+	assert_int_equal(pue_control_request_input_line(&in, &line), -EAGAIN);
 	memcpy(in.buf, "ab\n\ncd", 6);
 	in.n = 6;
-	assert_int_equal(pue_ctl_input_line(&in, &line), 2);
+	assert_int_equal(pue_control_request_input_line(&in, &line), 2);
 	assert_memory_equal(line, "ab", 2);
-	pue_ctl_input_consume(&in, 2);
-	assert_int_equal(pue_ctl_input_line(&in, &line), 0); /* an empty line */
-	pue_ctl_input_consume(&in, 0);
-	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+	pue_control_request_input_consume(&in, 2);
+	assert_int_equal(pue_control_request_input_line(&in, &line), 0); /* an empty line */
+	pue_control_request_input_consume(&in, 0);
+	assert_int_equal(pue_control_request_input_line(&in, &line), -EAGAIN);
 	assert_int_equal(in.n, 2);
 	assert_memory_equal(in.buf, "cd", 2);
 	/* PUE_CTL_MAX_LINE bytes and the newline fit; one more byte does not. */
 	memset(in.buf, 'x', sizeof(in.buf));
 	in.n = sizeof(in.buf);
-	assert_int_equal(pue_ctl_input_line(&in, &line), -EMSGSIZE);
+	assert_int_equal(pue_control_request_input_line(&in, &line), -EMSGSIZE);
 	in.buf[PUE_CTL_MAX_LINE] = '\n';
-	assert_int_equal(pue_ctl_input_line(&in, &line), PUE_CTL_MAX_LINE);
+	assert_int_equal(pue_control_request_input_line(&in, &line), PUE_CTL_MAX_LINE);
 	in.n = PUE_CTL_MAX_LINE;
-	assert_int_equal(pue_ctl_input_line(&in, &line), -EAGAIN);
+	assert_int_equal(pue_control_request_input_line(&in, &line), -EAGAIN);
 }
 
 static void
@@ -146,8 +146,8 @@ test_control_answer_replies_when_a_message_is_not_utf8(void **state)
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = 0, .gid = 0};
 	static const char req[] = "{\"cmd\":\"abc\xc3\xa9\"}"; /* "abcé" */
-	json_t *reply =
-		pue_control_answer(&conf, &peer, req, sizeof(req) - 1, cutting_handler, NULL);
+	json_t *reply = pue_control_request_answer(&conf, &peer, req, sizeof(req) - 1,
+						   cutting_handler, NULL);
 
 	(void)state;
 	assert_non_null(reply);
@@ -200,14 +200,14 @@ ready(void *arg, enum pue_ctl_cmd cmd)
 	return pue_blob_take(line, strlen(line), "application/json");
 }
 
-/* The bytes pue_control_reply_line() gives for text, as a string. */
+/* The bytes pue_control_request_reply_line() gives for text, as a string. */
 static char *
 reply_line(const char *text, uid_t uid)
 {
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
-	struct pue_blob *b =
-		pue_control_reply_line(&conf, &peer, text, strlen(text), handler, ready, NULL);
+	struct pue_blob *b = pue_control_request_reply_line(&conf, &peer, text, strlen(text),
+							    handler, ready, NULL);
 	char *s;
 
 	assert_non_null(b);

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "control.h"
-#include "control_commands.h"
+#include "control/control.h"
+#include "control/control_commands.h"
 
 static void
 test_commands_admin_set_is_the_state_changing_ones(void **state)
@@ -28,11 +28,11 @@ test_commands_admin_set_is_the_state_changing_ones(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
 		assert_true(pue_control_commands_is_admin(admin[i]));
-		assert_true(pue_control_is_admin_command(admin[i]));
+		assert_true(pue_control_request_is_admin_command(admin[i]));
 	}
 	for (i = 0; i < sizeof(reader) / sizeof(reader[0]); i++) {
 		assert_false(pue_control_commands_is_admin(reader[i]));
-		assert_false(pue_control_is_admin_command(reader[i]));
+		assert_false(pue_control_request_is_admin_command(reader[i]));
 	}
 	assert_false(pue_control_commands_is_admin("frobnicate"));
 	assert_false(pue_control_commands_is_admin("Reload"));

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "counter_rate.h"
+#include "core/counter_rate.h"
 
 #define STEP (1.0 / 128) /* kWh: the ulp of a float32 in [65536, 131072) */
 #define POLL_MS 1000

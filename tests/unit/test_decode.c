@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "decode.h"
+#include "core/decode.h"
 
 /* 0x12345678 as registers in each 32-bit order. */
 static const uint16_t u32_abcd[] = {0x1234, 0x5678};
@@ -162,10 +162,10 @@ test_decode_sunssf_scales_and_rejects_not_implemented(void **state)
 	(void)state;
 	assert_int_equal(pue_decode_sunssf(0xFFFF, &sf, &err), 0); /* int16 -1 */
 	assert_int_equal(sf, -1);
-	assert_true(pue_apply_sunssf(9600, sf) == 960.0);
-	assert_true(pue_apply_sunssf(1234, -1) == 123.4); /* divides: the nearest double */
+	assert_true(pue_decode_apply_sunssf(9600, sf) == 960.0);
+	assert_true(pue_decode_apply_sunssf(1234, -1) == 123.4); /* divides: the nearest double */
 	assert_int_equal(pue_decode_sunssf(3, &sf, &err), 0);
-	assert_true(pue_apply_sunssf(96, sf) == 96000.0);
+	assert_true(pue_decode_apply_sunssf(96, sf) == 96000.0);
 	assert_int_equal(pue_decode_sunssf(10, &sf, &err), 0);
 	assert_int_equal(pue_decode_sunssf((uint16_t)-10, &sf, &err), 0);
 	sf = 99;
@@ -196,8 +196,9 @@ test_decode_sunspec_value_sentinels(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(unset) / sizeof(unset[0]); i++) {
-		assert_int_equal(pue_decode_raw(unset[i].regs, pue_dtype_registers(unset[i].t),
-						unset[i].t, PUE_ORDER_ABCD, &raw, &err),
+		assert_int_equal(pue_decode_raw(unset[i].regs,
+						pue_decode_dtype_registers(unset[i].t), unset[i].t,
+						PUE_ORDER_ABCD, &raw, &err),
 				 0);
 		assert_int_equal(pue_decode_sunspec_value(unset[i].t, &raw, &err), PUE_E_RANGE);
 		assert_non_null(strstr(err.msg, "not implemented"));

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "config.h"
-#include "engine_handover.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "engine/engine_handover.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 

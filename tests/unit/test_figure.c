@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "figure.h"
-#include "report.h"
-#include "store.h"
+#include "core/figure.h"
+#include "report/report.h"
+#include "store/store.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
 #define MIN_MS 60000LL

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "health.h"
+#include "util/clock.h"
+#include "poll/health.h"
 
 #define INTERVAL_MS 1000
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <crypt.h>
 
-#include "http_auth.h"
+#include "http/http_auth.h"
 
 /* A bcrypt hash of password at the lowest cost, into out[61]. */
 static void

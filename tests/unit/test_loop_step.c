@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "loop.h"
+#include "util/clock.h"
+#include "util/loop.h"
 
 struct run {
 	struct pue_loop *loop;

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <modbus.h>
 
-#include "mbap.h"
+#include "poll/mbap.h"
 
 /* Read holding 10+2 from unit 2, as pued sends it. */
 static const struct pue_mbap_read q = {.unit = 2, .function = 0x03, .count = 2};

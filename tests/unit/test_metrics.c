@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "blob.h"
-#include "config.h"
-#include "figure.h"
-#include "metrics.h"
-#include "snapshot.h"
-#include "version.h"
+#include "util/blob.h"
+#include "config/config.h"
+#include "core/figure.h"
+#include "web/metrics.h"
+#include "snapshot/snapshot.h"
+#include "util/version.h"
 
 /* Two devices, a zone, three windows; the site's name needs escaping. */
 static const char yaml[] =
@@ -312,22 +312,25 @@ test_metrics_negotiate_follows_accept(void **state)
 {
 	(void)state;
 	/* Prometheus 2.42's own header */
-	assert_int_equal(pue_metrics_negotiate("application/openmetrics-text;version=1.0.0,"
-					       "application/openmetrics-text;version=0.0.1;q=0.75,"
-					       "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+	assert_int_equal(
+		pue_metrics_format_negotiate("application/openmetrics-text;version=1.0.0,"
+					     "application/openmetrics-text;version=0.0.1;q=0.75,"
+					     "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+		PUE_METRICS_OPENMETRICS);
+	assert_int_equal(pue_metrics_format_negotiate(NULL), PUE_METRICS_TEXT);
+	assert_int_equal(pue_metrics_format_negotiate("*/*"), PUE_METRICS_TEXT);
+	assert_int_equal(pue_metrics_format_negotiate("text/plain"), PUE_METRICS_TEXT);
+	assert_int_equal(pue_metrics_format_negotiate("Application/OpenMetrics-Text"),
 			 PUE_METRICS_OPENMETRICS);
-	assert_int_equal(pue_metrics_negotiate(NULL), PUE_METRICS_TEXT);
-	assert_int_equal(pue_metrics_negotiate("*/*"), PUE_METRICS_TEXT);
-	assert_int_equal(pue_metrics_negotiate("text/plain"), PUE_METRICS_TEXT);
-	assert_int_equal(pue_metrics_negotiate("Application/OpenMetrics-Text"),
-			 PUE_METRICS_OPENMETRICS);
-	assert_int_equal(pue_metrics_negotiate("application/openmetrics-text;q=0, text/plain"),
+	assert_int_equal(
+		pue_metrics_format_negotiate("application/openmetrics-text;q=0, text/plain"),
+		PUE_METRICS_TEXT);
+	assert_int_equal(
+		pue_metrics_format_negotiate("text/plain, application/openmetrics-text; q=0.5"),
+		PUE_METRICS_TEXT);
+	assert_int_equal(pue_metrics_format_negotiate("application/openmetrics-text;q=junk"),
 			 PUE_METRICS_TEXT);
-	assert_int_equal(pue_metrics_negotiate("text/plain, application/openmetrics-text; q=0.5"),
-			 PUE_METRICS_TEXT);
-	assert_int_equal(pue_metrics_negotiate("application/openmetrics-text;q=junk"),
-			 PUE_METRICS_TEXT);
-	assert_string_equal(pue_metrics_content_type(PUE_METRICS_OPENMETRICS),
+	assert_string_equal(pue_metrics_format_content_type(PUE_METRICS_OPENMETRICS),
 			    "application/openmetrics-text; version=1.0.0; charset=utf-8");
 }
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "modbus_plan.h"
+#include "config/config.h"
+#include "poll/modbus_plan.h"
 
 #define MAX_POINTS 32
 
@@ -179,7 +179,7 @@ plan_sdm630(const char *modbus_extra, struct pue_mb_plan *plan, uint16_t *gap)
 	if (pue_config_load_buffer("conf/t.yaml", yaml, strlen(yaml), &cfg, &d) != 0) {
 		for (i = 0; i < d.n; i++)
 			fprintf(stderr, "%s\n", d.lines[i]);
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 		return -1;
 	}
 	*gap = cfg->devices[0].modbus.max_gap_registers;

@@ -32,10 +32,10 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "config.h"
-#include "loop.h"
-#include "modbus_poll.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "util/loop.h"
+#include "poll/modbus_poll.h"
 
 /* The server ---------------------------------------------------------- */
 
@@ -208,7 +208,7 @@ load(const char *yaml_fmt, uint16_t port, char *dir, size_t dir_size)
 	if (pue_config_load(path, &cfg, &d) != 0) {
 		for (i = 0; i < d.n; i++)
 			print_message("  diag: %s\n", d.lines[i]);
-		pue_diags_free(&d);
+		pue_config_diags_free(&d);
 		fail_msg("configuration");
 	}
 	unlink(path);
@@ -259,7 +259,7 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	cfg = load(one_meter, srv.port, dir, sizeof(dir));
 	assert_non_null(clock = pue_clock_new_system());
 	assert_non_null(run.loop = pue_loop_new(clock, &err));
-	m = pue_modbus_poller.new(
+	m = pue_modbus_poll_ops.new(
 		&(struct pue_poller_env){
 			.cfg = cfg, .loop = run.loop, .clock = clock, .sink = &sink},
 		&err);
@@ -284,7 +284,7 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	h = m->ops->health(m, 0);
 	assert_int_equal(run.polls, 1);
 	if (h->state != PUE_DEV_UP)
-		fail_msg("device %s: %s", pue_dev_state_name(h->state), h->last_error);
+		fail_msg("device %s: %s", pue_health_state_name(h->state), h->last_error);
 	assert_int_equal(run.readings, 2);
 	assert_true(run.value == 960.0); /* register 960 holds 960 */
 	m->ops->free(m);
@@ -357,7 +357,7 @@ test_poll_connections_share_unit_ids_round_robin_below_1024(void **state)
 	assert_int_equal(cfg->devices[4].modbus.connections, 3); /* the link's, set on u1 */
 	assert_non_null(clock = pue_clock_new_system());
 	assert_non_null(run.loop = pue_loop_new(clock, &err));
-	m = pue_modbus_poller.new(
+	m = pue_modbus_poll_ops.new(
 		&(struct pue_poller_env){
 			.cfg = cfg, .loop = run.loop, .clock = clock, .sink = &sink},
 		&err);
@@ -384,7 +384,7 @@ test_poll_connections_share_unit_ids_round_robin_below_1024(void **state)
 		h = m->ops->health(m, i);
 		if (h->state != PUE_DEV_UP)
 			fail_msg("device %s: %s: %s", cfg->devices[i].name,
-				 pue_dev_state_name(h->state), h->last_error);
+				 pue_health_state_name(h->state), h->last_error);
 	}
 	m->ops->free(m);
 	pue_loop_free(run.loop);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_notify.c - pued's own sd_notify(3) (lib/notify.h): the datagram a
+ * test_notify.c - pued's own sd_notify(3) (lib/util/notify.h): the datagram a
  * socket at $NOTIFY_SOCKET receives, by path and by abstract name; nothing
  * sent without $NOTIFY_SOCKET; and the watchdog interval read as
  * sd_watchdog_enabled() reads it.
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "notify.h"
+#include "util/notify.h"
 
 /* A datagram socket bound to name ("/path" or "@abstract"). */
 static int
@@ -64,7 +64,8 @@ test_notify_sends_state_to_a_socket_path(void **state)
 	setenv("NOTIFY_SOCKET", path, 1);
 	assert_int_equal(pue_notify("READY=1"), 1);
 	expect_datagram(fd, "READY=1");
-	assert_int_equal(pue_notifyf("STATUS=%d devices\nEXTEND_TIMEOUT_USEC=%u", 3, 60000000u), 1);
+	assert_int_equal(
+		pue_notify_format("STATUS=%d devices\nEXTEND_TIMEOUT_USEC=%u", 3, 60000000u), 1);
 	expect_datagram(fd, "STATUS=3 devices\nEXTEND_TIMEOUT_USEC=60000000");
 	unsetenv("NOTIFY_SOCKET");
 	close(fd);

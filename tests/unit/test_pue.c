@@ -15,14 +15,14 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "combine.h"
-#include "engine.h"
-#include "engine_resume.h"
-#include "figure.h"
-#include "store.h"
-#include "store_config.h"
-#include "window.h"
+#include "util/clock.h"
+#include "core/combine.h"
+#include "engine/engine.h"
+#include "engine/engine_resume.h"
+#include "core/figure.h"
+#include "store/store.h"
+#include "store/store_config.h"
+#include "core/window.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
 #define MIN_MS 60000LL
@@ -196,12 +196,12 @@ test_pue_example6_category_is_lowest_of_it_points(void **state)
 	(void)state;
 	/* two UPS outputs and a PDU output: category 1 */
 	assert_int_equal(pue_engine_category(f->engine), 1);
-	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 1);
+	assert_int_equal(pue_config_category(&f->cfg, &f->cfg.pue.it), 1);
 	f->pt[1].num.measured_at = f->pt[2].num.measured_at = PUE_AT_PDU_OUTPUT;
-	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 2);
+	assert_int_equal(pue_config_category(&f->cfg, &f->cfg.pue.it), 2);
 	f->pt[1].num.measured_at = f->pt[2].num.measured_at = f->pt[3].num.measured_at =
 		PUE_AT_IT_INPUT;
-	assert_int_equal(pue_category(&f->cfg, &f->cfg.pue.it), 3);
+	assert_int_equal(pue_config_category(&f->cfg, &f->cfg.pue.it), 3);
 	fixture_free(f);
 }
 

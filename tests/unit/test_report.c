@@ -19,8 +19,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "report.h"
-#include "store.h"
+#include "report/report.h"
+#include "store/store.h"
 
 #define H13 1767272400000LL /* 2026-01-01T13:00:00Z */
 #define MIN_MS 60000LL

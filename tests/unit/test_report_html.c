@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "report_doc.h"
-#include "report_html.h"
-#include "store.h"
+#include "util/buf.h"
+#include "report/report_doc.h"
+#include "report/report_html.h"
+#include "store/store.h"
 
 #define MIN_MS 60000LL
 #define HOUR_MS (60 * MIN_MS)

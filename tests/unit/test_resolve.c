@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "loop.h"
-#include "resolve.h"
+#include "util/clock.h"
+#include "util/loop.h"
+#include "util/resolve.h"
 
 struct result {
 	struct pue_loop *loop;
@@ -42,12 +42,12 @@ static void
 test_resolve_numeric_hosts_need_no_lookup(void **state)
 {
 	(void)state;
-	assert_true(pue_host_is_numeric("127.0.0.1"));
-	assert_true(pue_host_is_numeric("::1"));
-	assert_true(pue_host_is_numeric("fd00::17"));
-	assert_false(pue_host_is_numeric("localhost"));
-	assert_false(pue_host_is_numeric("ups-a.example"));
-	assert_false(pue_host_is_numeric("127.0.0.256"));
+	assert_true(pue_resolve_host_is_numeric("127.0.0.1"));
+	assert_true(pue_resolve_host_is_numeric("::1"));
+	assert_true(pue_resolve_host_is_numeric("fd00::17"));
+	assert_false(pue_resolve_host_is_numeric("localhost"));
+	assert_false(pue_resolve_host_is_numeric("ups-a.example"));
+	assert_false(pue_resolve_host_is_numeric("127.0.0.256"));
 }
 
 static void
@@ -63,7 +63,7 @@ test_resolve_on_the_loop(void **state)
 	assert_non_null(loop);
 	/* A numeric name takes the whole path (thread, eventfd, callback)
 	 * without depending on the machine's hosts file or DNS. */
-	l = pue_lookup_start(loop, "127.0.0.1", on_result, &r, &err);
+	l = pue_resolve_start(loop, "127.0.0.1", on_result, &r, &err);
 	assert_non_null(l);
 	/* bounded: /etc/hosts answers at once, but never wait for ever */
 	pue_loop_add_timer(loop, pue_mono_add_ms(pue_clock_mono(clock), 10000), on_deadline, loop);
@@ -84,7 +84,7 @@ test_resolve_failure_names_the_host(void **state)
 
 	(void)state;
 	/* an empty name fails in getaddrinfo() itself, asking nobody */
-	assert_non_null(pue_lookup_start(loop, "", on_result, &r, &err));
+	assert_non_null(pue_resolve_start(loop, "", on_result, &r, &err));
 	pue_loop_add_timer(loop, pue_mono_add_ms(pue_clock_mono(clock), 10000), on_deadline, loop);
 	assert_int_equal(pue_loop_run(loop), 0);
 	assert_int_equal(r.calls, 1);
@@ -107,7 +107,7 @@ test_resolve_cancelled_lookup_never_calls_back(void **state)
 	/* Cancelled at once, while the threads may still run: they finish and
 	 * free their lookups (ASan's leak check sees any that does not). */
 	for (i = 0; i < 20; i++)
-		pue_lookup_cancel(pue_lookup_start(loop, "127.0.0.1", on_result, &r, &err));
+		pue_resolve_cancel(pue_resolve_start(loop, "127.0.0.1", on_result, &r, &err));
 	pue_loop_add_timer(loop, pue_mono_add_ms(pue_clock_mono(clock), 300), on_deadline, loop);
 	assert_int_equal(pue_loop_run(loop), 0);
 	assert_int_equal(r.calls, 0);

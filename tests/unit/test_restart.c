@@ -22,12 +22,12 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "clock.h"
-#include "engine.h"
-#include "engine_resume.h"
-#include "figure.h"
-#include "store.h"
-#include "store_config.h"
+#include "util/clock.h"
+#include "engine/engine.h"
+#include "engine/engine_resume.h"
+#include "core/figure.h"
+#include "store/store.h"
+#include "store/store_config.h"
 
 #define T12 1767268800000LL /* 2026-01-01T12:00:00Z */
 #define MIN_MS 60000LL

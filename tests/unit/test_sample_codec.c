@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "sample_encode.h"
+#include "store/sample_encode.h"
 
 #include "double_bits.h"
 
@@ -42,43 +42,43 @@ assert_decodes_to(const uint8_t *blob, size_t len, const int64_t *ts, const doub
 	double v;
 	size_t i;
 
-	assert_int_equal(pue_codec_dec_init(&d, blob, len, &err), 0);
+	assert_int_equal(pue_sample_codec_dec_init(&d, blob, len, &err), 0);
 	assert_int_equal(d.n, n);
 	for (i = 0; i < n; i++) {
-		assert_int_equal(pue_codec_dec_next(&d, &t, &v, &err), 1);
+		assert_int_equal(pue_sample_codec_dec_next(&d, &t, &v, &err), 1);
 		assert_int_equal(t, ts[i]);
 		if (bits_of(v) != bits_of(vs[i]))
 			fail_msg("sample %zu: value %.17g (0x%016llx), expected %.17g (0x%016llx)",
 				 i, v, (unsigned long long)bits_of(v), vs[i],
 				 (unsigned long long)bits_of(vs[i]));
 	}
-	assert_int_equal(pue_codec_dec_next(&d, &t, &v, &err), 0);
+	assert_int_equal(pue_sample_codec_dec_next(&d, &t, &v, &err), 0);
 }
 
 /* Encodes ts/vs[0..n) into a new encoder, checks the round trip before and
- * after pue_codec_enc_finish(), and returns the encoder. */
+ * after pue_sample_encode_finish(), and returns the encoder. */
 static struct pue_codec_enc *
 round_trip(const int64_t *ts, const double *vs, size_t n)
 {
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 	size_t i, len;
 
 	assert_non_null(e);
 	for (i = 0; i < n; i++) {
-		assert_int_equal(pue_codec_enc_append(e, ts[i], vs[i]), 0);
+		assert_int_equal(pue_sample_encode_append(e, ts[i], vs[i]), 0);
 		if (i % 97 == 0 || i == n - 1) { /* the open block, as a flush writes it */
-			blob = pue_codec_enc_bytes(e, &len);
+			blob = pue_sample_encode_bytes(e, &len);
 			assert_decodes_to(blob, len, ts, vs, i + 1);
 		}
 	}
-	assert_int_equal(pue_codec_enc_span(e).n, n);
-	assert_int_equal(pue_codec_enc_finish(e), 0);
-	blob = pue_codec_enc_bytes(e, &len);
+	assert_int_equal(pue_sample_encode_span(e).n, n);
+	assert_int_equal(pue_sample_encode_finish(e), 0);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, n);
 	if (n > 0) {
-		assert_int_equal(pue_codec_enc_span(e).first_ms, ts[0]);
-		assert_int_equal(pue_codec_enc_span(e).last_ms, ts[n - 1]);
+		assert_int_equal(pue_sample_encode_span(e).first_ms, ts[0]);
+		assert_int_equal(pue_sample_encode_span(e).last_ms, ts[n - 1]);
 	}
 	return e;
 }
@@ -88,23 +88,23 @@ bytes_per_sample(struct pue_codec_enc *e)
 {
 	size_t len;
 
-	pue_codec_enc_bytes(e, &len);
-	return (double)len / (double)pue_codec_enc_span(e).n;
+	pue_sample_encode_bytes(e, &len);
+	return (double)len / (double)pue_sample_encode_span(e).n;
 }
 
 static void
 test_codec_empty_block_is_its_header(void **state)
 {
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 	size_t len;
 
 	(void)state;
-	blob = pue_codec_enc_bytes(e, &len);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_int_equal(len, PUE_CODEC_HEADER_BYTES);
 	assert_decodes_to(blob, len, NULL, NULL, 0);
-	pue_codec_enc_free(e);
-	pue_codec_enc_free(NULL);
+	pue_sample_encode_free(e);
+	pue_sample_encode_free(NULL);
 }
 
 /* An energy counter in Wh read every second (pued: count x 1e-3 kWh),
@@ -126,9 +126,9 @@ test_codec_meter_counter_is_decimal_and_small(void **state)
 		vs[i] = (double)count * 1e-3;
 	}
 	e = round_trip(ts, vs, 3600);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_MUL | 3);
 	assert_true(bytes_per_sample(e) < 2.0);
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 }
 
 /* A float32 power register (a kW float widened to double) that moves a
@@ -148,9 +148,9 @@ test_codec_float32_power_is_xor(void **state)
 		vs[i] = (double)(float)(800.0 + (double)(rnd(&s) % 1000) / 997.0);
 	}
 	e = round_trip(ts, vs, 1000);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_XOR);
 	assert_true(bytes_per_sample(e) < 4.0);
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 }
 
 /* Nothing pued stores is NaN or infinite today (decode refuses them), but
@@ -176,9 +176,9 @@ test_codec_keeps_nan_payloads_zero_signs_and_infinities(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
 		ts[i] = T0 + (int64_t)i;
-	pue_codec_enc_free(round_trip(ts, vs, sizeof(vs) / sizeof(vs[0])));
+	pue_sample_encode_free(round_trip(ts, vs, sizeof(vs) / sizeof(vs[0])));
 	/* -0 alone: the decimal form would give +0 back, so it is XOR */
-	pue_codec_enc_free(round_trip(ts, (const double[]){-0.0}, 1));
+	pue_sample_encode_free(round_trip(ts, (const double[]){-0.0}, 1));
 }
 
 /* The first value fixes the narrowest decimal form; a value needing more
@@ -190,28 +190,28 @@ test_codec_widens_its_form_then_falls_back_to_xor(void **state)
 {
 	const double vs[] = {2.0, 2.5, 2.25, 2.125, 0.1 + 0.2, 1.0 / 3.0, 7.0};
 	int64_t ts[7];
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 	size_t i, len;
 
 	(void)state;
 	for (i = 0; i < 7; i++)
 		ts[i] = T0 + 1000 * (int64_t)i;
-	assert_int_equal(pue_codec_enc_append(e, ts[0], vs[0]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_DIV | 0);
-	assert_int_equal(pue_codec_enc_append(e, ts[1], vs[1]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form & 15, 1);
-	assert_int_equal(pue_codec_enc_append(e, ts[2], vs[2]), 0);
-	assert_int_equal(pue_codec_enc_append(e, ts[3], vs[3]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
-	assert_int_equal(pue_codec_enc_append(e, ts[4], vs[4]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 5);
-	assert_int_equal(pue_codec_enc_append(e, ts[5], vs[5]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
-	assert_int_equal(pue_codec_enc_append(e, ts[6], vs[6]), 0);
-	blob = pue_codec_enc_bytes(e, &len);
+	assert_int_equal(pue_sample_encode_append(e, ts[0], vs[0]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_DIV | 0);
+	assert_int_equal(pue_sample_encode_append(e, ts[1], vs[1]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form & 15, 1);
+	assert_int_equal(pue_sample_encode_append(e, ts[2], vs[2]), 0);
+	assert_int_equal(pue_sample_encode_append(e, ts[3], vs[3]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_MUL | 3);
+	assert_int_equal(pue_sample_encode_append(e, ts[4], vs[4]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_MUL | 5);
+	assert_int_equal(pue_sample_encode_append(e, ts[5], vs[5]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_XOR);
+	assert_int_equal(pue_sample_encode_append(e, ts[6], vs[6]), 0);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, 7);
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 }
 
 /* Two levels in turn: as XOR only the exponent bits change (0.1, 0.2),
@@ -231,23 +231,23 @@ test_codec_finish_keeps_the_smaller_form(void **state)
 		ts[i] = T0 + 1000 * (int64_t)i;
 		vs[i] = i % 2 ? 0.2 : 0.1;
 	}
-	e = pue_codec_enc_new();
+	e = pue_sample_encode_new();
 	for (i = 0; i < 200; i++)
-		assert_int_equal(pue_codec_enc_append(e, ts[i], vs[i]), 0);
-	assert_int_equal(pue_codec_enc_span(e).form & 0xf0, PUE_CODEC_MUL);
-	pue_codec_enc_bytes(e, &before);
-	assert_int_equal(pue_codec_enc_finish(e), 0);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_XOR);
-	blob = pue_codec_enc_bytes(e, &after);
+		assert_int_equal(pue_sample_encode_append(e, ts[i], vs[i]), 0);
+	assert_int_equal(pue_sample_encode_span(e).form & 0xf0, PUE_CODEC_MUL);
+	pue_sample_encode_bytes(e, &before);
+	assert_int_equal(pue_sample_encode_finish(e), 0);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_XOR);
+	blob = pue_sample_encode_bytes(e, &after);
 	assert_decodes_to(blob, after, ts, vs, 200);
 	assert_true(after < before);
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 
 	for (i = 0; i < 200; i++)
 		vs[i] = (double)(5000 + 3 * i) * 1e-3;
 	e = round_trip(ts, vs, 200);
-	assert_int_equal(pue_codec_enc_span(e).form, PUE_CODEC_MUL | 3);
-	pue_codec_enc_free(e);
+	assert_int_equal(pue_sample_encode_span(e).form, PUE_CODEC_MUL | 3);
+	pue_sample_encode_free(e);
 }
 
 /* Times anywhere in int64, steps up to 2^64 - 1 (arithmetic modulo 2^64). */
@@ -258,31 +258,31 @@ test_codec_times_at_the_ends_of_int64(void **state)
 	const double vs[] = {1, 2, 3, 4, 5, 6, 7, 8};
 
 	(void)state;
-	pue_codec_enc_free(round_trip(ts, vs, 8));
-	pue_codec_enc_free(round_trip((const int64_t[]){INT64_MIN, INT64_MAX}, vs, 2));
+	pue_sample_encode_free(round_trip(ts, vs, 8));
+	pue_sample_encode_free(round_trip((const int64_t[]){INT64_MIN, INT64_MAX}, vs, 2));
 }
 
 static void
 test_codec_refuses_a_time_not_after_the_last(void **state)
 {
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 	uint8_t copy[64];
 	size_t len, len2;
 
 	(void)state;
-	assert_int_equal(pue_codec_enc_append(e, T0, 1.0), 0);
-	assert_int_equal(pue_codec_enc_append(e, T0 + 1000, 0.1 + 0.2), 0);
-	blob = pue_codec_enc_bytes(e, &len);
+	assert_int_equal(pue_sample_encode_append(e, T0, 1.0), 0);
+	assert_int_equal(pue_sample_encode_append(e, T0 + 1000, 0.1 + 0.2), 0);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_true(len <= sizeof(copy));
 	memcpy(copy, blob, len);
-	assert_int_equal(pue_codec_enc_append(e, T0 + 1000, 3.0), -EINVAL);
-	assert_int_equal(pue_codec_enc_append(e, T0, 3.0), -EINVAL);
-	blob = pue_codec_enc_bytes(e, &len2);
+	assert_int_equal(pue_sample_encode_append(e, T0 + 1000, 3.0), -EINVAL);
+	assert_int_equal(pue_sample_encode_append(e, T0, 3.0), -EINVAL);
+	blob = pue_sample_encode_bytes(e, &len2);
 	assert_int_equal(len2, len);
 	assert_memory_equal(blob, copy, len);
-	assert_int_equal(pue_codec_enc_span(e).n, 2);
-	pue_codec_enc_free(e);
+	assert_int_equal(pue_sample_encode_span(e).n, 2);
+	pue_sample_encode_free(e);
 }
 
 /* The header counts to 65535; one more is refused, and reset starts a
@@ -293,26 +293,26 @@ test_codec_block_holds_65535_samples(void **state)
 	size_t n = PUE_CODEC_MAX_SAMPLES, i, len;
 	int64_t *ts = malloc(n * sizeof(*ts));
 	double *vs = malloc(n * sizeof(*vs));
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	const uint8_t *blob;
 
 	(void)state;
 	for (i = 0; i < n; i++) {
 		ts[i] = T0 + 1000 * (int64_t)i;
 		vs[i] = (double)(i % 7) * 0.5;
-		assert_int_equal(pue_codec_enc_append(e, ts[i], vs[i]), 0);
+		assert_int_equal(pue_sample_encode_append(e, ts[i], vs[i]), 0);
 	}
-	assert_int_equal(pue_codec_enc_append(e, ts[n - 1] + 1000, 1.0), -ENOSPC);
-	blob = pue_codec_enc_bytes(e, &len);
+	assert_int_equal(pue_sample_encode_append(e, ts[n - 1] + 1000, 1.0), -ENOSPC);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_decodes_to(blob, len, ts, vs, n);
-	pue_codec_enc_reset(e);
-	assert_int_equal(pue_codec_enc_span(e).n, 0);
-	blob = pue_codec_enc_bytes(e, &len);
+	pue_sample_encode_reset(e);
+	assert_int_equal(pue_sample_encode_span(e).n, 0);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_int_equal(len, PUE_CODEC_HEADER_BYTES);
-	assert_int_equal(pue_codec_enc_append(e, T0, 42.0), 0);
-	blob = pue_codec_enc_bytes(e, &len);
+	assert_int_equal(pue_sample_encode_append(e, T0, 42.0), 0);
+	blob = pue_sample_encode_bytes(e, &len);
 	assert_decodes_to(blob, len, (const int64_t[]){T0}, (const double[]){42.0}, 1);
-	pue_codec_enc_free(e);
+	pue_sample_encode_free(e);
 	free(ts);
 	free(vs);
 }
@@ -355,7 +355,7 @@ test_codec_random_series_round_trip(void **state)
 							(double)(rnd(&s) % 100) / 64.0);
 			}
 		}
-		pue_codec_enc_free(round_trip(ts, vs, n));
+		pue_sample_encode_free(round_trip(ts, vs, n));
 	}
 }
 
@@ -367,7 +367,7 @@ test_codec_corrupt_blobs_are_refused_cleanly(void **state)
 {
 	int64_t ts[64];
 	double vs[64];
-	struct pue_codec_enc *e = pue_codec_enc_new();
+	struct pue_codec_enc *e = pue_sample_encode_new();
 	struct pue_codec_dec d;
 	struct pue_err err = {0};
 	const uint8_t *blob;
@@ -382,15 +382,15 @@ test_codec_corrupt_blobs_are_refused_cleanly(void **state)
 		ts[i] = T0 + 997 * (int64_t)i;
 		vs[i] = i < 32 ? (double)i * 1e-3
 			       : of_bits(UINT64_C(0x4090000000000000) + i * 12345);
-		assert_int_equal(pue_codec_enc_append(e, ts[i], vs[i]), 0);
+		assert_int_equal(pue_sample_encode_append(e, ts[i], vs[i]), 0);
 	}
-	blob = pue_codec_enc_bytes(e, &len);
+	blob = pue_sample_encode_bytes(e, &len);
 	for (cut = 0; cut < len; cut++) {
 		copy = malloc(cut ? cut : 1);
 		memcpy(copy, blob, cut);
-		rc = pue_codec_dec_init(&d, copy, cut, &err);
+		rc = pue_sample_codec_dec_init(&d, copy, cut, &err);
 		if (rc == 0)
-			while ((rc = pue_codec_dec_next(&d, &t, &v, &err)) == 1)
+			while ((rc = pue_sample_codec_dec_next(&d, &t, &v, &err)) == 1)
 				;
 		assert_int_equal(rc, -EBADMSG);
 		assert_non_null(strstr(err.msg, "raw block"));
@@ -400,10 +400,10 @@ test_codec_corrupt_blobs_are_refused_cleanly(void **state)
 	for (bit = 0; bit < 8 * len; bit++) {
 		memcpy(copy, blob, len);
 		copy[bit / 8] ^= (uint8_t)(0x80 >> (bit % 8));
-		rc = pue_codec_dec_init(&d, copy, len, &err);
+		rc = pue_sample_codec_dec_init(&d, copy, len, &err);
 		prev = INT64_MIN;
 		if (rc == 0)
-			while ((rc = pue_codec_dec_next(&d, &t, &v, &err)) == 1) {
+			while ((rc = pue_sample_codec_dec_next(&d, &t, &v, &err)) == 1) {
 				assert_true(t > prev || prev == INT64_MIN);
 				prev = t;
 			}
@@ -412,22 +412,23 @@ test_codec_corrupt_blobs_are_refused_cleanly(void **state)
 	/* a byte too many, and non-zero padding */
 	memcpy(copy, blob, len);
 	copy[len] = 0;
-	rc = pue_codec_dec_init(&d, copy, len + 1, &err);
+	rc = pue_sample_codec_dec_init(&d, copy, len + 1, &err);
 	if (rc == 0)
-		while ((rc = pue_codec_dec_next(&d, &t, &v, &err)) == 1)
+		while ((rc = pue_sample_codec_dec_next(&d, &t, &v, &err)) == 1)
 			;
 	assert_int_equal(rc, -EBADMSG);
 	assert_non_null(strstr(err.msg, "left after the last sample"));
 	free(copy);
 	/* headers: another format, an unknown form, more samples than bits */
-	assert_int_equal(pue_codec_dec_init(&d, (const uint8_t[]){2, 0, 0, 0}, 4, &err), -EBADMSG);
-	assert_non_null(strstr(err.msg, "format 2"));
-	assert_int_equal(pue_codec_dec_init(&d, (const uint8_t[]){1, 0x31, 0, 0}, 4, &err),
+	assert_int_equal(pue_sample_codec_dec_init(&d, (const uint8_t[]){2, 0, 0, 0}, 4, &err),
 			 -EBADMSG);
-	assert_int_equal(pue_codec_dec_init(&d, (const uint8_t[]){1, 0, 5, 0}, 4, &err), 0);
-	assert_int_equal(pue_codec_dec_next(&d, &t, &v, &err), -EBADMSG);
-	assert_int_equal(pue_codec_dec_init(&d, NULL, 0, &err), -EBADMSG);
-	pue_codec_enc_free(e);
+	assert_non_null(strstr(err.msg, "format 2"));
+	assert_int_equal(pue_sample_codec_dec_init(&d, (const uint8_t[]){1, 0x31, 0, 0}, 4, &err),
+			 -EBADMSG);
+	assert_int_equal(pue_sample_codec_dec_init(&d, (const uint8_t[]){1, 0, 5, 0}, 4, &err), 0);
+	assert_int_equal(pue_sample_codec_dec_next(&d, &t, &v, &err), -EBADMSG);
+	assert_int_equal(pue_sample_codec_dec_init(&d, NULL, 0, &err), -EBADMSG);
+	pue_sample_encode_free(e);
 }
 
 int

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "config.h"
-#include "control_commands.h"
-#include "service_commands.h"
-#include "snapshot.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "control/control_commands.h"
+#include "service/service_commands.h"
+#include "snapshot/snapshot.h"
 
 static const char yaml[] = "site: hall\n"
 			   "devices:\n"
@@ -109,9 +109,9 @@ static void
 test_ready_bytes_come_from_one_snapshot_per_round(void **state)
 {
 	struct fixture *fx = *state;
-	struct pue_blob *a = pue_service_ready(&fx->a, PUE_CMD_STATUS);
-	struct pue_blob *b = pue_service_ready(&fx->a, PUE_CMD_STATUS);
-	struct pue_blob *d = pue_service_ready(&fx->a, PUE_CMD_DEVICES);
+	struct pue_blob *a = pue_service_commands_ready(&fx->a, PUE_CMD_STATUS);
+	struct pue_blob *b = pue_service_commands_ready(&fx->a, PUE_CMD_STATUS);
+	struct pue_blob *d = pue_service_commands_ready(&fx->a, PUE_CMD_DEVICES);
 
 	assert_non_null(a);
 	assert_ptr_equal(a, b); /* the same bytes: no second snapshot or rendering */
@@ -133,17 +133,17 @@ test_prepare_renders_what_the_last_round_asked_for(void **state)
 {
 	struct fixture *fx = *state;
 
-	pue_service_prepare(&fx->a); /* nothing asked yet */
+	pue_service_commands_prepare(&fx->a); /* nothing asked yet */
 	assert_int_equal(fx->r.taken, 0);
-	pue_blob_unref(pue_service_ready(&fx->a, PUE_CMD_STATUS));
+	pue_blob_unref(pue_service_commands_ready(&fx->a, PUE_CMD_STATUS));
 	assert_int_equal(fx->r.taken, 1);
 	forget(&fx->r); /* the next round */
-	pue_service_prepare(&fx->a);
+	pue_service_commands_prepare(&fx->a);
 	assert_int_equal(fx->r.taken, 2);
 	assert_non_null(fx->r.snap->memo[PUE_MEMO_STATUS]);
 	assert_null(fx->r.snap->memo[PUE_MEMO_DEVICES]);
 	forget(&fx->r); /* a round after one with no request */
-	pue_service_prepare(&fx->a);
+	pue_service_commands_prepare(&fx->a);
 	assert_int_equal(fx->r.taken, 2);
 	assert_null(fx->r.snap);
 }
@@ -155,12 +155,12 @@ test_a_command_that_changes_state_drops_the_round_snapshot(void **state)
 	struct pue_err err = {0};
 	json_t *o;
 
-	o = pue_service_command(&fx->a, "ping", NULL, NULL, &err);
+	o = pue_service_commands_answer(&fx->a, "ping", NULL, NULL, &err);
 	assert_non_null(o);
 	json_decref(o);
 	assert_int_equal(fx->r.forgotten, 0);
 	/* reload is an admin command; this service has no reload callback */
-	assert_null(pue_service_command(&fx->a, "reload", NULL, NULL, &err));
+	assert_null(pue_service_commands_answer(&fx->a, "reload", NULL, NULL, &err));
 	assert_non_null(strstr(err.msg, "reload is not available"));
 	assert_int_equal(fx->r.forgotten, 1);
 }
@@ -180,10 +180,10 @@ test_stepped_clock_takes_a_snapshot_for_every_request(void **state)
 	stepped = pue_clock_new_stepped(path, &err);
 	assert_non_null(stepped);
 	fx->a.clock = stepped;
-	pue_blob_unref(pue_service_ready(&fx->a, PUE_CMD_STATUS));
-	pue_blob_unref(pue_service_ready(&fx->a, PUE_CMD_STATUS));
+	pue_blob_unref(pue_service_commands_ready(&fx->a, PUE_CMD_STATUS));
+	pue_blob_unref(pue_service_commands_ready(&fx->a, PUE_CMD_STATUS));
 	assert_int_equal(fx->r.taken, 2);
-	pue_service_prepare(&fx->a); /* nothing to prepare there */
+	pue_service_commands_prepare(&fx->a); /* nothing to prepare there */
 	assert_int_equal(fx->r.taken, 2);
 	fx->a.clock = fx->clock;
 	pue_clock_free(stepped);

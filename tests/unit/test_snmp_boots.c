@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "snmp_boots.h"
+#include "util/err.h"
+#include "alerts/snmp_boots.h"
 
 struct fixture {
 	char dir[64], path[128];

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "energy.h"
-#include "snmp_value.h"
+#include "core/energy.h"
+#include "poll/snmp_value.h"
 
 static const oid name[] = {1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 1, 1, 0};
 
@@ -258,15 +258,15 @@ test_snmp_value_column_sum_of_wrapping_counters_differences_exactly(void **state
 	struct pue_raw f = {.value = 1.5};
 
 	(void)state;
-	pue_snmp_raw_add(&sum1, &a);
-	pue_snmp_raw_add(&sum1, &b);
+	pue_snmp_value_raw_add(&sum1, &a);
+	pue_snmp_value_raw_add(&sum1, &b);
 	/* Both rows advance by 1000; row a wraps. */
 	a.count = (a.count + 1000) & 0xffffffffu;
 	b.count += 1000;
-	pue_snmp_raw_add(&sum2, &a);
-	pue_snmp_raw_add(&sum2, &b);
+	pue_snmp_value_raw_add(&sum2, &a);
+	pue_snmp_value_raw_add(&sum2, &b);
 	assert_true(((sum2.count - sum1.count) & 0xffffffffu) == 2000);
-	pue_snmp_raw_add(&sum2, &f);
+	pue_snmp_value_raw_add(&sum2, &f);
 	assert_false(sum2.has_count);
 }
 
@@ -345,21 +345,22 @@ test_snmp_value_oid_parse_and_format(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(pue_snmp_oid_parse(".1.3.6.1.2.1.33.1.4.4.1.4", o, MAX_OID_LEN, &n), 0);
+	assert_int_equal(pue_snmp_value_oid_parse(".1.3.6.1.2.1.33.1.4.4.1.4", o, MAX_OID_LEN, &n),
+			 0);
 	assert_int_equal(n, 12);
 	assert_true(o[6] == 33 && o[11] == 4);
-	assert_int_equal(pue_snmp_oid_parse("1.3.4294967295", o, MAX_OID_LEN, &n), 0);
+	assert_int_equal(pue_snmp_value_oid_parse("1.3.4294967295", o, MAX_OID_LEN, &n), 0);
 	assert_true(o[2] == 4294967295u);
-	pue_snmp_oid_format(o, n, buf, sizeof(buf));
+	pue_snmp_value_oid_format(o, n, buf, sizeof(buf));
 	assert_string_equal(buf, "1.3.4294967295");
-	pue_snmp_oid_format(o, n, tiny, sizeof(tiny));
+	pue_snmp_value_oid_format(o, n, tiny, sizeof(tiny));
 	assert_string_equal(tiny, "1.3.4294...");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(pue_snmp_oid_parse(bad[i], o, MAX_OID_LEN, &n), -EINVAL);
+		assert_int_equal(pue_snmp_value_oid_parse(bad[i], o, MAX_OID_LEN, &n), -EINVAL);
 	strcpy(many, "1");
 	for (i = 0; i < 200; i++)
 		strcat(many, ".1");
-	assert_int_equal(pue_snmp_oid_parse(many, o, MAX_OID_LEN, &n), -E2BIG);
+	assert_int_equal(pue_snmp_value_oid_parse(many, o, MAX_OID_LEN, &n), -E2BIG);
 }
 
 int

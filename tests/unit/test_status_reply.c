@@ -16,12 +16,12 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "blob.h"
-#include "config.h"
-#include "figure.h"
-#include "snapshot.h"
-#include "status.h"
-#include "status_reply.h"
+#include "util/blob.h"
+#include "config/config.h"
+#include "core/figure.h"
+#include "snapshot/snapshot.h"
+#include "snapshot/status.h"
+#include "snapshot/status_reply.h"
 
 static const char yaml[] =
 	"site: hall\n"

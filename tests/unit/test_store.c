@@ -18,9 +18,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "raw_vtab.h"
-#include "store.h"
-#include "store_schema.h"
+#include "store/raw_vtab.h"
+#include "store/store.h"
+#include "store/store_schema.h"
 
 #define T0 1767225600000LL
 #define DAY_MS (24 * 3600 * 1000LL)

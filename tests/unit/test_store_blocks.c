@@ -22,9 +22,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "raw_cursor.h"
-#include "raw_vtab.h"
-#include "store.h"
+#include "store/raw_cursor.h"
+#include "store/raw_vtab.h"
+#include "store/store.h"
 
 #include "blocks_fixture.h"
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "strmap.h"
+#include "util/strmap.h"
 
 static void
 test_strmap_finds_each_key_and_keeps_the_first_value(void **state)

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "svg_chart.h"
+#include "util/buf.h"
+#include "report/svg_chart.h"
 
 #define T0 1772323200000LL /* 2026-03-01T00:00:00Z */
 #define HOUR_MS 3600000LL

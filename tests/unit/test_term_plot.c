@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "term_plot.h"
+#include "util/buf.h"
+#include "report/term_plot.h"
 
 #define T0 1772323200000LL /* 2026-03-01T00:00:00Z */
 #define HOUR_MS 3600000LL

@@ -28,21 +28,21 @@
 
 #include <cmocka.h>
 
-#include "alerts.h"
-#include "alerts_control.h"
-#include "clock.h"
-#include "config.h"
-#include "control.h"
-#include "control_commands.h"
-#include "engine.h"
-#include "log.h"
-#include "loop.h"
-#include "poller.h"
-#include "snmp_lib.h"
-#include "snmp_poll.h"
-#include "store.h"
-#include "store_config.h"
-#include "timer.h"
+#include "alerts/alerts.h"
+#include "alerts/alerts_control.h"
+#include "util/clock.h"
+#include "config/config.h"
+#include "control/control.h"
+#include "control/control_commands.h"
+#include "engine/engine.h"
+#include "util/log.h"
+#include "util/loop.h"
+#include "poll/poller.h"
+#include "poll/snmp_lib.h"
+#include "poll/snmp_poll.h"
+#include "store/store.h"
+#include "store/store_config.h"
+#include "util/timer.h"
 
 /* stderr (where pue_log writes) into a file, and back ------------------ */
 
@@ -563,7 +563,7 @@ test_snmp_polls_resume_after_a_timeout_that_could_not_be_armed(void **state)
 	assert_int_equal(pue_config_load_buffer("test.yaml", yaml, (size_t)n, &cfg, &diags), 0);
 	capture_start(&log);
 	assert_non_null(lib = pue_snmp_lib_new(&err));
-	assert_non_null(p = pue_snmp_poller.new(
+	assert_non_null(p = pue_snmp_poll_ops.new(
 				&(struct pue_poller_env){
 					.cfg = cfg,
 					.loop = s.loop,
@@ -604,7 +604,7 @@ test_snmp_polls_resume_after_a_timeout_that_could_not_be_armed(void **state)
 	assert_int_equal(captured(&log, failed), 1);
 	assert_int_equal(captured(&log, "device pdu: the timeout of its SNMP requests runs again"),
 			 1);
-	pue_snmp_poller.free(p);
+	pue_snmp_poll_ops.free(p);
 	pue_snmp_lib_unref(lib);
 	capture_stop(&log);
 	pue_loop_del_fd(s.loop, meter.fd);

@@ -19,10 +19,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "buf.h"
-#include "store.h"
-#include "web_feed.h"
-#include "web_page.h"
+#include "util/buf.h"
+#include "store/store.h"
+#include "web/web_feed.h"
+#include "web/web_page.h"
 
 #define T0 1772323200000LL /* 2026-03-01T00:00:00Z */
 #define MIN_MS 60000LL

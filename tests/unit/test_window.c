@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "window.h"
+#include "core/window.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z, a whole hour */
 #define HOUR_MS 3600000LL

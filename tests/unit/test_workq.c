@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "workq.h"
+#include "util/workq.h"
 
 /* Jobs that block until released, counting how many run at once. */
 struct gate {

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "yaml_load.h"
+#include "util/err.h"
+#include "config/yaml_load.h"
 
 /* A growing text buffer. */
 struct text {
@@ -47,12 +47,12 @@ add(struct text *t, const char *fmt, ...)
 static struct pue_ytree *
 parse(const struct text *yaml, char ***lines, size_t *n)
 {
-	struct pue_ytree *t = pue_ytree_new("t.yaml");
+	struct pue_ytree *t = pue_yaml_tree_new("t.yaml");
 
 	assert_non_null(t);
-	assert_int_equal(pue_ytree_load_buffer(t, yaml->s, yaml->len), 0);
-	assert_false(pue_ytree_oom(t));
-	assert_int_equal(pue_ytree_take_errors(t, lines, n), 0);
+	assert_int_equal(pue_yaml_load_buffer(t, yaml->s, yaml->len), 0);
+	assert_false(pue_yaml_tree_oom(t));
+	assert_int_equal(pue_yaml_tree_take_errors(t, lines, n), 0);
 	return t;
 }
 
@@ -83,12 +83,12 @@ test_ytree_duplicate_key_check_is_linear_in_keys(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(lines[0],
 			    "t.yaml:100001:1: k0: duplicate key \"k0\" (first at line 1 column 1)");
-	assert_int_equal(pue_ynode_get(pue_ytree_root(t), "k99999")->line, 100000);
-	assert_string_equal(pue_ynode_get(pue_ytree_root(t), "k0")->text, "0");
+	assert_int_equal(pue_yaml_tree_get(pue_yaml_tree_root(t), "k99999")->line, 100000);
+	assert_string_equal(pue_yaml_tree_get(pue_yaml_tree_root(t), "k0")->text, "0");
 	/* Comparing with every earlier key: 5 x 10^9 probes. */
-	assert_true(pue_ytree_key_probes(t) < 4 * (uint64_t)N);
+	assert_true(pue_yaml_tree_key_probes(t) < 4 * (uint64_t)N);
 	free_lines(lines, n);
-	pue_ytree_free(t);
+	pue_yaml_tree_free(t);
 	free(y.s);
 }
 
@@ -116,12 +116,12 @@ test_ytree_duplicate_keys_found_in_small_and_grown_mappings(void **state)
 				      "column 9)");
 	assert_string_equal(lines[1], "t.yaml:2:72: grown.k0: duplicate key \"k0\" (first at "
 				      "line 2 column 9)");
-	assert_int_equal(pue_ynode_get(pue_ytree_root(t), "grown")->n_kids, 9);
-	assert_int_equal(pue_ynode_get(pue_ytree_root(t), "items")->n_kids, ITEMS);
+	assert_int_equal(pue_yaml_tree_get(pue_yaml_tree_root(t), "grown")->n_kids, 9);
+	assert_int_equal(pue_yaml_tree_get(pue_yaml_tree_root(t), "items")->n_kids, ITEMS);
 	/* 0+1+2+3+4 = 10 comparisons for each item's five keys */
-	assert_true(pue_ytree_key_probes(t) < 11 * (uint64_t)ITEMS + 100);
+	assert_true(pue_yaml_tree_key_probes(t) < 11 * (uint64_t)ITEMS + 100);
 	free_lines(lines, n);
-	pue_ytree_free(t);
+	pue_yaml_tree_free(t);
 	free(y.s);
 }
 
@@ -141,7 +141,7 @@ test_ytree_messages_stay_on_one_line(void **state)
 	assert_string_equal(
 		lines[0], "t.yaml:2:1: a?b?c: duplicate key \"a?b?c\" (first at line 1 column 1)");
 	free_lines(lines, n);
-	pue_ytree_free(t);
+	pue_yaml_tree_free(t);
 	free(y.s);
 }
 
@@ -149,21 +149,21 @@ static void
 test_ytree_load_buffer_reports_positions_in_the_named_file(void **state)
 {
 	struct text y = {0};
-	struct pue_ytree *t = pue_ytree_new("conf/x.yaml");
+	struct pue_ytree *t = pue_yaml_tree_new("conf/x.yaml");
 	char **lines;
 	size_t n;
 
 	(void)state;
 	add(&y, "a: 1\nb: [1, 2\n");
 	assert_non_null(t);
-	assert_int_equal(pue_ytree_load_buffer(t, y.s, y.len), PUE_E_CONFIG);
-	assert_int_equal(pue_ytree_take_errors(t, &lines, &n), 0);
+	assert_int_equal(pue_yaml_load_buffer(t, y.s, y.len), PUE_E_CONFIG);
+	assert_int_equal(pue_yaml_tree_take_errors(t, &lines, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(lines[0], "conf/x.yaml:3:1: YAML syntax error: did not find expected "
 				      "',' or ']' (while parsing a flow sequence at line 2 column "
 				      "4)");
 	free_lines(lines, n);
-	pue_ytree_free(t);
+	pue_yaml_tree_free(t);
 	free(y.s);
 }
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "year.h"
+#include "core/year.h"
 
 /* Example 8: IT 1000 kW steady (24,000 kWh a day); days 1-200 at 1.27,
  * days 201-230 at 1.22; now the end of day 230, R = 135. */

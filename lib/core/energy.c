@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/* energy.c - counters and trapezoids; see energy.h and PUE.md. */
+#include "core/energy.h"
+
+#include <math.h>
+#include <stdio.h>
+
+int64_t
+pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
+{
+	if (p->max_gap_ms > 0)
+		return p->max_gap_ms;
+	if (p->kind == PUE_KIND_ENERGY)
+		return PUE_COUNTER_MAX_GAP_MS;
+	return 3 * poll_interval_ms;
+}
+
+/* Counter delta in kWh, or a negative result code. Integer counters are
+ * differenced in unsigned arithmetic of counter_bits width: a decrease of
+ * more than half the range is a wrap (PUE.md worked example 3), any other
+ * decrease is a reset. Float counters cannot wrap. */
+static enum pue_energy_result
+counter_delta(const struct pue_point *p, const struct pue_reading *a, const struct pue_reading *b,
+	      double *delta_kwh)
+{
+	/* Configured, or else the width the answer's type carries. */
+	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
+
+	if (a->raw.has_count && b->raw.has_count && bits > 0) {
+		uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+		uint64_t prev = a->raw.count & mask, cur = b->raw.count & mask;
+		uint64_t d = (cur - prev) & mask;
+
+		if (cur < prev && (prev - cur) <= mask / 2)
+			return PUE_ENERGY_RESET;
+		/* Signed types holding a counter: differences of the raw bits
+		 * are still exact, and scale/unit apply to the difference. */
+		*delta_kwh = (double)d * p->scale * pue_point_unit_factor(p->unit);
+		return PUE_ENERGY_INTERVAL;
+	}
+	if (b->value < a->value)
+		return PUE_ENERGY_RESET;
+	*delta_kwh = b->value - a->value;
+	return PUE_ENERGY_INTERVAL;
+}
+
+/* The step a counter's register moves in, in kWh, for its live power
+ * (counter_rate.h): one count of an integer register, exactly; for a
+ * float, the ulp of its raw value (as a float32 when it is one), a lower
+ * bound: a float64 may hold a value counted in coarser steps. */
+static double
+resolution_kwh(const struct pue_point *p, const struct pue_reading *r, bool *exact)
+{
+	double factor = fabs(p->scale) * pue_point_unit_factor(p->unit), v = fabs(r->raw.value);
+	float f = (float)v;
+
+	/* A point with a scale register has no count (modbus_plan.c). */
+	*exact = r->raw.has_count;
+	if (*exact)
+		return factor;
+	if (!isfinite(v))
+		return 0;
+	if ((double)f == v)
+		return ((double)nextafterf(f, INFINITY) - v) * factor;
+	return (nextafter(v, INFINITY) - v) * factor;
+}
+
+/* Feeds a counter's live power: res says what became of the reading. An
+ * interval adds its energy to the position; anything that leaves the
+ * energy since the last reading unknown starts the estimate afresh. */
+static void
+feed_rate(struct pue_energy *e, const struct pue_point *p, const struct pue_reading *r,
+	  enum pue_energy_result res, double kwh)
+{
+	bool exact;
+	double step = resolution_kwh(p, r, &exact);
+
+	if (res == PUE_ENERGY_INTERVAL)
+		e->position_kwh += kwh;
+	else {
+		pue_counter_rate_clear(&e->rate);
+		e->position_kwh = 0;
+	}
+	pue_counter_rate_add(&e->rate, r->wall.ms, e->position_kwh, step, exact);
+}
+
+bool
+pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p, struct pue_rate *out)
+{
+	if (p->kind == PUE_KIND_POWER) {
+		*out = (struct pue_rate){.power_kw = e->last_power_kw, .ready = true};
+		return e->have_prev;
+	}
+	return pue_counter_rate_get(&e->rate, out);
+}
+
+double
+pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p)
+{
+	double kw;
+
+	if (p->max_power_kw > 0)
+		return p->max_power_kw;
+	if (e->max_seen_kw <= 0)
+		return PUE_UNRATED_MAX_KW;
+	kw = PUE_GLITCH_FACTOR * e->max_seen_kw;
+	if (kw < PUE_PLAUSIBLE_FLOOR_KW)
+		kw = PUE_PLAUSIBLE_FLOOR_KW;
+	return kw < PUE_UNRATED_MAX_KW ? kw : PUE_UNRATED_MAX_KW;
+}
+
+bool
+pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
+		     const struct pue_reading *r, char *why, size_t len)
+{
+	double limit;
+
+	if (!isfinite(r->value)) {
+		snprintf(why, len, "%s %s", p->kind == PUE_KIND_POWER ? "power" : "counter",
+			 isnan(r->value) ? "NaN" : "infinite");
+		return false;
+	}
+	if (p->kind == PUE_KIND_ENERGY) {
+		/* A signed register counted by its raw bits passes its sign
+		 * bit on the way round: that is a wrap, not a negative count. */
+		if (r->value < 0 && !(r->raw.has_count && p->counter_bits > 0)) {
+			snprintf(why, len, "counter %g kWh below zero", r->value);
+			return false;
+		}
+		return true;
+	}
+	limit = pue_energy_power_limit_kw(e, p);
+	if (r->value > limit) {
+		snprintf(why, len, "power %g kW above the limit of %g kW%s", r->value, limit,
+			 p->max_power_kw > 0 ? " (max_power_kw)" : "");
+		return false;
+	}
+	if (r->value < -PUE_NEGATIVE_TOLERANCE * limit) {
+		snprintf(why, len, "power %g kW below -%g kW", r->value,
+			 PUE_NEGATIVE_TOLERANCE * limit);
+		return false;
+	}
+	return true;
+}
+
+/* A plausible power reading a little below zero (PUE.md allows down to
+ * -1% of the point's limit: a meter's noise on an idle feed) is no energy
+ * flowing back: pued models no export, and energy is never negative. */
+static double
+flow_kw(double kw)
+{
+	return kw < 0 ? 0 : kw;
+}
+
+enum pue_energy_result
+pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_interval_ms,
+		  const struct pue_reading *r, struct pue_interval *out)
+{
+	enum pue_energy_result res;
+	int64_t elapsed_ms;
+	double hours, kwh = 0, limit_kw;
+	char why[96];
+
+	if (!pue_energy_plausible(e, p, r, why, sizeof(why)))
+		return PUE_ENERGY_REJECTED;
+	if (!e->have_prev) {
+		e->have_prev = true;
+		e->prev = *r;
+		if (p->kind == PUE_KIND_POWER)
+			e->last_power_kw = flow_kw(r->value);
+		else
+			feed_rate(e, p, r, PUE_ENERGY_FIRST, 0);
+		return PUE_ENERGY_FIRST;
+	}
+	elapsed_ms = r->wall.ms - e->prev.wall.ms;
+	if (elapsed_ms <= 0)
+		return PUE_ENERGY_BACKWARDS;
+	hours = (double)elapsed_ms / 3.6e6;
+
+	if (p->kind == PUE_KIND_POWER) {
+		e->last_power_kw = flow_kw(r->value);
+		if (elapsed_ms > pue_energy_max_gap_ms(p, poll_interval_ms))
+			res = PUE_ENERGY_GAP;
+		else {
+			kwh = (flow_kw(e->prev.value) + flow_kw(r->value)) / 2.0 * hours;
+			res = PUE_ENERGY_INTERVAL;
+		}
+	} else {
+		res = counter_delta(p, &e->prev, r, &kwh);
+		if (r->rebased || (res == PUE_ENERGY_INTERVAL &&
+				   elapsed_ms > pue_energy_max_gap_ms(p, poll_interval_ms)))
+			res = PUE_ENERGY_GAP;
+		limit_kw = p->max_power_kw > 0	? p->max_power_kw
+			   : e->max_seen_kw > 0 ? PUE_GLITCH_FACTOR * e->max_seen_kw
+						: PUE_UNRATED_MAX_KW;
+		if (res == PUE_ENERGY_INTERVAL && kwh / hours > limit_kw)
+			res = PUE_ENERGY_GLITCH;
+		/* A drop and then the counter back at or above where it was: the
+		 * low reading was bogus (PUE.md's "classic case"), not a reset,
+		 * whatever limit is known; the interval from it is unknown. */
+		if (res == PUE_ENERGY_INTERVAL && e->reset_pending && r->value >= e->before_reset)
+			res = PUE_ENERGY_GLITCH;
+		e->reset_pending = res == PUE_ENERGY_RESET;
+		if (res == PUE_ENERGY_RESET)
+			e->before_reset = e->prev.value;
+		if (res == PUE_ENERGY_INTERVAL && kwh / hours > e->max_seen_kw)
+			e->max_seen_kw = kwh / hours;
+		feed_rate(e, p, r, res, kwh);
+	}
+	if (p->kind == PUE_KIND_POWER && res == PUE_ENERGY_INTERVAL &&
+	    fabs(r->value) > e->max_seen_kw)
+		e->max_seen_kw = fabs(r->value);
+	/* Continue from the new value whatever happened (PUE.md: after a
+	 * reset, "continue from the new value"). */
+	if (res == PUE_ENERGY_INTERVAL) {
+		out->start = e->prev.wall;
+		out->end = r->wall;
+		out->energy_kwh = kwh;
+	}
+	e->prev = *r;
+	return res;
+}
+
+const char *
+pue_energy_result_name(enum pue_energy_result r)
+{
+	switch (r) {
+	case PUE_ENERGY_FIRST:
+		return "first reading";
+	case PUE_ENERGY_INTERVAL:
+		return "interval";
+	case PUE_ENERGY_GAP:
+		return "gap";
+	case PUE_ENERGY_RESET:
+		return "counter reset";
+	case PUE_ENERGY_GLITCH:
+		return "implausible jump";
+	case PUE_ENERGY_BACKWARDS:
+		return "time went backwards";
+	case PUE_ENERGY_REJECTED:
+		return "impossible reading";
+	}
+	return "?";
+}
+
+struct pue_reading
+pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value)
+{
+	struct pue_reading r = {.wall = t, .value = value};
+	double factor = pue_point_unit_factor(p->unit), raw, whole;
+
+	if (p->kind != PUE_KIND_ENERGY || p->counter_bits == 0 || p->scale == 0 || factor == 0)
+		return r;
+	raw = (value / factor - p->offset) / p->scale;
+	whole = round(raw);
+	/* Beyond 2^53 a double no longer holds every whole number. */
+	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3 ||
+	    (p->counter_bits < 64 && (uint64_t)whole >> p->counter_bits != 0))
+		return r;
+	r.raw.value = whole;
+	r.raw.count = (uint64_t)whole;
+	r.raw.has_count = true;
+	return r;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * energy.h - turns one point's readings into energy intervals.
+ *
+ * Second step of the data flow (reading -> energy). Cumulative counters give
+ * the delta of consecutive readings, with wrap at counter_bits; a decrease
+ * that is not a wrap is a meter reset (that interval is unknown); a delta
+ * above max_power x elapsed is a glitch (unknown). Power points are
+ * integrated with the trapezoidal rule, and no energy is invented across a
+ * gap longer than max_gap. A reading that cannot be true (PUE.md,
+ * "Readings that cannot be true") is rejected before any of this and leaves
+ * the state as it was, so the next good reading pairs with the last good
+ * one. See ../shared/PUE.md, "Energy from meters".
+ * Main thread only; one struct pue_energy per point, zero-initialised.
+ */
+#ifndef PUE_ENERGY_H
+#define PUE_ENERGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/clock.h"
+#include "core/counter_rate.h"
+#include "core/interval.h"
+#include "core/point.h"
+#include "core/reading.h"
+
+enum pue_energy_result {
+	PUE_ENERGY_FIRST,     /* first reading: nothing to pair it with yet */
+	PUE_ENERGY_INTERVAL,  /* *out holds a valid interval */
+	PUE_ENERGY_GAP,	      /* readings too far apart: the interval is missing */
+	PUE_ENERGY_RESET,     /* counter went down (not a wrap): unknown interval */
+	PUE_ENERGY_GLITCH,    /* implausible jump: unknown interval */
+	PUE_ENERGY_BACKWARDS, /* time did not advance: reading ignored */
+	PUE_ENERGY_REJECTED,  /* impossible reading (pue_energy_plausible()): ignored */
+};
+
+struct pue_energy {
+	bool have_prev;
+	struct pue_reading prev;
+	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
+	double before_reset;  /* counters: the value before the last reset */
+	bool reset_pending;   /* the last reading was a reset: before_reset holds */
+	double last_power_kw; /* power points: the latest reading */
+	/* Counters: the energy counted since the last reading that started
+	 * afresh (the first, or one after a reset, gap or glitch), and the
+	 * live power estimated from it (counter_rate.h). */
+	double position_kwh;
+	struct pue_counter_rate rate;
+};
+
+/* Default longest gap for counters: a counter's delta stays exact across a
+ * short outage, so it may span more than a few polls. */
+#define PUE_COUNTER_MAX_GAP_MS (15 * 60 * 1000)
+
+/* How many times the largest seen power a counter delta may imply before it
+ * is a glitch, when the point has no max_power_kw (PUE.md: "default e.g. 10 x
+ * the point's largest seen power"). */
+#define PUE_GLITCH_FACTOR 10.0
+
+/* Until a point has a rating or a seen power, a counter delta implying more
+ * than this (1 GW, beyond any single data center feed) is a glitch: a bogus
+ * zero as the first reading must not become the whole counter's energy. */
+#define PUE_UNRATED_MAX_KW 1e6
+
+/* A power point without max_power_kw accepts readings up to 10 x the
+ * largest power it has shown (PUE.md), but never less than this (1 MW):
+ * a hall that fills up from a few kW is not cut off at its first load,
+ * while 3e38, 1e308 or 2^64-1 kW never pass. Nor more than
+ * PUE_UNRATED_MAX_KW, the limit before any power has been seen. */
+#define PUE_PLAUSIBLE_FLOOR_KW 1000.0
+
+/* How far below zero a power reading may go, as a share of the point's
+ * limit: meters read a little negative around zero load, not -1e7 kW. */
+#define PUE_NEGATIVE_TOLERANCE 0.01
+
+/* The largest power (kW) a reading of p may show now: max_power_kw when
+ * configured, otherwise the default described above. */
+double pue_energy_power_limit_kw(const struct pue_energy *e, const struct pue_point *p);
+
+/* PUE.md, "Readings that cannot be true": a power reading that is NaN,
+ * infinite or outside [-PUE_NEGATIVE_TOLERANCE x limit, limit], or an
+ * energy counter that is NaN, infinite or negative (except a signed
+ * register differenced by its raw bits, which may pass its sign bit), is
+ * impossible. Returns true for a plausible reading; otherwise false with
+ * why filled ("power 3e+38 kW above the limit of 1e+06 kW"). */
+bool pue_energy_plausible(const struct pue_energy *e, const struct pue_point *p,
+			  const struct pue_reading *r, char *why, size_t len);
+
+/* Feeds one reading; an impossible one returns PUE_ENERGY_REJECTED.
+ * poll_interval_ms sets the default max gap for power points (3 polls).
+ * Fills *out when it returns PUE_ENERGY_INTERVAL. */
+enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_point *p,
+					 int64_t poll_interval_ms, const struct pue_reading *r,
+					 struct pue_interval *out);
+
+const char *pue_energy_result_name(enum pue_energy_result r);
+
+/* The point's present power for the live figure: a power point's latest
+ * reading (always ready), a counter's estimate from its changes
+ * (counter_rate.h: unbiased however coarse the counter, ready once precise
+ * enough). False when there is none yet. */
+bool pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p,
+			   struct pue_rate *out);
+
+/* The longest time between two readings that still makes an interval:
+ * the point's max_gap, or the default for its kind (see above). */
+int64_t pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms);
+
+/* A reading rebuilt from a stored sample (value in kW or kWh at time t),
+ * to continue a point's energy after a restart. For a counter with
+ * counter_bits the raw count is recovered from the value (the inverse of
+ * scale, offset and unit) when that gives a whole number in range, so a
+ * wrap across the restart is still a wrap and not a reset. */
+struct pue_reading pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value);
+
+#endif

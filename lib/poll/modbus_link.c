@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: MIT */
+/* modbus_link.c - one Modbus connection, its reads and retries; see modbus_link.h. */
+#include "poll/modbus_link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/fd_policy.h"
+#include "poll/mbap.h"
+
+/* Exception words, as the Modbus Application Protocol v1.1b3 section 7
+ * names the codes. */
+static const char *const exception_words[] = {
+	[1] = "illegal function",
+	[2] = "illegal data address",
+	[3] = "illegal data value",
+	[4] = "server device failure",
+	[5] = "acknowledge (still processing)",
+	[6] = "server device busy",
+	[7] = "negative acknowledge",
+	[8] = "memory parity error",
+	[10] = "gateway path unavailable",
+	[11] = "gateway target device failed to respond",
+};
+
+static bool
+is_exception(int e)
+{
+	return e > MODBUS_ENOBASE && e <= EMBXGTAR;
+}
+
+void
+pue_modbus_link_describe_errno(int e, char *buf, size_t len)
+{
+	unsigned code;
+
+	if (is_exception(e)) {
+		code = (unsigned)(e - MODBUS_ENOBASE);
+		snprintf(buf, len, "exception 0x%02X, %s", code,
+			 code < sizeof(exception_words) / sizeof(exception_words[0]) &&
+					 exception_words[code] != NULL
+				 ? exception_words[code]
+				 : modbus_strerror(e));
+	} else if (e == ETIMEDOUT)
+		snprintf(buf, len, "no answer (timed out)");
+	else if (e == EMBBADDATA)
+		snprintf(buf, len, "invalid answer (wrong length, function or transaction id)");
+	else if (e == EMBBADCRC)
+		snprintf(buf, len, "invalid answer (CRC error)");
+	else if (e == EMBBADSLAVE)
+		snprintf(buf, len, "answer from another unit id");
+	else if (e == EMBMDATA)
+		snprintf(buf, len, "answer longer than a Modbus frame");
+	else if (e == EMBBADEXC)
+		snprintf(buf, len, "invalid exception answer");
+	else if (e == ENXIO)
+		snprintf(buf, len, "host name does not resolve");
+	else if (e == EMFILE)
+		snprintf(buf, len, "descriptor >= 1024, refused for libmodbus");
+	else
+		snprintf(buf, len, "%s", modbus_strerror(e));
+}
+
+bool
+pue_modbus_link_is_protocol_error(int e)
+{
+	return e == EMBBADDATA || e == EMBBADCRC || e == EMBBADEXC || e == EMBBADSLAVE ||
+	       e == EMBMDATA;
+}
+
+bool
+pue_modbus_link_error_ends_poll(int e)
+{
+	return !(e == 0 || is_exception(e) || pue_modbus_link_is_protocol_error(e));
+}
+
+void
+pue_modbus_link_name(const struct pue_device_conf *d, char *where, size_t len)
+{
+	if (d->protocol == PUE_PROTO_MODBUS_TCP)
+		snprintf(where, len, "%s:%u", d->modbus.host, d->modbus.port);
+	else
+		snprintf(where, len, "%s", d->modbus.serial_device);
+}
+
+int
+pue_modbus_link_init(struct pue_modbus_link *l, const struct pue_device_conf *d, int devnull,
+		     struct pue_err *err)
+{
+	char port[8];
+
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->conf = d;
+	l->devnull = devnull;
+	pue_modbus_link_name(d, l->where, sizeof(l->where));
+	if (d->protocol == PUE_PROTO_MODBUS_TCP) {
+		snprintf(port, sizeof(port), "%u", d->modbus.port);
+		/* Only for its TCP framing: pued connects the socket itself. */
+		l->ctx = modbus_new_tcp_pi(d->modbus.host, port);
+	} else
+		l->ctx = modbus_new_rtu(d->modbus.serial_device, (int)d->modbus.baud,
+					d->modbus.parity, d->modbus.data_bits, d->modbus.stop_bits);
+	if (l->ctx == NULL)
+		return pue_err_set(err, -errno, "modbus %s: %s", l->where, modbus_strerror(errno));
+	l->fd = fcntl(devnull, F_DUPFD_CLOEXEC, 0); /* the lowest free descriptor */
+	if (l->fd < 0)
+		return pue_err_set(err, -errno, "modbus %s: reserving a descriptor: %s", l->where,
+				   strerror(errno));
+	if (l->fd >= PUE_MODBUS_FD_LIMIT)
+		return pue_err_set(err, -EMFILE,
+				   "modbus %s: no descriptor below %d is free (got %d); libmodbus "
+				   "waits with select() and cannot use it",
+				   l->where, PUE_MODBUS_FD_LIMIT, l->fd);
+	return 0;
+}
+
+/* Puts the placeholder back on the link's number: closes the socket or
+ * tty there, and keeps the number reserved. */
+static void
+park(struct pue_modbus_link *l)
+{
+	while (dup3(l->devnull, l->fd, O_CLOEXEC) < 0 && (errno == EINTR || errno == EBUSY))
+		;
+}
+
+static void
+link_close(struct pue_modbus_link *l)
+{
+	if (l->connected) {
+		park(l);
+		modbus_set_socket(l->ctx, -1);
+	}
+	l->connected = false;
+	l->stale = false;
+}
+
+void
+pue_modbus_link_fini(struct pue_modbus_link *l)
+{
+	if (l->ctx != NULL) {
+		/* Never modbus_close(): it would close the number we own. */
+		modbus_set_socket(l->ctx, -1);
+		modbus_free(l->ctx);
+		l->ctx = NULL;
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	l->connected = false;
+}
+
+/* Connects the reserved descriptor to one address, waiting at most
+ * timeout_ms. Returns 0 or an errno. */
+static int
+connect_one(struct pue_modbus_link *l, const struct addrinfo *ai, int64_t timeout_ms)
+{
+	struct pollfd p = {.fd = l->fd, .events = POLLOUT};
+	int s, e, one = 1, rc;
+	socklen_t len = sizeof(e);
+
+	s = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+	if (s < 0)
+		return errno;
+	rc = s == l->fd ? 0 : dup3(s, l->fd, O_CLOEXEC); /* never libmodbus's: ours */
+	e = errno;
+	if (s != l->fd)
+		close(s);
+	if (rc < 0) {
+		park(l);
+		return e;
+	}
+	/* As libmodbus sets it: requests are small and must leave at once. */
+	(void)setsockopt(l->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(l->fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return 0;
+	if (errno != EINPROGRESS) {
+		e = errno;
+		park(l);
+		return e;
+	}
+	do
+		rc = poll(&p, 1, (int)timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		e = ETIMEDOUT;
+	else if (rc < 0 || getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		e = errno;
+	if (e != 0)
+		park(l);
+	return e;
+}
+
+static int
+connect_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *res = NULL, *ai;
+	char port[8];
+	int e = ECONNREFUSED, rc;
+
+	snprintf(port, sizeof(port), "%u", d->modbus.port);
+	rc = getaddrinfo(d->modbus.host, port, &hints, &res);
+	if (rc != 0)
+		return rc == EAI_SYSTEM ? errno : ENXIO;
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if ((e = connect_one(l, ai, d->timeout_ms)) == 0)
+			break;
+	freeaddrinfo(res);
+	if (e == 0)
+		modbus_set_socket(l->ctx, l->fd);
+	return e;
+}
+
+static int
+connect_rtu(struct pue_modbus_link *l)
+{
+	int fd, e;
+
+	if (modbus_connect(l->ctx) < 0) /* open() and termios: no select() */
+		return errno;
+	fd = modbus_get_socket(l->ctx);
+	if (fd != l->fd) {
+		if (dup3(fd, l->fd, O_CLOEXEC) < 0) {
+			e = errno;
+			close(fd);
+			modbus_set_socket(l->ctx, -1);
+			park(l);
+			return e;
+		}
+		close(fd);
+		modbus_set_socket(l->ctx, l->fd);
+	}
+	return 0;
+}
+
+static int
+link_connect(struct pue_modbus_link *l, const struct pue_device_conf *d)
+{
+	int e = d->protocol == PUE_PROTO_MODBUS_TCP ? connect_tcp(l, d) : connect_rtu(l);
+
+	if (e != 0)
+		return e;
+	l->connected = true;
+	l->stale = false;
+	return 0;
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Meters behind RS-485 converters need a pause between requests. */
+static void
+pace(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_clock *clock)
+{
+	int64_t gap_ns = d->modbus.request_gap_ms * 1000000, since;
+
+	if (gap_ns <= 0 || l->last_request.ns == 0)
+		return;
+	since = pue_clock_mono(clock).ns - l->last_request.ns;
+	if (since < gap_ns)
+		sleep_ms((gap_ns - since + 999999) / 1000000);
+}
+
+/* One TCP read, sent raw so that the whole answer comes back to be
+ * checked (mbap.h); libmodbus still does the I/O and the framing. */
+static int
+read_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
+	 uint16_t *dst, struct pue_modbus_link_result *res)
+{
+	struct pue_mbap_read q = {
+		.unit = d->modbus.unit_id,
+		.function = r->function == PUE_MB_INPUT ? MODBUS_FC_READ_INPUT_REGISTERS
+							: MODBUS_FC_READ_HOLDING_REGISTERS,
+		.count = r->count,
+	};
+	/* unit id, function, address, quantity: libmodbus puts the MBAP
+	 * header before it */
+	uint8_t req[6] = {q.unit,
+			  q.function,
+			  (uint8_t)(r->address >> 8),
+			  (uint8_t)r->address,
+			  (uint8_t)(r->count >> 8),
+			  (uint8_t)r->count};
+	uint8_t adu[MODBUS_TCP_MAX_ADU_LENGTH];
+	int n;
+
+	if (modbus_send_raw_request(l->ctx, req, (int)sizeof(req)) < 0)
+		return errno;
+	if ((n = modbus_receive_confirmation(l->ctx, adu)) < 0)
+		return errno;
+	return pue_mbap_check(adu, (size_t)n, &q, dst, res->why, sizeof(res->why));
+}
+
+static int
+read_once(struct pue_modbus_link *l, const struct pue_mb_read *r, uint16_t *dst)
+{
+	int n;
+
+	if (r->function == PUE_MB_INPUT)
+		n = modbus_read_input_registers(l->ctx, /* addr */ r->address,
+						/* nb */ r->count, dst);
+	else
+		n = modbus_read_registers(l->ctx, /* addr */ r->address, /* nb */ r->count, dst);
+	if (n == r->count)
+		return 0;
+	return n < 0 ? errno : EMBBADDATA; /* a read counts only when every register came */
+}
+
+int
+pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
+		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
+		     const struct pue_clock *clock, struct pue_modbus_link_result *res)
+{
+	bool rtu = d->protocol == PUE_PROTO_MODBUS_RTU;
+	unsigned attempt;
+	int e = 0;
+
+	for (attempt = 0; attempt < tries; attempt++) {
+		if (l->stop != NULL && atomic_load(l->stop))
+			return ECANCELED;
+		res->connect_failed = false;
+		res->why[0] = '\0';
+		if (!l->connected && (e = link_connect(l, d)) != 0) {
+			res->connect_failed = true;
+			continue;
+		}
+		if (l->stale) { /* a late answer to an earlier request may be waiting */
+			modbus_flush(l->ctx);
+			l->stale = false;
+		}
+		modbus_set_slave(l->ctx, d->modbus.unit_id);
+		modbus_set_response_timeout(l->ctx, (uint32_t)(d->timeout_ms / 1000),
+					    (uint32_t)(d->timeout_ms % 1000) * 1000);
+		pace(l, d, clock);
+		e = rtu ? read_once(l, r, dst) : read_tcp(l, d, r, dst, res);
+		l->last_request = pue_clock_mono(clock);
+		res->requests++;
+		if (e == 0 || is_exception(e))
+			return e; /* an exception is an answer: asking again will not help */
+		if (pue_modbus_link_is_protocol_error(e))
+			res->protocol_errors++;
+		if (!rtu && (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e))) {
+			/* A late answer, the rest of one libmodbus could not
+			 * frame, or the answer that belongs to ours after another
+			 * unit's: on this connection it would pass for the answer
+			 * to the next request (every raw request has transaction
+			 * id 0). A new connection carries none of them. */
+			link_close(l);
+		} else if (e == ETIMEDOUT) {
+			/* The answer may still come, and an RTU answer has no
+			 * transaction id: let it arrive (one more timeout) and
+			 * drop it before asking anything else, as libmodbus's own
+			 * protocol recovery does. */
+			sleep_ms(d->timeout_ms);
+			modbus_flush(l->ctx);
+			l->stale = true;
+		} else if (!pue_modbus_link_error_ends_poll(e))
+			modbus_flush(l->ctx); /* drop the rest of a broken answer */
+		else
+			link_close(l); /* reset, refused, broken pipe, tty gone: reconnect */
+	}
+	return e;
+}

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* report_cmd.c - puectl's report, history, export and year; see report_cmd.h. */
+#include "report/report_cmd.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "report/report.h"
+#include "report/report_doc.h"
+#include "report/report_format.h"
+#include "report/report_html.h"
+#include "core/duration.h"
+#include "report/term_plot.h"
+#include "core/window.h"
+#include "report/year_json.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* What one run holds: the arguments, the streams, what was opened. */
+struct run {
+	const struct pue_report_args *a;
+	FILE *out, *errout;
+	struct pue_config *cfg;
+	struct pue_report_db *db;
+};
+
+bool
+pue_report_cmd_is(const char *cmd)
+{
+	return strcmp(cmd, "report") == 0 || strcmp(cmd, "history") == 0 ||
+	       strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0;
+}
+
+static int
+period(struct run *u, int64_t *from, int64_t *to)
+{
+	const struct pue_report_args *a = u->a;
+	int64_t end;
+	const char *bad = NULL;
+
+	*to = (int64_t)time(NULL) * 1000;
+	if (a->month != NULL) {
+		if (pue_report_parse_date(a->month, from, to) < 0 || strlen(a->month) != 7)
+			bad = a->month;
+	} else if (a->year != NULL) {
+		if (pue_report_parse_date(a->year, from, to) < 0 || strlen(a->year) != 4)
+			bad = a->year;
+	} else if (a->from != NULL || a->since != NULL) {
+		const char *f = a->from ? a->from : a->since;
+
+		if (pue_report_parse_date(f, from, &end) < 0)
+			bad = f;
+		else if (a->to != NULL && pue_report_parse_date(a->to, to, &end) < 0)
+			bad = a->to;
+	} else {
+		fprintf(u->errout, "puectl: give a period: --from DATE [--to DATE], "
+				   "--month YYYY-MM, --year YYYY or --since DATE\n");
+		return -1;
+	}
+	if (bad != NULL) {
+		fprintf(u->errout,
+			"puectl: \"%s\" is not a date (2026, 2026-03, 2026-03-01, "
+			"2026-03-01T08:00)\n",
+			bad);
+		return -1;
+	}
+	if (*to <= *from) {
+		fprintf(u->errout, "puectl: the period ends before it starts\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the configuration for its database path and thresholds. */
+static int
+load_config(struct run *u)
+{
+	struct pue_diags diags = {0};
+	size_t i;
+	int rc = pue_config_load(u->a->config, &u->cfg, &diags);
+
+	if (rc < 0) {
+		for (i = 0; i < diags.n; i++)
+			fprintf(u->errout, "%s\n", diags.lines[i]);
+		if (diags.n == 0)
+			fprintf(u->errout, "puectl: %s: %s\n", u->a->config, strerror(-rc));
+		pue_config_diags_free(&diags);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_db(struct run *u)
+{
+	struct pue_err err = {0};
+
+	u->db = pue_report_open(u->a->db ? u->a->db : u->cfg->storage.path, &err);
+	if (u->db == NULL) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_json(FILE *out, json_t *j)
+{
+	json_dumpf(j, out, JSON_FLAGS);
+	fputc('\n', out);
+	json_decref(j);
+}
+
+/* The reporting year as of @now: its bounds and figures, or -1 with the
+ * error printed. */
+static int
+year_compute(struct run *u, int64_t now, struct pue_year *y, int64_t *y0, int64_t *y1)
+{
+	struct pue_err err = {0};
+
+	if (pue_report_year(u->db, now, &u->cfg->pue, y, y0, y1, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* "now" for year figures: --at DATE, or the clock. */
+static int
+as_of(struct run *u, int64_t *now)
+{
+	int64_t end;
+
+	*now = (int64_t)time(NULL) * 1000;
+	if (u->a->at != NULL && pue_report_parse_date(u->a->at, now, &end) < 0) {
+		fprintf(u->errout, "puectl: --at: \"%s\" is not a date\n", u->a->at);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+year_command(struct run *u)
+{
+	double ceiling = u->cfg->pue.ceiling;
+	int64_t now, y0, y1;
+	struct pue_year y;
+
+	if (as_of(u, &now) < 0 || year_compute(u, now, &y, &y0, &y1) < 0)
+		return 1;
+	if (u->a->format == PUE_REPORT_FMT_JSON)
+		print_json(u->out, pue_year_json(&y, y0, y1, now, ceiling));
+	else
+		pue_report_format_year_text(u->out, &y, y0, y1, ceiling);
+	return 0;
+}
+
+/* report --format html: the document, with the months and the curve. */
+static int
+report_html(struct run *u, const struct pue_report_doc *doc, int64_t now)
+{
+	struct pue_buf b = PUE_BUF_INIT;
+
+	pue_report_html(&b, doc, u->cfg, now);
+	if (pue_buf_failed(&b)) {
+		fprintf(u->errout, "puectl: out of memory\n");
+		return 1;
+	}
+	fwrite(b.data, 1, b.len, u->out);
+	pue_buf_free(&b);
+	return 0;
+}
+
+/* report: the period's figures and, when the period runs up to now (or
+ * --at), the running reporting year's (the question a report for the
+ * regulator leads to: will the year end under the ceiling?). Every form
+ * formats the same figures (report_doc.h). */
+static int
+report_command(struct run *u, int64_t from, int64_t to)
+{
+	const struct pue_report_args *a = u->a;
+	double ceiling = u->cfg->pue.ceiling;
+	struct pue_report_doc d;
+	struct pue_err err = {0};
+	int64_t now;
+	bool running;
+	json_t *j;
+	int rc = 0;
+
+	if (as_of(u, &now) < 0)
+		return 1;
+	/* --since and a --from without --to run up to the clock itself */
+	running = from <= now && a->format != PUE_REPORT_FMT_CSV &&
+		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
+	if (pue_report_doc_build(u->db, &u->cfg->pue, from, to, running, now,
+				 a->format == PUE_REPORT_FMT_HTML, &d, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	switch (a->format) {
+	case PUE_REPORT_FMT_JSON:
+		j = pue_report_format_json(&d.period);
+		json_object_set_new(j, "ceiling", json_real(ceiling));
+		json_object_set_new(j, "site", json_string(u->cfg->site));
+		if (running)
+			json_object_set_new(
+				j, "year",
+				pue_year_json(&d.year, d.year_from_ms, d.year_to_ms, now, ceiling));
+		print_json(u->out, j);
+		break;
+	case PUE_REPORT_FMT_CSV:
+		pue_report_format_csv(u->out, &d.period);
+		break;
+	case PUE_REPORT_FMT_HTML:
+		rc = report_html(u, &d, now);
+		break;
+	case PUE_REPORT_FMT_TEXT:
+		pue_report_format_text(u->out, &d.period, u->cfg);
+		if (running) {
+			fputc('\n', u->out);
+			pue_report_format_year_text(u->out, &d.year, d.year_from_ms, d.year_to_ms,
+						    ceiling);
+		}
+		break;
+	}
+	pue_report_doc_free(&d);
+	return rc;
+}
+
+static void
+short_time(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* history --plot: the same steps as a curve in the terminal, coloured
+ * only on a terminal without NO_COLOR. */
+static int
+history_plot(struct run *u, const struct pue_chart_point *points, size_t n, int64_t from,
+	     int64_t to, int64_t window, int64_t step)
+{
+	char title[512], span[32], every[32], f[40], t[40];
+	struct pue_term_plot tp = {.chart = {.points = points,
+					     .n = n,
+					     .from_ms = from,
+					     .to_ms = to,
+					     .ceiling = u->cfg->pue.ceiling,
+					     .warning = u->cfg->pue.warning,
+					     .title = title},
+				   .color = pue_term_plot_color_wanted(u->out)};
+	struct pue_buf b = PUE_BUF_INIT;
+
+	pue_duration_format_span(window, span, sizeof(span));
+	pue_duration_format_span(step, every, sizeof(every));
+	short_time(from, f, sizeof(f));
+	short_time(to, t, sizeof(t));
+	/* the site last: a long name is what the 80 columns cut */
+	snprintf(title, sizeof(title), "%s PUE every %s, %s to %s UTC, site %s", span, every, f, t,
+		 u->cfg->site);
+	if (pue_term_plot_render(&b, &tp) < 0 || pue_buf_failed(&b)) {
+		fprintf(u->errout, "puectl: cannot draw the plot\n");
+		pue_buf_free(&b);
+		return 1;
+	}
+	fwrite(b.data, 1, b.len, u->out);
+	pue_buf_free(&b);
+	return 0;
+}
+
+/* history: the window's PUE ending at each step of [from, to]. */
+static int
+history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t step)
+{
+	enum pue_report_fmt f = u->a->format;
+	struct pue_err err = {0};
+	struct pue_report r;
+	struct pue_chart_point *points = NULL;
+	json_t *series = json_array();
+	size_t n = 0;
+	int64_t t;
+	int rc = 1;
+
+	if (u->a->plot &&
+	    (points = calloc((size_t)((to - from) / step) + 1, sizeof(*points))) == NULL) {
+		fprintf(u->errout, "puectl: out of memory\n");
+		goto out;
+	}
+	if (f == PUE_REPORT_FMT_CSV)
+		fprintf(u->out, "time,pue,state,coverage,facility_kwh,it_kwh\n");
+	for (t = from + step; t <= to; t += step) {
+		char when[40], pue[32];
+
+		if (pue_report_period(u->db, t - window, t, &u->cfg->pue, &r, &err) < 0) {
+			fprintf(u->errout, "puectl: %s\n", err.msg);
+			goto out;
+		}
+		pue_duration_format_time((pue_wall_t){t}, when, sizeof(when));
+		pue_report_format_pue(&r, pue, sizeof(pue));
+		if (u->a->plot)
+			points[n++] = (struct pue_chart_point){t, r.fig.pue,
+							       pue_figure_has_value(&r.fig)};
+		else if (f == PUE_REPORT_FMT_JSON)
+			json_array_append_new(series, pue_report_format_json(&r));
+		else if (f == PUE_REPORT_FMT_CSV)
+			fprintf(u->out, "%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
+				pue_figure_state_name(r.fig.state), r.fig.coverage, r.fig.facility,
+				r.fig.it);
+		else
+			fprintf(u->out, "%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
+				pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
+	}
+	if (u->a->plot)
+		rc = history_plot(u, points, n, from, to, window, step);
+	else {
+		if (f == PUE_REPORT_FMT_JSON)
+			print_json(u->out, json_incref(series));
+		rc = 0;
+	}
+out:
+	json_decref(series);
+	free(points);
+	return rc;
+}
+
+/* history's --window and --step, checked before the database is opened. */
+static int
+history_spans(struct run *u, int64_t from, int64_t to, int64_t *window, int64_t *step)
+{
+	*step = 3600000;
+	if (u->a->window == NULL || pue_duration_parse_positive(u->a->window, window) < 0 ||
+	    (u->a->step != NULL && pue_duration_parse_positive(u->a->step, step) < 0)) {
+		fprintf(u->errout, "puectl: history needs --window SPAN (e.g. 24h) and an "
+				   "optional --step SPAN (default 1h)\n");
+		return -1;
+	}
+	if (u->a->plot && u->a->format != PUE_REPORT_FMT_TEXT) {
+		fprintf(u->errout, "puectl: --plot draws text; leave out --json and --csv\n");
+		return -1;
+	}
+	if ((to - from) / *step > 100000) {
+		fprintf(u->errout, "puectl: more than 100000 steps; use a longer --step\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_period_command(struct run *u, const char *cmd)
+{
+	struct pue_err err = {0};
+	int64_t from, to, window = 0, step = 0;
+
+	if (period(u, &from, &to) < 0)
+		return 1;
+	if (strcmp(cmd, "history") == 0 && history_spans(u, from, to, &window, &step) < 0)
+		return 1;
+	if (open_db(u) < 0)
+		return 1;
+	if (strcmp(cmd, "report") == 0)
+		return report_command(u, from, to);
+	if (strcmp(cmd, "history") == 0)
+		return history_command(u, from, to, window, step);
+	if (pue_report_export(u->db, u->out, u->a->export_kind, from, to, u->a->point, &err) < 0) {
+		fprintf(u->errout, "puectl: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+int
+pue_report_cmd_run(const char *cmd, const struct pue_report_args *a, FILE *out, FILE *errout)
+{
+	struct run u = {.a = a, .out = out, .errout = errout};
+	int rc = 1;
+
+	if (a->format == PUE_REPORT_FMT_HTML && strcmp(cmd, "report") != 0) {
+		fprintf(errout, "puectl: --format html is for report only\n");
+		return 1;
+	}
+	if (load_config(&u) < 0)
+		return 1;
+	if (strcmp(cmd, "year") == 0)
+		rc = open_db(&u) < 0 ? 1 : year_command(&u);
+	else
+		rc = run_period_command(&u, cmd);
+	pue_report_close(u.db);
+	pue_config_free(u.cfg);
+	return rc;
+}
