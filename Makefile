@@ -15,7 +15,7 @@
 # libmicrohttpd: the /metrics listener (lib/http/http_server.c); libxcrypt: bcrypt
 # for its basic_auth_users (lib/http/http_auth.c). No libsystemd: sd_notify is
 # lib/util/notify.c's (libsystemd and what it loads cost 1.1 MB of RSS).
-PKGS     := libmodbus netsnmp yaml-0.1 sqlite3 jansson libmicrohttpd libxcrypt
+PKGS     := libmodbus netsnmp libcrypto yaml-0.1 sqlite3 jansson libmicrohttpd libxcrypt
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/heap.h"
 #include "config/config.h"
 #include "config/config_reader.h"
 #include "util/log.h"
@@ -329,6 +330,7 @@ reload(struct daemon_ctx *d)
 		d->config_path, (double)d->next_took_ms / 1000, d->cfg->n_devices, kept);
 	if (attach(d) < 0)
 		return -1;
+	pue_heap_release(); /* the old configuration's and service's pages */
 	pue_notify("READY=1");
 	return 0;
 }
@@ -371,6 +373,7 @@ run(struct daemon_ctx *d)
 	}
 	if (attach(d) < 0)
 		goto out;
+	pue_heap_release(); /* the YAML tree's and the start's pages */
 	pue_log(LOG_INFO, "pued: started for site \"%s\": %zu devices, database %s, socket %s",
 		d->cfg->site, d->cfg->n_devices, d->cfg->storage.path, d->cfg->control.socket);
 	pue_notify("READY=1");
@@ -456,6 +459,7 @@ main(int argc, char **argv)
 	 * where it was started. Without -f and outside the journal it logs
 	 * to syslog. */
 	pue_log_open("pued", foreground || isatty(STDERR_FILENO));
+	pue_heap_one_arena();
 	if (check_config(config_path, &cfg, false) != 0)
 		return 1;
 	raise_fd_limit();

@@ -57,6 +57,7 @@ run(struct pue_job *job)
 		return;
 	}
 	j->rc = pue_report_year(j->db, j->now_ms, &j->pc, &j->y, &j->start_ms, &j->end_ms, &j->err);
+	pue_report_release(j->db); /* the next run is a minute away */
 }
 
 static void schedule(struct pue_year_watch *w);

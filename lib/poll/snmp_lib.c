@@ -11,6 +11,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <openssl/crypto.h>
 
 #include "util/log.h"
 
@@ -71,6 +72,14 @@ start_once(struct pue_err *err)
 		return pue_err_set(err, -errno, "snmp: setenv: %s", strerror(errno));
 	if (netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG) == NULL)
 		return pue_err_set(err, -ENOMEM, "snmp: cannot register a log handler");
+	/* init_snmp() loads OpenSSL's error strings, texts pued never shows
+	 * (it logs net-snmp's messages, never OpenSSL's error queue): 450 KB
+	 * of libcrypto's pages and a hash of them on the heap (issue 18).
+	 * Started first without them, OpenSSL takes net-snmp's request to
+	 * load them as done. openssl.cnf is still read (a FIPS provider
+	 * configured there still applies). Should this fail, init_snmp()
+	 * starts OpenSSL as before. */
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	init_snmp(APP_NAME);
 	if (atexit(stop_at_exit) != 0) {
 		snmp_shutdown(APP_NAME);

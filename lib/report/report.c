@@ -54,6 +54,13 @@ pue_report_close(struct pue_report_db *r)
 	free(r);
 }
 
+void
+pue_report_release(struct pue_report_db *r)
+{
+	if (r != NULL)
+		(void)sqlite3_db_release_memory(r->db);
+}
+
 static int
 fail(struct pue_report_db *r, struct pue_err *err, const char *what)
 {

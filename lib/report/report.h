@@ -28,6 +28,11 @@ struct pue_report_db; /* opaque */
 struct pue_report_db *pue_report_open(const char *path, struct pue_err *err);
 void pue_report_close(struct pue_report_db *db);
 
+/* Frees the connection's page cache (sqlite3_db_release_memory()): for a
+ * connection kept open between reports made minutes apart, whose next
+ * report reads its pages afresh anyway. */
+void pue_report_release(struct pue_report_db *db);
+
 struct pue_report {
 	int64_t from_ms, to_ms;	      /* [from, to), Unix ms */
 	struct pue_figure fig;	      /* PUE, coverage and state over the period */

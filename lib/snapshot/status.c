@@ -72,8 +72,8 @@ figure_json(const struct pue_figure *f, const struct pue_pue_conf *pc, int categ
 	return o;
 }
 
-static json_t *
-device_json(const struct pue_snapshot *s, size_t i)
+json_t *
+pue_status_device_json(const struct pue_snapshot *s, size_t i)
 {
 	const struct pue_device_conf *d = &s->cfg->devices[i];
 	const struct pue_snap_device *sd = &s->devices[i];
@@ -113,7 +113,7 @@ pue_status_devices_json(const struct pue_snapshot *s)
 	size_t i;
 
 	for (i = 0; i < s->n_devices; i++)
-		json_array_append_new(arr, device_json(s, i));
+		json_array_append_new(arr, pue_status_device_json(s, i));
 	return json_pack("{s:o}", "devices", arr);
 }
 

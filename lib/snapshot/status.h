@@ -25,6 +25,10 @@ json_t *pue_status_json(const struct pue_snapshot *s);
  * answers. A new reference; NULL only when memory runs out. */
 json_t *pue_status_devices_json(const struct pue_snapshot *s);
 
+/* Device i of that list (i < s->n_devices): for a reply written a device
+ * at a time. A new reference; NULL only when memory runs out. */
+json_t *pue_status_device_json(const struct pue_snapshot *s, size_t i);
+
 /* Describes where a device is: "127.0.0.1:1502 unit 1", "/dev/ttyUSB0 unit 3",
  * "udp:127.0.0.1:161 v2c". */
 void pue_status_device_address(const struct pue_device_conf *d, char *buf, size_t len);

@@ -104,6 +104,7 @@ pue_web_feed_build(struct pue_web_feed *f, const json_t *status, const json_t *a
 		f->db = pue_report_open(f->cfg->storage.path, &(struct pue_err){0});
 	in.day = curve(f, &f->day_curve, now_ms, f->day, DAY_POINTS);
 	in.month = curve(f, &f->month_curve, now_ms, f->month, MONTH_POINTS);
+	pue_report_release(f->db); /* the next page is a minute away */
 	pue_web_page_render(&b, &in);
 	if ((page = pue_buf_take(&b, len)) == NULL)
 		pue_err_set(err, -ENOMEM, "web: out of memory for the status page");

@@ -18,6 +18,7 @@
 
 #include "util/blob.h"
 #include "config/config.h"
+#include "control/control_request.h"
 #include "core/figure.h"
 #include "snapshot/snapshot.h"
 #include "snapshot/status.h"
@@ -182,6 +183,28 @@ test_status_reply_is_rendered_once_per_snapshot(void **state)
 	pue_blob_unref(d);
 }
 
+/* The devices line is written a device at a time (the whole list as one
+ * tree was the process's peak at scale): the same bytes as the envelope
+ * of the tree, dumped compact. */
+static void
+test_devices_reply_is_the_trees_dump(void **state)
+{
+	struct fixture *fx = *state;
+	struct pue_blob *d = pue_status_reply(fx->s, true);
+	json_t *tree = json_pack("{s:i, s:b, s:o}", "v", PUE_CTL_VERSION, "ok", 1, "result",
+				 pue_status_devices_json(fx->s));
+	char *want = json_dumps(tree, JSON_COMPACT);
+
+	assert_non_null(d);
+	assert_non_null(want);
+	assert_int_equal(d->len, strlen(want) + 1);
+	assert_memory_equal(d->data, want, strlen(want));
+	assert_int_equal(d->data[d->len - 1], '\n');
+	free(want);
+	json_decref(tree);
+	pue_blob_unref(d);
+}
+
 int
 main(void)
 {
@@ -189,6 +212,7 @@ main(void)
 		cmocka_unit_test(test_status_summary_counts_devices_and_lists_active_alerts),
 		cmocka_unit_test(test_devices_lists_each_device),
 		cmocka_unit_test(test_status_reply_is_rendered_once_per_snapshot),
+		cmocka_unit_test(test_devices_reply_is_the_trees_dump),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
