@@ -21,9 +21,10 @@
 # measures BENCH_CAMPUS_SECONDS (60): device-seconds on time (a stored
 # sample of each device in each one-second interval, intervals laid around
 # each device's own phase, as bench/modbus.sh), polls and skipped polls,
-# pued's CPU, peak RSS (VmHWM: over its life, and since the warm-up) and
-# most threads seen, the simulators' CPU
-# (pue-sim, snmpd and its pue-snmp-pass children) and the load average.
+# pued's CPU, peak RSS (VmHWM: over its life, and since the warm-up; and
+# at the end, file-backed pages and anonymous memory) and most threads
+# seen, the simulators' CPU (pue-sim, snmpd and its pue-snmp-pass
+# children) and the load average.
 # With collectd 5.12 installed (Debian collectd-core) and
 # BENCH_CAMPUS_COLLECTD=1 (the default below 1000 devices) collectd polls
 # the same meters and agents in the same run, beside pued (its modbus
@@ -55,6 +56,14 @@ cpu_s() { # cpu_s PID...: utime + stime of each, in seconds, summed
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 children() { local p; for p in "$@"; do pgrep -P "$p" || true; done; }
+# RSS now, split: file-backed pages (the program's and libraries' code and
+# data, shared with every process that maps them) and anonymous memory
+# (heap, stacks, private copies): where a gap between two programs is.
+rss_split() {
+	awk '/^Rss:/ { r = $2 } /^Anonymous:/ { a = $2 }
+		END { printf "RSS now %d kB: %d kB file-backed pages (program and libraries), %d kB anonymous (heap, stacks)", r, r - a, a }' \
+		"/proc/$1/smaps_rollup"
+}
 
 # The meters' layout.
 OWN=$((N / 8))
@@ -246,6 +255,9 @@ for _ in $(seq "$SECS"); do
 	[ "$th" -le "$threads_max" ] || threads_max=$th
 done
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
+pued_split=$(rss_split "$PUED_PID")
+cd_split=""
+[ -z "$CD_PID" ] || cd_split=$(rss_split "$CD_PID")
 threads_end=$(awk '/^Threads/ { print $2 }' "/proc/$PUED_PID/status")
 c1=$(cpu_s "$PUED_PID") s1=$(cpu_s "${sims[@]}") a1=$(cpu_s "${agent_tree[@]}") d1=$(devjson) t1=$(now_ms)
 [ -z "$CD_PID" ] || cd1=$(cpu_s "$CD_PID")
@@ -287,11 +299,13 @@ print("pued      %.1f s: %.1f%% of a core, %.3f CPU-s per 1000 polls; threads: a
       % (secs, 100 * cpu / secs, 1000 * cpu / max(p1 - p0, 1)))
 print("pued      peak RSS %d kB (%.1f MiB) over its life, %d kB (%.1f MiB) while polling after the warm-up"
       % (life, life / 1024, $hwm, $hwm / 1024))
+print("pued      $pued_split")
 print("sims      pue-sim %.1f%% of a core (${#sims[@]} processes), snmpd + pue-snmp-pass %.1f%% (${#agent_tree[@]} processes): not pued's"
       % (100 * sim / secs, 100 * agents / secs))
 if "$cd_hwm":
     print("collectd  %.1f%% of a core; peak RSS $cd_hwm kB (%.1f MiB), the same devices, same run"
           % (100 * ($cd1 - $cd0) / secs, int("$cd_hwm") / 1024))
+    print("collectd  $cd_split")
 print("load      %s at the start, %s at the end ($(nproc) cores)" % ("$la0", "$la1"))
 PY
 grep -m3 -i 'error' "$T/collectd.log" 2>/dev/null | sed 's/^/collectd  log: /' || true

@@ -232,11 +232,14 @@ pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	}
 	/* A reader (puectl report, the sqlite3 shell) may hold a lock briefly. */
 	sqlite3_busy_timeout(st->db, 200);
-	/* The page cache holds at most 512 KiB (SQLite's default is 2000
+	/* The page cache holds at most 256 KiB (SQLite's default is 2000
 	 * KiB per connection, and grows to it as the database does): a flush
-	 * appends to the ends of raw_tail, raw_blocks and the rollups, and
-	 * bench/store's ingest took the same CPU with either (issue 18). */
-	if (exec_sql(st, "PRAGMA cache_size = -512", "opening", err) < 0)
+	 * appends to the ends of raw_tail, raw_blocks and the rollups.
+	 * bench/store (4000 points a flush): the same ingest rate with 2000,
+	 * 512 or 256 KiB and 497,124 bytes written per flush at 256 against
+	 * 495,376 at 512; at 128 KiB pages spill before the commit, 552,594
+	 * (issue 18). */
+	if (exec_sql(st, "PRAGMA cache_size = -256", "opening", err) < 0)
 		goto fail;
 	/* WAL: readers never block the writer. synchronous=NORMAL: a power
 	 * loss may lose the last transaction, never corrupt the database. */
