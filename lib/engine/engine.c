@@ -265,8 +265,7 @@ pue_engine_free(struct pue_engine *e)
 	free(e);
 }
 
-/* Loading the stored minutes into the PUE's windows: the one the PUE
- * continues in is held back as the carry. */
+/* A meter reset or glitch: to the log, the store's events and the alerts. */
 static void
 energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_result res,
 	     const struct pue_reading *r)
@@ -391,8 +390,7 @@ set_power(struct pue_engine *e, const struct point_state *ps, double kw, bool re
 			pue_combine_set_power(e->tracks[k].combine, ps->inputs[k], kw, ready, at);
 }
 
-/* A point's own live power (energy.h, pue_energy_live_power); ps is a
- * point of a track. */
+/* A point's own live power (energy.h, pue_energy_live_power). */
 static void
 own_power(struct pue_engine *e, const struct point_state *ps, const struct pue_point_conf *p,
 	  pue_wall_t at)
@@ -405,17 +403,9 @@ own_power(struct pue_engine *e, const struct point_state *ps, const struct pue_p
 		set_power(e, ps, -1, false, at);
 }
 
-/* Whether r can be true of the point of ps (energy.h, pue_energy_plausible),
- * why filled if not. A point outside every track judges by a fresh
- * state, the one it would hold: it never feeds one (pue_engine_reading). */
-static bool
-plausible(const struct point_state *ps, const struct pue_point_conf *p, const struct pue_reading *r,
-	  char *why, size_t len)
-{
-	static const struct pue_energy fresh;
-
-	return pue_energy_plausible(ps->energy != NULL ? ps->energy : &fresh, &p->num, r, why, len);
-}
+/* The energy state of a point outside every track: it never feeds one
+ * (pue_engine_reading), so its readings are judged as by a fresh one. */
+static const struct pue_energy fresh_energy;
 
 int
 pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r,
@@ -428,7 +418,8 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	char why[160], raw[64];
 	size_t k;
 
-	if (!plausible(ps, &dev->points[point], r, why, sizeof(why))) {
+	if (!pue_energy_plausible(ps->energy != NULL ? ps->energy : &fresh_energy,
+				  &dev->points[point].num, r, why, sizeof(why))) {
 		bad_reading(e, device, point, r, why);
 		raw_text(r, raw, sizeof(raw));
 		return pue_err_set(err, PUE_E_RANGE, "point %s: impossible reading: %s (%s)",

@@ -45,7 +45,7 @@ struct bad_run {
 struct point_state {
 	/* Its energy state (energy.h, over 500 bytes): a point of a track
 	 * only, else NULL (its readings are judged by a fresh state then,
-	 * engine.c's plausible()). A point that a reload took out of every
+	 * engine.c's fresh_energy). A point that a reload took out of every
 	 * track keeps the state it had (engine_handover.c), as the limit of
 	 * a power point depends on what it has shown. */
 	struct pue_energy *energy;
