@@ -222,12 +222,15 @@ pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, stru
 		if ((e->devices[d].p = ps) == NULL)
 			goto nomem;
 		for (p = 0; p < dev->n_points; p++) {
-			if ((ps[p].inputs = calloc(e->n_tracks, sizeof(int))) == NULL)
+			for (k = 0; k < e->n_tracks; k++)
+				ps[p].used |= pue_combine_input(e->tracks[k].combine, d, p) >= 0;
+			if (!ps[p].used)
+				continue;
+			if ((ps[p].inputs = calloc(e->n_tracks, sizeof(int))) == NULL ||
+			    (ps[p].energy = calloc(1, sizeof(*ps[p].energy))) == NULL)
 				goto nomem;
-			for (k = 0; k < e->n_tracks; k++) {
+			for (k = 0; k < e->n_tracks; k++)
 				ps[p].inputs[k] = pue_combine_input(e->tracks[k].combine, d, p);
-				ps[p].used |= ps[p].inputs[k] >= 0;
-			}
 		}
 	}
 	find_companions(e);
@@ -251,8 +254,10 @@ pue_engine_free(struct pue_engine *e)
 	if (e->devices != NULL)
 		for (i = 0; i < e->cfg->n_devices; i++) {
 			if (e->devices[i].p != NULL)
-				for (p = 0; p < e->cfg->devices[i].n_points; p++)
+				for (p = 0; p < e->cfg->devices[i].n_points; p++) {
 					free(e->devices[i].p[p].inputs);
+					free(e->devices[i].p[p].energy);
+				}
 			free(e->devices[i].p);
 		}
 	free(e->devices);
@@ -260,8 +265,7 @@ pue_engine_free(struct pue_engine *e)
 	free(e);
 }
 
-/* Loading the stored minutes into the PUE's windows: the one the PUE
- * continues in is held back as the carry. */
+/* A meter reset or glitch: to the log, the store's events and the alerts. */
 static void
 energy_event(struct pue_engine *e, size_t device, size_t point, enum pue_energy_result res,
 	     const struct pue_reading *r)
@@ -393,11 +397,15 @@ own_power(struct pue_engine *e, const struct point_state *ps, const struct pue_p
 {
 	struct pue_rate rate;
 
-	if (pue_energy_live_power(&ps->energy, &p->num, &rate))
+	if (pue_energy_live_power(ps->energy, &p->num, &rate))
 		set_power(e, ps, rate.power_kw, rate.ready, at);
 	else
 		set_power(e, ps, -1, false, at);
 }
+
+/* The energy state of a point outside every track: it never feeds one
+ * (pue_engine_reading), so its readings are judged as by a fresh one. */
+static const struct pue_energy fresh_energy;
 
 int
 pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const struct pue_reading *r,
@@ -410,7 +418,8 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	char why[160], raw[64];
 	size_t k;
 
-	if (!pue_energy_plausible(&ps->energy, &dev->points[point].num, r, why, sizeof(why))) {
+	if (!pue_energy_plausible(ps->energy != NULL ? ps->energy : &fresh_energy,
+				  &dev->points[point].num, r, why, sizeof(why))) {
 		bad_reading(e, device, point, r, why);
 		raw_text(r, raw, sizeof(raw));
 		return pue_err_set(err, PUE_E_RANGE, "point %s: impossible reading: %s (%s)",
@@ -425,8 +434,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 		set_power(e, &e->devices[device].p[ps->power_for], r->value, true, r->wall);
 	if (!ps->used)
 		return 0;
-	res = pue_energy_update(&ps->energy, &dev->points[point].num, dev->poll_interval_ms, r,
-				&iv);
+	res = pue_energy_update(ps->energy, &dev->points[point].num, dev->poll_interval_ms, r, &iv);
 	if (res == PUE_ENERGY_RESET || res == PUE_ENERGY_GLITCH)
 		energy_event(e, device, point, res, r);
 	/* A counter only grows: a power reading within its tolerance below

@@ -17,12 +17,13 @@
 
 #include "config/config_canon.h"
 #include "engine/engine_internal.h"
+#include "util/log.h"
 #include "util/strmap.h"
 
 struct handed_point {
 	char *key;   /* "device/point": names are [A-Za-z0-9_.-]+, so '/' splits them */
 	char *canon; /* pue_config_canon_point() in the old configuration */
-	struct pue_energy energy;
+	struct pue_energy *energy; /* a copy of its state; NULL when it had none */
 };
 
 struct pue_engine_handover {
@@ -30,6 +31,38 @@ struct pue_engine_handover {
 	size_t n;
 	struct pue_strmap by_key; /* key -> index in p */
 };
+
+/* A copy of from (owned by the caller), or NULL for none: *failed is set
+ * when memory ran out. */
+static struct pue_energy *
+copy_energy(const struct pue_energy *from, bool *failed)
+{
+	struct pue_energy *to;
+
+	if (from == NULL)
+		return NULL;
+	if ((to = malloc(sizeof(*to))) == NULL) {
+		*failed = true;
+		return NULL;
+	}
+	*to = *from;
+	return to;
+}
+
+/* The state a point of the new engine continues with: the old point's
+ * (NULL: it had none, so it starts afresh like one that had never been
+ * read). A point outside every track gets one only to keep what the old
+ * point had seen (engine_internal.h). */
+static void
+give_energy(struct point_state *ps, const struct pue_energy *from)
+{
+	bool failed = false;
+
+	if (ps->energy != NULL)
+		*ps->energy = from != NULL ? *from : (struct pue_energy){0};
+	else if (from != NULL && (ps->energy = copy_energy(from, &failed)) == NULL)
+		pue_log(LOG_ERR, "engine: out of memory; a point's limit starts afresh");
+}
 
 static char *
 point_key(const struct pue_device_conf *dev, const struct pue_point_conf *pt)
@@ -46,6 +79,7 @@ pue_engine_handover_take(struct pue_engine *e)
 {
 	struct pue_engine_handover *h = calloc(1, sizeof(*h));
 	size_t d, p, n = 0;
+	bool failed = false;
 
 	/* The minute in progress goes to the store as it stands; the new
 	 * engine continues in the same minute and the store adds the rest. */
@@ -64,8 +98,8 @@ pue_engine_handover_take(struct pue_engine *e)
 
 			hp->key = point_key(dev, &dev->points[p]);
 			hp->canon = pue_config_canon_point(dev, &dev->points[p]);
-			hp->energy = e->devices[d].p[p].energy;
-			if (hp->key == NULL || hp->canon == NULL ||
+			hp->energy = copy_energy(e->devices[d].p[p].energy, &failed);
+			if (hp->key == NULL || hp->canon == NULL || failed ||
 			    pue_strmap_add(&h->by_key, hp->key, h->n - 1, NULL) < 0)
 				goto nomem;
 		}
@@ -92,7 +126,7 @@ pue_engine_handover_give(struct pue_engine *e, struct pue_engine_handover *h)
 			if (key != NULL && pue_strmap_find(&h->by_key, key, &i) &&
 			    (canon = pue_config_canon_point(dev, &dev->points[p])) != NULL &&
 			    strcmp(canon, h->p[i].canon) == 0) {
-				e->devices[d].p[p].energy = h->p[i].energy;
+				give_energy(&e->devices[d].p[p], h->p[i].energy);
 				given++;
 			}
 			free(key);
@@ -112,6 +146,7 @@ pue_engine_handover_free(struct pue_engine_handover *h)
 	for (i = 0; i < h->n; i++) {
 		free(h->p[i].key);
 		free(h->p[i].canon);
+		free(h->p[i].energy);
 	}
 	pue_strmap_free(&h->by_key);
 	free(h->p);

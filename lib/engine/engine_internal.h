@@ -32,26 +32,34 @@ struct track {
  * not one per poll (health.h's pace for failing devices). */
 struct bad_run {
 	uint64_t n;	     /* rejected readings in the current run; 0: none */
-	bool logged;	     /* this run has been logged */
-	bool ever_logged;    /* last_log is set */
 	pue_mono_t last_log; /* the last line about this point's readings */
 	pue_wall_t since;    /* the first rejected reading of the run */
 	unsigned quiet_runs; /* runs since last_log that were only counted */
+	bool logged;	     /* this run has been logged */
+	bool ever_logged;    /* last_log is set */
 };
 
+/* Every polled point has one, and a site polls many more points than its
+ * sums use (issue 18: a campus of 300 meters, ~650 points, 2 in the PUE),
+ * so what only the points of a track need is allocated for them alone. */
 struct point_state {
-	struct pue_energy energy;
-	int *inputs; /* per track: the combine input, -1 when unused */
-	bool used;   /* by any track */
+	/* Its energy state (energy.h, over 500 bytes): a point of a track
+	 * only, else NULL (its readings are judged by a fresh state then,
+	 * engine.c's fresh_energy). A point that a reload took out of every
+	 * track keeps the state it had (engine_handover.c), as the limit of
+	 * a power point depends on what it has shown. */
+	struct pue_energy *energy;
+	int *inputs; /* a point of a track: per track, the combine input, -1 when unused */
 	double value;
 	pue_wall_t at;
+	/* its valid intervals since the start (pue_engine_totals_point_energy()) */
+	double energy_kwh;
+	struct bad_run bad;
 	/* The live figure (find_companions): a power point that gives an
 	 * energy point of the PUE its "now", and that energy point's mate. */
 	int power_for; /* power point: the energy point it stands for, or -1 */
 	int power_by;  /* energy point: its power point, or -1 */
-	struct bad_run bad;
-	double energy_kwh; /* its valid intervals since the start (pue_engine_totals_point_energy())
-			    */
+	bool used;     /* by any track */
 };
 
 struct pue_engine {

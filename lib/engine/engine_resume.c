@@ -60,7 +60,7 @@ replay_sample(void *arg, size_t device, size_t point, pue_wall_t t, double value
 
 	if (!ps->used)
 		return;
-	if (pue_energy_update(&ps->energy, &dev->points[point].num, dev->poll_interval_ms, &r,
+	if (pue_energy_update(ps->energy, &dev->points[point].num, dev->poll_interval_ms, &r,
 			      &iv) == PUE_ENERGY_INTERVAL &&
 	    ps->inputs[0] >= 0 && pue_combine_add(e->tracks[0].combine, ps->inputs[0], &iv) < 0)
 		pue_log(LOG_ERR, "engine: out of memory; a stored interval of %s is lost",
@@ -97,7 +97,7 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 			if (rc == 0)
 				continue;
 			r = pue_energy_stored_reading(&dev->points[p].num, (pue_wall_t){t}, v);
-			pue_energy_update(&ps->energy, &dev->points[p].num, dev->poll_interval_ms,
+			pue_energy_update(ps->energy, &dev->points[p].num, dev->poll_interval_ms,
 					  &r, &iv);
 		}
 	}

@@ -36,6 +36,7 @@
 #include "poll/modbus_plan.h"
 #include "poll/modbus_spread.h"
 #include "poll/poll_schedule.h"
+#include "util/strmap.h"
 #include "util/workq.h"
 
 /* One connection: a serial bus, or one of the connections of a TCP link
@@ -72,8 +73,11 @@ struct dev {
 	unsigned requests;
 	unsigned protocol_errors; /* answers rejected (modbus_link.h) */
 	int64_t latency_ms;
-	char error[200];      /* first failure, in words */
-	char bad_logged[200]; /* the invalid-sample reason last logged, "" when none */
+	char error[200]; /* first failure, in words */
+	/* The invalid-sample reason last logged, as its hash (log_invalid):
+	 * 0 when none. It only tells a change, and 8 bytes a device hold
+	 * that as well as the 200 of the text did (issue 18). */
+	uint64_t bad_logged;
 };
 
 struct pue_modbus {
@@ -244,13 +248,17 @@ decode_point(const struct dev *d, size_t i, struct pue_reading *r, struct pue_er
 static void
 log_invalid(struct dev *d, const char *bad)
 {
-	if (strcmp(bad, d->bad_logged) == 0)
+	/* Odd for every reason, so no reason hashes to "none"; two reasons
+	 * that share the other 63 bits would miss one line. */
+	uint64_t h = bad[0] == '\0' ? 0 : pue_strmap_hash(bad) | 1;
+
+	if (h == d->bad_logged)
 		return;
 	if (bad[0] != '\0')
 		pue_log(LOG_WARNING, "device %s: %s", d->conf->name, bad);
 	else
 		pue_log(LOG_NOTICE, "device %s: samples valid again", d->conf->name);
-	snprintf(d->bad_logged, sizeof(d->bad_logged), "%s", bad);
+	d->bad_logged = h;
 }
 
 static void

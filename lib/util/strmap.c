@@ -8,8 +8,8 @@
 
 #define FIRST_CAP 16
 
-static uint64_t
-hash_of(const char *s)
+uint64_t
+pue_strmap_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325u;
 
@@ -59,7 +59,7 @@ grow(struct pue_strmap *m)
 int
 pue_strmap_add(struct pue_strmap *m, const char *key, size_t value, size_t *old)
 {
-	uint64_t h = hash_of(key);
+	uint64_t h = pue_strmap_hash(key);
 	struct pue_strmap_slot *s = NULL;
 
 	if (m->cap > 0) {
@@ -87,7 +87,7 @@ pue_strmap_find(struct pue_strmap *m, const char *key, size_t *value)
 
 	if (m->cap == 0)
 		return false;
-	s = slot_of(m, key, hash_of(key));
+	s = slot_of(m, key, pue_strmap_hash(key));
 	if (s->key == NULL)
 		return false;
 	if (value != NULL)

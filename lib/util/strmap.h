@@ -46,4 +46,8 @@ bool pue_strmap_find(struct pue_strmap *m, const char *key, size_t *value);
 /* Frees the slots (not the keys) and empties the map. NULL is accepted. */
 void pue_strmap_free(struct pue_strmap *m);
 
+/* The map's 64-bit FNV-1a hash of s, for a caller that only needs to
+ * know whether a string changed (modbus_poll.c's last logged reason). */
+uint64_t pue_strmap_hash(const char *s);
+
 #endif

@@ -3,7 +3,8 @@
  * test_engine_handover.c - what a reload carries over: the energy state
  * of each point that stayed, matched by name whatever the order, and none
  * for a point whose definition changed, including a change of
- * scale_register, sum_column or invalid_values.
+ * scale_register, sum_column or invalid_values; a point the new sums
+ * leave out keeps its state too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -163,6 +164,53 @@ test_handover_notices_an_invalid_values_change(void **state)
 	assert_int_equal(reload(change_invalid_values), 3);
 }
 
+static void
+drop_meter_power(struct pue_config *cfg)
+{
+	struct pue_sum *fac = &cfg->pue.facility;
+
+	fac->terms[0] = fac->terms[--fac->n_terms];
+}
+
+/* A reading of meter/power that the limit of a point which has shown
+ * 100 kW (energy.h: 10 x, at least 1 MW) rejects and a fresh one takes. */
+static int
+read_5_mw(struct pue_engine *e)
+{
+	struct pue_reading r = {.wall = {T0 + 2000}, .value = 5000, .raw = {.value = 5000}};
+
+	return pue_engine_reading(e, 0, 0, &r, NULL);
+}
+
+/* The reload carries a point's state to the new engine whether its sums
+ * use the point or not: taken out of them, meter/power is still judged by
+ * the power it has shown, not afresh. */
+static void
+test_handover_keeps_the_limit_of_a_point_left_out_of_the_sums(void **state)
+{
+	struct pue_clock *clock = pue_clock_new_manual((pue_wall_t){T0});
+	struct pue_config *old = load(site), *next = load(site);
+	struct pue_engine *e = running(old, clock), *fresh;
+	struct pue_engine_handover *h;
+
+	(void)state;
+	drop_meter_power(next);
+	assert_non_null(fresh = pue_engine_new(next, clock, NULL, NULL));
+	assert_int_equal(read_5_mw(fresh), 0);
+	pue_engine_free(fresh);
+
+	assert_non_null(h = pue_engine_handover_take(e));
+	pue_engine_free(e);
+	pue_config_free(old);
+	assert_non_null(e = pue_engine_new(next, clock, NULL, NULL));
+	assert_int_equal(pue_engine_handover_give(e, h), 4);
+	pue_engine_handover_free(h);
+	assert_int_equal(read_5_mw(e), PUE_E_RANGE);
+	pue_engine_free(e);
+	pue_config_free(next);
+	pue_clock_free(clock);
+}
+
 int
 main(void)
 {
@@ -171,6 +219,7 @@ main(void)
 		cmocka_unit_test(test_handover_notices_a_scale_register_change),
 		cmocka_unit_test(test_handover_notices_a_sum_column_change),
 		cmocka_unit_test(test_handover_notices_an_invalid_values_change),
+		cmocka_unit_test(test_handover_keeps_the_limit_of_a_point_left_out_of_the_sums),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
