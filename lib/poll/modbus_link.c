@@ -16,6 +16,7 @@
 
 #include "util/fd_policy.h"
 #include "poll/mbap.h"
+#include "poll/rtu_line.h"
 
 /* Exception words, as the Modbus Application Protocol v1.1b3 section 7
  * names the codes. */
@@ -322,6 +323,39 @@ read_once(struct pue_modbus_link *l, const struct pue_mb_read *r, uint16_t *dst)
 	return n < 0 ? errno : EMBBADDATA; /* a read counts only when every register came */
 }
 
+/* After a failure on a serial line: drains it until it has been silent
+ * for a response timeout (rtu_line.h), so that no late answer is left for
+ * the next request. A line that will not go quiet is settled again before
+ * the next request; one that is gone is closed. Returns 0 or the errno
+ * of pue_rtu_line_settle(). */
+static int
+settle(struct pue_modbus_link *l, const struct pue_device_conf *d)
+{
+	int e = pue_rtu_line_settle(l->fd, d->timeout_ms, l->stop);
+
+	l->stale = e != 0;
+	if (e != 0 && e != EBUSY && e != ECANCELED)
+		link_close(l);
+	return e;
+}
+
+/* One RTU read: libmodbus checks the unit, function, byte count and CRC;
+ * the answer must then be alone on the line (rtu_line.h). */
+static int
+read_rtu(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
+	 uint16_t *dst, struct pue_modbus_link_result *res)
+{
+	int e = read_once(l, r, dst);
+
+	if ((e == 0 || is_exception(e)) && pue_rtu_line_speaks(l->fd, pue_rtu_line_alone_ms(d))) {
+		snprintf(res->why, sizeof(res->why),
+			 "invalid answer (another frame followed the answer: a repeated or late "
+			 "one)");
+		return EMBBADDATA;
+	}
+	return e;
+}
+
 int
 pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
@@ -340,15 +374,20 @@ pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 			res->connect_failed = true;
 			continue;
 		}
-		if (l->stale) { /* a late answer to an earlier request may be waiting */
-			modbus_flush(l->ctx);
-			l->stale = false;
+		/* bytes nobody asked for, or a line that did not go quiet
+		 * after the last failure */
+		if (rtu && (l->stale || pue_rtu_line_speaks(l->fd, 0)) && (e = settle(l, d)) != 0) {
+			if (e == EBUSY)
+				snprintf(res->why, sizeof(res->why),
+					 "the line never went quiet (bytes kept coming)");
+			continue;
 		}
 		modbus_set_slave(l->ctx, d->modbus.unit_id);
 		modbus_set_response_timeout(l->ctx, (uint32_t)(d->timeout_ms / 1000),
 					    (uint32_t)(d->timeout_ms % 1000) * 1000);
-		pace(l, d, clock);
-		e = rtu ? read_once(l, r, dst) : read_tcp(l, d, r, dst, res);
+		if (!rtu)
+			pace(l, d, clock); /* on a serial line, read_rtu() watched the gap */
+		e = rtu ? read_rtu(l, d, r, dst, res) : read_tcp(l, d, r, dst, res);
 		l->last_request = pue_clock_mono(clock);
 		res->requests++;
 		if (e == 0 || is_exception(e))
@@ -362,17 +401,13 @@ pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 			 * to the next request (every raw request has transaction
 			 * id 0). A new connection carries none of them. */
 			link_close(l);
-		} else if (e == ETIMEDOUT) {
-			/* The answer may still come, and an RTU answer has no
-			 * transaction id: let it arrive (one more timeout) and
-			 * drop it before asking anything else, as libmodbus's own
-			 * protocol recovery does. */
-			sleep_ms(d->timeout_ms);
-			modbus_flush(l->ctx);
-			l->stale = true;
-		} else if (!pue_modbus_link_error_ends_poll(e))
-			modbus_flush(l->ctx); /* drop the rest of a broken answer */
-		else
+		} else if (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e)) {
+			/* The answer may still come, or the frame taken was not
+			 * ours and ours is on its way, and an RTU answer has no
+			 * transaction id: let the line go quiet before asking
+			 * anything else. */
+			settle(l, d);
+		} else
 			link_close(l); /* reset, refused, broken pipe, tty gone: reconnect */
 	}
 	return e;
