@@ -278,31 +278,57 @@ pace(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pu
 		sleep_ms((gap_ns - since + 999999) / 1000000);
 }
 
-/* One TCP read, sent raw so that the whole answer comes back to be
- * checked (mbap.h); libmodbus still does the I/O and the framing. */
+/* Writes the whole request to the connection, waiting at most timeout_ms
+ * for room. Returns 0 or an errno. */
+static int
+send_request(int fd, const uint8_t *buf, size_t len, int64_t timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	ssize_t n;
+	int rc;
+
+	while (len > 0) {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR)
+			continue;
+		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			do
+				rc = poll(&p, 1, (int)timeout_ms);
+			while (rc < 0 && errno == EINTR);
+			if (rc == 0)
+				return ETIMEDOUT;
+			if (rc < 0)
+				return errno;
+		} else
+			return n < 0 ? errno : EPIPE;
+	}
+	return 0;
+}
+
+/* One TCP read, written by pued with the connection's next transaction id
+ * so that the whole answer comes back to be checked against it (mbap.h);
+ * libmodbus still frames the answer. */
 static int
 read_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
 	 uint16_t *dst, struct pue_modbus_link_result *res)
 {
 	struct pue_mbap_read q = {
+		.tid = ++l->tid,
 		.unit = d->modbus.unit_id,
 		.function = r->function == PUE_MB_INPUT ? MODBUS_FC_READ_INPUT_REGISTERS
 							: MODBUS_FC_READ_HOLDING_REGISTERS,
+		.address = r->address,
 		.count = r->count,
 	};
-	/* unit id, function, address, quantity: libmodbus puts the MBAP
-	 * header before it */
-	uint8_t req[6] = {q.unit,
-			  q.function,
-			  (uint8_t)(r->address >> 8),
-			  (uint8_t)r->address,
-			  (uint8_t)(r->count >> 8),
-			  (uint8_t)r->count};
-	uint8_t adu[MODBUS_TCP_MAX_ADU_LENGTH];
-	int n;
+	uint8_t req[PUE_MBAP_READ_BYTES], adu[MODBUS_TCP_MAX_ADU_LENGTH];
+	int n, e;
 
-	if (modbus_send_raw_request(l->ctx, req, (int)sizeof(req)) < 0)
-		return errno;
+	pue_mbap_request(&q, req);
+	if ((e = send_request(l->fd, req, sizeof(req), d->timeout_ms)) != 0)
+		return e;
 	if ((n = modbus_receive_confirmation(l->ctx, adu)) < 0)
 		return errno;
 	return pue_mbap_check(adu, (size_t)n, &q, dst, res->why, sizeof(res->why));
@@ -397,9 +423,9 @@ pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 		if (!rtu && (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e))) {
 			/* A late answer, the rest of one libmodbus could not
 			 * frame, or the answer that belongs to ours after another
-			 * unit's: on this connection it would pass for the answer
-			 * to the next request (every raw request has transaction
-			 * id 0). A new connection carries none of them. */
+			 * unit's: the next request's transaction id tells them
+			 * apart, but each would cost that request too. A new
+			 * connection carries none of them. */
 			link_close(l);
 		} else if (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e)) {
 			/* The answer may still come, or the frame taken was not
