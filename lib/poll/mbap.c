@@ -24,6 +24,25 @@ bad(int code, char *why, size_t why_len, const char *fmt, ...)
 	return code;
 }
 
+static void
+put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+void
+pue_mbap_request(const struct pue_mbap_read *q, uint8_t *adu)
+{
+	put16(adu, q->tid);
+	put16(adu + 2, 0);			 /* protocol id: Modbus */
+	put16(adu + 4, PUE_MBAP_READ_BYTES - 6); /* what follows: unit id and PDU */
+	adu[6] = q->unit;
+	adu[7] = q->function;
+	put16(adu + 8, q->address);
+	put16(adu + 10, q->count);
+}
+
 int
 pue_mbap_check(const uint8_t *adu, size_t len, const struct pue_mbap_read *q, uint16_t *dst,
 	       char *why, size_t why_len)
@@ -37,9 +56,9 @@ pue_mbap_check(const uint8_t *adu, size_t len, const struct pue_mbap_read *q, ui
 	if (len < PUE_MBAP_BYTES + 2)
 		return bad(EMBBADDATA, why, why_len, "invalid answer (%zu bytes, too short)", len);
 	pdu_len = len - PUE_MBAP_BYTES;
-	if (be16(adu) != PUE_MBAP_RAW_TID)
+	if (be16(adu) != q->tid)
 		return bad(EMBBADDATA, why, why_len, "invalid answer (transaction id %u, sent %u)",
-			   be16(adu), PUE_MBAP_RAW_TID);
+			   be16(adu), q->tid);
 	if (be16(adu + 2) != 0)
 		return bad(EMBBADDATA, why, why_len, "invalid answer (protocol id %u, not 0)",
 			   be16(adu + 2));

@@ -16,6 +16,7 @@
 
 #include "util/fd_policy.h"
 #include "poll/mbap.h"
+#include "poll/rtu_line.h"
 
 /* Exception words, as the Modbus Application Protocol v1.1b3 section 7
  * names the codes. */
@@ -277,31 +278,57 @@ pace(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pu
 		sleep_ms((gap_ns - since + 999999) / 1000000);
 }
 
-/* One TCP read, sent raw so that the whole answer comes back to be
- * checked (mbap.h); libmodbus still does the I/O and the framing. */
+/* Writes the whole request to the connection, waiting at most timeout_ms
+ * for room. Returns 0 or an errno. */
+static int
+send_request(int fd, const uint8_t *buf, size_t len, int64_t timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	ssize_t n;
+	int rc;
+
+	while (len > 0) {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR)
+			continue;
+		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			do
+				rc = poll(&p, 1, (int)timeout_ms);
+			while (rc < 0 && errno == EINTR);
+			if (rc == 0)
+				return ETIMEDOUT;
+			if (rc < 0)
+				return errno;
+		} else
+			return n < 0 ? errno : EPIPE;
+	}
+	return 0;
+}
+
+/* One TCP read, written by pued with the connection's next transaction id
+ * so that the whole answer comes back to be checked against it (mbap.h);
+ * libmodbus still frames the answer. */
 static int
 read_tcp(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
 	 uint16_t *dst, struct pue_modbus_link_result *res)
 {
 	struct pue_mbap_read q = {
+		.tid = ++l->tid,
 		.unit = d->modbus.unit_id,
 		.function = r->function == PUE_MB_INPUT ? MODBUS_FC_READ_INPUT_REGISTERS
 							: MODBUS_FC_READ_HOLDING_REGISTERS,
+		.address = r->address,
 		.count = r->count,
 	};
-	/* unit id, function, address, quantity: libmodbus puts the MBAP
-	 * header before it */
-	uint8_t req[6] = {q.unit,
-			  q.function,
-			  (uint8_t)(r->address >> 8),
-			  (uint8_t)r->address,
-			  (uint8_t)(r->count >> 8),
-			  (uint8_t)r->count};
-	uint8_t adu[MODBUS_TCP_MAX_ADU_LENGTH];
-	int n;
+	uint8_t req[PUE_MBAP_READ_BYTES], adu[MODBUS_TCP_MAX_ADU_LENGTH];
+	int n, e;
 
-	if (modbus_send_raw_request(l->ctx, req, (int)sizeof(req)) < 0)
-		return errno;
+	pue_mbap_request(&q, req);
+	if ((e = send_request(l->fd, req, sizeof(req), d->timeout_ms)) != 0)
+		return e;
 	if ((n = modbus_receive_confirmation(l->ctx, adu)) < 0)
 		return errno;
 	return pue_mbap_check(adu, (size_t)n, &q, dst, res->why, sizeof(res->why));
@@ -322,6 +349,39 @@ read_once(struct pue_modbus_link *l, const struct pue_mb_read *r, uint16_t *dst)
 	return n < 0 ? errno : EMBBADDATA; /* a read counts only when every register came */
 }
 
+/* After a failure on a serial line: drains it until it has been silent
+ * for a response timeout (rtu_line.h), so that no late answer is left for
+ * the next request. A line that will not go quiet is settled again before
+ * the next request; one that is gone is closed. Returns 0 or the errno
+ * of pue_rtu_line_settle(). */
+static int
+settle(struct pue_modbus_link *l, const struct pue_device_conf *d)
+{
+	int e = pue_rtu_line_settle(l->fd, d->timeout_ms, l->stop);
+
+	l->stale = e != 0;
+	if (e != 0 && e != EBUSY && e != ECANCELED)
+		link_close(l);
+	return e;
+}
+
+/* One RTU read: libmodbus checks the unit, function, byte count and CRC;
+ * the answer must then be alone on the line (rtu_line.h). */
+static int
+read_rtu(struct pue_modbus_link *l, const struct pue_device_conf *d, const struct pue_mb_read *r,
+	 uint16_t *dst, struct pue_modbus_link_result *res)
+{
+	int e = read_once(l, r, dst);
+
+	if ((e == 0 || is_exception(e)) && pue_rtu_line_speaks(l->fd, pue_rtu_line_alone_ms(d))) {
+		snprintf(res->why, sizeof(res->why),
+			 "invalid answer (another frame followed the answer: a repeated or late "
+			 "one)");
+		return EMBBADDATA;
+	}
+	return e;
+}
+
 int
 pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 		     const struct pue_mb_read *r, uint16_t *dst, unsigned tries,
@@ -340,15 +400,20 @@ pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 			res->connect_failed = true;
 			continue;
 		}
-		if (l->stale) { /* a late answer to an earlier request may be waiting */
-			modbus_flush(l->ctx);
-			l->stale = false;
+		/* bytes nobody asked for, or a line that did not go quiet
+		 * after the last failure */
+		if (rtu && (l->stale || pue_rtu_line_speaks(l->fd, 0)) && (e = settle(l, d)) != 0) {
+			if (e == EBUSY)
+				snprintf(res->why, sizeof(res->why),
+					 "the line never went quiet (bytes kept coming)");
+			continue;
 		}
 		modbus_set_slave(l->ctx, d->modbus.unit_id);
 		modbus_set_response_timeout(l->ctx, (uint32_t)(d->timeout_ms / 1000),
 					    (uint32_t)(d->timeout_ms % 1000) * 1000);
-		pace(l, d, clock);
-		e = rtu ? read_once(l, r, dst) : read_tcp(l, d, r, dst, res);
+		if (!rtu)
+			pace(l, d, clock); /* on a serial line, read_rtu() watched the gap */
+		e = rtu ? read_rtu(l, d, r, dst, res) : read_tcp(l, d, r, dst, res);
 		l->last_request = pue_clock_mono(clock);
 		res->requests++;
 		if (e == 0 || is_exception(e))
@@ -358,21 +423,17 @@ pue_modbus_link_read(struct pue_modbus_link *l, const struct pue_device_conf *d,
 		if (!rtu && (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e))) {
 			/* A late answer, the rest of one libmodbus could not
 			 * frame, or the answer that belongs to ours after another
-			 * unit's: on this connection it would pass for the answer
-			 * to the next request (every raw request has transaction
-			 * id 0). A new connection carries none of them. */
+			 * unit's: the next request's transaction id tells them
+			 * apart, but each would cost that request too. A new
+			 * connection carries none of them. */
 			link_close(l);
-		} else if (e == ETIMEDOUT) {
-			/* The answer may still come, and an RTU answer has no
-			 * transaction id: let it arrive (one more timeout) and
-			 * drop it before asking anything else, as libmodbus's own
-			 * protocol recovery does. */
-			sleep_ms(d->timeout_ms);
-			modbus_flush(l->ctx);
-			l->stale = true;
-		} else if (!pue_modbus_link_error_ends_poll(e))
-			modbus_flush(l->ctx); /* drop the rest of a broken answer */
-		else
+		} else if (e == ETIMEDOUT || pue_modbus_link_is_protocol_error(e)) {
+			/* The answer may still come, or the frame taken was not
+			 * ours and ours is on its way, and an RTU answer has no
+			 * transaction id: let the line go quiet before asking
+			 * anything else. */
+			settle(l, d);
+		} else
 			link_close(l); /* reset, refused, broken pipe, tty gone: reconnect */
 	}
 	return e;

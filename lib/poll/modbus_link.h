@@ -14,15 +14,17 @@
  * connect calls select() on whatever socket() returned.
  *
  * A late answer to one read must never be taken for the answer to the
- * next (a wrong number, not an error). TCP reads are sent raw so that pued
- * can check the whole MBAP header of the answer (mbap.h: libmodbus 3.1.6
- * does not compare the unit id or the MBAP length), and raw requests all
- * carry transaction id 0: after a read gets no answer, or an answer that
- * is not its own or cannot be framed, the TCP connection is closed, and
- * the next request goes out on a new one, where no earlier answer can
- * come. On a serial bus the link is "stale" after a read gets no answer:
- * RTU frames carry no transaction id, so pued waits one more response
- * timeout for the late answer and flushes it before the next request.
+ * next (a wrong number, not an error). pued writes TCP reads itself, each
+ * with the connection's next transaction id, and checks the whole MBAP
+ * header of the answer (mbap.h: libmodbus 3.1.6 does not compare the unit
+ * id or the MBAP length, and its raw requests all carry id 0); after a
+ * read gets no answer, or an answer that is not its own or cannot be
+ * framed, the TCP connection is closed, and the next request goes out on a
+ * new one, where no earlier answer can come. On a serial bus, where
+ * frames carry no transaction id, a request goes out only on a quiet line
+ * and an answer counts only when it is alone on it (rtu_line.h): after a
+ * read gets no answer or a rejected one, the line is drained until it has
+ * been silent for a response timeout.
  *
  * Thread: a link is used by one worker at a time (the poller guarantees
  * it); init and fini run on the main thread.
@@ -48,7 +50,8 @@ struct pue_modbus_link {
 	int fd;				    /* reserved descriptor; -1 before init */
 	int devnull;			    /* borrowed: the placeholder's source */
 	bool connected;
-	bool stale;		 /* a request went unanswered: flush before the next */
+	bool stale;		 /* RTU: not quiet after a failure: settle first */
+	uint16_t tid;		 /* TCP: the last request's transaction id */
 	const atomic_bool *stop; /* set when pued stops: no new attempt starts */
 	pue_mono_t last_request;
 	char where[96]; /* "127.0.0.1:1502" or "/dev/ttyUSB0" */

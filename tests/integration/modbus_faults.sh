@@ -29,6 +29,12 @@ devices:
     modbus: {host: 127.0.0.1, port: $SIM_PORT, unit_id: 2}
     points:
       - {name: e, register: 28, type: uint64, unit: Wh, kind: energy, measured_at: ups_output}
+  - name: twin # power and energy in two reads whose answers look alike
+    protocol: modbus_tcp
+    retries: 0
+    modbus: {host: 127.0.0.1, port: $SIM_PORT, unit_id: 3, max_gap_registers: 0}
+    points: [{name: p, register: 10, type: float32, unit: kW, kind: power},
+             {name: e, register: 24, type: float32, unit: kWh, kind: energy}]
   - name: ghost
     protocol: modbus_tcp
     modbus: {host: 127.0.0.1, port: $SIM_PORT, unit_id: 9}
@@ -109,6 +115,29 @@ fault reset
 wait_for 10000 "the reset recorded as an event" \
 	bash -c "[ \"\$(sqlite3 \"$T/pued.db\" \"SELECT count(*) FROM events WHERE kind = 'meter_reset'\")\" -ge 1 ]"
 note "event: $(sql "SELECT kind, subject, message FROM events WHERE kind = 'meter_reset' LIMIT 1")"
+
+# A gateway that sends each answer twice: twin's power and energy reads
+# have answers of the same shape (unit 3, function 0x03, 4 bytes), and only
+# the transaction id tells the power answer's second copy from the answer
+# to the energy read, the connection's next request. Never the power as
+# energy: an error instead.
+twin_samples_above() {
+	[ "$(sql "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point WHERE p.device = 'twin'")" -gt "$1" ]
+}
+polls=$(dev_jq twin .polls)
+[ "$(sim_cmd fault 3 twice)" = ok ] || fail "simulator refused fault twice"
+wait_for 15000 "three polls of twin under twice" dev_jq twin ".polls >= $polls + 3"
+error=$(dev_jq twin '.last_error // ""')
+[ "$(sim_cmd fault 3 none)" = ok ] || fail "simulator refused fault none"
+n=$(sql "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point WHERE p.device = 'twin'")
+wait_for 20000 "twin stores again" twin_samples_above "$n" # every earlier sample flushed
+power=$(sim_cmd get 3 | jq .power_kw)
+sql "SELECT p.name, s.value FROM samples s JOIN points p ON p.id = s.point
+	WHERE p.device = 'twin' AND ((p.name = 'p' AND s.value != $power) OR (p.name = 'e' AND s.value < 100000))" >"$T/wrong"
+[ ! -s "$T/wrong" ] || fail "twice: wrong samples of twin stored: $(head -5 "$T/wrong" | tr '\n' ' ')"
+want='^"read holding 24\+2: invalid answer \(transaction id [0-9]+, sent [0-9]+\)'
+[[ $error =~ $want ]] ||
+	fail "twice: twin's error does not name the earlier answer's transaction id: $error"
 
 # Never a wrong number: every power sample of f is the meter's 960 kW, and
 # its counter only went down once, at the reset, to near 0.

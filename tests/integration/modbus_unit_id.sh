@@ -39,7 +39,7 @@ raw() { python3 "$T/raw.py" "$SIM_PORT" "$1"; }
 [ "$(raw 2)" = "tid=7 unit=1 mbap_length=7 follow=7 kw=12345" ] || fail "otherunit: $(raw 2)"
 [ "$(sim_cmd fault 2 mbaplen)" = ok ] || fail "fault mbaplen"
 [ "$(raw 2)" = "tid=7 unit=2 mbap_length=8 follow=7 kw=400" ] || fail "mbaplen: $(raw 2)"
-[ "$(sim_cmd fault 2 otherunit)" = "error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|reset" ] ||
+[ "$(sim_cmd fault 2 otherunit)" = "error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|twice|retransmit MS|reset" ] ||
 	fail "otherunit without a unit: $(sim_cmd fault 2 otherunit)"
 [ "$(sim_cmd fault 2 otherunit 256)" = "error: fault: otherunit: expected a unit id 0..255" ] ||
 	fail "otherunit 256: $(sim_cmd fault 2 otherunit 256)"

@@ -145,7 +145,7 @@ PORT2=$(sed -n 2p "$T/sim.ports")
 expect "get" "$(ctl get)" '{"facility_kw":960.000,"it_kw":800.000,"pue":1.200000,"requests":0}'
 expect "unknown command" "$(ctl 'hello "world"')" 'error: unknown command "hello ?world?"'
 expect "bad set" "$(ctl 'set it_kw -5')" 'error: set it_kw: expected kW 0..1000000'
-expect "bad fault" "$(ctl 'fault 2 sometimes')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|reset'
+expect "bad fault" "$(ctl 'fault 2 sometimes')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|twice|retransmit MS|reset'
 expect "long line" "$(ctl "get $(printf 'x%.0s' $(seq 300))")" 'error: line longer than 256 bytes'
 expect "two lines, two replies" "$(printf 'set it_kw 800\nfault 200 none\n' |
 	socat -t 2 - "UNIX-CONNECT:$T/sim.sock" | tr '\n' ' ')" "ok ok "
@@ -213,7 +213,7 @@ expect "unit 2 answers on the first port" "$(mb u32 "$SIM_PORT" 2 2)" 400000
 expect "unit 2 silent on the second" "$(mb read "$PORT2" 2 3 0 1)" timeout
 expect "fault 2 none" "$(ctl 'fault 2 none')" ok
 expect "bad target" "$(ctl 'fault 1:2 none')" 'error: fault: expected UNIT (0..255), PORT:UNIT or rtu:UNIT'
-expect "bad slow" "$(ctl 'fault 2 slow')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|reset'
+expect "bad slow" "$(ctl 'fault 2 slow')" 'error: fault: expected a mode none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|twice|retransmit MS|reset'
 expect "one meter" "$(ctl "get $SIM_PORT:2" | jq -c '{unit, power_kw}')" '{"unit":2,"power_kw":400}'
 expect "stats reset" "$(ctl 'stats reset')" ok
 mb read "$SIM_PORT" 3 4 0 1 >/dev/null

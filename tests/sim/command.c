@@ -204,6 +204,13 @@ reset_counters(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned uni
 			sim_meters_reset_counter(cx->meters, meter, now);
 }
 
+/* The modes whose argument is a delay in milliseconds. */
+static bool
+takes_ms(enum sim_fault_mode mode)
+{
+	return mode == SIM_FAULT_SLOW || mode == SIM_FAULT_RESEND;
+}
+
 static void
 cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply, size_t size)
 {
@@ -238,9 +245,9 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 		return;
 	}
 	if (sim_fault_mode_parse(words[2], &fault.mode) < 0 ||
-	    (n == 4 && fault.mode != SIM_FAULT_SLOW && fault.mode != SIM_FAULT_EXCEPTION &&
+	    (n == 4 && !takes_ms(fault.mode) && fault.mode != SIM_FAULT_EXCEPTION &&
 	     fault.mode != SIM_FAULT_OTHERUNIT) ||
-	    (n == 3 && (fault.mode == SIM_FAULT_SLOW || fault.mode == SIM_FAULT_OTHERUNIT))) {
+	    (n == 3 && (takes_ms(fault.mode) || fault.mode == SIM_FAULT_OTHERUNIT))) {
 		snprintf(reply, size, "error: fault: expected a mode %s", sim_fault_mode_names());
 		return;
 	}
@@ -254,13 +261,13 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 		}
 		fault.code = (unsigned)ms;
 	}
-	if (fault.mode == SIM_FAULT_SLOW) {
+	if (takes_ms(fault.mode)) {
 		errno = 0;
 		ms = strtoul(words[3], &end, 10);
 		if (errno != 0 || *end != '\0' || end == words[3] || words[3][0] == '-' || ms < 1 ||
 		    ms > SIM_FAULT_MAX_DELAY_MS) {
-			snprintf(reply, size, "error: fault: slow: expected milliseconds 1..%d",
-				 SIM_FAULT_MAX_DELAY_MS);
+			snprintf(reply, size, "error: fault: %s: expected milliseconds 1..%d",
+				 words[2], SIM_FAULT_MAX_DELAY_MS);
 			return;
 		}
 		fault.delay_ms = (unsigned)ms;

@@ -9,7 +9,8 @@
  *   set it_kw KW              ok
  *   fault TARGET MODE         ok   (MODE: none, noanswer, exception, close,
  *                                   wronglen, slow MS, otherunit UNIT,
- *                                   mbaplen, or reset: the target's
+ *                                   mbaplen, twice, retransmit MS, or
+ *                                   reset: the target's
  *                                   energy counters restart at 0)
  *   stats [TARGET]            {"requests":N,"fc03":A,"fc04":B,"other":C,
  *                              "connections":K}  (K: accepted, or for a

@@ -19,6 +19,7 @@ static const struct {
 	{"exception", SIM_FAULT_EXCEPTION}, {"slow", SIM_FAULT_SLOW},
 	{"close", SIM_FAULT_CLOSE},	    {"wronglen", SIM_FAULT_WRONGLEN},
 	{"otherunit", SIM_FAULT_OTHERUNIT}, {"mbaplen", SIM_FAULT_MBAPLEN},
+	{"twice", SIM_FAULT_TWICE},	    {"retransmit", SIM_FAULT_RESEND},
 };
 
 struct sim_faults *
@@ -81,5 +82,6 @@ const char *
 sim_fault_mode_names(void)
 {
 	/* keep in step with modes[]; reset is the counter action (command.c) */
-	return "none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|reset";
+	return "none|noanswer|exception [CODE]|slow MS|close|wronglen|otherunit UNIT|mbaplen|twice|"
+	       "retransmit MS|reset";
 }

@@ -28,14 +28,17 @@ enum sim_fault_mode {
 	SIM_FAULT_WRONGLEN,  /* answer one register fewer than asked, consistently framed */
 	SIM_FAULT_OTHERUNIT, /* another unit answers: its registers, its unit id (`unit`) */
 	SIM_FAULT_MBAPLEN,   /* answer correctly, with an MBAP length one more than follows */
+	SIM_FAULT_TWICE,     /* answer correctly, twice over, back to back (one write) */
+	SIM_FAULT_RESEND,    /* a wrong-length answer at once, the right one delay_ms later */
 };
 
-/* Longest delay of the slow mode: beyond any response timeout pued takes. */
+/* Longest delay of the slow and retransmit modes: beyond any response
+ * timeout pued takes. */
 #define SIM_FAULT_MAX_DELAY_MS 120000
 
 struct sim_fault {
 	enum sim_fault_mode mode;
-	unsigned delay_ms; /* SIM_FAULT_SLOW only: 1..SIM_FAULT_MAX_DELAY_MS */
+	unsigned delay_ms; /* SIM_FAULT_SLOW, _RESEND: 1..SIM_FAULT_MAX_DELAY_MS */
 	unsigned code;	   /* SIM_FAULT_EXCEPTION only: 1..11 */
 	uint8_t unit;	   /* SIM_FAULT_OTHERUNIT only: the unit id that answers */
 };
@@ -58,8 +61,8 @@ void sim_faults_set(struct sim_faults *f, uint32_t endpoint, uint8_t unit,
 const struct sim_fault *sim_faults_get(const struct sim_faults *f, unsigned endpoint, uint8_t unit);
 
 /* Parses a mode name ("none", "noanswer", "exception", "slow", "close",
- * "wronglen", "otherunit", "mbaplen"). Returns 0, or -EINVAL for an
- * unknown name. */
+ * "wronglen", "otherunit", "mbaplen", "twice", "retransmit"). Returns 0,
+ * or -EINVAL for an unknown name. */
 int sim_fault_mode_parse(const char *name, enum sim_fault_mode *mode);
 
 /* The accepted names, for messages. */

@@ -156,6 +156,12 @@ sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, 
 	return read_pdu(r, meter, pdu, nb - 1, out);
 }
 
+size_t
+sim_responder_read_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, uint8_t *out)
+{
+	return read_pdu(r, meter, pdu, (unsigned)pdu[3] << 8 | pdu[4], out);
+}
+
 static void
 count(struct sim_responder *r, unsigned endpoint, uint8_t unit, uint8_t function)
 {
@@ -208,6 +214,8 @@ sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, c
 		break;
 	case SIM_FAULT_WRONGLEN:
 	case SIM_FAULT_MBAPLEN:
+	case SIM_FAULT_TWICE:
+	case SIM_FAULT_RESEND: /* late: the right answer now */
 	case SIM_FAULT_NONE:
 	default:
 		break;
@@ -243,6 +251,12 @@ sim_responder_decide(struct sim_responder *r, unsigned endpoint, uint8_t unit, c
 		d->act = SIM_ACT_WRONGLEN;
 	else if (f->mode == SIM_FAULT_MBAPLEN)
 		d->act = SIM_ACT_MBAP_LEN;
+	else if (f->mode == SIM_FAULT_TWICE)
+		d->act = SIM_ACT_TWICE;
+	else if (f->mode == SIM_FAULT_RESEND && !late) {
+		d->act = SIM_ACT_RESEND;
+		d->delay_ms = f->delay_ms;
+	}
 }
 
 /* Statistics ----------------------------------------------------------- */
@@ -341,7 +355,8 @@ static int
 act_tcp(struct sim_responder *r, struct sim_conn *c, const uint8_t *req, size_t len,
 	const struct sim_decision *d, struct pue_err *err)
 {
-	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH], other[MODBUS_TCP_MAX_ADU_LENGTH];
+	uint8_t rsp[2 * MODBUS_TCP_MAX_ADU_LENGTH]; /* SIM_ACT_TWICE sends two */
+	uint8_t other[MODBUS_TCP_MAX_ADU_LENGTH];
 	const uint8_t *as = req; /* the request as the answer echoes it */
 	size_t n;
 
@@ -367,10 +382,24 @@ act_tcp(struct sim_responder *r, struct sim_conn *c, const uint8_t *req, size_t 
 		n = sim_responder_short_pdu(r, d->meter, as + MBAP_BYTES, rsp + MBAP_BYTES);
 		return send_built(c, as, rsp, n, 0, err);
 	case SIM_ACT_MBAP_LEN:
-		n = read_pdu(r, d->meter, as + MBAP_BYTES,
-			     (unsigned)as[MBAP_BYTES + 3] << 8 | as[MBAP_BYTES + 4],
-			     rsp + MBAP_BYTES);
+		n = sim_responder_read_pdu(r, d->meter, as + MBAP_BYTES, rsp + MBAP_BYTES);
 		return send_built(c, as, rsp, n, 1, err);
+	case SIM_ACT_TWICE:
+		n = sim_responder_read_pdu(r, d->meter, as + MBAP_BYTES, rsp + MBAP_BYTES);
+		memcpy(rsp, as, MBAP_BYTES);
+		rsp[4] = (uint8_t)((n + 1) >> 8);
+		rsp[5] = (uint8_t)(n + 1);
+		memcpy(rsp + MBAP_BYTES + n, rsp, MBAP_BYTES + n); /* one send: back to back */
+		return send_all(c->fd, rsp, 2 * (MBAP_BYTES + n), err) < 0 ? err->code
+									   : SIM_PUMP_WAIT;
+	case SIM_ACT_RESEND:
+		n = sim_responder_short_pdu(r, d->meter, as + MBAP_BYTES, rsp + MBAP_BYTES);
+		if (send_built(c, as, rsp, n, 0, err) < 0)
+			return err->code;
+		memcpy(c->held, req, len);
+		c->held_len = len;
+		c->hold_ms = d->delay_ms;
+		return SIM_PUMP_HOLD;
 	case SIM_ACT_CLOSE:
 		return SIM_PUMP_CLOSE;
 	case SIM_ACT_HOLD:

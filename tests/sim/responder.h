@@ -48,13 +48,15 @@ enum sim_action {
 	SIM_ACT_CLOSE,	   /* drop the connection */
 	SIM_ACT_HOLD,	   /* decide again delay_ms later with late = true */
 	SIM_ACT_MBAP_LEN,  /* the registers, with an MBAP length one more than follows */
+	SIM_ACT_TWICE,	   /* the registers, the same answer twice in one write */
+	SIM_ACT_RESEND,	   /* a wrong-length answer now, then as SIM_ACT_HOLD */
 };
 
 struct sim_decision {
 	enum sim_action act;
 	unsigned code;	   /* SIM_ACT_EXCEPTION */
-	unsigned delay_ms; /* SIM_ACT_HOLD */
-	int meter;	   /* SIM_ACT_REPLY, SIM_ACT_WRONGLEN, SIM_ACT_MBAP_LEN */
+	unsigned delay_ms; /* SIM_ACT_HOLD, SIM_ACT_RESEND */
+	int meter;	   /* every act that answers with registers */
 	bool other_unit;   /* the answer carries unit id `unit`, not the request's */
 	uint8_t unit;
 };
@@ -75,6 +77,10 @@ modbus_mapping_t *sim_responder_refresh(struct sim_responder *r, int meter);
  * MODBUS_MAX_PDU_LENGTH). */
 size_t sim_responder_short_pdu(struct sim_responder *r, int meter, const uint8_t *pdu,
 			       uint8_t *out);
+
+/* Builds the right answer to a read, as sim_responder_short_pdu() does, for
+ * the faults that send it in their own way. */
+size_t sim_responder_read_pdu(struct sim_responder *r, int meter, const uint8_t *pdu, uint8_t *out);
 
 /* A Modbus TCP connection as the responder sees it. */
 struct sim_conn {

@@ -56,14 +56,20 @@ crc_ok(const uint8_t *frame, size_t len)
 	return frame[len - 2] == (crc & 0xFF) && frame[len - 1] == (crc >> 8);
 }
 
+/* Appends the CRC to frame (len bytes, room for 2 * (len + 2)) and sends
+ * it copies (1 or 2) times in one write. */
 static void
-write_frame(struct sim_rtu *b, uint8_t *frame, size_t len)
+write_frame(struct sim_rtu *b, uint8_t *frame, size_t len, int copies)
 {
 	uint16_t crc = crc16(frame, len);
 	ssize_t n;
 
 	frame[len++] = (uint8_t)(crc & 0xFF);
 	frame[len++] = (uint8_t)(crc >> 8);
+	if (copies == 2) {
+		memcpy(frame + len, frame, len);
+		len *= 2;
+	}
 	do
 		n = write(b->w.fd, frame, len);
 	while (n < 0 && errno == EINTR);
@@ -73,13 +79,29 @@ write_frame(struct sim_rtu *b, uint8_t *frame, size_t len)
 
 static void on_hold_done(void *arg);
 
+/* Answers req later (the slow and retransmit faults). */
+static void
+hold(struct sim_rtu *b, const uint8_t *req, const struct sim_decision *d)
+{
+	struct pue_err err = {0};
+	int64_t id;
+
+	if (b->hold_timer > 0)
+		return; /* busy with another late answer: deaf, as a slave is */
+	id = sim_loop_add_timer(b->loop, d->delay_ms, on_hold_done, b, &err);
+	if (id < 0) {
+		pue_log(LOG_WARNING, "rtu: %s", err.msg);
+		return;
+	}
+	memcpy(b->held, req, REQ_BYTES);
+	b->hold_timer = id;
+}
+
 static void
 act(struct sim_rtu *b, const uint8_t *req, const struct sim_decision *d)
 {
-	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH], other[REQ_BYTES];
-	struct pue_err err = {0};
+	uint8_t rsp[2 * MODBUS_RTU_MAX_ADU_LENGTH], other[REQ_BYTES]; /* TWICE: two */
 	size_t n;
-	int64_t id;
 
 	modbus_set_slave(b->ctx, req[0]);
 	switch (d->act) {
@@ -104,18 +126,25 @@ act(struct sim_rtu *b, const uint8_t *req, const struct sim_decision *d)
 			break;
 		rsp[0] = req[0];
 		n = sim_responder_short_pdu(b->responder, d->meter, req + 1, rsp + 1);
-		write_frame(b, rsp, 1 + n);
+		write_frame(b, rsp, 1 + n, 1);
+		break;
+	case SIM_ACT_TWICE:
+		if (req[0] == 0)
+			break;
+		rsp[0] = req[0];
+		n = sim_responder_read_pdu(b->responder, d->meter, req + 1, rsp + 1);
+		write_frame(b, rsp, 1 + n, 2);
+		break;
+	case SIM_ACT_RESEND:
+		if (req[0] == 0 || b->hold_timer > 0)
+			break;
+		rsp[0] = req[0];
+		n = sim_responder_short_pdu(b->responder, d->meter, req + 1, rsp + 1);
+		write_frame(b, rsp, 1 + n, 1);
+		hold(b, req, d);
 		break;
 	case SIM_ACT_HOLD:
-		if (b->hold_timer > 0)
-			break; /* busy with another late answer: deaf, as a slave is */
-		id = sim_loop_add_timer(b->loop, d->delay_ms, on_hold_done, b, &err);
-		if (id < 0) {
-			pue_log(LOG_WARNING, "rtu: %s", err.msg);
-			break;
-		}
-		memcpy(b->held, req, REQ_BYTES);
-		b->hold_timer = id;
+		hold(b, req, d);
 		break;
 	case SIM_ACT_CLOSE: /* no connection on a serial line: silence */
 	case SIM_ACT_SILENT:

@@ -96,13 +96,50 @@ test_mbap_transaction_and_protocol_ids_are_checked(void **state)
 	size_t len = answer(adu);
 
 	(void)state;
-	adu[1] = 5; /* not a raw request's 0: an answer to someone else */
+	adu[1] = 5; /* not the 0 this read was sent with: an answer to another */
 	assert_int_equal(check(adu, len, regs, why), EMBBADDATA);
 	assert_string_equal(why, "invalid answer (transaction id 5, sent 0)");
 	adu[1] = 0;
 	adu[3] = 1; /* libmodbus 3.1.6 lets 0x0001 through (it wants both bytes non-zero) */
 	assert_int_equal(check(adu, len, regs, why), EMBBADDATA);
 	assert_string_equal(why, "invalid answer (protocol id 1, not 0)");
+}
+
+static void
+test_mbap_request_carries_the_read_and_its_transaction_id(void **state)
+{
+	const struct pue_mbap_read r = {
+		.tid = 0x1234, .unit = 2, .function = 0x04, .address = 0x010A, .count = 2};
+	static const uint8_t want[PUE_MBAP_READ_BYTES] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x06,
+							  0x02, 0x04, 0x01, 0x0A, 0x00, 0x02};
+	uint8_t adu[PUE_MBAP_READ_BYTES];
+
+	(void)state;
+	pue_mbap_request(&r, adu);
+	assert_memory_equal(adu, want, sizeof(want));
+}
+
+static void
+test_mbap_answer_to_the_previous_request_is_not_this_ones(void **state)
+{
+	/* A gateway that sends each answer twice: the second copy of the power
+	 * read's answer (same unit, function and byte count) comes when the
+	 * energy read, the connection's next request, waits. */
+	struct pue_mbap_read energy = q;
+	uint8_t adu[32];
+	uint16_t regs[2] = {7, 7};
+	char why[120];
+	size_t len = answer(adu);
+
+	(void)state;
+	adu[1] = 41; /* the power read's id */
+	energy.tid = 42;
+	assert_int_equal(pue_mbap_check(adu, len, &energy, regs, why, sizeof(why)), EMBBADDATA);
+	assert_string_equal(why, "invalid answer (transaction id 41, sent 42)");
+	assert_int_equal(regs[0], 7); /* nothing written */
+	adu[1] = 42;
+	assert_int_equal(pue_mbap_check(adu, len, &energy, regs, why, sizeof(why)), 0);
+	assert_int_equal(regs[0], 0x4470);
 }
 
 static void
@@ -149,6 +186,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbap_answer_of_the_unit_asked_gives_its_registers),
+		cmocka_unit_test(test_mbap_request_carries_the_read_and_its_transaction_id),
+		cmocka_unit_test(test_mbap_answer_to_the_previous_request_is_not_this_ones),
 		cmocka_unit_test(test_mbap_answer_from_another_unit_is_a_protocol_error),
 		cmocka_unit_test(
 			test_mbap_length_that_disagrees_with_the_frame_is_a_protocol_error),
