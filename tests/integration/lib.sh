@@ -198,6 +198,30 @@ dev_jq() { puectl devices --json | jq -e --arg n "$1" ".devices[] | select(.name
 # sql QUERY: one query on pued's database (WAL: never blocks pued).
 sql() { sqlite3 -batch "$T/pued.db" "$1"; }
 
+# intervals_hit START INTERVAL_MS N < "KEY|T" lines (T in ms): prints "KEY HITS"
+# per key, HITS being how many of the N intervals from START hold a T of it.
+# Each key's intervals are centred on its own polling phase (the median of
+# T mod INTERVAL_MS), not cut at START: a poll that runs on time but near a
+# cut would jitter across it, leave one interval empty and fill the next
+# twice, and a test on a busy machine would count a miss that never was.
+intervals_hit() {
+	python3 -c '
+import statistics, sys
+start, every, n = map(int, sys.argv[1:4])
+ts = {}
+for line in sys.stdin:
+    key, t = line.strip().rsplit("|", 1)
+    ts.setdefault(key, []).append(int(t))
+for key, t in sorted(ts.items()):
+    phase = statistics.median(x % every for x in t)
+    first = start - start % every + phase - every // 2
+    if first < start:
+        first += every
+    hit = {(x - first) // every for x in t if first <= x < first + n * every}
+    print(key, len(hit))
+' "$@"
+}
+
 # start_pty_pair: a serial line for Modbus RTU, two pty ends linked at
 # $T/ttyA (the simulator's) and $T/ttyB (pued's).
 start_pty_pair() {

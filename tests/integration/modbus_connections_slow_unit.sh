@@ -55,33 +55,18 @@ start=$(sql "SELECT max(t0) FROM (SELECT min(s.t) AS t0 FROM samples s GROUP BY 
 start=$((start + 1000))
 wait_for 45000 "30 s of samples after $start" have_from $((start + 30000))
 # Each meter polls on its connection's phase within the second; the 30
-# intervals are laid around that phase, as modbus_isolation.sh does.
+# intervals are laid around that phase (lib.sh intervals_hit).
 sql "SELECT p.device, s.t FROM samples s JOIN points p ON p.id = s.point
-	WHERE s.t >= $start - 1000 AND s.t < $start + 31000" >"$T/samples"
-python3 - "$T/samples" "$start" "$LIVE" "$MATES" <<'PY' || fail "see above"
-import statistics, sys
-start, live, mates = int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
-ts = {}
-for line in open(sys.argv[1]):
-    dev, t = line.strip().split("|")
-    ts.setdefault(dev, []).append(int(t))
-hits = {}
-for dev, t in ts.items():
-    phase = statistics.median(x % 1000 for x in t)
-    first = start - start % 1000 + phase - 500  # intervals centred on the phase
-    if first < start:
-        first += 1000
-    hits[dev] = len({int((x - first) // 1000) for x in t if first <= x < first + 30000})
-print("# intervals of 30 with a sample: " + ", ".join("%s %d" % (d, hits.get(d, 0))
-      for d in live + mates))
-bad = ["%s: %d of 30" % (d, hits.get(d, 0)) for d in live if hits.get(d, 0) < 24]
-if bad:
-    sys.exit("held up by a unit on another connection: " + ", ".join(bad))
-bad = ["%s: %d of 30" % (d, hits.get(d, 0)) for d in mates if hits.get(d, 0) > 20]
-if bad:
-    sys.exit("the slow unit's neighbours were not held (the test proves nothing): " +
-             ", ".join(bad))
-PY
+	WHERE s.t >= $start - 1000 AND s.t < $start + 31000" |
+	intervals_hit "$start" 1000 30 >"$T/hits"
+hits() { awk -v d="$1" '$1 == d { h = $2 } END { print h + 0 }' "$T/hits"; }
+line="intervals of 30 with a sample:" held="" free=""
+for d in $LIVE $MATES; do line+=" $d $(hits "$d")"; done
+note "$line"
+for d in $LIVE; do [ "$(hits "$d")" -ge 24 ] || held+=" $d: $(hits "$d") of 30"; done
+[ -z "$held" ] || fail "held up by a unit on another connection:$held"
+for d in $MATES; do [ "$(hits "$d")" -le 20 ] || free+=" $d: $(hits "$d") of 30"; done
+[ -z "$free" ] || fail "the slow unit's neighbours were not held (the test proves nothing):$free"
 # Unit 4's connection is closed after each timeout (modbus_link.h) and
 # made again; the live units' connections never are.
 for u in 1 5 9 2 6 10; do

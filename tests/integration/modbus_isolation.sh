@@ -59,34 +59,16 @@ for k in $dead; do
 done
 
 # Each meter polls on its own phase within the second; the 30 intervals
-# are laid around that phase, so one late sample cannot fall into the
-# neighbouring interval and count as a double.
+# are laid around that phase (lib.sh intervals_hit).
 sql "SELECT p.device, s.t FROM samples s JOIN points p ON p.id = s.point
-	WHERE s.t >= $start - 1000 AND s.t < $start + 31000" >"$T/samples"
-python3 - "$T/samples" "$start" <<'PY' || fail "a live meter missed intervals"
-import statistics, sys
-start = int(sys.argv[2])
-ts = {}
-for line in open(sys.argv[1]):
-    dev, t = line.strip().split("|")
-    ts.setdefault(dev, []).append(int(t))
-worst, bad = 30, []
-for dev, t in sorted(ts.items()):
-    phase = statistics.median(x % 1000 for x in t)
-    first = start - start % 1000 + phase - 500  # intervals centred on the phase
-    if first < start:
-        first += 1000
-    hit = {int((x - first) // 1000) for x in t if first <= x < first + 30000}
-    worst = min(worst, len(hit))
-    # Starved by the dead links, a live one would miss most intervals (a
-    # dead poll holds its link 4 s); 24 leaves room for a machine whose
-    # cores are all busy with other work, where a poll may slip a second.
-    if len(hit) < 24:
-        bad.append("%s: %d of 30" % (dev, len(hit)))
-print("# 45 live meters: the worst has a sample in %d of 30 intervals" % worst)
-assert len(ts) == 45, "%d meters have samples" % len(ts)
-if bad:
-    sys.exit(", ".join(bad))
-PY
+	WHERE s.t >= $start - 1000 AND s.t < $start + 31000" |
+	intervals_hit "$start" 1000 30 >"$T/hits"
+[ "$(wc -l <"$T/hits")" = 45 ] || fail "$(wc -l <"$T/hits") meters have samples"
+note "45 live meters: the worst has a sample in $(sort -k2n "$T/hits" | head -1 | cut -d' ' -f2) of 30 intervals"
+# Starved by the dead links, a live one would miss most intervals (a dead
+# poll holds its link 4 s); 24 leaves room for a machine whose cores are
+# all busy with other work, where a poll may slip a second.
+bad=$(awk '$2 < 24 { printf "%s: %d of 30, ", $1, $2 }' "$T/hits")
+[ -z "$bad" ] || fail "a live meter missed intervals: $bad"
 stop_clean "$PUED_PID" "$SIM_PID"
 echo "PASS modbus_isolation"

@@ -52,23 +52,25 @@ hold_port udp "$PB" # still nobody there: no agent of a test alongside either
 t0=$(($(date +%s%N) / 1000000 + 500)) # from the next interval on
 wait_for 10000 "ups-b down with a timeout" \
 	device_jq ups-b '.state == "down" and (.last_error | test("no answer after 2 tries \\(timeout\\)"))'
-# 30 intervals of 500 ms, and a flush after them.
+# 30 intervals of 500 ms, one more for a poll whose phase puts it past the
+# last cut (lib.sh intervals_hit), and a flush after them.
 end=$((t0 + 30 * 500))
-wait_for 30000 "30 intervals to pass and be stored" bash -c "
-	[ \$(sqlite3 '$T/pued.db' \"SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
-		WHERE p.device = 'ups-c' AND s.t >= $end\") -gt 0 ]"
-for d in ups-a ups-c; do
-	for p in power lines; do
-		got=$(sqlite3 "$T/pued.db" "SELECT count(DISTINCT (s.t - $t0) / 500) FROM samples s
-			JOIN points p ON p.id = s.point WHERE p.device = '$d' AND p.name = '$p'
-			AND s.t >= $t0 AND s.t < $end")
-		note "$d/$p: a sample in $got of 30 intervals"
-		# A dead agent holding up the others would leave few; 24 leaves
-		# room for a machine whose cores are busy with other work.
-		[ "$got" -ge 24 ] || fail "$d/$p stored a sample in only $got of 30 intervals"
-	done
+stored_past() { # stored_past MS: ups-a and ups-c each have a sample at or after MS
+	[ "$(sql "SELECT count(DISTINCT p.device) FROM samples s JOIN points p ON p.id = s.point
+		WHERE p.device IN ('ups-a', 'ups-c') AND s.t >= $1")" = 2 ]
+}
+wait_for 30000 "30 intervals to pass and be stored" stored_past $((end + 500))
+sql "SELECT p.device || '/' || p.name, s.t FROM samples s JOIN points p ON p.id = s.point
+	WHERE p.device IN ('ups-a', 'ups-c') AND s.t >= $t0 - 500 AND s.t < $end + 500" |
+	intervals_hit "$t0" 500 30 >"$T/hits"
+for point in ups-a/power ups-a/lines ups-c/power ups-c/lines; do
+	got=$(awk -v p="$point" '$1 == p { print $2 }' "$T/hits")
+	note "$point: a sample in ${got:-0} of 30 intervals"
+	# A dead agent holding up the others would leave few; 24 leaves
+	# room for a machine whose cores are busy with other work.
+	[ "${got:-0}" -ge 24 ] || fail "$point stored a sample in only ${got:-0} of 30 intervals"
 done
-n=$(sqlite3 "$T/pued.db" "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
+n=$(sql "SELECT count(*) FROM samples s JOIN points p ON p.id = s.point
 	WHERE p.device = 'ups-b' AND s.t >= $t0 + 1000")
 [ "$n" -eq 0 ] || fail "ups-b stored $n samples after it was stopped"
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
