@@ -31,6 +31,8 @@
 # plugin, one request per value; its snmp plugin, SNMPv2c for all: its
 # SNMPv3 knows no SHA-256), and its peak RSS is printed beside pued's:
 # `BENCH_CAMPUS_METERS=200 BENCH_CAMPUS_AGENTS=100 BENCH=campus make bench`.
+# collectd stores nothing unless BENCH_CAMPUS_COLLECTD_WRITE names its csv or
+# rrdtool plugin.
 # Measures; asserts nothing. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +45,7 @@ BIGU=${BENCH_CAMPUS_GATEWAY_UNITS:-200}
 CONNS=${BENCH_CAMPUS_CONNECTIONS:-4}
 AGENTS=${BENCH_SNMP_AGENTS:-5}
 COLLECTD=${BENCH_CAMPUS_COLLECTD:-$([ $((N + A)) -lt 1000 ] && echo 1 || echo 0)}
+CD_WRITE=${BENCH_CAMPUS_COLLECTD_WRITE:-}
 make -s "$BUILD/pued" "$BUILD/puectl" "$BUILD/pue-sim" "$BUILD/pue-snmp-pass" "$BUILD/pue_samples.so"
 . tests/integration/lib.sh
 . tests/snmpsim/snmpd.sh
@@ -153,6 +156,17 @@ LoadPlugin logfile
   LogLevel warning
   File "$T/collectd.log"
 </Plugin>
+EOT
+	# Storage, as pued stores every sample: none by default (as issue 18
+	# measured collectd), or BENCH_CAMPUS_COLLECTD_WRITE=csv or rrdtool (the
+	# write plugin Debian's own collectd.conf loads) into $T/collectd.
+	case $CD_WRITE in
+	"") ;;
+	csv | rrdtool) printf 'LoadPlugin %s\n<Plugin %s>\n  DataDir "%s/collectd/data"\n</Plugin>\n' \
+		"$CD_WRITE" "$CD_WRITE" "$T" ;;
+	*) echo "campus: BENCH_CAMPUS_COLLECTD_WRITE wants csv or rrdtool, not '$CD_WRITE'" >&2; exit 2 ;;
+	esac
+	cat <<EOT
 LoadPlugin modbus
 <Plugin modbus>
   <Data "p">
@@ -228,7 +242,7 @@ if [ "$COLLECTD" = 1 ]; then
 		write_collectd_conf >"$T/collectd.conf"
 		start collectd collectd -f -C "$T/collectd.conf"
 		CD_PID=$LAST_PID
-		echo "# collectd $(collectd -h 2>&1 | sed -n 's/^collectd \([0-9][0-9.]*[0-9]\).*/\1/p') beside pued, the same devices"
+		echo "# collectd $(collectd -h 2>&1 | sed -n 's/^collectd \([0-9][0-9.]*[0-9]\).*/\1/p') beside pued, the same devices${CD_WRITE:+, storing with its $CD_WRITE plugin}"
 	else
 		echo "# collectd: not installed (Debian collectd-core, tools/install-deps bench): not compared"
 	fi
