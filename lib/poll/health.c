@@ -71,6 +71,12 @@ pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now, pue
 	snprintf(h->last_error, sizeof(h->last_error), "%s", error);
 }
 
+void
+pue_health_release(struct pue_health *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
 const char *
 pue_health_state_name(enum pue_dev_state s)
 {

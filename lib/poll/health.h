@@ -88,6 +88,9 @@ void pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_
 bool pue_health_resume(struct pue_health *h, pue_mono_t *deadline, int64_t interval_ms,
 		       pue_mono_t now);
 
+/* Frees what h holds (nothing yet); h is then a zeroed health. */
+void pue_health_release(struct pue_health *h);
+
 /* "unknown", "up", "degraded", "down". */
 const char *pue_health_state_name(enum pue_dev_state s);
 
