@@ -41,8 +41,8 @@ struct pue_health {
 	/* None when the last poll read every point; read it with
 	 * pue_health_error(). A pointer: copy a health with pue_health_copy(). */
 	struct pue_errtext last_error;
-	int64_t latency_ms;   /* of the last poll, all its requests */
-	unsigned requests;    /* requests the last poll needed, retries included */
+	int64_t latency_ms; /* of the last poll, all its requests */
+	unsigned requests;  /* requests the last poll needed, retries included */
 	uint64_t polls, failures, skipped;
 	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
 	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */

@@ -301,7 +301,8 @@ deliver(struct dev *d)
 	else
 		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
 				   d->latency_ms, d->requests, partial,
-				   pue_errtext_is_set(&d->error) ? pue_errtext_get(&d->error) : bad);
+				   pue_errtext_is_set(&d->error) ? pue_errtext_get(&d->error)
+								 : bad);
 	/* The health has its own copy; the worker writes this one again
 	 * only in the next job, after the queue hands it over. */
 	pue_errtext_clear(&d->error);

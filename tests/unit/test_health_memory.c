@@ -67,14 +67,15 @@ site(size_t n)
 
 	pue_buf_printf(&b, "site: campus\ndevices:\n");
 	for (i = 0; i < n; i++)
-		pue_buf_printf(&b,
-			       "  - name: m%zu\n"
-			       "    protocol: modbus_tcp\n"
-			       "    modbus: {host: 127.0.0.1, port: %zu}\n"
-			       "    points:\n"
-			       "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
-			       "         measured_at: ups_output}\n",
-			       i, 1024 + i);
+		pue_buf_printf(
+			&b,
+			"  - name: m%zu\n"
+			"    protocol: modbus_tcp\n"
+			"    modbus: {host: 127.0.0.1, port: %zu}\n"
+			"    points:\n"
+			"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+			"         measured_at: ups_output}\n",
+			i, 1024 + i);
 	pue_buf_printf(&b, "pue:\n  facility: {add: [m0/e]}\n  it: {add: [m0/e]}\n");
 	assert_false(b.failed);
 	if (pue_config_load_buffer("memory.yaml", b.data, b.len, &cfg, &d) != 0)
@@ -176,8 +177,8 @@ test_health_healthy_device_holds_no_error_text(void **state)
 	many = healthy_snapshot_bytes(210);
 	assert_true(many > few);
 	per_device = (many - few) / 200;
-	print_message("snapshot: %zu bytes per healthy device, %zu of them its point\n",
-		      per_device, sizeof(struct pue_snap_point));
+	print_message("snapshot: %zu bytes per healthy device, %zu of them its point\n", per_device,
+		      sizeof(struct pue_snap_point));
 	assert_true(sizeof(h.last_error) <= sizeof(void *));
 	assert_true(per_device < ENTRY_BOUND + sizeof(struct pue_snap_point));
 }
