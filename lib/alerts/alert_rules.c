@@ -249,7 +249,8 @@ pue_alert_rules_observe_device(const struct pue_health *h, const char *device, c
 		return PUE_OBS_HOLD;
 	if (h->state == PUE_DEV_DOWN) {
 		snprintf(msg, len, "device %s down after %u failed polls: %s", device,
-			 h->consecutive_failures, h->last_error[0] ? h->last_error : "no answer");
+			 h->consecutive_failures,
+			 pue_health_error(h)[0] ? pue_health_error(h) : "no answer");
 		return PUE_OBS_ACTIVE;
 	}
 	snprintf(msg, len, "device %s %s", device,

@@ -62,7 +62,7 @@ pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool
 		snprintf(n->device, sizeof(n->device), "%s", a->cfg->devices[al->def.device].name);
 		h = a->src.health != NULL ? a->src.health(a->src.arg, al->def.device) : NULL;
 		if (h != NULL)
-			snprintf(n->error, sizeof(n->error), "%s", h->last_error);
+			snprintf(n->error, sizeof(n->error), "%s", pue_health_error(h));
 		break;
 	case PUE_RULE_STORAGE:
 		if (a->src.store != NULL) {

@@ -2,7 +2,6 @@
 /* health.c - device health and its log lines; see health.h. */
 #include "poll/health.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "util/log.h"
@@ -41,14 +40,14 @@ pue_health_success(struct pue_health *h, const char *device, pue_wall_t now, int
 	h->requests = requests;
 	h->polls++;
 	h->ever_up = true;
-	snprintf(h->last_error, sizeof(h->last_error), "%s", partial && error ? error : "");
+	pue_errtext_set(&h->last_error, partial ? error : NULL);
 }
 
 void
 pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now, pue_mono_t now_mono,
 		   unsigned requests, const char *error)
 {
-	bool changed = strcmp(h->last_error, error) != 0;
+	bool changed = strcmp(pue_health_error(h), error) != 0;
 
 	h->polls++;
 	h->failures++;
@@ -68,7 +67,27 @@ pue_health_failure(struct pue_health *h, const char *device, pue_wall_t now, pue
 		h->state = PUE_DEV_DOWN;
 	else
 		h->state = PUE_DEV_DEGRADED;
-	snprintf(h->last_error, sizeof(h->last_error), "%s", error);
+	pue_errtext_set(&h->last_error, error);
+}
+
+const char *
+pue_health_error(const struct pue_health *h)
+{
+	return pue_errtext_get(&h->last_error);
+}
+
+void
+pue_health_copy(struct pue_health *dst, const struct pue_health *src)
+{
+	*dst = *src;
+	pue_errtext_copy(&dst->last_error, &src->last_error);
+}
+
+void
+pue_health_release(struct pue_health *h)
+{
+	pue_errtext_clear(&h->last_error);
+	memset(h, 0, sizeof(*h));
 }
 
 const char *

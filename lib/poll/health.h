@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "util/clock.h"
+#include "util/errtext.h"
 
 enum pue_dev_state {
 	PUE_DEV_UNKNOWN,  /* not polled yet */
@@ -37,9 +38,11 @@ struct pue_health {
 	pue_wall_t last_success;  /* 0: never */
 	pue_wall_t failing_since; /* first failure of the current run */
 	pue_mono_t last_summary;
-	char last_error[200]; /* "" when the last poll succeeded */
-	int64_t latency_ms;   /* of the last poll, all its requests */
-	unsigned requests;    /* requests the last poll needed, retries included */
+	/* None when the last poll read every point; read it with
+	 * pue_health_error(). A pointer: copy a health with pue_health_copy(). */
+	struct pue_errtext last_error;
+	int64_t latency_ms; /* of the last poll, all its requests */
+	unsigned requests;  /* requests the last poll needed, retries included */
 	uint64_t polls, failures, skipped;
 	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
 	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */
@@ -87,6 +90,18 @@ void pue_health_next_deadline(struct pue_health *h, pue_mono_t *deadline, int64_
  * when *deadline moved: the caller re-arms its timer. */
 bool pue_health_resume(struct pue_health *h, pue_mono_t *deadline, int64_t interval_ms,
 		       pue_mono_t now);
+
+/* The last poll's error, "" when it read every point. Valid until h
+ * changes. */
+const char *pue_health_error(const struct pue_health *h);
+
+/* Makes dst a copy of src with its own error text (a snapshot's, which
+ * outlives what the poller holds). dst holds nothing yet: zeroed, or
+ * released. Never fails: out of memory, the copy's text says so. */
+void pue_health_copy(struct pue_health *dst, const struct pue_health *src);
+
+/* Frees what h holds; h is then a zeroed health. */
+void pue_health_release(struct pue_health *h);
 
 /* "unknown", "up", "degraded", "down". */
 const char *pue_health_state_name(enum pue_dev_state s);

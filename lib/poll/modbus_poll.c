@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "core/decode.h"
+#include "util/errtext.h"
 #include "util/log.h"
 #include "poll/modbus_link.h"
 #include "poll/modbus_plan.h"
@@ -73,7 +74,9 @@ struct dev {
 	unsigned requests;
 	unsigned protocol_errors; /* answers rejected (modbus_link.h) */
 	int64_t latency_ms;
-	char error[200]; /* first failure, in words */
+	/* The poll's first failure, in words: none until one fails, and
+	 * none again once deliver() handed it to the health (issue 18). */
+	struct pue_errtext error;
 	/* The invalid-sample reason last logged, as its hash (log_invalid):
 	 * 0 when none. It only tells a change, and 8 bytes a device hold
 	 * that as well as the 200 of the text did (issue 18). */
@@ -111,7 +114,7 @@ poll_device(struct dev *d)
 	int gone = 0; /* the device stopped answering: skip its other reads */
 	size_t i;
 
-	d->error[0] = '\0';
+	pue_errtext_clear(&d->error);
 	for (i = 0; i < d->plan.n_reads; i++) {
 		const struct pue_mb_read *r = &d->plan.reads[i];
 		int e = gone;
@@ -125,20 +128,21 @@ poll_device(struct dev *d)
 			continue;
 		if (pue_modbus_link_error_ends_poll(e))
 			gone = e;
-		if (d->error[0] != '\0')
+		if (pue_errtext_is_set(&d->error))
 			continue;
 		if (res.why[0] != '\0') /* the answer's own header says how it is wrong */
 			snprintf(what, sizeof(what), "%s", res.why);
 		else
 			pue_modbus_link_describe_errno(e, what, sizeof(what));
 		if (res.connect_failed)
-			snprintf(d->error, sizeof(d->error), "connect %.80s: %.90s (%u %s)",
-				 d->link->mb.where, what, d->tries,
-				 d->tries == 1 ? "try" : "tries");
+			pue_errtext_setf(&d->error, "connect %.80s: %.90s (%u %s)",
+					 d->link->mb.where, what, d->tries,
+					 d->tries == 1 ? "try" : "tries");
 		else
-			snprintf(d->error, sizeof(d->error), "read %s %u+%u: %.120s (%u %s)",
-				 r->function == PUE_MB_INPUT ? "input" : "holding", r->address,
-				 r->count, what, d->tries, d->tries == 1 ? "try" : "tries");
+			pue_errtext_setf(&d->error, "read %s %u+%u: %.120s (%u %s)",
+					 r->function == PUE_MB_INPUT ? "input" : "holding",
+					 r->address, r->count, what, d->tries,
+					 d->tries == 1 ? "try" : "tries");
 	}
 	d->requests = res.requests;
 	d->protocol_errors = res.protocol_errors;
@@ -292,11 +296,16 @@ deliver(struct dev *d)
 		snprintf(bad, sizeof(bad), "%s", rejected);
 	if (ok_reads == 0)
 		pue_health_failure(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
-				   pue_clock_mono(m->poller.clock), d->requests, d->error);
+				   pue_clock_mono(m->poller.clock), d->requests,
+				   pue_errtext_get(&d->error));
 	else
 		pue_health_success(&d->health, d->conf->name, pue_clock_wall(m->poller.clock),
 				   d->latency_ms, d->requests, partial,
-				   d->error[0] ? d->error : bad);
+				   pue_errtext_is_set(&d->error) ? pue_errtext_get(&d->error)
+								 : bad);
+	/* The health has its own copy; the worker writes this one again
+	 * only in the next job, after the queue hands it over. */
+	pue_errtext_clear(&d->error);
 	pue_poll_schedule_resume(&d->sched);
 	if (m->poller.sink.polled != NULL)
 		m->poller.sink.polled(m->poller.sink.arg, d->index);
@@ -540,6 +549,8 @@ poller_free(struct pue_poller *p)
 		free(d->regs);
 		free(d->read_errno);
 		free(d->read_wall);
+		pue_errtext_clear(&d->error);
+		pue_health_release(&d->health);
 	}
 	for (i = 0; i < m->n_links; i++) {
 		pue_modbus_link_fini(&m->links[i].mb);

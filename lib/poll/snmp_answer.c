@@ -24,13 +24,15 @@
 void
 pue_snmp_answer_error(struct snmp_dev *d, const char *fmt, ...)
 {
+	char msg[PUE_ERRTEXT_MAX];
 	va_list ap;
 
-	if (d->error[0] != '\0')
+	if (pue_errtext_is_set(&d->error))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(d->error, sizeof(d->error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pue_errtext_set(&d->error, msg);
 }
 
 static void point_fail(struct snmp_dev *d, size_t k, const char *fmt, ...)
@@ -44,7 +46,7 @@ point_fail(struct snmp_dev *d, size_t k, const char *fmt, ...)
 	va_list ap;
 
 	pt->st = PT_FAILED;
-	if (d->error[0] != '\0')
+	if (pue_errtext_is_set(&d->error))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);

@@ -29,6 +29,7 @@
 #include <net-snmp/library/large_fd_set.h>
 
 #include "util/clock.h"
+#include "util/errtext.h"
 #include "config/config.h"
 #include "core/decode.h"
 #include "poll/health.h"
@@ -113,7 +114,7 @@ struct snmp_dev {
 	bool timed_out, answered; /* a request of it timed out; a response came */
 	pue_mono_t started;
 	unsigned requests;
-	char error[200];
+	struct pue_errtext error; /* the poll's first; none between polls (issue 18) */
 	/* timers */
 	struct pue_poll_schedule sched;
 	struct pue_timer net_timer; /* net-snmp's next timeout or resend (real time) */

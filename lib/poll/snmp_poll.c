@@ -279,7 +279,7 @@ finish(struct snmp_dev *d)
 		}
 		ok++;
 	}
-	if (ok < n && d->error[0] == '\0')
+	if (ok < n && !pue_errtext_is_set(&d->error))
 		pue_snmp_answer_error(d, "%zu of %zu points not read", n - ok, n);
 	d->busy = false;
 	/* A v3 agent that left a whole poll unanswered may be back with a new
@@ -289,11 +289,12 @@ finish(struct snmp_dev *d)
 		d->reset = true;
 	if (ok + rejected == 0)
 		pue_health_failure(&d->health, d->conf->name, now, pue_clock_mono(m->poller.clock),
-				   d->requests, d->error);
+				   d->requests, pue_errtext_get(&d->error));
 	else
 		pue_health_success(&d->health, d->conf->name, now,
 				   pue_mono_diff_ms(pue_clock_mono(m->poller.clock), d->started),
-				   d->requests, ok < n, d->error);
+				   d->requests, ok < n, pue_errtext_get(&d->error));
+	pue_errtext_clear(&d->error); /* the health has its own copy */
 	pue_poll_schedule_resume(&d->sched);
 	if (d->reset)
 		close_session(d);
@@ -351,7 +352,7 @@ start_poll(struct snmp_dev *d)
 	d->busy = true;
 	d->started = pue_clock_mono(d->m->poller.clock);
 	d->requests = 0;
-	d->error[0] = '\0';
+	pue_errtext_clear(&d->error);
 	d->reset = false;
 	d->timed_out = d->answered = false;
 	d->n_reqs = 0;
@@ -501,6 +502,8 @@ poller_free(struct pue_poller *p)
 		free(d->reqs);
 		free(d->walk_cur);
 		pue_snmp_session_keys_wipe(&d->keys);
+		pue_errtext_clear(&d->error);
+		pue_health_release(&d->health);
 	}
 	if (m->fds_ready)
 		netsnmp_large_fd_set_cleanup(&m->fds);

@@ -118,6 +118,9 @@ pue_snapshot_unref(struct pue_snapshot *s)
 	free(s->zones);
 	free(s->windows);
 	free(s->points);
+	if (s->devices != NULL)
+		for (i = 0; i < s->n_devices; i++)
+			pue_health_release(&s->devices[i].health);
 	free(s->devices);
 	free(s->alerts);
 	free(s);
@@ -187,8 +190,8 @@ fill_points(struct pue_snapshot *s, const struct pue_snapshot_source *src)
 		const struct pue_health *h = src->health ? src->health(src->arg, d) : NULL;
 
 		s->devices[d].polled = h != NULL;
-		if (h != NULL)
-			s->devices[d].health = *h;
+		if (h != NULL) /* its own error text: the poller's may go first */
+			pue_health_copy(&s->devices[d].health, h);
 		if (src->reads_per_poll != NULL)
 			s->devices[d].reads_per_poll = src->reads_per_poll(src->arg, d);
 		for (p = 0; p < cfg->devices[d].n_points; p++, k++) {

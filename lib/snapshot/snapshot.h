@@ -75,7 +75,7 @@ struct pue_snap_device {
 	const char *name;
 	enum pue_protocol protocol;
 	bool polled;		  /* a poller knows it (health is valid) */
-	struct pue_health health; /* a copy */
+	struct pue_health health; /* pue_health_copy(): owns its error text */
 	size_t reads_per_poll;	  /* merged reads of its plan (0: not known) */
 };
 

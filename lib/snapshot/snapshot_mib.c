@@ -150,7 +150,7 @@ device_rows(struct mib *m, const struct pue_snapshot *s)
 		c[3] = PUE_MIB_DEV_STATE;
 		num(m, c, 5, PUE_MIB_INTEGER, h != NULL ? (int64_t)h->state + 1 : 1);
 		c[3] = PUE_MIB_DEV_LAST_ERROR;
-		str(m, c, 5, h != NULL ? h->last_error : "");
+		str(m, c, 5, h != NULL ? pue_health_error(h) : "");
 		c[3] = PUE_MIB_DEV_FAILURES;
 		num(m, c, 5, PUE_MIB_COUNTER32,
 		    h != NULL ? (int64_t)(h->failures & 0xffffffffu) : 0);

@@ -95,7 +95,8 @@ pue_status_device_json(const struct pue_snapshot *s, size_t i)
 	json_object_set_new(o, "consecutive_failures", json_integer(h->consecutive_failures));
 	json_object_set_new(o, "last_success", time_or_null(h->last_success));
 	json_object_set_new(o, "last_error",
-			    h->last_error[0] ? json_string(h->last_error) : json_null());
+			    pue_health_error(h)[0] ? json_string(pue_health_error(h))
+						   : json_null());
 	json_object_set_new(o, "latency_ms", json_integer(h->latency_ms));
 	json_object_set_new(o, "requests_last_poll", json_integer(h->requests));
 	json_object_set_new(o, "reads_per_poll", json_integer((json_int_t)sd->reads_per_poll));

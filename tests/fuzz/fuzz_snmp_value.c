@@ -34,6 +34,7 @@
 #include "util/clock.h"
 #include "config/config.h"
 #include "util/err.h"
+#include "util/errtext.h"
 #include "util/log.h"
 #include "poll/snmp_answer.h"
 #include "poll/snmp_value.h"
@@ -345,7 +346,8 @@ check_dev(const struct snmp_dev *d, size_t cap_reqs)
 	size_t k, i;
 
 	CHECK(d->n_reqs <= cap_reqs, "%zu requests, room for %zu", d->n_reqs, cap_reqs);
-	CHECK(memchr(d->error, '\0', sizeof(d->error)) != NULL, "error not terminated");
+	CHECK(strnlen(pue_errtext_get(&d->error), PUE_ERRTEXT_MAX) < PUE_ERRTEXT_MAX,
+	      "error longer than its cut");
 	for (k = 0; k < d->conf->n_points; k++) {
 		const struct snmp_point *pt = &d->pts[k];
 
@@ -470,6 +472,7 @@ fuzz_answers(struct fuzz_in *in)
 		free_pdu(pdu);
 		check_dev(&d, cap);
 	}
+	pue_errtext_clear(&d.error);
 }
 
 int

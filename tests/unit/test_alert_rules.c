@@ -192,7 +192,7 @@ test_alert_device_down_and_recovered(void **state)
 	char msg[300];
 
 	(void)state;
-	snprintf(h.last_error, sizeof(h.last_error), "no answer (timed out)");
+	pue_errtext_set(&h.last_error, "no answer (timed out)");
 	assert_int_equal(pue_alert_rules_observe_device(&h, "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_ACTIVE);
 	assert_string_equal(msg, "device ups-a down after 3 failed polls: no answer (timed out)");
@@ -204,6 +204,7 @@ test_alert_device_down_and_recovered(void **state)
 			 PUE_OBS_HOLD);
 	assert_int_equal(pue_alert_rules_observe_device(NULL, "ups-a", msg, sizeof(msg)),
 			 PUE_OBS_HOLD);
+	pue_health_release(&h);
 }
 
 static void

@@ -145,6 +145,7 @@ test_health_latency_histogram_buckets_are_inclusive(void **state)
 	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS - 1], 1); /* <= 10 s */
 	assert_int_equal(h.latency_count[PUE_LATENCY_BUCKETS], 1);     /* above */
 	assert_int_equal(h.latency_sum_ms, 20007);
+	pue_health_release(&h);
 }
 
 int

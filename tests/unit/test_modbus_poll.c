@@ -284,7 +284,7 @@ test_poll_connects_below_1024_when_low_descriptors_run_out(void **state)
 	h = m->ops->health(m, 0);
 	assert_int_equal(run.polls, 1);
 	if (h->state != PUE_DEV_UP)
-		fail_msg("device %s: %s", pue_health_state_name(h->state), h->last_error);
+		fail_msg("device %s: %s", pue_health_state_name(h->state), pue_health_error(h));
 	assert_int_equal(run.readings, 2);
 	assert_true(run.value == 960.0); /* register 960 holds 960 */
 	m->ops->free(m);
@@ -384,7 +384,7 @@ test_poll_connections_share_unit_ids_round_robin_below_1024(void **state)
 		h = m->ops->health(m, i);
 		if (h->state != PUE_DEV_UP)
 			fail_msg("device %s: %s: %s", cfg->devices[i].name,
-				 pue_health_state_name(h->state), h->last_error);
+				 pue_health_state_name(h->state), pue_health_error(h));
 	}
 	m->ops->free(m);
 	pue_loop_free(run.loop);
