@@ -29,32 +29,13 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/* libasan's (sanitizer/allocator_interface.h, which only clang installs). */
-size_t __sanitizer_get_current_allocated_bytes(void);
-#else
-#include <malloc.h>
-#endif
+#include "heap_in_use.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 /* What a healthy device's entry in a snapshot may cost beyond its one
  * point: its health (counters, latency histogram: under 220 bytes) and the
  * entry's own fields, with no room for a 200-byte error text. */
 #define ENTRY_BOUND 300
-
-/* Bytes of heap in use: ASan's own count under SANITIZE=1 (it replaces
- * malloc, and glibc's arena then holds none of it), glibc's otherwise. */
-static size_t
-heap_in_use(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return __sanitizer_get_current_allocated_bytes();
-#else
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-#endif
-}
 
 /* A site of n meters of one point each. */
 static struct pue_config *
