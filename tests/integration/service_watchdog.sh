@@ -12,15 +12,25 @@ write_config "$T/pued.yaml" "$SIM_PORT"
 # One try per poll, 12 real seconds to give up: longer than the limit.
 sed -i -e 's/^poll_interval: 1s/poll_interval: 100s/' \
 	-e 's/    modbus: {/    timeout: 12s\n    retries: 0\n    modbus: {/' "$T/pued.yaml"
-# The listener stamps each datagram with the real time, in ms.
+# The listener stamps each datagram with the real time it was sent, in ms:
+# the kernel's stamp (SO_TIMESTAMPNS, taken as pued's send queues it), not
+# the time the listener got round to reading it, which a loaded machine
+# can delay past pued's next log line.
 start notify python3 -c '
-import socket, sys, time
+import socket, struct, sys
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 s.bind(sys.argv[1])
 with open(sys.argv[2], "a", buffering=1) as f:
     while True:
-        d = s.recv(65536).decode(errors="replace").replace("\n", " ")
-        f.write("%d %s\n" % (time.time() * 1000, d))
+        d, anc, _, _ = s.recvmsg(65536, socket.CMSG_SPACE(16))
+        sent = [struct.unpack("qq", x[:16]) for lvl, typ, x in anc
+                if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS]
+        if not sent:
+            sys.exit("no kernel timestamp on a datagram")
+        f.write("%d %s\n" % (sent[0][0] * 1000 + sent[0][1] // 1000000,
+                              d.decode(errors="replace").replace("\n", " ")))
 ' "$T/notify.sock" "$T/notify.log"
 wait_for 10000 "the notify listener" test -S "$T/notify.sock"
 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=400000 start_pued "$T/pued.yaml"
