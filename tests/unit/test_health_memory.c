@@ -25,11 +25,11 @@
 #include "poll/health.h"
 #include "snapshot/snapshot.h"
 #include "snapshot/status.h"
-#include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #include "heap_in_use.h"
+#include "meters_site.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 /* What a healthy device's entry in a snapshot may cost beyond its one
@@ -41,28 +41,10 @@
 static struct pue_config *
 site(size_t n)
 {
-	struct pue_buf b = {0};
-	struct pue_config *cfg = NULL;
-	struct pue_diags d = {0};
-	size_t i;
-
-	pue_buf_printf(&b, "site: campus\ndevices:\n");
-	for (i = 0; i < n; i++)
-		pue_buf_printf(
-			&b,
-			"  - name: m%zu\n"
-			"    protocol: modbus_tcp\n"
-			"    modbus: {host: 127.0.0.1, port: %zu}\n"
-			"    points:\n"
-			"      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
-			"         measured_at: ups_output}\n",
-			i, 1024 + i);
-	pue_buf_printf(&b, "pue:\n  facility: {add: [m0/e]}\n  it: {add: [m0/e]}\n");
-	assert_false(b.failed);
-	if (pue_config_load_buffer("memory.yaml", b.data, b.len, &cfg, &d) != 0)
-		fail_msg("%s", d.n > 0 ? d.lines[0] : "load failed");
-	pue_buf_free(&b);
-	return cfg;
+	return meters_site(n,
+			   "      - {name: e, register: 0, type: uint32, unit: kWh, kind: energy,\n"
+			   "         measured_at: ups_output}\n",
+			   "  facility: {add: [m0/e]}\n  it: {add: [m0/e]}\n");
 }
 
 /* A site with the pollers' side faked: one health per device. */
