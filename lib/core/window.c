@@ -3,25 +3,33 @@
 #include "core/window.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define HOUR_MS (60 * PUE_MINUTE_MS)
 #define DAY_MS (24 * HOUR_MS)
 #define HOURLY_BEYOND_MS (2 * DAY_MS)
 
-struct bucket {
-	int64_t start_ms; /* -1: empty */
-	double facility_kwh, it_kwh;
-	int64_t covered_ms;
-};
-
+/* Buckets are numbered from the epoch (start_ms / bucket_ms) and bucket k
+ * lives in slot k % n. The ring holds buckets [oldest, newest], at most n
+ * of them, so a slot's number is implied and a bucket is only its sums:
+ * 20 bytes, where one with its own start time was 32 (a 365-day window is
+ * 8761 of them, one for each PUE and zone). An empty bucket is all zero. */
 struct pue_window {
 	int64_t span_ms, bucket_ms;
-	struct bucket *ring;
 	size_t n;
+	double (*kwh)[2];	     /* per slot: facility, IT */
+	uint32_t *covered;	     /* per slot, ms: at most an hour */
 	double facility_kwh, it_kwh; /* running sums over the ring */
 	int64_t covered_ms;
-	int64_t newest_end_ms; /* end of the newest minute added; 0 before any */
+	int64_t newest_end_ms;	/* end of the newest minute added; 0 before any */
+	int64_t oldest, newest; /* bucket numbers held; valid after a minute */
 };
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
 
 struct pue_window *
 pue_window_new(int64_t span_ms)
@@ -38,25 +46,24 @@ pue_window_new(int64_t span_ms)
 		span_ms > HOURLY_BEYOND_MS && span_ms % HOUR_MS == 0 ? HOUR_MS : PUE_MINUTE_MS;
 	/* Hourly rings hold one more bucket: the hour in progress. */
 	w->n = (size_t)(span_ms / w->bucket_ms) + (w->bucket_ms == HOUR_MS ? 1 : 0);
-	w->ring = calloc(w->n, sizeof(*w->ring));
-	if (w->ring == NULL) {
-		free(w);
+	w->kwh = calloc(w->n, sizeof(*w->kwh));
+	w->covered = calloc(w->n, sizeof(*w->covered));
+	if (w->kwh == NULL || w->covered == NULL) {
+		pue_window_free(w);
 		return NULL;
 	}
-	pue_window_clear(w);
 	return w;
 }
 
 void
 pue_window_clear(struct pue_window *w)
 {
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		w->ring[i] = (struct bucket){.start_ms = -1};
+	memset(w->kwh, 0, w->n * sizeof(*w->kwh));
+	memset(w->covered, 0, w->n * sizeof(*w->covered));
 	w->facility_kwh = w->it_kwh = 0;
 	w->covered_ms = 0;
 	w->newest_end_ms = 0;
+	w->oldest = w->newest = 0;
 }
 
 void
@@ -64,19 +71,30 @@ pue_window_free(struct pue_window *w)
 {
 	if (w == NULL)
 		return;
-	free(w->ring);
+	free(w->kwh);
+	free(w->covered);
 	free(w);
 }
 
-static void
-evict(struct pue_window *w, struct bucket *b)
+static size_t
+slot(const struct pue_window *w, int64_t k)
 {
-	if (b->start_ms < 0)
-		return;
-	w->facility_kwh -= b->facility_kwh;
-	w->it_kwh -= b->it_kwh;
-	w->covered_ms -= b->covered_ms;
-	*b = (struct bucket){.start_ms = -1};
+	int64_t n = (int64_t)w->n;
+
+	return (size_t)((k % n + n) % n);
+}
+
+/* Empties bucket k's slot, taking its sums out of the running ones. */
+static void
+evict(struct pue_window *w, int64_t k)
+{
+	size_t i = slot(w, k);
+
+	w->facility_kwh -= w->kwh[i][0];
+	w->it_kwh -= w->kwh[i][1];
+	w->covered_ms -= w->covered[i];
+	w->kwh[i][0] = w->kwh[i][1] = 0;
+	w->covered[i] = 0;
 }
 
 /* The oldest bucket start the window still includes, given its newest end. */
@@ -91,37 +109,42 @@ window_start(const struct pue_window *w)
 void
 pue_window_add(struct pue_window *w, const struct pue_minute *m)
 {
-	int64_t bstart = m->start_ms - m->start_ms % w->bucket_ms;
-	struct bucket *b = &w->ring[(size_t)(bstart / w->bucket_ms) % w->n];
-	int64_t start, prev_end = w->newest_end_ms;
+	int64_t k = floor_div(m->start_ms, w->bucket_ms), first;
 	size_t i;
 
 	/* The newest minute may come again (pued restarted within it: the two
 	 * parts cover different seconds and add up); older ones may not. */
-	if (m->start_ms + PUE_MINUTE_MS < w->newest_end_ms)
+	if (w->newest_end_ms > 0 && m->start_ms + PUE_MINUTE_MS < w->newest_end_ms)
 		return;
-	if (b->start_ms != bstart) {
-		evict(w, b);
-		b->start_ms = bstart;
+	if (w->newest_end_ms == 0) {
+		w->oldest = w->newest = k;
+	} else if (k - w->newest >= (int64_t)w->n) {
+		/* A gap longer than the ring (pued stopped, a clock jump):
+		 * nothing held is in the window any more. */
+		pue_window_clear(w);
+		w->oldest = w->newest = k;
+	} else {
+		/* The slots of the buckets to come held buckets n older. */
+		for (; w->newest < k; w->newest++)
+			evict(w, w->newest + 1);
 	}
-	b->facility_kwh += m->facility_kwh;
-	b->it_kwh += m->it_kwh;
-	b->covered_ms += m->covered_ms;
+	i = slot(w, k);
+	w->kwh[i][0] += m->facility_kwh;
+	w->kwh[i][1] += m->it_kwh;
+	w->covered[i] += (uint32_t)m->covered_ms;
 	w->facility_kwh += m->facility_kwh;
 	w->it_kwh += m->it_kwh;
 	w->covered_ms += m->covered_ms;
 	if (m->start_ms + PUE_MINUTE_MS > w->newest_end_ms)
 		w->newest_end_ms = m->start_ms + PUE_MINUTE_MS;
 
-	/* Contiguous minutes reuse exactly the bucket that leaves the window,
-	 * so the sums stay right in O(1). After skipped minutes (pued stopped,
-	 * a clock jump) older buckets may sit in slots not reused yet: sweep. */
-	if (m->start_ms <= prev_end)
-		return;
-	start = window_start(w);
-	for (i = 0; i < w->n; i++)
-		if (w->ring[i].start_ms >= 0 && w->ring[i].start_ms < start)
-			evict(w, &w->ring[i]);
+	/* Buckets that start before the window leave it: one a minute (or an
+	 * hour) while minutes come in order, at most the ring after a gap. */
+	if (w->oldest <= w->newest - (int64_t)w->n)
+		w->oldest = w->newest - (int64_t)w->n + 1;
+	first = floor_div(window_start(w), w->bucket_ms);
+	for (; w->oldest < first; w->oldest++)
+		evict(w, w->oldest);
 	/* Running sums of doubles drift; a window that holds nothing is exactly 0. */
 	if (w->covered_ms == 0)
 		w->facility_kwh = w->it_kwh = 0;
