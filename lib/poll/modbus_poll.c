@@ -363,31 +363,13 @@ find_link(struct pue_modbus *m, const struct pue_device_conf *c, const char *whe
 	return &m->links[m->n_links++];
 }
 
-/* A job's results, in one block (issue 18: three small allocations a
- * meter cost twice what they hold): the times first, then the errnos, then
- * the registers, each aligned for what follows. */
-static int
-alloc_results(struct dev *d)
-{
-	size_t reads = d->plan.n_reads ? d->plan.n_reads : 1;
-	size_t regs = d->plan.n_regs ? d->plan.n_regs : 1;
-	char *block =
-		calloc(1, reads * (sizeof(pue_wall_t) + sizeof(int)) + regs * sizeof(uint16_t));
-
-	if (block == NULL)
-		return -ENOMEM;
-	d->read_wall = (pue_wall_t *)(void *)block;
-	d->read_errno = (int *)(void *)(block + reads * sizeof(pue_wall_t));
-	d->regs = (uint16_t *)(void *)(block + reads * (sizeof(pue_wall_t) + sizeof(int)));
-	return 0;
-}
-
 static int
 setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_spread **spreads,
 	  struct pue_err *err)
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	char where[96];
+	size_t reads;
 	unsigned conn;
 	int rc;
 
@@ -402,8 +384,14 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_s
 	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
 	if ((rc = pue_modbus_plan(c, &d->plan, err)) < 0)
 		return rc;
-	if (alloc_results(d) < 0)
+	/* The job's results in one block (issue 18), each part aligned for the next. */
+	reads = d->plan.n_reads ? d->plan.n_reads : 1;
+	d->read_wall = calloc(1, reads * (sizeof(pue_wall_t) + sizeof(int)) +
+					 (d->plan.n_regs + 1) * sizeof(uint16_t));
+	if (d->read_wall == NULL)
 		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
+	d->read_errno = (int *)(void *)(d->read_wall + reads);
+	d->regs = (uint16_t *)(void *)(d->read_errno + reads);
 	m->by_device[index] = d;
 	return 0;
 }
@@ -562,7 +550,7 @@ poller_free(struct pue_poller *p)
 
 		pue_poll_schedule_stop(&d->sched);
 		pue_modbus_plan_free(&d->plan);
-		free(d->read_wall); /* the results' block (alloc_results()) */
+		free(d->read_wall); /* the results' block (setup_dev()) */
 		pue_errtext_clear(&d->error);
 		pue_health_release(&d->health);
 	}

@@ -46,9 +46,9 @@
 /* Bytes per device, for the device's own state (its struct, points,
  * buffers) and its connection's. A Modbus meter on its own address, with
  * its libmodbus context: 2459 before issue 18's cuts (a TCP context kept a
- * 1025-byte host buffer, eight small allocations), 1140 after. An SNMP
+ * 1025-byte host buffer, eight small allocations), 1154 after. An SNMP
  * agent set up: 1955 before (keys, address and message buffers of fixed
- * size in every device, a kilobyte of walk cursor per column point), 1521
+ * size in every device, a kilobyte of walk cursor per column point), 1523
  * after. With its session and its first poll out, most of what is added is
  * net-snmp's: the session (some 800 bytes) and the request it keeps for
  * resending until the answer or the timeout, whose every varbind holds a
