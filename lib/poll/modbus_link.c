@@ -97,18 +97,19 @@ int
 pue_modbus_link_init(struct pue_modbus_link *l, const struct pue_device_conf *d, int devnull,
 		     struct pue_err *err)
 {
-	char port[8];
-
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	l->conf = d;
 	l->devnull = devnull;
 	pue_modbus_link_name(d, l->where, sizeof(l->where));
-	if (d->protocol == PUE_PROTO_MODBUS_TCP) {
-		snprintf(port, sizeof(port), "%u", d->modbus.port);
-		/* Only for its TCP framing: pued connects the socket itself. */
-		l->ctx = modbus_new_tcp_pi(d->modbus.host, port);
-	} else
+	if (d->protocol == PUE_PROTO_MODBUS_TCP)
+		/* Only for its TCP framing: pued connects the socket itself
+		 * (connect_tcp()), so the context is told no host. The _pi
+		 * kind (host names, IPv6) keeps a 1025-byte host buffer per
+		 * context for a connect pued never asks of it; its framing
+		 * is the same (issue 18). */
+		l->ctx = modbus_new_tcp(/* ip */ NULL, /* port */ (int)d->modbus.port);
+	else
 		l->ctx = modbus_new_rtu(d->modbus.serial_device, (int)d->modbus.baud,
 					d->modbus.parity, d->modbus.data_bits, d->modbus.stop_bits);
 	if (l->ctx == NULL)

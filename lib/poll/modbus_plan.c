@@ -57,26 +57,46 @@ list_spans(const struct pue_device_conf *dev, struct span *spans)
 	return n;
 }
 
+/* Moves the n_reads reads planned in tmp into one block that also holds
+ * the four per-point arrays: a meter keeps its plan for as long as it is
+ * polled, and one allocation sized to what was planned costs less than
+ * five sized for the most there could be (issue 18). */
+static int
+keep(struct pue_mb_plan *plan, const struct pue_mb_read *tmp, size_t n_reads, size_t n)
+{
+	size_t per_point = n ? n : 1;
+	struct pue_mb_read *block;
+	size_t *arrays;
+
+	block = calloc(1, n_reads * sizeof(*block) + 4 * per_point * sizeof(size_t));
+	if (block == NULL)
+		return -ENOMEM;
+	memcpy(block, tmp, n_reads * sizeof(*block));
+	arrays = (size_t *)(block + n_reads); /* 16-byte reads: size_t-aligned */
+	plan->reads = block;
+	plan->n_reads = n_reads;
+	plan->point_read = arrays;
+	plan->point_reg = arrays + per_point;
+	plan->point_sf_read = arrays + 2 * per_point;
+	plan->point_sf_reg = arrays + 3 * per_point;
+	return 0;
+}
+
 int
 pue_modbus_plan(const struct pue_device_conf *dev, struct pue_mb_plan *plan, struct pue_err *err)
 {
 	uint16_t max_read = dev->modbus.max_read_registers ? dev->modbus.max_read_registers : 125;
 	uint16_t max_gap = dev->modbus.max_gap_registers;
-	size_t n = dev->n_points, n_spans, i, *span_read = NULL;
+	size_t n = dev->n_points, n_spans, n_reads = 0, i, *span_read = NULL;
 	struct span *spans = NULL;
-	struct pue_mb_read *cur = NULL;
+	struct pue_mb_read *reads = NULL, *cur = NULL;
 	int rc = -ENOMEM;
 
 	memset(plan, 0, sizeof(*plan));
 	spans = calloc(2 * n + 1, sizeof(*spans));
 	span_read = calloc(2 * n + 1, sizeof(*span_read));
-	plan->reads = calloc(2 * n + 1, sizeof(*plan->reads));
-	plan->point_read = calloc(n ? n : 1, sizeof(size_t));
-	plan->point_reg = calloc(n ? n : 1, sizeof(size_t));
-	plan->point_sf_read = calloc(n ? n : 1, sizeof(size_t));
-	plan->point_sf_reg = calloc(n ? n : 1, sizeof(size_t));
-	if (spans == NULL || span_read == NULL || plan->reads == NULL || plan->point_read == NULL ||
-	    plan->point_reg == NULL || plan->point_sf_read == NULL || plan->point_sf_reg == NULL) {
+	reads = calloc(2 * n + 1, sizeof(*reads));
+	if (spans == NULL || span_read == NULL || reads == NULL) {
 		pue_err_set(err, rc, "device %s: out of memory planning reads", dev->name);
 		goto out;
 	}
@@ -100,15 +120,19 @@ pue_modbus_plan(const struct pue_device_conf *dev, struct pue_mb_plan *plan, str
 		if (cur == NULL || cur->function != s->function ||
 		    s->address > (uint32_t)cur->address + cur->count + max_gap ||
 		    end - cur->address > max_read) {
-			cur = &plan->reads[plan->n_reads++];
+			cur = &reads[n_reads++];
 			*cur = (struct pue_mb_read){s->function, s->address, (uint16_t)s->width, 0};
 		} else if (end > (uint32_t)cur->address + cur->count)
 			cur->count = (uint16_t)(end - cur->address);
-		span_read[i] = (size_t)(cur - plan->reads);
+		span_read[i] = (size_t)(cur - reads);
 	}
-	for (i = 0; i < plan->n_reads; i++) {
-		plan->reads[i].first_reg = plan->n_regs;
-		plan->n_regs += plan->reads[i].count;
+	for (i = 0; i < n_reads; i++) {
+		reads[i].first_reg = plan->n_regs;
+		plan->n_regs += reads[i].count;
+	}
+	if (keep(plan, reads, n_reads, n) < 0) {
+		pue_err_set(err, rc, "device %s: out of memory planning reads", dev->name);
+		goto out;
 	}
 	for (i = 0; i < n; i++)
 		plan->point_sf_read[i] = PUE_MB_NO_SF;
@@ -128,6 +152,7 @@ pue_modbus_plan(const struct pue_device_conf *dev, struct pue_mb_plan *plan, str
 out:
 	free(spans);
 	free(span_read);
+	free(reads);
 	if (rc < 0)
 		pue_modbus_plan_free(plan);
 	return rc;
@@ -165,10 +190,6 @@ pue_modbus_plan_decode(const struct pue_device_conf *dev, const struct pue_mb_pl
 void
 pue_modbus_plan_free(struct pue_mb_plan *plan)
 {
-	free(plan->reads);
-	free(plan->point_read);
-	free(plan->point_reg);
-	free(plan->point_sf_read);
-	free(plan->point_sf_reg);
+	free(plan->reads); /* and the per-point arrays with it (keep()) */
 	memset(plan, 0, sizeof(*plan));
 }

@@ -28,6 +28,7 @@ struct pue_mb_read {
 /* A point without a scale register has this in point_sf_read. */
 #define PUE_MB_NO_SF SIZE_MAX
 
+/* One allocation, at reads: the four per-point arrays live in it. */
 struct pue_mb_plan {
 	struct pue_mb_read *reads;
 	size_t n_reads;

@@ -48,7 +48,7 @@ struct link {
 	unsigned conn;		   /* which of its host:port's connections, from 0 */
 	struct pue_modbus_link mb; /* used by the worker running this link's job */
 	bool busy;		   /* a job of this link is queued or running */
-	struct dev **devs;	   /* every device on the link */
+	struct dev **devs;	   /* every device on the link; batch and wait share its block */
 	size_t n_devs;
 	struct dev **batch; /* the devices the job polls, in order */
 	size_t n_batch;
@@ -67,10 +67,10 @@ struct dev {
 	bool busy;	/* in a link's batch or waiting for one */
 	bool pulled;	/* polled with its link's batch before its timer fired */
 	unsigned tries; /* for the job: 1 + retries, or 1 while down */
-	/* job results, written by the worker */
-	uint16_t *regs;
-	int *read_errno;       /* per read: 0 or the errno of its last try */
+	/* job results, written by the worker; one allocation, at read_wall */
 	pue_wall_t *read_wall; /* per read: when its answer came */
+	int *read_errno;       /* per read: 0 or the errno of its last try */
+	uint16_t *regs;
 	unsigned requests;
 	unsigned protocol_errors; /* answers rejected (modbus_link.h) */
 	int64_t latency_ms;
@@ -369,6 +369,7 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_s
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	char where[96];
+	size_t reads;
 	unsigned conn;
 	int rc;
 
@@ -383,11 +384,14 @@ setup_dev(struct pue_modbus *m, struct dev *d, size_t index, struct pue_modbus_s
 	pue_poll_schedule_init(&d->sched, &d->health, c->name, c->poll_interval_ms, poll_due, d);
 	if ((rc = pue_modbus_plan(c, &d->plan, err)) < 0)
 		return rc;
-	d->regs = calloc(d->plan.n_regs ? d->plan.n_regs : 1, sizeof(*d->regs));
-	d->read_errno = calloc(d->plan.n_reads ? d->plan.n_reads : 1, sizeof(int));
-	d->read_wall = calloc(d->plan.n_reads ? d->plan.n_reads : 1, sizeof(pue_wall_t));
-	if (d->regs == NULL || d->read_errno == NULL || d->read_wall == NULL)
+	/* The job's results in one block (issue 18), each part aligned for the next. */
+	reads = d->plan.n_reads ? d->plan.n_reads : 1;
+	d->read_wall = calloc(1, reads * (sizeof(pue_wall_t) + sizeof(int)) +
+					 (d->plan.n_regs + 1) * sizeof(uint16_t));
+	if (d->read_wall == NULL)
 		return pue_err_set(err, -ENOMEM, "modbus: out of memory");
+	d->read_errno = (int *)(void *)(d->read_wall + reads);
+	d->regs = (uint16_t *)(void *)(d->read_errno + reads);
 	m->by_device[index] = d;
 	return 0;
 }
@@ -436,11 +440,11 @@ reserve_descriptors(struct pue_modbus *m, struct pue_err *err)
 		if ((rc = pue_modbus_link_init(&l->mb, l->mb.conf, m->devnull, err)) < 0)
 			return rc;
 		l->mb.stop = &m->stopping;
-		l->wait = calloc(l->cap_wait, sizeof(struct dev *));
-		l->batch = calloc(l->cap_wait, sizeof(struct dev *));
-		l->devs = calloc(l->cap_wait, sizeof(struct dev *));
-		if (l->wait == NULL || l->batch == NULL || l->devs == NULL)
+		/* devs, batch and wait: one allocation, at devs */
+		if ((l->devs = calloc(3 * l->cap_wait, sizeof(struct dev *))) == NULL)
 			return pue_err_set(err, -ENOMEM, "modbus: out of memory");
+		l->batch = l->devs + l->cap_wait;
+		l->wait = l->batch + l->cap_wait;
 	}
 	return 0;
 }
@@ -546,17 +550,13 @@ poller_free(struct pue_poller *p)
 
 		pue_poll_schedule_stop(&d->sched);
 		pue_modbus_plan_free(&d->plan);
-		free(d->regs);
-		free(d->read_errno);
-		free(d->read_wall);
+		free(d->read_wall); /* the results' block (setup_dev()) */
 		pue_errtext_clear(&d->error);
 		pue_health_release(&d->health);
 	}
 	for (i = 0; i < m->n_links; i++) {
 		pue_modbus_link_fini(&m->links[i].mb);
-		free(m->links[i].wait);
-		free(m->links[i].batch);
-		free(m->links[i].devs);
+		free(m->links[i].devs); /* and batch and wait with it */
 	}
 	if (m->devnull >= 0)
 		close(m->devnull);

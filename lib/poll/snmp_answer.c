@@ -248,6 +248,21 @@ rows_changed(struct snmp_dev *d, size_t k, const struct snmp_req *r)
 	pt->rows_hash = r->rows_hash;
 }
 
+/* Makes room for len arcs (len <= MAX_OID_LEN, checked by the caller). */
+static bool
+cursor_fits(struct snmp_cursor *c, size_t len)
+{
+	oid *arcs;
+
+	if (len <= c->cap)
+		return true;
+	if ((arcs = realloc(c->arcs, len * sizeof(oid))) == NULL)
+		return false;
+	c->arcs = arcs;
+	c->cap = len;
+	return true;
+}
+
 /* One answer of a column walk: add the rows under the column, stop at the
  * first OID outside it or at endOfMibView, otherwise ask for more. */
 static void
@@ -281,7 +296,7 @@ on_walk(struct snmp_req *r, const netsnmp_pdu *pdu)
 		}
 		pue_snmp_value_oid_format(vb->name, vb->name_length, name, sizeof(name));
 		if (vb->name_length > MAX_OID_LEN ||
-		    snmp_oid_compare(vb->name, vb->name_length, r->cur, r->cur_len) <= 0) {
+		    snmp_oid_compare(vb->name, vb->name_length, r->cur->arcs, r->cur_len) <= 0) {
 			point_fail(d, k, "the agent answered %s out of order", name);
 			return;
 		}
@@ -290,7 +305,11 @@ on_walk(struct snmp_req *r, const netsnmp_pdu *pdu)
 		pue_snmp_value_raw_add(&r->sum, &raw);
 		r->rows_hash =
 			hash_suffix(r->rows_hash, vb->name + col->len, vb->name_length - col->len);
-		memcpy(r->cur, vb->name, vb->name_length * sizeof(oid));
+		if (!cursor_fits(r->cur, vb->name_length)) {
+			point_fail(d, k, "out of memory");
+			return;
+		}
+		memcpy(r->cur->arcs, vb->name, vb->name_length * sizeof(oid));
 		r->cur_len = vb->name_length;
 		if (++r->rows > PUE_SNMP_MAX_ROWS) {
 			point_fail(d, k, "more than %d rows", PUE_SNMP_MAX_ROWS);
@@ -469,7 +488,7 @@ pue_snmp_answer_build(struct snmp_dev *d, struct snmp_req *r)
 			return NULL;
 		pdu->non_repeaters = 0;
 		pdu->max_repetitions = (long)walk_repetitions(d, r);
-		if (snmp_add_null_var(pdu, r->cur, r->cur_len) == NULL) {
+		if (snmp_add_null_var(pdu, r->cur->arcs, r->cur_len) == NULL) {
 			snmp_free_pdu(pdu);
 			return NULL;
 		}

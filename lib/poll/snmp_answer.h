@@ -67,14 +67,23 @@ struct snmp_point {
 
 struct snmp_dev;
 
+/* Where a walk stands: the last OID it was answered, arcs[0 .. cur_len)
+ * of the request. Sized for the column and a short index, and grown to an
+ * answer's OID when a longer one comes (at most MAX_OID_LEN): a buffer of
+ * MAX_OID_LEN arcs per walk was a kilobyte a column point (issue 18). */
+struct snmp_cursor {
+	oid *arcs; /* owned by the device (snmp_poll.c) */
+	size_t cap;
+};
+
 struct snmp_req {
 	struct snmp_dev *d;
 	enum snmp_rq_kind kind;
 	enum snmp_rq_state state;
 	long reqid;
-	size_t first, n; /* RQ_GET: d->work[first .. first + n) */
-	size_t point;	 /* RQ_WALK: the column point */
-	oid *cur;	 /* RQ_WALK: the last OID seen (MAX_OID_LEN room) */
+	size_t first, n;	 /* RQ_GET: d->work[first .. first + n) */
+	size_t point;		 /* RQ_WALK: the column point */
+	struct snmp_cursor *cur; /* RQ_WALK: the last OID seen */
 	size_t cur_len;
 	struct pue_raw sum;
 	size_t rows;
@@ -86,21 +95,27 @@ struct snmp_dev {
 	struct pue_snmp *m;
 	size_t index;
 	const struct pue_device_conf *conf;
-	char where[80]; /* "127.0.0.1:161", for messages */
+	char *where; /* "127.0.0.1:161", for messages; owned */
 	struct snmp_point *pts;
 	size_t *gets; /* points read with GET, in configuration order */
 	size_t n_gets, n_walks;
-	size_t *work;	       /* this poll's copy of gets (v1 drops points from it) */
-	oid *walk_cur;	       /* n_walks x MAX_OID_LEN */
-	struct snmp_req *reqs; /* room for one per GET point, per walk, and a probe */
+	size_t *work; /* this poll's copy of gets (v1 drops points from it); in gets' block */
+	struct snmp_cursor *walk_cur; /* one per walk */
+	/* Room for one per point: a get of one point each at worst (tooBig
+	 * halves them), a walk each; the probe goes out alone, before them. */
+	struct snmp_req *reqs;
 	size_t n_reqs, cap_reqs;
 	unsigned max_vb; /* varbinds per GET: max_varbinds, halved on tooBig */
-	struct pue_snmp_keys keys;
+	/* v3 with authentication: derived once, shared by the devices with
+	 * the same credentials and freed by the first of them (own_keys);
+	 * NULL otherwise (issue 18: 144 bytes every device held). */
+	struct pue_snmp_keys *keys;
+	bool own_keys;
 	void *sessp; /* NULL until the first poll, and after a reset */
 	/* A host name is resolved off the loop before each session opens
 	 * (resolve.h): the lookup in progress, and the address it gave. */
 	struct pue_lookup *lookup;
-	char addr[PUE_ADDR_MAX]; /* "" until resolved; numeric hosts need none */
+	char *addr; /* NULL until resolved (numeric hosts need none); owned */
 	int fd;
 	bool closing; /* snmp_sess_close() is calling back: ignore it */
 	bool engine_known, probe_ok;

@@ -85,8 +85,8 @@ queue_reads(struct snmp_dev *d)
 			continue;
 		r = add_req(d, RQ_WALK);
 		r->point = i;
-		r->cur = d->walk_cur + w++ * MAX_OID_LEN;
-		memcpy(r->cur, d->pts[i].name, d->pts[i].len * sizeof(oid));
+		r->cur = &d->walk_cur[w++]; /* room for the column (snmp_setup.c) */
+		memcpy(r->cur->arcs, d->pts[i].name, d->pts[i].len * sizeof(oid));
 		r->cur_len = d->pts[i].len;
 		r->sum.has_count = true;
 	}
@@ -149,7 +149,8 @@ close_session(struct snmp_dev *d)
 	d->sessp = NULL;
 	d->fd = -1;
 	d->engine_known = false;
-	d->addr[0] = '\0'; /* the next session looks the name up again */
+	free(d->addr); /* the next session looks the name up again */
+	d->addr = NULL;
 }
 
 static void
@@ -171,7 +172,7 @@ open_session(struct snmp_dev *d)
 	struct pue_err err;
 	int rc;
 
-	d->sessp = pue_snmp_session_open(d->conf, d->addr[0] ? d->addr : NULL, &d->keys, &err);
+	d->sessp = pue_snmp_session_open(d->conf, d->addr, d->keys, &err);
 	if (d->sessp == NULL) {
 		pue_snmp_answer_error(d, "%s", err.msg);
 		return -1;
@@ -339,7 +340,12 @@ on_resolved(void *arg, const char *numeric, const char *error)
 		finish(d);
 		return;
 	}
-	snprintf(d->addr, sizeof(d->addr), "%s", numeric);
+	free(d->addr);
+	if ((d->addr = strdup(numeric)) == NULL) {
+		pue_snmp_answer_error(d, "%s: out of memory", d->where);
+		finish(d);
+		return;
+	}
 	resume_poll(d);
 }
 
@@ -358,7 +364,7 @@ start_poll(struct snmp_dev *d)
 	d->n_reqs = 0;
 	for (k = 0; k < d->conf->n_points; k++)
 		d->pts[k].st = PT_PENDING;
-	if (d->sessp == NULL && d->addr[0] == '\0' &&
+	if (d->sessp == NULL && d->addr == NULL &&
 	    !pue_resolve_host_is_numeric(d->conf->snmp.host)) {
 		/* The poll goes on when the name is resolved (the device stays
 		 * busy meanwhile, so a slow DNS costs this device its polls,
@@ -496,12 +502,17 @@ poller_free(struct pue_poller *p)
 			pue_snmp_session_forget_user(d->engine, d->engine_len, d->conf->snmp.user);
 		for (k = 0; k < d->conf->n_points && d->pts != NULL; k++)
 			free(d->pts[k].name);
+		for (k = 0; k < d->n_walks && d->walk_cur != NULL; k++)
+			free(d->walk_cur[k].arcs);
 		free(d->pts);
-		free(d->gets);
-		free(d->work);
+		free(d->gets); /* and work, in its block */
 		free(d->reqs);
 		free(d->walk_cur);
-		pue_snmp_session_keys_wipe(&d->keys);
+		free(d->where);
+		if (d->own_keys) {
+			pue_snmp_session_keys_wipe(d->keys);
+			free(d->keys);
+		}
 		pue_errtext_clear(&d->error);
 		pue_health_release(&d->health);
 	}

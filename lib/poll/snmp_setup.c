@@ -64,8 +64,40 @@ setup_keys(struct pue_snmp *m, struct snmp_dev *d, struct pue_err *err)
 			return 0;
 		}
 	}
-	if (pue_snmp_session_keys_derive(c, &d->keys, &why) < 0)
+	if ((d->keys = malloc(sizeof(*d->keys))) == NULL)
+		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+	d->own_keys = true;
+	if (pue_snmp_session_keys_derive(c, d->keys, &why) < 0)
 		return pue_err_set(err, why.code, "device %s: %s", d->conf->name, why.msg);
+	return 0;
+}
+
+/* A walk's cursor starts with room for its column and a short index
+ * (snmp_answer.h); a longer OID in an answer grows it. */
+#define CURSOR_INDEX_ARCS 4
+
+static int
+setup_walks(struct snmp_dev *d, struct pue_err *err)
+{
+	const struct pue_device_conf *c = d->conf;
+	size_t k, w = 0;
+
+	if (d->n_walks == 0)
+		return 0;
+	if ((d->walk_cur = calloc(d->n_walks, sizeof(*d->walk_cur))) == NULL)
+		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+	for (k = 0; k < c->n_points; k++) {
+		struct snmp_cursor *cur = &d->walk_cur[w];
+
+		if (!c->points[k].sum_column)
+			continue;
+		cur->cap = d->pts[k].len + CURSOR_INDEX_ARCS;
+		if (cur->cap > MAX_OID_LEN)
+			cur->cap = MAX_OID_LEN;
+		if ((cur->arcs = calloc(cur->cap, sizeof(oid))) == NULL)
+			return pue_err_set(err, -ENOMEM, "snmp: out of memory");
+		w++;
+	}
 	return 0;
 }
 
@@ -75,6 +107,7 @@ pue_snmp_setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, pue_tim
 {
 	const struct pue_device_conf *c = &m->poller.cfg->devices[index];
 	size_t n = c->n_points ? c->n_points : 1;
+	char where[PUE_ADDR_MAX + 16];
 	int rc;
 
 	d->m = m;
@@ -85,20 +118,20 @@ pue_snmp_setup_dev(struct pue_snmp *m, struct snmp_dev *d, size_t index, pue_tim
 	m->n_devs++; /* from here on the poller's free() cleans this device up */
 	d->max_vb = c->snmp.max_varbinds ? c->snmp.max_varbinds : 1;
 	if (strchr(c->snmp.host, ':') != NULL)
-		snprintf(d->where, sizeof(d->where), "[%s]:%u", c->snmp.host, c->snmp.port);
+		snprintf(where, sizeof(where), "[%s]:%u", c->snmp.host, c->snmp.port);
 	else
-		snprintf(d->where, sizeof(d->where), "%s:%u", c->snmp.host, c->snmp.port);
+		snprintf(where, sizeof(where), "%s:%u", c->snmp.host, c->snmp.port);
+	d->where = strdup(where);
 	d->pts = calloc(n, sizeof(*d->pts));
-	d->gets = calloc(n, sizeof(*d->gets));
-	d->work = calloc(n, sizeof(*d->work));
-	d->cap_reqs = n + 1;
+	d->gets = calloc(2 * n, sizeof(*d->gets));
+	d->cap_reqs = n; /* snmp_answer.h */
 	d->reqs = calloc(d->cap_reqs, sizeof(*d->reqs));
-	if (d->pts == NULL || d->gets == NULL || d->work == NULL || d->reqs == NULL)
+	if (d->where == NULL || d->pts == NULL || d->gets == NULL || d->reqs == NULL)
 		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
-	if ((rc = setup_points(d, err)) < 0 || (rc = setup_keys(m, d, err)) < 0)
+	d->work = d->gets + n;
+	if ((rc = setup_points(d, err)) < 0 || (rc = setup_keys(m, d, err)) < 0 ||
+	    (rc = setup_walks(d, err)) < 0)
 		return rc;
-	if (d->n_walks > 0 && (d->walk_cur = calloc(d->n_walks * MAX_OID_LEN, sizeof(oid))) == NULL)
-		return pue_err_set(err, -ENOMEM, "snmp: out of memory");
 	m->by_device[index] = d;
 	return 0;
 }

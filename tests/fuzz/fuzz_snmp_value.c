@@ -381,7 +381,9 @@ fuzz_answers(struct fuzz_in *in)
 	struct pue_device_conf conf = {.name = "fuzz", .protocol = PUE_PROTO_SNMP, .retries = 1};
 	struct pue_snmp m = {.poller.clock = clock_};
 	struct snmp_point pts[MAX_POINTS];
-	oid names[MAX_POINTS][BASE_LEN + 2], cur[MAX_OID_LEN];
+	oid names[MAX_POINTS][BASE_LEN + 2], arcs[MAX_OID_LEN];
+	struct snmp_cursor cur = {arcs, MAX_OID_LEN};
+	char where[] = "127.0.0.1:161";
 	size_t gets[MAX_POINTS], work[MAX_POINTS], k, n, i, cap;
 	struct snmp_req reqs[MAX_POINTS + 2], *r;
 	struct snmp_dev d;
@@ -406,7 +408,7 @@ fuzz_answers(struct fuzz_in *in)
 	d.work = work;
 	d.reqs = reqs;
 	d.max_vb = 32;
-	snprintf(d.where, sizeof(d.where), "127.0.0.1:161");
+	d.where = where;
 	for (k = 0; k < n; k++) {
 		snprintf(pname[k], sizeof(pname[k]), "p%zu", k);
 		pconf[k].name = pname[k];
@@ -423,7 +425,7 @@ fuzz_answers(struct fuzz_in *in)
 			d.n_walks++;
 	}
 	memcpy(work, gets, sizeof(gets));
-	cap = d.n_gets + d.n_walks + 1; /* what snmp_poll.c gives: one per point, a probe */
+	cap = d.n_gets + d.n_walks; /* what snmp_setup.c gives: one per point */
 	r = &reqs[d.n_reqs++];
 	r->d = &d;
 	r->reqid = 7;
@@ -436,8 +438,8 @@ fuzz_answers(struct fuzz_in *in)
 		for (k = 0; !pconf[k].sum_column; k++)
 			;
 		r->point = k;
-		r->cur = cur;
-		memcpy(cur, pts[k].name, pts[k].len * sizeof(oid));
+		r->cur = &cur;
+		memcpy(arcs, pts[k].name, pts[k].len * sizeof(oid));
 		r->cur_len = pts[k].len;
 		r->sum.has_count = true;
 	} else
