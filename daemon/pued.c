@@ -24,6 +24,7 @@
 #include "util/loop.h"
 #include "util/notify.h"
 #include "service/service.h"
+#include "store/store_sqlite.h"
 #include "util/version.h"
 
 #define DEFAULT_CONFIG "/etc/pued/pued.yaml"
@@ -460,6 +461,7 @@ main(int argc, char **argv)
 	 * to syslog. */
 	pue_log_open("pued", foreground || isatty(STDERR_FILENO));
 	pue_heap_one_arena();
+	(void)pue_store_sqlite_setup(); /* before SQLite's first use */
 	if (check_config(config_path, &cfg, false) != 0)
 		return 1;
 	raise_fd_limit();

@@ -72,6 +72,18 @@ disconnect(struct pue_alert_db *db)
 	db->db = NULL;
 }
 
+/* Frees the page cache once no transaction is open (issue 18). Its pages
+ * would not serve the next use: the store commits every second, and a
+ * connection that finds the database changed since its last transaction
+ * drops its cache before it reads. Kept, they were a few pages per
+ * connection, held from one alert change to the next. */
+static void
+shed(struct pue_alert_db *db)
+{
+	if (db->db != NULL && sqlite3_get_autocommit(db->db))
+		(void)sqlite3_db_release_memory(db->db);
+}
+
 /* Connects to the database the store opened (and migrated), once: later
  * calls find it connected. */
 static int
@@ -91,7 +103,8 @@ ready(struct pue_alert_db *db, struct pue_err *err)
 	 * thread; a reader's brief lock is all this may wait for. */
 	sqlite3_busy_timeout(db->db, 200);
 	/* A row per alert, read once at start and written on changes: 256
-	 * KiB of page cache, not SQLite's default 2000 KiB (issue 18). */
+	 * KiB of page cache at most, not SQLite's default 2000 KiB, and
+	 * none between uses (shed()) (issue 18). */
 	sqlite3_exec(db->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	for (i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(db->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->s[i],
@@ -100,6 +113,7 @@ ready(struct pue_alert_db *db, struct pue_err *err)
 			disconnect(db);
 			return PUE_E_STORE;
 		}
+	shed(db); /* the schema's pages */
 	return 0;
 }
 
@@ -111,7 +125,10 @@ run(struct pue_alert_db *db, enum stmt i, const char *what, struct pue_err *err)
 
 	sqlite3_reset(db->s[i]);
 	sqlite3_clear_bindings(db->s[i]);
-	return rc == SQLITE_DONE ? 0 : fail(db, err, what);
+	if (rc != SQLITE_DONE)
+		return fail(db, err, what);
+	shed(db);
+	return 0;
 }
 
 static void
@@ -190,8 +207,10 @@ pue_alert_db_commit(struct pue_alert_db *db, struct pue_err *err)
 {
 	if (db->db == NULL)
 		return fail(db, err, "commit");
-	if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		shed(db);
 		return 0;
+	}
 	fail(db, err, "commit");
 	pue_alert_db_rollback(db);
 	return PUE_E_STORE;
@@ -202,6 +221,7 @@ pue_alert_db_rollback(struct pue_alert_db *db)
 {
 	if (db->db != NULL && !sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+	shed(db);
 }
 
 int
@@ -280,6 +300,7 @@ pue_alert_db_load(struct pue_alert_db *db, void (*cb)(void *arg, const struct pu
 		n++;
 	}
 	sqlite3_reset(s);
+	shed(db);
 	return rc == SQLITE_DONE ? n : fail(db, err, "loading the alerts");
 }
 
@@ -295,6 +316,7 @@ scalar(struct pue_alert_db *db, const char *query)
 	    sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
+	shed(db);
 	return v;
 }
 
@@ -339,6 +361,7 @@ pue_alert_db_history_json(struct pue_alert_db *db, unsigned limit)
 							: json_string(column_text(q, 6))));
 	}
 	sqlite3_finalize(q);
+	shed(db);
 	return arr;
 }
 
@@ -386,6 +409,7 @@ pue_alert_db_queue_load(struct pue_alert_db *db, const char *target,
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	shed(db);
 	return rc == SQLITE_DONE ? n : fail(db, err, "loading the inform queue");
 }
 
@@ -432,6 +456,7 @@ pue_alert_db_silence_load(struct pue_alert_db *db,
 		n++;
 	}
 	sqlite3_reset(s);
+	shed(db);
 	return rc == SQLITE_DONE ? n : fail(db, err, "loading the silences");
 }
 
@@ -449,6 +474,7 @@ pue_alert_db_meta_get(struct pue_alert_db *db, const char *key, int64_t dflt)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	shed(db);
 	return v;
 }
 
