@@ -78,8 +78,8 @@ alerts_site_advance(struct alerts_site *s, int64_t ms)
 	pue_mono_t at = pue_mono_add_ms(pue_clock_mono(s->clock), ms);
 
 	assert_true(pue_loop_add_timer(s->loop, at, alerts_site_stop_when_idle, s->loop) > 0);
-	assert_true(pue_loop_add_real_timer(s->loop, pue_clock_real(), alerts_site_nothing,
-					    NULL) > 0);
+	assert_true(pue_loop_add_real_timer(s->loop, pue_clock_real(), alerts_site_nothing, NULL) >
+		    0);
 	assert_int_equal(pue_loop_advance(s->loop, at), 0);
 	assert_int_equal(pue_loop_run(s->loop), 0);
 }
@@ -90,12 +90,12 @@ static inline void
 alerts_site_start(struct alerts_site *s)
 {
 	struct pue_alerts_source src = {.cfg = s->cfg,
-					 .clock = s->clock,
-					 .loop = s->loop,
-					 .engine = s->engine,
-					 .store = s->store,
-					 .health = alerts_site_health,
-					 .arg = s};
+					.clock = s->clock,
+					.loop = s->loop,
+					.engine = s->engine,
+					.store = s->store,
+					.health = alerts_site_health,
+					.arg = s};
 	struct pue_err err = {0};
 
 	if ((s->alerts = pue_alerts_new(&src, &err)) == NULL)
@@ -129,8 +129,7 @@ alerts_site_open(struct alerts_site *s, size_t n, const char *points, const char
 	s->cfg = meters_site(n, points, pue);
 	free(s->cfg->storage.path);
 	assert_non_null(s->cfg->storage.path = strdup(s->db));
-	assert_int_equal(pue_clock_file_init(s->clock_file, (pue_wall_t){ALERTS_SITE_T0}, &err),
-			 0);
+	assert_int_equal(pue_clock_file_init(s->clock_file, (pue_wall_t){ALERTS_SITE_T0}, &err), 0);
 	assert_non_null(s->clock = pue_clock_new_stepped(s->clock_file, &err));
 	assert_non_null(s->loop = pue_loop_new(s->clock, &err));
 	if ((s->store = pue_store_config_open(s->db, s->cfg, &err)) == NULL)
