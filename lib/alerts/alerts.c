@@ -49,8 +49,8 @@ pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err)
 		.resolved_ms = al->st.resolved_ms,
 		.incident = al->incident,
 		.notified = al->notified,
-		.acked_by = pue_alerts_acked_by(al),
-		.acked_ms = pue_alerts_acked_ms(al),
+		.acked_by = pue_alerts_ack_by(al),
+		.acked_ms = pue_alerts_ack_ms(al),
 	};
 
 	return pue_alert_db_save(a->db, &r, err);

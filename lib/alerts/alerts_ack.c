@@ -7,13 +7,13 @@
 #include <string.h>
 
 const char *
-pue_alerts_acked_by(const struct alert *al)
+pue_alerts_ack_by(const struct alert *al)
 {
 	return al->ack != NULL ? al->ack->by : NULL;
 }
 
 int64_t
-pue_alerts_acked_ms(const struct alert *al)
+pue_alerts_ack_ms(const struct alert *al)
 {
 	return al->ack != NULL ? al->ack->ms : 0;
 }

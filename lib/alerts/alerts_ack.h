@@ -18,10 +18,10 @@
 #define PUE_ALERTS_ACK_NAME_MAX 64
 
 /* Who acknowledged al, NULL when nobody did in this episode. */
-const char *pue_alerts_acked_by(const struct alert *al);
+const char *pue_alerts_ack_by(const struct alert *al);
 
 /* When, 0 when nobody did. */
-int64_t pue_alerts_acked_ms(const struct alert *al);
+int64_t pue_alerts_ack_ms(const struct alert *al);
 
 /* Records that who (borrowed; NULL or "": nobody) acknowledged al at
  * ms. Returns 0, or -ENOMEM with al's acknowledgement as it was. */

@@ -55,7 +55,7 @@ static json_t *
 alert_json(const struct pue_alerts *a, const struct alert *al, int64_t now)
 {
 	const struct silence *s = pue_alerts_silence_of(a, al, now);
-	const char *by = pue_alerts_acked_by(al);
+	const char *by = pue_alerts_ack_by(al);
 
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "number",
 			 (json_int_t)al->incident, "alert", al->def.key, "rule",
@@ -66,7 +66,7 @@ alert_json(const struct pue_alerts *a, const struct alert *al, int64_t now)
 			 time_json(al->st.phase == PUE_ALERT_FIRING ? al->st.fired_ms : 0),
 			 "message", pue_alerts_message(al), "acked_by",
 			 by != NULL ? json_string(by) : json_null(), "acked_at",
-			 time_json(pue_alerts_acked_ms(al)), "silenced_until",
+			 time_json(pue_alerts_ack_ms(al)), "silenced_until",
 			 s != NULL ? time_json(s->until_ms) : json_null());
 }
 

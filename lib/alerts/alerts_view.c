@@ -23,7 +23,7 @@ pue_alerts_view(const struct pue_alerts *a, size_t i, struct pue_alert_view *out
 		.severity = pue_alerts_severity(a, al),
 		.phase = al->st.phase,
 		.silenced = pue_alerts_silence_of(a, al, pue_clock_wall(a->src.clock).ms) != NULL,
-		.acked = pue_alerts_acked_by(al) != NULL,
+		.acked = pue_alerts_ack_by(al) != NULL,
 	};
 }
 
