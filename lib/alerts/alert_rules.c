@@ -18,8 +18,8 @@ define(struct pue_alert_def *d, enum pue_alert_rule rule, size_t device, size_t 
 	const char *name = pue_config_text_alert_rule_name(rule);
 
 	d->rule = rule;
-	d->device = device;
-	d->point = point;
+	d->device = (uint32_t)device; /* a configuration has far fewer */
+	d->point = (uint32_t)point;
 	if (asprintf(&d->key, "%s:%s%s%s", name, subject, point_name ? "/" : "",
 		     point_name ? point_name : "") < 0) {
 		d->key = NULL;

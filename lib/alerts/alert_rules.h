@@ -52,7 +52,7 @@
  * fixed arrays of 160 and 192 bytes for them cost 4.6 MB there (issue 18). */
 struct pue_alert_def {
 	enum pue_alert_rule rule;
-	size_t device, point; /* for device and point rules */
+	uint32_t device, point; /* for device and point rules (32 bytes, not 40) */
 	char *key; /* "rule:subject": the alert's name in the database and puectl; owned */
 	const char *subject; /* in key, after the colon: "24h", "year", "storage", "ups-a",
 			      * "ups-a/energy" (resets) */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts/alerts_ack.h"
 #include "alerts/alerts_internal.h"
 #include "alerts/alerts_load.h"
 #include "alerts/alerts_message.h"
@@ -40,7 +41,7 @@ pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err)
 		.key = al->def.key,
 		.rule = pue_config_text_alert_rule_name(al->def.rule),
 		.subject = al->def.subject,
-		.severity = pue_alert_state_severity_name(al->severity),
+		.severity = pue_alert_state_severity_name(pue_alerts_severity(a, al)),
 		.state = pue_alert_state_phase_name(al->st.phase),
 		.message = pue_alerts_message(al),
 		.since_ms = al->st.since_ms,
@@ -48,14 +49,20 @@ pue_alerts_save(struct pue_alerts *a, struct alert *al, struct pue_err *err)
 		.resolved_ms = al->st.resolved_ms,
 		.incident = al->incident,
 		.notified = al->notified,
-		.acked_by = al->acked_by[0] ? al->acked_by : NULL,
-		.acked_ms = al->acked_ms,
+		.acked_by = pue_alerts_ack_by(al),
+		.acked_ms = pue_alerts_ack_ms(al),
 	};
 
 	return pue_alert_db_save(a->db, &r, err);
 }
 
 /* Observing ------------------------------------------------------------- */
+
+enum pue_severity
+pue_alerts_severity(const struct pue_alerts *a, const struct alert *al)
+{
+	return a->cfg->alerts.rule_severity[al->def.rule];
+}
 
 struct pue_figure
 pue_alerts_window_figure(const struct pue_alerts *a)
@@ -152,14 +159,15 @@ observe(struct pue_alerts *a, struct alert *al, const struct pue_figure *f, int6
 
 /* Rounds ---------------------------------------------------------------- */
 
+/* The history's word for al's transition this round. */
 static const char *
-change_word(const struct change *c)
+change_word(const struct alert *al)
 {
-	switch (c->what) {
+	switch ((enum pue_alert_change)al->change) {
 	case PUE_CHANGE_PENDING:
 		return "pending";
 	case PUE_CHANGE_FIRING:
-		return c->silenced ? "firing (silenced)" : "firing";
+		return al->silenced ? "firing (silenced)" : "firing";
 	case PUE_CHANGE_RESOLVED:
 		return "resolved";
 	case PUE_CHANGE_CLEARED:
@@ -169,30 +177,34 @@ change_word(const struct change *c)
 	}
 }
 
-/* Writes the round's changes and queues their notifications, in one
- * transaction; a database that fails does not hold notifications back. */
+/* Writes the round's changes (its dirty alerts) and queues their
+ * notifications, in one transaction; a database that fails does not hold
+ * notifications back. */
 static void
-commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t now)
+commit_round(struct pue_alerts *a, int64_t now)
 {
 	struct pue_notification note;
 	struct pue_err err = {0};
 	bool ok = pue_alert_db_begin(a->db, &err) == 0;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
-		struct alert *al = &a->alerts[ch[k].i];
-		bool notify = (ch[k].what == PUE_CHANGE_FIRING && !ch[k].silenced) ||
-			      (ch[k].what == PUE_CHANGE_RESOLVED && al->notified);
+	for (k = 0; k < a->n_alerts; k++) {
+		struct alert *al = &a->alerts[k];
+		bool notify;
 
+		if (!al->dirty)
+			continue;
+		notify = (al->change == PUE_CHANGE_FIRING && !al->silenced) ||
+			 (al->change == PUE_CHANGE_RESOLVED && al->notified);
 		if (ok && pue_alerts_save(a, al, &err) < 0)
 			ok = false;
-		if (ok && ch[k].what != PUE_CHANGE_NONE &&
+		if (ok && al->change != PUE_CHANGE_NONE &&
 		    pue_alert_db_log(a->db, now, al->def.key, al->incident,
-				     pue_alert_state_severity_name(al->severity),
-				     change_word(&ch[k]), pue_alerts_message(al), NULL, &err) < 0)
+				     pue_alert_state_severity_name(pue_alerts_severity(a, al)),
+				     change_word(al), pue_alerts_message(al), NULL, &err) < 0)
 			ok = false;
 		if (notify) {
-			pue_alerts_notify_alert(a, al, ch[k].what == PUE_CHANGE_RESOLVED, now,
+			pue_alerts_notify_alert(a, al, al->change == PUE_CHANGE_RESOLVED, now,
 						&note);
 			if (pue_alert_sink_queue(a->sinks, &note, &err) < 0)
 				ok = false;
@@ -229,8 +241,8 @@ commit_round(struct pue_alerts *a, const struct change *ch, size_t n, int64_t no
 	}
 	a->n_orphans = 0;
 	if (ok && pue_alert_db_commit(a->db, &err) == 0) {
-		for (k = 0; k < n; k++)
-			a->alerts[ch[k].i].dirty = false;
+		for (k = 0; k < a->n_alerts; k++)
+			a->alerts[k].dirty = false;
 		if (a->db_failing)
 			pue_log(LOG_NOTICE, "alerts: writing the alert state again");
 		a->db_failing = false;
@@ -265,7 +277,7 @@ expire_silences(struct pue_alerts *a, int64_t now)
 }
 
 static void
-run_round(struct pue_alerts *a, struct change *ch)
+run_round(struct pue_alerts *a)
 {
 	int64_t now = pue_clock_wall(a->src.clock).ms;
 	struct pue_figure f = pue_alerts_window_figure(a);
@@ -295,30 +307,29 @@ run_round(struct pue_alerts *a, struct change *ch)
 				       (obs == PUE_OBS_HOLD && (al->st.phase == PUE_ALERT_PENDING ||
 								al->st.phase == PUE_ALERT_FIRING))))
 			pue_alerts_message_set(al, msg);
+		al->change = (uint8_t)c;
+		al->silenced = false;
 		if (c == PUE_CHANGE_NONE) {
-			if (al->dirty) /* a failed write, tried again */
-				ch[n++] = (struct change){i, PUE_CHANGE_NONE, false};
+			n += al->dirty; /* a failed write, tried again */
 			continue;
 		}
 		if (from_rest) { /* a new episode */
 			al->incident = a->next_incident++;
-			al->acked_by[0] = '\0';
-			al->acked_ms = 0;
+			pue_alerts_ack_clear(al);
 			al->notified = false;
 		}
-		ch[n] = (struct change){i, c, false};
 		if (c == PUE_CHANGE_FIRING) {
-			ch[n].silenced = pue_alerts_silence_of(a, al, now) != NULL;
-			al->notified = !ch[n].silenced;
+			al->silenced = pue_alerts_silence_of(a, al, now) != NULL;
+			al->notified = !al->silenced;
 		}
-		if (c == PUE_CHANGE_PENDING || c == PUE_CHANGE_CLEARED || ch[n].silenced)
+		if (c == PUE_CHANGE_PENDING || c == PUE_CHANGE_CLEARED || al->silenced)
 			pue_log(LOG_INFO, "alert #%u %s %s: %s", al->incident, al->def.key,
-				change_word(&ch[n]), pue_alerts_message(al));
+				change_word(al), pue_alerts_message(al));
 		al->dirty = true;
 		n++;
 	}
 	if (n > 0 || a->n_orphans > 0)
-		commit_round(a, ch, n, now);
+		commit_round(a, now);
 }
 
 bool
@@ -355,7 +366,7 @@ on_round(void *arg)
 	struct pue_alerts *a = arg;
 	pue_mono_t now;
 
-	run_round(a, a->changes);
+	run_round(a);
 	now = pue_clock_mono(a->src.clock);
 	a->next_round = pue_mono_add_ms(a->next_round, ROUND_MS);
 	if (a->next_round.ns <= now.ns) /* fell behind: no burst of rounds */
@@ -489,17 +500,14 @@ pue_alerts_new(const struct pue_alerts_source *src, struct pue_err *err)
 	if ((n = pue_alert_rules_defs(cfg, &defs)) < 0)
 		goto nomem;
 	a->alerts = calloc(n ? (size_t)n : 1, sizeof(*a->alerts));
-	a->changes = calloc(n ? (size_t)n : 1, sizeof(*a->changes));
-	if (a->alerts == NULL || a->changes == NULL) {
+	if (a->alerts == NULL) {
 		pue_alert_rules_defs_free(defs, (size_t)n);
 		defs = NULL;
 		goto nomem;
 	}
 	a->n_alerts = (size_t)n;
-	for (i = 0; i < a->n_alerts; i++) {
+	for (i = 0; i < a->n_alerts; i++)
 		a->alerts[i].def = defs[i]; /* the key is the alert's now */
-		a->alerts[i].severity = cfg->alerts.rule_severity[defs[i].rule];
-	}
 	free(defs);
 	defs = NULL;
 	if (src->store != NULL && !pue_store_is_open(src->store)) {
@@ -561,9 +569,9 @@ pue_alerts_free(struct pue_alerts *a)
 	for (size_t i = 0; i < a->n_alerts; i++) {
 		free(a->alerts[i].def.key);
 		free(a->alerts[i].message);
+		pue_alerts_ack_clear(&a->alerts[i]);
 	}
 	free(a->alerts);
-	free(a->changes);
 	free(a->silences);
 	free(a->orphans);
 	free(a);

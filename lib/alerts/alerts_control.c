@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alerts_ack.h"
 #include "alerts/alerts_internal.h"
 #include "alerts/alerts_message.h"
 #include "core/duration.h"
@@ -54,17 +55,18 @@ static json_t *
 alert_json(const struct pue_alerts *a, const struct alert *al, int64_t now)
 {
 	const struct silence *s = pue_alerts_silence_of(a, al, now);
+	const char *by = pue_alerts_ack_by(al);
 
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "number",
 			 (json_int_t)al->incident, "alert", al->def.key, "rule",
 			 pue_config_text_alert_rule_name(al->def.rule), "subject", al->def.subject,
-			 "severity", pue_alert_state_severity_name(al->severity), "state",
-			 pue_alert_state_phase_name(al->st.phase), "since",
+			 "severity", pue_alert_state_severity_name(pue_alerts_severity(a, al)),
+			 "state", pue_alert_state_phase_name(al->st.phase), "since",
 			 time_json(al->st.since_ms), "fired",
 			 time_json(al->st.phase == PUE_ALERT_FIRING ? al->st.fired_ms : 0),
 			 "message", pue_alerts_message(al), "acked_by",
-			 al->acked_by[0] ? json_string(al->acked_by) : json_null(), "acked_at",
-			 time_json(al->acked_ms), "silenced_until",
+			 by != NULL ? json_string(by) : json_null(), "acked_at",
+			 time_json(pue_alerts_ack_ms(al)), "silenced_until",
 			 s != NULL ? time_json(s->until_ms) : json_null());
 }
 
@@ -155,7 +157,7 @@ static json_t *
 ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pue_err *err)
 {
 	const json_t *id = json_object_get(req, "alert");
-	char who[64], what[128];
+	char who[PUE_ALERTS_ACK_NAME_MAX], what[128];
 	struct alert *al;
 	int64_t now = pue_clock_wall(a->src.clock).ms;
 
@@ -180,12 +182,14 @@ ack(struct pue_alerts *a, const json_t *req, const struct ucred *peer, struct pu
 		return NULL;
 	}
 	user_name(peer, who, sizeof(who));
-	snprintf(al->acked_by, sizeof(al->acked_by), "%s", who);
-	al->acked_ms = now;
+	if (pue_alerts_ack_set(al, who, now) < 0) {
+		pue_err_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
 	if (pue_alerts_save(a, al, err) < 0 ||
 	    pue_alert_db_log(a->db, now, al->def.key, al->incident,
-			     pue_alert_state_severity_name(al->severity), "acknowledged",
-			     pue_alerts_message(al), who, err) < 0)
+			     pue_alert_state_severity_name(pue_alerts_severity(a, al)),
+			     "acknowledged", pue_alerts_message(al), who, err) < 0)
 		pue_log(LOG_ERR, "%s (the acknowledgement holds until pued stops)", err->msg);
 	pue_log(LOG_NOTICE, "alert #%u %s acknowledged by %s", al->incident, al->def.key, who);
 	return json_pack("{s:I, s:s, s:s, s:o}", "number", (json_int_t)al->incident, "alert",

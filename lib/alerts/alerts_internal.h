@@ -18,6 +18,9 @@
 /* The alert window's figure now, and the engine's category. */
 struct pue_figure pue_alerts_window_figure(const struct pue_alerts *a);
 
+/* al's severity: its rule's (alerts.rules). */
+enum pue_severity pue_alerts_severity(const struct pue_alerts *a, const struct alert *al);
+
 /* The silence covering al now, or NULL. */
 const struct silence *pue_alerts_silence_of(const struct pue_alerts *a, const struct alert *al,
 					    int64_t now_ms);

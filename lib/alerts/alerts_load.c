@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alerts_ack.h"
 #include "alerts/alerts_message.h"
 
 static int
@@ -41,6 +42,7 @@ find_key(struct alert **by_key, size_t n, const char *key)
 struct load_ctx {
 	struct pue_alerts *a;
 	struct alert **by_key;
+	bool nomem; /* an acknowledgement could not be kept */
 };
 
 static int
@@ -89,8 +91,10 @@ on_row(void *arg, const struct pue_alert_row *r)
 					  .resolved_ms = r->resolved_ms};
 	al->incident = r->incident;
 	al->notified = r->notified;
-	snprintf(al->acked_by, sizeof(al->acked_by), "%s", r->acked_by ? r->acked_by : "");
-	al->acked_ms = r->acked_ms;
+	/* Dropped, it would be written back dropped at the alert's next
+	 * write: pued does not start without it (out of memory at start). */
+	if (pue_alerts_ack_set(al, r->acked_by, r->acked_ms) < 0)
+		lc->nomem = true;
 	pue_alerts_message_set(al, r->message != NULL ? r->message : "");
 	/* A reset alert that fires resolves after its quiet time from then. */
 	if (al->def.rule == PUE_RULE_METER_RESET && phase == PUE_ALERT_FIRING)
@@ -122,7 +126,7 @@ int
 pue_alerts_load(struct pue_alerts *a, struct pue_err *err)
 {
 	struct alert **by_key = calloc(a->n_alerts ? a->n_alerts : 1, sizeof(*by_key));
-	struct load_ctx lc = {a, by_key};
+	struct load_ctx lc = {a, by_key, false};
 	size_t i;
 	int rc;
 
@@ -133,6 +137,8 @@ pue_alerts_load(struct pue_alerts *a, struct pue_err *err)
 	qsort(by_key, a->n_alerts, sizeof(*by_key), compare_keys);
 	rc = pue_alert_db_load(a->db, on_row, &lc, err);
 	free(by_key);
+	if (rc >= 0 && lc.nomem)
+		return pue_err_set(err, -ENOMEM, "alerts: out of memory");
 	if (rc < 0 || (rc = pue_alert_db_silence_load(a->db, on_silence, a, err)) < 0)
 		return rc;
 	a->next_incident = pue_alert_db_max_incident(a->db) + 1;

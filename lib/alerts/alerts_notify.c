@@ -52,7 +52,7 @@ pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool
 	n->rule = al->def.rule;
 	snprintf(n->key, sizeof(n->key), "%s", al->def.key);
 	snprintf(n->subject, sizeof(n->subject), "%s", al->def.subject);
-	n->severity = al->severity;
+	n->severity = a->cfg->alerts.rule_severity[al->def.rule]; /* pue_alerts_severity() */
 	n->resolved = resolved;
 	snprintf(n->message, sizeof(n->message), "%s", pue_alerts_message(al));
 	switch (al->def.rule) {

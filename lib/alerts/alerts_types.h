@@ -24,25 +24,32 @@
 #include "poll/snmp_lib.h"
 #include "util/timer.h"
 
+/* Who acknowledged an alert, and when (alerts_ack.h). */
+struct alert_ack {
+	int64_t ms;
+	char by[]; /* cut to PUE_ALERTS_ACK_NAME_MAX - 1 bytes */
+};
+
+/* One alert of the configuration. A campus has three or so a device, and
+ * nearly all of them never fire: what only a firing or acknowledged alert
+ * needs is on the heap while it does, what every alert of a rule shares
+ * (its severity) is the configuration's, and the fields are in the order
+ * that leaves no padding (96 bytes on LP64, issue 18). */
 struct alert {
 	struct pue_alert_def def; /* owns def.key */
 	struct pue_alert_state st;
-	enum pue_severity severity;
-	uint32_t incident; /* of the current or last episode; 0: never */
-	bool notified;	   /* the firing went out (not silenced) */
-	char acked_by[64]; /* "" when not acknowledged */
-	int64_t acked_ms;
 	/* The current evidence; NULL until there is one (alerts_message.h) */
 	char *message;
+	struct alert_ack *ack; /* NULL: not acknowledged (alerts_ack.h) */
 	int64_t last_event_ms; /* meter_reset: the last reset */
-	bool dirty;	       /* to be written this round */
-};
-
-/* One transition of a round. */
-struct change {
-	size_t i; /* into alerts */
-	enum pue_alert_change what;
-	bool silenced;
+	uint32_t incident;     /* of the current or last episode; 0: never */
+	uint8_t change;	       /* enum pue_alert_change: this round's transition */
+	bool silenced;	       /* this round's firing is silenced */
+	bool notified;	       /* the firing went out (not silenced) */
+	/* To be written this round: it changed, or its last write failed.
+	 * The round's dirty alerts are its transitions, in the alerts'
+	 * order: no list of them needs room for every alert. */
+	bool dirty;
 };
 
 struct silence {
@@ -56,8 +63,7 @@ struct pue_alerts {
 	const struct pue_config *cfg;
 	struct alert *alerts;
 	size_t n_alerts;
-	struct change *changes; /* a round's transitions: n_alerts at most */
-	size_t window;		/* index of pue.alert_window in pue.windows */
+	size_t window; /* index of pue.alert_window in pue.windows */
 	struct pue_alert_db *db;
 	struct pue_alert_sinks *sinks;
 	struct pue_year_watch *year;

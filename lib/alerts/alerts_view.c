@@ -2,6 +2,7 @@
 /* alerts_view.c - the alerts as the snapshot copies them; see alerts_view.h. */
 #include "alerts/alerts_view.h"
 
+#include "alerts/alerts_ack.h"
 #include "alerts/alerts_internal.h"
 
 size_t
@@ -19,10 +20,10 @@ pue_alerts_view(const struct pue_alerts *a, size_t i, struct pue_alert_view *out
 		.rule = al->def.rule,
 		.subject = al->def.subject,
 		.key = al->def.key,
-		.severity = al->severity,
+		.severity = pue_alerts_severity(a, al),
 		.phase = al->st.phase,
 		.silenced = pue_alerts_silence_of(a, al, pue_clock_wall(a->src.clock).ms) != NULL,
-		.acked = al->acked_by[0] != '\0',
+		.acked = pue_alerts_ack_by(al) != NULL,
 	};
 }
 

@@ -18,12 +18,14 @@
 /* One alert; the strings are borrowed from the alerts and last as long as
  * they do. */
 struct pue_alert_view {
-	enum pue_alert_rule rule;
 	const char *subject; /* "24h", "year", "storage", "ups-a", "ups-a/energy" */
 	const char *key;     /* "rule:subject" */
+	enum pue_alert_rule rule;
 	enum pue_severity severity;
 	enum pue_alert_phase phase;
 	bool silenced, acked;
+	/* In this order, 32 bytes (LP64): a snapshot has one a round for every
+	 * alert of the campus (issue 18). */
 };
 
 /* Every alert the configuration can raise, in a fixed order: view i of
