@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * alerts.c - alert rounds, their state in the database, notifications;
- * see alerts.h. Control commands, status and the AgentX values are in
- * alerts_json.c.
+ * see alerts.h. Control commands are in alerts_control.c, the alerts as
+ * the snapshot copies them in alerts_view.c.
  */
 #include "alerts/alerts.h"
 
