@@ -23,6 +23,7 @@
 #include "alerts/snmp_boots.h"
 #include "poll/snmp_lib.h"
 #include "core/duration.h"
+#include "util/utf8.h"
 
 #define ROUND_MS 1000
 /* Points of a device looked at for staleness (a meter map has dozens at
@@ -227,11 +228,11 @@ commit_round(struct pue_alerts *a, int64_t now)
 		pue_alerts_notify_common(a, &note, now);
 		note.incident = o->incident;
 		note.rule = o->rule;
-		snprintf(note.key, sizeof(note.key), "%s", o->key);
-		snprintf(note.subject, sizeof(note.subject), "%s", o->subject);
+		pue_utf8_copy(note.key, sizeof(note.key), o->key);
+		pue_utf8_copy(note.subject, sizeof(note.subject), o->subject);
 		note.severity = o->severity;
 		note.resolved = true;
-		snprintf(note.message, sizeof(note.message), "%s", r.message);
+		pue_utf8_copy(note.message, sizeof(note.message), r.message);
 		if (ok && (pue_alert_db_save(a->db, &r, &err) < 0 ||
 			   pue_alert_db_log(a->db, now, o->key, o->incident, r.severity, "resolved",
 					    r.message, NULL, &err) < 0))

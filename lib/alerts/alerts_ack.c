@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 const char *
 pue_alerts_ack_by(const struct alert *al)
 {
@@ -28,7 +30,7 @@ pue_alerts_ack_set(struct alert *al, const char *who, int64_t ms)
 		pue_alerts_ack_clear(al);
 		return 0;
 	}
-	len = strnlen(who, PUE_ALERTS_ACK_NAME_MAX - 1);
+	len = pue_utf8_cut(who, strnlen(who, PUE_ALERTS_ACK_NAME_MAX - 1));
 	if ((ack = malloc(sizeof(*ack) + len + 1)) == NULL)
 		return -ENOMEM;
 	ack->ms = ms;

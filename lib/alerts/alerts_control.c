@@ -17,6 +17,7 @@
 #include "core/duration.h"
 #include "util/log.h"
 #include "report/year_json.h"
+#include "util/utf8.h"
 
 #define RECENT 30 /* history lines in "alerts" */
 #define MAX_SILENCE_MS (366 * 24 * 3600 * 1000LL)
@@ -270,8 +271,8 @@ silence(struct pue_alerts *a, const json_t *req, const struct ucred *peer, bool 
 		}
 		s = &a->silences[a->n_silences++];
 	}
-	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
-	snprintf(s->who, sizeof(s->who), "%s", who);
+	pue_utf8_copy(s->pattern, sizeof(s->pattern), pattern);
+	pue_utf8_copy(s->who, sizeof(s->who), who);
 	s->t_ms = now;
 	s->until_ms = now + ms;
 	snprintf(line, sizeof(line), "silenced for %s", span);

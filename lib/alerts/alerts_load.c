@@ -13,6 +13,7 @@
 
 #include "alerts/alerts_ack.h"
 #include "alerts/alerts_message.h"
+#include "util/utf8.h"
 
 static int
 compare_keys(const void *x, const void *y)
@@ -78,8 +79,8 @@ on_row(void *arg, const struct pue_alert_row *r)
 			return;
 		a->orphans = o;
 		o = &a->orphans[a->n_orphans++];
-		snprintf(o->key, sizeof(o->key), "%s", r->key);
-		snprintf(o->subject, sizeof(o->subject), "%s", r->subject);
+		pue_utf8_copy(o->key, sizeof(o->key), r->key);
+		pue_utf8_copy(o->subject, sizeof(o->subject), r->subject);
 		o->rule = (enum pue_alert_rule)rule;
 		o->severity = (enum pue_severity)sev;
 		o->incident = r->incident;
@@ -116,8 +117,8 @@ on_silence(void *arg, const char *pattern, int64_t until_ms, int64_t t_ms, const
 		a->cap_silences = cap;
 	}
 	s = &a->silences[a->n_silences++];
-	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
-	snprintf(s->who, sizeof(s->who), "%s", who);
+	pue_utf8_copy(s->pattern, sizeof(s->pattern), pattern);
+	pue_utf8_copy(s->who, sizeof(s->who), who);
 	s->until_ms = until_ms;
 	s->t_ms = t_ms;
 }

@@ -13,6 +13,7 @@
 #include "alerts/alert_mib.h"
 #include "alerts/alerts_message.h"
 #include "core/duration.h"
+#include "util/utf8.h"
 
 void
 pue_alerts_notify_common(const struct pue_alerts *a, struct pue_notification *n, int64_t now)
@@ -22,7 +23,7 @@ pue_alerts_notify_common(const struct pue_alerts *a, struct pue_notification *n,
 	struct pue_figure f = pue_engine_window(a->src.engine, a->window);
 
 	n->t_ms = now;
-	snprintf(n->site, sizeof(n->site), "%s", cfg->site);
+	pue_utf8_copy(n->site, sizeof(n->site), cfg->site);
 	pue_duration_format_span(cfg->pue.alert_window_ms, n->window, sizeof(n->window));
 	n->has_pue = f.state == PUE_FIG_OK || f.state == PUE_FIG_WARNING ||
 		     f.state == PUE_FIG_CEILING || f.state == PUE_FIG_BELOW_ONE;
@@ -50,24 +51,24 @@ pue_alerts_notify_alert(const struct pue_alerts *a, const struct alert *al, bool
 	pue_alerts_notify_common(a, n, now);
 	n->incident = al->incident;
 	n->rule = al->def.rule;
-	snprintf(n->key, sizeof(n->key), "%s", al->def.key);
-	snprintf(n->subject, sizeof(n->subject), "%s", al->def.subject);
+	pue_utf8_copy(n->key, sizeof(n->key), al->def.key);
+	pue_utf8_copy(n->subject, sizeof(n->subject), al->def.subject);
 	n->severity = a->cfg->alerts.rule_severity[al->def.rule]; /* pue_alerts_severity() */
 	n->resolved = resolved;
-	snprintf(n->message, sizeof(n->message), "%s", pue_alerts_message(al));
+	pue_utf8_copy(n->message, sizeof(n->message), pue_alerts_message(al));
 	switch (al->def.rule) {
 	case PUE_RULE_DEVICE_DOWN:
 	case PUE_RULE_DATA_STALE:
 	case PUE_RULE_METER_RESET:
-		snprintf(n->device, sizeof(n->device), "%s", a->cfg->devices[al->def.device].name);
+		pue_utf8_copy(n->device, sizeof(n->device), a->cfg->devices[al->def.device].name);
 		h = a->src.health != NULL ? a->src.health(a->src.arg, al->def.device) : NULL;
 		if (h != NULL)
-			snprintf(n->error, sizeof(n->error), "%s", pue_health_error(h));
+			pue_utf8_copy(n->error, sizeof(n->error), pue_health_error(h));
 		break;
 	case PUE_RULE_STORAGE:
 		if (a->src.store != NULL) {
 			pue_store_stats(a->src.store, &ss);
-			snprintf(n->error, sizeof(n->error), "%s", ss.last_error);
+			pue_utf8_copy(n->error, sizeof(n->error), ss.last_error);
 		}
 		break;
 	default:

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 /* What a text says when there was no memory for it. Never freed. */
 static const char out_of_memory[] = "out of memory";
 
@@ -33,7 +35,7 @@ pue_errtext_clear(struct pue_errtext *t)
 void
 pue_errtext_set(struct pue_errtext *t, const char *msg)
 {
-	size_t len = msg != NULL ? strnlen(msg, PUE_ERRTEXT_MAX - 1) : 0;
+	size_t len = msg != NULL ? pue_utf8_cut(msg, strnlen(msg, PUE_ERRTEXT_MAX - 1)) : 0;
 	char *copy = NULL;
 
 	if (t->text != NULL && len > 0 && strncmp(t->text, msg, len) == 0 && t->text[len] == '\0')

@@ -7,7 +7,8 @@
  * pollers and again in every snapshot, was most of what a healthy device
  * cost (issue 18). A struct pue_errtext is one pointer: NULL while there
  * is no error, else the text on the heap, cut to PUE_ERRTEXT_MAX - 1
- * bytes as the buffers it replaces cut it.
+ * bytes as the buffers it replaces cut it, but before a character the cut
+ * would split (utf8.h).
  *
  * Setting a text never fails: out of memory, the text becomes the static
  * "out of memory", so the caller keeps its state and sees that an error
