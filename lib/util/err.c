@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 int
 pue_err_set(struct pue_err *err, int code, const char *fmt, ...)
 {
@@ -18,8 +20,9 @@ pue_err_set(struct pue_err *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(err->msg)) /* mark the cut so nobody trusts the tail */
-		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+	/* Mark the cut so nobody trusts the tail, after a whole character. */
+	if (n >= (int)sizeof(err->msg))
+		memcpy(err->msg + pue_utf8_cut(err->msg, sizeof(err->msg) - 4), "...", 4);
 	return code;
 }
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "util/err.h"
 #include "util/errtext.h"
 #include "util/utf8.h"
 
@@ -80,6 +81,29 @@ test_errtext_cut_stays_utf8(void **state)
 	pue_errtext_clear(&t);
 }
 
+/* An error message cut at its 255 bytes ends in "..." after a whole
+ * character (a configuration error naming a device in Chinese). */
+static void
+test_err_cut_stays_utf8(void **state)
+{
+	struct pue_err err;
+	char name[400] = "";
+	json_t *j;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < 100; i++)
+		strcat(name, "\xe9\x85\x8d");
+	pue_err_set(&err, -22, "pued.yaml:3:5: device %s: a name", name);
+	len = strlen(err.msg);
+	assert_string_equal(err.msg + len - 3, "...");
+	/* 22 bytes of prefix, then whole characters within 252 bytes */
+	assert_int_equal(len, 22 + 3 * 76 + 3);
+	j = json_string(err.msg);
+	assert_non_null(j);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -88,6 +112,7 @@ main(void)
 		cmocka_unit_test(test_utf8_cut_leaves_what_is_not_utf8),
 		cmocka_unit_test(test_utf8_copy_cuts_between_characters),
 		cmocka_unit_test(test_errtext_cut_stays_utf8),
+		cmocka_unit_test(test_err_cut_stays_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
