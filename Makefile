@@ -92,7 +92,7 @@ $(BUILD)/lib/util/version.o: CFLAGS += -DPUE_VERSION='"$(PUE_VERSION)"'
 # its tests' link with an undefined reference, and $(BUILD)/core-headers.ok
 # fails the build when a core source includes a header of the loader
 # (config*.h), of the YAML reader (yaml_*.h) or log.h, even for a type.
-CORE_MODULES   := err clock point quantity duration decode counter_rate energy combine window figure year \
+CORE_MODULES   := err utf8 clock point quantity duration decode counter_rate energy combine window figure year \
                   store store_db store_read store_schema report \
                   sample_codec sample_encode raw_blocks raw_cursor raw_vtab store_blocks \
                   notify
