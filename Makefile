@@ -120,7 +120,8 @@ PROGS       += $(BUILD)/pued-agentx
 # schema-4 table samples(t, point, value) (lib/store/raw_vtab.h), for the sqlite3
 # shell and the integration tests. Built without the sanitizers even with
 # SANITIZE=1, because the shell that loads it has no sanitizer runtime.
-EXT_SRCS   := lib/store/raw_vtab.c lib/store/raw_cursor.c lib/store/sample_codec.c lib/util/err.c
+EXT_SRCS   := lib/store/raw_vtab.c lib/store/raw_cursor.c lib/store/sample_codec.c lib/util/err.c \
+              lib/util/utf8.c
 EXT_CFLAGS := $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS)) -fPIC -fvisibility=hidden \
               -DPUE_SQLITE_EXTENSION
 # The caller's link flags too (a Debian build's -z relro -z now: lintian's
