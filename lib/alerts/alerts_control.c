@@ -45,7 +45,7 @@ user_name(const struct ucred *peer, char *buf, size_t len)
 		return;
 	}
 	if (getpwuid_r(peer->uid, &pw, scratch, sizeof(scratch), &found) == 0 && found != NULL)
-		snprintf(buf, len, "%s", found->pw_name);
+		pue_utf8_copy(buf, len, found->pw_name);
 	else
 		snprintf(buf, len, "uid %u", (unsigned)peer->uid);
 }
