@@ -67,6 +67,13 @@ rss_split() {
 		END { printf "RSS now %d kB: %d kB file-backed pages (program and libraries), %d kB anonymous (heap, stacks)", r, r - a, a }' \
 		"/proc/$1/smaps_rollup"
 }
+# File-backed RSS per mapped file (its basename), "name kB" lines: which
+# program or library the file-backed part of a gap is.
+file_rss() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { n = NF >= 6 ? $6 : "" ; sub(/.*\//, "", n) }
+		/^Rss:/ { r[n] += $2 } /^Anonymous:/ { r[n] -= $2 }
+		END { for (n in r) if (n != "" && n !~ /^\[/ && r[n] > 0) print n, r[n] }' "/proc/$1/smaps"
+}
 
 # The meters' layout.
 OWN=$((N / 8))
@@ -272,6 +279,8 @@ hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PUED_PID/status")
 pued_split=$(rss_split "$PUED_PID")
 cd_split=""
 [ -z "$CD_PID" ] || cd_split=$(rss_split "$CD_PID")
+file_rss "$PUED_PID" >"$T/pued.files"
+[ -z "$CD_PID" ] || file_rss "$CD_PID" >"$T/collectd.files"
 threads_end=$(awk '/^Threads/ { print $2 }' "/proc/$PUED_PID/status")
 c1=$(cpu_s "$PUED_PID") s1=$(cpu_s "${sims[@]}") a1=$(cpu_s "${agent_tree[@]}") d1=$(devjson) t1=$(now_ms)
 [ -z "$CD_PID" ] || cd1=$(cpu_s "$CD_PID")
@@ -320,6 +329,16 @@ if "$cd_hwm":
     print("collectd  %.1f%% of a core; peak RSS $cd_hwm kB (%.1f MiB), the same devices, same run"
           % (100 * ($cd1 - $cd0) / secs, int("$cd_hwm") / 1024))
     print("collectd  $cd_split")
+    # Where the file-backed pages differ, by file (32 kB and more): pued's
+    # own libraries against collectd's plugins and theirs.
+    def files(path):
+        return {n: int(k) for n, k in (l.split() for l in open(path))}
+    pf, cf = files("$T/pued.files"), files("$T/collectd.files")
+    diff = sorted(((pf.get(n, 0) - cf.get(n, 0), n) for n in set(pf) | set(cf)),
+                  key=lambda x: (-abs(x[0]), x[1]))
+    print("file-backed pued - collectd: %+d kB; by file: %s" % (
+        sum(pf.values()) - sum(cf.values()),
+        ", ".join("%s %+d" % (n, d) for d, n in diff if abs(d) >= 32) or "none over 32 kB"))
 print("load      %s at the start, %s at the end ($(nproc) cores)" % ("$la0", "$la1"))
 PY
 grep -m3 -i 'error' "$T/collectd.log" 2>/dev/null | sed 's/^/collectd  log: /' || true
