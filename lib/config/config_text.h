@@ -39,7 +39,11 @@ extern const char *const pue_config_text_rule_keys[];
 const char *pue_config_text_alert_rule_name(enum pue_alert_rule r);
 
 /* Device and point names: [A-Za-z0-9_.-]+, so "device/point" terms and log
- * lines split unambiguously. */
+ * lines split unambiguously; at most PUE_CFG_NAME_MAX characters, so that an
+ * alert's key ("meter_reset:device/point") and what a notification or a trap
+ * carries hold them whole (the MIB's DisplayString, a notification's
+ * device field). Checked apart from the characters, to say which is wrong. */
+#define PUE_CFG_NAME_MAX 63
 bool pue_config_text_name_is_valid(const char *s);
 
 /* A numeric OID: at least two arcs, first 0..2, each below 2^32. */

@@ -252,6 +252,11 @@ pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **ou
 				    show(n, false, buf, sizeof(buf)));
 		return false;
 	}
+	if (strlen(n->text) > PUE_CFG_NAME_MAX) {
+		pue_yaml_tree_error(c->tree, n, "expected a name of at most %d characters, got %zu",
+				    PUE_CFG_NAME_MAX, strlen(n->text));
+		return false;
+	}
 	return pue_config_value_string(c, n, out);
 }
 

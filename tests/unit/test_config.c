@@ -730,6 +730,16 @@ static const struct bad_config bad_configs[] = {
 		       "    points:\n" POINT_E_FACILITY BASE_PUE,
 	 {"8:11: devices[1].name: expected a name of letters, digits, '_', '.' and '-', "
 	  "got \"hall/1\""}},
+	/* A name goes into alert keys, trap varbinds and fixed fields (a
+	 * notification's device, 96 bytes): a longer one would be cut there,
+	 * and a silence by key would never match. 63 characters are taken. */
+	{"test_config_rejects_name_longer_than_63_characters",
+	 SITE DEVICE_M
+	 "  - name: n234567890123456789012345678901234567890123456789012345678901234\n"
+	 "    protocol: modbus_tcp\n" MODBUS_M "    points:\n"
+	 "      - {name: e23456789012345678901234567890123456789012345678901234567890123, "
+	 "register: 0, type: uint32, unit: kWh, kind: energy}\n" BASE_PUE,
+	 {"8:11: devices[1].name: expected a name of at most 63 characters, got 64"}},
 	{"test_config_rejects_duplicate_key",
 	 BASE "site: u\n",
 	 {"11:1: site: duplicate key \"site\" (first at line 1 column 1)"}},
