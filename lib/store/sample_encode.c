@@ -90,7 +90,11 @@ form_index(uint8_t form)
 
 /* --- bits -------------------------------------------------------------- */
 
-/* Room for another sample, so that writing it cannot fail half way. */
+/* Room for another sample, so that writing it cannot fail half way. The
+ * buffer grows by 64 bytes, or an eighth once it is past 512: every point
+ * the store keeps holds one, at its size until pued stops (10,500 at 4000
+ * + 500), and doubling left a block of 260 bytes in 512. A block of a few
+ * hundred samples then costs a few more reallocs, once per block. */
 static int
 reserve(struct pue_codec_enc *e)
 {
@@ -99,7 +103,9 @@ reserve(struct pue_codec_enc *e)
 
 	if (need <= e->cap)
 		return 0;
-	cap = e->cap * 2 > need ? e->cap * 2 : need;
+	cap = e->cap + (e->cap / 8 > 64 ? e->cap / 8 : 64);
+	if (cap < need)
+		cap = (need + 63) / 64 * 64;
 	if ((b = realloc(e->buf, cap)) == NULL)
 		return -ENOMEM;
 	memset(b + e->cap, 0, cap - e->cap);
