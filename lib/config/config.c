@@ -26,6 +26,7 @@
 #include "config/config_map.h"
 #include "config/config_point.h"
 #include "config/config_pue.h"
+#include "config/config_secret.h"
 #include "config/config_value.h"
 #include "util/log.h"
 #include "config/yaml_load.h"
@@ -92,9 +93,9 @@ free_snmp(struct pue_snmp_conf *s)
 {
 	free(s->host);
 	free(s->user);
-	pue_config_value_secret_free(&s->community);
-	pue_config_value_secret_free(&s->auth_passphrase);
-	pue_config_value_secret_free(&s->priv_passphrase);
+	pue_config_secret_free(&s->community);
+	pue_config_secret_free(&s->auth_passphrase);
+	pue_config_secret_free(&s->priv_passphrase);
 }
 
 static void

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config/config_secret.h"
 #include "config/config_value.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -324,7 +325,7 @@ pue_config_http_free(struct pue_http_conf *h)
 	free(h->listen);
 	free(h->web_config_file);
 	free(h->tls_cert_pem);
-	pue_config_value_secret_free(&h->tls_key);
+	pue_config_secret_free(&h->tls_key);
 	for (i = 0; i < h->n_users; i++) {
 		free(h->users[i].name);
 		free(h->users[i].bcrypt_hash);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config_secret.h"
 #include "config/config_value.h"
 
 /* Key tables, laid out by hand. */
@@ -79,7 +80,7 @@ read_passphrase(struct pue_cfgctx *c, const struct pue_ynode *map, const char *k
 					    "required key is missing (security_level %s)", level);
 		return;
 	}
-	if (!pue_config_value_secret(c, k, out))
+	if (!pue_config_secret_read(c, k, out))
 		return;
 	if (strlen(out->value) < SNMP_PASSPHRASE_MIN) {
 		/* Neither the passphrase nor its length goes into the message. */
@@ -87,7 +88,7 @@ read_passphrase(struct pue_cfgctx *c, const struct pue_ynode *map, const char *k
 			c->tree, k,
 			"too short: net-snmp needs a passphrase of at least %d characters",
 			SNMP_PASSPHRASE_MIN);
-		pue_config_value_secret_free(out);
+		pue_config_secret_free(out);
 	}
 }
 
@@ -176,7 +177,7 @@ pue_config_snmp_read(struct pue_cfgctx *c, const struct pue_ynode *owner, const 
 	}
 	pue_config_value_reject_keys(c, n, v3_keys, "only for version 3");
 	if ((k = pue_yaml_tree_get(n, "community")) != NULL)
-		pue_config_value_secret(c, k, &s->community);
+		pue_config_secret_read(c, k, &s->community);
 	else if (!target)
 		s->community.value = pue_config_value_strdup(c, "public");
 	else

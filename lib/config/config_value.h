@@ -43,8 +43,6 @@ const struct pue_ynode *pue_config_value_require(struct pue_cfgctx *c, const str
  * returns false with *out untouched. Strings replace (and free) *out. */
 bool pue_config_value_string(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
 bool pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
-bool pue_config_value_secret(struct pue_cfgctx *c, const struct pue_ynode *n,
-			     struct pue_secret *out);
 bool pue_config_value_uint(struct pue_cfgctx *c, const struct pue_ynode *n, uint64_t min,
 			   uint64_t max, uint64_t *out);
 bool pue_config_value_double(struct pue_cfgctx *c, const struct pue_ynode *n, double min,
@@ -56,9 +54,6 @@ bool pue_config_value_size(struct pue_cfgctx *c, const struct pue_ynode *n, uint
 			   uint64_t max, uint64_t *out);
 bool pue_config_value_enum(struct pue_cfgctx *c, const struct pue_ynode *n,
 			   const struct pue_name *names, int *out);
-
-/* Frees a secret, wiping it first. */
-void pue_config_value_secret_free(struct pue_secret *s);
 
 /* Moves t's messages (pue_yaml_tree_take_errors()) to the end of *lines, an
  * array of *n. Returns 0 or -ENOMEM. */
