@@ -10,12 +10,15 @@
 # file-backed pages (the programs' and libraries' code) do not grow with
 # devices: campus.sh prints them. collectd stores nothing (no write
 # plugin) unless BENCH_CAMPUS_COLLECTD_WRITE says csv or rrdtool.
-# BENCH_MEMORY_SECONDS (60) is each run's measuring time.
+# BENCH_MEMORY_SECONDS (300) is each run's measuring time: long enough for
+# every point's raw block in progress to reach the size it keeps (a block
+# closes at 240 samples, 4 minutes at 1 s); a minute understates pued's
+# steady state by about 0.3 kB a device.
 # Measures; asserts nothing. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${BENCH_MEMORY_SIZES:-"16+8 200+100"}
-SECS=${BENCH_MEMORY_SECONDS:-60}
+SECS=${BENCH_MEMORY_SECONDS:-300}
 results=""
 for s in $SIZES; do
 	m=${s%+*} a=${s#*+}

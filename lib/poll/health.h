@@ -43,15 +43,19 @@ struct pue_health {
 	struct pue_errtext last_error;
 	int64_t latency_ms; /* of the last poll, all its requests */
 	unsigned requests;  /* requests the last poll needed, retries included */
+	bool ever_up;
 	uint64_t polls, failures, skipped;
 	uint64_t protocol_errors; /* answers rejected: another unit's, or malformed (Modbus) */
 	pue_mono_t last_tick; /* the deadline the last pue_health_next_deadline() stepped from */
 	/* Latency of the polls that read something (pue_health_success()):
 	 * how many took at most pue_health_latency_bucket_ms[i] and more than the
-	 * bound before (the last: more than all), and their sum. */
-	uint64_t latency_count[PUE_LATENCY_BUCKETS + 1];
+	 * bound before (the last: more than all), and their sum. A bucket is 32
+	 * bits: every device's health is here and in each round's snapshot
+	 * (issue 18), and one bucket wraps only after 2^32 polls, 136 years at
+	 * 1 s, 13.6 at the 100 ms minimum, which Prometheus then reads as a
+	 * counter reset, as it reads pued's restart. */
+	uint32_t latency_count[PUE_LATENCY_BUCKETS + 1];
 	int64_t latency_sum_ms;
-	bool ever_up;
 };
 
 /* Records a poll that read every point (partial false) or some (true). */

@@ -33,9 +33,10 @@
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 /* What a healthy device's entry in a snapshot may cost beyond its one
- * point: its health (counters, latency histogram: under 220 bytes) and the
+ * point: its health (counters, latency histogram: HEALTH_BOUND) and the
  * entry's own fields, with no room for a 200-byte error text. */
-#define ENTRY_BOUND 300
+#define HEALTH_BOUND 160
+#define ENTRY_BOUND 240
 
 /* A site of n meters of one point each. */
 static struct pue_config *
@@ -143,6 +144,7 @@ test_health_healthy_device_holds_no_error_text(void **state)
 	print_message("snapshot: %zu bytes per healthy device, %zu of them its point\n", per_device,
 		      sizeof(struct pue_snap_point));
 	assert_true(sizeof(h.last_error) <= sizeof(void *));
+	assert_true(sizeof(struct pue_health) <= HEALTH_BOUND);
 	assert_true(per_device < ENTRY_BOUND + sizeof(struct pue_snap_point));
 }
 
