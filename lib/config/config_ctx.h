@@ -2,7 +2,8 @@
 /*
  * config_ctx.h - the state of one load of pued.yaml, shared by the files
  * of the configuration loader, lowest first: config_text.c (words and
- * numbers), config_value.c (one YAML node into one typed value), the
+ * numbers), config_value.c (one YAML node into one typed value),
+ * config_secret.c (communities and passphrases, inline or from a file), the
  * section readers (config_snmp.c, config_point.c, config_map.c,
  * config_device.c, config_pue.c, config_alerts.c) and config.c (the entry
  * point). Each file's functions are in its own header, and a file only

@@ -104,7 +104,7 @@ secret_source(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_secret
 		free(name);
 		return ok;
 	}
-	if (!pue_config_value_name(c, cr, &name))
+	if (!pue_config_value_file_name(c, cr, &name))
 		return false;
 	if (dir == NULL || *dir == '\0') {
 		pue_yaml_tree_error(c->tree, cr,

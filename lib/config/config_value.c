@@ -228,8 +228,9 @@ pue_config_value_string(struct pue_cfgctx *c, const struct pue_ynode *n, char **
 	return true;
 }
 
-bool
-pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out)
+/* A name of [A-Za-z0-9_.-]+, of at most max characters (0: any). */
+static bool
+name_of(struct pue_cfgctx *c, const struct pue_ynode *n, size_t max, char **out)
 {
 	char buf[128];
 
@@ -241,12 +242,25 @@ pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **ou
 				    show(n, false, buf, sizeof(buf)));
 		return false;
 	}
-	if (strlen(n->text) > PUE_CFG_NAME_MAX) {
-		pue_yaml_tree_error(c->tree, n, "expected a name of at most %d characters, got %zu",
-				    PUE_CFG_NAME_MAX, strlen(n->text));
+	if (max > 0 && strlen(n->text) > max) {
+		pue_yaml_tree_error(c->tree, n,
+				    "expected a name of at most %zu characters, got %zu", max,
+				    strlen(n->text));
 		return false;
 	}
 	return pue_config_value_string(c, n, out);
+}
+
+bool
+pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out)
+{
+	return name_of(c, n, PUE_CFG_NAME_MAX, out);
+}
+
+bool
+pue_config_value_file_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out)
+{
+	return name_of(c, n, 0, out);
 }
 
 /* Decimal, or hexadecimal with 0x (register maps are often written so). */

@@ -42,7 +42,12 @@ const struct pue_ynode *pue_config_value_require(struct pue_cfgctx *c, const str
 /* Typed readers. Each returns true and sets *out, or reports why not and
  * returns false with *out untouched. Strings replace (and free) *out. */
 bool pue_config_value_string(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
+/* A device, point, zone or target name (config_text.h: its characters, at
+ * most PUE_CFG_NAME_MAX of them). */
 bool pue_config_value_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
+/* The same characters, any length: a file in a directory (a systemd
+ * credential's name), which no alert key or trap carries. */
+bool pue_config_value_file_name(struct pue_cfgctx *c, const struct pue_ynode *n, char **out);
 bool pue_config_value_uint(struct pue_cfgctx *c, const struct pue_ynode *n, uint64_t min,
 			   uint64_t max, uint64_t *out);
 bool pue_config_value_double(struct pue_cfgctx *c, const struct pue_ynode *n, double min,

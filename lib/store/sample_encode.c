@@ -180,6 +180,12 @@ pue_sample_encode_reset(struct pue_codec_enc *e)
 	*e = (struct pue_codec_enc){.buf = buf, .cap = cap, .bits = 8 * PUE_CODEC_HEADER_BYTES};
 }
 
+size_t
+pue_sample_encode_capacity(const struct pue_codec_enc *e)
+{
+	return e->cap;
+}
+
 struct pue_sample_encode_span
 pue_sample_encode_span(const struct pue_codec_enc *e)
 {

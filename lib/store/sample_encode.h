@@ -26,6 +26,9 @@ void pue_sample_encode_reset(struct pue_codec_enc *e);
  * PUE_CODEC_MAX_SAMPLES; -ENOMEM. On failure the block is unchanged. */
 int pue_sample_encode_append(struct pue_codec_enc *e, int64_t t_ms, double value);
 
+/* Bytes the block's buffer holds now (what it keeps for the next block). */
+size_t pue_sample_encode_capacity(const struct pue_codec_enc *e);
+
 /* What the block holds so far. */
 struct pue_sample_encode_span {
 	size_t n;		   /* samples */

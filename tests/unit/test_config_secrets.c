@@ -98,7 +98,7 @@ test_secret_from_systemd_credential(void **state)
 {
 	struct pue_config *cfg = NULL;
 	struct pue_diags d = {0};
-	char cred[320];
+	char cred[400];
 
 	(void)state;
 	snprintf(cred, sizeof(cred), "%s/noc", dir);
@@ -106,6 +106,19 @@ test_secret_from_systemd_credential(void **state)
 	setenv("CREDENTIALS_DIRECTORY", dir, 1);
 	assert_int_equal(load_with_community("{credential: noc}", &cfg, &d), 0);
 	assert_string_equal(cfg->devices[0].snmp.community.value, "from-credential");
+	pue_config_free(cfg);
+	/* A credential's name is a file's: not held to the 63 characters of
+	 * device and point names. */
+	snprintf(cred, sizeof(cred),
+		 "%s/pued.snmp.hall-a.ups-01.community.for-the-noc-trap-receiver-2026", dir);
+	write_file(cred, "long-named", 0400);
+	assert_int_equal(
+		load_with_community(
+			"{credential: "
+			"pued.snmp.hall-a.ups-01.community.for-the-noc-trap-receiver-2026}",
+			&cfg, &d),
+		0);
+	assert_string_equal(cfg->devices[0].snmp.community.value, "long-named");
 	pue_config_free(cfg);
 	unsetenv("CREDENTIALS_DIRECTORY");
 	assert_int_equal(load_with_community("{credential: noc}", &cfg, &d), PUE_E_CONFIG);
