@@ -15,6 +15,26 @@ pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
 	return 3 * poll_interval_ms;
 }
 
+/* The raw count a counter's value in kWh stands for (the inverse of scale,
+ * offset and unit), when that is a whole number below 2^bits that a double
+ * holds exactly. */
+static bool
+count_of_value(const struct pue_point *p, double value, unsigned bits, uint64_t *count)
+{
+	double factor = pue_point_unit_factor(p->unit), raw, whole;
+
+	if (p->scale == 0 || factor == 0)
+		return false;
+	raw = (value / factor - p->offset) / p->scale;
+	whole = round(raw);
+	/* Beyond 2^53 a double no longer holds every whole number. */
+	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3 ||
+	    (bits < 64 && (uint64_t)whole >> bits != 0))
+		return false;
+	*count = (uint64_t)whole;
+	return true;
+}
+
 /* Counter delta in kWh, or a negative result code. Integer counters are
  * differenced in unsigned arithmetic of counter_bits width: a decrease of
  * more than half the range is a wrap (PUE.md worked example 3), any other
@@ -25,10 +45,18 @@ counter_delta(const struct pue_point *p, const struct pue_reading *a, const stru
 {
 	/* Configured, or else the width the answer's type carries. */
 	unsigned bits = p->counter_bits ? p->counter_bits : b->raw.bits;
+	bool a_counts = a->raw.has_count;
+	uint64_t a_count = a->raw.count;
 
-	if (a->raw.has_count && b->raw.has_count && bits > 0) {
+	/* A reading rebuilt from a stored sample has no count when only the
+	 * answers carry the width (SNMP Counter32 without counter_bits,
+	 * pue_energy_stored_reading()): its value gives it back, so that a
+	 * wrap while pued was down is still a wrap and not a reset. */
+	if (!a_counts && b->raw.has_count && bits > 0)
+		a_counts = count_of_value(p, a->value, bits, &a_count);
+	if (a_counts && b->raw.has_count && bits > 0) {
 		uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
-		uint64_t prev = a->raw.count & mask, cur = b->raw.count & mask;
+		uint64_t prev = a_count & mask, cur = b->raw.count & mask;
 		uint64_t d = (cur - prev) & mask;
 
 		if (cur < prev && (prev - cur) <= mask / 2)
@@ -247,18 +275,11 @@ struct pue_reading
 pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value)
 {
 	struct pue_reading r = {.wall = t, .value = value};
-	double factor = pue_point_unit_factor(p->unit), raw, whole;
 
-	if (p->kind != PUE_KIND_ENERGY || p->counter_bits == 0 || p->scale == 0 || factor == 0)
+	if (p->kind != PUE_KIND_ENERGY || p->counter_bits == 0 ||
+	    !count_of_value(p, value, p->counter_bits, &r.raw.count))
 		return r;
-	raw = (value / factor - p->offset) / p->scale;
-	whole = round(raw);
-	/* Beyond 2^53 a double no longer holds every whole number. */
-	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3 ||
-	    (p->counter_bits < 64 && (uint64_t)whole >> p->counter_bits != 0))
-		return r;
-	r.raw.value = whole;
-	r.raw.count = (uint64_t)whole;
+	r.raw.value = (double)r.raw.count;
 	r.raw.has_count = true;
 	return r;
 }

@@ -112,7 +112,9 @@ int64_t pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_m
  * to continue a point's energy after a restart. For a counter with
  * counter_bits the raw count is recovered from the value (the inverse of
  * scale, offset and unit) when that gives a whole number in range, so a
- * wrap across the restart is still a wrap and not a reset. */
+ * wrap across the restart is still a wrap and not a reset. Without
+ * counter_bits (SNMP, where each answer's type gives the width) the count
+ * is recovered the same way when the next reading brings the width. */
 struct pue_reading pue_energy_stored_reading(const struct pue_point *p, pue_wall_t t, double value);
 
 #endif

@@ -50,6 +50,26 @@ test_energy_counter_wrap_32bit_is_2kwh(void **state)
 	assert_false(pue_energy_live_power(&e, &p, &(struct pue_rate){0}));
 }
 
+/* An SNMP Counter32 (no counter_bits: the answer's type says 32) that
+ * wrapped while pued was down: the stored sample before the downtime
+ * pairs with the first answer after it as a wrap, not a reset. */
+static void
+test_energy_stored_counter_wraps_at_the_answers_width(void **state)
+{
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 0.001};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading a = pue_energy_stored_reading(&p, (pue_wall_t){T0}, 4294.967);
+	struct pue_reading b = counter(300, 1000000, &p);
+
+	(void)state;
+	b.raw.bits = 32;
+	assert_int_equal(pue_energy_update(&e, &p, 60000, &a, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 60000, &b, &iv), PUE_ENERGY_INTERVAL);
+	/* 4294967296 - 4294967000 + 1000000 mWh */
+	assert_true(fabs(iv.energy_kwh - 1.000296) < 1e-9);
+}
+
 static void
 test_energy_counter_reset_is_unknown_then_continues(void **state)
 {
@@ -438,6 +458,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_energy_counter_wrap_32bit_is_2kwh),
+		cmocka_unit_test(test_energy_stored_counter_wraps_at_the_answers_width),
 		cmocka_unit_test(test_energy_counter_reset_is_unknown_then_continues),
 		cmocka_unit_test(test_energy_integer_counter_decrease_is_reset_not_wrap),
 		cmocka_unit_test(test_energy_bogus_zero_before_any_limit_is_a_glitch),
