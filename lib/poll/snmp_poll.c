@@ -88,7 +88,7 @@ queue_reads(struct snmp_dev *d)
 		r->cur = &d->walk_cur[w++]; /* room for the column (snmp_setup.c) */
 		memcpy(r->cur->arcs, d->pts[i].name, d->pts[i].len * sizeof(oid));
 		r->cur_len = d->pts[i].len;
-		r->sum.has_count = true;
+		r->sum = pue_snmp_value_sum_start();
 	}
 }
 

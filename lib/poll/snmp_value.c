@@ -272,11 +272,22 @@ bad:
 	return pue_err_set(err, PUE_E_DEVICE, "OCTET STRING \"%s\" is not a decimal number", shown);
 }
 
+struct pue_raw
+pue_snmp_value_sum_start(void)
+{
+	/* Nothing added yet: a count of 0, wrapping as widely as any row. */
+	return (struct pue_raw){.has_count = true, .bits = 64};
+}
+
 void
 pue_snmp_value_raw_add(struct pue_raw *sum, const struct pue_raw *row)
 {
 	sum->value += row->value;
 	sum->count += row->count; /* modulo 2^64, see the header */
+	/* Each row's wrap is a multiple of 2^bits for the narrowest: the sum
+	 * differences exactly at that width. */
+	if (row->bits < sum->bits)
+		sum->bits = row->bits;
 	sum->has_count = sum->has_count && row->has_count;
 	if (!sum->has_count)
 		sum->count = 0;

@@ -51,10 +51,15 @@ int pue_snmp_value_raw(const netsnmp_variable_list *vb, struct pue_raw *out, str
 int pue_snmp_value_parse_string(const uint8_t *s, size_t len, struct pue_raw *out,
 				struct pue_err *err);
 
-/* Adds a row of a column to *sum (start from a zeroed struct with
- * has_count true). Integer counts add modulo 2^64, so a sum of wrapping
- * counters still differences exactly at counter_bits; a float row makes the
- * sum a float. */
+/* An empty column sum, for pue_snmp_value_raw_add(). */
+struct pue_raw pue_snmp_value_sum_start(void);
+
+/* Adds a row of a column to *sum (from pue_snmp_value_sum_start()).
+ * Integer counts add modulo 2^64, so a sum of wrapping counters still
+ * differences exactly at counter_bits, and the sum carries the narrowest
+ * width its rows' types give (Counter32 rows: 32), none when a row gives
+ * none: without counter_bits, a row's wrap is then energy as for one
+ * counter, not a reset. A float row makes the sum a float. */
 void pue_snmp_value_raw_add(struct pue_raw *sum, const struct pue_raw *row);
 
 /* True when raw is one of p's invalid_values (compared before scale). */

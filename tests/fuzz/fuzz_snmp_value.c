@@ -176,7 +176,7 @@ fuzz_values(struct fuzz_in *in)
 {
 	static double invalid[] = {-1, 2147483647, 0, 65535};
 	struct pue_point_conf p = {.invalid_values = invalid, .n_invalid_values = 4};
-	struct pue_raw sum = {.has_count = true}, raw;
+	struct pue_raw sum = pue_snmp_value_sum_start(), raw;
 	struct pue_err err;
 	char tbuf[16];
 	int n;

@@ -254,7 +254,7 @@ test_snmp_value_column_sum_of_wrapping_counters_differences_exactly(void **state
 {
 	struct pue_raw a = {.value = 4294967000.0, .count = 4294967000u, .has_count = true};
 	struct pue_raw b = {.value = 500, .count = 500, .has_count = true};
-	struct pue_raw sum1 = {.has_count = true}, sum2 = {.has_count = true};
+	struct pue_raw sum1 = pue_snmp_value_sum_start(), sum2 = pue_snmp_value_sum_start();
 	struct pue_raw f = {.value = 1.5};
 
 	(void)state;
@@ -268,6 +268,46 @@ test_snmp_value_column_sum_of_wrapping_counters_differences_exactly(void **state
 	assert_true(((sum2.count - sum1.count) & 0xffffffffu) == 2000);
 	pue_snmp_value_raw_add(&sum2, &f);
 	assert_false(sum2.has_count);
+}
+
+/* Adds a row of type type holding v to sum, as a column walk does. */
+static void
+add_row(struct pue_raw *sum, u_char type, long v)
+{
+	struct pue_raw row = convert_ok(vb_new(type, &v, sizeof(v)));
+
+	pue_snmp_value_raw_add(sum, &row);
+}
+
+/* The same for a sum_column of Counter32 rows: the sum wraps at the rows'
+ * width, so a row that wraps adds its energy and is no meter reset; a sum
+ * with a row of no width (an INTEGER) says none. */
+static void
+test_snmp_value_column_of_counter32_rows_wraps_as_energy(void **state)
+{
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 0};
+	struct pue_energy e = {0};
+	struct pue_reading r1 = {.wall = {1000}, .raw = pue_snmp_value_sum_start()};
+	struct pue_reading r2 = {.wall = {2000}, .raw = pue_snmp_value_sum_start()};
+	struct pue_raw mixed = pue_snmp_value_sum_start();
+	struct pue_interval iv;
+
+	(void)state;
+	add_row(&r1.raw, ASN_COUNTER, 4294967000L);
+	add_row(&r1.raw, ASN_COUNTER, 500);
+	r1.value = r1.raw.value / 1000;
+	add_row(&r2.raw, ASN_COUNTER, 200); /* wrapped */
+	add_row(&r2.raw, ASN_COUNTER, 700);
+	r2.value = r2.raw.value / 1000;
+	assert_int_equal(r2.raw.bits, 32);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r1, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r2, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.696) < 1e-12); /* 296 + 200 + 200 Wh */
+
+	add_row(&mixed, ASN_COUNTER, 700);
+	add_row(&mixed, ASN_INTEGER, 7);
+	assert_int_equal(mixed.bits, 0);
 }
 
 /* The whole way of a wrapping Counter32: varbind, raw count, energy. The
@@ -384,6 +424,7 @@ main(void)
 		cmocka_unit_test(
 			test_snmp_value_column_sum_of_wrapping_counters_differences_exactly),
 		cmocka_unit_test(test_snmp_value_counter32_wrap_is_energy_not_a_reset),
+		cmocka_unit_test(test_snmp_value_column_of_counter32_rows_wraps_as_energy),
 		cmocka_unit_test(test_snmp_value_counter64_going_down_is_a_reset_not_energy),
 		cmocka_unit_test(test_snmp_value_sentinels_compare_the_raw_value),
 		cmocka_unit_test(test_snmp_value_oid_parse_and_format),
