@@ -54,4 +54,4 @@ got=$(puectl status --json | jq -c '.windows[] | select(.window == "1h")')
 note "1h: $got"
 echo "$got" | jq -e '.coverage == 1 and .facility_kwh == 960 and .it_kwh == 800' >/dev/null ||
 	fail "1h window across the restart: $got"
-stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+stop_clean "$PUED_PID"
