@@ -217,27 +217,51 @@ pue_alert_rules_observe_window(enum pue_alert_rule rule, const struct pue_alert_
 	}
 }
 
+/* The year's headroom in words: "22800 kWh under", "3504 kWh over". */
+static void
+headroom_text(double headroom_kwh, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.0f kWh %s", headroom_kwh < 0 ? -headroom_kwh : headroom_kwh,
+		 headroom_kwh < 0 ? "over" : "under");
+}
+
 enum pue_alert_obs
 pue_alert_rules_observe_year(const struct pue_alert_state *s, const struct pue_year *y,
 			     const struct pue_pue_conf *pc, char *msg, size_t len)
 {
 	enum pue_alert_obs obs;
+	char room[64], judged[32];
 
 	if (y == NULL || y->state != PUE_YEAR_OK)
 		return PUE_OBS_HOLD;
 	obs = pue_alert_state_level(s, y->pue_projected, pc->ceiling, pc->hysteresis);
-	if (obs == PUE_OBS_ACTIVE)
+	headroom_text(y->headroom_kwh, room, sizeof(room));
+	pue_figure_format_milli(pue_figure_milli(y->pue_projected), judged, sizeof(judged));
+	/* As for the windows: a held alert inside the hysteresis band is not
+	 * "above", and a projection judged at the ceiling (1.2504 is 1.250)
+	 * may still be a few kWh over it at full precision. */
+	if (obs == PUE_OBS_ACTIVE && pue_figure_above(y->pue_projected, pc->ceiling))
 		snprintf(msg, len,
 			 "the year is projected to end at PUE %.4f, above the ceiling %.2f: "
 			 "over by %.0f kWh at the last 30 days' pace; the rest of the year "
 			 "must average %.4f%s",
 			 y->pue_projected, pc->ceiling, -y->headroom_kwh, y->pue_required,
 			 y->out_of_reach ? " (out of reach)" : "");
-	else
+	else if (obs == PUE_OBS_ACTIVE)
 		snprintf(msg, len,
-			 "the year is projected to end at PUE %.4f, %.0f kWh under the ceiling "
-			 "%.2f",
-			 y->pue_projected, y->headroom_kwh, pc->ceiling);
+			 "the year is projected to end at PUE %.4f, not above the ceiling %.2f "
+			 "but not yet at or below %.2f (the hysteresis %.2f): the alert holds; "
+			 "%s the ceiling at the last 30 days' pace",
+			 y->pue_projected, pc->ceiling, pc->ceiling - pc->hysteresis,
+			 pc->hysteresis, room);
+	else if (y->headroom_kwh < 0)
+		snprintf(msg, len,
+			 "the year is projected to end at PUE %.4f, not above the ceiling %.2f "
+			 "as judged (%s); %s it at the last 30 days' pace",
+			 y->pue_projected, pc->ceiling, judged, room);
+	else
+		snprintf(msg, len, "the year is projected to end at PUE %.4f, %s the ceiling %.2f",
+			 y->pue_projected, room, pc->ceiling);
 	return obs;
 }
 

@@ -185,6 +185,45 @@ test_alert_year_projection_uses_the_ceiling_and_hysteresis(void **state)
 			 PUE_OBS_HOLD);
 }
 
+/* The year's message is the alert's evidence too: a firing projection
+ * alert inside the hysteresis band is not "above the ceiling" nor "over
+ * by" a negative amount, and a projection at the line as judged (1.2504
+ * is 1.250: not above) is not "-9 kWh under" it. */
+static void
+test_alert_year_messages_never_contradict_the_state(void **state)
+{
+	struct pue_pue_conf pc = thresholds();
+	struct pue_alert_state firing = {.phase = PUE_ALERT_FIRING}, ok = {0};
+	/* PUE.md worked example 8 while the alert still fires */
+	struct pue_year y = {.state = PUE_YEAR_OK,
+			     .pue_projected = 1.2474,
+			     .headroom_kwh = 22800,
+			     .pue_required = 1.2270};
+	char msg[300];
+
+	(void)state;
+	assert_int_equal(pue_alert_rules_observe_year(&firing, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
+	assert_string_equal(msg, "the year is projected to end at PUE 1.2474, not above the "
+				 "ceiling 1.25 but not yet at or below 1.24 (the hysteresis "
+				 "0.01): the alert holds; 22800 kWh under the ceiling at the last "
+				 "30 days' pace");
+	/* at the line: not above as judged, yet a few kWh over at full precision */
+	y.pue_projected = 1.2504;
+	y.headroom_kwh = -3504;
+	assert_int_equal(pue_alert_rules_observe_year(&ok, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_CLEAR);
+	assert_string_equal(msg, "the year is projected to end at PUE 1.2504, not above the "
+				 "ceiling 1.25 as judged (1.250); 3504 kWh over it at the last 30 "
+				 "days' pace");
+	assert_int_equal(pue_alert_rules_observe_year(&firing, &y, &pc, msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
+	assert_string_equal(msg, "the year is projected to end at PUE 1.2504, not above the "
+				 "ceiling 1.25 but not yet at or below 1.24 (the hysteresis "
+				 "0.01): the alert holds; 3504 kWh over the ceiling at the last "
+				 "30 days' pace");
+}
+
 static void
 test_alert_device_down_and_recovered(void **state)
 {
@@ -346,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_alert_ceiling_message_carries_figure_category_coverage),
 		cmocka_unit_test(test_alert_below_one_is_a_metering_error),
 		cmocka_unit_test(test_alert_year_projection_uses_the_ceiling_and_hysteresis),
+		cmocka_unit_test(test_alert_year_messages_never_contradict_the_state),
 		cmocka_unit_test(test_alert_device_down_and_recovered),
 		cmocka_unit_test(test_alert_stale_counts_missed_polls_per_device),
 		cmocka_unit_test(test_alert_window_messages_never_contradict_the_state),
