@@ -302,6 +302,12 @@ run_round(struct pue_alerts *a)
 		obs = observe(a, al, &f, now, msg, sizeof(msg));
 		c = pue_alert_state_step(&al->st, obs, now,
 					 pue_alert_rules_min_duration(al->def.rule, &a->cfg->pue));
+		/* A silence holds a firing back, it does not drop it: an alert
+		 * still firing when its silence ends (or is lifted) goes out
+		 * now, once, and its resolution will too. */
+		if (c == PUE_CHANGE_NONE && al->st.phase == PUE_ALERT_FIRING && !al->notified &&
+		    pue_alerts_silence_of(a, al, now) == NULL)
+			c = PUE_CHANGE_FIRING;
 		/* An alert's message is its current evidence: held alerts say
 		 * why they hold rather than show an old figure. */
 		if (msg[0] != '\0' && (obs == PUE_OBS_ACTIVE || c != PUE_CHANGE_NONE ||
