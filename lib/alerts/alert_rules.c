@@ -4,6 +4,7 @@
 #include "alerts/alert_rules.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,17 @@ pue_alert_rules_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf
 	}
 }
 
+/* A coverage in percent as the alerts show it, to 0.1%: cut, never rounded
+ * up, so a window judged short of min_coverage at full precision (94.96%)
+ * never shows the threshold it misses (95.0%). The millionth lets a
+ * coverage that is exactly 95% in decimal, and a hair under it in
+ * binary, show as 95.0%. */
+static double
+coverage_pct(double coverage)
+{
+	return floor(coverage * 1000.0 + 1e-6) / 10.0;
+}
+
 void
 pue_alert_rules_pue_text(const struct pue_figure *f, char *buf, size_t len)
 {
@@ -120,13 +132,14 @@ pue_alert_rules_pue_text(const struct pue_figure *f, char *buf, size_t len)
 		snprintf(buf, len, "%s (below 1: metering error)", pue);
 		break;
 	case PUE_FIG_INSUFFICIENT:
-		snprintf(buf, len, "insufficient data (coverage %.1f%%)", f->coverage * 100);
+		snprintf(buf, len, "insufficient data (coverage %.1f%%)",
+			 coverage_pct(f->coverage));
 		break;
 	case PUE_FIG_NO_IT_LOAD:
 		snprintf(buf, len, "undefined: no IT load");
 		break;
 	case PUE_FIG_WARMING_UP:
-		snprintf(buf, len, "warming up (coverage %.1f%%)", f->coverage * 100);
+		snprintf(buf, len, "warming up (coverage %.1f%%)", coverage_pct(f->coverage));
 		break;
 	case PUE_FIG_UNKNOWN:
 	default:
@@ -159,11 +172,11 @@ pue_alert_rules_observe_window(enum pue_alert_rule rule, const struct pue_alert_
 		if (f->state == PUE_FIG_INSUFFICIENT || f->state == PUE_FIG_UNKNOWN) {
 			snprintf(msg, len,
 				 "%s window covered %.1f%% of its time (%.0f%% needed): no figure",
-				 window, f->coverage * 100, pc->min_coverage * 100);
+				 window, coverage_pct(f->coverage), pc->min_coverage * 100);
 			return PUE_OBS_ACTIVE;
 		}
 		snprintf(msg, len, "%s window covered %.1f%% of its time", window,
-			 f->coverage * 100);
+			 coverage_pct(f->coverage));
 		return PUE_OBS_CLEAR;
 	case PUE_RULE_BELOW_ONE:
 		if (f->state == PUE_FIG_BELOW_ONE) {
@@ -194,19 +207,19 @@ pue_alert_rules_observe_window(enum pue_alert_rule rule, const struct pue_alert_
 			snprintf(msg, len,
 				 "%s window has no figure (coverage %.1f%%): no evidence either "
 				 "way against %s %.2f; this alert holds",
-				 window, f->coverage * 100, what, level);
+				 window, coverage_pct(f->coverage), what, level);
 			return PUE_OBS_HOLD;
 		}
 		obs = pue_alert_state_level(s, f->pue, level, pc->hysteresis);
 		if (obs == PUE_OBS_ACTIVE && pue_figure_milli(f->pue) > pue_figure_milli(level))
 			snprintf(msg, len, "%s PUE %s above %s %.2f (category %d, coverage %.1f%%)",
-				 window, pue, what, level, category, f->coverage * 100);
+				 window, pue, what, level, category, coverage_pct(f->coverage));
 		else if (obs == PUE_OBS_ACTIVE) /* inside the hysteresis band */
 			snprintf(msg, len,
 				 "%s PUE %s, not above %s %.2f but not yet at or below %.2f (the "
 				 "hysteresis %.2f): the alert holds (category %d, coverage %.1f%%)",
 				 window, pue, what, level, level - pc->hysteresis, pc->hysteresis,
-				 category, f->coverage * 100);
+				 category, coverage_pct(f->coverage));
 		else
 			snprintf(msg, len,
 				 "%s PUE %s, at or below %.2f (%s %.2f less the hysteresis %.2f)",

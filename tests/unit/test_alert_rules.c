@@ -375,6 +375,37 @@ test_alert_pue_text_never_a_number_without_coverage(void **state)
 	assert_string_equal(buf, "undefined: no IT load");
 }
 
+/* Coverage is judged at full precision against min_coverage: a window at
+ * 94.96% has no figure, and its evidence must not say it covered 95.0%
+ * of its time when 95% were needed. Shown to 0.1%, it is cut, never
+ * rounded up to a threshold it misses. */
+static void
+test_alert_coverage_shown_never_reaches_a_threshold_it_misses(void **state)
+{
+	struct pue_pue_conf pc = thresholds();
+	struct pue_alert_state ok = {0}, firing = {.phase = PUE_ALERT_FIRING};
+	struct pue_figure f = figure(PUE_FIG_INSUFFICIENT, 0, 0.9496);
+	char msg[300], buf[64];
+
+	(void)state;
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_INSUFFICIENT, &ok, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
+			 PUE_OBS_ACTIVE);
+	assert_string_equal(msg, "24h window covered 94.9% of its time (95% needed): no figure");
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_PUE_CEILING, &firing, &f, 1, &pc,
+							"24h", msg, sizeof(msg)),
+			 PUE_OBS_HOLD);
+	assert_non_null(strstr(msg, "(coverage 94.9%)"));
+	pue_alert_rules_pue_text(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "insufficient data (coverage 94.9%)");
+	/* exactly at the threshold is enough, and shows as such */
+	f = figure(PUE_FIG_OK, 1.2, 855000.0 / 900000.0);
+	assert_int_equal(pue_alert_rules_observe_window(PUE_RULE_INSUFFICIENT, &firing, &f, 1, &pc,
+							"15m", msg, sizeof(msg)),
+			 PUE_OBS_CLEAR);
+	assert_string_equal(msg, "15m window covered 95.0% of its time");
+}
+
 int
 main(void)
 {
@@ -393,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_alert_storage_failing),
 		cmocka_unit_test(test_alert_min_duration_applies_to_pue_rules_only),
 		cmocka_unit_test(test_alert_pue_text_never_a_number_without_coverage),
+		cmocka_unit_test(test_alert_coverage_shown_never_reaches_a_threshold_it_misses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
