@@ -187,8 +187,10 @@ pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_
 	enum pue_energy_result res;
 	int64_t elapsed_ms;
 	double hours, kwh = 0, limit_kw;
+	bool jumped = false;
 	char why[96];
 
+	e->event = PUE_ENERGY_NO_EVENT;
 	if (!pue_energy_plausible(e, p, r, why, sizeof(why)))
 		return PUE_ENERGY_REJECTED;
 	if (!e->have_prev) {
@@ -221,14 +223,34 @@ pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_
 		limit_kw = p->max_power_kw > 0	? p->max_power_kw
 			   : e->max_seen_kw > 0 ? PUE_GLITCH_FACTOR * e->max_seen_kw
 						: PUE_UNRATED_MAX_KW;
-		if (res == PUE_ENERGY_INTERVAL && kwh / hours > limit_kw)
+		if (res == PUE_ENERGY_INTERVAL && kwh / hours > limit_kw) {
 			res = PUE_ENERGY_GLITCH;
-		/* A drop and then the counter back at or above where it was: the
-		 * low reading was bogus (PUE.md's "classic case"), not a reset,
-		 * whatever limit is known; the interval from it is unknown. */
-		if (res == PUE_ENERGY_INTERVAL && e->reset_pending && r->value >= e->before_reset)
-			res = PUE_ENERGY_GLITCH;
+			jumped = true;
+		}
+		if (e->reset_pending && r->value >= e->before_reset) {
+			/* A drop and then the counter back at or above where it
+			 * was: the low reading was bogus (PUE.md's "classic
+			 * case"), not a reset, whatever limit is known; the
+			 * interval from it is unknown. */
+			if (res == PUE_ENERGY_INTERVAL)
+				res = PUE_ENERGY_GLITCH;
+			jumped = false;
+			e->event = PUE_ENERGY_EVENT_GLITCH;
+			e->about = e->dropped;
+		} else if (e->reset_pending) {
+			e->event = PUE_ENERGY_EVENT_RESET; /* it stayed down */
+			e->about = e->dropped;
+		} else if (e->jump_pending && res == PUE_ENERGY_RESET && r->value >= e->before_jump)
+			res = PUE_ENERGY_GLITCH; /* back from the jump: that was the glitch */
+		e->jump_pending = jumped;
 		e->reset_pending = res == PUE_ENERGY_RESET;
+		if (jumped) {
+			e->before_jump = e->prev.value;
+			e->event = PUE_ENERGY_EVENT_GLITCH;
+			e->about = (struct pue_energy_mark){r->value, r->wall};
+		}
+		if (e->reset_pending)
+			e->dropped = (struct pue_energy_mark){r->value, r->wall};
 		if (res == PUE_ENERGY_RESET)
 			e->before_reset = e->prev.value;
 		if (res == PUE_ENERGY_INTERVAL && kwh / hours > e->max_seen_kw)
@@ -247,6 +269,17 @@ pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_
 	}
 	e->prev = *r;
 	return res;
+}
+
+enum pue_energy_event
+pue_energy_take_event(struct pue_energy *e, double *value, pue_wall_t *at)
+{
+	enum pue_energy_event ev = e->event;
+
+	e->event = PUE_ENERGY_NO_EVENT;
+	*value = e->about.value;
+	*at = e->about.wall;
+	return ev;
 }
 
 const char *

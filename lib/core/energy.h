@@ -36,13 +36,36 @@ enum pue_energy_result {
 	PUE_ENERGY_REJECTED,  /* impossible reading (pue_energy_plausible()): ignored */
 };
 
+/* What a counter's readings showed about its meter (PUE.md: a reset is
+ * logged and raises an event; a glitch is a device error). */
+enum pue_energy_event {
+	PUE_ENERGY_NO_EVENT,
+	PUE_ENERGY_EVENT_RESET,	 /* went down, and the next reading stayed down */
+	PUE_ENERGY_EVENT_GLITCH, /* a jump no power explains, or a drop the next
+				  * reading came back from */
+};
+
+/* A reading's value and time, kept for later judgement. */
+struct pue_energy_mark {
+	double value;
+	pue_wall_t wall;
+};
+
 struct pue_energy {
 	bool have_prev;
+	/* Counters: the last reading was a drop (before_reset holds the value
+	 * before it, dropped the drop), or a jump up (before_jump the value
+	 * before it), that the next reading judges. */
+	bool reset_pending;
+	bool jump_pending;
+	uint8_t event; /* enum pue_energy_event, until taken */
 	struct pue_reading prev;
-	double max_seen_kw;   /* largest average power seen, for the default glitch limit */
-	double before_reset;  /* counters: the value before the last reset */
-	bool reset_pending;   /* the last reading was a reset: before_reset holds */
-	double last_power_kw; /* power points: the latest reading */
+	double max_seen_kw;  /* largest average power seen, for the default glitch limit */
+	double before_reset; /* counters: see reset_pending */
+	double before_jump;
+	struct pue_energy_mark dropped; /* see reset_pending */
+	struct pue_energy_mark about;	/* the reading the event is about */
+	double last_power_kw;		/* power points: the latest reading */
 	/* Counters: the energy counted since the last reading that started
 	 * afresh (the first, or one after a reset, gap or glitch), and the
 	 * live power estimated from it (counter_rate.h). */
@@ -96,6 +119,16 @@ enum pue_energy_result pue_energy_update(struct pue_energy *e, const struct pue_
 					 struct pue_interval *out);
 
 const char *pue_energy_result_name(enum pue_energy_result r);
+
+/* The event the last pue_energy_update() found, once, with the reading it
+ * is about in *value and *at: a glitch's bogus value, or the value a reset
+ * went down to. A drop is judged by the reading after it, so PUE.md's
+ * classic bogus zero followed by the real value is a glitch, never a
+ * meter reset (which pages the NOC): a reset's event comes one reading
+ * after the drop. A fall back to or above where the counter was before
+ * an implausible jump ends that glitch; it is no reset either.
+ * PUE_ENERGY_NO_EVENT when there is none. */
+enum pue_energy_event pue_energy_take_event(struct pue_energy *e, double *value, pue_wall_t *at);
 
 /* The point's present power for the live figure: a power point's latest
  * reading (always ready), a counter's estimate from its changes

@@ -147,10 +147,11 @@ cmd_get_meter(const struct sim_command_ctx *cx, const char *target, char *reply,
 
 /* "fault TARGET value KW [ANSWERS]": the meters TARGET names report KW
  * in their next ANSWERS answers (default 1: one poll of a device reading
- * one register block), an impossible reading for pued to reject. */
+ * one register block), an impossible reading for pued to reject;
+ * "fault TARGET counter KWH [ANSWERS]" the same for their counters. */
 static void
-fake_power(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit, char **words,
-	   size_t n, char *reply, size_t size)
+fake_value(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit, bool counter,
+	   char **words, size_t n, char *reply, size_t size)
 {
 	unsigned e, n_ep = sim_server_n_ports(cx->server) + (cx->have_rtu ? 1 : 0), hits = 0;
 	unsigned long answers = 1;
@@ -160,6 +161,12 @@ fake_power(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit, c
 
 	errno = 0;
 	kw = strtod(words[3], &end);
+	if (counter && (errno == ERANGE || *end != '\0' || end == words[3] || !(kw >= 0) ||
+			kw > SIM_METERS_FAKE_MAX_KWH)) {
+		snprintf(reply, size, "error: fault: counter: expected kWh, 0 to %g",
+			 SIM_METERS_FAKE_MAX_KWH);
+		return;
+	}
 	if (errno == ERANGE || *end != '\0' || end == words[3] || !isfinite(kw) ||
 	    fabs(kw) > SIM_METERS_FAKE_MAX_KW) {
 		snprintf(reply, size, "error: fault: value: expected kW, finite, at most %g",
@@ -178,15 +185,19 @@ fake_power(const struct sim_command_ctx *cx, uint32_t endpoint, unsigned unit, c
 	for (e = 0; e < n_ep; e++)
 		if ((endpoint == SIM_FAULT_ALL_ENDPOINTS || endpoint == e) &&
 		    (meter = sim_meters_find(cx->meters, e, unit)) >= 0) {
-			sim_meters_fake_power(cx->meters, meter, kw, (unsigned)answers);
+			if (counter)
+				sim_meters_fake_counter(cx->meters, meter, kw, (unsigned)answers);
+			else
+				sim_meters_fake_power(cx->meters, meter, kw, (unsigned)answers);
 			hits++;
 		}
 	if (hits == 0) {
-		snprintf(reply, size, "error: fault: value: no meter answers as %s", words[1]);
+		snprintf(reply, size, "error: fault: %s: no meter answers as %s", words[2],
+			 words[1]);
 		return;
 	}
-	pue_log(LOG_INFO, "control: %s reports %g kW in its next %lu answers", words[1], kw,
-		answers);
+	pue_log(LOG_INFO, "control: %s reports %g %s in its next %lu answers", words[1], kw,
+		counter ? "kWh on its counter" : "kW", answers);
 	snprintf(reply, size, "ok");
 }
 
@@ -221,7 +232,8 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 	char *end;
 
 	if (n < 3 || n > 5) {
-		snprintf(reply, size, "error: usage: fault TARGET %s|value KW [ANSWERS]",
+		snprintf(reply, size,
+			 "error: usage: fault TARGET %s|value KW|counter KWH [ANSWERS]",
 			 sim_fault_mode_names());
 		return;
 	}
@@ -229,12 +241,15 @@ cmd_fault(const struct sim_command_ctx *cx, char **words, size_t n, char *reply,
 		snprintf(reply, size, "error: fault: expected %s", target_forms);
 		return;
 	}
-	if (strcmp(words[2], "value") == 0 && n >= 4) { /* an action, as reset is */
-		fake_power(cx, endpoint, unit, words, n, reply, size);
+	if ((strcmp(words[2], "value") == 0 || strcmp(words[2], "counter") == 0) &&
+	    n >= 4) { /* an action, as reset is */
+		fake_value(cx, endpoint, unit, strcmp(words[2], "counter") == 0, words, n, reply,
+			   size);
 		return;
 	}
-	if (n == 5) { /* only "value" takes two arguments */
-		snprintf(reply, size, "error: usage: fault TARGET %s|value KW [ANSWERS]",
+	if (n == 5) { /* only "value" and "counter" take two arguments */
+		snprintf(reply, size,
+			 "error: usage: fault TARGET %s|value KW|counter KWH [ANSWERS]",
 			 sim_fault_mode_names());
 		return;
 	}

@@ -17,6 +17,8 @@ struct generic {
 struct fake {
 	double kw;
 	unsigned answers; /* left; 0: none */
+	double kwh;
+	unsigned counter_answers; /* left; 0: none */
 };
 
 struct sim_meters {
@@ -210,7 +212,15 @@ sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now)
 void
 sim_meters_fake_power(struct sim_meters *m, int meter, double power_kw, unsigned answers)
 {
-	m->fakes[meter] = (struct fake){power_kw, answers};
+	m->fakes[meter].kw = power_kw;
+	m->fakes[meter].answers = answers;
+}
+
+void
+sim_meters_fake_counter(struct sim_meters *m, int meter, double energy_kwh, unsigned answers)
+{
+	m->fakes[meter].kwh = energy_kwh;
+	m->fakes[meter].counter_answers = answers;
 }
 
 void
@@ -223,5 +233,9 @@ sim_meters_answer(struct sim_meters *m, int meter, pue_mono_t now, double *power
 	if (f->answers > 0) {
 		*power_kw = f->kw;
 		f->answers--;
+	}
+	if (f->counter_answers > 0) {
+		*energy_kwh = f->kwh;
+		f->counter_answers--;
 	}
 }

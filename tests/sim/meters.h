@@ -85,8 +85,15 @@ void sim_meters_reset_counter(struct sim_meters *m, int meter, pue_mono_t now);
 #define SIM_METERS_FAKE_MAX_KW 3.4028234663852886e38
 void sim_meters_fake_power(struct sim_meters *m, int meter, double power_kw, unsigned answers);
 
-/* sim_meters_read() for an answer on the wire: a fake power set by
- * sim_meters_fake_power() is reported, and counts as one of its answers. */
+/* The same for the counter: the next `answers` answers report energy_kwh
+ * (0 .. SIM_METERS_FAKE_MAX_KWH, what the widest counter register holds
+ * exactly enough) instead of the counter, which goes on underneath: a
+ * bogus zero, or a bogus jump, that the answer after it takes back. */
+#define SIM_METERS_FAKE_MAX_KWH 1e12
+void sim_meters_fake_counter(struct sim_meters *m, int meter, double energy_kwh, unsigned answers);
+
+/* sim_meters_read() for an answer on the wire: a fake power or counter
+ * set above is reported, and counts as one of its answers. */
 void sim_meters_answer(struct sim_meters *m, int meter, pue_mono_t now, double *power_kw,
 		       double *energy_kwh);
 

@@ -169,6 +169,89 @@ test_energy_bogus_zero_before_any_limit_is_a_glitch(void **state)
 	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-6);
 }
 
+/* Feeds a fresh counter point the values v[0..n), one a second, and
+ * returns the events they raised in order, one letter each: R a reset, G a
+ * glitch; the value each is about in about[]. */
+static const char *
+events_of(const struct pue_point *p, const double *v, size_t n, double *about)
+{
+	static char got[16];
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 1 < sizeof(got); i++) {
+		struct pue_reading r = {.wall = {T0 + (int64_t)i * 1000}, .value = v[i]};
+		enum pue_energy_event ev;
+		pue_wall_t at;
+
+		pue_energy_update(&e, p, 1000, &r, &iv);
+		ev = pue_energy_take_event(&e, &about[k], &at);
+		assert_int_equal(pue_energy_take_event(&e, &(double){0}, &at), PUE_ENERGY_NO_EVENT);
+		if (ev != PUE_ENERGY_NO_EVENT)
+			got[k++] = ev == PUE_ENERGY_EVENT_RESET ? 'R' : 'G';
+	}
+	got[k] = '\0';
+	return got;
+}
+
+/* PUE.md's classic glitch, a bogus zero and then the real value, raises
+ * one glitch about the zero and no meter reset: a reset pages the NOC, so
+ * the drop is judged by the reading after it. A drop that stays down is a
+ * reset, about the value it went down to, one poll later. */
+static void
+test_energy_drop_is_a_reset_only_when_the_next_reading_stays_down(void **state)
+{
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
+	const double bogus[] = {10000, 10000.1, 0, 10000.3, 10000.4};
+	const double reset[] = {10000, 10000.1, 0.5, 0.6, 0.7};
+	const double twice[] = {10000, 10000.1, 0.5, 0.2, 0.3};
+	double about[8];
+
+	(void)state;
+	assert_string_equal(events_of(&p, bogus, 5, about), "G");
+	assert_true(about[0] == 0);
+	assert_string_equal(events_of(&p, reset, 5, about), "R");
+	assert_true(about[0] == 0.5);
+	/* Two drops in a row: two resets, each about its own drop. */
+	assert_string_equal(events_of(&p, twice, 5, about), "RR");
+	assert_true(about[0] == 0.5 && about[1] == 0.2);
+}
+
+/* A counter that jumps far beyond its power and then reads as before: the
+ * jump was the glitch, reported once; the fall back is no meter reset. A
+ * jump the counter then carries on from (a meter swapped for one that
+ * reads higher) is one glitch and then intervals again. */
+static void
+test_energy_fall_back_from_a_bogus_jump_is_no_reset(void **state)
+{
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1, .max_power_kw = 500};
+	const double bogus[] = {10000, 10000.1, 99999, 10000.3, 10000.4};
+	const double swapped[] = {10000, 10000.1, 50000, 50000.1, 50000.2};
+	const enum pue_energy_result want[] = {PUE_ENERGY_FIRST, PUE_ENERGY_INTERVAL,
+					       PUE_ENERGY_GLITCH, PUE_ENERGY_GLITCH,
+					       PUE_ENERGY_INTERVAL};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	double about[8];
+	size_t i;
+
+	(void)state;
+	assert_string_equal(events_of(&p, bogus, 5, about), "G");
+	assert_true(about[0] == 99999);
+	assert_string_equal(events_of(&p, swapped, 5, about), "G");
+	assert_true(about[0] == 50000);
+	/* The jump and the fall back are unknown intervals, then intervals
+	 * again. */
+	for (i = 0; i < 5; i++) {
+		struct pue_reading r = {.wall = {T0 + (int64_t)i * 1000}, .value = bogus[i]};
+
+		assert_int_equal(pue_energy_update(&e, &p, 1000, &r, &iv), want[i]);
+	}
+	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-6);
+}
+
 static void
 test_energy_first_delta_is_bounded_without_a_rating(void **state)
 {
@@ -462,6 +545,8 @@ main(void)
 		cmocka_unit_test(test_energy_counter_reset_is_unknown_then_continues),
 		cmocka_unit_test(test_energy_integer_counter_decrease_is_reset_not_wrap),
 		cmocka_unit_test(test_energy_bogus_zero_before_any_limit_is_a_glitch),
+		cmocka_unit_test(test_energy_drop_is_a_reset_only_when_the_next_reading_stays_down),
+		cmocka_unit_test(test_energy_fall_back_from_a_bogus_jump_is_no_reset),
 		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
 		cmocka_unit_test(test_energy_rebased_counter_is_unknown_interval),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
