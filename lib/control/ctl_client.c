@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,11 +44,11 @@ send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Reads one line (the reply) into a malloc'd string. */
+/* Reads one line (the reply) into a malloc'd string, by deadline (ms,
+ * now_ms()'s clock). */
 static char *
-read_line(int fd, int timeout_ms, const char *path, struct pue_err *err)
+read_line(int fd, int64_t deadline, int timeout_ms, const char *path, struct pue_err *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
 	size_t len = 0, cap = 0;
 	char *buf = NULL, *grown;
 
@@ -90,6 +91,8 @@ pue_ctl_client_request(const char *socket_path, const char *cmd, json_t *extra, 
 		       struct pue_err *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int64_t deadline = now_ms() + timeout_ms;
+	struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};
 	json_t *req = NULL, *reply = NULL, *result = NULL;
 	json_error_t jerr;
 	char *text = NULL, *line = NULL;
@@ -101,9 +104,18 @@ pue_ctl_client_request(const char *socket_path, const char *cmd, json_t *extra, 
 	}
 	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		pue_err_set(err, -errno, "cannot reach pued at %s: %s", socket_path,
-			    strerror(errno));
+	/* A connect() waits while the socket's backlog is full (a pued that
+	 * has stopped accepting): the send timeout bounds that wait on
+	 * Linux (EAGAIN), and the request's sending. */
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno == EAGAIN || errno == EINPROGRESS)
+			pue_err_set(err, -ETIMEDOUT,
+				    "cannot reach pued at %s: no connection accepted within %d ms",
+				    socket_path, timeout_ms);
+		else
+			pue_err_set(err, -errno, "cannot reach pued at %s: %s", socket_path,
+				    strerror(errno));
 		goto out;
 	}
 	req = json_pack("{s:i, s:s}", "v", PUE_CTL_VERSION, "cmd", cmd);
@@ -116,7 +128,7 @@ pue_ctl_client_request(const char *socket_path, const char *cmd, json_t *extra, 
 		pue_err_set(err, -errno, "%s: sending: %s", socket_path, strerror(errno));
 		goto out;
 	}
-	if ((line = read_line(fd, timeout_ms, socket_path, err)) == NULL)
+	if ((line = read_line(fd, deadline, timeout_ms, socket_path, err)) == NULL)
 		goto out;
 	reply = json_loads(line, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (!json_is_object(reply)) {

@@ -11,7 +11,9 @@
 #include "util/err.h"
 
 /* Sends {"v":1,"cmd":cmd} (plus the members of extra, if not NULL; borrowed)
- * to the pued at socket_path and waits up to timeout_ms for the reply.
+ * to the pued at socket_path and waits up to timeout_ms in all for the
+ * reply, connecting included (a pued that accepts nothing is not waited
+ * for beyond it).
  * Returns the reply's "result" (a new reference), or NULL with err set: the
  * daemon's error text for an error reply, or what failed (naming the socket
  * path) when pued is not there. */
