@@ -229,6 +229,17 @@ on_client(void *arg, int fd, uint32_t events)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing || cl->out != NULL)
 		return;
 	n = recv(fd, cl->in.buf + cl->in.n, sizeof(cl->in.buf) - cl->in.n, MSG_DONTWAIT);
+	if (n == 0 && cl->in.n > 0) {
+		/* The client shut its side in the middle of a request (no
+		 * newline): it may still read, so it hears why it gets no
+		 * answer rather than a bare close. */
+		queue_reply(cl, pue_control_request_reply_blob(pue_control_request_error_reply(
+					"request not ended by a newline")));
+		cl->closing = true;
+		if (cl->out == NULL || flush_out(c, cl) < 0)
+			drop(c, i);
+		return;
+	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		drop(c, i);
 		return;

@@ -6,7 +6,8 @@
  * a request is one line {"v":1,"cmd":"status", ...}; the reply is one line
  * {"v":1,"ok":true,"result":{...}} or {"v":1,"ok":false,"error":"..."}.
  * The socket is non-blocking and close-on-exec, created 0660. A request
- * longer than PUE_CTL_MAX_LINE, one that is not JSON, or a client that
+ * longer than PUE_CTL_MAX_LINE, one that is not JSON, one cut short by
+ * the client shutting its side before the newline, or a client that
  * has not sent a whole request and read its reply PUE_CTL_IDLE_MS after
  * the request's first byte (or after connecting) gets an error (when it can
  * still be sent) and is dropped, with a log line; the daemon never waits

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The control socket: mode 0660; malformed, oversized, wrong-version,
-# pipelined and half-sent requests get an error (or their replies in
+# pipelined, half-sent and unterminated requests get an error (or their replies in
 # order) and the connection is closed, and pued goes on. Peer credentials
 # are control_peercred.sh.
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +24,11 @@ ask $'{"v":1,"cmd":"ping"}\n{"v":1,"cmd":"ping"}\n{"v":1,"cmd":"nope"}\n' >"$T/p
 head -c 5000 /dev/zero | tr '\0' 'x' >"$T/big"
 socat -t 10 - "UNIX-CONNECT:$T/pued.sock" <"$T/big" | grep -q 'longer than 4096 bytes' ||
 	fail "oversized request"
+# A request cut by the end of the stream (the client wrote no newline and
+# shut its side): an error reply at once, not a silent close.
+ask '{"v":1,"cmd":"ping"}' >"$T/eof"
+grep -q '"ok":false,"error":"request not ended by a newline' "$T/eof" ||
+	fail "a request ended by EOF got: $(cat "$T/eof")"
 # Half a request, then silence: answered with an error after 5 s, closed.
 (printf '{"v":1,"cmd":"sta'; sleep 8) | socat -t 10 - "UNIX-CONNECT:$T/pued.sock" >"$T/half" &
 half=$!
