@@ -32,6 +32,13 @@ struct pue_service {
 	const struct pue_config *cfg;
 	struct pue_clock *clock;
 	struct pue_store *store;
+	/* A reload's new service's store, which takes the rows this one's
+	 * could not write (pue_service_take_over()); NULL otherwise. */
+	struct pue_store *heir;
+	/* The windows load again from the store after its next good flush:
+	 * rows the old service's store handed over at a reload were not in
+	 * the database when they were resumed. */
+	bool reload_windows;
 	struct pue_engine *engine;
 	struct pue_loop *loop;
 	struct pue_snmp_lib *snmp_lib; /* net-snmp's owner; NULL when nothing talks SNMP */
@@ -294,13 +301,15 @@ flush(void *arg)
 	struct pue_service *s = arg;
 	bool was_open = pue_store_is_open(s->store);
 	struct pue_err err;
-	int n;
+	int n, rc;
 
 	/* logs the store's state changes; the store keeps the rows when it fails */
-	pue_store_config_flush(s->store, pue_clock_wall(s->clock));
-	/* Opened at last (pued started on a full disk): what was stored
-	 * before the start counts in the windows from now on. */
-	if (!was_open && pue_store_is_open(s->store)) {
+	rc = pue_store_config_flush(s->store, pue_clock_wall(s->clock));
+	/* Opened at last (pued started on a full disk), or written at last
+	 * (rows a reload handed over): what was stored before counts in the
+	 * windows from now on. */
+	if ((!was_open && pue_store_is_open(s->store)) || (s->reload_windows && rc == 0)) {
+		s->reload_windows = false;
 		if ((n = pue_engine_resume_windows(s->engine, &err)) < 0)
 			pue_log(LOG_ERR, "engine: reloading the windows: %s", err.msg);
 		else
@@ -468,7 +477,7 @@ pue_service_free(struct pue_service *s)
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
-	pue_store_config_close(s->store);
+	pue_store_config_close_into(s->store, s->heir);
 	pue_loop_free(s->loop);
 	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);
@@ -509,11 +518,15 @@ size_t
 pue_service_take_over(struct pue_service *s, struct pue_service *old)
 {
 	struct pue_engine_handover *h = pue_engine_handover_take(old->engine);
+	struct pue_store_stats stats;
 	struct pue_err err = {0};
 	size_t kept = 0;
 
 	pue_control_take_over(s->control, old->control);
+	old->heir = s->store;
 	pue_service_free(old); /* its store writes the minute just closed */
+	pue_store_stats(s->store, &stats);
+	s->reload_windows = stats.pending > 0;
 	if (resume(s, &err) < 0)
 		pue_log(LOG_ERR, "%s; the windows start empty", err.msg);
 	if (h != NULL)

@@ -296,6 +296,61 @@ pue_store_add_event(struct pue_store *st, pue_wall_t t, const char *kind, const 
 	return 0;
 }
 
+/* heir's point of pt's names and kind; NULL when it keeps none. */
+static const struct kept_point *
+heir_point(const struct pue_store *heir, const struct kept_point *pt)
+{
+	size_t i;
+
+	for (i = 0; i < heir->n_kept; i++)
+		if (heir->kept[i].kind == pt->kind && strcmp(heir->kept[i].name, pt->name) == 0 &&
+		    strcmp(heir->kept[i].device_name, pt->device_name) == 0)
+			return &heir->kept[i];
+	return NULL;
+}
+
+size_t
+pue_store_hand_over(struct pue_store *heir, struct pue_store *st)
+{
+	const struct kept_point **to = calloc(st->n_slots ? st->n_slots : 1, sizeof(*to));
+	size_t i, j, moved = 0;
+
+	for (i = 0; to != NULL && i < st->n_kept; i++)
+		to[st->slot_base[st->kept[i].device] + st->kept[i].point] =
+			heir_point(heir, &st->kept[i]);
+	for (i = 0; i < st->n_samples; i++) {
+		const struct sample_row *r = &st->samples[i];
+		const struct kept_point *k = to ? to[st->slot_base[r->device] + r->point] : NULL;
+
+		if (k != NULL && pue_store_add_sample(heir, k->device, k->point,
+						      (pue_wall_t){r->t_ms}, r->value) == 0)
+			moved++;
+		else if (k == NULL)
+			heir->stats.dropped++;
+	}
+	for (i = 0; i < st->n_minutes; i++) {
+		const struct minute_row *r = &st->minutes[i];
+
+		for (j = 0; r->zone >= 0 && j < heir->n_zones; j++)
+			if (strcmp(heir->zones[j], st->zones[r->zone]) == 0)
+				break;
+		if (r->zone < 0 ? pue_store_add_minute(heir, &r->m, r->category) == 0
+				: pue_store_add_zone_minute(heir, j, &r->m) == 0)
+			moved++;
+	}
+	for (i = 0; i < st->n_events; i++)
+		if (pue_store_add_event(heir, (pue_wall_t){st->events[i].t_ms}, st->events[i].kind,
+					st->events[i].subject, st->events[i].message) == 0)
+			moved++;
+	if (st->minutes_until_dirty && !heir->minutes_until_dirty)
+		pue_store_set_minutes_until(heir, st->minutes_until);
+	free(to);
+	st->n_samples = st->n_minutes = 0;
+	st->minutes_until_dirty = false;
+	free_events(st);
+	return moved;
+}
+
 static int
 write_minute(sqlite3_stmt *s, int64_t t_ms, const struct minute_row *r)
 {

@@ -51,6 +51,14 @@ bool pue_store_is_open(const struct pue_store *st);
  * pue_store_flush()), then closes. NULL is accepted. */
 void pue_store_close(struct pue_store *st);
 
+/* Moves the rows st holds unwritten (a full disk) to heir, a reload's new
+ * store, so that a reload loses none of them: samples and zone minutes go
+ * to the point or zone of the same name in heir (kind too, for points),
+ * and are dropped and counted in heir's stats where heir has none; the
+ * minutes, events and where the minutes end go as they are. st is left
+ * with nothing queued. Returns the rows moved. */
+size_t pue_store_hand_over(struct pue_store *heir, struct pue_store *st);
+
 /* Queue rows for the next flush. value is kW or kWh (the point's kind). */
 int pue_store_add_sample(struct pue_store *st, size_t device, size_t point, pue_wall_t t,
 			 double value);

@@ -88,7 +88,7 @@ pue_store_config_flush(struct pue_store *st, pue_wall_t now)
 }
 
 void
-pue_store_config_close(struct pue_store *st)
+pue_store_config_close_into(struct pue_store *st, struct pue_store *heir)
 {
 	struct pue_store_stats stats;
 
@@ -96,7 +96,20 @@ pue_store_config_close(struct pue_store *st)
 		return;
 	if (pue_store_config_flush(st, (pue_wall_t){0}) < 0) {
 		pue_store_stats(st, &stats);
-		pue_log(LOG_ERR, "%s (%zu rows lost at exit)", stats.last_error, stats.pending);
+		if (heir == NULL)
+			pue_log(LOG_ERR, "%s (%zu rows lost at exit)", stats.last_error,
+				stats.pending);
+		else
+			pue_log(LOG_NOTICE,
+				"store: %zu of the %zu rows not written yet kept for the reloaded "
+				"configuration",
+				pue_store_hand_over(heir, st), stats.pending);
 	}
 	pue_store_close(st);
+}
+
+void
+pue_store_config_close(struct pue_store *st)
+{
+	pue_store_config_close_into(st, NULL);
 }

@@ -32,4 +32,9 @@ int pue_store_config_flush(struct pue_store *st, pue_wall_t now);
  * NULL is accepted. */
 void pue_store_config_close(struct pue_store *st);
 
+/* The same, for a reload: what the last flush could not write goes to
+ * heir, the new service's store (pue_store_hand_over()), and is logged;
+ * heir NULL is pue_store_config_close(). */
+void pue_store_config_close_into(struct pue_store *st, struct pue_store *heir);
+
 #endif

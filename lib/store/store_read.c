@@ -80,6 +80,10 @@ pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue
 	int rc = 0;
 	size_t i;
 
+	if (st->minutes_until_dirty) {
+		*until_ms = st->minutes_until;
+		return 1;
+	}
 	if (st->db == NULL)
 		return 0;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++) {

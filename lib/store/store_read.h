@@ -29,7 +29,9 @@ int pue_store_read_zone_minutes(struct pue_store *st, const char *zone, int64_t 
 /* Where the stored minutes end (pue_store_set_minutes_until()): returns 1
  * with *until_ms, or for a database written before it was kept, the end of
  * the newest minute; 0 when there are no minutes either; a negative code
- * on error. */
+ * on error. An end set and not written yet (rows a reload handed over,
+ * pue_store_hand_over()) wins: the minutes before it are queued, and are
+ * not to be rebuilt from the raw samples. */
 int pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err);
 
 /* The newest stored sample of a point in [from_ms, to_ms]: returns 1 with

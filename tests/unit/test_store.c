@@ -2,8 +2,9 @@
 /*
  * test_store.c - the SQLite store: the migration from schema 1, minutes
  * that add up across a restart, hourly rollups, retention in batches, the
- * disk budget (raw samples go, rollups stay) and a full disk (rows kept in
- * memory until it can write again).
+ * disk budget (raw samples go, rollups stay), a full disk (rows kept in
+ * memory until it can write again) and a reload on one (the rows handed to
+ * the new store).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,6 +319,72 @@ test_store_full_disk_keeps_rows_and_recovers(void **state)
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM samples"), 5000);
 }
 
+/* A reload on a full disk: the old store's rows go to the new one, each
+ * sample to the point of the same device, name and kind wherever the new
+ * configuration puts it; a point it no longer has counts as dropped. */
+static void
+test_store_hand_over_moves_rows_to_the_point_of_the_same_name(void **state)
+{
+	enum { N = 3000 };
+	struct fixture *f = *state;
+	struct pue_store *old = pue_store_open(f->path, &f->sc, NULL), *heir;
+	struct pue_store_point pt[2] = {
+		/* m/energy moved to device 1; m/power is gone, n/power is new */
+		{.device = 0,
+		 .device_name = "n",
+		 .point = 0,
+		 .name = "power",
+		 .kind = PUE_KIND_POWER},
+		{.device = 1,
+		 .device_name = "m",
+		 .point = 0,
+		 .name = "energy",
+		 .kind = PUE_KIND_ENERGY},
+	};
+	struct pue_store_conf sc = f->sc;
+	struct pue_minute m = {.start_ms = T0, .facility_kwh = 2, .it_kwh = 1, .covered_ms = 60000};
+	struct pue_store_stats s;
+	uint64_t seed = 3;
+	int i;
+
+	sc.points = pt;
+	assert_non_null(old);
+	assert_int_equal(pue_store_flush(old, (pue_wall_t){T0}, NULL), 0);
+	assert_int_equal(pue_store_limit_pages(old, 1), 0);
+	/* noise takes pages, which the full disk refuses */
+	for (i = 0; i < N; i++) {
+		pue_store_add_sample(old, 0, 0, (pue_wall_t){T0 + i * 10}, noise(&seed));
+		pue_store_add_sample(old, 0, 1, (pue_wall_t){T0 + i * 10}, 100 + i);
+	}
+	assert_int_equal(pue_store_add_minute(old, &m, 1), 0);
+	assert_int_equal(
+		pue_store_add_event(old, (pue_wall_t){T0}, "meter_reset", "m/energy", "went back"),
+		0);
+	pue_store_set_minutes_until(old, T0 + 60000);
+	assert_int_equal(pue_store_flush(old, (pue_wall_t){T0 + 60000}, NULL), PUE_E_STORE);
+
+	heir = pue_store_open(f->path, &sc, NULL);
+	assert_non_null(heir);
+	assert_int_equal(pue_store_hand_over(heir, old), N + 1 + 1);
+	pue_store_stats(old, &s);
+	assert_int_equal(s.pending, 0); /* nothing left to write twice */
+	pue_store_close(old);
+	pue_store_stats(heir, &s);
+	assert_int_equal(s.pending, N + 2);
+	assert_int_equal(s.dropped, N);
+	assert_int_equal(pue_store_flush(heir, (pue_wall_t){T0 + 61000}, NULL), 0);
+	pue_store_close(heir);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM samples s JOIN points p"
+					    " ON p.id = s.point WHERE p.device = 'm' AND"
+					    " p.name = 'energy' AND s.value >= 100"),
+			 N);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM samples"), N);
+	assert_int_equal(query_int(f->path, "SELECT covered_ms FROM minutes"), 60000);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'minutes_until'"),
+			 T0 + 60000);
+}
+
 int
 main(void)
 {
@@ -333,6 +400,9 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_store_disk_budget_drops_raw_samples_keeps_rollups, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_hand_over_moves_rows_to_the_point_of_the_same_name, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_store_full_disk_keeps_rows_and_recovers, setup,
 						teardown),
 	};
