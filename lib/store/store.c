@@ -337,6 +337,8 @@ pue_store_hand_over(struct pue_store *heir, struct pue_store *st)
 		if (r->zone < 0 ? pue_store_add_minute(heir, &r->m, r->category) == 0
 				: pue_store_add_zone_minute(heir, j, &r->m) == 0)
 			moved++;
+		else /* a zone the reload removed, or no memory */
+			heir->stats.dropped++;
 	}
 	for (i = 0; i < st->n_events; i++)
 		if (pue_store_add_event(heir, (pue_wall_t){st->events[i].t_ms}, st->events[i].kind,

@@ -25,8 +25,10 @@
 #include "core/minute.h"
 #include "store/store_types.h"
 
-/* Rows held in memory while the database cannot be written; beyond this the
- * oldest samples are dropped and counted (minutes and events are kept). */
+/* Samples held in memory while the database cannot be written; beyond this
+ * new samples are dropped and counted (minutes and events are always kept,
+ * so the windows, the year and the reports lose nothing): the samples kept
+ * run on from the last ones stored. */
 #define PUE_STORE_MAX_PENDING (1u << 20)
 
 struct pue_store; /* opaque */

@@ -39,7 +39,7 @@ struct pue_store_stats {
 	size_t pending;		  /* rows waiting for the next flush */
 	uint64_t written;	  /* samples written since start */
 	uint64_t minutes_written; /* minute rollups written since start */
-	uint64_t dropped;	  /* samples dropped while failing */
+	uint64_t dropped;	  /* rows dropped while failing (store.h) */
 	uint64_t trimmed;	  /* samples deleted for retention or the disk budget */
 	uint64_t used_bytes;	  /* database pages in use, at the last flush */
 	bool over_budget;	  /* dropping raw samples to stay within the budget */
