@@ -16,8 +16,9 @@ pue_energy_max_gap_ms(const struct pue_point *p, int64_t poll_interval_ms)
 }
 
 /* The raw count a counter's value in kWh stands for (the inverse of scale,
- * offset and unit), when that is a whole number below 2^bits that a double
- * holds exactly. */
+ * offset and unit), when that is a whole number that a double holds
+ * exactly, modulo 2^bits as counters are differenced (a column's sum of
+ * Counter32 rows goes past 2^32). */
 static bool
 count_of_value(const struct pue_point *p, double value, unsigned bits, uint64_t *count)
 {
@@ -28,10 +29,9 @@ count_of_value(const struct pue_point *p, double value, unsigned bits, uint64_t 
 	raw = (value / factor - p->offset) / p->scale;
 	whole = round(raw);
 	/* Beyond 2^53 a double no longer holds every whole number. */
-	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3 ||
-	    (bits < 64 && (uint64_t)whole >> bits != 0))
+	if (!(whole >= 0 && whole < 9007199254740992.0) || fabs(raw - whole) > 1e-3)
 		return false;
-	*count = (uint64_t)whole;
+	*count = bits < 64 ? (uint64_t)whole & ((UINT64_C(1) << bits) - 1) : (uint64_t)whole;
 	return true;
 }
 
@@ -180,6 +180,61 @@ flow_kw(double kw)
 	return kw < 0 ? 0 : kw;
 }
 
+static void
+set_event(struct pue_energy *e, enum pue_energy_event ev, struct pue_energy_mark about)
+{
+	/* One event a reading: a reset the reading confirms wins over a
+	 * glitch it is, which its own interval being unknown covers. */
+	if (e->event == PUE_ENERGY_EVENT_RESET)
+		return;
+	e->event = (uint8_t)ev;
+	e->about = about;
+}
+
+/* A counter's reading judged against a drop or a jump before it (the
+ * suspect, energy.h: pue_energy_take_event()); res is its interval's
+ * result so far and jumped whether that interval is an implausible jump.
+ * Returns the interval's result. */
+static enum pue_energy_result
+judge(struct pue_energy *e, const struct pue_reading *r, enum pue_energy_result res, bool jumped)
+{
+	struct pue_energy_mark now = {r->value, r->wall};
+
+	if ((e->reset_pending || e->jump_pending) && r->value == e->suspect.value)
+		/* The suspect value again (a meter that answers 0 for a few
+		 * polls as it boots): no evidence either way yet, and the
+		 * interval is as unknown as the one to it. */
+		return e->reset_pending ? PUE_ENERGY_RESET : PUE_ENERGY_GLITCH;
+	if (e->reset_pending && r->value >= e->before_reset) {
+		/* A drop and then the counter back at or above where it was:
+		 * the low reading was bogus (PUE.md's "classic case"), not a
+		 * reset, whatever limit is known; the interval from it is
+		 * unknown. */
+		if (res == PUE_ENERGY_INTERVAL)
+			res = PUE_ENERGY_GLITCH;
+		jumped = false;
+		set_event(e, PUE_ENERGY_EVENT_GLITCH, e->suspect);
+	} else if (e->reset_pending)
+		set_event(e, PUE_ENERGY_EVENT_RESET, e->suspect); /* it stayed down */
+	else if (e->jump_pending && r->value >= e->before_jump && r->value < e->suspect.value) {
+		/* Back from the jump (a drop, or for a counter with a width a
+		 * wrap-sized step): the jump was the glitch, reported then. */
+		res = PUE_ENERGY_GLITCH;
+		jumped = false;
+	}
+	e->jump_pending = jumped;
+	e->reset_pending = res == PUE_ENERGY_RESET;
+	if (jumped) {
+		e->before_jump = e->prev.value;
+		set_event(e, PUE_ENERGY_EVENT_GLITCH, now);
+	}
+	if (res == PUE_ENERGY_RESET)
+		e->before_reset = e->prev.value;
+	if (jumped || e->reset_pending)
+		e->suspect = now;
+	return res;
+}
+
 enum pue_energy_result
 pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_interval_ms,
 		  const struct pue_reading *r, struct pue_interval *out)
@@ -227,32 +282,7 @@ pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_
 			res = PUE_ENERGY_GLITCH;
 			jumped = true;
 		}
-		if (e->reset_pending && r->value >= e->before_reset) {
-			/* A drop and then the counter back at or above where it
-			 * was: the low reading was bogus (PUE.md's "classic
-			 * case"), not a reset, whatever limit is known; the
-			 * interval from it is unknown. */
-			if (res == PUE_ENERGY_INTERVAL)
-				res = PUE_ENERGY_GLITCH;
-			jumped = false;
-			e->event = PUE_ENERGY_EVENT_GLITCH;
-			e->about = e->dropped;
-		} else if (e->reset_pending) {
-			e->event = PUE_ENERGY_EVENT_RESET; /* it stayed down */
-			e->about = e->dropped;
-		} else if (e->jump_pending && res == PUE_ENERGY_RESET && r->value >= e->before_jump)
-			res = PUE_ENERGY_GLITCH; /* back from the jump: that was the glitch */
-		e->jump_pending = jumped;
-		e->reset_pending = res == PUE_ENERGY_RESET;
-		if (jumped) {
-			e->before_jump = e->prev.value;
-			e->event = PUE_ENERGY_EVENT_GLITCH;
-			e->about = (struct pue_energy_mark){r->value, r->wall};
-		}
-		if (e->reset_pending)
-			e->dropped = (struct pue_energy_mark){r->value, r->wall};
-		if (res == PUE_ENERGY_RESET)
-			e->before_reset = e->prev.value;
+		res = judge(e, r, res, jumped);
 		if (res == PUE_ENERGY_INTERVAL && kwh / hours > e->max_seen_kw)
 			e->max_seen_kw = kwh / hours;
 		feed_rate(e, p, r, res, kwh);

@@ -54,8 +54,8 @@ struct pue_energy_mark {
 struct pue_energy {
 	bool have_prev;
 	/* Counters: the last reading was a drop (before_reset holds the value
-	 * before it, dropped the drop), or a jump up (before_jump the value
-	 * before it), that the next reading judges. */
+	 * before it) or a jump up (before_jump), the suspect, that a later
+	 * reading judges (pue_energy_take_event()). */
 	bool reset_pending;
 	bool jump_pending;
 	uint8_t event; /* enum pue_energy_event, until taken */
@@ -63,7 +63,7 @@ struct pue_energy {
 	double max_seen_kw;  /* largest average power seen, for the default glitch limit */
 	double before_reset; /* counters: see reset_pending */
 	double before_jump;
-	struct pue_energy_mark dropped; /* see reset_pending */
+	struct pue_energy_mark suspect; /* see reset_pending */
 	struct pue_energy_mark about;	/* the reading the event is about */
 	double last_power_kw;		/* power points: the latest reading */
 	/* Counters: the energy counted since the last reading that started
@@ -122,12 +122,14 @@ const char *pue_energy_result_name(enum pue_energy_result r);
 
 /* The event the last pue_energy_update() found, once, with the reading it
  * is about in *value and *at: a glitch's bogus value, or the value a reset
- * went down to. A drop is judged by the reading after it, so PUE.md's
- * classic bogus zero followed by the real value is a glitch, never a
- * meter reset (which pages the NOC): a reset's event comes one reading
- * after the drop. A fall back to or above where the counter was before
- * an implausible jump ends that glitch; it is no reset either.
- * PUE_ENERGY_NO_EVENT when there is none. */
+ * went down to. A drop is judged by the first reading after it that reads
+ * otherwise, so PUE.md's classic bogus zero followed by the real value
+ * (even a few zeros, as a meter answers while it boots) is a glitch,
+ * never a meter reset (which pages the NOC): a reset's event comes when
+ * the counter has moved on from where it dropped to, below where it was.
+ * A fall back to or above where the counter was before an implausible
+ * jump ends that glitch; it is no reset either. PUE_ENERGY_NO_EVENT when
+ * there is none. */
 enum pue_energy_event pue_energy_take_event(struct pue_energy *e, double *value, pue_wall_t *at);
 
 /* The point's present power for the live figure: a power point's latest

@@ -265,10 +265,12 @@ pue_engine_free(struct pue_engine *e)
 	free(e);
 }
 
-/* A meter reset or glitch the point's energy found (pue_energy_take_event()):
- * to the log, the store's events and the alerts. */
+/* A meter reset or glitch the point's energy found at reading r
+ * (pue_energy_take_event()): to the log, the store's events at the time of
+ * the reading it is about, and the alerts at r's, the evidence's. */
 static void
-energy_event(struct pue_engine *e, size_t device, size_t point, struct pue_energy *en)
+energy_event(struct pue_engine *e, size_t device, size_t point, struct pue_energy *en,
+	     const struct pue_reading *r)
 {
 	const struct pue_device_conf *dev = &e->cfg->devices[device];
 	char subject[160], msg[200];
@@ -280,21 +282,18 @@ energy_event(struct pue_engine *e, size_t device, size_t point, struct pue_energ
 	if (ev == PUE_ENERGY_NO_EVENT)
 		return;
 	snprintf(subject, sizeof(subject), "%s/%s", dev->name, dev->points[point].name);
-	if (ev == PUE_ENERGY_EVENT_RESET)
-		snprintf(msg, sizeof(msg),
-			 "counter went down to %.3f kWh and stayed down: meter reset, interval "
-			 "energy unknown",
-			 v);
-	else
-		snprintf(msg, sizeof(msg),
-			 "counter read %.3f kWh, a jump more than the point's power allows or a "
-			 "drop the next reading came back from: rejected as a glitch",
-			 v);
+	snprintf(msg, sizeof(msg),
+		 ev == PUE_ENERGY_EVENT_RESET
+			 ? "counter went down to %.3f kWh and stayed down: meter reset, interval "
+			   "energy unknown"
+			 : "counter read %.3f kWh, a jump more than the point's power allows or a "
+			   "drop the next reading came back from: rejected as a glitch",
+		 v);
 	pue_log(LOG_WARNING, "point %s: %s", subject, msg);
 	if (e->store != NULL)
 		pue_store_add_event(e->store, at, kind, subject, msg);
 	if (e->on_event != NULL)
-		e->on_event(e->event_arg, at, kind, device, point, msg);
+		e->on_event(e->event_arg, r->wall, kind, device, point, msg);
 }
 
 /* The reading as the meter sent it, for the log: the exact count of an
@@ -439,7 +438,7 @@ pue_engine_reading(struct pue_engine *e, size_t device, size_t point, const stru
 	if (!ps->used)
 		return 0;
 	res = pue_energy_update(ps->energy, &dev->points[point].num, dev->poll_interval_ms, r, &iv);
-	energy_event(e, device, point, ps->energy);
+	energy_event(e, device, point, ps->energy, r);
 	/* A counter only grows: a power reading within its tolerance below
 	 * zero (energy.h) adds nothing rather than a negative step. */
 	if (res == PUE_ENERGY_INTERVAL && iv.energy_kwh > 0)

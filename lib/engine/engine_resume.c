@@ -69,14 +69,16 @@ replay_sample(void *arg, size_t device, size_t point, pue_wall_t t, double value
 }
 
 /* Each point's energy continues from its last sample before until_ms, if
- * that is recent enough to make an interval at all. */
+ * that is recent enough to make an interval at all, seeded with the one
+ * before it too: a drop or a jump in the last sample is still judged by
+ * the first reading after the start (energy.h). */
 static int
 seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 {
 	size_t d, p;
-	int64_t t;
-	double v;
-	int rc;
+	int64_t t[2];
+	double v[2];
+	int rc, k;
 
 	for (d = 0; d < e->cfg->n_devices; d++) {
 		const struct pue_device_conf *dev = &e->cfg->devices[d];
@@ -91,14 +93,22 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 			if (!ps->used)
 				continue;
 			rc = pue_store_read_last_sample(e->store, d, p, until_ms - gap, until_ms,
-							&t, &v, err);
+							&t[1], &v[1], err);
+			if (rc <= 0) {
+				if (rc < 0)
+					return rc;
+				continue;
+			}
+			rc = pue_store_read_last_sample(e->store, d, p, until_ms - gap, t[1] - 1,
+							&t[0], &v[0], err);
 			if (rc < 0)
 				return rc;
-			if (rc == 0)
-				continue;
-			r = pue_energy_stored_reading(&dev->points[p].num, (pue_wall_t){t}, v);
-			pue_energy_update(ps->energy, &dev->points[p].num, dev->poll_interval_ms,
-					  &r, &iv);
+			for (k = rc == 1 ? 0 : 1; k < 2; k++) {
+				r = pue_energy_stored_reading(&dev->points[p].num,
+							      (pue_wall_t){t[k]}, v[k]);
+				pue_energy_update(ps->energy, &dev->points[p].num,
+						  dev->poll_interval_ms, &r, &iv);
+			}
 		}
 	}
 	return 0;

@@ -4,7 +4,8 @@
 # meter_reset alert pages the NOC, so a drop is judged by the reading
 # after it. The same for a bogus jump that the next answer takes back. A
 # counter that really starts again from 0 stays down and is a reset, one
-# poll after the drop. On the stepped clock: every 1 s poll is taken.
+# poll after the drop, and so across a restart. On the stepped clock:
+# every 1 s poll is taken.
 . "$(dirname "$0")/lib.sh"
 
 step_clock 1767225600000 # 2026-01-01T00:00:00Z
@@ -47,4 +48,18 @@ note "after a reset: $(events | tr '\n' ';')"
 [ "$(events | grep -c '^glitch')" = 2 ] || fail "the reset also raised a glitch: $(events)"
 [ "$(alert_state meter_reset:incomer/energy)" = firing ] ||
 	fail "no meter_reset alert on a reset: $(puectl alerts --json | jq -c .active)"
+
+# A reset read by the last poll before a stop is judged by the first after
+# the start: pued seeds each counter with its last two stored samples.
+advance 1m
+[ "$(sim_cmd fault 1 reset)" = ok ] || fail "simulator: fault 1 reset"
+advance 1s
+stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
+advance_down 5s
+start_pued "$T/pued.yaml"
+advance 1m
+note "after a reset across a restart: $(events | tail -n2 | tr '\n' ';')"
+[ "$(events | grep -c '^meter_reset incomer/energy')" = 2 ] ||
+	fail "the reset before the stop is not a second meter_reset: $(events)"
+[ "$(events | grep -c '^glitch')" = 2 ] || fail "the restart raised a glitch: $(events)"
 stop_clean "$PUED_PID"

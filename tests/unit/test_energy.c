@@ -68,6 +68,18 @@ test_energy_stored_counter_wraps_at_the_answers_width(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 60000, &b, &iv), PUE_ENERGY_INTERVAL);
 	/* 4294967296 - 4294967000 + 1000000 mWh */
 	assert_true(fabs(iv.energy_kwh - 1.000296) < 1e-9);
+
+	/* A column's sum of two Counter32 rows, stored past 2^32 (3e9 mWh
+	 * each), one of which wrapped while pued was down (3e9 + 1.3e9 -
+	 * 2^32, and 3e9 + 5000): its count is taken modulo 2^32, as live sums
+	 * are differenced, and the step is 1300.005 kWh, not a reset. */
+	e = (struct pue_energy){0};
+	a = pue_energy_stored_reading(&p, (pue_wall_t){T0}, 6000.0);
+	b = counter(300, UINT64_C(3000000000) + 1300000000 - 4294967296 + 3000005000, &p);
+	b.raw.bits = 32;
+	assert_int_equal(pue_energy_update(&e, &p, 60000, &a, &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 60000, &b, &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 1300.005) < 1e-9);
 }
 
 static void
@@ -216,6 +228,60 @@ test_energy_drop_is_a_reset_only_when_the_next_reading_stays_down(void **state)
 	/* Two drops in a row: two resets, each about its own drop. */
 	assert_string_equal(events_of(&p, twice, 5, about), "RR");
 	assert_true(about[0] == 0.5 && about[1] == 0.2);
+}
+
+/* A meter answering 0 for a few polls as it boots, then its count: the
+ * zeros say nothing until the counter reads otherwise; one glitch. The
+ * same bogus jump twice, then the count: one glitch. A meter replaced by
+ * one whose count starts high enough to be a jump from 0: the reset is
+ * reported (the reading confirms it) rather than the jump. */
+static void
+test_energy_a_suspect_value_repeated_is_no_evidence(void **state)
+{
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
+	struct pue_point rated = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1, .max_power_kw = 500};
+	const double zeros[] = {10000, 10000.1, 0, 0, 0, 10000.5, 10000.6};
+	const double jumps[] = {10000, 10000.1, 99999, 99999, 10000.4, 10000.5, 10000.6};
+	const double swapped[] = {52340, 52340.1, 0, 120, 120.1, 120.2};
+	double about[8];
+
+	(void)state;
+	assert_string_equal(events_of(&p, zeros, 7, about), "G");
+	assert_true(about[0] == 0);
+	assert_string_equal(events_of(&rated, jumps, 7, about), "G");
+	assert_true(about[0] == 99999);
+	assert_string_equal(events_of(&rated, swapped, 6, about), "R");
+	assert_true(about[0] == 0);
+}
+
+/* A 32-bit counter that jumps by more than half its range and then reads
+ * as before: the fall back is a wrap-sized step, not a drop, and still
+ * no second glitch. */
+static void
+test_energy_fall_back_from_a_wide_jump_of_a_32_bit_counter(void **state)
+{
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_WH, .scale = 1, .counter_bits = 32};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	const uint64_t counts[] = {1000000, 1000100, 3000000000u, 1000300, 1000400};
+	enum pue_energy_event ev;
+	pue_wall_t at;
+	double v;
+	size_t i, glitches = 0;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		struct pue_reading r = counter((int64_t)i, counts[i], &p);
+
+		pue_energy_update(&e, &p, 1000, &r, &iv);
+		ev = pue_energy_take_event(&e, &v, &at);
+		assert_int_not_equal(ev, PUE_ENERGY_EVENT_RESET);
+		glitches += ev == PUE_ENERGY_EVENT_GLITCH;
+	}
+	assert_int_equal(glitches, 1);
+	assert_true(fabs(iv.energy_kwh - 0.1) < 1e-9);
 }
 
 /* A counter that jumps far beyond its power and then reads as before: the
@@ -547,6 +613,8 @@ main(void)
 		cmocka_unit_test(test_energy_bogus_zero_before_any_limit_is_a_glitch),
 		cmocka_unit_test(test_energy_drop_is_a_reset_only_when_the_next_reading_stays_down),
 		cmocka_unit_test(test_energy_fall_back_from_a_bogus_jump_is_no_reset),
+		cmocka_unit_test(test_energy_a_suspect_value_repeated_is_no_evidence),
+		cmocka_unit_test(test_energy_fall_back_from_a_wide_jump_of_a_32_bit_counter),
 		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
 		cmocka_unit_test(test_energy_rebased_counter_is_unknown_interval),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
