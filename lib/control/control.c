@@ -394,22 +394,27 @@ sweep(void *arg)
 	pue_timer_arm(&c->sweep, pue_mono_add_ms(now, 1000));
 }
 
-/* A socket file that accepts a connection belongs to a running daemon;
- * one that refuses is stale and may go. */
+/* A socket file that accepts a connection belongs to a running daemon, and
+ * so does one whose queue is full (a wedged daemon: a blocking connect
+ * would wait for it); only one that refuses (nothing listens) is stale and
+ * may go. Any other error (EACCES: another user's) leaves it alone. */
 static int
 claim_path(const struct sockaddr_un *sa, struct pue_err *err)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), saved;
 	struct stat st;
 
 	if (fd < 0)
 		return pue_err_set(err, -errno, "control: socket: %s", strerror(errno));
-	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0) {
-		close(fd);
-		return pue_err_set(err, -EADDRINUSE, "control: %s: another pued is answering there",
-				   sa->sun_path);
-	}
+	saved = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : errno;
 	close(fd);
+	if (saved == 0 || saved == EAGAIN)
+		return pue_err_set(err, -EADDRINUSE, "control: %s: another pued is %s there",
+				   sa->sun_path,
+				   saved == EAGAIN ? "listening (but not accepting)" : "answering");
+	if (saved != ECONNREFUSED && saved != ENOENT)
+		return pue_err_set(err, -saved, "control: %s: %s; left alone", sa->sun_path,
+				   strerror(saved));
 	if (lstat(sa->sun_path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return pue_err_set(err, -EEXIST, "control: %s exists and is not a socket",

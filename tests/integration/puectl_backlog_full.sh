@@ -5,7 +5,8 @@
 # until pued accepts again. `puectl check`, a Nagios plugin, must then
 # say UNKNOWN and exit 3 within its deadline, and `puectl status` exit 1
 # naming the socket, rather than hang until the monitoring system kills
-# them. Once pued runs again it serves as before.
+# them. A second pued started meanwhile exits saying so. Once pued runs
+# again it serves as before.
 . "$(dirname "$0")/lib.sh"
 
 start_sim sim --control "$T/sim.sock"
@@ -43,6 +44,19 @@ rc=0
 err=$(timeout 60 "$BIN/puectl" -s "$T/pued.sock" status 2>&1 >/dev/null) || rc=$?
 [ "$rc" -eq 1 ] || fail "puectl status exited $rc: $err"
 note "status: $err"
+
+# A second pued on the same socket meanwhile: it says the socket is taken
+# and exits, neither waiting for the wedged one nor taking its socket.
+rc=0
+# (-k: pued blocks SIGTERM to read it from a signalfd, so one stuck in
+# connect() never sees it)
+timeout -k 5 60 "$BIN/pued" -f -c "$T/pued.yaml" >"$T/pued2.log" 2>&1 || rc=$?
+[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "a second pued hung on the wedged one's socket"
+[ "$rc" -ne 0 ] || fail "a second pued started beside a wedged one"
+grep -q 'another pued is listening (but not accepting) there' "$T/pued2.log" ||
+	fail "the second pued said: $(cat "$T/pued2.log")"
+[ -S "$T/pued.sock" ] || fail "the wedged pued's socket is gone"
+note "second pued: $(grep -m1 'another pued' "$T/pued2.log")"
 
 kill -CONT "$PUED_PID"
 stop_pid "$LAST_PID" 5000 || true # the holder
