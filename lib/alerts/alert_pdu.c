@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alerts/alert_mib.h"
+#include "core/figure.h"
 
 static int
 add_var(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx, const uint32_t *arcs, size_t n,
@@ -84,7 +85,8 @@ add_objects(netsnmp_pdu *pdu, const struct pue_alert_target_ctx *ctx,
 	rc |= add_int(pdu, ctx, pue, 3, ASN_INTEGER, n->has_pue ? n->pue_milli : 0);
 	rc |= add_str(pdu, ctx, text, 3, n->pue_text);
 	rc |= add_int(pdu, ctx, ceil, 3, ASN_UNSIGNED, n->ceiling_milli);
-	rc |= add_int(pdu, ctx, cov, 3, ASN_UNSIGNED, (int64_t)(n->coverage * 10000 + 0.5));
+	rc |= add_int(pdu, ctx, cov, 3, ASN_UNSIGNED,
+		      (int64_t)(pue_figure_coverage_shown(n->coverage, 1e4) * 10000 + 0.5));
 	rc |= add_int(pdu, ctx, cat, 3, ASN_INTEGER, n->category);
 	rc |= add_str(pdu, ctx, dev, 3, n->device);
 	rc |= add_str(pdu, ctx, error, 3, n->error);

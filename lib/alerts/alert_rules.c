@@ -105,15 +105,12 @@ pue_alert_rules_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf
 	}
 }
 
-/* A coverage in percent as the alerts show it, to 0.1%: cut, never rounded
- * up, so a window judged short of min_coverage at full precision (94.96%)
- * never shows the threshold it misses (95.0%). The millionth lets a
- * coverage that is exactly 95% in decimal, and a hair under it in
- * binary, show as 95.0%. */
+/* A coverage in percent as the alerts show it, to 0.1%, never rounded up to
+ * a threshold it misses (figure.h). */
 static double
 coverage_pct(double coverage)
 {
-	return floor(coverage * 1000.0 + 1e-6) / 10.0;
+	return pue_figure_coverage_shown(coverage, 1e3) * 100;
 }
 
 void

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/duration.h"
+#include "core/figure.h"
 #include "util/log.h"
 #include "util/child.h"
 #include "util/timer.h"
@@ -111,7 +112,7 @@ make_env(struct env *e, const struct pue_notification *n)
 	else
 		put(e, "PUED_ALERT_PUE_MILLI", "%s", "");
 	put(e, "PUED_ALERT_CEILING", "%.3f", (double)n->ceiling_milli / 1000.0);
-	put(e, "PUED_ALERT_COVERAGE", "%.2f", n->coverage * 100);
+	put(e, "PUED_ALERT_COVERAGE", "%.2f", pue_figure_coverage_shown(n->coverage, 1e4) * 100);
 	put(e, "PUED_ALERT_CATEGORY", "%d", n->category);
 	put(e, "PUED_ALERT_DEVICE", "%s", n->device);
 	put(e, "PUED_ALERT_ERROR", "%s", n->error);

@@ -80,7 +80,7 @@ figure_row(FILE *out, const char *label, const json_t *f, const char *unit)
 		 strcmp(unit, "kw") ? "kWh" : "kW");
 	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text,
 		pue_status_text_state(state, json_is_true(json_object_get(f, "at_ceiling"))),
-		pue_status_text_num(f, "coverage") * 100, fac, it);
+		pue_figure_coverage_shown(pue_status_text_num(f, "coverage"), 1e3) * 100, fac, it);
 }
 
 void

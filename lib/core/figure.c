@@ -28,6 +28,12 @@ pue_figure_milli(double ratio)
 	return (int64_t)t;
 }
 
+double
+pue_figure_coverage_shown(double coverage, double scale)
+{
+	return floor(coverage * scale + HALF_SLACK) / scale;
+}
+
 void
 pue_figure_format_milli(int64_t milli, char *buf, size_t len)
 {

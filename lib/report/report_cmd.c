@@ -312,11 +312,13 @@ history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t
 			json_array_append_new(series, pue_report_format_json(&r));
 		else if (f == PUE_REPORT_FMT_CSV)
 			fprintf(u->out, "%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
-				pue_figure_state_name(r.fig.state), r.fig.coverage, r.fig.facility,
+				pue_figure_state_name(r.fig.state),
+				pue_figure_coverage_shown(r.fig.coverage, 1e4), r.fig.facility,
 				r.fig.it);
 		else
 			fprintf(u->out, "%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
-				pue_figure_state_name(r.fig.state), r.fig.coverage * 100);
+				pue_figure_state_name(r.fig.state),
+				pue_figure_coverage_shown(r.fig.coverage, 1e3) * 100);
 	}
 	if (u->a->plot)
 		rc = history_plot(u, points, n, from, to, window, step);

@@ -63,7 +63,8 @@ pue_report_format_strings(const struct pue_report *r, const struct pue_pue_conf 
 	if (out->pue[0] == '\0')
 		snprintf(out->pue, sizeof(out->pue), "-");
 	out->state = pue_figure_state_name(r->fig.state);
-	snprintf(out->coverage_pct, sizeof(out->coverage_pct), "%.2f", r->fig.coverage * 100);
+	snprintf(out->coverage_pct, sizeof(out->coverage_pct), "%.2f",
+		 pue_figure_coverage_shown(r->fig.coverage, 1e4) * 100);
 	snprintf(out->needed_pct, sizeof(out->needed_pct), "%.0f", pc->min_coverage * 100);
 	snprintf(out->category, sizeof(out->category), "%d", r->category);
 	snprintf(out->hours, sizeof(out->hours), "%u", r->hours_total);

@@ -510,7 +510,8 @@ pue_service_summary(struct pue_service *s, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, ", %s %s", span, pue);
 		else
 			off += (size_t)snprintf(buf + off, len - off, ", %s %s (%.1f%%)", span,
-						pue_figure_state_name(f.state), f.coverage * 100);
+						pue_figure_state_name(f.state),
+						pue_figure_coverage_shown(f.coverage, 1e3) * 100);
 	}
 }
 

@@ -74,7 +74,8 @@ window_rows(struct mib *m, const struct pue_snapshot *s)
 		pue_alert_rules_pue_text(&f, text, sizeof(text));
 		str(m, c, 5, text);
 		c[3] = PUE_MIB_WIN_COVERAGE;
-		num(m, c, 5, PUE_MIB_GAUGE32, (int64_t)llround(f.coverage * 10000));
+		num(m, c, 5, PUE_MIB_GAUGE32,
+		    (int64_t)llround(pue_figure_coverage_shown(f.coverage, 1e4) * 10000));
 		c[3] = PUE_MIB_WIN_CATEGORY;
 		num(m, c, 5, PUE_MIB_INTEGER, s->category);
 		c[3] = PUE_MIB_WIN_FACILITY;

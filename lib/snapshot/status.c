@@ -30,7 +30,8 @@ pue_status_device_address(const struct pue_device_conf *d, char *buf, size_t len
 }
 
 /* Figures are rounded for people and scripts alike: a PUE to 3 decimals
- * as it is judged (figure.h), energy to Wh, coverage to 0.01%. */
+ * as it is judged (figure.h), energy to Wh, coverage cut to 0.01%
+ * (pue_figure_coverage_shown()). */
 static json_t *
 rounded(double v, double scale)
 {
@@ -59,7 +60,7 @@ figure_json(const struct pue_figure *f, const struct pue_pue_conf *pc, int categ
 	/* The PUE as judged (figure.h): pue and pue_milli are the same number. */
 	json_object_set_new(o, "pue", has ? json_real((double)milli / 1000.0) : json_null());
 	json_object_set_new(o, "pue_milli", has ? json_integer(milli) : json_null());
-	json_object_set_new(o, "coverage", rounded(f->coverage, 1e4));
+	json_object_set_new(o, "coverage", json_real(pue_figure_coverage_shown(f->coverage, 1e4)));
 	json_object_set_new(o, energy ? "facility_kwh" : "facility_kw", rounded(f->facility, 1e3));
 	json_object_set_new(o, energy ? "it_kwh" : "it_kw", rounded(f->it, 1e3));
 	json_object_set_new(o, "category", json_integer(category));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "control/status_text.h"
+#include "core/figure.h"
 #include "report/svg_chart.h"
 #include "util/version.h"
 
@@ -104,7 +105,7 @@ headline(struct pue_buf *b, const json_t *st, const json_t *w, const char *pue)
 		       "level %.2f; coverage %.1f%% (%.0f%% needed for a figure); measurement "
 		       "category %lld.</p>\n",
 		       pue_status_text_num(st, "ceiling"), pue_status_text_num(st, "warning"),
-		       pue_status_text_num(w, "coverage") * 100,
+		       pue_figure_coverage_shown(pue_status_text_num(w, "coverage"), 1e3) * 100,
 		       pue_status_text_num(st, "min_coverage") * 100,
 		       (long long)json_integer_value(json_object_get(w, "category")));
 }
@@ -174,7 +175,7 @@ windows(struct pue_buf *b, const json_t *st)
 			b,
 			"</td><td class=\"num\">%.1f%%</td><td class=\"num\">%lld</td>"
 			"<td class=\"num\">%.1f kWh</td><td class=\"num\">%.1f kWh</td></tr>\n",
-			pue_status_text_num(w, "coverage") * 100,
+			pue_figure_coverage_shown(pue_status_text_num(w, "coverage"), 1e3) * 100,
 			(long long)json_integer_value(json_object_get(w, "category")),
 			pue_status_text_num(w, "facility_kwh"), pue_status_text_num(w, "it_kwh"));
 	}

@@ -217,6 +217,26 @@ test_figure_example9_report_has_no_hour_above(void **state)
 	assert_string_equal(r.verdict, "not compliant");
 }
 
+/* A window covered 94.996% of its hour is short of the 95% it needs: no
+ * figure, and its coverage never shows as the 95% it misses, at 0.01% or
+ * at 0.1%; exactly 95% (3420 s of 3600) shows as 95. */
+static void
+test_figure_coverage_shown_never_reaches_a_threshold_it_misses(void **state)
+{
+	struct pue_pue_conf pc = {.ceiling = 1.25, .warning = 1.22, .min_coverage = 0.95};
+	struct pue_figure f = pue_figure_eval(1200, 1000, 3419856, HOUR_MS, &pc);
+
+	(void)state;
+	assert_int_equal(f.state, PUE_FIG_INSUFFICIENT);
+	assert_true(pue_figure_coverage_shown(f.coverage, 1e4) == 0.9499);
+	assert_true(pue_figure_coverage_shown(f.coverage, 1e3) == 0.949);
+	f = pue_figure_eval(1200, 1000, 3420000, HOUR_MS, &pc);
+	assert_int_not_equal(f.state, PUE_FIG_INSUFFICIENT);
+	assert_true(pue_figure_coverage_shown(f.coverage, 1e4) == 0.95);
+	assert_true(pue_figure_coverage_shown(f.coverage, 1e3) == 0.95);
+	assert_true(pue_figure_coverage_shown(1, 1e4) == 1);
+}
+
 int
 main(void)
 {
@@ -229,6 +249,7 @@ main(void)
 		cmocka_unit_test(test_figure_warning_level_judged_the_same_way),
 		cmocka_unit_test(test_figure_below_one_judged_as_printed),
 		cmocka_unit_test(test_figure_example9_report_has_no_hour_above),
+		cmocka_unit_test(test_figure_coverage_shown_never_reaches_a_threshold_it_misses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
