@@ -78,8 +78,9 @@ const char *pue_engine_instant_source(const struct pue_engine *e);
 struct pue_figure pue_engine_window(const struct pue_engine *e, size_t i);
 
 /* The same for pPUE zone z (0 .. cfg->pue.n_zones - 1): (E_it + E_infra) /
- * E_it of the zone. Zones are not stored: they restart empty after a
- * restart, while the PUE resumes from its stored minutes. */
+ * E_it of the zone. A zone's windows resume from its stored minutes, as
+ * the PUE's do; after a crash only the PUE's minutes since the last one
+ * stored are rebuilt from the raw samples, not a zone's. */
 struct pue_figure pue_engine_zone_instant(const struct pue_engine *e, size_t zone);
 struct pue_figure pue_engine_zone_window(const struct pue_engine *e, size_t zone, size_t i);
 
