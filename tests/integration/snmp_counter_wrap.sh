@@ -8,22 +8,7 @@
 
 step_clock 1767225600000 # 2026-01-01T00:00:00Z
 start_snmpd agent        # pue-snmp-pass inherits the clock
-PLAY=1.3.6.1.4.1.8072.9999.9999.1
-snmp_pued_config "$T/pued.yaml" "
-  - name: hall
-    protocol: snmp
-    poll_interval: 1m
-    snmp: {host: 127.0.0.1, port: $SNMPD_PORT, version: 2c, community: $SNMP_COMMUNITY}
-    points:
-      # mWh in a Counter32: scale 0.001 gives Wh; it wraps at 2^32 mWh.
-      # No counter_bits: each answer's type gives the width (32, 64).
-      - {name: facility, oid: $PLAY.3.0, kind: energy, unit: Wh, scale: 0.001}
-      - {name: it, oid: $PLAY.4.0, kind: energy, unit: Wh, measured_at: ups_output}" "
-pue:
-  facility: {add: [hall/facility]}
-  it: {add: [hall/it]}
-  windows: [15m, 1h]
-  alert_window: 1h"
+counter32_hall_config "$T/pued.yaml"
 start_pued "$T/pued.yaml"
 
 wraps() { # decreases of the Counter32 in the stored samples

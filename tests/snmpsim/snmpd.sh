@@ -180,6 +180,27 @@ samples_of() {
 		WHERE p.device = '$1' AND p.name = '$2' ORDER BY s.t ${3:-}"
 }
 
+# counter32_hall_config FILE: one device "hall" of the simulated agent
+# ($SNMPD_PORT), polled every minute: facility in mWh in a Counter32 (scale
+# 0.001 gives Wh; it wraps at 2^32 mWh, about every 4.5 simulated hours at
+# 960 kW), IT in a Counter64, neither with counter_bits (each answer's
+# type gives the width, 32 or 64); windows 15m and 1h, the alerts on 1h.
+counter32_hall_config() {
+	snmp_pued_config "$1" "
+  - name: hall
+    protocol: snmp
+    poll_interval: 1m
+    snmp: {host: 127.0.0.1, port: $SNMPD_PORT, version: 2c, community: $SNMP_COMMUNITY}
+    points:
+      - {name: facility, oid: 1.3.6.1.4.1.8072.9999.9999.1.3.0, kind: energy, unit: Wh, scale: 0.001}
+      - {name: it, oid: 1.3.6.1.4.1.8072.9999.9999.1.4.0, kind: energy, unit: Wh, measured_at: ups_output}" "
+pue:
+  facility: {add: [hall/facility]}
+  it: {add: [hall/it]}
+  windows: [15m, 1h]
+  alert_window: 1h"
+}
+
 # device_jq NAME FILTER: jq -e FILTER on that device of `puectl devices --json`.
 device_jq() {
 	puectl devices --json | jq -e --arg n "$1" ".devices[] | select(.name == \$n) | $2"
