@@ -195,14 +195,10 @@ pue_engine_resume(struct pue_engine *e, struct pue_err *err)
 
 	if (e->store == NULL)
 		return 0;
+	e->started_ms = now;
 	if ((rc = pue_store_read_minutes_until(e->store, &until, err)) < 0)
 		return rc;
-	/* A wall clock set back below the stored minutes while pued was down:
-	 * the stamps go on from them and slew back (clock.h); set back too
-	 * far for that (over a day), start afresh. */
-	if (rc == 1 && until > now && pue_clock_not_before(e->clock, until))
-		now = pue_clock_wall(e->clock).ms;
-	e->started_ms = now;
+	/* A wall clock set back below the stored minutes: start afresh. */
 	if (rc == 0 || until > now)
 		until = now;
 	if ((n = load_windows(e, now, until - until % PUE_MINUTE_MS, err)) < 0 ||

@@ -277,29 +277,6 @@ absorb(struct absorber *a, int64_t wall_ms, int64_t mono_ms)
 	return stamp;
 }
 
-bool
-pue_clock_not_before(const struct pue_clock *c, int64_t from_ms)
-{
-	struct absorber *a = c->absorb;
-	int64_t mono_ms = pue_clock_mono(c).ns / 1000000, stamp;
-	bool moved = false;
-
-	if (a == NULL)
-		return false;
-	stamp = pue_clock_wall(c).ms; /* starts the absorber */
-	pthread_mutex_lock(&a->lock);
-	if (from_ms - stamp > PUE_CLOCK_STEP_MS && from_ms - stamp <= PUE_CLOCK_MAX_SLEW_MS) {
-		a->off_ms = from_ms - mono_ms;
-		a->steps++;
-		a->last_step_ms = a->target_ms - a->off_ms;
-		a->slewing = true;
-		a->slewed_at = mono_ms;
-		moved = true;
-	}
-	pthread_mutex_unlock(&a->lock);
-	return moved;
-}
-
 void
 pue_clock_steps(const struct pue_clock *c, uint64_t *count, int64_t *last_ms, int64_t *behind_ms)
 {

@@ -112,15 +112,6 @@ pue_mono_t pue_clock_real(void);
 #define PUE_CLOCK_MAX_SLEW_MS (24 * 3600 * 1000LL)
 void pue_clock_absorb_steps(struct pue_clock *c);
 
-/* A step taken while pued was down (the wall clock set back below the data
- * it stored): with steps absorbed, when the stamps now are more than
- * PUE_CLOCK_STEP_MS before from_ms, they go on from from_ms and slew back
- * to the wall clock as after a step seen running (counted as one), so no
- * minute is stored twice and no window waits for the wall clock to catch
- * up. A step larger than PUE_CLOCK_MAX_SLEW_MS is followed, as running.
- * Returns true when it made the stamps go on from from_ms. */
-bool pue_clock_not_before(const struct pue_clock *c, int64_t from_ms);
-
 /* Steps seen since the clock was made, and the last one's size in ms
  * (positive: the wall clock jumped forward); how far pue_clock_wall() is
  * from the wall clock now (0 once it has rejoined). Thread-safe. */

@@ -73,35 +73,6 @@ test_a_step_back_never_moves_the_stamps_back(void **state)
 	pue_clock_free(c);
 }
 
-/* The wall clock set back 10 min while pued was down, below the data it
- * stored: the stamps go on from the data and slew back, as after a step
- * seen running; data only a second ahead, or more than a day, is not
- * such a step. */
-static void
-test_stamps_go_on_from_stored_data_ahead_of_the_wall_clock(void **state)
-{
-	struct pue_clock *c = pue_clock_new_manual((pue_wall_t){T0});
-	uint64_t n;
-	int64_t last, behind;
-
-	(void)state;
-	pue_clock_absorb_steps(c);
-	assert_false(pue_clock_not_before(c, T0 + 1000));
-	assert_false(pue_clock_not_before(c, T0 + PUE_CLOCK_MAX_SLEW_MS + 2000));
-	assert_int_equal(pue_clock_wall(c).ms, T0);
-	assert_true(pue_clock_not_before(c, T0 + 600000));
-	assert_int_equal(pue_clock_wall(c).ms, T0 + 600000);
-	pue_clock_steps(c, &n, &last, &behind);
-	assert_int_equal(n, 1);
-	assert_int_equal(last, -600000);
-	assert_int_equal(behind, -600000);
-	pue_clock_advance(c, 12000); /* 11 ms of stamp for each 12 */
-	assert_int_equal(pue_clock_wall(c).ms, T0 + 600000 + 11000);
-	pue_clock_advance(c, 2 * 3600000);
-	assert_int_equal(pue_clock_wall(c).ms, T0 + 12000 + 2 * 3600000);
-	pue_clock_free(c);
-}
-
 static void
 test_small_corrections_and_huge_steps_are_followed_at_once(void **state)
 {
@@ -139,7 +110,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_step_forward_is_slewed_in_twelve_times_its_size),
 		cmocka_unit_test(test_a_step_back_never_moves_the_stamps_back),
-		cmocka_unit_test(test_stamps_go_on_from_stored_data_ahead_of_the_wall_clock),
 		cmocka_unit_test(test_small_corrections_and_huge_steps_are_followed_at_once),
 		cmocka_unit_test(test_without_the_absorber_the_wall_clock_is_raw),
 	};
