@@ -191,47 +191,81 @@ set_event(struct pue_energy *e, enum pue_energy_event ev, struct pue_energy_mark
 	e->about = about;
 }
 
-/* A counter's reading judged against a drop or a jump before it (the
- * suspect, energy.h: pue_energy_take_event()); res is its interval's
- * result so far and jumped whether that interval is an implausible jump.
- * Returns the interval's result. */
-static enum pue_energy_result
-judge(struct pue_energy *e, const struct pue_reading *r, enum pue_energy_result res, bool jumped)
+/* Whether the counter going from m to r implies more than limit_kw. */
+static bool
+too_fast(struct pue_energy_mark m, const struct pue_reading *r, double limit_kw)
 {
-	struct pue_energy_mark now = {r->value, r->wall};
+	double hours = (double)(r->wall.ms - m.wall.ms) / 3.6e6;
 
-	if ((e->reset_pending || e->jump_pending) && r->value == e->suspect.value)
+	return hours <= 0 || (r->value - m.value) / hours > limit_kw;
+}
+
+/* A counter's reading judged against a drop or a jump before it (the
+ * suspect; trusted is the last reading before it, energy.h:
+ * pue_energy_take_event()); res is its interval's result so far and
+ * jumped whether that interval is an implausible jump. Returns the
+ * interval's result. */
+static enum pue_energy_result
+judge(struct pue_energy *e, const struct pue_reading *r, enum pue_energy_result res, bool jumped,
+      double limit_kw)
+{
+	struct pue_energy_mark now = {r->value, r->wall}, prev = {e->prev.value, e->prev.wall};
+	bool pending = e->reset_pending || e->jump_pending;
+
+	if (pending && r->value == e->suspect.value) {
 		/* The suspect value again (a meter that answers 0 for a few
-		 * polls as it boots): no evidence either way yet, and the
-		 * interval is as unknown as the one to it. */
-		return e->reset_pending ? PUE_ENERGY_RESET : PUE_ENERGY_GLITCH;
-	if (e->reset_pending && r->value >= e->before_reset) {
-		/* A drop and then the counter back at or above where it was:
-		 * the low reading was bogus (PUE.md's "classic case"), not a
-		 * reset, whatever limit is known; the interval from it is
-		 * unknown. */
-		if (res == PUE_ENERGY_INTERVAL)
-			res = PUE_ENERGY_GLITCH;
-		jumped = false;
-		set_event(e, PUE_ENERGY_EVENT_GLITCH, e->suspect);
-	} else if (e->reset_pending)
-		set_event(e, PUE_ENERGY_EVENT_RESET, e->suspect); /* it stayed down */
-	else if (e->jump_pending && r->value >= e->before_jump && r->value < e->suspect.value) {
-		/* Back from the jump (a drop, or for a counter with a width a
-		 * wrap-sized step): the jump was the glitch, reported then. */
-		res = PUE_ENERGY_GLITCH;
-		jumped = false;
+		 * polls as it boots): no evidence either way for a while, and
+		 * the interval is as unknown as the one to it; read on for
+		 * PUE_ENERGY_SUSPECT_HOLD_MS, the counter is really there. */
+		if (r->wall.ms - e->suspect.wall.ms < PUE_ENERGY_SUSPECT_HOLD_MS)
+			return e->reset_pending ? PUE_ENERGY_RESET : PUE_ENERGY_GLITCH;
+		if (e->reset_pending)
+			set_event(e, PUE_ENERGY_EVENT_RESET, e->suspect);
+		e->reset_pending = e->jump_pending = false;
+		return res;
 	}
+	if (pending && r->value >= e->trusted.value &&
+	    (e->reset_pending || r->value < e->suspect.value)) {
+		/* Back at or above where it was before a drop (the bogus low
+		 * reading, PUE.md's "classic case"), or back from a jump: the
+		 * suspect was the glitch, not a reset, whatever limit is known;
+		 * the interval from it is unknown. Unless this reading is
+		 * itself too far above the trusted one. */
+		if (e->reset_pending)
+			set_event(e, PUE_ENERGY_EVENT_GLITCH, e->suspect);
+		if (res == PUE_ENERGY_INTERVAL || res == PUE_ENERGY_RESET)
+			res = PUE_ENERGY_GLITCH;
+		e->reset_pending = false;
+		e->jump_pending = too_fast(e->trusted, r, limit_kw);
+		if (e->jump_pending) {
+			set_event(e, PUE_ENERGY_EVENT_GLITCH, now);
+			e->suspect = now;
+		}
+		return res;
+	}
+	if (pending && r->value < e->trusted.value) {
+		if (e->reset_pending) {
+			set_event(e, PUE_ENERGY_EVENT_RESET, e->suspect); /* it stayed down */
+			prev = e->suspect;				  /* the new base */
+		} else {
+			/* Below where it was before a jump: a drop from the
+			 * trusted value, judged by the next reading. */
+			e->jump_pending = false;
+			e->reset_pending = true;
+			e->suspect = now;
+			return PUE_ENERGY_RESET;
+		}
+	}
+	/* Nothing pending, a confirmed reset, or on from above a jump (a
+	 * meter swapped for one that reads higher): a reading like any. */
 	e->jump_pending = jumped;
 	e->reset_pending = res == PUE_ENERGY_RESET;
-	if (jumped) {
-		e->before_jump = e->prev.value;
+	if (jumped)
 		set_event(e, PUE_ENERGY_EVENT_GLITCH, now);
-	}
-	if (res == PUE_ENERGY_RESET)
-		e->before_reset = e->prev.value;
-	if (jumped || e->reset_pending)
+	if (jumped || e->reset_pending) {
+		e->trusted = prev;
 		e->suspect = now;
+	}
 	return res;
 }
 
@@ -282,7 +316,7 @@ pue_energy_update(struct pue_energy *e, const struct pue_point *p, int64_t poll_
 			res = PUE_ENERGY_GLITCH;
 			jumped = true;
 		}
-		res = judge(e, r, res, jumped);
+		res = judge(e, r, res, jumped, limit_kw);
 		if (res == PUE_ENERGY_INTERVAL && kwh / hours > e->max_seen_kw)
 			e->max_seen_kw = kwh / hours;
 		feed_rate(e, p, r, res, kwh);

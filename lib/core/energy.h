@@ -53,25 +53,29 @@ struct pue_energy_mark {
 
 struct pue_energy {
 	bool have_prev;
-	/* Counters: the last reading was a drop (before_reset holds the value
-	 * before it) or a jump up (before_jump), the suspect, that a later
-	 * reading judges (pue_energy_take_event()). */
+	/* Counters: the last reading was a drop or a jump up, the suspect,
+	 * that a later reading judges against trusted, the reading before it
+	 * (pue_energy_take_event()). */
 	bool reset_pending;
 	bool jump_pending;
 	uint8_t event; /* enum pue_energy_event, until taken */
 	struct pue_reading prev;
-	double max_seen_kw;  /* largest average power seen, for the default glitch limit */
-	double before_reset; /* counters: see reset_pending */
-	double before_jump;
-	struct pue_energy_mark suspect; /* see reset_pending */
-	struct pue_energy_mark about;	/* the reading the event is about */
-	double last_power_kw;		/* power points: the latest reading */
+	double max_seen_kw; /* largest average power seen, for the default glitch limit */
+	struct pue_energy_mark trusted; /* see reset_pending */
+	struct pue_energy_mark suspect;
+	struct pue_energy_mark about; /* the reading the event is about */
+	double last_power_kw;	      /* power points: the latest reading */
 	/* Counters: the energy counted since the last reading that started
 	 * afresh (the first, or one after a reset, gap or glitch), and the
 	 * live power estimated from it (counter_rate.h). */
 	double position_kwh;
 	struct pue_counter_rate rate;
 };
+
+/* How long a counter may read its suspect value again and still say
+ * nothing about it (a meter answering 0 while it boots): then it is
+ * where the counter really is. */
+#define PUE_ENERGY_SUSPECT_HOLD_MS 60000
 
 /* Default longest gap for counters: a counter's delta stays exact across a
  * short outage, so it may span more than a few polls. */
@@ -124,12 +128,13 @@ const char *pue_energy_result_name(enum pue_energy_result r);
  * is about in *value and *at: a glitch's bogus value, or the value a reset
  * went down to. A drop is judged by the first reading after it that reads
  * otherwise, so PUE.md's classic bogus zero followed by the real value
- * (even a few zeros, as a meter answers while it boots) is a glitch,
+ * (even a minute of zeros, as a meter answers while it boots) is a glitch,
  * never a meter reset (which pages the NOC): a reset's event comes when
- * the counter has moved on from where it dropped to, below where it was.
- * A fall back to or above where the counter was before an implausible
- * jump ends that glitch; it is no reset either. PUE_ENERGY_NO_EVENT when
- * there is none. */
+ * the counter has moved on from where it dropped to, below where it was,
+ * or has read the same for PUE_ENERGY_SUSPECT_HOLD_MS. A fall back to or
+ * above where the counter was before an implausible jump ends that
+ * glitch; it is no reset either, nor is a drop and a jump in turn.
+ * PUE_ENERGY_NO_EVENT when there is none. */
 enum pue_energy_event pue_energy_take_event(struct pue_energy *e, double *value, pue_wall_t *at);
 
 /* The point's present power for the live figure: a power point's latest

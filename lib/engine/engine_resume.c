@@ -71,7 +71,8 @@ replay_sample(void *arg, size_t device, size_t point, pue_wall_t t, double value
 /* Each point's energy continues from its last sample before until_ms, if
  * that is recent enough to make an interval at all, seeded with the one
  * before it too: a drop or a jump in the last sample is still judged by
- * the first reading after the start (energy.h). */
+ * the first reading after the start (energy.h). A summed column's is
+ * seeded with its last alone. */
 static int
 seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 {
@@ -103,7 +104,9 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 							&t[0], &v[0], err);
 			if (rc < 0)
 				return rc;
-			for (k = rc == 1 ? 0 : 1; k < 2; k++) {
+			/* Not a summed column's: the store keeps no sign of a
+			 * row gone (rebased), which would read as a drop. */
+			for (k = rc == 1 && !dev->points[p].sum_column ? 0 : 1; k < 2; k++) {
 				r = pue_energy_stored_reading(&dev->points[p].num,
 							      (pue_wall_t){t[k]}, v[k]);
 				pue_energy_update(ps->energy, &dev->points[p].num,

@@ -255,6 +255,55 @@ test_energy_a_suspect_value_repeated_is_no_evidence(void **state)
 	assert_true(about[0] == 0);
 }
 
+/* A reset to 0 on an idle feed: the counter reads 0 on and on. After
+ * PUE_ENERGY_SUSPECT_HOLD_MS of it the reset is reported and the
+ * intervals count again (0 kWh, not unknown for ever). */
+static void
+test_energy_a_suspect_value_held_a_minute_is_the_counter(void **state)
+{
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	double v[80], about[8];
+	size_t i;
+
+	(void)state;
+	v[0] = 10000;
+	v[1] = 10000.1;
+	for (i = 2; i < 80; i++)
+		v[i] = 0;
+	assert_string_equal(events_of(&p, v, 80, about), "R");
+	assert_true(about[0] == 0);
+	for (i = 0; i < 80; i++) {
+		struct pue_reading r = {.wall = {T0 + (int64_t)i * 1000}, .value = v[i]};
+		enum pue_energy_result res = pue_energy_update(&e, &p, 1000, &r, &iv);
+
+		/* the zeros are unknown for a minute after the first, then count */
+		if (i >= 2 && i < 62)
+			assert_int_equal(res, PUE_ENERGY_RESET);
+		if (i >= 63)
+			assert_int_equal(res, PUE_ENERGY_INTERVAL);
+	}
+}
+
+/* Two glitches in turn, a jump then a drop, or a drop then a jump, and
+ * then the counter as it was: glitches, and no meter reset. */
+static void
+test_energy_a_jump_and_a_drop_in_turn_are_no_reset(void **state)
+{
+	struct pue_point p = {
+		.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1, .max_power_kw = 500};
+	const double jump_drop[] = {100, 100.1, 1e9, 0, 100.4, 100.5};
+	const double drop_jump[] = {100, 100.1, 0, 1e9, 100.4, 100.5};
+	double about[8];
+
+	(void)state;
+	assert_string_equal(events_of(&p, jump_drop, 6, about), "GG");
+	assert_true(about[0] == 1e9 && about[1] == 0);
+	assert_string_equal(events_of(&p, drop_jump, 6, about), "G");
+	assert_true(about[0] == 1e9);
+}
+
 /* A 32-bit counter that jumps by more than half its range and then reads
  * as before: the fall back is a wrap-sized step, not a drop, and still
  * no second glitch. */
@@ -615,6 +664,8 @@ main(void)
 		cmocka_unit_test(test_energy_fall_back_from_a_bogus_jump_is_no_reset),
 		cmocka_unit_test(test_energy_a_suspect_value_repeated_is_no_evidence),
 		cmocka_unit_test(test_energy_fall_back_from_a_wide_jump_of_a_32_bit_counter),
+		cmocka_unit_test(test_energy_a_suspect_value_held_a_minute_is_the_counter),
+		cmocka_unit_test(test_energy_a_jump_and_a_drop_in_turn_are_no_reset),
 		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
 		cmocka_unit_test(test_energy_rebased_counter_is_unknown_interval),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
