@@ -31,7 +31,9 @@ pue_figure_milli(double ratio)
 double
 pue_figure_coverage_shown(double coverage, double scale)
 {
-	return floor(coverage * scale + HALF_SLACK) / scale;
+	/* The slack covers binary error (0.95 is 0.94999999999999996), not a
+	 * millisecond of a year's window: far below the judge's precision. */
+	return floor(coverage * scale + 1e-9) / scale;
 }
 
 void

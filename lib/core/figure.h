@@ -58,7 +58,7 @@ int64_t pue_figure_milli(double ratio);
 /* A coverage (0..1) as it is shown, to 1/scale (1e3: 0.1%, 1e4: 0.01%):
  * cut, never rounded up, so a figure judged short of min_coverage at full
  * precision never shows the threshold it misses (0.94996 shows 94.9% or
- * 94.99%, not 95.0%). The millionth of a step lets a coverage exactly at a
+ * 94.99%, not 95.0%). A billionth of a step lets a coverage exactly at a
  * step in decimal, and a hair under it in binary, show as that step. */
 double pue_figure_coverage_shown(double coverage, double scale);
 

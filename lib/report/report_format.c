@@ -31,8 +31,8 @@ pue_report_format_json(const struct pue_report *r)
 			 r->fig.it, "pue", has ? json_real((double)milli / 1000.0) : json_null(),
 			 "pue_milli", has ? json_integer(milli) : json_null(), "state",
 			 pue_figure_state_name(r->fig.state), "coverage",
-			 round(r->fig.coverage * 1e4) / 1e4, "category", r->category, "hours",
-			 r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
+			 pue_figure_coverage_shown(r->fig.coverage, 1e4), "category", r->category,
+			 "hours", r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
 			 "hours_above_warning", r->hours_above_warning, "verdict", r->verdict);
 }
 
