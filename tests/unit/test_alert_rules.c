@@ -150,16 +150,22 @@ test_alert_below_one_is_a_metering_error(void **state)
 			 PUE_OBS_HOLD);
 }
 
+/* PUE.md worked example 8: projected 1.2474, under the ceiling. */
+static struct pue_year
+example8_year(void)
+{
+	return (struct pue_year){.state = PUE_YEAR_OK,
+				 .pue_projected = 1.2474,
+				 .headroom_kwh = 22800,
+				 .pue_required = 1.2270};
+}
+
 static void
 test_alert_year_projection_uses_the_ceiling_and_hysteresis(void **state)
 {
 	struct pue_pue_conf pc = thresholds();
 	struct pue_alert_state ok = {0}, firing = {.phase = PUE_ALERT_FIRING};
-	/* PUE.md worked example 8: projected 1.2474, under the ceiling */
-	struct pue_year y = {.state = PUE_YEAR_OK,
-			     .pue_projected = 1.2474,
-			     .headroom_kwh = 22800,
-			     .pue_required = 1.2270};
+	struct pue_year y = example8_year();
 	char msg[300];
 
 	(void)state;
@@ -194,11 +200,7 @@ test_alert_year_messages_never_contradict_the_state(void **state)
 {
 	struct pue_pue_conf pc = thresholds();
 	struct pue_alert_state firing = {.phase = PUE_ALERT_FIRING}, ok = {0};
-	/* PUE.md worked example 8 while the alert still fires */
-	struct pue_year y = {.state = PUE_YEAR_OK,
-			     .pue_projected = 1.2474,
-			     .headroom_kwh = 22800,
-			     .pue_required = 1.2270};
+	struct pue_year y = example8_year(); /* while the alert still fires */
 	char msg[300];
 
 	(void)state;
