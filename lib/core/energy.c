@@ -112,6 +112,14 @@ feed_rate(struct pue_energy *e, const struct pue_point *p, const struct pue_read
 	pue_counter_rate_add(&e->rate, r->wall.ms, e->position_kwh, step, exact);
 }
 
+void
+pue_energy_forget(struct pue_energy *e)
+{
+	double seen = e->max_seen_kw;
+
+	*e = (struct pue_energy){.max_seen_kw = seen};
+}
+
 bool
 pue_energy_live_power(const struct pue_energy *e, const struct pue_point *p, struct pue_rate *out)
 {

@@ -77,6 +77,12 @@ struct pue_energy {
  * where the counter really is. */
 #define PUE_ENERGY_SUSPECT_HOLD_MS 60000
 
+/* The time since the last reading is unknown (the wall clock was set back
+ * while pued was down, engine_resume.c): the next reading starts afresh,
+ * as the first one, and nothing pending about the last is judged. The
+ * largest power seen, the default glitch limit, is kept. */
+void pue_energy_forget(struct pue_energy *e);
+
 /* Default longest gap for counters: a counter's delta stays exact across a
  * short outage, so it may span more than a few polls. */
 #define PUE_COUNTER_MAX_GAP_MS (15 * 60 * 1000)

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine_internal.h"
 #include "util/log.h"
@@ -117,12 +118,31 @@ seed_points(struct pue_engine *e, int64_t until_ms, struct pue_err *err)
 	return 0;
 }
 
+/* After a step of the wall clock while pued was down that the monotonic
+ * clock could not measure (step_while_down()), how long pued was down is
+ * unknown: no counter bridges it, and the zones start at now too
+ * (the PUE's combine restarts in replay()). */
+static void
+forget_downtime(struct pue_engine *e, int64_t now)
+{
+	size_t d, p, k;
+
+	for (d = 0; d < e->cfg->n_devices; d++)
+		for (p = 0; p < e->cfg->devices[d].n_points; p++)
+			if (e->devices[d].p[p].used)
+				pue_energy_forget(e->devices[d].p[p].energy);
+	for (k = 1; k < e->n_tracks; k++)
+		pue_combine_restart(e->tracks[k].combine, (pue_wall_t){now});
+}
+
 /* Rebuilds the minutes after until_ms from the raw samples stored since
  * (after a crash; after a clean stop there are none to speak of) and
  * continues the PUE there when the downtime is short enough for an
- * interval to bridge it; otherwise the PUE starts afresh at now. */
+ * interval to bridge it and its length is known (not after a step of the
+ * wall clock while pued was down that could not be measured, unknown);
+ * otherwise the PUE starts afresh at now. */
 static int
-replay(struct pue_engine *e, int64_t until_ms, int64_t now, struct pue_err *err)
+replay(struct pue_engine *e, int64_t until_ms, int64_t now, bool unknown, struct pue_err *err)
 {
 	struct pue_combine *c = e->tracks[0].combine;
 	struct minute_ctx mc = {e, &e->tracks[0], true};
@@ -137,14 +157,16 @@ replay(struct pue_engine *e, int64_t until_ms, int64_t now, struct pue_err *err)
 		pue_log(LOG_INFO,
 			"engine: %d raw samples stored after the last stored minute replayed", n);
 	last = pue_combine_reported_until(c) > until_ms ? pue_combine_reported_until(c) : until_ms;
-	if (now - last <= e->bridge_ms)
+	if (now - last <= e->bridge_ms && !unknown)
 		return 0;
-	/* Down longer than any interval can span: what was rebuilt is
-	 * stored as it stands, and the PUE starts anew. */
+	/* Down longer than any interval can span, or for a time unknown:
+	 * what was rebuilt is stored as it stands, and the PUE starts anew. */
 	pue_combine_close(c, (pue_wall_t){last}, 0, pue_engine_add_minute, &mc);
 	pue_combine_close_partial(c, pue_engine_add_minute, &mc);
 	pue_engine_flush_carry(e);
 	pue_combine_restart(c, (pue_wall_t){now});
+	if (unknown)
+		forget_downtime(e, now);
 	return 0;
 }
 
@@ -189,23 +211,66 @@ end_windows(struct pue_engine *e, size_t k, int64_t open)
 	pue_engine_add_to_windows(e, &e->tracks[k], &empty);
 }
 
-int
-pue_engine_resume(struct pue_engine *e, struct pue_err *err)
+/* Where the stamps go on from after a start (clock.h, PUE.md "Restarts and
+ * clock steps"). On the boot of the last flush's clock mark, from the
+ * mark plus the time that passed on the monotonic clock: the downtime is
+ * known, the counters bridge it as after any restart, and a change of
+ * the wall clock's offset is a step taken while pued was down, measured
+ * and told. On another boot (or a database from before the mark) only a
+ * wall clock set back below the last flush's stamp (or the newest data
+ * stored) shows: the stamps go on from there, and *unknown says that how
+ * long pued was down is not known. Returns 0 or a negative code. */
+static int
+step_while_down(struct pue_engine *e, bool *unknown, struct pue_err *err)
 {
-	int64_t now = pue_clock_wall(e->clock).ms, until = now;
+	struct pue_store_clock_mark m;
+	char boot[48];
+	int64_t mono_ms = pue_clock_mono(e->clock).ns / 1000000, step, floor;
+	int rc;
+
+	*unknown = false;
+	if ((rc = pue_store_read_clock_mark(e->store, &m, err)) < 0)
+		return rc;
+	if (rc == 1 && pue_clock_boot_id(e->clock, boot, sizeof(boot)) &&
+	    strcmp(boot, m.boot) == 0 && mono_ms >= m.mono_ms) {
+		step = pue_clock_wall_offset(e->clock) - m.wall_off_ms;
+		if (step <= PUE_CLOCK_STEP_MS && -step <= PUE_CLOCK_STEP_MS)
+			step = 0; /* the kernel's own slewing */
+		pue_clock_go_on_from(e->clock, m.stamp_ms + (mono_ms - m.mono_ms), step);
+		return 0;
+	}
+	if (rc == 1)
+		floor = m.stamp_ms;
+	else if ((rc = pue_store_read_newest(e->store, &floor, err)) <= 0)
+		return rc;
+	step = pue_clock_wall(e->clock).ms - (floor + 1);
+	if (-step > PUE_CLOCK_STEP_MS)
+		*unknown = pue_clock_go_on_from(e->clock, floor + 1, step);
+	return 0;
+}
+
+int
+pue_engine_resume(struct pue_engine *e, bool started, struct pue_err *err)
+{
+	int64_t now, until;
+	bool unknown = false;
 	size_t k;
 	int n, rc;
 
 	if (e->store == NULL)
 		return 0;
+	if (started && (rc = step_while_down(e, &unknown, err)) < 0)
+		return rc;
+	until = now = pue_clock_wall(e->clock).ms;
 	e->started_ms = now;
 	if ((rc = pue_store_read_minutes_until(e->store, &until, err)) < 0)
 		return rc;
-	/* A wall clock set back below the stored minutes: start afresh. */
+	/* Set back more than a day below the stored minutes: the stamps
+	 * follow it, and start afresh there. */
 	if (rc == 0 || until > now)
 		until = now;
 	if ((n = load_windows(e, now, until - until % PUE_MINUTE_MS, err)) < 0 ||
-	    replay(e, until, now, err) < 0)
+	    replay(e, until, now, unknown, err) < 0)
 		return PUE_E_STORE;
 	for (k = 0; k < e->n_tracks; k++)
 		end_windows(e, k, k == 0 ? pue_combine_done_until(e->tracks[0].combine) : now);

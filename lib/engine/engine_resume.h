@@ -7,6 +7,8 @@
 #ifndef PUE_ENGINE_RESUME_H
 #define PUE_ENGINE_RESUME_H
 
+#include <stdbool.h>
+
 #include "engine/engine.h"
 #include "util/err.h"
 
@@ -15,8 +17,11 @@
  * those behind), and continues each point's energy from its last stored
  * sample, so the intervals that bridge a short downtime count and a
  * restart loses no more than its downtime (PUE.md, "Restarts and clock
- * steps"). Returns the number of minutes loaded or a negative code. */
-int pue_engine_resume(struct pue_engine *e, struct pue_err *err);
+ * steps"). started: pued has just started, and a step of the wall clock
+ * taken while it was down is looked for (engine_resume.c); not for a
+ * reload, whose clock ran all along. Returns the number of minutes loaded
+ * or a negative code. */
+int pue_engine_resume(struct pue_engine *e, bool started, struct pue_err *err);
 
 /* Loads the PUE's windows again from the store's minutes, which now hold
  * the ones this engine closed (for a store that could only open after the

@@ -304,6 +304,7 @@ flush(void *arg)
 	int n, rc;
 
 	/* logs the store's state changes; the store keeps the rows when it fails */
+	pue_store_mark_clock(s->store, s->clock);
 	rc = pue_store_config_flush(s->store, pue_clock_wall(s->clock));
 	/* Opened at last (pued started on a full disk), or written at last
 	 * (rows a reload handed over): what was stored before counts in the
@@ -360,9 +361,9 @@ start_http(struct pue_service *s, const struct pue_service *running, struct pue_
 }
 
 static int
-resume(struct pue_service *s, struct pue_err *err)
+resume(struct pue_service *s, bool started, struct pue_err *err)
 {
-	int n = pue_engine_resume(s->engine, err);
+	int n = pue_engine_resume(s->engine, started, err);
 
 	if (n > 0)
 		pue_log(LOG_INFO, "engine: resumed the windows from %d stored minutes", n);
@@ -401,7 +402,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 		goto fail;
 	/* Beside a running service, the last minute is not stored yet:
 	 * pue_service_take_over() resumes once it is. */
-	if (running == NULL && (n = resume(s, err)) < 0)
+	if (running == NULL && (n = resume(s, true, err)) < 0)
 		goto fail;
 	if ((s->loop = pue_loop_new(clock, err)) == NULL)
 		goto fail;
@@ -477,6 +478,8 @@ pue_service_free(struct pue_service *s)
 	if (s->engine != NULL)
 		pue_engine_stop(s->engine); /* the minute in progress too, before the last flush */
 	pue_engine_free(s->engine);
+	if (s->store != NULL)
+		pue_store_mark_clock(s->store, s->clock);
 	pue_store_config_close_into(s->store, s->heir);
 	pue_loop_free(s->loop);
 	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
@@ -528,7 +531,7 @@ pue_service_take_over(struct pue_service *s, struct pue_service *old)
 	pue_service_free(old); /* its store writes the minute just closed */
 	pue_store_stats(s->store, &stats);
 	s->reload_windows = stats.pending > 0;
-	if (resume(s, &err) < 0)
+	if (resume(s, false, &err) < 0)
 		pue_log(LOG_ERR, "%s; the windows start empty", err.msg);
 	if (h != NULL)
 		kept = pue_engine_handover_give(s->engine, h);

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,8 +401,15 @@ write_all(struct pue_store *st)
 			return -1;
 	}
 	if (st->minutes_until_dirty) {
-		sqlite3_bind_int64(st->set_until, 1, st->minutes_until);
-		if (step_reset(st->set_until) < 0)
+		sqlite3_bind_text(st->set_meta, 1, "minutes_until", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st->set_meta, 2, st->minutes_until);
+		if (step_reset(st->set_meta) < 0)
+			return -1;
+	}
+	if (st->clock_mark[0] != '\0') {
+		sqlite3_bind_text(st->set_meta, 1, "clock_mark", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st->set_meta, 2, st->clock_mark, -1, SQLITE_STATIC);
+		if (step_reset(st->set_meta) < 0)
 			return -1;
 	}
 	return 0;
@@ -472,6 +480,18 @@ pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms)
 		st->minutes_until = until_ms;
 		st->minutes_until_dirty = true;
 	}
+}
+
+void
+pue_store_mark_clock(struct pue_store *st, const struct pue_clock *c)
+{
+	char boot[48];
+
+	if (!pue_clock_boot_id(c, boot, sizeof(boot)) || strchr(boot, ' ') != NULL)
+		snprintf(boot, sizeof(boot), "-");
+	snprintf(st->clock_mark, sizeof(st->clock_mark), "%s %" PRId64 " %" PRId64 " %" PRId64,
+		 boot, pue_clock_mono(c).ns / 1000000, pue_clock_wall(c).ms,
+		 pue_clock_wall_offset(c));
 }
 
 void

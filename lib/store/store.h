@@ -87,6 +87,15 @@ int pue_store_limit_pages(struct pue_store *st, int64_t pages);
  * it still matches them. store_read.h reads it back. */
 void pue_store_set_minutes_until(struct pue_store *st, int64_t until_ms);
 
+/* Where c stands now, kept for the next flushes to write in their
+ * transactions (the rows they write are stamped at or before it): the
+ * boot its monotonic clock runs on (pue_clock_boot_id()), its monotonic
+ * time, its stamp and the wall clock's offset (pue_clock_wall_offset()).
+ * A restart measures its downtime from it, and so a
+ * step of the wall clock taken while pued was down (engine_resume.c);
+ * store_read.h reads it back. */
+void pue_store_mark_clock(struct pue_store *st, const struct pue_clock *c);
+
 void pue_store_stats(const struct pue_store *st, struct pue_store_stats *out);
 
 #endif

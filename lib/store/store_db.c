@@ -190,7 +190,7 @@ pue_store_db_disconnect(struct pue_store *st)
 {
 	sqlite3_stmt **const stmts[] = {
 		&st->ins_minute,     &st->ins_hour,    &st->ins_event,
-		&st->set_until,	     &st->del_minutes, &st->page_count,
+		&st->set_meta,	     &st->del_minutes, &st->page_count,
 		&st->freelist_count, &st->ins_zone,    &st->del_zone_minutes,
 	};
 	size_t i;
@@ -270,8 +270,8 @@ pue_store_db_connect(struct pue_store *st, bool *full, struct pue_err *err)
 	    prepare(st, "DELETE FROM zone_minutes WHERE t < ?", &st->del_zone_minutes) < 0 ||
 	    prepare(st, "PRAGMA page_count", &st->page_count) < 0 ||
 	    prepare(st, "PRAGMA freelist_count", &st->freelist_count) < 0 ||
-	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES('minutes_until', ?)",
-		    &st->set_until) < 0 ||
+	    prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st->set_meta) <
+		    0 ||
 	    prepare(st, "INSERT INTO events(t, kind, subject, message) VALUES(?, ?, ?, ?)",
 		    &st->ins_event) < 0) {
 		db_error(st, err, "preparing statements");

@@ -73,7 +73,8 @@ struct pue_store {
 	size_t n_points;
 	int64_t minutes_until; /* see pue_store_set_minutes_until() */
 	bool minutes_until_dirty;
-	sqlite3_stmt *ins_minute, *ins_hour, *ins_event, *set_until;
+	char clock_mark[96]; /* see pue_store_mark_clock(); "" before the first */
+	sqlite3_stmt *ins_minute, *ins_hour, *ins_event, *set_meta;
 	sqlite3_stmt *del_minutes;
 	sqlite3_stmt *ins_zone, *del_zone_minutes;
 	sqlite3_stmt *page_count, *freelist_count;

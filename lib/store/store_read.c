@@ -3,6 +3,8 @@
  * store_read.h. */
 #include "store/store_read.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <sqlite3.h>
@@ -103,6 +105,76 @@ pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue
 		}
 		sqlite3_finalize(q);
 	}
+	return rc;
+}
+
+int
+pue_store_read_clock_mark(struct pue_store *st, struct pue_store_clock_mark *m, struct pue_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	const unsigned char *v;
+	int rc = 0, used = 0;
+
+	if (st->db == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'clock_mark'", -1, &q,
+			       NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "reading the clock mark");
+	switch (sqlite3_step(q)) {
+	case SQLITE_ROW:
+		/* One written by hand and malformed is no mark. */
+		v = sqlite3_column_text(q, 0);
+		rc = v != NULL &&
+		     sscanf((const char *)v, "%47s %" SCNd64 " %" SCNd64 " %" SCNd64 "%n", m->boot,
+			    &m->mono_ms, &m->stamp_ms, &m->wall_off_ms, &used) == 4 &&
+		     v[used] == '\0';
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = pue_store_db_error(st, err, "reading the clock mark");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
+pue_store_read_newest(struct pue_store *st, int64_t *t_ms, struct pue_err *err)
+{
+	/* Each point's newest block by the index on (point, t_first), not a
+	 * scan of every block's t_last. */
+	static const char sql[] =
+		"SELECT max(t) FROM ("
+		" SELECT max(t_last) AS t FROM raw_open"
+		" UNION ALL SELECT max(t) FROM raw_tail"
+		" UNION ALL SELECT max((SELECT t_last FROM raw_blocks b WHERE b.point = p.id"
+		"  ORDER BY b.t_first DESC LIMIT 1)) FROM points p"
+		" UNION ALL SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'minutes_until')";
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (st->minutes_until_dirty) {
+		*t_ms = st->minutes_until;
+		rc = 1;
+	}
+	if (st->db == NULL)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return pue_store_db_error(st, err, "reading the newest stored time");
+	switch (sqlite3_step(q)) {
+	case SQLITE_ROW:
+		if (sqlite3_column_type(q, 0) != SQLITE_NULL &&
+		    (rc == 0 || sqlite3_column_int64(q, 0) > *t_ms)) {
+			*t_ms = sqlite3_column_int64(q, 0);
+			rc = 1;
+		}
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = pue_store_db_error(st, err, "reading the newest stored time");
+	}
+	sqlite3_finalize(q);
 	return rc;
 }
 

@@ -34,6 +34,26 @@ int pue_store_read_zone_minutes(struct pue_store *st, const char *zone, int64_t 
  * not to be rebuilt from the raw samples. */
 int pue_store_read_minutes_until(struct pue_store *st, int64_t *until_ms, struct pue_err *err);
 
+/* Where the clocks stood at the last flush written (pue_store_mark_clock()):
+ * returns 1 with *m, 0 when no flush wrote one (a database from before it
+ * was kept), a negative code on error. boot is "-" when the clock had no
+ * boot id. */
+struct pue_store_clock_mark {
+	char boot[48];
+	int64_t mono_ms, stamp_ms, wall_off_ms;
+};
+int pue_store_read_clock_mark(struct pue_store *st, struct pue_store_clock_mark *m,
+			      struct pue_err *err);
+
+/* The newest time the store holds data at: its newest raw sample (closed
+ * blocks, blocks in progress and their tails) or where the minutes end
+ * when that was set (not a guess from the newest minute, which may end a
+ * minute after the data). Returns 1 with *t_ms, 0 when the store holds
+ * neither, a negative code on error. For a database without a clock
+ * mark: a restart's stamps go on from it when the wall clock was set back
+ * below it (engine_resume.c). */
+int pue_store_read_newest(struct pue_store *st, int64_t *t_ms, struct pue_err *err);
+
 /* The newest stored sample of a point in [from_ms, to_ms]: returns 1 with
  * *t_ms and *value, 0 when there is none, a negative code on error. */
 int pue_store_read_last_sample(struct pue_store *st, size_t device, size_t point, int64_t from_ms,

@@ -19,11 +19,12 @@ enum kind { SYSTEM, SCALED, MANUAL, STEPPED };
 /* The stepped clock's file: the monotonic time and the wall clock's offset
  * from it. Readers in other processes (and pued's workers) load each field
  * atomically; only one process writes at a time (clock.h). */
-#define STEP_MAGIC 0x314b4c4345555000ULL /* "\0PUECLK1" */
+#define STEP_MAGIC 0x324b4c4345555000ULL /* "\0PUECLK2" */
 struct step_file {
 	uint64_t magic;
 	int64_t mono_ns;
 	int64_t wall_minus_mono_ms;
+	int64_t boot; /* pue_clock_boot_id(); pue_clock_reboot() counts it up */
 };
 
 struct pue_clock {
@@ -36,6 +37,7 @@ struct pue_clock {
 	int64_t manual_mono_ns;
 	struct step_file *step;	 /* STEPPED: the shared file, mapped */
 	struct absorber *absorb; /* NULL: pue_clock_wall() is the raw wall clock */
+	char boot[40];		 /* SYSTEM: the machine's boot_id, "" unknown */
 };
 
 /* The step absorber (clock.h): the stamps are the monotonic time plus an
@@ -73,10 +75,20 @@ clock_new(enum kind kind)
 	return c;
 }
 
+/* Read once: a flush marks the clock every second (pue_clock_boot_id()). */
 struct pue_clock *
 pue_clock_new_system(void)
 {
-	return clock_new(SYSTEM);
+	struct pue_clock *c = clock_new(SYSTEM);
+	FILE *f;
+
+	if (c != NULL && (f = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
+		if (fgets(c->boot, sizeof(c->boot), f) == NULL)
+			c->boot[0] = '\0';
+		c->boot[strcspn(c->boot, "\n")] = '\0';
+		fclose(f);
+	}
+	return c;
 }
 
 struct pue_clock *
@@ -109,7 +121,7 @@ int
 pue_clock_file_init(const char *path, pue_wall_t start, struct pue_err *err)
 {
 	/* Monotonic time starts at 1 s, as on a manual clock. */
-	struct step_file f = {STEP_MAGIC, 1000000000, start.ms - 1000};
+	struct step_file f = {STEP_MAGIC, 1000000000, start.ms - 1000, 1};
 	char tmp[4096];
 	int fd, rc = 0;
 
@@ -275,6 +287,58 @@ absorb(struct absorber *a, int64_t wall_ms, int64_t mono_ms)
 	stamp = mono_ms + a->off_ms;
 	pthread_mutex_unlock(&a->lock);
 	return stamp;
+}
+
+bool
+pue_clock_go_on_from(const struct pue_clock *c, int64_t from_ms, int64_t step_ms)
+{
+	struct absorber *a = c->absorb;
+	int64_t mono_ms = pue_clock_mono(c).ns / 1000000, off;
+	bool moved = false;
+
+	if (a == NULL)
+		return false;
+	off = from_ms - pue_clock_wall(c).ms; /* starts the absorber */
+	pthread_mutex_lock(&a->lock);
+	if (step_ms != 0) {
+		a->steps++;
+		a->last_step_ms = step_ms;
+	}
+	/* too far to slew: the stamps follow the wall clock, as running */
+	if (off != 0 && off <= PUE_CLOCK_MAX_SLEW_MS && -off <= PUE_CLOCK_MAX_SLEW_MS) {
+		a->off_ms = from_ms - mono_ms;
+		a->slewing = true;
+		a->slewed_at = mono_ms;
+		moved = true;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return moved;
+}
+
+int64_t
+pue_clock_wall_offset(const struct pue_clock *c)
+{
+	return raw_wall(c).ms - pue_clock_mono(c).ns / 1000000;
+}
+
+bool
+pue_clock_boot_id(const struct pue_clock *c, char *buf, size_t size)
+{
+	switch (c->kind) {
+	case STEPPED:
+		return snprintf(buf, size, "step-%" PRId64, step_load(&c->step->boot)) < (int)size;
+	case SYSTEM:
+		return c->boot[0] != '\0' && snprintf(buf, size, "%s", c->boot) < (int)size;
+	default:
+		return false;
+	}
+}
+
+void
+pue_clock_reboot(struct pue_clock *c)
+{
+	if (c->kind == STEPPED)
+		step_store(&c->step->boot, step_load(&c->step->boot) + 1);
 }
 
 void

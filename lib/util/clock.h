@@ -26,6 +26,7 @@
 #define PUE_CLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -111,6 +112,35 @@ pue_mono_t pue_clock_real(void);
 #define PUE_CLOCK_SLEW_DIV 12
 #define PUE_CLOCK_MAX_SLEW_MS (24 * 3600 * 1000LL)
 void pue_clock_absorb_steps(struct pue_clock *c);
+
+/* After a start (engine_resume.c): with steps absorbed, the stamps go on
+ * from from_ms now (where they stood at the last run's end plus the time
+ * that passed, or the newest data stored, which they may not go below)
+ * and slew to the wall clock as after a step seen running, so no minute
+ * is stored twice, no counter's interval spans a time that did not pass,
+ * and no window waits for the wall clock to catch up; from more than
+ * PUE_CLOCK_MAX_SLEW_MS away they follow the wall clock. step_ms is the
+ * wall clock's step while pued was down, counted and told as one seen
+ * running (pue_clock_steps()), or 0: the stamps only go on as they were
+ * (a restart while they slew). Returns true when they go on from from_ms. */
+bool pue_clock_go_on_from(const struct pue_clock *c, int64_t from_ms, int64_t step_ms);
+
+/* The wall clock's own offset from the monotonic clock, ms (whatever the
+ * stamps do): a change between two readings is a step of the wall clock. */
+int64_t pue_clock_wall_offset(const struct pue_clock *c);
+
+/* What pue_clock_mono() runs on across processes, as text in buf: the
+ * machine's boot (its boot_id) for the system clock, the stepped clock's
+ * boot count (pue_clock_reboot()). Two readings under one id are apart by
+ * the time that passed between them, even across a restart of pued; the
+ * monotonic clock does not count a suspend, which a facility host does
+ * not do. False for a scaled or manual clock (each process has its own
+ * monotonic time) or when the id cannot be read. */
+bool pue_clock_boot_id(const struct pue_clock *c, char *buf, size_t size);
+
+/* Stepped clocks only: a reboot as the next pued sees it, which cannot
+ * tell how long it was down from the monotonic clock. */
+void pue_clock_reboot(struct pue_clock *c);
 
 /* Steps seen since the clock was made, and the last one's size in ms
  * (positive: the wall clock jumped forward); how far pue_clock_wall() is

@@ -7,6 +7,9 @@
  *   pue-clock advance FILE DURATION  moves it while no pued runs on it
  *   pue-clock step-wall FILE DURATION  steps only the wall clock (may be
  *                                      negative: "-10m"), pued down
+ *   pue-clock reboot FILE            a new boot: the next pued cannot
+ *                                    measure its downtime on the
+ *                                    monotonic clock (clock.h)
  *   pue-clock run SOCKET DURATION [WALL_STEP]
  *                                    asks the pued at SOCKET to advance
  *                                    (stepping the wall first, if given)
@@ -39,7 +42,7 @@ static int
 usage(void)
 {
 	fputs("usage: pue-clock init FILE START_MS | show FILE | advance FILE DURATION |\n"
-	      "       step-wall FILE DURATION | run SOCKET DURATION [WALL_STEP]\n",
+	      "       step-wall FILE DURATION | reboot FILE | run SOCKET DURATION [WALL_STEP]\n",
 	      stderr);
 	return 2;
 }
@@ -142,13 +145,15 @@ main(int argc, char **argv)
 	if ((strcmp(argv[1], "advance") == 0 || strcmp(argv[1], "step-wall") == 0) && argc == 4) {
 		if (duration(argv[3], &ms) < 0 || (argv[1][0] == 'a' && ms < 0))
 			return usage();
-	} else if (strcmp(argv[1], "show") != 0 || argc != 3) {
+	} else if ((strcmp(argv[1], "show") != 0 && strcmp(argv[1], "reboot") != 0) || argc != 3) {
 		return usage();
 	}
 	if ((c = open_clock(argv[2])) == NULL)
 		return 1;
 	if (argv[1][0] == 'a')
 		pue_clock_advance(c, ms);
+	else if (argv[1][0] == 'r')
+		pue_clock_reboot(c);
 	else if (argv[1][1] == 't')
 		pue_clock_step_wall(c, ms);
 	printf("%" PRId64 " %" PRId64 "\n", pue_clock_wall(c).ms, pue_clock_mono(c).ns / 1000000);

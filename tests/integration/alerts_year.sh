@@ -57,12 +57,18 @@ covered=$(sqlite3 "$T/pued.db" "SELECT sum(covered_ms), round(total(facility_kwh
 note "days 201-230 driven live: $covered (covered ms, facility and IT kWh)"
 [ "$covered" = "$((30 * DAY))|878400.0|720000.0" ] || fail "days 201-230 not all covered: $covered"
 
-# The end of day 230: the rows after it go, with the mark of where the
-# stored minutes end (else pued would take the clock below them for a step
-# and go on from them, clock.h), and the wall clock steps back the two
-# hours (pued is down; the monotonic clock goes on) to stand there.
+# The end of day 230: the rows after it go (raw samples too, the blocks
+# that reach past it whole), with the mark of where the stored minutes end
+# and the last flush's clock mark (else pued would take the clock below
+# them, or measured from the mark, for a step and go on from them,
+# clock.h), and the wall clock steps back the two hours (pued is down;
+# the monotonic clock goes on) to stand there.
 sqlite3 "$T/pued.db" "DELETE FROM minutes WHERE t >= $((Y0 + 230 * DAY));
 	DELETE FROM hours WHERE t >= $((Y0 + 230 * DAY));
+	DELETE FROM raw_tail WHERE t >= $((Y0 + 230 * DAY));
+	DELETE FROM raw_open WHERE t_last >= $((Y0 + 230 * DAY));
+	DELETE FROM raw_blocks WHERE t_last >= $((Y0 + 230 * DAY));
+	DELETE FROM meta WHERE key = 'clock_mark';
 	UPDATE meta SET value = $((Y0 + 230 * DAY)) WHERE key = 'minutes_until'"
 "$BIN/pue-clock" step-wall "$T/clock" -2h >/dev/null
 start_pued "$T/pued.yaml"

@@ -73,6 +73,74 @@ test_a_step_back_never_moves_the_stamps_back(void **state)
 	pue_clock_free(c);
 }
 
+/* The wall clock set back 10 min while pued was down: the stamps go on
+ * from where they were and slew back, as after a step seen running, and
+ * the step is told; a restart while they slew goes on without a step. */
+static void
+test_stamps_go_on_from_where_they_were(void **state)
+{
+	struct pue_clock *c = pue_clock_new_manual((pue_wall_t){T0});
+	uint64_t n;
+	int64_t last, behind;
+
+	(void)state;
+	pue_clock_absorb_steps(c);
+	assert_true(pue_clock_go_on_from(c, T0 + 600000, -600000));
+	assert_int_equal(pue_clock_wall(c).ms, T0 + 600000);
+	pue_clock_steps(c, &n, &last, &behind);
+	assert_int_equal(n, 1);
+	assert_int_equal(last, -600000);
+	assert_int_equal(behind, -600000);
+	pue_clock_advance(c, 12000); /* 11 ms of stamp for each 12 */
+	assert_int_equal(pue_clock_wall(c).ms, T0 + 600000 + 11000);
+	pue_clock_advance(c, 2 * 3600000);
+	assert_int_equal(pue_clock_wall(c).ms, T0 + 12000 + 2 * 3600000);
+	pue_clock_free(c);
+
+	c = pue_clock_new_manual((pue_wall_t){T0});
+	pue_clock_absorb_steps(c);
+	assert_true(pue_clock_go_on_from(c, T0 + 5000, 0));
+	assert_int_equal(pue_clock_wall(c).ms, T0 + 5000);
+	pue_clock_steps(c, &n, &last, &behind);
+	assert_int_equal(n, 0);
+	assert_false(pue_clock_go_on_from(c, T0 + 5000, 0)); /* already there */
+	pue_clock_free(c);
+}
+
+/* A step measured across the downtime goes either way: the wall clock set
+ * an hour forward while pued was down is slewed to, as running; one of
+ * more than a day is counted and followed at once. */
+static void
+test_a_step_measured_while_down_is_slewed_or_followed(void **state)
+{
+	struct pue_clock *c = pue_clock_new_manual((pue_wall_t){T0});
+	uint64_t n;
+	int64_t last, behind;
+
+	(void)state;
+	pue_clock_absorb_steps(c);
+	assert_true(pue_clock_go_on_from(c, T0 - 3600000, 3600000));
+	assert_int_equal(pue_clock_wall(c).ms, T0 - 3600000);
+	pue_clock_steps(c, &n, &last, &behind);
+	assert_int_equal(n, 1);
+	assert_int_equal(last, 3600000);
+	assert_int_equal(behind, 3600000);
+	pue_clock_advance(c, 12000); /* 13 ms of stamp for each 12 */
+	assert_int_equal(pue_clock_wall(c).ms, T0 - 3600000 + 13000);
+	pue_clock_free(c);
+
+	c = pue_clock_new_manual((pue_wall_t){T0});
+	pue_clock_absorb_steps(c);
+	assert_false(pue_clock_go_on_from(c, T0 + PUE_CLOCK_MAX_SLEW_MS + 2000,
+					  -(PUE_CLOCK_MAX_SLEW_MS + 2000)));
+	assert_int_equal(pue_clock_wall(c).ms, T0);
+	pue_clock_steps(c, &n, &last, &behind);
+	assert_int_equal(n, 1);
+	assert_int_equal(last, -(PUE_CLOCK_MAX_SLEW_MS + 2000));
+	assert_int_equal(behind, 0);
+	pue_clock_free(c);
+}
+
 static void
 test_small_corrections_and_huge_steps_are_followed_at_once(void **state)
 {
@@ -110,6 +178,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_step_forward_is_slewed_in_twelve_times_its_size),
 		cmocka_unit_test(test_a_step_back_never_moves_the_stamps_back),
+		cmocka_unit_test(test_stamps_go_on_from_where_they_were),
+		cmocka_unit_test(test_a_step_measured_while_down_is_slewed_or_followed),
 		cmocka_unit_test(test_small_corrections_and_huge_steps_are_followed_at_once),
 		cmocka_unit_test(test_without_the_absorber_the_wall_clock_is_raw),
 	};

@@ -114,6 +114,37 @@ test_energy_integer_counter_decrease_is_reset_not_wrap(void **state)
 	assert_int_equal(pue_energy_update(&e, &p, 1000, &b, &iv), PUE_ENERGY_RESET);
 }
 
+/* The wall clock set back while pued was down: the stamps go on from the
+ * data stored, so the first reading after the start is a few ms after the
+ * last one while the counter moved by the whole downtime. Forgotten, the
+ * counter starts afresh there (no glitch, no energy) and keeps the power
+ * it has shown as its glitch limit. */
+static void
+test_energy_forget_starts_afresh_keeping_the_power_seen(void **state)
+{
+	struct pue_point p = {.kind = PUE_KIND_ENERGY, .unit = PUE_UNIT_KWH, .scale = 1};
+	struct pue_energy e = {0};
+	struct pue_interval iv;
+	struct pue_reading r[] = {
+		{.wall = {T0}, .value = 1000},
+		{.wall = {T0 + 600000}, .value = 1020},	    /* 120 kW */
+		{.wall = {T0 + 600005}, .value = 1030},	    /* 10 kWh of downtime in 5 ms */
+		{.wall = {T0 + 601005}, .value = 1030.025}, /* 90 kW */
+		{.wall = {T0 + 602005}, .value = 1031.025}, /* 3600 kW: over 10 x 120 */
+	};
+
+	(void)state;
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[0], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[1], &iv), PUE_ENERGY_INTERVAL);
+	pue_energy_forget(&e);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[2], &iv), PUE_ENERGY_FIRST);
+	assert_int_equal(pue_energy_take_event(&e, &(double){0}, &(pue_wall_t){0}),
+			 PUE_ENERGY_NO_EVENT);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[3], &iv), PUE_ENERGY_INTERVAL);
+	assert_true(fabs(iv.energy_kwh - 0.025) < 1e-9);
+	assert_int_equal(pue_energy_update(&e, &p, 1000, &r[4], &iv), PUE_ENERGY_GLITCH);
+}
+
 static void
 test_energy_glitch_over_max_power_is_rejected(void **state)
 {
@@ -668,6 +699,7 @@ main(void)
 		cmocka_unit_test(test_energy_a_jump_and_a_drop_in_turn_are_no_reset),
 		cmocka_unit_test(test_energy_first_delta_is_bounded_without_a_rating),
 		cmocka_unit_test(test_energy_rebased_counter_is_unknown_interval),
+		cmocka_unit_test(test_energy_forget_starts_afresh_keeping_the_power_seen),
 		cmocka_unit_test(test_energy_glitch_over_max_power_is_rejected),
 		cmocka_unit_test(test_energy_default_glitch_limit_is_ten_times_seen_power),
 		cmocka_unit_test(test_energy_power_trapezoid),

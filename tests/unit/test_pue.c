@@ -395,7 +395,7 @@ test_pue_resume_after_downtime_leaves_it_uncovered(void **state)
 	assert_int_equal(pue_store_flush(st, (pue_wall_t){0}, &err), 0);
 	pue_clock_advance(f->clock, 20 * MIN_MS + 3 * HOUR_MS);
 	assert_non_null(e = pue_engine_new(&f->cfg, f->clock, st, &err));
-	assert_true(pue_engine_resume(e, &err) >= 0);
+	assert_true(pue_engine_resume(e, true, &err) >= 0);
 	fig = pue_engine_window(e, 0);
 	assert_int_equal(fig.state, PUE_FIG_INSUFFICIENT);
 	assert_true(fig.coverage < 0.01);

@@ -150,7 +150,7 @@ run_start(const struct fixture *f, struct run *r, int64_t at)
 	if (r->store == NULL)
 		return false;
 	r->engine = pue_engine_new(&f->cfg, r->clock, r->store, &err);
-	return r->engine != NULL && pue_engine_resume(r->engine, &err) >= 0;
+	return r->engine != NULL && pue_engine_resume(r->engine, true, &err) >= 0;
 }
 
 static void
