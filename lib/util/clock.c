@@ -75,14 +75,22 @@ clock_new(enum kind kind)
 	return c;
 }
 
-/* Read once: a flush marks the clock every second (pue_clock_boot_id()). */
+/* Read once: a flush marks the clock every second (pue_clock_boot_id()).
+ * The unit passes the boot id in PUE_BOOT_ID_ENV, since its ProcSubset=pid
+ * hides /proc/sys. */
 struct pue_clock *
 pue_clock_new_system(void)
 {
 	struct pue_clock *c = clock_new(SYSTEM);
+	const char *env = getenv(PUE_BOOT_ID_ENV);
 	FILE *f;
 
-	if (c != NULL && (f = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
+	if (c == NULL)
+		return NULL;
+	if (env != NULL && *env != '\0' && strlen(env) < sizeof(c->boot) &&
+	    strchr(env, ' ') == NULL)
+		snprintf(c->boot, sizeof(c->boot), "%s", env);
+	else if ((f = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
 		if (fgets(c->boot, sizeof(c->boot), f) == NULL)
 			c->boot[0] = '\0';
 		c->boot[strcspn(c->boot, "\n")] = '\0';

@@ -130,13 +130,15 @@ bool pue_clock_go_on_from(const struct pue_clock *c, int64_t from_ms, int64_t st
 int64_t pue_clock_wall_offset(const struct pue_clock *c);
 
 /* What pue_clock_mono() runs on across processes, as text in buf: the
- * machine's boot (its boot_id) for the system clock, the stepped clock's
+ * machine's boot for the system clock (PUE_BOOT_ID_ENV when set, as the
+ * systemd unit sets it to %b, else /proc/sys/kernel/random/boot_id), the stepped clock's
  * boot count (pue_clock_reboot()). Two readings under one id are apart by
  * the time that passed between them, even across a restart of pued; the
  * monotonic clock does not count a suspend, which a facility host does
  * not do. False for a scaled or manual clock (each process has its own
  * monotonic time) or when the id cannot be read. */
 bool pue_clock_boot_id(const struct pue_clock *c, char *buf, size_t size);
+#define PUE_BOOT_ID_ENV "PUED_BOOT_ID"
 
 /* Stepped clocks only: a reboot as the next pued sees it, which cannot
  * tell how long it was down from the monotonic clock. */

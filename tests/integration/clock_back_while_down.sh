@@ -3,7 +3,8 @@
 # steps": a clock step loses only its downtime, is logged once and never
 # turns into energy, a glitch blamed on a meter or a frozen figure). Each
 # flush stores where pued's clocks stand (the boot, the monotonic time,
-# the stamp); a restart compares them with its own.
+# the stamp, the wall clock's offset); a restart compares them with its
+# own.
 #  1. Rebooted, on a database without that mark or the minutes' end (one
 #     written before they were kept), after a second: no step. The newest
 #     minute's end is a guess up to a minute ahead of the data, not used.
@@ -15,9 +16,10 @@
 #     counts what pued measures from then on (15 stamp-minutes are 16.4
 #     real ones). A restart while they slew goes on from where they were.
 #  3. Killed 35 s into a minute, rebooted, down 30 s and the clock set
-#     back 10 min more: the downtime cannot be measured. The stamps go on from the last
-#     flush's mark, no counter bridges the downtime, and the minute of the
-#     crash is still rebuilt from the raw samples stored before it.
+#     back 10 min more: the downtime cannot be measured. The stamps go
+#     on from the last flush's mark, no counter bridges the downtime, and
+#     the minute of the crash is still rebuilt from the raw samples stored
+#     before it.
 #  4. Set back over a day: followed at once, told, and no later restart
 #     takes the data left ahead of the wall clock for a step.
 # Throughout: no sample is stored on or before one already stored, no
@@ -70,8 +72,8 @@ got=$(sql "SELECT count(*), sum(covered_ms = 60000) FROM minutes WHERE t >= 1767
 [ "${got%|*}" -eq "${got#*|}" ] && [ "${got%|*}" -ge 40 ] ||
 	fail "minutes not whole across the restart (rows, whole): $got: $(sql "SELECT t, covered_ms FROM minutes WHERE covered_ms != 60000")"
 
-# 35 s or so into a minute of pued's stamps (which slew: a real second
-# is 11/12 of one of theirs), every meter answering.
+# 35 s or so into a minute of pued's stamps (which slew: 11 ms of stamp
+# in 12), every meter answering.
 stamp_s() { echo $(($(date -u -d "$(puectl status --json | jq -r .time)" +%s%3N) % 60000)); }
 for _ in 1 2 3 4; do
 	s=$(stamp_s)

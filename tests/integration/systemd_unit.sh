@@ -76,6 +76,9 @@ want 'ConfigurationDirectory=pued'
 want 'User=_pued'
 want 'Group=pued'
 want 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6'
+# The boot id that ProcSubset=pid hides (clock.h, pue_clock_boot_id()).
+want 'ProcSubset=pid'
+want 'Environment=PUED_BOOT_ID=%b'
 # IPAddressDeny=any would cut off meters at the site's own addresses.
 ! grep -q '^IPAddressDeny=' "$u" || fail "pued.service limits IP addresses; meters are anywhere"
 # ~@privileged takes chown(2) away; the socket's group needs it back.

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -141,6 +144,37 @@ test_a_step_measured_while_down_is_slewed_or_followed(void **state)
 	pue_clock_free(c);
 }
 
+/* The system clock's boot: the unit's PUED_BOOT_ID (its ProcSubset=pid hides
+ * /proc/sys), else the kernel's boot_id; a manual clock has none. */
+static void
+test_the_boot_id_comes_from_the_unit_or_the_kernel(void **state)
+{
+	struct pue_clock *c;
+	char id[48], kernel[48] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	(void)state;
+	if (f != NULL) {
+		assert_non_null(fgets(kernel, sizeof(kernel), f));
+		kernel[strcspn(kernel, "\n")] = '\0';
+		fclose(f);
+	}
+	setenv(PUE_BOOT_ID_ENV, "0c3c2b1f-unit", 1);
+	c = pue_clock_new_system();
+	assert_true(pue_clock_boot_id(c, id, sizeof(id)));
+	assert_string_equal(id, "0c3c2b1f-unit");
+	pue_clock_free(c);
+	unsetenv(PUE_BOOT_ID_ENV);
+	c = pue_clock_new_system();
+	assert_int_equal(pue_clock_boot_id(c, id, sizeof(id)), kernel[0] != '\0');
+	if (kernel[0] != '\0')
+		assert_string_equal(id, kernel);
+	pue_clock_free(c);
+	c = pue_clock_new_manual((pue_wall_t){T0});
+	assert_false(pue_clock_boot_id(c, id, sizeof(id)));
+	pue_clock_free(c);
+}
+
 static void
 test_small_corrections_and_huge_steps_are_followed_at_once(void **state)
 {
@@ -180,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_a_step_back_never_moves_the_stamps_back),
 		cmocka_unit_test(test_stamps_go_on_from_where_they_were),
 		cmocka_unit_test(test_a_step_measured_while_down_is_slewed_or_followed),
+		cmocka_unit_test(test_the_boot_id_comes_from_the_unit_or_the_kernel),
 		cmocka_unit_test(test_small_corrections_and_huge_steps_are_followed_at_once),
 		cmocka_unit_test(test_without_the_absorber_the_wall_clock_is_raw),
 	};
