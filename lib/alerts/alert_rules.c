@@ -86,6 +86,13 @@ pue_alert_rules_defs(const struct pue_config *cfg, struct pue_alert_def **out)
 	return (ssize_t)n;
 }
 
+bool
+pue_alert_rules_on_window(enum pue_alert_rule rule)
+{
+	return rule == PUE_RULE_PUE_CEILING || rule == PUE_RULE_PUE_WARNING ||
+	       rule == PUE_RULE_BELOW_ONE || rule == PUE_RULE_INSUFFICIENT;
+}
+
 int64_t
 pue_alert_rules_min_duration(enum pue_alert_rule rule, const struct pue_pue_conf *pc)
 {

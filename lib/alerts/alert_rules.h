@@ -68,6 +68,10 @@ ssize_t pue_alert_rules_defs(const struct pue_config *cfg, struct pue_alert_def 
 /* Frees the n defs' keys and defs. NULL is accepted. */
 void pue_alert_rules_defs_free(struct pue_alert_def *defs, size_t n);
 
+/* True for the rules judged on the alert window's figure (the PUE's
+ * levels, below_one, insufficient_data). */
+bool pue_alert_rules_on_window(enum pue_alert_rule rule);
+
 /* How long a rule's condition must hold before it fires: pue.min_duration
  * for the PUE, coverage and year rules, PUE_ALERT_STALE_MIN_DURATION_MS for
  * data_stale, 0 for the others (a device is down only after PUE_DOWN_AFTER

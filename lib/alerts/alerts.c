@@ -23,6 +23,7 @@
 #include "alerts/snmp_boots.h"
 #include "poll/snmp_lib.h"
 #include "core/duration.h"
+#include "engine/engine_totals.h"
 #include "util/utf8.h"
 
 #define ROUND_MS 1000
@@ -284,6 +285,8 @@ run_round(struct pue_alerts *a)
 	struct pue_figure f = pue_alerts_window_figure(a);
 	char msg[300];
 	size_t i, n = 0;
+	uint64_t changes;
+	bool new_window;
 
 	/* Opened at last: new incidents number on from those it holds. */
 	if (a->db_late && pue_alert_db_connected(a->db, NULL)) {
@@ -292,6 +295,10 @@ run_round(struct pue_alerts *a)
 		a->db_late = false;
 	}
 	expire_silences(a, now);
+	changes = pue_engine_totals_windows_changed(a->src.engine);
+	new_window = !a->window_seen || changes != a->window_changes;
+	a->window_seen = true;
+	a->window_changes = changes;
 	for (i = 0; i < a->n_alerts; i++) {
 		struct alert *al = &a->alerts[i];
 		enum pue_alert_obs obs;
@@ -300,6 +307,14 @@ run_round(struct pue_alerts *a)
 
 		msg[0] = '\0';
 		obs = observe(a, al, &f, now, msg, sizeof(msg));
+		/* A window changes only when a minute closes (or it loads
+		 * again): between two changes it is the same evidence, and its
+		 * time does not count for a minimum duration. Judged every
+		 * second, a pending alert fired on the window the round before
+		 * had seen, a second before the minute that cleared it (a first
+		 * start with alert_window = min_duration paged for a second). */
+		if (!new_window && pue_alert_rules_on_window(al->def.rule))
+			obs = PUE_OBS_HOLD;
 		c = pue_alert_state_step(&al->st, obs, now,
 					 pue_alert_rules_min_duration(al->def.rule, &a->cfg->pue));
 		/* A silence holds a firing back, it does not drop it: an alert

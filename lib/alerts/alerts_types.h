@@ -72,6 +72,10 @@ struct pue_alerts {
 	size_t n_silences, cap_silences;
 	uint32_t next_incident;
 	int64_t started_ms;
+	/* pue_engine_totals_windows_changed() at the last round; window_seen: a
+	 * round has run. */
+	uint64_t window_changes;
+	bool window_seen;
 	struct pue_timer round; /* once a second (ROUND_MS) */
 	pue_mono_t next_round, next_publish;
 	struct pue_snmp_lib *snmp_lib; /* a reference, with trap or inform targets */

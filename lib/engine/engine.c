@@ -57,6 +57,7 @@ pue_engine_add_minute(void *arg, const struct pue_minute *m)
 	}
 	pue_engine_add_to_windows(e, mc->t, &whole);
 	if (mc->t == &e->tracks[0]) { /* this engine's part only, not the carry */
+		e->windows_changed++;
 		e->totals.facility_kwh += m->facility_kwh;
 		e->totals.it_kwh += m->it_kwh;
 		e->totals.covered_ms += m->covered_ms;

@@ -86,6 +86,7 @@ struct pue_engine {
 	bool has_carry;
 
 	struct pue_engine_totals totals; /* the PUE's closed minutes (pue_engine_totals()) */
+	uint64_t windows_changed;	 /* pue_engine_totals_windows_changed() */
 
 	/* alerts (issue 8): meter resets and glitches, as they happen */
 	pue_engine_event_cb on_event;

@@ -274,6 +274,7 @@ pue_engine_resume(struct pue_engine *e, bool started, struct pue_err *err)
 		return PUE_E_STORE;
 	for (k = 0; k < e->n_tracks; k++)
 		end_windows(e, k, k == 0 ? pue_combine_done_until(e->tracks[0].combine) : now);
+	e->windows_changed++;
 	return n;
 }
 
@@ -292,5 +293,6 @@ pue_engine_resume_windows(struct pue_engine *e, struct pue_err *err)
 	e->has_carry = false;
 	n = load_windows(e, pue_clock_wall(e->clock).ms, open - open % PUE_MINUTE_MS, err);
 	end_windows(e, 0, open);
+	e->windows_changed++;
 	return n;
 }

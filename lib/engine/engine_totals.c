@@ -16,3 +16,9 @@ pue_engine_totals_point_energy(const struct pue_engine *e, size_t device, size_t
 {
 	return e->devices[device].p[point].energy_kwh;
 }
+
+uint64_t
+pue_engine_totals_windows_changed(const struct pue_engine *e)
+{
+	return e->windows_changed;
+}

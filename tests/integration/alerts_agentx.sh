@@ -78,8 +78,10 @@ grep -q 'pueWindowState.1 = INTEGER: insufficientData' "$T/windows.txt" || fail 
 grep -qxF 'PUED-MIB::pueWindowPueText.1 = STRING: insufficient data (coverage 0.0%)' "$T/windows.txt" ||
 	fail "insufficient text: $(grep pueWindowPueText.1 "$T/windows.txt")"
 # The alert window is 24h (the default): insufficient_data:24h went
-# pending at the first round, 00:00:01, and fires its minimum duration
-# (15m by default) later, at 00:15:01.
+# pending at the first round, 00:00:01, and fires at the first round its
+# minimum duration (15m by default) later that sees a new minute: at
+# 00:15:02 (the round at 00:15:01 runs before the tick that closes minute
+# 00:14; alerts_first_start.sh).
 alert_is() { # alert_is KEY STATE
 	puectl alerts --json | jq -e --arg k "$1" --arg s "$2" '[.active[] | select(.alert == $k) | .state] == [$s]' \
 		>/dev/null || fail "$1 is not $2: $(puectl alerts --json | jq -c .active)"
@@ -88,9 +90,11 @@ advance_to 00:15:00
 alert_is insufficient_data:24h pending
 [ "$(mib_get PUED-MIB::pueWindowState.1)" = insufficientData ] || fail "15m window published before its round"
 advance_to 00:15:01
-alert_is insufficient_data:24h firing
+alert_is insufficient_data:24h pending
 status_jq '.windows[0] | .window == "15m" and .state == "ok" and .pue == 1.2' >/dev/null ||
 	fail "15m window at 00:15:01: $(puectl status --json | jq -c .windows[0])"
+advance_to 00:15:02
+alert_is insufficient_data:24h firing
 wait_for 10000 "the 15m PUE through snmpd" reads PUED-MIB::pueWindowState.1 ok
 [ "$(mib_get PUED-MIB::pueWindowPueMilli.1)" = "1200 thousandths" ] || fail "pueWindowPueMilli.1: $(mib_get PUED-MIB::pueWindowPueMilli.1)"
 [ "$(mib_get PUED-MIB::pueWindowPueText.1)" = 1.200 ] || fail "pueWindowPueText.1: $(mib_get PUED-MIB::pueWindowPueText.1)"

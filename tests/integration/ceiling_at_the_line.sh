@@ -68,12 +68,13 @@ advance_to 03:00:00
 advance_to 04:02:00
 at_line 4 "facility 1250.4 kW" 1250.4 312.6 1250.4
 # The alerts so far, each at its second: insufficient data for the 1h
-# window from the first round, firing after its 15 minutes; the warning
+# window from the first round, firing at the first round after its 15
+# minutes that sees a new minute (alerts_first_start.sh); the warning
 # (1.22) pending once the window is 95% covered (minute 00:56 closed at
 # 00:57:01, seen by the round a second later), firing 15 minutes on.
 got=$(sql "SELECT time(t / 1000, 'unixepoch'), key, state FROM alert_history ORDER BY t, id")
 want="00:00:01|insufficient_data:1h|pending
-00:15:01|insufficient_data:1h|firing
+00:15:02|insufficient_data:1h|firing
 00:57:02|pue_warning:1h|pending
 00:57:02|insufficient_data:1h|resolved
 01:12:02|pue_warning:1h|firing"
