@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "control/control_peer.h"
 #include "util/blob.h"
 #include "util/log.h"
 #include "util/fd_policy.h"
@@ -23,6 +24,7 @@
 struct client {
 	int fd;
 	struct ucred peer;
+	bool admin; /* may send admin commands (control_peer.h) */
 	struct pue_ctl_input in;
 	struct pue_blob *out; /* the reply being sent (NULL: none); off_out of it sent */
 	size_t off_out;
@@ -47,6 +49,7 @@ struct pue_control {
 	pue_control_handler handler;
 	pue_control_ready ready; /* NULL: every reply is built by handler */
 	void *arg;
+	gid_t admin_gid; /* control.admin_group's, looked up at the start */
 	int fd;
 	/* This server made the socket file, or took it over (a reload):
 	 * it removes the file when it goes. */
@@ -187,9 +190,9 @@ answer_lines(struct pue_control *c, struct client *cl)
 
 	while (!cl->closing && cl->out == NULL &&
 	       (len = pue_control_request_input_line(&cl->in, &line)) >= 0) {
-		queue_reply(cl,
-			    pue_control_request_reply_line(c->conf, &cl->peer, line, (size_t)len,
-							   c->handler, c->ready, c->arg));
+		queue_reply(cl, pue_control_request_reply_line(c->conf, &cl->peer, cl->admin, line,
+							       (size_t)len, c->handler, c->ready,
+							       c->arg));
 		pue_control_request_input_consume(&cl->in, (size_t)len);
 	}
 }
@@ -335,6 +338,7 @@ on_accept(void *arg, int fd, uint32_t events)
 	cl->since = pue_clock_real(); /* a connection that sends nothing has a deadline too */
 	cl->pending = true;
 	cl->peer = peer;
+	cl->admin = pue_control_peer_is_admin(cfd, &peer, c->admin_gid);
 	if (watch(c, cfd, EPOLLIN, true) < 0) {
 		close(cfd);
 		free(cl);
@@ -474,6 +478,7 @@ pue_control_new(const struct pue_control_conf *conf, struct pue_loop *loop,
 	c->handler = handler;
 	c->arg = arg;
 	c->fd = -1;
+	c->admin_gid = pue_control_peer_admin_gid(conf);
 	pue_timer_init(&c->sweep, loop, true, sweep, c, "control: the clients' deadlines");
 	if (strlen(conf->socket) >= sizeof(sa.sun_path)) {
 		pue_err_set(err, -ENAMETOOLONG, "control: socket path %s is longer than %zu bytes",
@@ -563,6 +568,8 @@ pue_control_take_over(struct pue_control *c, struct pue_control *old)
 			free(cl);
 			continue;
 		}
+		/* Judged again under the configuration now in force. */
+		cl->admin = pue_control_peer_is_admin(cl->fd, &cl->peer, c->admin_gid);
 		c->clients[j] = cl;
 	}
 	if (old->fd >= 0 && strcmp(old->conf->socket, c->conf->socket) == 0) {

@@ -20,7 +20,8 @@
  * Anyone who can open the socket (its owner and group, mode 0660) may read:
  * status, devices, alerts, ping. Commands that change state (reload, ack,
  * silence) are for root, the daemon's own user, or members of
- * control.admin_group, checked on the peer's SO_PEERCRED credentials.
+ * control.admin_group, judged from the kernel's credentials and groups of
+ * the peer (control_peer.h) at its connection and at each reload.
  * Main thread only.
  */
 #ifndef PUE_CONTROL_H

@@ -7,8 +7,6 @@
 #include "control/control_request.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +57,7 @@ pue_control_request_input_consume(struct pue_ctl_input *in, size_t len)
 /* The reply to req, a request line parsed (NULL: not JSON, jerr says
  * why). */
 static json_t *
-answer(const struct pue_control_conf *conf, const struct ucred *peer, json_t *req,
+answer(const struct pue_control_conf *conf, const struct ucred *peer, bool admin, json_t *req,
        const json_error_t *jerr, pue_control_handler handler, void *arg)
 {
 	json_t *result, *v, *cmd;
@@ -81,8 +79,7 @@ answer(const struct pue_control_conf *conf, const struct ucred *peer, json_t *re
 	if (!json_is_string(cmd))
 		return pue_control_request_error_reply(
 			"malformed request: \"cmd\" must be a string");
-	if (pue_control_request_is_admin_command(json_string_value(cmd)) &&
-	    !pue_control_request_peer_is_admin(conf, peer)) {
+	if (pue_control_request_is_admin_command(json_string_value(cmd)) && !admin) {
 		if (conf->admin_group != NULL)
 			snprintf(msg, sizeof(msg),
 				 "permission denied: \"%s\" needs root, the daemon's user or "
@@ -104,7 +101,8 @@ answer(const struct pue_control_conf *conf, const struct ucred *peer, json_t *re
 
 json_t *
 pue_control_request_answer(const struct pue_control_conf *conf, const struct ucred *peer,
-			   const char *line, size_t len, pue_control_handler handler, void *arg)
+			   bool admin, const char *line, size_t len, pue_control_handler handler,
+			   void *arg)
 {
 	json_error_t jerr;
 	json_t *req, *reply;
@@ -112,7 +110,7 @@ pue_control_request_answer(const struct pue_control_conf *conf, const struct ucr
 	/* json_loadb, not json_loads: a NUL inside the line is an error, not
 	 * the end of the request. */
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	reply = answer(conf, peer, req, &jerr, handler, arg);
+	reply = answer(conf, peer, admin, req, &jerr, handler, arg);
 	json_decref(req);
 	return reply;
 }
@@ -137,8 +135,8 @@ ready_command(const json_t *req)
 
 struct pue_blob *
 pue_control_request_reply_line(const struct pue_control_conf *conf, const struct ucred *peer,
-			       const char *line, size_t len, pue_control_handler handler,
-			       pue_control_ready ready, void *arg)
+			       bool admin, const char *line, size_t len,
+			       pue_control_handler handler, pue_control_ready ready, void *arg)
 {
 	json_error_t jerr;
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -148,7 +146,8 @@ pue_control_request_reply_line(const struct pue_control_conf *conf, const struct
 	if (ready != NULL && req != NULL && (id = ready_command(req)) >= 0)
 		b = ready(arg, (enum pue_ctl_cmd)id);
 	if (b == NULL)
-		b = pue_control_request_reply_blob(answer(conf, peer, req, &jerr, handler, arg));
+		b = pue_control_request_reply_blob(
+			answer(conf, peer, admin, req, &jerr, handler, arg));
 	json_decref(req);
 	return b;
 }
@@ -182,27 +181,19 @@ pue_control_request_is_admin_command(const char *cmd)
 }
 
 bool
-pue_control_request_peer_is_admin(const struct pue_control_conf *conf, const struct ucred *peer)
+pue_control_request_peer_is_admin(const struct ucred *peer, gid_t admin_gid, const gid_t *groups,
+				  size_t n)
 {
-	struct group *gr;
-	struct passwd pw, *pwp = NULL;
-	gid_t groups[256];
-	int n = 256, i;
-	char buf[4096];
+	size_t i;
 
 	if (peer->uid == 0 || peer->uid == geteuid())
 		return true;
-	if (conf->admin_group == NULL || (gr = getgrnam(conf->admin_group)) == NULL)
+	if (admin_gid == PUE_CTL_NO_GROUP || peer->uid == (uid_t)-1)
 		return false;
-	if (peer->gid == gr->gr_gid)
+	if (peer->gid == admin_gid)
 		return true;
-	/* SO_PEERCRED carries the primary group only: look up the rest. */
-	if (getpwuid_r(peer->uid, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
-		return false;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
-		return false;
 	for (i = 0; i < n; i++)
-		if (groups[i] == gr->gr_gid)
+		if (groups[i] == admin_gid)
 			return true;
 	return false;
 }

@@ -28,9 +28,17 @@
 /* True for the commands only an administrator may send. */
 bool pue_control_request_is_admin_command(const char *cmd);
 
-/* True when the peer may send admin commands under conf. */
-bool pue_control_request_peer_is_admin(const struct pue_control_conf *conf,
-				       const struct ucred *peer);
+/* No admin group (control.admin_group unset, or no such group). */
+#define PUE_CTL_NO_GROUP ((gid_t)-1)
+
+/* True when the peer may send admin commands: root, the daemon's user, or
+ * a process in the admin group admin_gid (PUE_CTL_NO_GROUP: none) by its
+ * primary group or by one of the n supplementary groups the kernel gave
+ * it (SO_PEERGROUPS), as the kernel judges its access to a file. No name
+ * service is asked: the server runs this on its main loop, which a slow
+ * directory would hold up with every poll behind it. */
+bool pue_control_request_peer_is_admin(const struct ucred *peer, gid_t admin_gid,
+				       const gid_t *groups, size_t n);
 
 /* Answers one request. Returns the result object (the control module takes
  * the reference), or NULL with err set for an error reply. peer is the
@@ -62,14 +70,16 @@ ssize_t pue_control_request_input_line(const struct pue_ctl_input *in, const cha
 void pue_control_request_input_consume(struct pue_ctl_input *in, size_t len);
 
 /* The reply to one request (len bytes at line, without the newline) from
- * a client with credentials peer: an error reply, {"v":1,"ok":false,
+ * a client with credentials peer, an administrator when admin
+ * (pue_control_request_peer_is_admin()): an error reply, {"v":1,"ok":false,
  * "error":...}, for a request that is not one JSON object (a NUL byte
  * included), a "v" other than 1, a "cmd" that is not a string, or an admin
- * command from a peer that is not an administrator under conf; otherwise
- * handler's answer. Returns a new reference, NULL only when out of memory. */
+ * command from a peer that is not an administrator (conf words why);
+ * otherwise handler's answer. Returns a new reference, NULL only when out
+ * of memory. */
 json_t *pue_control_request_answer(const struct pue_control_conf *conf, const struct ucred *peer,
-				   const char *line, size_t len, pue_control_handler handler,
-				   void *arg);
+				   bool admin, const char *line, size_t len,
+				   pue_control_handler handler, void *arg);
 
 /* The reply line to one request (as pue_control_request_answer()), as the bytes
  * to send, newline included: for a well-formed request of version 1 whose
@@ -77,8 +87,9 @@ json_t *pue_control_request_answer(const struct pue_control_conf *conf, const st
  * is not NULL and gives some; otherwise pue_control_request_answer()'s reply. The
  * line is parsed once. A new reference, NULL only when out of memory. */
 struct pue_blob *pue_control_request_reply_line(const struct pue_control_conf *conf,
-						const struct ucred *peer, const char *line,
-						size_t len, pue_control_handler handler,
+						const struct ucred *peer, bool admin,
+						const char *line, size_t len,
+						pue_control_handler handler,
 						pue_control_ready ready, void *arg);
 
 /* reply (taken) as one line of bytes: its compact JSON and a newline. A

@@ -175,8 +175,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			CHECK(line == in.buf && (size_t)len < in.n && in.buf[len] == '\n',
 			      "line of %zd in %zu bytes", len, in.n);
-			check_reply(pue_control_request_answer(&conf, &peer, line, (size_t)len,
-							       handler, &h));
+			check_reply(pue_control_request_answer(
+				&conf, &peer,
+				pue_control_request_peer_is_admin(&peer, PUE_CTL_NO_GROUP, NULL, 0),
+				line, (size_t)len, handler, &h));
 			pue_control_request_input_consume(&in, (size_t)len);
 			CHECK(in.n == before - (size_t)len - 1, "consumed %zu of %zu",
 			      before - in.n, (size_t)len + 1);

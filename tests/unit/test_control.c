@@ -45,7 +45,9 @@ answer(const char *text, size_t len, uid_t uid)
 {
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
-	json_t *reply = pue_control_request_answer(&conf, &peer, text, len, handler, NULL);
+	json_t *reply = pue_control_request_answer(
+		&conf, &peer, pue_control_request_peer_is_admin(&peer, PUE_CTL_NO_GROUP, NULL, 0),
+		text, len, handler, NULL);
 	char *s;
 
 	assert_non_null(reply);
@@ -146,7 +148,7 @@ test_control_answer_replies_when_a_message_is_not_utf8(void **state)
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = 0, .gid = 0};
 	static const char req[] = "{\"cmd\":\"abc\xc3\xa9\"}"; /* "abcé" */
-	json_t *reply = pue_control_request_answer(&conf, &peer, req, sizeof(req) - 1,
+	json_t *reply = pue_control_request_answer(&conf, &peer, true, req, sizeof(req) - 1,
 						   cutting_handler, NULL);
 
 	(void)state;
@@ -180,6 +182,32 @@ test_control_answer_passes_allowed_commands_to_the_handler(void **state)
 	assert_int_equal(calls, 3);
 }
 
+/* Who is an administrator: root and the daemon's user always; with an
+ * admin group, a process in it by its primary group or by a supplementary
+ * group the kernel gave it; nobody else, and never a peer whose
+ * credentials could not be read. */
+static void
+test_control_admin_is_root_the_daemon_or_the_admin_group(void **state)
+{
+	uid_t other = geteuid() == 1000 ? 1001 : 1000;
+	struct ucred root = {.pid = 1, .uid = 0, .gid = 0};
+	struct ucred self = {.pid = 1, .uid = geteuid(), .gid = getegid()};
+	struct ucred user = {.pid = 1, .uid = other, .gid = 100};
+	struct ucred in_group = {.pid = 1, .uid = other, .gid = 4242};
+	struct ucred unknown = {.pid = 0, .uid = (uid_t)-1, .gid = 4242};
+	const gid_t some[] = {20, 4242, 27}, none[] = {20, 27};
+
+	(void)state;
+	assert_true(pue_control_request_peer_is_admin(&root, PUE_CTL_NO_GROUP, NULL, 0));
+	assert_true(pue_control_request_peer_is_admin(&self, PUE_CTL_NO_GROUP, NULL, 0));
+	assert_false(pue_control_request_peer_is_admin(&user, PUE_CTL_NO_GROUP, some, 3));
+	assert_false(pue_control_request_peer_is_admin(&user, 4242, NULL, 0));
+	assert_false(pue_control_request_peer_is_admin(&user, 4242, none, 2));
+	assert_true(pue_control_request_peer_is_admin(&user, 4242, some, 3));
+	assert_true(pue_control_request_peer_is_admin(&in_group, 4242, NULL, 0));
+	assert_false(pue_control_request_peer_is_admin(&unknown, 4242, some, 3));
+}
+
 static int readies;
 static enum pue_ctl_cmd last_ready;
 static bool ready_gives;
@@ -206,8 +234,9 @@ reply_line(const char *text, uid_t uid)
 {
 	struct pue_control_conf conf = {.socket = "x"};
 	struct ucred peer = {.pid = 1, .uid = uid, .gid = uid};
-	struct pue_blob *b = pue_control_request_reply_line(&conf, &peer, text, strlen(text),
-							    handler, ready, NULL);
+	struct pue_blob *b = pue_control_request_reply_line(
+		&conf, &peer, pue_control_request_peer_is_admin(&peer, PUE_CTL_NO_GROUP, NULL, 0),
+		text, strlen(text), handler, ready, NULL);
 	char *s;
 
 	assert_non_null(b);
@@ -268,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_control_answer_refuses_malformed_requests),
 		cmocka_unit_test(test_control_answer_replies_when_a_message_is_not_utf8),
 		cmocka_unit_test(test_control_answer_passes_allowed_commands_to_the_handler),
+		cmocka_unit_test(test_control_admin_is_root_the_daemon_or_the_admin_group),
 		cmocka_unit_test(test_control_reply_line_serves_ready_bytes_for_status_and_devices),
 	};
 
