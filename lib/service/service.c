@@ -26,12 +26,14 @@
 #include "poll/snmp_lib.h"
 #include "store/store.h"
 #include "store/store_config.h"
+#include "store/store_lock.h"
 #include "web/web_feed.h" /* the status page at / (issue 17) */
 
 struct pue_service {
 	const struct pue_config *cfg;
 	struct pue_clock *clock;
 	struct pue_store *store;
+	struct pue_store_lock *db_lock; /* NULL: could not be taken (logged) */
 	/* A reload's new service's store, which takes the rows this one's
 	 * could not write (pue_service_take_over()); NULL otherwise. */
 	struct pue_store *heir;
@@ -378,6 +380,7 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	struct pue_poll_sink sink;
 	struct pue_poller_env env;
 	struct pue_alerts_source alerts_src; /* alerts (issue 8) */
+	struct pue_err lock_err = {0};
 	pue_mono_t now;
 	size_t k;
 	int n;
@@ -396,6 +399,14 @@ pue_service_new(const struct pue_config *cfg, struct pue_clock *clock,
 	 * only take a reference (snmp_lib.h). */
 	if (talks_snmp(cfg) && (s->snmp_lib = pue_snmp_lib_new(err)) == NULL)
 		goto fail;
+	if ((s->db_lock = pue_store_lock_take(cfg->storage.path, &lock_err)) == NULL) {
+		if (lock_err.code == -EBUSY) {
+			*err = lock_err;
+			goto fail;
+		}
+		pue_log(LOG_WARNING, "%s; a second pued on this database would not be refused",
+			lock_err.msg);
+	}
 	if ((s->store = pue_store_config_open(cfg->storage.path, cfg, err)) == NULL)
 		goto fail;
 	if ((s->engine = pue_engine_new(cfg, clock, s->store, err)) == NULL)
@@ -481,6 +492,7 @@ pue_service_free(struct pue_service *s)
 	if (s->store != NULL)
 		pue_store_mark_clock(s->store, s->clock);
 	pue_store_config_close_into(s->store, s->heir);
+	pue_store_lock_drop(s->db_lock); /* once the database is closed */
 	pue_loop_free(s->loop);
 	pue_snmp_lib_unref(s->snmp_lib); /* the last reference, or the alerts' */
 	free(s);

@@ -45,12 +45,16 @@ err=$(timeout 60 "$BIN/puectl" -s "$T/pued.sock" status 2>&1 >/dev/null) || rc=$
 [ "$rc" -eq 1 ] || fail "puectl status exited $rc: $err"
 note "status: $err"
 
-# A second pued on the same socket meanwhile: it says the socket is taken
-# and exits, neither waiting for the wedged one nor taking its socket.
+# A second pued on the same socket meanwhile (with a database of its own:
+# the first one's would refuse it sooner, store_one_pued.sh): it says the
+# socket is taken and exits, neither waiting for the wedged one nor taking
+# its socket.
+sed "s|path: $T/pued.db|path: $T/pued2.db|" "$T/pued.yaml" >"$T/pued2.yaml"
+grep -q "path: $T/pued2.db" "$T/pued2.yaml" || fail "config edit"
 rc=0
 # (-k: pued blocks SIGTERM to read it from a signalfd, so one stuck in
 # connect() never sees it)
-timeout -k 5 60 "$BIN/pued" -f -c "$T/pued.yaml" >"$T/pued2.log" 2>&1 || rc=$?
+timeout -k 5 60 "$BIN/pued" -f -c "$T/pued2.yaml" >"$T/pued2.log" 2>&1 || rc=$?
 [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "a second pued hung on the wedged one's socket"
 [ "$rc" -ne 0 ] || fail "a second pued started beside a wedged one"
 grep -q 'another pued is listening (but not accepting) there' "$T/pued2.log" ||
