@@ -22,6 +22,7 @@
 #include "config/config_device.h"
 #include "config/config_text.h"
 #include "core/duration.h"
+#include "core/window.h"
 #include "config/config_value.h"
 
 #define MINUTE_MS (60 * 1000LL)
@@ -244,6 +245,23 @@ window_cmp(const void *a, const void *b)
 	return x->n->column < y->n->column ? -1 : x->n->column > y->n->column;
 }
 
+/* A window's span (pue.windows, pue.alert_window): 1m is the bucket size;
+ * 400d leaves the 365d figure room for a leap year and a late report. It
+ * must be a whole number of minutes (pue_window_check_span()): a window of
+ * 90s passed here and pued then could not make it. */
+static bool
+read_window(struct pue_cfgctx *c, const struct pue_ynode *n, int64_t *ms)
+{
+	struct pue_err err = {0};
+
+	if (!pue_config_value_duration(c, n, MINUTE_MS, 400 * DAY_MS, ms))
+		return false;
+	if (pue_window_check_span(*ms, &err) == 0)
+		return true;
+	pue_yaml_tree_error(c->tree, n, "%s", err.msg);
+	return false;
+}
+
 static void
 read_windows(struct pue_cfgctx *c, const struct pue_ynode *seq)
 {
@@ -268,10 +286,8 @@ read_windows(struct pue_cfgctx *c, const struct pue_ynode *seq)
 	}
 	if ((w = pue_config_value_calloc(c, seq->n_kids, sizeof(*w))) == NULL)
 		return;
-	/* 1m is the bucket size; 400d leaves the 365d figure room for a leap
-	 * year and a late report. */
 	for (i = 0; i < seq->n_kids; i++)
-		if (pue_config_value_duration(c, seq->kids[i], MINUTE_MS, 400 * DAY_MS, &w[n].ms))
+		if (read_window(c, seq->kids[i], &w[n].ms))
 			w[n++].n = seq->kids[i];
 	qsort(w, n, sizeof(*w), window_cmp);
 	if ((pc->windows_ms = pue_config_value_calloc(c, n, sizeof(int64_t))) != NULL) {
@@ -350,8 +366,7 @@ read_thresholds(struct pue_cfgctx *c, const struct pue_ynode *n)
 	if ((k = pue_yaml_tree_get(n, "min_duration")) != NULL)
 		pue_config_value_duration(c, k, 0, DAY_MS, &pc->min_duration_ms);
 	if ((aw = pue_yaml_tree_get(n, "alert_window")) != NULL)
-		window_ok = pue_config_value_duration(c, aw, MINUTE_MS, 400 * DAY_MS,
-						      &pc->alert_window_ms);
+		window_ok = read_window(c, aw, &pc->alert_window_ms);
 	if (!window_ok || pc->windows_ms == NULL)
 		return;
 	for (i = 0; i < pc->n_windows; i++)

@@ -2,8 +2,11 @@
 /* window.c - ring buckets with running sums; see window.h. */
 #include "core/window.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/duration.h"
 
 #define HOUR_MS (60 * PUE_MINUTE_MS)
 #define DAY_MS (24 * HOUR_MS)
@@ -31,12 +34,46 @@ floor_div(int64_t a, int64_t b)
 	return a / b - (a % b < 0);
 }
 
+int
+pue_window_check_span(int64_t span_ms, struct pue_err *err)
+{
+	char span[32], below[32], above[32];
+
+	if (span_ms >= PUE_MINUTE_MS && span_ms % PUE_MINUTE_MS == 0)
+		return 0;
+	pue_duration_format_span(span_ms, span, sizeof(span));
+	if (span_ms < PUE_MINUTE_MS)
+		return pue_err_set(err, -EINVAL,
+				   "window %s is shorter than a minute (windows sum whole "
+				   "minutes: 1m at least)",
+				   span);
+	pue_duration_format_span(span_ms - span_ms % PUE_MINUTE_MS, below, sizeof(below));
+	pue_duration_format_span(span_ms - span_ms % PUE_MINUTE_MS + PUE_MINUTE_MS, above,
+				 sizeof(above));
+	return pue_err_set(err, -EINVAL,
+			   "window %s is not a whole number of minutes (windows sum whole "
+			   "minutes: %s or %s)",
+			   span, below, above);
+}
+
+int
+pue_window_check_spans(const int64_t *spans_ms, size_t n, struct pue_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = pue_window_check_span(spans_ms[i], err)) < 0)
+			return rc;
+	return 0;
+}
+
 struct pue_window *
 pue_window_new(int64_t span_ms)
 {
 	struct pue_window *w;
 
-	if (span_ms < PUE_MINUTE_MS || span_ms % PUE_MINUTE_MS != 0)
+	if (pue_window_check_span(span_ms, NULL) < 0)
 		return NULL;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)

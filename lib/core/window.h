@@ -15,12 +15,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
 #include "core/minute.h"
 
 struct pue_window; /* opaque */
 
-/* A window of span_ms (a whole number of minutes; whole hours beyond two
- * days). Returns NULL on allocation failure or a bad span. */
+/* 0 when span_ms can be a window: a whole number of minutes, one at least
+ * (a window sums whole minutes; a span that cuts one would count it whole
+ * or not at all). Else -EINVAL, and err (may be NULL) says why and names
+ * the whole minutes either side: "window 90s is not a whole number of
+ * minutes (windows sum whole minutes: 1m or 2m)". The one rule for the
+ * loader, the engine and puectl history. */
+int pue_window_check_span(int64_t span_ms, struct pue_err *err);
+
+/* The same for n spans: 0, or -EINVAL with the first that cannot be a
+ * window in err. pue_engine_new() checks its configuration's windows so:
+ * the loader refuses such a window, and any other caller learns why rather
+ * than "out of memory" (pue_window_new()'s NULL). */
+int pue_window_check_spans(const int64_t *spans_ms, size_t n, struct pue_err *err);
+
+/* A window of span_ms (pue_window_check_span(); hourly buckets beyond two
+ * days when whole hours). Returns NULL on allocation failure or a bad span. */
 struct pue_window *pue_window_new(int64_t span_ms);
 void pue_window_free(struct pue_window *w);
 

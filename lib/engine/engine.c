@@ -186,14 +186,14 @@ struct pue_engine *
 pue_engine_new(const struct pue_config *cfg, const struct pue_clock *clock, struct pue_store *st,
 	       struct pue_err *err)
 {
-	struct pue_engine *e = calloc(1, sizeof(*e));
+	struct pue_engine *e;
 	size_t d, p, k;
 
-	if (e == NULL)
+	if (pue_window_check_spans(cfg->pue.windows_ms, cfg->pue.n_windows, err) < 0)
+		return NULL;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
-	e->cfg = cfg;
-	e->clock = clock;
-	e->store = st;
+	*e = (struct pue_engine){.cfg = cfg, .clock = clock, .store = st};
 	for (d = 0; d < cfg->n_devices; d++) {
 		const struct pue_device_conf *dev = &cfg->devices[d];
 		int64_t worst = dev->poll_interval_ms + dev->timeout_ms * (dev->retries + 1);

@@ -337,11 +337,19 @@ out:
 static int
 history_spans(struct run *u, int64_t from, int64_t to, int64_t *window, int64_t *step)
 {
+	struct pue_err err = {0};
+
 	*step = 3600000;
 	if (u->a->window == NULL || pue_duration_parse_positive(u->a->window, window) < 0 ||
 	    (u->a->step != NULL && pue_duration_parse_positive(u->a->step, step) < 0)) {
 		fprintf(u->errout, "puectl: history needs --window SPAN (e.g. 24h) and an "
 				   "optional --step SPAN (default 1h)\n");
+		return -1;
+	}
+	/* The stored minutes sum to whole minutes: --window 90s counted the
+	 * one minute starting in it against 90 s, 66.7% at every step. */
+	if (pue_window_check_span(*window, &err) < 0) {
+		fprintf(u->errout, "puectl: history: %s\n", err.msg);
 		return -1;
 	}
 	if (u->a->plot && u->a->format != PUE_REPORT_FMT_TEXT) {

@@ -41,6 +41,7 @@ s/protocol: modbus_tcp/protocol: snmp/	5:5: devices\[0\]\.modbus: a modbus: sect
 s/ceiling: 1.25/ceiling: 1.25\n  warning: 1.3/	13:12: pue\.warning: 1\.3 is above ceiling 1\.25
 s/^site: t//	2:1: site: required key is missing
 s/ceiling: 1.25/ceiling: 1.25\n  windows: [15m, 1h]\n  alert_window: 24h/	14:17: pue\.alert_window: .* is not one of pue\.windows
+s/ceiling: 1.25/ceiling: 1.25\n  windows: [90s, 15m, 1h, 24h]/	13:13: pue\.windows\[0\]: window 90s is not a whole number of minutes \(windows sum whole minutes: 1m or 2m\)$
 s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [page-me]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: expected an absolute path
 s/kind: energy}/kind: energy, counter_bits: 99}/	7:85: devices\[0\]\.points\[0\]\.counter_bits: expected an integer 1\.\.64
 s/^site: t/site: t\nworkers: 0/	2:10: workers: expected an integer 1\.\.256

@@ -879,6 +879,19 @@ static const struct bad_config bad_configs[] = {
 	{"test_config_rejects_window_out_of_range",
 	 BASE "  windows: [30s, 24h]\n",
 	 {"11:13: pue.windows[0]: expected a duration 1m..400d, got \"30s\""}},
+	/* The engine's windows sum whole minutes (core/window.h): 90s passed
+	 * the check and pued then failed with "engine: out of memory". */
+	{"test_config_rejects_window_not_whole_minutes",
+	 BASE "  windows: [90s, 15m, 3601s, 24h]\n",
+	 {"11:13: pue.windows[0]: window 90s is not a whole number of minutes (windows sum "
+	  "whole minutes: 1m or 2m)",
+	  "11:23: pue.windows[2]: window 3601s is not a whole number of minutes (windows sum "
+	  "whole minutes: 1h or 61m)"}},
+	{"test_config_rejects_alert_window_not_whole_minutes",
+	 BASE "  windows: [15m, 1h, 24h]\n"
+	      "  alert_window: 90s\n",
+	 {"12:17: pue.alert_window: window 90s is not a whole number of minutes (windows sum "
+	  "whole minutes: 1m or 2m)"}},
 	{"test_config_rejects_snmp_v3_without_passphrase",
 	 SITE "  - name: m\n"
 	      "    protocol: snmp\n"

@@ -4,6 +4,7 @@
  * minutes -> windows) on a manual clock: worked examples 1, 2, 5, 6 and 7 of
  * ../shared/PUE.md, subtraction, zero IT load, and window sums in O(1).
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -308,6 +309,30 @@ test_pue_zone_ppue_is_it_plus_infrastructure_over_it(void **state)
 	assert_true(fabs(fig.pue - 920.0 / 800.0) < 1e-9);
 	fig = pue_engine_window(f->engine, 0);
 	assert_true(fabs(fig.pue - 1000.0 / 800.0) < 1e-9);
+	fixture_free(f);
+}
+
+/* A window the engine cannot make is refused with the reason: every
+ * failure of pue_engine_new() read "engine: out of memory", which is what
+ * pued said for pue.windows: [90s, ...] (the loader refuses it now, but a
+ * configuration built by hand still reaches here). */
+static void
+test_pue_engine_refuses_window_not_whole_minutes(void **state)
+{
+	const int64_t w[] = {15 * MIN_MS, 24 * HOUR_MS};
+	struct fixture *f = fixture_new(1, 1, ups, false, w, 2);
+	struct pue_err err = {0};
+
+	(void)state;
+	f->windows[0] = 90 * 1000;
+	assert_null(pue_engine_new(&f->cfg, f->clock, NULL, &err));
+	assert_int_equal(err.code, -EINVAL);
+	assert_string_equal(err.msg, "window 90s is not a whole number of minutes (windows sum "
+				     "whole minutes: 1m or 2m)");
+	f->windows[0] = 30 * 1000;
+	assert_null(pue_engine_new(&f->cfg, f->clock, NULL, &err));
+	assert_string_equal(err.msg, "window 30s is shorter than a minute (windows sum whole "
+				     "minutes: 1m at least)");
 	fixture_free(f);
 }
 
@@ -673,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_pue_live_coverage_weighs_the_missing_power),
 		cmocka_unit_test(test_pue_live_sums_beyond_range_are_no_number),
 		cmocka_unit_test(test_pue_zone_ppue_is_it_plus_infrastructure_over_it),
+		cmocka_unit_test(test_pue_engine_refuses_window_not_whole_minutes),
 		cmocka_unit_test(test_window_drops_minutes_older_than_its_span),
 		cmocka_unit_test(test_window_long_span_uses_hourly_buckets),
 		cmocka_unit_test(test_pue_resume_after_downtime_leaves_it_uncovered),
