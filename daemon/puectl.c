@@ -54,7 +54,7 @@ usage(FILE *out)
 		"[--step SPAN] PERIOD\n"
 		"       puectl [-c CONFIG] [--db PATH] export [--minutes|--hours|--raw "
 		"[--point DEV/PT]] PERIOD\n"
-		"       puectl [-c CONFIG] [--db PATH] [--json] year [--at DATE]\n"
+		"       puectl [-c CONFIG] [--db PATH] [--json|--csv] year [--at DATE]\n"
 		"commands that ask the running pued:\n");
 	pue_control_commands_help(out);
 	fprintf(out,
@@ -66,7 +66,8 @@ usage(FILE *out)
 		"  year      the reporting year: PUE so far, projection, headroom, required PUE\n"
 		"PERIOD: --from DATE [--to DATE], --month YYYY-MM, --year YYYY or --since DATE\n"
 		"  DATE: 2026, 2026-03, 2026-03-01, 2026-03-01T08:00 (local time; a final Z\n"
-		"  means UTC); --to is exclusive and defaults to now\n"
+		"  means UTC); --to is exclusive and defaults to now; one PERIOD, and a date\n"
+		"  that does not exist (2026-02-30, 24:00) is an error\n"
 		"options:\n"
 		"  -s, --socket PATH   pued's control socket (default $PUED_SOCKET "
 		"or " DEFAULT_SOCKET ")\n"
@@ -74,7 +75,7 @@ usage(FILE *out)
 		"                      (default " DEFAULT_CONFIG ")\n"
 		"      --db PATH       read this database instead of the configuration's\n"
 		"  -j, --json          print JSON for scripts\n"
-		"      --csv           print CSV (report, history)\n"
+		"      --csv           print CSV (report, history, year)\n"
 		"      --format F      text, json or csv (report, history, year), or html:\n"
 		"                      report as one printable HTML page with its curve\n"
 		"      --plot          (history) draw the curve against the ceiling; colour\n"
@@ -118,6 +119,17 @@ bad_alert_number(const char *id)
 	n = strtoull(digits, &end, 10);
 	return !(digits[0] >= '0' && digits[0] <= '9') || *end != '\0' || errno == ERANGE ||
 	       n == 0 || n > UINT32_MAX;
+}
+
+/* export's --minutes, --hours or --raw: one of them (the last one won,
+ * so --raw --hours exported hours). */
+static void
+export_kind(struct pue_report_args *a, const char *kind, char *bad, size_t len)
+{
+	if (a->export_kind != NULL && strcmp(a->export_kind, kind) != 0 && !bad[0])
+		snprintf(bad, len, "--%s and --%s: give one of --minutes, --hours and --raw",
+			 a->export_kind, kind);
+	a->export_kind = kind;
 }
 
 static int
@@ -312,7 +324,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *socket_path = getenv("PUED_SOCKET"), *cmd;
-	struct pue_report_args a = {.config = DEFAULT_CONFIG, .export_kind = "minutes"};
+	struct pue_report_args a = {.config = DEFAULT_CONFIG};
 	long watch = 0;
 	char *end, bad[192] = "";
 	bool help = false, version = false, check;
@@ -364,13 +376,13 @@ main(int argc, char **argv)
 			a.point = optarg;
 			break;
 		case O_MINUTES:
-			a.export_kind = "minutes";
-			break;
 		case O_HOURS:
-			a.export_kind = "hours";
-			break;
 		case O_RAW:
-			a.export_kind = "raw";
+			export_kind(&a,
+				    c == O_MINUTES ? "minutes"
+				    : c == O_HOURS ? "hours"
+						   : "raw",
+				    bad, sizeof(bad));
 			break;
 		case O_AT:
 			a.at = optarg;

@@ -299,59 +299,6 @@ pue_report_year(struct pue_report_db *r, int64_t now_ms, const struct pue_pue_co
 	return 0;
 }
 
-int
-pue_report_parse_date(const char *s, int64_t *start_ms, int64_t *end_ms)
-{
-	struct tm tm = {.tm_mday = 1, .tm_isdst = -1}, next;
-	int n = 0, used = 0, parts;
-	bool utc = false;
-	time_t t0, t1;
-	size_t len = strlen(s);
-
-	if (len > 0 && (s[len - 1] == 'Z' || s[len - 1] == 'z'))
-		utc = true;
-	parts = sscanf(s, "%4d%n-%2d%n-%2d%n%*[T ]%2d%n:%2d%n:%2d%n", &tm.tm_year, &n, &tm.tm_mon,
-		       &n, &tm.tm_mday, &n, &tm.tm_hour, &n, &tm.tm_min, &n, &tm.tm_sec, &n);
-	used = n;
-	if (parts < 1 || (size_t)used + (utc ? 1 : 0) != len || parts == 4 || tm.tm_year < 1970)
-		return -EINVAL;
-	if (parts >= 2 && (tm.tm_mon < 1 || tm.tm_mon > 12))
-		return -EINVAL;
-	if (parts < 2)
-		tm.tm_mon = 1;
-	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
-		return -EINVAL;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	next = tm;
-	switch (parts) {
-	case 1:
-		next.tm_year++;
-		break;
-	case 2:
-		next.tm_mon++;
-		break;
-	case 3:
-		next.tm_mday++;
-		break;
-	case 5:
-		next.tm_min++;
-		break;
-	default:
-		next.tm_sec++;
-		break;
-	}
-	t0 = utc ? timegm(&tm) : mktime(&tm);
-	t1 = utc ? timegm(&next) : mktime(&next);
-	if (t0 == (time_t)-1 || t1 == (time_t)-1)
-		return -EINVAL;
-	*start_ms = (int64_t)t0 * 1000;
-	if (end_ms != NULL)
-		*end_ms = (int64_t)t1 * 1000;
-	return 0;
-}
-
 static int
 export_rollups(struct pue_report_db *r, FILE *out, const char *table, int64_t from, int64_t to,
 	       struct pue_err *err)
@@ -459,6 +406,60 @@ by_id(const void *key, const void *elem)
 	return (a > b) - (a < b);
 }
 
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The error for a --point the database does not know: the device's
+ * points, or the devices when the device is unknown too, so that the next
+ * try can be right; at most 8 named (the message is one line). */
+static int
+unknown_point(const struct point_name *p, int n, const char *point, size_t dev_len,
+	      struct pue_err *err)
+{
+	const char **list = calloc(n > 0 ? (size_t)n : 1, sizeof(*list));
+	bool dev_known = false;
+	char names[160] = "";
+	size_t k = 0, len = 0, shown = 0, i;
+	int j;
+
+	if (list == NULL)
+		return pue_err_set(err, -ENOMEM, "exporting: out of memory");
+	for (j = 0; j < n; j++)
+		dev_known = dev_known || (strncmp(p[j].device, point, dev_len) == 0 &&
+					  p[j].device[dev_len] == '\0');
+	for (j = 0; j < n; j++)
+		if (!dev_known)
+			list[k++] = p[j].device;
+		else if (strncmp(p[j].device, point, dev_len) == 0 && p[j].device[dev_len] == '\0')
+			list[k++] = p[j].name;
+	qsort(list, k, sizeof(*list), by_text);
+	for (i = 0; i < k; i++) {
+		if (i > 0 && strcmp(list[i], list[i - 1]) == 0)
+			continue;
+		if (shown++ < 8 && len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? ", " : "", list[i]);
+	}
+	if (shown > 8 && len < sizeof(names))
+		snprintf(names + len, sizeof(names) - len, " and %zu more", shown - 8);
+	free(list);
+	if (dev_known)
+		return pue_err_set(err, -ENOENT,
+				   "--point: device \"%.*s\" has no point \"%s\" (its points: %s)",
+				   (int)dev_len, point, point + dev_len + 1, names);
+	if (k == 0)
+		return pue_err_set(err, -ENOENT,
+				   "--point: no device \"%.*s\" in the database (it has no points "
+				   "yet)",
+				   (int)dev_len, point);
+	return pue_err_set(err, -ENOENT,
+			   "--point: no device \"%.*s\" in the database (its devices: %s)",
+			   (int)dev_len, point, names);
+}
+
 /* The raw samples of [from, to), all points or one, oldest first, each
  * value as the meter gave it (printed to 6 decimals, as always). */
 static int
@@ -482,9 +483,15 @@ export_raw(struct pue_report_db *r, FILE *out, int64_t from, int64_t to, const c
 		if (strncmp(names[i].device, point, (size_t)(slash - point)) == 0 &&
 		    names[i].device[slash - point] == '\0' && strcmp(names[i].name, slash + 1) == 0)
 			id = names[i].id;
+	/* before the header: an unknown point is an error, not an empty export */
+	if (slash != NULL && id < 0) {
+		rc = unknown_point(names, n, point, (size_t)(slash - point), err);
+		free_names(names, (size_t)n);
+		return rc;
+	}
 	fprintf(out, "time,device,point,value,unit\n");
 	rc = 0;
-	if ((slash == NULL || id >= 0) && from < to)
+	if (from < to)
 		rc = pue_raw_cursor_open(r->db, from, to - 1, id, &c, err);
 	while (c != NULL && (rc = pue_raw_cursor_next(c, &s, err)) == 1) {
 		const struct point_name *p =

@@ -64,14 +64,10 @@ int pue_report_series(struct pue_report_db *db, int64_t from_ms, int64_t to_ms, 
 int pue_report_year(struct pue_report_db *db, int64_t now_ms, const struct pue_pue_conf *pc,
 		    struct pue_year *out, int64_t *start_ms, int64_t *end_ms, struct pue_err *err);
 
-/* Parses a date as people write it, in local time unless it ends in Z:
- * "2026", "2026-03", "2026-03-01", "2026-03-01T08:00", "2026-03-01 08:00:00".
- * *end_ms receives the end of the unit written (next year, month, day,
- * minute), for "--month 2026-03"-style periods. Returns 0 or -EINVAL. */
-int pue_report_parse_date(const char *s, int64_t *start_ms, int64_t *end_ms);
-
-/* Writes a CSV or JSON export of [from, to): kind "minutes", "hours" or
- * "raw" (raw samples; point "device/name" or NULL for all). */
+/* Writes a CSV export of [from, to): kind "minutes", "hours" or "raw"
+ * (raw samples; point "device/name" or NULL for all). A point not written
+ * DEVICE/POINT is -EINVAL, one the database does not know -ENOENT, with
+ * err naming its devices or the device's points; nothing is written then. */
 int pue_report_export(struct pue_report_db *db, FILE *out, const char *kind, int64_t from_ms,
 		      int64_t to_ms, const char *point, struct pue_err *err);
 

@@ -2,6 +2,7 @@
 /* report_cmd.c - puectl's report, history, export and year; see report_cmd.h. */
 #include "report/report_cmd.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "config/config.h"
 #include "report/report.h"
+#include "report/report_date.h"
 #include "report/report_doc.h"
 #include "report/report_format.h"
 #include "report/report_html.h"
@@ -21,12 +23,18 @@
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
+/* puectl(1)'s exit statuses: the database or configuration cannot be
+ * read; the words are wrong (judged before either is opened). */
+#define RC_FAILED 1
+#define RC_USAGE 2
+
 /* What one run holds: the arguments, the streams, what was opened. */
 struct run {
 	const struct pue_report_args *a;
 	FILE *out, *errout;
 	struct pue_config *cfg;
 	struct pue_report_db *db;
+	int64_t now; /* --at, or the clock */
 };
 
 bool
@@ -36,44 +44,73 @@ pue_report_cmd_is(const char *cmd)
 	       strcmp(cmd, "export") == 0 || strcmp(cmd, "year") == 0;
 }
 
+/* The date opt gives, or -1 with why not printed, naming opt. want, when
+ * set, is what else s must be ("a month (YYYY-MM, ...)": its length). */
+static int
+date_arg(struct run *u, const char *opt, const char *s, const char *want, size_t want_len,
+	 int64_t *start, int64_t *end)
+{
+	struct pue_err err = {0};
+	int rc = pue_report_date_parse(s, start, end, &err);
+
+	if (want != NULL && (rc == -EINVAL || (rc == 0 && strlen(s) != want_len)))
+		fprintf(u->errout, "puectl: %s: \"%s\" is not %s\n", opt, s, want);
+	else if (rc < 0)
+		fprintf(u->errout, "puectl: %s: \"%s\" %s\n", opt, s, err.msg);
+	return rc < 0 || (want != NULL && strlen(s) != want_len) ? -1 : 0;
+}
+
+/* PERIOD: exactly one of --from, --month, --year and --since; --to only
+ * after --from or --since. Two were taken silently before (the first won),
+ * so a report could cover another period than the one the user read. */
 static int
 period(struct run *u, int64_t *from, int64_t *to)
 {
 	const struct pue_report_args *a = u->a;
+	const char *opt[] = {"--from", "--month", "--year", "--since"};
+	const char *val[] = {a->from, a->month, a->year, a->since};
 	int64_t end;
-	const char *bad = NULL;
+	int i, k = -1;
 
-	*to = (int64_t)time(NULL) * 1000;
-	if (a->month != NULL) {
-		if (pue_report_parse_date(a->month, from, to) < 0 || strlen(a->month) != 7)
-			bad = a->month;
-	} else if (a->year != NULL) {
-		if (pue_report_parse_date(a->year, from, to) < 0 || strlen(a->year) != 4)
-			bad = a->year;
-	} else if (a->from != NULL || a->since != NULL) {
-		const char *f = a->from ? a->from : a->since;
-
-		if (pue_report_parse_date(f, from, &end) < 0)
-			bad = f;
-		else if (a->to != NULL && pue_report_parse_date(a->to, to, &end) < 0)
-			bad = a->to;
-	} else {
+	for (i = 0; i < 4; i++) {
+		if (val[i] != NULL && k >= 0) {
+			fprintf(u->errout,
+				"puectl: two periods: %s \"%s\" and %s \"%s\"; give one\n", opt[k],
+				val[k], opt[i], val[i]);
+			return -1;
+		}
+		if (val[i] != NULL)
+			k = i;
+	}
+	if (k < 0) {
 		fprintf(u->errout, "puectl: give a period: --from DATE [--to DATE], "
 				   "--month YYYY-MM, --year YYYY or --since DATE\n");
 		return -1;
 	}
-	if (bad != NULL) {
+	if (a->to != NULL && (k == 1 || k == 2)) {
+		fprintf(u->errout, "puectl: --to goes with --from or --since, not %s\n", opt[k]);
+		return -1;
+	}
+	*to = (int64_t)time(NULL) * 1000;
+	if ((k == 1 &&
+	     date_arg(u, opt[k], val[k], "a month (YYYY-MM, such as 2026-03)", 7, from, to) < 0) ||
+	    (k == 2 &&
+	     date_arg(u, opt[k], val[k], "a year (YYYY, such as 2026)", 4, from, to) < 0) ||
+	    ((k == 0 || k == 3) && date_arg(u, opt[k], val[k], NULL, 0, from, &end) < 0) ||
+	    (a->to != NULL && date_arg(u, "--to", a->to, NULL, 0, to, &end) < 0))
+		return -1;
+	if (*to > *from)
+		return 0;
+	if (a->to != NULL)
 		fprintf(u->errout,
-			"puectl: \"%s\" is not a date (2026, 2026-03, 2026-03-01, "
-			"2026-03-01T08:00)\n",
-			bad);
-		return -1;
-	}
-	if (*to <= *from) {
-		fprintf(u->errout, "puectl: the period ends before it starts\n");
-		return -1;
-	}
-	return 0;
+			"puectl: the period ends before it starts: --to \"%s\" is not after %s "
+			"\"%s\"\n",
+			a->to, opt[k], val[k]);
+	else
+		fprintf(u->errout,
+			"puectl: the period ends before it starts: %s \"%s\" is not before now\n",
+			opt[k], val[k]);
+	return -1;
 }
 
 /* Loads the configuration for its database path and thresholds. */
@@ -132,29 +169,27 @@ year_compute(struct run *u, int64_t now, struct pue_year *y, int64_t *y0, int64_
 
 /* "now" for year figures: --at DATE, or the clock. */
 static int
-as_of(struct run *u, int64_t *now)
+as_of(struct run *u)
 {
 	int64_t end;
 
-	*now = (int64_t)time(NULL) * 1000;
-	if (u->a->at != NULL && pue_report_parse_date(u->a->at, now, &end) < 0) {
-		fprintf(u->errout, "puectl: --at: \"%s\" is not a date\n", u->a->at);
-		return -1;
-	}
-	return 0;
+	u->now = (int64_t)time(NULL) * 1000;
+	return u->a->at == NULL ? 0 : date_arg(u, "--at", u->a->at, NULL, 0, &u->now, &end);
 }
 
 static int
 year_command(struct run *u)
 {
 	double ceiling = u->cfg->pue.ceiling;
-	int64_t now, y0, y1;
+	int64_t y0, y1;
 	struct pue_year y;
 
-	if (as_of(u, &now) < 0 || year_compute(u, now, &y, &y0, &y1) < 0)
-		return 1;
+	if (year_compute(u, u->now, &y, &y0, &y1) < 0)
+		return RC_FAILED;
 	if (u->a->format == PUE_REPORT_FMT_JSON)
-		print_json(u->out, pue_year_json(&y, y0, y1, now, ceiling));
+		print_json(u->out, pue_year_json(&y, y0, y1, u->now, ceiling));
+	else if (u->a->format == PUE_REPORT_FMT_CSV)
+		pue_report_format_year_csv(u->out, &y, y0, y1, u->now, ceiling);
 	else
 		pue_report_format_year_text(u->out, &y, y0, y1, ceiling);
 	return 0;
@@ -187,13 +222,11 @@ report_command(struct run *u, int64_t from, int64_t to)
 	double ceiling = u->cfg->pue.ceiling;
 	struct pue_report_doc d;
 	struct pue_err err = {0};
-	int64_t now;
+	int64_t now = u->now;
 	bool running;
 	json_t *j;
 	int rc = 0;
 
-	if (as_of(u, &now) < 0)
-		return 1;
 	/* --since and a --from without --to run up to the clock itself */
 	running = from <= now && a->format != PUE_REPORT_FMT_CSV &&
 		  (now <= to || (a->to == NULL && a->month == NULL && a->year == NULL));
@@ -363,25 +396,77 @@ history_spans(struct run *u, int64_t from, int64_t to, int64_t *window, int64_t 
 	return 0;
 }
 
+/* An option of another command is refused, not ignored: who wrote it
+ * expected it to count (year --year 2025 printed the running year, export
+ * --point without --raw every minute). */
+static int
+misplaced(struct run *u, const char *cmd)
+{
+	const struct pue_report_args *a = u->a;
+	const char *why = NULL, *slash = a->point ? strchr(a->point, '/') : NULL;
+	bool export = strcmp(cmd, "export") == 0, history = strcmp(cmd, "history") == 0;
+
+	if (a->format == PUE_REPORT_FMT_HTML && strcmp(cmd, "report") != 0)
+		why = "--format html is for report only";
+	else if (export && a->format == PUE_REPORT_FMT_JSON)
+		why = "export writes CSV; leave out --json";
+	else if (a->plot && !history)
+		why = "--plot is for history";
+	else if ((a->window != NULL || a->step != NULL) && !history)
+		why = "--window and --step are for history";
+	else if (a->at != NULL && strcmp(cmd, "report") != 0 && strcmp(cmd, "year") != 0)
+		why = "--at is for report and year";
+	else if (a->export_kind != NULL && !export)
+		why = "--minutes, --hours and --raw are for export";
+	else if (a->point != NULL &&
+		 !(export && a->export_kind && strcmp(a->export_kind, "raw") == 0))
+		why = "--point is for export --raw";
+	if (why != NULL) {
+		fprintf(u->errout, "puectl: %s\n", why);
+		return -1;
+	}
+	if (a->point != NULL && (slash == NULL || slash == a->point || slash[1] == '\0')) {
+		fprintf(u->errout, "puectl: --point: expected DEVICE/POINT, got \"%s\"\n",
+			a->point);
+		return -1;
+	}
+	if (strcmp(cmd, "year") == 0 && (a->from || a->to || a->month || a->year || a->since)) {
+		fprintf(u->errout,
+			"puectl: year takes no period (%s); --at DATE gives the reporting year as "
+			"of DATE\n",
+			a->from	   ? "--from"
+			: a->to	   ? "--to"
+			: a->month ? "--month"
+			: a->year  ? "--year"
+				   : "--since");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 run_period_command(struct run *u, const char *cmd)
 {
 	struct pue_err err = {0};
 	int64_t from, to, window = 0, step = 0;
+	int rc;
 
 	if (period(u, &from, &to) < 0)
-		return 1;
+		return RC_USAGE;
 	if (strcmp(cmd, "history") == 0 && history_spans(u, from, to, &window, &step) < 0)
-		return 1;
-	if (open_db(u) < 0)
-		return 1;
+		return RC_USAGE;
+	if (load_config(u) < 0 || open_db(u) < 0)
+		return RC_FAILED;
 	if (strcmp(cmd, "report") == 0)
 		return report_command(u, from, to);
 	if (strcmp(cmd, "history") == 0)
 		return history_command(u, from, to, window, step);
-	if (pue_report_export(u->db, u->out, u->a->export_kind, from, to, u->a->point, &err) < 0) {
+	rc = pue_report_export(u->db, u->out, u->a->export_kind ? u->a->export_kind : "minutes",
+			       from, to, u->a->point, &err);
+	if (rc < 0) {
 		fprintf(u->errout, "puectl: %s\n", err.msg);
-		return 1;
+		/* a point the database does not know: the words are wrong */
+		return rc == -ENOENT || rc == -EINVAL ? RC_USAGE : RC_FAILED;
 	}
 	return 0;
 }
@@ -390,16 +475,14 @@ int
 pue_report_cmd_run(const char *cmd, const struct pue_report_args *a, FILE *out, FILE *errout)
 {
 	struct run u = {.a = a, .out = out, .errout = errout};
-	int rc = 1;
+	int rc;
 
-	if (a->format == PUE_REPORT_FMT_HTML && strcmp(cmd, "report") != 0) {
-		fprintf(errout, "puectl: --format html is for report only\n");
-		return 1;
-	}
-	if (load_config(&u) < 0)
-		return 1;
+	/* every word is judged before the configuration and the database are
+	 * read: a usage error is one whatever the machine holds */
+	if (misplaced(&u, cmd) < 0 || as_of(&u) < 0)
+		return RC_USAGE;
 	if (strcmp(cmd, "year") == 0)
-		rc = open_db(&u) < 0 ? 1 : year_command(&u);
+		rc = load_config(&u) < 0 || open_db(&u) < 0 ? RC_FAILED : year_command(&u);
 	else
 		rc = run_period_command(&u, cmd);
 	pue_report_close(u.db);

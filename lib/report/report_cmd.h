@@ -32,7 +32,7 @@ struct pue_report_args {
 	const char *window;	 /* history: --window SPAN */
 	const char *step;	 /* history: --step SPAN (default 1h) */
 	const char *point;	 /* export --raw: DEVICE/POINT */
-	const char *export_kind; /* "minutes", "hours" or "raw" */
+	const char *export_kind; /* "minutes", "hours" or "raw"; NULL: minutes */
 	const char *at;		 /* year, report: as of DATE instead of now */
 	enum pue_report_fmt format;
 	bool plot; /* history: draw the curve in the terminal (term_plot.h) */
@@ -43,7 +43,11 @@ bool pue_report_cmd_is(const char *cmd);
 
 /* Runs cmd (pue_report_cmd_is()), printing its answer to out and any error
  * as one "puectl: ..." line (a configuration's diagnostics as theirs) to
- * errout. Returns puectl's exit status: 0, or 1 on an error. */
+ * errout. Returns puectl's exit status: 0; 2 for a usage error (a date
+ * that does not exist, no period or two, an option of another command, a
+ * --point the database does not know), each found before the configuration
+ * is read except the last; 1 when the configuration or database cannot be
+ * read. */
 int pue_report_cmd_run(const char *cmd, const struct pue_report_args *a, FILE *out, FILE *errout);
 
 #endif

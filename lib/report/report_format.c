@@ -98,6 +98,31 @@ pue_report_format_year_strings(const struct pue_year *y, int64_t y0, int64_t y1,
 }
 
 void
+pue_report_format_year_csv(FILE *out, const struct pue_year *y, int64_t y0, int64_t y1,
+			   int64_t at_ms, double ceiling)
+{
+	struct pue_year_strings s;
+	char at[40];
+
+	pue_report_format_year_strings(y, y0, y1, ceiling, &s);
+	pue_duration_format_time((pue_wall_t){at_ms}, at, sizeof(at));
+	fprintf(out, "year_start,year_end,as_of,ceiling,state,pue_ytd,pue_projected,budget_kwh,"
+		     "headroom_kwh,pue_required,out_of_reach,over_ceiling,why\n");
+	fprintf(out, "%s,%s,%s,%s,", s.from, s.to, at, s.ceiling);
+	if (y->state != PUE_YEAR_OK) {
+		/* the why strings are year.c's and report.c's own: no comma to quote */
+		fprintf(out, "%s,,,,,,,,%s\n",
+			y->state == PUE_YEAR_BELOW_ONE ? "below_one" : "insufficient_data",
+			y->why ? y->why : "insufficient data");
+		return;
+	}
+	/* year.json's roundings: PUE to 4 decimals, energy to the kWh */
+	fprintf(out, "ok,%s,%s,%s,%.0f,%s,%s,%s,\n", s.pue_ytd, s.pue_projected, s.budget_kwh,
+		y->headroom_kwh, s.pue_required, y->out_of_reach ? "true" : "false",
+		y->over_ceiling ? "true" : "false");
+}
+
+void
 pue_report_format_text(FILE *out, const struct pue_report *r, const struct pue_config *cfg)
 {
 	struct pue_report_strings s;

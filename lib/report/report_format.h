@@ -62,6 +62,12 @@ void pue_report_format_text(FILE *out, const struct pue_report *r, const struct 
 /* A header line and one row. */
 void pue_report_format_csv(FILE *out, const struct pue_report *r);
 
+/* The reporting year [y0, y1) as of at_ms as CSV, a header line and one
+ * row: the fields of year.json (year_json.h), those without a figure empty,
+ * and why only when there is no figure. */
+void pue_report_format_year_csv(FILE *out, const struct pue_year *y, int64_t y0, int64_t y1,
+				int64_t at_ms, double ceiling);
+
 /* The reporting year [y0, y1) as a table for people. */
 void pue_report_format_year_text(FILE *out, const struct pue_year *y, int64_t y0, int64_t y1,
 				 double ceiling);

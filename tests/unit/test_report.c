@@ -140,8 +140,9 @@ test_report_trimmed_minutes_use_hours_before_them(void **state)
 	check_period(f, H13 - 9 * HOUR_MS, H13 - 6 * HOUR_MS - 30 * MIN_MS, 5400);
 }
 
+/* The export's text; with rc < 0, its message too (msg, NULL allowed). */
 static char *export(const char *path, const char *kind, int64_t from, int64_t to, const char *point,
-		    int rc)
+		    int rc, char *msg)
 {
 	struct pue_report_db *db;
 	struct pue_err err;
@@ -151,6 +152,8 @@ static char *export(const char *path, const char *kind, int64_t from, int64_t to
 
 	assert_non_null(db = pue_report_open(path, &err));
 	assert_int_equal(pue_report_export(db, out, kind, from, to, point, &err), rc);
+	if (msg != NULL)
+		snprintf(msg, sizeof(err.msg), "%s", rc < 0 ? err.msg : "");
 	pue_report_close(db);
 	fclose(out);
 	return text;
@@ -180,7 +183,7 @@ test_report_export_raw_csv(void **state)
 				    .minute_retention_ms = 400 * 24 * HOUR_MS,
 				    .disk_budget_bytes = UINT64_C(1) << 30};
 	struct pue_err err;
-	char *text;
+	char *text, msg[256];
 	int pass;
 
 	pue_store_close(f->st);
@@ -192,22 +195,62 @@ test_report_export_raw_csv(void **state)
 	pue_store_add_sample(f->st, 0, 0, (pue_wall_t){H13 + 2000}, 7.0); /* past the end */
 	assert_int_equal(pue_store_flush(f->st, (pue_wall_t){0}, &err), 0);
 	for (pass = 0; pass < 2; pass++) { /* in raw_tail, then in a block (raw_open) */
-		assert_string_equal(text = export(f->path, "raw", H13, H13 + 2000, NULL, 0),
+		assert_string_equal(text = export(f->path, "raw", H13, H13 + 2000, NULL, 0, NULL),
 				    want_all);
 		free(text);
 		assert_string_equal(
-			text = export(f->path, "raw", H13 - 5, H13 + 1001, "ups-a/power", 0),
+			text = export(f->path, "raw", H13 - 5, H13 + 1001, "ups-a/power", 0, NULL),
 			want_ups);
 		free(text);
-		assert_string_equal(text = export(f->path, "raw", H13, H13 + 2000, "ups-a/nope", 0),
-				    "time,device,point,value,unit\n");
+		/* a point the database does not know: an error naming what it
+		 * has, not an export of nothing (before: the header alone) */
+		assert_string_equal(
+			text = export(f->path, "raw", H13, H13 + 2000, "ups-a/nope", -ENOENT, msg),
+			"");
 		free(text);
-		free(export(f->path, "raw", H13, H13 + 2000, "nope", -EINVAL));
+		assert_string_equal(msg, "--point: device \"ups-a\" has no point \"nope\" (its "
+					 "points: power)");
+		free(export(f->path, "raw", H13, H13 + 2000, "nosuch/power", -ENOENT, msg));
+		assert_string_equal(msg, "--point: no device \"nosuch\" in the database (its "
+					 "devices: incomer, ups-a)");
+		free(export(f->path, "raw", H13, H13 + 2000, "nope", -EINVAL, NULL));
 		pue_store_close(f->st);
 		assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
 	}
 	pue_store_close(f->st);
 	f->st = NULL;
+}
+
+/* An unknown device's error names 8 devices, in order, and counts the
+ * rest: one line, whatever the site holds. */
+static void
+test_report_export_unknown_point_names_8(void **state)
+{
+	static const char *const devices[] = {"m10", "m09", "m08", "m07", "m06",
+					      "m05", "m04", "m03", "m02", "m01"};
+	struct fixture *f = *state;
+	struct pue_store_point pt[10];
+	struct pue_store_conf sc = {.points = pt,
+				    .n_points = 10,
+				    .raw_retention_ms = 24 * HOUR_MS,
+				    .minute_retention_ms = 400 * 24 * HOUR_MS,
+				    .disk_budget_bytes = UINT64_C(1) << 30};
+	struct pue_err err;
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		pt[i] = (struct pue_store_point){.device = i,
+						 .device_name = devices[i],
+						 .name = "energy",
+						 .kind = PUE_KIND_ENERGY};
+	pue_store_close(f->st);
+	assert_non_null(f->st = pue_store_open(f->path, &sc, &err));
+	pue_store_close(f->st);
+	f->st = NULL;
+	free(export(f->path, "raw", H13, H13 + 2000, "m11/energy", -ENOENT, msg));
+	assert_string_equal(msg, "--point: no device \"m11\" in the database (its devices: m01, "
+				 "m02, m03, m04, m05, m06, m07, m08 and 2 more)");
 }
 
 int
@@ -217,6 +260,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_first_hour_mid_hour_is_its_minutes,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_export_raw_csv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_export_unknown_point_names_8, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_report_trimmed_minutes_use_hours_before_them,
 						setup, teardown),
 	};
