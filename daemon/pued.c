@@ -62,26 +62,32 @@ print_lines(char *const *lines, size_t n)
 }
 
 /* Reports every problem of path, as bare compiler-style lines on stderr
- * (to_stderr) or through the log; returns the exit status. */
+ * (--check-config) or through the log (pued starting); returns the exit
+ * status. --check-config runs outside pued's unit, where the credentials
+ * it will be given are not: it says which ones it could not read, on
+ * stderr with the errors, and they are no error. */
 static int
-check_config(const char *path, struct pue_config **out, bool to_stderr)
+check_config(const char *path, struct pue_config **out, bool checking)
 {
-	struct pue_diags diags = {0};
-	int rc = pue_config_load(path, out, &diags);
+	struct pue_diags diags = {0}, notes = {0};
+	int rc = pue_config_load_for(path, checking ? PUE_CONFIG_FOR_CHECK : PUE_CONFIG_FOR_DAEMON,
+				     out, &diags, &notes);
 	size_t i;
 
-	if (to_stderr)
+	if (checking) {
 		print_lines(diags.lines, diags.n);
-	else
+		print_lines(notes.lines, notes.n);
+	} else
 		for (i = 0; i < diags.n; i++)
 			pue_log(LOG_ERR, "%s", diags.lines[i]);
 	if (rc < 0 && diags.n == 0) {
-		if (to_stderr)
+		if (checking)
 			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
 		else
 			pue_log(LOG_ERR, "%s: %s", path, strerror(-rc));
 	}
 	pue_config_diags_free(&diags);
+	pue_config_diags_free(&notes);
 	return rc < 0 ? 1 : 0;
 }
 

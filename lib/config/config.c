@@ -278,10 +278,10 @@ read_top(struct pue_cfgctx *c, const struct pue_ynode *root)
 
 /* Loads the file at path, or the len bytes at buf when buf is not NULL. */
 static int
-load(const char *path, const char *buf, size_t len, struct pue_config **out,
-     struct pue_diags *diags)
+load(const char *path, const char *buf, size_t len, enum pue_config_purpose purpose,
+     struct pue_config **out, struct pue_diags *diags, struct pue_diags *notes)
 {
-	struct pue_cfgctx c = {0};
+	struct pue_cfgctx c = {.purpose = purpose};
 	struct pue_diags none = {0};
 	int rc;
 
@@ -289,6 +289,8 @@ load(const char *path, const char *buf, size_t len, struct pue_config **out,
 		diags = &none;
 	diags->lines = NULL;
 	diags->n = 0;
+	if (notes != NULL)
+		*notes = (struct pue_diags){0};
 	if ((c.tree = pue_yaml_tree_new(path)) == NULL)
 		return -ENOMEM;
 	rc = buf != NULL ? pue_yaml_load_buffer(c.tree, buf, len) : pue_yaml_load_file(c.tree);
@@ -305,6 +307,10 @@ load(const char *path, const char *buf, size_t len, struct pue_config **out,
 			   pue_config_http_n_errors(&c) > 0)
 			rc = PUE_E_CONFIG;
 	}
+	/* Before the hand-over, so that a list that cannot be given fails it. */
+	if (notes != NULL && pue_yaml_tree_take_notes(c.tree, &notes->lines, &notes->n) < 0 &&
+	    rc == 0)
+		rc = -ENOMEM;
 	if (rc == 0) {
 		struct stat st;
 
@@ -334,12 +340,19 @@ load(const char *path, const char *buf, size_t len, struct pue_config **out,
 int
 pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags)
 {
-	return load(path, NULL, 0, out, diags);
+	return load(path, NULL, 0, PUE_CONFIG_FOR_DAEMON, out, diags, NULL);
+}
+
+int
+pue_config_load_for(const char *path, enum pue_config_purpose purpose, struct pue_config **out,
+		    struct pue_diags *diags, struct pue_diags *notes)
+{
+	return load(path, NULL, 0, purpose, out, diags, notes);
 }
 
 int
 pue_config_load_buffer(const char *path, const char *buf, size_t len, struct pue_config **out,
 		       struct pue_diags *diags)
 {
-	return load(path, buf != NULL ? buf : "", len, out, diags);
+	return load(path, buf != NULL ? buf : "", len, PUE_CONFIG_FOR_DAEMON, out, diags, NULL);
 }

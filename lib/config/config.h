@@ -37,6 +37,15 @@ struct pue_diags {
  * caller frees them with pue_config_diags_free()), and *out untouched. */
 int pue_config_load(const char *path, struct pue_config **out, struct pue_diags *diags);
 
+/* The same, for purpose (config_types.h: which secrets are read);
+ * pue_config_load() is PUE_CONFIG_FOR_DAEMON. notes, when not NULL, gets
+ * what the load could not check and did not count as an error, whatever
+ * the outcome (PUE_CONFIG_FOR_CHECK: each credential that pued reads at
+ * its start), in the same form and order as diags; the caller frees them
+ * with pue_config_diags_free(). */
+int pue_config_load_for(const char *path, enum pue_config_purpose purpose, struct pue_config **out,
+			struct pue_diags *diags, struct pue_diags *notes);
+
 /* The same for a file already in memory: len bytes at buf (borrowed), read
  * as the file path names (messages start with path, and meter maps are
  * looked for next to it). For tests and the fuzzer, which need no file. */

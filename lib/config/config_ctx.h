@@ -40,6 +40,8 @@ struct pue_cfgctx {
 	struct pue_cfgmap *maps; /* meter maps read so far, each with its own errors */
 	size_t n_maps;
 	bool inline_secrets; /* a secret written in the file itself */
+	/* What the load is for: which secrets it reads (config_types.h). */
+	enum pue_config_purpose purpose;
 	/* Name lookups in O(1), so that a load stays linear in the size of
 	 * the file (strmap.h): device names, indexed by pue_config_device_read(),
 	 * and each device's point names, indexed when a term first names it. */

@@ -3,6 +3,7 @@
 #include "config/config_secret.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,16 +72,87 @@ secret_from_file(struct pue_cfgctx *c, const struct pue_ynode *n, const char *pa
 	return true;
 }
 
-/* A secret in a mapping: {file: PATH} or {credential: NAME}, the latter
- * read from $CREDENTIALS_DIRECTORY (systemd's LoadCredential=). */
+/* A credential's name is a file's name in $CREDENTIALS_DIRECTORY, as
+ * systemd's credential_name_valid() has it: the characters are those of
+ * any name in pued.yaml (checked before), at most NAME_MAX of them, and
+ * neither "." nor "..", which name directories. */
+static bool
+credential_name_is_valid(struct pue_cfgctx *c, const struct pue_ynode *n, const char *name)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		pue_yaml_tree_error(c->tree, n,
+				    "\"%s\" is not a credential's name (a file's name in "
+				    "$CREDENTIALS_DIRECTORY, not \".\" or \"..\")",
+				    name);
+		return false;
+	}
+	if (strlen(name) > NAME_MAX) {
+		pue_yaml_tree_error(c->tree, n,
+				    "a credential's name has at most %d characters, got %zu",
+				    NAME_MAX, strlen(name));
+		return false;
+	}
+	return true;
+}
+
+/* {credential: NAME}, the file NAME in $CREDENTIALS_DIRECTORY. Only the
+ * daemon needs it: a load for anything else runs outside pued's unit,
+ * where systemd sets no $CREDENTIALS_DIRECTORY (config_types.h). */
+static bool
+secret_credential(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_secret *out)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char path[PATH_MAX];
+	char *name = NULL;
+	int len;
+
+	if (!pue_config_value_file_name(c, n, &name))
+		return false;
+	if (!credential_name_is_valid(c, n, name))
+		goto fail;
+	if (c->purpose == PUE_CONFIG_FOR_DATABASE)
+		goto not_read;
+	if (dir == NULL || *dir == '\0') {
+		if (c->purpose == PUE_CONFIG_FOR_CHECK) {
+			pue_yaml_tree_note(
+				c->tree, n,
+				"will be read from the credential \"%s\" when pued starts "
+				"($CREDENTIALS_DIRECTORY is not set here)",
+				name);
+			goto not_read;
+		}
+		pue_yaml_tree_error(c->tree, n,
+				    "credential \"%s\": $CREDENTIALS_DIRECTORY is not set (use "
+				    "LoadCredential= in the unit)",
+				    name);
+		goto fail;
+	}
+	len = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (len < 0 || (size_t)len >= sizeof(path)) {
+		pue_yaml_tree_error(c->tree, n,
+				    "credential \"%s\": $CREDENTIALS_DIRECTORY/%s is longer than "
+				    "%d bytes",
+				    name, name, PATH_MAX - 1);
+		goto fail;
+	}
+	free(name);
+	return secret_from_file(c, n, path, out);
+not_read:
+	free(name);
+	pue_config_secret_free(out);
+	return true;
+fail:
+	free(name);
+	return false;
+}
+
+/* A secret in a mapping: {file: PATH} or {credential: NAME}. */
 static bool
 secret_source(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_secret *out)
 {
 	static const char *const keys[] = {"file", "credential", NULL};
 	const struct pue_ynode *f = pue_yaml_tree_get(n, "file"),
 			       *cr = pue_yaml_tree_get(n, "credential");
-	const char *dir = getenv("CREDENTIALS_DIRECTORY");
-	char path[4096];
 	char *name = NULL;
 	bool ok;
 
@@ -91,32 +163,18 @@ secret_source(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_secret
 				    "{credential: NAME}, exactly one of them");
 		return false;
 	}
-	if (f != NULL) {
-		if (!pue_config_value_string(c, f, &name))
-			return false;
-		if (name[0] != '/') {
-			pue_yaml_tree_error(c->tree, f, "expected an absolute path, got \"%s\"",
-					    name);
-			free(name);
-			return false;
-		}
-		ok = secret_from_file(c, f, name, out);
-		free(name);
-		return ok;
-	}
-	if (!pue_config_value_file_name(c, cr, &name))
+	if (cr != NULL)
+		return secret_credential(c, cr, out);
+	if (!pue_config_value_string(c, f, &name))
 		return false;
-	if (dir == NULL || *dir == '\0') {
-		pue_yaml_tree_error(c->tree, cr,
-				    "credential \"%s\": $CREDENTIALS_DIRECTORY is not set (use "
-				    "LoadCredential= in the unit)",
-				    name);
+	if (name[0] != '/') {
+		pue_yaml_tree_error(c->tree, f, "expected an absolute path, got \"%s\"", name);
 		free(name);
 		return false;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ok = secret_from_file(c, f, name, out);
 	free(name);
-	return secret_from_file(c, cr, path, out);
+	return ok;
 }
 
 /* The value is never shown: it may be a community or a passphrase, and

@@ -14,7 +14,9 @@
 #include "config/config_ctx.h"
 
 /* Reads the secret at n into *out (replacing, and wiping, what it held).
- * Returns true, or reports why not and returns false with *out untouched. */
+ * Returns true, or reports why not and returns false with *out untouched.
+ * A {credential: NAME} that the load's purpose does not read
+ * (config_types.h) is checked, not read: true with out->value NULL. */
 bool pue_config_secret_read(struct pue_cfgctx *c, const struct pue_ynode *n,
 			    struct pue_secret *out);
 

@@ -80,7 +80,8 @@ read_passphrase(struct pue_cfgctx *c, const struct pue_ynode *map, const char *k
 					    "required key is missing (security_level %s)", level);
 		return;
 	}
-	if (!pue_config_secret_read(c, k, out))
+	/* A credential that is not read here is measured when pued reads it. */
+	if (!pue_config_secret_read(c, k, out) || out->value == NULL)
 		return;
 	if (strlen(out->value) < SNMP_PASSPHRASE_MIN) {
 		/* Neither the passphrase nor its length goes into the message. */

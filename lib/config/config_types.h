@@ -20,7 +20,24 @@
 /* A secret (SNMP community, v3 passphrase). No format prints it: code that
  * dumps a configuration writes "***". */
 struct pue_secret {
-	char *value; /* NUL-terminated, owned; NULL when not given */
+	char *value; /* NUL-terminated, owned; NULL when not given, or not read
+		      * (a credential, by a load not for the daemon: below) */
+};
+
+/* What a configuration is loaded for (pue_config_load_for()): secrets
+ * written {credential: NAME} come from $CREDENTIALS_DIRECTORY, which only
+ * pued's unit sets (LoadCredential=), so only the daemon may need them. */
+enum pue_config_purpose {
+	/* pued running, and its reloads: every secret is read, and one that
+	 * cannot be is an error. */
+	PUE_CONFIG_FOR_DAEMON,
+	/* pued --check-config: as the daemon, except that where
+	 * $CREDENTIALS_DIRECTORY is not set a credential's name is checked
+	 * and a note says pued reads it at its start. */
+	PUE_CONFIG_FOR_CHECK,
+	/* puectl's database commands, which use no secret: a credential's
+	 * name is checked, and it is not read. */
+	PUE_CONFIG_FOR_DATABASE,
 };
 
 enum pue_protocol {

@@ -17,8 +17,8 @@
 /* Diagnostics ---------------------------------------------------------- */
 
 static void
-vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, const char *child,
-	const char *fmt, va_list ap)
+vreport(struct pue_ytree *t, struct pue_diag_list *to, int line, int column,
+	const struct pue_ynode *at, const char *child, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *path = NULL, *text = NULL, *full = NULL;
 	int n;
@@ -45,12 +45,12 @@ vreport(struct pue_ytree *t, int line, int column, const struct pue_ynode *at, c
 		n = asprintf(&text, "%s: %s", t->path, msg);
 	if (n < 0)
 		goto oom;
-	pue_diag_add(&t->diags, line, column, text);
+	pue_diag_add(to, line, column, text);
 	free(msg);
 	free(path);
 	return;
 oom:
-	t->diags.oom = true;
+	to->oom = true;
 	free(msg);
 	free(path);
 	free(text);
@@ -63,7 +63,7 @@ pue_yaml_tree_report_at(struct pue_ytree *t, int line, int column, const struct 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(t, line, column, at, child, fmt, ap);
+	vreport(t, &t->diags, line, column, at, child, fmt, ap);
 	va_end(ap);
 }
 
@@ -73,7 +73,7 @@ pue_yaml_tree_error(struct pue_ytree *t, const struct pue_ynode *n, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(t, n ? n->line : 0, n ? n->column : 0, n, NULL, fmt, ap);
+	vreport(t, &t->diags, n ? n->line : 0, n ? n->column : 0, n, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,9 +84,9 @@ pue_yaml_tree_error_key(struct pue_ytree *t, const struct pue_ynode *n, const ch
 
 	va_start(ap, fmt);
 	if (n->key != NULL)
-		vreport(t, n->key_line, n->key_column, n, NULL, fmt, ap);
+		vreport(t, &t->diags, n->key_line, n->key_column, n, NULL, fmt, ap);
 	else
-		vreport(t, n->line, n->column, n, NULL, fmt, ap);
+		vreport(t, &t->diags, n->line, n->column, n, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -97,7 +97,17 @@ pue_yaml_tree_error_missing(struct pue_ytree *t, const struct pue_ynode *map, co
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(t, map->line, map->column, map, key, fmt, ap);
+	vreport(t, &t->diags, map->line, map->column, map, key, fmt, ap);
+	va_end(ap);
+}
+
+void
+pue_yaml_tree_note(struct pue_ytree *t, const struct pue_ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(t, &t->notes, n->line, n->column, n, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -110,7 +120,7 @@ pue_yaml_tree_n_errors(const struct pue_ytree *t)
 bool
 pue_yaml_tree_oom(const struct pue_ytree *t)
 {
-	return t->oom || t->diags.oom;
+	return t->oom || t->diags.oom || t->notes.oom;
 }
 
 uint64_t
@@ -123,6 +133,12 @@ int
 pue_yaml_tree_take_errors(struct pue_ytree *t, char ***lines, size_t *n)
 {
 	return pue_diag_take(&t->diags, lines, n);
+}
+
+int
+pue_yaml_tree_take_notes(struct pue_ytree *t, char ***lines, size_t *n)
+{
+	return pue_diag_take(&t->notes, lines, n);
 }
 
 /* Nodes ---------------------------------------------------------------- */
@@ -219,6 +235,7 @@ pue_yaml_tree_free(struct pue_ytree *t)
 		return;
 	pue_yaml_tree_node_free(t->root);
 	pue_diag_free(&t->diags);
+	pue_diag_free(&t->notes);
 	free(t->path);
 	free(t);
 }

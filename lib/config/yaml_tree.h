@@ -86,6 +86,12 @@ void pue_yaml_tree_error_key(struct pue_ytree *t, const struct pue_ynode *n, con
 void pue_yaml_tree_error_missing(struct pue_ytree *t, const struct pue_ynode *map, const char *key,
 				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Records a note at node n, in the same form: not an error (it counts for
+ * neither pue_yaml_tree_n_errors() nor the outcome of a load), something
+ * a check could not see, said so that its reader knows. */
+void pue_yaml_tree_note(struct pue_ytree *t, const struct pue_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* How many errors were recorded so far. */
 size_t pue_yaml_tree_n_errors(const struct pue_ytree *t);
 
@@ -103,6 +109,9 @@ uint64_t pue_yaml_tree_key_probes(const struct pue_ytree *t);
  * each and the array). The tree's list is empty afterwards. Returns 0 or
  * -ENOMEM. */
 int pue_yaml_tree_take_errors(struct pue_ytree *t, char ***lines, size_t *n);
+
+/* The same for the notes. */
+int pue_yaml_tree_take_notes(struct pue_ytree *t, char ***lines, size_t *n);
 
 /* Frees the tree, its nodes and messages not taken, wiping scalar text
  * first (it holds passphrases). NULL is accepted and ignored. */

@@ -19,6 +19,8 @@ struct pue_ytree {
 	struct pue_diag_list diags;
 	bool oom;	     /* building the tree ran out of memory */
 	uint64_t key_probes; /* see pue_yaml_tree_key_probes() */
+	/* Not errors: what a check could not see (pue_yaml_tree_note()). */
+	struct pue_diag_list notes;
 };
 
 /* Records a message at line and column (0: the file as a whole), with the

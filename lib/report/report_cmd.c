@@ -113,13 +113,15 @@ period(struct run *u, int64_t *from, int64_t *to)
 	return -1;
 }
 
-/* Loads the configuration for its database path and thresholds. */
+/* Loads the configuration for its database path and thresholds. puectl
+ * runs outside pued's unit and needs no secret: the credentials pued will
+ * be given are not read (config_types.h). */
 static int
 load_config(struct run *u)
 {
 	struct pue_diags diags = {0};
 	size_t i;
-	int rc = pue_config_load(u->a->config, &u->cfg, &diags);
+	int rc = pue_config_load_for(u->a->config, PUE_CONFIG_FOR_DATABASE, &u->cfg, &diags, NULL);
 
 	if (rc < 0) {
 		for (i = 0; i < diags.n; i++)
