@@ -68,16 +68,17 @@ static void
 figure_row(FILE *out, const char *label, const json_t *f, const char *unit)
 {
 	const char *state = pue_status_text_str(f, "state", "unknown");
-	char pue_text[32], fac[32], it[32];
+	char pue_text[32], fac[40], it[40], num_f[32], num_i[32];
 	char key_f[16], key_i[16];
 
 	snprintf(key_f, sizeof(key_f), "facility_%s", unit);
 	snprintf(key_i, sizeof(key_i), "it_%s", unit);
 	pue_status_text_pue(f, pue_text, sizeof(pue_text));
-	snprintf(fac, sizeof(fac), "%.1f %s", pue_status_text_num(f, key_f),
-		 strcmp(unit, "kw") ? "kWh" : "kW");
-	snprintf(it, sizeof(it), "%.1f %s", pue_status_text_num(f, key_i),
-		 strcmp(unit, "kw") ? "kWh" : "kW");
+	/* "0.0", never "-0.0" (figure.h) */
+	pue_figure_format_fixed(pue_status_text_num(f, key_f), 1, false, num_f, sizeof(num_f));
+	pue_figure_format_fixed(pue_status_text_num(f, key_i), 1, false, num_i, sizeof(num_i));
+	snprintf(fac, sizeof(fac), "%s %s", num_f, strcmp(unit, "kw") ? "kWh" : "kW");
+	snprintf(it, sizeof(it), "%s %s", num_i, strcmp(unit, "kw") ? "kWh" : "kW");
 	fprintf(out, "  %-6s %-7s %-20s %6.1f%%  %14s  %14s\n", label, pue_text,
 		pue_status_text_state(state, json_is_true(json_object_get(f, "at_ceiling"))),
 		pue_figure_coverage_shown(pue_status_text_num(f, "coverage"), 1e3) * 100, fac, it);

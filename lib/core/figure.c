@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Below this much IT energy (kWh) or power (kW) the ratio means nothing:
  * meters round, and 1 Wh against 2 Wh is not a PUE of 2. */
@@ -42,6 +43,27 @@ pue_figure_format_milli(int64_t milli, char *buf, size_t len)
 	uint64_t m = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
 
 	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64, milli < 0 ? "-" : "", m / 1000, m % 1000);
+}
+
+double
+pue_figure_round(double v, double scale)
+{
+	double r = round(v * scale) / scale;
+
+	return r == 0 ? 0.0 : r; /* -0 compares equal to 0 */
+}
+
+void
+pue_figure_format_fixed(double v, int places, bool plus, char *buf, size_t len)
+{
+	snprintf(buf, len, plus ? "%+.*f" : "%.*f", places, v);
+	/* "-0.0": a minus and nothing but zeros (not "-nan", "-inf"). */
+	if (len > 1 && buf[0] == '-' && buf[1] == '0' && buf[1 + strspn(buf + 1, "0.")] == '\0') {
+		if (plus)
+			buf[0] = '+';
+		else
+			memmove(buf, buf + 1, strlen(buf));
+	}
 }
 
 bool

@@ -65,6 +65,16 @@ double pue_figure_coverage_shown(double coverage, double scale);
 /* Writes thousandths as a decimal with three places ("1.250", "-0.004"). */
 void pue_figure_format_milli(int64_t milli, char *buf, size_t len);
 
+/* Energy is never negative (PUE.md), and nothing pued prints or exports
+ * shows "-0": a value a little below zero (a sum that subtracts a meter, a
+ * meter's noise) that rounds to zero at the places shown is 0.
+ * pue_figure_round() rounds v half away from zero to 1/scale (1e3: Wh of
+ * kWh) for JSON, and gives +0 where round() gives -0.
+ * pue_figure_format_fixed() writes v as printf's "%.*f" does ("%+.*f" with
+ * plus), and "0.0" (or "+0.0") where that writes "-0.0". */
+double pue_figure_round(double v, double scale);
+void pue_figure_format_fixed(double v, int places, bool plus, char *buf, size_t len);
+
 /* True when ratio is strictly above level, both rounded by
  * pue_figure_milli(): 1.2504 is not above 1.25, 1.2505 is. */
 bool pue_figure_above(double ratio, double level);

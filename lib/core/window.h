@@ -3,10 +3,14 @@
  * window.h - a rolling PUE window over closed minutes.
  *
  * Fourth step of the data flow (minute -> window). A window keeps a ring of
- * buckets with running sums, so adding a minute is O(1): per-minute buckets
- * for windows up to two days, per-hour buckets beyond (a 365-day window is
- * then 8761 buckets, not 525600). A minute never added (pued was down, the
- * data was missing) simply leaves its time uncovered.
+ * buckets, so adding a minute is O(1) (on average: see window.c):
+ * per-minute buckets for windows up to two days, per-hour buckets beyond (a
+ * 365-day window is then 8761 buckets, not 525600). Its sums are made of
+ * additions of what it holds, never of subtractions, so they do not drift
+ * however long pued runs: a window whose minutes hold no IT energy sums to
+ * exactly 0, and one of energies that are not negative is never below 0.
+ * A minute never added (pued was down, the data was missing) simply leaves
+ * its time uncovered.
  * Main thread only.
  */
 #ifndef PUE_WINDOW_H

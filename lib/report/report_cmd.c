@@ -345,12 +345,15 @@ history_command(struct run *u, int64_t from, int64_t to, int64_t window, int64_t
 							       pue_figure_has_value(&r.fig)};
 		else if (f == PUE_REPORT_FMT_JSON)
 			json_array_append_new(series, pue_report_format_json(&r));
-		else if (f == PUE_REPORT_FMT_CSV)
-			fprintf(u->out, "%s,%s,%s,%.4f,%.3f,%.3f\n", when, pue,
+		else if (f == PUE_REPORT_FMT_CSV) {
+			char fac[32], it[32];
+
+			pue_figure_format_fixed(r.fig.facility, 3, false, fac, sizeof(fac));
+			pue_figure_format_fixed(r.fig.it, 3, false, it, sizeof(it));
+			fprintf(u->out, "%s,%s,%s,%.4f,%s,%s\n", when, pue,
 				pue_figure_state_name(r.fig.state),
-				pue_figure_coverage_shown(r.fig.coverage, 1e4), r.fig.facility,
-				r.fig.it);
-		else
+				pue_figure_coverage_shown(r.fig.coverage, 1e4), fac, it);
+		} else
 			fprintf(u->out, "%s  %-8s %-18s %6.1f%%\n", when, pue[0] ? pue : "-",
 				pue_figure_state_name(r.fig.state),
 				pue_figure_coverage_shown(r.fig.coverage, 1e3) * 100);

@@ -39,16 +39,18 @@ pue_report_format_json(const struct pue_report *r)
 void
 pue_report_format_csv(FILE *out, const struct pue_report *r)
 {
-	char from[40], to[40], pue[32];
+	char from[40], to[40], pue[32], fac[32], it[32];
 
 	pue_duration_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_duration_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
 	pue_report_format_pue(r, pue, sizeof(pue));
+	pue_figure_format_fixed(r->fig.facility, 3, false, fac, sizeof(fac)); /* never -0 */
+	pue_figure_format_fixed(r->fig.it, 3, false, it, sizeof(it));
 	fprintf(out, "from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,"
 		     "hours_above_ceiling,hours_above_warning,verdict\n");
-	fprintf(out, "%s,%s,%.3f,%.3f,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, r->fig.facility,
-		r->fig.it, pue, pue_figure_state_name(r->fig.state), r->fig.coverage, r->category,
-		r->hours_total, r->hours_above_ceiling, r->hours_above_warning, r->verdict);
+	fprintf(out, "%s,%s,%s,%s,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, fac, it, pue,
+		pue_figure_state_name(r->fig.state), r->fig.coverage, r->category, r->hours_total,
+		r->hours_above_ceiling, r->hours_above_warning, r->verdict);
 }
 
 void
@@ -57,8 +59,10 @@ pue_report_format_strings(const struct pue_report *r, const struct pue_pue_conf 
 {
 	pue_duration_format_time((pue_wall_t){r->from_ms}, out->from, sizeof(out->from));
 	pue_duration_format_time((pue_wall_t){r->to_ms}, out->to, sizeof(out->to));
-	snprintf(out->facility_kwh, sizeof(out->facility_kwh), "%.1f", r->fig.facility);
-	snprintf(out->it_kwh, sizeof(out->it_kwh), "%.1f", r->fig.it);
+	/* "0.0", never "-0.0" (figure.h) */
+	pue_figure_format_fixed(r->fig.facility, 1, false, out->facility_kwh,
+				sizeof(out->facility_kwh));
+	pue_figure_format_fixed(r->fig.it, 1, false, out->it_kwh, sizeof(out->it_kwh));
 	pue_report_format_pue(r, out->pue, sizeof(out->pue));
 	if (out->pue[0] == '\0')
 		snprintf(out->pue, sizeof(out->pue), "-");
@@ -91,8 +95,9 @@ pue_report_format_year_strings(const struct pue_year *y, int64_t y0, int64_t y1,
 	}
 	snprintf(out->pue_ytd, sizeof(out->pue_ytd), "%.4f", y->pue_ytd);
 	snprintf(out->pue_projected, sizeof(out->pue_projected), "%.4f", y->pue_projected);
-	snprintf(out->budget_kwh, sizeof(out->budget_kwh), "%.0f", y->budget_kwh);
-	snprintf(out->headroom_kwh, sizeof(out->headroom_kwh), "%+.0f", y->headroom_kwh);
+	pue_figure_format_fixed(y->budget_kwh, 0, false, out->budget_kwh, sizeof(out->budget_kwh));
+	pue_figure_format_fixed(y->headroom_kwh, 0, true, out->headroom_kwh,
+				sizeof(out->headroom_kwh));
 	snprintf(out->pue_required, sizeof(out->pue_required), "%.4f", y->pue_required);
 	out->over = y->over_ceiling ? "OVER" : "under";
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "report/year_json.h"
 
-#include <math.h>
-
 #include "core/duration.h" /* pue_duration_format_time */
+#include "core/figure.h"   /* pue_figure_round */
 
 static json_t *
 time_json(int64_t ms)
@@ -14,10 +13,11 @@ time_json(int64_t ms)
 	return json_string(buf);
 }
 
+/* Never -0: a headroom of -0.3 kWh is 0 (pue_figure_round()). */
 static json_t *
 rounded(double v, double scale)
 {
-	return json_real(round(v * scale) / scale);
+	return json_real(pue_figure_round(v, scale));
 }
 
 json_t *
@@ -39,8 +39,8 @@ pue_year_json(const struct pue_year *y, int64_t start_ms, int64_t end_ms, int64_
 	}
 	json_object_set_new(o, "pue_ytd", rounded(y->pue_ytd, 1e4));
 	json_object_set_new(o, "pue_projected", rounded(y->pue_projected, 1e4));
-	json_object_set_new(o, "budget_kwh", json_real(round(y->budget_kwh)));
-	json_object_set_new(o, "headroom_kwh", json_real(round(y->headroom_kwh)));
+	json_object_set_new(o, "budget_kwh", rounded(y->budget_kwh, 1));
+	json_object_set_new(o, "headroom_kwh", rounded(y->headroom_kwh, 1));
 	json_object_set_new(o, "pue_required", rounded(y->pue_required, 1e4));
 	json_object_set_new(o, "out_of_reach", json_boolean(y->out_of_reach));
 	json_object_set_new(o, "over_ceiling", json_boolean(y->over_ceiling));

@@ -14,6 +14,7 @@
 #include "alerts/alert_mib.h"
 #include "alerts/alert_rules.h"
 #include "core/duration.h"
+#include "core/figure.h"
 #include "snapshot/status.h"
 
 struct mib {
@@ -92,7 +93,7 @@ year_values(struct mib *m, const struct pue_snapshot *s)
 	const struct pue_year *y = &yf->y;
 	uint32_t c[] = {PUE_MIB_OBJECTS, PUE_MIB_YEAR, 0, 0};
 	bool ok = yf->known && y->state == PUE_YEAR_OK;
-	char text[200];
+	char text[200], room[48];
 	time_t start = (time_t)(yf->start_ms / 1000);
 	struct tm tm;
 
@@ -117,9 +118,10 @@ year_values(struct mib *m, const struct pue_snapshot *s)
 		num(m, c, 4, PUE_MIB_INTEGER, pue_alert_mib_milli(y->pue_required));
 		c[2] = PUE_MIB_YEAR_OUT_OF_REACH;
 		num(m, c, 4, PUE_MIB_INTEGER, y->out_of_reach ? 1 : 2); /* TruthValue */
+		pue_figure_format_fixed(y->headroom_kwh, 0, true, room, sizeof(room)); /* not -0 */
 		snprintf(text, sizeof(text),
-			 "so far %.4f, projected %.4f, headroom %+.0f kWh, required %.4f%s",
-			 y->pue_ytd, y->pue_projected, y->headroom_kwh, y->pue_required,
+			 "so far %.4f, projected %.4f, headroom %s kWh, required %.4f%s",
+			 y->pue_ytd, y->pue_projected, room, y->pue_required,
 			 y->out_of_reach ? ": the ceiling is out of reach this year" : "");
 	} else
 		snprintf(text, sizeof(text), "insufficient data: %s",

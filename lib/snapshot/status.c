@@ -2,7 +2,6 @@
 /* status.c - status and device answers as JSON; see status.h. */
 #include "snapshot/status.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include "core/duration.h"
@@ -31,11 +30,11 @@ pue_status_device_address(const struct pue_device_conf *d, char *buf, size_t len
 
 /* Figures are rounded for people and scripts alike: a PUE to 3 decimals
  * as it is judged (figure.h), energy to Wh, coverage cut to 0.01%
- * (pue_figure_coverage_shown()). */
+ * (pue_figure_coverage_shown()); never -0 (pue_figure_round()). */
 static json_t *
 rounded(double v, double scale)
 {
-	return json_real(round(v * scale) / scale);
+	return json_real(pue_figure_round(v, scale));
 }
 
 static json_t *

@@ -138,14 +138,17 @@ static void
 instant(struct pue_buf *b, const json_t *st)
 {
 	const json_t *f = json_object_get(st, "instant");
-	char pue[32];
+	char pue[32], fac[32], it[32];
 
 	pue_status_text_pue(f, pue, sizeof(pue));
+	/* "0.0", never "-0.0" (figure.h) */
+	pue_figure_format_fixed(pue_status_text_num(f, "facility_kw"), 1, false, fac, sizeof(fac));
+	pue_figure_format_fixed(pue_status_text_num(f, "it_kw"), 1, false, it, sizeof(it));
 	pue_buf_printf(b,
-		       "<p>Power now: facility %.1f kW, IT %.1f kW, ratio %s. A ratio of power "
+		       "<p>Power now: facility %s kW, IT %s kW, ratio %s. A ratio of power "
 		       "is a live indicator only: PUE is a ratio of energy over a period.</p>\n"
 		       "</section>\n",
-		       pue_status_text_num(f, "facility_kw"), pue_status_text_num(f, "it_kw"), pue);
+		       fac, it, pue);
 }
 
 static void
@@ -162,9 +165,12 @@ windows(struct pue_buf *b, const json_t *st)
 	json_array_foreach(json_object_get(st, "windows"), i, w)
 	{
 		const char *state = pue_status_text_str(w, "state", "unknown");
-		char pue[32];
+		char pue[32], fac[32], it[32];
 
 		pue_status_text_pue(w, pue, sizeof(pue));
+		pue_figure_format_fixed(pue_status_text_num(w, "facility_kwh"), 1, false, fac,
+					sizeof(fac));
+		pue_figure_format_fixed(pue_status_text_num(w, "it_kwh"), 1, false, it, sizeof(it));
 		pue_buf_puts(b, "<tr><th scope=\"row\">");
 		esc(b, pue_status_text_str(w, "window", "?"));
 		pue_buf_printf(b, "</th><td class=\"num state-%s\">%s</td><td>", state_class(state),
@@ -174,10 +180,9 @@ windows(struct pue_buf *b, const json_t *st)
 		pue_buf_printf(
 			b,
 			"</td><td class=\"num\">%.1f%%</td><td class=\"num\">%lld</td>"
-			"<td class=\"num\">%.1f kWh</td><td class=\"num\">%.1f kWh</td></tr>\n",
+			"<td class=\"num\">%s kWh</td><td class=\"num\">%s kWh</td></tr>\n",
 			pue_figure_coverage_shown(pue_status_text_num(w, "coverage"), 1e3) * 100,
-			(long long)json_integer_value(json_object_get(w, "category")),
-			pue_status_text_num(w, "facility_kwh"), pue_status_text_num(w, "it_kwh"));
+			(long long)json_integer_value(json_object_get(w, "category")), fac, it);
 	}
 	table_end(b);
 }

@@ -13,9 +13,11 @@
  *
  * Invariants, checked on every window, zone and instant figure after each
  * tick (abort() when one fails):
- *   - an interval's energy is finite and not negative, and so are the
- *     facility and IT energy of a window whose sums subtract nothing
- *     (within rounding: 1e-9 of the energy that went through);
+ *   - an interval's energy is finite and not negative (within rounding:
+ *     1e-9 of the energy that went through), and the facility and IT
+ *     energy of a window whose sums subtract nothing is not below 0 at
+ *     all: window.c adds up what a window holds and never subtracts, so
+ *     a window of zeros is exactly 0;
  *   - coverage is within [0, 1]; a figure below min_coverage is
  *     insufficient_data (or, for an instant, warming_up), never a number;
  *   - a figure shown as a number is finite (no NaN or Inf as a PUE);
@@ -230,12 +232,10 @@ check_engine(const struct site *s, const struct pue_engine *e, double tolerance)
 
 	for (i = 0; i < pc->n_windows; i++) {
 		f = pue_engine_window(e, i);
-		check_figure(&f, pc, false, s->subtracts, tolerance,
-			     (struct label){"window", 0, i});
+		check_figure(&f, pc, false, s->subtracts, 0, (struct label){"window", 0, i});
 		for (z = 0; z < pc->n_zones; z++) {
 			f = pue_engine_zone_window(e, z, i);
-			check_figure(&f, pc, true, false, tolerance,
-				     (struct label){"zone window", z, i});
+			check_figure(&f, pc, true, false, 0, (struct label){"zone window", z, i});
 		}
 	}
 	/* The instants are power, not energy: a plausible reading may be a

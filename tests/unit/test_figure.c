@@ -92,6 +92,37 @@ test_figure_format_prints_the_judged_thousandths(void **state)
 	assert_string_equal(buf, "12.345");
 }
 
+/* Energy is never negative (PUE.md): a sum a hair below zero (a subtracted
+ * meter's noise) rounds to 0 in JSON and text, never to -0 or "-0.0", as
+ * "it_kwh":-0 and "-0.0 kWh" did once the IT load dropped to 0. */
+static void
+test_figure_energy_never_shows_minus_zero(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_true(pue_figure_round(-6.39e-8 / 3.6e6, 1e3) == 0);
+	assert_false(signbit(pue_figure_round(-6.39e-8 / 3.6e6, 1e3)));
+	assert_false(signbit(pue_figure_round(-0.0, 1e3)));
+	assert_false(signbit(pue_figure_round(-0.4, 1)));
+	assert_true(pue_figure_round(-0.0006, 1e3) == -0.001); /* a real negative stays */
+	assert_true(pue_figure_round(312.6255, 1e3) == 312.626);
+	pue_figure_format_fixed(-3.1e-14, 1, false, buf, sizeof(buf));
+	assert_string_equal(buf, "0.0");
+	pue_figure_format_fixed(-0.0, 1, false, buf, sizeof(buf));
+	assert_string_equal(buf, "0.0");
+	pue_figure_format_fixed(-0.04, 3, false, buf, sizeof(buf));
+	assert_string_equal(buf, "-0.040");
+	pue_figure_format_fixed(-0.3, 0, true, buf, sizeof(buf));
+	assert_string_equal(buf, "+0");
+	pue_figure_format_fixed(-22800.4, 0, true, buf, sizeof(buf));
+	assert_string_equal(buf, "-22800");
+	pue_figure_format_fixed(0.25, 1, false, buf, sizeof(buf)); /* as printf: to even */
+	assert_string_equal(buf, "0.2");
+	pue_figure_format_fixed(-NAN, 1, false, buf, sizeof(buf));
+	assert_string_equal(buf, "-nan");
+}
+
 static void
 test_figure_above_is_strict_at_printed_precision(void **state)
 {
@@ -244,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_figure_milli_rounds_half_up_at_three_decimals),
 		cmocka_unit_test(test_figure_milli_of_nonsense_is_bounded),
 		cmocka_unit_test(test_figure_format_prints_the_judged_thousandths),
+		cmocka_unit_test(test_figure_energy_never_shows_minus_zero),
 		cmocka_unit_test(test_figure_above_is_strict_at_printed_precision),
 		cmocka_unit_test(test_figure_example9_at_the_line_is_not_above),
 		cmocka_unit_test(test_figure_warning_level_judged_the_same_way),

@@ -170,6 +170,26 @@ test_web_page_without_alerts_or_figure(void **state)
 	free(p);
 }
 
+/* Energy is never negative (PUE.md): a value a hair below zero (a meter
+ * subtracted from another) shows as 0.0, never "-0.0". */
+static void
+test_web_page_never_shows_minus_zero(void **state)
+{
+	char *p = render(
+		"{\"site\": \"s\", \"alert_window\": \"15m\","
+		" \"instant\": {\"state\": \"no_it_load\", \"facility_kw\": 12.5, \"it_kw\": "
+		"-0.01},"
+		" \"windows\": [{\"window\": \"15m\", \"state\": \"no_it_load\", \"coverage\": 1,"
+		" \"category\": 1, \"facility_kwh\": 3.125, \"it_kwh\": -0.0}]}",
+		NULL, 0);
+
+	(void)state;
+	has(p, "Power now: facility 12.5 kW, IT 0.0 kW");
+	has(p, "<td class=\"num\">3.1 kWh</td><td class=\"num\">0.0 kWh</td></tr>");
+	assert_null(strstr(p, "-0.0 k"));
+	free(p);
+}
+
 /* The points of the polylines in the figure at fig, and how many lines. */
 static size_t
 curve_points(const char *fig, size_t *lines)
@@ -313,6 +333,7 @@ main(void)
 		cmocka_unit_test(test_web_page_windows_with_coverage_and_category),
 		cmocka_unit_test(test_web_page_curves_alerts_devices_year),
 		cmocka_unit_test(test_web_page_without_alerts_or_figure),
+		cmocka_unit_test(test_web_page_never_shows_minus_zero),
 		cmocka_unit_test(test_web_feed_curves_from_the_database),
 		cmocka_unit_test(test_web_feed_publishes_pages_by_reference),
 	};

@@ -5,7 +5,9 @@
  * worked example 2), hourly buckets beyond two days, and minutes that
  * leave the window; every sequence of minutes (gaps, a minute that comes
  * again, old ones) against a model that adds up the minutes inside the
- * window's bounds one by one; and what a bucket costs.
+ * window's bounds one by one; sums that never drift below 0 and are
+ * exactly 0 once nothing is left (awkward minutes, then zeros); and what a
+ * bucket costs.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -229,6 +231,66 @@ test_window_hourly_never_holds_more_than_its_period(void **state)
 	pue_window_free(w);
 }
 
+/* Energy is never negative (PUE.md), and a window whose minutes all hold
+ * no IT energy holds exactly none. Minutes of awkward energies (0.1, 0.7,
+ * 1/3 kWh: none exact in binary) come and leave, then the IT load drops to
+ * 0 for longer than the window. A running sum kept by adding each minute
+ * and subtracting it again on the way out drifted off the sum of what the
+ * window held: the user saw "-0.0 kWh" in status, "it_kwh":-0 in JSON and
+ * -6.39e-08 J in /metrics. Every sum, at every minute, is not below 0 and
+ * once the zeros fill the window exactly 0 (+0, not -0). */
+static void
+check_zeros_sum_to_zero(int64_t span_ms, int minutes)
+{
+	static const double awkward[] = {0.1, 0.7,	1.0 / 3,    0.2 / 3,
+					 2.9, 1e-3 / 7, 12.3456789, 0.3};
+	const int n = (int)(sizeof(awkward) / sizeof(awkward[0]));
+	struct pue_window *w = pue_window_new(span_ms);
+	struct model md = {.span_ms = span_ms,
+			   .bucket_ms = span_ms > 48 * HOUR_MS ? HOUR_MS : PUE_MINUTE_MS};
+	int zeros = (int)(span_ms / PUE_MINUTE_MS) + 61, i;
+	double f, it, mf, mit;
+	int64_t covered, period, mcovered, mperiod;
+
+	assert_non_null(w);
+	for (i = 0; i < minutes + zeros; i++) {
+		struct pue_minute m = {.start_ms = T0 + i * (int64_t)PUE_MINUTE_MS,
+				       .facility_kwh = awkward[(i * 5 + 1) % n] * (1 + i % 3),
+				       .it_kwh =
+					       i < minutes ? awkward[(i * 3) % n] * (1 + i % 7) : 0,
+				       .covered_ms = PUE_MINUTE_MS};
+
+		pue_window_add(w, &m);
+		model_add(&md, &m);
+		pue_window_sums(w, &f, &it, &covered, &period);
+		/* What it holds, added afresh (now and then: the model is slow). */
+		if (i % 97 == 0 || i == minutes - 1) {
+			model_sums(&md, &mf, &mit, &mcovered, &mperiod);
+			assert_true(fabs(f - mf) <= 1e-12 * mf && fabs(it - mit) <= 1e-12 * mit);
+			assert_int_equal(covered, mcovered);
+		}
+		if (f < 0 || it < 0 || signbit(f) || signbit(it))
+			fail_msg("%lld-minute window, minute %d: facility %.17g, IT %.17g kWh",
+				 (long long)(span_ms / PUE_MINUTE_MS), i, f, it);
+	}
+	assert_int_equal(covered, period);
+	if (it != 0 || signbit(it))
+		fail_msg("%lld-minute window after %d minutes of no IT load: IT %.17g kWh, not 0",
+			 (long long)(span_ms / PUE_MINUTE_MS), zeros, it);
+	free(md.m);
+	pue_window_free(w);
+}
+
+static void
+test_window_sums_of_nothing_are_exactly_zero(void **state)
+{
+	(void)state;
+	check_zeros_sum_to_zero(15 * PUE_MINUTE_MS, 2000);
+	check_zeros_sum_to_zero(HOUR_MS, 2000);
+	check_zeros_sum_to_zero(24 * HOUR_MS, 5000);
+	check_zeros_sum_to_zero(3 * 24 * HOUR_MS, 20000); /* hourly buckets */
+}
+
 /* A bucket is two energies and a covered time: a 365-day window (8761
  * hourly buckets, the largest by default and one per PUE and zone) costs
  * 20 bytes a bucket, not 32 with a start time in each. */
@@ -254,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_window_beyond_two_days_counts_whole_hours),
 		cmocka_unit_test(test_window_matches_the_minutes_inside_it),
 		cmocka_unit_test(test_window_hourly_never_holds_more_than_its_period),
+		cmocka_unit_test(test_window_sums_of_nothing_are_exactly_zero),
 		cmocka_unit_test(test_window_bucket_costs_20_bytes),
 	};
 
