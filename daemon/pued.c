@@ -61,8 +61,30 @@ print_lines(char *const *lines, size_t n)
 		fclose(out);
 }
 
+/* Logs a warning for each exec target whose program cannot be run. A
+ * hook may be installed after pued (configuration management runs its
+ * steps in its own order), so pued starts or reloads all the same; its
+ * alerts fail, each logged, until the program is there. Returns how many. */
+static int
+warn_programs(const struct pue_config *cfg)
+{
+	struct pue_diags diags = {0};
+	int n = pue_config_check_programs(cfg, &diags);
+	size_t i;
+
+	if (n < 0)
+		pue_log(LOG_WARNING, "config: cannot check the exec targets' programs: %s",
+			strerror(-n));
+	for (i = 0; i < diags.n; i++)
+		pue_log(LOG_WARNING, "config: %s (alerts sent to it fail until it is there)",
+			diags.lines[i]);
+	pue_config_diags_free(&diags);
+	return n;
+}
+
 /* Reports every problem of path, as bare compiler-style lines on stderr
- * (--check-config) or through the log (pued starting); returns the exit
+ * (--check-config, for which a missing exec program is an error too) or
+ * through the log (pued starting: a warning only); returns the exit
  * status. --check-config runs outside pued's unit, where the credentials
  * it will be given are not: it says which ones it could not read, on
  * stderr with the errors, and they are no error. */
@@ -74,6 +96,15 @@ check_config(const char *path, struct pue_config **out, bool checking)
 				     out, &diags, &notes);
 	size_t i;
 
+	if (rc == 0 && checking) {
+		rc = pue_config_check_programs(*out, &diags);
+		if (rc != 0) {
+			pue_config_free(*out);
+			*out = NULL;
+			rc = rc < 0 ? rc : PUE_E_CONFIG;
+		}
+	} else if (rc == 0)
+		warn_programs(*out);
 	if (checking) {
 		print_lines(diags.lines, diags.n);
 		print_lines(notes.lines, notes.n);
@@ -335,6 +366,7 @@ reload(struct daemon_ctx *d)
 	pue_log(LOG_NOTICE,
 		"pued: reloaded %s (read in %.1f s): %zu devices; %zu points kept their state",
 		d->config_path, (double)d->next_took_ms / 1000, d->cfg->n_devices, kept);
+	warn_programs(d->cfg);
 	if (attach(d) < 0)
 		return -1;
 	pue_heap_release(); /* the old configuration's and service's pages */

@@ -14,10 +14,12 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "config/config_alerts.h"
 #include "config/config_ctx.h"
@@ -28,6 +30,7 @@
 #include "config/config_pue.h"
 #include "config/config_secret.h"
 #include "config/config_value.h"
+#include "config/diag.h"
 #include "util/log.h"
 #include "config/yaml_load.h"
 
@@ -84,6 +87,62 @@ pue_config_category(const struct pue_config *cfg, const struct pue_sum *it)
 			cat = c;
 	}
 	return cat;
+}
+
+/* Exec targets' programs ------------------------------------------------ */
+
+/* Why the program at path cannot be run, or NULL when it can. access()
+ * judges as this process's user and groups: pued checks as the user it
+ * runs as, --check-config as whoever runs it. */
+static const char *
+program_problem(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return "does not exist";
+		snprintf(buf, len, "cannot be looked at (%s)", strerror(errno));
+		return buf;
+	}
+	if (!S_ISREG(st.st_mode))
+		return "is not a file";
+	if (access(path, X_OK) < 0)
+		return "is not executable";
+	return NULL;
+}
+
+int
+pue_config_check_programs(const struct pue_config *cfg, struct pue_diags *diags)
+{
+	struct pue_diag_list l = {0};
+	const char *why;
+	char buf[160], *text;
+	size_t i;
+
+	diags->lines = NULL;
+	diags->n = 0;
+	for (i = 0; i < cfg->alerts.n_targets; i++) {
+		const struct pue_target_conf *t = &cfg->alerts.targets[i];
+
+		if (t->type != PUE_TARGET_EXEC || t->argv == NULL || t->argv[0] == NULL ||
+		    (why = program_problem(t->argv[0], buf, sizeof(buf))) == NULL)
+			continue;
+		if (asprintf(&text,
+			     "%s:%d:%d: alerts.targets[%zu].command[0]: %s %s: target \"%s\" "
+			     "cannot run it",
+			     cfg->path, t->program_line, t->program_column, i, t->argv[0], why,
+			     t->name) < 0) {
+			pue_diag_free(&l);
+			return -ENOMEM;
+		}
+		pue_diag_add(&l, t->program_line, t->program_column, text);
+	}
+	if (l.oom || pue_diag_take(&l, &diags->lines, &diags->n) < 0) {
+		pue_diag_free(&l);
+		return -ENOMEM;
+	}
+	return (int)diags->n;
 }
 
 /* Freeing --------------------------------------------------------------- */

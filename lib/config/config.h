@@ -52,6 +52,14 @@ int pue_config_load_for(const char *path, enum pue_config_purpose purpose, struc
 int pue_config_load_buffer(const char *path, const char *buf, size_t len, struct pue_config **out,
 			   struct pue_diags *diags);
 
+/* Checks that the program of each exec target (alerts.targets[].command[0])
+ * is a file this process may execute, as the loader does not: a hook may be
+ * installed after pued (by configuration management), so pued warns and
+ * starts while --check-config fails. Fills diags with one
+ * "FILE:LINE:COL: KEY.PATH: message" per program that is not (the caller
+ * frees them with pue_config_diags_free()). Returns how many, or -ENOMEM. */
+int pue_config_check_programs(const struct pue_config *cfg, struct pue_diags *diags);
+
 void pue_config_free(struct pue_config *cfg);
 void pue_config_diags_free(struct pue_diags *d);
 

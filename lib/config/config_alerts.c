@@ -94,6 +94,8 @@ read_command(struct pue_cfgctx *c, const struct pue_ynode *n, struct pue_target_
 		}
 		t->argv[i] = pue_config_value_strdup(c, a->text);
 	}
+	t->program_line = n->kids[0]->line;
+	t->program_column = n->kids[0]->column;
 	/* No PATH search: pued may run with a minimal environment, and the
 	 * program that pages people should be the one the file names. */
 	if (t->argv[0] != NULL && t->argv[0][0] != '/')

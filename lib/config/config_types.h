@@ -162,9 +162,10 @@ struct pue_target_conf {
 	struct pue_snmp_conf snmp; /* YAML "snmp:" for snmp_trap/snmp_inform */
 	char **argv;		   /* YAML "command": list of strings, exec only; NULL-ended */
 	size_t argc;
-	enum pue_severity min_severity; /* YAML "min_severity": info, warning, critical;
-					 * default warning */
-	unsigned queue_max;		/* informs kept while the NOC is away; default 10000 */
+	int program_line, program_column; /* where argv[0] is, for pue_config_check_programs() */
+	enum pue_severity min_severity;	  /* YAML "min_severity": info, warning, critical;
+					   * default warning */
+	unsigned queue_max;		  /* informs kept while the NOC is away; default 10000 */
 };
 
 /* The alert rules (alert_rules.h says what each one watches). YAML

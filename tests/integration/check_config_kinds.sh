@@ -1,6 +1,8 @@
 #!/bin/bash
 # pued --check-config rejects each kind of bad configuration with a
-# compiler-style FILE:LINE:COLUMN: KEY.PATH: message, and exits 1.
+# compiler-style FILE:LINE:COLUMN: KEY.PATH: message, and exits 1 (an exec
+# target whose program is missing too; pued itself only warns of that,
+# check_config.sh).
 # Each case edits one valid file in one way (sed expression) and names the
 # message it must produce. The loader's own unit tests (test_config) go
 # through more cases; this proves the command users run says the same.
@@ -43,6 +45,9 @@ s/^site: t//	2:1: site: required key is missing
 s/ceiling: 1.25/ceiling: 1.25\n  windows: [15m, 1h]\n  alert_window: 24h/	14:17: pue\.alert_window: .* is not one of pue\.windows
 s/ceiling: 1.25/ceiling: 1.25\n  windows: [90s, 15m, 1h, 24h]/	13:13: pue\.windows\[0\]: window 90s is not a whole number of minutes \(windows sum whole minutes: 1m or 2m\)$
 s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [page-me]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: expected an absolute path
+s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [\/nonexistent\/page-oncall]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: /nonexistent/page-oncall does not exist: target "h" cannot run it$
+s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [\/etc\/passwd]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: /etc/passwd is not executable: target "h" cannot run it$
+s/control: {socket: \/tmp\/x.sock}/alerts: {targets: [{name: h, type: exec, command: [\/etc]}]}/	14:52: alerts\.targets\[0\]\.command\[0\]: /etc is not a file: target "h" cannot run it$
 s/kind: energy}/kind: energy, counter_bits: 99}/	7:85: devices\[0\]\.points\[0\]\.counter_bits: expected an integer 1\.\.64
 s/^site: t/site: t\nworkers: 0/	2:10: workers: expected an integer 1\.\.256
 s/protocol: modbus_tcp/protocol: snmp/; s/modbus: {host: 127.0.0.1, port: 1502, unit_id: 1}/snmp: {host: 127.0.0.1, version: 2}/	5:[0-9]+: devices\[0\]\.snmp\.version: expected one of 1, 2c, 3, got "2"; did you mean "2c"
