@@ -101,15 +101,24 @@ period(struct run *u, int64_t *from, int64_t *to)
 		return -1;
 	if (*to > *from)
 		return 0;
-	if (a->to != NULL)
+	if (a->to != NULL) {
 		fprintf(u->errout,
 			"puectl: the period ends before it starts: --to \"%s\" is not after %s "
 			"\"%s\"\n",
 			a->to, opt[k], val[k]);
-	else
-		fprintf(u->errout,
-			"puectl: the period ends before it starts: %s \"%s\" is not before now\n",
-			opt[k], val[k]);
+	} else {
+		/* Without --to the period runs up to now: a start after it is a
+		 * date in the future, not a reversed period. */
+		time_t t = (time_t)(*to / 1000);
+		struct tm tm;
+		char now[32];
+
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(u->errout, "puectl: %s: %s \"%s\" is %s (%s)\n",
+			*from > *to ? "the period starts in the future" : "the period is empty",
+			opt[k], val[k], *from > *to ? "after now" : "now", now);
+	}
 	return -1;
 }
 

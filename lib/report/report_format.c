@@ -26,30 +26,33 @@ pue_report_format_json(const struct pue_report *r)
 
 	pue_duration_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_duration_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:f, s:i, s:i, s:i, s:i, s:s}",
+	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:s, s:f, s:o, s:i, s:i, s:i, s:s}",
 			 "from", from, "to", to, "facility_kwh", r->fig.facility, "it_kwh",
 			 r->fig.it, "pue", has ? json_real((double)milli / 1000.0) : json_null(),
 			 "pue_milli", has ? json_integer(milli) : json_null(), "state",
 			 pue_figure_state_name(r->fig.state), "coverage",
-			 pue_figure_coverage_shown(r->fig.coverage, 1e4), "category", r->category,
-			 "hours", r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
+			 pue_figure_coverage_shown(r->fig.coverage, 1e4), "category",
+			 r->category > 0 ? json_integer(r->category) : json_null(), "hours",
+			 r->hours_total, "hours_above_ceiling", r->hours_above_ceiling,
 			 "hours_above_warning", r->hours_above_warning, "verdict", r->verdict);
 }
 
 void
 pue_report_format_csv(FILE *out, const struct pue_report *r)
 {
-	char from[40], to[40], pue[32], fac[32], it[32];
+	char from[40], to[40], pue[32], fac[32], it[32], category[16] = "";
 
 	pue_duration_format_time((pue_wall_t){r->from_ms}, from, sizeof(from));
 	pue_duration_format_time((pue_wall_t){r->to_ms}, to, sizeof(to));
 	pue_report_format_pue(r, pue, sizeof(pue));
 	pue_figure_format_fixed(r->fig.facility, 3, false, fac, sizeof(fac)); /* never -0 */
 	pue_figure_format_fixed(r->fig.it, 3, false, it, sizeof(it));
+	if (r->category > 0) /* empty without data, as the PUE */
+		snprintf(category, sizeof(category), "%d", r->category);
 	fprintf(out, "from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,"
 		     "hours_above_ceiling,hours_above_warning,verdict\n");
-	fprintf(out, "%s,%s,%s,%s,%s,%s,%.4f,%d,%u,%u,%u,%s\n", from, to, fac, it, pue,
-		pue_figure_state_name(r->fig.state), r->fig.coverage, r->category, r->hours_total,
+	fprintf(out, "%s,%s,%s,%s,%s,%s,%.4f,%s,%u,%u,%u,%s\n", from, to, fac, it, pue,
+		pue_figure_state_name(r->fig.state), r->fig.coverage, category, r->hours_total,
 		r->hours_above_ceiling, r->hours_above_warning, r->verdict);
 }
 
@@ -70,7 +73,12 @@ pue_report_format_strings(const struct pue_report *r, const struct pue_pue_conf 
 	snprintf(out->coverage_pct, sizeof(out->coverage_pct), "%.2f",
 		 pue_figure_coverage_shown(r->fig.coverage, 1e4) * 100);
 	snprintf(out->needed_pct, sizeof(out->needed_pct), "%.0f", pc->min_coverage * 100);
-	snprintf(out->category, sizeof(out->category), "%d", r->category);
+	/* No data in the period, no category: "-", as a PUE without a figure. */
+	if (r->category > 0)
+		snprintf(out->category, sizeof(out->category), "%d", r->category);
+	else
+		snprintf(out->category, sizeof(out->category), "-");
+	out->category_note = r->category > 0 ? "" : "no data";
 	snprintf(out->hours, sizeof(out->hours), "%u", r->hours_total);
 	snprintf(out->hours_above_ceiling, sizeof(out->hours_above_ceiling), "%u",
 		 r->hours_above_ceiling);
@@ -138,7 +146,8 @@ pue_report_format_text(FILE *out, const struct pue_report *r, const struct pue_c
 		s.it_kwh);
 	fprintf(out, "  PUE               %14s (%s)\n", s.pue, s.state);
 	fprintf(out, "  coverage          %13s%% (needed %s%%)\n", s.coverage_pct, s.needed_pct);
-	fprintf(out, "  category          %14s\n", s.category);
+	fprintf(out, "  category          %14s%s%s%s\n", s.category, s.category_note[0] ? " (" : "",
+		s.category_note, s.category_note[0] ? ")" : "");
 	fprintf(out, "  hours with data   %14s\n  hours above %s %13s\n  hours above %s %13s\n",
 		s.hours, s.ceiling, s.hours_above_ceiling, s.warning, s.hours_above_warning);
 	fprintf(out, "  verdict           %14s (ceiling %s)\n", s.verdict, s.ceiling);

@@ -30,7 +30,8 @@ struct pue_report_strings {
 	const char *state;		   /* pue_figure_state_name() */
 	char coverage_pct[32];		   /* "%.2f" */
 	char needed_pct[16];		   /* "%.0f" */
-	char category[16];
+	char category[16];		   /* "1", or "-" when the period has no data */
+	const char *category_note;	   /* "no data" with "-", else "" */
 	char hours[16], hours_above_ceiling[16], hours_above_warning[16];
 	char ceiling[16], warning[16]; /* "%.2f" */
 	const char *verdict;

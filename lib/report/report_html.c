@@ -89,7 +89,7 @@ summary(struct pue_buf *b, const struct pue_report_strings *s)
 	row(b, "PUE", s->pue, "", s->state);
 	snprintf(note, sizeof(note), "needed %s%%", s->needed_pct);
 	row(b, "coverage", s->coverage_pct, "%", note);
-	row(b, "category", s->category, "", "");
+	row(b, "category", s->category, "", s->category_note);
 	row(b, "hours with data", s->hours, "", "");
 	snprintf(label, sizeof(label), "hours above %s", s->ceiling);
 	row(b, label, s->hours_above_ceiling, "", "the ceiling");

@@ -82,6 +82,10 @@ wait_for 10000 "pued to answer after the reload" puectl ping
 stop_pid "$PUED_PID" 10000 || fail "pued exited with status $? on SIGTERM"
 pc() { "$BIN/puectl" -c "$T/pued.yaml" --json "$@"; }
 pc report --from 2026-01-01Z --to 2026-01-01T02:00Z >"$O/report.json" || fail "puectl report --json"
+# A period without data: no PUE and no category (null, not 0).
+pc report --from 2026-03-01Z --to 2026-03-02Z >"$O/report-empty.json" || fail "puectl report --json (empty)"
+jq -e '.category == null and .pue == null' "$O/report-empty.json" >/dev/null ||
+	fail "report on an empty period: $(jq -c . "$O/report-empty.json")"
 # A period running up to --at goes on with the reporting year ("year").
 pc report --at 2026-01-01T02:00Z --since 2026-01-01Z >"$O/report-year.json" || fail "puectl report --json (year)"
 jq -e 'has("year")' "$O/report-year.json" >/dev/null || fail "report up to now without year: $(jq -c . "$O/report-year.json")"
@@ -109,7 +113,7 @@ files+=("$O/status.result.json=status.json" "$O/puectl-status.json=status.json"
 	"$O/devices.result.json=devices.json" "$O/puectl-devices.json=devices.json"
 	"$O/alerts.result.json=alerts.json" "$O/puectl-alerts.json=alerts.json"
 	"$O/puectl-unsilence.json=commands.json#/\$defs/unsilence"
-	"$O/report.json=report.json" "$O/report-year.json=report.json"
+	"$O/report.json=report.json" "$O/report-year.json=report.json" "$O/report-empty.json=report.json"
 	"$O/history.json=history.json" "$O/year.json=year.json" "$O/year-ok.json=year.json")
 python3 "$TOP/tests/schema/validate.py" "$S" "${files[@]}" >"$T/valid.log" ||
 	{ cat "$T/valid.log"; fail "output that does not follow doc/schema/ (above)"; }

@@ -9,7 +9,9 @@
 #  3. year prints CSV with --csv and --format csv (a header and one row);
 #  4. export refuses a point the database does not know (naming its
 #     devices or points), --point without --raw, two kinds of export, two
-#     periods, and an option that belongs to another command.
+#     periods, and an option that belongs to another command;
+#  5. a period without data shows no category (not 0) in every format, and
+#     one that starts after now says so, naming now.
 # Each error leaves stdout empty. The database is a short run of pued on the
 # stepped clock, then 40 days of hourly rollups for the year's figures.
 . "$(dirname "$0")/lib.sh"
@@ -85,7 +87,7 @@ TZ=Europe/Berlin expect 2 'puectl: --from: "2026-03-29T02:30" does not exist in 
 	report --from 2026-03-29T02:30 --to 2026-03-30
 # and what exists still goes: 29 February of a leap year, 23:59, UTC
 expect_out 'from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,hours_above_ceiling,hours_above_warning,verdict
-2028-02-29T23:59:00.000Z,2028-03-01T00:00:00.000Z,0.000,0.000,,insufficient_data,0.0000,0,0,0,0,insufficient data' \
+2028-02-29T23:59:00.000Z,2028-03-01T00:00:00.000Z,0.000,0.000,,insufficient_data,0.0000,,0,0,0,insufficient data' \
 	--csv report --from 2028-02-29T23:59Z --to 2028-03-01Z
 
 # --- 2. usage errors exit 2, a database that cannot be read 1 -----------------
@@ -151,5 +153,30 @@ n=$(tail -n +2 "$T/raw.csv" | cut -d, -f2,3 | sort | uniq -c | awk '{ print $1, 
 [ "$(head -n 1 "$T/raw.csv")" = "time,device,point,value,unit" ] && [ "$n" = "120 incomer,power" ] ||
 	{ echo "FAIL: export --raw --point incomer/power: $n"; bad=$((bad + 1)); }
 
+# --- 5. an empty period, a period that starts in the future ---------------------
+# A period without data has no category: "-" (no data) in text and HTML,
+# null in JSON, empty in CSV (above), as the PUE it has not either; not 0.
+empty=(report --from 2028-02-29T23:59Z --to 2028-03-01Z)
+got=$(pc "${empty[@]}" | grep '^  category') || true
+[ "$got" = "  category                       - (no data)" ] ||
+	{ echo "FAIL: puectl ${empty[*]}: \"$got\", want \"  category                       - (no data)\""; bad=$((bad + 1)); }
+got=$(pc --json "${empty[@]}" | jq -c '[.category, .pue]') || true
+[ "$got" = "[null,null]" ] ||
+	{ echo "FAIL: puectl --json ${empty[*]}: category and pue $got, want [null,null]"; bad=$((bad + 1)); }
+pc --format html "${empty[@]}" >"$T/empty.html" || true
+grep -qF '(category -, coverage 0.00%)' "$T/empty.html" &&
+	grep -qF '<tr><th scope="row">category</th><td class="num">-</td><td>no data</td></tr>' "$T/empty.html" ||
+	{ echo "FAIL: puectl --format html ${empty[*]}: $(grep -o '[^>]*category[^<]*<[^<]*<[^<]*<[^<]*' "$T/empty.html" | head -n 3)"; bad=$((bad + 1)); }
+# A start after now is not "ends before it starts"; now is named (UTC).
+for args in "report --since 2099-01-01" "history --window 1h --from 2099-01-01Z" "export --since 2099-01-01T08:00"; do
+	rc=0
+	pc $args >"$T/out" 2>"$T/err" || rc=$?
+	opt=$(echo "$args" | grep -o -- '--[a-z]* 2099[^ ]*' | sed 's/ \(.*\)/ "\1"/')
+	if [ $rc != 2 ] || [ -s "$T/out" ] || ! grep -Eq "^puectl: the period starts in the future: ${opt} is after now \(20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\)\$" "$T/err"; then
+		echo "FAIL: puectl $args: exit $rc, stderr \"$(cat "$T/err")\"; want exit 2, \"puectl: the period starts in the future: $opt is after now (...)\""
+		bad=$((bad + 1))
+	fi
+done
+
 [ "$bad" = 0 ] || fail "$bad of puectl's answers above are wrong"
-note "every date, usage error, year CSV and export option answered as puectl(1) says"
+note "every date, usage error, year CSV, export option, empty and future period answered as puectl(1) says"
