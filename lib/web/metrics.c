@@ -277,15 +277,16 @@ live(struct out *o, const struct pue_snapshot *s)
 	if (known)
 		sample(o, "pued_it_power_watts", "", NULL, 0, f->it * W_PER_KW);
 	family(o, "pued_facility_energy_joules", "counter",
-	       "Facility energy of the covered time of every minute closed since pued started; "
-	       "increase() over increase() of the IT counter is a PUE.");
+	       "Facility energy of the covered time of every minute closed since pued started "
+	       "or was last reloaded; increase() over increase() of the IT counter is a PUE.");
 	sample(o, "pued_facility_energy_joules", "_total", NULL, 0,
 	       s->totals.facility_kwh * J_PER_KWH);
 	family(o, "pued_it_energy_joules", "counter",
-	       "IT energy of the covered time of every minute closed since pued started.");
+	       "IT energy of the covered time of every minute closed since pued started or was "
+	       "last reloaded.");
 	sample(o, "pued_it_energy_joules", "_total", NULL, 0, s->totals.it_kwh * J_PER_KWH);
 	family(o, "pued_covered_seconds", "counter",
-	       "Covered time of every minute closed since pued started.");
+	       "Covered time of every minute closed since pued started or was last reloaded.");
 	sample(o, "pued_covered_seconds", "_total", NULL, 0, (double)s->totals.covered_ms / 1000.0);
 }
 
@@ -325,8 +326,8 @@ points(struct out *o, const struct pue_snapshot *s)
 	size_t i;
 
 	family(o, "pued_point_energy_joules", "counter",
-	       "Energy of a point's valid intervals since pued started (counter steps, or its "
-	       "power integrated); points the PUE uses only.");
+	       "Energy of a point's valid intervals since pued started or was last reloaded "
+	       "(counter steps, or its power integrated); points the PUE or a zone uses only.");
 	for (i = 0, p = s->points; i < s->n_points; i++, p++)
 		if (p->used)
 			SAMPLE(o, "pued_point_energy_joules", "_total", p->energy_kwh * J_PER_KWH,
@@ -445,7 +446,8 @@ store(struct out *o, const struct pue_snapshot *s)
 	sample(o, "pued_store_failing", "", NULL, 0, !s->store.open || st->failing);
 	family(o, "pued_store_pending_rows", "gauge", "Rows waiting for the next write.");
 	sample(o, "pued_store_pending_rows", "", NULL, 0, (double)st->pending);
-	family(o, "pued_store_samples_written", "counter", "Samples written since pued started.");
+	family(o, "pued_store_samples_written", "counter",
+	       "Samples written since pued started or was last reloaded.");
 	count(o, "pued_store_samples_written", NULL, 0, st->written);
 	family(o, "pued_store_samples_dropped", "counter",
 	       "Samples dropped while the database could not be written.");
