@@ -4,8 +4,9 @@
  * store every sample twice and add each minute's energy twice (a minute
  * written again adds its parts: store_db.c), and a report then calls the
  * sum compliant. So pued holds an exclusive lock (flock(2)) on a file
- * beside the database, DB-lock, from before it opens the database until
- * it has closed it, and a second pued on the same database is refused,
+ * beside the database, DB-lock (beside the file the path resolves to, so
+ * that a symbolic link names the same lock), from before it opens the
+ * database until it has closed it, and a second pued on the same database is refused,
  * told the first one's pid. The lock is on a file of its own, never on
  * the database: the locks SQLite takes on the database (fcntl(2)) go when
  * any descriptor of that file closes in the process. Readers (puectl

@@ -3,8 +3,9 @@
 # database stored every sample twice and added each minute's energy twice:
 # at 960 kW a minute was stored as 18.4 kWh over 69 s of coverage, and a
 # report over it said 100% covered and compliant. A second pued with its
-# own socket but the first one's database is refused at its start, told
-# the first one's pid, and leaves the database as it was; the first goes
+# own socket but the first one's database (or a symbolic link to it) is
+# refused at its start, told the first one's pid, and leaves the database
+# as it was; the first goes
 # on. Once the first has stopped, the second starts. A reload of the
 # first (the same database, spelled another way) keeps it running.
 # pued and the simulator share the stepped test clock.
@@ -28,6 +29,15 @@ note "second pued: $(grep -m1 'in use' "$T/second.log")"
 grep -qF "store: $T/pued.db is in use by another pued (pid $PUED_PID): it holds $T/pued.db-lock" "$T/second.log" ||
 	fail "the second pued said: $(cat "$T/second.log")"
 [ ! -e "$T/second.sock" ] || fail "the second pued left its socket"
+# The same through a symbolic link to the database (SQLite follows it):
+# the lock is beside the file the path resolves to.
+ln -s "$T/pued.db" "$T/link.db"
+sed "s|path: $T/pued.db|path: $T/link.db|" "$T/second.yaml" >"$T/link.yaml"
+rc=0
+timeout -k 5 30 "$BIN/pued" -f -c "$T/link.yaml" >"$T/link.log" 2>&1 || rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "a pued through a link exited $rc: $(cat "$T/link.log")"
+grep -qF "store: $T/link.db is in use by another pued (pid $PUED_PID): it holds $T/pued.db-lock" "$T/link.log" ||
+	fail "a pued through a link said: $(cat "$T/link.log")"
 
 # The first goes on, alone: each poll stored once, each minute whole.
 advance_to 00:04:01
