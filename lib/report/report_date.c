@@ -98,7 +98,10 @@ pue_report_date_parse(const char *s, int64_t *start_ms, int64_t *end_ms, struct 
 	/* A local time the clocks skip (02:30 when they go from 02:00 to
 	 * 03:00) comes back from mktime() moved. A date alone is the day's
 	 * first instant, whenever that is. */
-	if (!utc && parts >= 5 && (tm.tm_hour != asked.tm_hour || tm.tm_min != asked.tm_min))
+	if (!utc && parts >= 5 &&
+	    (tm.tm_hour != asked.tm_hour || tm.tm_min != asked.tm_min ||
+	     tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon ||
+	     tm.tm_year != asked.tm_year)) /* a whole day skipped, as Apia's in 2011 */
 		return pue_err_set(
 			err, -ERANGE, "does not exist in local time%s%s%s: the clocks skip it",
 			tz && *tz ? " (TZ=" : "", tz && *tz ? tz : "", tz && *tz ? ")" : "");

@@ -115,7 +115,7 @@ pue_report_format_year_csv(FILE *out, const struct pue_year *y, int64_t y0, int6
 			   int64_t at_ms, double ceiling)
 {
 	struct pue_year_strings s;
-	char at[40];
+	char at[40], headroom[32];
 
 	pue_report_format_year_strings(y, y0, y1, ceiling, &s);
 	pue_duration_format_time((pue_wall_t){at_ms}, at, sizeof(at));
@@ -129,9 +129,11 @@ pue_report_format_year_csv(FILE *out, const struct pue_year *y, int64_t y0, int6
 			y->why ? y->why : "insufficient data");
 		return;
 	}
-	/* year.json's roundings: PUE to 4 decimals, energy to the kWh */
-	fprintf(out, "ok,%s,%s,%s,%.0f,%s,%s,%s,\n", s.pue_ytd, s.pue_projected, s.budget_kwh,
-		y->headroom_kwh, s.pue_required, y->out_of_reach ? "true" : "false",
+	/* year.json's roundings: PUE to 4 decimals, energy to the kWh (a
+	 * headroom that rounds to nothing is 0, never -0) */
+	pue_figure_format_fixed(y->headroom_kwh, 0, false, headroom, sizeof(headroom));
+	fprintf(out, "ok,%s,%s,%s,%s,%s,%s,%s,\n", s.pue_ytd, s.pue_projected, s.budget_kwh,
+		headroom, s.pue_required, y->out_of_reach ? "true" : "false",
 		y->over_ceiling ? "true" : "false");
 }
 

@@ -85,6 +85,11 @@ expect 2 'puectl: --month: "2026" is not a month (YYYY-MM, such as 2026-03)' \
 # 02:30 on 29 March 2026 is skipped in Berlin (the clocks go from 02:00 to 03:00)
 TZ=Europe/Berlin expect 2 'puectl: --from: "2026-03-29T02:30" does not exist in local time (TZ=Europe/Berlin): the clocks skip it' \
 	report --from 2026-03-29T02:30 --to 2026-03-30
+# and a whole day skipped: Samoa went from 29 to 31 December 2011 (mktime()
+# moved 30 December 10:00 a day back, and only its hour and minute were
+# compared)
+TZ=Pacific/Apia expect 2 'puectl: --from: "2011-12-30T10:00" does not exist in local time (TZ=Pacific/Apia): the clocks skip it' \
+	report --from 2011-12-30T10:00 --to 2012-01-01
 # and what exists still goes: 29 February of a leap year, 23:59, UTC
 expect_out 'from,to,facility_kwh,it_kwh,pue,state,coverage,category,hours,hours_above_ceiling,hours_above_warning,verdict
 2028-02-29T23:59:00.000Z,2028-03-01T00:00:00.000Z,0.000,0.000,,insufficient_data,0.0000,,0,0,0,insufficient data' \

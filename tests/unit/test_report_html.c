@@ -20,6 +20,7 @@
 
 #include "util/buf.h"
 #include "report/report_doc.h"
+#include "report/report_format.h"
 #include "report/report_html.h"
 #include "store/store.h"
 
@@ -208,6 +209,30 @@ test_report_html_year_when_the_period_runs_to_now(void **state)
 	free(h);
 }
 
+/* The year's CSV row rounds as year.json does, and a headroom that
+ * rounds to nothing is 0, not -0 (a ceiling met to a hair). */
+static void
+test_report_year_csv_never_prints_minus_zero(void **state)
+{
+	struct pue_year y = {.state = PUE_YEAR_OK,
+			     .pue_ytd = 1.2,
+			     .pue_projected = 1.2,
+			     .budget_kwh = 9360000,
+			     .headroom_kwh = -0.0000001,
+			     .pue_required = 1.2};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	pue_report_format_year_csv(out, &y, 1767225600000, 1798761600000, 1770681600000,
+				   1.19999996);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(text, ",ok,1.2000,1.2000,9360000,0,1.2000,false,false,\n"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -220,6 +245,7 @@ main(void)
 			test_report_html_has_the_figures_as_the_text_prints_them, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_html_year_when_the_period_runs_to_now,
 						setup, teardown),
+		cmocka_unit_test(test_report_year_csv_never_prints_minus_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
